@@ -1,0 +1,56 @@
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import cookie from '@fastify/cookie'
+import formbody from '@fastify/formbody'
+import fastifyStatic from '@fastify/static'
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Services } from './services.js'
+import { registerErrorHandlers } from './platform/http/error-handlers.js'
+import { registerHealth } from './platform/http/health.js'
+import { registerSecurity, requestId } from './platform/http/security.js'
+import { registerRendering } from './platform/html/render.js'
+import { PUBLIC_DIR } from './platform/paths.js'
+import { siteModule } from './modules/site/site.pages.js'
+
+const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('@fontsource/be-vietnam-pro/package.json')), 'files')
+
+export interface BuildAppOptions {
+  /** Extra routes (tests and benchmarks), registered after the modules. */
+  extraRoutes?: (app: FastifyInstance) => void | Promise<void>
+}
+
+/** Builds the HTTP application from services. No side effects: it neither listens nor migrates. */
+export async function buildApp (services: Services, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = services
+  const app = Fastify({
+    loggerInstance: services.log as FastifyBaseLogger,
+    genReqId: requestId,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+
+  await app.register(cookie)
+  await app.register(formbody)
+  registerSecurity(app, { secret: services.sessionSecret, secureCookies: config.SECURE_COOKIES, hsts: config.PUBLIC_URL.startsWith('https:') })
+  registerRendering(app, { site: services.site, demo: config.DEMO })
+  registerErrorHandlers(app)
+  registerHealth(app, services.db)
+
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/assets/', maxAge: '1d', index: false })
+  await app.register(fastifyStatic, {
+    root: FONT_DIR,
+    prefix: '/assets/fonts/',
+    decorateReply: false,
+    maxAge: '365d',
+    immutable: true,
+    allowedPath: (pathName) => /^\/be-vietnam-pro-(vietnamese|latin|latin-ext)-(400|700)-normal\.woff2$/.test(pathName)
+  })
+
+  await app.register(siteModule, { services })
+
+  if (options.extraRoutes) await options.extraRoutes(app)
+  return app
+}

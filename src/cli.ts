@@ -1,0 +1,38 @@
+import { destination, pino } from 'pino'
+import { runMain } from './main.js'
+import { migrationStatus } from './platform/db/migrate.js'
+import { loggerOptions } from './platform/log.js'
+import { buildServices } from './services.js'
+import type { CliCommand } from './cli/command.js'
+import { jobsCommand } from './cli/commands/jobs.js'
+import { migrateCommand } from './cli/commands/migrate.js'
+import { siteCommand } from './cli/commands/site.js'
+
+/** The admin CLI: `npm run cli -- <command> …`. Commands call services, never SQL. */
+const COMMANDS: CliCommand[] = [migrateCommand, siteCommand, jobsCommand]
+
+function help (): string {
+  return ['usage: npm run cli -- <command> [arguments]', '', ...COMMANDS.map(c => `  ${c.usage.padEnd(48)} ${c.summary}`)].join('\n')
+}
+
+runMain('cli', async (config) => {
+  const [name, ...args] = process.argv.slice(2)
+  const command = COMMANDS.find(c => c.name === name)
+  if (!command) {
+    process.stdout.write(help() + '\n')
+    if (name && name !== 'help' && name !== '--help') throw new Error(`unknown command "${name}"`)
+    return
+  }
+  // Logs go to stderr so that command output on stdout stays clean.
+  const log = pino({ ...loggerOptions({ ...config, LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }) }, destination(2))
+  const services = await buildServices(config, { log })
+  try {
+    if (command.needsSchema !== false) {
+      const status = await migrationStatus(services.db)
+      if (status.pending.length > 0) throw new Error(`migrations pending (${status.pending.join(', ')}): run "npm run cli -- migrate" first`)
+    }
+    await command.run(services, args, (line) => process.stdout.write(line + '\n'))
+  } finally {
+    await services.close()
+  }
+})

@@ -1,0 +1,82 @@
+import Type, { type Static } from 'typebox'
+import Value from 'typebox/value'
+import path from 'node:path'
+
+/**
+ * Every environment variable the system reads, with its type, default and meaning.
+ * This is the only file that reads `process.env`; the README table is checked against it by a test.
+ */
+const Bool = (description: string, fallback: boolean) => Type.Boolean({ default: fallback, description })
+
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000, description: 'TCP port of the web server.' }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Address the web server listens on.' }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/.*)?$', description: 'Public base URL of the portal (links in e-mails, QR codes). Default `http://localhost:PORT`.' })),
+  DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Directory for the embedded database (PGlite) and local file storage.' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string. When set, PostgreSQL is used instead of the embedded PGlite.' })),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Maximum connections per process (PostgreSQL only).' }),
+  DEMO: Bool('Demo profile: Kon Tum site data, development outbox, sandboxes and demo accounts.', false),
+  SESSION_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'Secret (32+ characters) that signs session and CSRF cookies. Required unless `DEMO=true`, where one is generated and kept in `DATA_DIR`.' })),
+  SECURE_COOKIES: Bool('Mark cookies `Secure` (needs HTTPS; browsers also accept them on http://localhost).', true),
+  TRUST_PROXY: Bool('Trust `X-Forwarded-*` headers from a load balancer.', false),
+  LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info', description: 'pino log level.' }),
+  LOG_PRETTY: Bool('Human-readable logs (development).', false),
+  WORKER_IN_PROCESS: Bool('Run the background-job worker inside the web process. Turn off when `npm run worker` runs separately.', true),
+  JOB_POLL_MS: Type.Integer({ minimum: 10, maximum: 60000, default: 1000, description: 'How often an idle worker looks for jobs (ms).' }),
+  JOB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4, description: 'Jobs one worker runs at once.' }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000, description: 'Time given to in-flight requests and jobs on SIGTERM before the process exits.' })
+})
+
+export type Config = Readonly<Static<typeof ConfigSchema> & { PUBLIC_URL: string, DATA_DIR: string }>
+
+export class ConfigError extends Error {
+  constructor (readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'on'])
+const FALSE = new Set(['false', '0', 'no', 'off', ''])
+
+/**
+ * Reads the configuration from `env` (the process environment by default) once.
+ * Unknown variables are ignored; an invalid value throws ConfigError naming the variable.
+ */
+export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
+  const keys = Object.keys(ConfigSchema.properties) as Array<keyof typeof ConfigSchema.properties>
+  const raw: Record<string, unknown> = {}
+  const problems: string[] = []
+  for (const key of keys) {
+    const value = env[key]
+    if (value === undefined) continue
+    const schema = ConfigSchema.properties[key] as { type?: string }
+    if (schema.type === 'boolean') {
+      const v = value.trim().toLowerCase()
+      if (TRUE.has(v)) raw[key] = true
+      else if (FALSE.has(v)) raw[key] = false
+      else problems.push(`${key}: must be true or false, got "${value}"`)
+    } else if (schema.type === 'integer') {
+      raw[key] = /^\s*-?\d+\s*$/.test(value) ? Number(value) : value
+    } else if (value !== '' || key === 'HOST') {
+      raw[key] = value
+    }
+  }
+  const withDefaults = Value.Default(ConfigSchema, raw) as Record<string, unknown>
+  for (const error of Value.Errors(ConfigSchema, withDefaults)) {
+    const name = error.instancePath.replace(/^\//, '') || (error.params as { requiredProperties?: string[] }).requiredProperties?.join(', ') || '?'
+    if (!problems.some(p => p.startsWith(name + ':'))) {
+      problems.push(`${name}: ${error.message}, got ${JSON.stringify(env[name] ?? null)}`)
+    }
+  }
+  const c = withDefaults as Static<typeof ConfigSchema>
+  if (problems.length === 0 && !c.DEMO && c.SESSION_SECRET === undefined) {
+    problems.push('SESSION_SECRET: required (32 or more random characters) unless DEMO=true')
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return Object.freeze({
+    ...c,
+    DATA_DIR: path.resolve(c.DATA_DIR),
+    PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '')
+  })
+}

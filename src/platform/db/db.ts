@@ -1,0 +1,77 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import pg from 'pg'
+import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Transaction } from 'kysely'
+import type { PGlite } from '@electric-sql/pglite'
+import type { Database } from './database.js'
+import { openPglite, PgliteDialect } from './pglite.js'
+
+export type Executor = Kysely<Database> | Transaction<Database>
+
+/** The database handle every service receives: Kysely for queries, plus what the platform needs. */
+export interface Db {
+  readonly kysely: Kysely<Database>
+  readonly engine: 'pglite' | 'postgres'
+  /** Runs fn in one transaction; jobs and audit rows written with the given executor commit or roll back with it. */
+  transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>
+  ping(): Promise<void>
+  close(): Promise<void>
+  /** PGlite only: the whole data directory as a tarball (used for test templates). */
+  dump?(): Promise<Blob>
+}
+
+export interface DbOptions {
+  databaseUrl?: string | undefined
+  dataDir?: string
+  /** PGlite only: start from a dumped data directory instead of dataDir. */
+  loadDataDir?: Blob
+  poolSize?: number
+}
+
+const pgTypes = {
+  getTypeParser (oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (v: string) => Number(v)
+    if (oid === 1082) return (v: string) => v
+    return pg.types.getTypeParser(oid, format as 'text')
+  }
+}
+
+export async function openDb (options: DbOptions): Promise<Db> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      options: '-c TimeZone=UTC',
+      types: pgTypes as pg.CustomTypesConfig
+    })
+    pool.on('error', () => { /* a dropped idle client; the next query reconnects */ })
+    return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] }), 'postgres')
+  }
+  let pglite: PGlite
+  if (options.loadDataDir) {
+    pglite = await openPglite({ loadDataDir: options.loadDataDir })
+  } else {
+    const dir = path.join(options.dataDir ?? './data', 'pglite')
+    fs.mkdirSync(dir, { recursive: true })
+    pglite = await openPglite({ dataDir: dir })
+  }
+  const kysely = new Kysely<Database>({ dialect: new PgliteDialect(pglite), plugins: [new CamelCasePlugin()] })
+  return wrap(kysely, 'pglite', pglite)
+}
+
+function wrap (kysely: Kysely<Database>, engine: Db['engine'], pglite?: PGlite): Db {
+  let closed = false
+  return {
+    kysely,
+    engine,
+    transaction: (fn) => kysely.transaction().execute(fn),
+    async ping () { await sql`select 1`.execute(kysely) },
+    async close () {
+      if (closed) return
+      closed = true
+      await kysely.destroy()
+      await pglite?.close()
+    },
+    ...(pglite ? { dump: () => pglite.dumpDataDir('none') } : {})
+  }
+}

@@ -1,0 +1,76 @@
+import type { ComponentChildren } from 'preact'
+import { usePage } from './context.js'
+
+export interface LayoutProps {
+  /** The page's own title: "[Error: ]<title> – <portal>" */
+  title: string
+  hasErrors?: boolean
+  children: ComponentChildren
+}
+
+const NAV = [
+  { href: '/', label: 'Trang chủ' },
+  { href: '/thu-tuc', label: 'Thủ tục hành chính' },
+  { href: '/tra-cuu-ho-so', label: 'Tra cứu hồ sơ' }
+]
+
+function isCurrent (path: string, href: string) {
+  return href === '/' ? path === '/' : path === href || path.startsWith(href + '/')
+}
+
+export function Layout ({ title, hasErrors, children }: LayoutProps) {
+  const { site, path } = usePage()
+  const fullTitle = `${hasErrors ? 'Lỗi: ' : ''}${title} – ${site.portalName}`
+  return (
+    <html lang='vi'>
+      <head>
+        <meta charset='utf-8' />
+        <meta name='viewport' content='width=device-width, initial-scale=1' />
+        <title>{fullTitle}</title>
+        <link rel='stylesheet' href='/assets/styles.css' />
+        <link rel='icon' href='/assets/favicon.svg' type='image/svg+xml' />
+      </head>
+      <body>
+        <a href='#main-content' class='skip-link'>Bỏ qua để đến nội dung chính</a>
+        <header class='header' role='banner'>
+          <div class='width-container header__inner'>
+            <a href='/' class='header__brand'>
+              <span class='header__portal'>{site.portalName}</span>
+              <span class='header__province'>{site.provinceName}</span>
+            </a>
+            <nav aria-label='Điều hướng chính' class='nav'>
+              <ul class='nav__list'>
+                {NAV.map(item => (
+                  <li class='nav__item' key={item.href}>
+                    <a class='nav__link' href={item.href} aria-current={isCurrent(path, item.href) ? 'page' : undefined}>{item.label}</a>
+                  </li>
+                ))}
+                <li class='nav__item nav__item--account'>
+                  <a class='nav__link' href='/dang-nhap'>Đăng nhập</a>
+                  <span aria-hidden='true'> / </span>
+                  <a class='nav__link' href='/dang-ky'>Đăng ký</a>
+                </li>
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <div class='width-container'>
+          <main id='main-content' class='main' tabIndex={-1}>
+            {children}
+          </main>
+        </div>
+        <footer class='footer' role='contentinfo'>
+          <div class='width-container'>
+            <p class='footer__title'>{site.portalName} – {site.provinceName}</p>
+            <p>Cơ quan vận hành: {site.operatorName}</p>
+            <p>Địa chỉ: {site.address}</p>
+            <p>
+              Đường dây nóng: <a href={`tel:${site.hotline.replace(/[^\d+]/g, '')}`}>{site.hotline}</a>
+              {site.email && <> · Thư điện tử: <a href={`mailto:${site.email}`}>{site.email}</a></>}
+            </p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  )
+}

@@ -1,0 +1,20 @@
+import { createContext } from 'preact'
+import { useContext } from 'preact/hooks'
+import type { SiteProfile } from '../../modules/site/site.repository.js'
+
+/** What every page needs from the request: the site's identity, the current path and the CSRF token. */
+export interface PageContext {
+  site: SiteProfile
+  path: string
+  csrfToken: string
+  requestId: string
+  demo: boolean
+}
+
+export const PageCtx = createContext<PageContext | null>(null)
+
+export function usePage (): PageContext {
+  const ctx = useContext(PageCtx)
+  if (!ctx) throw new Error('usePage() outside a rendered page')
+  return ctx
+}

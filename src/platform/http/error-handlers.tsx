@@ -1,0 +1,69 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, fromFastifyError, statusOf, titleOf, type FieldError } from './errors.js'
+
+export const isApi = (request: FastifyRequest) => request.url === '/api' || request.url.startsWith('/api/')
+
+/** RFC 9457 problem details; `detail` only for 4xx, `instance` is the request id. */
+export function problem (request: FastifyRequest, reply: FastifyReply, status: number, code: string, title: string, detail?: string, errors?: FieldError[]) {
+  return reply.code(status).type('application/problem+json; charset=utf-8').send({
+    type: `/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title,
+    status,
+    ...(detail && status < 500 ? { detail } : {}),
+    instance: `urn:request:${request.id}`,
+    ...(errors?.length ? { errors } : {})
+  })
+}
+
+const MESSAGES: Partial<Record<AppError['code'], string>> = {
+  NOT_FOUND: 'Địa chỉ bạn nhập không có trên cổng, hoặc trang đã được chuyển đi. Hãy kiểm tra lại địa chỉ, hoặc tìm thủ tục từ trang chủ.',
+  FORBIDDEN: 'Tài khoản của bạn không có quyền xem trang này.',
+  CSRF: 'Biểu mẫu đã quá thời gian hoặc được gửi từ trang khác. Hãy tải lại trang và gửi lại; dữ liệu chưa được lưu.',
+  TOO_LARGE: 'Tệp hoặc dữ liệu gửi lên vượt quá giới hạn cho phép.',
+  BAD_REQUEST: 'Yêu cầu không đúng định dạng. Hãy quay lại trang trước và thử lại.',
+  UNAUTHENTICATED: 'Bạn cần đăng nhập để tiếp tục.'
+}
+
+export function ErrorPage ({ title, message, reference }: { title: string, message: string, reference?: string }) {
+  return (
+    <>
+      <h1 class='heading-l'>{title}</h1>
+      <p class='body'>{message}</p>
+      {reference && <p class='body'>Mã tham chiếu lỗi: <strong class='reference'>{reference}</strong>. Khi liên hệ đường dây nóng, hãy đọc mã này để được hỗ trợ nhanh hơn.</p>}
+      <p class='body'><a href='/'>Về trang chủ</a></p>
+    </>
+  )
+}
+
+async function sendError (request: FastifyRequest, reply: FastifyReply, err: AppError | undefined) {
+  if (!err) {
+    if (isApi(request)) return problem(request, reply, 500, 'INTERNAL', titleOf.INTERNAL)
+    return reply.page(<ErrorPage title={titleOf.INTERNAL} message='Hệ thống chưa xử lý được yêu cầu của bạn. Dữ liệu bạn đã lưu trước đó không bị ảnh hưởng. Xin vui lòng thử lại sau ít phút.' reference={String(request.id)} />,
+      { title: titleOf.INTERNAL, status: 500 })
+  }
+  const status = statusOf[err.code]
+  if (isApi(request)) return problem(request, reply, status, err.code, titleOf[err.code], err.detail, err.fields)
+  return reply.page(<ErrorPage title={titleOf[err.code]} message={MESSAGES[err.code] ?? err.detail ?? titleOf[err.code]} />,
+    { title: titleOf[err.code], status })
+}
+
+/**
+ * One error handler for the whole app: problem+json under /api, friendly pages elsewhere.
+ * Non-AppErrors are programmer errors: logged with the stack, shown as a 500 with the request id only.
+ */
+export function registerErrorHandlers (app: FastifyInstance) {
+  app.setErrorHandler(async (error: FastifyError | AppError, request, reply) => {
+    const appError = error instanceof AppError ? error : fromFastifyError(error as FastifyError)
+    if (!appError) request.log.error({ err: error }, 'unhandled error')
+    else if (statusOf[appError.code] >= 500) request.log.warn({ err: error }, 'upstream error')
+    try {
+      return await sendError(request, reply, appError)
+    } catch (renderError) {
+      // The error page itself failed (e.g. the database is down and the layout needs the site profile).
+      request.log.error({ err: renderError }, 'error page failed')
+      return reply.code(500).type('text/plain; charset=utf-8').send(`Hệ thống gặp sự cố. Mã tham chiếu: ${request.id}`)
+    }
+  })
+
+  app.setNotFoundHandler(async (request, reply) => sendError(request, reply, new AppError('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)))
+}

@@ -1,0 +1,56 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { pino, type Logger } from 'pino'
+import type { Config } from './config.js'
+import { openDb, type Db } from './platform/db/db.js'
+import { createJobQueue } from './platform/jobs/queue.js'
+import { loggerOptions } from './platform/log.js'
+import { createAuditService } from './modules/audit/audit.service.js'
+import { createSiteRepository } from './modules/site/site.repository.js'
+import { createSiteService } from './modules/site/site.service.js'
+
+export interface BuildServicesOptions {
+  /** An already open database (tests); otherwise one is opened from the configuration. */
+  db?: Db
+  log?: Logger
+}
+
+/**
+ * The composition root: every service, wired explicitly, shared by the server, the worker,
+ * the CLI and the tests. Modules get what they use and nothing else.
+ */
+export async function buildServices (config: Config, options: BuildServicesOptions = {}) {
+  const log = options.log ?? pino(loggerOptions(config))
+  const db = options.db ?? await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE })
+  const jobs = createJobQueue(db)
+  const audit = createAuditService()
+  const site = createSiteService({ db, repo: createSiteRepository(), audit })
+
+  return {
+    config,
+    log,
+    db,
+    jobs,
+    audit,
+    site,
+    sessionSecret: sessionSecret(config),
+    async close () { await db.close() }
+  }
+}
+
+export type Services = Awaited<ReturnType<typeof buildServices>>
+
+/** SESSION_SECRET, or in the demo profile a random one kept in DATA_DIR so sessions survive restarts. */
+function sessionSecret (config: Config): string {
+  if (config.SESSION_SECRET) return config.SESSION_SECRET
+  const file = path.join(config.DATA_DIR, 'demo-session-secret')
+  try {
+    return fs.readFileSync(file, 'utf8').trim()
+  } catch {
+    const secret = crypto.randomBytes(32).toString('base64url')
+    fs.mkdirSync(config.DATA_DIR, { recursive: true })
+    fs.writeFileSync(file, secret, { mode: 0o600 })
+    return secret
+  }
+}
