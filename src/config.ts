@@ -9,13 +9,13 @@ import path from 'node:path'
 const Bool = (description: string, fallback: boolean) => Type.Boolean({ default: fallback, description })
 
 export const ConfigSchema = Type.Object({
-  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000, description: 'TCP port of the web server.' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port of the web server (0: any free port).' }),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Address the web server listens on.' }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/.*)?$', description: 'Public base URL of the portal (links in e-mails, QR codes). Default `http://localhost:PORT`.' })),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Directory for the embedded database (PGlite) and local file storage.' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string. When set, PostgreSQL is used instead of the embedded PGlite.' })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Maximum connections per process (PostgreSQL only).' }),
-  DEMO: Bool('Demo profile: Kon Tum site data, development outbox, sandboxes and demo accounts.', false),
+  DEMO: Bool('Demo profile: on an empty database loads the Kon Tum site profile (`seed/kon-tum`), and keeps a generated session secret in `DATA_DIR`.', false),
   SESSION_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'Secret (32+ characters) that signs session and CSRF cookies. Required unless `DEMO=true`, where one is generated and kept in `DATA_DIR`.' })),
   SECURE_COOKIES: Bool('Mark cookies `Secure` (needs HTTPS; browsers also accept them on http://localhost).', true),
   TRUST_PROXY: Bool('Trust `X-Forwarded-*` headers from a load balancer.', false),

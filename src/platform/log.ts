@@ -20,8 +20,9 @@ export function loggerOptions (config: Pick<Config, 'LOG_LEVEL' | 'LOG_PRETTY'>)
     level: config.LOG_LEVEL,
     redact: { paths: redactPaths, censor: '[redacted]' },
     serializers: {
-      req (req: { method: string, url: string, id: string, ip?: string, headers?: Record<string, unknown> }) {
-        return { id: req.id, method: req.method, url: maskUrl(req.url), ua: req.headers?.['user-agent'] }
+      // Only what is needed to follow a request; never headers (cookies), bodies or query values.
+      req (req: { method?: string, url?: string, id?: string, headers?: Record<string, unknown> }) {
+        return { id: req.id, method: req.method, url: req.url === undefined ? undefined : maskUrl(req.url), ua: req.headers?.['user-agent'] }
       }
     },
     ...(config.LOG_PRETTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {})

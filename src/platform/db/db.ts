@@ -25,6 +25,8 @@ export interface DbOptions {
   dataDir?: string
   /** PGlite only: start from a dumped data directory instead of dataDir. */
   loadDataDir?: Blob
+  /** PGlite only: an in-memory database (tests, templates). */
+  memory?: boolean
   poolSize?: number
 }
 
@@ -50,6 +52,8 @@ export async function openDb (options: DbOptions): Promise<Db> {
   let pglite: PGlite
   if (options.loadDataDir) {
     pglite = await openPglite({ loadDataDir: options.loadDataDir })
+  } else if (options.memory) {
+    pglite = await openPglite({})
   } else {
     const dir = path.join(options.dataDir ?? './data', 'pglite')
     fs.mkdirSync(dir, { recursive: true })

@@ -1,0 +1,183 @@
+/**
+ * The whole test suite, on PGlite and again on PostgreSQL: `npm test`.
+ *
+ *   npm test                     every suite on both engines
+ *   npm test -- --engine=pglite  one engine only (pglite | postgres)
+ *   npm test -- jobs app         only test files whose path contains one of these words
+ *
+ * It installs what is missing (Debian's chromium and postgresql, when run as root), migrates a
+ * template database once per engine, starts a throwaway PostgreSQL cluster on loopback and stops it.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import { openDb } from '../src/platform/db/db.js'
+import { migrate } from '../src/platform/db/migrate.js'
+import { ROOT } from '../src/platform/paths.js'
+
+const args = process.argv.slice(2)
+const engineArg = args.find(a => a.startsWith('--engine='))?.split('=')[1]
+const filters = args.filter(a => !a.startsWith('--'))
+const engines = engineArg ? [engineArg] : ['pglite', 'postgres']
+const CHROMIUM = '/usr/bin/chromium'
+const isRoot = process.getuid?.() === 0
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-tests-'))
+
+function log (line: string) { process.stdout.write(`[test] ${line}\n`) }
+
+function pgBinDir (): string | undefined {
+  const base = '/usr/lib/postgresql'
+  if (!fs.existsSync(base)) return undefined
+  const versions = fs.readdirSync(base).filter(v => fs.existsSync(path.join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))
+  return versions[0] ? path.join(base, versions[0], 'bin') : undefined
+}
+
+function ensurePrerequisites () {
+  const missing: string[] = []
+  if (!fs.existsSync(CHROMIUM)) missing.push('chromium')
+  if (engines.includes('postgres') && !pgBinDir()) missing.push('postgresql')
+  if (missing.length === 0) return
+  if (!isRoot) {
+    process.stderr.write(`Missing: ${missing.join(', ')}. Install them with:\n  sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}\n`)
+    process.exit(1)
+  }
+  log(`installing ${missing.join(', ')} with apt-get`)
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env })
+}
+
+/** Node 24 from npm, for the test that runs the server on it; kept in its own folder (see tools/node24). */
+function ensureNode24 () {
+  const dir = path.join(ROOT, 'tools', 'node24')
+  if (fs.existsSync(path.join(dir, 'node_modules', 'node', 'bin', 'node'))) return
+  log('installing Node 24 from npm into tools/node24')
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' })
+}
+
+function testFiles (): string[] {
+  const found: string[] = []
+  for (const dir of ['src', 'test']) {
+    for (const entry of fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })) {
+      if (/\.test\.tsx?$/.test(entry)) found.push(path.join(dir, entry))
+    }
+  }
+  return found.sort().filter(f => filters.length === 0 || filters.some(w => f.includes(w)))
+}
+
+async function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port
+      server.close(() => resolve(port))
+    })
+    server.on('error', reject)
+  })
+}
+
+/** A throwaway cluster in a temporary directory, trust auth on loopback only, tuned for tests. */
+async function startPostgres (): Promise<{ adminUrl: string, stop: () => void }> {
+  const bin = pgBinDir()!
+  const dir = path.join(work, 'pg')
+  fs.mkdirSync(dir)
+  // initdb refuses to run as root: the cluster belongs to the postgres user then.
+  const asUser = isRoot ? ['runuser', '-u', 'postgres', '--'] : []
+  if (isRoot) execFileSync('chown', ['-R', 'postgres:postgres', work])
+  fs.chmodSync(work, 0o755)
+  const run = (cmd: string, cmdArgs: string[]) => {
+    const [exe, ...rest] = [...asUser, path.join(bin, cmd), ...cmdArgs]
+    const r = spawnSync(exe!, rest, { encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`)
+  }
+  run('initdb', ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'])
+  const port = await freePort()
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB`
+  run('pg_ctl', ['-D', path.join(dir, 'data'), '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start'])
+  log(`PostgreSQL started on 127.0.0.1:${port}`)
+  return {
+    adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: () => {
+      try { run('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop']) } catch (err) { log(String(err)) }
+      log('PostgreSQL stopped')
+    }
+  }
+}
+
+async function pgliteTemplate (): Promise<string> {
+  const started = Date.now()
+  const db = await openDb({ memory: true })
+  await migrate(db)
+  const file = path.join(work, 'pglite-template.tar')
+  fs.writeFileSync(file, Buffer.from(await (await db.dump!()).arrayBuffer()))
+  await db.close()
+  log(`PGlite template migrated and dumped in ${Date.now() - started} ms`)
+  return file
+}
+
+async function pgTemplate (adminUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl })
+  await client.connect()
+  await client.query('create database mc_template')
+  await client.end()
+  const url = new URL(adminUrl)
+  url.pathname = '/mc_template'
+  const db = await openDb({ databaseUrl: url.toString(), poolSize: 1 })
+  await migrate(db)
+  await db.close()
+}
+
+interface RunResult { pass: number, fail: number, code: number }
+
+async function runSuite (engine: string, env: Record<string, string>, files: string[]): Promise<RunResult> {
+  log(`running ${files.length} test files on ${engine}`)
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=180000', ...files], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, TEST_ENGINE: engine, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  let out = ''
+  child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); process.stdout.write(chunk) })
+  const code: number = await new Promise(resolve => child.on('close', c => resolve(c ?? 1)))
+  const count = (word: string) => Number(new RegExp(`^ℹ ${word} (\\d+)`, 'm').exec(out)?.[1] ?? 0)
+  return { pass: count('pass'), fail: count('fail') + count('cancelled'), code }
+}
+
+async function main () {
+  ensurePrerequisites()
+  ensureNode24()
+  log(`Node ${process.version}`)
+  const files = testFiles()
+  if (files.length === 0) throw new Error(`no test files match ${filters.join(' ')}`)
+  const results: RunResult[] = []
+  for (const engine of engines) {
+    if (engine === 'pglite') {
+      results.push(await runSuite('pglite', { TEST_PGLITE_TEMPLATE: await pgliteTemplate() }, files))
+    } else if (engine === 'postgres') {
+      const cluster = await startPostgres()
+      try {
+        await pgTemplate(cluster.adminUrl)
+        results.push(await runSuite('postgres', { TEST_PG_ADMIN_URL: cluster.adminUrl, TEST_PG_TEMPLATE_DB: 'mc_template' }, files))
+      } finally {
+        cluster.stop()
+      }
+    } else {
+      throw new Error(`unknown engine ${engine}`)
+    }
+  }
+  const pass = results.reduce((n, r) => n + r.pass, 0)
+  const fail = results.reduce((n, r) => n + r.fail, 0)
+  const failed = results.some(r => r.code !== 0) || fail > 0 || pass === 0
+  process.stdout.write(`\n${pass} passed, ${fail} failed\n`)
+  fs.rmSync(work, { recursive: true, force: true })
+  process.exit(failed ? 1 : 0)
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[test] ${(err as Error).stack ?? String(err)}\n`)
+  fs.rmSync(work, { recursive: true, force: true })
+  process.exit(1)
+})

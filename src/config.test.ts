@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { test } from 'node:test'
+import { ConfigError, ConfigSchema, loadConfig } from './config.js'
+import { ROOT } from './platform/paths.js'
+
+const SECRET = 'x'.repeat(32)
+
+test('defaults: port 3000 on 0.0.0.0, PGlite under ./data, frozen', () => {
+  const c = loadConfig({ SESSION_SECRET: SECRET })
+  assert.equal(c.PORT, 3000)
+  assert.equal(c.HOST, '0.0.0.0')
+  assert.equal(c.DATA_DIR, path.resolve('./data'))
+  assert.equal(c.DATABASE_URL, undefined)
+  assert.equal(c.DEMO, false)
+  assert.equal(c.PUBLIC_URL, 'http://localhost:3000')
+  assert.ok(Object.isFrozen(c))
+  assert.throws(() => { (c as { PORT: number }).PORT = 1 }, TypeError)
+})
+
+test('values are converted to their types', () => {
+  const c = loadConfig({ SESSION_SECRET: SECRET, PORT: '8080', DEMO: 'true', WORKER_IN_PROCESS: '0', DATABASE_URL: 'postgres://u@h/db', PUBLIC_URL: 'https://dichvucong.example.vn/' })
+  assert.equal(c.PORT, 8080)
+  assert.equal(c.DEMO, true)
+  assert.equal(c.WORKER_IN_PROCESS, false)
+  assert.equal(c.DATABASE_URL, 'postgres://u@h/db')
+  assert.equal(c.PUBLIC_URL, 'https://dichvucong.example.vn')
+})
+
+test('a wrong value stops the start with a message naming the variable', () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'abc' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ PORT: '-1' }, /PORT/],
+    [{ DEMO: 'maybe' }, /DEMO: must be true or false/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
+    [{ SESSION_SECRET: 'short' }, /SESSION_SECRET/]
+  ]
+  for (const [env, message] of cases) {
+    assert.throws(() => loadConfig({ SESSION_SECRET: SECRET, ...env }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError)
+      assert.match(err.message, message)
+      return true
+    }, JSON.stringify(env))
+  }
+})
+
+test('SESSION_SECRET is required outside the demo profile, and has no default', () => {
+  assert.throws(() => loadConfig({}), /SESSION_SECRET: required/)
+  assert.equal(loadConfig({ DEMO: 'true' }).SESSION_SECRET, undefined)
+})
+
+test('only src/config.ts reads process.env', () => {
+  const offenders: string[] = []
+  for (const entry of fs.readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })) {
+    if (!/\.tsx?$/.test(entry) || entry === 'config.ts' || /\.test\.tsx?$/.test(entry)) continue
+    const text = fs.readFileSync(path.join(ROOT, 'src', entry), 'utf8')
+    if (/process\.env/.test(text)) offenders.push(entry)
+    if (/NODE_ENV/.test(text)) offenders.push(`${entry} (NODE_ENV)`)
+  }
+  assert.deepEqual(offenders, [])
+})
+
+test('the README table lists every variable, and nothing that is not one', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+  const documented = [...readme.matchAll(/^\| `([A-Z_]+)` \|/gm)].map(m => m[1]).sort()
+  assert.deepEqual(documented, Object.keys(ConfigSchema.properties).sort())
+})

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict'
+import { after, before } from 'node:test'
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { testEnv } from './env.js'
+
+/** The flags the developers' guide prescribes for Debian's Chromium on these machines. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic']
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+export interface AxeViolation { id: string, impact: string | null, help: string, nodes: Array<{ target: unknown }> }
+
+/** Runs axe-core (WCAG 2.1 A and AA rules) on the page and returns its violations. */
+export async function axe (page: Page): Promise<AxeViolation[]> {
+  // evaluate() runs through the DevTools protocol, so the page's CSP (no inline scripts) does not block axe.
+  await page.evaluate(axeSource)
+  const result = await page.evaluate(() => (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } })
+    .axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] }))
+  return result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => ({ target: n.target })) }))
+}
+
+/** Fails when axe finds a serious or critical violation, naming each one. */
+export async function assertAccessible (page: Page): Promise<void> {
+  const bad = (await axe(page)).filter(v => v.impact === 'serious' || v.impact === 'critical')
+  assert.deepEqual(bad.map(v => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map(n => n.target))}`), [],
+    `axe-core found violations on ${page.url()}`)
+}
+
+/** Opens a URL, checks the response and the page's accessibility. */
+export async function visit (page: Page, url: string, options: { status?: number, accessible?: boolean } = {}) {
+  const response = await page.goto(url, { waitUntil: 'load' })
+  assert.equal(response?.status(), options.status ?? 200, `status of ${url}`)
+  if (options.accessible !== false) await assertAccessible(page)
+  return response
+}
+
+/** Launches headless Chromium for the test file; each test takes a fresh context (cookies, viewport). */
+export function useBrowser (): { browser: Browser } {
+  const ctx = {} as { browser: Browser }
+  before(async () => {
+    if (!fs.existsSync(testEnv.chromium)) throw new Error(`Chromium not found at ${testEnv.chromium}: run npm test (it installs it) or apt-get install chromium`)
+    ctx.browser = await chromium.launch({ executablePath: testEnv.chromium, headless: true, args: CHROMIUM_ARGS })
+  })
+  after(async () => { await ctx.browser?.close() })
+  return ctx
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { test } from 'node:test'
+import { sql } from 'kysely'
+import { openDb, type Db } from '../src/platform/db/db.js'
+import { openPglite } from '../src/platform/db/pglite.js'
+import { NODE24, processDatabase, run, start, waitFor } from './processes.js'
+import { testEnv } from './env.js'
+
+async function freePort (): Promise<number> {
+  return new Promise(resolve => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+async function openProcessDb (env: Record<string, string>): Promise<Db> {
+  return env['DATABASE_URL'] ? openDb({ databaseUrl: env['DATABASE_URL'], poolSize: 1 }) : openDb({ dataDir: env['DATA_DIR']! })
+}
+
+for (const [label, node] of [['Node 20', process.execPath], ['Node 24', NODE24]] as const) {
+  test(`${label}: the server migrates an empty database, serves the demo, and stops cleanly on SIGTERM`, async () => {
+    assert.ok(fs.existsSync(node), `${node} exists`)
+    assert.match(execFileSync(node, ['-v'], { encoding: 'utf8' }), label === 'Node 24' ? /^v24\./ : /^v2\d\./)
+    const db = await processDatabase({ migrated: false })
+    const port = await freePort()
+    const server = start('src/server.ts', [], { ...db.env, PORT: String(port), HOST: '127.0.0.1', DEMO: 'true', LOG_LEVEL: 'info' }, node)
+    try {
+      await waitFor('the server to listen', () => server.output().stdout.includes('Một Cửa đang chạy') || (server.exitCode !== null ? (() => { throw new Error(server.output().stderr) })() : undefined), 60_000)
+      const out = server.output().stdout
+      assert.match(out, new RegExp(`http://localhost:${port}`))
+      assert.match(out, /Chế độ demo/)
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`)
+      assert.equal(ready.status, 200)
+      assert.equal((await ready.json() as { engine: string }).engine, testEnv.engine)
+      const home = await (await fetch(`http://127.0.0.1:${port}/`)).text()
+      assert.match(home, /Tỉnh Kon Tum/)
+      server.kill('SIGTERM')
+      const result = await server.exited
+      assert.equal(result.code, 0, result.stderr)
+      assert.match(result.stdout, /"signal":"SIGTERM","msg":"shutting down"/)
+    } finally {
+      if (server.exitCode === null) server.kill('SIGKILL')
+      await db.cleanup()
+    }
+  })
+}
+
+test('a wrong configuration value stops the start, naming the variable', async () => {
+  const result = await run('src/server.ts', [], { PORT: 'abc', DATA_DIR: '/nonexistent' })
+  assert.equal(result.code, 1)
+  assert.match(result.stderr, /Invalid configuration:\n {2}PORT: /)
+})
+
+test('a failed migration stops the process with a clear message and a non-zero exit', async () => {
+  const db = await processDatabase({ migrated: false })
+  try {
+    // A table in the way of the first migration.
+    if (db.url) {
+      const conn = await openDb({ databaseUrl: db.url, poolSize: 1 })
+      await sql`create table jobs (x int)`.execute(conn.kysely)
+      await conn.close()
+    } else {
+      const pg = await openPglite({ dataDir: path.join(db.dataDir, 'pglite') })
+      await pg.exec('create table jobs (x int)')
+      await pg.close()
+    }
+    for (const entry of ['src/cli.ts', 'src/server.ts']) {
+      const result = await run(entry, entry === 'src/cli.ts' ? ['migrate'] : [], { ...db.env, PORT: '0' })
+      assert.equal(result.code, 1, `${entry}: ${result.stderr}`)
+      assert.match(result.stderr, /migration 0001_platform\.sql failed: relation "jobs" already exists/)
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'a message, not a stack')
+    }
+  } finally { await db.cleanup() }
+})
+
+test('the CLI sets the site profile through the service, with an audit row; bad input is refused', async () => {
+  const db = await processDatabase({ migrated: true })
+  try {
+    if (!db.url) {
+      const migrated = await run('src/cli.ts', ['migrate'], db.env)
+      assert.equal(migrated.code, 0, migrated.stderr)
+      assert.match(migrated.stdout, /applied 0001_platform\.sql/)
+    }
+    const status = await run('src/cli.ts', ['migrate', '--status'], db.env)
+    assert.match(status.stdout, /pending: 0/)
+
+    const set = await run('src/cli.ts', ['site', 'set', 'kon-tum'], db.env)
+    assert.equal(set.code, 0, set.stderr)
+    assert.match(set.stdout, /site profile set: .* – Tỉnh Kon Tum/)
+    const show = await run('src/cli.ts', ['site', 'show'], db.env)
+    assert.equal(JSON.parse(show.stdout).provinceCode, 'H34')
+
+    const badFile = path.join(db.dataDir, 'bad.json')
+    fs.writeFileSync(badFile, JSON.stringify({ portalName: 'X', provinceName: 'Y', provinceCode: 'kontum', operatorName: 'Z', hotline: 'abc', email: null, address: 'A' }))
+    const bad = await run('src/cli.ts', ['site', 'set', badFile], db.env)
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /provinceCode/)
+    assert.match(bad.stderr, /hotline/)
+
+    const unknown = await run('src/cli.ts', ['nonsense'], db.env)
+    assert.equal(unknown.code, 1)
+    assert.match(unknown.stdout, /usage: npm run cli/)
+
+    const conn = await openProcessDb(db.env)
+    try {
+      const rows = await conn.kysely.selectFrom('auditLog').selectAll().where('action', '=', 'site.profile.set').execute()
+      assert.equal(rows.length, 1, 'one audited change (the refused one left none)')
+      assert.equal(rows[0]!.actorType, 'cli')
+      assert.equal((await conn.kysely.selectFrom('siteProfile').select('provinceName').executeTakeFirst())?.provinceName, 'Tỉnh Kon Tum')
+    } finally { await conn.close() }
+  } finally { await db.cleanup() }
+})

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import { ROOT } from '../src/platform/paths.js'
+import { createPgDatabase } from './db.js'
+import { testEnv } from './env.js'
+import { TEST_SECRET } from './app.js'
+
+export const NODE24 = path.join(ROOT, 'tools', 'node24', 'node_modules', 'node', 'bin', 'node')
+
+export interface Run { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
+
+/** Environment for a child process: only what we pass, plus PATH (no TEST_* leakage into config). */
+export function childEnv (env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env['PATH'] ?? '', HOME: os.homedir(), SESSION_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...env }
+}
+
+export function start (entry: string, args: string[], env: Record<string, string>, node = process.execPath): ChildProcess & { output: () => Run, exited: Promise<Run> } {
+  const child = spawn(node, ['--import', 'tsx', path.join(ROOT, entry), ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (c: Buffer) => { stdout += c.toString() })
+  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString() })
+  const output = () => ({ code: child.exitCode, signal: child.signalCode, stdout, stderr })
+  const exited = new Promise<Run>(resolve => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })))
+  return Object.assign(child, { output, exited })
+}
+
+/** Runs a command to its end, killing it after timeoutMs. */
+export async function run (entry: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Run> {
+  const child = start(entry, args, env)
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+  const result = await child.exited
+  clearTimeout(timer)
+  return result
+}
+
+export async function waitFor<T> (what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await fn()
+    if (value !== undefined && value !== false) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+/**
+ * A database for child processes on the engine under test, as environment variables:
+ * an empty PGlite data directory, or a new PostgreSQL database (`migrated` copies the template).
+ */
+export async function processDatabase (options: { migrated: boolean }): Promise<{ env: Record<string, string>, dataDir: string, url?: string, cleanup: () => Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-proc-'))
+  if (testEnv.engine !== 'postgres') {
+    return { env: { DATA_DIR: dataDir }, dataDir, cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true }) }
+  }
+  if (options.migrated) {
+    const { url, drop } = await createPgDatabase()
+    return { env: { DATA_DIR: dataDir, DATABASE_URL: url }, dataDir, url, cleanup: async () => { await drop(); fs.rmSync(dataDir, { recursive: true, force: true }) } }
+  }
+  const name = `proc_${Math.random().toString(36).slice(2, 10)}`
+  const admin = new pg.Client({ connectionString: testEnv.pgAdminUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = new URL(testEnv.pgAdminUrl!)
+  url.pathname = `/${name}`
+  return {
+    env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
+    dataDir,
+    url: url.toString(),
+    cleanup: async () => {
+      const c = new pg.Client({ connectionString: testEnv.pgAdminUrl })
+      await c.connect()
+      await c.query(`drop database if exists ${name} with (force)`)
+      await c.end()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    }
+  }
+}
