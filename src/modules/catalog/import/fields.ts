@@ -1,0 +1,253 @@
+/**
+ * Turns the text of one attribute cell into structured values. Each function returns what it can
+ * and says, through `warn`, what it could not; the text is always kept alongside.
+ */
+import { fold, htmlToLines } from './text.js'
+
+export type DurationUnit = 'working_days' | 'working_hours' | 'calendar_days' | 'same_day'
+
+export interface ProcessingTime {
+  text: string
+  value: number | null
+  unit: DurationUnit | null
+  /** Set when the text gives no single duration: a catalog administrator must set it. */
+  needsReview: boolean
+}
+
+export interface Component {
+  name: string
+  copyType: 'original' | 'copy' | 'certified_copy' | 'original_or_copy' | null
+  quantity: number | null
+  required: boolean
+  group: string | null
+  formTemplate: string | null
+}
+
+export interface Fee { text: string, amountVnd: number | null }
+
+export interface Methods { text: string, inPerson: boolean, post: boolean, online: boolean }
+
+export type OnlineLevel = 'full' | 'partial' | 'none'
+export type GovernmentLevel = 'province' | 'district' | 'commune'
+export type ApplicantType = 'individual' | 'organization'
+
+type Warn = (message: string) => void
+
+const NUMBER_WORDS: Record<string, number> = { một: 1, hai: 2, ba: 3, bốn: 4, năm: 5, sáu: 6, bảy: 7, tám: 8, chín: 9, mười: 10 }
+
+/**
+ * "Không quá 05 ngày làm việc kể từ …" → 5 working days. Several different durations (cases, or
+ * rules that changed on a date) or none at all → needsReview, with the text kept.
+ */
+export function parseProcessingTime (html: string): ProcessingTime {
+  const lines = htmlToLines(html)
+  const text = lines.join('\n')
+  // The first line usually states the limit; parentheses and later lines split it into internal
+  // steps ("(05 ngày kiểm tra…)"). A first line that is one case of several says nothing alone.
+  const firstLine = (lines[0] ?? '').replace(/\([^)]*\)/g, ' ')
+  const isCase = /^([-–+•]|đối với|trường hợp|áp dụng)/i.test(lines[0] ?? '')
+  const head = isCase ? new Map() : durationsIn(firstLine)
+  const all = durationsIn(text)
+  const found = head.size === 1 ? head : all
+  if (found.size === 1) {
+    const only = [...found.values()][0]!
+    return { text, value: only.value, unit: only.unit, needsReview: false }
+  }
+  if (all.size === 0 && /(^|\s)(ngay sau khi|trong ngay|cap ngay|ngay khi)/.test(fold(text))) {
+    return { text, value: 0, unit: 'same_day', needsReview: false }
+  }
+  return { text, value: null, unit: null, needsReview: true }
+}
+
+function durationsIn (text: string): Map<string, { value: number, unit: DurationUnit }> {
+  const found = new Map<string, { value: number, unit: DurationUnit }>()
+  const pattern = /(\d{1,3}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s*(?:\([^)]*\)\s*)?(ngày làm việc|giờ làm việc|ngày|giờ)(?!\s*(?:\d|tháng))/giu
+  for (const m of text.matchAll(pattern)) {
+    const raw = m[1]!.toLowerCase()
+    const value = /^\d+$/.test(raw) ? Number(raw) : NUMBER_WORDS[raw]!
+    const word = m[2]!.toLowerCase()
+    if (word === 'giờ') continue // plain hours: calendar or working is not said
+    const unit: DurationUnit = word === 'ngày làm việc' ? 'working_days' : word === 'giờ làm việc' ? 'working_hours' : 'calendar_days'
+    found.set(`${value} ${unit}`, { value, unit })
+  }
+  return found
+}
+
+/** Working days a duration stands for (8 working hours a day), where that is meaningful. */
+export function workingDaysOf (t: Pick<ProcessingTime, 'value' | 'unit'>): number | null {
+  if (t.value === null || t.unit === null) return null
+  if (t.unit === 'working_days') return t.value
+  if (t.unit === 'working_hours') return t.value / 8
+  if (t.unit === 'same_day') return 0
+  return null
+}
+
+const AMOUNT = /(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:đồng|đ(?!\p{L})|vnđ|vnd)/iu
+
+/** Fee items with their amount in VND where one is stated. "Không" means no fee. */
+export function parseFees (html: string): { text: string, fees: Fee[] } {
+  const lines = htmlToLines(html)
+  const text = lines.join('\n')
+  if (lines.length === 0 || /^(không|không có|không quy định)\.?$/i.test(text.trim())) return { text, fees: [] }
+  const items = mergeContinuations(lines)
+  return {
+    text,
+    fees: items.map(item => {
+      const m = AMOUNT.exec(item)
+      return { text: item, amountVnd: m ? Number(m[1]!.replace(/[.,]/g, '')) : null }
+    })
+  }
+}
+
+/** Lines that do not start a new item (no bullet, no case label) belong to the previous one. */
+function mergeContinuations (lines: string[]): string[] {
+  const items: string[] = []
+  for (const line of lines) {
+    if (items.length > 0 && !/^([-–+•*]|[a-zđ][).]\s|\d+[.)]\s)/i.test(line) && !/^[A-ZĐÂĂÊÔƠƯ]/.test(line)) {
+      items[items.length - 1] += ' ' + line
+    } else {
+      items.push(line)
+    }
+  }
+  return items.map(i => i.replace(/^[-–+•*]\s*/, '').trim()).filter(i => i.length > 0)
+}
+
+export function parseMethods (html: string): Methods {
+  const text = htmlToLines(html).join('\n')
+  const f = fold(text)
+  return {
+    text,
+    inPerson: /truc tiep/.test(f),
+    post: /buu chinh|buu dien/.test(f),
+    online: /truc tuyen|dich vu cong|qua mang|http|dien tu/.test(f)
+  }
+}
+
+/** Full online needs online submission stated at level 4 ("mức độ 4" / "cấp độ 4"); any online mention is partial. */
+export function deriveOnlineLevel (methods: Methods): OnlineLevel {
+  if (!methods.online) return 'none'
+  return /(muc|cap) do 4/.test(fold(methods.text)) ? 'full' : 'partial'
+}
+
+export function parseApplicantTypes (html: string): ApplicantType[] {
+  const f = fold(htmlToLines(html).join(' '))
+  const types: ApplicantType[] = []
+  if (/ca nhan|cong dan|nguoi |chu phuong tien|lai xe|giao vien/.test(f)) types.push('individual')
+  if (/to chuc|doanh nghiep|don vi|ho kinh doanh|co so|trung tam|hop tac xa/.test(f)) types.push('organization')
+  return types
+}
+
+/** Steps: one per "Bước N"; without such markers, one per paragraph. */
+export function parseSteps (html: string): string[] {
+  const lines = htmlToLines(html)
+  const steps: string[] = []
+  const hasMarkers = lines.some(l => /^bước\s*\d/i.test(l))
+  for (const line of lines) {
+    if (!hasMarkers || /^bước\s*\d/i.test(line) || steps.length === 0) steps.push(line)
+    else steps[steps.length - 1] += '\n' + line
+  }
+  return steps
+}
+
+/** A list of references (legal basis, form names): one per item. */
+export function parseList (html: string): string[] {
+  const lines = htmlToLines(html)
+  if (lines.length === 1 && /^(không|không có)\.?$/i.test(lines[0]!)) return []
+  return mergeContinuations(lines)
+}
+
+const SETS = /số lượng(?: bộ)?(?: hồ sơ)?\s*[:：]?\s*(\d{1,2}|một|hai|ba)\s*(?:\([^)]*\)\s*)?bộ/iu
+
+/**
+ * Components from "Thành phần, số lượng hồ sơ": bullet items are documents; a line naming a case
+ * ("Đối với …:", "Trường hợp …:") starts a group; "Số lượng hồ sơ: 01 bộ" is the number of sets.
+ */
+export function parseComponents (html: string, forms: string[], warn: Warn): { components: Component[], numberOfSets: string | null } {
+  const lines = htmlToLines(html)
+  const components: Component[] = []
+  let group: string | null = null
+  let numberOfSets: string | null = null
+  let current: string[] | null = null
+  const flush = () => {
+    if (current) components.push(componentOf(current.join(' '), group, forms))
+    current = null
+  }
+  for (const raw of lines) {
+    const line = raw.replace(/^\*\s*/, '')
+    const sets = SETS.exec(line)
+    if (sets) {
+      flush()
+      const n = sets[1]!.toLowerCase()
+      numberOfSets = `${(/^\d+$/.test(n) ? Number(n) : NUMBER_WORDS[n]!).toString().padStart(2, '0')} bộ`
+      continue
+    }
+    if (/^(a|b)[.)]\s*(thành phần|số lượng)/i.test(line) || /^thành phần hồ sơ/i.test(line)) {
+      flush()
+      continue
+    }
+    const isItem = /^([-–+•]|\d{1,2}[.)]\s|[a-zđ][).]\s)/i.test(line)
+    const isGroup = !isItem && /[:：]\s*$/.test(line) && /^(đối với|trường hợp|hồ sơ|\*?\s*trường hợp)/i.test(line)
+    if (isGroup) {
+      flush()
+      group = line.replace(/[:：]\s*$/, '').trim()
+      continue
+    }
+    if (isItem) {
+      flush()
+      current = [line.replace(/^([-–+•]|\d{1,2}[.)]|[a-zđ][).])\s*/i, '')]
+    } else if (current) {
+      current.push(line)
+    } else if (/^(đối với|trường hợp)/i.test(line)) {
+      group = line.replace(/[:：.]\s*$/, '').trim()
+    } else {
+      current = [line]
+    }
+  }
+  flush()
+  const documents = components.filter(c => c.name.length > 2)
+  if (documents.length === 0) warn('no component could be read from "Thành phần, số lượng hồ sơ"; kept as text')
+  return { components: documents, numberOfSets }
+}
+
+function componentOf (text: string, group: string | null, forms: string[]): Component {
+  const f = fold(text)
+  let copyType: Component['copyType'] = null
+  if (/ban chinh hoac ban sao|ban sao hoac ban chinh/.test(f)) copyType = 'original_or_copy'
+  else if (/ban sao co chung thuc|ban sao chung thuc|ban sao hop phap/.test(f)) copyType = 'certified_copy'
+  else if (/ban sao/.test(f)) copyType = 'copy'
+  else if (/ban chinh/.test(f)) copyType = 'original'
+  const q = /(\d{1,2})\s*bản/iu.exec(text)
+  const mentionsForm = /mau|phu luc/.test(f)
+  return {
+    name: text.replace(/[;.,]\s*$/, '').trim(),
+    copyType,
+    quantity: q ? Number(q[1]) : null,
+    required: !/neu co|(truong hop|doi voi)[^.]*(neu|khi) co/.test(f),
+    group,
+    formTemplate: mentionsForm ? bestForm(text, forms) : null
+  }
+}
+
+/** The form template a component most likely refers to, by shared words with the form's name. */
+function bestForm (text: string, forms: string[]): string | null {
+  let best: string | null = null
+  let bestScore = 0
+  const words = new Set(fold(text).split(/[^a-z0-9]+/).filter(w => w.length > 2))
+  for (const form of forms) {
+    const fw = fold(form).split(/[^a-z0-9]+/).filter(w => w.length > 2)
+    const score = fw.filter(w => words.has(w)).length / Math.max(fw.length, 1)
+    if (score > bestScore) { best = form; bestScore = score }
+  }
+  if (forms.length === 1 && bestScore >= 0.3) return best
+  return bestScore >= 0.5 ? best : null
+}
+
+export function parseLevels (text: string): GovernmentLevel[] {
+  const f = fold(text)
+  if (/3 cap|ba cap/.test(f)) return ['province', 'district', 'commune']
+  const levels: GovernmentLevel[] = []
+  if (/cap tinh/.test(f)) levels.push('province')
+  if (/cap huyen/.test(f)) levels.push('district')
+  if (/cap xa/.test(f)) levels.push('commune')
+  return levels
+}
