@@ -7,6 +7,8 @@ import { openDb, type Db } from './platform/db/db.js'
 import { createJobQueue } from './platform/jobs/queue.js'
 import { loggerOptions } from './platform/log.js'
 import { createAuditService } from './modules/audit/audit.service.js'
+import { createCatalogRepository } from './modules/catalog/catalog.repository.js'
+import { createCatalogService } from './modules/catalog/catalog.service.js'
 import { createSiteRepository } from './modules/site/site.repository.js'
 import { createSiteService } from './modules/site/site.service.js'
 
@@ -26,6 +28,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const jobs = createJobQueue(db)
   const audit = createAuditService()
   const site = createSiteService({ db, repo: createSiteRepository(), audit })
+  const catalog = createCatalogService({ db, repo: createCatalogRepository(), audit })
 
   return {
     config,
@@ -34,6 +37,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     jobs,
     audit,
     site,
+    catalog,
     sessionSecret: sessionSecret(config),
     async close () { await db.close() }
   }

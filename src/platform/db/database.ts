@@ -47,7 +47,78 @@ export interface SchemaMigrationsTable {
   appliedAt: Generated<Date>
 }
 
+export interface AgenciesTable {
+  id: Generated<number>
+  code: string
+  name: string
+  shortName: string | null
+  parentId: number | null
+  kind: 'national' | 'ministry' | 'province' | 'department' | 'unit' | 'district' | 'commune'
+  codeConfirmed: Generated<boolean>
+  validFrom: string | null
+  validTo: string | null
+  address: string | null
+  phone: string | null
+  aliases: ColumnType<string[], string | undefined, string>
+}
+
+export interface SectorsTable {
+  id: Generated<number>
+  code: string
+  name: string
+}
+
+export interface PublishingDecisionsTable {
+  id: Generated<number>
+  number: string
+  issuedOn: string | null
+  title: Generated<string>
+  kind: Generated<'decision' | 'manual'>
+  sourceSha256: string | null
+  importedAt: Generated<Date>
+}
+
+export interface ProceduresTable {
+  id: Generated<number>
+  code: string
+  sectorId: number
+  onlineLevel: 'full' | 'partial' | 'none'
+  onlineLevelSet: Generated<boolean>
+  needsReview: Generated<boolean>
+  enteredByHand: Generated<boolean>
+  currentVersionId: number | null
+  position: Generated<number>
+  searchName: string
+  searchText: string
+  updatedAt: Generated<Date>
+}
+
+export interface ProcedureVersionsTable {
+  id: Generated<number>
+  procedureId: number
+  version: number
+  decisionId: number
+  contentHash: string
+  inUse: Generated<boolean>
+  name: string
+  content: ColumnType<unknown, string, string>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface ProcedureAgenciesTable {
+  procedureId: number
+  agencyId: number
+  role: 'receiving' | 'processing'
+}
+
 export interface Database {
+  agencies: AgenciesTable
+  sectors: SectorsTable
+  publishingDecisions: PublishingDecisionsTable
+  procedures: ProceduresTable
+  procedureVersions: ProcedureVersionsTable
+  procedureAgencies: ProcedureAgenciesTable
   jobs: JobsTable
   auditLog: AuditLogTable
   siteProfile: SiteProfileTable

@@ -156,7 +156,7 @@ export function parseList (html: string): string[] {
   return mergeContinuations(lines)
 }
 
-const SETS = /số lượng(?: bộ)?(?: hồ sơ)?\s*[:：]?\s*(\d{1,2}|một|hai|ba)\s*(?:\([^)]*\)\s*)?bộ/iu
+const SETS = /số lượng(?: bộ)?(?: hồ sơ)?\s*[:：]?\s*(\d{1,2}|một|hai|ba)[^\n\d]{0,12}?bộ/iu
 
 /**
  * Components from "Thành phần, số lượng hồ sơ": bullet items are documents; a line naming a case

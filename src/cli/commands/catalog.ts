@@ -1,0 +1,38 @@
+import os from 'node:os'
+import { cliActor } from '../../modules/audit/audit.service.js'
+import { AppError } from '../../platform/http/errors.js'
+import type { CliCommand } from '../command.js'
+
+const USAGE = 'catalog import <decision.txt> | catalog agencies <agencies.json> | catalog manual <procedures.json> | catalog online-level <code> <full|partial|none> | catalog confirm-agency <code> | catalog versions <code>'
+
+export const catalogCommand: CliCommand = {
+  name: 'catalog',
+  usage: 'catalog import|agencies|manual|online-level|confirm-agency|versions …',
+  summary: 'Import a published decision into the procedure catalog, load agencies, set online levels.',
+  async run (services, args, out) {
+    const actor = cliActor(os.userInfo().username)
+    const [sub, a, b] = args
+    if (sub === 'import' && a) {
+      const s = await services.catalog.importDecision(actor, a)
+      out(`Quyết định ${s.decision.number} ngày ${s.decision.date}`)
+      for (const sector of s.sectors) out(`  ${sector.name}: ${sector.count}`)
+      out(`  total: ${s.sectors.reduce((n, x) => n + x.count, 0)} (created ${s.outcomes.created}, updated ${s.outcomes.updated}, new versions ${s.outcomes.versioned}, unchanged ${s.outcomes.unchanged})`)
+      out(`warnings: ${s.warnings.length}`)
+      for (const w of s.warnings) out(`  line ${w.line}${w.procedure ? ` [${w.procedure}]` : ''}: ${w.message}`)
+      return
+    }
+    if (sub === 'agencies' && a) { out(`loaded ${await services.catalog.loadAgencies(actor, a)} agencies`); return }
+    if (sub === 'manual' && a) { out(JSON.stringify(await services.catalog.importManual(actor, a))); return }
+    if (sub === 'online-level' && a && (b === 'full' || b === 'partial' || b === 'none')) {
+      await services.catalog.setOnlineLevel(actor, a, b)
+      out(`${a}: online level ${b}`)
+      return
+    }
+    if (sub === 'confirm-agency' && a) { await services.catalog.confirmAgencyCode(actor, a); out(`${a}: code confirmed`); return }
+    if (sub === 'versions' && a) {
+      for (const v of await services.catalog.listVersions(a)) out(`v${v.version} decision#${v.decisionId} ${v.inUse ? 'in use' : 'unused'} ${v.contentHash.slice(0, 12)}`)
+      return
+    }
+    throw new AppError('BAD_REQUEST', `usage: ${USAGE}`)
+  }
+}

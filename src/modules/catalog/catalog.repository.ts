@@ -1,0 +1,213 @@
+import { sql, type Expression, type SqlBool } from 'kysely'
+import type { Executor } from '../../platform/db/db.js'
+import type { AgencyRef, GovernmentLevel, OnlineLevel, ProcedureContent, ProcedureFilters, ProcedureSummary, ProcessingTime } from './catalog.types.js'
+import { fold } from './import/text.js'
+
+export interface AgencyInput {
+  code: string
+  name: string
+  shortName?: string | null
+  kind: 'national' | 'ministry' | 'province' | 'department' | 'unit' | 'district' | 'commune'
+  parent?: string | null
+  address?: string | null
+  phone?: string | null
+  aliases?: string[]
+  validFrom?: string | null
+  validTo?: string | null
+}
+
+export interface AgencyRow { id: number, code: string, name: string, shortName: string | null, parentId: number | null, kind: string, codeConfirmed: boolean, aliases: string[], validFrom: string | null, validTo: string | null }
+
+export interface VersionRow { id: number, procedureId: number, version: number, decisionId: number, contentHash: string, inUse: boolean }
+
+const like = (text: string) => `%${text.replace(/[\\%_]/g, m => `\\${m}`)}%`
+
+/** Search words: folded, at most eight, each at least one character. */
+export function searchTokens (q: string | undefined): string[] {
+  return q ? fold(q.normalize('NFC')).split(' ').filter(t => t.length > 0).slice(0, 8) : []
+}
+
+export function createCatalogRepository () {
+  async function agencyRefs (db: Executor, procedureIds: number[]): Promise<Map<number, { receiving: AgencyRef[], processing: AgencyRef[] }>> {
+    const map = new Map<number, { receiving: AgencyRef[], processing: AgencyRef[] }>()
+    if (procedureIds.length === 0) return map
+    const rows = await db.selectFrom('procedureAgencies as pa').innerJoin('agencies as a', 'a.id', 'pa.agencyId')
+      .select(['pa.procedureId', 'pa.role', 'a.code', 'a.name', 'a.shortName'])
+      .where('pa.procedureId', 'in', procedureIds).orderBy('a.code').execute()
+    for (const id of procedureIds) map.set(id, { receiving: [], processing: [] })
+    for (const r of rows) map.get(r.procedureId)![r.role].push({ code: r.code, name: r.name, shortName: r.shortName })
+    return map
+  }
+
+  return {
+    async upsertAgency (db: Executor, a: AgencyInput, parentId: number | null): Promise<number> {
+      const values = {
+        code: a.code, name: a.name, shortName: a.shortName ?? null, kind: a.kind, parentId,
+        address: a.address ?? null, phone: a.phone ?? null, aliases: JSON.stringify((a.aliases ?? []).map(fold)),
+        validFrom: a.validFrom ?? null, validTo: a.validTo ?? null
+      }
+      const row = await db.insertInto('agencies').values(values)
+        .onConflict(oc => oc.column('code').doUpdateSet({ name: values.name, shortName: values.shortName, kind: values.kind, parentId, address: values.address, phone: values.phone, aliases: values.aliases }))
+        .returning('id').executeTakeFirstOrThrow()
+      return row.id
+    },
+
+    async listAgencyRows (db: Executor): Promise<AgencyRow[]> {
+      return db.selectFrom('agencies').select(['id', 'code', 'name', 'shortName', 'parentId', 'kind', 'codeConfirmed', 'aliases', 'validFrom', 'validTo']).orderBy('code').execute()
+    },
+
+    async confirmAgencyCode (db: Executor, code: string): Promise<boolean> {
+      const r = await db.updateTable('agencies').set({ codeConfirmed: true }).where('code', '=', code).executeTakeFirst()
+      return Number(r.numUpdatedRows) > 0
+    },
+
+    async upsertSector (db: Executor, code: string, name: string): Promise<number> {
+      const row = await db.insertInto('sectors').values({ code, name })
+        .onConflict(oc => oc.column('code').doUpdateSet({ name })).returning('id').executeTakeFirstOrThrow()
+      return row.id
+    },
+
+    async upsertDecision (db: Executor, d: { number: string, issuedOn: string | null, title: string, kind: 'decision' | 'manual', sourceSha256: string | null }): Promise<number> {
+      const row = await db.insertInto('publishingDecisions').values(d)
+        .onConflict(oc => oc.column('number').doUpdateSet({ issuedOn: d.issuedOn, title: d.title, sourceSha256: d.sourceSha256 }))
+        .returning('id').executeTakeFirstOrThrow()
+      return row.id
+    },
+
+    async findProcedureForImport (db: Executor, code: string) {
+      return db.selectFrom('procedures as p').leftJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
+        .select(['p.id', 'p.onlineLevelSet', 'v.id as versionId', 'v.version', 'v.decisionId', 'v.contentHash', 'v.inUse'])
+        .where('p.code', '=', code).executeTakeFirst()
+    },
+
+    async insertProcedure (db: Executor, p: { code: string, sectorId: number, onlineLevel: OnlineLevel, needsReview: boolean, enteredByHand: boolean, position: number, searchName: string, searchText: string }): Promise<number> {
+      const row = await db.insertInto('procedures').values(p).returning('id').executeTakeFirstOrThrow()
+      return row.id
+    },
+
+    async updateProcedure (db: Executor, id: number, p: { sectorId: number, onlineLevel?: OnlineLevel, needsReview: boolean, position: number, searchName: string, searchText: string }): Promise<void> {
+      await db.updateTable('procedures').set({ ...p, updatedAt: new Date() }).where('id', '=', id).execute()
+    },
+
+    async insertVersion (db: Executor, v: { procedureId: number, version: number, decisionId: number, contentHash: string, name: string, content: ProcedureContent }): Promise<number> {
+      const row = await db.insertInto('procedureVersions').values({ ...v, content: JSON.stringify(v.content) }).returning('id').executeTakeFirstOrThrow()
+      await db.updateTable('procedures').set({ currentVersionId: row.id }).where('id', '=', v.procedureId).execute()
+      return row.id
+    },
+
+    /** Rewrites a version that no dossier uses yet. */
+    async updateVersionInPlace (db: Executor, id: number, v: { contentHash: string, name: string, content: ProcedureContent }): Promise<void> {
+      const r = await db.updateTable('procedureVersions').set({ ...v, content: JSON.stringify(v.content), updatedAt: new Date() })
+        .where('id', '=', id).where('inUse', '=', false).executeTakeFirst()
+      if (Number(r.numUpdatedRows) !== 1) throw new Error(`version ${id} is in use and cannot be rewritten`)
+    },
+
+    async markVersionInUse (db: Executor, versionId: number): Promise<void> {
+      await db.updateTable('procedureVersions').set({ inUse: true }).where('id', '=', versionId).execute()
+    },
+
+    async listVersions (db: Executor, code: string): Promise<VersionRow[]> {
+      return db.selectFrom('procedureVersions as v').innerJoin('procedures as p', 'p.id', 'v.procedureId')
+        .select(['v.id', 'v.procedureId', 'v.version', 'v.decisionId', 'v.contentHash', 'v.inUse'])
+        .where('p.code', '=', code).orderBy('v.version').execute()
+    },
+
+    async replaceProcedureAgencies (db: Executor, procedureId: number, links: Array<{ agencyId: number, role: 'receiving' | 'processing' }>): Promise<void> {
+      await db.deleteFrom('procedureAgencies').where('procedureId', '=', procedureId).execute()
+      const unique = [...new Map(links.map(l => [`${l.agencyId}:${l.role}`, l])).values()]
+      if (unique.length > 0) await db.insertInto('procedureAgencies').values(unique.map(l => ({ procedureId, ...l }))).execute()
+    },
+
+    async setOnlineLevel (db: Executor, code: string, level: OnlineLevel, byAdmin: boolean): Promise<boolean> {
+      const r = await db.updateTable('procedures').set({ onlineLevel: level, onlineLevelSet: byAdmin, updatedAt: new Date() })
+        .where('code', '=', code).executeTakeFirst()
+      return Number(r.numUpdatedRows) > 0
+    },
+
+    /** Opens every procedure to online submission at least as partial online (the demo profile). */
+    async openAllOnline (db: Executor): Promise<number> {
+      const r = await db.updateTable('procedures').set({ onlineLevel: 'partial' }).where('onlineLevel', '=', 'none').where('onlineLevelSet', '=', false).executeTakeFirst()
+      return Number(r.numUpdatedRows)
+    },
+
+    async countProcedures (db: Executor): Promise<number> {
+      const r = await db.selectFrom('procedures').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+      return r.n
+    },
+
+    /** One page of procedures matching the filters; name matches rank first. */
+    async listProcedures (db: Executor, f: ProcedureFilters): Promise<{ items: ProcedureSummary[], total: number }> {
+      const tokens = searchTokens(f.q)
+      const phrase = tokens.join(' ')
+      let query = db.selectFrom('procedures as p')
+        .innerJoin('sectors as s', 's.id', 'p.sectorId')
+        .innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
+      for (const t of tokens) query = query.where(sql<SqlBool>`p.search_text like ${like(t)}`)
+      if (f.sector) query = query.where('s.code', '=', f.sector)
+      if (f.onlineLevel) query = query.where('p.onlineLevel', '=', f.onlineLevel)
+      if (f.level) query = query.where(sql<SqlBool>`jsonb_exists(v.content -> 'levels', ${f.level})`)
+      if (f.agency) {
+        const agency = f.agency
+        query = query.where(({ exists, selectFrom }) => exists(selectFrom('procedureAgencies as pa').innerJoin('agencies as a', 'a.id', 'pa.agencyId')
+          .select('pa.procedureId').whereRef('pa.procedureId', '=', 'p.id').where('a.code', '=', agency)))
+      }
+      const totalRow = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+      let ordered = query.select([
+        'p.id', 'p.code', 'v.name', 's.code as sectorCode', 's.name as sectorName', 'p.onlineLevel',
+        sql<GovernmentLevel[]>`v.content -> 'levels'`.as('levels'),
+        sql<ProcessingTime>`v.content -> 'processingTime'`.as('processingTime')
+      ])
+      if (tokens.length > 0) {
+        const allInName: Expression<SqlBool> = sql<SqlBool>`(${sql.join(tokens.map(t => sql`p.search_name like ${like(t)}`), sql` and `)})`
+        ordered = ordered
+          .orderBy(sql`case when p.search_name like ${like(phrase)} then 0 when ${allInName} then 1 else 2 end`)
+          .orderBy(sql`similarity(p.search_name, ${phrase})`, 'desc')
+      }
+      const rows = await ordered.orderBy('s.id').orderBy('p.position').orderBy('p.code')
+        .limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute()
+      const refs = await agencyRefs(db, rows.map(r => r.id))
+      return {
+        total: totalRow.n,
+        items: rows.map(r => ({
+          code: r.code,
+          name: r.name,
+          sector: { code: r.sectorCode, name: r.sectorName },
+          onlineLevel: r.onlineLevel,
+          levels: r.levels,
+          processingTime: r.processingTime,
+          agencies: refs.get(r.id)!
+        }))
+      }
+    },
+
+    async findProcedureDetail (db: Executor, code: string) {
+      const row = await db.selectFrom('procedures as p')
+        .innerJoin('sectors as s', 's.id', 'p.sectorId')
+        .innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
+        .innerJoin('publishingDecisions as d', 'd.id', 'v.decisionId')
+        .select(['p.id', 'p.code', 'p.onlineLevel', 'p.enteredByHand', 'p.needsReview', 's.code as sectorCode', 's.name as sectorName',
+          'v.id as versionId', 'v.version', 'v.content', 'd.number as decisionNumber', 'd.issuedOn', 'd.kind as decisionKind'])
+        .where('p.code', '=', code).executeTakeFirst()
+      if (!row) return undefined
+      const refs = await agencyRefs(db, [row.id])
+      return { ...row, content: row.content as ProcedureContent, agencies: refs.get(row.id)! }
+    },
+
+    async listSectorsWithCounts (db: Executor) {
+      return db.selectFrom('sectors as s').leftJoin('procedures as p', 'p.sectorId', 's.id')
+        .select(['s.code', 's.name', sql<number>`count(p.id)::int`.as('procedureCount')])
+        .groupBy(['s.id', 's.code', 's.name']).orderBy('s.id').execute()
+    },
+
+    async listAgenciesWithCounts (db: Executor) {
+      return db.selectFrom('agencies as a').leftJoin('agencies as parent', 'parent.id', 'a.parentId')
+        .leftJoin('procedureAgencies as pa', 'pa.agencyId', 'a.id')
+        .select(['a.code', 'a.name', 'a.shortName', 'a.kind', 'a.codeConfirmed', 'parent.code as parentCode',
+          sql<number>`count(distinct pa.procedure_id)::int`.as('procedureCount')])
+        .groupBy(['a.id', 'a.code', 'a.name', 'a.shortName', 'a.kind', 'a.codeConfirmed', 'parent.code'])
+        .orderBy('a.code').execute()
+    }
+  }
+}
+
+export type CatalogRepository = ReturnType<typeof createCatalogRepository>

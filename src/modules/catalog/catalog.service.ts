@@ -1,0 +1,182 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { Db, Executor } from '../../platform/db/db.js'
+import { AppError } from '../../platform/http/errors.js'
+import { SEED_DIR } from '../../platform/paths.js'
+import type { Actor, AuditService } from '../audit/audit.service.js'
+import { applyProcedure, contentOf, sectorCode, type ApplyOutcome, type ProcedureInput } from './catalog.import.js'
+import type { AgencyInput, CatalogRepository } from './catalog.repository.js'
+import type { OnlineLevel, ProcedureContent, ProcedureDetail, ProcedureFilters } from './catalog.types.js'
+import { DecisionFormatError, parseDecision, type ImportWarning } from './import/decision-parser.js'
+import { workingDaysOf } from './import/fields.js'
+
+export interface ImportSummary {
+  decision: { number: string, date: string }
+  sectors: Array<{ name: string, count: number }>
+  outcomes: Record<ApplyOutcome, number>
+  warnings: ImportWarning[]
+}
+
+async function readSource (file: string): Promise<string> {
+  try {
+    return await fs.readFile(path.resolve(file), 'utf8')
+  } catch {
+    throw new AppError('NOT_FOUND', `cannot read ${file}`)
+  }
+}
+
+export function createCatalogService (deps: { db: Db, repo: CatalogRepository, audit: AuditService }) {
+  const { db, repo, audit } = deps
+
+  async function sectorIds (trx: Executor, names: string[]): Promise<Map<string, number>> {
+    const ids = new Map<string, number>()
+    for (const name of names) ids.set(name, await repo.upsertSector(trx, sectorCode(name), name))
+    return ids
+  }
+
+  return {
+    /** Loads agencies (a tree) from a JSON file; parents must come before their children. */
+    async loadAgencies (actor: Actor, file: string): Promise<number> {
+      let data: { agencies?: AgencyInput[] }
+      try { data = JSON.parse(await readSource(file)) as typeof data } catch (err) {
+        if (err instanceof AppError) throw err
+        throw new AppError('VALIDATION', `${file} is not valid JSON`)
+      }
+      const list = data.agencies ?? []
+      const invalid = list.filter(a => !/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/.test(a.code) || !a.name)
+      if (invalid.length > 0) throw new AppError('VALIDATION', 'invalid agencies', invalid.map(a => ({ field: a.code ?? '?', message: 'agency code must look like 000.00.03.H34 and the name is required' })))
+      await db.transaction(async (trx) => {
+        const ids = new Map<string, number>()
+        for (const a of list) {
+          const parentId = a.parent ? ids.get(a.parent) ?? (await repo.listAgencyRows(trx)).find(r => r.code === a.parent)?.id : null
+          if (a.parent && parentId === undefined) throw new AppError('VALIDATION', `agency ${a.code}: parent ${a.parent} is unknown`)
+          ids.set(a.code, await repo.upsertAgency(trx, a, parentId ?? null))
+        }
+        await audit.record(trx, { actor, action: 'catalog.agencies.load', targetType: 'catalog', targetId: path.basename(file), details: { count: list.length } })
+      })
+      return list.length
+    },
+
+    /**
+     * Imports a published decision (the converted text) in one transaction. Throws VALIDATION with
+     * one field per line for a structural failure, and then nothing is changed.
+     */
+    async importDecision (actor: Actor, file: string): Promise<ImportSummary> {
+      const source = await readSource(file)
+      let parsed
+      try {
+        parsed = parseDecision(source)
+      } catch (err) {
+        if (err instanceof DecisionFormatError) {
+          throw new AppError('VALIDATION', `${path.basename(file)} cannot be imported`, err.problems.map(p => ({ field: `line ${p.line}`, message: p.message })))
+        }
+        throw err
+      }
+      const warnings = [...parsed.warnings]
+      const outcomes: Record<ApplyOutcome, number> = { created: 0, unchanged: 0, updated: 0, versioned: 0 }
+      await db.transaction(async (trx) => {
+        const decisionId = await repo.upsertDecision(trx, {
+          number: parsed.decision.number, issuedOn: parsed.decision.date, title: parsed.decision.title, kind: 'decision',
+          sourceSha256: crypto.createHash('sha256').update(source).digest('hex')
+        })
+        const ids = await sectorIds(trx, parsed.sectors.map(s => s.name))
+        const agencies = await repo.listAgencyRows(trx)
+        let position = 0
+        for (const p of parsed.procedures) {
+          const outcome = await applyProcedure(trx, repo, { decisionId, sectorIds: ids, agencies, enteredByHand: false, warn: w => warnings.push(w), line: p.lines.partTwo },
+            { code: p.code, sector: p.sector, position: ++position, onlineLevel: p.onlineLevel, content: contentOf(p) })
+          outcomes[outcome]++
+        }
+        await audit.record(trx, { actor, action: 'catalog.import', targetType: 'decision', targetId: parsed.decision.number, details: { file: path.basename(file), outcomes, warnings: warnings.length } })
+      })
+      return { decision: { number: parsed.decision.number, date: parsed.decision.date }, sectors: parsed.sectors, outcomes, warnings }
+    },
+
+    /** Procedures entered by hand (no published decision in the project), from a JSON file. */
+    async importManual (actor: Actor, file: string): Promise<Record<ApplyOutcome, number>> {
+      const data = JSON.parse(await readSource(file)) as { note: string, procedures: Array<Omit<ProcedureInput, 'position'>> }
+      const outcomes: Record<ApplyOutcome, number> = { created: 0, unchanged: 0, updated: 0, versioned: 0 }
+      await db.transaction(async (trx) => {
+        const decisionId = await repo.upsertDecision(trx, { number: 'NHAP-TAY', issuedOn: null, title: data.note, kind: 'manual', sourceSha256: null })
+        const ids = await sectorIds(trx, [...new Set(data.procedures.map(p => p.sector))])
+        const agencies = await repo.listAgencyRows(trx)
+        let position = 1000
+        for (const p of data.procedures) {
+          const outcome = await applyProcedure(trx, repo, { decisionId, sectorIds: ids, agencies, enteredByHand: true, warn: () => {} }, { ...p, position: ++position })
+          outcomes[outcome]++
+        }
+        await audit.record(trx, { actor, action: 'catalog.import.manual', targetType: 'catalog', targetId: path.basename(file), details: { outcomes } })
+      })
+      return outcomes
+    },
+
+    /** Every procedure at least partial online, unless an administrator set its level (demo profile). */
+    async openAllOnline (actor: Actor): Promise<number> {
+      return db.transaction(async (trx) => {
+        const n = await repo.openAllOnline(trx)
+        await audit.record(trx, { actor, action: 'catalog.online.open-all', details: { changed: n } })
+        return n
+      })
+    },
+
+    /** Throws NOT_FOUND for an unknown code. */
+    async setOnlineLevel (actor: Actor, code: string, level: OnlineLevel): Promise<void> {
+      await db.transaction(async (trx) => {
+        if (!(await repo.setOnlineLevel(trx, code, level, true))) throw new AppError('NOT_FOUND', `no procedure ${code}`)
+        await audit.record(trx, { actor, action: 'catalog.online-level.set', targetType: 'procedure', targetId: code, details: { level } })
+      })
+    },
+
+    /** Throws NOT_FOUND for an unknown code. */
+    async confirmAgencyCode (actor: Actor, code: string): Promise<void> {
+      await db.transaction(async (trx) => {
+        if (!(await repo.confirmAgencyCode(trx, code))) throw new AppError('NOT_FOUND', `no agency ${code}`)
+        await audit.record(trx, { actor, action: 'catalog.agency.confirm-code', targetType: 'agency', targetId: code })
+      })
+    },
+
+    /** Called by the dossiers module in its transaction when a dossier is filed under a version. */
+    markVersionInUse: (trx: Executor, versionId: number) => repo.markVersionInUse(trx, versionId),
+
+    listVersions: (code: string) => repo.listVersions(db.kysely, code),
+
+    isEmpty: async () => (await repo.countProcedures(db.kysely)) === 0,
+
+    listProcedures: (filters: ProcedureFilters) => repo.listProcedures(db.kysely, filters),
+
+    /** Throws NOT_FOUND for an unknown code. */
+    async getProcedure (code: string): Promise<ProcedureDetail> {
+      const row = await repo.findProcedureDetail(db.kysely, code)
+      if (!row) throw new AppError('NOT_FOUND', `no procedure with code ${code}`)
+      const content: ProcedureContent = row.content
+      return {
+        ...content,
+        code: row.code,
+        sector: { code: row.sectorCode, name: row.sectorName },
+        onlineLevel: row.onlineLevel,
+        agencies: row.agencies,
+        version: row.version,
+        versionId: row.versionId,
+        enteredByHand: row.enteredByHand,
+        needsReview: row.needsReview,
+        decision: { number: row.decisionNumber, date: row.issuedOn, kind: row.decisionKind }
+      }
+    },
+
+    listSectors: () => repo.listSectorsWithCounts(db.kysely),
+    listAgencies: () => repo.listAgenciesWithCounts(db.kysely),
+
+    /** The demo profile's catalog: agencies, the decision, and the two examples of the user guides. */
+    async loadDemoCatalog (actor: Actor): Promise<ImportSummary> {
+      await this.loadAgencies(actor, path.join(SEED_DIR, 'kon-tum', 'agencies.json'))
+      const summary = await this.importDecision(actor, path.join(SEED_DIR, 'kon-tum', 'catalog', '213-QD-UBND-2021-giao-thong-van-tai.txt'))
+      await this.importManual(actor, path.join(SEED_DIR, 'kon-tum', 'catalog', 'entered-by-hand.json'))
+      await this.openAllOnline(actor)
+      return summary
+    }
+  }
+}
+
+export type CatalogService = ReturnType<typeof createCatalogService>
+export { workingDaysOf }

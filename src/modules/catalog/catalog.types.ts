@@ -1,0 +1,69 @@
+import type {
+  ApplicantType, Component, Fee, GovernmentLevel, Methods, OnlineLevel, ProcessingTime
+} from './import/fields.js'
+
+export type { ApplicantType, Component, Fee, GovernmentLevel, Methods, OnlineLevel, ProcessingTime }
+
+/** Everything a procedure version says, as stored in procedure_versions.content. */
+export interface ProcedureContent {
+  name: string
+  levels: GovernmentLevel[]
+  steps: string[]
+  methods: Methods
+  components: Component[]
+  componentsText: string
+  numberOfSets: string | null
+  processingTime: ProcessingTime
+  applicantTypes: ApplicantType[]
+  applicantText: string
+  agencyText: string
+  place: string
+  result: string
+  feesText: string
+  fees: Fee[]
+  forms: string[]
+  requirements: string
+  legalBasis: string[]
+}
+
+export interface AgencyRef { code: string, name: string, shortName: string | null }
+
+export interface ProcedureSummary {
+  code: string
+  name: string
+  sector: { code: string, name: string }
+  onlineLevel: OnlineLevel
+  levels: GovernmentLevel[]
+  processingTime: ProcessingTime
+  agencies: { receiving: AgencyRef[], processing: AgencyRef[] }
+}
+
+export interface ProcedureDetail extends ProcedureSummary, ProcedureContent {
+  version: number
+  versionId: number
+  enteredByHand: boolean
+  needsReview: boolean
+  decision: { number: string, date: string | null, kind: 'decision' | 'manual' }
+}
+
+export interface ProcedureFilters {
+  q?: string | undefined
+  agency?: string | undefined
+  sector?: string | undefined
+  level?: GovernmentLevel | undefined
+  onlineLevel?: OnlineLevel | undefined
+  page: number
+  pageSize: number
+}
+
+export const ONLINE_LEVEL_LABELS: Record<OnlineLevel, string> = {
+  full: 'Dịch vụ công trực tuyến toàn trình',
+  partial: 'Dịch vụ công trực tuyến một phần',
+  none: 'Chưa cung cấp trực tuyến'
+}
+
+export const LEVEL_LABELS: Record<GovernmentLevel, string> = {
+  province: 'Cấp tỉnh',
+  district: 'Cấp huyện',
+  commune: 'Cấp xã'
+}
