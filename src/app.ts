@@ -12,6 +12,9 @@ import { registerSecurity, requestId } from './platform/http/security.js'
 import { registerRendering } from './platform/html/render.js'
 import { PUBLIC_DIR } from './platform/paths.js'
 import { siteModule } from './modules/site/site.pages.js'
+import { catalogPages } from './modules/catalog/catalog.pages.js'
+import { catalogApi } from './modules/catalog/catalog.api.js'
+import { registerOpenApi, registerOpenApiRoutes } from './platform/http/openapi.js'
 
 const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('@fontsource/be-vietnam-pro/package.json')), 'files')
 
@@ -38,6 +41,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   registerRendering(app, { site: services.site, demo: config.DEMO })
   registerErrorHandlers(app)
   registerHealth(app, services.db)
+  await registerOpenApi(app)
 
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/assets/', maxAge: '1d', index: false })
   await app.register(fastifyStatic, {
@@ -50,6 +54,9 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   })
 
   await app.register(siteModule, { services })
+  await app.register(catalogPages, { services })
+  await app.register(catalogApi, { services, prefix: '/api/v1' })
+  registerOpenApiRoutes(app)
 
   if (options.extraRoutes) await options.extraRoutes(app)
   return app

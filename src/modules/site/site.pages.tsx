@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../services.js'
 import { HomePage } from './views/HomePage.js'
 
-/** Site-wide pages. The home page grows with the catalog (sectors, agencies, most used procedures). */
+/** Site-wide pages. The home page shows the catalog by sector and agency (most used procedures come with dossiers). */
 export async function siteModule (app: FastifyInstance, { services }: { services: Services }) {
   app.get('/', async (_request, reply) => {
-    const profile = await services.site.profile()
-    return reply.page(<HomePage provinceName={profile.provinceName} />, { title: 'Trang chủ' })
+    const [profile, sectors, agencies] = await Promise.all([services.site.profile(), services.catalog.listSectors(), services.catalog.listAgencies()])
+    return reply.page(
+      <HomePage provinceName={profile.provinceName} sectors={sectors} agencies={agencies.filter(a => a.procedureCount > 0)} />,
+      { title: 'Trang chủ' })
   })
 }

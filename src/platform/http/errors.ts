@@ -50,11 +50,20 @@ export const titleOf: Record<ErrorCode | 'INTERNAL', string> = {
 /** Maps Fastify's own errors (schema validation, body limits, bad JSON) to an AppError, or undefined. */
 export function fromFastifyError (err: { statusCode?: number, code?: string, validation?: Array<{ instancePath?: string, params?: Record<string, unknown>, message?: string }>, validationContext?: string, message: string }): AppError | undefined {
   if (err.validation) {
-    const fields = err.validation.map(v => {
+    const fields: FieldError[] = []
+    for (const v of err.validation) {
+      const path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
       const missing = v.params?.['missingProperty'] ?? (v.params?.['requiredProperties'] as string[] | undefined)?.[0]
-      const name = [err.validationContext, (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.'), missing].filter(Boolean).join('.')
-      return { field: name || (err.validationContext ?? 'request'), message: v.message ?? 'invalid' }
-    })
+      // TypeBox reports an unknown property as "schema is false" at its path, plus a summary at the parent.
+      if (v.message === 'schema is false') {
+        fields.push({ field: path, message: 'unknown parameter' })
+        continue
+      }
+      if ((v as { keyword?: string }).keyword === 'additionalProperties' || /additional properties/.test(v.message ?? '')) continue
+      const name = [path, missing].filter(Boolean).join('.')
+      fields.push({ field: name || (err.validationContext ?? 'request'), message: v.message ?? 'invalid' })
+    }
+    if (fields.length === 0) fields.push({ field: err.validationContext ?? 'request', message: 'invalid' })
     return new AppError('BAD_REQUEST', fields.map(f => `${f.field}: ${f.message}`).join('; '), fields)
   }
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) return new AppError('TOO_LARGE')

@@ -1,4 +1,10 @@
-export function HomePage ({ provinceName }: { provinceName: string }) {
+export interface HomeProps {
+  provinceName: string
+  sectors: Array<{ code: string, name: string, procedureCount: number }>
+  agencies: Array<{ code: string, name: string, procedureCount: number }>
+}
+
+export function HomePage ({ provinceName, sectors, agencies }: HomeProps) {
   return (
     <>
       <h1 class='heading-xl'>Dịch vụ công trực tuyến</h1>
@@ -11,9 +17,17 @@ export function HomePage ({ provinceName }: { provinceName: string }) {
         </div>
       </form>
       <div class='cards'>
-        <section class='card' aria-labelledby='card-procedures'>
-          <h2 class='heading-m' id='card-procedures'><a href='/thu-tuc'>Thủ tục hành chính</a></h2>
-          <p>Danh mục thủ tục theo lĩnh vực và cơ quan thực hiện: thành phần hồ sơ, thời hạn, phí và lệ phí.</p>
+        <section class='card' aria-labelledby='card-sectors'>
+          <h2 class='heading-m' id='card-sectors'>Thủ tục theo lĩnh vực</h2>
+          {sectors.length === 0
+            ? <p>Danh mục thủ tục chưa được nạp.</p>
+            : <ul class='count-list'>{sectors.map(s => <li key={s.code}><a href={`/thu-tuc?linh-vuc=${encodeURIComponent(s.code)}`}>{s.name}</a> <span class='count'>{s.procedureCount} thủ tục</span></li>)}</ul>}
+        </section>
+        <section class='card' aria-labelledby='card-agencies'>
+          <h2 class='heading-m' id='card-agencies'>Thủ tục theo cơ quan</h2>
+          {agencies.length === 0
+            ? <p>Chưa có cơ quan nào.</p>
+            : <ul class='count-list'>{agencies.map(a => <li key={a.code}><a href={`/thu-tuc?co-quan=${encodeURIComponent(a.code)}`}>{a.name}</a> <span class='count'>{a.procedureCount} thủ tục</span></li>)}</ul>}
         </section>
         <section class='card' aria-labelledby='card-lookup'>
           <h2 class='heading-m' id='card-lookup'><a href='/tra-cuu-ho-so'>Tra cứu hồ sơ</a></h2>

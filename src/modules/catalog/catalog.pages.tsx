@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify'
+import type { Services } from '../../services.js'
+import type { GovernmentLevel, OnlineLevel, ProcedureFilters } from './catalog.types.js'
+import { LEVEL_LABELS, ONLINE_LEVEL_LABELS } from './catalog.types.js'
+import { ProcedureListPage } from './views/ProcedureListPage.js'
+import { ProcedurePage } from './views/ProcedurePage.js'
+import { SubmitPlaceholderPage } from './views/SubmitPlaceholderPage.js'
+
+export const PAGE_SIZE = 20
+
+type ListQuery = Partial<Record<'q' | 'linh-vuc' | 'co-quan' | 'cap' | 'muc-do' | 'trang', string>>
+
+/** Page filters are read leniently: an unknown value is ignored rather than refused. */
+export function filtersFromQuery (query: ListQuery): ProcedureFilters {
+  const one = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, 200) : undefined)
+  const page = Number.parseInt(one(query.trang) ?? '1', 10)
+  const level = one(query.cap)
+  const online = one(query['muc-do'])
+  return {
+    q: one(query.q),
+    sector: one(query['linh-vuc']),
+    agency: one(query['co-quan']),
+    level: level && level in LEVEL_LABELS ? level as GovernmentLevel : undefined,
+    onlineLevel: online && online in ONLINE_LEVEL_LABELS ? online as OnlineLevel : undefined,
+    page: Number.isFinite(page) && page >= 1 && page <= 10_000 ? page : 1,
+    pageSize: PAGE_SIZE
+  }
+}
+
+function queryString (f: ProcedureFilters, page: number): string {
+  const params = new URLSearchParams()
+  if (f.q) params.set('q', f.q)
+  if (f.sector) params.set('linh-vuc', f.sector)
+  if (f.agency) params.set('co-quan', f.agency)
+  if (f.level) params.set('cap', f.level)
+  if (f.onlineLevel) params.set('muc-do', f.onlineLevel)
+  if (page > 1) params.set('trang', String(page))
+  const s = params.toString()
+  return `/thu-tuc${s ? `?${s}` : ''}`
+}
+
+export async function catalogPages (app: FastifyInstance, { services }: { services: Services }) {
+  app.get('/thu-tuc', async (request, reply) => {
+    const filters = filtersFromQuery(request.query as ListQuery)
+    const [result, sectors, agencies] = await Promise.all([
+      services.catalog.listProcedures(filters), services.catalog.listSectors(), services.catalog.listAgencies()
+    ])
+    return reply.page(
+      <ProcedureListPage filters={filters} items={result.items} total={result.total}
+        sectors={sectors.map(s => ({ value: s.code, label: `${s.name} (${s.procedureCount})` }))}
+        agencies={agencies.filter(a => a.procedureCount > 0).map(a => ({ value: a.code, label: `${a.name} (${a.procedureCount})` }))}
+        queryFor={page => queryString(filters, page)} />,
+      { title: filters.q ? `Tìm "${filters.q}"` : 'Thủ tục hành chính' })
+  })
+
+  app.get('/thu-tuc/:code', async (request, reply) => {
+    const { code } = request.params as { code: string }
+    const procedure = await services.catalog.getProcedure(code)
+    return reply.page(<ProcedurePage p={procedure} />, { title: procedure.name })
+  })
+
+  app.get('/thu-tuc/:code/nop-ho-so', async (request, reply) => {
+    const { code } = request.params as { code: string }
+    const procedure = await services.catalog.getProcedure(code)
+    return reply.page(<SubmitPlaceholderPage p={procedure} />, { title: `Nộp hồ sơ: ${procedure.name}` })
+  })
+}

@@ -1,0 +1,99 @@
+import type { ComponentChildren } from 'preact'
+import { formatVnd, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
+import type { Component, ProcedureDetail } from '../catalog.types.js'
+import { LEVEL_LABELS } from '../catalog.types.js'
+import { COPY_TYPE, ONLINE_TAG, shortDuration } from './labels.js'
+
+function groupsOf (components: Component[]): Array<[string | null, Component[]]> {
+  const groups = new Map<string | null, Component[]>()
+  for (const c of components) groups.set(c.group, [...(groups.get(c.group) ?? []), c])
+  return [...groups.entries()]
+}
+
+function Section ({ id, title, children }: { id: string, title: string, children: ComponentChildren }) {
+  return <section class='section' aria-labelledby={id}><h2 class='heading-m' id={id}>{title}</h2>{children}</section>
+}
+
+function Lines ({ text }: { text: string }) {
+  return <>{text.split('\n').map((line, i) => <p class='body' key={i}>{line}</p>)}</>
+}
+
+export function ProcedurePage ({ p }: { p: ProcedureDetail }) {
+  const agencies = (list: ProcedureDetail['agencies']['processing']) => list.map(a => a.name).join('; ')
+  return (
+    <>
+      <a href='/thu-tuc' class='back-link'>Danh sách thủ tục</a>
+      <span class='caption'>{p.sector.name}</span>
+      <h1 class='heading-l'>{p.name}</h1>
+      <p><Tag kind={ONLINE_TAG[p.onlineLevel].kind}>{ONLINE_TAG[p.onlineLevel].text}</Tag></p>
+      {p.onlineLevel !== 'none' && (
+        <p><a class='button button--start' href={`/thu-tuc/${encodeURIComponent(p.code)}/nop-ho-so`} role='button'>Nộp hồ sơ trực tuyến</a></p>
+      )}
+      <SummaryList rows={[
+        ['Mã thủ tục', p.code],
+        ['Lĩnh vực', p.sector.name],
+        ['Cơ quan thực hiện', agencies(p.agencies.processing) || p.agencyText],
+        ['Nơi tiếp nhận', agencies(p.agencies.receiving) || p.place],
+        ['Cấp thực hiện', p.levels.map(l => LEVEL_LABELS[l]).join(', ')],
+        ['Thời hạn giải quyết', <><strong>{shortDuration(p.processingTime)}</strong><Lines text={p.processingTime.text} /></>],
+        ['Đối tượng thực hiện', p.applicantText],
+        ['Kết quả', p.result],
+        ['Căn cứ công bố', p.decision.kind === 'manual'
+          ? 'Nhập tay theo hướng dẫn sử dụng; chưa có quyết định công bố trong hệ thống'
+          : `Quyết định ${p.decision.number}${p.decision.date ? ` ngày ${p.decision.date.split('-').reverse().join('/')}` : ''} (phiên bản ${p.version})`]
+      ]} />
+
+      <Section id='trinh-tu' title='Trình tự thực hiện'>
+        <ol class='list list--number'>{p.steps.map((s, i) => <li key={i}><Lines text={s} /></li>)}</ol>
+      </Section>
+
+      <Section id='cach-thuc' title='Cách thức thực hiện'>
+        <Lines text={p.methods.text} />
+      </Section>
+
+      <Section id='thanh-phan' title='Thành phần hồ sơ'>
+        {p.components.length === 0
+          ? <Lines text={p.componentsText} />
+          : groupsOf(p.components).map(([group, items]) => (
+            <div class='table-wrap' key={group ?? '-'}>
+              <table class='table'>
+                <caption class='table__caption'>{group ?? 'Giấy tờ phải nộp'}</caption>
+                <thead><tr><th scope='col'>Tên giấy tờ</th><th scope='col'>Loại bản</th><th scope='col'>Số lượng</th><th scope='col'>Bắt buộc</th></tr></thead>
+                <tbody>
+                  {items.map((c, i) => (
+                    <tr key={i}>
+                      <td>{c.name}{c.formTemplate && <span class='hint'> (mẫu: {c.formTemplate})</span>}</td>
+                      <td>{c.copyType ? COPY_TYPE[c.copyType] : '—'}</td>
+                      <td>{c.quantity ?? '—'}</td>
+                      <td>{c.required ? 'Có' : 'Nếu có'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+        {p.numberOfSets && <p class='body'>Số lượng hồ sơ: {p.numberOfSets}</p>}
+      </Section>
+
+      <Section id='phi' title='Phí, lệ phí'>
+        {p.fees.length === 0
+          ? <p class='body'>Không thu phí, lệ phí.</p>
+          : <ul class='list list--bullet'>{p.fees.map((f, i) => <li key={i}>{f.text}{f.amountVnd !== null && <> — <strong>{formatVnd(f.amountVnd)}</strong></>}</li>)}</ul>}
+      </Section>
+
+      <Section id='mau-don' title='Mẫu đơn, tờ khai'>
+        {p.forms.length === 0
+          ? <p class='body'>Không có mẫu đơn, tờ khai.</p>
+          : <ul class='list list--bullet'>{p.forms.map((f, i) => <li key={i}>{f}</li>)}</ul>}
+      </Section>
+
+      <Section id='yeu-cau' title='Yêu cầu, điều kiện'>
+        <Lines text={p.requirements || 'Không'} />
+      </Section>
+
+      <Section id='can-cu' title='Căn cứ pháp lý'>
+        <ul class='list list--bullet'>{p.legalBasis.map((l, i) => <li key={i}>{l}</li>)}</ul>
+      </Section>
+    </>
+  )
+}

@@ -1,0 +1,57 @@
+import type { ComponentChildren } from 'preact'
+
+export function SummaryList ({ rows }: { rows: Array<[string, ComponentChildren]> }) {
+  return (
+    <dl class='summary-list'>
+      {rows.map(([key, value]) => (
+        <div class='summary-list__row' key={key}>
+          <dt class='summary-list__key'>{key}</dt>
+          <dd class='summary-list__value'>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  )
+}
+
+export interface SelectOption { value: string, label: string }
+
+export function Select ({ name, label, options, value, all }: { name: string, label: string, options: SelectOption[], value?: string | undefined, all: string }) {
+  return (
+    <div class='form-group'>
+      <label class='label' for={name}>{label}</label>
+      <select class='select' id={name} name={name}>
+        <option value=''>{all}</option>
+        {options.map(o => <option value={o.value} selected={o.value === value} key={o.value}>{o.label}</option>)}
+      </select>
+    </div>
+  )
+}
+
+/** Previous / numbered / next links; keeps the other query parameters. */
+export function Pagination ({ page, pageSize, total, href }: { page: number, pageSize: number, total: number, href: (page: number) => string }) {
+  const pages = Math.max(1, Math.ceil(total / pageSize))
+  if (pages <= 1) return null
+  const shown = [...new Set([1, page - 1, page, page + 1, pages])].filter(p => p >= 1 && p <= pages).sort((a, b) => a - b)
+  return (
+    <nav class='pagination' aria-label='Phân trang'>
+      <ul class='pagination__list'>
+        {page > 1 && <li><a class='pagination__link' href={href(page - 1)} rel='prev'>‹ Trang trước</a></li>}
+        {shown.map((p, i) => (
+          <li key={p}>
+            {i > 0 && p - shown[i - 1]! > 1 && <span class='pagination__gap' aria-hidden='true'>…</span>}
+            {p === page
+              ? <span class='pagination__current' aria-current='page'>{p}</span>
+              : <a class='pagination__link' href={href(p)} aria-label={`Trang ${p}`}>{p}</a>}
+          </li>
+        ))}
+        {page < pages && <li><a class='pagination__link' href={href(page + 1)} rel='next'>Trang sau ›</a></li>}
+      </ul>
+    </nav>
+  )
+}
+
+export function Tag ({ children, kind }: { children: ComponentChildren, kind?: 'green' | 'blue' | 'grey' }) {
+  return <strong class={`tag tag--${kind ?? 'blue'}`}>{children}</strong>
+}
+
+export const formatVnd = (n: number) => `${n.toLocaleString('vi-VN')} đồng`
