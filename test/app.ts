@@ -36,7 +36,7 @@ export interface TestApp {
  * Registers before/after hooks on the test file: one fresh database and one app for the file.
  * Tests in the file share them and create their own records. Returns an object filled in before().
  */
-export function useTestApp (options: BuildAppOptions & { config?: Record<string, string>, listen?: boolean } = {}): TestApp {
+export function useTestApp (options: BuildAppOptions & { config?: Record<string, string>, listen?: boolean, setup?: (ctx: TestApp) => Promise<unknown> } = {}): TestApp {
   const ctx = {} as TestApp
   before(async () => {
     ctx.db = await freshDb()
@@ -50,6 +50,7 @@ export function useTestApp (options: BuildAppOptions & { config?: Record<string,
     } else {
       await ctx.app.ready()
     }
+    await options.setup?.(ctx)
   })
   after(async () => {
     await ctx.app?.close()

@@ -62,8 +62,9 @@ export async function applyProcedure (
 ): Promise<ApplyOutcome> {
   const sectorId = ctx.sectorIds.get(input.sector)!
   const hash = hashOf(input.content)
-  const searchName = fold(input.content.name)
-  const searchText = fold([input.content.name, input.code, input.sector, input.content.agencyText, input.content.result].join(' '))
+  // A leading space lets a search match at the start of any word with one LIKE pattern.
+  const searchName = ` ${fold(input.content.name)}`
+  const searchText = ` ${fold([input.content.name, input.code, input.sector, input.content.agencyText, input.content.result].join(' '))}`
   const needsReview = input.content.processingTime.needsReview
   const existing = await repo.findProcedureForImport(trx, input.code)
   let outcome: ApplyOutcome

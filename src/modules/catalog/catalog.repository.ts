@@ -20,7 +20,9 @@ export interface AgencyRow { id: number, code: string, name: string, shortName: 
 
 export interface VersionRow { id: number, procedureId: number, version: number, decisionId: number, contentHash: string, inUse: boolean }
 
-const like = (text: string) => `%${text.replace(/[\\%_]/g, m => `\\${m}`)}%`
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, m => `\\${m}`)
+/** Matches at the start of a word: search columns are stored with a leading space. */
+const wordPrefix = (text: string) => `% ${escapeLike(text)}%`
 
 /** Search words: folded, at most eight, each at least one character. */
 export function searchTokens (q: string | undefined): string[] {
@@ -142,7 +144,7 @@ export function createCatalogRepository () {
       let query = db.selectFrom('procedures as p')
         .innerJoin('sectors as s', 's.id', 'p.sectorId')
         .innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
-      for (const t of tokens) query = query.where(sql<SqlBool>`p.search_text like ${like(t)}`)
+      for (const t of tokens) query = query.where(sql<SqlBool>`p.search_text like ${wordPrefix(t)}`)
       if (f.sector) query = query.where('s.code', '=', f.sector)
       if (f.onlineLevel) query = query.where('p.onlineLevel', '=', f.onlineLevel)
       if (f.level) query = query.where(sql<SqlBool>`jsonb_exists(v.content -> 'levels', ${f.level})`)
@@ -158,9 +160,9 @@ export function createCatalogRepository () {
         sql<ProcessingTime>`v.content -> 'processingTime'`.as('processingTime')
       ])
       if (tokens.length > 0) {
-        const allInName: Expression<SqlBool> = sql<SqlBool>`(${sql.join(tokens.map(t => sql`p.search_name like ${like(t)}`), sql` and `)})`
+        const allInName: Expression<SqlBool> = sql<SqlBool>`(${sql.join(tokens.map(t => sql`p.search_name like ${wordPrefix(t)}`), sql` and `)})`
         ordered = ordered
-          .orderBy(sql`case when p.search_name like ${like(phrase)} then 0 when ${allInName} then 1 else 2 end`)
+          .orderBy(sql`case when p.search_name like ${wordPrefix(phrase)} then 0 when ${allInName} then 1 else 2 end`)
           .orderBy(sql`similarity(p.search_name, ${phrase})`, 'desc')
       }
       const rows = await ordered.orderBy('s.id').orderBy('p.position').orderBy('p.code')

@@ -12,7 +12,9 @@ import {
   parseProcessingTime, parseSteps, type ApplicantType, type Component, type Fee, type GovernmentLevel,
   type Methods, type OnlineLevel, type ProcessingTime
 } from './fields.js'
-import { cellsOf, fold, htmlToText, isSeparatorRow, isTableRow, nameSimilarity, stripMarkdown } from './text.js'
+import { cellsOf, fold, htmlToText, isSeparatorRow, isTableRow, makeJoiner, nameSimilarity, stripMarkdown } from './text.js'
+
+type Join = (a: string, b: string) => string
 
 export interface ImportWarning { line: number, procedure?: string, message: string }
 
@@ -101,8 +103,9 @@ export function parseDecision (source: string): ParsedDecision {
   if (partTwoStart < 0) problems.push({ line: 1, message: 'no Part II ("PHẦN II") heading' })
   if (problems.length > 0) throw new DecisionFormatError(problems)
 
-  const partOne = parsePartOne(lines, partOneStart, partTwoStart, problems)
-  const partTwo = parsePartTwo(lines, partTwoStart, problems, warnings)
+  const join = makeJoiner(source)
+  const partOne = parsePartOne(lines, partOneStart, partTwoStart, problems, join)
+  const partTwo = parsePartTwo(lines, partTwoStart, problems, warnings, join)
   if (problems.length > 0) throw new DecisionFormatError(problems)
 
   const sectors = [...new Set(partOne.map(r => r.sector))]
@@ -164,7 +167,7 @@ function parseDecisionHeader (lines: string[], problems: ImportWarning[]): Parse
 }
 
 /** Part I rows, with continuation rows (empty number cell) merged cell by cell into the row above. */
-function parsePartOne (lines: string[], start: number, end: number, problems: ImportWarning[]): PartOneRow[] {
+function parsePartOne (lines: string[], start: number, end: number, problems: ImportWarning[], join: Join): PartOneRow[] {
   const rows: PartOneRow[] = []
   let sector: string | undefined
   let levels: GovernmentLevel[] = ['province']
@@ -197,7 +200,7 @@ function parsePartOne (lines: string[], start: number, end: number, problems: Im
       cells.slice(0, 7).forEach((c, k) => {
         if (htmlToText(c) === '') return
         // Codes are split without a space ("1.005018.00<br>0.00.00.H34"); text continues with one.
-        last.cells[k] = k === 1 ? `${last.cells[k] ?? ''}${c}` : `${last.cells[k] ?? ''} ${c}`
+        last.cells[k] = k === 1 ? `${last.cells[k] ?? ''}${c}` : join(last.cells[k] ?? '', c)
       })
     }
   }
@@ -211,7 +214,7 @@ const PROCEDURE_HEADING = /^\d{1,2}\.\s*Thủ tục\s*:\s*(.+)$/u
 const SECTOR_HEADING = /^[IVX]+\.\s*LĨNH VỰC\s+(.+?)\s*:\s*\d+\s*THỦ TỤC/iu
 const LEVEL_HEADING = /^([A-Z]|[IVX]+\.\d+)\.\s*Thủ tục hành chính/iu
 
-function parsePartTwo (lines: string[], start: number, problems: ImportWarning[], warnings: ImportWarning[]): PartTwoBlock[] {
+function parsePartTwo (lines: string[], start: number, problems: ImportWarning[], warnings: ImportWarning[], join: Join): PartTwoBlock[] {
   const blocks: PartTwoBlock[] = []
   let sector: string | undefined
   let levels: GovernmentLevel[] = ['province']
@@ -228,7 +231,7 @@ function parsePartTwo (lines: string[], start: number, problems: ImportWarning[]
     if (!h || isTableRow(lines[i]!)) continue
     if (!sector) { problems.push({ line: i + 1, message: 'a procedure heading comes before any sector heading in Part II' }); continue }
     const name = h[1]!.replace(/[.*]+$/, '').trim()
-    const { fields, end } = readAttributeTable(lines, i + 1, name, warnings)
+    const { fields, end } = readAttributeTable(lines, i + 1, name, warnings, join)
     if (!fields.steps && !fields.components) {
       problems.push({ line: i + 1, message: `procedure "${name}" in Part II has no attribute table` })
     }
@@ -244,14 +247,14 @@ function parsePartTwo (lines: string[], start: number, problems: ImportWarning[]
  * current attribute; a first cell that is not a label but completes one ("Tên mẫu đơn, tờ" + "khai:")
  * is a label split across pages. The table ends at the first line of other text.
  */
-function readAttributeTable (lines: string[], from: number, name: string, warnings: ImportWarning[]): { fields: Partial<Record<Field, string>>, end: number } {
+function readAttributeTable (lines: string[], from: number, name: string, warnings: ImportWarning[], join: Join): { fields: Partial<Record<Field, string>>, end: number } {
   const fields: Partial<Record<Field, string>> = {}
   let current: Field | undefined
   // A first cell that is no label may be the start of one cut by a page break; its content waits.
   let pending: { label: string, content: string, line: number } | undefined
   let started = false
   let i = from
-  const append = (field: Field, text: string) => { if (text && !/^\.+$/.test(htmlToText(text))) fields[field] = fields[field] ? `${fields[field]} ${text}` : text }
+  const append = (field: Field, text: string) => { if (text && !/^\.+$/.test(htmlToText(text))) fields[field] = join(fields[field] ?? '', text) }
   const flushPending = () => {
     if (!pending) return
     if (current) {
@@ -298,7 +301,7 @@ function readAttributeTable (lines: string[], from: number, name: string, warnin
       continue
     }
     if (pending) {
-      pending.content = [pending.content, cells.filter(c => htmlToText(c) !== '').join(' ')].filter(Boolean).join(' ')
+      pending.content = join(pending.content, cells.filter(c => htmlToText(c) !== '').join(' '))
       continue
     }
     if (current) append(current, cells.filter(c => htmlToText(c) !== '').join(' '))

@@ -228,18 +228,22 @@ function componentOf (text: string, group: string | null, forms: string[]): Comp
   }
 }
 
-/** The form template a component most likely refers to, by shared words with the form's name. */
+const STOP = new Set(['theo', 'mau', 'ban', 'cua', 'cac', 'cho', 'phu', 'luc', 'thong', 'nam', 'ngay', 'nghi', 'dinh', 'quy'])
+const wordsOf = (s: string) => new Set(fold(s).split(/[^a-z0-9]+/).filter(w => w.length > 2 && !STOP.has(w)))
+
+/** The form template a component most likely refers to: the form sharing most of the shorter name's words. */
 function bestForm (text: string, forms: string[]): string | null {
+  const words = wordsOf(text)
   let best: string | null = null
   let bestScore = 0
-  const words = new Set(fold(text).split(/[^a-z0-9]+/).filter(w => w.length > 2))
   for (const form of forms) {
-    const fw = fold(form).split(/[^a-z0-9]+/).filter(w => w.length > 2)
-    const score = fw.filter(w => words.has(w)).length / Math.max(fw.length, 1)
+    const fw = wordsOf(form)
+    let common = 0
+    for (const w of fw) if (words.has(w)) common++
+    const score = common / Math.max(1, Math.min(fw.size, words.size))
     if (score > bestScore) { best = form; bestScore = score }
   }
-  if (forms.length === 1 && bestScore >= 0.3) return best
-  return bestScore >= 0.5 ? best : null
+  return bestScore >= 0.6 ? best : null
 }
 
 export function parseLevels (text: string): GovernmentLevel[] {

@@ -60,3 +60,22 @@ export function nameSimilarity (a: string, b: string): number {
   for (const w of wa) if (wb.has(w)) common++
   return (2 * common) / (wa.size + wb.size)
 }
+
+/**
+ * Joins a cell with its continuation after a page break. PDF conversion cuts cells mid-sentence
+ * and sometimes mid-word ("làm vi" | "ệc"): the two pieces are glued without a space when the
+ * glued word occurs elsewhere in the document and one of the pieces occurs nowhere else.
+ */
+export function makeJoiner (source: string): (a: string, b: string) => string {
+  const counts = new Map<string, number>()
+  for (const w of source.toLowerCase().match(/\p{L}+/gu) ?? []) counts.set(w, (counts.get(w) ?? 0) + 1)
+  const n = (w: string) => counts.get(w) ?? 0
+  return (a, b) => {
+    if (!a) return b
+    if (!b) return a
+    const tail = /(\p{L}+)$/u.exec(a)?.[1]?.toLowerCase()
+    const head = /^(\p{Ll}+)/u.exec(b)?.[1]
+    if (tail && head && n(tail + head) >= 2 && (n(head) <= 1 || n(tail) <= 1)) return a + b
+    return `${a} ${b}`
+  }
+}
