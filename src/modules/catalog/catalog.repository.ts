@@ -144,7 +144,16 @@ export function createCatalogRepository () {
       let query = db.selectFrom('procedures as p')
         .innerJoin('sectors as s', 's.id', 'p.sectorId')
         .innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
-      for (const t of tokens) query = query.where(sql<SqlBool>`p.search_text like ${wordPrefix(t)}`)
+      // A phrase that occurs as typed is what the citizen means ("giay phep lien van" must not
+      // bring "…giấy phép… liên quan… vận tải"); words in any order are the fallback.
+      if (tokens.length > 1) {
+        const phraseHits = await db.selectFrom('procedures as p').select(sql<number>`count(*)::int`.as('n'))
+          .where(sql<SqlBool>`p.search_text like ${wordPrefix(phrase)}`).executeTakeFirstOrThrow()
+        if (phraseHits.n > 0) query = query.where(sql<SqlBool>`p.search_text like ${wordPrefix(phrase)}`)
+        else for (const t of tokens) query = query.where(sql<SqlBool>`p.search_text like ${wordPrefix(t)}`)
+      } else if (tokens.length === 1) {
+        query = query.where(sql<SqlBool>`p.search_text like ${wordPrefix(tokens[0]!)}`)
+      }
       if (f.sector) query = query.where('s.code', '=', f.sector)
       if (f.onlineLevel) query = query.where('p.onlineLevel', '=', f.onlineLevel)
       if (f.level) query = query.where(sql<SqlBool>`jsonb_exists(v.content -> 'levels', ${f.level})`)

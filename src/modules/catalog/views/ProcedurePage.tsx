@@ -27,7 +27,7 @@ export function ProcedurePage ({ p }: { p: ProcedureDetail }) {
       <h1 class='heading-l'>{p.name}</h1>
       <p><Tag kind={ONLINE_TAG[p.onlineLevel].kind}>{ONLINE_TAG[p.onlineLevel].text}</Tag></p>
       {p.onlineLevel !== 'none' && (
-        <p><a class='button button--start' href={`/thu-tuc/${encodeURIComponent(p.code)}/nop-ho-so`} role='button'>Nộp hồ sơ trực tuyến</a></p>
+        <p><a class='button button--start' href={`/thu-tuc/${encodeURIComponent(p.code)}/nop-ho-so`}>Nộp hồ sơ trực tuyến</a></p>
       )}
       <SummaryList rows={[
         ['Mã thủ tục', p.code],
