@@ -116,3 +116,24 @@ test('the CLI sets the site profile through the service, with an audit row; bad 
     } finally { await conn.close() }
   } finally { await db.cleanup() }
 })
+
+test('catalog import on the command line: a summary per sector, and a broken file exits 1 naming its lines', async () => {
+  const db = await processDatabase({ migrated: true })
+  try {
+    if (!db.url) assert.equal((await run('src/cli.ts', ['migrate'], db.env)).code, 0)
+    const agencies = await run('src/cli.ts', ['catalog', 'agencies', 'seed/kon-tum/agencies.json'], db.env)
+    assert.equal(agencies.code, 0, agencies.stderr)
+    const ok = await run('src/cli.ts', ['catalog', 'import', 'seed/kon-tum/catalog/213-QD-UBND-2021-giao-thong-van-tai.txt'], db.env)
+    assert.equal(ok.code, 0, ok.stderr)
+    assert.match(ok.stdout, /Quyết định 213\/QĐ-UBND ngày 2021-04-22/)
+    assert.match(ok.stdout, /Đăng kiểm: 6\n {2}Đường bộ: 55\n {2}Đường thủy nội địa: 11/)
+    assert.match(ok.stdout, /total: 72 \(created 72/)
+    assert.match(ok.stdout, /warnings: \d+/)
+
+    const broken = path.join(db.dataDir, 'broken.txt')
+    fs.writeFileSync(broken, fs.readFileSync('seed/kon-tum/catalog/213-QD-UBND-2021-giao-thong-van-tai.txt', 'utf8').replace('| 24 | 1.001735.000<br>.00.00.H34 |', '| 24 | |'))
+    const bad = await run('src/cli.ts', ['catalog', 'import', broken], db.env)
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /broken\.txt cannot be imported\n {2}line 129: procedure 24 of "Đường bộ" has no valid code/)
+  } finally { await db.cleanup() }
+})

@@ -178,3 +178,28 @@ test('search folding ignores case, diacritics, đ and Unicode form', () => {
   assert.equal(fold('hòa'.normalize('NFD')), fold('hòa'.normalize('NFC')))
   assert.ok(nameSimilarity('Cấp Giấy phép xe tập lái', 'Cấp giấy phép xe tập lái') === 1)
 })
+
+test('the real decision: all 72 procedures match the expected values read from the document', async () => {
+  const fs = await import('node:fs')
+  const { DECISION_FILE } = await import('../../../../test/catalog.js')
+  const expected = JSON.parse(fs.readFileSync(new URL('./expected-213.json', import.meta.url), 'utf8')) as {
+    procedures: Array<{ sector: string, order: number, code: string, name: string, workingDays: number | null, feesVnd: number[], components: number }>
+  }
+  const { workingDaysOf } = await import('./fields.js')
+  const parsed = parseDecision(fs.readFileSync(DECISION_FILE, 'utf8'))
+  assert.deepEqual(parsed.decision, { number: '213/QĐ-UBND', date: '2021-04-22', title: 'Về việc công bố Danh mục thủ tục hành chính chuẩn hóa ngành Giao thông vận tải áp dụng trên địa bàn tỉnh Kon Tum' })
+  assert.deepEqual(parsed.sectors, [{ name: 'Đăng kiểm', count: 6 }, { name: 'Đường bộ', count: 55 }, { name: 'Đường thủy nội địa', count: 11 }])
+  assert.equal(parsed.procedures.length, expected.procedures.length)
+  const mismatches: string[] = []
+  expected.procedures.forEach((e, i) => {
+    const p = parsed.procedures[i]!
+    const got = {
+      code: p.code, name: p.name, sector: p.sector, workingDays: workingDaysOf(p.processingTime),
+      feesVnd: p.fees.map(f => f.amountVnd).filter((a): a is number => a !== null), components: p.components.length
+    }
+    for (const key of Object.keys(got) as Array<keyof typeof got>) {
+      if (JSON.stringify(got[key]) !== JSON.stringify(e[key])) mismatches.push(`${e.sector} ${e.order} ${e.code} ${key}: expected ${JSON.stringify(e[key])}, got ${JSON.stringify(got[key])}`)
+    }
+  })
+  assert.deepEqual(mismatches, [])
+})

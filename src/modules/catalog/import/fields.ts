@@ -158,22 +158,49 @@ export function parseList (html: string): string[] {
 
 const SETS = /số lượng(?: bộ)?(?: hồ sơ)?\s*[:：]?\s*(\d{1,2}|một|hai|ba)[^\n\d]{0,12}?bộ/iu
 
+type Marker = 'section' | 'star' | 'dash' | 'plus' | 'plusplus' | 'none'
+
+function markerOf (line: string): { marker: Marker, text: string } {
+  const rules: Array<[RegExp, Marker]> = [
+    [/^[a-z]\.\d+\.?\s*/i, 'section'], // "a.1. Giấy tờ phải nộp…"
+    [/^\*+\s*/, 'star'],
+    [/^\+\+\s*/, 'plusplus'],
+    [/^\+\s*/, 'plus'],
+    [/^([-–•]|\d{1,2}[.)](?=\s))\s*/, 'dash']
+  ]
+  for (const [re, marker] of rules) {
+    const m = re.exec(line)
+    if (m) return { marker, text: line.slice(m[0].length).trim() }
+  }
+  return { marker: 'none', text: line }
+}
+
+const endsWithColon = (t: string) => /[:：]\s*$/.test(t)
+const stripColon = (t: string) => t.replace(/[:：]\s*$/, '').trim()
+
 /**
- * Components from "Thành phần, số lượng hồ sơ": bullet items are documents; a line naming a case
- * ("Đối với …:", "Trường hợp …:") starts a group; "Số lượng hồ sơ: 01 bộ" is the number of sets.
+ * Components from "Thành phần, số lượng hồ sơ", read by the structure the decisions use:
+ * "*" and "a.1." lines head a case group; a "-" line ending in ":" that starts with "Hồ sơ",
+ * "Đối với" or "Trường hợp" heads a group whose "+" lines are the documents; a "+ Hồ sơ …:" line
+ * under a case is a sub-group (who submits); otherwise "+" lines detail the document above them
+ * (its parts, or the alternatives of "một trong các giấy tờ sau"). Text after "Lưu ý" or "Ghi chú"
+ * is a note. "Số lượng hồ sơ: 01 bộ" is the number of sets.
  */
 export function parseComponents (html: string, forms: string[], warn: Warn): { components: Component[], numberOfSets: string | null } {
-  const lines = htmlToLines(html)
   const components: Component[] = []
-  let group: string | null = null
   let numberOfSets: string | null = null
+  let outer: string | null = null
+  let group: string | null = null
+  let documentsArePlus = false
   let current: string[] | null = null
+  let notes = false
   const flush = () => {
     if (current) components.push(componentOf(current.join(' '), group, forms))
     current = null
   }
-  for (const raw of lines) {
-    const line = raw.replace(/^\*\s*/, '')
+  const inner = (text: string) => (outer ? `${outer} – ${stripColon(text)}` : stripColon(text))
+
+  for (const line of htmlToLines(html)) {
     const sets = SETS.exec(line)
     if (sets) {
       flush()
@@ -181,27 +208,41 @@ export function parseComponents (html: string, forms: string[], warn: Warn): { c
       numberOfSets = `${(/^\d+$/.test(n) ? Number(n) : NUMBER_WORDS[n]!).toString().padStart(2, '0')} bộ`
       continue
     }
-    if (/^(a|b)[.)]\s*(thành phần|số lượng)/i.test(line) || /^thành phần hồ sơ/i.test(line)) {
+    if (notes) continue
+    if (/^[(]?(lưu ý|ghi chú)/i.test(line)) { flush(); notes = true; continue }
+    if (/^[a-z][.)]\s*thành phần/i.test(line) || /^thành phần/i.test(line)) { flush(); continue }
+    const { marker, text } = markerOf(line)
+    const f = fold(text)
+    const caseLike = /^(doi voi|truong hop|ho so|giay to|kiem dinh)/.test(f)
+    // "*" also marks sub-items inside a list of alternatives ("* Quyết định tịch thu…"): those are details.
+    if (marker === 'star' && current && !endsWithColon(text) && !caseLike) { current.push(text); continue }
+    if (marker === 'section' || marker === 'star' || (marker === 'none' && endsWithColon(text) && caseLike)) {
       flush()
+      outer = stripColon(text)
+      group = outer
+      documentsArePlus = false
       continue
     }
-    const isItem = /^([-–+•]|\d{1,2}[.)]\s|[a-zđ][).]\s)/i.test(line)
-    const isGroup = !isItem && /[:：]\s*$/.test(line) && /^(đối với|trường hợp|hồ sơ|\*?\s*trường hợp)/i.test(line)
-    if (isGroup) {
+    if (marker === 'dash') {
+      if (current && /^\p{Ll}/u.test(text)) { current.push(text); continue } // "- kỹ thuật" continues "kinh tế"
       flush()
-      group = line.replace(/[:：]\s*$/, '').trim()
+      if (endsWithColon(text) && /^(ho so|doi voi|truong hop)/.test(f)) {
+        group = inner(text)
+        documentsArePlus = true
+        continue
+      }
+      if (documentsArePlus) { documentsArePlus = false; group = outer }
+      current = [text]
       continue
     }
-    if (isItem) {
-      flush()
-      current = [line.replace(/^([-–+•]|\d{1,2}[.)]|[a-zđ][).])\s*/i, '')]
-    } else if (current) {
-      current.push(line)
-    } else if (/^(đối với|trường hợp)/i.test(line)) {
-      group = line.replace(/[:：.]\s*$/, '').trim()
-    } else {
-      current = [line]
+    if (marker === 'plus') {
+      if (documentsArePlus) { flush(); current = [text]; continue }
+      if (endsWithColon(text) && /^ho so/.test(f)) { flush(); group = inner(text); continue }
+      if (current) current.push(text)
+      else current = [text]
+      continue
     }
+    if (current) current.push(text) // "++" details and lines cut by the page: part of the document above
   }
   flush()
   const documents = components.filter(c => c.name.length > 2)
