@@ -2,14 +2,15 @@
  * `npm run bench`: each HTTP case is measured with autocannon right after the bare route serving a
  * page of the same size, in the same run, so the ratio holds on a noisy machine.
  *   BENCH_SECONDS=10 npm run bench      longer runs (default 5 s per measurement)
- *   npm run bench -- home               only cases whose name contains "home"
+ *   npm run bench -- home               only cases whose name contains "home" ("startup": the start-up times)
  */
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import readline from 'node:readline'
 import autocannon from 'autocannon'
 import { ROOT } from '../src/platform/paths.js'
-import { cases } from './cases.js'
+import { CATALOG_SIZE, cases } from './cases.js'
+import { measureStartup } from './startup.js'
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5)
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 10)
@@ -22,6 +23,37 @@ async function measure (url: string): Promise<Figures> {
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bytes: r.throughput.average / Math.max(r.requests.average, 1), errors: r.errors + r.non2xx }
 }
 
+/**
+ * Search as a citizen meets it: distinct queries, each the first of its kind (nothing cached),
+ * sent one after another; latency percentiles over all of them.
+ */
+async function searchLatency (base: string, count: number): Promise<string> {
+  const names: string[] = []
+  for (let page = 1; page <= 5; page++) {
+    const r = await (await fetch(`${base}/api/v1/procedures?pageSize=100&page=${page * 20}`)).json() as { items: Array<{ name: string }> }
+    names.push(...r.items.map(i => i.name))
+  }
+  const queries = new Set<string>()
+  let seed = 7
+  const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n }
+  while (queries.size < count) {
+    const words = names[rand(names.length)]!.replace(/[()]/g, '').split(/\s+/)
+    const len = 1 + rand(3)
+    const start = rand(Math.max(1, words.length - len))
+    queries.add(words.slice(start, start + len).join(' ').toLowerCase())
+  }
+  const times: number[] = []
+  for (const q of queries) {
+    const t = performance.now()
+    const res = await fetch(`${base}/api/v1/procedures?q=${encodeURIComponent(q)}`)
+    await res.arrayBuffer()
+    times.push(performance.now() - t)
+  }
+  times.sort((a, b) => a - b)
+  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1)
+  return `uncached search over the API, ${count} distinct queries one at a time: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${times[times.length - 1]!.toFixed(1)} ms (target p99 < 50 ms)`
+}
+
 async function main () {
   const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/server.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
   const line = await new Promise<string>((resolve, reject) => {
@@ -29,6 +61,7 @@ async function main () {
     server.once('exit', code => reject(new Error(`bench server exited with ${code}`)))
   })
   const base = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`
+  const notes: string[] = []
   const rows: string[][] = [['case', 'bytes', 'req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'bare p99', 'ratio']]
   try {
     for (const c of cases.filter(x => filters.length === 0 || filters.some(f => x.name.includes(f)))) {
@@ -38,12 +71,17 @@ async function main () {
       rows.push([c.name, String(size), it.rps.toFixed(0), String(it.p50), String(it.p99), bare.rps.toFixed(0), String(bare.p99), (it.rps / bare.rps).toFixed(2)])
       if (it.errors > 0 && !c.path.includes('khong-co')) process.stderr.write(`warning: ${c.name} had ${it.errors} errors or non-2xx answers\n`)
     }
+    if (filters.length === 0 || filters.includes('search')) notes.push(await searchLatency(base, 300))
   } finally {
     server.kill('SIGTERM')
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => r[i]!.length)))
-  process.stdout.write(`\n${connections} connections, ${seconds} s per measurement, Node ${process.version}\n`)
+  process.stdout.write(`\n${connections} connections, ${seconds} s per measurement, Node ${process.version}, catalog of ${CATALOG_SIZE} procedures (PGlite)\n`)
   for (const r of rows) process.stdout.write(r.map((cell, i) => i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)).join('  ') + '\n')
+  for (const note of notes) process.stdout.write('\n' + note + '\n')
+  if (filters.length === 0 || filters.includes('startup')) {
+    process.stdout.write('\n' + (await measureStartup()).join('\n') + '\n')
+  }
 }
 
 main().catch((err: unknown) => { process.stderr.write(String((err as Error).stack ?? err) + '\n'); process.exit(1) })

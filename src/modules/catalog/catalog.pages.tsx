@@ -40,23 +40,29 @@ function queryString (f: ProcedureFilters, page: number): string {
 }
 
 export async function catalogPages (app: FastifyInstance, { services }: { services: Services }) {
+  // Catalog pages are the same for every visitor: served from memory, keyed by the catalog revision.
   app.get('/thu-tuc', async (request, reply) => {
     const filters = filtersFromQuery(request.query as ListQuery)
-    const [result, sectors, agencies] = await Promise.all([
-      services.catalog.listProcedures(filters), services.catalog.listSectors(), services.catalog.listAgencies()
-    ])
-    return reply.page(
-      <ProcedureListPage filters={filters} items={result.items} total={result.total}
-        sectors={sectors.map(s => ({ value: s.code, label: `${s.name} (${s.procedureCount})` }))}
-        agencies={agencies.filter(a => a.procedureCount > 0).map(a => ({ value: a.code, label: `${a.name} (${a.procedureCount})` }))}
-        queryFor={page => queryString(filters, page)} />,
-      { title: filters.q ? `Tìm "${filters.q}"` : 'Thủ tục hành chính' })
+    return reply.sharedPage(`catalog:${await services.catalog.revision()}:${queryString(filters, filters.page)}`, async () => {
+      const [result, sectors, agencies] = await Promise.all([
+        services.catalog.listProcedures(filters), services.catalog.listSectors(), services.catalog.listAgencies()
+      ])
+      return {
+        body: <ProcedureListPage filters={filters} items={result.items} total={result.total}
+          sectors={sectors.map(s => ({ value: s.code, label: `${s.name} (${s.procedureCount})` }))}
+          agencies={agencies.filter(a => a.procedureCount > 0).map(a => ({ value: a.code, label: `${a.name} (${a.procedureCount})` }))}
+          queryFor={page => queryString(filters, page)} />,
+        options: { title: filters.q ? `Tìm "${filters.q}"` : 'Thủ tục hành chính' }
+      }
+    })
   })
 
   app.get('/thu-tuc/:code', async (request, reply) => {
     const { code } = request.params as { code: string }
-    const procedure = await services.catalog.getProcedure(code)
-    return reply.page(<ProcedurePage p={procedure} />, { title: procedure.name })
+    return reply.sharedPage(`procedure:${await services.catalog.revision()}:${code}`, async () => {
+      const procedure = await services.catalog.getProcedure(code)
+      return { body: <ProcedurePage p={procedure} />, options: { title: procedure.name } }
+    })
   })
 
   app.get('/thu-tuc/:code/nop-ho-so', async (request, reply) => {

@@ -42,6 +42,14 @@ export function createCatalogRepository () {
   }
 
   return {
+    async bumpRevision (db: Executor): Promise<void> {
+      await db.updateTable('catalogRevision').set({ revision: sql`revision + 1` }).where('id', '=', true).execute()
+    },
+
+    async revision (db: Executor): Promise<number> {
+      return (await db.selectFrom('catalogRevision').select('revision').executeTakeFirstOrThrow()).revision
+    },
+
     async upsertAgency (db: Executor, a: AgencyInput, parentId: number | null): Promise<number> {
       const values = {
         code: a.code, name: a.name, shortName: a.shortName ?? null, kind: a.kind, parentId,
@@ -137,57 +145,78 @@ export function createCatalogRepository () {
       return r.n
     },
 
-    /** One page of procedures matching the filters; name matches rank first. */
+    /**
+     * One page of procedures matching the filters; name matches rank first. Ranking and counting
+     * read only the small search columns; the page's twenty rows are then read in full.
+     */
     async listProcedures (db: Executor, f: ProcedureFilters): Promise<{ items: ProcedureSummary[], total: number }> {
       const tokens = searchTokens(f.q)
       const phrase = tokens.join(' ')
-      let query = db.selectFrom('procedures as p')
-        .innerJoin('sectors as s', 's.id', 'p.sectorId')
-        .innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
+      let query = db.selectFrom('procedures as p').innerJoin('sectors as s', 's.id', 'p.sectorId')
       // A phrase that occurs as typed is what the citizen means ("giay phep lien van" must not
       // bring "…giấy phép… liên quan… vận tải"); words in any order are the fallback.
       if (tokens.length > 1) {
-        const phraseHits = await db.selectFrom('procedures as p').select(sql<number>`count(*)::int`.as('n'))
-          .where(sql<SqlBool>`p.search_text like ${wordPrefix(phrase)}`).executeTakeFirstOrThrow()
-        if (phraseHits.n > 0) query = query.where(sql<SqlBool>`p.search_text like ${wordPrefix(phrase)}`)
+        const phraseHit = await db.selectFrom('procedures as p').select('p.id')
+          .where(sql<SqlBool>`p.search_text like ${wordPrefix(phrase)}`).limit(1).executeTakeFirst()
+        if (phraseHit) query = query.where(sql<SqlBool>`p.search_text like ${wordPrefix(phrase)}`)
         else for (const t of tokens) query = query.where(sql<SqlBool>`p.search_text like ${wordPrefix(t)}`)
       } else if (tokens.length === 1) {
         query = query.where(sql<SqlBool>`p.search_text like ${wordPrefix(tokens[0]!)}`)
       }
       if (f.sector) query = query.where('s.code', '=', f.sector)
       if (f.onlineLevel) query = query.where('p.onlineLevel', '=', f.onlineLevel)
-      if (f.level) query = query.where(sql<SqlBool>`jsonb_exists(v.content -> 'levels', ${f.level})`)
+      if (f.level) {
+        const level = f.level
+        query = query.where(({ exists, selectFrom }) => exists(selectFrom('procedureVersions as lv').select('lv.id')
+          .whereRef('lv.id', '=', 'p.currentVersionId').where(sql<SqlBool>`jsonb_exists(lv.content -> 'levels', ${level})`)))
+      }
       if (f.agency) {
         const agency = f.agency
         query = query.where(({ exists, selectFrom }) => exists(selectFrom('procedureAgencies as pa').innerJoin('agencies as a', 'a.id', 'pa.agencyId')
           .select('pa.procedureId').whereRef('pa.procedureId', '=', 'p.id').where('a.code', '=', agency)))
       }
-      const totalRow = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
-      let ordered = query.select([
-        'p.id', 'p.code', 'v.name', 's.code as sectorCode', 's.name as sectorName', 'p.onlineLevel',
-        sql<GovernmentLevel[]>`v.content -> 'levels'`.as('levels'),
-        sql<ProcessingTime>`v.content -> 'processingTime'`.as('processingTime')
-      ])
+      let ranked = query.select(['p.id', sql<number>`(count(*) over ())::int`.as('total')])
       if (tokens.length > 0) {
+        // Names holding the phrase, then names holding every word, then matches elsewhere;
+        // within a tier, earlier and shorter names first.
         const allInName: Expression<SqlBool> = sql<SqlBool>`(${sql.join(tokens.map(t => sql`p.search_name like ${wordPrefix(t)}`), sql` and `)})`
-        ordered = ordered
+        ranked = ranked
           .orderBy(sql`case when p.search_name like ${wordPrefix(phrase)} then 0 when ${allInName} then 1 else 2 end`)
-          .orderBy(sql`similarity(p.search_name, ${phrase})`, 'desc')
+          .orderBy(sql`strpos(p.search_name, ${' ' + tokens[0]!})`)
+          .orderBy(sql`length(p.search_name)`)
       }
-      const rows = await ordered.orderBy('s.id').orderBy('p.position').orderBy('p.code')
+      const page = await ranked.orderBy('s.id').orderBy('p.position').orderBy('p.code')
         .limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute()
-      const refs = await agencyRefs(db, rows.map(r => r.id))
+      let total = page[0]?.total ?? 0
+      if (page.length === 0 && f.page > 1) total = (await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n
+      if (page.length === 0) return { total, items: [] }
+
+      const ids = page.map(r => r.id)
+      const rows = await db.selectFrom('procedures as p')
+        .innerJoin('sectors as s', 's.id', 'p.sectorId')
+        .innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
+        .select([
+          'p.id', 'p.code', 'v.name', 's.code as sectorCode', 's.name as sectorName', 'p.onlineLevel',
+          sql<GovernmentLevel[]>`v.content -> 'levels'`.as('levels'),
+          sql<ProcessingTime>`v.content -> 'processingTime'`.as('processingTime')
+        ])
+        .where('p.id', 'in', ids).execute()
+      const byId = new Map(rows.map(r => [r.id, r]))
+      const refs = await agencyRefs(db, ids)
       return {
-        total: totalRow.n,
-        items: rows.map(r => ({
-          code: r.code,
-          name: r.name,
-          sector: { code: r.sectorCode, name: r.sectorName },
-          onlineLevel: r.onlineLevel,
-          levels: r.levels,
-          processingTime: r.processingTime,
-          agencies: refs.get(r.id)!
-        }))
+        total,
+        items: ids.map(id => {
+          const r = byId.get(id)!
+          return {
+            code: r.code,
+            name: r.name,
+            sector: { code: r.sectorCode, name: r.sectorName },
+            onlineLevel: r.onlineLevel,
+            levels: r.levels,
+            processingTime: r.processingTime,
+            agencies: refs.get(r.id)!
+          }
+        })
       }
     },
 

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import type { Transaction } from 'kysely'
 import type { Db, Executor } from '../../platform/db/db.js'
+import type { Database } from '../../platform/db/database.js'
 import { AppError } from '../../platform/http/errors.js'
 import { SEED_DIR } from '../../platform/paths.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
@@ -10,6 +12,7 @@ import type { AgencyInput, CatalogRepository } from './catalog.repository.js'
 import type { OnlineLevel, ProcedureContent, ProcedureDetail, ProcedureFilters } from './catalog.types.js'
 import { DecisionFormatError, parseDecision, type ImportWarning } from './import/decision-parser.js'
 import { workingDaysOf } from './import/fields.js'
+import { Lru } from '../../platform/cache.js'
 
 export interface ImportSummary {
   decision: { number: string, date: string }
@@ -26,13 +29,69 @@ async function readSource (file: string): Promise<string> {
   }
 }
 
+/** How long a process trusts its in-memory catalog before asking the database for the revision. */
+const REVISION_CHECK_MS = 2000
+
 export function createCatalogService (deps: { db: Db, repo: CatalogRepository, audit: AuditService }) {
   const { db, repo, audit } = deps
+
+  // The catalog is reference data read on every page: it is kept in memory, keyed by the catalog
+  // revision that every write bumps, so a change by any process shows within REVISION_CHECK_MS.
+  const details = new Lru<string, ProcedureDetail | null>(5000)
+  const lists = new Lru<string, Awaited<ReturnType<CatalogRepository['listProcedures']>>>(1000)
+  let sectorsCache: Awaited<ReturnType<CatalogRepository['listSectorsWithCounts']>> | undefined
+  let agenciesCache: Awaited<ReturnType<CatalogRepository['listAgenciesWithCounts']>> | undefined
+  let known = -1
+  let checkedAt = 0
+
+  function forget () {
+    details.clear(); lists.clear(); sectorsCache = undefined; agenciesCache = undefined
+    checkedAt = 0
+  }
+
+  async function revision (): Promise<number> {
+    if (Date.now() - checkedAt < REVISION_CHECK_MS) return known
+    const current = await repo.revision(db.kysely)
+    if (current !== known) { forget(); known = current }
+    checkedAt = Date.now()
+    return known
+  }
+
+  /** Runs a catalog write in a transaction that bumps the revision, and drops this process's copies. */
+  async function write<T> (fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    try {
+      return await db.transaction(async (trx) => {
+        const result = await fn(trx)
+        await repo.bumpRevision(trx)
+        return result
+      })
+    } finally {
+      forget()
+    }
+  }
 
   async function sectorIds (trx: Executor, names: string[]): Promise<Map<string, number>> {
     const ids = new Map<string, number>()
     for (const name of names) ids.set(name, await repo.upsertSector(trx, sectorCode(name), name))
     return ids
+  }
+
+  async function loadDetail (code: string): Promise<ProcedureDetail | null> {
+    const row = await repo.findProcedureDetail(db.kysely, code)
+    if (!row) return null
+    const content: ProcedureContent = row.content
+    return {
+      ...content,
+      code: row.code,
+      sector: { code: row.sectorCode, name: row.sectorName },
+      onlineLevel: row.onlineLevel,
+      agencies: row.agencies,
+      version: row.version,
+      versionId: row.versionId,
+      enteredByHand: row.enteredByHand,
+      needsReview: row.needsReview,
+      decision: { number: row.decisionNumber, date: row.issuedOn, kind: row.decisionKind }
+    }
   }
 
   return {
@@ -46,7 +105,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
       const list = data.agencies ?? []
       const invalid = list.filter(a => !/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/.test(a.code) || !a.name)
       if (invalid.length > 0) throw new AppError('VALIDATION', 'invalid agencies', invalid.map(a => ({ field: a.code ?? '?', message: 'agency code must look like 000.00.03.H34 and the name is required' })))
-      await db.transaction(async (trx) => {
+      await write(async (trx) => {
         const ids = new Map<string, number>()
         for (const a of list) {
           const parentId = a.parent ? ids.get(a.parent) ?? (await repo.listAgencyRows(trx)).find(r => r.code === a.parent)?.id : null
@@ -75,7 +134,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
       }
       const warnings = [...parsed.warnings]
       const outcomes: Record<ApplyOutcome, number> = { created: 0, unchanged: 0, updated: 0, versioned: 0 }
-      await db.transaction(async (trx) => {
+      await write(async (trx) => {
         const decisionId = await repo.upsertDecision(trx, {
           number: parsed.decision.number, issuedOn: parsed.decision.date, title: parsed.decision.title, kind: 'decision',
           sourceSha256: crypto.createHash('sha256').update(source).digest('hex')
@@ -97,7 +156,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
     async importManual (actor: Actor, file: string): Promise<Record<ApplyOutcome, number>> {
       const data = JSON.parse(await readSource(file)) as { note: string, procedures: Array<Omit<ProcedureInput, 'position'>> }
       const outcomes: Record<ApplyOutcome, number> = { created: 0, unchanged: 0, updated: 0, versioned: 0 }
-      await db.transaction(async (trx) => {
+      await write(async (trx) => {
         const decisionId = await repo.upsertDecision(trx, { number: 'NHAP-TAY', issuedOn: null, title: data.note, kind: 'manual', sourceSha256: null })
         const ids = await sectorIds(trx, [...new Set(data.procedures.map(p => p.sector))])
         const agencies = await repo.listAgencyRows(trx)
@@ -113,7 +172,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
 
     /** Every procedure at least partial online, unless an administrator set its level (demo profile). */
     async openAllOnline (actor: Actor): Promise<number> {
-      return db.transaction(async (trx) => {
+      return write(async (trx) => {
         const n = await repo.openAllOnline(trx)
         await audit.record(trx, { actor, action: 'catalog.online.open-all', details: { changed: n } })
         return n
@@ -122,7 +181,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
 
     /** Throws NOT_FOUND for an unknown code. */
     async setOnlineLevel (actor: Actor, code: string, level: OnlineLevel): Promise<void> {
-      await db.transaction(async (trx) => {
+      await write(async (trx) => {
         if (!(await repo.setOnlineLevel(trx, code, level, true))) throw new AppError('NOT_FOUND', `no procedure ${code}`)
         await audit.record(trx, { actor, action: 'catalog.online-level.set', targetType: 'procedure', targetId: code, details: { level } })
       })
@@ -130,7 +189,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
 
     /** Throws NOT_FOUND for an unknown code. */
     async confirmAgencyCode (actor: Actor, code: string): Promise<void> {
-      await db.transaction(async (trx) => {
+      await write(async (trx) => {
         if (!(await repo.confirmAgencyCode(trx, code))) throw new AppError('NOT_FOUND', `no agency ${code}`)
         await audit.record(trx, { actor, action: 'catalog.agency.confirm-code', targetType: 'agency', targetId: code })
       })
@@ -139,33 +198,42 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
     /** Called by the dossiers module in its transaction when a dossier is filed under a version. */
     markVersionInUse: (trx: Executor, versionId: number) => repo.markVersionInUse(trx, versionId),
 
+    /** The catalog revision this process serves; a key for caching pages built from the catalog. */
+    revision,
+
     listVersions: (code: string) => repo.listVersions(db.kysely, code),
 
     isEmpty: async () => (await repo.countProcedures(db.kysely)) === 0,
 
-    listProcedures: (filters: ProcedureFilters) => repo.listProcedures(db.kysely, filters),
+    async listProcedures (filters: ProcedureFilters) {
+      await revision()
+      const key = JSON.stringify(filters)
+      let result = lists.get(key)
+      if (!result) { result = await repo.listProcedures(db.kysely, filters); lists.set(key, result) }
+      return result
+    },
 
     /** Throws NOT_FOUND for an unknown code. */
     async getProcedure (code: string): Promise<ProcedureDetail> {
-      const row = await repo.findProcedureDetail(db.kysely, code)
-      if (!row) throw new AppError('NOT_FOUND', `no procedure with code ${code}`)
-      const content: ProcedureContent = row.content
-      return {
-        ...content,
-        code: row.code,
-        sector: { code: row.sectorCode, name: row.sectorName },
-        onlineLevel: row.onlineLevel,
-        agencies: row.agencies,
-        version: row.version,
-        versionId: row.versionId,
-        enteredByHand: row.enteredByHand,
-        needsReview: row.needsReview,
-        decision: { number: row.decisionNumber, date: row.issuedOn, kind: row.decisionKind }
+      await revision()
+      let detail = details.get(code)
+      if (detail === undefined) {
+        detail = await loadDetail(code)
+        details.set(code, detail)
       }
+      if (!detail) throw new AppError('NOT_FOUND', `no procedure with code ${code}`)
+      return detail
     },
 
-    listSectors: () => repo.listSectorsWithCounts(db.kysely),
-    listAgencies: () => repo.listAgenciesWithCounts(db.kysely),
+    async listSectors () {
+      await revision()
+      return (sectorsCache ??= await repo.listSectorsWithCounts(db.kysely))
+    },
+
+    async listAgencies () {
+      await revision()
+      return (agenciesCache ??= await repo.listAgenciesWithCounts(db.kysely))
+    },
 
     /** The demo profile's catalog: agencies, the decision, and the two examples of the user guides. */
     async loadDemoCatalog (actor: Actor): Promise<ImportSummary> {

@@ -4,10 +4,12 @@ import { HomePage } from './views/HomePage.js'
 
 /** Site-wide pages. The home page shows the catalog by sector and agency (most used procedures come with dossiers). */
 export async function siteModule (app: FastifyInstance, { services }: { services: Services }) {
-  app.get('/', async (_request, reply) => {
-    const [profile, sectors, agencies] = await Promise.all([services.site.profile(), services.catalog.listSectors(), services.catalog.listAgencies()])
-    return reply.page(
-      <HomePage provinceName={profile.provinceName} sectors={sectors} agencies={agencies.filter(a => a.procedureCount > 0)} />,
-      { title: 'Trang chủ' })
-  })
+  app.get('/', async (_request, reply) =>
+    reply.sharedPage(`home:${await services.catalog.revision()}`, async () => {
+      const [profile, sectors, agencies] = await Promise.all([services.site.profile(), services.catalog.listSectors(), services.catalog.listAgencies()])
+      return {
+        body: <HomePage provinceName={profile.provinceName} sectors={sectors} agencies={agencies.filter(a => a.procedureCount > 0)} />,
+        options: { title: 'Trang chủ' }
+      }
+    }))
 }

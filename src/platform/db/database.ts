@@ -112,7 +112,13 @@ export interface ProcedureAgenciesTable {
   role: 'receiving' | 'processing'
 }
 
+export interface CatalogRevisionTable {
+  id: Generated<boolean>
+  revision: number
+}
+
 export interface Database {
+  catalogRevision: CatalogRevisionTable
   agencies: AgenciesTable
   sectors: SectorsTable
   publishingDecisions: PublishingDecisionsTable

@@ -4,6 +4,7 @@ import { renderToString } from 'preact-render-to-string'
 import type { SiteService } from '../../modules/site/site.service.js'
 import { PageCtx, type PageContext } from './context.js'
 import { Layout } from './Layout.js'
+import { Lru } from '../cache.js'
 
 export interface PageOptions {
   title: string
@@ -15,6 +16,11 @@ declare module 'fastify' {
   interface FastifyReply {
     /** Renders a page inside the layout and sends it as HTML. */
     page(body: VNode, options: PageOptions): Promise<FastifyReply>
+    /**
+     * Serves a page that is the same for every visitor from memory, or builds and renders it.
+     * `key` must change when the data behind the page changes (e.g. the catalog revision).
+     */
+    sharedPage(key: string, build: () => Promise<{ body: VNode, options: PageOptions }>): Promise<FastifyReply>
   }
 }
 
@@ -27,22 +33,43 @@ export function renderDocument (ctx: PageContext, body: VNode, options: PageOpti
   )
 }
 
-export async function pageContext (request: FastifyRequest, site: SiteService, demo: boolean): Promise<PageContext> {
+/**
+ * Renders a page for a request. `shared` is true when nothing in it belongs to this visitor (no
+ * form asked for a CSRF token), so the HTML may be served to anyone asking for the same URL.
+ */
+export async function renderPage (request: FastifyRequest, site: SiteService, demo: boolean, body: VNode, options: PageOptions): Promise<{ html: string, shared: boolean }> {
   const profile = await site.profile()
   let token: string | undefined
-  return {
+  const ctx: PageContext = {
     site: profile,
     path: request.url.split('?')[0] ?? '/',
     requestId: String(request.id),
     demo,
     get csrfToken () { return (token ??= request.csrfToken()) }
   }
+  const html = renderDocument(ctx, body, options)
+  return { html, shared: token === undefined }
 }
 
+/** Shared pages are kept a short while so that a change to the site profile shows within seconds. */
+const SHARED_TTL_MS = 10_000
+
 export function registerRendering (app: FastifyInstance, deps: { site: SiteService, demo: boolean }) {
+  const shared = new Lru<string, { html: string, at: number }>(2000)
+
   app.decorateReply('page', async function (this: FastifyReply, body: VNode, options: PageOptions) {
-    const ctx = await pageContext(this.request, deps.site, deps.demo)
-    const html = renderDocument(ctx, body, options)
+    const { html } = await renderPage(this.request, deps.site, deps.demo, body, options)
     return this.code(options.status ?? 200).type('text/html; charset=utf-8').send(html)
+  })
+
+  app.decorateReply('sharedPage', async function (this: FastifyReply, key: string, build: () => Promise<{ body: VNode, options: PageOptions }>) {
+    const hit = shared.get(key)
+    if (hit && Date.now() - hit.at < SHARED_TTL_MS) return this.type('text/html; charset=utf-8').send(hit.html)
+    const { body, options } = await build()
+    const page = await renderPage(this.request, deps.site, deps.demo, body, options)
+    const status = options.status ?? 200
+    // A page holding a CSRF token belongs to one visitor and is never shared.
+    if (page.shared && status === 200) shared.set(key, { html: page.html, at: Date.now() })
+    return this.code(status).type('text/html; charset=utf-8').send(page.html)
   })
 }
