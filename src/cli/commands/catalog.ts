@@ -3,11 +3,11 @@ import { cliActor } from '../../modules/audit/audit.service.js'
 import { AppError } from '../../platform/http/errors.js'
 import type { CliCommand } from '../command.js'
 
-const USAGE = 'catalog import <decision.txt> | catalog agencies <agencies.json> | catalog manual <procedures.json> | catalog online-level <code> <full|partial|none> | catalog confirm-agency <code> | catalog versions <code>'
+const USAGE = 'catalog import <decision.txt> | catalog agencies <agencies.json> | catalog manual <procedures.json> | catalog online-level <code> <full|partial|none> | catalog processing-time <code> <value> <working_days|working_hours|calendar_days|same_day> | catalog confirm-agency <code> | catalog versions <code> | catalog review'
 
 export const catalogCommand: CliCommand = {
   name: 'catalog',
-  usage: 'catalog import|agencies|manual|online-level|confirm-agency|versions …',
+  usage: 'catalog import|agencies|manual|online-level|processing-time|confirm-agency|versions|review …',
   summary: 'Import a published decision into the procedure catalog, load agencies, set online levels.',
   async run (services, args, out) {
     const actor = cliActor(os.userInfo().username)
@@ -26,6 +26,18 @@ export const catalogCommand: CliCommand = {
     if (sub === 'online-level' && a && (b === 'full' || b === 'partial' || b === 'none')) {
       await services.catalog.setOnlineLevel(actor, a, b)
       out(`${a}: online level ${b}`)
+      return
+    }
+    const unit = args[3]
+    if (sub === 'processing-time' && a && b && (unit === 'working_days' || unit === 'working_hours' || unit === 'calendar_days' || unit === 'same_day')) {
+      await services.catalog.setProcessingTime(actor, a, Number(b), unit)
+      out(`${a}: processing time ${b} ${unit}`)
+      return
+    }
+    if (sub === 'review') {
+      const flagged = await services.catalog.needingReview()
+      out(`${flagged.length} procedure(s) need a processing time set by an administrator`)
+      for (const p of flagged) out(`  ${p.code}  ${p.name}`)
       return
     }
     if (sub === 'confirm-agency' && a) { await services.catalog.confirmAgencyCode(actor, a); out(`${a}: code confirmed`); return }

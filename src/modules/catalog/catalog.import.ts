@@ -83,7 +83,8 @@ export async function applyProcedure (
       await repo.insertVersion(trx, { procedureId, version: (existing.version ?? 0) + 1, decisionId: ctx.decisionId, contentHash: hash, name: input.content.name, content: input.content })
       outcome = 'versioned'
     }
-    await repo.updateProcedure(trx, procedureId, { sectorId, needsReview, position: input.position, searchName, searchText, ...(existing.onlineLevelSet ? {} : { onlineLevel: input.onlineLevel }) })
+    // An administrator's processing time stands until they change it.
+    await repo.updateProcedure(trx, procedureId, { sectorId, needsReview: needsReview && existing.processingTimeOverride === null, position: input.position, searchName, searchText, ...(existing.onlineLevelSet ? {} : { onlineLevel: input.onlineLevel }) })
   }
 
   const byCode = (codes: string[]) => codes.map(code => {

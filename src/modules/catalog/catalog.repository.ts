@@ -86,7 +86,7 @@ export function createCatalogRepository () {
 
     async findProcedureForImport (db: Executor, code: string) {
       return db.selectFrom('procedures as p').leftJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
-        .select(['p.id', 'p.onlineLevelSet', 'v.id as versionId', 'v.version', 'v.decisionId', 'v.contentHash', 'v.inUse'])
+        .select(['p.id', 'p.onlineLevelSet', 'p.processingTimeOverride', 'v.id as versionId', 'v.version', 'v.decisionId', 'v.contentHash', 'v.inUse'])
         .where('p.code', '=', code).executeTakeFirst()
     },
 
@@ -128,6 +128,12 @@ export function createCatalogRepository () {
       if (unique.length > 0) await db.insertInto('procedureAgencies').values(unique.map(l => ({ procedureId, ...l }))).execute()
     },
 
+    async setProcessingTime (db: Executor, code: string, time: ProcessingTime): Promise<boolean> {
+      const r = await db.updateTable('procedures').set({ processingTimeOverride: JSON.stringify(time), needsReview: false, updatedAt: new Date() })
+        .where('code', '=', code).executeTakeFirst()
+      return Number(r.numUpdatedRows) > 0
+    },
+
     async setOnlineLevel (db: Executor, code: string, level: OnlineLevel, byAdmin: boolean): Promise<boolean> {
       const r = await db.updateTable('procedures').set({ onlineLevel: level, onlineLevelSet: byAdmin, updatedAt: new Date() })
         .where('code', '=', code).executeTakeFirst()
@@ -138,6 +144,11 @@ export function createCatalogRepository () {
     async openAllOnline (db: Executor): Promise<number> {
       const r = await db.updateTable('procedures').set({ onlineLevel: 'partial' }).where('onlineLevel', '=', 'none').where('onlineLevelSet', '=', false).executeTakeFirst()
       return Number(r.numUpdatedRows)
+    },
+
+    async listNeedingReview (db: Executor) {
+      return db.selectFrom('procedures as p').innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
+        .select(['p.code', 'v.name']).where('p.needsReview', '=', true).orderBy('p.position').execute()
     },
 
     async countProcedures (db: Executor): Promise<number> {
@@ -198,7 +209,7 @@ export function createCatalogRepository () {
         .select([
           'p.id', 'p.code', 'v.name', 's.code as sectorCode', 's.name as sectorName', 'p.onlineLevel',
           sql<GovernmentLevel[]>`v.content -> 'levels'`.as('levels'),
-          sql<ProcessingTime>`v.content -> 'processingTime'`.as('processingTime')
+          sql<ProcessingTime>`coalesce(p.processing_time_override, v.content -> 'processingTime')`.as('processingTime')
         ])
         .where('p.id', 'in', ids).execute()
       const byId = new Map(rows.map(r => [r.id, r]))
@@ -225,12 +236,14 @@ export function createCatalogRepository () {
         .innerJoin('sectors as s', 's.id', 'p.sectorId')
         .innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
         .innerJoin('publishingDecisions as d', 'd.id', 'v.decisionId')
-        .select(['p.id', 'p.code', 'p.onlineLevel', 'p.enteredByHand', 'p.needsReview', 's.code as sectorCode', 's.name as sectorName',
+        .select(['p.id', 'p.code', 'p.onlineLevel', 'p.enteredByHand', 'p.needsReview', 'p.processingTimeOverride', 's.code as sectorCode', 's.name as sectorName',
           'v.id as versionId', 'v.version', 'v.content', 'd.number as decisionNumber', 'd.issuedOn', 'd.kind as decisionKind'])
         .where('p.code', '=', code).executeTakeFirst()
       if (!row) return undefined
       const refs = await agencyRefs(db, [row.id])
-      return { ...row, content: row.content as ProcedureContent, agencies: refs.get(row.id)! }
+      const content = row.content as ProcedureContent
+      const override = row.processingTimeOverride as ProcessingTime | null
+      return { ...row, content: override ? { ...content, processingTime: override } : content, agencies: refs.get(row.id)! }
     },
 
     async listSectorsWithCounts (db: Executor) {

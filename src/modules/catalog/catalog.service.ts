@@ -11,7 +11,9 @@ import { applyProcedure, contentOf, sectorCode, type ApplyOutcome, type Procedur
 import type { AgencyInput, CatalogRepository } from './catalog.repository.js'
 import type { OnlineLevel, ProcedureContent, ProcedureDetail, ProcedureFilters } from './catalog.types.js'
 import { DecisionFormatError, parseDecision, type ImportWarning } from './import/decision-parser.js'
-import { workingDaysOf } from './import/fields.js'
+import { workingDaysOf, type DurationUnit } from './import/fields.js'
+
+const DURATION_WORDS: Record<DurationUnit, string> = { working_days: 'ngày làm việc', working_hours: 'giờ làm việc', calendar_days: 'ngày', same_day: 'trong ngày' }
 import { Lru } from '../../platform/cache.js'
 
 export interface ImportSummary {
@@ -187,6 +189,23 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
       })
     },
 
+    /**
+     * An administrator's processing time for a procedure (it overrides the decision's text and
+     * clears the review flag). Throws VALIDATION for an impossible value, NOT_FOUND for an unknown code.
+     */
+    async setProcessingTime (actor: Actor, code: string, value: number, unit: DurationUnit): Promise<void> {
+      const limits: Record<DurationUnit, number> = { working_days: 365, working_hours: 2000, calendar_days: 730, same_day: 0 }
+      if (!Number.isInteger(value) || value < 0 || value > limits[unit] || (unit === 'same_day' && value !== 0)) {
+        throw new AppError('VALIDATION', 'invalid processing time', [{ field: 'value', message: `phải là số nguyên từ 0 đến ${limits[unit]}` }])
+      }
+      const current = await this.getProcedure(code)
+      const text = `${current.processingTime.text}\n(Quản trị danh mục xác định: ${unit === 'same_day' ? 'trong ngày' : `${value} ${DURATION_WORDS[unit]}`})`
+      await write(async (trx) => {
+        if (!(await repo.setProcessingTime(trx, code, { text, value, unit, needsReview: false }))) throw new AppError('NOT_FOUND', `no procedure ${code}`)
+        await audit.record(trx, { actor, action: 'catalog.processing-time.set', targetType: 'procedure', targetId: code, details: { value, unit } })
+      })
+    },
+
     /** Throws NOT_FOUND for an unknown code. */
     async confirmAgencyCode (actor: Actor, code: string): Promise<void> {
       await write(async (trx) => {
@@ -202,6 +221,9 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
     revision,
 
     listVersions: (code: string) => repo.listVersions(db.kysely, code),
+
+    /** Procedures whose processing time an administrator must set. */
+    needingReview: () => repo.listNeedingReview(db.kysely),
 
     isEmpty: async () => (await repo.countProcedures(db.kysely)) === 0,
 

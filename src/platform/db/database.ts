@@ -90,6 +90,7 @@ export interface ProceduresTable {
   position: Generated<number>
   searchName: string
   searchText: string
+  processingTimeOverride: ColumnType<unknown, string | null | undefined, string | null>
   updatedAt: Generated<Date>
 }
 
