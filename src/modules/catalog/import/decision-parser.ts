@@ -7,10 +7,10 @@
  * empty continue the previous row's cells, mid-sentence or mid-word. Labels come in several styles
  * and are sometimes split across pages too. The parser handles these in general, never by line.
  */
+import type { ProcedureContent } from '../catalog.types.js'
 import {
   deriveOnlineLevel, parseApplicantTypes, parseComponents, parseFees, parseLevels, parseList, parseMethods,
-  parseProcessingTime, parseSteps, type ApplicantType, type Component, type Fee, type GovernmentLevel,
-  type Methods, type OnlineLevel, type ProcessingTime
+  parseProcessingTime, parseSteps, type GovernmentLevel, type OnlineLevel
 } from './fields.js'
 import { cellsOf, fold, htmlToText, isSeparatorRow, isTableRow, makeJoiner, nameSimilarity, stripMarkdown } from './text.js'
 
@@ -26,31 +26,14 @@ export class DecisionFormatError extends Error {
   }
 }
 
-export interface ParsedProcedure {
+/** A procedure as the decision states it: its content, plus where it sits in the document. */
+export interface ParsedProcedure extends ProcedureContent {
   code: string
-  name: string
   sector: string
   order: number
-  levels: GovernmentLevel[]
   /** Line numbers (1-based) of the Part I row and the Part II heading. */
   lines: { partOne: number, partTwo: number }
-  place: string
-  steps: string[]
-  methods: Methods
   onlineLevel: OnlineLevel
-  components: Component[]
-  componentsText: string
-  numberOfSets: string | null
-  processingTime: ProcessingTime
-  applicantTypes: ApplicantType[]
-  applicantText: string
-  agencyText: string
-  result: string
-  feesText: string
-  fees: Fee[]
-  forms: string[]
-  requirements: string
-  legalBasis: string[]
 }
 
 export interface ParsedDecision {
