@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox'
 import Value from 'typebox/value'
 import path from 'node:path'
+import { parseOfficeHours } from './modules/calendar/calendar.js'
 
 /**
  * Every environment variable the system reads, with its type, default and meaning.
@@ -24,6 +25,8 @@ export const ConfigSchema = Type.Object({
   WORKER_IN_PROCESS: Bool('Run the background-job worker inside the web process. Turn off when `npm run worker` runs separately.', true),
   JOB_POLL_MS: Type.Integer({ minimum: 10, maximum: 60000, default: 1000, description: 'How often an idle worker looks for jobs (ms).' }),
   JOB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4, description: 'Jobs one worker runs at once.' }),
+  OFFICE_HOURS: Type.String({ pattern: '^\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2}(,\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2})*$', default: '07:00-11:30,13:30-17:00', description: 'Office hours (Monday to Friday) that deadlines count; an agency may have its own.' }),
+  SAME_DAY_CUTOFF: Type.String({ pattern: '^\\d{1,2}:\\d{2}$', default: '15:00', description: 'Same-day procedures received after this time are due the next working day.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000, description: 'Time given to in-flight requests and jobs on SIGTERM before the process exits.' })
 })
 
@@ -72,6 +75,11 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   const c = withDefaults as Static<typeof ConfigSchema>
   if (problems.length === 0 && !c.DEMO && c.SESSION_SECRET === undefined) {
     problems.push('SESSION_SECRET: required (32 or more random characters) unless DEMO=true')
+  }
+  if (problems.length === 0) {
+    try { parseOfficeHours(c.OFFICE_HOURS) } catch (err) { problems.push(`OFFICE_HOURS: ${(err as Error).message}`) }
+    const [h, m] = c.SAME_DAY_CUTOFF.split(':').map(Number)
+    if (h! > 23 || m! > 59) problems.push(`SAME_DAY_CUTOFF: not a time of day, got "${c.SAME_DAY_CUTOFF}"`)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({

@@ -7,6 +7,8 @@ import { openDb, type Db } from './platform/db/db.js'
 import { createJobQueue } from './platform/jobs/queue.js'
 import { loggerOptions } from './platform/log.js'
 import { createAuditService } from './modules/audit/audit.service.js'
+import { createCalendarRepository } from './modules/calendar/calendar.repository.js'
+import { createCalendarService } from './modules/calendar/calendar.service.js'
 import { createCatalogRepository } from './modules/catalog/catalog.repository.js'
 import { createCatalogService } from './modules/catalog/catalog.service.js'
 import { createSiteRepository } from './modules/site/site.repository.js'
@@ -29,6 +31,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const audit = createAuditService()
   const site = createSiteService({ db, repo: createSiteRepository(), audit })
   const catalog = createCatalogService({ db, repo: createCatalogRepository(), audit })
+  const calendar = createCalendarService({ db, repo: createCalendarRepository(), audit, config })
 
   return {
     config,
@@ -38,6 +41,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     audit,
     site,
     catalog,
+    calendar,
     sessionSecret: sessionSecret(config),
     async close () { await db.close() }
   }

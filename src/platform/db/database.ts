@@ -60,6 +60,7 @@ export interface AgenciesTable {
   address: string | null
   phone: string | null
   aliases: ColumnType<string[], string | undefined, string>
+  officeHours: string | null
 }
 
 export interface SectorsTable {
@@ -118,7 +119,15 @@ export interface CatalogRevisionTable {
   revision: number
 }
 
+export interface CalendarExceptionsTable {
+  day: string
+  kind: 'off' | 'work'
+  note: string
+  createdAt: Generated<Date>
+}
+
 export interface Database {
+  calendarExceptions: CalendarExceptionsTable
   catalogRevision: CatalogRevisionTable
   agencies: AgenciesTable
   sectors: SectorsTable
