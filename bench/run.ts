@@ -11,6 +11,7 @@ import autocannon from 'autocannon'
 import { ROOT } from '../src/platform/paths.js'
 import { CATALOG_SIZE, cases } from './cases.js'
 import { measureStartup } from './startup.js'
+import { benchDue } from './due.js'
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5)
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 10)
@@ -79,6 +80,7 @@ async function main () {
   process.stdout.write(`\n${connections} connections, ${seconds} s per measurement, Node ${process.version}, catalog of ${CATALOG_SIZE} procedures (PGlite)\n`)
   for (const r of rows) process.stdout.write(r.map((cell, i) => i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)).join('  ') + '\n')
   for (const note of notes) process.stdout.write('\n' + note + '\n')
+  if (filters.length === 0 || filters.includes('due')) process.stdout.write('\n' + benchDue().join('\n') + '\n')
   if (filters.length === 0 || filters.includes('startup')) {
     process.stdout.write('\n' + (await measureStartup()).join('\n') + '\n')
   }

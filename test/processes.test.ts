@@ -137,3 +137,21 @@ test('catalog import on the command line: a summary per sector, and a broken fil
     assert.match(bad.stderr, /broken\.txt cannot be imported\n {2}line 129: procedure 24 of "Đường bộ" has no valid code/)
   } finally { await db.cleanup() }
 })
+
+test('the calendar on the command line: a due date with its explanation, a year\'s days off, an exception', async () => {
+  const db = await processDatabase({ migrated: true })
+  try {
+    if (!db.url) assert.equal((await run('src/cli.ts', ['migrate'], db.env)).code, 0)
+    const due = await run('src/cli.ts', ['calendar', 'due', '2025-01-24 10:00', '3', 'working_days'], db.env)
+    assert.equal(due.code, 0, due.stderr)
+    assert.equal(due.stdout.trim(), '3 ngày làm việc từ 10:00 ngày 24/01/2025; bỏ qua 25/01–02/02 (cuối tuần, nghỉ theo thông báo, Tết Nguyên đán) → 10:00 ngày 05/02/2025')
+    const set = await run('src/cli.ts', ['calendar', 'set', '2027-05-04', 'off', 'Nghỉ', 'thêm', '(thử)'], db.env)
+    assert.equal(set.code, 0, set.stderr)
+    const days = await run('src/cli.ts', ['calendar', 'days-off', '2027'], db.env)
+    assert.match(days.stdout, /04\/05\/2027 {2}nghỉ theo thông báo {2}Nghỉ thêm \(thử\)/)
+    assert.match(days.stdout, /03\/05\/2027 {2}nghỉ bù {2}nghỉ bù Ngày Quốc tế Lao động/)
+    const bad = await run('src/cli.ts', ['calendar', 'set', '2027-02-30x', 'off', 'x'], db.env)
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /date: Ngày phải có dạng YYYY-MM-DD/)
+  } finally { await db.cleanup() }
+})

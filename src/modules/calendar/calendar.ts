@@ -90,6 +90,9 @@ export class WorkCalendar {
   readonly hours: OfficeHours
   readonly #exceptions: Map<string, CalendarException>
   readonly #years = new Map<number, Map<string, DayInfo>>()
+  // Due-date computation steps from working day to working day millions of times in a report.
+  readonly #next = new Map<string, string>()
+  readonly #previous = new Map<string, string>()
 
   constructor (options: CalendarOptions = {}) {
     this.hours = options.hours ?? DEFAULT_OFFICE_HOURS
@@ -141,21 +144,27 @@ export class WorkCalendar {
 
   /** The first working day strictly after `date`. */
   nextWorkingDay (date: string): string {
+    const known = this.#next.get(date)
+    if (known) return known
     let d = addDays(date, 1)
     for (let guard = 0; !this.isWorkingDay(d); guard++) {
       if (guard > 366) throw new Error(`no working day within a year after ${date}`)
       d = addDays(d, 1)
     }
+    this.#next.set(date, d)
     return d
   }
 
   /** The last working day strictly before `date`. */
   previousWorkingDay (date: string): string {
+    const known = this.#previous.get(date)
+    if (known) return known
     let d = addDays(date, -1)
     for (let guard = 0; !this.isWorkingDay(d); guard++) {
       if (guard > 366) throw new Error(`no working day within a year before ${date}`)
       d = addDays(d, -1)
     }
+    this.#previous.set(date, d)
     return d
   }
 

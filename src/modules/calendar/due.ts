@@ -22,7 +22,13 @@ export interface DueResult {
   due: Date
   /** Where the clock started, after moving a receipt outside office hours to the next working moment. */
   start: Date
-  explanation: string
+  /** Built when read: reports that need only the due time do not pay for the text. */
+  readonly explanation: string
+}
+
+function result (due: Date, start: Date, explain: () => string): DueResult {
+  let text: string | undefined
+  return { due, start, get explanation () { return (text ??= explain()) } }
 }
 
 export const DEFAULT_SAME_DAY_CUTOFF = 15 * 60
@@ -127,48 +133,48 @@ function baseDue (cal: WorkCalendar, received: Date, duration: Duration, policy:
   const r = toLocal(received)
   const s = nextWorkingMoment(cal, r.date, r.minute)
   const start = fromLocal(s.date, s.minute)
-  const origin = s.moved
+  const origin = () => s.moved
     ? `nhận lúc ${at(r.date, r.minute)} (${s.moved}), tính từ ${at(s.date, s.minute)}`
     : `từ ${at(s.date, s.minute)}`
-  const finish = (date: string, minute: number, lead: string) => {
+  const finish = (date: string, minute: number) => result(fromLocal(date, minute), start, () => {
     const skipped = skippedDays(cal, s.date, date)
-    return { due: fromLocal(date, minute), start, explanation: `${lead}${skipped ? `; bỏ qua ${skipped}` : ''} → ${at(date, minute)}` }
-  }
+    return `${durationText(duration)} ${origin()}${skipped ? `; bỏ qua ${skipped}` : ''} → ${at(date, minute)}`
+  })
 
   if (duration.unit === 'working_days') {
     let d = s.date
     for (let i = 0; i < duration.value; i++) d = cal.nextWorkingDay(d)
     // Counted from the opening of a day, the time runs out at the close of the working day before.
-    if (duration.value > 0 && s.minute === cal.opening) return finish(cal.previousWorkingDay(d), cal.closing, `${durationText(duration)} ${origin}`)
-    return finish(d, s.minute, `${durationText(duration)} ${origin}`)
+    if (duration.value > 0 && s.minute === cal.opening) return finish(cal.previousWorkingDay(d), cal.closing)
+    return finish(d, s.minute)
   }
   if (duration.unit === 'working_hours') {
     const end = addWorkingMinutes(cal, s.date, s.minute, Math.round(duration.value * 60))
-    return finish(end.date, end.minute, `${durationText(duration)} ${origin}`)
+    return finish(end.date, end.minute)
   }
   if (duration.unit === 'calendar_days') {
     // Civil Code art. 147–148: counted from the next day; a last day that is not a working day
     // moves to the end of the next working day.
     const last = addDays(r.date, duration.value)
     const dueDate = cal.isWorkingDay(last) ? last : cal.nextWorkingDay(last)
-    const moved = dueDate !== last ? `; ngày cuối ${dmy(last)} là ${label(cal.day(last))}, chuyển sang ngày làm việc tiếp theo` : ''
-    return { due: fromLocal(dueDate, cal.closing), start: received, explanation: `${durationText(duration)} kể từ ngày ${dmy(r.date)}${moved} → ${at(dueDate, cal.closing)}` }
+    return result(fromLocal(dueDate, cal.closing), received, () => {
+      const moved = dueDate !== last ? `; ngày cuối ${dmy(last)} là ${label(cal.day(last))}, chuyển sang ngày làm việc tiếp theo` : ''
+      return `${durationText(duration)} kể từ ngày ${dmy(r.date)}${moved} → ${at(dueDate, cal.closing)}`
+    })
   }
   // same_day
   const cutoff = policy.sameDayCutoff ?? DEFAULT_SAME_DAY_CUTOFF
   if (!s.moved || s.moved === 'trước giờ làm việc' || s.moved === 'giờ nghỉ trưa') {
     if (s.date === r.date && r.minute < cutoff) {
-      return { due: fromLocal(s.date, cal.closing), start, explanation: `trong ngày: nhận lúc ${at(r.date, r.minute)}, trước ${hhmm(cutoff)} → ${at(s.date, cal.closing)}` }
+      return result(fromLocal(s.date, cal.closing), start, () => `trong ngày: nhận lúc ${at(r.date, r.minute)}, trước ${hhmm(cutoff)} → ${at(s.date, cal.closing)}`)
     }
   }
   const next = s.date === r.date ? cal.nextWorkingDay(s.date) : s.date
   const why = s.date !== r.date ? (s.moved ?? '') : `sau ${hhmm(cutoff)}`
-  const skipped = skippedDays(cal, r.date, next)
-  return {
-    due: fromLocal(next, cal.closing),
-    start,
-    explanation: `trong ngày: nhận lúc ${at(r.date, r.minute)} (${why}), trả trong ngày làm việc tiếp theo${skipped ? `; bỏ qua ${skipped}` : ''} → ${at(next, cal.closing)}`
-  }
+  return result(fromLocal(next, cal.closing), start, () => {
+    const skipped = skippedDays(cal, r.date, next)
+    return `trong ngày: nhận lúc ${at(r.date, r.minute)} (${why}), trả trong ngày làm việc tiếp theo${skipped ? `; bỏ qua ${skipped}` : ''} → ${at(next, cal.closing)}`
+  })
 }
 
 /**
@@ -181,14 +187,14 @@ export function computeDue (cal: WorkCalendar, received: Date, duration: Duratio
   if (pauses.length > 0 && policy.pauseMode === 'restart') {
     const last = pauses[pauses.length - 1]!
     const r = baseDue(cal, last.to, duration, policy)
-    return { ...r, explanation: `tính lại từ đầu khi hồ sơ đầy đủ (${at(toLocal(last.to).date, toLocal(last.to).minute)}): ${r.explanation}` }
+    return result(r.due, r.start, () => `tính lại từ đầu khi hồ sơ đầy đủ (${at(toLocal(last.to).date, toLocal(last.to).minute)}): ${r.explanation}`)
   }
-  const result = baseDue(cal, received, duration, policy)
-  let due = result.due
+  const base = baseDue(cal, received, duration, policy)
+  let due = base.due
   const notes: string[] = []
   for (const p of pauses) {
     if (p.from.getTime() >= due.getTime() || p.to.getTime() <= p.from.getTime()) continue
-    const from = p.from.getTime() < result.start.getTime() ? result.start : p.from
+    const from = p.from.getTime() < base.start.getTime() ? base.start : p.from
     const paused = workingMinutesBetween(cal, from, p.to)
     if (paused <= 0) continue
     const d = toLocal(due)
@@ -198,9 +204,9 @@ export function computeDue (cal: WorkCalendar, received: Date, duration: Duratio
     const t = toLocal(p.to)
     notes.push(`tạm dừng từ ${at(f.date, f.minute)} đến ${at(t.date, t.minute)}: cộng thêm ${formatWorking(cal, paused)}`)
   }
-  if (notes.length === 0) return result
+  if (notes.length === 0) return base
   const d = toLocal(due)
-  return { due, start: result.start, explanation: `${result.explanation}; ${notes.join('; ')} → ${at(d.date, d.minute)}` }
+  return result(due, base.start, () => `${base.explanation}; ${notes.join('; ')} → ${at(d.date, d.minute)}`)
 }
 
 /** "2 ngày 3 giờ 15 phút làm việc" (days of the calendar's length). */
