@@ -14,6 +14,7 @@ import { PUBLIC_DIR } from './platform/paths.js'
 import { siteModule } from './modules/site/site.pages.js'
 import { catalogPages } from './modules/catalog/catalog.pages.js'
 import { catalogApi } from './modules/catalog/catalog.api.js'
+import { devOutboxPages } from './modules/notifications/notifications.pages.js'
 import { registerOpenApi, registerOpenApiRoutes } from './platform/http/openapi.js'
 
 const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('@fontsource/be-vietnam-pro/package.json')), 'files')
@@ -57,6 +58,8 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   await app.register(catalogPages, { services })
   await app.register(catalogApi, { services, prefix: '/api/v1' })
   registerOpenApiRoutes(app)
+  // The development outbox exists only in the demo profile.
+  if (config.DEMO) await app.register(devOutboxPages, { services })
 
   if (options.extraRoutes) await options.extraRoutes(app)
   return app

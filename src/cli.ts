@@ -8,10 +8,11 @@ import { calendarCommand } from './cli/commands/calendar.js'
 import { catalogCommand } from './cli/commands/catalog.js'
 import { jobsCommand } from './cli/commands/jobs.js'
 import { migrateCommand } from './cli/commands/migrate.js'
+import { notifyCommand } from './cli/commands/notify.js'
 import { siteCommand } from './cli/commands/site.js'
 
 /** The admin CLI: `npm run cli -- <command> …`. Commands call services, never SQL. */
-const COMMANDS: CliCommand[] = [migrateCommand, siteCommand, catalogCommand, calendarCommand, jobsCommand]
+const COMMANDS: CliCommand[] = [migrateCommand, siteCommand, catalogCommand, calendarCommand, notifyCommand, jobsCommand]
 
 function help (): string {
   return ['usage: npm run cli -- <command> [arguments]', '', ...COMMANDS.map(c => `  ${c.usage.padEnd(48)} ${c.summary}`)].join('\n')

@@ -25,6 +25,8 @@ export const ConfigSchema = Type.Object({
   WORKER_IN_PROCESS: Bool('Run the background-job worker inside the web process. Turn off when `npm run worker` runs separately.', true),
   JOB_POLL_MS: Type.Integer({ minimum: 10, maximum: 60000, default: 1000, description: 'How often an idle worker looks for jobs (ms).' }),
   JOB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4, description: 'Jobs one worker runs at once.' }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'SMTP server for e-mail, e.g. `smtp://user:password@mail.example.vn:587` (`smtps://` for implicit TLS). Without it e-mail is not sent (in the demo profile it goes to the development outbox).' })),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'Cổng Dịch vụ công <no-reply@localhost>', description: 'Sender of e-mail.' }),
   OFFICE_HOURS: Type.String({ pattern: '^\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2}(,\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2})*$', default: '07:00-11:30,13:30-17:00', description: 'Office hours (Monday to Friday) that deadlines count; an agency may have its own.' }),
   SAME_DAY_CUTOFF: Type.String({ pattern: '^\\d{1,2}:\\d{2}$', default: '15:00', description: 'Same-day procedures received after this time are due the next working day.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000, description: 'Time given to in-flight requests and jobs on SIGTERM before the process exits.' })

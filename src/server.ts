@@ -16,6 +16,7 @@ runMain('server', async (config) => {
     throw err
   }
   const demoLines = config.DEMO ? await prepareDemo(services) : []
+  if (!services.notifications.emailEnabled) log.warn('SMTP_URL is not set: e-mail to citizens and officials will not be sent')
   const app = await buildApp(services)
   const worker = config.WORKER_IN_PROCESS
     ? createWorker(services.jobs, { concurrency: config.JOB_CONCURRENCY, pollMs: config.JOB_POLL_MS, log: log.child({ component: 'worker' }) })
@@ -33,7 +34,7 @@ runMain('server', async (config) => {
   worker?.start()
   const lines = [
     `Một Cửa đang chạy: ${config.PUBLIC_URL} (cơ sở dữ liệu: ${services.db.engine === 'pglite' ? `PGlite tại ${config.DATA_DIR}` : 'PostgreSQL'})`,
-    ...(config.DEMO ? ['Chế độ demo (DEMO=true): hồ sơ Kon Tum.', ...demoLines] : [])
+    ...(config.DEMO ? ['Chế độ demo (DEMO=true): hồ sơ Kon Tum.', ...demoLines, `Hộp thư thử nghiệm (thư điện tử, tin nhắn): ${config.PUBLIC_URL}/dev/hop-thu`] : [])
   ]
   process.stdout.write(lines.map(l => `  ${l}\n`).join(''))
 })

@@ -11,6 +11,8 @@ import { createCalendarRepository } from './modules/calendar/calendar.repository
 import { createCalendarService } from './modules/calendar/calendar.service.js'
 import { createCatalogRepository } from './modules/catalog/catalog.repository.js'
 import { createCatalogService } from './modules/catalog/catalog.service.js'
+import { createNotificationsRepository } from './modules/notifications/notifications.repository.js'
+import { createNotificationsService } from './modules/notifications/notifications.service.js'
 import { createSiteRepository } from './modules/site/site.repository.js'
 import { createSiteService } from './modules/site/site.service.js'
 
@@ -32,6 +34,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const site = createSiteService({ db, repo: createSiteRepository(), audit })
   const catalog = createCatalogService({ db, repo: createCatalogRepository(), audit })
   const calendar = createCalendarService({ db, repo: createCalendarRepository(), audit, config })
+  const notifications = createNotificationsService({ db, repo: createNotificationsRepository(), jobs, config })
 
   return {
     config,
@@ -42,8 +45,12 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     site,
     catalog,
     calendar,
+    notifications,
     sessionSecret: sessionSecret(config),
-    async close () { await db.close() }
+    async close () {
+      await notifications.close()
+      await db.close()
+    }
   }
 }
 

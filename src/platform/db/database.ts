@@ -126,7 +126,22 @@ export interface CalendarExceptionsTable {
   createdAt: Generated<Date>
 }
 
+export interface MessagesTable {
+  id: Generated<number>
+  channel: 'email' | 'sms'
+  recipient: string
+  subject: Generated<string>
+  body: string
+  template: string
+  state: Generated<'queued' | 'sent' | 'captured' | 'failed'>
+  providerMessageId: string | null
+  error: string | null
+  createdAt: Generated<Date>
+  sentAt: Date | null
+}
+
 export interface Database {
+  messages: MessagesTable
   calendarExceptions: CalendarExceptionsTable
   catalogRevision: CatalogRevisionTable
   agencies: AgenciesTable

@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify'
+import type { Services } from '../../services.js'
+import { AppError } from '../../platform/http/errors.js'
+import { SummaryList } from '../../platform/html/components/layout-parts.js'
+
+const STATE: Record<string, string> = { queued: 'Đang chờ gửi', sent: 'Đã gửi', captured: 'Đã lưu vào hộp thư thử nghiệm', failed: 'Gửi không thành công' }
+const when = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
+
+/** The development outbox: every message the demo would have sent, readable in the browser. Demo profile only. */
+export async function devOutboxPages (app: FastifyInstance, { services }: { services: Services }) {
+  app.get('/dev/hop-thu', async (_request, reply) => {
+    const messages = await services.notifications.recent()
+    return reply.page(
+      <>
+        <h1 class='heading-l'>Hộp thư thử nghiệm</h1>
+        <p class='body'>Chế độ demo: thư điện tử và tin nhắn của cổng được lưu ở đây thay vì gửi đi.</p>
+        {messages.length === 0
+          ? <p class='body'>Chưa có thư nào.</p>
+          : (
+            <div class='table-wrap'>
+              <table class='table'>
+                <caption class='table__caption'>{messages.length} thư gần nhất</caption>
+                <thead><tr><th scope='col'>Thời gian</th><th scope='col'>Kênh</th><th scope='col'>Người nhận</th><th scope='col'>Tiêu đề</th><th scope='col'>Trạng thái</th></tr></thead>
+                <tbody>
+                  {messages.map(m => (
+                    <tr key={m.id}>
+                      <td>{when(m.createdAt)}</td>
+                      <td>{m.channel === 'email' ? 'Thư điện tử' : 'Tin nhắn'}</td>
+                      <td>{m.recipient}</td>
+                      <td><a href={`/dev/hop-thu/${m.id}`}>{m.subject || m.body.slice(0, 60)}</a></td>
+                      <td>{STATE[m.state]}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            )}
+      </>,
+      { title: 'Hộp thư thử nghiệm' })
+  })
+
+  app.get('/dev/hop-thu/:id', async (request, reply) => {
+    const id = Number((request.params as { id: string }).id)
+    const m = Number.isSafeInteger(id) ? await services.notifications.message(id) : undefined
+    if (!m) throw new AppError('NOT_FOUND')
+    return reply.page(
+      <>
+        <a href='/dev/hop-thu' class='back-link'>Hộp thư thử nghiệm</a>
+        <h1 class='heading-l'>{m.subject || 'Tin nhắn'}</h1>
+        <SummaryList rows={[['Người nhận', m.recipient], ['Thời gian', when(m.createdAt)], ['Trạng thái', STATE[m.state]]]} />
+        <pre class='message-body'>{m.body}</pre>
+      </>,
+      { title: m.subject || 'Tin nhắn' })
+  })
+}

@@ -1,0 +1,76 @@
+import nodemailer from 'nodemailer'
+import type { Config } from '../../config.js'
+import type { Db, Executor } from '../../platform/db/db.js'
+import { AppError } from '../../platform/http/errors.js'
+import type { JobQueue } from '../../platform/jobs/queue.js'
+import type { NewMessage, NotificationsRepository } from './notifications.repository.js'
+
+export const SEND_JOB = 'notifications.send'
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/
+
+/**
+ * E-mail (and SMS) to people. A message is a row written in the caller's transaction together with
+ * the job that delivers it: SMTP when SMTP_URL is set, and in the demo profile the development outbox.
+ */
+export function createNotificationsService (deps: { db: Db, repo: NotificationsRepository, jobs: JobQueue, config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DEMO'> }) {
+  const { db, repo, jobs, config } = deps
+  const smtp = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined
+
+  jobs.register<{ messageId: number }>(SEND_JOB, async (job, { log }) => {
+    const message = await repo.findMessage(db.kysely, job.payload.messageId)
+    if (!message) { log.warn({ messageId: job.payload.messageId }, 'message to send no longer exists'); return }
+    if (message.state === 'sent' || message.state === 'captured') return // delivered by an earlier run
+    try {
+      if (message.channel === 'email' && smtp) {
+        const info = await smtp.sendMail({ from: config.MAIL_FROM, to: message.recipient, subject: message.subject, text: message.body })
+        await repo.markDelivered(db.kysely, message.id, 'sent', String(info.messageId ?? ''))
+        return
+      }
+      if (config.DEMO) {
+        await repo.markDelivered(db.kysely, message.id, 'captured', null)
+        return
+      }
+      throw new Error(message.channel === 'email' ? 'e-mail is not configured (SMTP_URL)' : 'no SMS gateway is configured')
+    } catch (err) {
+      await repo.markError(db.kysely, message.id, (err as Error).message, job.attempt >= 8)
+      throw err
+    }
+  })
+
+  return {
+    /** Whether e-mail reaches people (an SMTP server, or the demo outbox). */
+    get emailEnabled (): boolean { return Boolean(smtp) || config.DEMO },
+
+    /**
+     * Queues a message in the caller's transaction. Throws VALIDATION for an invalid recipient.
+     * Delivery is at least once: a process that dies between the SMTP answer and the record may resend.
+     */
+    async enqueue (trx: Executor, message: NewMessage): Promise<number> {
+      if (message.channel === 'email' && !EMAIL.test(message.recipient)) {
+        throw new AppError('VALIDATION', 'invalid e-mail address', [{ field: 'email', message: 'Địa chỉ thư điện tử không hợp lệ' }])
+      }
+      if (message.channel === 'sms' && !/^\+?\d{9,15}$/.test(message.recipient)) {
+        throw new AppError('VALIDATION', 'invalid phone number', [{ field: 'phone', message: 'Số điện thoại không hợp lệ' }])
+      }
+      const id = await repo.insertMessage(trx, message)
+      await jobs.enqueue(trx, SEND_JOB, { messageId: id }, { dedupeKey: `message:${id}`, maxAttempts: 8 })
+      return id
+    },
+
+    /** Sends a test e-mail (CLI), to check the SMTP configuration end to end through the queue. */
+    async sendTest (to: string): Promise<number> {
+      return db.transaction(trx => this.enqueue(trx, {
+        channel: 'email', recipient: to, template: 'test', subject: 'Thư kiểm tra cấu hình thư điện tử',
+        body: 'Đây là thư kiểm tra do quản trị viên gửi từ Cổng Dịch vụ công. Nếu bạn nhận được thư này, cấu hình thư điện tử đã hoạt động.'
+      }))
+    },
+
+    /** The development outbox (demo profile only). */
+    recent: (limit = 50) => repo.listRecent(db.kysely, limit),
+    message: (id: number) => repo.findMessage(db.kysely, id),
+
+    async close (): Promise<void> { smtp?.close() }
+  }
+}
+
+export type NotificationsService = ReturnType<typeof createNotificationsService>
