@@ -155,3 +155,32 @@ test('the calendar on the command line: a due date with its explanation, a year\
     assert.match(bad.stderr, /date: Ngày phải có dạng YYYY-MM-DD/)
   } finally { await db.cleanup() }
 })
+
+test('npm run worker: the worker as its own process delivers queued messages and stops cleanly', async () => {
+  const db = await processDatabase({ migrated: true })
+  try {
+    if (!db.url) assert.equal((await run('src/cli.ts', ['migrate'], db.env)).code, 0)
+    // Queue a message the way a business transaction would, then let the separate worker deliver it.
+    const { loadConfig } = await import('../src/config.js')
+    const { buildServices } = await import('../src/services.js')
+    const { pino } = await import('pino')
+    const conn = await openProcessDb(db.env)
+    const services = await buildServices(loadConfig({ ...db.env, DEMO: 'true' }), { db: conn, log: pino({ level: 'silent' }) })
+    const id = await conn.transaction(trx => services.notifications.enqueue(trx, { channel: 'email', recipient: 'worker@example.vn', subject: 'Thử worker', body: 'x', template: 'test' }))
+    await services.close()
+
+    const worker = start('src/worker.ts', [], { ...db.env, DEMO: 'true', LOG_LEVEL: 'debug', JOB_POLL_MS: '50' })
+    try {
+      await waitFor('the job to be done', () => worker.output().stdout.includes('"msg":"job done"') || (worker.exitCode !== null ? (() => { throw new Error(worker.output().stderr) })() : undefined), 60_000)
+    } finally {
+      worker.kill('SIGTERM')
+    }
+    const result = await worker.exited
+    assert.equal(result.code, 0, result.stderr)
+    const check = await openProcessDb(db.env)
+    try {
+      const row = await check.kysely.selectFrom('messages').select('state').where('id', '=', id).executeTakeFirstOrThrow()
+      assert.equal(row.state, 'captured')
+    } finally { await check.close() }
+  } finally { await db.cleanup() }
+})
