@@ -15,6 +15,8 @@ import { siteModule } from './modules/site/site.pages.js'
 import { catalogPages } from './modules/catalog/catalog.pages.js'
 import { catalogApi } from './modules/catalog/catalog.api.js'
 import { devOutboxPages } from './modules/notifications/notifications.pages.js'
+import { accountsPages } from './modules/accounts/accounts.pages.js'
+import { registerSessions } from './platform/http/session.js'
 import { registerOpenApi, registerOpenApiRoutes } from './platform/http/openapi.js'
 
 const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('@fontsource/be-vietnam-pro/package.json')), 'files')
@@ -39,6 +41,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   await app.register(cookie)
   await app.register(formbody)
   registerSecurity(app, { secret: services.sessionSecret, secureCookies: config.SECURE_COOKIES, hsts: config.PUBLIC_URL.startsWith('https:') })
+  registerSessions(app, { accounts: services.accounts, secureCookies: config.SECURE_COOKIES })
   registerRendering(app, { site: services.site, demo: config.DEMO })
   registerErrorHandlers(app)
   registerHealth(app, services.db)
@@ -56,6 +59,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
 
   await app.register(siteModule, { services })
   await app.register(catalogPages, { services })
+  await app.register(accountsPages, { services })
   await app.register(catalogApi, { services, prefix: '/api/v1' })
   registerOpenApiRoutes(app)
   // The development outbox exists only in the demo profile.

@@ -6,6 +6,7 @@ import type { Config } from './config.js'
 import { openDb, type Db } from './platform/db/db.js'
 import { createJobQueue } from './platform/jobs/queue.js'
 import { loggerOptions } from './platform/log.js'
+import { createAccountsService } from './modules/accounts/accounts.service.js'
 import { createAuditService } from './modules/audit/audit.service.js'
 import { createCalendarRepository } from './modules/calendar/calendar.repository.js'
 import { createCalendarService } from './modules/calendar/calendar.service.js'
@@ -35,6 +36,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const catalog = createCatalogService({ db, repo: createCatalogRepository(), audit })
   const calendar = createCalendarService({ db, repo: createCalendarRepository(), audit, config })
   const notifications = createNotificationsService({ db, repo: createNotificationsRepository(), jobs, config })
+  const accounts = createAccountsService({ db, audit, notifications, publicUrl: config.PUBLIC_URL })
 
   return {
     config,
@@ -46,6 +48,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     catalog,
     calendar,
     notifications,
+    accounts,
     sessionSecret: sessionSecret(config),
     async close () {
       await notifications.close()

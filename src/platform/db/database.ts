@@ -140,7 +140,54 @@ export interface MessagesTable {
   sentAt: Date | null
 }
 
+export interface AccountsTable {
+  id: Generated<string>
+  kind: 'individual' | 'organization' | 'foreigner'
+  fullName: string
+  citizenId: string | null
+  passportNumber: string | null
+  nationality: string | null
+  taxCode: string | null
+  representative: string | null
+  dateOfBirth: string | null
+  phone: string | null
+  email: string | null
+  address: string
+  passwordHash: string
+  status: Generated<'pending' | 'active' | 'disabled'>
+  assurance: Generated<string>
+  consentAt: Date
+  createdAt: Generated<Date>
+  confirmedAt: Date | null
+}
+
+export interface AccountTokensTable {
+  id: Generated<number>
+  accountId: string
+  purpose: 'confirm-email' | 'confirm-phone'
+  tokenHash: string
+  refHash: string | null
+  attempts: Generated<number>
+  expiresAt: Date
+  usedAt: Date | null
+  createdAt: Generated<Date>
+}
+
+export interface SessionsTable {
+  id: Generated<number>
+  accountId: string
+  tokenHash: string
+  userAgent: string | null
+  createdAt: Generated<Date>
+  lastSeenAt: Generated<Date>
+  expiresAt: Date
+  revokedAt: Date | null
+}
+
 export interface Database {
+  accounts: AccountsTable
+  accountTokens: AccountTokensTable
+  sessions: SessionsTable
   messages: MessagesTable
   calendarExceptions: CalendarExceptionsTable
   catalogRevision: CatalogRevisionTable

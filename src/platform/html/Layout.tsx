@@ -19,7 +19,8 @@ function isCurrent (path: string, href: string) {
 }
 
 export function Layout ({ title, hasErrors, children }: LayoutProps) {
-  const { site, path } = usePage()
+  const page = usePage()
+  const { site, path, account } = page
   const fullTitle = `${hasErrors ? 'Lỗi: ' : ''}${title} – ${site.portalName}`
   return (
     <html lang='vi'>
@@ -45,11 +46,24 @@ export function Layout ({ title, hasErrors, children }: LayoutProps) {
                     <a class='nav__link' href={item.href} aria-current={isCurrent(path, item.href) ? 'page' : undefined}>{item.label}</a>
                   </li>
                 ))}
-                <li class='nav__item nav__item--account'>
-                  <a class='nav__link' href='/dang-nhap'>Đăng nhập</a>
-                  <span aria-hidden='true'> / </span>
-                  <a class='nav__link' href='/dang-ky'>Đăng ký</a>
-                </li>
+                {account
+                  ? (
+                    <li class='nav__item nav__item--account'>
+                      <a class='nav__link' href='/ca-nhan' aria-current={isCurrent(path, '/ca-nhan') ? 'page' : undefined}>{account.fullName}</a>
+                      <span aria-hidden='true'> · </span>
+                      <form class='inline-form' action='/dang-xuat' method='post'>
+                        <input type='hidden' name='_csrf' value={page.csrfToken} />
+                        <button type='submit' class='link-button'>Đăng xuất</button>
+                      </form>
+                    </li>
+                    )
+                  : (
+                    <li class='nav__item nav__item--account'>
+                      <a class='nav__link' href='/dang-nhap'>Đăng nhập</a>
+                      <span aria-hidden='true'> / </span>
+                      <a class='nav__link' href='/dang-ky'>Đăng ký</a>
+                    </li>
+                    )}
               </ul>
             </nav>
           </div>

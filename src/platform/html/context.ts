@@ -9,6 +9,8 @@ export interface PageContext {
   csrfToken: string
   requestId: string
   demo: boolean
+  /** The signed-in account, if any. */
+  account?: { fullName: string } | undefined
 }
 
 export const PageCtx = createContext<PageContext | null>(null)

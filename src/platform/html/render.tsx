@@ -45,6 +45,7 @@ export async function renderPage (request: FastifyRequest, site: SiteService, de
     path: request.url.split('?')[0] ?? '/',
     requestId: String(request.id),
     demo,
+    account: request.account,
     get csrfToken () { return (token ??= request.csrfToken()) }
   }
   const html = renderDocument(ctx, body, options)
@@ -63,13 +64,15 @@ export function registerRendering (app: FastifyInstance, deps: { site: SiteServi
   })
 
   app.decorateReply('sharedPage', async function (this: FastifyReply, key: string, build: () => Promise<{ body: VNode, options: PageOptions }>) {
-    const hit = shared.get(key)
+    // A signed-in visitor's header is their own: their pages are rendered for them, never shared.
+    const anonymous = !this.request.account
+    const hit = anonymous ? shared.get(key) : undefined
     if (hit && Date.now() - hit.at < SHARED_TTL_MS) return this.type('text/html; charset=utf-8').send(hit.html)
     const { body, options } = await build()
     const page = await renderPage(this.request, deps.site, deps.demo, body, options)
     const status = options.status ?? 200
     // A page holding a CSRF token belongs to one visitor and is never shared.
-    if (page.shared && status === 200) shared.set(key, { html: page.html, at: Date.now() })
+    if (anonymous && page.shared && status === 200) shared.set(key, { html: page.html, at: Date.now() })
     return this.code(status).type('text/html; charset=utf-8').send(page.html)
   })
 }

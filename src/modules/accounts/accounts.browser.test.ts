@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { pino } from 'pino'
+import { useTestApp } from '../../../test/app.js'
+import { assertAccessible, useBrowser, visit } from '../../../test/browser.js'
+import { createWorker } from '../../platform/jobs/worker.js'
+
+const t = useTestApp({ config: { DEMO: 'true' }, listen: true })
+const b = useBrowser()
+
+test('a citizen registers, confirms from the e-mail, signs in and out (accessible at each step)', async () => {
+  const page = await b.browser.newPage()
+  const email = `binh.${Date.now()}@example.vn`
+  try {
+    await visit(page, `${t.url}/dang-ky`)
+    await page.getByRole('link', { name: /Công dân Việt Nam/ }).click()
+    await assertAccessible(page)
+    // First a mistake: the error summary and the field say what to fix.
+    await page.getByLabel('Họ và tên').fill('Trần Thị Bình')
+    await page.getByRole('button', { name: 'Đăng ký' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    assert.match(await page.title(), /^Lỗi: /)
+    assert.ok(await page.getByRole('link', { name: 'Nhập số định danh cá nhân (số căn cước)' }).isVisible())
+
+    await page.getByLabel('Số định danh cá nhân (số căn cước)').fill('062195012345')
+    await page.getByLabel('Ngày sinh').fill('20/11/1995')
+    await page.getByLabel('Số điện thoại di động').fill('0912 000 111')
+    await page.getByLabel('Thư điện tử').fill(email)
+    await page.getByLabel(/^Địa chỉ/).fill('Phường Quyết Thắng, Kon Tum')
+    await page.getByLabel(/^Mật khẩu/).fill('Hoa dã quỳ tháng 11')
+    await page.getByLabel('Nhập lại mật khẩu').fill('Hoa dã quỳ tháng 11')
+    await page.getByLabel(/Tôi đã đọc thông báo/).check()
+    await page.getByRole('button', { name: 'Đăng ký' }).click()
+    await page.waitForURL(/kiem-tra\?kenh=email/)
+    await assertAccessible(page)
+
+    await createWorker(t.services.jobs, { concurrency: 1, pollMs: 0, log: pino({ level: 'silent' }) }).drain()
+    await visit(page, `${t.url}/dev/hop-thu`)
+    await page.getByRole('link', { name: 'Xác nhận đăng ký tài khoản sử dụng Cổng Dịch vụ công' }).first().click()
+    const body = await page.locator('.message-body').innerText()
+    const link = /https?:\/\/\S+\/dang-ky\/xac-nhan\/\S+/.exec(body)![0].replace(/^https?:\/\/[^/]+/, t.url)
+    await visit(page, link)
+    assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Tài khoản đã được xác nhận')
+
+    await page.getByRole('link', { name: 'Đăng nhập' }).first().click()
+    await assertAccessible(page)
+    await page.getByLabel('Tên đăng nhập').fill('062195012345')
+    await page.getByLabel('Mật khẩu').fill('Hoa dã quỳ tháng 11')
+    await page.getByRole('button', { name: 'Đăng nhập' }).click()
+    await page.waitForURL(/\/ca-nhan$/)
+    await assertAccessible(page)
+    assert.ok(await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Trần Thị Bình' }).isVisible())
+
+    await page.getByRole('button', { name: 'Đăng xuất', exact: true }).click()
+    await page.waitForURL(`${t.url}/`)
+    assert.ok(await page.getByRole('link', { name: 'Đăng nhập' }).first().isVisible())
+  } finally { await page.close() }
+})

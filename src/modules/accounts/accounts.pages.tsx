@@ -1,0 +1,112 @@
+import type { FastifyInstance } from 'fastify'
+import type { Services } from '../../services.js'
+import { AppError } from '../../platform/http/errors.js'
+import { clearSessionCookie, requireCitizen, setSessionCookie } from '../../platform/http/session.js'
+import type { RegistrationForm } from './accounts.service.js'
+import { CheckInboxPage, ConfirmFailedPage, ConfirmedPage, KIND_SLUGS, kindTitle, RegisterChoosePage, RegisterFormPage } from './views/RegisterPages.js'
+import { PersonalPage, SignInPage } from './views/SignInPages.js'
+
+/** Only a path on this site may follow sign-in ("tiep"), never another origin. */
+export function safeNext (value: unknown): string | undefined {
+  return typeof value === 'string' && /^\/(?!\/)[^\s\\]*$/.test(value) ? value : undefined
+}
+
+const REF_COOKIE = 'mc_reg'
+
+export async function accountsPages (app: FastifyInstance, { services }: { services: Services }) {
+  const secure = services.config.SECURE_COOKIES
+
+  app.get('/dang-ky', async (_request, reply) => reply.page(<RegisterChoosePage />, { title: 'Đăng ký tài khoản' }))
+
+  app.get('/dang-ky/:slug', async (request, reply) => {
+    const { slug } = request.params as { slug: string }
+    const kind = KIND_SLUGS[slug]
+    if (!kind) throw new AppError('NOT_FOUND')
+    return reply.page(<RegisterFormPage kind={kind} slug={slug} values={{}} errors={[]} />, { title: kindTitle(kind) })
+  })
+
+  app.post('/dang-ky/:slug', async (request, reply) => {
+    const { slug } = request.params as { slug: string }
+    const kind = KIND_SLUGS[slug]
+    if (!kind) throw new AppError('NOT_FOUND')
+    const form = request.body as RegistrationForm
+    try {
+      const result = await services.accounts.register(kind, form, String(request.id))
+      // The SMS reference stays in the browser (a cookie), not in a URL that could be shared.
+      if (result.ref) reply.setCookie(REF_COOKIE, result.ref, { path: '/dang-ky', httpOnly: true, sameSite: 'lax', secure, maxAge: 900 })
+      return reply.redirect(`/dang-ky/kiem-tra?kenh=${result.channel}`, 303)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) {
+        return reply.page(<RegisterFormPage kind={kind} slug={slug} values={form} errors={err.fields} />, { title: kindTitle(kind), status: 422, hasErrors: true })
+      }
+      throw err
+    }
+  })
+
+  app.get('/dang-ky/kiem-tra', async (request, reply) => {
+    const channel = (request.query as { kenh?: string }).kenh === 'sms' ? 'sms' : 'email'
+    return reply.page(<CheckInboxPage channel={channel} ref={request.cookies[REF_COOKIE]} />, { title: channel === 'email' ? 'Kiểm tra thư điện tử' : 'Nhập mã xác nhận' })
+  })
+
+  app.post('/dang-ky/xac-nhan-ma', async (request, reply) => {
+    const { code = '' } = request.body as { code?: string }
+    const ref = request.cookies[REF_COOKIE] ?? ''
+    try {
+      await services.accounts.confirmPhone(ref, code)
+      reply.clearCookie(REF_COOKIE, { path: '/dang-ky' })
+      return reply.page(<ConfirmedPage />, { title: 'Tài khoản đã được xác nhận' })
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION') {
+        return reply.page(<CheckInboxPage channel='sms' ref={ref} error={err.fields?.[0]?.message} />, { title: 'Nhập mã xác nhận', status: 422, hasErrors: true })
+      }
+      throw err
+    }
+  })
+
+  app.get('/dang-ky/xac-nhan/:token', async (request, reply) => {
+    try {
+      await services.accounts.confirmEmail((request.params as { token: string }).token)
+      return reply.page(<ConfirmedPage />, { title: 'Tài khoản đã được xác nhận' })
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return reply.page(<ConfirmFailedPage />, { title: 'Liên kết không dùng được', status: 410 })
+      throw err
+    }
+  })
+
+  app.get('/dang-nhap', async (request, reply) => {
+    if (request.account) return reply.redirect('/ca-nhan', 303)
+    return reply.page(<SignInPage next={safeNext((request.query as { tiep?: string }).tiep)} errors={[]} />, { title: 'Đăng nhập' })
+  })
+
+  app.post('/dang-nhap', async (request, reply) => {
+    const { username = '', password = '', tiep } = request.body as { username?: string, password?: string, tiep?: string }
+    const next = safeNext(tiep)
+    try {
+      const { token } = await services.accounts.signIn(username, password, request.headers['user-agent'])
+      setSessionCookie(reply, token, secure)
+      return reply.redirect(next ?? '/ca-nhan', 303)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) {
+        return reply.page(<SignInPage username={username} next={next} errors={err.fields} />, { title: 'Đăng nhập', status: 422, hasErrors: true })
+      }
+      throw err
+    }
+  })
+
+  app.post('/dang-xuat', async (request, reply) => {
+    if (request.sessionToken) await services.accounts.signOut(request.sessionToken)
+    clearSessionCookie(reply, secure)
+    return reply.redirect('/', 303)
+  })
+
+  app.get('/ca-nhan', { preHandler: requireCitizen }, async (request, reply) => {
+    const done = (request.query as { 'da-dang-xuat'?: string })['da-dang-xuat']
+    return reply.page(<PersonalPage fullName={request.account!.fullName} kind={request.account!.kind} signedOutOthers={done ? Number(done) : undefined} />, { title: 'Trang cá nhân' })
+  })
+
+  app.post('/dang-xuat-tat-ca', { preHandler: requireCitizen }, async (request, reply) => {
+    await services.accounts.signOutEverywhere({ type: 'citizen', id: request.account!.id })
+    clearSessionCookie(reply, secure)
+    return reply.redirect('/dang-nhap', 303)
+  })
+}

@@ -1,0 +1,211 @@
+import { sql } from 'kysely'
+import type { Db } from '../../platform/db/db.js'
+import { AppError, type FieldError } from '../../platform/http/errors.js'
+import type { Actor, AuditService } from '../audit/audit.service.js'
+import type { NotificationsService } from '../notifications/notifications.service.js'
+import { checkCitizenId, checkMobile, checkPassword, checkTaxCode, normalizeMobile } from './identity.js'
+import { hashPassword, hashSecret, newCode, newSecret, verifyPassword } from './passwords.js'
+
+export type AccountKind = 'individual' | 'organization' | 'foreigner'
+export type RegistrationForm = Partial<Record<'fullName' | 'citizenId' | 'dateOfBirth' | 'passportNumber' | 'nationality' | 'taxCode' | 'representative' | 'phone' | 'email' | 'address' | 'password' | 'passwordConfirm' | 'consent', string>>
+
+export interface SignedIn { id: string, kind: AccountKind, fullName: string }
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/
+const CONFIRM_EMAIL_HOURS = 24
+const CONFIRM_PHONE_MINUTES = 10
+const CODE_ATTEMPTS = 5
+export const SESSION_HOURS = 12
+
+/** "dd/mm/yyyy" → "yyyy-mm-dd" if it is a real date in the past, else null. */
+export function parseDateOfBirth (text: string): string | null {
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim())
+  if (!m) return null
+  const iso = `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`
+  const d = new Date(`${iso}T00:00:00Z`)
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) return null
+  if (d.getTime() > Date.now() || Number(m[3]) < 1900) return null
+  return iso
+}
+
+export function createAccountsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, publicUrl: string }) {
+  const { db, audit, notifications } = deps
+
+  function validate (kind: AccountKind, f: RegistrationForm) {
+    const errors: FieldError[] = []
+    const need = (field: keyof RegistrationForm, message: string) => { if (!f[field]?.trim()) errors.push({ field, message }) }
+    const v = (field: keyof RegistrationForm) => f[field]?.trim() ?? ''
+    need('fullName', kind === 'organization' ? 'Nhập tên tổ chức' : 'Nhập họ và tên')
+    let dateOfBirth: string | null = null
+    if (kind !== 'organization') {
+      if (!v('dateOfBirth')) errors.push({ field: 'dateOfBirth', message: 'Nhập ngày sinh' })
+      else if (!(dateOfBirth = parseDateOfBirth(v('dateOfBirth')))) errors.push({ field: 'dateOfBirth', message: 'Ngày sinh phải là một ngày có thật, dạng ngày/tháng/năm, ví dụ 04/03/1999' })
+    }
+    if (kind === 'individual') {
+      const problem = v('citizenId') ? checkCitizenId(v('citizenId'), dateOfBirth ?? undefined) : 'Nhập số định danh cá nhân (số căn cước)'
+      if (problem) errors.push({ field: 'citizenId', message: problem })
+    }
+    if (kind === 'foreigner') {
+      if (!/^[A-Z0-9]{6,12}$/i.test(v('passportNumber'))) errors.push({ field: 'passportNumber', message: 'Số hộ chiếu gồm 6 đến 12 chữ cái hoặc chữ số' })
+      need('nationality', 'Nhập quốc tịch')
+    }
+    if (kind === 'organization') {
+      const problem = v('taxCode') ? checkTaxCode(v('taxCode')) : 'Nhập mã số thuế'
+      if (problem) errors.push({ field: 'taxCode', message: problem })
+      need('representative', 'Nhập họ và tên người đại diện')
+    }
+    const phoneProblem = v('phone') ? checkMobile(v('phone')) : 'Nhập số điện thoại di động'
+    if (phoneProblem) errors.push({ field: 'phone', message: phoneProblem })
+    if (v('email') && !EMAIL.test(v('email'))) errors.push({ field: 'email', message: 'Địa chỉ thư điện tử không đúng, ví dụ ten@example.vn' })
+    if (kind === 'organization' && !v('email')) errors.push({ field: 'email', message: 'Nhập thư điện tử của tổ chức' })
+    need('address', 'Nhập địa chỉ')
+    const personal = [v('citizenId'), v('phone'), v('taxCode'), v('email').split('@')[0] ?? ''].filter(Boolean)
+    const passwordProblem = f.password ? checkPassword(f.password, personal) : 'Nhập mật khẩu'
+    if (passwordProblem) errors.push({ field: 'password', message: passwordProblem })
+    else if (f.password !== f.passwordConfirm) errors.push({ field: 'passwordConfirm', message: 'Mật khẩu nhập lại không khớp' })
+    if (f.consent !== 'yes') errors.push({ field: 'consent', message: 'Cần đồng ý với thông báo xử lý dữ liệu cá nhân để đăng ký' })
+    if (errors.length > 0) throw new AppError('VALIDATION', 'registration is invalid', errors)
+    return {
+      fullName: v('fullName').replace(/\s+/g, ' '),
+      citizenId: kind === 'individual' ? v('citizenId').replace(/\s/g, '') : null,
+      passportNumber: kind === 'foreigner' ? v('passportNumber').toUpperCase() : null,
+      nationality: kind === 'foreigner' ? v('nationality') : null,
+      taxCode: kind === 'organization' ? v('taxCode').replace(/\s/g, '').replace(/^(\d{10})(\d{3})$/, '$1-$2') : null,
+      representative: kind === 'organization' ? v('representative') : null,
+      dateOfBirth,
+      phone: normalizeMobile(v('phone')),
+      email: v('email') ? v('email').toLowerCase() : null,
+      address: v('address')
+    }
+  }
+
+  return {
+    /**
+     * Registers an account, to be confirmed by e-mail (a link) or, without e-mail, by SMS (a code).
+     * Never reveals whether the ID number or tax code is taken: the answer is the same, and the owner
+     * of the existing account is told someone tried. Throws VALIDATION with the fields to correct.
+     */
+    async register (kind: AccountKind, form: RegistrationForm, requestId?: string): Promise<{ channel: 'email' | 'sms', ref?: string }> {
+      const data = validate(kind, form)
+      const passwordHash = await hashPassword(form.password!)
+      const channel: 'email' | 'sms' = data.email ? 'email' : 'sms'
+      const ref = channel === 'sms' ? newSecret() : undefined
+      await db.transaction(async (trx) => {
+        const existing = await trx.selectFrom('accounts').select(['id', 'email', 'phone'])
+          .where(eb => data.citizenId ? eb('citizenId', '=', data.citizenId) : data.taxCode ? eb('taxCode', '=', data.taxCode) : eb.and([eb('passportNumber', '=', data.passportNumber), eb('nationality', '=', data.nationality)]))
+          .executeTakeFirst()
+        if (existing) {
+          const body = 'Có người vừa đăng ký tài khoản trên Cổng Dịch vụ công bằng số giấy tờ của bạn. Nếu đó là bạn, hãy đăng nhập bằng tài khoản đã có hoặc dùng chức năng quên mật khẩu. Nếu không phải bạn, bạn không cần làm gì; tài khoản của bạn vẫn an toàn.'
+          if (existing.email) await notifications.enqueue(trx, { channel: 'email', recipient: existing.email, subject: 'Có người thử đăng ký bằng thông tin của bạn', body, template: 'register-duplicate' })
+          else if (existing.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: existing.phone, subject: '', body: 'Cong DVC: co nguoi vua thu dang ky tai khoan bang so giay to cua ban. Neu khong phai ban, khong can lam gi.', template: 'register-duplicate' })
+          await audit.record(trx, { actor: { type: 'anonymous' }, action: 'account.register.duplicate', targetType: 'account', targetId: existing.id, ...(requestId ? { requestId } : {}) })
+          if (ref) await trx.insertInto('accountTokens').values({ accountId: existing.id, purpose: 'confirm-phone', tokenHash: newSecret().hash, refHash: ref.hash, expiresAt: new Date(Date.now() + CONFIRM_PHONE_MINUTES * 60_000) }).execute()
+          return
+        }
+        const account = await trx.insertInto('accounts').values({ kind, ...data, passwordHash, consentAt: new Date() }).returning('id').executeTakeFirstOrThrow()
+        if (channel === 'email') {
+          const secret = newSecret()
+          await trx.insertInto('accountTokens').values({ accountId: account.id, purpose: 'confirm-email', tokenHash: secret.hash, expiresAt: new Date(Date.now() + CONFIRM_EMAIL_HOURS * 3600_000) }).execute()
+          await notifications.enqueue(trx, {
+            channel: 'email', recipient: data.email!, template: 'confirm-email', subject: 'Xác nhận đăng ký tài khoản sử dụng Cổng Dịch vụ công',
+            body: `Chào ${data.fullName},\n\nĐể hoàn tất đăng ký tài khoản, hãy mở liên kết sau trong vòng ${CONFIRM_EMAIL_HOURS} giờ:\n${deps.publicUrl}/dang-ky/xac-nhan/${secret.token}\n\nLiên kết chỉ dùng được một lần. Nếu bạn không đăng ký, hãy bỏ qua thư này.`
+          })
+        } else {
+          const code = newCode()
+          await trx.insertInto('accountTokens').values({ accountId: account.id, purpose: 'confirm-phone', tokenHash: hashSecret(`${ref!.token}:${code}`), refHash: ref!.hash, expiresAt: new Date(Date.now() + CONFIRM_PHONE_MINUTES * 60_000) }).execute()
+          await notifications.enqueue(trx, { channel: 'sms', recipient: data.phone!, subject: '', template: 'confirm-phone', body: `Ma xac nhan dang ky tai khoan Cong DVC: ${code}. Ma co hieu luc ${CONFIRM_PHONE_MINUTES} phut.` })
+        }
+        await audit.record(trx, { actor: { type: 'anonymous' }, action: 'account.register', targetType: 'account', targetId: account.id, details: { kind, channel }, ...(requestId ? { requestId } : {}) })
+      })
+      return ref ? { channel, ref: ref.token } : { channel }
+    },
+
+    /** Confirms by the e-mailed link. Throws NOT_FOUND when the link is unknown, used or expired. */
+    async confirmEmail (token: string): Promise<void> {
+      await db.transaction(async (trx) => {
+        const row = await trx.selectFrom('accountTokens').select(['id', 'accountId']).where('tokenHash', '=', hashSecret(token))
+          .where('purpose', '=', 'confirm-email').where('usedAt', 'is', null).where('expiresAt', '>', new Date()).executeTakeFirst()
+        if (!row) throw new AppError('NOT_FOUND', 'confirmation link unknown, used or expired')
+        await trx.updateTable('accountTokens').set({ usedAt: new Date() }).where('id', '=', row.id).execute()
+        await trx.updateTable('accounts').set({ status: 'active', confirmedAt: new Date() }).where('id', '=', row.accountId).where('status', '=', 'pending').execute()
+        await audit.record(trx, { actor: { type: 'citizen', id: row.accountId }, action: 'account.confirm.email', targetType: 'account', targetId: row.accountId })
+      })
+    },
+
+    /** Confirms by the SMS code; a few attempts only. Throws VALIDATION with the message to show. */
+    async confirmPhone (ref: string, code: string): Promise<void> {
+      await db.transaction(async (trx) => {
+        const row = await trx.selectFrom('accountTokens').select(['id', 'accountId', 'tokenHash', 'attempts', 'expiresAt', 'usedAt'])
+          .where('refHash', '=', hashSecret(ref)).where('purpose', '=', 'confirm-phone').forUpdate().executeTakeFirst()
+        const fail = (message: string) => new AppError('VALIDATION', message, [{ field: 'code', message }])
+        if (!row || row.usedAt || row.expiresAt.getTime() < Date.now()) throw fail('Mã xác nhận đã hết hạn. Hãy đăng ký lại để nhận mã mới.')
+        if (row.attempts >= CODE_ATTEMPTS) throw fail('Đã nhập sai quá số lần cho phép. Hãy đăng ký lại để nhận mã mới.')
+        if (!/^\d{6}$/.test(code.trim()) || hashSecret(`${ref}:${code.trim()}`) !== row.tokenHash) {
+          await trx.updateTable('accountTokens').set({ attempts: sql`attempts + 1` }).where('id', '=', row.id).execute()
+          return { wrong: true }
+        }
+        await trx.updateTable('accountTokens').set({ usedAt: new Date() }).where('id', '=', row.id).execute()
+        await trx.updateTable('accounts').set({ status: 'active', confirmedAt: new Date() }).where('id', '=', row.accountId).where('status', '=', 'pending').execute()
+        await audit.record(trx, { actor: { type: 'citizen', id: row.accountId }, action: 'account.confirm.phone', targetType: 'account', targetId: row.accountId })
+        return { wrong: false }
+      }).then(r => {
+        if (r?.wrong) throw new AppError('VALIDATION', 'wrong code', [{ field: 'code', message: 'Mã xác nhận không đúng' }])
+      })
+    },
+
+    /**
+     * Signs in with an ID number, tax code, phone or e-mail and the password. Throws VALIDATION with
+     * one message that does not tell which part was wrong.
+     */
+    async signIn (username: string, password: string, userAgent?: string): Promise<{ token: string, account: SignedIn }> {
+      const u = username.trim()
+      const phone = normalizeMobile(u)
+      const candidates = await db.kysely.selectFrom('accounts').select(['id', 'kind', 'fullName', 'passwordHash', 'status'])
+        .where(eb => eb.or([
+          eb('citizenId', '=', u.replace(/\s/g, '')),
+          eb('taxCode', '=', u.replace(/\s/g, '')),
+          eb(sql`lower(email)`, '=', u.toLowerCase()),
+          ...(phone ? [eb('phone', '=', phone)] : [])
+        ])).execute()
+      const wrong = new AppError('VALIDATION', 'sign-in failed', [{ field: 'username', message: 'Tên đăng nhập hoặc mật khẩu không đúng' }])
+      let match: typeof candidates[number] | undefined
+      for (const c of candidates) if (await verifyPassword(password, c.passwordHash)) { match = c; break }
+      if (!match) {
+        if (candidates.length === 0) await hashPassword(password) // the same work either way: timing tells nothing
+        throw wrong
+      }
+      if (match.status === 'pending') throw new AppError('VALIDATION', 'not confirmed', [{ field: 'username', message: 'Tài khoản chưa được xác nhận. Hãy mở liên kết trong thư điện tử hoặc nhập mã đã gửi qua tin nhắn.' }])
+      if (match.status !== 'active') throw new AppError('VALIDATION', 'disabled', [{ field: 'username', message: 'Tài khoản đã bị khóa. Hãy liên hệ đường dây nóng.' }])
+      const secret = newSecret()
+      await db.transaction(async (trx) => {
+        await trx.insertInto('sessions').values({ accountId: match.id, tokenHash: secret.hash, userAgent: userAgent?.slice(0, 300) ?? null, expiresAt: new Date(Date.now() + SESSION_HOURS * 3600_000) }).execute()
+        await audit.record(trx, { actor: { type: 'citizen', id: match.id }, action: 'account.sign-in', targetType: 'account', targetId: match.id })
+      })
+      return { token: secret.token, account: { id: match.id, kind: match.kind, fullName: match.fullName } }
+    },
+
+    /** The account of a session cookie, if the session is live. */
+    async sessionAccount (token: string): Promise<SignedIn | undefined> {
+      const row = await db.kysely.selectFrom('sessions as s').innerJoin('accounts as a', 'a.id', 's.accountId')
+        .select(['a.id', 'a.kind', 'a.fullName'])
+        .where('s.tokenHash', '=', hashSecret(token)).where('s.revokedAt', 'is', null).where('s.expiresAt', '>', new Date())
+        .where('a.status', '=', 'active').executeTakeFirst()
+      return row
+    },
+
+    async signOut (token: string): Promise<void> {
+      await db.kysely.updateTable('sessions').set({ revokedAt: new Date() }).where('tokenHash', '=', hashSecret(token)).where('revokedAt', 'is', null).execute()
+    },
+
+    /** Ends every session of the account (all browsers and devices). */
+    async signOutEverywhere (actor: Actor & { id: string }): Promise<number> {
+      return db.transaction(async (trx) => {
+        const r = await trx.updateTable('sessions').set({ revokedAt: new Date() }).where('accountId', '=', actor.id).where('revokedAt', 'is', null).executeTakeFirst()
+        await audit.record(trx, { actor, action: 'account.sign-out-everywhere', targetType: 'account', targetId: actor.id })
+        return Number(r.numUpdatedRows)
+      })
+    }
+  }
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>

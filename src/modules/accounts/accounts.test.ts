@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { pino } from 'pino'
+import { csrfFor, useTestApp } from '../../../test/app.js'
+import { createWorker } from '../../platform/jobs/worker.js'
+
+const t = useTestApp({ config: { DEMO: 'true' } })
+const drain = () => createWorker(t.services.jobs, { concurrency: 2, pollMs: 0, log: pino({ level: 'silent' }) }).drain()
+
+let seq = 0
+/** A valid individual registration with unique identifiers (Kon Tum, born 1990). */
+function person (over: Record<string, string> = {}) {
+  seq++
+  return {
+    fullName: 'Nguyễn Văn An', citizenId: `062090${String(100000 + seq * 7919 + Math.floor(Math.random() * 9000)).slice(-6)}`, dateOfBirth: '15/08/1990',
+    phone: `091${String(1000000 + seq * 1234 + Math.floor(Math.random() * 900000)).slice(-7)}`, email: `an${seq}.${Date.now()}@example.vn`,
+    address: '70 Lê Hồng Phong, Kon Tum', password: 'Kon Tum mùa hoa 2024!', passwordConfirm: 'Kon Tum mùa hoa 2024!', consent: 'yes', ...over
+  }
+}
+
+async function post (url: string, payload: Record<string, string>, cookie?: string) {
+  const csrf = await csrfFor(t.app, url.startsWith('/dang-ky/xac-nhan-ma') ? '/dang-nhap' : url.startsWith('/dang-ky') ? url : '/dang-nhap')
+  return t.app.inject({ method: 'POST', url, payload: { ...payload, _csrf: csrf.token }, headers: { cookie: [csrf.cookie, cookie].filter(Boolean).join('; ') } })
+}
+
+async function lastMessageTo (recipient: string) {
+  await drain()
+  const rows = await t.db.kysely.selectFrom('messages').selectAll().where('recipient', '=', recipient).orderBy('id', 'desc').execute()
+  return rows[0]
+}
+
+test('registration form: every error next to its field, in Vietnamese, nothing saved', async () => {
+  const before = await t.db.kysely.selectFrom('accounts').select(t.db.kysely.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const res = await post('/dang-ky/ca-nhan', person({ citizenId: '062098001234', dateOfBirth: '31/02/1990', phone: '123', email: 'không-hợp-lệ', password: 'password', consent: '' }))
+  assert.equal(res.statusCode, 422)
+  assert.match(res.body, /<title>Lỗi: Đăng ký tài khoản cá nhân/)
+  for (const [field, message] of [['dateOfBirth', 'Ngày sinh phải là một ngày có thật'], ['phone', 'Số điện thoại di động gồm 10 chữ số'], ['email', 'Địa chỉ thư điện tử không đúng'], ['password', 'quá phổ biến'], ['consent', 'Cần đồng ý']]) {
+    assert.match(res.body, new RegExp(`href="#${field}">[^<]*${message}`), `summary links to ${field}`)
+    assert.match(res.body, new RegExp(`id="${field}-error"[^>]*><span class="visually-hidden">Lỗi:</span> [^<]*${message}`), `inline message for ${field}`)
+  }
+  assert.match(res.body, /value="Nguyễn Văn An"/, 'what was typed is kept')
+  assert.doesNotMatch(res.body, /Kon Tum mùa hoa 2024!/, 'passwords are never echoed')
+  const after = await t.db.kysely.selectFrom('accounts').select(t.db.kysely.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  assert.equal(Number(after.n), Number(before.n))
+})
+
+test('register by e-mail, confirm with the single-use link, sign in, sign out', async () => {
+  const p = person()
+  const res = await post('/dang-ky/ca-nhan', p)
+  assert.equal(res.statusCode, 303)
+  assert.equal(res.headers.location, '/dang-ky/kiem-tra?kenh=email')
+
+  const signInEarly = await post('/dang-nhap', { username: p.citizenId, password: p.password })
+  assert.equal(signInEarly.statusCode, 422)
+  assert.match(signInEarly.body, /chưa được xác nhận/)
+
+  const mail = await lastMessageTo(p.email)
+  assert.equal(mail?.state, 'captured')
+  const link = /\/dang-ky\/xac-nhan\/([A-Za-z0-9_-]+)/.exec(mail!.body)!
+  assert.equal((await t.app.inject(link[0])).statusCode, 200)
+  assert.equal((await t.app.inject(link[0])).statusCode, 410, 'the link works once')
+
+  for (const username of [p.citizenId, p.phone, p.email.toUpperCase()]) {
+    const ok = await post('/dang-nhap', { username, password: p.password, tiep: '/thu-tuc' })
+    assert.equal(ok.statusCode, 303, username)
+    assert.equal(ok.headers.location, '/thu-tuc')
+  }
+  const signIn = await post('/dang-nhap', { username: p.citizenId, password: p.password, tiep: 'https://evil.example/' })
+  assert.equal(signIn.headers.location, '/ca-nhan', 'only paths on this site follow sign-in')
+  const session = signIn.cookies.find(c => c.name === 'mc_session')!
+  assert.equal(session.httpOnly, true)
+  const cookie = `mc_session=${session.value}`
+  const personal = await t.app.inject({ url: '/ca-nhan', headers: { cookie } })
+  assert.equal(personal.statusCode, 200)
+  assert.match(personal.body, /Nguyễn Văn An<\/a>/, 'the header names the signed-in citizen')
+  const catalog = await t.app.inject({ url: '/thu-tuc', headers: { cookie } })
+  assert.match(catalog.body, /Đăng xuất/, 'shared pages are not served from the anonymous cache to a signed-in citizen')
+  assert.doesNotMatch((await t.app.inject('/thu-tuc')).body, /Nguyễn Văn An/, 'and never the other way round')
+
+  const out = await post('/dang-xuat', {}, cookie)
+  assert.equal(out.statusCode, 303)
+  const after = await t.app.inject({ url: '/ca-nhan', headers: { cookie } })
+  assert.equal(after.statusCode, 303)
+  assert.equal(after.headers.location, '/dang-nhap?tiep=%2Fca-nhan')
+})
+
+test('wrong password and unknown user get the same answer', async () => {
+  const p = person({ email: '' })
+  await post('/dang-ky/ca-nhan', p)
+  const wrong = await post('/dang-nhap', { username: p.citizenId, password: 'not the password at all' })
+  const unknown = await post('/dang-nhap', { username: '001090999999', password: 'not the password at all' })
+  assert.equal(wrong.statusCode, 422)
+  assert.equal(unknown.statusCode, 422)
+  const message = (body: string) => /id="username-error"[^>]*>(.*?)<\/p>/.exec(body)?.[1]
+  assert.equal(message(wrong.body), message(unknown.body))
+})
+
+test('register by phone: a 6-digit SMS code, few attempts', async () => {
+  const p = person({ email: '' })
+  const res = await post('/dang-ky/ca-nhan', p)
+  assert.equal(res.headers.location, '/dang-ky/kiem-tra?kenh=sms')
+  const ref = res.cookies.find(c => c.name === 'mc_reg')!
+  assert.equal(ref.httpOnly, true)
+  const sms = await lastMessageTo(p.phone)
+  const code = /(\d{6})/.exec(sms!.body)![1]!
+  const wrong = await post('/dang-ky/xac-nhan-ma', { code: code === '000000' ? '111111' : '000000' }, `mc_reg=${ref.value}`)
+  assert.equal(wrong.statusCode, 422)
+  assert.match(wrong.body, /Mã xác nhận không đúng/)
+  const ok = await post('/dang-ky/xac-nhan-ma', { code }, `mc_reg=${ref.value}`)
+  assert.equal(ok.statusCode, 200)
+  assert.match(ok.body, /Tài khoản đã được xác nhận/)
+  assert.equal((await post('/dang-nhap', { username: p.phone, password: p.password })).statusCode, 303)
+})
+
+test('registering again with a taken ID number reveals nothing and tells the owner', async () => {
+  const p = person()
+  await post('/dang-ky/ca-nhan', p)
+  const second = await post('/dang-ky/ca-nhan', { ...p, email: `other.${Date.now()}@example.vn`, phone: '0987654321' })
+  assert.equal(second.statusCode, 303)
+  assert.equal(second.headers.location, '/dang-ky/kiem-tra?kenh=email', 'the same answer as a new registration')
+  await drain()
+  const toOwner = await t.db.kysely.selectFrom('messages').select(['subject', 'template']).where('recipient', '=', p.email).orderBy('id').execute()
+  assert.deepEqual(toOwner.map(m => m.template), ['confirm-email', 'register-duplicate'])
+  const accounts = await t.db.kysely.selectFrom('accounts').select('id').where('citizenId', '=', p.citizenId).execute()
+  assert.equal(accounts.length, 1)
+})
+
+test('organizations and foreigners register with their own identifiers', async () => {
+  const org = await post('/dang-ky/to-chuc', { fullName: 'Công ty TNHH Vận tải Kon Tum', taxCode: '6000000000', representative: 'Trần Thị Bình', phone: '0905123456', email: `vt.${Date.now()}@example.vn`, address: 'Kon Tum', password: 'Vận tải an toàn 2024', passwordConfirm: 'Vận tải an toàn 2024', consent: 'yes' })
+  assert.equal(org.statusCode, 303)
+  const badTax = await post('/dang-ky/to-chuc', { fullName: 'X', taxCode: '6000000001', representative: 'Y', phone: '0905123456', email: 'a@b.vn', address: 'Kon Tum', password: 'Vận tải an toàn 2024', passwordConfirm: 'Vận tải an toàn 2024', consent: 'yes' })
+  assert.equal(badTax.statusCode, 422)
+  assert.match(badTax.body, /chữ số kiểm tra/)
+  const foreigner = await post('/dang-ky/nguoi-nuoc-ngoai', { fullName: 'Somchai Phomvihane', passportNumber: `P${Date.now() % 10000000}`, nationality: 'Lào', dateOfBirth: '01/01/1985', phone: '0868123456', email: `sp.${Date.now()}@example.la`, address: 'Pakse', password: 'Sabaidee Kon Tum 2024', passwordConfirm: 'Sabaidee Kon Tum 2024', consent: 'yes' })
+  assert.equal(foreigner.statusCode, 303)
+})
+
+test('sign out everywhere ends every session of the account', async () => {
+  const p = person()
+  await post('/dang-ky/ca-nhan', p)
+  const mail = await lastMessageTo(p.email)
+  await t.app.inject(/\/dang-ky\/xac-nhan\/[A-Za-z0-9_-]+/.exec(mail!.body)![0])
+  const sessions = await Promise.all([1, 2].map(async () => {
+    const r = await post('/dang-nhap', { username: p.citizenId, password: p.password })
+    return `mc_session=${r.cookies.find(c => c.name === 'mc_session')!.value}`
+  }))
+  const res = await post('/dang-xuat-tat-ca', {}, sessions[0])
+  assert.equal(res.statusCode, 303)
+  for (const cookie of sessions) assert.equal((await t.app.inject({ url: '/ca-nhan', headers: { cookie } })).statusCode, 303)
+  const audit = await t.db.kysely.selectFrom('auditLog').select('action').where('action', '=', 'account.sign-out-everywhere').execute()
+  assert.equal(audit.length, 1)
+})

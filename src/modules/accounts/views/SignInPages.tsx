@@ -1,0 +1,36 @@
+import { Button, Form, TextInput } from '../../../platform/html/components/form.js'
+import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
+import { SummaryList } from '../../../platform/html/components/layout-parts.js'
+import type { FieldError } from '../../../platform/http/errors.js'
+
+export function SignInPage ({ username, next, errors }: { username?: string | undefined, next?: string | undefined, errors: FieldError[] }) {
+  const err = (f: string) => errors.find(e => e.field === f)?.message
+  return (
+    <>
+      <h1 class='heading-l'>Đăng nhập</h1>
+      <ErrorSummary errors={errors} />
+      <Form action='/dang-nhap'>
+        {next && <input type='hidden' name='tiep' value={next} />}
+        <TextInput name='username' label='Tên đăng nhập' hint='Số định danh cá nhân, mã số thuế, số điện thoại hoặc thư điện tử' value={username} error={err('username')} autocomplete='username' />
+        <TextInput name='password' label='Mật khẩu' type='password' error={err('password')} autocomplete='current-password' />
+        <Button>Đăng nhập</Button>
+      </Form>
+      <p class='body'>Chưa có tài khoản? <a href='/dang-ky'>Đăng ký</a></p>
+    </>
+  )
+}
+
+export function PersonalPage ({ fullName, kind, signedOutOthers }: { fullName: string, kind: string, signedOutOthers?: number | undefined }) {
+  return (
+    <>
+      <h1 class='heading-l'>Trang cá nhân</h1>
+      {signedOutOthers !== undefined && <div class='notice' role='status'><p>Đã kết thúc {signedOutOthers} phiên đăng nhập trên mọi thiết bị.</p></div>}
+      <SummaryList rows={[['Họ và tên / Tên tổ chức', fullName], ['Loại tài khoản', kind === 'organization' ? 'Tổ chức, doanh nghiệp' : kind === 'foreigner' ? 'Người nước ngoài' : 'Công dân']]} />
+      <h2 class='heading-m'>Bảo mật</h2>
+      <p class='body'>Nếu bạn đăng nhập trên máy dùng chung hoặc nghi ngờ có người khác dùng tài khoản, hãy đăng xuất trên mọi thiết bị.</p>
+      <Form action='/dang-xuat-tat-ca'>
+        <Button secondary>Đăng xuất trên mọi thiết bị</Button>
+      </Form>
+    </>
+  )
+}
