@@ -1,4 +1,8 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
 import type { Services } from './services.js'
+import type { AccountKind, RegistrationForm } from './modules/accounts/accounts.service.js'
+import { SEED_DIR } from './platform/paths.js'
 import { systemActor } from './modules/audit/audit.service.js'
 
 /**
@@ -17,5 +21,11 @@ export async function prepareDemo (services: Services): Promise<string[]> {
     const total = summary.sectors.reduce((n, s) => n + s.count, 0)
     lines.push(`Danh mục thủ tục: ${total} thủ tục từ Quyết định ${summary.decision.number} (${summary.sectors.map(s => `${s.name} ${s.count}`).join(', ')}) và 2 thủ tục nhập tay, trong ${Date.now() - started} ms`)
   }
+  const demo = JSON.parse(await fs.readFile(path.join(SEED_DIR, 'kon-tum', 'demo-accounts.json'), 'utf8')) as { accounts: Array<{ role: string, kind: AccountKind, form: RegistrationForm, username: string }> }
+  if ((await services.accounts.count()) === 0) {
+    for (const a of demo.accounts) await services.accounts.createConfirmed(systemActor, a.kind, a.form)
+  }
+  lines.push('Tài khoản demo (đăng nhập tại /dang-nhap):')
+  for (const a of demo.accounts) lines.push(`  ${a.role}: ${a.username} / ${a.form.password}`)
   return lines
 }

@@ -40,6 +40,18 @@ for (const [label, node] of [['Node 20', process.execPath], ['Node 24', NODE24]]
       assert.equal((await ready.json() as { engine: string }).engine, testEnv.engine)
       const home = await (await fetch(`http://127.0.0.1:${port}/`)).text()
       assert.match(home, /Tỉnh Kon Tum/)
+      // The demo accounts printed at start sign in.
+      const credentials = /Công dân: (\d{12}) \/ (.+)\n/.exec(out)
+      assert.ok(credentials, out)
+      const form = await fetch(`http://127.0.0.1:${port}/dang-nhap`)
+      const csrfCookie = form.headers.getSetCookie().find(c => c.startsWith('mc_csrf='))!.split(';')[0]!
+      const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!
+      const signIn = await fetch(`http://127.0.0.1:${port}/dang-nhap`, {
+        method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+        body: new URLSearchParams({ _csrf: token, username: credentials[1]!, password: credentials[2]! })
+      })
+      assert.equal(signIn.status, 303)
+      assert.ok(signIn.headers.getSetCookie().some(c => c.startsWith('mc_session=')))
       server.kill('SIGTERM')
       const result = await server.exited
       assert.equal(result.code, 0, result.stderr)

@@ -120,6 +120,29 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
       return ref ? { channel, ref: ref.token } : { channel }
     },
 
+    /**
+     * An account created already confirmed, by an administrator or the demo profile (not by the
+     * public: they confirm their e-mail or phone). Throws VALIDATION as register does, CONFLICT if taken.
+     */
+    async createConfirmed (actor: Actor, kind: AccountKind, form: RegistrationForm): Promise<string> {
+      const data = validate(kind, { ...form, passwordConfirm: form.password, consent: 'yes' })
+      const passwordHash = await hashPassword(form.password!)
+      return db.transaction(async (trx) => {
+        const taken = await trx.selectFrom('accounts').select('id')
+          .where(eb => eb.or([eb('citizenId', '=', data.citizenId ?? '-'), eb('taxCode', '=', data.taxCode ?? '-'), eb.and([eb('passportNumber', '=', data.passportNumber ?? '-'), eb('nationality', '=', data.nationality ?? '-')])]))
+          .executeTakeFirst()
+        if (taken) throw new AppError('CONFLICT', 'an account with this identifier exists')
+        const row = await trx.insertInto('accounts').values({ kind, ...data, passwordHash, consentAt: new Date(), status: 'active', confirmedAt: new Date() }).returning('id').executeTakeFirstOrThrow()
+        await audit.record(trx, { actor, action: 'account.create', targetType: 'account', targetId: row.id, details: { kind } })
+        return row.id
+      })
+    },
+
+    async count (): Promise<number> {
+      const r = await db.kysely.selectFrom('accounts').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+      return r.n
+    },
+
     /** Confirms by the e-mailed link. Throws NOT_FOUND when the link is unknown, used or expired. */
     async confirmEmail (token: string): Promise<void> {
       await db.transaction(async (trx) => {
