@@ -32,7 +32,7 @@ create index accounts_phone on accounts (phone);
 create table account_tokens (
   id bigint generated always as identity primary key,
   account_id uuid not null references accounts (id),
-  purpose text not null check (purpose in ('confirm-email', 'confirm-phone')),
+  purpose text not null check (purpose in ('confirm-email', 'confirm-phone', 'reset-email', 'reset-phone')),
   token_hash text not null unique,
   -- SMS codes are short: the browser holds a random reference to the pending confirmation.
   ref_hash text unique,

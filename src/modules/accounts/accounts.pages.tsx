@@ -5,6 +5,8 @@ import { clearSessionCookie, requireCitizen, setSessionCookie } from '../../plat
 import type { RegistrationForm } from './accounts.service.js'
 import { CheckInboxPage, ConfirmFailedPage, ConfirmedPage, KIND_SLUGS, kindTitle, RegisterChoosePage, RegisterFormPage } from './views/RegisterPages.js'
 import { PersonalPage, SignInPage } from './views/SignInPages.js'
+import { ForgotPage, ResetDonePage, ResetLinkPage, ResetSentPage } from './views/ResetPages.js'
+import { ConfirmFailedPage as LinkFailedPage } from './views/RegisterPages.js'
 
 /** Only a path on this site may follow sign-in ("tiep"), never another origin. */
 export function safeNext (value: unknown): string | undefined {
@@ -97,6 +99,55 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
     if (request.sessionToken) await services.accounts.signOut(request.sessionToken)
     clearSessionCookie(reply, secure)
     return reply.redirect('/', 303)
+  })
+
+  const RESET_COOKIE = 'mc_reset'
+  const failedAs = async <T,>(fn: () => Promise<T>, render: (errors: NonNullable<AppError['fields']>) => Promise<unknown>) => {
+    try { return await fn() } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return render(err.fields)
+      throw err
+    }
+  }
+
+  app.get('/quen-mat-khau', async (_request, reply) => reply.page(<ForgotPage />, { title: 'Quên mật khẩu' }))
+
+  app.post('/quen-mat-khau', async (request, reply) => {
+    const { username = '' } = request.body as { username?: string }
+    if (!username.trim()) return reply.page(<ForgotPage errors={[{ field: 'username', message: 'Nhập tên đăng nhập' }]} />, { title: 'Quên mật khẩu', status: 422, hasErrors: true })
+    const { ref } = await services.accounts.startReset(username)
+    reply.setCookie(RESET_COOKIE, ref, { path: '/quen-mat-khau', httpOnly: true, sameSite: 'lax', secure, maxAge: 3600 })
+    return reply.redirect('/quen-mat-khau/da-gui', 303)
+  })
+
+  app.get('/quen-mat-khau/da-gui', async (_request, reply) => reply.page(<ResetSentPage />, { title: 'Đặt lại mật khẩu' }))
+
+  app.post('/quen-mat-khau/ma', async (request, reply) => {
+    const { code = '', password = '', passwordConfirm = '' } = request.body as Record<string, string | undefined>
+    return failedAs(async () => {
+      await services.accounts.resetByCode(request.cookies[RESET_COOKIE] ?? '', code, password, passwordConfirm)
+      reply.clearCookie(RESET_COOKIE, { path: '/quen-mat-khau' })
+      return reply.page(<ResetDonePage />, { title: 'Đã đổi mật khẩu' })
+    }, fields => reply.page(<ResetSentPage errors={fields} />, { title: 'Đặt lại mật khẩu', status: 422, hasErrors: true }))
+  })
+
+  app.get('/dat-lai-mat-khau/:token', async (request, reply) => {
+    const { token } = request.params as { token: string }
+    if (!(await services.accounts.resetLinkValid(token))) return reply.page(<LinkFailedPage reset />, { title: 'Liên kết không dùng được', status: 410 })
+    return reply.page(<ResetLinkPage token={token} />, { title: 'Đặt mật khẩu mới' })
+  })
+
+  app.post('/dat-lai-mat-khau/:token', async (request, reply) => {
+    const { token } = request.params as { token: string }
+    const { password = '', passwordConfirm = '' } = request.body as Record<string, string | undefined>
+    try {
+      return await failedAs(async () => {
+        await services.accounts.resetByLink(token, password, passwordConfirm)
+        return reply.page(<ResetDonePage />, { title: 'Đã đổi mật khẩu' })
+      }, fields => reply.page(<ResetLinkPage token={token} errors={fields} />, { title: 'Đặt mật khẩu mới', status: 422, hasErrors: true }))
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return reply.page(<LinkFailedPage reset />, { title: 'Liên kết không dùng được', status: 410 })
+      throw err
+    }
   })
 
   app.get('/ca-nhan', { preHandler: requireCitizen }, async (request, reply) => {

@@ -1,5 +1,6 @@
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Db } from '../../platform/db/db.js'
+import type { Database } from '../../platform/db/database.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
@@ -15,6 +16,7 @@ const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/
 const CONFIRM_EMAIL_HOURS = 24
 const CONFIRM_PHONE_MINUTES = 10
 const CODE_ATTEMPTS = 5
+const RESET_MINUTES = 60
 export const SESSION_HOURS = 12
 
 /** "dd/mm/yyyy" → "yyyy-mm-dd" if it is a real date in the past, else null. */
@@ -30,6 +32,54 @@ export function parseDateOfBirth (text: string): string | null {
 
 export function createAccountsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, publicUrl: string }) {
   const { db, audit, notifications } = deps
+
+  /** Accounts a user name may designate: ID number, tax code, e-mail or phone (a phone may have several). */
+  async function findByUsername (username: string) {
+    const u = username.trim()
+    if (!u) return []
+    const phone = normalizeMobile(u)
+    return db.kysely.selectFrom('accounts').select(['id', 'kind', 'fullName', 'passwordHash', 'status', 'email', 'phone'])
+      .where(eb => eb.or([
+        eb('citizenId', '=', u.replace(/\s/g, '')),
+        eb('taxCode', '=', u.replace(/\s/g, '')),
+        eb(sql`lower(email)`, '=', u.toLowerCase()),
+        ...(phone ? [eb('phone', '=', phone)] : [])
+      ])).execute()
+  }
+
+  /**
+   * Checks an SMS code against the pending confirmation the browser's reference points to, counting
+   * attempts (a wrong code's attempt is kept even though the call fails), then runs `then` once.
+   */
+  async function useCode (ref: string, code: string, purpose: 'confirm-phone' | 'reset-phone', then: (trx: Transaction<Database>, accountId: string) => Promise<void>): Promise<void> {
+    const fail = (message: string) => new AppError('VALIDATION', message, [{ field: 'code', message }])
+    const outcome = await db.transaction(async (trx) => {
+      const row = await trx.selectFrom('accountTokens').select(['id', 'accountId', 'tokenHash', 'attempts', 'expiresAt', 'usedAt'])
+        .where('refHash', '=', hashSecret(ref)).where('purpose', '=', purpose).forUpdate().executeTakeFirst()
+      if (!row || row.usedAt || row.expiresAt.getTime() < Date.now()) throw fail('Mã xác nhận đã hết hạn. Hãy làm lại từ đầu để nhận mã mới.')
+      if (row.attempts >= CODE_ATTEMPTS) throw fail('Đã nhập sai quá số lần cho phép. Hãy làm lại từ đầu để nhận mã mới.')
+      if (!/^\d{6}$/.test(code.trim()) || hashSecret(`${ref}:${code.trim()}`) !== row.tokenHash) {
+        await trx.updateTable('accountTokens').set({ attempts: sql`attempts + 1` }).where('id', '=', row.id).execute()
+        return 'wrong'
+      }
+      await trx.updateTable('accountTokens').set({ usedAt: new Date() }).where('id', '=', row.id).execute()
+      await then(trx, row.accountId)
+      return 'ok'
+    })
+    if (outcome === 'wrong') throw fail('Mã xác nhận không đúng')
+  }
+
+  function checkNewPassword (password: string, confirm: string): void {
+    const problem = checkPassword(password)
+    if (problem) throw new AppError('VALIDATION', 'weak password', [{ field: 'password', message: problem }])
+    if (password !== confirm) throw new AppError('VALIDATION', 'passwords differ', [{ field: 'passwordConfirm', message: 'Mật khẩu nhập lại không khớp' }])
+  }
+
+  async function setPassword (trx: Transaction<Database>, accountId: string, hash: string): Promise<void> {
+    await trx.updateTable('accounts').set({ passwordHash: hash }).where('id', '=', accountId).execute()
+    await trx.updateTable('sessions').set({ revokedAt: new Date() }).where('accountId', '=', accountId).where('revokedAt', 'is', null).execute()
+    await audit.record(trx, { actor: { type: 'citizen', id: accountId }, action: 'account.password.reset', targetType: 'account', targetId: accountId })
+  }
 
   function validate (kind: AccountKind, f: RegistrationForm) {
     const errors: FieldError[] = []
@@ -157,23 +207,64 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
 
     /** Confirms by the SMS code; a few attempts only. Throws VALIDATION with the message to show. */
     async confirmPhone (ref: string, code: string): Promise<void> {
-      await db.transaction(async (trx) => {
-        const row = await trx.selectFrom('accountTokens').select(['id', 'accountId', 'tokenHash', 'attempts', 'expiresAt', 'usedAt'])
-          .where('refHash', '=', hashSecret(ref)).where('purpose', '=', 'confirm-phone').forUpdate().executeTakeFirst()
-        const fail = (message: string) => new AppError('VALIDATION', message, [{ field: 'code', message }])
-        if (!row || row.usedAt || row.expiresAt.getTime() < Date.now()) throw fail('Mã xác nhận đã hết hạn. Hãy đăng ký lại để nhận mã mới.')
-        if (row.attempts >= CODE_ATTEMPTS) throw fail('Đã nhập sai quá số lần cho phép. Hãy đăng ký lại để nhận mã mới.')
-        if (!/^\d{6}$/.test(code.trim()) || hashSecret(`${ref}:${code.trim()}`) !== row.tokenHash) {
-          await trx.updateTable('accountTokens').set({ attempts: sql`attempts + 1` }).where('id', '=', row.id).execute()
-          return { wrong: true }
-        }
-        await trx.updateTable('accountTokens').set({ usedAt: new Date() }).where('id', '=', row.id).execute()
-        await trx.updateTable('accounts').set({ status: 'active', confirmedAt: new Date() }).where('id', '=', row.accountId).where('status', '=', 'pending').execute()
-        await audit.record(trx, { actor: { type: 'citizen', id: row.accountId }, action: 'account.confirm.phone', targetType: 'account', targetId: row.accountId })
-        return { wrong: false }
-      }).then(r => {
-        if (r?.wrong) throw new AppError('VALIDATION', 'wrong code', [{ field: 'code', message: 'Mã xác nhận không đúng' }])
+      await useCode(ref, code, 'confirm-phone', async (trx, accountId) => {
+        await trx.updateTable('accounts').set({ status: 'active', confirmedAt: new Date() }).where('id', '=', accountId).where('status', '=', 'pending').execute()
+        await audit.record(trx, { actor: { type: 'citizen', id: accountId }, action: 'account.confirm.phone', targetType: 'account', targetId: accountId })
       })
+    },
+
+    /**
+     * Starts a password reset for a user name: a link by e-mail, or a code by SMS when the account has
+     * no e-mail. The answer (a reference for the code form) is the same whether or not the account exists.
+     */
+    async startReset (username: string): Promise<{ ref: string }> {
+      const ref = newSecret()
+      const account = (await findByUsername(username)).find(a => a.status === 'active')
+      await db.transaction(async (trx) => {
+        if (!account) return
+        const expiresAt = new Date(Date.now() + RESET_MINUTES * 60_000)
+        if (account.email) {
+          const secret = newSecret()
+          await trx.insertInto('accountTokens').values({ accountId: account.id, purpose: 'reset-email', tokenHash: secret.hash, expiresAt }).execute()
+          await notifications.enqueue(trx, {
+            channel: 'email', recipient: account.email, template: 'reset-email', subject: 'Đặt lại mật khẩu tài khoản Cổng Dịch vụ công',
+            body: `Có yêu cầu đặt lại mật khẩu cho tài khoản của bạn. Mở liên kết sau trong vòng ${RESET_MINUTES} phút để đặt mật khẩu mới:\n${deps.publicUrl}/dat-lai-mat-khau/${secret.token}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu hiện tại vẫn giữ nguyên.`
+          })
+        } else if (account.phone) {
+          const code = newCode()
+          await trx.insertInto('accountTokens').values({ accountId: account.id, purpose: 'reset-phone', tokenHash: hashSecret(`${ref.token}:${code}`), refHash: ref.hash, expiresAt }).execute()
+          await notifications.enqueue(trx, { channel: 'sms', recipient: account.phone, subject: '', template: 'reset-phone', body: `Ma dat lai mat khau Cong DVC: ${code}. Hieu luc ${RESET_MINUTES} phut. Khong chia se ma nay.` })
+        }
+        await audit.record(trx, { actor: { type: 'anonymous' }, action: 'account.reset.start', targetType: 'account', targetId: account.id })
+      })
+      return { ref: ref.token }
+    },
+
+    /** Whether a reset link is still usable (the page shows the form only then). */
+    async resetLinkValid (token: string): Promise<boolean> {
+      const row = await db.kysely.selectFrom('accountTokens').select('id').where('tokenHash', '=', hashSecret(token)).where('purpose', '=', 'reset-email')
+        .where('usedAt', 'is', null).where('expiresAt', '>', new Date()).executeTakeFirst()
+      return row !== undefined
+    },
+
+    /** Sets a new password by the e-mailed link; ends every session. Throws VALIDATION or NOT_FOUND. */
+    async resetByLink (token: string, password: string, confirm: string): Promise<void> {
+      checkNewPassword(password, confirm)
+      const hash = await hashPassword(password)
+      await db.transaction(async (trx) => {
+        const row = await trx.selectFrom('accountTokens').select(['id', 'accountId']).where('tokenHash', '=', hashSecret(token)).where('purpose', '=', 'reset-email')
+          .where('usedAt', 'is', null).where('expiresAt', '>', new Date()).forUpdate().executeTakeFirst()
+        if (!row) throw new AppError('NOT_FOUND', 'reset link unknown, used or expired')
+        await trx.updateTable('accountTokens').set({ usedAt: new Date() }).where('id', '=', row.id).execute()
+        await setPassword(trx, row.accountId, hash)
+      })
+    },
+
+    /** Sets a new password with the SMS code; ends every session. Throws VALIDATION. */
+    async resetByCode (ref: string, code: string, password: string, confirm: string): Promise<void> {
+      checkNewPassword(password, confirm)
+      const hash = await hashPassword(password)
+      await useCode(ref, code, 'reset-phone', (trx, accountId) => setPassword(trx, accountId, hash))
     },
 
     /**
@@ -181,15 +272,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
      * one message that does not tell which part was wrong.
      */
     async signIn (username: string, password: string, userAgent?: string): Promise<{ token: string, account: SignedIn }> {
-      const u = username.trim()
-      const phone = normalizeMobile(u)
-      const candidates = await db.kysely.selectFrom('accounts').select(['id', 'kind', 'fullName', 'passwordHash', 'status'])
-        .where(eb => eb.or([
-          eb('citizenId', '=', u.replace(/\s/g, '')),
-          eb('taxCode', '=', u.replace(/\s/g, '')),
-          eb(sql`lower(email)`, '=', u.toLowerCase()),
-          ...(phone ? [eb('phone', '=', phone)] : [])
-        ])).execute()
+      const candidates = await findByUsername(username)
       const wrong = new AppError('VALIDATION', 'sign-in failed', [{ field: 'username', message: 'Tên đăng nhập hoặc mật khẩu không đúng' }])
       let match: typeof candidates[number] | undefined
       for (const c of candidates) if (await verifyPassword(password, c.passwordHash)) { match = c; break }

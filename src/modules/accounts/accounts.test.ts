@@ -150,3 +150,49 @@ test('sign out everywhere ends every session of the account', async () => {
   const audit = await t.db.kysely.selectFrom('auditLog').select('action').where('action', '=', 'account.sign-out-everywhere').execute()
   assert.equal(audit.length, 1)
 })
+
+test('forgot password by e-mail link: same answer for unknown users, a single-use link, sessions ended', async () => {
+  const p = person()
+  await post('/dang-ky/ca-nhan', p)
+  const confirm = await lastMessageTo(p.email)
+  await t.app.inject(/\/dang-ky\/xac-nhan\/[A-Za-z0-9_-]+/.exec(confirm!.body)![0])
+  const signedIn = await post('/dang-nhap', { username: p.citizenId, password: p.password })
+  const cookie = `mc_session=${signedIn.cookies.find(c => c.name === 'mc_session')!.value}`
+
+  const known = await post('/quen-mat-khau', { username: p.email })
+  const unknown = await post('/quen-mat-khau', { username: 'khong.co@example.vn' })
+  assert.equal(known.statusCode, 303)
+  assert.equal(unknown.statusCode, 303)
+  assert.equal(known.headers.location, unknown.headers.location, 'nothing tells whether the account exists')
+
+  const mail = await lastMessageTo(p.email)
+  assert.equal(mail?.template, 'reset-email')
+  const link = /\/dat-lai-mat-khau\/[A-Za-z0-9_-]+/.exec(mail!.body)![0]
+  assert.equal((await t.app.inject(link)).statusCode, 200)
+  const weak = await post(link, { password: '12345678', passwordConfirm: '12345678' })
+  assert.equal(weak.statusCode, 422)
+  assert.match(weak.body, /quá phổ biến/)
+  const done = await post(link, { password: 'Mật khẩu mới Kon Tum 7', passwordConfirm: 'Mật khẩu mới Kon Tum 7' })
+  assert.equal(done.statusCode, 200)
+  assert.equal((await post(link, { password: 'Mật khẩu khác Kon Tum 8', passwordConfirm: 'Mật khẩu khác Kon Tum 8' })).statusCode, 410, 'the link works once')
+  assert.equal((await t.app.inject({ url: '/ca-nhan', headers: { cookie } })).statusCode, 303, 'the old session ended')
+  assert.equal((await post('/dang-nhap', { username: p.citizenId, password: p.password })).statusCode, 422)
+  assert.equal((await post('/dang-nhap', { username: p.citizenId, password: 'Mật khẩu mới Kon Tum 7' })).statusCode, 303)
+})
+
+test('forgot password by SMS code for an account without e-mail', async () => {
+  const p = person({ email: '' })
+  const reg = await post('/dang-ky/ca-nhan', p)
+  const regSms = await lastMessageTo(p.phone)
+  await post('/dang-ky/xac-nhan-ma', { code: /(\d{6})/.exec(regSms!.body)![1]! }, `mc_reg=${reg.cookies.find(c => c.name === 'mc_reg')!.value}`)
+
+  const start = await post('/quen-mat-khau', { username: p.phone })
+  const ref = `mc_reset=${start.cookies.find(c => c.name === 'mc_reset')!.value}`
+  const sms = await lastMessageTo(p.phone)
+  assert.equal(sms?.template, 'reset-phone')
+  const code = /(\d{6})/.exec(sms!.body)![1]!
+  const done = await post('/quen-mat-khau/ma', { code, password: 'Mật khẩu mới Kon Tum 9', passwordConfirm: 'Mật khẩu mới Kon Tum 9' }, ref)
+  assert.equal(done.statusCode, 200)
+  assert.match(done.body, /Đã đổi mật khẩu/)
+  assert.equal((await post('/dang-nhap', { username: p.phone, password: 'Mật khẩu mới Kon Tum 9' })).statusCode, 303)
+})

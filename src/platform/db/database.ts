@@ -164,7 +164,7 @@ export interface AccountsTable {
 export interface AccountTokensTable {
   id: Generated<number>
   accountId: string
-  purpose: 'confirm-email' | 'confirm-phone'
+  purpose: 'confirm-email' | 'confirm-phone' | 'reset-email' | 'reset-phone'
   tokenHash: string
   refHash: string | null
   attempts: Generated<number>

@@ -115,11 +115,13 @@ export function ConfirmedPage () {
   )
 }
 
-export function ConfirmFailedPage () {
+export function ConfirmFailedPage ({ reset }: { reset?: boolean }) {
   return (
     <>
-      <h1 class='heading-l'>Liên kết xác nhận không dùng được</h1>
-      <p class='body'>Liên kết đã được dùng, đã hết hạn hoặc không đúng. Nếu tài khoản đã xác nhận, hãy <a href='/dang-nhap'>đăng nhập</a>; nếu chưa, hãy <a href='/dang-ky'>đăng ký lại</a>.</p>
+      <h1 class='heading-l'>Liên kết không dùng được</h1>
+      {reset
+        ? <p class='body'>Liên kết đặt lại mật khẩu đã được dùng, đã hết hạn hoặc không đúng. Hãy <a href='/quen-mat-khau'>yêu cầu đặt lại mật khẩu</a> lần nữa.</p>
+        : <p class='body'>Liên kết đã được dùng, đã hết hạn hoặc không đúng. Nếu tài khoản đã xác nhận, hãy <a href='/dang-nhap'>đăng nhập</a>; nếu chưa, hãy <a href='/dang-ky'>đăng ký lại</a>.</p>}
     </>
   )
 }

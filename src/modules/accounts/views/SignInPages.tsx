@@ -15,6 +15,7 @@ export function SignInPage ({ username, next, errors }: { username?: string | un
         <TextInput name='password' label='Mật khẩu' type='password' error={err('password')} autocomplete='current-password' />
         <Button>Đăng nhập</Button>
       </Form>
+      <p class='body'><a href='/quen-mat-khau'>Quên mật khẩu?</a></p>
       <p class='body'>Chưa có tài khoản? <a href='/dang-ky'>Đăng ký</a></p>
     </>
   )
