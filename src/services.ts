@@ -7,6 +7,7 @@ import { openDb, type Db } from './platform/db/db.js'
 import { createJobQueue } from './platform/jobs/queue.js'
 import { loggerOptions } from './platform/log.js'
 import { createAccountsService } from './modules/accounts/accounts.service.js'
+import { createCaptchaService } from './modules/accounts/captcha.js'
 import { createAuditService } from './modules/audit/audit.service.js'
 import { createCalendarRepository } from './modules/calendar/calendar.repository.js'
 import { createCalendarService } from './modules/calendar/calendar.service.js'
@@ -37,6 +38,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const calendar = createCalendarService({ db, repo: createCalendarRepository(), audit, config })
   const notifications = createNotificationsService({ db, repo: createNotificationsRepository(), jobs, config })
   const accounts = createAccountsService({ db, audit, notifications, publicUrl: config.PUBLIC_URL })
+  const captcha = createCaptchaService({ db })
 
   return {
     config,
@@ -49,6 +51,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     calendar,
     notifications,
     accounts,
+    captcha,
     sessionSecret: sessionSecret(config),
     async close () {
       await notifications.close()

@@ -60,12 +60,33 @@ export function useTestApp (options: BuildAppOptions & { config?: Record<string,
   return ctx
 }
 
+/**
+ * GETs a page and returns what a browser would send back with its form: the CSRF cookie and token,
+ * and the verification code's id with its answer (read from the database, as a person reads the image).
+ */
+export async function formFor (t: { app: FastifyInstance, db: Db }, url: string): Promise<{ cookie: string, fields: Record<string, string> }> {
+  const { cookie, token, body } = await csrfAndBody(t.app, url)
+  const fields: Record<string, string> = { _csrf: token }
+  const captchaId = /name="captchaId" value="([^"]+)"/.exec(body)?.[1]
+  if (captchaId) {
+    const row = await t.db.kysely.selectFrom('captchas').select('answer').where('id', '=', captchaId).executeTakeFirstOrThrow()
+    fields['captchaId'] = captchaId
+    fields['captcha'] = row.answer.toLowerCase()
+  }
+  return { cookie, fields }
+}
+
 /** GETs a page and returns the CSRF cookie and token its forms carry, for a following POST. */
 export async function csrfFor (app: FastifyInstance, url = '/'): Promise<{ cookie: string, token: string }> {
+  const { cookie, token } = await csrfAndBody(app, url)
+  return { cookie, token }
+}
+
+async function csrfAndBody (app: FastifyInstance, url: string): Promise<{ cookie: string, token: string, body: string }> {
   const res = await app.inject({ method: 'GET', url })
   const set = res.cookies.find(c => c.name === 'mc_csrf')
   if (!set) throw new Error(`GET ${url} set no CSRF cookie`)
   const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1]
   if (!token) throw new Error(`GET ${url} rendered no CSRF field`)
-  return { cookie: `mc_csrf=${set.value}`, token }
+  return { cookie: `mc_csrf=${set.value}`, token, body: res.body }
 }

@@ -17,6 +17,18 @@ const REF_COOKIE = 'mc_reg'
 
 export async function accountsPages (app: FastifyInstance, { services }: { services: Services }) {
   const secure = services.config.SECURE_COOKIES
+  /** A new verification code; the text question when asked for (?cau-hoi=1) or when it was used before. */
+  const newCaptcha = (request: import('fastify').FastifyRequest) => {
+    const q = (request.query as { 'cau-hoi'?: string })['cau-hoi'] === '1' || (request.body as { captchaMode?: string } | undefined)?.captchaMode === 'question'
+    return services.captcha.create(q)
+  }
+
+  app.get('/ma-xac-thuc/:file', async (request, reply) => {
+    const m = /^([0-9a-f-]{36})\.svg$/.exec((request.params as { file: string }).file)
+    const svg = m ? await services.captcha.svg(m[1]!) : undefined
+    if (!svg) throw new AppError('NOT_FOUND')
+    return reply.header('cache-control', 'no-store').type('image/svg+xml').send(svg)
+  })
 
   app.get('/dang-ky', async (_request, reply) => reply.page(<RegisterChoosePage />, { title: 'Đăng ký tài khoản' }))
 
@@ -24,22 +36,23 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
     const { slug } = request.params as { slug: string }
     const kind = KIND_SLUGS[slug]
     if (!kind) throw new AppError('NOT_FOUND')
-    return reply.page(<RegisterFormPage kind={kind} slug={slug} values={{}} errors={[]} />, { title: kindTitle(kind) })
+    return reply.page(<RegisterFormPage kind={kind} slug={slug} values={{}} errors={[]} captcha={await newCaptcha(request)} />, { title: kindTitle(kind) })
   })
 
   app.post('/dang-ky/:slug', async (request, reply) => {
     const { slug } = request.params as { slug: string }
     const kind = KIND_SLUGS[slug]
     if (!kind) throw new AppError('NOT_FOUND')
-    const form = request.body as RegistrationForm
+    const form = request.body as RegistrationForm & { captchaId?: string, captcha?: string }
     try {
+      await services.captcha.verify(form.captchaId, form.captcha)
       const result = await services.accounts.register(kind, form, String(request.id))
       // The SMS reference stays in the browser (a cookie), not in a URL that could be shared.
       if (result.ref) reply.setCookie(REF_COOKIE, result.ref, { path: '/dang-ky', httpOnly: true, sameSite: 'lax', secure, maxAge: 900 })
       return reply.redirect(`/dang-ky/kiem-tra?kenh=${result.channel}`, 303)
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) {
-        return reply.page(<RegisterFormPage kind={kind} slug={slug} values={form} errors={err.fields} />, { title: kindTitle(kind), status: 422, hasErrors: true })
+        return reply.page(<RegisterFormPage kind={kind} slug={slug} values={form} errors={err.fields} captcha={await newCaptcha(request)} />, { title: kindTitle(kind), status: 422, hasErrors: true })
       }
       throw err
     }
@@ -77,19 +90,20 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
 
   app.get('/dang-nhap', async (request, reply) => {
     if (request.account) return reply.redirect('/ca-nhan', 303)
-    return reply.page(<SignInPage next={safeNext((request.query as { tiep?: string }).tiep)} errors={[]} />, { title: 'Đăng nhập' })
+    return reply.page(<SignInPage next={safeNext((request.query as { tiep?: string }).tiep)} errors={[]} captcha={await newCaptcha(request)} />, { title: 'Đăng nhập' })
   })
 
   app.post('/dang-nhap', async (request, reply) => {
-    const { username = '', password = '', tiep } = request.body as { username?: string, password?: string, tiep?: string }
+    const { username = '', password = '', tiep, captchaId, captcha } = request.body as Record<string, string | undefined>
     const next = safeNext(tiep)
     try {
+      await services.captcha.verify(captchaId, captcha)
       const { token } = await services.accounts.signIn(username, password, request.headers['user-agent'])
       setSessionCookie(reply, token, secure)
       return reply.redirect(next ?? '/ca-nhan', 303)
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) {
-        return reply.page(<SignInPage username={username} next={next} errors={err.fields} />, { title: 'Đăng nhập', status: 422, hasErrors: true })
+        return reply.page(<SignInPage username={username} next={next} errors={err.fields} captcha={await newCaptcha(request)} />, { title: 'Đăng nhập', status: 422, hasErrors: true })
       }
       throw err
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { pino } from 'pino'
-import { csrfFor, useTestApp } from '../../../test/app.js'
+import { formFor, useTestApp } from '../../../test/app.js'
 import { createWorker } from '../../platform/jobs/worker.js'
 
 const t = useTestApp({ config: { DEMO: 'true' } })
@@ -18,9 +18,11 @@ function person (over: Record<string, string> = {}) {
   }
 }
 
+/** POSTs a form as a browser would after loading it: CSRF token and, where asked, the verification code. */
 async function post (url: string, payload: Record<string, string>, cookie?: string) {
-  const csrf = await csrfFor(t.app, url.startsWith('/dang-ky/xac-nhan-ma') ? '/dang-nhap' : url.startsWith('/dang-ky') ? url : '/dang-nhap')
-  return t.app.inject({ method: 'POST', url, payload: { ...payload, _csrf: csrf.token }, headers: { cookie: [csrf.cookie, cookie].filter(Boolean).join('; ') } })
+  const page = /^\/(dang-nhap|dang-ky\/(ca-nhan|to-chuc|nguoi-nuoc-ngoai))$/.test(url) ? url : '/quen-mat-khau'
+  const form = await formFor(t, page)
+  return t.app.inject({ method: 'POST', url, payload: { ...form.fields, ...payload }, headers: { cookie: [form.cookie, cookie].filter(Boolean).join('; ') } })
 }
 
 async function lastMessageTo (recipient: string) {
@@ -195,4 +197,28 @@ test('forgot password by SMS code for an account without e-mail', async () => {
   assert.equal(done.statusCode, 200)
   assert.match(done.body, /Đã đổi mật khẩu/)
   assert.equal((await post('/dang-nhap', { username: p.phone, password: 'Mật khẩu mới Kon Tum 9' })).statusCode, 303)
+})
+
+test('the verification code: required, single use, an image drawn as paths, a text question for those who cannot see it', async () => {
+  const p = person()
+  const noCode = await post('/dang-nhap', { username: p.citizenId, password: p.password, captcha: 'WRONG' })
+  assert.equal(noCode.statusCode, 422)
+  assert.match(noCode.body, /Mã xác thực không đúng/)
+
+  const form = await formFor(t, '/dang-nhap')
+  const svg = await t.app.inject(`/ma-xac-thuc/${form.fields['captchaId']}.svg`)
+  assert.equal(svg.statusCode, 200)
+  assert.match(svg.headers['content-type'] as string, /image\/svg\+xml/)
+  assert.equal(svg.headers['cache-control'], 'no-store')
+  assert.doesNotMatch(svg.body, /<text/, 'no text for a program to read')
+  assert.ok(!svg.body.includes(form.fields['captcha']!.toUpperCase()))
+  const first = await t.app.inject({ method: 'POST', url: '/dang-nhap', payload: { ...form.fields, username: 'x', password: 'y' }, headers: { cookie: form.cookie } })
+  assert.match(first.body, /Tên đăng nhập hoặc mật khẩu không đúng/, 'the code was right')
+  const replay = await t.app.inject({ method: 'POST', url: '/dang-nhap', payload: { ...form.fields, username: 'x', password: 'y' }, headers: { cookie: form.cookie } })
+  assert.match(replay.body, /Mã xác thực đã hết hạn/, 'a code is good for one try')
+  assert.equal((await t.app.inject(`/ma-xac-thuc/${form.fields['captchaId']}.svg`)).statusCode, 404)
+
+  const question = await t.app.inject('/dang-nhap?cau-hoi=1')
+  assert.match(question.body, /cộng [a-zà-ỹ]+ bằng bao nhiêu\? Nhập kết quả bằng chữ số\./)
+  assert.doesNotMatch(question.body, /<img class="captcha"/)
 })

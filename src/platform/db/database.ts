@@ -184,7 +184,17 @@ export interface SessionsTable {
   revokedAt: Date | null
 }
 
+export interface CaptchasTable {
+  id: Generated<string>
+  answer: string
+  question: string | null
+  expiresAt: Date
+  usedAt: Date | null
+  createdAt: Generated<Date>
+}
+
 export interface Database {
+  captchas: CaptchasTable
   accounts: AccountsTable
   accountTokens: AccountTokensTable
   sessions: SessionsTable

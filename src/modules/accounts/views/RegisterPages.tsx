@@ -1,5 +1,7 @@
 import { Button, Form, TextInput } from '../../../platform/html/components/form.js'
 import { Checkbox } from '../../../platform/html/components/Checkbox.js'
+import { CaptchaField } from '../../../platform/html/components/CaptchaField.js'
+import type { Captcha } from '../captcha.js'
 import { ErrorMessage, ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
 import type { FieldError } from '../../../platform/http/errors.js'
 import type { AccountKind, RegistrationForm } from '../accounts.service.js'
@@ -39,7 +41,7 @@ function PrivacyNotice () {
   )
 }
 
-export function RegisterFormPage ({ kind, slug, values, errors }: { kind: AccountKind, slug: string, values: RegistrationForm, errors: FieldError[] }) {
+export function RegisterFormPage ({ kind, slug, values, errors, captcha }: { kind: AccountKind, slug: string, values: RegistrationForm, errors: FieldError[], captcha: Captcha }) {
   const err = (field: string) => errors.find(e => e.field === field)?.message
   const field = (name: keyof RegistrationForm, label: string, options: { hint?: string, type?: 'text' | 'email' | 'tel' | 'password', autocomplete?: string, required?: boolean } = {}) => (
     <TextInput name={name} label={label} value={options.type === 'password' ? '' : values[name]} error={err(name)} hint={options.hint}
@@ -74,6 +76,7 @@ export function RegisterFormPage ({ kind, slug, values, errors }: { kind: Accoun
         <Checkbox name='consent' value='yes' checked={values.consent === 'yes'} error={err('consent')}>
           Tôi đã đọc thông báo xử lý dữ liệu cá nhân và đồng ý để cơ quan xử lý dữ liệu của tôi cho mục đích nêu trên.
         </Checkbox>
+        <CaptchaField id={captcha.id} question={captcha.question} error={err('captcha')} path={`/dang-ky/${slug}`} />
         <Button>Đăng ký</Button>
       </Form>
     </>
