@@ -4,7 +4,8 @@ import { AppError } from '../../platform/http/errors.js'
 import { clearSessionCookie, requireCitizen, setSessionCookie } from '../../platform/http/session.js'
 import type { RegistrationForm } from './accounts.service.js'
 import { CheckInboxPage, ConfirmFailedPage, ConfirmedPage, KIND_SLUGS, kindTitle, RegisterChoosePage, RegisterFormPage } from './views/RegisterPages.js'
-import { PersonalPage, SignInPage } from './views/SignInPages.js'
+import { SignInPage } from './views/SignInPages.js'
+import { PersonalPage } from './views/PersonalPage.js'
 import { ForgotPage, ResetDonePage, ResetLinkPage, ResetSentPage } from './views/ResetPages.js'
 import { ConfirmFailedPage as LinkFailedPage } from './views/RegisterPages.js'
 
@@ -164,9 +165,42 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
     }
   })
 
-  app.get('/ca-nhan', { preHandler: requireCitizen }, async (request, reply) => {
-    const done = (request.query as { 'da-dang-xuat'?: string })['da-dang-xuat']
-    return reply.page(<PersonalPage fullName={request.account!.fullName} kind={request.account!.kind} signedOutOthers={done ? Number(done) : undefined} />, { title: 'Trang cá nhân' })
+  const personal = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply, extra: { errors?: NonNullable<AppError['fields']>, values?: Record<string, string | undefined>, notice?: string } = {}) =>
+    reply.page(<PersonalPage profile={await services.accounts.profile(request.account!.id)} {...extra} />,
+      { title: 'Trang cá nhân', ...(extra.errors ? { status: 422, hasErrors: true } : {}) })
+  const NOTICES: Record<string, string> = { 'thong-tin': 'Đã lưu thông tin liên hệ.', 'mat-khau': 'Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.', 'yeu-cau': 'Đã gửi yêu cầu; cơ quan sẽ trả lời trong vòng 72 giờ.' }
+
+  app.get('/ca-nhan', { preHandler: requireCitizen }, async (request, reply) =>
+    personal(request, reply, { notice: NOTICES[(request.query as { 'da-luu'?: string })['da-luu'] ?? ''] }))
+
+  app.post('/ca-nhan/thong-tin', { preHandler: requireCitizen }, async (request, reply) => {
+    const form = request.body as Record<string, string | undefined>
+    return failedAs(async () => {
+      await services.accounts.updateProfile(request.account!.id, form)
+      return reply.redirect('/ca-nhan?da-luu=thong-tin', 303)
+    }, errors => personal(request, reply, { errors, values: form }))
+  })
+
+  app.post('/ca-nhan/mat-khau', { preHandler: requireCitizen }, async (request, reply) => {
+    const { current = '', password = '', passwordConfirm = '' } = request.body as Record<string, string | undefined>
+    return failedAs(async () => {
+      await services.accounts.changePassword(request.account!.id, request.sessionToken!, current, password, passwordConfirm)
+      return reply.redirect('/ca-nhan?da-luu=mat-khau', 303)
+    }, errors => personal(request, reply, { errors }))
+  })
+
+  app.post('/ca-nhan/yeu-cau-du-lieu', { preHandler: requireCitizen }, async (request, reply) => {
+    const form = request.body as Record<string, string | undefined>
+    return failedAs(async () => {
+      await services.accounts.requestPrivacy(request.account!.id, form['kind'] ?? '', form['details'] ?? '')
+      return reply.redirect('/ca-nhan?da-luu=yeu-cau#du-lieu', 303)
+    }, errors => personal(request, reply, { errors, values: form }))
+  })
+
+  app.get('/ca-nhan/du-lieu.json', { preHandler: requireCitizen }, async (request, reply) => {
+    const data = await services.accounts.profile(request.account!.id)
+    return reply.header('content-disposition', 'attachment; filename="du-lieu-ca-nhan.json"').header('cache-control', 'no-store')
+      .type('application/json; charset=utf-8').send(JSON.stringify({ exportedAt: new Date().toISOString(), ...data }, null, 2))
   })
 
   app.post('/dang-xuat-tat-ca', { preHandler: requireCitizen }, async (request, reply) => {

@@ -17,6 +17,8 @@ const CONFIRM_EMAIL_HOURS = 24
 const CONFIRM_PHONE_MINUTES = 10
 const CODE_ATTEMPTS = 5
 const RESET_MINUTES = 60
+/** Data subjects' requests are answered within 72 hours (Decree 13/2023). */
+export const PRIVACY_HOURS = 72
 export const SESSION_HOURS = 12
 
 /** "dd/mm/yyyy" → "yyyy-mm-dd" if it is a real date in the past, else null. */
@@ -288,6 +290,61 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
         await audit.record(trx, { actor: { type: 'citizen', id: match.id }, action: 'account.sign-in', targetType: 'account', targetId: match.id })
       })
       return { token: secret.token, account: { id: match.id, kind: match.kind, fullName: match.fullName } }
+    },
+
+    /** The citizen's own record, for the personal page and the download of their data. */
+    async profile (accountId: string) {
+      const account = await db.kysely.selectFrom('accounts')
+        .select(['id', 'kind', 'fullName', 'citizenId', 'passportNumber', 'nationality', 'taxCode', 'representative', 'dateOfBirth', 'phone', 'email', 'address', 'assurance', 'status', 'consentAt', 'createdAt', 'confirmedAt'])
+        .where('id', '=', accountId).executeTakeFirstOrThrow()
+      const requests = await db.kysely.selectFrom('privacyRequests').select(['id', 'kind', 'details', 'status', 'createdAt', 'dueAt', 'answeredAt', 'answer'])
+        .where('accountId', '=', accountId).orderBy('id', 'desc').execute()
+      return { account, requests }
+    },
+
+    /** Edits what the citizen may change themselves (not the identifiers: those need a correction request). */
+    async updateProfile (accountId: string, form: { phone?: string, email?: string, address?: string }): Promise<void> {
+      const errors: FieldError[] = []
+      const phone = normalizeMobile(form.phone ?? '')
+      if (!phone) errors.push({ field: 'phone', message: 'Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09' })
+      const email = (form.email ?? '').trim().toLowerCase()
+      if (email && !EMAIL.test(email)) errors.push({ field: 'email', message: 'Địa chỉ thư điện tử không đúng, ví dụ ten@example.vn' })
+      const address = (form.address ?? '').trim()
+      if (!address) errors.push({ field: 'address', message: 'Nhập địa chỉ' })
+      if (errors.length > 0) throw new AppError('VALIDATION', 'profile is invalid', errors)
+      await db.transaction(async (trx) => {
+        await trx.updateTable('accounts').set({ phone, email: email || null, address }).where('id', '=', accountId).execute()
+        await audit.record(trx, { actor: { type: 'citizen', id: accountId }, action: 'account.profile.update', targetType: 'account', targetId: accountId })
+      })
+    },
+
+    /** Changes the password with the current one; other sessions end. Throws VALIDATION. */
+    async changePassword (accountId: string, sessionToken: string, current: string, password: string, confirm: string): Promise<void> {
+      const row = await db.kysely.selectFrom('accounts').select('passwordHash').where('id', '=', accountId).executeTakeFirstOrThrow()
+      if (!(await verifyPassword(current, row.passwordHash))) throw new AppError('VALIDATION', 'wrong password', [{ field: 'current', message: 'Mật khẩu hiện tại không đúng' }])
+      checkNewPassword(password, confirm)
+      const hash = await hashPassword(password)
+      await db.transaction(async (trx) => {
+        await trx.updateTable('accounts').set({ passwordHash: hash }).where('id', '=', accountId).execute()
+        await trx.updateTable('sessions').set({ revokedAt: new Date() }).where('accountId', '=', accountId).where('tokenHash', '!=', hashSecret(sessionToken)).where('revokedAt', 'is', null).execute()
+        await audit.record(trx, { actor: { type: 'citizen', id: accountId }, action: 'account.password.change', targetType: 'account', targetId: accountId })
+      })
+    },
+
+    /** A request to correct or delete personal data, due within 72 hours. Throws VALIDATION. */
+    async requestPrivacy (accountId: string, kind: string, details: string): Promise<void> {
+      if (kind !== 'correction' && kind !== 'deletion') throw new AppError('VALIDATION', 'kind', [{ field: 'kind', message: 'Chọn loại yêu cầu' }])
+      if (details.trim().length < 5) throw new AppError('VALIDATION', 'details', [{ field: 'details', message: 'Mô tả dữ liệu cần sửa hoặc xóa' }])
+      await db.transaction(async (trx) => {
+        const row = await trx.insertInto('privacyRequests').values({ accountId, kind, details: details.trim().slice(0, 2000), dueAt: new Date(Date.now() + PRIVACY_HOURS * 3600_000) }).returning('id').executeTakeFirstOrThrow()
+        await audit.record(trx, { actor: { type: 'citizen', id: accountId }, action: `account.privacy.${kind}`, targetType: 'privacy-request', targetId: String(row.id) })
+      })
+    },
+
+    /** The administrators' queue: open requests, the most urgent first. */
+    async openPrivacyRequests () {
+      return db.kysely.selectFrom('privacyRequests as r').innerJoin('accounts as a', 'a.id', 'r.accountId')
+        .select(['r.id', 'r.kind', 'r.details', 'r.createdAt', 'r.dueAt', 'a.fullName']).where('r.status', '=', 'open').orderBy('r.dueAt').execute()
     },
 
     /** The account of a session cookie, if the session is live. */

@@ -129,12 +129,12 @@ test('registering again with a taken ID number reveals nothing and tells the own
 
 test('organizations and foreigners register with their own identifiers', async () => {
   const org = await post('/dang-ky/to-chuc', { fullName: 'Công ty TNHH Vận tải Kon Tum', taxCode: '6000000000', representative: 'Trần Thị Bình', phone: '0905123456', email: `vt.${Date.now()}@example.vn`, address: 'Kon Tum', password: 'Vận tải an toàn 2024', passwordConfirm: 'Vận tải an toàn 2024', consent: 'yes' })
-  assert.equal(org.statusCode, 303)
+  assert.equal(org.statusCode, 303, /error-summary[\s\S]*?<\/ul>/.exec(org.body)?.[0])
   const badTax = await post('/dang-ky/to-chuc', { fullName: 'X', taxCode: '6000000001', representative: 'Y', phone: '0905123456', email: 'a@b.vn', address: 'Kon Tum', password: 'Vận tải an toàn 2024', passwordConfirm: 'Vận tải an toàn 2024', consent: 'yes' })
   assert.equal(badTax.statusCode, 422)
   assert.match(badTax.body, /chữ số kiểm tra/)
   const foreigner = await post('/dang-ky/nguoi-nuoc-ngoai', { fullName: 'Somchai Phomvihane', passportNumber: `P${Date.now() % 10000000}`, nationality: 'Lào', dateOfBirth: '01/01/1985', phone: '0868123456', email: `sp.${Date.now()}@example.la`, address: 'Pakse', password: 'Sabaidee Kon Tum 2024', passwordConfirm: 'Sabaidee Kon Tum 2024', consent: 'yes' })
-  assert.equal(foreigner.statusCode, 303)
+  assert.equal(foreigner.statusCode, 303, /error-summary[\s\S]*?<\/ul>/.exec(foreigner.body)?.[0])
 })
 
 test('sign out everywhere ends every session of the account', async () => {
@@ -221,4 +221,64 @@ test('the verification code: required, single use, an image drawn as paths, a te
   const question = await t.app.inject('/dang-nhap?cau-hoi=1')
   assert.match(question.body, /cộng [a-zà-ỹ]+ bằng bao nhiêu\? Nhập kết quả bằng chữ số\./)
   assert.doesNotMatch(question.body, /<img class="captcha"/)
+})
+
+test('the personal page: contact details, password change, data download, privacy requests with their 72-hour deadline', async () => {
+  const p = person()
+  await post('/dang-ky/ca-nhan', p)
+  const mail = await lastMessageTo(p.email)
+  await t.app.inject(/\/dang-ky\/xac-nhan\/[A-Za-z0-9_-]+/.exec(mail!.body)![0])
+  const signIn = async () => `mc_session=${(await post('/dang-nhap', { username: p.citizenId, password: p.password })).cookies.find(c => c.name === 'mc_session')!.value}`
+  const me = await signIn()
+  const other = await signIn()
+
+  const page = await t.app.inject({ url: '/ca-nhan', headers: { cookie: me } })
+  assert.match(page.body, new RegExp(p.citizenId))
+  assert.match(page.body, /15\/08\/1990/)
+
+  const bad = await post('/ca-nhan/thong-tin', { phone: '12', email: p.email, address: '' }, me)
+  assert.equal(bad.statusCode, 422)
+  assert.match(bad.body, /id="phone-error"/)
+  assert.match(bad.body, /id="address-error"/)
+  const saved = await post('/ca-nhan/thong-tin', { phone: '0934 567 890', email: p.email, address: '12 Trần Phú, Kon Tum' }, me)
+  assert.equal(saved.headers.location, '/ca-nhan?da-luu=thong-tin')
+  assert.match((await t.app.inject({ url: '/ca-nhan?da-luu=thong-tin', headers: { cookie: me } })).body, /Đã lưu thông tin liên hệ[\s\S]*value="0934567890"[\s\S]*12 Trần Phú/)
+
+  const wrongCurrent = await post('/ca-nhan/mat-khau', { current: 'sai mật khẩu', password: 'Một mật khẩu mới 2024', passwordConfirm: 'Một mật khẩu mới 2024' }, me)
+  assert.equal(wrongCurrent.statusCode, 422)
+  assert.match(wrongCurrent.body, /Mật khẩu hiện tại không đúng/)
+  const changed = await post('/ca-nhan/mat-khau', { current: p.password, password: 'Một mật khẩu mới 2024', passwordConfirm: 'Một mật khẩu mới 2024' }, me)
+  assert.equal(changed.statusCode, 303)
+  assert.equal((await t.app.inject({ url: '/ca-nhan', headers: { cookie: me } })).statusCode, 200, 'this session goes on')
+  assert.equal((await t.app.inject({ url: '/ca-nhan', headers: { cookie: other } })).statusCode, 303, 'the others end')
+
+  const request = await post('/ca-nhan/yeu-cau-du-lieu', { kind: 'correction', details: 'Địa chỉ thường trú ghi sai tên phường' }, me)
+  assert.equal(request.statusCode, 303)
+  const requests = await t.services.accounts.openPrivacyRequests()
+  const mine = requests.find(r => r.details === 'Địa chỉ thường trú ghi sai tên phường')!
+  assert.equal(Math.round((mine.dueAt.getTime() - mine.createdAt.getTime()) / 3600_000), 72)
+  assert.match((await t.app.inject({ url: '/ca-nhan', headers: { cookie: me } })).body, /Sửa dữ liệu<\/td><td>[^<]+<\/td><td>[^<]+<\/td><td>Đang xử lý/)
+  const empty = await post('/ca-nhan/yeu-cau-du-lieu', { details: '' }, me)
+  assert.equal(empty.statusCode, 422)
+
+  const download = await t.app.inject({ url: '/ca-nhan/du-lieu.json', headers: { cookie: me } })
+  assert.equal(download.statusCode, 200)
+  assert.match(download.headers['content-disposition'] as string, /attachment; filename="du-lieu-ca-nhan.json"/)
+  const data = download.json()
+  assert.equal(data.account.citizenId, p.citizenId)
+  assert.equal(data.account.phone, '0934567890')
+  assert.equal(data.requests.length, 1)
+  assert.ok(!('passwordHash' in data.account))
+})
+
+test('scopes: personal pages and data need a signed-in citizen', async () => {
+  for (const url of ['/ca-nhan', '/ca-nhan/du-lieu.json']) {
+    const res = await t.app.inject(url)
+    assert.equal(res.statusCode, 303, url)
+    assert.equal(res.headers.location, `/dang-nhap?tiep=${encodeURIComponent(url)}`)
+  }
+  for (const url of ['/ca-nhan/thong-tin', '/ca-nhan/mat-khau', '/ca-nhan/yeu-cau-du-lieu', '/dang-xuat-tat-ca']) {
+    const res = await post(url, {})
+    assert.equal(res.statusCode, 401, url)
+  }
 })

@@ -193,7 +193,20 @@ export interface CaptchasTable {
   createdAt: Generated<Date>
 }
 
+export interface PrivacyRequestsTable {
+  id: Generated<number>
+  accountId: string
+  kind: 'correction' | 'deletion'
+  details: string
+  status: Generated<'open' | 'done' | 'refused'>
+  createdAt: Generated<Date>
+  dueAt: Date
+  answeredAt: Date | null
+  answer: string | null
+}
+
 export interface Database {
+  privacyRequests: PrivacyRequestsTable
   captchas: CaptchasTable
   accounts: AccountsTable
   accountTokens: AccountTokensTable

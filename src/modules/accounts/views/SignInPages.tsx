@@ -1,6 +1,5 @@
 import { Button, Form, TextInput } from '../../../platform/html/components/form.js'
 import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
-import { SummaryList } from '../../../platform/html/components/layout-parts.js'
 import { CaptchaField } from '../../../platform/html/components/CaptchaField.js'
 import type { Captcha } from '../captcha.js'
 import type { FieldError } from '../../../platform/http/errors.js'
@@ -20,21 +19,6 @@ export function SignInPage ({ username, next, errors, captcha }: { username?: st
       </Form>
       <p class='body'><a href='/quen-mat-khau'>Quên mật khẩu?</a></p>
       <p class='body'>Chưa có tài khoản? <a href='/dang-ky'>Đăng ký</a></p>
-    </>
-  )
-}
-
-export function PersonalPage ({ fullName, kind, signedOutOthers }: { fullName: string, kind: string, signedOutOthers?: number | undefined }) {
-  return (
-    <>
-      <h1 class='heading-l'>Trang cá nhân</h1>
-      {signedOutOthers !== undefined && <div class='notice' role='status'><p>Đã kết thúc {signedOutOthers} phiên đăng nhập trên mọi thiết bị.</p></div>}
-      <SummaryList rows={[['Họ và tên / Tên tổ chức', fullName], ['Loại tài khoản', kind === 'organization' ? 'Tổ chức, doanh nghiệp' : kind === 'foreigner' ? 'Người nước ngoài' : 'Công dân']]} />
-      <h2 class='heading-m'>Bảo mật</h2>
-      <p class='body'>Nếu bạn đăng nhập trên máy dùng chung hoặc nghi ngờ có người khác dùng tài khoản, hãy đăng xuất trên mọi thiết bị.</p>
-      <Form action='/dang-xuat-tat-ca'>
-        <Button secondary>Đăng xuất trên mọi thiết bị</Button>
-      </Form>
     </>
   )
 }

@@ -1,0 +1,96 @@
+import { Button, Form, TextInput } from '../../../platform/html/components/form.js'
+import { ErrorMessage, ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
+import { SummaryList } from '../../../platform/html/components/layout-parts.js'
+import type { FieldError } from '../../../platform/http/errors.js'
+import type { AccountsService } from '../accounts.service.js'
+
+type Profile = Awaited<ReturnType<AccountsService['profile']>>
+
+const when = (d: Date) => {
+  const l = new Date(d.getTime() + 7 * 3600_000).toISOString()
+  return `${l.slice(11, 16)} ngày ${l.slice(8, 10)}/${l.slice(5, 7)}/${l.slice(0, 4)}`
+}
+const KIND = { individual: 'Công dân', organization: 'Tổ chức, doanh nghiệp', foreigner: 'Người nước ngoài' }
+const REQUEST = { correction: 'Sửa dữ liệu', deletion: 'Xóa dữ liệu' }
+const STATUS = { open: 'Đang xử lý', done: 'Đã thực hiện', refused: 'Từ chối' }
+
+export interface PersonalPageProps {
+  profile: Profile
+  errors?: FieldError[]
+  values?: Record<string, string | undefined>
+  notice?: string | undefined
+}
+
+/** The personal page: the citizen's data, what they may change, and their rights over their data. */
+export function PersonalPage ({ profile, errors = [], values = {}, notice }: PersonalPageProps) {
+  const a = profile.account
+  const err = (f: string) => errors.find(e => e.field === f)?.message
+  const dob = a.dateOfBirth ? a.dateOfBirth.split('-').reverse().join('/') : undefined
+  return (
+    <>
+      <h1 class='heading-l'>Trang cá nhân</h1>
+      {notice && <div class='notice' role='status'><p>{notice}</p></div>}
+      <ErrorSummary errors={errors} />
+      <SummaryList rows={[
+        ['Loại tài khoản', KIND[a.kind]],
+        [a.kind === 'organization' ? 'Tên tổ chức' : 'Họ và tên', a.fullName],
+        ...(a.citizenId ? [['Số định danh cá nhân', a.citizenId] as [string, string]] : []),
+        ...(a.passportNumber ? [['Hộ chiếu', `${a.passportNumber} (${a.nationality ?? ''})`] as [string, string]] : []),
+        ...(a.taxCode ? [['Mã số thuế', a.taxCode] as [string, string], ['Người đại diện', a.representative ?? ''] as [string, string]] : []),
+        ...(dob ? [['Ngày sinh', dob] as [string, string]] : [])
+      ]} />
+      <p class='body'>Số giấy tờ, họ tên và ngày sinh chỉ được sửa theo yêu cầu (mục “Dữ liệu cá nhân của bạn” bên dưới).</p>
+
+      <h2 class='heading-m'>Thông tin liên hệ</h2>
+      <Form action='/ca-nhan/thong-tin'>
+        <TextInput name='phone' label='Số điện thoại di động' type='tel' value={values['phone'] ?? a.phone ?? ''} error={err('phone')} autocomplete='tel' required />
+        <TextInput name='email' label='Thư điện tử' type='email' value={values['email'] ?? a.email ?? ''} error={err('email')} autocomplete='email' />
+        <TextInput name='address' label='Địa chỉ' value={values['address'] ?? a.address} error={err('address')} autocomplete='street-address' required />
+        <Button>Lưu thông tin liên hệ</Button>
+      </Form>
+
+      <h2 class='heading-m'>Đổi mật khẩu</h2>
+      <Form action='/ca-nhan/mat-khau'>
+        <TextInput name='current' label='Mật khẩu hiện tại' type='password' error={err('current')} autocomplete='current-password' />
+        <TextInput name='password' label='Mật khẩu mới' type='password' error={err('password')} autocomplete='new-password' hint='Ít nhất 8 ký tự; không dùng mật khẩu phổ biến' />
+        <TextInput name='passwordConfirm' label='Nhập lại mật khẩu mới' type='password' error={err('passwordConfirm')} autocomplete='new-password' />
+        <Button>Đổi mật khẩu</Button>
+      </Form>
+
+      <h2 class='heading-m' id='du-lieu'>Dữ liệu cá nhân của bạn</h2>
+      <p class='body'><a href='/ca-nhan/du-lieu.json' download>Tải về toàn bộ dữ liệu của tôi (tệp JSON)</a></p>
+      <p class='body'>Bạn có thể yêu cầu sửa hoặc xóa dữ liệu cá nhân. Cơ quan trả lời trong vòng 72 giờ.</p>
+      <Form action='/ca-nhan/yeu-cau-du-lieu'>
+        <div class={`form-group${err('kind') ? ' form-group--error' : ''}`}>
+          <fieldset class='fieldset' aria-describedby={err('kind') ? 'kind-error' : undefined}>
+            <legend class='label'>Loại yêu cầu</legend>
+            <ErrorMessage id='kind' message={err('kind')} />
+            <div class='radio'><input id='kind' type='radio' name='kind' value='correction' checked={values['kind'] === 'correction'} /><label for='kind'>Sửa dữ liệu</label></div>
+            <div class='radio'><input id='kind-deletion' type='radio' name='kind' value='deletion' checked={values['kind'] === 'deletion'} /><label for='kind-deletion'>Xóa dữ liệu</label></div>
+          </fieldset>
+        </div>
+        <div class={`form-group${err('details') ? ' form-group--error' : ''}`}>
+          <label class='label' for='details'>Dữ liệu cần sửa hoặc xóa, và lý do</label>
+          <ErrorMessage id='details' message={err('details')} />
+          <textarea class='textarea' id='details' name='details' rows={4} aria-describedby={err('details') ? 'details-error' : undefined}>{values['details'] ?? ''}</textarea>
+        </div>
+        <Button secondary>Gửi yêu cầu</Button>
+      </Form>
+      {profile.requests.length > 0 && (
+        <div class='table-wrap'>
+          <table class='table'>
+            <caption class='table__caption'>Yêu cầu của bạn</caption>
+            <thead><tr><th scope='col'>Loại</th><th scope='col'>Gửi lúc</th><th scope='col'>Hạn trả lời</th><th scope='col'>Trạng thái</th></tr></thead>
+            <tbody>{profile.requests.map(r => <tr key={r.id}><td>{REQUEST[r.kind]}</td><td>{when(r.createdAt)}</td><td>{when(r.dueAt)}</td><td>{STATUS[r.status]}</td></tr>)}</tbody>
+          </table>
+        </div>
+      )}
+
+      <h2 class='heading-m'>Bảo mật</h2>
+      <p class='body'>Nếu bạn đăng nhập trên máy dùng chung hoặc nghi ngờ có người khác dùng tài khoản, hãy đăng xuất trên mọi thiết bị.</p>
+      <Form action='/dang-xuat-tat-ca'>
+        <Button secondary>Đăng xuất trên mọi thiết bị</Button>
+      </Form>
+    </>
+  )
+}
