@@ -63,7 +63,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   await app.register(catalogApi, { services, prefix: '/api/v1' })
   registerOpenApiRoutes(app)
   // The development outbox exists only in the demo profile.
-  if (config.DEMO) await app.register(devOutboxPages, { services })
+  if (config.DEMO || config.DEV_OUTBOX) await app.register(devOutboxPages, { services })
 
   if (options.extraRoutes) await options.extraRoutes(app)
   return app

@@ -26,6 +26,8 @@ export const ConfigSchema = Type.Object({
   JOB_POLL_MS: Type.Integer({ minimum: 10, maximum: 60000, default: 1000, description: 'How often an idle worker looks for jobs (ms).' }),
   JOB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4, description: 'Jobs one worker runs at once.' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'SMTP server for e-mail, e.g. `smtp://user:password@mail.example.vn:587` (`smtps://` for implicit TLS). Without it e-mail is not sent (in the demo profile it goes to the development outbox).' })),
+  SMS_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'SMS gateway: each SMS is a POST of JSON `{to, text}` to this URL (brand-name SMS providers differ; this adapter is the seam). Without it SMS is not sent (in the demo profile it goes to the development outbox).' })),
+  DEV_OUTBOX: Bool('Keep every e-mail and SMS in the development outbox at `/dev/hop-thu` (on in the demo profile).', false),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Cổng Dịch vụ công <no-reply@localhost>', description: 'Sender of e-mail.' }),
   OFFICE_HOURS: Type.String({ pattern: '^\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2}(,\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2})*$', default: '07:00-11:30,13:30-17:00', description: 'Office hours (Monday to Friday) that deadlines count; an agency may have its own.' }),
   SAME_DAY_CUTOFF: Type.String({ pattern: '^\\d{1,2}:\\d{2}$', default: '15:00', description: 'Same-day procedures received after this time are due the next working day.' }),

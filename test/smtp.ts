@@ -1,3 +1,4 @@
+import http from 'node:http'
 import { after, before } from 'node:test'
 import type { AddressInfo } from 'node:net'
 import { SMTPServer } from 'smtp-server'
@@ -44,6 +45,28 @@ export function useSmtpServer (): { url: string, received: ReceivedMail[] } {
     })
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
     ctx.url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`
+  })
+  after(async () => { await new Promise<void>(resolve => server.close(() => resolve())) })
+  return ctx
+}
+
+/** A local HTTP SMS gateway: records POSTed {to, text}; numbers ending in 9999 get a 503. */
+export function useSmsGateway (): { url: string, received: Array<{ to: string, text: string }> } {
+  const ctx = { url: '', received: [] as Array<{ to: string, text: string }> }
+  let server: http.Server
+  before(async () => {
+    server = http.createServer((req, res) => {
+      let body = ''
+      req.on('data', (c: Buffer) => { body += c.toString() })
+      req.on('end', () => {
+        const message = JSON.parse(body) as { to: string, text: string }
+        if (message.to.endsWith('9999')) { res.writeHead(503).end(); return }
+        ctx.received.push(message)
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sms-${ctx.received.length}` }))
+      })
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    ctx.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`
   })
   after(async () => { await new Promise<void>(resolve => server.close(() => resolve())) })
   return ctx

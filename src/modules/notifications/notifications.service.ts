@@ -12,9 +12,20 @@ const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/
  * E-mail (and SMS) to people. A message is a row written in the caller's transaction together with
  * the job that delivers it: SMTP when SMTP_URL is set, and in the demo profile the development outbox.
  */
-export function createNotificationsService (deps: { db: Db, repo: NotificationsRepository, jobs: JobQueue, config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DEMO'> }) {
+export function createNotificationsService (deps: { db: Db, repo: NotificationsRepository, jobs: JobQueue, config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DEMO' | 'SMS_WEBHOOK_URL' | 'DEV_OUTBOX'> }) {
   const { db, repo, jobs, config } = deps
   const smtp = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined
+  const outbox = config.DEMO || config.DEV_OUTBOX
+
+  /** The SMS adapter: a POST of JSON {to, text} to the configured gateway; any 2xx is accepted. */
+  async function sendSms (to: string, text: string): Promise<string> {
+    const res = await fetch(config.SMS_WEBHOOK_URL!, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to, text }), signal: AbortSignal.timeout(15_000)
+    })
+    if (!res.ok) throw new Error(`SMS gateway answered ${res.status}`)
+    const body = await res.text()
+    return body.slice(0, 200)
+  }
 
   jobs.register<{ messageId: number }>(SEND_JOB, async (job, { log }) => {
     const message = await repo.findMessage(db.kysely, job.payload.messageId)
@@ -26,7 +37,11 @@ export function createNotificationsService (deps: { db: Db, repo: NotificationsR
         await repo.markDelivered(db.kysely, message.id, 'sent', String(info.messageId ?? ''))
         return
       }
-      if (config.DEMO) {
+      if (message.channel === 'sms' && config.SMS_WEBHOOK_URL) {
+        await repo.markDelivered(db.kysely, message.id, 'sent', await sendSms(message.recipient, message.body))
+        return
+      }
+      if (outbox) {
         await repo.markDelivered(db.kysely, message.id, 'captured', null)
         return
       }
@@ -39,7 +54,8 @@ export function createNotificationsService (deps: { db: Db, repo: NotificationsR
 
   return {
     /** Whether e-mail reaches people (an SMTP server, or the demo outbox). */
-    get emailEnabled (): boolean { return Boolean(smtp) || config.DEMO },
+    get emailEnabled (): boolean { return Boolean(smtp) || outbox },
+    get smsEnabled (): boolean { return Boolean(config.SMS_WEBHOOK_URL) || outbox },
 
     /**
      * Queues a message in the caller's transaction. Throws VALIDATION for an invalid recipient.

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { pino } from 'pino'
 import { useTestApp } from '../../../test/app.js'
-import { useSmtpServer } from '../../../test/smtp.js'
+import { useSmsGateway, useSmtpServer } from '../../../test/smtp.js'
 import { createWorker } from '../../platform/jobs/worker.js'
 import { AppError } from '../../platform/http/errors.js'
 import { SEND_JOB } from './notifications.service.js'
 
 const smtp = useSmtpServer()
-const t = useTestApp({ config: () => ({ SMTP_URL: smtp.url, MAIL_FROM: 'Cổng Dịch vụ công Kon Tum <no-reply@dichvucong.example.vn>' }) })
+const sms = useSmsGateway()
+const t = useTestApp({ config: () => ({ SMTP_URL: smtp.url, SMS_WEBHOOK_URL: sms.url, MAIL_FROM: 'Cổng Dịch vụ công Kon Tum <no-reply@dichvucong.example.vn>' }) })
 const drain = () => createWorker(t.services.jobs, { concurrency: 2, pollMs: 0, log: pino({ level: 'silent' }) }).drain()
 const message = (to: string, subject: string) => ({ channel: 'email' as const, recipient: to, subject, body: 'Nội dung thư: hồ sơ của ông/bà đã được tiếp nhận.', template: 'test' })
 
@@ -57,4 +58,17 @@ test('an invalid address is refused before anything is queued', async () => {
 
 test('without the demo profile there is no development outbox', async () => {
   assert.equal((await t.app.inject('/dev/hop-thu')).statusCode, 404)
+})
+
+test('SMS goes to the configured gateway as JSON {to, text}; a failing gateway is retried', async () => {
+  const id = await t.db.transaction(trx => t.services.notifications.enqueue(trx, { channel: 'sms', recipient: '0912345678', subject: '', body: 'Ma xac nhan: 123456', template: 'test' }))
+  await drain()
+  assert.deepEqual(sms.received.filter(m => m.to === '0912345678'), [{ to: '0912345678', text: 'Ma xac nhan: 123456' }])
+  assert.equal((await t.services.notifications.message(id))?.state, 'sent')
+
+  const failing = await t.db.transaction(trx => t.services.notifications.enqueue(trx, { channel: 'sms', recipient: '0999999999', subject: '', body: 'x', template: 'test' }))
+  await drain()
+  const row = await t.services.notifications.message(failing)
+  assert.equal(row?.state, 'queued')
+  assert.match(row?.error ?? '', /SMS gateway answered 503/)
 })
