@@ -99,7 +99,7 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
     const next = safeNext(tiep)
     try {
       await services.captcha.verify(captchaId, captcha)
-      const { token } = await services.accounts.signIn(username, password, request.headers['user-agent'])
+      const { token } = await services.accounts.signIn(username, password, request.headers['user-agent'], request.ip)
       setSessionCookie(reply, token, secure)
       return reply.redirect(next ?? '/ca-nhan', 303)
     } catch (err) {

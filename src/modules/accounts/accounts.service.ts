@@ -4,6 +4,7 @@ import type { Database } from '../../platform/db/database.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
+import { createThrottle, throttleKey } from '../../platform/throttle.js'
 import { checkCitizenId, checkMobile, checkPassword, checkTaxCode, normalizeMobile } from './identity.js'
 import { hashPassword, hashSecret, newCode, newSecret, verifyPassword } from './passwords.js'
 
@@ -34,6 +35,11 @@ export function parseDateOfBirth (text: string): string | null {
 
 export function createAccountsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, publicUrl: string }) {
   const { db, audit, notifications } = deps
+  const throttle = createThrottle(db)
+  const lockedMessage = (until: Date) => {
+    const l = new Date(until.getTime() + 7 * 3600_000).toISOString()
+    return `Đăng nhập tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ${l.slice(11, 16)} ngày ${l.slice(8, 10)}/${l.slice(5, 7)}/${l.slice(0, 4)}.`
+  }
 
   /** Accounts a user name may designate: ID number, tax code, e-mail or phone (a phone may have several). */
   async function findByUsername (username: string) {
@@ -273,21 +279,29 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
      * Signs in with an ID number, tax code, phone or e-mail and the password. Throws VALIDATION with
      * one message that does not tell which part was wrong.
      */
-    async signIn (username: string, password: string, userAgent?: string): Promise<{ token: string, account: SignedIn }> {
+    async signIn (username: string, password: string, userAgent?: string, ip = 'unknown'): Promise<{ token: string, account: SignedIn }> {
+      // Per user name and per client address, whether or not the account exists (so nothing tells).
+      const keys = [{ key: throttleKey('signin-user', username), max: 5 }, { key: throttleKey('signin-ip', ip), max: 50 }]
+      const locked = await throttle.lockedUntil(keys)
+      if (locked) throw new AppError('VALIDATION', 'locked', [{ field: 'username', message: lockedMessage(locked) }])
       const candidates = await findByUsername(username)
       const wrong = new AppError('VALIDATION', 'sign-in failed', [{ field: 'username', message: 'Tên đăng nhập hoặc mật khẩu không đúng' }])
       let match: typeof candidates[number] | undefined
       for (const c of candidates) if (await verifyPassword(password, c.passwordHash)) { match = c; break }
       if (!match) {
         if (candidates.length === 0) await hashPassword(password) // the same work either way: timing tells nothing
+        const lock = await throttle.fail(keys)
+        await db.transaction(trx => audit.record(trx, { actor: { type: 'anonymous' }, action: lock ? 'account.sign-in.locked' : 'account.sign-in.failed', details: { ip, ...(candidates[0] ? { account: candidates[0].id } : {}) } }))
+        if (lock) throw new AppError('VALIDATION', 'locked', [{ field: 'username', message: lockedMessage(lock) }])
         throw wrong
       }
+      await throttle.succeed(keys)
       if (match.status === 'pending') throw new AppError('VALIDATION', 'not confirmed', [{ field: 'username', message: 'Tài khoản chưa được xác nhận. Hãy mở liên kết trong thư điện tử hoặc nhập mã đã gửi qua tin nhắn.' }])
       if (match.status !== 'active') throw new AppError('VALIDATION', 'disabled', [{ field: 'username', message: 'Tài khoản đã bị khóa. Hãy liên hệ đường dây nóng.' }])
       const secret = newSecret()
       await db.transaction(async (trx) => {
         await trx.insertInto('sessions').values({ accountId: match.id, tokenHash: secret.hash, userAgent: userAgent?.slice(0, 300) ?? null, expiresAt: new Date(Date.now() + SESSION_HOURS * 3600_000) }).execute()
-        await audit.record(trx, { actor: { type: 'citizen', id: match.id }, action: 'account.sign-in', targetType: 'account', targetId: match.id })
+        await audit.record(trx, { actor: { type: 'citizen', id: match.id }, action: 'account.sign-in', targetType: 'account', targetId: match.id, details: { ip } })
       })
       return { token: secret.token, account: { id: match.id, kind: match.kind, fullName: match.fullName } }
     },

@@ -282,3 +282,29 @@ test('scopes: personal pages and data need a signed-in citizen', async () => {
     assert.equal(res.statusCode, 401, url)
   }
 })
+
+test('lock-out: five wrong passwords lock the user name for 15 minutes, with the time to try again; unknown names behave the same', async () => {
+  const p = person()
+  await post('/dang-ky/ca-nhan', p)
+  const mail = await lastMessageTo(p.email)
+  await t.app.inject(/\/dang-ky\/xac-nhan\/[A-Za-z0-9_-]+/.exec(mail!.body)![0])
+  for (const username of [p.citizenId, '001090123456']) {
+    for (let i = 1; i <= 4; i++) assert.match((await post('/dang-nhap', { username, password: `sai ${i} lần rồi` })).body, /Tên đăng nhập hoặc mật khẩu không đúng/)
+    const fifth = await post('/dang-nhap', { username, password: 'sai lần thứ năm' })
+    assert.match(fifth.body, /Đăng nhập tạm khóa do nhập sai nhiều lần\. Hãy thử lại sau \d\d:\d\d ngày \d\d\/\d\d\/\d{4}\./, username)
+  }
+  const right = await post('/dang-nhap', { username: p.citizenId, password: p.password })
+  assert.equal(right.statusCode, 422, 'even the right password waits for the lock to end')
+  assert.match(right.body, /tạm khóa/)
+  // The lock ends; the next run of five locks for twice as long.
+  await t.db.kysely.updateTable('throttles').set({ lockedUntil: new Date(Date.now() - 1000) }).execute()
+  assert.equal((await post('/dang-nhap', { username: p.citizenId, password: p.password })).statusCode, 303)
+  for (let i = 1; i <= 4; i++) await post('/dang-nhap', { username: p.citizenId, password: `sai lượt hai ${i}` })
+  await post('/dang-nhap', { username: p.citizenId, password: 'sai lượt hai 5' })
+  const rows = await t.db.kysely.selectFrom('throttles').select(['locks', 'lockedUntil']).where('locks', '=', 2).execute()
+  assert.equal(rows.length, 1)
+  const minutes = (rows[0]!.lockedUntil!.getTime() - Date.now()) / 60_000
+  assert.ok(minutes > 29 && minutes <= 30, `second lock ${minutes} minutes`)
+  const audit = await t.db.kysely.selectFrom('auditLog').select('action').where('action', 'in', ['account.sign-in.failed', 'account.sign-in.locked']).execute()
+  assert.ok(audit.filter(a => a.action === 'account.sign-in.locked').length >= 3)
+})

@@ -205,7 +205,16 @@ export interface PrivacyRequestsTable {
   answer: string | null
 }
 
+export interface ThrottlesTable {
+  key: string
+  failures: Generated<number>
+  locks: Generated<number>
+  lockedUntil: Date | null
+  updatedAt: Generated<Date>
+}
+
 export interface Database {
+  throttles: ThrottlesTable
   privacyRequests: PrivacyRequestsTable
   captchas: CaptchasTable
   accounts: AccountsTable
