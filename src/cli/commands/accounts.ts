@@ -1,7 +1,7 @@
 import { AppError } from '../../platform/http/errors.js'
 import type { CliCommand } from '../command.js'
+import { formatInstant as when } from '../../modules/calendar/due.js'
 
-const when = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
 
 export const accountsCommand: CliCommand = {
   name: 'accounts',

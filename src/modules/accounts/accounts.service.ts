@@ -5,6 +5,7 @@ import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
 import { createThrottle, throttleKey } from '../../platform/throttle.js'
+import { formatInstant } from '../calendar/due.js'
 import { checkCitizenId, checkMobile, checkPassword, checkTaxCode, normalizeMobile } from './identity.js'
 import { hashPassword, hashSecret, newCode, newSecret, verifyPassword } from './passwords.js'
 
@@ -36,10 +37,7 @@ export function parseDateOfBirth (text: string): string | null {
 export function createAccountsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, publicUrl: string }) {
   const { db, audit, notifications } = deps
   const throttle = createThrottle(db)
-  const lockedMessage = (until: Date) => {
-    const l = new Date(until.getTime() + 7 * 3600_000).toISOString()
-    return `Đăng nhập tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ${l.slice(11, 16)} ngày ${l.slice(8, 10)}/${l.slice(5, 7)}/${l.slice(0, 4)}.`
-  }
+  const lockedMessage = (until: Date) => `Đăng nhập tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ${formatInstant(until)}.`
 
   /** Accounts a user name may designate: ID number, tax code, e-mail or phone (a phone may have several). */
   async function findByUsername (username: string) {

@@ -38,6 +38,12 @@ export const hhmm = (minute: number) => `${pad(Math.floor(minute / 60))}:${pad(m
 export const dmy = (date: string) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`
 const at = (date: string, minute: number) => `${hhmm(minute)} ngày ${dmy(date)}`
 
+/** An instant in Vietnam time, as people read it: "14:20 ngày 22/06/2022". */
+export function formatInstant (t: Date): string {
+  const l = toLocal(t)
+  return at(l.date, l.minute)
+}
+
 /**
  * The first working moment at or after a local time: outside office hours or on a day off, the
  * clock starts at the next opening. Returns the moment and why it moved, if it did.

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../services.js'
 import { AppError } from '../../platform/http/errors.js'
 import { SummaryList } from '../../platform/html/components/layout-parts.js'
+import { formatInstant as when } from '../calendar/due.js'
 
 const STATE: Record<string, string> = { queued: 'Đang chờ gửi', sent: 'Đã gửi', captured: 'Đã lưu vào hộp thư thử nghiệm', failed: 'Gửi không thành công' }
-const when = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
 
 /** The development outbox: every message the demo would have sent, readable in the browser. Demo profile only. */
 export async function devOutboxPages (app: FastifyInstance, { services }: { services: Services }) {

@@ -3,13 +3,10 @@ import { ErrorMessage, ErrorSummary } from '../../../platform/html/components/Er
 import { SummaryList } from '../../../platform/html/components/layout-parts.js'
 import type { FieldError } from '../../../platform/http/errors.js'
 import type { AccountsService } from '../accounts.service.js'
+import { formatInstant as when } from '../../calendar/due.js'
 
 type Profile = Awaited<ReturnType<AccountsService['profile']>>
 
-const when = (d: Date) => {
-  const l = new Date(d.getTime() + 7 * 3600_000).toISOString()
-  return `${l.slice(11, 16)} ngày ${l.slice(8, 10)}/${l.slice(5, 7)}/${l.slice(0, 4)}`
-}
 const KIND = { individual: 'Công dân', organization: 'Tổ chức, doanh nghiệp', foreigner: 'Người nước ngoài' }
 const REQUEST = { correction: 'Sửa dữ liệu', deletion: 'Xóa dữ liệu' }
 const STATUS = { open: 'Đang xử lý', done: 'Đã thực hiện', refused: 'Từ chối' }
