@@ -4,14 +4,11 @@
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { ROOT } from '../src/platform/paths.js'
+import { freePort } from '../test/net.js'
 
-async function freePort (): Promise<number> {
-  return new Promise(resolve => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)) }) })
-}
 
 async function timeToReady (dataDir: string): Promise<number> {
   const port = await freePort()

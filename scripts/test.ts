@@ -10,13 +10,13 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { openDb } from '../src/platform/db/db.js'
 import { migrate } from '../src/platform/db/migrate.js'
 import { ROOT } from '../src/platform/paths.js'
+import { freePort } from '../test/net.js'
 
 const args = process.argv.slice(2)
 const engineArg = args.find(a => a.startsWith('--engine='))?.split('=')[1]
@@ -68,16 +68,6 @@ function testFiles (): string[] {
   return found.sort().filter(f => filters.length === 0 || filters.some(w => f.includes(w)))
 }
 
-async function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
 
 /** A throwaway cluster in a temporary directory, trust auth on loopback only, tuned for tests. */
 async function startPostgres (): Promise<{ adminUrl: string, stop: () => void }> {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import { test } from 'node:test'
 import { sql } from 'kysely'
@@ -9,15 +8,8 @@ import { openDb, type Db } from '../src/platform/db/db.js'
 import { openPglite } from '../src/platform/db/pglite.js'
 import { NODE24, processDatabase, run, start, waitFor } from './processes.js'
 import { testEnv } from './env.js'
+import { freePort } from './net.js'
 
-async function freePort (): Promise<number> {
-  return new Promise(resolve => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 async function openProcessDb (env: Record<string, string>): Promise<Db> {
   return env['DATABASE_URL'] ? openDb({ databaseUrl: env['DATABASE_URL'], poolSize: 1 }) : openDb({ dataDir: env['DATA_DIR']! })
