@@ -29,6 +29,8 @@ export const ConfigSchema = Type.Object({
   SMS_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'SMS gateway: each SMS is a POST of JSON `{to, text}` to this URL (brand-name SMS providers differ; this adapter is the seam). Without it SMS is not sent (in the demo profile it goes to the development outbox).' })),
   DEV_OUTBOX: Bool('Keep every e-mail and SMS in the development outbox at `/dev/hop-thu` (on in the demo profile).', false),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Cổng Dịch vụ công <no-reply@localhost>', description: 'Sender of e-mail.' }),
+  CAPTCHA: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on', description: 'The verification code on sign-in and registration. `off` only for automated testing of a whole deployment.' }),
+  SESSION_IDLE_MINUTES: Type.Integer({ minimum: 5, maximum: 1440, default: 60, description: 'A session unused this long ends (it ends anyway 12 hours after sign-in).' }),
   OFFICE_HOURS: Type.String({ pattern: '^\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2}(,\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2})*$', default: '07:00-11:30,13:30-17:00', description: 'Office hours (Monday to Friday) that deadlines count; an agency may have its own.' }),
   SAME_DAY_CUTOFF: Type.String({ pattern: '^\\d{1,2}:\\d{2}$', default: '15:00', description: 'Same-day procedures received after this time are due the next working day.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000, description: 'Time given to in-flight requests and jobs on SIGTERM before the process exits.' })

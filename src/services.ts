@@ -37,8 +37,8 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const catalog = createCatalogService({ db, repo: createCatalogRepository(), audit })
   const calendar = createCalendarService({ db, repo: createCalendarRepository(), audit, config })
   const notifications = createNotificationsService({ db, repo: createNotificationsRepository(), jobs, config })
-  const accounts = createAccountsService({ db, audit, notifications, publicUrl: config.PUBLIC_URL })
-  const captcha = createCaptchaService({ db })
+  const accounts = createAccountsService({ db, audit, notifications, publicUrl: config.PUBLIC_URL, idleMinutes: config.SESSION_IDLE_MINUTES })
+  const captcha = createCaptchaService({ db, enabled: config.CAPTCHA === 'on' })
 
   return {
     config,

@@ -62,16 +62,15 @@ export function useTestApp (options: BuildAppOptions & { config?: Record<string,
 
 /**
  * GETs a page and returns what a browser would send back with its form: the CSRF cookie and token,
- * and the verification code's id with its answer (read from the database, as a person reads the image).
+ * and the verification code's id with its answer (asked of the captcha service, as a person reads the image).
  */
-export async function formFor (t: { app: FastifyInstance, db: Db }, url: string): Promise<{ cookie: string, fields: Record<string, string> }> {
+export async function formFor (t: { app: FastifyInstance, services: Services }, url: string): Promise<{ cookie: string, fields: Record<string, string> }> {
   const { cookie, token, body } = await csrfAndBody(t.app, url)
   const fields: Record<string, string> = { _csrf: token }
   const captchaId = /name="captchaId" value="([^"]+)"/.exec(body)?.[1]
   if (captchaId) {
-    const row = await t.db.kysely.selectFrom('captchas').select('answer').where('id', '=', captchaId).executeTakeFirstOrThrow()
     fields['captchaId'] = captchaId
-    fields['captcha'] = row.answer.toLowerCase()
+    fields['captcha'] = (await t.services.captcha.answer(captchaId))!.toLowerCase()
   }
   return { cookie, fields }
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../services.js'
 import { AppError } from '../../platform/http/errors.js'
 import { clearSessionCookie, requireCitizen, setSessionCookie } from '../../platform/http/session.js'
+import { CSRF_COOKIE } from '../../platform/http/security.js'
 import type { RegistrationForm } from './accounts.service.js'
 import { CheckInboxPage, ConfirmFailedPage, ConfirmedPage, KIND_SLUGS, kindTitle, RegisterChoosePage, RegisterFormPage } from './views/RegisterPages.js'
 import { SignInPage } from './views/SignInPages.js'
@@ -101,6 +102,8 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
       await services.captcha.verify(captchaId, captcha)
       const { token } = await services.accounts.signIn(username, password, request.headers['user-agent'], request.ip)
       setSessionCookie(reply, token, secure)
+      // A new CSRF secret with the new session: tokens of the anonymous visit do not carry over.
+      reply.clearCookie(CSRF_COOKIE, { path: '/' })
       return reply.redirect(next ?? '/ca-nhan', 303)
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) {

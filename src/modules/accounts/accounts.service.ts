@@ -34,7 +34,7 @@ export function parseDateOfBirth (text: string): string | null {
   return iso
 }
 
-export function createAccountsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, publicUrl: string }) {
+export function createAccountsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, publicUrl: string, idleMinutes: number }) {
   const { db, audit, notifications } = deps
   const throttle = createThrottle(db)
   const lockedMessage = (until: Date) => `Đăng nhập tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ${formatInstant(until)}.`
@@ -359,13 +359,17 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
         .select(['r.id', 'r.kind', 'r.details', 'r.createdAt', 'r.dueAt', 'a.fullName']).where('r.status', '=', 'open').orderBy('r.dueAt').execute()
     },
 
-    /** The account of a session cookie, if the session is live. */
+    /** The account of a session cookie, if the session is live (not revoked, expired or idle too long). */
     async sessionAccount (token: string): Promise<SignedIn | undefined> {
+      const idleSince = new Date(Date.now() - deps.idleMinutes * 60_000)
       const row = await db.kysely.selectFrom('sessions as s').innerJoin('accounts as a', 'a.id', 's.accountId')
-        .select(['a.id', 'a.kind', 'a.fullName'])
+        .select(['s.id as sessionId', 's.lastSeenAt', 'a.id', 'a.kind', 'a.fullName'])
         .where('s.tokenHash', '=', hashSecret(token)).where('s.revokedAt', 'is', null).where('s.expiresAt', '>', new Date())
-        .where('a.status', '=', 'active').executeTakeFirst()
-      return row
+        .where('s.lastSeenAt', '>', idleSince).where('a.status', '=', 'active').executeTakeFirst()
+      if (!row) return undefined
+      // Activity is recorded at most once a minute, not on every request.
+      if (Date.now() - row.lastSeenAt.getTime() > 60_000) await db.kysely.updateTable('sessions').set({ lastSeenAt: new Date() }).where('id', '=', row.sessionId).execute()
+      return { id: row.id, kind: row.kind, fullName: row.fullName }
     },
 
     async signOut (token: string): Promise<void> {

@@ -308,3 +308,17 @@ test('lock-out: five wrong passwords lock the user name for 15 minutes, with the
   const audit = await t.db.kysely.selectFrom('auditLog').select('action').where('action', 'in', ['account.sign-in.failed', 'account.sign-in.locked']).execute()
   assert.ok(audit.filter(a => a.action === 'account.sign-in.locked').length >= 3)
 })
+
+test('a session idle longer than SESSION_IDLE_MINUTES ends; signing in gives a new CSRF secret', async () => {
+  const p = person()
+  await post('/dang-ky/ca-nhan', p)
+  const mail = await lastMessageTo(p.email)
+  await t.app.inject(/\/dang-ky\/xac-nhan\/[A-Za-z0-9_-]+/.exec(mail!.body)![0])
+  const signIn = await post('/dang-nhap', { username: p.citizenId, password: p.password })
+  const cleared = signIn.cookies.find(c => c.name === 'mc_csrf')
+  assert.ok(cleared && cleared.value === '' , 'the anonymous CSRF secret is dropped at sign-in')
+  const cookie = `mc_session=${signIn.cookies.find(c => c.name === 'mc_session')!.value}`
+  assert.equal((await t.app.inject({ url: '/ca-nhan', headers: { cookie } })).statusCode, 200)
+  await t.db.kysely.updateTable('sessions').set({ lastSeenAt: new Date(Date.now() - 61 * 60_000) }).where('accountId', '=', (await t.db.kysely.selectFrom('accounts').select('id').where('citizenId', '=', p.citizenId).executeTakeFirstOrThrow()).id).execute()
+  assert.equal((await t.app.inject({ url: '/ca-nhan', headers: { cookie } })).statusCode, 303, 'idle for 61 minutes: signed out')
+})
