@@ -16,6 +16,7 @@ import { catalogPages } from './modules/catalog/catalog.pages.js'
 import { catalogApi } from './modules/catalog/catalog.api.js'
 import { devOutboxPages } from './modules/notifications/notifications.pages.js'
 import { accountsPages } from './modules/accounts/accounts.pages.js'
+import { staffPages } from './modules/accounts/staff.pages.js'
 import { registerSessions } from './platform/http/session.js'
 import { registerOpenApi, registerOpenApiRoutes } from './platform/http/openapi.js'
 
@@ -60,6 +61,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   await app.register(siteModule, { services })
   await app.register(catalogPages, { services })
   await app.register(accountsPages, { services })
+  await app.register(staffPages, { services })
   await app.register(catalogApi, { services, prefix: '/api/v1' })
   registerOpenApiRoutes(app)
   // The development outbox exists only in the demo profile.

@@ -5,6 +5,7 @@ import { loggerOptions } from './platform/log.js'
 import { buildServices } from './services.js'
 import type { CliCommand } from './cli/command.js'
 import { accountsCommand } from './cli/commands/accounts.js'
+import { userCommand } from './cli/commands/user.js'
 import { calendarCommand } from './cli/commands/calendar.js'
 import { catalogCommand } from './cli/commands/catalog.js'
 import { jobsCommand } from './cli/commands/jobs.js'
@@ -13,7 +14,7 @@ import { notifyCommand } from './cli/commands/notify.js'
 import { siteCommand } from './cli/commands/site.js'
 
 /** The admin CLI: `npm run cli -- <command> …`. Commands call services, never SQL. */
-const COMMANDS: CliCommand[] = [migrateCommand, siteCommand, catalogCommand, calendarCommand, accountsCommand, notifyCommand, jobsCommand]
+const COMMANDS: CliCommand[] = [migrateCommand, siteCommand, catalogCommand, calendarCommand, userCommand, accountsCommand, notifyCommand, jobsCommand]
 
 function help (): string {
   return ['usage: npm run cli -- <command> [arguments]', '', ...COMMANDS.map(c => `  ${c.usage.padEnd(48)} ${c.summary}`)].join('\n')

@@ -8,6 +8,7 @@ import { createJobQueue } from './platform/jobs/queue.js'
 import { loggerOptions } from './platform/log.js'
 import { createAccountsService } from './modules/accounts/accounts.service.js'
 import { createCaptchaService } from './modules/accounts/captcha.js'
+import { createOfficialsService } from './modules/accounts/officials.service.js'
 import { createAuditService } from './modules/audit/audit.service.js'
 import { createCalendarRepository } from './modules/calendar/calendar.repository.js'
 import { createCalendarService } from './modules/calendar/calendar.service.js'
@@ -39,6 +40,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const notifications = createNotificationsService({ db, repo: createNotificationsRepository(), jobs, config })
   const accounts = createAccountsService({ db, audit, notifications, publicUrl: config.PUBLIC_URL, idleMinutes: config.SESSION_IDLE_MINUTES })
   const captcha = createCaptchaService({ db, enabled: config.CAPTCHA === 'on' })
+  const officials = createOfficialsService({ db, audit, notifications, idleMinutes: config.SESSION_IDLE_MINUTES })
 
   return {
     config,
@@ -52,6 +54,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     notifications,
     accounts,
     captcha,
+    officials,
     sessionSecret: sessionSecret(config),
     async close () {
       await notifications.close()

@@ -194,3 +194,19 @@ test('npm run worker: the worker as its own process delivers queued messages and
     } finally { await check.close() }
   } finally { await db.cleanup() }
 })
+
+test('the first system administrator comes from the CLI', async () => {
+  const db = await processDatabase({ migrated: true })
+  try {
+    if (!db.url) assert.equal((await run('src/cli.ts', ['migrate'], db.env)).code, 0)
+    assert.equal((await run('src/cli.ts', ['catalog', 'agencies', 'seed/kon-tum/agencies.json'], db.env)).code, 0)
+    const made = await run('src/cli.ts', ['user', 'create', '--username', 'admin', '--name', 'Quản trị hệ thống', '--agency', '000.00.00.H34', '--role', 'system_admin', '--email', 'admin@example.vn'], db.env)
+    assert.equal(made.code, 0, made.stderr)
+    assert.match(made.stdout, /created admin with password \S{12,} \(hand it over once; it is not stored\)/)
+    const bad = await run('src/cli.ts', ['user', 'create', '--username', 'a', '--agency', 'nowhere', '--role', 'king'], db.env)
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /username: Tên đăng nhập[\s\S]*roles: Vai trò phải là[\s\S]*agency: Không có cơ quan mã nowhere/)
+    const lock = await run('src/cli.ts', ['user', 'lock', 'admin'], db.env)
+    assert.equal(lock.code, 0, lock.stderr)
+  } finally { await db.cleanup() }
+})

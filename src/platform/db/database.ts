@@ -213,7 +213,48 @@ export interface ThrottlesTable {
   updatedAt: Generated<Date>
 }
 
+export type OfficialRole = 'receptionist' | 'specialist' | 'department_head' | 'agency_leader' | 'catalog_admin' | 'system_admin'
+
+export interface OfficialsTable {
+  id: Generated<string>
+  username: string
+  fullName: string
+  email: string | null
+  phone: string | null
+  agencyId: number
+  passwordHash: string
+  status: Generated<'active' | 'locked'>
+  createdAt: Generated<Date>
+  lockedAt: Date | null
+}
+
+export interface OfficialRolesTable { officialId: string, role: OfficialRole, agencyId: number }
+
+export interface OfficialSessionsTable {
+  id: Generated<number>
+  officialId: string
+  tokenHash: string
+  createdAt: Generated<Date>
+  lastSeenAt: Generated<Date>
+  expiresAt: Date
+  revokedAt: Date | null
+}
+
+export interface OfficialCodesTable {
+  id: Generated<number>
+  officialId: string
+  refHash: string
+  codeHash: string
+  attempts: Generated<number>
+  expiresAt: Date
+  usedAt: Date | null
+}
+
 export interface Database {
+  officials: OfficialsTable
+  officialRoles: OfficialRolesTable
+  officialSessions: OfficialSessionsTable
+  officialCodes: OfficialCodesTable
   throttles: ThrottlesTable
   privacyRequests: PrivacyRequestsTable
   captchas: CaptchasTable

@@ -44,7 +44,9 @@ async function sendError (request: FastifyRequest, reply: FastifyReply, err: App
   const status = statusOf[err.code]
   if (isApi(request)) return problem(request, reply, status, err.code, titleOf[err.code], err.detail, err.fields)
   // A page that needs a signed-in citizen sends the browser to sign in, and back afterwards.
-  if (err.code === 'UNAUTHENTICATED' && request.method === 'GET') return reply.redirect(`/dang-nhap?tiep=${encodeURIComponent(request.url)}`, 303)
+  if (err.code === 'UNAUTHENTICATED' && request.method === 'GET') {
+    return reply.redirect(request.url.startsWith('/can-bo') ? '/can-bo/dang-nhap' : `/dang-nhap?tiep=${encodeURIComponent(request.url)}`, 303)
+  }
   return reply.page(<ErrorPage title={titleOf[err.code]} message={MESSAGES[err.code] ?? err.detail ?? titleOf[err.code]} />,
     { title: titleOf[err.code], status })
 }

@@ -1,0 +1,188 @@
+import crypto from 'node:crypto'
+import { sql } from 'kysely'
+import type { Db } from '../../platform/db/db.js'
+import type { OfficialRole } from '../../platform/db/database.js'
+import { AppError, type FieldError } from '../../platform/http/errors.js'
+import { createThrottle, throttleKey } from '../../platform/throttle.js'
+import type { Actor, AuditService } from '../audit/audit.service.js'
+import { formatInstant } from '../calendar/due.js'
+import type { NotificationsService } from '../notifications/notifications.service.js'
+import { checkPassword, normalizeMobile } from './identity.js'
+import { hashPassword, hashSecret, newCode, newSecret, verifyPassword } from './passwords.js'
+import { EMAIL } from './registration-form.js'
+
+export type { OfficialRole }
+
+export const ROLES: Record<OfficialRole, string> = {
+  receptionist: 'Cán bộ một cửa',
+  specialist: 'Chuyên viên',
+  department_head: 'Lãnh đạo phòng',
+  agency_leader: 'Lãnh đạo cơ quan',
+  catalog_admin: 'Quản trị danh mục',
+  system_admin: 'Quản trị hệ thống'
+}
+
+export interface SignedInOfficial {
+  id: string
+  username: string
+  fullName: string
+  agency: { code: string, name: string }
+  roles: Array<{ role: OfficialRole, agencyId: number, agencyCode: string, agencyName: string }>
+}
+
+export interface NewOfficial { username: string, fullName: string, agencyCode: string, roles: OfficialRole[], email?: string | undefined, phone?: string | undefined, password?: string | undefined }
+
+const CODE_MINUTES = 5
+const CODE_ATTEMPTS = 5
+const SESSION_HOURS = 10
+
+/**
+ * Officials: created by a system administrator (the first one by the CLI), signing in with a password
+ * and, every time, a one-time code sent by e-mail or SMS. A role applies within its agency and the
+ * agency's units.
+ */
+export function createOfficialsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, idleMinutes: number }) {
+  const { db, audit, notifications } = deps
+  const throttle = createThrottle(db)
+
+  /** The agencies a role held at `agencyId` covers: the agency and every unit below it. */
+  async function covered (agencyId: number): Promise<Set<number>> {
+    const rows = await sql<{ id: number }>`
+      with recursive tree(id) as (select ${agencyId}::int union select a.id from agencies a join tree t on a.parent_id = t.id)
+      select id from tree`.execute(db.kysely)
+    return new Set(rows.rows.map(r => r.id))
+  }
+
+  async function load (officialId: string): Promise<SignedInOfficial | undefined> {
+    const o = await db.kysely.selectFrom('officials as o').innerJoin('agencies as a', 'a.id', 'o.agencyId')
+      .select(['o.id', 'o.username', 'o.fullName', 'a.code', 'a.name']).where('o.id', '=', officialId).where('o.status', '=', 'active').executeTakeFirst()
+    if (!o) return undefined
+    const roles = await db.kysely.selectFrom('officialRoles as r').innerJoin('agencies as a', 'a.id', 'r.agencyId')
+      .select(['r.role', 'r.agencyId', 'a.code as agencyCode', 'a.name as agencyName']).where('r.officialId', '=', officialId).orderBy('r.role').execute()
+    return { id: o.id, username: o.username, fullName: o.fullName, agency: { code: o.code, name: o.name }, roles }
+  }
+
+  return {
+    /**
+     * Creates an official with roles in an agency. Returns the password (generated when none is given,
+     * to be handed over once). Throws VALIDATION naming the field, CONFLICT for a taken user name.
+     */
+    async create (actor: Actor, input: NewOfficial): Promise<{ id: string, password: string }> {
+      const errors: FieldError[] = []
+      const username = input.username.trim().toLowerCase()
+      if (!/^[a-z0-9._-]{3,40}$/.test(username)) errors.push({ field: 'username', message: 'Tên đăng nhập gồm 3–40 chữ cái không dấu, chữ số, dấu chấm, gạch' })
+      if (!input.fullName.trim()) errors.push({ field: 'fullName', message: 'Nhập họ và tên' })
+      if (input.roles.length === 0 || input.roles.some(r => !(r in ROLES))) errors.push({ field: 'roles', message: `Vai trò phải là một trong: ${Object.keys(ROLES).join(', ')}` })
+      const email = input.email?.trim().toLowerCase() || null
+      const phone = input.phone ? normalizeMobile(input.phone) : null
+      if (email && !EMAIL.test(email)) errors.push({ field: 'email', message: 'Địa chỉ thư điện tử không đúng' })
+      if (input.phone && !phone) errors.push({ field: 'phone', message: 'Số điện thoại di động không đúng' })
+      if (!email && !phone) errors.push({ field: 'email', message: 'Cần thư điện tử hoặc số điện thoại để nhận mã đăng nhập' })
+      const password = input.password ?? `${crypto.randomBytes(9).toString('base64url')}-Kt`
+      const weak = checkPassword(password, [username])
+      if (weak) errors.push({ field: 'password', message: weak })
+      const agency = await db.kysely.selectFrom('agencies').select('id').where('code', '=', input.agencyCode).executeTakeFirst()
+      if (!agency) errors.push({ field: 'agency', message: `Không có cơ quan mã ${input.agencyCode}` })
+      if (errors.length > 0) throw new AppError('VALIDATION', 'invalid official', errors)
+      const passwordHash = await hashPassword(password)
+      const id = await db.transaction(async (trx) => {
+        if (await trx.selectFrom('officials').select('id').where('username', '=', username).executeTakeFirst()) throw new AppError('CONFLICT', `user name ${username} is taken`)
+        const row = await trx.insertInto('officials').values({ username, fullName: input.fullName.trim(), email, phone, agencyId: agency!.id, passwordHash }).returning('id').executeTakeFirstOrThrow()
+        await trx.insertInto('officialRoles').values([...new Set(input.roles)].map(role => ({ officialId: row.id, role, agencyId: agency!.id }))).execute()
+        await audit.record(trx, { actor, action: 'official.create', targetType: 'official', targetId: row.id, details: { username, roles: input.roles, agency: input.agencyCode } })
+        return row.id
+      })
+      return { id, password }
+    },
+
+    /** Locks an official (a transferred member of staff); their history stays. Throws NOT_FOUND. */
+    async lock (actor: Actor, username: string): Promise<void> {
+      await db.transaction(async (trx) => {
+        const row = await trx.updateTable('officials').set({ status: 'locked', lockedAt: new Date() }).where('username', '=', username.toLowerCase()).returning('id').executeTakeFirst()
+        if (!row) throw new AppError('NOT_FOUND', `no official ${username}`)
+        await trx.updateTable('officialSessions').set({ revokedAt: new Date() }).where('officialId', '=', row.id).where('revokedAt', 'is', null).execute()
+        await audit.record(trx, { actor, action: 'official.lock', targetType: 'official', targetId: row.id })
+      })
+    },
+
+    count: async () => (await db.kysely.selectFrom('officials').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n,
+
+    /**
+     * First step of signing in: the password. On success a one-time code goes out and the returned
+     * reference identifies the sign-in waiting for it. Throws VALIDATION (the same message whatever was wrong).
+     */
+    async startSignIn (username: string, password: string, ip = 'unknown'): Promise<{ ref: string, channel: 'email' | 'sms' }> {
+      const keys = [{ key: throttleKey('staff-user', username), max: 5 }, { key: throttleKey('staff-ip', ip), max: 50 }]
+      const locked = await throttle.lockedUntil(keys)
+      const lockedError = (until: Date) => new AppError('VALIDATION', 'locked', [{ field: 'username', message: `Đăng nhập tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ${formatInstant(until)}.` }])
+      if (locked) throw lockedError(locked)
+      const o = await db.kysely.selectFrom('officials').select(['id', 'passwordHash', 'status', 'email', 'phone']).where('username', '=', username.trim().toLowerCase()).executeTakeFirst()
+      if (!o || o.status !== 'active' || !(await verifyPassword(password, o.passwordHash))) {
+        if (!o) await hashPassword(password)
+        const lock = await throttle.fail(keys)
+        await db.transaction(trx => audit.record(trx, { actor: { type: 'anonymous' }, action: lock ? 'official.sign-in.locked' : 'official.sign-in.failed', details: { ip, ...(o ? { official: o.id } : {}) } }))
+        if (lock) throw lockedError(lock)
+        throw new AppError('VALIDATION', 'sign-in failed', [{ field: 'username', message: 'Tên đăng nhập hoặc mật khẩu không đúng' }])
+      }
+      await throttle.succeed(keys)
+      const ref = newSecret()
+      const code = newCode()
+      const channel: 'email' | 'sms' = o.email ? 'email' : 'sms'
+      await db.transaction(async (trx) => {
+        await trx.insertInto('officialCodes').values({ officialId: o.id, refHash: ref.hash, codeHash: hashSecret(`${ref.token}:${code}`), expiresAt: new Date(Date.now() + CODE_MINUTES * 60_000) }).execute()
+        await notifications.enqueue(trx, channel === 'email'
+          ? { channel, recipient: o.email!, template: 'staff-code', subject: `Mã đăng nhập: ${code}`, body: `Mã đăng nhập hệ thống một cửa của bạn là ${code}. Mã có hiệu lực ${CODE_MINUTES} phút. Không chia sẻ mã này với ai.` }
+          : { channel, recipient: o.phone!, template: 'staff-code', subject: '', body: `Ma dang nhap he thong mot cua: ${code}. Hieu luc ${CODE_MINUTES} phut.` })
+      })
+      return { ref: ref.token, channel }
+    },
+
+    /** Second step: the one-time code (5 attempts, 5 minutes). Returns a session token. Throws VALIDATION. */
+    async finishSignIn (ref: string, code: string, ip = 'unknown'): Promise<string> {
+      const fail = (message: string) => new AppError('VALIDATION', message, [{ field: 'code', message }])
+      const session = newSecret()
+      const outcome = await db.transaction(async (trx) => {
+        const row = await trx.selectFrom('officialCodes').select(['id', 'officialId', 'codeHash', 'attempts', 'expiresAt', 'usedAt'])
+          .where('refHash', '=', hashSecret(ref)).forUpdate().executeTakeFirst()
+        if (!row || row.usedAt || row.expiresAt.getTime() < Date.now()) throw fail('Mã đăng nhập đã hết hạn. Hãy đăng nhập lại để nhận mã mới.')
+        if (row.attempts >= CODE_ATTEMPTS) throw fail('Đã nhập sai quá số lần cho phép. Hãy đăng nhập lại để nhận mã mới.')
+        if (hashSecret(`${ref}:${code.trim()}`) !== row.codeHash) {
+          await trx.updateTable('officialCodes').set({ attempts: sql`attempts + 1` }).where('id', '=', row.id).execute()
+          return 'wrong'
+        }
+        await trx.updateTable('officialCodes').set({ usedAt: new Date() }).where('id', '=', row.id).execute()
+        await trx.insertInto('officialSessions').values({ officialId: row.officialId, tokenHash: session.hash, expiresAt: new Date(Date.now() + SESSION_HOURS * 3600_000) }).execute()
+        await audit.record(trx, { actor: { type: 'official', id: row.officialId }, action: 'official.sign-in', targetType: 'official', targetId: row.officialId, details: { ip } })
+        return 'ok'
+      })
+      if (outcome === 'wrong') throw fail('Mã đăng nhập không đúng')
+      return session.token
+    },
+
+    /** The official of a session cookie, if the session is live. */
+    async sessionOfficial (token: string): Promise<SignedInOfficial | undefined> {
+      const row = await db.kysely.selectFrom('officialSessions').select(['id', 'officialId', 'lastSeenAt'])
+        .where('tokenHash', '=', hashSecret(token)).where('revokedAt', 'is', null).where('expiresAt', '>', new Date())
+        .where('lastSeenAt', '>', new Date(Date.now() - deps.idleMinutes * 60_000)).executeTakeFirst()
+      if (!row) return undefined
+      if (Date.now() - row.lastSeenAt.getTime() > 60_000) await db.kysely.updateTable('officialSessions').set({ lastSeenAt: new Date() }).where('id', '=', row.id).execute()
+      return load(row.officialId)
+    },
+
+    async signOut (token: string): Promise<void> {
+      await db.kysely.updateTable('officialSessions').set({ revokedAt: new Date() }).where('tokenHash', '=', hashSecret(token)).execute()
+    },
+
+    /** Whether the official holds the role for work of the given agency (their role's agency or a unit below it). */
+    async can (official: SignedInOfficial, role: OfficialRole, agencyCode: string): Promise<boolean> {
+      const target = await db.kysely.selectFrom('agencies').select('id').where('code', '=', agencyCode).executeTakeFirst()
+      if (!target) return false
+      for (const r of official.roles.filter(x => x.role === role)) {
+        if ((await covered(r.agencyId)).has(target.id)) return true
+      }
+      return false
+    }
+  }
+}
+
+export type OfficialsService = ReturnType<typeof createOfficialsService>

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { pino } from 'pino'
+import { formFor, useTestApp } from '../../../test/app.js'
+import { loadCatalog } from '../../../test/catalog.js'
+import { createWorker } from '../../platform/jobs/worker.js'
+import { AppError } from '../../platform/http/errors.js'
+import { cliActor } from '../audit/audit.service.js'
+
+const t = useTestApp({ config: { DEMO: 'true' }, setup: ctx => loadCatalog(ctx.services) })
+const actor = cliActor('test')
+const drain = () => createWorker(t.services.jobs, { concurrency: 2, pollMs: 0, log: pino({ level: 'silent' }) }).drain()
+
+async function signIn (username: string, password: string) {
+  const form = await formFor(t, '/can-bo/dang-nhap')
+  const first = await t.app.inject({ method: 'POST', url: '/can-bo/dang-nhap', payload: { ...form.fields, username, password }, headers: { cookie: form.cookie } })
+  if (first.statusCode !== 303) return { first }
+  const ref = first.cookies.find(c => c.name === 'mc_staff_code')!.value
+  await drain()
+  const email = (await t.db.kysely.selectFrom('officials').select('email').where('username', '=', username).executeTakeFirstOrThrow()).email!
+  const message = await t.db.kysely.selectFrom('messages').select('body').where('recipient', '=', email).orderBy('id', 'desc').executeTakeFirstOrThrow()
+  const code = /(\d{6})/.exec(message.body)![1]!
+  return { first, ref, code, cookie: form.cookie, token: form.fields['_csrf']! }
+}
+
+const submitCode = (s: { ref?: string, cookie?: string, token?: string }, code: string) => t.app.inject({
+  method: 'POST', url: '/can-bo/dang-nhap/ma', payload: { _csrf: s.token!, code }, headers: { cookie: `${s.cookie}; mc_staff_code=${s.ref}` }
+})
+
+test('an official is created with roles in an agency; bad input names its field', async () => {
+  await assert.rejects(t.services.officials.create(actor, { username: 'x', fullName: '', agencyCode: '999.99.99.H99', roles: ['boss' as 'specialist'] }), (err: unknown) => {
+    assert.ok(err instanceof AppError && err.code === 'VALIDATION')
+    assert.deepEqual(err.fields?.map(f => f.field), ['username', 'fullName', 'roles', 'email', 'agency'])
+    return true
+  })
+  const { password } = await t.services.officials.create(actor, { username: 'quantri', fullName: 'Quản Trị Viên', agencyCode: '000.01.01.H34', roles: ['system_admin'], email: 'quantri@example.vn' })
+  assert.ok(password.length >= 12, 'a generated password')
+  await assert.rejects(t.services.officials.create(actor, { username: 'QuanTri', fullName: 'X', agencyCode: '000.01.01.H34', roles: ['specialist'], email: 'x@example.vn' }), (err: unknown) => err instanceof AppError && err.code === 'CONFLICT')
+})
+
+test('officials sign in with password, verification code and a one-time code every time', async () => {
+  await t.services.officials.create(actor, { username: 'motcua.an', fullName: 'Lê Văn An', agencyCode: '000.01.01.H34', roles: ['receptionist'], email: 'motcua.an@example.vn', password: 'Một cửa Kon Tum 2024' })
+  assert.equal((await t.app.inject('/can-bo')).headers.location, '/can-bo/dang-nhap')
+  const s = await signIn('motcua.an', 'Một cửa Kon Tum 2024')
+  assert.equal(s.first.statusCode, 303)
+  const wrong = await submitCode(s, s.code === '000000' ? '111111' : '000000')
+  assert.equal(wrong.statusCode, 422)
+  assert.match(wrong.body, /Mã đăng nhập không đúng/)
+  const ok = await submitCode(s, s.code!)
+  assert.equal(ok.statusCode, 303)
+  const staff = ok.cookies.find(c => c.name === 'mc_staff')!
+  assert.equal(staff.httpOnly, true)
+  const workspace = await t.app.inject({ url: '/can-bo', headers: { cookie: `mc_staff=${staff.value}` } })
+  assert.equal(workspace.statusCode, 200)
+  assert.match(workspace.body, /Lê Văn An[\s\S]*Cán bộ một cửa \(Trung tâm Phục vụ hành chính công tỉnh Kon Tum\)/)
+  assert.equal((await submitCode(s, s.code!)).statusCode, 422, 'a code is used once')
+})
+
+test('a wrong password for an official gives the common message; a locked official cannot sign in and loses sessions', async () => {
+  await t.services.officials.create(actor, { username: 'chuyenvien.binh', fullName: 'Trần Bình', agencyCode: '000.00.11.H34', roles: ['specialist'], email: 'cv.binh@example.vn', password: 'Chuyên viên GTVT 2024' })
+  const bad = await signIn('chuyenvien.binh', 'sai mật khẩu rồi')
+  assert.equal(bad.first.statusCode, 422)
+  assert.match(bad.first.body, /Tên đăng nhập hoặc mật khẩu không đúng/)
+  const s = await signIn('chuyenvien.binh', 'Chuyên viên GTVT 2024')
+  const cookie = `mc_staff=${(await submitCode(s, s.code!)).cookies.find(c => c.name === 'mc_staff')!.value}`
+  assert.equal((await t.app.inject({ url: '/can-bo', headers: { cookie } })).statusCode, 200)
+  await t.services.officials.lock(actor, 'chuyenvien.binh')
+  assert.equal((await t.app.inject({ url: '/can-bo', headers: { cookie } })).statusCode, 303)
+  assert.match((await signIn('chuyenvien.binh', 'Chuyên viên GTVT 2024')).first.body, /Tên đăng nhập hoặc mật khẩu không đúng/)
+})
+
+test('scoping: a role applies within its agency and the units below it', async () => {
+  await t.services.officials.create(actor, { username: 'lanhdao.gtvt', fullName: 'Phạm Lãnh Đạo', agencyCode: '000.00.11.H34', roles: ['agency_leader'], email: 'ld.gtvt@example.vn', password: 'Lãnh đạo sở GTVT 2024' })
+  const id = (await t.db.kysely.selectFrom('officials').select('id').where('username', '=', 'lanhdao.gtvt').executeTakeFirstOrThrow()).id
+  assert.equal(await t.services.officials.sessionOfficial('x'.repeat(43)), undefined)
+  const s = await signIn('lanhdao.gtvt', 'Lãnh đạo sở GTVT 2024')
+  const token = (await submitCode(s, s.code!)).cookies.find(c => c.name === 'mc_staff')!.value
+  const official = (await t.services.officials.sessionOfficial(token))!
+  assert.equal(official.id, id)
+  assert.equal(await t.services.officials.can(official, 'agency_leader', '000.00.11.H34'), true, 'its own department')
+  assert.equal(await t.services.officials.can(official, 'agency_leader', '000.01.11.H34'), true, 'a unit below it')
+  assert.equal(await t.services.officials.can(official, 'agency_leader', '000.00.15.H34'), false, 'another department')
+  assert.equal(await t.services.officials.can(official, 'specialist', '000.00.11.H34'), false, 'a role it does not hold')
+})

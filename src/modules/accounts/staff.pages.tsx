@@ -1,0 +1,119 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Services } from '../../services.js'
+import { Button, Form, TextInput } from '../../platform/html/components/form.js'
+import { CaptchaField } from '../../platform/html/components/CaptchaField.js'
+import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
+import { SummaryList } from '../../platform/html/components/layout-parts.js'
+import { AppError, type FieldError } from '../../platform/http/errors.js'
+import type { Captcha } from './captcha.js'
+import { ROLES, type SignedInOfficial } from './officials.service.js'
+
+const STAFF_COOKIE = 'mc_staff'
+const CODE_COOKIE = 'mc_staff_code'
+
+declare module 'fastify' {
+  interface FastifyRequest { official?: SignedInOfficial }
+}
+
+function StaffSignIn ({ errors, username, captcha }: { errors: FieldError[], username?: string | undefined, captcha: Captcha }) {
+  const err = (f: string) => errors.find(e => e.field === f)?.message
+  return (
+    <>
+      <h1 class='heading-l'>Đăng nhập dành cho cán bộ</h1>
+      <ErrorSummary errors={errors} />
+      <Form action='/can-bo/dang-nhap'>
+        <TextInput name='username' label='Tên đăng nhập' value={username} error={err('username')} autocomplete='username' />
+        <TextInput name='password' label='Mật khẩu' type='password' error={err('password')} autocomplete='current-password' />
+        <CaptchaField id={captcha.id} question={captcha.question} error={err('captcha')} path='/can-bo/dang-nhap' />
+        <Button>Tiếp tục</Button>
+      </Form>
+    </>
+  )
+}
+
+function StaffCode ({ channel, error }: { channel: string, error?: string | undefined }) {
+  return (
+    <>
+      <h1 class='heading-l'>Nhập mã đăng nhập</h1>
+      {error && <ErrorSummary errors={[{ field: 'code', message: error }]} />}
+      <p class='body'>Mã gồm 6 chữ số đã được gửi tới {channel === 'sms' ? 'số điện thoại' : 'thư điện tử'} của bạn; mã có hiệu lực 5 phút.</p>
+      <Form action='/can-bo/dang-nhap/ma'>
+        <TextInput name='code' label='Mã đăng nhập' error={error} autocomplete='one-time-code' />
+        <Button>Đăng nhập</Button>
+      </Form>
+    </>
+  )
+}
+
+function Workspace ({ official }: { official: SignedInOfficial }) {
+  return (
+    <>
+      <h1 class='heading-l'>Không gian làm việc</h1>
+      <SummaryList rows={[
+        ['Cán bộ', official.fullName],
+        ['Đơn vị', official.agency.name],
+        ['Vai trò', official.roles.map(r => `${ROLES[r.role]} (${r.agencyName})`).join('; ')]
+      ]} />
+      <p class='body'>Các hàng đợi hồ sơ (chờ tiếp nhận, đang xử lý, chờ phê duyệt, đến hạn, quá hạn) sẽ có ở đây khi phân hệ một cửa được triển khai.</p>
+      <Form action='/can-bo/dang-xuat'><Button secondary>Đăng xuất</Button></Form>
+    </>
+  )
+}
+
+/** The officials' sign-in (password, verification code, then a one-time code) and their workspace. */
+export async function staffPages (app: FastifyInstance, { services }: { services: Services }) {
+  const secure = services.config.SECURE_COOKIES
+  const question = (request: FastifyRequest) => services.captcha.create((request.query as { 'cau-hoi'?: string })['cau-hoi'] === '1' || (request.body as { captchaMode?: string } | undefined)?.captchaMode === 'question')
+
+  app.addHook('onRequest', async (request) => {
+    const token = request.cookies[STAFF_COOKIE]
+    if (token && /^[A-Za-z0-9_-]{40,60}$/.test(token)) request.official = await services.officials.sessionOfficial(token)
+  })
+  const requireOfficial = async (request: FastifyRequest) => { if (!request.official) throw new AppError('UNAUTHENTICATED') }
+
+  app.get('/can-bo/dang-nhap', async (request, reply) =>
+    reply.page(<StaffSignIn errors={[]} captcha={await question(request)} />, { title: 'Đăng nhập cán bộ' }))
+
+  app.post('/can-bo/dang-nhap', async (request, reply) => {
+    const { username = '', password = '', captchaId, captcha } = request.body as Record<string, string | undefined>
+    try {
+      await services.captcha.verify(captchaId, captcha)
+      const { ref, channel } = await services.officials.startSignIn(username, password, request.ip)
+      reply.setCookie(CODE_COOKIE, ref, { path: '/can-bo', httpOnly: true, sameSite: 'lax', secure, maxAge: 600 })
+      return reply.redirect(`/can-bo/dang-nhap/ma?kenh=${channel}`, 303)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) {
+        return reply.page(<StaffSignIn errors={err.fields} username={username} captcha={await question(request)} />, { title: 'Đăng nhập cán bộ', status: 422, hasErrors: true })
+      }
+      throw err
+    }
+  })
+
+  app.get('/can-bo/dang-nhap/ma', async (request, reply) =>
+    reply.page(<StaffCode channel={(request.query as { kenh?: string }).kenh ?? 'email'} />, { title: 'Mã đăng nhập' }))
+
+  app.post('/can-bo/dang-nhap/ma', async (request, reply) => {
+    const { code = '' } = request.body as { code?: string }
+    try {
+      const token = await services.officials.finishSignIn(request.cookies[CODE_COOKIE] ?? '', code, request.ip)
+      reply.clearCookie(CODE_COOKIE, { path: '/can-bo' })
+      reply.setCookie(STAFF_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 10 * 3600 })
+      return reply.redirect('/can-bo', 303)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION') {
+        return reply.page(<StaffCode channel='email' error={err.fields?.[0]?.message} />, { title: 'Mã đăng nhập', status: 422, hasErrors: true })
+      }
+      throw err
+    }
+  })
+
+  app.get('/can-bo', { preHandler: requireOfficial }, async (request, reply) =>
+    reply.page(<Workspace official={request.official!} />, { title: 'Không gian làm việc' }))
+
+  app.post('/can-bo/dang-xuat', async (request, reply) => {
+    const token = request.cookies[STAFF_COOKIE]
+    if (token) await services.officials.signOut(token)
+    reply.clearCookie(STAFF_COOKIE, { path: '/' })
+    return reply.redirect('/can-bo/dang-nhap', 303)
+  })
+}
