@@ -25,6 +25,15 @@ async function post (url: string, payload: Record<string, string>, cookie?: stri
   return t.app.inject({ method: 'POST', url, payload: { ...form.fields, ...payload }, headers: { cookie: [form.cookie, cookie].filter(Boolean).join('; ') } })
 }
 
+/** A citizen registered and confirmed by the e-mailed link. */
+async function confirmedCitizen () {
+  const p = person()
+  await post('/dang-ky/ca-nhan', p)
+  const mail = await lastMessageTo(p.email)
+  await t.app.inject(/\/dang-ky\/xac-nhan\/[A-Za-z0-9_-]+/.exec(mail!.body)![0])
+  return p
+}
+
 async function lastMessageTo (recipient: string) {
   await drain()
   const rows = await t.db.kysely.selectFrom('messages').selectAll().where('recipient', '=', recipient).orderBy('id', 'desc').execute()
@@ -138,10 +147,7 @@ test('organizations and foreigners register with their own identifiers', async (
 })
 
 test('sign out everywhere ends every session of the account', async () => {
-  const p = person()
-  await post('/dang-ky/ca-nhan', p)
-  const mail = await lastMessageTo(p.email)
-  await t.app.inject(/\/dang-ky\/xac-nhan\/[A-Za-z0-9_-]+/.exec(mail!.body)![0])
+  const p = await confirmedCitizen()
   const sessions = await Promise.all([1, 2].map(async () => {
     const r = await post('/dang-nhap', { username: p.citizenId, password: p.password })
     return `mc_session=${r.cookies.find(c => c.name === 'mc_session')!.value}`
@@ -154,10 +160,7 @@ test('sign out everywhere ends every session of the account', async () => {
 })
 
 test('forgot password by e-mail link: same answer for unknown users, a single-use link, sessions ended', async () => {
-  const p = person()
-  await post('/dang-ky/ca-nhan', p)
-  const confirm = await lastMessageTo(p.email)
-  await t.app.inject(/\/dang-ky\/xac-nhan\/[A-Za-z0-9_-]+/.exec(confirm!.body)![0])
+  const p = await confirmedCitizen()
   const signedIn = await post('/dang-nhap', { username: p.citizenId, password: p.password })
   const cookie = `mc_session=${signedIn.cookies.find(c => c.name === 'mc_session')!.value}`
 
@@ -224,10 +227,7 @@ test('the verification code: required, single use, an image drawn as paths, a te
 })
 
 test('the personal page: contact details, password change, data download, privacy requests with their 72-hour deadline', async () => {
-  const p = person()
-  await post('/dang-ky/ca-nhan', p)
-  const mail = await lastMessageTo(p.email)
-  await t.app.inject(/\/dang-ky\/xac-nhan\/[A-Za-z0-9_-]+/.exec(mail!.body)![0])
+  const p = await confirmedCitizen()
   const signIn = async () => `mc_session=${(await post('/dang-nhap', { username: p.citizenId, password: p.password })).cookies.find(c => c.name === 'mc_session')!.value}`
   const me = await signIn()
   const other = await signIn()
@@ -284,10 +284,7 @@ test('scopes: personal pages and data need a signed-in citizen', async () => {
 })
 
 test('lock-out: five wrong passwords lock the user name for 15 minutes, with the time to try again; unknown names behave the same', async () => {
-  const p = person()
-  await post('/dang-ky/ca-nhan', p)
-  const mail = await lastMessageTo(p.email)
-  await t.app.inject(/\/dang-ky\/xac-nhan\/[A-Za-z0-9_-]+/.exec(mail!.body)![0])
+  const p = await confirmedCitizen()
   for (const username of [p.citizenId, '001090123456']) {
     for (let i = 1; i <= 4; i++) assert.match((await post('/dang-nhap', { username, password: `sai ${i} lần rồi` })).body, /Tên đăng nhập hoặc mật khẩu không đúng/)
     const fifth = await post('/dang-nhap', { username, password: 'sai lần thứ năm' })
@@ -310,10 +307,7 @@ test('lock-out: five wrong passwords lock the user name for 15 minutes, with the
 })
 
 test('a session idle longer than SESSION_IDLE_MINUTES ends; signing in gives a new CSRF secret', async () => {
-  const p = person()
-  await post('/dang-ky/ca-nhan', p)
-  const mail = await lastMessageTo(p.email)
-  await t.app.inject(/\/dang-ky\/xac-nhan\/[A-Za-z0-9_-]+/.exec(mail!.body)![0])
+  const p = await confirmedCitizen()
   const signIn = await post('/dang-nhap', { username: p.citizenId, password: p.password })
   const cleared = signIn.cookies.find(c => c.name === 'mc_csrf')
   assert.ok(cleared && cleared.value === '' , 'the anonymous CSRF secret is dropped at sign-in')
