@@ -15,33 +15,48 @@ export const throttleKey = (scope: string, value: string) => `${scope}:${crypto.
  * run for 30, then 60… A success clears the key's failures (its lock history stays for a day).
  */
 export function createThrottle (db: Db) {
-  return {
-    /** The time until which any of the keys is locked, if one is. */
-    async lockedUntil (keys: ThrottleKey[]): Promise<Date | undefined> {
-      const rows = await db.kysely.selectFrom('throttles').select('lockedUntil').where('key', 'in', keys.map(k => k.key)).where('lockedUntil', '>', new Date()).execute()
-      const times = rows.map(r => r.lockedUntil!.getTime())
-      return times.length > 0 ? new Date(Math.max(...times)) : undefined
-    },
+  /** The time until which any of the keys is locked, if one is. */
+  async function lockedUntil (keys: ThrottleKey[]): Promise<Date | undefined> {
+    const rows = await db.kysely.selectFrom('throttles').select('lockedUntil').where('key', 'in', keys.map(k => k.key)).where('lockedUntil', '>', new Date()).execute()
+    const times = rows.map(r => r.lockedUntil!.getTime())
+    return times.length > 0 ? new Date(Math.max(...times)) : undefined
+  }
 
-    /** Records a failure on each key; returns the lock it caused, if any. */
-    async fail (keys: ThrottleKey[]): Promise<Date | undefined> {
-      let until: Date | undefined
-      for (const { key, max } of keys) {
-        const row = await db.kysely.insertInto('throttles').values({ key, failures: 1 })
-          .onConflict(oc => oc.column('key').doUpdateSet({
-            // Failures older than a day, or after a lock ran out, start a new count.
-            failures: sql`case when throttles.updated_at < now() - interval '1 day' then 1 else throttles.failures + 1 end`,
-            locks: sql`case when throttles.updated_at < now() - interval '1 day' then 0 else throttles.locks end`,
-            updatedAt: sql`now()`
-          })).returning(['failures', 'locks']).executeTakeFirstOrThrow()
-        if (row.failures >= max) {
-          const minutes = FIRST_LOCK_MINUTES * 2 ** row.locks
-          const lockedUntil = new Date(Date.now() + minutes * 60_000)
-          await db.kysely.updateTable('throttles').set({ failures: 0, locks: row.locks + 1, lockedUntil }).where('key', '=', key).execute()
-          if (!until || lockedUntil > until) until = lockedUntil
-        }
+  /** Records a failure on each key; returns the lock it caused, if any. */
+  async function fail (keys: ThrottleKey[]): Promise<Date | undefined> {
+    let until: Date | undefined
+    for (const { key, max } of keys) {
+      const row = await db.kysely.insertInto('throttles').values({ key, failures: 1 })
+        .onConflict(oc => oc.column('key').doUpdateSet({
+          // Failures older than a day, or after a lock ran out, start a new count.
+          failures: sql`case when throttles.updated_at < now() - interval '1 day' then 1 else throttles.failures + 1 end`,
+          locks: sql`case when throttles.updated_at < now() - interval '1 day' then 0 else throttles.locks end`,
+          updatedAt: sql`now()`
+        })).returning(['failures', 'locks']).executeTakeFirstOrThrow()
+      if (row.failures >= max) {
+        const minutes = FIRST_LOCK_MINUTES * 2 ** row.locks
+        const lockEnd = new Date(Date.now() + minutes * 60_000)
+        await db.kysely.updateTable('throttles').set({ failures: 0, locks: row.locks + 1, lockedUntil: lockEnd }).where('key', '=', key).execute()
+        if (!until || lockEnd > until) until = lockEnd
       }
-      return until
+    }
+    return until
+  }
+
+  return {
+    lockedUntil,
+    fail,
+
+    /**
+     * A rate limit on an action that costs something even when it succeeds (a registration, a
+     * reset message): returns the lock in force, if any (the attempt is then refused and not
+     * counted); otherwise counts the attempt, so that `max` of them in a row lock the key.
+     */
+    async admit (keys: ThrottleKey[]): Promise<Date | undefined> {
+      const locked = await lockedUntil(keys)
+      if (locked) return locked
+      await fail(keys)
+      return undefined
     },
 
     async succeed (keys: ThrottleKey[]): Promise<void> {

@@ -48,7 +48,7 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
     const form = request.body as RegistrationForm & { captchaId?: string, captcha?: string }
     try {
       await services.captcha.verify(form.captchaId, form.captcha)
-      const result = await services.accounts.register(kind, form, String(request.id))
+      const result = await services.accounts.register(kind, form, String(request.id), request.ip)
       // The SMS reference stays in the browser (a cookie), not in a URL that could be shared.
       if (result.ref) reply.setCookie(REF_COOKIE, result.ref, { path: '/dang-ky', httpOnly: true, sameSite: 'lax', secure, maxAge: 900 })
       return reply.redirect(`/dang-ky/kiem-tra?kenh=${result.channel}`, 303)
@@ -132,9 +132,11 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
   app.post('/quen-mat-khau', async (request, reply) => {
     const { username = '' } = request.body as { username?: string }
     if (!username.trim()) return reply.page(<ForgotPage errors={[{ field: 'username', message: 'Nhập tên đăng nhập' }]} />, { title: 'Quên mật khẩu', status: 422, hasErrors: true })
-    const { ref } = await services.accounts.startReset(username)
-    reply.setCookie(RESET_COOKIE, ref, { path: '/quen-mat-khau', httpOnly: true, sameSite: 'lax', secure, maxAge: 3600 })
-    return reply.redirect('/quen-mat-khau/da-gui', 303)
+    return failedAs(async () => {
+      const { ref } = await services.accounts.startReset(username, request.ip)
+      reply.setCookie(RESET_COOKIE, ref, { path: '/quen-mat-khau', httpOnly: true, sameSite: 'lax', secure, maxAge: 3600 })
+      return reply.redirect('/quen-mat-khau/da-gui', 303)
+    }, fields => reply.page(<ForgotPage errors={fields} />, { title: 'Quên mật khẩu', status: 429, hasErrors: true }))
   })
 
   app.get('/quen-mat-khau/da-gui', async (_request, reply) => reply.page(<ResetSentPage />, { title: 'Đặt lại mật khẩu' }))

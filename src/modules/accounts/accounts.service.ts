@@ -27,6 +27,11 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
   const { db, audit, notifications } = deps
   const throttle = createThrottle(db)
   const lockedMessage = (until: Date) => `Đăng nhập tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ${formatInstant(until)}.`
+  /** Refuses an attempt over a rate limit, with an audit row and the time to try again. */
+  async function tooMany (action: string, field: string, until: Date, ip: string): Promise<never> {
+    await db.transaction(trx => audit.record(trx, { actor: { type: 'anonymous' }, action: `${action}.rate-limited`, details: { ip, until: until.toISOString() } }))
+    throw new AppError('VALIDATION', 'rate limited', [{ field, message: `Bạn đã gửi yêu cầu này quá nhiều lần. Hãy thử lại sau ${formatInstant(until)}.` }])
+  }
 
   /** Accounts a user name may designate: ID number, tax code, e-mail or phone (a phone may have several). */
   async function findByUsername (username: string) {
@@ -82,8 +87,14 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
      * Never reveals whether the ID number or tax code is taken: the answer is the same, and the owner
      * of the existing account is told someone tried. Throws VALIDATION with the fields to correct.
      */
-    async register (kind: AccountKind, form: RegistrationForm, requestId?: string): Promise<{ channel: 'email' | 'sms', ref?: string }> {
+    async register (kind: AccountKind, form: RegistrationForm, requestId?: string, ip = 'unknown'): Promise<{ channel: 'email' | 'sms', ref?: string }> {
       const data = validate(kind, form)
+      // Each registration sends a message (to the person, or a warning to an existing owner): limited
+      // per identity document, so nobody floods an owner, and per address, generously (a ward office
+      // helps many people from one address).
+      const document = data.citizenId ?? data.taxCode ?? `${data.nationality}:${data.passportNumber}`
+      const limited = await throttle.admit([{ key: throttleKey('register-id', document), max: 5 }, { key: throttleKey('register-ip', ip), max: 30 }])
+      if (limited) await tooMany('account.register', 'captcha', limited, ip)
       const passwordHash = await hashPassword(form.password!)
       const channel: 'email' | 'sms' = data.email ? 'email' : 'sms'
       const ref = channel === 'sms' ? newSecret() : undefined
@@ -164,7 +175,10 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
      * Starts a password reset for a user name: a link by e-mail, or a code by SMS when the account has
      * no e-mail. The answer (a reference for the code form) is the same whether or not the account exists.
      */
-    async startReset (username: string): Promise<{ ref: string }> {
+    async startReset (username: string, ip = 'unknown'): Promise<{ ref: string }> {
+      // Limited per user name (existing or not, so the answer tells nothing) and per address.
+      const limited = await throttle.admit([{ key: throttleKey('reset-user', username), max: 5 }, { key: throttleKey('reset-ip', ip), max: 30 }])
+      if (limited) await tooMany('account.reset', 'username', limited, ip)
       const ref = newSecret()
       const account = (await findByUsername(username)).find(a => a.status === 'active')
       await db.transaction(async (trx) => {

@@ -316,3 +316,25 @@ test('a session idle longer than SESSION_IDLE_MINUTES ends; signing in gives a n
   await t.db.kysely.updateTable('sessions').set({ lastSeenAt: new Date(Date.now() - 61 * 60_000) }).where('accountId', '=', (await t.db.kysely.selectFrom('accounts').select('id').where('citizenId', '=', p.citizenId).executeTakeFirstOrThrow()).id).execute()
   assert.equal((await t.app.inject({ url: '/ca-nhan', headers: { cookie } })).statusCode, 303, 'idle for 61 minutes: signed out')
 })
+
+test('rate limits: registrations per ID number and reset requests per user name, known or not, with the time to try again', async () => {
+  const p = person()
+  const emails = [1, 2, 3, 4, 5, 6].map(i => `lan${i}.${Date.now()}@example.vn`)
+  for (let i = 0; i < 5; i++) assert.equal((await post('/dang-ky/ca-nhan', { ...p, email: emails[i]! })).statusCode, 303, `registration ${i + 1}`)
+  const sixth = await post('/dang-ky/ca-nhan', { ...p, email: emails[5]! })
+  assert.equal(sixth.statusCode, 422)
+  assert.match(sixth.body, /Bạn đã gửi yêu cầu này quá nhiều lần\. Hãy thử lại sau \d\d:\d\d ngày \d\d\/\d\d\/\d{4}\./)
+  await drain()
+  const warnings = await t.db.kysely.selectFrom('messages').select('id').where('recipient', '=', emails[0]!).where('template', '=', 'register-duplicate').execute()
+  assert.equal(warnings.length, 4, 'the owner is warned of each admitted attempt, and of nothing more')
+  assert.equal((await t.db.kysely.selectFrom('messages').select('id').where('recipient', 'in', emails.slice(1)).execute()).length, 0)
+
+  for (const username of [p.citizenId, '001090123456']) {
+    for (let i = 1; i <= 5; i++) assert.equal((await post('/quen-mat-khau', { username })).statusCode, 303, `${username} request ${i}`)
+    const refused = await post('/quen-mat-khau', { username })
+    assert.equal(refused.statusCode, 429, 'known and unknown user names are limited alike')
+    assert.match(refused.body, /Bạn đã gửi yêu cầu này quá nhiều lần/)
+  }
+  const audit = await t.db.kysely.selectFrom('auditLog').select('action').where('action', 'like', '%.rate-limited').execute()
+  assert.deepEqual(audit.map(a => a.action).sort(), ['account.register.rate-limited', 'account.reset.rate-limited', 'account.reset.rate-limited'])
+})
