@@ -32,6 +32,9 @@ export interface SignedInOfficial {
 
 export interface NewOfficial { username: string, fullName: string, agencyCode: string, roles: OfficialRole[], email?: string | undefined, phone?: string | undefined, password?: string | undefined }
 
+/** An official as a system administrator's list shows them. */
+export interface OfficialRow { username: string, fullName: string, agencyName: string, status: string, roles: OfficialRole[], email: string | null, phone: string | null }
+
 const CODE_MINUTES = 5
 const CODE_ATTEMPTS = 5
 const SESSION_HOURS = 10
@@ -67,7 +70,7 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
      * Creates an official with roles in an agency. Returns the password (generated when none is given,
      * to be handed over once). Throws VALIDATION naming the field, CONFLICT for a taken user name.
      */
-    async create (actor: Actor, input: NewOfficial): Promise<{ id: string, password: string }> {
+    async create (actor: Actor, input: NewOfficial, within?: number[]): Promise<{ id: string, password: string }> {
       const errors: FieldError[] = []
       const username = input.username.trim().toLowerCase()
       if (!/^[a-z0-9._-]{3,40}$/.test(username)) errors.push({ field: 'username', message: 'Tên đăng nhập gồm 3–40 chữ cái không dấu, chữ số, dấu chấm, gạch' })
@@ -83,6 +86,7 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
       if (weak) errors.push({ field: 'password', message: weak })
       const agency = await db.kysely.selectFrom('agencies').select('id').where('code', '=', input.agencyCode).executeTakeFirst()
       if (!agency) errors.push({ field: 'agency', message: `Không có cơ quan mã ${input.agencyCode}` })
+      else if (within && !within.includes(agency.id)) errors.push({ field: 'agency', message: 'Bạn không quản trị cơ quan này' })
       if (errors.length > 0) throw new AppError('VALIDATION', 'invalid official', errors)
       const passwordHash = await hashPassword(password)
       const id = await db.transaction(async (trx) => {
@@ -95,14 +99,36 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
       return { id, password }
     },
 
-    /** Locks an official (a transferred member of staff); their history stays. Throws NOT_FOUND. */
-    async lock (actor: Actor, username: string): Promise<void> {
+    /**
+     * Locks an official (a transferred member of staff); their history stays. With `within`, only an
+     * official of those agencies. Throws NOT_FOUND.
+     */
+    async lock (actor: Actor, username: string, within?: number[]): Promise<void> {
       await db.transaction(async (trx) => {
-        const row = await trx.updateTable('officials').set({ status: 'locked', lockedAt: new Date() }).where('username', '=', username.toLowerCase()).returning('id').executeTakeFirst()
+        const row = await trx.updateTable('officials').set({ status: 'locked', lockedAt: new Date() }).where('username', '=', username.toLowerCase())
+          .$if(within !== undefined, qb => qb.where('agencyId', 'in', within!.length > 0 ? within! : [-1])).returning('id').executeTakeFirst()
         if (!row) throw new AppError('NOT_FOUND', `no official ${username}`)
         await trx.updateTable('officialSessions').set({ revokedAt: new Date() }).where('officialId', '=', row.id).where('revokedAt', 'is', null).execute()
         await audit.record(trx, { actor, action: 'official.lock', targetType: 'official', targetId: row.id })
       })
+    },
+
+    /** The agencies an official administers: those their system administrator roles cover, by code. */
+    async administered (official: SignedInOfficial): Promise<Array<{ id: number, code: string, name: string }>> {
+      const ids = new Set<number>()
+      for (const r of official.roles.filter(x => x.role === 'system_admin')) for (const id of await covered(r.agencyId)) ids.add(id)
+      if (ids.size === 0) return []
+      return db.kysely.selectFrom('agencies').select(['id', 'code', 'name']).where('id', 'in', [...ids]).orderBy('code').execute()
+    },
+
+    /** The officials of the given agencies, by agency and name. */
+    async list (agencyIds: number[]): Promise<OfficialRow[]> {
+      if (agencyIds.length === 0) return []
+      const rows = await db.kysely.selectFrom('officials as o').innerJoin('agencies as a', 'a.id', 'o.agencyId')
+        .select(['o.id', 'o.username', 'o.fullName', 'o.status', 'o.email', 'o.phone', 'a.name as agencyName'])
+        .where('o.agencyId', 'in', agencyIds).orderBy('a.code').orderBy('o.username').execute()
+      const roles = rows.length === 0 ? [] : await db.kysely.selectFrom('officialRoles').select(['officialId', 'role']).where('officialId', 'in', rows.map(r => r.id)).orderBy('role').execute()
+      return rows.map(({ id, ...r }) => ({ ...r, roles: roles.filter(x => x.officialId === id).map(x => x.role) }))
     },
 
     count: async () => (await db.kysely.selectFrom('officials').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n,

@@ -82,3 +82,47 @@ test('scoping: a role applies within its agency and the units below it', async (
   assert.equal(await t.services.officials.can(official, 'agency_leader', '000.00.15.H34'), false, 'another department')
   assert.equal(await t.services.officials.can(official, 'specialist', '000.00.11.H34'), false, 'a role it does not hold')
 })
+
+test('a system administrator creates and locks officials in the back office, only within the agencies their role covers', async () => {
+  await t.services.officials.create(actor, { username: 'quantri.gtvt', fullName: 'Quản Trị Sở', agencyCode: '000.00.11.H34', roles: ['system_admin'], email: 'qt.gtvt@example.vn', password: 'Quản trị sở GTVT 2024' })
+  await t.services.officials.create(actor, { username: 'cv.khac', fullName: 'Chuyên Viên Khác', agencyCode: '000.00.15.H34', roles: ['specialist'], email: 'cv.khac@example.vn', password: 'Chuyên viên sở khác 2024' })
+  await t.services.officials.create(actor, { username: 'cv.thuong', fullName: 'Chuyên Viên Thường', agencyCode: '000.00.11.H34', roles: ['specialist'], email: 'cv.thuong@example.vn', password: 'Chuyên viên thường 2024' })
+  const session = async (username: string, password: string) => {
+    const s = await signIn(username, password)
+    const staff = (await submitCode(s, s.code!)).cookies.find(c => c.name === 'mc_staff')!.value
+    return { cookie: `${s.cookie}; mc_staff=${staff}`, token: s.token! }
+  }
+  const specialist = await session('cv.thuong', 'Chuyên viên thường 2024')
+  assert.equal((await t.app.inject({ url: '/can-bo/quan-tri/can-bo', headers: { cookie: specialist.cookie } })).statusCode, 403, 'not for other roles')
+  assert.equal((await t.app.inject({ method: 'POST', url: '/can-bo/quan-tri/can-bo/cv.khac/khoa', payload: { _csrf: specialist.token }, headers: { cookie: specialist.cookie } })).statusCode, 403)
+
+  const admin = await session('quantri.gtvt', 'Quản trị sở GTVT 2024')
+  const post = (url: string, payload: Record<string, string | string[]>) => t.app.inject({ method: 'POST', url, payload: new URLSearchParams([['_csrf', admin.token], ...Object.entries(payload).flatMap(([k, v]) => ([] as string[]).concat(v).map(x => [k, x]))]).toString(), headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' } })
+  const list = await t.app.inject({ url: '/can-bo/quan-tri/can-bo', headers: { cookie: admin.cookie } })
+  assert.equal(list.statusCode, 200)
+  assert.match(list.body, /cv\.thuong/)
+  assert.doesNotMatch(list.body, /cv\.khac/, 'officials of another department are not listed')
+  const form = await t.app.inject({ url: '/can-bo/quan-tri/can-bo/them', headers: { cookie: admin.cookie } })
+  assert.match(form.body, /<option value="000.01.11.H34"/, 'a unit below the department')
+  assert.doesNotMatch(form.body, /<option value="000.00.15.H34"/)
+
+  const bad = await post('/can-bo/quan-tri/can-bo/them', { username: 'Có dấu', fullName: '', agency: '000.00.15.H34', email: 'sai' })
+  assert.equal(bad.statusCode, 422)
+  for (const message of ['Tên đăng nhập gồm 3–40 chữ cái không dấu', 'Nhập họ và tên', 'Vai trò phải là một trong', 'Địa chỉ thư điện tử không đúng', 'Bạn không quản trị cơ quan này']) assert.match(bad.body, new RegExp(message))
+  assert.equal(await t.db.kysely.selectFrom('officials').select('id').where('fullName', '=', '').executeTakeFirst(), undefined, 'nothing saved')
+
+  const created = await post('/can-bo/quan-tri/can-bo/them', { username: 'motcua.dang', fullName: 'Đặng Thị Một Cửa', agency: '000.01.11.H34', roles: ['receptionist', 'specialist'], email: 'motcua.dang@example.vn' })
+  assert.equal(created.statusCode, 200)
+  const password = /<code>([^<]+)<\/code>/.exec(created.body)![1]!
+  assert.equal((await signIn('motcua.dang', password)).first.statusCode, 303, 'the password shown once signs in')
+  assert.equal((await post('/can-bo/quan-tri/can-bo/them', { username: 'motcua.dang', fullName: 'Trùng', agency: '000.01.11.H34', roles: 'specialist', email: 'trung@example.vn' })).body.includes('Tên đăng nhập đã có người dùng'), true)
+
+  assert.equal((await post('/can-bo/quan-tri/can-bo/cv.khac/khoa', {})).statusCode, 404, 'not an official of theirs')
+  assert.equal((await post('/can-bo/quan-tri/can-bo/quantri.gtvt/khoa', {})).statusCode, 403, 'not themself')
+  assert.equal((await post('/can-bo/quan-tri/can-bo/motcua.dang/khoa', {})).statusCode, 303)
+  assert.match((await t.app.inject({ url: '/can-bo/quan-tri/can-bo', headers: { cookie: admin.cookie } })).body, /motcua\.dang[\s\S]*?Đã khóa/)
+  const adminId = (await t.db.kysely.selectFrom('officials').select('id').where('username', '=', 'quantri.gtvt').executeTakeFirstOrThrow()).id
+  const audit = await t.db.kysely.selectFrom('auditLog').select('action').where('actorId', '=', adminId).where('action', 'in', ['official.create', 'official.lock']).orderBy('id').execute()
+  assert.deepEqual(audit.map(a => a.action), ['official.create', 'official.lock'])
+  assert.equal((await t.db.kysely.selectFrom('officials').select('status').where('username', '=', 'cv.khac').executeTakeFirstOrThrow()).status, 'active')
+})

@@ -6,7 +6,8 @@ import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { SummaryList } from '../../platform/html/components/layout-parts.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Captcha } from './captcha.js'
-import { ROLES, type SignedInOfficial } from './officials.service.js'
+import { ROLES, type OfficialRole, type SignedInOfficial } from './officials.service.js'
+import { ADMIN_PATH, NewOfficialPage, OfficialCreatedPage, OfficialsListPage, type OfficialForm } from './views/StaffAdminPages.js'
 
 const STAFF_COOKIE = 'mc_staff'
 const CODE_COOKIE = 'mc_staff_code'
@@ -54,6 +55,7 @@ function Workspace ({ official }: { official: SignedInOfficial }) {
         ['Đơn vị', official.agency.name],
         ['Vai trò', official.roles.map(r => `${ROLES[r.role]} (${r.agencyName})`).join('; ')]
       ]} />
+      {official.roles.some(r => r.role === 'system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a></p>}
       <p class='body'>Các hàng đợi hồ sơ (chờ tiếp nhận, đang xử lý, chờ phê duyệt, đến hạn, quá hạn) sẽ có ở đây khi phân hệ một cửa được triển khai.</p>
       <Form action='/can-bo/dang-xuat'><Button secondary>Đăng xuất</Button></Form>
     </>
@@ -109,6 +111,43 @@ export async function staffPages (app: FastifyInstance, { services }: { services
 
   app.get('/can-bo', { preHandler: requireOfficial }, async (request, reply) =>
     reply.page(<Workspace official={request.official!} />, { title: 'Không gian làm việc' }))
+
+  // A system administrator manages the officials of the agencies their role covers, nothing else.
+  const requireAdmin = async (request: FastifyRequest) => {
+    await requireOfficial(request)
+    if (!request.official!.roles.some(r => r.role === 'system_admin')) throw new AppError('FORBIDDEN')
+  }
+  const actorOf = (request: FastifyRequest) => ({ type: 'official' as const, id: request.official!.id })
+  const administered = (request: FastifyRequest) => services.officials.administered(request.official!)
+
+  app.get(ADMIN_PATH, { preHandler: requireAdmin }, async (request, reply) => {
+    const officials = await services.officials.list((await administered(request)).map(a => a.id))
+    return reply.page(<OfficialsListPage officials={officials} self={request.official!.username} />, { title: 'Quản lý tài khoản cán bộ' })
+  })
+
+  app.get(`${ADMIN_PATH}/them`, { preHandler: requireAdmin }, async (request, reply) =>
+    reply.page(<NewOfficialPage agencies={await administered(request)} values={{}} errors={[]} />, { title: 'Thêm cán bộ' }))
+
+  app.post(`${ADMIN_PATH}/them`, { preHandler: requireAdmin }, async (request, reply) => {
+    const form = request.body as OfficialForm
+    const agencies = await administered(request)
+    try {
+      const input = { username: form.username ?? '', fullName: form.fullName ?? '', agencyCode: form.agency ?? '', roles: ([] as string[]).concat(form.roles ?? []) as OfficialRole[], email: form.email, phone: form.phone }
+      const { password } = await services.officials.create(actorOf(request), input, agencies.map(a => a.id))
+      return reply.page(<OfficialCreatedPage username={input.username.trim().toLowerCase()} fullName={input.fullName.trim()} password={password} />, { title: 'Đã tạo tài khoản cán bộ' })
+    } catch (err) {
+      const fields = err instanceof AppError && err.code === 'VALIDATION' ? err.fields : err instanceof AppError && err.code === 'CONFLICT' ? [{ field: 'username', message: 'Tên đăng nhập đã có người dùng' }] : undefined
+      if (fields) return reply.page(<NewOfficialPage agencies={agencies} values={form} errors={fields} />, { title: 'Thêm cán bộ', status: 422, hasErrors: true })
+      throw err
+    }
+  })
+
+  app.post(`${ADMIN_PATH}/:username/khoa`, { preHandler: requireAdmin }, async (request, reply) => {
+    const { username } = request.params as { username: string }
+    if (username === request.official!.username) throw new AppError('FORBIDDEN', 'an administrator does not lock themself')
+    await services.officials.lock(actorOf(request), username, (await administered(request)).map(a => a.id))
+    return reply.redirect(ADMIN_PATH, 303)
+  })
 
   app.post('/can-bo/dang-xuat', async (request, reply) => {
     const token = request.cookies[STAFF_COOKIE]
