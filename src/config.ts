@@ -31,6 +31,12 @@ export const ConfigSchema = Type.Object({
   MAIL_FROM: Type.String({ minLength: 3, default: 'Cổng Dịch vụ công <no-reply@localhost>', description: 'Sender of e-mail.' }),
   CAPTCHA: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on', description: 'The verification code on sign-in and registration. `off` only for automated testing of a whole deployment.' }),
   SESSION_IDLE_MINUTES: Type.Integer({ minimum: 5, maximum: 1440, default: 60, description: 'A session unused this long ends (it ends anyway 12 hours after sign-in).' }),
+  OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://', description: 'National e-identity (VNeID / National Public Service Portal) OpenID Connect issuer. With `OIDC_CLIENT_ID` and `OIDC_CLIENT_SECRET` it shows the “Đăng nhập bằng VNeID” button (authorization code + PKCE).' })),
+  OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, description: 'Client id registered with the identity provider.' })),
+  OIDC_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'Client secret registered with the identity provider.' })),
+  OIDC_ID_CLAIM: Type.String({ minLength: 1, default: 'citizen_id', description: 'The claim that carries the 12-digit personal identification number.' }),
+  OIDC_LEVEL_CLAIM: Type.String({ minLength: 1, default: 'acr', description: 'The claim that carries the assurance level (its last digit, e.g. `2` for level 2).' }),
+  OIDC_ONLY: Bool('Sign-in and registration of citizens only through the national e-identity (the national model since 2025).', false),
   OFFICE_HOURS: Type.String({ pattern: '^\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2}(,\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2})*$', default: '07:00-11:30,13:30-17:00', description: 'Office hours (Monday to Friday) that deadlines count; an agency may have its own.' }),
   SAME_DAY_CUTOFF: Type.String({ pattern: '^\\d{1,2}:\\d{2}$', default: '15:00', description: 'Same-day procedures received after this time are due the next working day.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000, description: 'Time given to in-flight requests and jobs on SIGTERM before the process exits.' })

@@ -9,6 +9,7 @@ import { loggerOptions } from './platform/log.js'
 import { createAccountsService } from './modules/accounts/accounts.service.js'
 import { createCaptchaService } from './modules/accounts/captcha.js'
 import { createOfficialsService } from './modules/accounts/officials.service.js'
+import { createNationalIdentity } from './modules/accounts/national-identity.js'
 import { createAuditService } from './modules/audit/audit.service.js'
 import { createCalendarRepository } from './modules/calendar/calendar.repository.js'
 import { createCalendarService } from './modules/calendar/calendar.service.js'
@@ -41,6 +42,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const accounts = createAccountsService({ db, audit, notifications, publicUrl: config.PUBLIC_URL, idleMinutes: config.SESSION_IDLE_MINUTES })
   const captcha = createCaptchaService({ db, enabled: config.CAPTCHA === 'on' })
   const officials = createOfficialsService({ db, audit, notifications, idleMinutes: config.SESSION_IDLE_MINUTES })
+  const nationalIdentity = createNationalIdentity({ config, db, audit, accounts })
 
   return {
     config,
@@ -55,6 +57,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     accounts,
     captcha,
     officials,
+    nationalIdentity,
     sessionSecret: sessionSecret(config),
     async close () {
       await notifications.close()

@@ -36,7 +36,7 @@ export interface TestApp {
  * Registers before/after hooks on the test file: one fresh database and one app for the file.
  * Tests in the file share them and create their own records. Returns an object filled in before().
  */
-export function useTestApp (options: BuildAppOptions & { config?: Record<string, string> | (() => Record<string, string>), listen?: boolean, setup?: (ctx: TestApp) => Promise<unknown> } = {}): TestApp {
+export function useTestApp (options: BuildAppOptions & { config?: Record<string, string> | (() => Record<string, string>), listen?: boolean | (() => number), setup?: (ctx: TestApp) => Promise<unknown> } = {}): TestApp {
   const ctx = {} as TestApp
   before(async () => {
     ctx.db = await freshDb()
@@ -44,7 +44,7 @@ export function useTestApp (options: BuildAppOptions & { config?: Record<string,
     ctx.services = await buildServices(ctx.config, { db: ctx.db, log: pino({ level: 'silent' }) })
     ctx.app = await buildApp(ctx.services, options)
     if (options.listen) {
-      await ctx.app.listen({ port: 0, host: '127.0.0.1' })
+      await ctx.app.listen({ port: typeof options.listen === 'function' ? options.listen() : 0, host: '127.0.0.1' })
       const address = ctx.app.server.address()
       ctx.url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : ''
     } else {

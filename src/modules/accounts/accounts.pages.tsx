@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { AppError } from '../../platform/http/errors.js'
 import { clearSessionCookie, requireCitizen, setSessionCookie } from '../../platform/http/session.js'
 import { CSRF_COOKIE } from '../../platform/http/security.js'
 import type { RegistrationForm } from './accounts.service.js'
 import { CheckInboxPage, ConfirmFailedPage, ConfirmedPage, KIND_SLUGS, kindTitle, RegisterChoosePage, RegisterFormPage } from './views/RegisterPages.js'
-import { SignInPage } from './views/SignInPages.js'
+import { ConfirmMergePage, SignInPage } from './views/SignInPages.js'
 import { PersonalPage } from './views/PersonalPage.js'
 import { ForgotPage, ResetDonePage, ResetLinkPage, ResetSentPage } from './views/ResetPages.js'
 import { ConfirmFailedPage as LinkFailedPage } from './views/RegisterPages.js'
@@ -19,6 +19,13 @@ const REF_COOKIE = 'mc_reg'
 
 export async function accountsPages (app: FastifyInstance, { services }: { services: Services }) {
   const secure = services.config.SECURE_COOKIES
+  const signInOptions = { nationalIdentity: services.nationalIdentity.enabled, only: services.nationalIdentity.only }
+  // When the national e-identity is the only way in, nobody registers a local account.
+  if (signInOptions.only) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (/^\/dang-ky(\/|$)/.test(request.url)) return reply.redirect('/dang-nhap', 303)
+    })
+  }
   /** A new verification code; the text question when asked for (?cau-hoi=1) or when it was used before. */
   const newCaptcha = (request: import('fastify').FastifyRequest) => {
     const q = (request.query as { 'cau-hoi'?: string })['cau-hoi'] === '1' || (request.body as { captchaMode?: string } | undefined)?.captchaMode === 'question'
@@ -92,12 +99,13 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
 
   app.get('/dang-nhap', async (request, reply) => {
     if (request.account) return reply.redirect('/ca-nhan', 303)
-    return reply.page(<SignInPage next={safeNext((request.query as { tiep?: string }).tiep)} errors={[]} captcha={await newCaptcha(request)} />, { title: 'Đăng nhập' })
+    return reply.page(<SignInPage next={safeNext((request.query as { tiep?: string }).tiep)} errors={[]} captcha={await newCaptcha(request)} options={signInOptions} />, { title: 'Đăng nhập' })
   })
 
   app.post('/dang-nhap', async (request, reply) => {
     const { username = '', password = '', tiep, captchaId, captcha } = request.body as Record<string, string | undefined>
     const next = safeNext(tiep)
+    if (signInOptions.only) throw new AppError('FORBIDDEN', 'sign-in only through the national e-identity')
     try {
       await services.captcha.verify(captchaId, captcha)
       const { token } = await services.accounts.signIn(username, password, request.headers['user-agent'], request.ip)
@@ -107,8 +115,58 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
       return reply.redirect(next ?? '/ca-nhan', 303)
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) {
-        return reply.page(<SignInPage username={username} next={next} errors={err.fields} captcha={await newCaptcha(request)} />, { title: 'Đăng nhập', status: 422, hasErrors: true })
+        return reply.page(<SignInPage username={username} next={next} errors={err.fields} captcha={await newCaptcha(request)} options={signInOptions} />, { title: 'Đăng nhập', status: 422, hasErrors: true })
       }
+      throw err
+    }
+  })
+
+  // The national e-identity (OpenID Connect). The pending state, nonce and PKCE verifier stay in an
+  // HttpOnly cookie scoped to these paths; the provider's answer comes back as a top-level GET (SameSite=Lax).
+  const OIDC_COOKIE = 'mc_oidc'
+  const MERGE_COOKIE = 'mc_merge'
+  const oidcCookie = { path: '/dang-nhap/vneid', httpOnly: true, sameSite: 'lax' as const, secure, maxAge: 900 }
+  const identityFailed = async (request: FastifyRequest, reply: FastifyReply, message: string, status: number) =>
+    reply.page(<SignInPage errors={[{ field: 'vneid', message }]} captcha={await newCaptcha(request)} options={signInOptions} />, { title: 'Đăng nhập', status, hasErrors: true })
+  const signedIn = (reply: FastifyReply, token: string) => {
+    setSessionCookie(reply, token, secure)
+    reply.clearCookie(CSRF_COOKIE, { path: '/' })
+    return reply.redirect('/ca-nhan', 303)
+  }
+
+  app.get('/dang-nhap/vneid', async (request, reply) => {
+    if (!services.nationalIdentity.enabled) throw new AppError('NOT_FOUND')
+    let start
+    try { start = await services.nationalIdentity.start() } catch (err) {
+      request.log.warn({ err }, 'national identity provider unreachable')
+      return identityFailed(request, reply, 'Hệ thống định danh điện tử đang không trả lời. Hãy thử lại sau ít phút.', 503)
+    }
+    reply.setCookie(OIDC_COOKIE, start.pending, oidcCookie)
+    return reply.redirect(start.url, 303)
+  })
+
+  app.get('/dang-nhap/vneid/ve', async (request, reply) => {
+    if (!services.nationalIdentity.enabled) throw new AppError('NOT_FOUND')
+    reply.clearCookie(OIDC_COOKIE, { path: oidcCookie.path })
+    try {
+      const outcome = await services.nationalIdentity.finish(new URL(request.url, services.config.PUBLIC_URL), request.cookies[OIDC_COOKIE], { userAgent: request.headers['user-agent'], ip: request.ip })
+      if (outcome.kind === 'signed-in') return signedIn(reply, outcome.token)
+      reply.setCookie(MERGE_COOKIE, outcome.ref, oidcCookie)
+      return reply.page(<ConfirmMergePage fullName={outcome.fullName} />, { title: 'Gộp tài khoản' })
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION') return identityFailed(request, reply, err.fields?.[0]?.message ?? err.message, 422)
+      throw err
+    }
+  })
+
+  app.post('/dang-nhap/vneid/gop', async (request, reply) => {
+    if (!services.nationalIdentity.enabled) throw new AppError('NOT_FOUND')
+    try {
+      const token = await services.nationalIdentity.confirmMerge(request.cookies[MERGE_COOKIE] ?? '', { userAgent: request.headers['user-agent'], ip: request.ip })
+      reply.clearCookie(MERGE_COOKIE, { path: oidcCookie.path })
+      return signedIn(reply, token)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION') return identityFailed(request, reply, err.fields?.[0]?.message ?? err.message, 422)
       throw err
     }
   })

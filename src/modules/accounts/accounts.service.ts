@@ -75,6 +75,14 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
     if (password !== confirm) throw new AppError('VALIDATION', 'passwords differ', [{ field: 'passwordConfirm', message: 'Mật khẩu nhập lại không khớp' }])
   }
 
+  /** A new session for the account (a new id at every sign-in), with its audit row. Returns the cookie's token. */
+  async function openSession (trx: Transaction<Database>, accountId: string, how: { userAgent?: string | undefined, ip: string, method: string }): Promise<string> {
+    const secret = newSecret()
+    await trx.insertInto('sessions').values({ accountId, tokenHash: secret.hash, userAgent: how.userAgent?.slice(0, 300) ?? null, expiresAt: new Date(Date.now() + SESSION_HOURS * 3600_000) }).execute()
+    await audit.record(trx, { actor: { type: 'citizen', id: accountId }, action: 'account.sign-in', targetType: 'account', targetId: accountId, details: { ip: how.ip, method: how.method } })
+    return secret.token
+  }
+
   async function setPassword (trx: Transaction<Database>, accountId: string, hash: string): Promise<void> {
     await trx.updateTable('accounts').set({ passwordHash: hash }).where('id', '=', accountId).execute()
     await trx.updateTable('sessions').set({ revokedAt: new Date() }).where('accountId', '=', accountId).where('revokedAt', 'is', null).execute()
@@ -82,6 +90,8 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
   }
 
   return {
+    openSession,
+
     /**
      * Registers an account, to be confirmed by e-mail (a link) or, without e-mail, by SMS (a code).
      * Never reveals whether the ID number or tax code is taken: the answer is the same, and the owner
@@ -251,12 +261,8 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
       await throttle.succeed(keys)
       if (match.status === 'pending') throw new AppError('VALIDATION', 'not confirmed', [{ field: 'username', message: 'Tài khoản chưa được xác nhận. Hãy mở liên kết trong thư điện tử hoặc nhập mã đã gửi qua tin nhắn.' }])
       if (match.status !== 'active') throw new AppError('VALIDATION', 'disabled', [{ field: 'username', message: 'Tài khoản đã bị khóa. Hãy liên hệ đường dây nóng.' }])
-      const secret = newSecret()
-      await db.transaction(async (trx) => {
-        await trx.insertInto('sessions').values({ accountId: match.id, tokenHash: secret.hash, userAgent: userAgent?.slice(0, 300) ?? null, expiresAt: new Date(Date.now() + SESSION_HOURS * 3600_000) }).execute()
-        await audit.record(trx, { actor: { type: 'citizen', id: match.id }, action: 'account.sign-in', targetType: 'account', targetId: match.id, details: { ip } })
-      })
-      return { token: secret.token, account: { id: match.id, kind: match.kind, fullName: match.fullName } }
+      const token = await db.transaction(trx => openSession(trx, match.id, { userAgent, ip, method: 'password' }))
+      return { token, account: { id: match.id, kind: match.kind, fullName: match.fullName } }
     },
 
     /** The citizen's own record, for the personal page and the download of their data. */

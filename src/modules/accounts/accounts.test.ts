@@ -95,6 +95,11 @@ test('register by e-mail, confirm with the single-use link, sign in, sign out', 
   assert.equal(after.headers.location, '/dang-nhap?tiep=%2Fca-nhan')
 })
 
+test('without OIDC_ISSUER there is no national e-identity button and no such route', async () => {
+  assert.doesNotMatch((await t.app.inject('/dang-nhap')).body, /vneid/)
+  assert.equal((await t.app.inject('/dang-nhap/vneid')).statusCode, 404)
+})
+
 test('wrong password and unknown user get the same answer', async () => {
   const p = person({ email: '' })
   await post('/dang-ky/ca-nhan', p)

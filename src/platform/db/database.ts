@@ -140,6 +140,17 @@ export interface MessagesTable {
   sentAt: Date | null
 }
 
+export interface IdentityMergesTable {
+  id: Generated<string>
+  refHash: string
+  accountId: string
+  subject: string
+  fullName: string
+  assurance: string
+  expiresAt: Date
+  usedAt: Date | null
+}
+
 export interface AccountsTable {
   id: Generated<string>
   kind: 'individual' | 'organization' | 'foreigner'
@@ -156,6 +167,7 @@ export interface AccountsTable {
   passwordHash: string
   status: Generated<'pending' | 'active' | 'disabled'>
   assurance: Generated<string>
+  oidcSubject: string | null
   consentAt: Date
   createdAt: Generated<Date>
   confirmedAt: Date | null
@@ -260,6 +272,7 @@ export interface Database {
   captchas: CaptchasTable
   accounts: AccountsTable
   accountTokens: AccountTokensTable
+  identityMerges: IdentityMergesTable
   sessions: SessionsTable
   messages: MessagesTable
   calendarExceptions: CalendarExceptionsTable
