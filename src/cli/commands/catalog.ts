@@ -3,11 +3,11 @@ import { cliActor } from '../../modules/audit/audit.service.js'
 import { AppError } from '../../platform/http/errors.js'
 import type { CliCommand } from '../command.js'
 
-const USAGE = 'catalog import <decision.txt> | catalog agencies <agencies.json> | catalog manual <procedures.json> | catalog online-level <code> <full|partial|none> | catalog processing-time <code> <value> <working_days|working_hours|calendar_days|same_day> | catalog confirm-agency <code> | catalog versions <code> | catalog review'
+const USAGE = 'catalog import <decision.txt> | catalog agencies <agencies.json> | catalog manual <procedures.json> | catalog online-level <code> <full|partial|none> | catalog assurance <code> <basic|eid-1|eid-2> | catalog processing-time <code> <value> <working_days|working_hours|calendar_days|same_day> | catalog confirm-agency <code> | catalog versions <code> | catalog review'
 
 export const catalogCommand: CliCommand = {
   name: 'catalog',
-  usage: 'catalog import|agencies|manual|online-level|processing-time|confirm-agency|versions|review …',
+  usage: 'catalog import|agencies|manual|online-level|assurance|processing-time|confirm-agency|versions|review …',
   summary: 'Import a published decision into the procedure catalog, load agencies, set online levels.',
   async run (services, args, out) {
     const actor = cliActor(os.userInfo().username)
@@ -26,6 +26,11 @@ export const catalogCommand: CliCommand = {
     if (sub === 'online-level' && a && (b === 'full' || b === 'partial' || b === 'none')) {
       await services.catalog.setOnlineLevel(actor, a, b)
       out(`${a}: online level ${b}`)
+      return
+    }
+    if (sub === 'assurance' && a && (b === 'basic' || b === 'eid-1' || b === 'eid-2')) {
+      await services.catalog.setMinAssurance(actor, a, b)
+      out(`${a}: minimum assurance ${b}`)
       return
     }
     const unit = args[3]

@@ -7,6 +7,7 @@ import { useTestApp } from '../../../test/app.js'
 import { DECISION_FILE, loadCatalog } from '../../../test/catalog.js'
 import { cliActor } from '../audit/audit.service.js'
 import { AppError } from '../../platform/http/errors.js'
+import { meetsAssurance } from './catalog.types.js'
 
 const t = useTestApp({ setup: ctx => loadCatalog(ctx.services) })
 const actor = cliActor('test')
@@ -100,4 +101,22 @@ test('a flagged processing time is set by an administrator, audited, and kept ac
   assert.equal(api.processingTime.workingDays, 3)
   const audit = await t.db.kysely.selectFrom('auditLog').select('details').where('action', '=', 'catalog.processing-time.set').executeTakeFirstOrThrow()
   assert.deepEqual(audit.details, { value: 3, unit: 'working_days' })
+})
+
+test('a procedure can require the national e-identity at a level: shown on its page and in the API, kept by re-imports, audited', async () => {
+  assert.equal((await t.services.catalog.getProcedure(CODE)).minAssurance, 'basic')
+  await t.services.catalog.setMinAssurance(actor, CODE, 'eid-2')
+  const page = await t.app.inject(`/thu-tuc/${CODE}`)
+  assert.match(page.body, /Nộp hồ sơ thủ tục này cần đăng nhập bằng <strong>tài khoản định danh điện tử mức độ 2<\/strong>/)
+  assert.equal((await t.app.inject(`/api/v1/procedures/${CODE}`)).json().minAssurance, 'eid-2')
+  await t.services.catalog.importDecision(actor, DECISION_FILE)
+  assert.equal((await t.services.catalog.getProcedure(CODE)).minAssurance, 'eid-2', 'a re-import keeps it')
+  await assert.rejects(t.services.catalog.setMinAssurance(actor, '9.999999.000.00.00.H34', 'eid-1'), (err: unknown) => err instanceof AppError && err.code === 'NOT_FOUND')
+  await assert.rejects(t.services.catalog.setMinAssurance(actor, CODE, 'eid-9' as 'eid-1'), (err: unknown) => err instanceof AppError && err.code === 'VALIDATION')
+  const audit = await t.db.kysely.selectFrom('auditLog').select('details').where('action', '=', 'catalog.min-assurance.set').execute()
+  assert.equal(audit.length, 1)
+  assert.equal(meetsAssurance('eid-2', 'eid-2'), true)
+  assert.equal(meetsAssurance('eid-1', 'eid-2'), false)
+  assert.equal(meetsAssurance('basic', 'basic'), true)
+  assert.equal(meetsAssurance('basic', 'eid-1'), false)
 })

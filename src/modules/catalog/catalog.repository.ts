@@ -1,5 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely'
 import type { Executor } from '../../platform/db/db.js'
+import type { Assurance } from '../../platform/db/database.js'
 import type { AgencyRef, GovernmentLevel, OnlineLevel, ProcedureContent, ProcedureFilters, ProcedureSummary, ProcessingTime } from './catalog.types.js'
 import { fold } from './import/text.js'
 
@@ -140,6 +141,11 @@ export function createCatalogRepository () {
       return Number(r.numUpdatedRows) > 0
     },
 
+    async setMinAssurance (db: Executor, code: string, level: Assurance): Promise<boolean> {
+      const r = await db.updateTable('procedures').set({ minAssurance: level, updatedAt: new Date() }).where('code', '=', code).executeTakeFirst()
+      return Number(r.numUpdatedRows) > 0
+    },
+
     /** Opens every procedure to online submission at least as partial online (the demo profile). */
     async openAllOnline (db: Executor): Promise<number> {
       const r = await db.updateTable('procedures').set({ onlineLevel: 'partial' }).where('onlineLevel', '=', 'none').where('onlineLevelSet', '=', false).executeTakeFirst()
@@ -236,7 +242,7 @@ export function createCatalogRepository () {
         .innerJoin('sectors as s', 's.id', 'p.sectorId')
         .innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
         .innerJoin('publishingDecisions as d', 'd.id', 'v.decisionId')
-        .select(['p.id', 'p.code', 'p.onlineLevel', 'p.enteredByHand', 'p.needsReview', 'p.processingTimeOverride', 's.code as sectorCode', 's.name as sectorName',
+        .select(['p.id', 'p.code', 'p.onlineLevel', 'p.enteredByHand', 'p.needsReview', 'p.minAssurance', 'p.processingTimeOverride', 's.code as sectorCode', 's.name as sectorName',
           'v.id as versionId', 'v.version', 'v.content', 'd.number as decisionNumber', 'd.issuedOn', 'd.kind as decisionKind'])
         .where('p.code', '=', code).executeTakeFirst()
       if (!row) return undefined

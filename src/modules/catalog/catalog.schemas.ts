@@ -73,6 +73,7 @@ export const ProcedureDetailSchema = Type.Object({
   legalBasis: Type.Array(Type.String()),
   onlineLevel: OnlineLevelSchema,
   enteredByHand: Type.Boolean(),
+  minAssurance: Type.Union([Type.Literal('basic'), Type.Literal('eid-1'), Type.Literal('eid-2')], { description: 'Identity assurance the applicant needs: a confirmed account, or the national e-identity at level 1 or 2' }),
   version: Type.Integer(),
   decision: Type.Object({ number: Type.String(), date: Nullable(Type.String({ format: 'date' })) })
 })

@@ -9,7 +9,7 @@ import { SEED_DIR } from '../../platform/paths.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import { applyProcedure, contentOf, sectorCode, type ApplyOutcome, type ProcedureInput } from './catalog.import.js'
 import type { AgencyInput, CatalogRepository } from './catalog.repository.js'
-import type { OnlineLevel, ProcedureContent, ProcedureDetail, ProcedureFilters } from './catalog.types.js'
+import { ASSURANCE_LEVELS, type Assurance, type OnlineLevel, type ProcedureContent, type ProcedureDetail, type ProcedureFilters } from './catalog.types.js'
 import { DecisionFormatError, parseDecision, type ImportWarning } from './import/decision-parser.js'
 import { workingDaysOf, type DurationUnit } from './import/fields.js'
 
@@ -92,6 +92,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
       versionId: row.versionId,
       enteredByHand: row.enteredByHand,
       needsReview: row.needsReview,
+      minAssurance: row.minAssurance,
       decision: { number: row.decisionNumber, date: row.issuedOn, kind: row.decisionKind }
     }
   }
@@ -186,6 +187,15 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
       await write(async (trx) => {
         if (!(await repo.setOnlineLevel(trx, code, level, true))) throw new AppError('NOT_FOUND', `no procedure ${code}`)
         await audit.record(trx, { actor, action: 'catalog.online-level.set', targetType: 'procedure', targetId: code, details: { level } })
+      })
+    },
+
+    /** The minimum identity assurance a procedure requires of the applicant. Throws NOT_FOUND. */
+    async setMinAssurance (actor: Actor, code: string, level: Assurance): Promise<void> {
+      if (!ASSURANCE_LEVELS.includes(level)) throw new AppError('VALIDATION', 'invalid assurance', [{ field: 'level', message: `phải là một trong: ${ASSURANCE_LEVELS.join(', ')}` }])
+      await write(async (trx) => {
+        if (!(await repo.setMinAssurance(trx, code, level))) throw new AppError('NOT_FOUND', `no procedure ${code}`)
+        await audit.record(trx, { actor, action: 'catalog.min-assurance.set', targetType: 'procedure', targetId: code, details: { level } })
       })
     },
 

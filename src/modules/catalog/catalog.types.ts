@@ -1,3 +1,4 @@
+import type { Assurance } from '../../platform/db/database.js'
 import type {
   ApplicantType, Component, Fee, GovernmentLevel, Methods, OnlineLevel, ProcessingTime
 } from './import/fields.js'
@@ -26,6 +27,20 @@ export interface ProcedureContent {
   legalBasis: string[]
 }
 
+export type { Assurance }
+
+/** The levels a procedure may require, lowest first. */
+export const ASSURANCE_LEVELS: readonly Assurance[] = ['basic', 'eid-1', 'eid-2']
+
+/** Whether an account's assurance meets what a procedure requires. */
+export const meetsAssurance = (has: string, needs: Assurance) => ASSURANCE_LEVELS.indexOf(has as Assurance) >= ASSURANCE_LEVELS.indexOf(needs)
+
+export const ASSURANCE_LABELS: Record<Assurance, string> = {
+  basic: 'Tài khoản đã xác nhận',
+  'eid-1': 'Tài khoản định danh điện tử mức độ 1',
+  'eid-2': 'Tài khoản định danh điện tử mức độ 2'
+}
+
 export interface AgencyRef { code: string, name: string, shortName: string | null }
 
 export interface ProcedureSummary {
@@ -43,6 +58,8 @@ export interface ProcedureDetail extends ProcedureSummary, ProcedureContent {
   versionId: number
   enteredByHand: boolean
   needsReview: boolean
+  /** The identity assurance the applicant's account must have. */
+  minAssurance: Assurance
   decision: { number: string, date: string | null, kind: 'decision' | 'manual' }
 }
 

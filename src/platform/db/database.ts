@@ -86,6 +86,7 @@ export interface ProceduresTable {
   onlineLevel: 'full' | 'partial' | 'none'
   onlineLevelSet: Generated<boolean>
   needsReview: Generated<boolean>
+  minAssurance: Generated<Assurance>
   enteredByHand: Generated<boolean>
   currentVersionId: number | null
   position: Generated<number>
@@ -139,6 +140,9 @@ export interface MessagesTable {
   createdAt: Generated<Date>
   sentAt: Date | null
 }
+
+/** Identity assurance of an account, or the minimum a procedure requires. */
+export type Assurance = 'basic' | 'eid-1' | 'eid-2'
 
 export interface IdentityMergesTable {
   id: Generated<string>

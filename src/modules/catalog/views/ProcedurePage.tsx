@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact'
 import { formatVnd, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
 import type { Component, ProcedureDetail } from '../catalog.types.js'
-import { LEVEL_LABELS } from '../catalog.types.js'
+import { ASSURANCE_LABELS, LEVEL_LABELS } from '../catalog.types.js'
 import { COPY_TYPE, ONLINE_TAG, shortDuration } from './labels.js'
 
 function groupsOf (components: Component[]): Array<[string | null, Component[]]> {
@@ -26,6 +26,9 @@ export function ProcedurePage ({ p }: { p: ProcedureDetail }) {
       <span class='caption'>{p.sector.name}</span>
       <h1 class='heading-l'>{p.name}</h1>
       <p><Tag kind={ONLINE_TAG[p.onlineLevel].kind}>{ONLINE_TAG[p.onlineLevel].text}</Tag></p>
+      {p.minAssurance !== 'basic' && (
+        <div class='notice'><p>Nộp hồ sơ thủ tục này cần đăng nhập bằng <strong>{ASSURANCE_LABELS[p.minAssurance].toLowerCase()}</strong> (VNeID).</p></div>
+      )}
       {p.onlineLevel !== 'none' && (
         <p><a class='button button--start' href={`/thu-tuc/${encodeURIComponent(p.code)}/nop-ho-so`}>Nộp hồ sơ trực tuyến</a></p>
       )}
