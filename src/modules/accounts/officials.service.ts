@@ -113,6 +113,23 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
       })
     },
 
+    /**
+     * Replaces an official's roles (held at their agency). With `within`, only an official of those
+     * agencies. Audited with the roles before and after. Throws VALIDATION, NOT_FOUND.
+     */
+    async setRoles (actor: Actor, username: string, roles: OfficialRole[], within?: number[]): Promise<void> {
+      if (roles.length === 0 || roles.some(r => !(r in ROLES))) throw new AppError('VALIDATION', 'invalid roles', [{ field: 'roles', message: 'Chọn ít nhất một vai trò' }])
+      await db.transaction(async (trx) => {
+        const o = await trx.selectFrom('officials').select(['id', 'agencyId']).where('username', '=', username.toLowerCase())
+          .$if(within !== undefined, qb => qb.where('agencyId', 'in', within!.length > 0 ? within! : [-1])).forUpdate().executeTakeFirst()
+        if (!o) throw new AppError('NOT_FOUND', `no official ${username}`)
+        const before = (await trx.selectFrom('officialRoles').select('role').where('officialId', '=', o.id).orderBy('role').execute()).map(r => r.role)
+        await trx.deleteFrom('officialRoles').where('officialId', '=', o.id).execute()
+        await trx.insertInto('officialRoles').values([...new Set(roles)].map(role => ({ officialId: o.id, role, agencyId: o.agencyId }))).execute()
+        await audit.record(trx, { actor, action: 'official.roles.set', targetType: 'official', targetId: o.id, details: { before, after: [...new Set(roles)].sort() } })
+      })
+    },
+
     /** The agencies an official administers: those their system administrator roles cover, by code. */
     async administered (official: SignedInOfficial): Promise<Array<{ id: number, code: string, name: string }>> {
       const ids = new Set<number>()
@@ -128,7 +145,8 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
         .select(['o.id', 'o.username', 'o.fullName', 'o.status', 'o.email', 'o.phone', 'a.name as agencyName'])
         .where('o.agencyId', 'in', agencyIds).orderBy('a.code').orderBy('o.username').execute()
       const roles = rows.length === 0 ? [] : await db.kysely.selectFrom('officialRoles').select(['officialId', 'role']).where('officialId', 'in', rows.map(r => r.id)).orderBy('role').execute()
-      return rows.map(({ id, ...r }) => ({ ...r, roles: roles.filter(x => x.officialId === id).map(x => x.role) }))
+      const order = Object.keys(ROLES)
+      return rows.map(({ id, ...r }) => ({ ...r, roles: roles.filter(x => x.officialId === id).map(x => x.role).sort((a, b) => order.indexOf(a) - order.indexOf(b)) }))
     },
 
     count: async () => (await db.kysely.selectFrom('officials').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n,

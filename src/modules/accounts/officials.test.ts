@@ -117,6 +117,17 @@ test('a system administrator creates and locks officials in the back office, onl
   assert.equal((await signIn('motcua.dang', password)).first.statusCode, 303, 'the password shown once signs in')
   assert.equal((await post('/can-bo/quan-tri/can-bo/them', { username: 'motcua.dang', fullName: 'Trùng', agency: '000.01.11.H34', roles: 'specialist', email: 'trung@example.vn' })).body.includes('Tên đăng nhập đã có người dùng'), true)
 
+  // Roles: changed within the administrator's agencies, at least one, audited with before and after.
+  const none = await post('/can-bo/quan-tri/can-bo/cv.thuong/vai-tro', {})
+  assert.equal(none.statusCode, 422)
+  assert.match(none.body, /Chọn ít nhất một vai trò/)
+  assert.equal((await post('/can-bo/quan-tri/can-bo/cv.thuong/vai-tro', { roles: ['receptionist', 'department_head'] })).statusCode, 303)
+  const roles = await t.db.kysely.selectFrom('officialRoles as r').innerJoin('officials as o', 'o.id', 'r.officialId').select('r.role').where('o.username', '=', 'cv.thuong').orderBy('r.role').execute()
+  assert.deepEqual(roles.map(r => r.role), ['department_head', 'receptionist'])
+  const change = await t.db.kysely.selectFrom('auditLog').select('details').where('action', '=', 'official.roles.set').executeTakeFirstOrThrow()
+  assert.deepEqual(change.details, { before: ['specialist'], after: ['department_head', 'receptionist'] })
+  assert.equal((await t.app.inject({ url: '/can-bo/quan-tri/can-bo/cv.khac/vai-tro', headers: { cookie: admin.cookie } })).statusCode, 404)
+  assert.equal((await post('/can-bo/quan-tri/can-bo/cv.khac/vai-tro', { roles: 'system_admin' })).statusCode, 404, 'not an official of theirs')
   assert.equal((await post('/can-bo/quan-tri/can-bo/cv.khac/khoa', {})).statusCode, 404, 'not an official of theirs')
   assert.equal((await post('/can-bo/quan-tri/can-bo/quantri.gtvt/khoa', {})).statusCode, 403, 'not themself')
   assert.equal((await post('/can-bo/quan-tri/can-bo/motcua.dang/khoa', {})).statusCode, 303)

@@ -7,7 +7,7 @@ import { SummaryList } from '../../platform/html/components/layout-parts.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Captcha } from './captcha.js'
 import { ROLES, type OfficialRole, type SignedInOfficial } from './officials.service.js'
-import { ADMIN_PATH, NewOfficialPage, OfficialCreatedPage, OfficialsListPage, type OfficialForm } from './views/StaffAdminPages.js'
+import { ADMIN_PATH, EditRolesPage, NewOfficialPage, OfficialCreatedPage, OfficialsListPage, type OfficialForm } from './views/StaffAdminPages.js'
 
 const STAFF_COOKIE = 'mc_staff'
 const CODE_COOKIE = 'mc_staff_code'
@@ -138,6 +138,31 @@ export async function staffPages (app: FastifyInstance, { services }: { services
     } catch (err) {
       const fields = err instanceof AppError && err.code === 'VALIDATION' ? err.fields : err instanceof AppError && err.code === 'CONFLICT' ? [{ field: 'username', message: 'Tên đăng nhập đã có người dùng' }] : undefined
       if (fields) return reply.page(<NewOfficialPage agencies={agencies} values={form} errors={fields} />, { title: 'Thêm cán bộ', status: 422, hasErrors: true })
+      throw err
+    }
+  })
+
+  /** An official of the administrator's agencies, or NOT_FOUND. */
+  const managed = async (request: FastifyRequest) => {
+    const { username } = request.params as { username: string }
+    const official = (await services.officials.list((await administered(request)).map(a => a.id))).find(o => o.username === username.toLowerCase())
+    if (!official) throw new AppError('NOT_FOUND')
+    return official
+  }
+
+  app.get(`${ADMIN_PATH}/:username/vai-tro`, { preHandler: requireAdmin }, async (request, reply) => {
+    const official = await managed(request)
+    return reply.page(<EditRolesPage official={official} roles={official.roles} errors={[]} />, { title: 'Sửa vai trò' })
+  })
+
+  app.post(`${ADMIN_PATH}/:username/vai-tro`, { preHandler: requireAdmin }, async (request, reply) => {
+    const official = await managed(request)
+    const roles = ([] as string[]).concat((request.body as { roles?: string | string[] }).roles ?? []) as OfficialRole[]
+    try {
+      await services.officials.setRoles(actorOf(request), official.username, roles, (await administered(request)).map(a => a.id))
+      return reply.redirect(ADMIN_PATH, 303)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return reply.page(<EditRolesPage official={official} roles={roles} errors={err.fields} />, { title: 'Sửa vai trò', status: 422, hasErrors: true })
       throw err
     }
   })

@@ -22,7 +22,7 @@ export function OfficialsListPage ({ officials, self }: { officials: OfficialRow
                 <td>{o.username}</td>
                 <td>{o.fullName}</td>
                 <td>{o.agencyName}</td>
-                <td>{o.roles.map(r => ROLES[r]).join(', ')}</td>
+                <td>{o.roles.map(r => ROLES[r]).join(', ')} <a href={`${ADMIN_PATH}/${encodeURIComponent(o.username)}/vai-tro`}>Sửa<span class='visually-hidden'> vai trò của {o.username}</span></a></td>
                 <td>
                   {o.status === 'active' ? <Tag kind='green'>Đang hoạt động</Tag> : <Tag kind='grey'>Đã khóa</Tag>}
                   {o.status === 'active' && o.username !== self && (
@@ -37,6 +37,40 @@ export function OfficialsListPage ({ officials, self }: { officials: OfficialRow
         </table>
       </div>
       <p class='body'><a href='/can-bo'>Về không gian làm việc</a></p>
+    </>
+  )
+}
+
+/** The six roles as checkboxes; the first carries the id the error summary links to. */
+function RolesField ({ roles, error, legend }: { roles: string[], error?: string | undefined, legend: string }) {
+  return (
+    <div class={`form-group${error ? ' form-group--error' : ''}`}>
+      <fieldset class='fieldset' aria-describedby={error ? 'roles-error' : undefined}>
+        <legend class='label'>{legend}</legend>
+        <ErrorMessage id='roles' message={error} />
+        {(Object.keys(ROLES) as OfficialRole[]).map((role, i) => (
+          <div class='checkbox' key={role}>
+            <input class='checkbox__input' id={i === 0 ? 'roles' : `roles-${role}`} type='checkbox' name='roles' value={role} checked={roles.includes(role)} />
+            <label class='checkbox__label' for={i === 0 ? 'roles' : `roles-${role}`}>{ROLES[role]}</label>
+          </div>
+        ))}
+      </fieldset>
+    </div>
+  )
+}
+
+/** Changing an official's roles (held at their agency and its units). */
+export function EditRolesPage ({ official, roles, errors }: { official: OfficialRow, roles: string[], errors: FieldError[] }) {
+  return (
+    <>
+      <h1 class='heading-l'>Vai trò của {official.fullName}</h1>
+      <ErrorSummary errors={errors} />
+      <SummaryList rows={[['Tên đăng nhập', official.username], ['Cơ quan', official.agencyName]]} />
+      <Form action={`${ADMIN_PATH}/${encodeURIComponent(official.username)}/vai-tro`}>
+        <RolesField roles={roles} error={errors.find(e => e.field === 'roles')?.message} legend='Vai trò (trong cơ quan trên và các đơn vị trực thuộc)' />
+        <Button>Lưu vai trò</Button>
+      </Form>
+      <p class='body'><a href={ADMIN_PATH}>Quay lại danh sách</a></p>
     </>
   )
 }
@@ -61,18 +95,7 @@ export function NewOfficialPage ({ agencies, values, errors }: { agencies: Array
             {agencies.map(a => <option value={a.code} selected={a.code === values.agency} key={a.code}>{a.name}</option>)}
           </select>
         </div>
-        <div class={`form-group${err('roles') ? ' form-group--error' : ''}`}>
-          <fieldset class='fieldset' aria-describedby={err('roles') ? 'roles-error' : undefined}>
-            <legend class='label'>Vai trò (trong cơ quan trên và các đơn vị trực thuộc)</legend>
-            <ErrorMessage id='roles' message={err('roles')} />
-            {(Object.keys(ROLES) as OfficialRole[]).map((role, i) => (
-              <div class='checkbox' key={role}>
-                <input class='checkbox__input' id={i === 0 ? 'roles' : `roles-${role}`} type='checkbox' name='roles' value={role} checked={roles.includes(role)} />
-                <label class='checkbox__label' for={i === 0 ? 'roles' : `roles-${role}`}>{ROLES[role]}</label>
-              </div>
-            ))}
-          </fieldset>
-        </div>
+        <RolesField roles={roles} error={err('roles')} legend='Vai trò (trong cơ quan trên và các đơn vị trực thuộc)' />
         <TextInput name='email' label='Thư điện tử công vụ' type='email' hint='Mã đăng nhập được gửi tới đây (hoặc tới số điện thoại nếu không có thư điện tử)' value={values.email} error={err('email')} />
         <TextInput name='phone' label='Số điện thoại di động' type='tel' value={values.phone} error={err('phone')} />
         <Button>Tạo tài khoản</Button>
