@@ -39,7 +39,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const catalog = createCatalogService({ db, repo: createCatalogRepository(), audit })
   const calendar = createCalendarService({ db, repo: createCalendarRepository(), audit, config })
   const notifications = createNotificationsService({ db, repo: createNotificationsRepository(), jobs, config })
-  const accounts = createAccountsService({ db, audit, notifications, publicUrl: config.PUBLIC_URL, idleMinutes: config.SESSION_IDLE_MINUTES })
+  const accounts = createAccountsService({ db, audit, notifications, publicUrl: config.PUBLIC_URL, idleMinutes: config.SESSION_IDLE_MINUTES, signInCode: config.SIGN_IN_CODE })
   const captcha = createCaptchaService({ db, enabled: config.CAPTCHA === 'on' })
   const officials = createOfficialsService({ db, audit, notifications, idleMinutes: config.SESSION_IDLE_MINUTES })
   const nationalIdentity = createNationalIdentity({ config, db, audit, accounts })

@@ -5,7 +5,7 @@ import { clearSessionCookie, requireCitizen, setSessionCookie } from '../../plat
 import { CSRF_COOKIE } from '../../platform/http/security.js'
 import type { RegistrationForm } from './accounts.service.js'
 import { CheckInboxPage, ConfirmFailedPage, ConfirmedPage, KIND_SLUGS, kindTitle, RegisterChoosePage, RegisterFormPage } from './views/RegisterPages.js'
-import { ConfirmMergePage, SignInPage } from './views/SignInPages.js'
+import { ConfirmMergePage, SignInCodePage, SignInPage } from './views/SignInPages.js'
 import { PersonalPage } from './views/PersonalPage.js'
 import { ForgotPage, ResetDonePage, ResetLinkPage, ResetSentPage } from './views/ResetPages.js'
 import { ConfirmFailedPage as LinkFailedPage } from './views/RegisterPages.js'
@@ -108,8 +108,12 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
     if (signInOptions.only) throw new AppError('FORBIDDEN', 'sign-in only through the national e-identity')
     try {
       await services.captcha.verify(captchaId, captcha)
-      const { token } = await services.accounts.signIn(username, password, request.headers['user-agent'], request.ip)
-      setSessionCookie(reply, token, secure)
+      const result = await services.accounts.signIn(username, password, request.headers['user-agent'], request.ip)
+      if ('ref' in result) {
+        reply.setCookie(CODE_COOKIE, result.ref, { path: '/dang-nhap', httpOnly: true, sameSite: 'lax', secure, maxAge: 600 })
+        return reply.redirect(`/dang-nhap/ma?kenh=${result.channel}${next ? `&tiep=${encodeURIComponent(next)}` : ''}`, 303)
+      }
+      setSessionCookie(reply, result.token, secure)
       // A new CSRF secret with the new session: tokens of the anonymous visit do not carry over.
       reply.clearCookie(CSRF_COOKIE, { path: '/' })
       return reply.redirect(next ?? '/ca-nhan', 303)
@@ -117,6 +121,27 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) {
         return reply.page(<SignInPage username={username} next={next} errors={err.fields} captcha={await newCaptcha(request)} options={signInOptions} />, { title: 'Đăng nhập', status: 422, hasErrors: true })
       }
+      throw err
+    }
+  })
+
+  // The one-time code after the password (SIGN_IN_CODE=true).
+  const CODE_COOKIE = 'mc_signin_code'
+  const codePage = (request: FastifyRequest, reply: FastifyReply, error?: string) => {
+    const q = { ...(request.query as Record<string, string | undefined>), ...(request.body as Record<string, string | undefined> | undefined) }
+    return reply.page(<SignInCodePage channel={q['kenh'] === 'sms' ? 'sms' : 'email'} next={safeNext(q['tiep'])} error={error} />, { title: 'Mã đăng nhập', ...(error ? { status: 422, hasErrors: true } : {}) })
+  }
+  app.get('/dang-nhap/ma', async (request, reply) => codePage(request, reply))
+  app.post('/dang-nhap/ma', async (request, reply) => {
+    const { code = '', tiep } = request.body as Record<string, string | undefined>
+    try {
+      const token = await services.accounts.finishSignIn(request.cookies[CODE_COOKIE] ?? '', code, request.headers['user-agent'], request.ip)
+      reply.clearCookie(CODE_COOKIE, { path: '/dang-nhap' })
+      setSessionCookie(reply, token, secure)
+      reply.clearCookie(CSRF_COOKIE, { path: '/' })
+      return reply.redirect(safeNext(tiep) ?? '/ca-nhan', 303)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION') return codePage(request, reply, err.fields?.[0]?.message ?? err.message)
       throw err
     }
   })

@@ -18,12 +18,13 @@ export interface SignedIn { id: string, kind: AccountKind, fullName: string }
 const CONFIRM_EMAIL_HOURS = 24
 const CONFIRM_PHONE_MINUTES = 10
 const CODE_ATTEMPTS = 5
+const SIGN_IN_CODE_MINUTES = 5
 const RESET_MINUTES = 60
 /** Data subjects' requests are answered within 72 hours (Decree 13/2023). */
 export const PRIVACY_HOURS = 72
 export const SESSION_HOURS = 12
 
-export function createAccountsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, publicUrl: string, idleMinutes: number }) {
+export function createAccountsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, publicUrl: string, idleMinutes: number, signInCode?: boolean }) {
   const { db, audit, notifications } = deps
   const throttle = createThrottle(db)
   const lockedMessage = (until: Date) => `Đăng nhập tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ${formatInstant(until)}.`
@@ -51,7 +52,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
    * Checks an SMS code against the pending confirmation the browser's reference points to, counting
    * attempts (a wrong code's attempt is kept even though the call fails), then runs `then` once.
    */
-  async function useCode (ref: string, code: string, purpose: 'confirm-phone' | 'reset-phone', then: (trx: Transaction<Database>, accountId: string) => Promise<void>): Promise<void> {
+  async function useCode (ref: string, code: string, purpose: 'confirm-phone' | 'reset-phone' | 'sign-in', then: (trx: Transaction<Database>, accountId: string) => Promise<void>): Promise<void> {
     const fail = (message: string) => new AppError('VALIDATION', message, [{ field: 'code', message }])
     const outcome = await db.transaction(async (trx) => {
       const row = await trx.selectFrom('accountTokens').select(['id', 'accountId', 'tokenHash', 'attempts', 'expiresAt', 'usedAt'])
@@ -242,7 +243,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
      * Signs in with an ID number, tax code, phone or e-mail and the password. Throws VALIDATION with
      * one message that does not tell which part was wrong.
      */
-    async signIn (username: string, password: string, userAgent?: string, ip = 'unknown'): Promise<{ token: string, account: SignedIn }> {
+    async signIn (username: string, password: string, userAgent?: string, ip = 'unknown'): Promise<{ token: string, account: SignedIn } | { ref: string, channel: 'email' | 'sms' }> {
       // Per user name and per client address, whether or not the account exists (so nothing tells).
       const keys = [{ key: throttleKey('signin-user', username), max: 5 }, { key: throttleKey('signin-ip', ip), max: 50 }]
       const locked = await throttle.lockedUntil(keys)
@@ -261,8 +262,28 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
       await throttle.succeed(keys)
       if (match.status === 'pending') throw new AppError('VALIDATION', 'not confirmed', [{ field: 'username', message: 'Tài khoản chưa được xác nhận. Hãy mở liên kết trong thư điện tử hoặc nhập mã đã gửi qua tin nhắn.' }])
       if (match.status !== 'active') throw new AppError('VALIDATION', 'disabled', [{ field: 'username', message: 'Tài khoản đã bị khóa. Hãy liên hệ đường dây nóng.' }])
+      if (deps.signInCode && (match.email || match.phone)) {
+        // The second factor: a code to the account's e-mail (or phone), used with the browser's reference.
+        const ref = newSecret()
+        const code = newCode()
+        const channel: 'email' | 'sms' = match.email ? 'email' : 'sms'
+        await db.transaction(async (trx) => {
+          await trx.insertInto('accountTokens').values({ accountId: match.id, purpose: 'sign-in', tokenHash: hashSecret(`${ref.token}:${code}`), refHash: ref.hash, expiresAt: new Date(Date.now() + SIGN_IN_CODE_MINUTES * 60_000) }).execute()
+          await notifications.enqueue(trx, channel === 'email'
+            ? { channel, recipient: match.email!, template: 'sign-in-code', subject: `Mã đăng nhập: ${code}`, body: `Mã đăng nhập Cổng Dịch vụ công của bạn là ${code}. Mã có hiệu lực ${SIGN_IN_CODE_MINUTES} phút. Không chia sẻ mã này với ai, kể cả người tự xưng là cán bộ.` }
+            : { channel, recipient: match.phone!, template: 'sign-in-code', subject: '', body: `Ma dang nhap Cong DVC: ${code}. Hieu luc ${SIGN_IN_CODE_MINUTES} phut. Khong chia se ma nay.` })
+        })
+        return { ref: ref.token, channel }
+      }
       const token = await db.transaction(trx => openSession(trx, match.id, { userAgent, ip, method: 'password' }))
       return { token, account: { id: match.id, kind: match.kind, fullName: match.fullName } }
+    },
+
+    /** The one-time code after the password (SIGN_IN_CODE): 5 minutes, 5 attempts. Returns the session token. Throws VALIDATION. */
+    async finishSignIn (ref: string, code: string, userAgent?: string, ip = 'unknown'): Promise<string> {
+      let token = ''
+      await useCode(ref, code, 'sign-in', async (trx, accountId) => { token = await openSession(trx, accountId, { userAgent, ip, method: 'password+code' }) })
+      return token
     },
 
     /** The citizen's own record, for the personal page and the download of their data. */

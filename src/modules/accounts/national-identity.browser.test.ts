@@ -66,6 +66,7 @@ test('a local account registered earlier with the same ID number is merged only 
     address: 'Kon Tum', password: 'Mật khẩu đăng ký trước 2024'
   })
   const signedBefore = await t.services.accounts.signIn('062085000777', 'Mật khẩu đăng ký trước 2024', 'test', '127.0.0.9')
+  assert.ok('token' in signedBefore)
   const page = await b.browser.newPage()
   try {
     await throughProvider(page, 'chu-that')

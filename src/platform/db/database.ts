@@ -180,7 +180,7 @@ export interface AccountsTable {
 export interface AccountTokensTable {
   id: Generated<number>
   accountId: string
-  purpose: 'confirm-email' | 'confirm-phone' | 'reset-email' | 'reset-phone'
+  purpose: 'confirm-email' | 'confirm-phone' | 'reset-email' | 'reset-phone' | 'sign-in'
   tokenHash: string
   refHash: string | null
   attempts: Generated<number>

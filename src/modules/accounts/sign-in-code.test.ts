@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { pino } from 'pino'
+import { formFor, useTestApp } from '../../../test/app.js'
+import { createWorker } from '../../platform/jobs/worker.js'
+
+// SIGN_IN_CODE=true: after the password, a one-time code by e-mail (or SMS without e-mail).
+const t = useTestApp({ config: { SIGN_IN_CODE: 'true' } })
+const drain = () => createWorker(t.services.jobs, { concurrency: 1, pollMs: 0, log: pino({ level: 'silent' }) }).drain()
+
+async function passwordStep (username: string, password: string) {
+  const form = await formFor(t, '/dang-nhap')
+  const res = await t.app.inject({ method: 'POST', url: '/dang-nhap', payload: { ...form.fields, username, password }, headers: { cookie: form.cookie } })
+  const ref = res.cookies.find(c => c.name === 'mc_signin_code')?.value
+  return { res, ref, form }
+}
+const enterCode = (s: Awaited<ReturnType<typeof passwordStep>>, code: string) => t.app.inject({
+  method: 'POST', url: '/dang-nhap/ma', payload: { _csrf: s.form.fields['_csrf']!, code, kenh: 'email' }, headers: { cookie: `${s.form.cookie}; mc_signin_code=${s.ref}` }
+})
+async function lastCode (recipient: string) {
+  await drain()
+  const m = await t.db.kysely.selectFrom('messages').select(['body', 'template']).where('recipient', '=', recipient).orderBy('id', 'desc').executeTakeFirstOrThrow()
+  assert.equal(m.template, 'sign-in-code')
+  return /(\d{6})/.exec(m.body)![1]!
+}
+
+test('with SIGN_IN_CODE the password alone opens no session; the e-mailed code does, once; five wrong codes end it', async () => {
+  await t.services.accounts.createConfirmed({ type: 'system' }, 'individual', {
+    fullName: 'Phạm Thị Hai Bước', citizenId: '062190004567', dateOfBirth: '05/05/1990', phone: '0912000111', email: 'haibuoc@example.vn', address: 'Kon Tum', password: 'Hai bước xác thực 2024'
+  })
+  const first = await passwordStep('062190004567', 'Hai bước xác thực 2024')
+  assert.equal(first.res.statusCode, 303)
+  assert.equal(first.res.headers.location, '/dang-nhap/ma?kenh=email')
+  assert.equal(first.res.cookies.find(c => c.name === 'mc_session'), undefined, 'no session yet')
+  const page = await t.app.inject('/dang-nhap/ma?kenh=email')
+  assert.match(page.body, /Mã gồm 6 chữ số đã được gửi tới thư điện tử/)
+  const code = await lastCode('haibuoc@example.vn')
+  const wrong = await enterCode(first, code === '000000' ? '111111' : '000000')
+  assert.equal(wrong.statusCode, 422)
+  assert.match(wrong.body, /Mã xác nhận không đúng/)
+  const ok = await enterCode(first, code)
+  assert.equal(ok.statusCode, 303)
+  assert.equal(ok.headers.location, '/ca-nhan')
+  const session = ok.cookies.find(c => c.name === 'mc_session')!
+  assert.equal((await t.app.inject({ url: '/ca-nhan', headers: { cookie: `mc_session=${session.value}` } })).statusCode, 200)
+  assert.equal((await enterCode(first, code)).statusCode, 422, 'a code is used once')
+
+  const second = await passwordStep('haibuoc@example.vn', 'Hai bước xác thực 2024')
+  const good = await lastCode('haibuoc@example.vn')
+  for (let i = 0; i < 5; i++) await enterCode(second, good === '000000' ? '111111' : '000000')
+  const after = await enterCode(second, good)
+  assert.equal(after.statusCode, 422, 'the right code after five wrong ones is refused')
+  assert.match(after.body, /Đã nhập sai quá số lần cho phép/)
+  const audit = await t.db.kysely.selectFrom('auditLog').select('details').where('action', '=', 'account.sign-in').execute()
+  assert.deepEqual(audit.map(a => (a.details as { method: string }).method), ['password+code'])
+})
