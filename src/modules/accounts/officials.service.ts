@@ -213,6 +213,21 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
       return load(row.officialId)
     },
 
+    /** Changes the official's own password; their other sessions end. Throws VALIDATION naming the field. */
+    async changePassword (officialId: string, sessionToken: string, current: string, password: string, confirm: string): Promise<void> {
+      const row = await db.kysely.selectFrom('officials').select(['passwordHash', 'username']).where('id', '=', officialId).executeTakeFirstOrThrow()
+      if (!(await verifyPassword(current, row.passwordHash))) throw new AppError('VALIDATION', 'wrong password', [{ field: 'current', message: 'Mật khẩu hiện tại không đúng' }])
+      const weak = checkPassword(password, [row.username])
+      if (weak) throw new AppError('VALIDATION', 'weak password', [{ field: 'password', message: weak }])
+      if (password !== confirm) throw new AppError('VALIDATION', 'passwords differ', [{ field: 'passwordConfirm', message: 'Mật khẩu nhập lại không khớp' }])
+      const hash = await hashPassword(password)
+      await db.transaction(async (trx) => {
+        await trx.updateTable('officials').set({ passwordHash: hash }).where('id', '=', officialId).execute()
+        await trx.updateTable('officialSessions').set({ revokedAt: new Date() }).where('officialId', '=', officialId).where('tokenHash', '!=', hashSecret(sessionToken)).where('revokedAt', 'is', null).execute()
+        await audit.record(trx, { actor: { type: 'official', id: officialId }, action: 'official.password.change', targetType: 'official', targetId: officialId })
+      })
+    },
+
     async signOut (token: string): Promise<void> {
       await db.kysely.updateTable('officialSessions').set({ revokedAt: new Date() }).where('tokenHash', '=', hashSecret(token)).execute()
     },

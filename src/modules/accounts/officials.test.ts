@@ -137,3 +137,27 @@ test('a system administrator creates and locks officials in the back office, onl
   assert.deepEqual(audit.map(a => a.action), ['official.create', 'official.lock'])
   assert.equal((await t.db.kysely.selectFrom('officials').select('status').where('username', '=', 'cv.khac').executeTakeFirstOrThrow()).status, 'active')
 })
+
+test('an official changes their own password: the current one is checked, the policy applies, other sessions end', async () => {
+  await t.services.officials.create(actor, { username: 'doi.matkhau', fullName: 'Đỗ Mật Khẩu', agencyCode: '000.00.11.H34', roles: ['specialist'], email: 'doi.mk@example.vn', password: 'Mật khẩu ban đầu 2024' })
+  const open = async (password: string) => {
+    const s = await signIn('doi.matkhau', password)
+    const staff = (await submitCode(s, s.code!)).cookies.find(c => c.name === 'mc_staff')!.value
+    return { cookie: `${s.cookie}; mc_staff=${staff}`, token: s.token! }
+  }
+  const other = await open('Mật khẩu ban đầu 2024')
+  const me = await open('Mật khẩu ban đầu 2024')
+  const change = (payload: Record<string, string>) => t.app.inject({ method: 'POST', url: '/can-bo/mat-khau', payload: { _csrf: me.token, ...payload }, headers: { cookie: me.cookie } })
+  const wrong = await change({ current: 'không phải', password: 'Mật khẩu mới hẳn 2025', passwordConfirm: 'Mật khẩu mới hẳn 2025' })
+  assert.equal(wrong.statusCode, 422)
+  assert.match(wrong.body, /Mật khẩu hiện tại không đúng/)
+  const weak = await change({ current: 'Mật khẩu ban đầu 2024', password: 'password', passwordConfirm: 'password' })
+  assert.equal(weak.statusCode, 422)
+  assert.match(weak.body, /id="password-error"/)
+  const ok = await change({ current: 'Mật khẩu ban đầu 2024', password: 'Mật khẩu mới hẳn 2025', passwordConfirm: 'Mật khẩu mới hẳn 2025' })
+  assert.equal(ok.statusCode, 303)
+  assert.equal((await t.app.inject({ url: '/can-bo', headers: { cookie: me.cookie } })).statusCode, 200, 'this session stays')
+  assert.equal((await t.app.inject({ url: '/can-bo', headers: { cookie: other.cookie } })).statusCode, 303, 'the other session ended')
+  assert.equal((await signIn('doi.matkhau', 'Mật khẩu mới hẳn 2025')).first.statusCode, 303)
+  assert.equal(await t.db.kysely.selectFrom('auditLog').select('id').where('action', '=', 'official.password.change').executeTakeFirst() !== undefined, true)
+})

@@ -36,6 +36,11 @@ test('an official signs in with the one-time code from the outbox and reaches th
     await signIn(page, 'motcua.mai', 'Một cửa Kon Tum 2024', 'mai@example.vn', true)
     await assertAccessible(page)
     assert.match(await page.locator('main').innerText(), /Lê Thị Mai[\s\S]*Cán bộ một cửa/)
+    await page.getByRole('link', { name: 'Đổi mật khẩu' }).click()
+    await page.getByRole('button', { name: 'Đổi mật khẩu' }).click()
+    assert.match(await page.locator('#current-error').innerText(), /Mật khẩu hiện tại không đúng/)
+    await assertAccessible(page)
+    await page.getByRole('link', { name: 'Về không gian làm việc' }).click()
     await page.getByRole('button', { name: 'Đăng xuất' }).last().click()
     await page.waitForURL(/\/can-bo\/dang-nhap$/)
   } finally { await page.close() }

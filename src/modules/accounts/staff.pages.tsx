@@ -57,7 +57,26 @@ function Workspace ({ official }: { official: SignedInOfficial }) {
       ]} />
       {official.roles.some(r => r.role === 'system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a></p>}
       <p class='body'>Các hàng đợi hồ sơ (chờ tiếp nhận, đang xử lý, chờ phê duyệt, đến hạn, quá hạn) sẽ có ở đây khi phân hệ một cửa được triển khai.</p>
+      <p class='body'><a href='/can-bo/mat-khau'>Đổi mật khẩu</a></p>
       <Form action='/can-bo/dang-xuat'><Button secondary>Đăng xuất</Button></Form>
+    </>
+  )
+}
+
+function StaffPassword ({ errors, done }: { errors: FieldError[], done?: boolean }) {
+  const err = (f: string) => errors.find(e => e.field === f)?.message
+  return (
+    <>
+      <h1 class='heading-l'>Đổi mật khẩu</h1>
+      {done && <div class='notice' role='status'><p>Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.</p></div>}
+      <ErrorSummary errors={errors} />
+      <Form action='/can-bo/mat-khau'>
+        <TextInput name='current' label='Mật khẩu hiện tại' type='password' error={err('current')} autocomplete='current-password' />
+        <TextInput name='password' label='Mật khẩu mới' type='password' error={err('password')} autocomplete='new-password' hint='Ít nhất 8 ký tự; không dùng mật khẩu phổ biến' />
+        <TextInput name='passwordConfirm' label='Nhập lại mật khẩu mới' type='password' error={err('passwordConfirm')} autocomplete='new-password' />
+        <Button>Đổi mật khẩu</Button>
+      </Form>
+      <p class='body'><a href='/can-bo'>Về không gian làm việc</a></p>
     </>
   )
 }
@@ -111,6 +130,20 @@ export async function staffPages (app: FastifyInstance, { services }: { services
 
   app.get('/can-bo', { preHandler: requireOfficial }, async (request, reply) =>
     reply.page(<Workspace official={request.official!} />, { title: 'Không gian làm việc' }))
+
+  app.get('/can-bo/mat-khau', { preHandler: requireOfficial }, async (request, reply) =>
+    reply.page(<StaffPassword errors={[]} done={(request.query as { xong?: string }).xong === '1'} />, { title: 'Đổi mật khẩu' }))
+
+  app.post('/can-bo/mat-khau', { preHandler: requireOfficial }, async (request, reply) => {
+    const { current = '', password = '', passwordConfirm = '' } = request.body as Record<string, string | undefined>
+    try {
+      await services.officials.changePassword(request.official!.id, request.cookies[STAFF_COOKIE] ?? '', current, password, passwordConfirm)
+      return reply.redirect('/can-bo/mat-khau?xong=1', 303)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return reply.page(<StaffPassword errors={err.fields} />, { title: 'Đổi mật khẩu', status: 422, hasErrors: true })
+      throw err
+    }
+  })
 
   // A system administrator manages the officials of the agencies their role covers, nothing else.
   const requireAdmin = async (request: FastifyRequest) => {
