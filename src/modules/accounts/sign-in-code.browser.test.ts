@@ -2,10 +2,12 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { pino } from 'pino'
 import { formFor, useTestApp } from '../../../test/app.js'
+import { assertAccessible, useBrowser, visit } from '../../../test/browser.js'
 import { createWorker } from '../../platform/jobs/worker.js'
 
 // SIGN_IN_CODE=true: after the password, a one-time code by e-mail (or SMS without e-mail).
-const t = useTestApp({ config: { SIGN_IN_CODE: 'true' } })
+const t = useTestApp({ config: { SIGN_IN_CODE: 'true' }, listen: true })
+const b = useBrowser()
 const drain = () => createWorker(t.services.jobs, { concurrency: 1, pollMs: 0, log: pino({ level: 'silent' }) }).drain()
 
 async function passwordStep (username: string, password: string) {
@@ -53,4 +55,27 @@ test('with SIGN_IN_CODE the password alone opens no session; the e-mailed code d
   assert.match(after.body, /Đã nhập sai quá số lần cho phép/)
   const audit = await t.db.kysely.selectFrom('auditLog').select('details').where('action', '=', 'account.sign-in').execute()
   assert.deepEqual(audit.map(a => (a.details as { method: string }).method), ['password+code'])
+})
+
+test('in a browser: password, then the code from the e-mail, then the personal page (accessible)', async () => {
+  await t.services.accounts.createConfirmed({ type: 'system' }, 'individual', {
+    fullName: 'Vũ Văn Trình Duyệt', citizenId: '062090007654', dateOfBirth: '07/07/1990', phone: '0912000222', email: 'trinhduyet@example.vn', address: 'Kon Tum', password: 'Trình duyệt thật 2024'
+  })
+  const page = await b.browser.newPage()
+  try {
+    await visit(page, `${t.url}/dang-nhap`)
+    await page.getByLabel('Tên đăng nhập').fill('trinhduyet@example.vn')
+    await page.getByLabel('Mật khẩu').fill('Trình duyệt thật 2024')
+    const id = await page.locator('input[name="captchaId"]').inputValue()
+    await page.getByLabel('Mã xác thực').fill((await t.services.captcha.answer(id))!)
+    await page.getByRole('button', { name: 'Đăng nhập' }).click()
+    await page.waitForURL(/\/dang-nhap\/ma/)
+    await page.getByRole('button', { name: 'Đăng nhập' }).click()
+    assert.match(await page.locator('#code-error').innerText(), /Mã xác nhận không đúng/)
+    await assertAccessible(page)
+    await page.getByLabel('Mã đăng nhập').fill(await lastCode('trinhduyet@example.vn'))
+    await page.getByRole('button', { name: 'Đăng nhập' }).click()
+    await page.waitForURL(`${t.url}/ca-nhan`)
+    assert.match(await page.locator('main').innerText(), /Vũ Văn Trình Duyệt/)
+  } finally { await page.close() }
 })
