@@ -7,6 +7,7 @@ import { SummaryList } from '../../platform/html/components/layout-parts.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Captcha } from './captcha.js'
 import { ROLES, type OfficialRole, type SignedInOfficial } from './officials.service.js'
+import { PasswordChangeForm } from './views/PasswordChangeForm.js'
 import { ADMIN_PATH, EditRolesPage, NewOfficialPage, OfficialCreatedPage, OfficialsListPage, type OfficialForm } from './views/StaffAdminPages.js'
 
 const STAFF_COOKIE = 'mc_staff'
@@ -64,18 +65,12 @@ function Workspace ({ official }: { official: SignedInOfficial }) {
 }
 
 function StaffPassword ({ errors, done }: { errors: FieldError[], done?: boolean }) {
-  const err = (f: string) => errors.find(e => e.field === f)?.message
   return (
     <>
       <h1 class='heading-l'>Đổi mật khẩu</h1>
       {done && <div class='notice' role='status'><p>Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.</p></div>}
       <ErrorSummary errors={errors} />
-      <Form action='/can-bo/mat-khau'>
-        <TextInput name='current' label='Mật khẩu hiện tại' type='password' error={err('current')} autocomplete='current-password' />
-        <TextInput name='password' label='Mật khẩu mới' type='password' error={err('password')} autocomplete='new-password' hint='Ít nhất 8 ký tự; không dùng mật khẩu phổ biến' />
-        <TextInput name='passwordConfirm' label='Nhập lại mật khẩu mới' type='password' error={err('passwordConfirm')} autocomplete='new-password' />
-        <Button>Đổi mật khẩu</Button>
-      </Form>
+      <PasswordChangeForm action='/can-bo/mat-khau' errors={errors} />
       <p class='body'><a href='/can-bo'>Về không gian làm việc</a></p>
     </>
   )

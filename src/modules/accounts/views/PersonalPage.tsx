@@ -3,6 +3,7 @@ import { ErrorMessage, ErrorSummary } from '../../../platform/html/components/Er
 import { SummaryList } from '../../../platform/html/components/layout-parts.js'
 import type { FieldError } from '../../../platform/http/errors.js'
 import type { AccountsService } from '../accounts.service.js'
+import { PasswordChangeForm } from './PasswordChangeForm.js'
 import { formatInstant as when } from '../../calendar/due.js'
 
 type Profile = Awaited<ReturnType<AccountsService['profile']>>
@@ -47,12 +48,7 @@ export function PersonalPage ({ profile, errors = [], values = {}, notice }: Per
       </Form>
 
       <h2 class='heading-m'>Đổi mật khẩu</h2>
-      <Form action='/ca-nhan/mat-khau'>
-        <TextInput name='current' label='Mật khẩu hiện tại' type='password' error={err('current')} autocomplete='current-password' />
-        <TextInput name='password' label='Mật khẩu mới' type='password' error={err('password')} autocomplete='new-password' hint='Ít nhất 8 ký tự; không dùng mật khẩu phổ biến' />
-        <TextInput name='passwordConfirm' label='Nhập lại mật khẩu mới' type='password' error={err('passwordConfirm')} autocomplete='new-password' />
-        <Button>Đổi mật khẩu</Button>
-      </Form>
+      <PasswordChangeForm action='/ca-nhan/mat-khau' errors={errors} />
 
       <h2 class='heading-m' id='du-lieu'>Dữ liệu cá nhân của bạn</h2>
       <p class='body'><a href='/ca-nhan/du-lieu.json' download>Tải về toàn bộ dữ liệu của tôi (tệp JSON)</a></p>
