@@ -52,6 +52,13 @@ test('SESSION_SECRET is required outside the demo profile, and has no default', 
   assert.equal(loadConfig({ DEMO: 'true' }).SESSION_SECRET, undefined)
 })
 
+test('the national e-identity needs issuer, client id and secret together; OIDC_ONLY needs them', () => {
+  assert.throws(() => loadConfig({ SESSION_SECRET: SECRET, OIDC_ISSUER: 'https://sso.dancuquocgia.gov.vn' }), /set all three or none/)
+  assert.throws(() => loadConfig({ SESSION_SECRET: SECRET, OIDC_ONLY: 'true' }), /OIDC_ONLY: needs OIDC_ISSUER/)
+  const c = loadConfig({ SESSION_SECRET: SECRET, OIDC_ISSUER: 'https://sso.dancuquocgia.gov.vn', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b', OIDC_ONLY: 'true' })
+  assert.equal(c.OIDC_ONLY, true)
+})
+
 test('only src/config.ts reads process.env', () => {
   const offenders: string[] = []
   for (const entry of fs.readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })) {

@@ -93,6 +93,10 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     try { parseOfficeHours(c.OFFICE_HOURS) } catch (err) { problems.push(`OFFICE_HOURS: ${(err as Error).message}`) }
     const [h, m] = c.SAME_DAY_CUTOFF.split(':').map(Number)
     if (h! > 23 || m! > 59) problems.push(`SAME_DAY_CUTOFF: not a time of day, got "${c.SAME_DAY_CUTOFF}"`)
+    // The national e-identity needs all three settings, and OIDC_ONLY needs it configured.
+    const oidc = [c.OIDC_ISSUER, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET].filter(v => v !== undefined).length
+    if (oidc > 0 && oidc < 3) problems.push('OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: set all three or none')
+    if (c.OIDC_ONLY && oidc < 3) problems.push('OIDC_ONLY: needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET')
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
