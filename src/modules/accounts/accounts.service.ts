@@ -4,9 +4,9 @@ import type { Database } from '../../platform/db/database.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
-import { createThrottle, throttleKey } from '../../platform/throttle.js'
-import { formatInstant } from '../calendar/due.js'
-import { checkPassword, normalizeMobile } from './identity.js'
+import { throttleKey } from '../../platform/throttle.js'
+import { checkNewPassword, normalizeMobile } from './identity.js'
+import { createRateLimit, createSignInGuard } from './lockout.js'
 import { hashPassword, hashSecret, newCode, newSecret, verifyPassword } from './passwords.js'
 
 import { EMAIL, validateRegistration as validate, type AccountKind, type RegistrationForm } from './registration-form.js'
@@ -26,13 +26,8 @@ export const SESSION_HOURS = 12
 
 export function createAccountsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, publicUrl: string, idleMinutes: number, signInCode?: boolean }) {
   const { db, audit, notifications } = deps
-  const throttle = createThrottle(db)
-  const lockedMessage = (until: Date) => `Đăng nhập tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ${formatInstant(until)}.`
-  /** Refuses an attempt over a rate limit, with an audit row and the time to try again. */
-  async function tooMany (action: string, field: string, until: Date, ip: string): Promise<never> {
-    await db.transaction(trx => audit.record(trx, { actor: { type: 'anonymous' }, action: `${action}.rate-limited`, details: { ip, until: until.toISOString() } }))
-    throw new AppError('VALIDATION', 'rate limited', [{ field, message: `Bạn đã gửi yêu cầu này quá nhiều lần. Hãy thử lại sau ${formatInstant(until)}.` }])
-  }
+  const guard = createSignInGuard({ db, audit, scope: 'signin', action: 'account.sign-in' })
+  const limit = createRateLimit({ db, audit })
 
   /** Accounts a user name may designate: ID number, tax code, e-mail or phone (a phone may have several). */
   async function findByUsername (username: string) {
@@ -70,12 +65,6 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
     if (outcome === 'wrong') throw fail('Mã xác nhận không đúng')
   }
 
-  function checkNewPassword (password: string, confirm: string): void {
-    const problem = checkPassword(password)
-    if (problem) throw new AppError('VALIDATION', 'weak password', [{ field: 'password', message: problem }])
-    if (password !== confirm) throw new AppError('VALIDATION', 'passwords differ', [{ field: 'passwordConfirm', message: 'Mật khẩu nhập lại không khớp' }])
-  }
-
   /** A new session for the account (a new id at every sign-in), with its audit row. Returns the cookie's token. */
   async function openSession (trx: Transaction<Database>, accountId: string, how: { userAgent?: string | undefined, ip: string, method: string }): Promise<string> {
     const secret = newSecret()
@@ -104,8 +93,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
       // per identity document, so nobody floods an owner, and per address, generously (a ward office
       // helps many people from one address).
       const document = data.citizenId ?? data.taxCode ?? `${data.nationality}:${data.passportNumber}`
-      const limited = await throttle.admit([{ key: throttleKey('register-id', document), max: 5 }, { key: throttleKey('register-ip', ip), max: 30 }])
-      if (limited) await tooMany('account.register', 'captcha', limited, ip)
+      await limit('account.register', 'captcha', ip, [{ key: throttleKey('register-id', document), max: 5 }, { key: throttleKey('register-ip', ip), max: 30 }])
       const passwordHash = await hashPassword(form.password!)
       const channel: 'email' | 'sms' = data.email ? 'email' : 'sms'
       const ref = channel === 'sms' ? newSecret() : undefined
@@ -188,8 +176,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
      */
     async startReset (username: string, ip = 'unknown'): Promise<{ ref: string }> {
       // Limited per user name (existing or not, so the answer tells nothing) and per address.
-      const limited = await throttle.admit([{ key: throttleKey('reset-user', username), max: 5 }, { key: throttleKey('reset-ip', ip), max: 30 }])
-      if (limited) await tooMany('account.reset', 'username', limited, ip)
+      await limit('account.reset', 'username', ip, [{ key: throttleKey('reset-user', username), max: 5 }, { key: throttleKey('reset-ip', ip), max: 30 }])
       const ref = newSecret()
       const account = (await findByUsername(username)).find(a => a.status === 'active')
       await db.transaction(async (trx) => {
@@ -244,22 +231,12 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
      * one message that does not tell which part was wrong.
      */
     async signIn (username: string, password: string, userAgent?: string, ip = 'unknown'): Promise<{ token: string, account: SignedIn } | { ref: string, channel: 'email' | 'sms' }> {
-      // Per user name and per client address, whether or not the account exists (so nothing tells).
-      const keys = [{ key: throttleKey('signin-user', username), max: 5 }, { key: throttleKey('signin-ip', ip), max: 50 }]
-      const locked = await throttle.lockedUntil(keys)
-      if (locked) throw new AppError('VALIDATION', 'locked', [{ field: 'username', message: lockedMessage(locked) }])
-      const candidates = await findByUsername(username)
-      const wrong = new AppError('VALIDATION', 'sign-in failed', [{ field: 'username', message: 'Tên đăng nhập hoặc mật khẩu không đúng' }])
-      let match: typeof candidates[number] | undefined
-      for (const c of candidates) if (await verifyPassword(password, c.passwordHash)) { match = c; break }
-      if (!match) {
+      const match = await guard(username, ip, async () => {
+        const candidates = await findByUsername(username)
+        for (const c of candidates) if (await verifyPassword(password, c.passwordHash)) return { ok: true as const, value: c }
         if (candidates.length === 0) await hashPassword(password) // the same work either way: timing tells nothing
-        const lock = await throttle.fail(keys)
-        await db.transaction(trx => audit.record(trx, { actor: { type: 'anonymous' }, action: lock ? 'account.sign-in.locked' : 'account.sign-in.failed', details: { ip, ...(candidates[0] ? { account: candidates[0].id } : {}) } }))
-        if (lock) throw new AppError('VALIDATION', 'locked', [{ field: 'username', message: lockedMessage(lock) }])
-        throw wrong
-      }
-      await throttle.succeed(keys)
+        return { ok: false as const, details: candidates[0] ? { account: candidates[0].id } : {} }
+      })
       if (match.status === 'pending') throw new AppError('VALIDATION', 'not confirmed', [{ field: 'username', message: 'Tài khoản chưa được xác nhận. Hãy mở liên kết trong thư điện tử hoặc nhập mã đã gửi qua tin nhắn.' }])
       if (match.status !== 'active') throw new AppError('VALIDATION', 'disabled', [{ field: 'username', message: 'Tài khoản đã bị khóa. Hãy liên hệ đường dây nóng.' }])
       if (deps.signInCode && (match.email || match.phone)) {

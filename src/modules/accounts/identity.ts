@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { AppError } from '../../platform/http/errors.js'
 import { SEED_DIR } from '../../platform/paths.js'
 
 /** Birth-place codes of the citizen ID (Circular 07/2016/TT-BCA): the 63 provinces before the 2025 mergers. */
@@ -90,4 +91,11 @@ export function checkPassword (password: string, personal: string[] = []): strin
   const lower = password.toLowerCase()
   if (personal.some(p => p.length >= 6 && lower.includes(p.toLowerCase()))) return 'Mật khẩu không được chứa số định danh, số điện thoại hoặc thư điện tử của bạn'
   return null
+}
+
+/** A new password and its repetition: the policy (not the user's own identifiers), then the match. Throws VALIDATION naming the field. */
+export function checkNewPassword (password: string, confirm: string, personal: string[] = []): void {
+  const problem = checkPassword(password, personal)
+  if (problem) throw new AppError('VALIDATION', 'weak password', [{ field: 'password', message: problem }])
+  if (password !== confirm) throw new AppError('VALIDATION', 'passwords differ', [{ field: 'passwordConfirm', message: 'Mật khẩu nhập lại không khớp' }])
 }

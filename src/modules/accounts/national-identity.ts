@@ -75,8 +75,8 @@ export function createNationalIdentity (deps: { config: Config, db: Db, audit: A
       let claims: Record<string, unknown>
       try {
         const tokens = await oidc.authorizationCodeGrant(c, callbackUrl, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce })
-        const sub = tokens.claims()!.sub
-        claims = { ...tokens.claims(), ...(await oidc.fetchUserInfo(c, tokens.access_token, sub)) }
+        const idToken = tokens.claims()!
+        claims = { ...idToken, ...(await oidc.fetchUserInfo(c, tokens.access_token, idToken.sub)) }
       } catch (err) {
         await db.transaction(trx => audit.record(trx, { actor: { type: 'anonymous' }, action: 'account.national-identity.failed', details: { ip: meta.ip, error: err instanceof Error ? err.message.slice(0, 200) : 'unknown' } }))
         throw fail('Không xác thực được với hệ thống định danh điện tử. Hãy thử lại.')

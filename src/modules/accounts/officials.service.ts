@@ -3,11 +3,10 @@ import { sql } from 'kysely'
 import type { Db } from '../../platform/db/db.js'
 import type { OfficialRole } from '../../platform/db/database.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
-import { createThrottle, throttleKey } from '../../platform/throttle.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
-import { formatInstant } from '../calendar/due.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
-import { checkPassword, normalizeMobile } from './identity.js'
+import { checkNewPassword, checkPassword, normalizeMobile } from './identity.js'
+import { createSignInGuard } from './lockout.js'
 import { hashPassword, hashSecret, newCode, newSecret, verifyPassword } from './passwords.js'
 import { EMAIL } from './registration-form.js'
 
@@ -46,14 +45,16 @@ const SESSION_HOURS = 10
  */
 export function createOfficialsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, idleMinutes: number }) {
   const { db, audit, notifications } = deps
-  const throttle = createThrottle(db)
+  const guard = createSignInGuard({ db, audit, scope: 'staff', action: 'official.sign-in' })
 
-  /** The agencies a role held at `agencyId` covers: the agency and every unit below it. */
-  async function covered (agencyId: number): Promise<Set<number>> {
+  /** The agencies the official's `role` covers: each agency it is held at and every unit below them (one query). */
+  async function covered (official: SignedInOfficial, role: OfficialRole): Promise<number[]> {
+    const roots = official.roles.filter(r => r.role === role).map(r => r.agencyId)
+    if (roots.length === 0) return []
     const rows = await sql<{ id: number }>`
-      with recursive tree(id) as (select ${agencyId}::int union select a.id from agencies a join tree t on a.parent_id = t.id)
+      with recursive tree(id) as (select id from agencies where id in (${sql.join(roots)}) union select a.id from agencies a join tree t on a.parent_id = t.id)
       select id from tree`.execute(db.kysely)
-    return new Set(rows.rows.map(r => r.id))
+    return rows.rows.map(r => r.id)
   }
 
   async function load (officialId: string): Promise<SignedInOfficial | undefined> {
@@ -132,18 +133,17 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
 
     /** The agencies an official administers: those their system administrator roles cover, by code. */
     async administered (official: SignedInOfficial): Promise<Array<{ id: number, code: string, name: string }>> {
-      const ids = new Set<number>()
-      for (const r of official.roles.filter(x => x.role === 'system_admin')) for (const id of await covered(r.agencyId)) ids.add(id)
-      if (ids.size === 0) return []
-      return db.kysely.selectFrom('agencies').select(['id', 'code', 'name']).where('id', 'in', [...ids]).orderBy('code').execute()
+      const ids = await covered(official, 'system_admin')
+      if (ids.length === 0) return []
+      return db.kysely.selectFrom('agencies').select(['id', 'code', 'name']).where('id', 'in', ids).orderBy('code').execute()
     },
 
-    /** The officials of the given agencies, by agency and name. */
-    async list (agencyIds: number[]): Promise<OfficialRow[]> {
+    /** The officials of the given agencies, by agency and name (only the one with `username`, if given). */
+    async list (agencyIds: number[], username?: string): Promise<OfficialRow[]> {
       if (agencyIds.length === 0) return []
       const rows = await db.kysely.selectFrom('officials as o').innerJoin('agencies as a', 'a.id', 'o.agencyId')
         .select(['o.id', 'o.username', 'o.fullName', 'o.status', 'o.email', 'o.phone', 'a.name as agencyName'])
-        .where('o.agencyId', 'in', agencyIds).orderBy('a.code').orderBy('o.username').execute()
+        .where('o.agencyId', 'in', agencyIds).$if(username !== undefined, qb => qb.where('o.username', '=', username!.toLowerCase())).orderBy('a.code').orderBy('o.username').execute()
       const roles = rows.length === 0 ? [] : await db.kysely.selectFrom('officialRoles').select(['officialId', 'role']).where('officialId', 'in', rows.map(r => r.id)).orderBy('role').execute()
       const order = Object.keys(ROLES)
       return rows.map(({ id, ...r }) => ({ ...r, roles: roles.filter(x => x.officialId === id).map(x => x.role).sort((a, b) => order.indexOf(a) - order.indexOf(b)) }))
@@ -156,19 +156,12 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
      * reference identifies the sign-in waiting for it. Throws VALIDATION (the same message whatever was wrong).
      */
     async startSignIn (username: string, password: string, ip = 'unknown'): Promise<{ ref: string, channel: 'email' | 'sms' }> {
-      const keys = [{ key: throttleKey('staff-user', username), max: 5 }, { key: throttleKey('staff-ip', ip), max: 50 }]
-      const locked = await throttle.lockedUntil(keys)
-      const lockedError = (until: Date) => new AppError('VALIDATION', 'locked', [{ field: 'username', message: `Đăng nhập tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ${formatInstant(until)}.` }])
-      if (locked) throw lockedError(locked)
-      const o = await db.kysely.selectFrom('officials').select(['id', 'passwordHash', 'status', 'email', 'phone']).where('username', '=', username.trim().toLowerCase()).executeTakeFirst()
-      if (!o || o.status !== 'active' || !(await verifyPassword(password, o.passwordHash))) {
-        if (!o) await hashPassword(password)
-        const lock = await throttle.fail(keys)
-        await db.transaction(trx => audit.record(trx, { actor: { type: 'anonymous' }, action: lock ? 'official.sign-in.locked' : 'official.sign-in.failed', details: { ip, ...(o ? { official: o.id } : {}) } }))
-        if (lock) throw lockedError(lock)
-        throw new AppError('VALIDATION', 'sign-in failed', [{ field: 'username', message: 'Tên đăng nhập hoặc mật khẩu không đúng' }])
-      }
-      await throttle.succeed(keys)
+      const o = await guard(username, ip, async () => {
+        const row = await db.kysely.selectFrom('officials').select(['id', 'passwordHash', 'status', 'email', 'phone']).where('username', '=', username.trim().toLowerCase()).executeTakeFirst()
+        if (row?.status === 'active' && await verifyPassword(password, row.passwordHash)) return { ok: true as const, value: row }
+        if (!row) await hashPassword(password) // the same work either way
+        return { ok: false as const, details: row ? { official: row.id } : {} }
+      })
       const ref = newSecret()
       const code = newCode()
       const channel: 'email' | 'sms' = o.email ? 'email' : 'sms'
@@ -217,9 +210,7 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
     async changePassword (officialId: string, sessionToken: string, current: string, password: string, confirm: string): Promise<void> {
       const row = await db.kysely.selectFrom('officials').select(['passwordHash', 'username']).where('id', '=', officialId).executeTakeFirstOrThrow()
       if (!(await verifyPassword(current, row.passwordHash))) throw new AppError('VALIDATION', 'wrong password', [{ field: 'current', message: 'Mật khẩu hiện tại không đúng' }])
-      const weak = checkPassword(password, [row.username])
-      if (weak) throw new AppError('VALIDATION', 'weak password', [{ field: 'password', message: weak }])
-      if (password !== confirm) throw new AppError('VALIDATION', 'passwords differ', [{ field: 'passwordConfirm', message: 'Mật khẩu nhập lại không khớp' }])
+      checkNewPassword(password, confirm, [row.username])
       const hash = await hashPassword(password)
       await db.transaction(async (trx) => {
         await trx.updateTable('officials').set({ passwordHash: hash }).where('id', '=', officialId).execute()
@@ -236,10 +227,7 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
     async can (official: SignedInOfficial, role: OfficialRole, agencyCode: string): Promise<boolean> {
       const target = await db.kysely.selectFrom('agencies').select('id').where('code', '=', agencyCode).executeTakeFirst()
       if (!target) return false
-      for (const r of official.roles.filter(x => x.role === role)) {
-        if ((await covered(r.agencyId)).has(target.id)) return true
-      }
-      return false
+      return (await covered(official, role)).includes(target.id)
     }
   }
 }

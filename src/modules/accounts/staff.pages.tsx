@@ -8,6 +8,7 @@ import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Captcha } from './captcha.js'
 import { ROLES, type OfficialRole, type SignedInOfficial } from './officials.service.js'
 import { PasswordChangeForm } from './views/PasswordChangeForm.js'
+import { SignInCodePage } from './views/SignInPages.js'
 import { ADMIN_PATH, EditRolesPage, NewOfficialPage, OfficialCreatedPage, OfficialsListPage, type OfficialForm } from './views/StaffAdminPages.js'
 
 const STAFF_COOKIE = 'mc_staff'
@@ -28,20 +29,6 @@ function StaffSignIn ({ errors, username, captcha }: { errors: FieldError[], use
         <TextInput name='password' label='Mật khẩu' type='password' error={err('password')} autocomplete='current-password' />
         <CaptchaField id={captcha.id} question={captcha.question} error={err('captcha')} path='/can-bo/dang-nhap' />
         <Button>Tiếp tục</Button>
-      </Form>
-    </>
-  )
-}
-
-function StaffCode ({ channel, error }: { channel: string, error?: string | undefined }) {
-  return (
-    <>
-      <h1 class='heading-l'>Nhập mã đăng nhập</h1>
-      {error && <ErrorSummary errors={[{ field: 'code', message: error }]} />}
-      <p class='body'>Mã gồm 6 chữ số đã được gửi tới {channel === 'sms' ? 'số điện thoại' : 'thư điện tử'} của bạn; mã có hiệu lực 5 phút.</p>
-      <Form action='/can-bo/dang-nhap/ma'>
-        <TextInput name='code' label='Mã đăng nhập' error={error} autocomplete='one-time-code' />
-        <Button>Đăng nhập</Button>
       </Form>
     </>
   )
@@ -105,11 +92,12 @@ export async function staffPages (app: FastifyInstance, { services }: { services
     }
   })
 
+  const codePage = (kenh: string | undefined, error?: string) => <SignInCodePage channel={kenh === 'sms' ? 'sms' : 'email'} error={error} action='/can-bo/dang-nhap/ma' again='/can-bo/dang-nhap' />
   app.get('/can-bo/dang-nhap/ma', async (request, reply) =>
-    reply.page(<StaffCode channel={(request.query as { kenh?: string }).kenh ?? 'email'} />, { title: 'Mã đăng nhập' }))
+    reply.page(codePage((request.query as { kenh?: string }).kenh), { title: 'Mã đăng nhập' }))
 
   app.post('/can-bo/dang-nhap/ma', async (request, reply) => {
-    const { code = '' } = request.body as { code?: string }
+    const { code = '', kenh } = request.body as { code?: string, kenh?: string }
     try {
       const token = await services.officials.finishSignIn(request.cookies[CODE_COOKIE] ?? '', code, request.ip)
       reply.clearCookie(CODE_COOKIE, { path: '/can-bo' })
@@ -117,7 +105,7 @@ export async function staffPages (app: FastifyInstance, { services }: { services
       return reply.redirect('/can-bo', 303)
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION') {
-        return reply.page(<StaffCode channel='email' error={err.fields?.[0]?.message} />, { title: 'Mã đăng nhập', status: 422, hasErrors: true })
+        return reply.page(codePage(kenh, err.fields?.[0]?.message ?? err.message), { title: 'Mã đăng nhập', status: 422, hasErrors: true })
       }
       throw err
     }
@@ -173,21 +161,22 @@ export async function staffPages (app: FastifyInstance, { services }: { services
   /** An official of the administrator's agencies, or NOT_FOUND. */
   const managed = async (request: FastifyRequest) => {
     const { username } = request.params as { username: string }
-    const official = (await services.officials.list((await administered(request)).map(a => a.id))).find(o => o.username === username.toLowerCase())
+    const within = (await administered(request)).map(a => a.id)
+    const [official] = await services.officials.list(within, username)
     if (!official) throw new AppError('NOT_FOUND')
-    return official
+    return { official, within }
   }
 
   app.get(`${ADMIN_PATH}/:username/vai-tro`, { preHandler: requireAdmin }, async (request, reply) => {
-    const official = await managed(request)
+    const { official } = await managed(request)
     return reply.page(<EditRolesPage official={official} roles={official.roles} errors={[]} />, { title: 'Sửa vai trò' })
   })
 
   app.post(`${ADMIN_PATH}/:username/vai-tro`, { preHandler: requireAdmin }, async (request, reply) => {
-    const official = await managed(request)
+    const { official, within } = await managed(request)
     const roles = ([] as string[]).concat((request.body as { roles?: string | string[] }).roles ?? []) as OfficialRole[]
     try {
-      await services.officials.setRoles(actorOf(request), official.username, roles, (await administered(request)).map(a => a.id))
+      await services.officials.setRoles(actorOf(request), official.username, roles, within)
       return reply.redirect(ADMIN_PATH, 303)
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return reply.page(<EditRolesPage official={official} roles={roles} errors={err.fields} />, { title: 'Sửa vai trò', status: 422, hasErrors: true })

@@ -13,13 +13,13 @@ declare module 'fastify' {
   }
 }
 
-/** Resolves the session cookie on every request that carries one (one indexed query). */
+/** Resolves the session cookie on every request that carries one (one indexed query), except for static files. */
 export function registerSessions (app: FastifyInstance, deps: { accounts: AccountsService, secureCookies: boolean }) {
   app.decorateRequest('account', undefined)
   app.decorateRequest('sessionToken', undefined)
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE]
-    if (!token || !/^[A-Za-z0-9_-]{40,60}$/.test(token)) return
+    if (!token || request.url.startsWith('/assets/') || !/^[A-Za-z0-9_-]{40,60}$/.test(token)) return
     const account = await deps.accounts.sessionAccount(token)
     if (account) {
       request.account = account

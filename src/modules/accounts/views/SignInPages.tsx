@@ -65,20 +65,20 @@ export function ConfirmMergePage ({ fullName }: { fullName: string }) {
   )
 }
 
-/** The one-time code after the password, when the portal asks for it. */
-export function SignInCodePage ({ channel, next, error }: { channel: 'email' | 'sms', next?: string | undefined, error?: string | undefined }) {
+/** The one-time code after the password: citizens' (when the portal asks for it) and officials' (always). */
+export function SignInCodePage ({ channel, next, error, action = '/dang-nhap/ma', again = '/dang-nhap' }: { channel: 'email' | 'sms', next?: string | undefined, error?: string | undefined, action?: string, again?: string }) {
   return (
     <>
       <h1 class='heading-l'>Nhập mã đăng nhập</h1>
       {error && <ErrorSummary errors={[{ field: 'code', message: error }]} />}
       <p class='body'>Mã gồm 6 chữ số đã được gửi tới {channel === 'sms' ? 'số điện thoại' : 'thư điện tử'} của tài khoản; mã có hiệu lực 5 phút và chỉ được nhập sai 5 lần.</p>
-      <Form action='/dang-nhap/ma'>
+      <Form action={action}>
         <input type='hidden' name='kenh' value={channel} />
         {next && <input type='hidden' name='tiep' value={next} />}
         <TextInput name='code' label='Mã đăng nhập' error={error} autocomplete='one-time-code' />
         <Button>Đăng nhập</Button>
       </Form>
-      <p class='body'><a href='/dang-nhap'>Không nhận được mã? Đăng nhập lại để nhận mã mới</a></p>
+      <p class='body'><a href={again}>Không nhận được mã? Đăng nhập lại để nhận mã mới</a></p>
     </>
   )
 }
