@@ -3,6 +3,7 @@ import path from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
+import multipart from '@fastify/multipart'
 import fastifyStatic from '@fastify/static'
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Services } from './services.js'
@@ -17,6 +18,8 @@ import { catalogApi } from './modules/catalog/catalog.api.js'
 import { devOutboxPages } from './modules/notifications/notifications.pages.js'
 import { accountsPages } from './modules/accounts/accounts.pages.js'
 import { staffPages } from './modules/accounts/staff.pages.js'
+import { dossiersPages } from './modules/dossiers/dossiers.pages.js'
+import { dossiersApi } from './modules/dossiers/dossiers.api.js'
 import { registerSessions } from './platform/http/session.js'
 import { registerOpenApi, registerOpenApiRoutes } from './platform/http/openapi.js'
 
@@ -41,6 +44,8 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
 
   await app.register(cookie)
   await app.register(formbody)
+  // Uploads are streamed by their handlers; a file over the limit arrives truncated and is refused with a message.
+  await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: config.MAX_FILE_MB * 1024 * 1024, files: 20, fields: 20, parts: 40, fieldSize: 10_000 } })
   registerSecurity(app, { secret: services.sessionSecret, secureCookies: config.SECURE_COOKIES, hsts: config.PUBLIC_URL.startsWith('https:') })
   registerSessions(app, { accounts: services.accounts, secureCookies: config.SECURE_COOKIES })
   registerRendering(app, { site: services.site, demo: config.DEMO })
@@ -62,7 +67,9 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   await app.register(catalogPages, { services })
   await app.register(accountsPages, { services })
   await app.register(staffPages, { services })
+  await app.register(dossiersPages, { services })
   await app.register(catalogApi, { services, prefix: '/api/v1' })
+  await app.register(dossiersApi, { services, prefix: '/api/v1' })
   registerOpenApiRoutes(app)
   // The development outbox exists only in the demo profile.
   if (config.DEMO || config.DEV_OUTBOX) await app.register(devOutboxPages, { services })

@@ -40,6 +40,17 @@ export const ConfigSchema = Type.Object({
   OIDC_ONLY: Bool('Sign-in and registration of citizens only through the national e-identity (the national model since 2025).', false),
   OFFICE_HOURS: Type.String({ pattern: '^\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2}(,\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2})*$', default: '07:00-11:30,13:30-17:00', description: 'Office hours (Monday to Friday) that deadlines count; an agency may have its own.' }),
   SAME_DAY_CUTOFF: Type.String({ pattern: '^\\d{1,2}:\\d{2}$', default: '15:00', description: 'Same-day procedures received after this time are due the next working day.' }),
+  MAX_FILE_MB: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Largest file a citizen may upload (MB).' }),
+  MAX_DOSSIER_MB: Type.Integer({ minimum: 1, maximum: 2000, default: 50, description: 'Largest total of the files in one dossier (MB).' }),
+  DRAFT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30, description: 'Drafts not touched for this many days are deleted with their files.' }),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://', description: 'S3-compatible object storage for files (path-style), e.g. `https://s3.example.vn`. With `S3_BUCKET`, `S3_ACCESS_KEY_ID` and `S3_SECRET_ACCESS_KEY`; without them files are kept under `DATA_DIR/files`.' })),
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 1, description: 'Bucket for files.' })),
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1, description: 'Access key of the object storage.' })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Secret key of the object storage.' })),
+  S3_REGION: Type.String({ minLength: 1, default: 'us-east-1', description: 'Region used in request signatures.' }),
+  CLAMD_SOCKET: Type.Optional(Type.String({ minLength: 1, description: 'ClamAV daemon socket (e.g. `/run/clamav/clamd.ctl`): every upload is scanned before it can be used.' })),
+  CLAMD_HOST: Type.Optional(Type.String({ minLength: 1, description: 'ClamAV daemon host (with `CLAMD_PORT`), instead of a socket.' })),
+  CLAMD_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3310, description: 'ClamAV daemon TCP port.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000, description: 'Time given to in-flight requests and jobs on SIGTERM before the process exits.' })
 })
 
@@ -96,6 +107,10 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     // The national e-identity needs all three settings, and OIDC_ONLY needs it configured.
     const oidc = [c.OIDC_ISSUER, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET].filter(v => v !== undefined).length
     if (oidc > 0 && oidc < 3) problems.push('OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: set all three or none')
+    const s3 = [c.S3_ENDPOINT, c.S3_BUCKET, c.S3_ACCESS_KEY_ID, c.S3_SECRET_ACCESS_KEY].filter(v => v !== undefined).length
+    if (s3 > 0 && s3 < 4) problems.push('S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set all four or none')
+    if (c.CLAMD_SOCKET && c.CLAMD_HOST) problems.push('CLAMD_SOCKET, CLAMD_HOST: set one of them, not both')
+    if (c.MAX_FILE_MB > c.MAX_DOSSIER_MB) problems.push('MAX_FILE_MB: larger than MAX_DOSSIER_MB')
     if (c.OIDC_ONLY && oidc < 3) problems.push('OIDC_ONLY: needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET')
   }
   if (problems.length > 0) throw new ConfigError(problems)

@@ -17,6 +17,9 @@ import { createCatalogRepository } from './modules/catalog/catalog.repository.js
 import { createCatalogService } from './modules/catalog/catalog.service.js'
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js'
 import { createNotificationsService } from './modules/notifications/notifications.service.js'
+import { createDossiersService } from './modules/dossiers/dossiers.service.js'
+import { createFilesService } from './modules/files/files.service.js'
+import { localStorage, s3Storage } from './modules/files/storage.js'
 import { createSiteRepository } from './modules/site/site.repository.js'
 import { createSiteService } from './modules/site/site.service.js'
 
@@ -43,6 +46,12 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const captcha = createCaptchaService({ db, enabled: config.CAPTCHA === 'on' })
   const officials = createOfficialsService({ db, audit, notifications, idleMinutes: config.SESSION_IDLE_MINUTES })
   const nationalIdentity = createNationalIdentity({ config, db, audit, accounts })
+  const storage = config.S3_ENDPOINT
+    ? s3Storage({ endpoint: config.S3_ENDPOINT, bucket: config.S3_BUCKET!, accessKeyId: config.S3_ACCESS_KEY_ID!, secretAccessKey: config.S3_SECRET_ACCESS_KEY!, region: config.S3_REGION })
+    : localStorage(path.join(config.DATA_DIR, 'files'))
+  const clamd = config.CLAMD_SOCKET ? { socket: config.CLAMD_SOCKET } : config.CLAMD_HOST ? { host: config.CLAMD_HOST, port: config.CLAMD_PORT } : undefined
+  const files = createFilesService({ db, storage, jobs, clamd, maxFileBytes: config.MAX_FILE_MB * 1024 * 1024 })
+  const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config })
 
   return {
     config,
@@ -58,6 +67,8 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     captcha,
     officials,
     nationalIdentity,
+    files,
+    dossiers,
     sessionSecret: sessionSecret(config),
     async close () {
       await notifications.close()

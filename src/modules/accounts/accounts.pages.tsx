@@ -254,7 +254,7 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
   })
 
   const personal = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply, extra: { errors?: NonNullable<AppError['fields']>, values?: Record<string, string | undefined>, notice?: string } = {}) =>
-    reply.page(<PersonalPage profile={await services.accounts.profile(request.account!.id)} {...extra} />,
+    reply.page(<PersonalPage profile={await services.accounts.profile(request.account!.id)} unread={await services.dossiers.unreadNotices(request.account!.id)} {...extra} />,
       { title: 'Trang cá nhân', ...(extra.errors ? { status: 422, hasErrors: true } : {}) })
   const NOTICES: Record<string, string> = { 'thong-tin': 'Đã lưu thông tin liên hệ.', 'mat-khau': 'Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.', 'yeu-cau': 'Đã gửi yêu cầu; cơ quan sẽ trả lời trong vòng 72 giờ.' }
 

@@ -4,7 +4,6 @@ import type { GovernmentLevel, OnlineLevel, ProcedureFilters } from './catalog.t
 import { LEVEL_LABELS, ONLINE_LEVEL_LABELS } from './catalog.types.js'
 import { ProcedureListPage } from './views/ProcedureListPage.js'
 import { ProcedurePage } from './views/ProcedurePage.js'
-import { SubmitPlaceholderPage } from './views/SubmitPlaceholderPage.js'
 
 export const PAGE_SIZE = 20
 
@@ -63,11 +62,5 @@ export async function catalogPages (app: FastifyInstance, { services }: { servic
       const procedure = await services.catalog.getProcedure(code)
       return { body: <ProcedurePage p={procedure} />, options: { title: procedure.name } }
     })
-  })
-
-  app.get('/thu-tuc/:code/nop-ho-so', async (request, reply) => {
-    const { code } = request.params as { code: string }
-    const procedure = await services.catalog.getProcedure(code)
-    return reply.page(<SubmitPlaceholderPage p={procedure} />, { title: `Nộp hồ sơ: ${procedure.name}` })
   })
 }

@@ -117,6 +117,11 @@ export function createCatalogRepository () {
       await db.updateTable('procedureVersions').set({ inUse: true }).where('id', '=', versionId).execute()
     },
 
+    async findVersion (db: Executor, versionId: number) {
+      return db.selectFrom('procedureVersions as v').innerJoin('procedures as p', 'p.id', 'v.procedureId')
+        .select(['p.id as procedureId', 'p.code', 'v.version', 'v.content']).where('v.id', '=', versionId).executeTakeFirst()
+    },
+
     async listVersions (db: Executor, code: string): Promise<VersionRow[]> {
       return db.selectFrom('procedureVersions as v').innerJoin('procedures as p', 'p.id', 'v.procedureId')
         .select(['v.id', 'v.procedureId', 'v.version', 'v.decisionId', 'v.contentHash', 'v.inUse'])

@@ -78,6 +78,8 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
     return ids
   }
 
+  const versions = new Lru<number, { procedureId: number, code: string, version: number, content: ProcedureContent }>(500)
+
   async function loadDetail (code: string): Promise<ProcedureDetail | null> {
     const row = await repo.findProcedureDetail(db.kysely, code)
     if (!row) return null
@@ -226,6 +228,21 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
 
     /** Called by the dossiers module in its transaction when a dossier is filed under a version. */
     markVersionInUse: (trx: Executor, versionId: number) => repo.markVersionInUse(trx, versionId),
+
+    /**
+     * A version as it was published (a dossier keeps the version in force when it was filed).
+     * Versions in use never change, so they are kept in memory.
+     */
+    async getVersion (versionId: number): Promise<{ procedureId: number, code: string, version: number, content: ProcedureContent }> {
+      let v = versions.get(versionId)
+      if (!v) {
+        const row = await repo.findVersion(db.kysely, versionId)
+        if (!row) throw new AppError('NOT_FOUND', `no procedure version ${versionId}`)
+        v = { procedureId: row.procedureId, code: row.code, version: row.version, content: row.content as ProcedureContent }
+        versions.set(versionId, v)
+      }
+      return v
+    },
 
     /** The catalog revision this process serves; a key for caching pages built from the catalog. */
     revision,

@@ -266,7 +266,110 @@ export interface OfficialCodesTable {
   usedAt: Date | null
 }
 
+export interface FilesTable {
+  id: Generated<string>
+  ownerAccountId: string | null
+  storageKey: string
+  name: string
+  mediaType: string
+  size: ColumnType<number, number, number>
+  sha256: string | null
+  state: Generated<'uploading' | 'quarantine' | 'clean' | 'infected'>
+  createdAt: Generated<Date>
+}
+
+export interface DossierCountersTable {
+  agencyCode: string
+  day: string
+  last: number
+}
+
+type Json<T> = ColumnType<T, string | undefined, string>
+
+export interface DossiersTable {
+  id: Generated<string>
+  code: string | null
+  status: Generated<number>
+  procedureId: number
+  procedureVersionId: number
+  accountId: string
+  agencyCode: string | null
+  channel: Generated<'online' | 'counter' | 'postal'>
+  applicant: Json<unknown>
+  submitter: Json<unknown>
+  onBehalf: Generated<boolean>
+  caseGroup: string | null
+  delivery: Json<unknown>
+  fees: Json<unknown>
+  stepsDone: ColumnType<string[], string[] | undefined, string[]>
+  submittedAt: Date | null
+  receivedAt: Date | null
+  dueAt: Date | null
+  finishedAt: Date | null
+  returnedAt: Date | null
+  rating: number | null
+  ratingComment: string | null
+  ratedAt: Date | null
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface DossierFilesTable {
+  id: Generated<number>
+  dossierId: string
+  component: string
+  fileId: string
+  round: Generated<number>
+  supersededAt: Date | null
+  createdAt: Generated<Date>
+}
+
+export interface DossierEventsTable {
+  id: Generated<number>
+  dossierId: string
+  at: Generated<Date>
+  action: string
+  fromStatus: number | null
+  toStatus: number | null
+  actorType: string
+  actorId: string | null
+  actorName: string | null
+  agencyCode: string | null
+  message: string | null
+  details: Json<Record<string, unknown>>
+}
+
+export interface SupplementRequestsTable {
+  id: Generated<number>
+  dossierId: string
+  duringProcessing: boolean
+  items: Json<unknown>
+  message: string | null
+  requestedBy: string | null
+  requestedAt: Generated<Date>
+  dueAt: Date | null
+  answeredAt: Date | null
+  answerNote: string | null
+  round: number
+}
+
+export interface AccountNoticesTable {
+  id: Generated<number>
+  accountId: string
+  dossierId: string | null
+  text: string
+  createdAt: Generated<Date>
+  readAt: Date | null
+}
+
 export interface Database {
+  files: FilesTable
+  dossierCounters: DossierCountersTable
+  dossiers: DossiersTable
+  dossierFiles: DossierFilesTable
+  dossierEvents: DossierEventsTable
+  supplementRequests: SupplementRequestsTable
+  accountNotices: AccountNoticesTable
   officials: OfficialsTable
   officialRoles: OfficialRolesTable
   officialSessions: OfficialSessionsTable

@@ -74,7 +74,11 @@ export function registerSecurity (app: FastifyInstance, options: { secret: strin
     if (SAFE_METHODS.has(request.method) || request.routeOptions.config?.csrf === false) return
     const secret = request.cookies[CSRF_COOKIE]
     const body = request.body as Record<string, unknown> | undefined
-    const sent = (typeof body?.['_csrf'] === 'string' ? body['_csrf'] : undefined) ?? request.headers['x-csrf-token']
+    // A multipart upload is streamed by its handler, after this check: its form carries the token in the query.
+    const multipart = (request.headers['content-type'] ?? '').startsWith('multipart/form-data')
+    const query = request.query as Record<string, unknown> | undefined
+    const sent = (typeof body?.['_csrf'] === 'string' ? body['_csrf'] : undefined) ??
+      (multipart && typeof query?.['_csrf'] === 'string' ? query['_csrf'] : undefined) ?? request.headers['x-csrf-token']
     if (!secret || typeof sent !== 'string' || !safeEqual(sent, sign(secret))) {
       throw new AppError('CSRF', 'CSRF token missing or invalid')
     }

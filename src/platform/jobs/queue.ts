@@ -33,11 +33,31 @@ const LEASE_SECONDS = 300
 
 export function createJobQueue (db: Db) {
   const handlers = new Map<string, JobHandler>()
+  const periodic = new Map<string, number>()
+  /** One job per period slot: several processes scheduling the same slot make one job. */
+  const slotKey = (name: string, everyMs: number, at: number) => `${name}@${Math.floor(at / everyMs)}`
 
   return {
     register<P> (name: string, handler: JobHandler<P>) {
       if (handlers.has(name)) throw new Error(`job handler ${name} registered twice`)
       handlers.set(name, handler as JobHandler)
+    },
+
+    /** A job that runs every `everyMs` (housekeeping); each run schedules the next. */
+    registerPeriodic (name: string, everyMs: number, handler: JobHandler<Record<string, never>>) {
+      periodic.set(name, everyMs)
+      this.register(name, async (job, ctx) => {
+        await handler(job as Job<Record<string, never>>, ctx)
+        const next = (Math.floor(Date.now() / everyMs) + 1) * everyMs
+        await this.enqueue(db.kysely, name, {}, { dedupeKey: slotKey(name, everyMs, next), runAt: new Date(next) })
+      })
+    },
+
+    /** Makes sure every periodic job has a run in the current slot (called when a worker starts). */
+    async schedulePeriodic (): Promise<void> {
+      for (const [name, everyMs] of periodic) {
+        await this.enqueue(db.kysely, name, {}, { dedupeKey: slotKey(name, everyMs, Date.now()) })
+      }
     },
 
     handlerFor (name: string): JobHandler | undefined { return handlers.get(name) },

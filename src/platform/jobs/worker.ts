@@ -84,6 +84,7 @@ export function createWorker (queue: JobQueue, options: WorkerOptions) {
     start () {
       if (!stopped) return
       stopped = false
+      queue.schedulePeriodic().catch((err: unknown) => options.log.error({ err }, 'could not schedule periodic jobs'))
       loopDone = loop()
     },
     /** Stops claiming and waits for running jobs to finish. */

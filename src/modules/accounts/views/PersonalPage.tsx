@@ -17,10 +17,12 @@ export interface PersonalPageProps {
   errors?: FieldError[]
   values?: Record<string, string | undefined>
   notice?: string | undefined
+  /** Unread in-app notifications. */
+  unread?: number
 }
 
 /** The personal page: the citizen's data, what they may change, and their rights over their data. */
-export function PersonalPage ({ profile, errors = [], values = {}, notice }: PersonalPageProps) {
+export function PersonalPage ({ profile, errors = [], values = {}, notice, unread = 0 }: PersonalPageProps) {
   const a = profile.account
   const err = (f: string) => errors.find(e => e.field === f)?.message
   const dob = a.dateOfBirth ? a.dateOfBirth.split('-').reverse().join('/') : undefined
@@ -28,6 +30,10 @@ export function PersonalPage ({ profile, errors = [], values = {}, notice }: Per
     <>
       <h1 class='heading-l'>Trang cá nhân</h1>
       {notice && <div class='notice' role='status'><p>{notice}</p></div>}
+      <ul class='list cards'>
+        <li class='card'><a class='heading-s' href='/ca-nhan/ho-so'>Hồ sơ của tôi</a><p class='body'>Hồ sơ đã nộp, hồ sơ nháp, bổ sung hồ sơ, kết quả.</p></li>
+        <li class='card'><a class='heading-s' href='/ca-nhan/thong-bao'>Thông báo{unread > 0 ? ` (${unread} mới)` : ''}</a><p class='body'>Mọi thay đổi của hồ sơ.</p></li>
+      </ul>
       <ErrorSummary errors={errors} />
       <SummaryList rows={[
         ['Loại tài khoản', KIND[a.kind]],

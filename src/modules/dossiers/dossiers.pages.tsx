@@ -1,0 +1,305 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Services } from '../../services.js'
+import { AppError, type FieldError } from '../../platform/http/errors.js'
+import { requireCitizen } from '../../platform/http/session.js'
+import { ErrorPage } from '../../platform/http/error-handlers.js'
+import { addressFields, personFields, type Delivery, type Person } from './dossier-form.js'
+import { deliveryOptions } from './dossiers.service.js'
+import { submissionPdf } from './receipt-pdf.js'
+import { isDossierStatus, type DossierStatus } from './status.js'
+import { AgencyPage, ComponentsPage, DeliveryPage, draftUrl, PartiesPage, ReviewPage, StartPage, stepsOf } from './views/JourneyPages.js'
+import { DossierListPage, DossierPage, dossierUrl, NoticesPage } from './views/DossierPages.js'
+import { LookupPage } from './views/LookupPage.js'
+
+type Body = Record<string, string | undefined>
+const PAGE_SIZE = 20
+
+/** Validation errors are shown on the page; anything else goes to the error handler. */
+function fieldsOf (err: unknown): FieldError[] {
+  if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return err.fields
+  throw err
+}
+
+/** Files of a multipart upload, read whole (each is bounded by MAX_FILE_MB; a larger one comes back truncated). */
+async function readUploads (request: FastifyRequest, field: string): Promise<Array<{ name: string, data: Buffer, truncated: boolean }>> {
+  const out: Array<{ name: string, data: Buffer, truncated: boolean }> = []
+  try {
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') continue
+      const data = await part.toBuffer()
+      out.push({ name: part.filename, data, truncated: part.file.truncated })
+    }
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? ''
+    if (code === 'FST_FILES_LIMIT') throw new AppError('VALIDATION', 'too many files', [{ field, message: 'Mỗi lần tải lên tối đa 20 tệp.' }])
+    if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_PARTS_LIMIT') throw new AppError('VALIDATION', 'not an upload', [{ field, message: 'Chọn tệp cần tải lên' }])
+    throw err
+  }
+  return out
+}
+
+export async function dossiersPages (app: FastifyInstance, { services }: { services: Services }) {
+  const { dossiers, catalog, config } = services
+  const me = (request: FastifyRequest) => request.account!.id
+  const from = (request: FastifyRequest) => (request.query as { tu?: string }).tu
+  const after = (request: FastifyRequest, d: { id: string }, step: string, stepsList: string[]) => {
+    if (from(request) === 'kiem-tra') return draftUrl(d, 'kiem-tra')
+    return draftUrl(d, stepsList[stepsList.indexOf(step) + 1] ?? 'kiem-tra')
+  }
+  const draftOf = (request: FastifyRequest) => dossiers.draft(me(request), (request.params as { id: string }).id)
+
+  // --- Start -------------------------------------------------------------------------------------
+  app.get('/thu-tuc/:code/nop-ho-so', { preHandler: requireCitizen }, async (request, reply) => {
+    const p = await catalog.getProcedure((request.params as { code: string }).code)
+    if (p.onlineLevel === 'none') {
+      return reply.page(<ErrorPage title='Thủ tục chưa nhận hồ sơ trực tuyến' message={`Thủ tục này chưa được cung cấp trực tuyến. Bạn có thể nộp hồ sơ trực tiếp hoặc qua bưu chính tại: ${p.agencies.receiving.map(a => a.name).join('; ') || p.place}.`} />, { title: 'Thủ tục chưa nhận hồ sơ trực tuyến' })
+    }
+    return reply.page(<StartPage p={p} drafts={await dossiers.drafts(me(request), p.code)} />, { title: `Nộp hồ sơ: ${p.name}` })
+  })
+
+  app.post('/thu-tuc/:code/nop-ho-so', { preHandler: requireCitizen }, async (request, reply) => {
+    try {
+      const id = await dossiers.startDraft(me(request), (request.params as { code: string }).code)
+      return reply.redirect(`/nop-ho-so/${id}/nguoi-nop`, 303)
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'FORBIDDEN' || err.code === 'CONFLICT')) {
+        return reply.page(<ErrorPage title='Chưa nộp được hồ sơ trực tuyến' message={err.detail ?? ''} />, { title: 'Chưa nộp được hồ sơ trực tuyến', status: err.code === 'FORBIDDEN' ? 403 : 409 })
+      }
+      throw err
+    }
+  })
+
+  // --- Step 1: parties -----------------------------------------------------------------------------
+  const partiesValues = (d: Awaited<ReturnType<typeof draftOf>>) => ({
+    ...personFields(d.submitter as Person, 's-'),
+    ...(d.onBehalf ? personFields(d.applicant as Person, 'a-') : {}),
+    onBehalf: d.stepsDone.includes('nguoi-nop') ? (d.onBehalf ? 'yes' : 'no') : 'no'
+  })
+  app.get('/nop-ho-so/:id/nguoi-nop', { preHandler: requireCitizen }, async (request, reply) => {
+    const d = await draftOf(request)
+    return reply.page(<PartiesPage d={d} values={partiesValues(d)} errors={[]} from={from(request)} />, { title: 'Thông tin người nộp hồ sơ' })
+  })
+  app.post('/nop-ho-so/:id/nguoi-nop', { preHandler: requireCitizen }, async (request, reply) => {
+    const d = await draftOf(request)
+    const body = request.body as Body
+    try {
+      await dossiers.saveParties(me(request), d.id, body)
+      return reply.redirect(after(request, d, 'nguoi-nop', stepsOf(d)), 303)
+    } catch (err) {
+      return reply.page(<PartiesPage d={d} values={body} errors={fieldsOf(err)} from={from(request)} />, { title: 'Thông tin người nộp hồ sơ', status: 422, hasErrors: true })
+    }
+  })
+
+  // --- Step 2: receiving agency ---------------------------------------------------------------------
+  app.get('/nop-ho-so/:id/co-quan', { preHandler: requireCitizen }, async (request, reply) => {
+    const d = await draftOf(request)
+    return reply.page(<AgencyPage d={d} errors={[]} from={from(request)} />, { title: 'Cơ quan tiếp nhận' })
+  })
+  app.post('/nop-ho-so/:id/co-quan', { preHandler: requireCitizen }, async (request, reply) => {
+    const d = await draftOf(request)
+    const { agency } = request.body as Body
+    try {
+      await dossiers.saveAgency(me(request), d.id, agency)
+      return reply.redirect(after(request, d, 'co-quan', stepsOf(d)), 303)
+    } catch (err) {
+      return reply.page(<AgencyPage d={d} value={agency} errors={fieldsOf(err)} from={from(request)} />, { title: 'Cơ quan tiếp nhận', status: 422, hasErrors: true })
+    }
+  })
+
+  // --- Step 3: components and files -------------------------------------------------------------------
+  const componentsPage = async (request: FastifyRequest, reply: FastifyReply, errors: FieldError[]) => {
+    const d = await draftOf(request)
+    const reusable = await dossiers.reusableFiles(me(request))
+    return reply.page(<ComponentsPage d={d} errors={errors} reusable={reusable} maxFileMb={config.MAX_FILE_MB} from={from(request)} />,
+      { title: 'Thành phần hồ sơ', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
+  }
+  app.get('/nop-ho-so/:id/thanh-phan', { preHandler: requireCitizen }, async (request, reply) => componentsPage(request, reply, []))
+  app.post('/nop-ho-so/:id/thanh-phan/truong-hop', { preHandler: requireCitizen }, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    try {
+      await dossiers.saveCase(me(request), id, (request.body as Body)['caseGroup'])
+      return reply.redirect(`/nop-ho-so/${id}/thanh-phan`, 303)
+    } catch (err) { return componentsPage(request, reply, fieldsOf(err)) }
+  })
+  app.post('/nop-ho-so/:id/thanh-phan/tai-len', { preHandler: requireCitizen }, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const component = String((request.query as { tp?: string }).tp ?? '')
+    try {
+      const uploads = await readUploads(request, `tp-${component}`)
+      await dossiers.addFiles(me(request), { id }, component, uploads)
+      return reply.redirect(`/nop-ho-so/${id}/thanh-phan#h-${component}`, 303)
+    } catch (err) { return componentsPage(request, reply, fieldsOf(err)) }
+  })
+  app.post('/nop-ho-so/:id/thanh-phan/dung-lai', { preHandler: requireCitizen }, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const component = String((request.query as { tp?: string }).tp ?? '')
+    try {
+      await dossiers.reuseFile(me(request), { id }, component, (request.body as Body)['fileId'])
+      return reply.redirect(`/nop-ho-so/${id}/thanh-phan#h-${component}`, 303)
+    } catch (err) { return componentsPage(request, reply, fieldsOf(err)) }
+  })
+  app.post('/nop-ho-so/:id/tep/:attachment/xoa', { preHandler: requireCitizen }, async (request, reply) => {
+    const { id, attachment } = request.params as { id: string, attachment: string }
+    await dossiers.removeFile(me(request), { id }, Number.parseInt(attachment, 10) || 0)
+    return reply.redirect(`/nop-ho-so/${id}/thanh-phan`, 303)
+  })
+  app.post('/nop-ho-so/:id/thanh-phan', { preHandler: requireCitizen }, async (request, reply) => {
+    const d = await draftOf(request)
+    try {
+      await dossiers.completeComponents(me(request), d.id)
+      return reply.redirect(after(request, d, 'thanh-phan', stepsOf(d)), 303)
+    } catch (err) { return componentsPage(request, reply, fieldsOf(err)) }
+  })
+
+  // --- Step 4: delivery ------------------------------------------------------------------------------
+  app.get('/nop-ho-so/:id/nhan-ket-qua', { preHandler: requireCitizen }, async (request, reply) => {
+    const d = await draftOf(request)
+    const del = d.delivery as Partial<Delivery>
+    const values = { submission: del.submission ?? 'office', result: del.result ?? 'office', ...addressFields(del.pickupAddress, 'p-'), ...addressFields(del.resultAddress, 'r-') }
+    return reply.page(<DeliveryPage d={d} values={values} errors={[]} options={deliveryOptions(d.procedure)} from={from(request)} />, { title: 'Hình thức nộp và nhận kết quả' })
+  })
+  app.post('/nop-ho-so/:id/nhan-ket-qua', { preHandler: requireCitizen }, async (request, reply) => {
+    const d = await draftOf(request)
+    const body = request.body as Body
+    try {
+      await dossiers.saveDelivery(me(request), d.id, body)
+      return reply.redirect(draftUrl(d, 'kiem-tra'), 303)
+    } catch (err) {
+      return reply.page(<DeliveryPage d={d} values={body} errors={fieldsOf(err)} options={deliveryOptions(d.procedure)} from={from(request)} />, { title: 'Hình thức nộp và nhận kết quả', status: 422, hasErrors: true })
+    }
+  })
+
+  // --- Step 5: review and submit ------------------------------------------------------------------------
+  const newCaptcha = (request: FastifyRequest) => services.captcha.create((request.query as { 'cau-hoi'?: string })['cau-hoi'] === '1' || (request.body as Body | undefined)?.['captchaMode'] === 'question')
+  app.get('/nop-ho-so/:id/kiem-tra', { preHandler: requireCitizen }, async (request, reply) => {
+    const d = await draftOf(request)
+    return reply.page(<ReviewPage d={d} errors={[]} captcha={await newCaptcha(request)} values={{}} />, { title: 'Kiểm tra và nộp hồ sơ' })
+  })
+  app.post('/nop-ho-so/:id/nop', { preHandler: requireCitizen }, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const body = request.body as Body
+    try {
+      // A second press (or a refresh) of a dossier already submitted goes straight to it.
+      const already = await dossiers.submittedCode(me(request), id)
+      if (already) return reply.redirect(dossierUrl(already), 303)
+      const errors: FieldError[] = []
+      try { await services.captcha.verify(body['captchaId'], body['captcha']) } catch (err) { errors.push(...fieldsOf(err)) }
+      if (body['declaration'] !== 'yes') errors.push({ field: 'declaration', message: 'Đánh dấu vào ô cam kết chịu trách nhiệm về lời khai để nộp hồ sơ' })
+      const missing = await dossiers.missing(me(request), id)
+      if (errors.length > 0 || missing.length > 0) throw new AppError('VALIDATION', 'cannot submit', [...missing, ...errors])
+      const { code } = await dossiers.submit(me(request), id, String(request.id))
+      return reply.redirect(`${dossierUrl(code)}?moi=1`, 303)
+    } catch (err) {
+      const errors = fieldsOf(err)
+      const d = await draftOf(request)
+      return reply.page(<ReviewPage d={d} errors={errors} captcha={await newCaptcha(request)} values={body} />, { title: 'Kiểm tra và nộp hồ sơ', status: 422, hasErrors: true })
+    }
+  })
+  app.post('/nop-ho-so/:id/xoa', { preHandler: requireCitizen }, async (request, reply) => {
+    await dossiers.deleteDraft(me(request), (request.params as { id: string }).id)
+    return reply.redirect('/ca-nhan/ho-so', 303)
+  })
+
+  // --- The personal page: dossiers, a dossier, files, notices ------------------------------------------
+  app.get('/ca-nhan/ho-so', { preHandler: requireCitizen }, async (request, reply) => {
+    const q = request.query as { 'trang-thai'?: string, trang?: string }
+    const s = Number.parseInt(q['trang-thai'] ?? '', 10)
+    const status = isDossierStatus(s) && s > 0 ? s as DossierStatus : undefined
+    const p = Number.parseInt(q.trang ?? '1', 10)
+    const page = Number.isFinite(p) && p >= 1 && p <= 10_000 ? p : 1
+    const [result, drafts] = await Promise.all([dossiers.list(me(request), { status, page, pageSize: PAGE_SIZE }), dossiers.drafts(me(request))])
+    const href = (n: number) => `/ca-nhan/ho-so?${new URLSearchParams({ ...(status ? { 'trang-thai': String(status) } : {}), ...(n > 1 ? { trang: String(n) } : {}) }).toString()}`
+    return reply.page(<DossierListPage items={result.items} total={result.total} page={page} pageSize={PAGE_SIZE} status={status} drafts={drafts} href={href} />, { title: 'Hồ sơ của tôi' })
+  })
+
+  const dossierPage = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[], values?: Body, notice?: string } = {}) => {
+    const { code } = request.params as { code: string }
+    const d = await dossiers.get(me(request), code)
+    const fresh = (request.query as { moi?: string }).moi === '1' && d.status === 1
+    const errors = extra.errors ?? []
+    return reply.page(<DossierPage d={d} fresh={fresh} errors={errors} values={extra.values ?? {}} notice={extra.notice} />,
+      { title: fresh ? 'Nộp hồ sơ thành công' : `Hồ sơ ${d.code}`, ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
+  }
+  const code = (request: FastifyRequest) => (request.params as { code: string }).code
+  app.get('/ca-nhan/ho-so/:code', { preHandler: requireCitizen }, async (request, reply) => dossierPage(request, reply))
+
+  app.get('/ca-nhan/ho-so/:code/phieu.pdf', { preHandler: requireCitizen }, async (request, reply) => {
+    const d = await dossiers.get(me(request), code(request))
+    const pdf = await submissionPdf(d, await services.site.profile(), config.PUBLIC_URL)
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="xac-nhan-nop-ho-so-${d.code}.pdf"`)
+      .header('cache-control', 'private, no-store').send(pdf)
+  })
+
+  app.post('/ca-nhan/ho-so/:code/rut', { preHandler: requireCitizen }, async (request, reply) => {
+    const body = request.body as Body
+    try {
+      await dossiers.withdraw(me(request), code(request), body['reason'])
+      return reply.redirect(dossierUrl(code(request)), 303)
+    } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err), values: body }) }
+  })
+
+  app.post('/ca-nhan/ho-so/:code/bo-sung/tai-len', { preHandler: requireCitizen }, async (request, reply) => {
+    const component = String((request.query as { tp?: string }).tp ?? '')
+    try {
+      const uploads = await readUploads(request, `tp-${component}`)
+      await dossiers.addFiles(me(request), { code: code(request) }, component, uploads)
+      return reply.redirect(`${dossierUrl(code(request))}#bo-sung`, 303)
+    } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err) }) }
+  })
+  app.post('/ca-nhan/ho-so/:code/bo-sung/tep/:attachment/xoa', { preHandler: requireCitizen }, async (request, reply) => {
+    await dossiers.removeFile(me(request), { code: code(request) }, Number.parseInt((request.params as { attachment: string }).attachment, 10) || 0)
+    return reply.redirect(`${dossierUrl(code(request))}#bo-sung`, 303)
+  })
+  app.post('/ca-nhan/ho-so/:code/bo-sung', { preHandler: requireCitizen }, async (request, reply) => {
+    const body = request.body as Body
+    try {
+      await dossiers.answerSupplement(me(request), code(request), body['note'])
+      return dossierPage(request, reply, { notice: 'Đã gửi hồ sơ bổ sung. Cơ quan sẽ tiếp tục xử lý.' })
+    } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err), values: body }) }
+  })
+  app.post('/ca-nhan/ho-so/:code/danh-gia', { preHandler: requireCitizen }, async (request, reply) => {
+    const body = request.body as Body
+    try {
+      await dossiers.rate(me(request), code(request), Number(body['rating'] ?? 0), body['comment'])
+      return dossierPage(request, reply, { notice: 'Cảm ơn bạn đã đánh giá.' })
+    } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err), values: body }) }
+  })
+
+  // Files are never static: each download checks that the signed-in account may read it.
+  app.get('/ca-nhan/tep/:fileId', { preHandler: requireCitizen }, async (request, reply) => {
+    const { file, data } = await dossiers.readFile(me(request), (request.params as { fileId: string }).fileId)
+    const inline = /^(application\/pdf|image\/(jpeg|png))$/.test(file.mediaType)
+    return reply.type(file.mediaType)
+      .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+      .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+      .header('cache-control', 'private, no-store')
+      .send(data)
+  })
+
+  app.get('/ca-nhan/thong-bao', { preHandler: requireCitizen }, async (request, reply) => {
+    const notices = await dossiers.notices(me(request), 50)
+    await dossiers.markNoticesRead(me(request))
+    return reply.page(<NoticesPage notices={notices} />, { title: 'Thông báo' })
+  })
+
+  // --- Public lookup -------------------------------------------------------------------------------------
+  app.get('/tra-cuu-ho-so', async (request, reply) => {
+    const q = request.query as { ma?: string, 'giay-to'?: string }
+    const codeText = (q.ma ?? '').trim().slice(0, 60)
+    const proof = (q['giay-to'] ?? '').trim().slice(0, 40)
+    if (!codeText) return reply.page(<LookupPage errors={[]} />, { title: 'Tra cứu hồ sơ' })
+    try {
+      const result = await dossiers.lookup(codeText, proof || undefined, request.ip)
+      if (!result) {
+        return reply.page(<LookupPage code={codeText} proof={proof} errors={[{ field: 'ma', message: 'Không tìm thấy hồ sơ có mã này. Hãy kiểm tra lại mã trên giấy tiếp nhận, ví dụ 000.00.03.H34-220622-0001.' }]} />,
+          { title: 'Tra cứu hồ sơ', status: 404, hasErrors: true })
+      }
+      return reply.header('cache-control', 'no-store').page(<LookupPage code={codeText} proof={proof} result={result} errors={[]} />, { title: `Tra cứu hồ sơ ${result.code}` })
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'RATE_LIMITED') {
+        return reply.page(<LookupPage code={codeText} errors={[{ field: 'ma', message: 'Bạn đã tra cứu sai quá nhiều lần. Hãy thử lại sau 15 phút.' }]} />, { title: 'Tra cứu hồ sơ', status: 429, hasErrors: true })
+      }
+      throw err
+    }
+  })
+}

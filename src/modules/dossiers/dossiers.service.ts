@@ -1,0 +1,697 @@
+import { sql, type Selectable } from 'kysely'
+import type { Db, Executor } from '../../platform/db/db.js'
+import type { DossiersTable } from '../../platform/db/database.js'
+import { AppError, type FieldError } from '../../platform/http/errors.js'
+import type { JobQueue } from '../../platform/jobs/queue.js'
+import { createThrottle, throttleKey } from '../../platform/throttle.js'
+import type { Actor, AuditService } from '../audit/audit.service.js'
+import type { CatalogService } from '../catalog/catalog.service.js'
+import { meetsAssurance, ASSURANCE_LABELS, type Component, type ProcedureContent } from '../catalog/catalog.types.js'
+import type { FilesService, StoredFile } from '../files/files.service.js'
+import type { NotificationsService } from '../notifications/notifications.service.js'
+import { maskId, readDelivery, readParties, type Delivery, type Person } from './dossier-form.js'
+import { STATUS_LABELS, transition, TransitionError, can, type DossierAction, type DossierStatus } from './status.js'
+
+/** The journey's question pages, in order (URL slugs). The agency step exists only with a choice. */
+export const STEPS = ['nguoi-nop', 'co-quan', 'thanh-phan', 'nhan-ket-qua', 'kiem-tra'] as const
+export type Step = typeof STEPS[number]
+
+export const MANDATE_KEY = 'mandate'
+export const MANDATE_NAME = 'Văn bản ủy quyền nộp hồ sơ (nộp thay)'
+
+export interface ComponentSlot {
+  key: string
+  name: string
+  required: boolean
+  copyType: Component['copyType']
+  quantity: number | null
+  formTemplate: string | null
+}
+
+export interface AttachedFile extends StoredFile {
+  /** dossier_files.id: what "remove" names. */
+  attachmentId: number
+  component: string
+  round: number
+  superseded: boolean
+  attachedAt: Date
+}
+
+export interface FeeLine { text: string, amountVnd: number | null }
+
+export const RATING_LABELS: Record<number, string> = { 5: 'Rất hài lòng', 4: 'Hài lòng', 3: 'Bình thường', 2: 'Không hài lòng', 1: 'Rất không hài lòng' }
+
+export const ACTION_LABELS: Record<string, string> = {
+  submit: 'Nộp hồ sơ trực tuyến',
+  receive: 'Tiếp nhận hồ sơ',
+  'request-supplement': 'Yêu cầu bổ sung hồ sơ',
+  refuse: 'Từ chối tiếp nhận',
+  supplement: 'Công dân bổ sung hồ sơ',
+  'supplement-expired': 'Hết hạn bổ sung, dừng xử lý',
+  'start-processing': 'Chuyển xử lý',
+  'request-fees': 'Yêu cầu nộp phí, lệ phí',
+  'fees-paid': 'Đã nộp phí, lệ phí',
+  finish: 'Đã có kết quả giải quyết',
+  'return-result': 'Trả kết quả',
+  withdraw: 'Công dân rút hồ sơ',
+  stop: 'Dừng xử lý',
+  rate: 'Đánh giá mức độ hài lòng'
+}
+
+/** Components of a procedure version for a case (when it has several) and a filing on someone's behalf. */
+export function componentSlots (content: ProcedureContent, caseGroup: string | null, onBehalf: boolean): ComponentSlot[] {
+  const slots: ComponentSlot[] = []
+  const groups = caseGroups(content)
+  content.components.forEach((c, i) => {
+    if (groups.length >= 2 && c.group !== null && c.group !== caseGroup) return
+    slots.push({ key: `c${i}`, name: c.name, required: c.required, copyType: c.copyType, quantity: c.quantity, formTemplate: c.formTemplate })
+  })
+  if (onBehalf) slots.push({ key: MANDATE_KEY, name: MANDATE_NAME, required: true, copyType: 'original', quantity: 1, formTemplate: null })
+  return slots
+}
+
+/** The cases (trường hợp) a procedure's components are grouped by; two or more mean the citizen chooses. */
+export function caseGroups (content: ProcedureContent): string[] {
+  return [...new Set(content.components.map(c => c.group).filter((g): g is string => g !== null))]
+}
+
+/** yyyy-mm-dd and yymmdd of an instant in Vietnam time (UTC+7), where dossier codes take their date. */
+export function vietnamDay (t: Date): { iso: string, short: string } {
+  const iso = new Date(t.getTime() + 7 * 3600_000).toISOString().slice(0, 10)
+  return { iso, short: iso.slice(2).replace(/-/g, '') }
+}
+
+type DossierRow = Selectable<DossiersTable>
+
+export function createDossiersService (deps: {
+  db: Db
+  catalog: CatalogService
+  files: FilesService
+  audit: AuditService
+  notifications: NotificationsService
+  jobs: JobQueue
+  config: { PUBLIC_URL: string, MAX_DOSSIER_MB: number, DRAFT_RETENTION_DAYS: number }
+}) {
+  const { db, catalog, files, audit, notifications, jobs, config } = deps
+  const throttle = createThrottle(db)
+  const maxDossierBytes = config.MAX_DOSSIER_MB * 1024 * 1024
+
+  jobs.registerPeriodic('dossiers.delete-old-drafts', 6 * 3600_000, async (_job, { log }) => {
+    const n = await service.deleteOldDrafts()
+    if (n > 0) log.info({ deleted: n }, 'deleted drafts past their retention')
+  })
+
+  const citizen = (accountId: string): Actor => ({ type: 'citizen', id: accountId })
+
+  async function ownDossier (ex: Executor, accountId: string, where: { id?: string, code?: string }, lock = false) {
+    if (where.id !== undefined && !/^[0-9a-f-]{36}$/.test(where.id)) throw new AppError('NOT_FOUND', 'no such dossier')
+    let q = ex.selectFrom('dossiers').selectAll().where('accountId', '=', accountId)
+    q = where.id !== undefined ? q.where('id', '=', where.id) : q.where('code', '=', where.code ?? '')
+    const row = await (lock ? q.forUpdate() : q).executeTakeFirst()
+    // Another citizen's dossier is reported exactly like one that does not exist.
+    if (!row) throw new AppError('NOT_FOUND', 'no such dossier')
+    return row
+  }
+
+  async function ownDraft (ex: Executor, accountId: string, id: string, lock = false) {
+    const row = await ownDossier(ex, accountId, { id }, lock)
+    if (row.status !== 0) throw new AppError('CONFLICT', 'dossier already submitted')
+    return row
+  }
+
+  async function attachments (ex: Executor, dossierId: string): Promise<AttachedFile[]> {
+    const rows = await ex.selectFrom('dossierFiles as df').innerJoin('files as f', 'f.id', 'df.fileId')
+      .select(['df.id as attachmentId', 'df.component', 'df.round', 'df.supersededAt', 'df.createdAt as attachedAt',
+        'f.id', 'f.name', 'f.mediaType', 'f.size', 'f.sha256', 'f.state', 'f.createdAt'])
+      .where('df.dossierId', '=', dossierId).orderBy('df.id').execute()
+    return rows.map(r => ({
+      attachmentId: r.attachmentId, component: r.component, round: r.round, superseded: r.supersededAt !== null, attachedAt: r.attachedAt,
+      id: r.id, name: r.name, mediaType: r.mediaType, size: Number(r.size), sha256: r.sha256, state: r.state, createdAt: r.createdAt
+    }))
+  }
+
+  async function event (trx: Executor, dossierId: string, e: { action: string, from?: DossierStatus | null, to?: DossierStatus | null, actor: Actor, actorName?: string | null, agencyCode?: string | null, message?: string | null, details?: Record<string, unknown> }) {
+    await trx.insertInto('dossierEvents').values({
+      dossierId, action: e.action, fromStatus: e.from ?? null, toStatus: e.to ?? null, actorType: e.actor.type, actorId: e.actor.id ?? null,
+      actorName: e.actorName ?? null, agencyCode: e.agencyCode ?? null, message: e.message ?? null, details: JSON.stringify(e.details ?? {})
+    }).execute()
+  }
+
+  /** Tells the applicant's account of a change: in the personal page, and by e-mail (or SMS without e-mail). */
+  async function tell (trx: Executor, dossier: { id: string, accountId: string, code: string | null }, subject: string, body: string) {
+    await trx.insertInto('accountNotices').values({ accountId: dossier.accountId, dossierId: dossier.id, text: subject }).execute()
+    const account = await trx.selectFrom('accounts').select(['email', 'phone']).where('id', '=', dossier.accountId).executeTakeFirst()
+    const link = `${config.PUBLIC_URL}/ca-nhan/ho-so/${encodeURIComponent(dossier.code ?? '')}`
+    if (account?.email) {
+      await notifications.enqueue(trx, { channel: 'email', recipient: account.email, template: 'dossier', subject, body: `${body}\n\nXem hồ sơ: ${link}\n` })
+    } else if (account?.phone) {
+      await notifications.enqueue(trx, { channel: 'sms', recipient: account.phone, template: 'dossier', subject, body: `${subject}. Xem tai ${link}` })
+    }
+  }
+
+  /** Runs a transition for a dossier row, or turns the machine's refusal into a CONFLICT with its reason. */
+  function next (from: number, action: DossierAction, ctx: Parameters<typeof transition>[2] = {}): DossierStatus {
+    try {
+      return transition(from as DossierStatus, action, ctx)
+    } catch (err) {
+      if (err instanceof TransitionError) throw new AppError('CONFLICT', err.message)
+      throw err
+    }
+  }
+
+  async function supplementContext (ex: Executor, d: { id: string, receivedAt: Date | null }) {
+    const r = await ex.selectFrom('supplementRequests').select(sql<number>`count(*) filter (where during_processing)::int`.as('n'))
+      .where('dossierId', '=', d.id).executeTakeFirst()
+    return { received: d.receivedAt !== null, supplementsDuringProcessing: r?.n ?? 0 }
+  }
+
+  /** The whole dossier as its pages show it. */
+  async function view (ex: Executor, row: DossierRow) {
+    const version = await catalog.getVersion(row.procedureVersionId)
+    const procedure = await catalog.getProcedure(version.code).catch(() => undefined)
+    const agency = row.agencyCode ? await ex.selectFrom('agencies').select(['code', 'name', 'address']).where('code', '=', row.agencyCode).executeTakeFirst() : undefined
+    const files = await attachments(ex, row.id)
+    const slots = componentSlots(version.content, row.caseGroup, row.onBehalf)
+    const events = await ex.selectFrom('dossierEvents as e').leftJoin('agencies as a', 'a.code', 'e.agencyCode')
+      .select(['e.id', 'e.at', 'e.action', 'e.fromStatus', 'e.toStatus', 'e.actorType', 'e.actorName', 'e.message', 'e.details', 'a.name as agencyName'])
+      .where('e.dossierId', '=', row.id).orderBy('e.at').orderBy('e.id').execute()
+    const supplements = (await ex.selectFrom('supplementRequests').selectAll().where('dossierId', '=', row.id).orderBy('id').execute())
+      .map(s => ({ ...s, items: s.items as Array<{ component: string, note: string }> }))
+    const fees = (row.status === 0 ? version.content.fees : row.fees as FeeLine[])
+    return {
+      id: row.id,
+      code: row.code,
+      status: row.status as DossierStatus,
+      statusLabel: STATUS_LABELS[row.status as DossierStatus],
+      channel: row.channel,
+      procedure: { code: version.code, name: version.content.name, version: version.version, onlineLevel: procedure?.onlineLevel ?? 'none', receiving: procedure?.agencies.receiving ?? [], methods: version.content.methods, processingTime: version.content.processingTime },
+      content: version.content,
+      agency: agency ?? null,
+      applicant: row.applicant as Person | Record<string, never>,
+      submitter: row.submitter as Person | Record<string, never>,
+      onBehalf: row.onBehalf,
+      caseGroup: row.caseGroup,
+      caseGroups: caseGroups(version.content),
+      delivery: row.delivery as Delivery | Record<string, never>,
+      fees,
+      feeTotal: fees.reduce((n, f) => n + (f.amountVnd ?? 0), 0),
+      slots,
+      files,
+      stepsDone: row.stepsDone,
+      submittedAt: row.submittedAt,
+      receivedAt: row.receivedAt,
+      dueAt: row.dueAt,
+      finishedAt: row.finishedAt,
+      returnedAt: row.returnedAt,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      rating: row.rating,
+      ratingComment: row.ratingComment,
+      events: events.map(e => ({ ...e, label: ACTION_LABELS[e.action] ?? e.action, details: e.details as Record<string, unknown> })),
+      supplements,
+      openSupplement: row.status === 5 ? supplements.find(s => s.answeredAt === null) : undefined,
+      canWithdraw: can(row.status as DossierStatus, 'withdraw', { decisionIssued: row.finishedAt !== null }),
+      canRate: row.status === 10 && row.rating === null
+    }
+  }
+
+  /** What is still missing before a draft can be submitted, as errors linking to the step that fixes each. */
+  function missingForSubmit (v: Awaited<ReturnType<typeof view>>): FieldError[] {
+    const errors: FieldError[] = []
+    if (!v.stepsDone.includes('nguoi-nop')) errors.push({ field: 'nguoi-nop', message: 'Chưa khai thông tin người nộp hồ sơ' })
+    if (!v.agency) errors.push({ field: 'co-quan', message: 'Chưa chọn cơ quan tiếp nhận' })
+    if (v.caseGroups.length >= 2 && !v.caseGroup) errors.push({ field: 'thanh-phan', message: 'Chưa chọn trường hợp của hồ sơ' })
+    for (const slot of v.slots) {
+      const current = v.files.filter(f => f.component === slot.key && !f.superseded)
+      if (slot.required && current.length === 0) errors.push({ field: `tp-${slot.key}`, message: `Chưa tải lên “${slot.name}” (bắt buộc)` })
+      if (current.some(f => f.state !== 'clean')) errors.push({ field: `tp-${slot.key}`, message: `Tệp của “${slot.name}” đang được kiểm tra virus; hãy thử lại sau ít phút` })
+    }
+    if (!v.stepsDone.includes('nhan-ket-qua')) errors.push({ field: 'nhan-ket-qua', message: 'Chưa chọn hình thức nộp và nhận kết quả' })
+    return errors
+  }
+
+  /** Attaches stored files to a component of a dossier, within the dossier's total size. */
+  async function attach (accountId: string, dossierId: string, component: string, stored: StoredFile[], round: number) {
+    await db.transaction(async (trx) => {
+      await trx.selectFrom('dossiers').select('id').where('id', '=', dossierId).forUpdate().execute()
+      const total = await files.dossierBytes(trx, dossierId) + stored.reduce((n, f) => n + f.size, 0)
+      if (total > maxDossierBytes) {
+        throw new AppError('VALIDATION', 'dossier too large', [{ field: `tp-${component}`, message: `Tổng dung lượng các tệp của hồ sơ vượt quá ${config.MAX_DOSSIER_MB} MB.` }])
+      }
+      for (const f of stored) await trx.insertInto('dossierFiles').values({ dossierId, component, fileId: f.id, round }).execute()
+      await trx.updateTable('dossiers').set({ updatedAt: sql`now()` }).where('id', '=', dossierId).execute()
+      await audit.record(trx, { actor: citizen(accountId), action: 'dossier.file.attach', targetType: 'dossier', targetId: dossierId, details: { component, files: stored.map(f => f.id) } })
+    })
+  }
+
+  const service = {
+    /**
+     * Opens a draft of a procedure for an account, pre-filled from the account. Refuses a procedure
+     * not offered online and an account below the procedure's required identity assurance.
+     */
+    async startDraft (accountId: string, procedureCode: string): Promise<string> {
+      const p = await catalog.getProcedure(procedureCode)
+      if (p.onlineLevel === 'none') throw new AppError('CONFLICT', 'Thủ tục này chưa được cung cấp trực tuyến; hãy nộp hồ sơ trực tiếp hoặc qua bưu chính.')
+      const account = await db.kysely.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirstOrThrow()
+      if (!meetsAssurance(account.assurance, p.minAssurance)) {
+        throw new AppError('FORBIDDEN', `Thủ tục này yêu cầu ${ASSURANCE_LABELS[p.minAssurance].toLowerCase()}. Hãy đăng nhập bằng tài khoản định danh điện tử VNeID.`)
+      }
+      const person: Person = {
+        kind: account.kind,
+        fullName: account.fullName,
+        dateOfBirth: account.dateOfBirth ? String(account.dateOfBirth).slice(0, 10) : null,
+        idNumber: account.citizenId ?? account.taxCode ?? account.passportNumber ?? '',
+        idIssuedBy: null,
+        nationality: account.nationality,
+        representative: account.representative,
+        phone: account.phone ?? '',
+        email: account.email,
+        address: account.address
+      }
+      const procedureId = (await db.kysely.selectFrom('procedures').select('id').where('code', '=', p.code).executeTakeFirstOrThrow()).id
+      const only = p.agencies.receiving.length === 1 ? p.agencies.receiving[0]!.code : null
+      return db.transaction(async (trx) => {
+        const row = await trx.insertInto('dossiers').values({
+          procedureId, procedureVersionId: p.versionId, accountId, agencyCode: only,
+          applicant: JSON.stringify(person), submitter: JSON.stringify(person), fees: '[]', delivery: '{}'
+        }).returning('id').executeTakeFirstOrThrow()
+        await audit.record(trx, { actor: citizen(accountId), action: 'dossier.draft.start', targetType: 'dossier', targetId: row.id, details: { procedure: p.code } })
+        return row.id
+      })
+    },
+
+    /** A draft of the account, as the journey pages show it. NOT_FOUND for another's; CONFLICT once submitted. */
+    async draft (accountId: string, id: string) {
+      return view(db.kysely, await ownDraft(db.kysely, accountId, id))
+    },
+
+    /** Step 1. Throws VALIDATION with the fields to correct. */
+    async saveParties (accountId: string, id: string, form: Record<string, string | undefined>): Promise<void> {
+      const d = await ownDraft(db.kysely, accountId, id)
+      const account = await db.kysely.selectFrom('accounts').select('kind').where('id', '=', accountId).executeTakeFirstOrThrow()
+      const { submitter, applicant, onBehalf } = readParties(form, account.kind)
+      await db.transaction(async (trx) => {
+        await trx.updateTable('dossiers').set({
+          submitter: JSON.stringify(submitter), applicant: JSON.stringify(applicant), onBehalf,
+          stepsDone: sql`array(select distinct unnest(steps_done || array['nguoi-nop']))`, updatedAt: sql`now()`
+        }).where('id', '=', d.id).where('status', '=', 0).execute()
+        // A mandate uploaded for a filing on someone's behalf goes when the citizen files for themselves.
+        if (!onBehalf) await trx.deleteFrom('dossierFiles').where('dossierId', '=', d.id).where('component', '=', MANDATE_KEY).execute()
+      })
+    },
+
+    /** Step 2: one of the procedure's receiving agencies; anything else (a tampered form) is refused. */
+    async saveAgency (accountId: string, id: string, agencyCode: string | undefined): Promise<void> {
+      const v = await view(db.kysely, await ownDraft(db.kysely, accountId, id))
+      if (!v.procedure.receiving.some(a => a.code === agencyCode)) {
+        throw new AppError('VALIDATION', 'agency not offered', [{ field: 'agency', message: 'Chọn một trong các cơ quan tiếp nhận của thủ tục này' }])
+      }
+      await db.kysely.updateTable('dossiers').set({ agencyCode: agencyCode!, stepsDone: sql`array(select distinct unnest(steps_done || array['co-quan']))`, updatedAt: sql`now()` })
+        .where('id', '=', id).where('status', '=', 0).execute()
+    },
+
+    /** Step 3, for a procedure with cases: which case this dossier is. */
+    async saveCase (accountId: string, id: string, group: string | undefined): Promise<void> {
+      const v = await view(db.kysely, await ownDraft(db.kysely, accountId, id))
+      if (!group || !v.caseGroups.includes(group)) throw new AppError('VALIDATION', 'unknown case', [{ field: 'caseGroup', message: 'Chọn trường hợp của hồ sơ' }])
+      await db.kysely.updateTable('dossiers').set({ caseGroup: group, updatedAt: sql`now()` }).where('id', '=', id).where('status', '=', 0).execute()
+    },
+
+    /**
+     * Keeps uploads for one component of a draft (or of a dossier answering a supplement request).
+     * Each file is checked; on the first refused one nothing of this upload is attached.
+     */
+    async addFiles (accountId: string, dossierRef: { id?: string, code?: string }, component: string, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>): Promise<StoredFile[]> {
+      const d = await ownDossier(db.kysely, accountId, dossierRef)
+      const v = await view(db.kysely, d)
+      const round = await this.uploadRound(v, component)
+      const present = uploads.filter(u => u.name !== '' || u.data.length > 0)
+      if (present.length === 0) throw new AppError('VALIDATION', 'no file', [{ field: `tp-${component}`, message: 'Chọn tệp cần tải lên' }])
+      const stored: StoredFile[] = []
+      try {
+        for (const u of present) stored.push(await files.store(accountId, u, `tp-${component}`))
+        await attach(accountId, d.id, component, stored, round)
+      } catch (err) {
+        for (const f of stored) await files.deleteIfUnused(f.id)
+        throw err
+      }
+      return stored
+    },
+
+    /** Attaches a file the citizen uploaded to an earlier dossier. */
+    async reuseFile (accountId: string, dossierRef: { id?: string, code?: string }, component: string, fileId: string | undefined): Promise<void> {
+      const d = await ownDossier(db.kysely, accountId, dossierRef)
+      const v = await view(db.kysely, d)
+      const round = await this.uploadRound(v, component)
+      const file = (await files.reusable(accountId, 500)).find(f => f.id === fileId)
+      if (!file) throw new AppError('VALIDATION', 'file not reusable', [{ field: `tp-${component}`, message: 'Chọn một tệp đã nộp trước đây' }])
+      await attach(accountId, d.id, component, [file], round)
+    },
+
+    /** The round new files of a component belong to: 0 in a draft, the open request's round when supplementing. */
+    async uploadRound (v: Awaited<ReturnType<typeof view>>, component: string): Promise<number> {
+      if (v.status === 0) {
+        if (!v.slots.some(s => s.key === component)) throw new AppError('NOT_FOUND', 'no such component')
+        return 0
+      }
+      const open = v.openSupplement
+      if (!open || !open.items.some(i => i.component === component)) throw new AppError('CONFLICT', 'Thành phần này không nằm trong yêu cầu bổ sung.')
+      return open.round
+    },
+
+    /** Removes a file from a draft, or a not-yet-sent supplement file; earlier versions are never removed. */
+    async removeFile (accountId: string, dossierRef: { id?: string, code?: string }, attachmentId: number): Promise<void> {
+      const d = await ownDossier(db.kysely, accountId, dossierRef)
+      const v = await view(db.kysely, d)
+      const a = v.files.find(f => f.attachmentId === attachmentId)
+      const removable = a && (v.status === 0 || (v.openSupplement && a.round === v.openSupplement.round && !a.superseded))
+      if (!a || !removable) throw new AppError('NOT_FOUND', 'no such file in this dossier')
+      await db.transaction(async (trx) => {
+        await trx.deleteFrom('dossierFiles').where('id', '=', attachmentId).where('dossierId', '=', d.id).execute()
+        await audit.record(trx, { actor: citizen(accountId), action: 'dossier.file.remove', targetType: 'dossier', targetId: d.id, details: { file: a.id } })
+      })
+      await files.deleteIfUnused(a.id)
+    },
+
+    /** Step 3 done: every required component has a file. Throws VALIDATION naming each missing one. */
+    async completeComponents (accountId: string, id: string): Promise<void> {
+      const v = await view(db.kysely, await ownDraft(db.kysely, accountId, id))
+      const errors: FieldError[] = []
+      if (v.caseGroups.length >= 2 && !v.caseGroup) errors.push({ field: 'caseGroup', message: 'Chọn trường hợp của hồ sơ' })
+      for (const slot of v.slots) {
+        if (slot.required && !v.files.some(f => f.component === slot.key)) errors.push({ field: `tp-${slot.key}`, message: `Tải lên “${slot.name}” (bắt buộc)` })
+      }
+      if (errors.length > 0) throw new AppError('VALIDATION', 'components missing', errors)
+      await db.kysely.updateTable('dossiers').set({ stepsDone: sql`array(select distinct unnest(steps_done || array['thanh-phan']))`, updatedAt: sql`now()` })
+        .where('id', '=', id).where('status', '=', 0).execute()
+    },
+
+    /** Step 4. Post and pick-up are offered only when the procedure accepts the postal method. */
+    async saveDelivery (accountId: string, id: string, form: Record<string, string | undefined>): Promise<void> {
+      const v = await view(db.kysely, await ownDraft(db.kysely, accountId, id))
+      const delivery = readDelivery(form, deliveryOptions(v.procedure))
+      await db.kysely.updateTable('dossiers').set({ delivery: JSON.stringify(delivery), stepsDone: sql`array(select distinct unnest(steps_done || array['nhan-ket-qua']))`, updatedAt: sql`now()` })
+        .where('id', '=', id).where('status', '=', 0).execute()
+    },
+
+    /** The account a dossier belongs to (tests and the back office). */
+    async ownerOf (id: string): Promise<string | undefined> {
+      if (!/^[0-9a-f-]{36}$/.test(id)) return undefined
+      return (await db.kysely.selectFrom('dossiers').select('accountId').where('id', '=', id).executeTakeFirst())?.accountId
+    },
+
+    /** The code of a dossier already submitted (undefined while a draft); NOT_FOUND for another's. */
+    async submittedCode (accountId: string, id: string): Promise<string | undefined> {
+      const d = await ownDossier(db.kysely, accountId, { id })
+      return d.status === 0 ? undefined : d.code!
+    },
+
+    /** What the review page must still ask for (empty when the draft can be submitted). */
+    async missing (accountId: string, id: string): Promise<FieldError[]> {
+      return missingForSubmit(await view(db.kysely, await ownDraft(db.kysely, accountId, id)))
+    },
+
+    /**
+     * Submits a draft: the dossier gets its code and status 1 in one transaction. Submitting a dossier
+     * already submitted (a second press, a refresh) returns its code and changes nothing.
+     */
+    async submit (accountId: string, id: string, requestId?: string): Promise<{ code: string, created: boolean }> {
+      return db.transaction(async (trx) => {
+        const d = await ownDossier(trx, accountId, { id }, true)
+        if (d.status !== 0) return { code: d.code!, created: false }
+        const v = await view(trx, d)
+        if (v.procedure.onlineLevel === 'none') throw new AppError('CONFLICT', 'Thủ tục này hiện không nhận hồ sơ trực tuyến.')
+        const errors = missingForSubmit(v)
+        if (errors.length > 0) throw new AppError('VALIDATION', 'draft incomplete', errors)
+        const to = next(0, 'submit')
+        const now = new Date()
+        const code = await this.takeCode(trx, d.agencyCode!, now)
+        await trx.updateTable('dossiers').set({
+          code, status: to, submittedAt: now, fees: JSON.stringify(v.content.fees), updatedAt: sql`now()`, stepsDone: []
+        }).where('id', '=', d.id).execute()
+        await catalog.markVersionInUse(trx, d.procedureVersionId)
+        await event(trx, d.id, { action: 'submit', from: 0, to, actor: citizen(accountId), actorName: (v.submitter as Person).fullName, agencyCode: d.agencyCode })
+        await audit.record(trx, { actor: citizen(accountId), action: 'dossier.submit', targetType: 'dossier', targetId: d.id, details: { code }, ...(requestId ? { requestId } : {}) })
+        await tell(trx, { id: d.id, accountId, code }, `Hồ sơ ${code} đã được nộp`,
+          `Hồ sơ “${v.procedure.name}” đã được nộp trực tuyến lúc ${now.toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}.\nMã hồ sơ: ${code}\nTrạng thái: ${STATUS_LABELS[to]}.\nCơ quan tiếp nhận: ${v.agency?.name ?? ''}.`)
+        return { code, created: true }
+      })
+    },
+
+    /**
+     * The next dossier code of an agency for the Vietnam day of `at`: a counter row per agency and
+     * day, incremented in the caller's transaction (unique under concurrency, no gaps on rollback).
+     */
+    async takeCode (trx: Executor, agencyCode: string, at: Date): Promise<string> {
+      const day = vietnamDay(at)
+      const r = await sql<{ last: number }>`
+        insert into dossier_counters (agency_code, day, last) values (${agencyCode}, ${day.iso}, 1)
+        on conflict (agency_code, day) do update set last = dossier_counters.last + 1
+        returning last`.execute(trx)
+      return `${agencyCode}-${day.short}-${String(r.rows[0]!.last).padStart(4, '0')}`
+    },
+
+    /** A submitted dossier of the account, with everything its page shows. */
+    async get (accountId: string, code: string) {
+      const d = await ownDossier(db.kysely, accountId, { code })
+      if (d.status === 0) throw new AppError('NOT_FOUND', 'no such dossier')
+      return view(db.kysely, d)
+    },
+
+    /** The account's submitted dossiers, newest first, optionally of one status. */
+    async list (accountId: string, filter: { status?: DossierStatus | undefined, page: number, pageSize: number }) {
+      let q = db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
+        .where('d.accountId', '=', accountId).where('d.status', '>', 0)
+      if (filter.status) q = q.where('d.status', '=', filter.status)
+      const [items, total] = await Promise.all([
+        q.select(['d.id', 'd.code', 'd.status', 'd.submittedAt', 'd.dueAt', 'v.name as procedureName'])
+          .orderBy('d.submittedAt', 'desc').orderBy('d.id').limit(filter.pageSize).offset((filter.page - 1) * filter.pageSize).execute(),
+        q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst()
+      ])
+      return { items: items.map(i => ({ ...i, status: i.status as DossierStatus })), total: total?.n ?? 0 }
+    },
+
+    /** Drafts of the account, most recently touched first, with the day each will be deleted. */
+    async drafts (accountId: string, procedureCode?: string) {
+      let q = db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
+        .innerJoin('procedures as p', 'p.id', 'd.procedureId')
+        .select(['d.id', 'd.updatedAt', 'd.createdAt', 'v.name as procedureName', 'p.code as procedureCode'])
+        .where('d.accountId', '=', accountId).where('d.status', '=', 0)
+      if (procedureCode) q = q.where('p.code', '=', procedureCode)
+      const rows = await q.orderBy('d.updatedAt', 'desc').limit(50).execute()
+      return rows.map(r => ({ ...r, deleteAfter: new Date(r.updatedAt.getTime() + config.DRAFT_RETENTION_DAYS * 86400_000) }))
+    },
+
+    async deleteDraft (accountId: string, id: string): Promise<void> {
+      const d = await ownDraft(db.kysely, accountId, id)
+      const fileIds = (await attachments(db.kysely, d.id)).map(f => f.id)
+      await db.transaction(async (trx) => {
+        await trx.deleteFrom('dossiers').where('id', '=', d.id).where('status', '=', 0).execute()
+        await audit.record(trx, { actor: citizen(accountId), action: 'dossier.draft.delete', targetType: 'dossier', targetId: d.id })
+      })
+      for (const f of fileIds) await files.deleteIfUnused(f)
+    },
+
+    /** Deletes drafts untouched for DRAFT_RETENTION_DAYS, and their files. Returns how many. */
+    async deleteOldDrafts (): Promise<number> {
+      const old = await db.kysely.selectFrom('dossiers').select('id').where('status', '=', 0)
+        .where('updatedAt', '<', new Date(Date.now() - config.DRAFT_RETENTION_DAYS * 86400_000)).limit(500).execute()
+      for (const { id } of old) {
+        const fileIds = (await attachments(db.kysely, id)).map(f => f.id)
+        await db.kysely.deleteFrom('dossiers').where('id', '=', id).where('status', '=', 0).execute()
+        for (const f of fileIds) await files.deleteIfUnused(f)
+      }
+      return old.length
+    },
+
+    /** Withdraws a dossier while no decision has been issued. The reason is required. */
+    async withdraw (accountId: string, code: string, reason: string | undefined): Promise<void> {
+      const text = (reason ?? '').trim().slice(0, 1000)
+      if (text.length < 5) throw new AppError('VALIDATION', 'reason required', [{ field: 'reason', message: 'Nhập lý do rút hồ sơ' }])
+      await db.transaction(async (trx) => {
+        const d = await ownDossier(trx, accountId, { code }, true)
+        const to = next(d.status, 'withdraw', { decisionIssued: d.finishedAt !== null })
+        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
+        await event(trx, d.id, { action: 'withdraw', from: d.status as DossierStatus, to, actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: text })
+        await audit.record(trx, { actor: citizen(accountId), action: 'dossier.withdraw', targetType: 'dossier', targetId: d.id })
+        await tell(trx, d, `Hồ sơ ${code} đã được rút`, `Bạn đã rút hồ sơ ${code}. Lý do: ${text}`)
+      })
+    },
+
+    /**
+     * An official asks for a supplement (before reception: everything missing in one go, form 02;
+     * during processing: once). `items` name components of the dossier with what is wrong with each.
+     */
+    async requestSupplement (actor: Actor & { name: string }, code: string, request: { items: Array<{ component: string, note: string }>, message?: string, dueAt?: Date | null, agencyCode?: string }): Promise<void> {
+      await db.transaction(async (trx) => {
+        const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
+        if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
+        const v = await view(trx, d)
+        const errors: FieldError[] = []
+        if (request.items.length === 0) errors.push({ field: 'items', message: 'Chọn ít nhất một thành phần cần bổ sung' })
+        for (const i of request.items) {
+          if (!v.slots.some(s => s.key === i.component)) errors.push({ field: `item-${i.component}`, message: 'Thành phần không có trong hồ sơ' })
+          if (!i.note.trim()) errors.push({ field: `item-${i.component}`, message: 'Ghi rõ nội dung cần bổ sung' })
+        }
+        if (errors.length > 0) throw new AppError('VALIDATION', 'supplement request invalid', errors)
+        const ctx = await supplementContext(trx, d)
+        const to = next(d.status, 'request-supplement', ctx)
+        const round = 1 + ((await trx.selectFrom('supplementRequests').select(sql<number>`coalesce(max(round), 0)::int`.as('r')).where('dossierId', '=', d.id).executeTakeFirst())?.r ?? 0)
+        await trx.insertInto('supplementRequests').values({
+          dossierId: d.id, duringProcessing: d.status === 4, items: JSON.stringify(request.items), message: request.message ?? null,
+          requestedBy: actor.name, dueAt: request.dueAt ?? null, round
+        }).execute()
+        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
+        await event(trx, d.id, { action: 'request-supplement', from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: request.agencyCode ?? d.agencyCode, message: request.message ?? null, details: { items: request.items } })
+        await audit.record(trx, { actor, action: 'dossier.request-supplement', targetType: 'dossier', targetId: d.id })
+        const names = request.items.map(i => `- ${v.slots.find(s => s.key === i.component)!.name}: ${i.note}`).join('\n')
+        await tell(trx, d, `Hồ sơ ${code} cần bổ sung`, `Cơ quan yêu cầu bổ sung hồ sơ ${code}:\n${names}${request.message ? `\n${request.message}` : ''}`)
+      })
+    },
+
+    /**
+     * The applicant answers the open supplement request: every listed component must have a new file;
+     * earlier versions are kept, marked superseded. The dossier returns to reception or processing.
+     */
+    async answerSupplement (accountId: string, code: string, note: string | undefined): Promise<void> {
+      await db.transaction(async (trx) => {
+        const d = await ownDossier(trx, accountId, { code }, true)
+        const v = await view(trx, d)
+        const open = v.openSupplement
+        if (!open) throw new AppError('CONFLICT', 'Hồ sơ không có yêu cầu bổ sung đang chờ.')
+        const errors: FieldError[] = []
+        for (const item of open.items) {
+          if (!v.files.some(f => f.component === item.component && f.round === open.round)) {
+            errors.push({ field: `tp-${item.component}`, message: `Tải lên tệp bổ sung cho “${v.slots.find(s => s.key === item.component)?.name ?? item.component}”` })
+          }
+        }
+        if (errors.length > 0) throw new AppError('VALIDATION', 'supplement incomplete', errors)
+        const to = next(d.status, 'supplement', await supplementContext(trx, d))
+        const components = open.items.map(i => i.component)
+        await trx.updateTable('dossierFiles').set({ supersededAt: sql`now()` })
+          .where('dossierId', '=', d.id).where('component', 'in', components).where('round', '<', open.round).where('supersededAt', 'is', null).execute()
+        await trx.updateTable('supplementRequests').set({ answeredAt: sql`now()`, answerNote: (note ?? '').trim().slice(0, 2000) || null }).where('id', '=', open.id).execute()
+        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
+        await event(trx, d.id, { action: 'supplement', from: 5, to, actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: (note ?? '').trim() || null, details: { components, round: open.round } })
+        await audit.record(trx, { actor: citizen(accountId), action: 'dossier.supplement', targetType: 'dossier', targetId: d.id })
+        await tell(trx, d, `Hồ sơ ${code} đã được bổ sung`, `Bạn đã gửi bổ sung hồ sơ ${code}. Trạng thái: ${STATUS_LABELS[to]}.`)
+      })
+    },
+
+    /** The applicant rates the handling once the result is returned (once). */
+    async rate (accountId: string, code: string, rating: number, comment: string | undefined): Promise<void> {
+      if (!(rating in RATING_LABELS)) throw new AppError('VALIDATION', 'rating required', [{ field: 'rating', message: 'Chọn mức độ hài lòng' }])
+      await db.transaction(async (trx) => {
+        const d = await ownDossier(trx, accountId, { code }, true)
+        if (d.status !== 10) throw new AppError('CONFLICT', 'Chỉ đánh giá được khi đã nhận kết quả.')
+        if (d.rating !== null) throw new AppError('CONFLICT', 'Hồ sơ này đã được đánh giá.')
+        const text = (comment ?? '').trim().slice(0, 2000) || null
+        await trx.updateTable('dossiers').set({ rating, ratingComment: text, ratedAt: sql`now()` }).where('id', '=', d.id).execute()
+        await event(trx, d.id, { action: 'rate', actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: `${RATING_LABELS[rating]}${text ? `: ${text}` : ''}` })
+        await audit.record(trx, { actor: citizen(accountId), action: 'dossier.rate', targetType: 'dossier', targetId: d.id, details: { rating } })
+      })
+    },
+
+    /**
+     * Moves a dossier along the state machine for the back office (reception, processing, results),
+     * recording the event and telling the applicant. The back-office module builds its forms on this.
+     */
+    async act (actor: Actor & { name: string }, code: string, action: DossierAction, input: { message?: string, agencyCode?: string, set?: Partial<{ dueAt: Date, receivedAt: Date, finishedAt: Date, returnedAt: Date }> } = {}): Promise<DossierStatus> {
+      return db.transaction(async (trx) => {
+        const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
+        if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
+        const to = next(d.status, action, { ...(await supplementContext(trx, d)), decisionIssued: d.finishedAt !== null })
+        const now = new Date()
+        const stamps = {
+          ...(action === 'receive' ? { receivedAt: now } : {}),
+          ...(action === 'finish' ? { finishedAt: now } : {}),
+          ...(action === 'return-result' ? { returnedAt: now } : {}),
+          ...input.set
+        }
+        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...stamps }).where('id', '=', d.id).execute()
+        await event(trx, d.id, { action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? d.agencyCode, message: input.message ?? null })
+        await audit.record(trx, { actor, action: `dossier.${action}`, targetType: 'dossier', targetId: d.id })
+        await tell(trx, d, `Hồ sơ ${code}: ${STATUS_LABELS[to]}`, `Hồ sơ ${code} chuyển sang trạng thái “${STATUS_LABELS[to]}”.${input.message ? `\n${input.message}` : ''}`)
+        return to
+      })
+    },
+
+    /** A file the account may read: its own upload, or a file in one of its dossiers. */
+    async readFile (accountId: string, fileId: string) {
+      const f = await files.get(db.kysely, fileId)
+      if (!f) throw new AppError('NOT_FOUND', 'no such file')
+      const mine = await db.kysely.selectFrom('files').select('id').where('id', '=', fileId)
+        .where(eb => eb.or([
+          eb('ownerAccountId', '=', accountId),
+          eb.exists(eb.selectFrom('dossierFiles as df').innerJoin('dossiers as d', 'd.id', 'df.dossierId').select('df.id')
+            .whereRef('df.fileId', '=', 'files.id').where('d.accountId', '=', accountId))
+        ])).executeTakeFirst()
+      if (!mine) throw new AppError('NOT_FOUND', 'no such file')
+      return files.read(fileId)
+    },
+
+    reusableFiles: (accountId: string) => files.reusable(accountId),
+
+    async notices (accountId: string, limit = 20) {
+      return db.kysely.selectFrom('accountNotices as n').leftJoin('dossiers as d', 'd.id', 'n.dossierId')
+        .select(['n.id', 'n.text', 'n.createdAt', 'n.readAt', 'd.code']).where('n.accountId', '=', accountId)
+        .orderBy('n.id', 'desc').limit(limit).execute()
+    },
+
+    async unreadNotices (accountId: string): Promise<number> {
+      const r = await db.kysely.selectFrom('accountNotices').select(sql<number>`count(*)::int`.as('n')).where('accountId', '=', accountId).where('readAt', 'is', null).executeTakeFirst()
+      return r?.n ?? 0
+    },
+
+    async markNoticesRead (accountId: string): Promise<void> {
+      await db.kysely.updateTable('accountNotices').set({ readAt: sql`now()` }).where('accountId', '=', accountId).where('readAt', 'is', null).execute()
+    },
+
+    /**
+     * Public lookup by code. Without proof: status, procedure, agency, dates and steps. With the
+     * applicant's (or submitter's) ID number or phone also the applicant's name. Failed lookups
+     * (unknown code, wrong proof) count against the visitor's address: 20 in a row lock it a while.
+     */
+    async lookup (code: string, proof: string | undefined, ip: string) {
+      const key = [{ key: throttleKey('lookup-ip', ip), max: 20 }]
+      const locked = await throttle.lockedUntil(key)
+      if (locked) throw new AppError('RATE_LIMITED', `lookup locked until ${locked.toISOString()}`)
+      const clean = code.trim().toUpperCase()
+      const d = /^[0-9A-Z.]{3,40}-\d{6}-\d{4,}$/.test(clean)
+        ? await db.kysely.selectFrom('dossiers').selectAll().where('code', '=', clean).where('status', '>', 0).executeTakeFirst()
+        : undefined
+      if (!d) { await throttle.fail(key); return undefined }
+      const v = await view(db.kysely, d)
+      const applicant = v.applicant as Person
+      const submitter = v.submitter as Person
+      const given = (proof ?? '').replace(/[\s.-]/g, '').toUpperCase()
+      const proven = given.length >= 9 && [applicant, submitter].some(p => p.idNumber?.replace(/-/g, '').toUpperCase() === given || p.phone === given || (p.phone && p.phone === `0${given.replace(/^\+?84/, '')}`))
+      if (given && !proven) await throttle.fail(key)
+      return {
+        code: v.code!,
+        status: v.status,
+        statusLabel: v.statusLabel,
+        procedure: { code: v.procedure.code, name: v.procedure.name },
+        agency: v.agency ? { code: v.agency.code, name: v.agency.name } : null,
+        submittedAt: v.submittedAt,
+        receivedAt: v.receivedAt,
+        dueAt: v.dueAt,
+        finishedAt: v.finishedAt,
+        returnedAt: v.returnedAt,
+        steps: v.events.filter(e => e.toStatus !== null).map(e => ({ at: e.at, label: e.label, status: STATUS_LABELS[e.toStatus as DossierStatus], unit: e.agencyName })),
+        proofGiven: given !== '',
+        applicant: proven ? { fullName: applicant.fullName, idNumber: maskId(applicant.idNumber) } : null
+      }
+    }
+  }
+  return service
+}
+
+/** Which ways of handing in and receiving a procedure allows. */
+export function deliveryOptions (p: { methods: { post: boolean, online: boolean }, onlineLevel: string }) {
+  return { pickup: p.methods.post, post: p.methods.post, online: p.onlineLevel === 'full' }
+}
+
+export type DossiersService = ReturnType<typeof createDossiersService>
+export type DossierView = Awaited<ReturnType<DossiersService['get']>>
+export type LookupResult = NonNullable<Awaited<ReturnType<DossiersService['lookup']>>>

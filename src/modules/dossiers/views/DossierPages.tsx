@@ -1,0 +1,195 @@
+import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
+import { Button, Form, Radios, Textarea, UploadForm } from '../../../platform/html/components/form.js'
+import { Pagination, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
+import type { FieldError } from '../../../platform/http/errors.js'
+import { ACCEPT_ATTR, formatSize } from '../../files/sniff.js'
+import type { Delivery, Person } from '../dossier-form.js'
+import { RATING_LABELS, type DossierView } from '../dossiers.service.js'
+import { STATUS_LABELS, type DossierStatus } from '../status.js'
+import { ComponentsTable, DeliveryList, FeesTable, fileHref, PersonList, when } from './parts.js'
+
+const errorOf = (errors: FieldError[], f: string) => errors.find(e => e.field === f)?.message
+
+export const dossierUrl = (code: string) => `/ca-nhan/ho-so/${encodeURIComponent(code)}`
+
+const STATUS_KIND: Partial<Record<DossierStatus, 'green' | 'blue' | 'grey'>> = { 3: 'grey', 7: 'grey', 8: 'grey', 9: 'green', 10: 'green' }
+export function StatusTag ({ status }: { status: DossierStatus }) {
+  return <Tag kind={STATUS_KIND[status] ?? 'blue'}>{STATUS_LABELS[status]}</Tag>
+}
+
+interface ListItem { id: string, code: string | null, status: DossierStatus, submittedAt: Date | null, dueAt: Date | null, procedureName: string }
+
+export function DossierListPage ({ items, total, page, pageSize, status, drafts, href }: {
+  items: ListItem[], total: number, page: number, pageSize: number, status?: DossierStatus | undefined
+  drafts: Array<{ id: string, procedureName: string, updatedAt: Date, deleteAfter: Date }>, href: (page: number) => string
+}) {
+  return (
+    <>
+      <a class='back-link' href='/ca-nhan'>Trang cá nhân</a>
+      <h1 class='heading-l'>Hồ sơ của tôi</h1>
+      <form action='/ca-nhan/ho-so' method='get' class='filters'>
+        <div class='form-group'>
+          <label class='label' for='trang-thai'>Trạng thái</label>
+          <select class='select' id='trang-thai' name='trang-thai'>
+            <option value=''>Tất cả</option>
+            {([1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as DossierStatus[]).map(s => <option key={s} value={String(s)} selected={status === s}>{STATUS_LABELS[s]}</option>)}
+          </select>
+        </div>
+        <button type='submit' class='button button--secondary'>Lọc</button>
+      </form>
+      <p class='result-count' role='status'>{total} hồ sơ</p>
+      {items.length > 0 && (
+        <div class='table-wrap'>
+          <table class='table'>
+            <caption class='table__caption visually-hidden'>Hồ sơ đã nộp, mới nhất trước</caption>
+            <thead><tr><th scope='col'>Mã hồ sơ</th><th scope='col'>Thủ tục</th><th scope='col'>Ngày nộp</th><th scope='col'>Hẹn trả</th><th scope='col'>Trạng thái</th></tr></thead>
+            <tbody>
+              {items.map(i => (
+                <tr key={i.id}>
+                  <td><a href={dossierUrl(i.code!)}>{i.code}</a></td>
+                  <td>{i.procedureName}</td>
+                  <td>{when(i.submittedAt)}</td>
+                  <td>{i.dueAt ? when(i.dueAt) : 'Sau khi tiếp nhận'}</td>
+                  <td><StatusTag status={i.status} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={page} pageSize={pageSize} total={total} href={href} />
+      <h2 class='heading-m'>Hồ sơ nháp</h2>
+      {drafts.length === 0
+        ? <p class='body'>Không có hồ sơ nháp.</p>
+        : (
+          <ul class='list'>
+            {drafts.map(d => <li key={d.id}><a href={`/nop-ho-so/${d.id}/kiem-tra`}>{d.procedureName}</a> – sửa lần cuối {when(d.updatedAt)}, tự xóa sau {when(d.deleteAfter)}</li>)}
+          </ul>
+          )}
+    </>
+  )
+}
+
+/** A dossier's page: the confirmation box right after submission, what it holds, its timeline and its actions. */
+export function DossierPage ({ d, fresh, errors = [], values = {}, notice }: { d: DossierView, fresh: boolean, errors?: FieldError[], values?: Record<string, string | undefined>, notice?: string | undefined }) {
+  const url = dossierUrl(d.code!)
+  const open = d.openSupplement
+  return (
+    <>
+      <a class='back-link' href='/ca-nhan/ho-so'>Hồ sơ của tôi</a>
+      <ErrorSummary errors={errors} />
+      {fresh && (
+        <div class='panel' role='status'>
+          <h1 class='panel__title'>Nộp hồ sơ thành công</h1>
+          <p class='panel__body'>Mã số hồ sơ<br /><strong class='reference'>{d.code}</strong></p>
+          <p class='panel__body'>Hồ sơ đang chờ tiếp nhận</p>
+        </div>
+      )}
+      {notice && <div class='notice' role='status'><p>{notice}</p></div>}
+      {fresh ? <h2 class='heading-l'>Hồ sơ {d.code}</h2> : <h1 class='heading-l'><span class='caption'>Hồ sơ</span> {d.code}</h1>}
+      <SummaryList rows={[
+        ['Thủ tục', d.procedure.name],
+        ['Trạng thái', <StatusTag status={d.status} />],
+        ['Cơ quan tiếp nhận', d.agency?.name ?? '—'],
+        ['Ngày nộp', when(d.submittedAt)],
+        ['Ngày tiếp nhận', when(d.receivedAt)],
+        ['Ngày hẹn trả kết quả', d.dueAt ? when(d.dueAt) : 'Có sau khi cơ quan tiếp nhận hồ sơ'],
+        ...(d.finishedAt ? [['Ngày có kết quả', when(d.finishedAt)] as [string, string]] : [])
+      ]} />
+      <p class='body'>
+        <a href={`${url}/phieu.pdf`}>Tải giấy xác nhận nộp hồ sơ (PDF)</a> · <a href={`/tra-cuu-ho-so?ma=${encodeURIComponent(d.code!)}`}>Trang tra cứu công khai</a>
+      </p>
+
+      {open && (
+        <section class='section section--highlight' aria-labelledby='bo-sung'>
+          <h2 class='heading-m' id='bo-sung'>Cơ quan yêu cầu bổ sung hồ sơ</h2>
+          <p class='body'>Yêu cầu lúc {when(open.requestedAt)}{open.requestedBy ? ` bởi ${open.requestedBy}` : ''}{open.dueAt ? `; hạn bổ sung: ${when(open.dueAt)}` : ''}.</p>
+          {open.message && <p class='body message-body'>{open.message}</p>}
+          {open.items.map(item => {
+            const slot = d.slots.find(s => s.key === item.component)
+            const fresh = d.files.filter(f => f.component === item.component && f.round === open.round)
+            return (
+              <div class='section' key={item.component} id={`tp-${item.component}-box`}>
+                <h3 class='heading-s'>{slot?.name ?? item.component}</h3>
+                <p class='body'><strong>Cần bổ sung:</strong> {item.note}</p>
+                {fresh.length > 0 && (
+                  <ul class='file-list'>
+                    {fresh.map(f => (
+                      <li key={f.attachmentId}>
+                        <a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)})
+                        <Form action={`${url}/bo-sung/tep/${f.attachmentId}/xoa`}><button type='submit' class='link-button'>Xóa<span class='visually-hidden'> tệp {f.name}</span></button></Form>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                <UploadForm action={`${url}/bo-sung/tai-len?tp=${item.component}`} name={`tp-${item.component}`} label={`Tệp bổ sung cho “${slot?.name ?? item.component}”`}
+                  accept={ACCEPT_ATTR} error={errorOf(errors, `tp-${item.component}`)} />
+              </div>
+            )
+          })}
+          <Form action={`${url}/bo-sung`}>
+            <Textarea name='note' label='Ghi chú gửi cơ quan (nếu có)' value={values['note']} error={errorOf(errors, 'note')} />
+            <Button>Gửi bổ sung</Button>
+          </Form>
+        </section>
+      )}
+
+      <h2 class='heading-m'>Người nộp hồ sơ</h2>
+      <PersonList p={d.submitter as Person} />
+      {d.onBehalf && <><h2 class='heading-m'>Chủ hồ sơ</h2><PersonList p={d.applicant as Person} /></>}
+      {d.caseGroup && <p class='body'>Trường hợp: {d.caseGroup}</p>}
+      <ComponentsTable slots={d.slots} files={d.files} />
+      <FeesTable fees={d.fees} />
+      {'submission' in d.delivery && <><h2 class='heading-m'>Hình thức nộp và nhận kết quả</h2><DeliveryList d={d.delivery as Delivery} /></>}
+
+      <h2 class='heading-m'>Quá trình xử lý</h2>
+      <ol class='timeline'>
+        {d.events.map(e => (
+          <li key={e.id} class='timeline__item'>
+            <p class='timeline__title'><strong>{e.label}</strong>{e.toStatus !== null && e.toStatus !== e.fromStatus ? ` → ${STATUS_LABELS[e.toStatus as DossierStatus]}` : ''}</p>
+            <p class='timeline__meta'>{when(e.at)}{e.agencyName ? ` · ${e.agencyName}` : ''}{e.actorType === 'official' && e.actorName ? ` · ${e.actorName}` : ''}</p>
+            {e.message && <p class='body message-body'>{e.message}</p>}
+          </li>
+        ))}
+      </ol>
+
+      {d.canRate && (
+        <section class='section' aria-labelledby='danh-gia'>
+          <h2 class='heading-m' id='danh-gia'>Đánh giá mức độ hài lòng</h2>
+          <Form action={`${url}/danh-gia`}>
+            <Radios name='rating' legend='Bạn hài lòng thế nào với việc giải quyết hồ sơ này?' value={values['rating']} error={errorOf(errors, 'rating')}
+              options={[5, 4, 3, 2, 1].map(n => ({ value: String(n), label: RATING_LABELS[n]! }))} />
+            <Textarea name='comment' label='Góp ý (nếu có)' value={values['comment']} />
+            <Button>Gửi đánh giá</Button>
+          </Form>
+        </section>
+      )}
+      {d.rating !== null && <p class='body'>Bạn đã đánh giá: <strong>{RATING_LABELS[d.rating]}</strong>{d.ratingComment ? ` – ${d.ratingComment}` : ''}</p>}
+
+      {d.canWithdraw && (
+        <details class='section' open={Boolean(errorOf(errors, 'reason'))}>
+          <summary>Rút hồ sơ</summary>
+          <Form action={`${url}/rut`}>
+            <Textarea name='reason' label='Lý do rút hồ sơ' hint='Hồ sơ đã rút không thể tiếp tục xử lý.' value={values['reason']} error={errorOf(errors, 'reason')} />
+            <Button secondary>Rút hồ sơ</Button>
+          </Form>
+        </details>
+      )}
+    </>
+  )
+}
+
+export function NoticesPage ({ notices }: { notices: Array<{ id: number, text: string, createdAt: Date, readAt: Date | null, code: string | null }> }) {
+  return (
+    <>
+      <a class='back-link' href='/ca-nhan'>Trang cá nhân</a>
+      <h1 class='heading-l'>Thông báo</h1>
+      {notices.length === 0 && <p class='body'>Chưa có thông báo.</p>}
+      <ul class='list notices'>
+        {notices.map(n => (
+          <li key={n.id}>{n.readAt === null && <Tag>Mới</Tag>} {n.code ? <a href={dossierUrl(n.code)}>{n.text}</a> : n.text} <span class='hint'>{when(n.createdAt)}</span></li>
+        ))}
+      </ul>
+    </>
+  )
+}

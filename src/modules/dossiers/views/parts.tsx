@@ -1,0 +1,97 @@
+import type { ComponentChildren } from 'preact'
+import { formatVnd, SummaryList } from '../../../platform/html/components/layout-parts.js'
+import { formatInstant } from '../../calendar/due.js'
+import { COPY_TYPE } from '../../catalog/views/labels.js'
+import { formatSize } from '../../files/sniff.js'
+import { formatAddress, RESULT_LABELS, SUBMISSION_LABELS, type Delivery, type Person } from '../dossier-form.js'
+import type { AttachedFile, ComponentSlot, FeeLine } from '../dossiers.service.js'
+
+export const when = (t: Date | null | undefined) => (t ? formatInstant(t) : '—')
+export const dateOf = (iso: string | null | undefined) => (iso ? iso.split('-').reverse().join('/') : '')
+
+const ID_LABEL: Record<Person['kind'], string> = { individual: 'Số định danh cá nhân', organization: 'Mã số thuế', foreigner: 'Số hộ chiếu' }
+
+/** A person's details as the confirmation shows them ("Người nộp hồ sơ" table of guide 001). */
+export function PersonList ({ p }: { p: Person }) {
+  const rows: Array<[string, ComponentChildren]> = [
+    [p.kind === 'organization' ? 'Tên tổ chức' : 'Họ và tên', p.fullName],
+    ...(p.dateOfBirth ? [['Ngày sinh', dateOf(p.dateOfBirth)] as [string, string]] : []),
+    [ID_LABEL[p.kind], p.idNumber],
+    ...(p.idIssuedBy ? [['Nơi cấp', p.idIssuedBy] as [string, string]] : []),
+    ...(p.nationality ? [['Quốc tịch', p.nationality] as [string, string]] : []),
+    ...(p.representative ? [['Người đại diện', p.representative] as [string, string]] : []),
+    ['Số điện thoại', p.phone],
+    ['Thư điện tử', p.email ?? '—'],
+    ['Địa chỉ', p.address]
+  ]
+  return <SummaryList rows={rows} />
+}
+
+export function fileHref (fileId: string) {
+  return `/ca-nhan/tep/${fileId}`
+}
+
+/** The components table: name, quantity and copy type, files (with earlier versions when there are any). */
+export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ sơ' }: { slots: ComponentSlot[], files: AttachedFile[], caption?: string }) {
+  return (
+    <div class='table-wrap'>
+      <table class='table'>
+        <caption class='table__caption'>{caption}</caption>
+        <thead><tr><th scope='col'>Tên giấy tờ</th><th scope='col'>Số lượng / loại bản</th><th scope='col'>Tệp tin</th></tr></thead>
+        <tbody>
+          {slots.map(s => {
+            const mine = files.filter(f => f.component === s.key)
+            const current = mine.filter(f => !f.superseded)
+            const old = mine.filter(f => f.superseded)
+            return (
+              <tr key={s.key}>
+                <td>{s.name}{s.required ? '' : ' (không bắt buộc)'}</td>
+                <td>{s.quantity ?? 1} {s.copyType ? COPY_TYPE[s.copyType].toLowerCase() : ''}</td>
+                <td>
+                  {current.length === 0 && <span>Không có tệp</span>}
+                  <ul class='list'>
+                    {current.map(f => <li key={f.attachmentId}><a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.round > 0 ? ` – bổ sung lần ${f.round}` : ''}</li>)}
+                  </ul>
+                  {old.length > 0 && (
+                    <details>
+                      <summary>Phiên bản trước ({old.length})</summary>
+                      <ul class='list'>{old.map(f => <li key={f.attachmentId}><a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)}, nộp {when(f.attachedAt)})</li>)}</ul>
+                    </details>
+                  )}
+                </td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+/** The fees table of guide 001 (kind, amount, total); items whose amount depends on the case say so. */
+export function FeesTable ({ fees }: { fees: FeeLine[] }) {
+  const total = fees.reduce((n, f) => n + (f.amountVnd ?? 0), 0)
+  const open = fees.some(f => f.amountVnd === null)
+  return (
+    <div class='table-wrap'>
+      <table class='table'>
+        <caption class='table__caption'>Lệ phí hồ sơ</caption>
+        <thead><tr><th scope='col'>Loại phí, lệ phí</th><th scope='col'>Mức phí</th></tr></thead>
+        <tbody>
+          {fees.length === 0 && <tr><td>Không thu phí, lệ phí</td><td>0 đồng</td></tr>}
+          {fees.map((f, i) => <tr key={i}><td>{f.text}</td><td>{f.amountVnd === null ? 'Theo trường hợp cụ thể' : formatVnd(f.amountVnd)}</td></tr>)}
+        </tbody>
+        <tfoot><tr><th scope='row'>Tổng</th><td><strong>{formatVnd(total)}</strong>{open ? ' (chưa gồm khoản tính theo trường hợp; cơ quan sẽ thông báo)' : ''}</td></tr></tfoot>
+      </table>
+    </div>
+  )
+}
+
+export function DeliveryList ({ d }: { d: Delivery }) {
+  return (
+    <SummaryList rows={[
+      ['Nộp bản gốc', <>{SUBMISSION_LABELS[d.submission]}{d.pickupAddress && <><br />{formatAddress(d.pickupAddress)}</>}</>],
+      ['Nhận kết quả', <>{RESULT_LABELS[d.result]}{d.resultAddress && <><br />{formatAddress(d.resultAddress)}</>}</>]
+    ]} />
+  )
+}

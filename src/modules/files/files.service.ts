@@ -1,0 +1,159 @@
+import crypto from 'node:crypto'
+import { sql } from 'kysely'
+import type { Db, Executor } from '../../platform/db/db.js'
+import { AppError } from '../../platform/http/errors.js'
+import type { JobQueue } from '../../platform/jobs/queue.js'
+import { clamdScan, type ClamdAddress } from './clamav.js'
+import { ACCEPTED_LABEL, sniff } from './sniff.js'
+import type { Storage } from './storage.js'
+
+export interface StoredFile { id: string, name: string, mediaType: string, size: number, sha256: string | null, state: FileState, createdAt: Date }
+export type FileState = 'uploading' | 'quarantine' | 'clean' | 'infected'
+
+export const SCAN_JOB = 'files.scan'
+export const CLEANUP_JOB = 'files.cleanup'
+
+/** A row still 'uploading' this long after it was made belongs to a process that died mid-upload. */
+const ABANDONED_MS = 60 * 60 * 1000
+
+/** A name safe to show and to send in Content-Disposition: no path, no control characters, not too long. */
+export function cleanFileName (name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? ''
+  // eslint-disable-next-line no-control-regex
+  const clean = base.normalize('NFC').replace(/[\u0000-\u001f\u007f"<>|*?:]/g, '').trim().slice(-200)
+  return clean || 'tep-khong-ten'
+}
+
+/**
+ * Uploaded files. Bytes are checked in memory (size, type by content, virus scan when configured)
+ * before anything is kept; a row is written before its object and marked clean after, so a process
+ * that dies between the two leaves a row the cleanup job finds, never an object nobody knows of.
+ */
+export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQueue, clamd?: ClamdAddress | undefined, maxFileBytes: number }) {
+  const { db, storage, jobs } = deps
+
+  const fields = ['id', 'name', 'mediaType', 'size', 'sha256', 'state', 'createdAt'] as const
+  const toFile = (r: { id: string, name: string, mediaType: string, size: number | string | bigint, sha256: string | null, state: FileState, createdAt: Date }): StoredFile => ({ ...r, size: Number(r.size) })
+
+  /** Scans a quarantined file; marks it clean, or infected (and removes its bytes). */
+  async function scan (id: string, data: Buffer): Promise<FileState> {
+    const result = await clamdScan(deps.clamd!, data)
+    if (result.clean) {
+      await db.kysely.updateTable('files').set({ state: 'clean' }).where('id', '=', id).where('state', '=', 'quarantine').execute()
+      return 'clean'
+    }
+    const row = await db.kysely.updateTable('files').set({ state: 'infected' }).where('id', '=', id).returning('storageKey').executeTakeFirst()
+    if (row) await storage.delete(row.storageKey)
+    return 'infected'
+  }
+
+  jobs.register<{ fileId: string }>(SCAN_JOB, async (job) => {
+    const row = await db.kysely.selectFrom('files').select(['storageKey', 'state']).where('id', '=', job.payload.fileId).executeTakeFirst()
+    if (!row || row.state !== 'quarantine') return
+    const data = await storage.get(row.storageKey)
+    if (data) await scan(job.payload.fileId, data)
+  })
+
+  jobs.registerPeriodic(CLEANUP_JOB, 60 * 60 * 1000, async (_job, { log }) => {
+    const removed = await service.cleanup()
+    if (removed > 0) log.info({ removed }, 'removed abandoned and unused files')
+  })
+
+  const service = {
+    storageKind: storage.kind,
+
+    /**
+     * Checks and keeps one upload for an account. Throws VALIDATION (field `field`) with a message
+     * naming the file when it is empty, too large, of a type not accepted, or infected; then nothing is kept.
+     */
+    async store (ownerAccountId: string | null, upload: { name: string, data: Buffer, truncated?: boolean }, field = 'file'): Promise<StoredFile> {
+      const name = cleanFileName(upload.name)
+      const refuse = (message: string) => new AppError('VALIDATION', `file refused: ${message}`, [{ field, message }])
+      if (upload.truncated || upload.data.length > deps.maxFileBytes) throw refuse(`Tệp “${name}” lớn hơn ${Math.round(deps.maxFileBytes / 1024 / 1024)} MB, giới hạn cho mỗi tệp.`)
+      if (upload.data.length === 0) throw refuse(`Tệp “${name}” trống (0 byte).`)
+      const type = sniff(upload.data)
+      if (!type) throw refuse(`Tệp “${name}” không phải là tệp ${ACCEPTED_LABEL} (hệ thống kiểm tra nội dung tệp, không dựa vào tên tệp).`)
+      const sha256 = crypto.createHash('sha256').update(upload.data).digest('hex')
+      const now = new Date()
+      const storageKey = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${crypto.randomUUID()}`
+      const row = await db.kysely.insertInto('files').values({
+        ownerAccountId, storageKey, name, mediaType: type.mediaType, size: upload.data.length, sha256, state: 'uploading'
+      }).returning(['id']).executeTakeFirstOrThrow()
+      await storage.put(storageKey, upload.data, type.mediaType)
+      const state: FileState = deps.clamd ? 'quarantine' : 'clean'
+      await db.kysely.updateTable('files').set({ state }).where('id', '=', row.id).execute()
+      let final: FileState = state
+      if (deps.clamd) {
+        try {
+          final = await scan(row.id, upload.data)
+        } catch {
+          // The scanner is unreachable: the file waits in quarantine and a job scans it later.
+          await db.transaction(trx => jobs.enqueue(trx, SCAN_JOB, { fileId: row.id }, { dedupeKey: `scan:${row.id}`, maxAttempts: 20 }))
+        }
+        if (final === 'infected') throw refuse(`Tệp “${name}” chứa mã độc và đã bị từ chối.`)
+      }
+      return { id: row.id, name, mediaType: type.mediaType, size: upload.data.length, sha256, state: final, createdAt: now }
+    },
+
+    async get (db_: Executor, id: string): Promise<StoredFile | undefined> {
+      if (!/^[0-9a-f-]{36}$/.test(id)) return undefined
+      const r = await db_.selectFrom('files').select(fields).where('id', '=', id).executeTakeFirst()
+      return r ? toFile(r) : undefined
+    },
+
+    /** The bytes of a clean file. Callers check the reader's right first. */
+    async read (id: string): Promise<{ file: StoredFile, data: Buffer }> {
+      const r = await db.kysely.selectFrom('files').select([...fields, 'storageKey']).where('id', '=', id).executeTakeFirst()
+      if (!r || r.state !== 'clean') throw new AppError('NOT_FOUND', 'file not available')
+      const data = await storage.get(r.storageKey)
+      if (!data) throw new AppError('NOT_FOUND', 'file bytes missing')
+      return { file: toFile(r), data }
+    },
+
+    /** An account's earlier clean files that sit in one of its dossiers (for reuse), newest first. */
+    async reusable (accountId: string, limit = 30): Promise<StoredFile[]> {
+      const rows = await db.kysely.selectFrom('files').select(fields.map(f => `files.${f}` as const))
+        .where('files.ownerAccountId', '=', accountId).where('files.state', '=', 'clean')
+        .where(eb => eb.exists(eb.selectFrom('dossierFiles').select('dossierFiles.id').whereRef('dossierFiles.fileId', '=', 'files.id')))
+        .orderBy('files.createdAt', 'desc').limit(limit).execute()
+      return rows.map(toFile)
+    },
+
+    /**
+     * Removes what nobody can use: rows a dead process left 'uploading' (with any object written),
+     * files never attached to a dossier after a day, infected rows. Returns how many went.
+     */
+    async cleanup (): Promise<number> {
+      const rows = await db.kysely.selectFrom('files').select(['id', 'storageKey'])
+        .where(eb => eb.or([
+          eb.and([eb('state', '=', 'uploading'), eb('createdAt', '<', new Date(Date.now() - ABANDONED_MS))]),
+          eb('state', '=', 'infected'),
+          eb.and([
+            eb('createdAt', '<', new Date(Date.now() - 24 * ABANDONED_MS)),
+            eb.not(eb.exists(eb.selectFrom('dossierFiles').select('dossierFiles.id').whereRef('dossierFiles.fileId', '=', 'files.id')))
+          ])
+        ])).limit(1000).execute()
+      for (const r of rows) await this.deleteIfUnused(r.id)
+      return rows.length
+    },
+
+    /** Deletes a file no dossier refers to any more (a draft's file removed by the citizen). */
+    async deleteIfUnused (id: string): Promise<void> {
+      const r = await db.kysely.deleteFrom('files').where('id', '=', id)
+        .where(eb => eb.not(eb.exists(eb.selectFrom('dossierFiles').select('dossierFiles.id').whereRef('dossierFiles.fileId', '=', 'files.id'))))
+        .returning('storageKey').executeTakeFirst()
+      if (r) await storage.delete(r.storageKey)
+    },
+
+    /** Total bytes attached (current versions) to a dossier. */
+    async dossierBytes (trx: Executor, dossierId: string): Promise<number> {
+      const r = await trx.selectFrom('dossierFiles').innerJoin('files', 'files.id', 'dossierFiles.fileId')
+        .select(sql<string>`coalesce(sum(files.size), 0)`.as('total'))
+        .where('dossierFiles.dossierId', '=', dossierId).where('dossierFiles.supersededAt', 'is', null).executeTakeFirst()
+      return Number(r?.total ?? 0)
+    }
+  }
+  return service
+}
+
+export type FilesService = ReturnType<typeof createFilesService>

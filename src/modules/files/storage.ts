@@ -1,0 +1,105 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+
+/**
+ * Where file bytes live. Keys are opaque ("2026/11/<uuid>"); metadata and access rights are in the
+ * database, never in the store, and nothing in it is served directly.
+ */
+export interface Storage {
+  readonly kind: 'local' | 's3'
+  put (key: string, data: Buffer, mediaType: string): Promise<void>
+  /** The bytes, or undefined when the object does not exist. */
+  get (key: string): Promise<Buffer | undefined>
+  /** Removes the object; removing one that does not exist is not an error. */
+  delete (key: string): Promise<void>
+}
+
+/** A directory under DATA_DIR. Writes go to a temporary name first, so a reader never sees half a file. */
+export function localStorage (root: string): Storage {
+  const resolve = (key: string) => {
+    if (!/^[A-Za-z0-9/_-]+$/.test(key) || key.includes('..')) throw new Error(`invalid storage key ${key}`)
+    return path.join(root, key)
+  }
+  return {
+    kind: 'local',
+    async put (key, data) {
+      const file = resolve(key)
+      await fs.mkdir(path.dirname(file), { recursive: true })
+      const tmp = `${file}.${crypto.randomBytes(4).toString('hex')}.tmp`
+      await fs.writeFile(tmp, data, { mode: 0o600 })
+      await fs.rename(tmp, file)
+    },
+    async get (key) {
+      try { return await fs.readFile(resolve(key)) } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+        throw err
+      }
+    },
+    async delete (key) {
+      await fs.rm(resolve(key), { force: true })
+    }
+  }
+}
+
+export interface S3Options { endpoint: string, bucket: string, accessKeyId: string, secretAccessKey: string, region: string }
+
+/**
+ * S3-compatible object storage (AWS S3, MinIO, Ceph, Viettel/VNPT/FPT object storage) over plain
+ * HTTPS with AWS Signature Version 4, path-style addressing.
+ */
+export function s3Storage (o: S3Options): Storage {
+  const base = o.endpoint.replace(/\/+$/, '')
+  const hmac = (key: crypto.BinaryLike, data: string) => crypto.createHmac('sha256', key).update(data).digest()
+  const sha256 = (data: Buffer | string) => crypto.createHash('sha256').update(data).digest('hex')
+  const encodeKey = (key: string) => key.split('/').map(encodeURIComponent).join('/')
+
+  async function request (method: 'PUT' | 'GET' | 'DELETE', key: string, body?: Buffer, mediaType?: string): Promise<Response> {
+    const url = new URL(`${base}/${encodeURIComponent(o.bucket)}/${encodeKey(key)}`)
+    const now = new Date()
+    const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+    const day = amzDate.slice(0, 8)
+    const payloadHash = sha256(body ?? '')
+    const headers: Record<string, string> = {
+      host: url.host,
+      'x-amz-content-sha256': payloadHash,
+      'x-amz-date': amzDate,
+      ...(mediaType ? { 'content-type': mediaType } : {})
+    }
+    const names = Object.keys(headers).sort()
+    const canonical = [method, url.pathname, '', ...names.map(n => `${n}:${headers[n]}`), '', names.join(';'), payloadHash].join('\n')
+    const scope = `${day}/${o.region}/s3/aws4_request`
+    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n')
+    const signingKey = hmac(hmac(hmac(hmac(`AWS4${o.secretAccessKey}`, day), o.region), 's3'), 'aws4_request')
+    const signature = crypto.createHmac('sha256', signingKey).update(toSign).digest('hex')
+    const { host: _host, ...sent } = headers
+    return fetch(url, {
+      method,
+      headers: { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${o.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` },
+      ...(body ? { body: new Blob([new Uint8Array(body)]) } : {}),
+      signal: AbortSignal.timeout(60_000)
+    })
+  }
+
+  const fail = async (what: string, res: Response) => new Error(`S3 ${what} answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
+
+  return {
+    kind: 's3',
+    async put (key, data, mediaType) {
+      const res = await request('PUT', key, data, mediaType)
+      if (!res.ok) throw await fail('PUT', res)
+      await res.arrayBuffer()
+    },
+    async get (key) {
+      const res = await request('GET', key)
+      if (res.status === 404) { await res.arrayBuffer(); return undefined }
+      if (!res.ok) throw await fail('GET', res)
+      return Buffer.from(await res.arrayBuffer())
+    },
+    async delete (key) {
+      const res = await request('DELETE', key)
+      if (!res.ok && res.status !== 404) throw await fail('DELETE', res)
+      await res.arrayBuffer()
+    }
+  }
+}

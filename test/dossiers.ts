@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict'
+import type { TestApp } from './app.js'
+import { multipart, samplePdf } from './files.js'
+
+/**
+ * A signed-in browser over app.inject: keeps the session and CSRF cookies, sends the CSRF token with
+ * every form (in the query for uploads, as the upload form does).
+ */
+export function browserSession (t: Pick<TestApp, 'app'>, sessionCookie: string) {
+  let csrfCookie = ''
+  let token = ''
+  const cookies = () => [sessionCookie, csrfCookie].filter(Boolean).join('; ')
+  const capture = (res: { cookies: Array<{ name: string, value: string }>, body: string }) => {
+    const set = res.cookies.find(c => c.name === 'mc_csrf')
+    if (set) csrfCookie = `mc_csrf=${set.value}`
+    const m = /name="_csrf" value="([^"]+)"/.exec(res.body)
+    if (m) token = m[1]!
+  }
+  const self = {
+    async get (url: string) {
+      const res = await t.app.inject({ url, headers: { cookie: cookies() } })
+      capture(res)
+      return res
+    },
+    async post (url: string, form: Record<string, string> = {}) {
+      if (!token) await self.get('/ca-nhan')
+      const res = await t.app.inject({ method: 'POST', url, headers: { cookie: cookies(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: token, ...form }).toString() })
+      capture(res)
+      return res
+    },
+    async upload (url: string, files: Array<{ name: string, data: Buffer, type?: string }>) {
+      if (!token) await self.get('/ca-nhan')
+      const body = multipart(files)
+      const res = await t.app.inject({ method: 'POST', url: `${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(token)}`, headers: { cookie: cookies(), ...body.headers }, payload: body.payload })
+      capture(res)
+      return res
+    }
+  }
+  return self
+}
+
+export type BrowserSession = ReturnType<typeof browserSession>
+
+/** Walks a draft through steps 1–4 (own behalf, first receiving agency, a PDF per required component, office). */
+export async function readyDraft (t: Pick<TestApp, 'app' | 'services'>, b: BrowserSession, procedureCode: string, options: { files?: (key: string) => Array<{ name: string, data: Buffer }> } = {}): Promise<string> {
+  const start = await b.post(`/thu-tuc/${encodeURIComponent(procedureCode)}/nop-ho-so`)
+  assert.equal(start.statusCode, 303, start.body.slice(0, 500))
+  const id = /\/nop-ho-so\/([0-9a-f-]{36})\//.exec(start.headers.location as string)![1]!
+  const parties = await b.get(`/nop-ho-so/${id}/nguoi-nop`)
+  const field = (name: string) => new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(parties.body)?.[1] ?? ''
+  const form: Record<string, string> = { onBehalf: 'no' }
+  for (const k of ['fullName', 'dateOfBirth', 'idNumber', 'idIssuedBy', 'phone', 'email', 'address']) form[`s-${k}`] = field(`s-${k}`)
+  assert.equal((await b.post(`/nop-ho-so/${id}/nguoi-nop`, form)).statusCode, 303)
+  const draft = await t.services.dossiers.draft((await t.services.dossiers.ownerOf(id))!, id)
+  if (draft.procedure.receiving.length > 1) assert.equal((await b.post(`/nop-ho-so/${id}/co-quan`, { agency: draft.procedure.receiving[0]!.code })).statusCode, 303)
+  if (draft.caseGroups.length >= 2) assert.equal((await b.post(`/nop-ho-so/${id}/thanh-phan/truong-hop`, { caseGroup: draft.caseGroups[0]! })).statusCode, 303)
+  const slots = (await t.services.dossiers.draft((await t.services.dossiers.ownerOf(id))!, id)).slots
+  for (const s of slots.filter(s => s.required)) {
+    const files = options.files?.(s.key) ?? [{ name: `${s.key}.pdf`, data: samplePdf(s.name) }]
+    const res = await b.upload(`/nop-ho-so/${id}/thanh-phan/tai-len?tp=${s.key}`, files)
+    assert.equal(res.statusCode, 303, res.body.slice(0, 2000))
+  }
+  assert.equal((await b.post(`/nop-ho-so/${id}/thanh-phan`)).statusCode, 303)
+  assert.equal((await b.post(`/nop-ho-so/${id}/nhan-ket-qua`, { submission: 'office', result: 'office' })).statusCode, 303)
+  return id
+}
+
+/** Presses "Nộp hồ sơ" on a ready draft as a person would (reading the verification code); returns the response. */
+export async function pressSubmit (t: Pick<TestApp, 'app' | 'services'>, b: BrowserSession, id: string) {
+  const review = await b.get(`/nop-ho-so/${id}/kiem-tra`)
+  const captchaId = /name="captchaId" value="([^"]+)"/.exec(review.body)?.[1]
+  const form: Record<string, string> = { declaration: 'yes' }
+  if (captchaId) { form['captchaId'] = captchaId; form['captcha'] = (await t.services.captcha.answer(captchaId))!.toLowerCase() }
+  return b.post(`/nop-ho-so/${id}/nop`, form)
+}
