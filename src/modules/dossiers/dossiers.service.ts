@@ -165,10 +165,20 @@ export function createDossiersService (deps: {
     return { received: d.receivedAt !== null, supplementsDuringProcessing: r?.n ?? 0 }
   }
 
-  /** The whole dossier as its pages show it. */
-  async function view (ex: Executor, row: DossierRow) {
-    const version = await catalog.getVersion(row.procedureVersionId)
+  /**
+   * The catalog side of a dossier: its procedure version and the procedure as published now. Read
+   * through the catalog's own connection, so a transaction must load it before it starts (PGlite has
+   * one connection: a query outside the open transaction would wait for it forever).
+   */
+  async function catalogInfo (versionId: number) {
+    const version = await catalog.getVersion(versionId)
     const procedure = await catalog.getProcedure(version.code).catch(() => undefined)
+    return { version, procedure }
+  }
+
+  /** The whole dossier as its pages show it. Inside a transaction, pass `info` loaded before it. */
+  async function view (ex: Executor, row: DossierRow, info?: Awaited<ReturnType<typeof catalogInfo>>) {
+    const { version, procedure } = info ?? await catalogInfo(row.procedureVersionId)
     const agency = row.agencyCode ? await ex.selectFrom('agencies').select(['code', 'name', 'address']).where('code', '=', row.agencyCode).executeTakeFirst() : undefined
     const files = await attachments(ex, row.id)
     const slots = componentSlots(version.content, row.caseGroup, row.onBehalf)
@@ -416,10 +426,11 @@ export function createDossiersService (deps: {
      * already submitted (a second press, a refresh) returns its code and changes nothing.
      */
     async submit (accountId: string, id: string, requestId?: string): Promise<{ code: string, created: boolean }> {
+      const info = await catalogInfo((await ownDossier(db.kysely, accountId, { id })).procedureVersionId)
       return db.transaction(async (trx) => {
         const d = await ownDossier(trx, accountId, { id }, true)
         if (d.status !== 0) return { code: d.code!, created: false }
-        const v = await view(trx, d)
+        const v = await view(trx, d, info)
         if (v.procedure.onlineLevel === 'none') throw new AppError('CONFLICT', 'Thủ tục này hiện không nhận hồ sơ trực tuyến.')
         const errors = missingForSubmit(v)
         if (errors.length > 0) throw new AppError('VALIDATION', 'draft incomplete', errors)
@@ -523,10 +534,13 @@ export function createDossiersService (deps: {
      * during processing: once). `items` name components of the dossier with what is wrong with each.
      */
     async requestSupplement (actor: Actor & { name: string }, code: string, request: { items: Array<{ component: string, note: string }>, message?: string, dueAt?: Date | null, agencyCode?: string }): Promise<void> {
+      const before = await db.kysely.selectFrom('dossiers').select('procedureVersionId').where('code', '=', code).executeTakeFirst()
+      if (!before) throw new AppError('NOT_FOUND', 'no such dossier')
+      const info = await catalogInfo(before.procedureVersionId)
       await db.transaction(async (trx) => {
         const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
         if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
-        const v = await view(trx, d)
+        const v = await view(trx, d, info)
         const errors: FieldError[] = []
         if (request.items.length === 0) errors.push({ field: 'items', message: 'Chọn ít nhất một thành phần cần bổ sung' })
         for (const i of request.items) {
@@ -554,9 +568,10 @@ export function createDossiersService (deps: {
      * earlier versions are kept, marked superseded. The dossier returns to reception or processing.
      */
     async answerSupplement (accountId: string, code: string, note: string | undefined): Promise<void> {
+      const info = await catalogInfo((await ownDossier(db.kysely, accountId, { code })).procedureVersionId)
       await db.transaction(async (trx) => {
         const d = await ownDossier(trx, accountId, { code }, true)
-        const v = await view(trx, d)
+        const v = await view(trx, d, info)
         const open = v.openSupplement
         if (!open) throw new AppError('CONFLICT', 'Hồ sơ không có yêu cầu bổ sung đang chờ.')
         const errors: FieldError[] = []
