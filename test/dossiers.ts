@@ -73,3 +73,22 @@ export async function pressSubmit (t: Pick<TestApp, 'app' | 'services'>, b: Brow
   if (captchaId) { form['captchaId'] = captchaId; form['captcha'] = (await t.services.captcha.answer(captchaId))!.toLowerCase() }
   return b.post(`/nop-ho-so/${id}/nop`, form)
 }
+
+/** A draft ready to submit, made through the service (fast; for tests that are about what comes after). */
+export async function serviceDraft (services: TestApp['services'], accountId: string, procedureCode: string): Promise<string> {
+  const d = services.dossiers
+  const id = await d.startDraft(accountId, procedureCode)
+  const draft = await d.draft(accountId, id)
+  const s = draft.submitter as unknown as Record<string, string | null>
+  await d.saveParties(accountId, id, {
+    onBehalf: 'no', 's-fullName': s['fullName']!, 's-dateOfBirth': (s['dateOfBirth'] ?? '').split('-').reverse().join('/'), 's-idNumber': s['idNumber']!,
+    's-phone': s['phone']!, 's-email': s['email'] ?? '', 's-address': s['address']!
+  })
+  if (draft.caseGroups.length >= 2) await d.saveCase(accountId, id, draft.caseGroups[0])
+  for (const slot of (await d.draft(accountId, id)).slots.filter(x => x.required)) {
+    await d.addFiles(accountId, { id }, slot.key, [{ name: `${slot.key}.pdf`, data: samplePdf(`${id}-${slot.key}`) }])
+  }
+  await d.completeComponents(accountId, id)
+  await d.saveDelivery(accountId, id, { submission: 'office', result: 'office' })
+  return id
+}

@@ -103,11 +103,14 @@ test('guide 001 end to end: register, confirm, sign in, search, fill in, upload,
     await next(page)
 
     // Step 4: have the result sent by post.
-    await page.getByLabel('Qua dịch vụ bưu chính, tại địa chỉ dưới đây').check().catch(async () => page.getByLabel('Tại cơ quan tiếp nhận').check())
-    if (await page.getByLabel('Qua dịch vụ bưu chính, tại địa chỉ dưới đây').isChecked().catch(() => false)) {
+    const byPost = page.getByLabel('Qua dịch vụ bưu chính, tại địa chỉ dưới đây')
+    if (await byPost.count() > 0) {
+      await byPost.check()
       await page.locator('#r-province').selectOption({ label: 'Tỉnh Quảng Ngãi' })
       await page.locator('#r-commune').fill('Phường Kon Tum')
       await page.locator('#r-street').fill('70 Lê Hồng Phong')
+    } else {
+      await page.getByLabel('Tại cơ quan tiếp nhận').check()
     }
     await page.getByLabel('Tôi mang bản gốc đến cơ quan').check()
     await next(page)
