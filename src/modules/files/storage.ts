@@ -50,32 +50,21 @@ export interface S3Options { endpoint: string, bucket: string, accessKeyId: stri
  */
 export function s3Storage (o: S3Options): Storage {
   const base = o.endpoint.replace(/\/+$/, '')
-  const hmac = (key: crypto.BinaryLike, data: string) => crypto.createHmac('sha256', key).update(data).digest()
-  const sha256 = (data: Buffer | string) => crypto.createHash('sha256').update(data).digest('hex')
   const encodeKey = (key: string) => key.split('/').map(encodeURIComponent).join('/')
 
   async function request (method: 'PUT' | 'GET' | 'DELETE', key: string, body?: Buffer, mediaType?: string): Promise<Response> {
     const url = new URL(`${base}/${encodeURIComponent(o.bucket)}/${encodeKey(key)}`)
-    const now = new Date()
-    const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
-    const day = amzDate.slice(0, 8)
-    const payloadHash = sha256(body ?? '')
     const headers: Record<string, string> = {
       host: url.host,
-      'x-amz-content-sha256': payloadHash,
-      'x-amz-date': amzDate,
+      'x-amz-content-sha256': sha256Hex(body ?? ''),
+      'x-amz-date': new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''),
       ...(mediaType ? { 'content-type': mediaType } : {})
     }
-    const names = Object.keys(headers).sort()
-    const canonical = [method, url.pathname, '', ...names.map(n => `${n}:${headers[n]}`), '', names.join(';'), payloadHash].join('\n')
-    const scope = `${day}/${o.region}/s3/aws4_request`
-    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n')
-    const signingKey = hmac(hmac(hmac(hmac(`AWS4${o.secretAccessKey}`, day), o.region), 's3'), 'aws4_request')
-    const signature = crypto.createHmac('sha256', signingKey).update(toSign).digest('hex')
+    const authorization = signV4({ method, path: url.pathname, query: '', headers, region: o.region, accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey })
     const { host: _host, ...sent } = headers
     return fetch(url, {
       method,
-      headers: { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${o.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` },
+      headers: { ...sent, authorization },
       ...(body ? { body: new Blob([new Uint8Array(body)]) } : {}),
       signal: AbortSignal.timeout(60_000)
     })
@@ -102,4 +91,25 @@ export function s3Storage (o: S3Options): Storage {
       await res.arrayBuffer()
     }
   }
+}
+
+const sha256Hex = (data: Buffer | string) => crypto.createHash('sha256').update(data).digest('hex')
+const hmac = (key: crypto.BinaryLike, data: string) => crypto.createHmac('sha256', key).update(data).digest()
+
+/**
+ * The Authorization header of AWS Signature Version 4 for S3: every given header is signed (names
+ * lower-case; `x-amz-date` and `x-amz-content-sha256` must be among them). Pure, so it is checked
+ * against AWS's published example.
+ */
+export function signV4 (r: { method: string, path: string, query: string, headers: Record<string, string>, region: string, accessKeyId: string, secretAccessKey: string }): string {
+  const amzDate = r.headers['x-amz-date']!
+  const day = amzDate.slice(0, 8)
+  const names = Object.keys(r.headers).map(n => n.toLowerCase()).sort()
+  const value = (n: string) => String(Object.entries(r.headers).find(([k]) => k.toLowerCase() === n)![1]).trim().replace(/\s+/g, ' ')
+  const canonical = [r.method, r.path, r.query, ...names.map(n => `${n}:${value(n)}`), '', names.join(';'), value('x-amz-content-sha256')].join('\n')
+  const scope = `${day}/${r.region}/s3/aws4_request`
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonical)].join('\n')
+  const signingKey = hmac(hmac(hmac(hmac(`AWS4${r.secretAccessKey}`, day), r.region), 's3'), 'aws4_request')
+  const signature = crypto.createHmac('sha256', signingKey).update(toSign).digest('hex')
+  return `AWS4-HMAC-SHA256 Credential=${r.accessKeyId}/${scope},SignedHeaders=${names.join(';')},Signature=${signature}`
 }

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { after, before, test } from 'node:test'
+import { pino } from 'pino'
+import S3rver from 's3rver'
+import { useTestApp } from '../../../test/app.js'
+import { sampleJpeg, samplePdf, samplePng, sampleExe } from '../../../test/files.js'
+import { freePort } from '../../../test/net.js'
+import { newCitizen } from '../../../test/citizens.js'
+import { AppError } from '../../platform/http/errors.js'
+import { createWorker } from '../../platform/jobs/worker.js'
+import { clamdScan } from './clamav.js'
+import { sniff } from './sniff.js'
+import { s3Storage, signV4 } from './storage.js'
+
+/** The EICAR test string every anti-virus detects (it is harmless). */
+const EICAR = Buffer.from('X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*')
+
+/**
+ * A stand-in for clamd at the process edge: a real TCP server speaking clamd's INSTREAM protocol,
+ * which reports the EICAR signature. `down` makes it drop connections (scanner unavailable).
+ */
+async function fakeClamd () {
+  const state = { down: false, scans: 0 }
+  const server = net.createServer(socket => {
+    if (state.down) { socket.destroy(); return }
+    let buf = Buffer.alloc(0)
+    socket.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk])
+      const start = buf.indexOf(0) + 1 // after "zINSTREAM\0"
+      if (start <= 0) return
+      const parts: Buffer[] = []
+      let at = start
+      while (at + 4 <= buf.length) {
+        const len = buf.readUInt32BE(at)
+        if (len === 0) {
+          state.scans++
+          const data = Buffer.concat(parts)
+          socket.end(data.includes(EICAR) ? 'stream: Eicar-Test-Signature FOUND\0' : 'stream: OK\0')
+          return
+        }
+        if (at + 4 + len > buf.length) return
+        parts.push(buf.subarray(at + 4, at + 4 + len))
+        at += 4 + len
+      }
+    })
+  })
+  const port = await freePort()
+  await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve))
+  return { port, state, close: () => new Promise<void>(resolve => server.close(() => resolve())) }
+}
+
+let clamd: Awaited<ReturnType<typeof fakeClamd>>
+before(async () => { clamd = await fakeClamd() })
+after(async () => { await clamd.close() })
+
+const t = useTestApp({ config: () => ({ CLAMD_HOST: '127.0.0.1', CLAMD_PORT: String(clamd.port) }) })
+
+test('types are read from the content: PDF, JPEG, PNG, DOC(X), XLS(X); anything else is not accepted', () => {
+  assert.equal(sniff(samplePdf())?.ext, 'pdf')
+  assert.equal(sniff(sampleJpeg())?.ext, 'jpg')
+  assert.equal(sniff(samplePng())?.ext, 'png')
+  const zip = (names: string[]) => Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), ...names.map(n => Buffer.from(n)), Buffer.alloc(40)])
+  assert.equal(sniff(zip(['[Content_Types].xml', 'word/document.xml']))?.ext, 'docx')
+  assert.equal(sniff(zip(['[Content_Types].xml', 'xl/workbook.xml']))?.ext, 'xlsx')
+  assert.equal(sniff(zip(['photo.jpg'])), undefined, 'a plain ZIP is not a document')
+  const ole = (stream: string) => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(64), Buffer.from(stream, 'utf16le')])
+  assert.equal(sniff(ole('WordDocument'))?.ext, 'doc')
+  assert.equal(sniff(ole('Workbook'))?.ext, 'xls')
+  assert.equal(sniff(sampleExe()), undefined)
+  assert.equal(sniff(Buffer.from('%PDF-1.4 but never ends')), undefined, 'a truncated PDF has no %%EOF')
+  assert.equal(sniff(Buffer.from('<html><script>alert(1)</script></html>')), undefined)
+})
+
+test('with ClamAV configured every upload is scanned; a detected file is refused and nothing of it is kept', async () => {
+  const c = await newCitizen(t)
+  const clean = await t.services.files.store(c.id, { name: 'sach.pdf', data: samplePdf() })
+  assert.equal(clean.state, 'clean')
+  const infected = Buffer.concat([samplePdf().subarray(0, 20), EICAR, samplePdf().subarray(20)])
+  await assert.rejects(t.services.files.store(c.id, { name: 'nhiem.pdf', data: infected }),
+    (err: unknown) => err instanceof AppError && /chứa mã độc/.test(err.fields![0]!.message))
+  const rows = await t.db.kysely.selectFrom('files').select(['name', 'state']).where('ownerAccountId', '=', c.id).execute()
+  assert.deepEqual(rows.find(r => r.name === 'nhiem.pdf')?.state, 'infected')
+  await t.services.files.cleanup()
+  assert.equal((await t.db.kysely.selectFrom('files').select('id').where('name', '=', 'nhiem.pdf').execute()).length, 0)
+  // The protocol itself, against the same server.
+  assert.deepEqual(await clamdScan({ host: '127.0.0.1', port: clamd.port }, EICAR), { clean: false, signature: 'Eicar-Test-Signature' })
+})
+
+test('when the scanner is down a file waits in quarantine, cannot be read, and a job scans it later', async () => {
+  const c = await newCitizen(t)
+  clamd.state.down = true
+  let f
+  try {
+    f = await t.services.files.store(c.id, { name: 'cho.pdf', data: samplePdf('cho') })
+  } finally { clamd.state.down = false }
+  assert.equal(f.state, 'quarantine')
+  await assert.rejects(t.services.files.read(f.id), (err: unknown) => err instanceof AppError && err.code === 'NOT_FOUND')
+  await createWorker(t.services.jobs, { concurrency: 1, pollMs: 0, log: pino({ level: 'silent' }) }).drain()
+  assert.equal((await t.services.files.read(f.id)).file.state, 'clean')
+})
+
+test('a row a dead process left "uploading" and its object are removed by the cleanup job; a recent upload stays', async () => {
+  const c = await newCitizen(t)
+  const kept = await t.services.files.store(c.id, { name: 'giu.pdf', data: samplePdf('giu') })
+  // What a process that died between the row and the end of the upload leaves behind.
+  const key = '2026/01/00000000-0000-4000-8000-000000000001'
+  const root = path.join(t.config.DATA_DIR, 'files')
+  fs.mkdirSync(path.join(root, '2026/01'), { recursive: true })
+  fs.writeFileSync(path.join(root, key), 'half a file')
+  await t.db.kysely.insertInto('files').values({ ownerAccountId: c.id, storageKey: key, name: 'do-dang.pdf', mediaType: 'application/pdf', size: 11, sha256: null, state: 'uploading', createdAt: new Date(Date.now() - 2 * 3600_000) }).execute()
+  // And an upload never attached to any dossier, two days old.
+  const orphan = await t.services.files.store(c.id, { name: 'bo-quen.pdf', data: samplePdf('bo quen') })
+  await t.db.kysely.updateTable('files').set({ createdAt: new Date(Date.now() - 48 * 3600_000) }).where('id', '=', orphan.id).execute()
+  const removed = await t.services.files.cleanup()
+  assert.ok(removed >= 2)
+  assert.equal(fs.existsSync(path.join(root, key)), false, 'the half-written object is gone')
+  const names = (await t.db.kysely.selectFrom('files').select('name').where('ownerAccountId', '=', c.id).execute()).map(r => r.name)
+  assert.ok(!names.includes('do-dang.pdf'))
+  assert.ok(!names.includes('bo-quen.pdf'))
+  assert.ok(names.includes('giu.pdf'))
+})
+
+test('Signature Version 4 matches the example in the AWS S3 documentation (GET Object)', () => {
+  // docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html, "Example: GET Object".
+  const authorization = signV4({
+    method: 'GET', path: '/test.txt', query: '', region: 'us-east-1',
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    headers: {
+      host: 'examplebucket.s3.amazonaws.com', range: 'bytes=0-9',
+      'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'x-amz-date': '20130524T000000Z'
+    }
+  })
+  assert.equal(authorization, 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41')
+})
+
+test('S3-compatible storage (a local S3-protocol server): put, get, delete with signed requests; a wrong key is refused', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-s3-'))
+  const port = await freePort()
+  const server = new S3rver({ port, address: '127.0.0.1', directory: dir, silent: true, configureBuckets: [{ name: 'ho-so', configs: [] }] })
+  await server.run()
+  try {
+    const storage = s3Storage({ endpoint: `http://127.0.0.1:${port}`, bucket: 'ho-so', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', region: 'us-east-1' })
+    const data = samplePdf('s3')
+    await storage.put('2026/11/abc', data, 'application/pdf')
+    assert.deepEqual(await storage.get('2026/11/abc'), data)
+    assert.equal(await storage.get('2026/11/none'), undefined)
+    await storage.delete('2026/11/abc')
+    assert.equal(await storage.get('2026/11/abc'), undefined)
+    await storage.delete('2026/11/abc')
+    const wrong = s3Storage({ endpoint: `http://127.0.0.1:${port}`, bucket: 'ho-so', accessKeyId: 'NOBODY', secretAccessKey: 'S3RVER', region: 'us-east-1' })
+    await assert.rejects(wrong.put('x/y', data, 'application/pdf'), /S3 PUT answered 403/)
+  } finally {
+    await server.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
