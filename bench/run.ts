@@ -2,7 +2,8 @@
  * `npm run bench`: each HTTP case is measured with autocannon right after the bare route serving a
  * page of the same size, in the same run, so the ratio holds on a noisy machine.
  *   BENCH_SECONDS=10 npm run bench      longer runs (default 5 s per measurement)
- *   npm run bench -- home               only cases whose name contains "home" ("startup": the start-up times)
+ *   npm run bench -- home               only cases whose name contains "home" ("startup": the start-up times; "dossiers": submissions and lookups on PostgreSQL)
+ *   BENCH_SOAK_SECONDS=600 npm run bench -- dossiers   adds a ten-minute soak, memory sampled every 30 s
  */
 import { spawn } from 'node:child_process'
 import path from 'node:path'
@@ -12,6 +13,7 @@ import { ROOT } from '../src/platform/paths.js'
 import { CATALOG_SIZE, cases } from './cases.js'
 import { measureStartup } from './startup.js'
 import { benchDue } from './due.js'
+import { benchDossiers } from './dossiers.js'
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5)
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 10)
@@ -56,6 +58,19 @@ async function searchLatency (base: string, count: number): Promise<string> {
 }
 
 async function main () {
+  const selected = cases.filter(x => filters.length === 0 || filters.some(f => x.name.includes(f)))
+  if (selected.length > 0 || filters.includes('search')) await httpCases(selected)
+  if (filters.length === 0 || filters.includes('due')) process.stdout.write('\n' + benchDue().join('\n') + '\n')
+  if (filters.length === 0 || filters.includes('dossiers')) {
+    process.stdout.write('\n' + (await benchDossiers(seconds, connections)).join('\n') + '\n')
+  }
+  if (filters.length === 0 || filters.includes('startup')) {
+    process.stdout.write('\n' + (await measureStartup()).join('\n') + '\n')
+  }
+}
+
+/** The catalog and page cases, on an in-memory PGlite with a catalog of CATALOG_SIZE procedures. */
+async function httpCases (selected: typeof cases) {
   const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/server.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
   const line = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: server.stdout! }).once('line', resolve)
@@ -65,7 +80,7 @@ async function main () {
   const notes: string[] = []
   const rows: string[][] = [['case', 'bytes', 'req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'bare p99', 'ratio']]
   try {
-    for (const c of cases.filter(x => filters.length === 0 || filters.some(f => x.name.includes(f)))) {
+    for (const c of selected) {
       const size = (await (await fetch(base + c.path)).arrayBuffer()).byteLength
       const bare = await measure(`${base}/bench/bare?size=${size}`)
       const it = await measure(base + c.path)
@@ -80,10 +95,6 @@ async function main () {
   process.stdout.write(`\n${connections} connections, ${seconds} s per measurement, Node ${process.version}, catalog of ${CATALOG_SIZE} procedures (PGlite)\n`)
   for (const r of rows) process.stdout.write(r.map((cell, i) => i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)).join('  ') + '\n')
   for (const note of notes) process.stdout.write('\n' + note + '\n')
-  if (filters.length === 0 || filters.includes('due')) process.stdout.write('\n' + benchDue().join('\n') + '\n')
-  if (filters.length === 0 || filters.includes('startup')) {
-    process.stdout.write('\n' + (await measureStartup()).join('\n') + '\n')
-  }
 }
 
 main().catch((err: unknown) => { process.stderr.write(String((err as Error).stack ?? err) + '\n'); process.exit(1) })

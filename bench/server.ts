@@ -13,14 +13,20 @@ import { migrate } from '../src/platform/db/migrate.js'
 import { buildServices } from '../src/services.js'
 import { systemActor } from '../src/modules/audit/audit.service.js'
 import { prepareAll } from './cases.js'
+import { prepareDossiers } from './dossiers.js'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-bench-'))
-const config = loadConfig({ SESSION_SECRET: 'bench-secret-0123456789abcdefghijkl', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WORKER_IN_PROCESS: 'false' })
-const db = await openDb({ memory: true })
+// BENCH_DATABASE_URL: run on PostgreSQL (the dossier benchmark) instead of an in-memory PGlite.
+const databaseUrl = process.env['BENCH_DATABASE_URL']
+const config = loadConfig({
+  SESSION_SECRET: 'bench-secret-0123456789abcdefghijkl', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WORKER_IN_PROCESS: 'false',
+  CAPTCHA: 'off', SECURE_COOKIES: 'false', MAX_FILE_MB: '2', ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20' } : {})
+})
+const db = databaseUrl ? await openDb({ databaseUrl, dataDir, poolSize: 20 }) : await openDb({ memory: true })
 await migrate(db)
 const services = await buildServices(config, { db, log: pino({ level: 'silent' }) })
 await services.site.loadProfileFile(systemActor, 'kon-tum')
-await prepareAll(services)
+const prepared = process.env['BENCH_DOSSIERS'] ? await prepareDossiers(services, Number(process.env['BENCH_DOSSIERS'])) : (await prepareAll(services), undefined)
 
 const bare = new Map<number, string>()
 const app = await buildApp(services, {
@@ -32,10 +38,19 @@ const app = await buildApp(services, {
       if (!body) { body = '<!doctype html>' + 'x'.repeat(Math.max(0, size - 15)); bare.set(size, body) }
       return reply.type('text/html; charset=utf-8').send(body)
     })
+    // The baseline of the dossier benchmark: one row by primary key, as JSON.
+    a.get('/bench/pk', async (request, reply) => {
+      const row = await db.kysely.selectFrom('dossiers').select(['id', 'code', 'status', 'submittedAt']).where('id', '=', String((request.query as { id?: string }).id)).executeTakeFirst()
+      return reply.send(row ?? {})
+    })
+    a.get('/bench/memory', async (_request, reply) => {
+      (globalThis as { gc?: () => void }).gc?.()
+      return reply.send(process.memoryUsage())
+    })
   }
 })
 app.log.level = 'silent'
 await app.listen({ port: 0, host: '127.0.0.1' })
 const address = app.server.address()
-process.stdout.write(JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 }) + '\n')
+process.stdout.write(JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, prepared }) + '\n')
 process.on('SIGTERM', () => { void app.close().then(() => services.close()).then(() => { fs.rmSync(dataDir, { recursive: true, force: true }); process.exit(0) }) })

@@ -8,7 +8,7 @@
  * It installs what is missing (Debian's chromium and postgresql, when run as root), migrates a
  * template database once per engine, starts a throwaway PostgreSQL cluster on loopback and stops it.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,7 +16,7 @@ import pg from 'pg'
 import { openDb } from '../src/platform/db/db.js'
 import { migrate } from '../src/platform/db/migrate.js'
 import { ROOT } from '../src/platform/paths.js'
-import { freePort } from '../test/net.js'
+import { pgBinDir, startThrowawayPostgres } from './postgres.js'
 
 const args = process.argv.slice(2)
 const engineArg = args.find(a => a.startsWith('--engine='))?.split('=')[1]
@@ -27,13 +27,6 @@ const isRoot = process.getuid?.() === 0
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-tests-'))
 
 function log (line: string) { process.stdout.write(`[test] ${line}\n`) }
-
-function pgBinDir (): string | undefined {
-  const base = '/usr/lib/postgresql'
-  if (!fs.existsSync(base)) return undefined
-  const versions = fs.readdirSync(base).filter(v => fs.existsSync(path.join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))
-  return versions[0] ? path.join(base, versions[0], 'bin') : undefined
-}
 
 function ensurePrerequisites () {
   const missing: string[] = []
@@ -69,32 +62,10 @@ function testFiles (): string[] {
 }
 
 
-/** A throwaway cluster in a temporary directory, trust auth on loopback only, tuned for tests. */
-async function startPostgres (): Promise<{ adminUrl: string, stop: () => void }> {
-  const bin = pgBinDir()!
-  const dir = path.join(work, 'pg')
-  fs.mkdirSync(dir)
-  // initdb refuses to run as root: the cluster belongs to the postgres user then.
-  const asUser = isRoot ? ['runuser', '-u', 'postgres', '--'] : []
-  if (isRoot) execFileSync('chown', ['-R', 'postgres:postgres', work])
-  fs.chmodSync(work, 0o755)
-  const run = (cmd: string, cmdArgs: string[]) => {
-    const [exe, ...rest] = [...asUser, path.join(bin, cmd), ...cmdArgs]
-    const r = spawnSync(exe!, rest, { encoding: 'utf8' })
-    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`)
-  }
-  run('initdb', ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'])
-  const port = await freePort()
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB`
-  run('pg_ctl', ['-D', path.join(dir, 'data'), '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start'])
-  log(`PostgreSQL started on 127.0.0.1:${port}`)
-  return {
-    adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: () => {
-      try { run('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop']) } catch (err) { log(String(err)) }
-      log('PostgreSQL stopped')
-    }
-  }
+async function startPostgres () {
+  const pg = await startThrowawayPostgres(work)
+  log(`PostgreSQL started on ${new URL(pg.adminUrl).host}`)
+  return { adminUrl: pg.adminUrl, stop: () => { pg.stop(); log('PostgreSQL stopped') } }
 }
 
 async function pgliteTemplate (): Promise<string> {

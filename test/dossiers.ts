@@ -75,7 +75,7 @@ export async function pressSubmit (t: Pick<TestApp, 'app' | 'services'>, b: Brow
 }
 
 /** A draft ready to submit, made through the service (fast; for tests that are about what comes after). */
-export async function serviceDraft (services: TestApp['services'], accountId: string, procedureCode: string): Promise<string> {
+export async function serviceDraft (services: TestApp['services'], accountId: string, procedureCode: string, options: { leaveEmpty?: string } = {}): Promise<string> {
   const d = services.dossiers
   const id = await d.startDraft(accountId, procedureCode)
   const draft = await d.draft(accountId, id)
@@ -85,10 +85,10 @@ export async function serviceDraft (services: TestApp['services'], accountId: st
     's-phone': s['phone']!, 's-email': s['email'] ?? '', 's-address': s['address']!
   })
   if (draft.caseGroups.length >= 2) await d.saveCase(accountId, id, draft.caseGroups[0])
-  for (const slot of (await d.draft(accountId, id)).slots.filter(x => x.required)) {
+  for (const slot of (await d.draft(accountId, id)).slots.filter(x => x.required && x.key !== options.leaveEmpty)) {
     await d.addFiles(accountId, { id }, slot.key, [{ name: `${slot.key}.pdf`, data: samplePdf(`${id}-${slot.key}`) }])
   }
-  await d.completeComponents(accountId, id)
+  if (!options.leaveEmpty) await d.completeComponents(accountId, id)
   await d.saveDelivery(accountId, id, { submission: 'office', result: 'office' })
   return id
 }

@@ -287,3 +287,17 @@ test('a procedure not offered online, or above the account\'s assurance, cannot 
     await t.services.catalog.setOnlineLevel({ type: 'system' }, PROCEDURE, 'partial')
   }
 })
+
+test('drafts are listed apart and deleted with their files after DRAFT_RETENTION_DAYS untouched', async () => {
+  const c = await newCitizen(t)
+  const b = browserSession(t, c.cookie)
+  const id = await readyDraft(t, b, PROCEDURE)
+  const list = await b.get('/ca-nhan/ho-so')
+  assert.match(list.body, /Hồ sơ nháp/)
+  assert.ok(list.body.includes(`/nop-ho-so/${id}/kiem-tra`))
+  const fileIds = (await t.services.dossiers.draft(c.id, id)).files.map(f => f.id)
+  await t.db.kysely.updateTable('dossiers').set({ updatedAt: new Date(Date.now() - 31 * 86400_000) }).where('id', '=', id).execute()
+  assert.ok(await t.services.dossiers.deleteOldDrafts() >= 1)
+  assert.equal((await b.get(`/nop-ho-so/${id}/kiem-tra`)).statusCode, 404)
+  assert.equal((await t.db.kysely.selectFrom('files').select('id').where('id', 'in', fileIds).execute()).length, 0, 'its files went too')
+})

@@ -15,6 +15,8 @@ import { createWorker } from '../../platform/jobs/worker.js'
 import { clamdScan } from './clamav.js'
 import { sniff } from './sniff.js'
 import { s3Storage, signV4 } from './storage.js'
+import { createFilesService } from './files.service.js'
+import { createJobQueue } from '../../platform/jobs/queue.js'
 
 /** The EICAR test string every anti-virus detects (it is harmless). */
 const EICAR = Buffer.from('X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*')
@@ -153,6 +155,15 @@ test('S3-compatible storage (a local S3-protocol server): put, get, delete with 
     await storage.delete('2026/11/abc')
     const wrong = s3Storage({ endpoint: `http://127.0.0.1:${port}`, bucket: 'ho-so', accessKeyId: 'NOBODY', secretAccessKey: 'S3RVER', region: 'us-east-1' })
     await assert.rejects(wrong.put('x/y', data, 'application/pdf'), /S3 PUT answered 403/)
+    // The files service on S3: what a citizen uploads is stored there, read back whole, and removed when unused.
+    const files = createFilesService({ db: t.db, storage, jobs: createJobQueue(t.db), maxFileBytes: 1024 * 1024 })
+    const c = await newCitizen(t)
+    const stored = await files.store(c.id, { name: 'tren-s3.png', data: samplePng() })
+    assert.deepEqual((await files.read(stored.id)).data, samplePng())
+    const key = (await t.db.kysely.selectFrom('files').select('storageKey').where('id', '=', stored.id).executeTakeFirstOrThrow()).storageKey
+    assert.ok((await storage.get(key)) !== undefined, 'the object is in the bucket')
+    await files.deleteIfUnused(stored.id)
+    assert.equal(await storage.get(key), undefined)
   } finally {
     await server.close()
     fs.rmSync(dir, { recursive: true, force: true })

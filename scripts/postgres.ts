@@ -1,0 +1,42 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { freePort } from '../test/net.js'
+
+/** The newest Debian PostgreSQL server binaries, if installed. */
+export function pgBinDir (): string | undefined {
+  const base = '/usr/lib/postgresql'
+  if (!fs.existsSync(base)) return undefined
+  const versions = fs.readdirSync(base).filter(v => fs.existsSync(path.join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))
+  return versions[0] ? path.join(base, versions[0], 'bin') : undefined
+}
+
+/**
+ * A throwaway cluster under `work` (tests and benchmarks): trust auth on loopback only, tuned for
+ * speed over durability. As root the cluster belongs to the postgres user (initdb refuses root).
+ */
+export async function startThrowawayPostgres (work: string): Promise<{ adminUrl: string, stop: () => void }> {
+  const bin = pgBinDir()
+  if (!bin) throw new Error('PostgreSQL is not installed: apt-get install -y postgresql')
+  const dir = path.join(work, 'pg')
+  fs.mkdirSync(dir)
+  const isRoot = process.getuid?.() === 0
+  const asUser = isRoot ? ['runuser', '-u', 'postgres', '--'] : []
+  if (isRoot) execFileSync('chown', ['-R', 'postgres:postgres', work])
+  fs.chmodSync(work, 0o755)
+  const run = (cmd: string, cmdArgs: string[]) => {
+    const [exe, ...rest] = [...asUser, path.join(bin, cmd), ...cmdArgs]
+    const r = spawnSync(exe!, rest, { encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`)
+  }
+  run('initdb', ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'])
+  const port = await freePort()
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB`
+  run('pg_ctl', ['-D', path.join(dir, 'data'), '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start'])
+  return {
+    adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: () => {
+      try { run('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop']) } catch (err) { process.stderr.write(`${String(err)}\n`) }
+    }
+  }
+}
