@@ -95,7 +95,7 @@ export async function benchDossiers (seconds: number, connections: number): Prom
   const url = new URL(cluster.adminUrl)
   url.pathname = '/bench'
   const count = Math.max(300, Math.ceil(seconds * 160))
-  const server = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(ROOT, 'bench/server.ts')], {
+  const server = spawn(process.execPath, ['--expose-gc', ...(process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : []), '--import', 'tsx', path.join(ROOT, 'bench/server.ts')], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_DATABASE_URL: url.toString(), BENCH_DOSSIERS: String(count) }
   })
   const out: string[] = []

@@ -179,16 +179,12 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     const { id } = request.params as { id: string }
     const body = request.body as Body
     try {
-      // A second press (or a refresh) of a dossier already submitted goes straight to it.
-      const already = await dossiers.submittedCode(me(request), id)
-      if (already) return reply.redirect(dossierUrl(already), 303)
       const errors: FieldError[] = []
       try { await services.captcha.verify(body['captchaId'], body['captcha']) } catch (err) { errors.push(...fieldsOf(err)) }
       if (body['declaration'] !== 'yes') errors.push({ field: 'declaration', message: 'Đánh dấu vào ô cam kết chịu trách nhiệm về lời khai để nộp hồ sơ' })
-      const missing = await dossiers.missing(me(request), id)
-      if (errors.length > 0 || missing.length > 0) throw new AppError('VALIDATION', 'cannot submit', [...missing, ...errors])
-      const { code } = await dossiers.submit(me(request), id, String(request.id))
-      return reply.redirect(`${dossierUrl(code)}?moi=1`, 303)
+      // A second press (or a refresh) of a dossier already submitted goes straight to it.
+      const { code, created } = await dossiers.submit(me(request), id, String(request.id), errors)
+      return reply.redirect(created ? `${dossierUrl(code)}?moi=1` : dossierUrl(code), 303)
     } catch (err) {
       const errors = fieldsOf(err)
       const d = await draftOf(request)

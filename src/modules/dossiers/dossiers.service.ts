@@ -240,15 +240,28 @@ export function createDossiersService (deps: {
     return errors
   }
 
+  const tooLarge = (component: string) => new AppError('VALIDATION', 'dossier too large', [{ field: `tp-${component}`, message: `Tổng dung lượng các tệp của hồ sơ vượt quá ${config.MAX_DOSSIER_MB} MB.` }])
+
+  /** What an upload needs to know of a dossier: its status, components and open supplement request (no file or event reads). */
+  async function shape (ex: Executor, row: DossierRow) {
+    const { version } = await catalogInfo(row.procedureVersionId)
+    const open = row.status === 5
+      ? await ex.selectFrom('supplementRequests').select(['round', 'items']).where('dossierId', '=', row.id).where('answeredAt', 'is', null).orderBy('id', 'desc').executeTakeFirst()
+      : undefined
+    return {
+      status: row.status,
+      slots: componentSlots(version.content, row.caseGroup, row.onBehalf),
+      openSupplement: open ? { round: open.round, items: open.items as Array<{ component: string }> } : undefined
+    }
+  }
+
   /** Attaches stored files to a component of a dossier, within the dossier's total size. */
   async function attach (accountId: string, dossierId: string, component: string, stored: StoredFile[], round: number) {
     await db.transaction(async (trx) => {
       await trx.selectFrom('dossiers').select('id').where('id', '=', dossierId).forUpdate().execute()
       const total = await files.dossierBytes(trx, dossierId) + stored.reduce((n, f) => n + f.size, 0)
-      if (total > maxDossierBytes) {
-        throw new AppError('VALIDATION', 'dossier too large', [{ field: `tp-${component}`, message: `Tổng dung lượng các tệp của hồ sơ vượt quá ${config.MAX_DOSSIER_MB} MB.` }])
-      }
-      for (const f of stored) await trx.insertInto('dossierFiles').values({ dossierId, component, fileId: f.id, round }).execute()
+      if (total > maxDossierBytes) throw tooLarge(component)
+      await trx.insertInto('dossierFiles').values(stored.map(f => ({ dossierId, component, fileId: f.id, round }))).execute()
       await trx.updateTable('dossiers').set({ updatedAt: sql`now()` }).where('id', '=', dossierId).execute()
       await audit.record(trx, { actor: citizen(accountId), action: 'dossier.file.attach', targetType: 'dossier', targetId: dossierId, details: { component, files: stored.map(f => f.id) } })
     })
@@ -333,13 +346,19 @@ export function createDossiersService (deps: {
      */
     async addFiles (accountId: string, dossierRef: { id?: string, code?: string }, component: string, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>): Promise<StoredFile[]> {
       const d = await ownDossier(db.kysely, accountId, dossierRef)
-      const v = await view(db.kysely, d)
-      const round = await this.uploadRound(v, component)
+      const round = this.uploadRound(await shape(db.kysely, d), component)
+      const field = `tp-${component}`
       const present = uploads.filter(u => u.name !== '' || u.data.length > 0)
-      if (present.length === 0) throw new AppError('VALIDATION', 'no file', [{ field: `tp-${component}`, message: 'Chọn tệp cần tải lên' }])
-      const stored: StoredFile[] = []
+      if (present.length === 0) throw new AppError('VALIDATION', 'no file', [{ field, message: 'Chọn tệp cần tải lên' }])
+      // Every file is checked before any is kept; then they are stored side by side.
+      for (const u of present) files.check(u, field)
+      const adding = present.reduce((n, u) => n + u.data.length, 0)
+      if (await files.dossierBytes(db.kysely, d.id) + adding > maxDossierBytes) throw tooLarge(component)
+      const results = await Promise.allSettled(present.map(u => files.store(accountId, u, field)))
+      const stored = results.flatMap(r => (r.status === 'fulfilled' ? [r.value] : []))
       try {
-        for (const u of present) stored.push(await files.store(accountId, u, `tp-${component}`))
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+        if (failed) throw failed.reason
         await attach(accountId, d.id, component, stored, round)
       } catch (err) {
         for (const f of stored) await files.deleteIfUnused(f.id)
@@ -351,15 +370,14 @@ export function createDossiersService (deps: {
     /** Attaches a file the citizen uploaded to an earlier dossier. */
     async reuseFile (accountId: string, dossierRef: { id?: string, code?: string }, component: string, fileId: string | undefined): Promise<void> {
       const d = await ownDossier(db.kysely, accountId, dossierRef)
-      const v = await view(db.kysely, d)
-      const round = await this.uploadRound(v, component)
+      const round = this.uploadRound(await shape(db.kysely, d), component)
       const file = (await files.reusable(accountId, 500)).find(f => f.id === fileId)
       if (!file) throw new AppError('VALIDATION', 'file not reusable', [{ field: `tp-${component}`, message: 'Chọn một tệp đã nộp trước đây' }])
       await attach(accountId, d.id, component, [file], round)
     },
 
     /** The round new files of a component belong to: 0 in a draft, the open request's round when supplementing. */
-    async uploadRound (v: Awaited<ReturnType<typeof view>>, component: string): Promise<number> {
+    uploadRound (v: { status: number, slots: ComponentSlot[], openSupplement?: { round: number, items: Array<{ component: string }> } | undefined }, component: string): number {
       if (v.status === 0) {
         if (!v.slots.some(s => s.key === component)) throw new AppError('NOT_FOUND', 'no such component')
         return 0
@@ -410,29 +428,21 @@ export function createDossiersService (deps: {
       return (await db.kysely.selectFrom('dossiers').select('accountId').where('id', '=', id).executeTakeFirst())?.accountId
     },
 
-    /** The code of a dossier already submitted (undefined while a draft); NOT_FOUND for another's. */
-    async submittedCode (accountId: string, id: string): Promise<string | undefined> {
-      const d = await ownDossier(db.kysely, accountId, { id })
-      return d.status === 0 ? undefined : d.code!
-    },
-
-    /** What the review page must still ask for (empty when the draft can be submitted). */
-    async missing (accountId: string, id: string): Promise<FieldError[]> {
-      return missingForSubmit(await view(db.kysely, await ownDraft(db.kysely, accountId, id)))
-    },
-
     /**
      * Submits a draft: the dossier gets its code and status 1 in one transaction. Submitting a dossier
-     * already submitted (a second press, a refresh) returns its code and changes nothing.
+     * already submitted (a second press, a refresh) returns its code and changes nothing. `formErrors`
+     * (the review page's verification code and declaration) are reported with what the draft misses.
      */
-    async submit (accountId: string, id: string, requestId?: string): Promise<{ code: string, created: boolean }> {
-      const info = await catalogInfo((await ownDossier(db.kysely, accountId, { id })).procedureVersionId)
+    async submit (accountId: string, id: string, requestId?: string, formErrors: FieldError[] = []): Promise<{ code: string, created: boolean }> {
+      const before = await ownDossier(db.kysely, accountId, { id })
+      if (before.status !== 0) return { code: before.code!, created: false }
+      const info = await catalogInfo(before.procedureVersionId)
       return db.transaction(async (trx) => {
         const d = await ownDossier(trx, accountId, { id }, true)
         if (d.status !== 0) return { code: d.code!, created: false }
         const v = await view(trx, d, info)
         if (v.procedure.onlineLevel === 'none') throw new AppError('CONFLICT', 'Thủ tục này hiện không nhận hồ sơ trực tuyến.')
-        const errors = missingForSubmit(v)
+        const errors = [...missingForSubmit(v), ...formErrors]
         if (errors.length > 0) throw new AppError('VALIDATION', 'draft incomplete', errors)
         const to = next(0, 'submit')
         const now = new Date()
@@ -668,34 +678,48 @@ export function createDossiersService (deps: {
      * (unknown code, wrong proof) count against the visitor's address: 20 in a row lock it a while.
      */
     async lookup (code: string, proof: string | undefined, ip: string) {
-      const key = [{ key: throttleKey('lookup-ip', ip), max: 20 }]
-      const locked = await throttle.lockedUntil(key)
-      if (locked) throw new AppError('RATE_LIMITED', `lookup locked until ${locked.toISOString()}`)
+      const key = throttleKey('lookup-ip', ip)
       const clean = code.trim().toUpperCase()
-      const d = /^[0-9A-Z.]{3,40}-\d{6}-\d{4,}$/.test(clean)
-        ? await db.kysely.selectFrom('dossiers').selectAll().where('code', '=', clean).where('status', '>', 0).executeTakeFirst()
-        : undefined
-      if (!d) { await throttle.fail(key); return undefined }
-      const v = await view(db.kysely, d)
-      const applicant = v.applicant as Person
-      const submitter = v.submitter as Person
+      const wellFormed = /^[0-9A-Z.]{3,40}-\d{6}-\d{4,}$/.test(clean)
+      // One round trip: the visitor's lock, the dossier, its agency and procedure, and its steps.
+      const r = await sql<{
+        locked: Date | null, code: string | null, status: number, applicant: Person, submitter: Person, procedureCode: string, procedureName: string,
+        agencyCode: string | null, agencyName: string | null, submittedAt: Date | null, receivedAt: Date | null, dueAt: Date | null,
+        finishedAt: Date | null, returnedAt: Date | null, steps: Array<{ at: string, action: string, to: number, unit: string | null }> | null
+      }>`
+        select (select max(t.locked_until) from throttles t where t.key = ${key} and t.locked_until > now()) as locked,
+          d.code, d.status, d.applicant, d.submitter, p.code as procedure_code, v.name as procedure_name, a.code as agency_code, a.name as agency_name,
+          d.submitted_at, d.received_at, d.due_at, d.finished_at, d.returned_at,
+          (select json_agg(json_build_object('at', e.at, 'action', e.action, 'to', e.to_status, 'unit', ea.name) order by e.at, e.id)
+             from dossier_events e left join agencies ea on ea.code = e.agency_code
+            where e.dossier_id = d.id and e.to_status is not null) as steps
+        from (select 1) as one
+        left join dossiers d on d.code = ${wellFormed ? clean : ''} and d.status > 0
+        left join procedures p on p.id = d.procedure_id
+        left join procedure_versions v on v.id = d.procedure_version_id
+        left join agencies a on a.code = d.agency_code`.execute(db.kysely)
+      const row = r.rows[0]!
+      if (row.locked) throw new AppError('RATE_LIMITED', `lookup locked until ${new Date(row.locked).toISOString()}`)
+      const keys = [{ key, max: 20 }]
+      if (!row.code) { await throttle.fail(keys); return undefined }
       const given = (proof ?? '').replace(/[\s.-]/g, '').toUpperCase()
-      const proven = given.length >= 9 && [applicant, submitter].some(p => p.idNumber?.replace(/-/g, '').toUpperCase() === given || p.phone === given || (p.phone && p.phone === `0${given.replace(/^\+?84/, '')}`))
-      if (given && !proven) await throttle.fail(key)
+      const proven = given.length >= 9 && [row.applicant, row.submitter].some(p => p.idNumber?.replace(/-/g, '').toUpperCase() === given || p.phone === given || (p.phone && p.phone === `0${given.replace(/^\+?84/, '')}`))
+      if (given && !proven) await throttle.fail(keys)
+      const status = row.status as DossierStatus
       return {
-        code: v.code!,
-        status: v.status,
-        statusLabel: v.statusLabel,
-        procedure: { code: v.procedure.code, name: v.procedure.name },
-        agency: v.agency ? { code: v.agency.code, name: v.agency.name } : null,
-        submittedAt: v.submittedAt,
-        receivedAt: v.receivedAt,
-        dueAt: v.dueAt,
-        finishedAt: v.finishedAt,
-        returnedAt: v.returnedAt,
-        steps: v.events.filter(e => e.toStatus !== null).map(e => ({ at: e.at, label: e.label, status: STATUS_LABELS[e.toStatus as DossierStatus], unit: e.agencyName })),
+        code: row.code,
+        status,
+        statusLabel: STATUS_LABELS[status],
+        procedure: { code: row.procedureCode, name: row.procedureName },
+        agency: row.agencyCode ? { code: row.agencyCode, name: row.agencyName ?? '' } : null,
+        submittedAt: row.submittedAt,
+        receivedAt: row.receivedAt,
+        dueAt: row.dueAt,
+        finishedAt: row.finishedAt,
+        returnedAt: row.returnedAt,
+        steps: (row.steps ?? []).map(e => ({ at: new Date(e.at), label: ACTION_LABELS[e.action] ?? e.action, status: STATUS_LABELS[e.to as DossierStatus], unit: e.unit })),
         proofGiven: given !== '',
-        applicant: proven ? { fullName: applicant.fullName, idNumber: maskId(applicant.idNumber) } : null
+        applicant: proven ? { fullName: row.applicant.fullName, idNumber: maskId(row.applicant.idNumber) } : null
       }
     }
   }

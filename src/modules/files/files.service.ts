@@ -66,20 +66,31 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
      * Checks and keeps one upload for an account. Throws VALIDATION (field `field`) with a message
      * naming the file when it is empty, too large, of a type not accepted, or infected; then nothing is kept.
      */
-    async store (ownerAccountId: string | null, upload: { name: string, data: Buffer, truncated?: boolean }, field = 'file'): Promise<StoredFile> {
+    /** Checks an upload without keeping anything: throws VALIDATION (field `field`) naming the file. */
+    check (upload: { name: string, data: Buffer, truncated?: boolean }, field = 'file'): { name: string, mediaType: string } {
       const name = cleanFileName(upload.name)
       const refuse = (message: string) => new AppError('VALIDATION', `file refused: ${message}`, [{ field, message }])
       if (upload.truncated || upload.data.length > deps.maxFileBytes) throw refuse(`Tệp “${name}” lớn hơn ${Math.round(deps.maxFileBytes / 1024 / 1024)} MB, giới hạn cho mỗi tệp.`)
       if (upload.data.length === 0) throw refuse(`Tệp “${name}” trống (0 byte).`)
       const type = sniff(upload.data)
       if (!type) throw refuse(`Tệp “${name}” không phải là tệp ${ACCEPTED_LABEL} (hệ thống kiểm tra nội dung tệp, không dựa vào tên tệp).`)
+      return { name, mediaType: type.mediaType }
+    },
+
+    /**
+     * Checks and keeps one upload for an account. Throws VALIDATION (field `field`) with a message
+     * naming the file when it is empty, too large, of a type not accepted, or infected; then nothing is kept.
+     */
+    async store (ownerAccountId: string | null, upload: { name: string, data: Buffer, truncated?: boolean }, field = 'file'): Promise<StoredFile> {
+      const { name, mediaType } = this.check(upload, field)
+      const refuse = (message: string) => new AppError('VALIDATION', `file refused: ${message}`, [{ field, message }])
       const sha256 = crypto.createHash('sha256').update(upload.data).digest('hex')
       const now = new Date()
       const storageKey = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${crypto.randomUUID()}`
       const row = await db.kysely.insertInto('files').values({
-        ownerAccountId, storageKey, name, mediaType: type.mediaType, size: upload.data.length, sha256, state: 'uploading'
+        ownerAccountId, storageKey, name, mediaType, size: upload.data.length, sha256, state: 'uploading'
       }).returning(['id']).executeTakeFirstOrThrow()
-      await storage.put(storageKey, upload.data, type.mediaType)
+      await storage.put(storageKey, upload.data, mediaType)
       const state: FileState = deps.clamd ? 'quarantine' : 'clean'
       await db.kysely.updateTable('files').set({ state }).where('id', '=', row.id).execute()
       let final: FileState = state
@@ -92,7 +103,7 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
         }
         if (final === 'infected') throw refuse(`Tệp “${name}” chứa mã độc và đã bị từ chối.`)
       }
-      return { id: row.id, name, mediaType: type.mediaType, size: upload.data.length, sha256, state: final, createdAt: now }
+      return { id: row.id, name, mediaType, size: upload.data.length, sha256, state: final, createdAt: now }
     },
 
     async get (db_: Executor, id: string): Promise<StoredFile | undefined> {
