@@ -681,23 +681,13 @@ export function createDossiersService (deps: {
       const key = throttleKey('lookup-ip', ip)
       const clean = code.trim().toUpperCase()
       const wellFormed = /^[0-9A-Z.]{3,40}-\d{6}-\d{4,}$/.test(clean)
-      // One round trip: the visitor's lock, the dossier, its agency and procedure, and its steps.
+      // One round trip (a database function, so its plan is kept): the visitor's lock, the dossier,
+      // its agency and procedure, and its steps.
       const r = await sql<{
         locked: Date | null, code: string | null, status: number, applicant: Person, submitter: Person, procedureCode: string, procedureName: string,
         agencyCode: string | null, agencyName: string | null, submittedAt: Date | null, receivedAt: Date | null, dueAt: Date | null,
         finishedAt: Date | null, returnedAt: Date | null, steps: Array<{ at: string, action: string, to: number, unit: string | null }> | null
-      }>`
-        select (select max(t.locked_until) from throttles t where t.key = ${key} and t.locked_until > now()) as locked,
-          d.code, d.status, d.applicant, d.submitter, p.code as procedure_code, v.name as procedure_name, a.code as agency_code, a.name as agency_name,
-          d.submitted_at, d.received_at, d.due_at, d.finished_at, d.returned_at,
-          (select json_agg(json_build_object('at', e.at, 'action', e.action, 'to', e.to_status, 'unit', ea.name) order by e.at, e.id)
-             from dossier_events e left join agencies ea on ea.code = e.agency_code
-            where e.dossier_id = d.id and e.to_status is not null) as steps
-        from (select 1) as one
-        left join dossiers d on d.code = ${wellFormed ? clean : ''} and d.status > 0
-        left join procedures p on p.id = d.procedure_id
-        left join procedure_versions v on v.id = d.procedure_version_id
-        left join agencies a on a.code = d.agency_code`.execute(db.kysely)
+      }>`select * from dossier_lookup(${wellFormed ? clean : ''}, ${key})`.execute(db.kysely)
       const row = r.rows[0]!
       if (row.locked) throw new AppError('RATE_LIMITED', `lookup locked until ${new Date(row.locked).toISOString()}`)
       const keys = [{ key, max: 20 }]
