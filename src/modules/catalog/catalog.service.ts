@@ -78,6 +78,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
     return ids
   }
 
+  const inUse = new Set<number>()
   const versions = new Lru<number, { procedureId: number, code: string, version: number, content: ProcedureContent }>(500)
 
   async function loadDetail (code: string): Promise<ProcedureDetail | null> {
@@ -227,7 +228,12 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
     },
 
     /** Called by the dossiers module in its transaction when a dossier is filed under a version. */
-    markVersionInUse: (trx: Executor, versionId: number) => repo.markVersionInUse(trx, versionId),
+    async markVersionInUse (trx: Executor, versionId: number): Promise<void> {
+      // A version once in use stays in use: each process writes the flag once per version.
+      if (inUse.has(versionId)) return
+      await repo.markVersionInUse(trx, versionId)
+      inUse.add(versionId)
+    },
 
     /**
      * A version as it was published (a dossier keeps the version in force when it was filed).

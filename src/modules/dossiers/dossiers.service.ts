@@ -182,10 +182,10 @@ export function createDossiersService (deps: {
     const agency = row.agencyCode ? await ex.selectFrom('agencies').select(['code', 'name', 'address']).where('code', '=', row.agencyCode).executeTakeFirst() : undefined
     const files = await attachments(ex, row.id)
     const slots = componentSlots(version.content, row.caseGroup, row.onBehalf)
-    const events = await ex.selectFrom('dossierEvents as e').leftJoin('agencies as a', 'a.code', 'e.agencyCode')
+    const events = row.status === 0 ? [] : await ex.selectFrom('dossierEvents as e').leftJoin('agencies as a', 'a.code', 'e.agencyCode')
       .select(['e.id', 'e.at', 'e.action', 'e.fromStatus', 'e.toStatus', 'e.actorType', 'e.actorName', 'e.message', 'e.details', 'a.name as agencyName'])
       .where('e.dossierId', '=', row.id).orderBy('e.at').orderBy('e.id').execute()
-    const supplements = (await ex.selectFrom('supplementRequests').selectAll().where('dossierId', '=', row.id).orderBy('id').execute())
+    const supplements = (row.status === 0 ? [] : await ex.selectFrom('supplementRequests').selectAll().where('dossierId', '=', row.id).orderBy('id').execute())
       .map(s => ({ ...s, items: s.items as Array<{ component: string, note: string }> }))
     const fees = (row.status === 0 ? version.content.fees : row.fees as FeeLine[])
     return {
@@ -258,11 +258,12 @@ export function createDossiersService (deps: {
   /** Attaches stored files to a component of a dossier, within the dossier's total size. */
   async function attach (accountId: string, dossierId: string, component: string, stored: StoredFile[], round: number) {
     await db.transaction(async (trx) => {
-      await trx.selectFrom('dossiers').select('id').where('id', '=', dossierId).forUpdate().execute()
-      const total = await files.dossierBytes(trx, dossierId) + stored.reduce((n, f) => n + f.size, 0)
-      if (total > maxDossierBytes) throw tooLarge(component)
+      // Touching the row locks it (two uploads at once are counted one after the other) and returns the bytes it holds.
+      const held = await trx.updateTable('dossiers').set({ updatedAt: sql`now()` }).where('id', '=', dossierId)
+        .returning(sql<string>`(select coalesce(sum(f.size), 0) from dossier_files df join files f on f.id = df.file_id where df.dossier_id = dossiers.id and df.superseded_at is null)`.as('bytes'))
+        .executeTakeFirstOrThrow()
+      if (Number(held.bytes) + stored.reduce((n, f) => n + f.size, 0) > maxDossierBytes) throw tooLarge(component)
       await trx.insertInto('dossierFiles').values(stored.map(f => ({ dossierId, component, fileId: f.id, round }))).execute()
-      await trx.updateTable('dossiers').set({ updatedAt: sql`now()` }).where('id', '=', dossierId).execute()
       await audit.record(trx, { actor: citizen(accountId), action: 'dossier.file.attach', targetType: 'dossier', targetId: dossierId, details: { component, files: stored.map(f => f.id) } })
     })
   }
@@ -354,11 +355,8 @@ export function createDossiersService (deps: {
       for (const u of present) files.check(u, field)
       const adding = present.reduce((n, u) => n + u.data.length, 0)
       if (await files.dossierBytes(db.kysely, d.id) + adding > maxDossierBytes) throw tooLarge(component)
-      const results = await Promise.allSettled(present.map(u => files.store(accountId, u, field)))
-      const stored = results.flatMap(r => (r.status === 'fulfilled' ? [r.value] : []))
+      const stored = await files.storeMany(accountId, present, field)
       try {
-        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-        if (failed) throw failed.reason
         await attach(accountId, d.id, component, stored, round)
       } catch (err) {
         for (const f of stored) await files.deleteIfUnused(f.id)

@@ -62,10 +62,6 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
   const service = {
     storageKind: storage.kind,
 
-    /**
-     * Checks and keeps one upload for an account. Throws VALIDATION (field `field`) with a message
-     * naming the file when it is empty, too large, of a type not accepted, or infected; then nothing is kept.
-     */
     /** Checks an upload without keeping anything: throws VALIDATION (field `field`) naming the file. */
     check (upload: { name: string, data: Buffer, truncated?: boolean }, field = 'file'): { name: string, mediaType: string } {
       const name = cleanFileName(upload.name)
@@ -82,28 +78,43 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
      * naming the file when it is empty, too large, of a type not accepted, or infected; then nothing is kept.
      */
     async store (ownerAccountId: string | null, upload: { name: string, data: Buffer, truncated?: boolean }, field = 'file'): Promise<StoredFile> {
-      const { name, mediaType } = this.check(upload, field)
-      const refuse = (message: string) => new AppError('VALIDATION', `file refused: ${message}`, [{ field, message }])
-      const sha256 = crypto.createHash('sha256').update(upload.data).digest('hex')
+      return (await this.storeMany(ownerAccountId, [upload], field))[0]!
+    },
+
+    /**
+     * Keeps several uploads at once: every file is checked first; rows are written in one statement,
+     * objects side by side, states in one statement. If any file is refused (or infected), none is kept.
+     */
+    async storeMany (ownerAccountId: string | null, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>, field = 'file'): Promise<StoredFile[]> {
+      const checked = uploads.map(u => ({ ...this.check(u, field), data: u.data }))
+      if (checked.length === 0) return []
       const now = new Date()
-      const storageKey = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${crypto.randomUUID()}`
-      const row = await db.kysely.insertInto('files').values({
-        ownerAccountId, storageKey, name, mediaType, size: upload.data.length, sha256, state: 'uploading'
-      }).returning(['id']).executeTakeFirstOrThrow()
-      await storage.put(storageKey, upload.data, mediaType)
-      const state: FileState = deps.clamd ? 'quarantine' : 'clean'
-      await db.kysely.updateTable('files').set({ state }).where('id', '=', row.id).execute()
-      let final: FileState = state
-      if (deps.clamd) {
-        try {
-          final = await scan(row.id, upload.data)
-        } catch {
-          // The scanner is unreachable: the file waits in quarantine and a job scans it later.
-          await db.transaction(trx => jobs.enqueue(trx, SCAN_JOB, { fileId: row.id }, { dedupeKey: `scan:${row.id}`, maxAttempts: 20 }))
+      const prefix = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}`
+      const items = checked.map(c => ({ ...c, sha256: crypto.createHash('sha256').update(c.data).digest('hex'), storageKey: `${prefix}/${crypto.randomUUID()}` }))
+      const rows = await db.kysely.insertInto('files').values(items.map(i => ({
+        ownerAccountId, storageKey: i.storageKey, name: i.name, mediaType: i.mediaType, size: i.data.length, sha256: i.sha256, state: 'uploading' as const
+      }))).returning(['id', 'storageKey']).execute()
+      const idOf = new Map(rows.map(r => [r.storageKey, r.id]))
+      const stored = items.map(i => ({ id: idOf.get(i.storageKey)!, name: i.name, mediaType: i.mediaType, size: i.data.length, sha256: i.sha256, state: (deps.clamd ? 'quarantine' : 'clean') as FileState, createdAt: now }))
+      try {
+        await Promise.all(items.map(i => storage.put(i.storageKey, i.data, i.mediaType)))
+        await db.kysely.updateTable('files').set({ state: deps.clamd ? 'quarantine' : 'clean' }).where('id', 'in', stored.map(f => f.id)).execute()
+        if (deps.clamd) {
+          for (const [n, f] of stored.entries()) {
+            try {
+              f.state = await scan(f.id, items[n]!.data)
+            } catch {
+              // The scanner is unreachable: the file waits in quarantine and a job scans it later.
+              await db.transaction(trx => jobs.enqueue(trx, SCAN_JOB, { fileId: f.id }, { dedupeKey: `scan:${f.id}`, maxAttempts: 20 }))
+            }
+            if (f.state === 'infected') throw new AppError('VALIDATION', 'file refused: infected', [{ field, message: `Tệp “${f.name}” chứa mã độc và đã bị từ chối.` }])
+          }
         }
-        if (final === 'infected') throw refuse(`Tệp “${name}” chứa mã độc và đã bị từ chối.`)
+      } catch (err) {
+        for (const f of stored) await this.deleteIfUnused(f.id)
+        throw err
       }
-      return { id: row.id, name, mediaType, size: upload.data.length, sha256, state: final, createdAt: now }
+      return stored
     },
 
     async get (db_: Executor, id: string): Promise<StoredFile | undefined> {
