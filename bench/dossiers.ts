@@ -80,9 +80,9 @@ async function submitOne (base: string, d: { id: string, component: string }, au
   return sub.status === 303 && /\/ca-nhan\/ho-so\//.test(sub.headers.get('location') ?? '')
 }
 
-async function memory (base: string): Promise<{ rss: number, heapUsed: number }> {
-  const m = await (await fetch(`${base}/bench/memory`)).json() as { rss: number, heapUsed: number }
-  return { rss: m.rss / 1048576, heapUsed: m.heapUsed / 1048576 }
+async function memory (base: string): Promise<{ rss: number, heapUsed: number, cpuMs: number }> {
+  const m = await (await fetch(`${base}/bench/memory`)).json() as { rss: number, heapUsed: number, cpuMs: number }
+  return { rss: m.rss / 1048576, heapUsed: m.heapUsed / 1048576, cpuMs: m.cpuMs }
 }
 
 export async function benchDossiers (seconds: number, connections: number): Promise<string[]> {
@@ -113,6 +113,8 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     // Submissions: `connections` citizens at once, each taking the next prepared draft.
     const auth = new Map<string, { cookie: string, token: string }>()
     for (const d of prepared.drafts) if (!auth.has(d.cookie)) auth.set(d.cookie, await csrfOf(base, d.cookie))
+    const cpuBefore = await memory(base)
+    const clientCpu = process.cpuUsage()
     let next = 0
     let ok = 0
     let failed = 0
@@ -129,6 +131,7 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     const elapsed = (performance.now() - started) / 1000
     times.sort((a, b) => a - b)
     const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]?.toFixed(0) ?? '-'
+    const clientMs = (process.cpuUsage(clientCpu).user + process.cpuUsage(clientCpu).system) / 1000
     const mem1 = await memory(base)
 
     const code = encodeURIComponent(prepared.codes[0]!)
@@ -140,6 +143,7 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     out.push(`Dossiers on PostgreSQL (${connections} connections, ${seconds} s per measurement):`)
     out.push(`  bare primary-key route          ${bare.rps.toFixed(0)} req/s, p99 ${bare.p99} ms (again after the submissions: ${bare2.rps.toFixed(0)} req/s)`)
     out.push(`  submissions (3 × 1 MB + submit) ${(ok / elapsed).toFixed(1)} /s over ${elapsed.toFixed(1)} s, ${ok} made, ${failed} failed; p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms per submission (target ≥ 100/s)`)
+    out.push(`    CPU per submission: server ${((mem1.cpuMs - cpuBefore.cpuMs) / Math.max(ok, 1)).toFixed(1)} ms, load generator ${(clientMs / Math.max(ok, 1)).toFixed(1)} ms, on ${os.cpus().length} cores shared with PostgreSQL`)
     out.push(`  lookup API by code              ${api.rps.toFixed(0)} req/s, p99 ${api.p99} ms, ratio to bare ${(api.rps / bare2.rps).toFixed(2)} (target ≥ 0.5)${api.errors ? `, ${api.errors} errors` : ''}`)
     out.push(`  lookup page by code             ${page.rps.toFixed(0)} req/s, p99 ${page.p99} ms, ratio to bare ${(page.rps / bare2.rps).toFixed(2)}${page.errors ? `, ${page.errors} errors` : ''}`)
     out.push(`  server memory after GC: start ${mem0.heapUsed.toFixed(0)} MB heap / ${mem0.rss.toFixed(0)} MB RSS; after submissions ${mem1.heapUsed.toFixed(0)} / ${mem1.rss.toFixed(0)}; after lookups ${mem2.heapUsed.toFixed(0)} / ${mem2.rss.toFixed(0)}`)

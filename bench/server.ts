@@ -45,7 +45,8 @@ const app = await buildApp(services, {
     })
     a.get('/bench/memory', async (_request, reply) => {
       (globalThis as { gc?: () => void }).gc?.()
-      return reply.send(process.memoryUsage())
+      const cpu = process.cpuUsage()
+      return reply.send({ ...process.memoryUsage(), cpuMs: (cpu.user + cpu.system) / 1000 })
     })
   }
 })

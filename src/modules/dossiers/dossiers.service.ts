@@ -351,10 +351,7 @@ export function createDossiersService (deps: {
       const field = `tp-${component}`
       const present = uploads.filter(u => u.name !== '' || u.data.length > 0)
       if (present.length === 0) throw new AppError('VALIDATION', 'no file', [{ field, message: 'Chọn tệp cần tải lên' }])
-      // Every file is checked before any is kept; then they are stored side by side.
-      for (const u of present) files.check(u, field)
-      const adding = present.reduce((n, u) => n + u.data.length, 0)
-      if (await files.dossierBytes(db.kysely, d.id) + adding > maxDossierBytes) throw tooLarge(component)
+      // Every file is checked before any is kept (storeMany); the dossier's total is checked under its lock (attach).
       const stored = await files.storeMany(accountId, present, field)
       try {
         await attach(accountId, d.id, component, stored, round)

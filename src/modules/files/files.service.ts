@@ -1,5 +1,4 @@
 import crypto from 'node:crypto'
-import { sql } from 'kysely'
 import type { Db, Executor } from '../../platform/db/db.js'
 import { AppError } from '../../platform/http/errors.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
@@ -166,14 +165,6 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
         .where(eb => eb.not(eb.exists(eb.selectFrom('dossierFiles').select('dossierFiles.id').whereRef('dossierFiles.fileId', '=', 'files.id'))))
         .returning('storageKey').executeTakeFirst()
       if (r) await storage.delete(r.storageKey)
-    },
-
-    /** Total bytes attached (current versions) to a dossier. */
-    async dossierBytes (trx: Executor, dossierId: string): Promise<number> {
-      const r = await trx.selectFrom('dossierFiles').innerJoin('files', 'files.id', 'dossierFiles.fileId')
-        .select(sql<string>`coalesce(sum(files.size), 0)`.as('total'))
-        .where('dossierFiles.dossierId', '=', dossierId).where('dossierFiles.supersededAt', 'is', null).executeTakeFirst()
-      return Number(r?.total ?? 0)
     }
   }
   return service

@@ -15,20 +15,24 @@ export interface Storage {
   delete (key: string): Promise<void>
 }
 
-/** A directory under DATA_DIR. Writes go to a temporary name first, so a reader never sees half a file. */
+/**
+ * A directory under DATA_DIR. An object is written straight to its key: its row says 'uploading'
+ * until the write has finished, so nobody reads half a file, and the cleanup job removes what a
+ * dead process left under that key.
+ */
 export function localStorage (root: string): Storage {
   const resolve = (key: string) => {
     if (!/^[A-Za-z0-9/_-]+$/.test(key) || key.includes('..')) throw new Error(`invalid storage key ${key}`)
     return path.join(root, key)
   }
+  const made = new Set<string>()
   return {
     kind: 'local',
     async put (key, data) {
       const file = resolve(key)
-      await fs.mkdir(path.dirname(file), { recursive: true })
-      const tmp = `${file}.${crypto.randomBytes(4).toString('hex')}.tmp`
-      await fs.writeFile(tmp, data, { mode: 0o600 })
-      await fs.rename(tmp, file)
+      const dir = path.dirname(file)
+      if (!made.has(dir)) { await fs.mkdir(dir, { recursive: true }); made.add(dir) }
+      await fs.writeFile(file, data, { mode: 0o600 })
     },
     async get (key) {
       try { return await fs.readFile(resolve(key)) } catch (err) {
