@@ -29,7 +29,8 @@ export function contentOf (p: ParsedProcedure): ProcedureContent {
     name: p.name, levels: p.levels, steps: p.steps, methods: p.methods, components: p.components,
     componentsText: p.componentsText, numberOfSets: p.numberOfSets, processingTime: p.processingTime,
     applicantTypes: p.applicantTypes, applicantText: p.applicantText, agencyText: p.agencyText, place: p.place,
-    result: p.result, feesText: p.feesText, fees: p.fees, forms: p.forms, requirements: p.requirements, legalBasis: p.legalBasis
+    result: p.result, feesText: p.feesText, fees: p.fees, forms: p.forms, requirements: p.requirements, legalBasis: p.legalBasis,
+    ...(p.templates && p.templates.length > 0 ? { templates: p.templates } : {})
   }
 }
 

@@ -4,6 +4,9 @@ import type { GovernmentLevel, OnlineLevel, ProcedureFilters } from './catalog.t
 import { LEVEL_LABELS, ONLINE_LEVEL_LABELS } from './catalog.types.js'
 import { ProcedureListPage } from './views/ProcedureListPage.js'
 import { ProcedurePage } from './views/ProcedurePage.js'
+import { TemplatePage } from './views/TemplatePage.js'
+import { templateDoc } from './import/form-templates.js'
+import { AppError } from '../../platform/http/errors.js'
 
 export const PAGE_SIZE = 20
 
@@ -62,5 +65,23 @@ export async function catalogPages (app: FastifyInstance, { services }: { servic
       const procedure = await services.catalog.getProcedure(code)
       return { body: <ProcedurePage p={procedure} />, options: { title: procedure.name } }
     })
+  })
+
+  // Form templates from the decision: a printable page, and a file Word opens to fill in.
+  const templateOf = async (params: unknown) => {
+    const { code, n } = params as { code: string, n: string }
+    const p = await services.catalog.getProcedure(code)
+    const t = p.templates?.[Number.parseInt(n, 10) - 1]
+    if (!t || !/^\d+$/.test(n)) throw new AppError('NOT_FOUND', `no template ${n} of ${code}`)
+    return { p, t }
+  }
+  app.get('/thu-tuc/:code/mau/:n', async (request, reply) => {
+    const { p, t } = await templateOf(request.params)
+    return reply.page(<TemplatePage p={p} t={t} n={(request.params as { n: string }).n} />, { title: t.title })
+  })
+  app.get('/thu-tuc/:code/mau/:n/tai-ve', async (request, reply) => {
+    const { p, t } = await templateOf(request.params)
+    const name = `mau-${p.code}-${(request.params as { n: string }).n}.doc`
+    return reply.type('application/msword').header('content-disposition', `attachment; filename="${name}"`).send(templateDoc(t))
   })
 }

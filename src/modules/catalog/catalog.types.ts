@@ -1,4 +1,5 @@
 import type { Assurance } from '../../platform/db/database.js'
+import type { FormTemplate } from './import/form-templates.js'
 import type {
   ApplicantType, Component, Fee, GovernmentLevel, Methods, OnlineLevel, ProcessingTime
 } from './import/fields.js'
@@ -25,6 +26,8 @@ export interface ProcedureContent {
   forms: string[]
   requirements: string
   legalBasis: string[]
+  /** The form templates printed in the decision after the procedure (absent in older versions). */
+  templates?: FormTemplate[]
 }
 
 export type { Assurance }

@@ -16,6 +16,8 @@ import { cellsOf, fold, htmlToText, isSeparatorRow, isTableRow, makeJoiner, name
 
 type Join = (a: string, b: string) => string
 
+import { splitTemplates, type FormTemplate } from './form-templates.js'
+
 export interface ImportWarning { line: number, procedure?: string, message: string }
 
 /** A structural problem: the import stops and changes nothing. */
@@ -191,7 +193,7 @@ function parsePartOne (lines: string[], start: number, end: number, problems: Im
   return rows
 }
 
-interface PartTwoBlock { line: number, sector: string, name: string, levels: GovernmentLevel[], fields: Partial<Record<Field, string>> }
+interface PartTwoBlock { line: number, sector: string, name: string, levels: GovernmentLevel[], fields: Partial<Record<Field, string>>, templates: FormTemplate[] }
 
 const PROCEDURE_HEADING = /^\d{1,2}\.\s*Thủ tục\s*:\s*(.+)$/u
 const SECTOR_HEADING = /^[IVX]+\.\s*LĨNH VỰC\s+(.+?)\s*:\s*\d+\s*THỦ TỤC/iu
@@ -218,7 +220,14 @@ function parsePartTwo (lines: string[], start: number, problems: ImportWarning[]
     if (!fields.steps && !fields.components) {
       problems.push({ line: i + 1, message: `procedure "${name}" in Part II has no attribute table` })
     }
-    blocks.push({ line: i + 1, sector, name, levels, fields })
+    // What follows the table, up to the next heading, are the procedure's form templates.
+    let next = end
+    while (next < lines.length) {
+      const t = stripMarkdown(lines[next]!)
+      if ((PROCEDURE_HEADING.test(t) && !isTableRow(lines[next]!)) || SECTOR_HEADING.test(t) || LEVEL_HEADING.test(t)) break
+      next++
+    }
+    blocks.push({ line: i + 1, sector, name, levels, fields, templates: splitTemplates(lines.slice(end, next)) })
     i = end - 1
   }
   return blocks
@@ -332,6 +341,7 @@ function buildProcedure (code: string, name: string, sector: string, order: numb
     fees,
     forms,
     requirements: htmlToText(f.requirements ?? ''),
-    legalBasis: parseList(f.legalBasis ?? row.cells[6] ?? '')
+    legalBasis: parseList(f.legalBasis ?? row.cells[6] ?? ''),
+    templates: block.templates
   }
 }

@@ -88,6 +88,19 @@ export function ProcedurePage ({ p }: { p: ProcedureDetail }) {
         {p.forms.length === 0
           ? <p class='body'>Không có mẫu đơn, tờ khai.</p>
           : <ul class='list list--bullet'>{p.forms.map((f, i) => <li key={i}>{f}</li>)}</ul>}
+        {(p.templates?.length ?? 0) > 0 && (
+          <>
+            <h3 class='heading-s'>Mẫu và phụ lục kèm theo quyết định công bố</h3>
+            <ul class='list list--bullet'>
+              {p.templates!.map((t, i) => (
+                <li key={i}>
+                  <a href={`/thu-tuc/${encodeURIComponent(p.code)}/mau/${i + 1}`}>{t.title}</a>
+                  {' '}(<a href={`/thu-tuc/${encodeURIComponent(p.code)}/mau/${i + 1}/tai-ve`} download>tải về tệp Word</a>)
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
       </Section>
 
       <Section id='yeu-cau' title='Yêu cầu, điều kiện'>

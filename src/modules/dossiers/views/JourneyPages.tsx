@@ -7,6 +7,8 @@ import { SummaryList } from '../../../platform/html/components/layout-parts.js'
 import type { FieldError } from '../../../platform/http/errors.js'
 import type { ProcedureDetail } from '../../catalog/catalog.types.js'
 import { shortDuration } from '../../catalog/views/labels.js'
+import { templateFor } from '../../catalog/import/form-templates.js'
+import { fold } from '../../catalog/import/text.js'
 import { ACCEPT_ATTR, ACCEPTED_LABEL, formatSize } from '../../files/sniff.js'
 import type { StoredFile } from '../../files/files.service.js'
 import { provinceList, type Person } from '../dossier-form.js'
@@ -162,7 +164,7 @@ export function ComponentsPage ({ d, errors, reusable, maxFileMb, from }: { d: D
         return (
           <section class='section' key={s.key} aria-labelledby={`h-${s.key}`}>
             <h2 class='heading-s' id={`h-${s.key}`}>{i + 1}. {s.name} {s.required ? <span class='required'>(bắt buộc)</span> : <span class='hint'>(không bắt buộc)</span>}</h2>
-            <p class='hint'>{s.quantity ?? 1} bản{s.formTemplate && <> · Mẫu: <a href={`/thu-tuc/${encodeURIComponent(d.procedure.code)}#mau-don`}>{s.formTemplate}</a></>}</p>
+            <p class='hint'>{s.quantity ?? 1} bản{s.formTemplate && <> · Mẫu: <TemplateLink d={d} name={s.formTemplate} /></>}</p>
             {files.length > 0 && (
               <ul class='file-list'>
                 {files.map(f => (
@@ -197,6 +199,15 @@ export function ComponentsPage ({ d, errors, reusable, maxFileMb, from }: { d: D
       </Form>
     </Journey>
   )
+}
+
+/** The component's form template: straight to it when the decision printed it, else the procedure's list of forms. */
+function TemplateLink ({ d, name }: { d: Draft, name: string }) {
+  const base = `/thu-tuc/${encodeURIComponent(d.procedure.code)}`
+  const n = templateFor(name, d.content.templates, fold)
+  return n === undefined
+    ? <a href={`${base}#mau-don`}>{name}</a>
+    : <><a href={`${base}/mau/${n + 1}`}>{name}</a> (<a href={`${base}/mau/${n + 1}/tai-ve`} download>tải mẫu</a>)</>
 }
 
 function AddressFields ({ prefix, legend, values, errors }: { prefix: string, legend: string, values: Values, errors: FieldError[] }) {
