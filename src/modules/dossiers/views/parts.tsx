@@ -46,16 +46,16 @@ export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ s
             return (
               <tr key={s.key}>
                 <td>{s.name}{s.required ? '' : ' (không bắt buộc)'}</td>
-                <td>{s.quantity ?? 1} {s.copyType ? COPY_TYPE[s.copyType].toLowerCase() : ''}</td>
+                <td>{s.quantity ?? 1} {s.copyType ? COPY_TYPE[s.copyType].toLowerCase() : 'bản'}</td>
                 <td>
                   {current.length === 0 && <span>Không có tệp</span>}
-                  <ul class='list'>
+                  <ul class='table-files'>
                     {current.map(f => <li key={f.attachmentId}><a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.round > 0 ? ` – bổ sung lần ${f.round}` : ''}</li>)}
                   </ul>
                   {old.length > 0 && (
                     <details>
                       <summary>Phiên bản trước ({old.length})</summary>
-                      <ul class='list'>{old.map(f => <li key={f.attachmentId}><a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)}, nộp {when(f.attachedAt)})</li>)}</ul>
+                      <ul class='table-files'>{old.map(f => <li key={f.attachmentId}><a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)}, nộp {when(f.attachedAt)})</li>)}</ul>
                     </details>
                   )}
                 </td>
