@@ -20,6 +20,7 @@ import { createNotificationsService } from './modules/notifications/notification
 import { createDossiersService } from './modules/dossiers/dossiers.service.js'
 import { createFilesService } from './modules/files/files.service.js'
 import { localStorage, s3Storage } from './modules/files/storage.js'
+import { createWorkflowService } from './modules/workflow/workflow.service.js'
 import { createSiteRepository } from './modules/site/site.repository.js'
 import { createSiteService } from './modules/site/site.service.js'
 
@@ -52,6 +53,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const clamd = config.CLAMD_SOCKET ? { socket: config.CLAMD_SOCKET } : config.CLAMD_HOST ? { host: config.CLAMD_HOST, port: config.CLAMD_PORT } : undefined
   const files = createFilesService({ db, storage, jobs, clamd, maxFileBytes: config.MAX_FILE_MB * 1024 * 1024 })
   const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config })
+  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, publicUrl: config.PUBLIC_URL })
 
   return {
     config,
@@ -69,6 +71,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     nationalIdentity,
     files,
     dossiers,
+    workflow,
     sessionSecret: sessionSecret(config),
     async close () {
       await notifications.close()

@@ -22,14 +22,17 @@ export function browserSession (t: Pick<TestApp, 'app'>, sessionCookie: string) 
       capture(res)
       return res
     },
-    async post (url: string, form: Record<string, string> = {}) {
-      if (!token) await self.get('/ca-nhan')
-      const res = await t.app.inject({ method: 'POST', url, headers: { cookie: cookies(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: token, ...form }).toString() })
+    /** Posts a form; a field given as an array repeats (ticked checkboxes). */
+    async post (url: string, form: Record<string, string | string[]> = {}) {
+      if (!token) await self.get(sessionCookie.startsWith('mc_staff') ? '/can-bo' : '/ca-nhan')
+      const body = new URLSearchParams({ _csrf: token })
+      for (const [k, v] of Object.entries(form)) for (const one of ([] as string[]).concat(v)) body.append(k, one)
+      const res = await t.app.inject({ method: 'POST', url, headers: { cookie: cookies(), 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() })
       capture(res)
       return res
     },
     async upload (url: string, files: Array<{ name: string, data: Buffer, type?: string }>) {
-      if (!token) await self.get('/ca-nhan')
+      if (!token) await self.get(sessionCookie.startsWith('mc_staff') ? '/can-bo' : '/ca-nhan')
       const body = multipart(files)
       const res = await t.app.inject({ method: 'POST', url: `${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(token)}`, headers: { cookie: cookies(), ...body.headers }, payload: body.payload })
       capture(res)

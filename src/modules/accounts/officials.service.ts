@@ -223,6 +223,13 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
       await db.kysely.updateTable('officialSessions').set({ revokedAt: new Date() }).where('tokenHash', '=', hashSecret(token)).execute()
     },
 
+    /** The codes of the agencies where the official holds any of the roles (their agency and its units). */
+    async scope (official: SignedInOfficial, roles: OfficialRole[]): Promise<string[]> {
+      const ids = [...new Set((await Promise.all(roles.map(r => covered(official, r)))).flat())]
+      if (ids.length === 0) return []
+      return (await db.kysely.selectFrom('agencies').select('code').where('id', 'in', ids).execute()).map(r => r.code)
+    },
+
     /** Whether the official holds the role for work of the given agency (their role's agency or a unit below it). */
     async can (official: SignedInOfficial, role: OfficialRole, agencyCode: string): Promise<boolean> {
       const target = await db.kysely.selectFrom('agencies').select('id').where('code', '=', agencyCode).executeTakeFirst()

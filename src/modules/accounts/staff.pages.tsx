@@ -1,3 +1,4 @@
+import { workflowPages } from '../workflow/workflow.pages.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { Button, Form, TextInput } from '../../platform/html/components/form.js'
@@ -34,7 +35,7 @@ function StaffSignIn ({ errors, username, captcha }: { errors: FieldError[], use
   )
 }
 
-function Workspace ({ official }: { official: SignedInOfficial }) {
+function Workspace ({ official, counts }: { official: SignedInOfficial, counts: { reception: number, waitingSupplement: number } }) {
   return (
     <>
       <h1 class='heading-l'>Không gian làm việc</h1>
@@ -44,7 +45,13 @@ function Workspace ({ official }: { official: SignedInOfficial }) {
         ['Vai trò', official.roles.map(r => `${ROLES[r.role]} (${r.agencyName})`).join('; ')]
       ]} />
       {official.roles.some(r => r.role === 'system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a></p>}
-      <p class='body'>Các hàng đợi hồ sơ (chờ tiếp nhận, đang xử lý, chờ phê duyệt, đến hạn, quá hạn) sẽ có ở đây khi phân hệ một cửa được triển khai.</p>
+      {official.roles.some(r => r.role === 'receptionist') && (
+        <ul class='list cards'>
+          <li class='card'><a class='heading-s' href='/can-bo/ho-so?hang-doi=cho-tiep-nhan'>Chờ tiếp nhận ({counts.reception})</a><p class='body'>Hồ sơ nộp trực tuyến cần quyết định trong 8 giờ làm việc.</p></li>
+          <li class='card'><p class='heading-s'>Chờ công dân bổ sung ({counts.waitingSupplement})</p><p class='body'>Đã yêu cầu bổ sung trước khi tiếp nhận.</p></li>
+        </ul>
+      )}
+      <p class='body'>Các hàng đợi xử lý (được giao, chờ phê duyệt, chờ trả kết quả, đến hạn, quá hạn) có ở đây khi phân hệ xử lý hồ sơ được triển khai.</p>
       <p class='body'><a href='/can-bo/mat-khau'>Đổi mật khẩu</a></p>
       <Form action='/can-bo/dang-xuat'><Button secondary>Đăng xuất</Button></Form>
     </>
@@ -112,7 +119,7 @@ export async function staffPages (app: FastifyInstance, { services }: { services
   })
 
   app.get('/can-bo', { preHandler: requireOfficial }, async (request, reply) =>
-    reply.page(<Workspace official={request.official!} />, { title: 'Không gian làm việc' }))
+    reply.page(<Workspace official={request.official!} counts={await services.workflow.counts(request.official!)} />, { title: 'Không gian làm việc' }))
 
   app.get('/can-bo/mat-khau', { preHandler: requireOfficial }, async (request, reply) =>
     reply.page(<StaffPassword errors={[]} done={(request.query as { xong?: string }).xong === '1'} />, { title: 'Đổi mật khẩu' }))
@@ -190,6 +197,8 @@ export async function staffPages (app: FastifyInstance, { services }: { services
     await services.officials.lock(actorOf(request), username, (await administered(request)).map(a => a.id))
     return reply.redirect(ADMIN_PATH, 303)
   })
+
+  await app.register(workflowPages, { services, requireOfficial })
 
   app.post('/can-bo/dang-xuat', async (request, reply) => {
     const token = request.cookies[STAFF_COOKIE]

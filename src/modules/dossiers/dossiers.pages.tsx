@@ -10,6 +10,7 @@ import { isDossierStatus, type DossierStatus } from './status.js'
 import { AgencyPage, ComponentsPage, DeliveryPage, draftUrl, PartiesPage, ReviewPage, StartPage, stepsOf } from './views/JourneyPages.js'
 import { DossierListPage, DossierPage, dossierUrl, NoticesPage } from './views/DossierPages.js'
 import { LookupPage } from './views/LookupPage.js'
+import { citizenFormRoutes } from '../workflow/workflow.pages.js'
 
 type Body = Record<string, string | undefined>
 const PAGE_SIZE = 20
@@ -277,6 +278,8 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     await dossiers.markNoticesRead(me(request))
     return reply.page(<NoticesPage notices={notices} />, { title: 'Thông báo' })
   })
+
+  await app.register(citizenFormRoutes, { services, requireCitizen })
 
   // --- Public lookup -------------------------------------------------------------------------------------
   app.get('/tra-cuu-ho-so', async (request, reply) => {

@@ -636,6 +636,21 @@ export function createDossiersService (deps: {
       })
     },
 
+    /** A submitted dossier as the back office sees it (the caller checks the official's scope). */
+    async forOfficial (code: string) {
+      const d = await db.kysely.selectFrom('dossiers').selectAll().where('code', '=', code).where('status', '>', 0).executeTakeFirst()
+      if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
+      return view(db.kysely, d)
+    },
+
+    /** A file of a given dossier (the back office reads files only through the dossier it may see). */
+    async readDossierFile (code: string, fileId: string) {
+      const hit = /^[0-9a-f-]{36}$/.test(fileId) && await db.kysely.selectFrom('dossierFiles as df').innerJoin('dossiers as d', 'd.id', 'df.dossierId')
+        .select('df.id').where('d.code', '=', code).where('df.fileId', '=', fileId).executeTakeFirst()
+      if (!hit) throw new AppError('NOT_FOUND', 'no such file in this dossier')
+      return files.read(fileId)
+    },
+
     /** A file the account may read: its own upload, or a file in one of its dossiers. */
     async readFile (accountId: string, fileId: string) {
       const f = await files.get(db.kysely, fileId)

@@ -97,7 +97,11 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice }: { d
         ...(d.finishedAt ? [['Ngày có kết quả', when(d.finishedAt)] as [string, string]] : [])
       ]} />
       <p class='body'>
-        <a href={`${url}/phieu.pdf`}>Tải giấy xác nhận nộp hồ sơ (PDF)</a> · <a href={`/tra-cuu-ho-so?ma=${encodeURIComponent(d.code!)}`}>Trang tra cứu công khai</a>
+        <a href={`${url}/phieu.pdf`}>Tải giấy xác nhận nộp hồ sơ (PDF)</a>
+        {d.events.some(e => e.action === 'receive') && <> · <a href={`${url}/mau-01.pdf`}>Giấy tiếp nhận và hẹn trả kết quả (mẫu 01)</a></>}
+        {d.events.some(e => e.action === 'request-supplement') && <> · <a href={`${url}/mau-02.pdf`}>Phiếu yêu cầu bổ sung (mẫu 02)</a></>}
+        {d.events.some(e => e.action === 'refuse') && <> · <a href={`${url}/mau-03.pdf`}>Phiếu từ chối tiếp nhận (mẫu 03)</a></>}
+        {' '}· <a href={`/tra-cuu-ho-so?ma=${encodeURIComponent(d.code!)}`}>Trang tra cứu công khai</a>
       </p>
 
       {open && (

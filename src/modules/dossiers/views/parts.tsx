@@ -32,7 +32,7 @@ export function fileHref (fileId: string) {
 }
 
 /** The components table: name, quantity and copy type, files (with earlier versions when there are any). */
-export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ sơ' }: { slots: ComponentSlot[], files: AttachedFile[], caption?: string }) {
+export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ sơ', hrefFor = fileHref }: { slots: ComponentSlot[], files: AttachedFile[], caption?: string, hrefFor?: (fileId: string) => string }) {
   return (
     <div class='table-wrap'>
       <table class='table'>
@@ -50,12 +50,12 @@ export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ s
                 <td>
                   {current.length === 0 && <span>Không có tệp</span>}
                   <ul class='table-files'>
-                    {current.map(f => <li key={f.attachmentId}><a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.round > 0 ? ` – bổ sung lần ${f.round}` : ''}</li>)}
+                    {current.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.round > 0 ? ` – bổ sung lần ${f.round}` : ''}</li>)}
                   </ul>
                   {old.length > 0 && (
                     <details>
                       <summary>Phiên bản trước ({old.length})</summary>
-                      <ul class='table-files'>{old.map(f => <li key={f.attachmentId}><a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)}, nộp {when(f.attachedAt)})</li>)}</ul>
+                      <ul class='table-files'>{old.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)}, nộp {when(f.attachedAt)})</li>)}</ul>
                     </details>
                   )}
                 </td>

@@ -1,0 +1,75 @@
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import PDFDocument from 'pdfkit'
+import QRCode from 'qrcode'
+
+const FONT_ROOT = path.dirname(createRequire(import.meta.url).resolve('@expo-google-fonts/tinos/package.json'))
+const SERIF = path.join(FONT_ROOT, '400Regular', 'Tinos_400Regular.ttf')
+const SERIF_BOLD = path.join(FONT_ROOT, '700Bold', 'Tinos_700Bold.ttf')
+const SERIF_ITALIC = path.join(FONT_ROOT, '400Regular_Italic', 'Tinos_400Regular_Italic.ttf')
+
+/** Fills "{name}" placeholders; an unknown placeholder stays visible rather than silently vanishing. */
+export function fill (text: string, values: Record<string, string>): string {
+  return text.replace(/\{([a-zA-Z]+)\}/g, (m, k: string) => values[k] ?? m)
+}
+
+export interface OfficialForm {
+  /** "Mẫu số 01" … as Circular 03/2025/TT-VPCP numbers them. */
+  number: string
+  title: string
+  /** The issuing body, upper case: the parent on the first line, the agency on the second. */
+  issuer: { parent: string, agency: string }
+  place: string
+  date: Date
+  /** Plain-text paragraphs (placeholders already filled); lines starting with "- " are list items. */
+  body: string[]
+  signatures: Array<{ title: string, note: string, name?: string }>
+  qr?: { url: string, caption: string }
+}
+
+/**
+ * An administrative form as a PDF: the issuing body and the national motto side by side, place and
+ * date, the form's number and title, its text, signature blocks, and optionally a QR code. Tinos
+ * (metric-compatible with Times New Roman, with Vietnamese glyphs) is embedded.
+ */
+export async function officialFormPdf (f: OfficialForm): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margins: { top: 45, bottom: 50, left: 70, right: 55 }, info: { Title: f.title }, lang: 'vi-VN', font: SERIF } as PDFKit.PDFDocumentOptions)
+  doc.registerFont('serif', SERIF).registerFont('bold', SERIF_BOLD).registerFont('italic', SERIF_ITALIC)
+  const chunks: Buffer[] = []
+  doc.on('data', (c: Buffer) => chunks.push(c))
+  const done = new Promise<Buffer>((resolve, reject) => { doc.on('end', () => resolve(Buffer.concat(chunks))); doc.on('error', reject) })
+  const left = 70
+  const width = doc.page.width - 125
+  const col = width * 0.42
+  doc.font('italic').fontSize(10).text(f.number, left, 30, { width, align: 'right' })
+  doc.font('serif').fontSize(12).text(f.issuer.parent.toUpperCase(), left, 50, { width: col, align: 'center' })
+  doc.font('bold').fontSize(12).text(f.issuer.agency.toUpperCase(), { width: col, align: 'center', underline: true })
+  doc.font('bold').fontSize(12).text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', left + col, 50, { width: width - col, align: 'center' })
+  doc.font('bold').fontSize(13).text('Độc lập - Tự do - Hạnh phúc', { width: width - col, align: 'center', underline: true })
+  const d = f.date.toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).split('/')
+  doc.moveDown(0.8).font('italic').fontSize(13).text(`${f.place}, ngày ${d[0]} tháng ${d[1]} năm ${d[2]}`, left + col, doc.y, { width: width - col, align: 'center' })
+  doc.moveDown(1.2).font('bold').fontSize(14).text(f.title.toUpperCase(), left, doc.y, { width, align: 'center' })
+  doc.moveDown(0.8)
+  for (const para of f.body) {
+    if (para.startsWith('- ')) doc.font('serif').fontSize(13).text(para, left + 15, doc.y, { width: width - 15, align: 'justify' })
+    else doc.font('serif').fontSize(13).text(para, left, doc.y, { width, align: 'justify', indent: 25 })
+    doc.moveDown(0.3)
+  }
+  if (f.qr) {
+    const png = await QRCode.toBuffer(f.qr.url, { type: 'png', margin: 1, width: 200 })
+    const y = doc.y + 5
+    doc.image(png, left, y, { width: 80 })
+    doc.font('italic').fontSize(9).text(f.qr.caption, left + 90, y + 25, { width: 200 })
+    doc.y = y + 85
+  }
+  doc.moveDown(1)
+  const top = doc.y
+  const w = width / f.signatures.length
+  f.signatures.forEach((s, i) => {
+    doc.font('bold').fontSize(13).text(s.title.toUpperCase(), left + i * w, top, { width: w, align: 'center' })
+    doc.font('italic').fontSize(12).text(s.note, { width: w, align: 'center' })
+    if (s.name) { doc.moveDown(3); doc.font('bold').fontSize(13).text(s.name, { width: w, align: 'center' }) }
+  })
+  doc.end()
+  return done
+}

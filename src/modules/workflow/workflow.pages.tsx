@@ -1,0 +1,196 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Services } from '../../services.js'
+import { AppError, type FieldError } from '../../platform/http/errors.js'
+import { ErrorSummary, ErrorMessage } from '../../platform/html/components/ErrorSummary.js'
+import { Button, Form, Textarea } from '../../platform/html/components/form.js'
+import { SummaryList, Tag } from '../../platform/html/components/layout-parts.js'
+import type { Person } from '../dossiers/dossier-form.js'
+import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
+import { StatusTag } from '../dossiers/views/DossierPages.js'
+import { ComponentsTable, FeesTable, PersonList, when } from '../dossiers/views/parts.js'
+import type { WorkflowService } from './workflow.service.js'
+
+type Opened = Awaited<ReturnType<WorkflowService['open']>>
+type Queue = Awaited<ReturnType<WorkflowService['receptionQueue']>>
+type Body = Record<string, string | string[] | undefined>
+
+export const staffDossierUrl = (code: string) => `/can-bo/ho-so/${encodeURIComponent(code)}`
+const errorOf = (errors: FieldError[], f: string) => errors.find(e => e.field === f)?.message
+
+function ReceptionQueuePage ({ rows }: { rows: Queue }) {
+  return (
+    <>
+      <a class='back-link' href='/can-bo'>Không gian làm việc</a>
+      <h1 class='heading-l'>Hồ sơ chờ tiếp nhận</h1>
+      <p class='body'>Hồ sơ nộp trực tuyến cần được tiếp nhận, yêu cầu bổ sung hoặc từ chối trong {8} giờ làm việc kể từ khi nộp.</p>
+      {rows.length === 0
+        ? <p class='body'>Không có hồ sơ chờ tiếp nhận.</p>
+        : (
+          <div class='table-wrap'>
+            <table class='table'>
+              <caption class='table__caption visually-hidden'>Hồ sơ chờ tiếp nhận, nộp sớm nhất trước</caption>
+              <thead><tr><th scope='col'>Mã hồ sơ</th><th scope='col'>Thủ tục</th><th scope='col'>Chủ hồ sơ</th><th scope='col'>Nộp lúc</th><th scope='col'>Thời hạn tiếp nhận</th></tr></thead>
+              <tbody>
+                {rows.map(r => (
+                  <tr key={r.code} class={r.left.overdue ? 'row--overdue' : undefined}>
+                    <td><a href={staffDossierUrl(r.code)}>{r.code}</a></td>
+                    <td>{r.procedureName}</td>
+                    <td>{r.applicant}</td>
+                    <td>{when(r.submittedAt)}</td>
+                    <td>{r.left.overdue ? <Tag kind='grey'>{r.left.text}</Tag> : <>còn {r.left.text}</>}<br /><span class='hint'>hạn {when(r.decisionDue)}</span></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          )}
+    </>
+  )
+}
+
+function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened, errors?: FieldError[], values?: Body, notice?: string | undefined }) {
+  const d = o.d
+  const url = staffDossierUrl(d.code!)
+  const ticked = ([] as string[]).concat(values['components'] ?? [])
+  return (
+    <>
+      <a class='back-link' href='/can-bo/ho-so?hang-doi=cho-tiep-nhan'>Hồ sơ chờ tiếp nhận</a>
+      <ErrorSummary errors={errors} />
+      {notice && <div class='notice' role='status'><p>{notice}</p></div>}
+      <h1 class='heading-l'><span class='caption'>Hồ sơ</span> {d.code}</h1>
+      <SummaryList rows={[
+        ['Thủ tục', d.procedure.name],
+        ['Trạng thái', <StatusTag status={d.status} />],
+        ['Kênh nộp', d.channel === 'online' ? 'Trực tuyến' : d.channel === 'postal' ? 'Bưu chính' : 'Trực tiếp'],
+        ['Cơ quan tiếp nhận', d.agency?.name ?? '—'],
+        ['Nộp lúc', when(d.submittedAt)],
+        ...(o.receptionDue ? [['Hạn quyết định tiếp nhận', `${when(o.receptionDue)} (${o.receptionLeft!.overdue ? o.receptionLeft!.text : `còn ${o.receptionLeft!.text}`})`] as [string, string]] : []),
+        ['Ngày hẹn trả kết quả', d.dueAt ? when(d.dueAt) : '—']
+      ]} />
+      <p class='body'>
+        {d.events.some(e => e.action === 'receive') && <><a href={`${url}/mau-01.pdf`}>Giấy tiếp nhận và hẹn trả kết quả (mẫu 01)</a> · </>}
+        {d.events.some(e => e.action === 'request-supplement') && <><a href={`${url}/mau-02.pdf`}>Phiếu yêu cầu bổ sung (mẫu 02)</a> · </>}
+        {d.events.some(e => e.action === 'refuse') && <><a href={`${url}/mau-03.pdf`}>Phiếu từ chối (mẫu 03)</a></>}
+      </p>
+      <h2 class='heading-m'>Chủ hồ sơ</h2>
+      <PersonList p={d.applicant as Person} />
+      {d.onBehalf && <><h2 class='heading-m'>Người nộp thay</h2><PersonList p={d.submitter as Person} /></>}
+      <ComponentsTable slots={d.slots} files={d.files} hrefFor={fileId => `${url}/tep/${fileId}`} />
+      <FeesTable fees={d.fees} />
+
+      {o.may.receive && (
+        <section class='section' aria-labelledby='tiep-nhan'>
+          <h2 class='heading-m' id='tiep-nhan'>Tiếp nhận hồ sơ</h2>
+          <ErrorMessage id='receive' message={errorOf(errors, 'receive')} />
+          <p class='body'>Ngày hẹn trả kết quả được tính theo thời hạn của thủ tục ({d.procedure.processingTime.text.split('\n')[0]}) và lịch làm việc, từ lúc bấm tiếp nhận.</p>
+          <Form action={`${url}/tiep-nhan`}><Button>Tiếp nhận và in giấy hẹn (mẫu 01)</Button></Form>
+        </section>
+      )}
+      {o.may.requestSupplement && (
+        <section class='section' aria-labelledby='bo-sung'>
+          <h2 class='heading-m' id='bo-sung'>Yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)</h2>
+          <p class='body'>Nêu một lần đầy đủ mọi nội dung cần bổ sung. Thời hạn tiếp nhận chưa bắt đầu cho đến khi công dân bổ sung.</p>
+          <Form action={`${url}/yeu-cau-bo-sung`}>
+            <div class={`form-group${errorOf(errors, 'components') ? ' form-group--error' : ''}`}>
+              <fieldset class='fieldset' aria-describedby={errorOf(errors, 'components') ? 'components-error' : undefined}>
+                <legend class='label'>Thành phần cần bổ sung</legend>
+                <ErrorMessage id='components' message={errorOf(errors, 'components')} />
+                {d.slots.map((s, i) => (
+                  <div key={s.key} class='section'>
+                    <div class='checkbox'>
+                      <input class='checkbox__input' id={i === 0 ? 'components' : `components-${s.key}`} type='checkbox' name='components' value={s.key} checked={ticked.includes(s.key)} />
+                      <label class='checkbox__label' for={i === 0 ? 'components' : `components-${s.key}`}>{s.name}</label>
+                    </div>
+                    <Textarea name={`note-${s.key}`} label={`Nội dung cần bổ sung: ${s.name}`} rows={2} value={values[`note-${s.key}`] as string | undefined} error={errorOf(errors, `note-${s.key}`)} />
+                  </div>
+                ))}
+              </fieldset>
+            </div>
+            <Textarea name='message' label='Ghi chú chung gửi công dân (nếu có)' value={values['message'] as string | undefined} />
+            <Button secondary>Gửi yêu cầu bổ sung</Button>
+          </Form>
+        </section>
+      )}
+      {o.may.refuse && (
+        <details class='section' open={Boolean(errorOf(errors, 'reason'))}>
+          <summary>Từ chối tiếp nhận (mẫu 03)</summary>
+          <Form action={`${url}/tu-choi`}>
+            <Textarea name='reason' label='Lý do từ chối' value={values['reason'] as string | undefined} error={errorOf(errors, 'reason')} />
+            <Button secondary>Từ chối tiếp nhận</Button>
+          </Form>
+        </details>
+      )}
+
+      <h2 class='heading-m'>Quá trình xử lý</h2>
+      <ol class='timeline'>
+        {d.events.map(e => (
+          <li key={e.id} class='timeline__item'>
+            <p class='timeline__title'><strong>{e.label}</strong>{e.toStatus !== null && e.toStatus !== e.fromStatus ? ` → ${STATUS_LABELS[e.toStatus as DossierStatus]}` : ''}</p>
+            <p class='timeline__meta'>{when(e.at)}{e.agencyName ? ` · ${e.agencyName}` : ''}{e.actorName ? ` · ${e.actorName}` : ''}</p>
+            {e.message && <p class='body message-body'>{e.message}</p>}
+          </li>
+        ))}
+      </ol>
+    </>
+  )
+}
+
+/** The back office's dossier routes; registered inside the staff pages, whose hook signs the official in. */
+export async function workflowPages (app: FastifyInstance, { services, requireOfficial }: { services: Services, requireOfficial: (request: FastifyRequest) => Promise<void> }) {
+  const { workflow } = services
+  const code = (request: FastifyRequest) => (request.params as { code: string }).code
+  const page = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[], values?: Body, notice?: string } = {}) => {
+    const o = await workflow.open(request.official!, code(request), String(request.id))
+    const errors = extra.errors ?? []
+    return reply.page(<StaffDossierPage o={o} errors={errors} values={extra.values ?? {}} notice={extra.notice} />,
+      { title: `Hồ sơ ${o.d.code}`, ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
+  }
+  /** Validation errors and refusals of the state machine are shown on the dossier page, with its fresh state. */
+  const act = async (request: FastifyRequest, reply: FastifyReply, fn: () => Promise<string>) => {
+    try {
+      const notice = await fn()
+      return await page(request, reply, { notice })
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return page(request, reply, { errors: err.fields, values: request.body as Body })
+      if (err instanceof AppError && err.code === 'CONFLICT') return page(request, reply, { errors: [{ field: 'status', message: `${err.detail ?? 'Hồ sơ vừa được cán bộ khác xử lý.'} Trang đã được tải lại với trạng thái mới nhất.` }] })
+      throw err
+    }
+  }
+
+  app.get('/can-bo/ho-so', { preHandler: requireOfficial }, async (request, reply) => {
+    if ((request.query as { 'hang-doi'?: string })['hang-doi'] !== 'cho-tiep-nhan') return reply.redirect('/can-bo/ho-so?hang-doi=cho-tiep-nhan', 303)
+    return reply.page(<ReceptionQueuePage rows={await workflow.receptionQueue(request.official!)} />, { title: 'Hồ sơ chờ tiếp nhận' })
+  })
+  app.get('/can-bo/ho-so/:code', { preHandler: requireOfficial }, async (request, reply) => page(request, reply))
+  app.post('/can-bo/ho-so/:code/tiep-nhan', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => `Đã tiếp nhận hồ sơ; hẹn trả kết quả ${when(await workflow.receive(request.official!, code(request)))}. Công dân đã được thông báo.`))
+  app.post('/can-bo/ho-so/:code/yeu-cau-bo-sung', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => { await workflow.requestSupplement(request.official!, code(request), request.body as Body); return 'Đã gửi yêu cầu bổ sung; công dân đã được thông báo.' }))
+  app.post('/can-bo/ho-so/:code/tu-choi', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => { await workflow.refuse(request.official!, code(request), (request.body as Body)['reason'] as string | undefined); return 'Đã từ chối tiếp nhận; công dân đã được thông báo.' }))
+
+  app.get('/can-bo/ho-so/:code/tep/:fileId', { preHandler: requireOfficial }, async (request, reply) => {
+    const { file, data } = await workflow.file(request.official!, code(request), (request.params as { fileId: string }).fileId)
+    const inline = /^(application\/pdf|image\/(jpeg|png))$/.test(file.mediaType)
+    return reply.type(file.mediaType)
+      .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+      .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+      .header('cache-control', 'private, no-store').send(data)
+  })
+  app.get('/can-bo/ho-so/:code/mau-:form.pdf', { preHandler: requireOfficial }, async (request, reply) => {
+    const form = (request.params as { form: string }).form
+    if (form !== '01' && form !== '02' && form !== '03') throw new AppError('NOT_FOUND', 'no such form')
+    const pdf = await workflow.formPdf({ official: request.official! }, code(request), form)
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="mau-${form}-${code(request)}.pdf"`).header('cache-control', 'private, no-store').send(pdf)
+  })
+}
+
+/** The citizen's copies of forms 01–03 of their own dossier. */
+export async function citizenFormRoutes (app: FastifyInstance, { services, requireCitizen }: { services: Services, requireCitizen: (request: FastifyRequest) => Promise<void> }) {
+  app.get('/ca-nhan/ho-so/:code/mau-:form.pdf', { preHandler: requireCitizen }, async (request, reply) => {
+    const { code, form } = request.params as { code: string, form: string }
+    if (form !== '01' && form !== '02' && form !== '03') throw new AppError('NOT_FOUND', 'no such form')
+    const pdf = await services.workflow.formPdf({ accountId: request.account!.id }, code, form)
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="mau-${form}-${code}.pdf"`).header('cache-control', 'private, no-store').send(pdf)
+  })
+}

@@ -1,0 +1,202 @@
+import { sql } from 'kysely'
+import type { Db } from '../../platform/db/db.js'
+import { AppError, type FieldError } from '../../platform/http/errors.js'
+import type { Actor, AuditService } from '../audit/audit.service.js'
+import type { OfficialRole, OfficialsService, SignedInOfficial } from '../accounts/officials.service.js'
+import type { CalendarService } from '../calendar/calendar.service.js'
+import { formatInstant } from '../calendar/due.js'
+import type { CatalogService } from '../catalog/catalog.service.js'
+import { shortDuration } from '../catalog/views/labels.js'
+import type { SiteService } from '../site/site.service.js'
+import { formatAddress, RESULT_LABELS, type Delivery, type Person } from '../dossiers/dossier-form.js'
+import type { DossiersService, DossierView } from '../dossiers/dossiers.service.js'
+import { can } from '../dossiers/status.js'
+import { fill, officialFormPdf } from './forms-pdf.js'
+import { FORM_WORDING, type ReceptionForm } from './form-wording.js'
+
+/** Roles that work on dossiers (administrators of the catalog or of accounts see none). */
+export const CASE_ROLES: OfficialRole[] = ['receptionist', 'specialist', 'department_head', 'agency_leader']
+
+/** The reception decision on an online dossier is due within 8 working hours of its submission (domain §3). */
+export const RECEPTION_HOURS = 8
+/** The applicant's time to supplement, in working days (the common figure; domain §3). */
+export const SUPPLEMENT_DAYS = 15
+
+/**
+ * The one-stop back office, starting with reception: the queue of new online dossiers with the time
+ * left for the decision, and the three decisions (receive with form 01, ask for a supplement with
+ * form 02, refuse with form 03). Every view and every act of an official is audited.
+ */
+export function createWorkflowService (deps: {
+  db: Db
+  dossiers: DossiersService
+  officials: OfficialsService
+  calendar: CalendarService
+  catalog: CatalogService
+  audit: AuditService
+  site: SiteService
+  publicUrl: string
+}) {
+  const { db, dossiers, officials, calendar, catalog, audit } = deps
+  const actorOf = (o: SignedInOfficial): Actor & { name: string } => ({ type: 'official', id: o.id, name: o.fullName })
+
+  /** A dossier the official may see (any case role over its receiving agency), else NOT_FOUND. */
+  async function visible (o: SignedInOfficial, code: string): Promise<DossierView> {
+    const d = await dossiers.forOfficial(code)
+    const scope = await officials.scope(o, CASE_ROLES)
+    if (!d.agency || !scope.includes(d.agency.code)) throw new AppError('NOT_FOUND', 'dossier outside the official\'s agencies')
+    return d
+  }
+
+  async function requireRole (o: SignedInOfficial, role: OfficialRole, d: DossierView) {
+    if (!d.agency || !(await officials.can(o, role, d.agency.code))) throw new AppError('FORBIDDEN', `needs the ${role} role for ${d.agency?.code ?? '?'}`)
+  }
+
+  const receptionDue = (d: { submittedAt: Date | null, agencyCode: string | null }) =>
+    calendar.computeDue(d.submittedAt!, { value: RECEPTION_HOURS, unit: 'working_hours' }, {}, d.agencyCode ?? undefined)
+
+  const service = {
+    /** New online dossiers waiting for reception in the official's agencies, oldest first, with the time left. */
+    async receptionQueue (o: SignedInOfficial) {
+      const scope = await officials.scope(o, ['receptionist'])
+      if (scope.length === 0) return []
+      const rows = await db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
+        .select(['d.code', 'd.submittedAt', 'd.agencyCode', 'd.applicant', 'd.channel', 'v.name as procedureName'])
+        .where('d.status', '=', 1).where('d.agencyCode', 'in', scope).orderBy('d.submittedAt').limit(200).execute()
+      const now = new Date()
+      return Promise.all(rows.map(async r => {
+        const due = (await receptionDue(r)).due
+        return { code: r.code!, submittedAt: r.submittedAt!, procedureName: r.procedureName, applicant: (r.applicant as Person).fullName, decisionDue: due, left: await calendar.remaining(now, due, r.agencyCode ?? undefined) }
+      }))
+    },
+
+    /** Counts for the workspace. */
+    async counts (o: SignedInOfficial) {
+      const scope = await officials.scope(o, ['receptionist'])
+      if (scope.length === 0) return { reception: 0, waitingSupplement: 0 }
+      const r = await db.kysely.selectFrom('dossiers').select([
+        sql<number>`count(*) filter (where status = 1)::int`.as('reception'),
+        sql<number>`count(*) filter (where status = 5 and received_at is null)::int`.as('waitingSupplement')
+      ]).where('agencyCode', 'in', scope).executeTakeFirstOrThrow()
+      return r
+    },
+
+    /** Opens a dossier for an official: recorded in the audit log (every official's read is). */
+    async open (o: SignedInOfficial, code: string, requestId?: string) {
+      const d = await visible(o, code)
+      await db.transaction(trx => audit.record(trx, { actor: actorOf(o), action: 'dossier.view', targetType: 'dossier', targetId: d.id, details: { code }, ...(requestId ? { requestId } : {}) }))
+      const receptionist = d.agency ? await officials.can(o, 'receptionist', d.agency.code) : false
+      const due = d.status === 1 && d.submittedAt ? await receptionDue({ submittedAt: d.submittedAt, agencyCode: d.agency?.code ?? null }) : undefined
+      return {
+        d,
+        receptionDue: due?.due,
+        receptionLeft: due ? await calendar.remaining(new Date(), due.due, d.agency?.code) : undefined,
+        may: {
+          receive: receptionist && can(d.status, 'receive'),
+          requestSupplement: receptionist && d.status === 1,
+          refuse: receptionist && can(d.status, 'refuse')
+        }
+      }
+    },
+
+    /** Reads a file of a dossier the official may see. */
+    async file (o: SignedInOfficial, code: string, fileId: string) {
+      await visible(o, code)
+      return dossiers.readDossierFile(code, fileId)
+    },
+
+    /**
+     * Receives an online dossier: the due date is computed now from the procedure's processing time
+     * by the calendar (with its explanation kept in the timeline), and form 01 becomes available.
+     */
+    async receive (o: SignedInOfficial, code: string): Promise<Date> {
+      const d = await visible(o, code)
+      await requireRole(o, 'receptionist', d)
+      const p = await catalog.getProcedure(d.procedure.code)
+      const t = p.processingTime
+      if (t.value === null || t.unit === null) {
+        throw new AppError('VALIDATION', 'no processing time', [{ field: 'receive', message: 'Thủ tục chưa có thời hạn giải quyết xác định; quản trị danh mục cần đặt thời hạn trước khi tiếp nhận.' }])
+      }
+      const now = new Date()
+      const due = await calendar.computeDue(now, { value: t.value, unit: t.unit }, {}, d.agency!.code)
+      await dossiers.act(actorOf(o), code, 'receive', { message: `Hẹn trả kết quả: ${formatInstant(due.due)}. ${due.explanation}`, set: { receivedAt: now, dueAt: due.due } })
+      return due.due
+    },
+
+    /**
+     * Asks for everything missing in one go (form 02): components ticked, what is wrong with each.
+     * The applicant has SUPPLEMENT_DAYS working days; the reception clock has not started.
+     */
+    async requestSupplement (o: SignedInOfficial, code: string, form: Record<string, string | string[] | undefined>): Promise<void> {
+      const d = await visible(o, code)
+      await requireRole(o, 'receptionist', d)
+      const ticked = ([] as string[]).concat(form['components'] ?? [])
+      const errors: FieldError[] = []
+      const items = ticked.filter(k => d.slots.some(s => s.key === k)).map(k => ({ component: k, note: String(form[`note-${k}`] ?? '').trim().slice(0, 1000) }))
+      if (items.length === 0) errors.push({ field: 'components', message: 'Đánh dấu ít nhất một thành phần cần bổ sung' })
+      for (const i of items) if (!i.note) errors.push({ field: `note-${i.component}`, message: `Ghi rõ nội dung cần bổ sung của “${d.slots.find(s => s.key === i.component)!.name}”` })
+      if (errors.length > 0) throw new AppError('VALIDATION', 'supplement request incomplete', errors)
+      const due = await calendar.computeDue(new Date(), { value: SUPPLEMENT_DAYS, unit: 'working_days' }, {}, d.agency!.code)
+      const message = String(form['message'] ?? '').trim().slice(0, 2000)
+      await dossiers.requestSupplement(actorOf(o), code, { items, ...(message ? { message } : {}), dueAt: due.due })
+    },
+
+    /** Refuses a dossier at reception (form 03); the reason is required and goes to the applicant. */
+    async refuse (o: SignedInOfficial, code: string, reason: string | undefined): Promise<void> {
+      const d = await visible(o, code)
+      await requireRole(o, 'receptionist', d)
+      const text = (reason ?? '').trim().slice(0, 2000)
+      if (text.length < 10) throw new AppError('VALIDATION', 'reason required', [{ field: 'reason', message: 'Ghi rõ lý do từ chối tiếp nhận (ít nhất 10 ký tự)' }])
+      await dossiers.act(actorOf(o), code, 'refuse', { message: text })
+    },
+
+    /** Forms 01–03 of a dossier as PDFs, for the official (any case role) or the applicant's account. */
+    async formPdf (reader: { official: SignedInOfficial } | { accountId: string }, code: string, form: ReceptionForm): Promise<Buffer> {
+      const d = 'official' in reader ? await visible(reader.official, code) : await dossiers.get(reader.accountId, code)
+      const site = await deps.site.profile()
+      const applicant = d.applicant as Person
+      const event = [...d.events].reverse().find(e => e.action === (form === '01' ? 'receive' : form === '02' ? 'request-supplement' : 'refuse'))
+      if (!event) throw new AppError('NOT_FOUND', `form ${form} not issued for ${code}`)
+      const supplement = form === '02' ? [...d.supplements].reverse()[0] : undefined
+      const delivery = d.delivery as Partial<Delivery>
+      const values: Record<string, string> = {
+        code: d.code!,
+        agency: d.agency?.name ?? '',
+        applicant: applicant.fullName,
+        address: applicant.address,
+        phone: applicant.phone,
+        email: applicant.email ?? '—',
+        procedure: d.procedure.name,
+        components: d.slots.map((s, i) => `- ${i + 1}. ${s.name}`).join('\n'),
+        duration: shortDuration(d.procedure.processingTime),
+        receivedAt: d.receivedAt ? formatInstant(d.receivedAt) : '',
+        dueAt: form === '02' && supplement?.dueAt ? formatInstant(supplement.dueAt) : d.dueAt ? formatInstant(d.dueAt) : '',
+        submittedAt: d.submittedAt ? formatInstant(d.submittedAt) : '',
+        delivery: delivery.result ? `${RESULT_LABELS[delivery.result]}${delivery.resultAddress ? ` (${formatAddress(delivery.resultAddress)})` : ''}` : '',
+        explanation: form === '01' ? (event.message ?? '').replace(/^Hẹn trả kết quả: [^.]*\.\s*/, '') : '',
+        items: supplement ? supplement.items.map((i, n) => `- ${n + 1}. ${d.slots.find(s => s.key === i.component)?.name ?? i.component}: ${i.note}`).join('\n') : '',
+        message: supplement?.message ?? '',
+        reason: form === '03' ? event.message ?? '' : '',
+        hotline: site.hotline
+      }
+      const wording = FORM_WORDING[form]
+      const body = wording.body.flatMap(line => fill(line, values).split('\n')).filter(l => l.trim() !== '')
+      const parent = await db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select('p.name').where('a.code', '=', d.agency?.code ?? '').executeTakeFirst()
+      return officialFormPdf({
+        number: wording.number,
+        title: wording.title,
+        issuer: { parent: parent?.name ?? site.provinceName, agency: d.agency?.name ?? '' },
+        place: site.provinceName.replace(/^Tỉnh\s+/i, ''),
+        date: event.at,
+        body,
+        signatures: form === '01'
+          ? [{ title: 'Người nộp hồ sơ', note: '(Ký và ghi rõ họ tên)', name: applicant.fullName }, { title: 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: event.actorName ?? '' }]
+          : [{ title: 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: event.actorName ?? '' }],
+        ...(form === '01' ? { qr: { url: `${deps.publicUrl}/tra-cuu-ho-so?ma=${encodeURIComponent(d.code!)}`, caption: 'Quét mã để tra cứu tình trạng hồ sơ' } } : {})
+      })
+    }
+  }
+  return service
+}
+
+export type WorkflowService = ReturnType<typeof createWorkflowService>
