@@ -15,6 +15,8 @@ export interface AgencyInput {
   aliases?: string[]
   validFrom?: string | null
   validTo?: string | null
+  /** The agency whose one-stop desk receives this one's dossiers (e.g. the public service centre). */
+  receptionDesk?: string | null
 }
 
 export interface AgencyRow { id: number, code: string, name: string, shortName: string | null, parentId: number | null, kind: string, codeConfirmed: boolean, aliases: string[], validFrom: string | null, validTo: string | null }
@@ -55,10 +57,10 @@ export function createCatalogRepository () {
       const values = {
         code: a.code, name: a.name, shortName: a.shortName ?? null, kind: a.kind, parentId,
         address: a.address ?? null, phone: a.phone ?? null, aliases: JSON.stringify((a.aliases ?? []).map(fold)),
-        validFrom: a.validFrom ?? null, validTo: a.validTo ?? null
+        validFrom: a.validFrom ?? null, validTo: a.validTo ?? null, receptionDeskCode: a.receptionDesk ?? null
       }
       const row = await db.insertInto('agencies').values(values)
-        .onConflict(oc => oc.column('code').doUpdateSet({ name: values.name, shortName: values.shortName, kind: values.kind, parentId, address: values.address, phone: values.phone, aliases: values.aliases }))
+        .onConflict(oc => oc.column('code').doUpdateSet({ name: values.name, shortName: values.shortName, kind: values.kind, parentId, address: values.address, phone: values.phone, aliases: values.aliases, receptionDeskCode: values.receptionDeskCode }))
         .returning('id').executeTakeFirstOrThrow()
       return row.id
     },

@@ -40,16 +40,36 @@ export function createWorkflowService (deps: {
   const { db, dossiers, officials, calendar, catalog, audit } = deps
   const actorOf = (o: SignedInOfficial): Actor & { name: string } => ({ type: 'official', id: o.id, name: o.fullName })
 
-  /** A dossier the official may see (any case role over its receiving agency), else NOT_FOUND. */
+  /**
+   * The agencies whose dossiers the official receives: those their receptionist role covers, and
+   * those (with their units) whose one-stop desk is one of them (a department received at the
+   * public service centre).
+   */
+  async function receptionScope (o: SignedInOfficial): Promise<string[]> {
+    const own = await officials.scope(o, ['receptionist'])
+    if (own.length === 0) return []
+    const delegated = await sql<{ code: string }>`
+      with recursive tree(id, code) as (
+        select id, code from agencies where reception_desk_code in (${sql.join(own)})
+        union select a.id, a.code from agencies a join tree t on a.parent_id = t.id)
+      select code from tree`.execute(db.kysely)
+    return [...new Set([...own, ...delegated.rows.map(r => r.code)])]
+  }
+
+  /** A dossier the official may see (a case role over its receiving agency, or its one-stop desk), else NOT_FOUND. */
   async function visible (o: SignedInOfficial, code: string): Promise<DossierView> {
     const d = await dossiers.forOfficial(code)
-    const scope = await officials.scope(o, CASE_ROLES)
+    const scope = [...await officials.scope(o, CASE_ROLES), ...await receptionScope(o)]
     if (!d.agency || !scope.includes(d.agency.code)) throw new AppError('NOT_FOUND', 'dossier outside the official\'s agencies')
     return d
   }
 
-  async function requireRole (o: SignedInOfficial, role: OfficialRole, d: DossierView) {
-    if (!d.agency || !(await officials.can(o, role, d.agency.code))) throw new AppError('FORBIDDEN', `needs the ${role} role for ${d.agency?.code ?? '?'}`)
+  async function mayReceive (o: SignedInOfficial, d: DossierView): Promise<boolean> {
+    return d.agency !== null && (await receptionScope(o)).includes(d.agency.code)
+  }
+
+  async function requireReception (o: SignedInOfficial, d: DossierView) {
+    if (!(await mayReceive(o, d))) throw new AppError('FORBIDDEN', `not a receptionist for ${d.agency?.code ?? '?'}`)
   }
 
   const receptionDue = (d: { submittedAt: Date | null, agencyCode: string | null }) =>
@@ -58,7 +78,7 @@ export function createWorkflowService (deps: {
   const service = {
     /** New online dossiers waiting for reception in the official's agencies, oldest first, with the time left. */
     async receptionQueue (o: SignedInOfficial) {
-      const scope = await officials.scope(o, ['receptionist'])
+      const scope = await receptionScope(o)
       if (scope.length === 0) return []
       const rows = await db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
         .select(['d.code', 'd.submittedAt', 'd.agencyCode', 'd.applicant', 'd.channel', 'v.name as procedureName'])
@@ -72,7 +92,7 @@ export function createWorkflowService (deps: {
 
     /** Counts for the workspace. */
     async counts (o: SignedInOfficial) {
-      const scope = await officials.scope(o, ['receptionist'])
+      const scope = await receptionScope(o)
       if (scope.length === 0) return { reception: 0, waitingSupplement: 0 }
       const r = await db.kysely.selectFrom('dossiers').select([
         sql<number>`count(*) filter (where status = 1)::int`.as('reception'),
@@ -85,7 +105,7 @@ export function createWorkflowService (deps: {
     async open (o: SignedInOfficial, code: string, requestId?: string) {
       const d = await visible(o, code)
       await db.transaction(trx => audit.record(trx, { actor: actorOf(o), action: 'dossier.view', targetType: 'dossier', targetId: d.id, details: { code }, ...(requestId ? { requestId } : {}) }))
-      const receptionist = d.agency ? await officials.can(o, 'receptionist', d.agency.code) : false
+      const receptionist = await mayReceive(o, d)
       const due = d.status === 1 && d.submittedAt ? await receptionDue({ submittedAt: d.submittedAt, agencyCode: d.agency?.code ?? null }) : undefined
       return {
         d,
@@ -111,7 +131,7 @@ export function createWorkflowService (deps: {
      */
     async receive (o: SignedInOfficial, code: string): Promise<Date> {
       const d = await visible(o, code)
-      await requireRole(o, 'receptionist', d)
+      await requireReception(o, d)
       const p = await catalog.getProcedure(d.procedure.code)
       const t = p.processingTime
       if (t.value === null || t.unit === null) {
@@ -129,7 +149,7 @@ export function createWorkflowService (deps: {
      */
     async requestSupplement (o: SignedInOfficial, code: string, form: Record<string, string | string[] | undefined>): Promise<void> {
       const d = await visible(o, code)
-      await requireRole(o, 'receptionist', d)
+      await requireReception(o, d)
       const ticked = ([] as string[]).concat(form['components'] ?? [])
       const errors: FieldError[] = []
       const items = ticked.filter(k => d.slots.some(s => s.key === k)).map(k => ({ component: k, note: String(form[`note-${k}`] ?? '').trim().slice(0, 1000) }))
@@ -144,7 +164,7 @@ export function createWorkflowService (deps: {
     /** Refuses a dossier at reception (form 03); the reason is required and goes to the applicant. */
     async refuse (o: SignedInOfficial, code: string, reason: string | undefined): Promise<void> {
       const d = await visible(o, code)
-      await requireRole(o, 'receptionist', d)
+      await requireReception(o, d)
       const text = (reason ?? '').trim().slice(0, 2000)
       if (text.length < 10) throw new AppError('VALIDATION', 'reason required', [{ field: 'reason', message: 'Ghi rõ lý do từ chối tiếp nhận (ít nhất 10 ký tự)' }])
       await dossiers.act(actorOf(o), code, 'refuse', { message: text })

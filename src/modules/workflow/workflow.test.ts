@@ -31,8 +31,8 @@ test('the receptionist\'s queue lists new online dossiers of their agencies with
   assert.match(workspace.body, /Chờ tiếp nhận \(\d+\)/)
   // An official of another agency neither lists nor opens it, nor reads its files.
   const other = await newOfficial(t, '000.00.00.H34', ['receptionist'])
-  const agencies = await t.db.kysely.selectFrom('agencies').select('code').where('code', '!=', agency).where('code', 'not like', '000.00.00.%').execute()
-  const stranger = await newOfficial(t, agencies.find(a => !agency.startsWith(a.code))!.code, ['receptionist'])
+  // The Department of Culture (another department) receives nothing of the transport sector.
+  const stranger = await newOfficial(t, '000.00.15.H34', ['receptionist'])
   const sb = browserSession(t, stranger.cookie)
   assert.ok(!(await sb.get('/can-bo/ho-so?hang-doi=cho-tiep-nhan')).body.includes(code))
   assert.equal((await sb.get(`/can-bo/ho-so/${encodeURIComponent(code)}`)).statusCode, 404)
@@ -136,3 +136,19 @@ test('refusal needs a reason and issues form 03; two officials at once: one succ
   assert.equal((await browserSession(t, s.cookie).post(`/can-bo/ho-so/${encodeURIComponent(code2)}/tiep-nhan`)).statusCode, 403)
 })
 
+
+test('the public service centre receives for the departments whose one-stop desk it is, and their units', async () => {
+  const { c, code, agency } = await submitted()
+  const desk = await t.db.kysely.selectFrom('agencies as a').innerJoin('agencies as p', 'p.id', 'a.parentId')
+    .select(['p.receptionDeskCode']).where('a.code', '=', agency).executeTakeFirstOrThrow()
+  assert.equal(desk.receptionDeskCode, '000.01.01.H34', 'in the demo data the centre is the desk of the department')
+  const centre = await newOfficial(t, '000.01.01.H34', ['receptionist'])
+  const b = browserSession(t, centre.cookie)
+  assert.ok((await b.get('/can-bo/ho-so?hang-doi=cho-tiep-nhan')).body.includes(code))
+  assert.equal((await b.post(`/can-bo/ho-so/${encodeURIComponent(code)}/tiep-nhan`)).statusCode, 200)
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 2)
+  // A specialist of the centre is no receptionist: the desk gives nothing to other roles.
+  const s = await newOfficial(t, '000.01.01.H34', ['specialist'])
+  const { code: code2 } = await submitted()
+  assert.equal((await browserSession(t, s.cookie).get(`/can-bo/ho-so/${encodeURIComponent(code2)}`)).statusCode, 404)
+})

@@ -61,6 +61,7 @@ export interface AgenciesTable {
   phone: string | null
   aliases: ColumnType<string[], string | undefined, string>
   officeHours: string | null
+  receptionDeskCode: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface SectorsTable {
