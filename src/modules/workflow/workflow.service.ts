@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db/db.js'
+import type { JobQueue } from '../../platform/jobs/queue.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import type { OfficialRole, OfficialsService, SignedInOfficial } from '../accounts/officials.service.js'
@@ -35,6 +36,7 @@ export function createWorkflowService (deps: {
   catalog: CatalogService
   audit: AuditService
   site: SiteService
+  jobs: JobQueue
   publicUrl: string
 }) {
   const { db, dossiers, officials, calendar, catalog, audit } = deps
@@ -75,7 +77,32 @@ export function createWorkflowService (deps: {
   const receptionDue = (d: { submittedAt: Date | null, agencyCode: string | null }) =>
     calendar.computeDue(d.submittedAt!, { value: RECEPTION_HOURS, unit: 'working_hours' }, {}, d.agencyCode ?? undefined)
 
+  /**
+   * An unanswered supplement request whose time ran out closes the dossier (status 8) with a notice to
+   * the applicant (domain §3). Runs every 15 minutes; each dossier moves once (the state machine refuses a second time).
+   */
+  deps.jobs.registerPeriodic('workflow.supplement-expiry', 15 * 60_000, async (_job, { log }) => {
+    const n = await service.expireSupplements()
+    if (n > 0) log.info({ closed: n }, 'closed dossiers whose supplement time ran out')
+  })
+
   const service = {
+    /** Closes the dossiers whose supplement request expired unanswered; returns how many. */
+    async expireSupplements (now = new Date()): Promise<number> {
+      const due = await db.kysely.selectFrom('supplementRequests as s').innerJoin('dossiers as d', 'd.id', 's.dossierId')
+        .select(['d.code', 's.dueAt']).where('s.answeredAt', 'is', null).where('s.dueAt', '<', now).where('d.status', '=', 5).limit(500).execute()
+      let closed = 0
+      for (const r of due) {
+        try {
+          await dossiers.act({ type: 'system', id: null, name: 'Hệ thống' }, r.code!, 'supplement-expired', { message: `Hết thời hạn bổ sung hồ sơ (${formatInstant(r.dueAt!)}) mà chưa nhận được hồ sơ bổ sung; hồ sơ dừng xử lý.` })
+          closed++
+        } catch (err) {
+          if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err // answered meanwhile
+        }
+      }
+      return closed
+    },
+
     /** New online dossiers waiting for reception in the official's agencies, oldest first, with the time left. */
     async receptionQueue (o: SignedInOfficial) {
       const scope = await receptionScope(o)

@@ -152,3 +152,18 @@ test('the public service centre receives for the departments whose one-stop desk
   const { code: code2 } = await submitted()
   assert.equal((await browserSession(t, s.cookie).get(`/can-bo/ho-so/${encodeURIComponent(code2)}`)).statusCode, 404)
 })
+
+test('an unanswered supplement request closes the dossier (status 8) when its time runs out, with a notice', async () => {
+  const { c, code, agency } = await submitted()
+  const r = await newOfficial(t, agency, ['receptionist'])
+  const slot = (await t.services.dossiers.get(c.id, code)).slots[0]!
+  await browserSession(t, r.cookie).post(`/can-bo/ho-so/${encodeURIComponent(code)}/yeu-cau-bo-sung`, { components: slot.key, [`note-${slot.key}`]: 'Thiếu chữ ký' })
+  const open = (await t.services.dossiers.get(c.id, code)).openSupplement!
+  assert.equal(await t.services.workflow.expireSupplements(new Date(open.dueAt!.getTime() - 60_000)), 0, 'not before its time')
+  assert.ok(await t.services.workflow.expireSupplements(new Date(open.dueAt!.getTime() + 60_000)) >= 1)
+  const d = await t.services.dossiers.get(c.id, code)
+  assert.equal(d.status, 8)
+  assert.match(d.events.at(-1)!.message!, /Hết thời hạn bổ sung/)
+  assert.ok((await t.services.dossiers.notices(c.id)).some(n => n.text.includes(code) && n.text.includes('Dừng xử lý')))
+  assert.equal(await t.services.workflow.expireSupplements(new Date(open.dueAt!.getTime() + 60_000)), 0, 'once only')
+})
