@@ -1,4 +1,5 @@
 import { workflowPages } from '../workflow/workflow.pages.js'
+import { calendarPages } from '../calendar/calendar.pages.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { Button, Form, TextInput } from '../../platform/html/components/form.js'
@@ -44,7 +45,7 @@ function Workspace ({ official, counts }: { official: SignedInOfficial, counts: 
         ['Đơn vị', official.agency.name],
         ['Vai trò', official.roles.map(r => `${ROLES[r.role]} (${r.agencyName})`).join('; ')]
       ]} />
-      {official.roles.some(r => r.role === 'system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a></p>}
+      {official.roles.some(r => r.role === 'system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a></p>}
       {official.roles.some(r => r.role === 'receptionist') && (
         <ul class='list cards'>
           <li class='card'><a class='heading-s' href='/can-bo/ho-so?hang-doi=cho-tiep-nhan'>Chờ tiếp nhận ({counts.reception})</a><p class='body'>Hồ sơ nộp trực tuyến cần quyết định trong 8 giờ làm việc.</p></li>
@@ -199,6 +200,7 @@ export async function staffPages (app: FastifyInstance, { services }: { services
   })
 
   await app.register(workflowPages, { services, requireOfficial })
+  await app.register(calendarPages, { services, requireOfficial })
 
   app.post('/can-bo/dang-xuat', async (request, reply) => {
     const token = request.cookies[STAFF_COOKIE]
