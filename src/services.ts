@@ -53,7 +53,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const clamd = config.CLAMD_SOCKET ? { socket: config.CLAMD_SOCKET } : config.CLAMD_HOST ? { host: config.CLAMD_HOST, port: config.CLAMD_PORT } : undefined
   const files = createFilesService({ db, storage, jobs, clamd, maxFileBytes: config.MAX_FILE_MB * 1024 * 1024 })
   const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config })
-  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, publicUrl: config.PUBLIC_URL })
+  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, publicUrl: config.PUBLIC_URL })
 
   return {
     config,

@@ -52,7 +52,9 @@ function Workspace ({ official, counts }: { official: SignedInOfficial, counts: 
           <li class='card'><p class='heading-s'>Chờ công dân bổ sung ({counts.waitingSupplement})</p><p class='body'>Đã yêu cầu bổ sung trước khi tiếp nhận.</p></li>
         </ul>
       )}
-      <p class='body'>Các hàng đợi xử lý (được giao, chờ phê duyệt, chờ trả kết quả, đến hạn, quá hạn) có ở đây khi phân hệ xử lý hồ sơ được triển khai.</p>
+      {official.roles.some(r => r.role !== 'system_admin' && r.role !== 'catalog_admin') && (
+        <p class='body'><a class='heading-s' href='/can-bo/ho-so?hang-doi=cua-toi'>Hồ sơ cần xử lý</a> – các bước được giao cho bạn hoặc cho vai trò của bạn: thẩm định, trình ký, phê duyệt, trả kết quả.</p>
+      )}
       <p class='body'><a href='/can-bo/mat-khau'>Đổi mật khẩu</a></p>
       <Form action='/can-bo/dang-xuat'><Button secondary>Đăng xuất</Button></Form>
     </>

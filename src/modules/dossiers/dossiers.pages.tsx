@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { requireCitizen } from '../../platform/http/session.js'
+import { readUploads } from '../../platform/http/uploads.js'
 import { ErrorPage } from '../../platform/http/error-handlers.js'
 import { addressFields, personFields, type Delivery, type Person } from './dossier-form.js'
 import { deliveryOptions } from './dossiers.service.js'
@@ -19,24 +20,6 @@ const PAGE_SIZE = 20
 function fieldsOf (err: unknown): FieldError[] {
   if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return err.fields
   throw err
-}
-
-/** Files of a multipart upload, read whole (each is bounded by MAX_FILE_MB; a larger one comes back truncated). */
-async function readUploads (request: FastifyRequest, field: string): Promise<Array<{ name: string, data: Buffer, truncated: boolean }>> {
-  const out: Array<{ name: string, data: Buffer, truncated: boolean }> = []
-  try {
-    for await (const part of request.parts()) {
-      if (part.type !== 'file') continue
-      const data = await part.toBuffer()
-      out.push({ name: part.filename, data, truncated: part.file.truncated })
-    }
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? ''
-    if (code === 'FST_FILES_LIMIT') throw new AppError('VALIDATION', 'too many files', [{ field, message: 'Mỗi lần tải lên tối đa 20 tệp.' }])
-    if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_PARTS_LIMIT') throw new AppError('VALIDATION', 'not an upload', [{ field, message: 'Chọn tệp cần tải lên' }])
-    throw err
-  }
-  return out
 }
 
 export async function dossiersPages (app: FastifyInstance, { services }: { services: Services }) {
@@ -126,7 +109,7 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     const { id } = request.params as { id: string }
     const component = String((request.query as { tp?: string }).tp ?? '')
     try {
-      const uploads = await readUploads(request, `tp-${component}`)
+      const { files: uploads } = await readUploads(request, `tp-${component}`)
       await dossiers.addFiles(me(request), { id }, component, uploads)
       return reply.redirect(`/nop-ho-so/${id}/thanh-phan#h-${component}`, 303)
     } catch (err) { return componentsPage(request, reply, fieldsOf(err)) }
@@ -238,7 +221,7 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
   app.post('/ca-nhan/ho-so/:code/bo-sung/tai-len', { preHandler: requireCitizen }, async (request, reply) => {
     const component = String((request.query as { tp?: string }).tp ?? '')
     try {
-      const uploads = await readUploads(request, `tp-${component}`)
+      const { files: uploads } = await readUploads(request, `tp-${component}`)
       await dossiers.addFiles(me(request), { code: code(request) }, component, uploads)
       return reply.redirect(`${dossierUrl(code(request))}#bo-sung`, 303)
     } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err) }) }

@@ -53,6 +53,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'fees-paid': 'Đã nộp phí, lệ phí',
   finish: 'Đã có kết quả giải quyết',
   'return-result': 'Trả kết quả',
+  forward: 'Chuyển xử lý',
+  'send-back': 'Trả lại bước trước',
   withdraw: 'Công dân rút hồ sơ',
   stop: 'Dừng xử lý',
   rate: 'Đánh giá mức độ hài lòng'
@@ -616,11 +618,17 @@ export function createDossiersService (deps: {
      * Moves a dossier along the state machine for the back office (reception, processing, results),
      * recording the event and telling the applicant. The back-office module builds its forms on this.
      */
-    async act (actor: Actor & { name: string }, code: string, action: DossierAction, input: { message?: string, agencyCode?: string, set?: Partial<{ dueAt: Date, receivedAt: Date, finishedAt: Date, returnedAt: Date }> } = {}): Promise<DossierStatus> {
+    async act (actor: Actor & { name: string }, code: string, action: DossierAction, input: {
+      message?: string, agencyCode?: string, details?: Record<string, unknown>
+      set?: Partial<{ dueAt: Date, receivedAt: Date, finishedAt: Date, returnedAt: Date }>
+      /** More work in the same transaction, after the move is allowed (tasks of the back office). */
+      within?: (trx: Executor, d: DossierRow) => Promise<void>
+    } = {}): Promise<DossierStatus> {
       return db.transaction(async (trx) => {
         const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
         if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
         const to = next(d.status, action, { ...(await supplementContext(trx, d)), decisionIssued: d.finishedAt !== null })
+        await input.within?.(trx, d)
         const now = new Date()
         const stamps = {
           ...(action === 'receive' ? { receivedAt: now } : {}),
@@ -629,11 +637,30 @@ export function createDossiersService (deps: {
           ...input.set
         }
         await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...stamps }).where('id', '=', d.id).execute()
-        await event(trx, d.id, { action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? d.agencyCode, message: input.message ?? null })
+        await event(trx, d.id, { action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? d.agencyCode, message: input.message ?? null, ...(input.details ? { details: input.details } : {}) })
         await audit.record(trx, { actor, action: `dossier.${action}`, targetType: 'dossier', targetId: d.id })
         await tell(trx, d, `Hồ sơ ${code}: ${STATUS_LABELS[to]}`, `Hồ sơ ${code} chuyển sang trạng thái “${STATUS_LABELS[to]}”.${input.message ? `\n${input.message}` : ''}`)
         return to
       })
+    },
+
+    /**
+     * Work on a dossier that moves no status (a hand-over between steps): the row is locked, the event
+     * and an audit row are written with it, in one transaction.
+     */
+    async record (actor: Actor & { name: string }, code: string, e: { action: string, message?: string | null, agencyCode?: string, details?: Record<string, unknown> }, within: (trx: Executor, d: DossierRow) => Promise<void>): Promise<void> {
+      await db.transaction(async (trx) => {
+        const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
+        if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
+        await within(trx, d)
+        await event(trx, d.id, { action: e.action, actor, actorName: actor.name, agencyCode: e.agencyCode ?? d.agencyCode, message: e.message ?? null, ...(e.details ? { details: e.details } : {}) })
+        await audit.record(trx, { actor, action: `dossier.${e.action}`, targetType: 'dossier', targetId: d.id })
+      })
+    },
+
+    /** Attaches files kept by the back office (a result) to a dossier, in the caller's transaction. */
+    async attachInTransaction (trx: Executor, dossierId: string, component: string, fileIds: string[]): Promise<void> {
+      if (fileIds.length > 0) await trx.insertInto('dossierFiles').values(fileIds.map(fileId => ({ dossierId, component, fileId }))).execute()
     },
 
     /** A submitted dossier as the back office sees it (the caller checks the official's scope). */

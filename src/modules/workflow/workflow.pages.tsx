@@ -2,7 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { ErrorSummary, ErrorMessage } from '../../platform/html/components/ErrorSummary.js'
-import { Button, Form, Textarea } from '../../platform/html/components/form.js'
+import { Button, Form, Radios, Textarea, TextInput } from '../../platform/html/components/form.js'
+import { usePage } from '../../platform/html/context.js'
+import { readUploads } from '../../platform/http/uploads.js'
+import { ACCEPT_ATTR } from '../files/sniff.js'
+import { ROLES } from '../accounts/officials.service.js'
 import { SummaryList, Tag } from '../../platform/html/components/layout-parts.js'
 import type { Person } from '../dossiers/dossier-form.js'
 import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
@@ -12,6 +16,7 @@ import type { WorkflowService } from './workflow.service.js'
 
 type Opened = Awaited<ReturnType<WorkflowService['open']>>
 type Queue = Awaited<ReturnType<WorkflowService['receptionQueue']>>
+type TaskQueue = Awaited<ReturnType<WorkflowService['taskQueue']>>
 type Body = Record<string, string | string[] | undefined>
 
 export const staffDossierUrl = (code: string) => `/can-bo/ho-so/${encodeURIComponent(code)}`
@@ -48,6 +53,83 @@ function ReceptionQueuePage ({ rows }: { rows: Queue }) {
   )
 }
 
+function TaskQueuePage ({ rows }: { rows: TaskQueue }) {
+  return (
+    <>
+      <a class='back-link' href='/can-bo'>Không gian làm việc</a>
+      <h1 class='heading-l'>Hồ sơ cần xử lý</h1>
+      {rows.length === 0
+        ? <p class='body'>Không có hồ sơ đang chờ bạn xử lý.</p>
+        : (
+          <div class='table-wrap'>
+            <table class='table'>
+              <caption class='table__caption visually-hidden'>Bước xử lý đang chờ, hạn sớm nhất trước</caption>
+              <thead><tr><th scope='col'>Mã hồ sơ</th><th scope='col'>Thủ tục</th><th scope='col'>Bước</th><th scope='col'>Hạn của bước</th><th scope='col'>Hẹn trả</th></tr></thead>
+              <tbody>
+                {rows.map(r => (
+                  <tr key={r.code} class={r.left?.overdue ? 'row--overdue' : undefined}>
+                    <td><a href={staffDossierUrl(r.code!)}>{r.code}</a></td>
+                    <td>{r.procedureName}</td>
+                    <td>{r.name}{r.assigneeId ? ' (giao cho bạn)' : ''}</td>
+                    <td>{r.dueAt ? <>{when(r.dueAt)}<br /><span class='hint'>{r.left?.overdue ? r.left.text : `còn ${r.left?.text ?? ''}`}</span></> : '—'}</td>
+                    <td>{when(r.dossierDue)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          )}
+    </>
+  )
+}
+
+const TIMING = { 'on-time': 'Đúng hạn', late: 'Quá hạn' }
+const OUTCOME: Record<string, string> = { forwarded: 'Chuyển bước sau', 'sent-back': 'Trả lại', approved: 'Phê duyệt', returned: 'Đã trả kết quả', refused: 'Từ chối' }
+
+/** The processing log: every step, who held it, when it started and ended, against its allotted time (form 06). */
+function ProcessLog ({ log }: { log: Opened['log'] }) {
+  if (log.length === 0) return null
+  return (
+    <div class='table-wrap'>
+      <table class='table'>
+        <caption class='table__caption'>Phiếu kiểm soát quá trình giải quyết</caption>
+        <thead><tr><th scope='col'>Bước</th><th scope='col'>Người xử lý</th><th scope='col'>Bắt đầu</th><th scope='col'>Hạn</th><th scope='col'>Kết thúc</th><th scope='col'>Kết quả</th></tr></thead>
+        <tbody>
+          {log.map(r => (
+            <tr key={r.id}>
+              <td>{r.name}</td>
+              <td>{r.finishedByName ?? r.assigneeName ?? ROLES[r.role as keyof typeof ROLES]}</td>
+              <td>{when(r.startedAt)}</td>
+              <td>{when(r.dueAt)}</td>
+              <td>{r.finishedAt ? when(r.finishedAt) : 'Đang xử lý'}</td>
+              <td>{r.outcome ? `${OUTCOME[r.outcome] ?? r.outcome}${r.timing ? ` – ${TIMING[r.timing]}` : ''}` : ''}{r.comment ? <><br /><span class='hint'>{r.comment}</span></> : null}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+function ApproveForm ({ action, taskId, error }: { action: string, taskId: number, error?: string | undefined }) {
+  const { csrfToken } = usePage()
+  return (
+    <form action={`${action}?_csrf=${encodeURIComponent(csrfToken)}`} method='post' encType='multipart/form-data' noValidate>
+      <input type='hidden' name='taskId' value={String(taskId)} />
+      <div class={`form-group${error ? ' form-group--error' : ''}`}>
+        <label class='label' for='result'>Văn bản kết quả giải quyết (PDF hoặc bản quét)</label>
+        <ErrorMessage id='result' message={error} />
+        <input class='file-upload' id='result' name='files' type='file' multiple accept={ACCEPT_ATTR} aria-describedby={error ? 'result-error' : undefined} />
+      </div>
+      <div class='form-group'>
+        <label class='label' for='approve-comment'>Ý kiến phê duyệt (nếu có)</label>
+        <textarea class='textarea' id='approve-comment' name='comment' rows={2} />
+      </div>
+      <Button>Phê duyệt và ban hành kết quả</Button>
+    </form>
+  )
+}
+
 function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened, errors?: FieldError[], values?: Body, notice?: string | undefined }) {
   const d = o.d
   const url = staffDossierUrl(d.code!)
@@ -77,6 +159,60 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
       {d.onBehalf && <><h2 class='heading-m'>Người nộp thay</h2><PersonList p={d.submitter as Person} /></>}
       <ComponentsTable slots={d.slots} files={d.files} hrefFor={fileId => `${url}/tep/${fileId}`} />
       <FeesTable fees={d.fees} />
+
+      {o.task && (
+        <div class='inset'>
+          <p class='body'><strong>Bước hiện tại:</strong> {o.task.name} – {o.task.assigneeName ?? ROLES[o.task.role]}{o.task.dueAt ? `, hạn ${when(o.task.dueAt)}` : ''}</p>
+        </div>
+      )}
+      {o.act?.forwardTo && (
+        <section class='section' aria-labelledby='chuyen'>
+          <h2 class='heading-m' id='chuyen'>Chuyển bước: {o.act.forwardTo.name}</h2>
+          <Form action={`${url}/chuyen`}>
+            <input type='hidden' name='taskId' value={String(o.act.taskId)} />
+            <div class={`form-group${errorOf(errors, 'assignee') ? ' form-group--error' : ''}`}>
+              <label class='label' for='assignee'>Người xử lý</label>
+              <ErrorMessage id='assignee' message={errorOf(errors, 'assignee')} />
+              <select class='select' id='assignee' name='assignee'>
+                <option value=''>Bất kỳ cán bộ có vai trò này</option>
+                {o.act.forwardTo.candidates.map(c => <option key={c.id} value={c.id}>{c.fullName}</option>)}
+              </select>
+            </div>
+            <Textarea name='comment' label='Ý kiến, nội dung chuyển' value={values['comment'] as string | undefined} rows={2} />
+            <Button>Chuyển {o.act.forwardTo.name.toLowerCase()}</Button>
+          </Form>
+        </section>
+      )}
+      {o.act?.approve && (
+        <section class='section' aria-labelledby='phe-duyet'>
+          <h2 class='heading-m' id='phe-duyet'>Phê duyệt</h2>
+          <ApproveForm action={`${url}/phe-duyet`} taskId={o.act.taskId} error={errorOf(errors, 'result')} />
+        </section>
+      )}
+      {o.act?.sendBack && (
+        <details class='section' open={Boolean(errorOf(errors, 'comment'))}>
+          <summary>Trả lại bước trước</summary>
+          <Form action={`${url}/tra-lai`}>
+            <input type='hidden' name='taskId' value={String(o.act.taskId)} />
+            <Textarea name='comment' label='Lý do trả lại' value={values['comment'] as string | undefined} error={errorOf(errors, 'comment')} rows={2} />
+            <Button secondary>Trả lại</Button>
+          </Form>
+        </details>
+      )}
+      {o.act?.returnResult && (
+        <section class='section' aria-labelledby='tra-kq'>
+          <h2 class='heading-m' id='tra-kq'>Trả kết quả</h2>
+          <Form action={`${url}/tra-ket-qua`}>
+            <input type='hidden' name='taskId' value={String(o.act.taskId)} />
+            <Radios name='method' legend='Cách trả kết quả' value={values['method'] as string | undefined} error={errorOf(errors, 'method')} options={[
+              { value: 'counter', label: 'Tại bộ phận một cửa' }, { value: 'post', label: 'Qua bưu chính' }, { value: 'online', label: 'Trực tuyến trên Cổng' }
+            ]} />
+            <TextInput name='tracking' label='Số hiệu bưu gửi (khi gửi qua bưu chính)' value={values['tracking'] as string | undefined} error={errorOf(errors, 'tracking')} />
+            <Button>Xác nhận đã trả kết quả</Button>
+          </Form>
+        </section>
+      )}
+      <ProcessLog log={o.log} />
 
       {o.may.receive && (
         <section class='section' aria-labelledby='tiep-nhan'>
@@ -158,7 +294,9 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
   }
 
   app.get('/can-bo/ho-so', { preHandler: requireOfficial }, async (request, reply) => {
-    if ((request.query as { 'hang-doi'?: string })['hang-doi'] !== 'cho-tiep-nhan') return reply.redirect('/can-bo/ho-so?hang-doi=cho-tiep-nhan', 303)
+    const queue = (request.query as { 'hang-doi'?: string })['hang-doi']
+    if (queue === 'cua-toi') return reply.page(<TaskQueuePage rows={await workflow.taskQueue(request.official!)} />, { title: 'Hồ sơ cần xử lý' })
+    if (queue !== 'cho-tiep-nhan') return reply.redirect('/can-bo/ho-so?hang-doi=cho-tiep-nhan', 303)
     return reply.page(<ReceptionQueuePage rows={await workflow.receptionQueue(request.official!)} />, { title: 'Hồ sơ chờ tiếp nhận' })
   })
   app.get('/can-bo/ho-so/:code', { preHandler: requireOfficial }, async (request, reply) => page(request, reply))
@@ -168,6 +306,20 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
     act(request, reply, async () => { await workflow.requestSupplement(request.official!, code(request), request.body as Body); return 'Đã gửi yêu cầu bổ sung; công dân đã được thông báo.' }))
   app.post('/can-bo/ho-so/:code/tu-choi', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => { await workflow.refuse(request.official!, code(request), (request.body as Body)['reason'] as string | undefined); return 'Đã từ chối tiếp nhận; công dân đã được thông báo.' }))
+
+  const form = (request: FastifyRequest) => request.body as Record<string, string | undefined>
+  app.post('/can-bo/ho-so/:code/chuyen', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => `Đã chuyển bước “${await workflow.forward(request.official!, code(request), form(request))}”.`))
+  app.post('/can-bo/ho-so/:code/tra-lai', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => { await workflow.sendBack(request.official!, code(request), form(request)); return 'Đã trả lại bước trước.' }))
+  app.post('/can-bo/ho-so/:code/phe-duyet', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => {
+      const { files, fields } = await readUploads(request, 'result')
+      await workflow.approve(request.official!, code(request), fields, files)
+      return 'Đã phê duyệt; kết quả chờ trả cho công dân.'
+    }))
+  app.post('/can-bo/ho-so/:code/tra-ket-qua', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => { await workflow.returnResult(request.official!, code(request), form(request)); return 'Đã trả kết quả; công dân đã được thông báo.' }))
 
   app.get('/can-bo/ho-so/:code/tep/:fileId', { preHandler: requireOfficial }, async (request, reply) => {
     const { file, data } = await workflow.file(request.official!, code(request), (request.params as { fileId: string }).fileId)

@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db/db.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
+import type { FilesService } from '../files/files.service.js'
+import { createTasks, DEFAULT_PROCESS, type OpenTask } from './processing.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import type { OfficialRole, OfficialsService, SignedInOfficial } from '../accounts/officials.service.js'
@@ -37,10 +39,14 @@ export function createWorkflowService (deps: {
   audit: AuditService
   site: SiteService
   jobs: JobQueue
+  files: FilesService
   publicUrl: string
 }) {
   const { db, dossiers, officials, calendar, catalog, audit } = deps
   const actorOf = (o: SignedInOfficial): Actor & { name: string } => ({ type: 'official', id: o.id, name: o.fullName })
+  const tasks = createTasks({ db, officials, calendar })
+  /** Where an official holds a role: the reception desk counts for receptionists. */
+  const scopeOf = async (o: SignedInOfficial, role: OfficialRole) => role === 'receptionist' ? receptionScope(o) : officials.scope(o, [role])
 
   /**
    * The agencies whose dossiers the official receives: those their receptionist role covers, and
@@ -58,11 +64,26 @@ export function createWorkflowService (deps: {
     return [...new Set([...own, ...delegated.rows.map(r => r.code)])]
   }
 
+  /** The agency that processes a dossier: the procedure's processing agency, else the receiving one. */
+  async function processingAgencyOf (d: DossierView): Promise<string> {
+    const p = await catalog.getProcedure(d.procedure.code).catch(() => undefined)
+    return p?.agencies.processing[0]?.code ?? d.agency?.code ?? ''
+  }
+
+  /** The open task of a dossier, if the official may act on it; CONFLICT when the form was for another step. */
+  async function myTask (o: SignedInOfficial, d: DossierView, taskId?: number): Promise<OpenTask> {
+    const t = await tasks.openTask(db.kysely, d.id)
+    if (!t || (taskId !== undefined && t.id !== taskId)) throw new AppError('CONFLICT', 'Bước xử lý này vừa được cán bộ khác thực hiện.')
+    if (!(await tasks.mayAct(o, t, scopeOf))) throw new AppError('FORBIDDEN', 'not this official\'s step')
+    return t
+  }
+
   /** A dossier the official may see (a case role over its receiving agency, or its one-stop desk), else NOT_FOUND. */
   async function visible (o: SignedInOfficial, code: string): Promise<DossierView> {
     const d = await dossiers.forOfficial(code)
     const scope = [...await officials.scope(o, CASE_ROLES), ...await receptionScope(o)]
-    if (!d.agency || !scope.includes(d.agency.code)) throw new AppError('NOT_FOUND', 'dossier outside the official\'s agencies')
+    const processing = await processingAgencyOf(d)
+    if (!d.agency || !(scope.includes(d.agency.code) || scope.includes(processing))) throw new AppError('NOT_FOUND', 'dossier outside the official\'s agencies')
     return d
   }
 
@@ -134,8 +155,23 @@ export function createWorkflowService (deps: {
       await db.transaction(trx => audit.record(trx, { actor: actorOf(o), action: 'dossier.view', targetType: 'dossier', targetId: d.id, details: { code }, ...(requestId ? { requestId } : {}) }))
       const receptionist = await mayReceive(o, d)
       const due = d.status === 1 && d.submittedAt ? await receptionDue({ submittedAt: d.submittedAt, agencyCode: d.agency?.code ?? null }) : undefined
+      const task = await tasks.openTask(db.kysely, d.id)
+      const mine = task ? await tasks.mayAct(o, task, scopeOf) : false
+      const nextStep = task ? DEFAULT_PROCESS[task.step + 1] : undefined
+      const nextAgency = nextStep ? (nextStep.at === 'receiving' ? d.agency!.code : await processingAgencyOf(d)) : undefined
       return {
         d,
+        task,
+        log: await tasks.log(db.kysely, d.id),
+        process: DEFAULT_PROCESS,
+        act: mine && task ? {
+          taskId: task.id,
+          step: task.step,
+          forwardTo: nextStep && task.step < 2 ? { name: nextStep.name, candidates: await tasks.candidates(nextStep.role, nextAgency!) } : undefined,
+          sendBack: task.step > 0 && task.step < 3,
+          approve: task.step === 2,
+          returnResult: task.step === 3
+        } : undefined,
         receptionDue: due?.due,
         receptionLeft: due ? await calendar.remaining(new Date(), due.due, d.agency?.code) : undefined,
         may: {
@@ -144,6 +180,95 @@ export function createWorkflowService (deps: {
           refuse: receptionist && can(d.status, 'refuse')
         }
       }
+    },
+
+    /** Open steps the official may take (assigned to them, or to their role in their agencies), by due time. */
+    async taskQueue (o: SignedInOfficial) {
+      const rows = await tasks.queue(o, scopeOf)
+      const now = new Date()
+      return Promise.all(rows.map(async r => ({ ...r, left: r.dueAt ? await calendar.remaining(now, r.dueAt) : undefined })))
+    },
+
+    /** Hands the dossier to the next step (to a chosen official, or to the role), with a comment. */
+    async forward (o: SignedInOfficial, code: string, form: { taskId?: string, assignee?: string, comment?: string }): Promise<string> {
+      const d = await visible(o, code)
+      const t = await myTask(o, d, Number(form.taskId))
+      const nextStep = DEFAULT_PROCESS[t.step + 1]
+      if (!nextStep || t.step >= 2) throw new AppError('CONFLICT', 'Bước này không chuyển tiếp được; hãy phê duyệt hoặc trả kết quả.')
+      const agency = nextStep.at === 'receiving' ? d.agency!.code : await processingAgencyOf(d)
+      const candidates = await tasks.candidates(nextStep.role, agency)
+      const assignee = form.assignee ? candidates.find(c => c.id === form.assignee) : undefined
+      if (form.assignee && !assignee) throw new AppError('VALIDATION', 'assignee not allowed', [{ field: 'assignee', message: 'Chọn một cán bộ có vai trò của bước tiếp theo' }])
+      const comment = (form.comment ?? '').trim().slice(0, 2000) || null
+      const p = await catalog.getProcedure(d.procedure.code)
+      const work = async (trx: import('../../platform/db/db.js').Executor) => {
+        await tasks.close(trx, t.id, o, 'forwarded', comment)
+        await tasks.open(trx, d.id, t.step + 1, agency, p.processingTime, assignee ? { id: assignee.id, name: assignee.fullName } : undefined, d.dueAt)
+      }
+      const details = { from: t.name, to: nextStep.name, assignee: assignee?.fullName ?? null }
+      const message = `${t.name} → ${nextStep.name}${assignee ? ` (${assignee.fullName})` : ''}${comment ? `: ${comment}` : ''}`
+      if (d.status === 2) await dossiers.act(actorOf(o), code, 'start-processing', { message, details, within: work })
+      else await dossiers.record(actorOf(o), code, { action: 'forward', message, details }, work)
+      return nextStep.name
+    },
+
+    /** Sends the dossier back to the previous step's official, with the reason. */
+    async sendBack (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string }): Promise<void> {
+      const d = await visible(o, code)
+      const t = await myTask(o, d, Number(form.taskId))
+      if (t.step === 0 || t.step >= 3) throw new AppError('CONFLICT', 'Bước này không trả lại được.')
+      const comment = (form.comment ?? '').trim().slice(0, 2000)
+      if (comment.length < 5) throw new AppError('VALIDATION', 'reason required', [{ field: 'comment', message: 'Ghi rõ lý do trả lại' }])
+      const previous = (await tasks.log(db.kysely, d.id)).reverse().find(x => x.step === t.step - 1)!
+      const p = await catalog.getProcedure(d.procedure.code)
+      await dossiers.record(actorOf(o), code, { action: 'send-back', message: `${t.name} → ${previous.name}: ${comment}` }, async trx => {
+        await tasks.close(trx, t.id, o, 'sent-back', comment)
+        await tasks.open(trx, d.id, t.step - 1, previous.agencyCode, p.processingTime, previous.finishedBy ? { id: previous.finishedBy, name: previous.finishedByName ?? '' } : undefined, d.dueAt)
+      })
+    },
+
+    /**
+     * The agency leader approves: the result (a PDF or a scan) is attached and the dossier is finished
+     * (status 9); the return of the result becomes the one-stop desk's step.
+     */
+    async approve (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>): Promise<void> {
+      const d = await visible(o, code)
+      const t = await myTask(o, d, Number(form.taskId))
+      if (t.step !== 2) throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới ban hành kết quả.')
+      const present = uploads.filter(u => u.name !== '' || u.data.length > 0)
+      if (present.length === 0) throw new AppError('VALIDATION', 'result required', [{ field: 'result', message: 'Tải lên văn bản kết quả giải quyết (PDF hoặc bản quét)' }])
+      const stored = await deps.files.storeMany(null, present, 'result')
+      const comment = (form.comment ?? '').trim().slice(0, 2000) || null
+      try {
+        await dossiers.act(actorOf(o), code, 'finish', {
+          message: `Đã phê duyệt, ban hành kết quả${comment ? `: ${comment}` : ''}.`,
+          within: async (trx) => {
+            await tasks.close(trx, t.id, o, 'approved', comment)
+            await dossiers.attachInTransaction(trx, d.id, 'result', stored.map(f => f.id))
+            await tasks.open(trx, d.id, 3, d.agency!.code, { value: null, unit: null }, undefined, d.dueAt)
+          }
+        })
+      } catch (err) {
+        for (const f of stored) await deps.files.deleteIfUnused(f.id)
+        throw err
+      }
+    },
+
+    /** The one-stop desk returns the result: at the counter, by post (tracking number) or online. */
+    async returnResult (o: SignedInOfficial, code: string, form: { taskId?: string, method?: string, tracking?: string }): Promise<void> {
+      const d = await visible(o, code)
+      const t = await myTask(o, d, Number(form.taskId))
+      if (t.step !== 3) throw new AppError('CONFLICT', 'Hồ sơ chưa đến bước trả kết quả.')
+      const methods: Record<string, string> = { counter: 'tại bộ phận một cửa', post: 'qua bưu chính', online: 'trực tuyến trên Cổng' }
+      const method = form.method ?? ''
+      if (!(method in methods)) throw new AppError('VALIDATION', 'method', [{ field: 'method', message: 'Chọn cách trả kết quả' }])
+      const tracking = (form.tracking ?? '').trim().slice(0, 60)
+      if (method === 'post' && tracking.length < 5) throw new AppError('VALIDATION', 'tracking', [{ field: 'tracking', message: 'Nhập số hiệu bưu gửi' }])
+      await dossiers.act(actorOf(o), code, 'return-result', {
+        message: `Đã trả kết quả ${methods[method]}${tracking ? ` (số hiệu bưu gửi ${tracking})` : ''}.`,
+        details: { method, tracking: tracking || null },
+        within: trx => tasks.close(trx, t.id, o, 'returned', tracking || null)
+      })
     },
 
     /** Reads a file of a dossier the official may see. */
@@ -166,7 +291,12 @@ export function createWorkflowService (deps: {
       }
       const now = new Date()
       const due = await calendar.computeDue(now, { value: t.value, unit: t.unit }, {}, d.agency!.code)
-      await dossiers.act(actorOf(o), code, 'receive', { message: `Hẹn trả kết quả: ${formatInstant(due.due)}. ${due.explanation}`, set: { receivedAt: now, dueAt: due.due } })
+      const processing = await processingAgencyOf(d)
+      await dossiers.act(actorOf(o), code, 'receive', {
+        message: `Hẹn trả kết quả: ${formatInstant(due.due)}. ${due.explanation}`,
+        set: { receivedAt: now, dueAt: due.due },
+        within: trx => tasks.open(trx, d.id, 0, processing, t, undefined, due.due)
+      })
       return due.due
     },
 

@@ -363,7 +363,26 @@ export interface AccountNoticesTable {
   readAt: Date | null
 }
 
+export interface DossierTasksTable {
+  id: Generated<number>
+  dossierId: string
+  step: number
+  name: string
+  role: string
+  agencyCode: string
+  assigneeId: string | null
+  assigneeName: string | null
+  startedAt: Generated<Date>
+  dueAt: Date | null
+  finishedAt: Date | null
+  finishedBy: string | null
+  finishedByName: string | null
+  outcome: string | null
+  comment: string | null
+}
+
 export interface Database {
+  dossierTasks: DossierTasksTable
   files: FilesTable
   dossierCounters: DossierCountersTable
   dossiers: DossiersTable

@@ -146,6 +146,13 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice }: { d
       <FeesTable fees={d.fees} />
       {'submission' in d.delivery && <><h2 class='heading-m'>Hình thức nộp và nhận kết quả</h2><DeliveryList d={d.delivery as Delivery} /></>}
 
+      {d.files.some(f => f.component === 'result') && (d.status === 10 || (d.status === 9 && (d.delivery as Partial<Delivery>).result === 'online')) && (
+        <section class='section' aria-labelledby='ket-qua'>
+          <h2 class='heading-m' id='ket-qua'>Kết quả giải quyết</h2>
+          <ul class='file-list'>{d.files.filter(f => f.component === 'result').map(f => <li key={f.attachmentId}><a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)})</li>)}</ul>
+        </section>
+      )}
+
       <h2 class='heading-m'>Quá trình xử lý</h2>
       <ol class='timeline'>
         {d.events.map(e => (

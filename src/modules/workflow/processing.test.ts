@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { useTestApp } from '../../../test/app.js'
+import { loadCatalog } from '../../../test/catalog.js'
+import { newCitizen } from '../../../test/citizens.js'
+import { browserSession, serviceDraft } from '../../../test/dossiers.js'
+import { samplePdf } from '../../../test/files.js'
+import { newOfficial } from '../../../test/officials.js'
+
+const t = useTestApp({ setup: ctx => loadCatalog(ctx.services) })
+const PROCEDURE = '1.004325.000.00.00.H34'
+const enc = encodeURIComponent
+const taskIdOf = (body: string) => /name="taskId" value="(\d+)"/.exec(body)?.[1]
+
+test('the default process: reception → specialist → head (sent back once) → leader approves with the result → the desk returns it; the citizen downloads and rates', async () => {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const dept = '000.00.11.H34'
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'], 'Lê Thị Một Cửa')).cookie)
+  const specialist = await newOfficial(t, dept, ['specialist'], 'Trần Văn Chuyên')
+  const head = await newOfficial(t, dept, ['department_head'], 'Nguyễn Thị Trưởng')
+  const leader = await newOfficial(t, dept, ['agency_leader'], 'Phạm Văn Lãnh')
+  const sp = browserSession(t, specialist.cookie)
+  const hd = browserSession(t, head.cookie)
+  const ld = browserSession(t, leader.cookie)
+  const url = `/can-bo/ho-so/${enc(code)}`
+
+  assert.equal((await desk.post(`${url}/tiep-nhan`)).statusCode, 200)
+  // The specialist finds it in their queue and forwards it to the head by name.
+  assert.ok((await sp.get('/can-bo/ho-so?hang-doi=cua-toi')).body.includes(code))
+  let page = await sp.get(url)
+  assert.match(page.body, /Chuyển xem xét, trình ký/)
+  assert.ok(page.body.includes(`<option value="${head.id}">Nguyễn Thị Trưởng</option>`))
+  const firstTask = taskIdOf(page.body)!
+  assert.equal((await sp.post(`${url}/chuyen`, { taskId: firstTask, assignee: head.id, comment: 'Hồ sơ đủ điều kiện' })).statusCode, 200)
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 4, 'processing started')
+  // A stale form (the step already moved on) is told, not applied.
+  const stale = await sp.post(`${url}/chuyen`, { taskId: firstTask, comment: 'lần nữa' })
+  assert.equal(stale.statusCode, 422)
+  assert.match(stale.body, /vừa được cán bộ khác thực hiện/)
+  // Another head of the department may not take a step assigned to a colleague.
+  const otherHead = browserSession(t, (await newOfficial(t, dept, ['department_head'])).cookie)
+  page = await hd.get(url)
+  const headTask = taskIdOf(page.body)!
+  assert.equal((await otherHead.post(`${url}/chuyen`, { taskId: headTask })).statusCode, 403)
+  // The head sends it back with a reason; it returns to the same specialist.
+  assert.equal((await hd.post(`${url}/tra-lai`, { taskId: headTask, comment: '' })).statusCode, 422)
+  assert.equal((await hd.post(`${url}/tra-lai`, { taskId: headTask, comment: 'Bổ sung ý kiến thẩm định về biển số' })).statusCode, 200)
+  page = await sp.get(url)
+  assert.match(page.body, /Bước hiện tại:<\/strong> Thẩm định hồ sơ – Trần Văn Chuyên/)
+  assert.equal((await sp.post(`${url}/chuyen`, { taskId: taskIdOf(page.body)!, assignee: head.id, comment: 'Đã bổ sung' })).statusCode, 200)
+  page = await hd.get(url)
+  assert.equal((await hd.post(`${url}/chuyen`, { taskId: taskIdOf(page.body)!, assignee: leader.id })).statusCode, 200)
+  // The leader approves: a result is required.
+  page = await ld.get(url)
+  const leaderTask = taskIdOf(page.body)!
+  assert.equal((await ld.upload(`${url}/phe-duyet`, [])).statusCode, 422)
+  const approved = await ld.upload(`${url}/phe-duyet`, [{ name: 'giay-chung-nhan.pdf', data: samplePdf('ket qua') }], { taskId: leaderTask })
+  assert.equal(approved.statusCode, 200, approved.body.slice(0, 400))
+  let d = await t.services.dossiers.get(c.id, code)
+  assert.equal(d.status, 9)
+  assert.ok(d.finishedAt)
+  // The desk returns it by post with the tracking number.
+  page = await desk.get(url)
+  const returnTask = taskIdOf(page.body)!
+  assert.equal((await desk.post(`${url}/tra-ket-qua`, { taskId: returnTask, method: 'post', tracking: '' })).statusCode, 422)
+  assert.equal((await desk.post(`${url}/tra-ket-qua`, { taskId: returnTask, method: 'post', tracking: 'EK123456789VN' })).statusCode, 200)
+  d = await t.services.dossiers.get(c.id, code)
+  assert.equal(d.status, 10)
+  // The log has every hand-over with who and how; the citizen sees the result and rates it.
+  const log = await t.db.kysely.selectFrom('dossierTasks').select(['name', 'outcome', 'finishedByName']).where('dossierId', '=', d.id).orderBy('id').execute()
+  assert.deepEqual(log.map(l => l.outcome), ['forwarded', 'sent-back', 'forwarded', 'forwarded', 'approved', 'returned'])
+  assert.match((await desk.get(url)).body, /Phiếu kiểm soát quá trình giải quyết/)
+  const cb = browserSession(t, c.cookie)
+  const mine = await cb.get(`/ca-nhan/ho-so/${enc(code)}`)
+  assert.match(mine.body, /Kết quả giải quyết/)
+  const resultId = d.files.find(f => f.component === 'result')!.id
+  assert.equal((await cb.get(`/ca-nhan/tep/${resultId}`)).statusCode, 200)
+  assert.equal((await cb.post(`/ca-nhan/ho-so/${enc(code)}/danh-gia`, { rating: '4' })).statusCode, 200)
+  assert.deepEqual(d.events.map(e => e.action), ['submit', 'receive', 'start-processing', 'send-back', 'forward', 'forward', 'finish', 'return-result'])
+})

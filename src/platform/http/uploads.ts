@@ -1,0 +1,30 @@
+import type { FastifyRequest } from 'fastify'
+import { AppError } from './errors.js'
+
+export interface Upload { name: string, data: Buffer, truncated: boolean }
+
+/**
+ * A multipart form read whole: its files (each bounded by the multipart limits; a larger one comes
+ * back truncated, for the files service to refuse with a message) and its text fields.
+ * `field` names the form field an error is shown next to.
+ */
+export async function readUploads (request: FastifyRequest, field: string): Promise<{ files: Upload[], fields: Record<string, string> }> {
+  const files: Upload[] = []
+  const fields: Record<string, string> = {}
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer()
+        files.push({ name: part.filename, data, truncated: part.file.truncated })
+      } else if (typeof part.value === 'string') {
+        fields[part.fieldname] = part.value
+      }
+    }
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? ''
+    if (code === 'FST_FILES_LIMIT') throw new AppError('VALIDATION', 'too many files', [{ field, message: 'Mỗi lần tải lên tối đa 20 tệp.' }])
+    if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw new AppError('VALIDATION', 'not an upload', [{ field, message: 'Chọn tệp cần tải lên' }])
+    throw err
+  }
+  return { files, fields }
+}
