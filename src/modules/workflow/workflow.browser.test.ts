@@ -89,3 +89,68 @@ test('reception in the browser: queue, supplement request, the citizen\'s answer
     fs.rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('the whole life in a browser: received, specialist → head → leader approves with the result, returned; the citizen downloads it and rates (axe)', async () => {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const dept = '000.00.11.H34'
+  const people = {
+    desk: await newOfficial(t, '000.01.01.H34', ['receptionist'], 'Lê Thị Một Cửa'),
+    specialist: await newOfficial(t, dept, ['specialist'], 'Trần Văn Chuyên'),
+    head: await newOfficial(t, dept, ['department_head'], 'Nguyễn Thị Trưởng'),
+    leader: await newOfficial(t, dept, ['agency_leader'], 'Phạm Văn Lãnh')
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-life-'))
+  const contexts: BrowserContext[] = []
+  const open = async (cookie: string) => { const ctx = await contextWith(cookie); contexts.push(ctx); return ctx.newPage() }
+  const click = async (page: import('playwright-core').Page, name: string | RegExp) => {
+    await page.getByRole('button', { name }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+  }
+  try {
+    const desk = await open(people.desk.cookie)
+    await visit(desk, `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`)
+    await click(desk, /Tiếp nhận và in giấy hẹn/)
+
+    for (const [who, next] of [['specialist', 'Nguyễn Thị Trưởng'], ['head', 'Phạm Văn Lãnh']] as const) {
+      const page = await open(people[who].cookie)
+      await visit(page, `${t.url}/can-bo/ho-so?hang-doi=cua-toi`)
+      await page.getByRole('link', { name: code }).click()
+      await page.waitForLoadState()
+      await assertAccessible(page)
+      await page.getByLabel('Người xử lý').selectOption({ label: next })
+      await page.getByLabel('Ý kiến, nội dung chuyển').fill('Đề nghị xem xét')
+      await click(page, /^Chuyển /)
+      assert.ok(await page.getByText(/Đã chuyển bước/).isVisible())
+    }
+
+    const leader = await open(people.leader.cookie)
+    await visit(leader, `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`)
+    const result = path.join(dir, 'giay-chung-nhan.pdf')
+    fs.writeFileSync(result, samplePdf('giay chung nhan'))
+    await leader.getByLabel('Văn bản kết quả giải quyết (PDF hoặc bản quét)').setInputFiles(result)
+    await click(leader, 'Phê duyệt và ban hành kết quả')
+    assert.ok(await leader.getByText('Đã phê duyệt; kết quả chờ trả cho công dân.').isVisible())
+
+    await visit(desk, `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`)
+    await desk.getByLabel('Tại bộ phận một cửa').check()
+    await click(desk, 'Xác nhận đã trả kết quả')
+    assert.ok(await desk.getByRole('table', { name: 'Phiếu kiểm soát quá trình giải quyết' }).isVisible())
+
+    const citizen = await open(c.cookie)
+    await visit(citizen, `${t.url}/ca-nhan/ho-so/${encodeURIComponent(code)}`)
+    assert.ok(await citizen.getByText('Đã trả kết quả').first().isVisible())
+    const href = await citizen.getByRole('link', { name: 'giay-chung-nhan.pdf' }).getAttribute('href')
+    assert.equal((await citizen.request.get(`${t.url}${href}`)).headers()['content-type'], 'application/pdf')
+    await citizen.getByLabel('Rất hài lòng').check()
+    await click(citizen, 'Gửi đánh giá')
+    assert.ok(await citizen.getByText('Cảm ơn bạn đã đánh giá.').isVisible())
+    for (const step of ['Tiếp nhận hồ sơ', 'Chuyển xử lý', 'Đã có kết quả giải quyết', 'Trả kết quả']) {
+      assert.ok(await citizen.getByText(step, { exact: true }).first().isVisible(), step)
+    }
+  } finally {
+    for (const ctx of contexts) await ctx.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
