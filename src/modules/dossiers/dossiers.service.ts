@@ -96,6 +96,8 @@ export function createDossiersService (deps: {
 }) {
   const { db, catalog, files, audit, notifications, jobs, config } = deps
   const throttle = createThrottle(db)
+  /** Set by the back office: the due date of a received dossier given its supplement pauses. */
+  let resumed: ((d: DossierRow, pauses: Array<{ from: Date, to: Date }>) => Promise<Date | undefined>) | undefined
   const maxDossierBytes = config.MAX_DOSSIER_MB * 1024 * 1024
 
   jobs.registerPeriodic('dossiers.delete-old-drafts', 6 * 3600_000, async (_job, { log }) => {
@@ -419,6 +421,9 @@ export function createDossiersService (deps: {
         .where('id', '=', id).where('status', '=', 0).execute()
     },
 
+    /** The back office tells how a received dossier's due date moves when its supplement wait ends. */
+    onResume (fn: (d: DossierRow, pauses: Array<{ from: Date, to: Date }>) => Promise<Date | undefined>) { resumed = fn },
+
     /** The account a dossier belongs to (tests and the back office). */
     async ownerOf (id: string): Promise<string | undefined> {
       if (!/^[0-9a-f-]{36}$/.test(id)) return undefined
@@ -559,7 +564,7 @@ export function createDossiersService (deps: {
         const to = next(d.status, 'request-supplement', ctx)
         const round = 1 + ((await trx.selectFrom('supplementRequests').select(sql<number>`coalesce(max(round), 0)::int`.as('r')).where('dossierId', '=', d.id).executeTakeFirst())?.r ?? 0)
         await trx.insertInto('supplementRequests').values({
-          dossierId: d.id, duringProcessing: d.status === 4, items: JSON.stringify(request.items), message: request.message ?? null,
+          dossierId: d.id, duringProcessing: d.status === 2 || d.status === 4, items: JSON.stringify(request.items), message: request.message ?? null,
           requestedBy: actor.name, dueAt: request.dueAt ?? null, round
         }).execute()
         await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
@@ -593,7 +598,10 @@ export function createDossiersService (deps: {
         await trx.updateTable('dossierFiles').set({ supersededAt: sql`now()` })
           .where('dossierId', '=', d.id).where('component', 'in', components).where('round', '<', open.round).where('supersededAt', 'is', null).execute()
         await trx.updateTable('supplementRequests').set({ answeredAt: sql`now()`, answerNote: (note ?? '').trim().slice(0, 2000) || null }).where('id', '=', open.id).execute()
-        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
+        // Back in processing: the clock resumes, the wait added back (the due date moves by the paused working time).
+        let dueAt: Date | undefined
+        if (to === 4 && d.receivedAt && resumed) dueAt = await resumed(d, [...v.supplements.filter(x => x.duringProcessing && x.answeredAt).map(x => ({ from: x.requestedAt, to: x.answeredAt! })), { from: open.requestedAt, to: new Date() }])
+        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...(dueAt ? { dueAt } : {}) }).where('id', '=', d.id).execute()
         await event(trx, d.id, { action: 'supplement', from: 5, to, actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: (note ?? '').trim() || null, details: { components, round: open.round } })
         await audit.record(trx, { actor: citizen(accountId), action: 'dossier.supplement', targetType: 'dossier', targetId: d.id })
         await tell(trx, d, `Hồ sơ ${code} đã được bổ sung`, `Bạn đã gửi bổ sung hồ sơ ${code}. Trạng thái: ${STATUS_LABELS[to]}.`)

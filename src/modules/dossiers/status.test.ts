@@ -8,7 +8,7 @@ const ALL_ACTIONS: DossierAction[] = ['submit', 'receive', 'request-supplement',
 test('the transitions of domain §3, and nothing else', () => {
   const allowed: Array<[DossierStatus, DossierAction, DossierStatus]> = [
     [0, 'submit', 1], [1, 'receive', 2], [1, 'request-supplement', 5], [1, 'refuse', 3], [5, 'supplement', 1],
-    [5, 'supplement-expired', 8], [2, 'start-processing', 4], [4, 'request-supplement', 5], [4, 'request-fees', 6],
+    [5, 'supplement-expired', 8], [2, 'start-processing', 4], [2, 'request-supplement', 5], [4, 'request-supplement', 5], [4, 'request-fees', 6],
     [6, 'fees-paid', 4], [4, 'finish', 9], [9, 'return-result', 10], [4, 'stop', 8],
     [1, 'withdraw', 7], [2, 'withdraw', 7], [4, 'withdraw', 7], [5, 'withdraw', 7], [6, 'withdraw', 7]
   ]
@@ -34,6 +34,8 @@ test('a supplement returns a received dossier to processing and a new one to rec
 test('a supplement is requested at most once during processing', () => {
   assert.equal(transition(4, 'request-supplement', { supplementsDuringProcessing: 0 }), 5)
   assert.throws(() => transition(4, 'request-supplement', { supplementsDuringProcessing: 1 }), /một lần/)
+  // Received but not yet past the first step counts as processing too.
+  assert.throws(() => transition(2, 'request-supplement', { supplementsDuringProcessing: 1 }), /một lần/)
   // Before reception the request is the one "in one go" of form 02, not counted as during processing.
   assert.equal(transition(1, 'request-supplement', { supplementsDuringProcessing: 1 }), 5)
 })

@@ -41,6 +41,9 @@ export class TransitionError extends Error {
 
 type Rule = (ctx: TransitionContext) => DossierStatus | string
 
+/** After reception the agency may ask for a supplement once (Decree 61/2018 art. 16 as amended by 107/2021). */
+const onceDuringProcessing: Rule = (c) => (c.supplementsDuringProcessing ?? 0) >= 1 ? 'Trong quá trình xử lý chỉ được yêu cầu bổ sung một lần.' : 5
+
 /** from status → action → next status, or the reason (Vietnamese, shown to people) it is not allowed. */
 const RULES: Partial<Record<DossierStatus, Partial<Record<DossierAction, Rule>>>> = {
   0: { submit: () => 1 },
@@ -50,9 +53,13 @@ const RULES: Partial<Record<DossierStatus, Partial<Record<DossierAction, Rule>>>
     refuse: () => 3,
     withdraw: () => 7
   },
-  2: { 'start-processing': () => 4, withdraw: (c) => c.decisionIssued ? 'Hồ sơ đã có quyết định, không thể rút.' : 7 },
+  2: {
+    'start-processing': () => 4,
+    'request-supplement': onceDuringProcessing,
+    withdraw: (c) => c.decisionIssued ? 'Hồ sơ đã có quyết định, không thể rút.' : 7
+  },
   4: {
-    'request-supplement': (c) => (c.supplementsDuringProcessing ?? 0) >= 1 ? 'Trong quá trình xử lý chỉ được yêu cầu bổ sung một lần.' : 5,
+    'request-supplement': onceDuringProcessing,
     'request-fees': () => 6,
     finish: () => 9,
     stop: () => 8,

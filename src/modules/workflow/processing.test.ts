@@ -79,3 +79,59 @@ test('the default process: reception → specialist → head (sent back once) �
   assert.equal((await cb.post(`/ca-nhan/ho-so/${enc(code)}/danh-gia`, { rating: '4' })).statusCode, 200)
   assert.deepEqual(d.events.map(e => e.action), ['submit', 'receive', 'start-processing', 'send-back', 'forward', 'forward', 'finish', 'return-result'])
 })
+
+test('a supplement asked during processing: once, by the official holding the step; the clock stops while the citizen answers and the dossier returns to the same step', async () => {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const dept = '000.00.11.H34'
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  const specialist = await newOfficial(t, dept, ['specialist'], 'Trần Văn Chuyên')
+  const sp = browserSession(t, specialist.cookie)
+  const url = `/can-bo/ho-so/${enc(code)}`
+  assert.equal((await desk.post(`${url}/tiep-nhan`)).statusCode, 200)
+  // Received on a Monday morning (backdated so the figures do not depend on today's date).
+  const receivedAt = new Date('2026-11-02T01:00:00Z')
+  const p = await t.services.catalog.getProcedure(PROCEDURE)
+  const due = (await t.services.calendar.computeDue(receivedAt, { value: p.processingTime.value!, unit: p.processingTime.unit! }, {}, dept)).due
+  await t.db.kysely.updateTable('dossiers').set({ receivedAt, dueAt: due }).where('code', '=', code).execute()
+
+  let page = await sp.get(url)
+  assert.match(page.body, /Chỉ được yêu cầu bổ sung một lần trong quá trình xử lý/)
+  const taskId = taskIdOf(page.body)!
+  const d0 = await t.services.dossiers.get(c.id, code)
+  assert.equal(d0.status, 2, 'received, the first step not done')
+  const cb0 = browserSession(t, c.cookie)
+  const slot = d0.slots[0]!
+  // The desk, which does not hold the step, may not ask now.
+  assert.equal((await desk.post(`${url}/yeu-cau-bo-sung`, { components: slot.key, [`note-${slot.key}`]: 'Thiếu dấu' })).statusCode, 403)
+  assert.equal((await sp.post(`${url}/yeu-cau-bo-sung`, { taskId, components: slot.key, [`note-${slot.key}`]: 'Bản sao chưa chứng thực' })).statusCode, 200)
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 5)
+  assert.match((await cb0.get(`/ca-nhan/ho-so/${enc(code)}`)).body, /Bản sao chưa chứng thực/)
+  // While waiting, the step cannot move on and the page offers no action.
+  page = await sp.get(url)
+  assert.doesNotMatch(page.body, /name="taskId"/)
+  const waiting = await sp.post(`${url}/chuyen`, { taskId })
+  assert.equal(waiting.statusCode, 422)
+  assert.match(waiting.body, /đang chờ công dân bổ sung/)
+  // Asked at 10:00 that Monday; the citizen answers today.
+  const askedAt = new Date('2026-11-02T03:00:00Z')
+  await t.db.kysely.updateTable('supplementRequests').set({ requestedAt: askedAt }).where('dossierId', '=', d0.id).execute()
+  const cb = browserSession(t, c.cookie)
+  assert.equal((await cb.upload(`/ca-nhan/ho-so/${enc(code)}/bo-sung/tai-len?tp=${slot.key}`, [{ name: 'chung-thuc.pdf', data: samplePdf('chung thuc') }])).statusCode, 303)
+  assert.equal((await cb.post(`/ca-nhan/ho-so/${enc(code)}/bo-sung`, { note: 'Đã chứng thực' })).statusCode, 200)
+  const d1 = await t.services.dossiers.get(c.id, code)
+  assert.equal(d1.status, 4, 'back in processing')
+  // The working time left when it was asked is the working time left now: the wait did not count.
+  const leftThen = (await t.services.calendar.remaining(askedAt, due, dept)).minutes
+  const leftNow = (await t.services.calendar.remaining(new Date(), d1.dueAt!, dept)).minutes
+  assert.ok(d1.dueAt!.getTime() > due.getTime(), 'the due date moved later')
+  assert.ok(Math.abs(leftThen - leftNow) <= 2, `left then ${leftThen} min, now ${leftNow} min`)
+  // The same specialist holds the same step, and may not ask a second time.
+  page = await sp.get(url)
+  assert.equal(taskIdOf(page.body), taskId)
+  assert.doesNotMatch(page.body, /Chỉ được yêu cầu bổ sung một lần/)
+  const again = await sp.post(`${url}/yeu-cau-bo-sung`, { taskId, components: slot.key, [`note-${slot.key}`]: 'Lần hai' })
+  assert.equal(again.statusCode, 422)
+  assert.match(again.body, /chỉ được yêu cầu bổ sung một lần/)
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 4)
+})

@@ -222,11 +222,14 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
           <Form action={`${url}/tiep-nhan`}><Button>Tiếp nhận và in giấy hẹn (mẫu 01)</Button></Form>
         </section>
       )}
-      {o.may.requestSupplement && (
+      {(o.may.requestSupplement || o.act?.supplement) && (
         <section class='section' aria-labelledby='bo-sung'>
           <h2 class='heading-m' id='bo-sung'>Yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)</h2>
-          <p class='body'>Nêu một lần đầy đủ mọi nội dung cần bổ sung. Thời hạn tiếp nhận chưa bắt đầu cho đến khi công dân bổ sung.</p>
+          <p class='body'>{o.act?.supplement
+            ? 'Chỉ được yêu cầu bổ sung một lần trong quá trình xử lý. Thời hạn giải quyết tạm dừng đến khi công dân bổ sung; hồ sơ quay lại đúng bước này.'
+            : 'Nêu một lần đầy đủ mọi nội dung cần bổ sung. Thời hạn tiếp nhận chưa bắt đầu cho đến khi công dân bổ sung.'}</p>
           <Form action={`${url}/yeu-cau-bo-sung`}>
+            {o.act?.supplement && <input type='hidden' name='taskId' value={String(o.act.taskId)} />}
             <div class={`form-group${errorOf(errors, 'components') ? ' form-group--error' : ''}`}>
               <fieldset class='fieldset' aria-describedby={errorOf(errors, 'components') ? 'components-error' : undefined}>
                 <legend class='label'>Thành phần cần bổ sung</legend>

@@ -75,6 +75,7 @@ export function createWorkflowService (deps: {
     const t = await tasks.openTask(db.kysely, d.id)
     if (!t || (taskId !== undefined && t.id !== taskId)) throw new AppError('CONFLICT', 'Bước xử lý này vừa được cán bộ khác thực hiện.')
     if (!(await tasks.mayAct(o, t, scopeOf))) throw new AppError('FORBIDDEN', 'not this official\'s step')
+    if (d.status === 5) throw new AppError('CONFLICT', 'Hồ sơ đang chờ công dân bổ sung; thời hạn tạm dừng, chưa xử lý tiếp được.')
     return t
   }
 
@@ -105,6 +106,17 @@ export function createWorkflowService (deps: {
   deps.jobs.registerPeriodic('workflow.supplement-expiry', 15 * 60_000, async (_job, { log }) => {
     const n = await service.expireSupplements()
     if (n > 0) log.info({ closed: n }, 'closed dossiers whose supplement time ran out')
+  })
+
+  // When the applicant answers a supplement requested during processing, the due date is computed
+  // again from the receipt with every wait as a pause (domain §4: the clock stops while waiting).
+  // Reads outside the answering transaction: the catalog and calendar are cached in memory.
+  dossiers.onResume(async (d, pauses) => {
+    const version = await catalog.getVersion(d.procedureVersionId)
+    const p = await catalog.getProcedure(version.code)
+    const t = p.processingTime
+    if (t.value === null || t.unit === null || !d.receivedAt) return undefined
+    return (await calendar.computeDue(d.receivedAt, { value: t.value, unit: t.unit }, { pauses, pauseMode: 'pause' }, d.agencyCode ?? undefined)).due
   })
 
   const service = {
@@ -164,12 +176,13 @@ export function createWorkflowService (deps: {
         task,
         log: await tasks.log(db.kysely, d.id),
         process: DEFAULT_PROCESS,
-        act: mine && task ? {
+        act: mine && task && d.status !== 5 ? {
           taskId: task.id,
           step: task.step,
           forwardTo: nextStep && task.step < 2 ? { name: nextStep.name, candidates: await tasks.candidates(nextStep.role, nextAgency!) } : undefined,
           sendBack: task.step > 0 && task.step < 3,
           approve: task.step === 2,
+          supplement: (d.status === 2 || d.status === 4) && !d.supplements.some(x => x.duringProcessing),
           returnResult: task.step === 3
         } : undefined,
         receptionDue: due?.due,
@@ -306,7 +319,9 @@ export function createWorkflowService (deps: {
      */
     async requestSupplement (o: SignedInOfficial, code: string, form: Record<string, string | string[] | undefined>): Promise<void> {
       const d = await visible(o, code)
-      await requireReception(o, d)
+      // Before reception the desk asks; during processing the official holding the step does (once, by the state machine).
+      if (d.status === 2 || d.status === 4) await myTask(o, d, form['taskId'] ? Number(form['taskId']) : undefined)
+      else await requireReception(o, d)
       const ticked = ([] as string[]).concat(form['components'] ?? [])
       const errors: FieldError[] = []
       const items = ticked.filter(k => d.slots.some(s => s.key === k)).map(k => ({ component: k, note: String(form[`note-${k}`] ?? '').trim().slice(0, 1000) }))
