@@ -1,5 +1,6 @@
 import { workflowPages } from '../workflow/workflow.pages.js'
 import { calendarPages } from '../calendar/calendar.pages.js'
+import { auditPages } from '../audit/audit.pages.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { Button, Form, TextInput } from '../../platform/html/components/form.js'
@@ -36,7 +37,13 @@ function StaffSignIn ({ errors, username, captcha }: { errors: FieldError[], use
   )
 }
 
-function Workspace ({ official, counts }: { official: SignedInOfficial, counts: { reception: number, waitingSupplement: number } }) {
+type WorkspaceCounts = Awaited<ReturnType<Services['workflow']['counts']>>
+
+function Workspace ({ official, counts }: { official: SignedInOfficial, counts: WorkspaceCounts }) {
+  const has = (...roles: string[]) => official.roles.some(r => roles.includes(r.role))
+  const card = (href: string, title: string, n: number, text: string, urgent = false) => (
+    <li class='card' key={href}><a class='heading-s' href={href}>{title} ({n})</a>{urgent && n > 0 ? <> <strong class='tag tag--red'>Cần xử lý ngay</strong></> : null}<p class='body'>{text}</p></li>
+  )
   return (
     <>
       <h1 class='heading-l'>Không gian làm việc</h1>
@@ -45,15 +52,25 @@ function Workspace ({ official, counts }: { official: SignedInOfficial, counts: 
         ['Đơn vị', official.agency.name],
         ['Vai trò', official.roles.map(r => `${ROLES[r.role]} (${r.agencyName})`).join('; ')]
       ]} />
-      {official.roles.some(r => r.role === 'system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a></p>}
-      {official.roles.some(r => r.role === 'receptionist') && (
-        <ul class='list cards'>
-          <li class='card'><a class='heading-s' href='/can-bo/ho-so?hang-doi=cho-tiep-nhan'>Chờ tiếp nhận ({counts.reception})</a><p class='body'>Hồ sơ nộp trực tuyến cần quyết định trong 8 giờ làm việc.</p></li>
-          <li class='card'><p class='heading-s'>Chờ công dân bổ sung ({counts.waitingSupplement})</p><p class='body'>Đã yêu cầu bổ sung trước khi tiếp nhận.</p></li>
-        </ul>
-      )}
-      {official.roles.some(r => r.role !== 'system_admin' && r.role !== 'catalog_admin') && (
-        <p class='body'><a class='heading-s' href='/can-bo/ho-so?hang-doi=cua-toi'>Hồ sơ cần xử lý</a> – các bước được giao cho bạn hoặc cho vai trò của bạn: thẩm định, trình ký, phê duyệt, trả kết quả.</p>
+      {has('system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a> · <a href='/can-bo/nhat-ky'>Nhật ký thao tác</a></p>}
+      {has('receptionist', 'specialist', 'department_head', 'agency_leader') && (
+        <>
+          <form action='/can-bo/ho-so' method='get' role='search' aria-label='Tìm hồ sơ theo mã' class='inline-search'>
+            <label class='label' for='tim-ma'>Tìm hồ sơ theo mã</label>
+            <input class='input' id='tim-ma' name='ma' type='search' />
+            <button type='submit' class='button button--secondary'>Tìm</button>
+            <a class='body' href='/can-bo/ho-so'>Tìm kiếm nâng cao</a>
+          </form>
+          <ul class='list cards'>
+            {has('receptionist') && card('/can-bo/ho-so?hang-doi=cho-tiep-nhan', 'Chờ tiếp nhận', counts.reception, 'Hồ sơ nộp trực tuyến cần quyết định trong 8 giờ làm việc.')}
+            {has('receptionist') && <li class='card'><p class='heading-s'>Chờ công dân bổ sung ({counts.waitingSupplement})</p><p class='body'>Đã yêu cầu bổ sung trước khi tiếp nhận.</p></li>}
+            {card('/can-bo/ho-so?hang-doi=cua-toi', 'Cần xử lý', counts.toProcess, 'Các bước thẩm định, xem xét được giao cho bạn hoặc cho vai trò của bạn.')}
+            {has('agency_leader') && card('/can-bo/ho-so?hang-doi=cho-phe-duyet', 'Chờ phê duyệt', counts.toApprove, 'Hồ sơ trình ký chờ bạn phê duyệt và ban hành kết quả.')}
+            {has('receptionist') && card('/can-bo/ho-so?hang-doi=cho-tra-ket-qua', 'Chờ trả kết quả', counts.toReturn, 'Kết quả đã ban hành, chờ trả cho công dân.')}
+            {card('/can-bo/ho-so?hang-doi=sap-den-han', 'Sắp đến hạn', counts.dueSoon, 'Hồ sơ đến hạn trả kết quả trước khi hết ngày làm việc tiếp theo.')}
+            {card('/can-bo/ho-so?hang-doi=qua-han', 'Quá hạn', counts.overdue, 'Hồ sơ đã quá ngày hẹn trả.', true)}
+          </ul>
+        </>
       )}
       <p class='body'><a href='/can-bo/mat-khau'>Đổi mật khẩu</a></p>
       <Form action='/can-bo/dang-xuat'><Button secondary>Đăng xuất</Button></Form>
@@ -203,6 +220,7 @@ export async function staffPages (app: FastifyInstance, { services }: { services
 
   await app.register(workflowPages, { services, requireOfficial })
   await app.register(calendarPages, { services, requireOfficial })
+  await app.register(auditPages, { services, requireOfficial })
 
   app.post('/can-bo/dang-xuat', async (request, reply) => {
     const token = request.cookies[STAFF_COOKIE]

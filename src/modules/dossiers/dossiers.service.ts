@@ -628,7 +628,7 @@ export function createDossiersService (deps: {
      */
     async act (actor: Actor & { name: string }, code: string, action: DossierAction, input: {
       message?: string, agencyCode?: string, details?: Record<string, unknown>
-      set?: Partial<{ dueAt: Date, receivedAt: Date, finishedAt: Date, returnedAt: Date }>
+      set?: Partial<{ dueAt: Date, receivedAt: Date, finishedAt: Date, returnedAt: Date, processingAgencyCode: string }>
       /** More work in the same transaction, after the move is allowed (tasks of the back office). */
       within?: (trx: Executor, d: DossierRow) => Promise<void>
     } = {}): Promise<DossierStatus> {

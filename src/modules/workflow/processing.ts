@@ -90,7 +90,7 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
       const usable = parts.filter(p => p.scope.length > 0)
       if (usable.length === 0) return []
       return db.kysely.selectFrom('dossierTasks as t').innerJoin('dossiers as d', 'd.id', 't.dossierId').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
-        .select(['d.code', 'd.status', 'd.dueAt as dossierDue', 't.name', 't.role', 't.dueAt', 't.startedAt', 't.assigneeId', 'v.name as procedureName'])
+        .select(['d.code', 'd.status', 'd.dueAt as dossierDue', 't.step', 't.name', 't.role', 't.dueAt', 't.startedAt', 't.assigneeId', 'v.name as procedureName'])
         .where('t.finishedAt', 'is', null)
         .where(eb => eb.or(usable.map(p => eb.and([eb('t.role', '=', p.role), eb('t.agencyCode', 'in', p.scope), eb.or([eb('t.assigneeId', 'is', null), eb('t.assigneeId', '=', o.id)])]))))
         .orderBy('t.dueAt').orderBy('t.startedAt').limit(200).execute()

@@ -12,11 +12,14 @@ import type { Person } from '../dossiers/dossier-form.js'
 import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { StatusTag } from '../dossiers/views/DossierPages.js'
 import { ComponentsTable, FeesTable, PersonList, when } from '../dossiers/views/parts.js'
-import type { WorkflowService } from './workflow.service.js'
+import type { StepQueue, WorkflowService } from './workflow.service.js'
+import { parseCriteria } from './search.js'
 
 type Opened = Awaited<ReturnType<WorkflowService['open']>>
 type Queue = Awaited<ReturnType<WorkflowService['receptionQueue']>>
 type TaskQueue = Awaited<ReturnType<WorkflowService['taskQueue']>>
+type DueRows = Awaited<ReturnType<WorkflowService['dueQueue']>>
+type Found = Awaited<ReturnType<WorkflowService['search']>>
 type Body = Record<string, string | string[] | undefined>
 
 export const staffDossierUrl = (code: string) => `/can-bo/ho-so/${encodeURIComponent(code)}`
@@ -53,13 +56,19 @@ function ReceptionQueuePage ({ rows }: { rows: Queue }) {
   )
 }
 
-function TaskQueuePage ({ rows }: { rows: TaskQueue }) {
+const STEP_QUEUES: Record<StepQueue, { title: string, empty: string }> = {
+  'cua-toi': { title: 'Hồ sơ cần xử lý', empty: 'Không có hồ sơ đang chờ bạn thẩm định hoặc xem xét.' },
+  'cho-phe-duyet': { title: 'Hồ sơ chờ phê duyệt', empty: 'Không có hồ sơ chờ bạn phê duyệt.' },
+  'cho-tra-ket-qua': { title: 'Hồ sơ chờ trả kết quả', empty: 'Không có kết quả chờ trả.' }
+}
+
+function TaskQueuePage ({ rows, queue }: { rows: TaskQueue, queue: StepQueue }) {
   return (
     <>
       <a class='back-link' href='/can-bo'>Không gian làm việc</a>
-      <h1 class='heading-l'>Hồ sơ cần xử lý</h1>
+      <h1 class='heading-l'>{STEP_QUEUES[queue].title}</h1>
       {rows.length === 0
-        ? <p class='body'>Không có hồ sơ đang chờ bạn xử lý.</p>
+        ? <p class='body'>{STEP_QUEUES[queue].empty}</p>
         : (
           <div class='table-wrap'>
             <table class='table'>
@@ -79,6 +88,95 @@ function TaskQueuePage ({ rows }: { rows: TaskQueue }) {
             </table>
           </div>
           )}
+    </>
+  )
+}
+
+/** A list of dossiers (search results, due queues): code, procedure, applicant, status, due date. */
+function DossierTable ({ rows, caption, now }: { rows: Array<Found['rows'][number] & { left?: { overdue: boolean, text: string } | undefined }>, caption: string, now: Date }) {
+  return (
+    <div class='table-wrap'>
+      <table class='table'>
+        <caption class='table__caption visually-hidden'>{caption}</caption>
+        <thead><tr><th scope='col'>Mã hồ sơ</th><th scope='col'>Thủ tục</th><th scope='col'>Chủ hồ sơ</th><th scope='col'>Trạng thái</th><th scope='col'>Nộp lúc</th><th scope='col'>Hẹn trả</th></tr></thead>
+        <tbody>
+          {rows.map(r => {
+            const late = r.dueAt !== null && [2, 4, 6].includes(r.status) && r.dueAt.getTime() < now.getTime()
+            return (
+              <tr key={r.code} class={late ? 'row--overdue' : undefined}>
+                <td><a href={staffDossierUrl(r.code)}>{r.code}</a></td>
+                <td>{r.procedureName}</td>
+                <td>{r.applicant}</td>
+                <td><StatusTag status={r.status} /></td>
+                <td>{when(r.submittedAt)}</td>
+                <td>{r.dueAt ? when(r.dueAt) : '—'}{late ? <><br /><strong class='tag tag--red'>Quá hạn</strong></> : null}{r.left && !late ? <><br /><span class='hint'>{r.left.text}</span></> : null}</td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+function DueQueuePage ({ rows, kind }: { rows: DueRows, kind: 'sap-den-han' | 'qua-han' }) {
+  const title = kind === 'qua-han' ? 'Hồ sơ quá hạn' : 'Hồ sơ sắp đến hạn'
+  return (
+    <>
+      <a class='back-link' href='/can-bo'>Không gian làm việc</a>
+      <h1 class='heading-l'>{title}</h1>
+      <p class='body'>{kind === 'qua-han'
+        ? 'Hồ sơ đang giải quyết đã quá ngày hẹn trả kết quả. Cơ quan phải gửi văn bản xin lỗi và hẹn lại (mẫu 04).'
+        : 'Hồ sơ đang giải quyết đến hạn trả kết quả trước khi hết ngày làm việc tiếp theo.'}</p>
+      {rows.length === 0 ? <p class='body'>Không có hồ sơ.</p> : <DossierTable rows={rows} caption={title} now={new Date()} />}
+    </>
+  )
+}
+
+const SEARCH_KEYS = ['ma', 'ten', 'giay-to', 'thu-tuc', 'trang-thai', 'tu', 'den'] as const
+
+function SearchPage ({ query, errors, found, page }: { query: Record<string, string | undefined>, errors: FieldError[], found?: Found | undefined, page: number }) {
+  const link = (p: number) => `/can-bo/ho-so?${new URLSearchParams([...SEARCH_KEYS.filter(k => query[k]).map(k => [k, query[k]!] as [string, string]), ['trang', String(p)]]).toString()}`
+  const statusError = errorOf(errors, 'trang-thai')
+  return (
+    <>
+      <a class='back-link' href='/can-bo'>Không gian làm việc</a>
+      <h1 class='heading-l'>Tìm kiếm hồ sơ</h1>
+      <ErrorSummary errors={errors} />
+      <form action='/can-bo/ho-so' method='get' noValidate role='search' aria-label='Tìm kiếm hồ sơ'>
+        <div class='grid-row'>
+          <TextInput name='ma' label='Mã hồ sơ' value={query['ma']} />
+          <TextInput name='ten' label='Tên chủ hồ sơ' value={query['ten']} error={errorOf(errors, 'ten')} hint='Có thể gõ không dấu' />
+          <TextInput name='giay-to' label='Số định danh, hộ chiếu hoặc mã số thuế' value={query['giay-to']} />
+          <TextInput name='thu-tuc' label='Mã hoặc tên thủ tục' value={query['thu-tuc']} error={errorOf(errors, 'thu-tuc')} />
+          <div class={`form-group${statusError ? ' form-group--error' : ''}`}>
+            <label class='label' for='trang-thai'>Trạng thái</label>
+            <ErrorMessage id='trang-thai' message={statusError} />
+            <select class='select' id='trang-thai' name='trang-thai' aria-describedby={statusError ? 'trang-thai-error' : undefined}>
+              <option value=''>Tất cả</option>
+              {([1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as DossierStatus[]).map(n => <option key={n} value={String(n)} selected={query['trang-thai'] === String(n)}>{STATUS_LABELS[n]}</option>)}
+            </select>
+          </div>
+          <TextInput name='tu' type='date' label='Nộp từ ngày' value={query['tu']} error={errorOf(errors, 'tu')} />
+          <TextInput name='den' type='date' label='Đến ngày' value={query['den']} error={errorOf(errors, 'den')} />
+        </div>
+        <Button>Tìm kiếm</Button>
+      </form>
+      {found && (
+        <section class='section' aria-labelledby='ket-qua'>
+          <h2 class='heading-m' id='ket-qua'>Kết quả{found.rows.length === 0 ? ': không tìm thấy hồ sơ phù hợp' : ` (trang ${page})`}</h2>
+          {found.rows.length > 0 && <DossierTable rows={found.rows} caption='Hồ sơ tìm được, nộp gần nhất trước' now={new Date()} />}
+          {(page > 1 || found.more) && (
+            <nav class='pagination' aria-label='Phân trang'>
+              <ul class='pagination__list'>
+                {page > 1 && <li><a class='pagination__link' href={link(page - 1)} rel='prev'>‹ Trang trước</a></li>}
+                <li><span class='pagination__current' aria-current='page'>{page}</span></li>
+                {found.more && <li><a class='pagination__link' href={link(page + 1)} rel='next'>Trang sau ›</a></li>}
+              </ul>
+            </nav>
+          )}
+        </section>
+      )}
     </>
   )
 }
@@ -297,10 +395,20 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
   }
 
   app.get('/can-bo/ho-so', { preHandler: requireOfficial }, async (request, reply) => {
-    const queue = (request.query as { 'hang-doi'?: string })['hang-doi']
-    if (queue === 'cua-toi') return reply.page(<TaskQueuePage rows={await workflow.taskQueue(request.official!)} />, { title: 'Hồ sơ cần xử lý' })
-    if (queue !== 'cho-tiep-nhan') return reply.redirect('/can-bo/ho-so?hang-doi=cho-tiep-nhan', 303)
-    return reply.page(<ReceptionQueuePage rows={await workflow.receptionQueue(request.official!)} />, { title: 'Hồ sơ chờ tiếp nhận' })
+    const query = request.query as Record<string, string | undefined>
+    const queue = query['hang-doi']
+    if (queue === 'cua-toi' || queue === 'cho-phe-duyet' || queue === 'cho-tra-ket-qua') {
+      return reply.page(<TaskQueuePage queue={queue} rows={await workflow.taskQueue(request.official!, queue)} />, { title: STEP_QUEUES[queue].title })
+    }
+    if (queue === 'sap-den-han' || queue === 'qua-han') {
+      return reply.page(<DueQueuePage kind={queue} rows={await workflow.dueQueue(request.official!, queue === 'qua-han' ? 'overdue' : 'due-soon')} />, { title: queue === 'qua-han' ? 'Hồ sơ quá hạn' : 'Hồ sơ sắp đến hạn' })
+    }
+    if (queue === 'cho-tiep-nhan') return reply.page(<ReceptionQueuePage rows={await workflow.receptionQueue(request.official!)} />, { title: 'Hồ sơ chờ tiếp nhận' })
+    // No queue: the search (a GET form, so results can be bookmarked and work without JavaScript).
+    const { criteria, errors, given } = parseCriteria(query)
+    const found = given && errors.length === 0 ? await workflow.search(request.official!, criteria) : undefined
+    return reply.page(<SearchPage query={query} errors={errors} found={found} page={criteria.page} />,
+      { title: 'Tìm kiếm hồ sơ', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
   })
   app.get('/can-bo/ho-so/:code', { preHandler: requireOfficial }, async (request, reply) => page(request, reply))
   app.post('/can-bo/ho-so/:code/tiep-nhan', { preHandler: requireOfficial }, async (request, reply) =>

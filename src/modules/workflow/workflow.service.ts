@@ -16,6 +16,11 @@ import type { DossiersService, DossierView } from '../dossiers/dossiers.service.
 import { can } from '../dossiers/status.js'
 import { fill, officialFormPdf } from './forms-pdf.js'
 import { FORM_WORDING, type ReceptionForm } from './form-wording.js'
+import { dueCounts, dueDossiers, searchDossiers, type DossierCriteria, type DueQueue } from './search.js'
+
+/** The official's step queues: steps to work on, approvals (the leader's step), results to return. */
+export type StepQueue = 'cua-toi' | 'cho-phe-duyet' | 'cho-tra-ket-qua'
+export const stepQueue = (step: number): StepQueue => step === 2 ? 'cho-phe-duyet' : step === 3 ? 'cho-tra-ket-qua' : 'cua-toi'
 
 /** Roles that work on dossiers (administrators of the catalog or of accounts see none). */
 export const CASE_ROLES: OfficialRole[] = ['receptionist', 'specialist', 'department_head', 'agency_leader']
@@ -88,6 +93,16 @@ export function createWorkflowService (deps: {
     return d
   }
 
+  /** Every agency whose dossiers the official works on, in any case role or at the one-stop desk. */
+  async function officialScope (o: SignedInOfficial): Promise<string[]> {
+    return [...new Set([...await officials.scope(o, CASE_ROLES), ...await receptionScope(o)])]
+  }
+
+  /** "Due soon": by the end of the next working day. */
+  async function dueSoonBefore (now: Date): Promise<Date> {
+    return (await calendar.computeDue(now, { value: 1, unit: 'working_days' })).due
+  }
+
   async function mayReceive (o: SignedInOfficial, d: DossierView): Promise<boolean> {
     return d.agency !== null && (await receptionScope(o)).includes(d.agency.code)
   }
@@ -150,15 +165,37 @@ export function createWorkflowService (deps: {
       }))
     },
 
-    /** Counts for the workspace. */
+    /** Counts for the workspace: reception, the official's steps by kind, and due dates near or past. */
     async counts (o: SignedInOfficial) {
       const scope = await receptionScope(o)
-      if (scope.length === 0) return { reception: 0, waitingSupplement: 0 }
-      const r = await db.kysely.selectFrom('dossiers').select([
-        sql<number>`count(*) filter (where status = 1)::int`.as('reception'),
-        sql<number>`count(*) filter (where status = 5 and received_at is null)::int`.as('waitingSupplement')
-      ]).where('agencyCode', 'in', scope).executeTakeFirstOrThrow()
-      return r
+      const reception = scope.length === 0
+        ? { reception: 0, waitingSupplement: 0 }
+        : await db.kysely.selectFrom('dossiers').select([
+          sql<number>`count(*) filter (where status = 1)::int`.as('reception'),
+          sql<number>`count(*) filter (where status = 5 and received_at is null)::int`.as('waitingSupplement')
+        ]).where('agencyCode', 'in', scope).where('status', 'in', [1, 5]).executeTakeFirstOrThrow()
+      const steps = await tasks.queue(o, scopeOf)
+      const now = new Date()
+      const due = await dueCounts(db, await officialScope(o), now, await dueSoonBefore(now))
+      return {
+        ...reception,
+        ...due,
+        toProcess: steps.filter(s => stepQueue(s.step) === 'cua-toi').length,
+        toApprove: steps.filter(s => stepQueue(s.step) === 'cho-phe-duyet').length,
+        toReturn: steps.filter(s => stepQueue(s.step) === 'cho-tra-ket-qua').length
+      }
+    },
+
+    /** The search of the back office, over the dossiers of the official's agencies. */
+    async search (o: SignedInOfficial, criteria: DossierCriteria) {
+      return searchDossiers(db, await officialScope(o), criteria)
+    },
+
+    /** Open dossiers of the official's agencies past their due date, or due by the end of the next working day. */
+    async dueQueue (o: SignedInOfficial, kind: DueQueue) {
+      const now = new Date()
+      const rows = kind === 'overdue' ? await dueDossiers(db, await officialScope(o), now) : await dueDossiers(db, await officialScope(o), await dueSoonBefore(now), now)
+      return Promise.all(rows.map(async r => ({ ...r, left: r.dueAt ? await calendar.remaining(now, r.dueAt) : undefined })))
     },
 
     /** Opens a dossier for an official: recorded in the audit log (every official's read is). */
@@ -196,8 +233,8 @@ export function createWorkflowService (deps: {
     },
 
     /** Open steps the official may take (assigned to them, or to their role in their agencies), by due time. */
-    async taskQueue (o: SignedInOfficial) {
-      const rows = await tasks.queue(o, scopeOf)
+    async taskQueue (o: SignedInOfficial, queue: StepQueue = 'cua-toi') {
+      const rows = (await tasks.queue(o, scopeOf)).filter(r => stepQueue(r.step) === queue)
       const now = new Date()
       return Promise.all(rows.map(async r => ({ ...r, left: r.dueAt ? await calendar.remaining(now, r.dueAt) : undefined })))
     },
@@ -307,7 +344,7 @@ export function createWorkflowService (deps: {
       const processing = await processingAgencyOf(d)
       await dossiers.act(actorOf(o), code, 'receive', {
         message: `Hẹn trả kết quả: ${formatInstant(due.due)}. ${due.explanation}`,
-        set: { receivedAt: now, dueAt: due.due },
+        set: { receivedAt: now, dueAt: due.due, processingAgencyCode: processing },
         within: trx => tasks.open(trx, d.id, 0, processing, t, undefined, due.due)
       })
       return due.due

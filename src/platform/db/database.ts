@@ -308,6 +308,7 @@ export interface DossiersTable {
   dueAt: Date | null
   finishedAt: Date | null
   returnedAt: Date | null
+  processingAgencyCode: Generated<string | null>
   rating: number | null
   ratingComment: string | null
   ratedAt: Date | null

@@ -19,7 +19,7 @@ export interface TextInputProps {
   value?: string | undefined
   error?: string | undefined
   hint?: string
-  type?: 'text' | 'email' | 'tel' | 'search' | 'password'
+  type?: 'text' | 'email' | 'tel' | 'search' | 'password' | 'date'
   autocomplete?: string
   required?: boolean
 }

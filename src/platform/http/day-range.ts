@@ -1,0 +1,23 @@
+import type { FieldError } from './errors.js'
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
+
+/**
+ * A "from – to" pair of days from a GET form (`<input type=date>` sends yyyy-mm-dd), both ends
+ * optional and included. Errors name the field, in Vietnamese; bad values are left out.
+ */
+export function parseDayRange (query: Record<string, string | undefined>, keys: { from: string, to: string }, labels = { from: 'Từ ngày', to: 'Đến ngày' }): { from?: string, to?: string, errors: FieldError[] } {
+  const errors: FieldError[] = []
+  const out: { from?: string, to?: string } = {}
+  for (const side of ['from', 'to'] as const) {
+    const v = (query[keys[side]] ?? '').trim()
+    if (!v) continue
+    if (ISO_DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v) out[side] = v
+    else errors.push({ field: keys[side], message: `${labels[side]} không hợp lệ; nhập theo dạng ngày/tháng/năm` })
+  }
+  if (out.from && out.to && out.from > out.to) errors.push({ field: keys.to, message: `${labels.to} phải sau hoặc bằng ${labels.from}` })
+  return { ...out, errors }
+}
+
+/** The start of a day in Vietnam (UTC+7, no daylight saving) as an instant; `plusDays` moves it. */
+export const vnDayStart = (day: string, plusDays = 0): Date => new Date(Date.parse(`${day}T00:00:00+07:00`) + plusDays * 86_400_000)
