@@ -4,6 +4,7 @@
  *   BENCH_SECONDS=10 npm run bench      longer runs (default 5 s per measurement)
  *   npm run bench -- home               only cases whose name contains "home" ("startup": the start-up times; "dossiers": submissions and lookups on PostgreSQL)
  *   BENCH_SOAK_SECONDS=600 npm run bench -- dossiers   adds a ten-minute soak, memory sampled every 30 s
+ *   npm run bench -- backoffice   queues and search on a generated PostgreSQL database (BENCH_BACKOFFICE_DOSSIERS, default 1,000,000)
  */
 import { spawn } from 'node:child_process'
 import path from 'node:path'
@@ -14,6 +15,7 @@ import { CATALOG_SIZE, cases } from './cases.js'
 import { measureStartup } from './startup.js'
 import { benchDue } from './due.js'
 import { benchDossiers } from './dossiers.js'
+import { benchBackOffice } from './backoffice.js'
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5)
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 10)
@@ -63,6 +65,9 @@ async function main () {
   if (filters.length === 0 || filters.includes('due')) process.stdout.write('\n' + benchDue().join('\n') + '\n')
   if (filters.length === 0 || filters.includes('dossiers')) {
     process.stdout.write('\n' + (await benchDossiers(seconds, connections)).join('\n') + '\n')
+  }
+  if (filters.length === 0 || filters.includes('backoffice')) {
+    process.stdout.write('\n' + (await benchBackOffice()).join('\n') + '\n')
   }
   if (filters.length === 0 || filters.includes('startup')) {
     process.stdout.write('\n' + (await measureStartup()).join('\n') + '\n')

@@ -14,6 +14,7 @@ import { buildServices } from '../src/services.js'
 import { systemActor } from '../src/modules/audit/audit.service.js'
 import { prepareAll } from './cases.js'
 import { prepareDossiers } from './dossiers.js'
+import { prepareBackOffice } from './backoffice-sample.js'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-bench-'))
 // BENCH_DATABASE_URL: run on PostgreSQL (the dossier benchmark) instead of an in-memory PGlite.
@@ -26,7 +27,11 @@ const db = databaseUrl ? await openDb({ databaseUrl, dataDir, poolSize: 20 }) : 
 await migrate(db)
 const services = await buildServices(config, { db, log: pino({ level: 'silent' }) })
 await services.site.loadProfileFile(systemActor, 'kon-tum')
-const prepared = process.env['BENCH_DOSSIERS'] ? await prepareDossiers(services, Number(process.env['BENCH_DOSSIERS'])) : (await prepareAll(services), undefined)
+const prepared = process.env['BENCH_DOSSIERS']
+  ? await prepareDossiers(services, Number(process.env['BENCH_DOSSIERS']))
+  : process.env['BENCH_BACKOFFICE'] ? undefined : (await prepareAll(services), undefined)
+// BENCH_BACKOFFICE: the database is generated already; officials with sessions and samples to search for.
+const sample = process.env['BENCH_BACKOFFICE'] ? await prepareBackOffice(services, db) : undefined
 
 const bare = new Map<number, string>()
 const app = await buildApp(services, {
@@ -53,5 +58,5 @@ const app = await buildApp(services, {
 app.log.level = 'silent'
 await app.listen({ port: 0, host: '127.0.0.1' })
 const address = app.server.address()
-process.stdout.write(JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, prepared }) + '\n')
+process.stdout.write(JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, prepared, sample }) + '\n')
 process.on('SIGTERM', () => { void app.close().then(() => services.close()).then(() => { fs.rmSync(dataDir, { recursive: true, force: true }); process.exit(0) }) })

@@ -6,25 +6,15 @@ import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, TextInput } from '../../platform/html/components/form.js'
 import { formatInstant } from '../calendar/due.js'
 import type { AuditFilter, AuditRow } from './audit.service.js'
+import { ACTION_LABELS as DOSSIER_ACTIONS } from '../dossiers/dossiers.service.js'
 
 const PAGE_SIZE = 50
 
 /** What each recorded action means, for the people reading the log. */
 const ACTION_LABELS: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(DOSSIER_ACTIONS).map(([k, v]) => [`dossier.${k}`, v])),
   'dossier.view': 'Xem hồ sơ',
   'dossier.submit': 'Nộp hồ sơ',
-  'dossier.receive': 'Tiếp nhận hồ sơ',
-  'dossier.request-supplement': 'Yêu cầu bổ sung',
-  'dossier.supplement': 'Bổ sung hồ sơ',
-  'dossier.refuse': 'Từ chối tiếp nhận',
-  'dossier.start-processing': 'Bắt đầu xử lý',
-  'dossier.forward': 'Chuyển bước xử lý',
-  'dossier.send-back': 'Trả lại bước trước',
-  'dossier.finish': 'Phê duyệt, ban hành kết quả',
-  'dossier.return-result': 'Trả kết quả',
-  'dossier.supplement-expired': 'Hết hạn bổ sung, dừng xử lý',
-  'dossier.withdraw': 'Rút hồ sơ',
-  'dossier.rate': 'Đánh giá',
   'dossier.file.attach': 'Đính kèm tệp',
   'dossier.file.remove': 'Gỡ tệp',
   'dossier.draft.start': 'Tạo hồ sơ nháp',

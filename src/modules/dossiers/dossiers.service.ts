@@ -57,6 +57,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'send-back': 'Trả lại bước trước',
   withdraw: 'Công dân rút hồ sơ',
   stop: 'Dừng xử lý',
+  postpone: 'Xin lỗi và hẹn lại ngày trả kết quả',
   rate: 'Đánh giá mức độ hài lòng'
 }
 
@@ -98,6 +99,8 @@ export function createDossiersService (deps: {
   const throttle = createThrottle(db)
   /** Set by the back office: the due date of a received dossier given its supplement pauses. */
   let resumed: ((d: DossierRow, pauses: Array<{ from: Date, to: Date }>) => Promise<Date | undefined>) | undefined
+  /** Set by the back office: work in the same transaction when a dossier closes (withdrawn, stopped). */
+  let closed: ((trx: Executor, d: DossierRow, to: DossierStatus, actor: Actor & { name: string }) => Promise<void>) | undefined
   const maxDossierBytes = config.MAX_DOSSIER_MB * 1024 * 1024
 
   jobs.registerPeriodic('dossiers.delete-old-drafts', 6 * 3600_000, async (_job, { log }) => {
@@ -221,6 +224,7 @@ export function createDossiersService (deps: {
       updatedAt: row.updatedAt,
       rating: row.rating,
       ratingComment: row.ratingComment,
+      postponedFrom: row.postponedFrom,
       events: events.map(e => ({ ...e, label: ACTION_LABELS[e.action] ?? e.action, details: e.details as Record<string, unknown> })),
       supplements,
       openSupplement: row.status === 5 ? supplements.find(s => s.answeredAt === null) : undefined,
@@ -421,6 +425,9 @@ export function createDossiersService (deps: {
         .where('id', '=', id).where('status', '=', 0).execute()
     },
 
+    /** The back office closes its open step when a dossier is withdrawn or stopped, in the same transaction. */
+    onClose (fn: (trx: Executor, d: DossierRow, to: DossierStatus, actor: Actor & { name: string }) => Promise<void>) { closed = fn },
+
     /** The back office tells how a received dossier's due date moves when its supplement wait ends. */
     onResume (fn: (d: DossierRow, pauses: Array<{ from: Date, to: Date }>) => Promise<Date | undefined>) { resumed = fn },
 
@@ -535,6 +542,7 @@ export function createDossiersService (deps: {
         const d = await ownDossier(trx, accountId, { code }, true)
         const to = next(d.status, 'withdraw', { decisionIssued: d.finishedAt !== null })
         await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
+        await closed?.(trx, d, to, { ...citizen(accountId), name: (d.submitter as Person).fullName })
         await event(trx, d.id, { action: 'withdraw', from: d.status as DossierStatus, to, actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: text })
         await audit.record(trx, { actor: citizen(accountId), action: 'dossier.withdraw', targetType: 'dossier', targetId: d.id })
         await tell(trx, d, `Hồ sơ ${code} đã được rút`, `Bạn đã rút hồ sơ ${code}. Lý do: ${text}`)
@@ -645,6 +653,7 @@ export function createDossiersService (deps: {
           ...input.set
         }
         await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...stamps }).where('id', '=', d.id).execute()
+        if (to === 7 || to === 8) await closed?.(trx, d, to, actor)
         await event(trx, d.id, { action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? d.agencyCode, message: input.message ?? null, ...(input.details ? { details: input.details } : {}) })
         await audit.record(trx, { actor, action: `dossier.${action}`, targetType: 'dossier', targetId: d.id })
         await tell(trx, d, `Hồ sơ ${code}: ${STATUS_LABELS[to]}`, `Hồ sơ ${code} chuyển sang trạng thái “${STATUS_LABELS[to]}”.${input.message ? `\n${input.message}` : ''}`)
@@ -656,13 +665,14 @@ export function createDossiersService (deps: {
      * Work on a dossier that moves no status (a hand-over between steps): the row is locked, the event
      * and an audit row are written with it, in one transaction.
      */
-    async record (actor: Actor & { name: string }, code: string, e: { action: string, message?: string | null, agencyCode?: string, details?: Record<string, unknown> }, within: (trx: Executor, d: DossierRow) => Promise<void>): Promise<void> {
+    async record (actor: Actor & { name: string }, code: string, e: { action: string, message?: string | null, agencyCode?: string, details?: Record<string, unknown>, notify?: { subject: string, body: string } }, within: (trx: Executor, d: DossierRow) => Promise<void>): Promise<void> {
       await db.transaction(async (trx) => {
         const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
         if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
         await within(trx, d)
         await event(trx, d.id, { action: e.action, actor, actorName: actor.name, agencyCode: e.agencyCode ?? d.agencyCode, message: e.message ?? null, ...(e.details ? { details: e.details } : {}) })
         await audit.record(trx, { actor, action: `dossier.${e.action}`, targetType: 'dossier', targetId: d.id })
+        if (e.notify) await tell(trx, d, e.notify.subject, e.notify.body)
       })
     },
 

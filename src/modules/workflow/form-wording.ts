@@ -1,5 +1,5 @@
 /**
- * The wording of the reception forms of Circular 03/2025/TT-VPCP (forms 01–03), plain text with
+ * The wording of the forms of Circular 03/2025/TT-VPCP (forms 01–05) and of the refusal letter, plain text with
  * named placeholders. Kept as data so that a change of circular is an edit of this text; numbering
  * follows the circular in force (under Circular 01/2018 the same forms had the same numbers 01–03).
  */
@@ -46,7 +46,43 @@ export const FORM_WORDING = {
       '{reason}',
       'Xin thông báo để ông (bà) biết và thực hiện.'
     ]
+  },
+  '04': {
+    number: 'Mẫu số 04',
+    title: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả',
+    body: [
+      'Ngày {receivedAt}, {agency} tiếp nhận giải quyết hồ sơ của ông (bà) {applicant}.',
+      'Mã hồ sơ: {code}. Nội dung yêu cầu giải quyết: {procedure}',
+      'Thời gian hẹn trả kết quả giải quyết hồ sơ: {originalDueAt}.',
+      'Tuy nhiên đến nay, {agency} chưa trả kết quả giải quyết hồ sơ cho ông (bà) đúng hạn được như đã hẹn. Lý do:',
+      '{reason}',
+      'Sự chậm trễ này đã gây phiền hà cho ông (bà). {agency} xin lỗi ông (bà) và sẽ trả kết quả giải quyết hồ sơ cho ông (bà) vào {dueAt}.',
+      'Mong nhận được sự thông cảm của ông (bà).'
+    ]
+  },
+  '05': {
+    number: 'Mẫu số 05',
+    title: 'Phiếu thông báo dừng giải quyết hồ sơ',
+    body: [
+      'Hồ sơ của: {applicant}',
+      'Mã hồ sơ: {code}. Nội dung yêu cầu giải quyết: {procedure}',
+      'Ngày {receivedAt}, {agency} đã tiếp nhận giải quyết hồ sơ của ông (bà). {agency} thông báo dừng giải quyết hồ sơ này với lý do như sau:',
+      '{reason}',
+      'Xin thông báo để ông (bà) biết. Hồ sơ và các giấy tờ đã nộp được trả lại theo yêu cầu của ông (bà).'
+    ]
+  },
+  /** Not a numbered form: the written answer that is the result of a dossier refused after review. */
+  refusal: {
+    number: '',
+    title: 'Văn bản trả lời từ chối giải quyết hồ sơ',
+    body: [
+      'Kính gửi: {applicant}',
+      'Mã hồ sơ: {code}. Nội dung yêu cầu giải quyết: {procedure}',
+      'Ngày {receivedAt}, {agency} đã tiếp nhận hồ sơ của ông (bà). Sau khi thẩm định, {agency} không giải quyết yêu cầu của ông (bà) với lý do như sau:',
+      '{reason}',
+      'Nếu không đồng ý, ông (bà) có quyền khiếu nại theo quy định của pháp luật về khiếu nại.'
+    ]
   }
 } as const
 
-export type ReceptionForm = keyof typeof FORM_WORDING
+export type FormKey = keyof typeof FORM_WORDING

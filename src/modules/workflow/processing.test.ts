@@ -6,6 +6,7 @@ import { newCitizen } from '../../../test/citizens.js'
 import { browserSession, serviceDraft } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
+import { pdfText } from '../../../test/pdf.js'
 
 const t = useTestApp({ setup: ctx => loadCatalog(ctx.services) })
 const PROCEDURE = '1.004325.000.00.00.H34'
@@ -134,4 +135,133 @@ test('a supplement asked during processing: once, by the official holding the st
   assert.equal(again.statusCode, 422)
   assert.match(again.body, /chỉ được yêu cầu bổ sung một lần/)
   assert.equal((await t.services.dossiers.get(c.id, code)).status, 4)
+})
+
+/** A dossier received at the department's desk; the specialist's session and the page's task id. */
+async function received () {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  assert.equal((await desk.post(`/can-bo/ho-so/${enc(code)}/tiep-nhan`)).statusCode, 200)
+  return { c, code, url: `/can-bo/ho-so/${enc(code)}` }
+}
+
+test('a late dossier: the apology and new date (form 04) once, at least a working day ahead; the dossier keeps its original date', async () => {
+  const dept = '000.00.11.H34'
+  const sp = browserSession(t, (await newOfficial(t, dept, ['specialist'], 'Trần Văn Chuyên')).cookie)
+  const { c, code, url } = await received()
+  // Due in five working days.
+  const original = (await t.services.calendar.computeDue(new Date(), { value: 5, unit: 'working_days' }, {}, dept)).due
+  await t.db.kysely.updateTable('dossiers').set({ dueAt: original }).where('code', '=', code).execute()
+  let page = await sp.get(url)
+  assert.match(page.body, /Xin lỗi và hẹn lại ngày trả kết quả \(mẫu 04\)/)
+  const taskId = taskIdOf(page.body)!
+  const cal = await t.services.calendar.calendar(dept)
+  const day = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 10)
+  let offDay = day(original)
+  while (cal.isWorkingDay(offDay)) offDay = day(new Date(Date.parse(`${offDay}T12:00:00Z`) + 86_400_000))
+  let newDay = offDay
+  while (!cal.isWorkingDay(newDay)) newDay = day(new Date(Date.parse(`${newDay}T12:00:00Z`) + 86_400_000))
+
+  let r = await sp.post(`${url}/hen-lai`, { taskId, reason: 'chậm', date: newDay })
+  assert.equal(r.statusCode, 422)
+  assert.match(r.body, /Ghi rõ lý do chậm trả kết quả/)
+  r = await sp.post(`${url}/hen-lai`, { taskId, reason: 'Chờ ý kiến của Cục Đăng kiểm', date: offDay })
+  assert.match(r.body, /phải là ngày làm việc/)
+  r = await sp.post(`${url}/hen-lai`, { taskId, reason: 'Chờ ý kiến của Cục Đăng kiểm', date: '2020-01-02' })
+  assert.match(r.body, /phải sau ngày hẹn cũ/)
+  r = await sp.post(`${url}/hen-lai`, { taskId, reason: 'Chờ ý kiến của Cục Đăng kiểm', date: '31/02/2027' })
+  assert.match(r.body, /Nhập ngày hẹn trả mới/)
+  r = await sp.post(`${url}/hen-lai`, { taskId, reason: 'Chờ ý kiến của Cục Đăng kiểm', date: newDay })
+  assert.equal(r.statusCode, 200, r.body.slice(0, 300))
+  const row = await t.db.kysely.selectFrom('dossiers').select(['dueAt', 'postponedFrom']).where('code', '=', code).executeTakeFirstOrThrow()
+  assert.equal(row.postponedFrom!.getTime(), original.getTime())
+  assert.equal(day(row.dueAt!), newDay)
+  // Same clock time as the original appointment.
+  assert.equal(row.dueAt!.getUTCHours() * 60 + row.dueAt!.getUTCMinutes(), original.getUTCHours() * 60 + original.getUTCMinutes())
+  // The citizen is told and can read form 04; the officials' copy says the same.
+  const notice = await t.db.kysely.selectFrom('accountNotices').select('text').where('accountId', '=', c.id).orderBy('id', 'desc').executeTakeFirstOrThrow()
+  assert.match(notice.text, /xin lỗi và hẹn lại/)
+  const cb = browserSession(t, c.cookie)
+  const mine = await cb.get(`/ca-nhan/ho-so/${enc(code)}`)
+  assert.match(mine.body, /mau-04\.pdf/)
+  const pdf = await cb.get(`/ca-nhan/ho-so/${enc(code)}/mau-04.pdf`)
+  assert.equal(pdf.headers['content-type'], 'application/pdf')
+  const text = await pdfText(pdf.rawPayload)
+  for (const words of ['PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', 'Mẫu số 04', 'Chờ ý kiến của Cục Đăng kiểm', code]) assert.ok(text.includes(words), words)
+  // Only once.
+  page = await sp.get(url)
+  assert.doesNotMatch(page.body, /Xin lỗi và hẹn lại ngày trả kết quả \(mẫu 04\)<\/summary>/)
+  r = await sp.post(`${url}/hen-lai`, { taskId, reason: 'Lại chờ ý kiến của Cục', date: newDay })
+  assert.equal(r.statusCode, 422)
+  assert.match(r.body, /không được hẹn lại lần nữa/)
+
+  // Too late: less than a working day before the due date.
+  const late = await received()
+  await t.db.kysely.updateTable('dossiers').set({ dueAt: new Date(Date.now() + 3600_000) }).where('code', '=', late.code).execute()
+  const p2 = await sp.get(late.url)
+  r = await sp.post(`${late.url}/hen-lai`, { taskId: taskIdOf(p2.body)!, reason: 'Chờ ý kiến của Cục Đăng kiểm', date: newDay })
+  assert.equal(r.statusCode, 422)
+  assert.match(r.body, /chậm nhất một ngày làm việc trước hạn/)
+})
+
+test('the agency stops a dossier in processing (form 05); a withdrawn one leaves no step in anyone\'s queue', async () => {
+  const dept = '000.00.11.H34'
+  const specialist = await newOfficial(t, dept, ['specialist'])
+  const sp = browserSession(t, specialist.cookie)
+  const hd = browserSession(t, (await newOfficial(t, dept, ['department_head'])).cookie)
+  const a = await received()
+  let page = await sp.get(a.url)
+  assert.equal((await sp.post(`${a.url}/chuyen`, { taskId: taskIdOf(page.body)! })).statusCode, 200)
+  page = await hd.get(a.url)
+  const taskId = taskIdOf(page.body)!
+  assert.match(page.body, /Dừng giải quyết hồ sơ \(mẫu 05\)/)
+  assert.equal((await hd.post(`${a.url}/dung`, { taskId, 'stop-reason': 'ngắn' })).statusCode, 422)
+  assert.equal((await hd.post(`${a.url}/dung`, { taskId, 'stop-reason': 'Phương tiện đang bị tạm giữ theo quyết định của cơ quan công an' })).statusCode, 200)
+  assert.equal((await t.services.dossiers.get(a.c.id, a.code)).status, 8)
+  const tasks = await t.db.kysely.selectFrom('dossierTasks as k').innerJoin('dossiers as d', 'd.id', 'k.dossierId').select(['k.outcome', 'k.finishedAt']).where('d.code', '=', a.code).orderBy('k.id').execute()
+  assert.deepEqual(tasks.map(x => x.outcome), ['forwarded', 'stopped'])
+  assert.ok(tasks.every(x => x.finishedAt !== null))
+  assert.ok(!(await hd.get('/can-bo/ho-so?hang-doi=cua-toi')).body.includes(a.code))
+  const text = await pdfText((await hd.get(`${a.url}/mau-05.pdf`)).rawPayload)
+  assert.ok(text.includes('Phương tiện đang bị tạm giữ'))
+  assert.ok(text.includes('PHIẾU THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ'))
+
+  // The citizen withdraws a received dossier: the specialist's step closes with it.
+  const b = await received()
+  assert.ok((await sp.get('/can-bo/ho-so?hang-doi=cua-toi')).body.includes(b.code))
+  assert.equal((await browserSession(t, b.c.cookie).post(`/ca-nhan/ho-so/${enc(b.code)}/rut`, { reason: 'Tôi không còn nhu cầu' })).statusCode, 303)
+  assert.equal((await t.services.dossiers.get(b.c.id, b.code)).status, 7)
+  assert.ok(!(await sp.get('/can-bo/ho-so?hang-doi=cua-toi')).body.includes(b.code))
+  const open = await t.db.kysely.selectFrom('dossierTasks as k').innerJoin('dossiers as d', 'd.id', 'k.dossierId').select('k.outcome').where('d.code', '=', b.code).where('k.finishedAt', 'is', null).execute()
+  assert.equal(open.length, 0)
+})
+
+test('the leader refuses after review: the refusal letter, with the reasons, is the result returned to the citizen', async () => {
+  const dept = '000.00.11.H34'
+  const sp = browserSession(t, (await newOfficial(t, dept, ['specialist'])).cookie)
+  const hd = browserSession(t, (await newOfficial(t, dept, ['department_head'])).cookie)
+  const ld = browserSession(t, (await newOfficial(t, dept, ['agency_leader'], 'Phạm Văn Lãnh')).cookie)
+  const { c, code, url } = await received()
+  for (const s of [sp, hd]) {
+    const page = await s.get(url)
+    assert.equal((await s.post(`${url}/chuyen`, { taskId: taskIdOf(page.body)! })).statusCode, 200)
+  }
+  // Only the approving step may refuse.
+  const page = await ld.get(url)
+  assert.match(page.body, /Từ chối giải quyết/)
+  const taskId = taskIdOf(page.body)!
+  assert.equal((await ld.post(`${url}/tu-choi-giai-quyet`, { taskId, 'refuse-reason': '' })).statusCode, 422)
+  const r = await ld.post(`${url}/tu-choi-giai-quyet`, { taskId, 'refuse-reason': 'Xe không đủ điều kiện an toàn kỹ thuật theo biên bản kiểm tra' })
+  assert.equal(r.statusCode, 200, r.body.slice(0, 300))
+  const d = await t.services.dossiers.get(c.id, code)
+  assert.equal(d.status, 9)
+  const result = d.files.find(f => f.component === 'result')!
+  const letter = await browserSession(t, c.cookie).get(`/ca-nhan/tep/${result.id}`)
+  assert.equal(letter.statusCode, 200)
+  const text = await pdfText(letter.rawPayload)
+  for (const words of ['VĂN BẢN TRẢ LỜI TỪ CHỐI GIẢI QUYẾT HỒ SƠ', 'Xe không đủ điều kiện an toàn kỹ thuật', 'Phạm Văn Lãnh', code]) assert.ok(text.includes(words), words)
+  const log = await t.db.kysely.selectFrom('dossierTasks').select(['outcome', 'step']).where('dossierId', '=', d.id).orderBy('id').execute()
+  assert.deepEqual(log.map(l => l.outcome), ['forwarded', 'forwarded', 'refused', null])
+  assert.equal(log[3]!.step, 3, 'the desk returns the letter')
 })

@@ -53,6 +53,12 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
       if (Number(r.numUpdatedRows) !== 1) throw new AppError('CONFLICT', 'Bước này vừa được cán bộ khác xử lý.')
     },
 
+    /** Closes whatever step is open (the dossier was withdrawn or stopped); nothing when none is. */
+    async closeOpen (trx: Executor, dossierId: string, outcome: 'withdrawn' | 'stopped', by: { id: string | null, name: string, official: boolean }): Promise<void> {
+      await trx.updateTable('dossierTasks').set({ finishedAt: sql`now()`, finishedBy: by.official ? by.id : null, finishedByName: by.name, outcome })
+        .where('dossierId', '=', dossierId).where('finishedAt', 'is', null).execute()
+    },
+
     async openTask (ex: Executor, dossierId: string): Promise<OpenTask | undefined> {
       const t = await ex.selectFrom('dossierTasks').select(['id', 'step', 'name', 'role', 'agencyCode', 'assigneeId', 'assigneeName', 'startedAt', 'dueAt'])
         .where('dossierId', '=', dossierId).where('finishedAt', 'is', null).executeTakeFirst()

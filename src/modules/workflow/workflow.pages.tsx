@@ -14,6 +14,8 @@ import { StatusTag } from '../dossiers/views/DossierPages.js'
 import { ComponentsTable, FeesTable, PersonList, when } from '../dossiers/views/parts.js'
 import type { StepQueue, WorkflowService } from './workflow.service.js'
 import { parseCriteria } from './search.js'
+import { isIssuedForm } from '../dossiers/issued-forms.js'
+import { IssuedFormLinks } from '../dossiers/views/parts.js'
 
 type Opened = Awaited<ReturnType<WorkflowService['open']>>
 type Queue = Awaited<ReturnType<WorkflowService['receptionQueue']>>
@@ -245,13 +247,9 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
         ['Cơ quan tiếp nhận', d.agency?.name ?? '—'],
         ['Nộp lúc', when(d.submittedAt)],
         ...(o.receptionDue ? [['Hạn quyết định tiếp nhận', `${when(o.receptionDue)} (${o.receptionLeft!.overdue ? o.receptionLeft!.text : `còn ${o.receptionLeft!.text}`})`] as [string, string]] : []),
-        ['Ngày hẹn trả kết quả', d.dueAt ? when(d.dueAt) : '—']
+        ['Ngày hẹn trả kết quả', d.dueAt ? <>{when(d.dueAt)}{d.postponedFrom ? <><br /><span class='hint'>đã hẹn lại, hẹn cũ {when(d.postponedFrom)}</span></> : null}{[2, 4, 6].includes(d.status) && d.dueAt.getTime() < Date.now() ? <> <strong class='tag tag--red'>Quá hạn</strong></> : null}</> : '—']
       ]} />
-      <p class='body'>
-        {d.events.some(e => e.action === 'receive') && <><a href={`${url}/mau-01.pdf`}>Giấy tiếp nhận và hẹn trả kết quả (mẫu 01)</a> · </>}
-        {d.events.some(e => e.action === 'request-supplement') && <><a href={`${url}/mau-02.pdf`}>Phiếu yêu cầu bổ sung (mẫu 02)</a> · </>}
-        {d.events.some(e => e.action === 'refuse') && <><a href={`${url}/mau-03.pdf`}>Phiếu từ chối (mẫu 03)</a></>}
-      </p>
+      <IssuedFormLinks url={url} events={d.events} />
       <h2 class='heading-m'>Chủ hồ sơ</h2>
       <PersonList p={d.applicant as Person} />
       {d.onBehalf && <><h2 class='heading-m'>Người nộp thay</h2><PersonList p={d.submitter as Person} /></>}
@@ -309,6 +307,39 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
             <Button>Xác nhận đã trả kết quả</Button>
           </Form>
         </section>
+      )}
+      {o.act?.refuse && (
+        <details class='section' open={Boolean(errorOf(errors, 'refuse-reason'))}>
+          <summary>Từ chối giải quyết</summary>
+          <p class='body'>Văn bản trả lời nêu rõ lý do được tạo tự động và là kết quả của hồ sơ; bộ phận một cửa trả cho công dân như mọi kết quả.</p>
+          <Form action={`${url}/tu-choi-giai-quyet`}>
+            <input type='hidden' name='taskId' value={String(o.act.taskId)} />
+            <Textarea name='refuse-reason' label='Lý do từ chối giải quyết' value={values['refuse-reason'] as string | undefined} error={errorOf(errors, 'refuse-reason')} rows={3} />
+            <Button secondary>Từ chối giải quyết</Button>
+          </Form>
+        </details>
+      )}
+      {o.act?.postpone && (
+        <details class='section' open={Boolean(errorOf(errors, 'reason') || errorOf(errors, 'date'))}>
+          <summary>Xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)</summary>
+          <p class='body'>Chỉ được hẹn lại một lần, chậm nhất một ngày làm việc trước ngày hẹn trả ({d.dueAt ? when(d.dueAt) : ''}). Hồ sơ vẫn được tính là trễ hạn.</p>
+          <Form action={`${url}/hen-lai`}>
+            <input type='hidden' name='taskId' value={String(o.act.taskId)} />
+            <Textarea name='reason' label='Lý do chậm trả kết quả' value={values['reason'] as string | undefined} error={errorOf(errors, 'reason')} rows={3} />
+            <TextInput name='date' type='date' label='Ngày hẹn trả mới' value={values['date'] as string | undefined} error={errorOf(errors, 'date')} />
+            <Button secondary>Gửi phiếu xin lỗi và hẹn lại</Button>
+          </Form>
+        </details>
+      )}
+      {o.act?.stop && (
+        <details class='section' open={Boolean(errorOf(errors, 'stop-reason'))}>
+          <summary>Dừng giải quyết hồ sơ (mẫu 05)</summary>
+          <Form action={`${url}/dung`}>
+            <input type='hidden' name='taskId' value={String(o.act.taskId)} />
+            <Textarea name='stop-reason' label='Lý do dừng giải quyết' value={values['stop-reason'] as string | undefined} error={errorOf(errors, 'stop-reason')} rows={3} />
+            <Button secondary>Dừng giải quyết</Button>
+          </Form>
+        </details>
       )}
       <ProcessLog log={o.log} />
 
@@ -429,6 +460,12 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
       await workflow.approve(request.official!, code(request), fields, files)
       return 'Đã phê duyệt; kết quả chờ trả cho công dân.'
     }))
+  app.post('/can-bo/ho-so/:code/hen-lai', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => `Đã gửi phiếu xin lỗi và hẹn lại; ngày hẹn trả mới ${when(await workflow.postpone(request.official!, code(request), form(request)))}.`))
+  app.post('/can-bo/ho-so/:code/dung', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => { await workflow.stop(request.official!, code(request), { ...form(request), reason: form(request)['stop-reason'] }); return 'Đã dừng giải quyết hồ sơ; công dân đã được thông báo (mẫu 05).' }))
+  app.post('/can-bo/ho-so/:code/tu-choi-giai-quyet', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => { await workflow.refuseAfterReview(request.official!, code(request), { ...form(request), reason: form(request)['refuse-reason'] }); return 'Đã từ chối giải quyết; văn bản trả lời chờ trả cho công dân.' }))
   app.post('/can-bo/ho-so/:code/tra-ket-qua', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => { await workflow.returnResult(request.official!, code(request), form(request)); return 'Đã trả kết quả; công dân đã được thông báo.' }))
 
@@ -442,17 +479,17 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
   })
   app.get('/can-bo/ho-so/:code/mau-:form.pdf', { preHandler: requireOfficial }, async (request, reply) => {
     const form = (request.params as { form: string }).form
-    if (form !== '01' && form !== '02' && form !== '03') throw new AppError('NOT_FOUND', 'no such form')
+    if (!isIssuedForm(form)) throw new AppError('NOT_FOUND', 'no such form')
     const pdf = await workflow.formPdf({ official: request.official! }, code(request), form)
     return reply.type('application/pdf').header('content-disposition', `inline; filename="mau-${form}-${code(request)}.pdf"`).header('cache-control', 'private, no-store').send(pdf)
   })
 }
 
-/** The citizen's copies of forms 01–03 of their own dossier. */
+/** The citizen's copies of forms 01–05 of their own dossier. */
 export async function citizenFormRoutes (app: FastifyInstance, { services, requireCitizen }: { services: Services, requireCitizen: (request: FastifyRequest) => Promise<void> }) {
   app.get('/ca-nhan/ho-so/:code/mau-:form.pdf', { preHandler: requireCitizen }, async (request, reply) => {
     const { code, form } = request.params as { code: string, form: string }
-    if (form !== '01' && form !== '02' && form !== '03') throw new AppError('NOT_FOUND', 'no such form')
+    if (!isIssuedForm(form)) throw new AppError('NOT_FOUND', 'no such form')
     const pdf = await services.workflow.formPdf({ accountId: request.account!.id }, code, form)
     return reply.type('application/pdf').header('content-disposition', `inline; filename="mau-${form}-${code}.pdf"`).header('cache-control', 'private, no-store').send(pdf)
   })

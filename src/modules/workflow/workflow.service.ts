@@ -8,6 +8,7 @@ import type { Actor, AuditService } from '../audit/audit.service.js'
 import type { OfficialRole, OfficialsService, SignedInOfficial } from '../accounts/officials.service.js'
 import type { CalendarService } from '../calendar/calendar.service.js'
 import { formatInstant } from '../calendar/due.js'
+import { fromLocal, toLocal } from '../calendar/calendar.js'
 import type { CatalogService } from '../catalog/catalog.service.js'
 import { shortDuration } from '../catalog/views/labels.js'
 import type { SiteService } from '../site/site.service.js'
@@ -15,7 +16,8 @@ import { formatAddress, RESULT_LABELS, type Delivery, type Person } from '../dos
 import type { DossiersService, DossierView } from '../dossiers/dossiers.service.js'
 import { can } from '../dossiers/status.js'
 import { fill, officialFormPdf } from './forms-pdf.js'
-import { FORM_WORDING, type ReceptionForm } from './form-wording.js'
+import { FORM_WORDING, type FormKey } from './form-wording.js'
+import { ISSUED_FORMS, type IssuedForm } from '../dossiers/issued-forms.js'
 import { dueCounts, dueDossiers, searchDossiers, type DossierCriteria, type DueQueue } from './search.js'
 
 /** The official's step queues: steps to work on, approvals (the leader's step), results to return. */
@@ -93,6 +95,16 @@ export function createWorkflowService (deps: {
     return d
   }
 
+  /** A day typed as dd/mm/yyyy or sent by a date input (yyyy-mm-dd), as yyyy-mm-dd; undefined if not a real day. */
+  function parseDay (text: string): string | undefined {
+    const t = text.trim()
+    const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t)
+    const iso = m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : t
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return undefined
+    const d = new Date(`${iso}T00:00:00Z`)
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : undefined
+  }
+
   /** Every agency whose dossiers the official works on, in any case role or at the one-stop desk. */
   async function officialScope (o: SignedInOfficial): Promise<string[]> {
     return [...new Set([...await officials.scope(o, CASE_ROLES), ...await receptionScope(o)])]
@@ -132,6 +144,11 @@ export function createWorkflowService (deps: {
     const t = p.processingTime
     if (t.value === null || t.unit === null || !d.receivedAt) return undefined
     return (await calendar.computeDue(d.receivedAt, { value: t.value, unit: t.unit }, { pauses, pauseMode: 'pause' }, d.agencyCode ?? undefined)).due
+  })
+
+  // A dossier withdrawn by the applicant or stopped leaves no step open in anyone's queue.
+  dossiers.onClose(async (trx, d, to, actor) => {
+    await tasks.closeOpen(trx, d.id, to === 7 ? 'withdrawn' : 'stopped', { id: actor.id ?? null, name: actor.name, official: actor.type === 'official' })
   })
 
   const service = {
@@ -220,7 +237,10 @@ export function createWorkflowService (deps: {
           sendBack: task.step > 0 && task.step < 3,
           approve: task.step === 2,
           supplement: (d.status === 2 || d.status === 4) && !d.supplements.some(x => x.duringProcessing),
-          returnResult: task.step === 3
+          returnResult: task.step === 3,
+          refuse: task.step === 2,
+          postpone: [2, 4, 6].includes(d.status) && d.postponedFrom === null,
+          stop: can(d.status, 'stop', { decisionIssued: d.finishedAt !== null })
         } : undefined,
         receptionDue: due?.due,
         receptionLeft: due ? await calendar.remaining(new Date(), due.due, d.agency?.code) : undefined,
@@ -294,6 +314,84 @@ export function createWorkflowService (deps: {
           message: `Đã phê duyệt, ban hành kết quả${comment ? `: ${comment}` : ''}.`,
           within: async (trx) => {
             await tasks.close(trx, t.id, o, 'approved', comment)
+            await dossiers.attachInTransaction(trx, d.id, 'result', stored.map(f => f.id))
+            await tasks.open(trx, d.id, 3, d.agency!.code, { value: null, unit: null }, undefined, d.dueAt)
+          }
+        })
+      } catch (err) {
+        for (const f of stored) await deps.files.deleteIfUnused(f.id)
+        throw err
+      }
+    },
+
+    /**
+     * A late dossier (form 04): the official holding the step records the reason and a new date, at
+     * least one working day before the due date; once per dossier. The due date moves; the original
+     * is kept (the dossier still counts as late), and the applicant gets the apology.
+     */
+    async postpone (o: SignedInOfficial, code: string, form: { taskId?: string, reason?: string, date?: string }): Promise<Date> {
+      const d = await visible(o, code)
+      await myTask(o, d, Number(form.taskId))
+      if (![2, 4, 6].includes(d.status) || !d.dueAt) throw new AppError('CONFLICT', 'Chỉ hẹn lại ngày trả với hồ sơ đang giải quyết.')
+      if (d.events.some(e => e.action === 'postpone')) throw new AppError('CONFLICT', 'Hồ sơ đã được hẹn lại một lần; không được hẹn lại lần nữa.')
+      const errors: FieldError[] = []
+      const reason = (form.reason ?? '').trim().slice(0, 2000)
+      if (reason.length < 10) errors.push({ field: 'reason', message: 'Ghi rõ lý do chậm trả kết quả (ít nhất 10 ký tự)' })
+      const cal = await calendar.calendar(d.agency?.code)
+      const date = parseDay(form.date ?? '')
+      const original = d.dueAt
+      let due: Date | undefined
+      if (!date) errors.push({ field: 'date', message: 'Nhập ngày hẹn trả mới theo dạng ngày/tháng/năm' })
+      else if (!cal.isWorkingDay(date)) errors.push({ field: 'date', message: 'Ngày hẹn trả mới phải là ngày làm việc' })
+      else {
+        // The same clock time as the original appointment, on the new day.
+        due = fromLocal(date, toLocal(original).minute)
+        if (due.getTime() <= original.getTime()) errors.push({ field: 'date', message: `Ngày hẹn trả mới phải sau ngày hẹn cũ (${formatInstant(original)})` })
+      }
+      if (errors.length > 0) throw new AppError('VALIDATION', 'postponement incomplete', errors)
+      const left = await calendar.remaining(new Date(), original, d.agency?.code)
+      if (left.overdue || left.minutes < cal.dayLength) {
+        throw new AppError('VALIDATION', 'too late to postpone', [{ field: 'date', message: `Phải gửi phiếu xin lỗi và hẹn lại chậm nhất một ngày làm việc trước hạn (${formatInstant(original)}); hồ sơ này ${left.text}.` }])
+      }
+      await dossiers.record(actorOf(o), code, {
+        action: 'postpone',
+        message: `Hẹn lại ngày trả kết quả: ${formatInstant(due!)} (hẹn cũ ${formatInstant(original)}). Lý do: ${reason}`,
+        details: { from: original.toISOString(), to: due!.toISOString(), reason },
+        notify: { subject: `Hồ sơ ${code}: xin lỗi và hẹn lại ngày trả kết quả`, body: `${d.agency?.name ?? 'Cơ quan giải quyết'} xin lỗi vì chưa trả kết quả hồ sơ ${code} đúng hẹn (${formatInstant(original)}).\nLý do: ${reason}\nNgày hẹn trả mới: ${formatInstant(due!)}.` }
+      }, async (trx, row) => {
+        if (row.postponedFrom !== null) throw new AppError('CONFLICT', 'Hồ sơ đã được hẹn lại một lần; không được hẹn lại lần nữa.')
+        await trx.updateTable('dossiers').set({ dueAt: due!, postponedFrom: original, updatedAt: sql`now()` }).where('id', '=', row.id).execute()
+      })
+      return due!
+    },
+
+    /** The agency stops processing (form 05), with the reason; only while no decision has been issued. */
+    async stop (o: SignedInOfficial, code: string, form: { taskId?: string, reason?: string }): Promise<void> {
+      const d = await visible(o, code)
+      await myTask(o, d, Number(form.taskId))
+      const reason = (form.reason ?? '').trim().slice(0, 2000)
+      if (reason.length < 10) throw new AppError('VALIDATION', 'reason required', [{ field: 'stop-reason', message: 'Ghi rõ lý do dừng giải quyết (ít nhất 10 ký tự)' }])
+      await dossiers.act(actorOf(o), code, 'stop', { message: reason })
+    },
+
+    /**
+     * The leader refuses the request after review: a letter giving the reasons is generated and becomes
+     * the dossier's result (status 9), to be returned like any result.
+     */
+    async refuseAfterReview (o: SignedInOfficial, code: string, form: { taskId?: string, reason?: string }): Promise<void> {
+      const d = await visible(o, code)
+      const t = await myTask(o, d, Number(form.taskId))
+      if (t.step !== 2) throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới quyết định từ chối giải quyết.')
+      const reason = (form.reason ?? '').trim().slice(0, 2000)
+      if (reason.length < 10) throw new AppError('VALIDATION', 'reason required', [{ field: 'refuse-reason', message: 'Ghi rõ lý do từ chối giải quyết (ít nhất 10 ký tự)' }])
+      const letter = await renderForm(d, 'refusal', new Date(), o.fullName, { reason })
+      const stored = await deps.files.storeMany(null, [{ name: `van-ban-tu-choi-${d.code}.pdf`, data: letter }], 'result')
+      try {
+        await dossiers.act(actorOf(o), code, 'finish', {
+          message: `Từ chối giải quyết: ${reason}`,
+          details: { refused: true },
+          within: async (trx) => {
+            await tasks.close(trx, t.id, o, 'refused', reason)
             await dossiers.attachInTransaction(trx, d.id, 'result', stored.map(f => f.id))
             await tasks.open(trx, d.id, 3, d.agency!.code, { value: null, unit: null }, undefined, d.dueAt)
           }
@@ -379,52 +477,69 @@ export function createWorkflowService (deps: {
       await dossiers.act(actorOf(o), code, 'refuse', { message: text })
     },
 
-    /** Forms 01–03 of a dossier as PDFs, for the official (any case role) or the applicant's account. */
-    async formPdf (reader: { official: SignedInOfficial } | { accountId: string }, code: string, form: ReceptionForm): Promise<Buffer> {
+    /** Forms 01–05 of a dossier as PDFs, for the official (any case role) or the applicant's account. */
+    async formPdf (reader: { official: SignedInOfficial } | { accountId: string }, code: string, form: IssuedForm): Promise<Buffer> {
       const d = 'official' in reader ? await visible(reader.official, code) : await dossiers.get(reader.accountId, code)
-      const site = await deps.site.profile()
-      const applicant = d.applicant as Person
-      const event = [...d.events].reverse().find(e => e.action === (form === '01' ? 'receive' : form === '02' ? 'request-supplement' : 'refuse'))
+      const action = ISSUED_FORMS.find(f => f.form === form)!.action
+      const event = [...d.events].reverse().find(e => e.action === action)
       if (!event) throw new AppError('NOT_FOUND', `form ${form} not issued for ${code}`)
       const supplement = form === '02' ? [...d.supplements].reverse()[0] : undefined
-      const delivery = d.delivery as Partial<Delivery>
-      const values: Record<string, string> = {
-        code: d.code!,
-        agency: d.agency?.name ?? '',
-        applicant: applicant.fullName,
-        address: applicant.address,
-        phone: applicant.phone,
-        email: applicant.email ?? '—',
-        procedure: d.procedure.name,
-        components: d.slots.map((s, i) => `- ${i + 1}. ${s.name}`).join('\n'),
-        duration: shortDuration(d.procedure.processingTime),
-        receivedAt: d.receivedAt ? formatInstant(d.receivedAt) : '',
-        dueAt: form === '02' && supplement?.dueAt ? formatInstant(supplement.dueAt) : d.dueAt ? formatInstant(d.dueAt) : '',
-        submittedAt: d.submittedAt ? formatInstant(d.submittedAt) : '',
-        delivery: delivery.result ? `${RESULT_LABELS[delivery.result]}${delivery.resultAddress ? ` (${formatAddress(delivery.resultAddress)})` : ''}` : '',
-        explanation: form === '01' ? (event.message ?? '').replace(/^Hẹn trả kết quả: [^.]*\.\s*/, '') : '',
-        items: supplement ? supplement.items.map((i, n) => `- ${n + 1}. ${d.slots.find(s => s.key === i.component)?.name ?? i.component}: ${i.note}`).join('\n') : '',
-        message: supplement?.message ?? '',
-        reason: form === '03' ? event.message ?? '' : '',
-        hotline: site.hotline
-      }
-      const wording = FORM_WORDING[form]
-      const body = wording.body.flatMap(line => fill(line, values).split('\n')).filter(l => l.trim() !== '')
-      const parent = await db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select('p.name').where('a.code', '=', d.agency?.code ?? '').executeTakeFirst()
-      return officialFormPdf({
-        number: wording.number,
-        title: wording.title,
-        issuer: { parent: parent?.name ?? site.provinceName, agency: d.agency?.name ?? '' },
-        place: site.provinceName.replace(/^Tỉnh\s+/i, ''),
-        date: event.at,
-        body,
-        signatures: form === '01'
-          ? [{ title: 'Người nộp hồ sơ', note: '(Ký và ghi rõ họ tên)', name: applicant.fullName }, { title: 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: event.actorName ?? '' }]
-          : [{ title: 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: event.actorName ?? '' }],
-        ...(form === '01' ? { qr: { url: `${deps.publicUrl}/tra-cuu-ho-so?ma=${encodeURIComponent(d.code!)}`, caption: 'Quét mã để tra cứu tình trạng hồ sơ' } } : {})
-      })
+      const details = event.details as { from?: string, to?: string, reason?: string }
+      const extra: Record<string, string> = form === '01'
+        ? { explanation: (event.message ?? '').replace(/^Hẹn trả kết quả: [^.]*\.\s*/, '') }
+        : form === '02'
+          ? {
+              items: supplement ? supplement.items.map((i, n) => `- ${n + 1}. ${d.slots.find(s => s.key === i.component)?.name ?? i.component}: ${i.note}`).join('\n') : '',
+              message: supplement?.message ?? '',
+              ...(supplement?.dueAt ? { dueAt: formatInstant(supplement.dueAt) } : {})
+            }
+          : form === '04'
+            ? { reason: details.reason ?? '', originalDueAt: details.from ? formatInstant(new Date(details.from)) : '', dueAt: details.to ? formatInstant(new Date(details.to)) : '' }
+            : { reason: event.message ?? '' }
+      return renderForm(d, form, event.at, event.actorName ?? '', extra)
     }
   }
+
+  /** Fills a form's wording with the dossier's particulars (and `extra`) and lays it out as a PDF. */
+  async function renderForm (d: DossierView, form: FormKey, at: Date, signer: string, extra: Record<string, string>): Promise<Buffer> {
+    const site = await deps.site.profile()
+    const applicant = d.applicant as Person
+    const delivery = d.delivery as Partial<Delivery>
+    const values: Record<string, string> = {
+      code: d.code!,
+      agency: d.agency?.name ?? '',
+      applicant: applicant.fullName,
+      address: applicant.address,
+      phone: applicant.phone,
+      email: applicant.email ?? '—',
+      procedure: d.procedure.name,
+      components: d.slots.map((s, i) => `- ${i + 1}. ${s.name}`).join('\n'),
+      duration: shortDuration(d.procedure.processingTime),
+      receivedAt: d.receivedAt ? formatInstant(d.receivedAt) : '',
+      dueAt: d.dueAt ? formatInstant(d.dueAt) : '',
+      submittedAt: d.submittedAt ? formatInstant(d.submittedAt) : '',
+      delivery: delivery.result ? `${RESULT_LABELS[delivery.result]}${delivery.resultAddress ? ` (${formatAddress(delivery.resultAddress)})` : ''}` : '',
+      hotline: site.hotline,
+      ...extra
+    }
+    const wording = FORM_WORDING[form]
+    const body = wording.body.flatMap(line => fill(line, values).split('\n')).filter(l => l.trim() !== '')
+    const parent = await db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select('p.name').where('a.code', '=', d.agency?.code ?? '').executeTakeFirst()
+    const head = { title: 'Thủ trưởng cơ quan', note: '(Ký, ghi rõ họ tên và đóng dấu)', name: signer }
+    return officialFormPdf({
+      number: wording.number,
+      title: wording.title,
+      issuer: { parent: parent?.name ?? site.provinceName, agency: d.agency?.name ?? '' },
+      place: site.provinceName.replace(/^Tỉnh\s+/i, ''),
+      date: at,
+      body,
+      signatures: form === '01'
+        ? [{ title: 'Người nộp hồ sơ', note: '(Ký và ghi rõ họ tên)', name: applicant.fullName }, { title: 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: signer }]
+        : form === '02' || form === '03' ? [{ title: 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: signer }] : [head],
+      ...(form === '01' ? { qr: { url: `${deps.publicUrl}/tra-cuu-ho-so?ma=${encodeURIComponent(d.code!)}`, caption: 'Quét mã để tra cứu tình trạng hồ sơ' } } : {})
+    })
+  }
+
   return service
 }
 

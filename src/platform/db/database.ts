@@ -309,6 +309,7 @@ export interface DossiersTable {
   finishedAt: Date | null
   returnedAt: Date | null
   processingAgencyCode: Generated<string | null>
+  postponedFrom: Generated<Date | null>
   rating: number | null
   ratingComment: string | null
   ratedAt: Date | null

@@ -6,7 +6,7 @@ import { ACCEPT_ATTR, formatSize } from '../../files/sniff.js'
 import type { Delivery, Person } from '../dossier-form.js'
 import { RATING_LABELS, type DossierView } from '../dossiers.service.js'
 import { STATUS_LABELS, type DossierStatus } from '../status.js'
-import { ComponentsTable, DeliveryList, FeesTable, fileHref, PersonList, when } from './parts.js'
+import { ComponentsTable, DeliveryList, FeesTable, fileHref, issuedForms, PersonList, when } from './parts.js'
 
 const errorOf = (errors: FieldError[], f: string) => errors.find(e => e.field === f)?.message
 
@@ -98,9 +98,7 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice }: { d
       ]} />
       <p class='body'>
         <a href={`${url}/phieu.pdf`}>Tải giấy xác nhận nộp hồ sơ (PDF)</a>
-        {d.events.some(e => e.action === 'receive') && <> · <a href={`${url}/mau-01.pdf`}>Giấy tiếp nhận và hẹn trả kết quả (mẫu 01)</a></>}
-        {d.events.some(e => e.action === 'request-supplement') && <> · <a href={`${url}/mau-02.pdf`}>Phiếu yêu cầu bổ sung (mẫu 02)</a></>}
-        {d.events.some(e => e.action === 'refuse') && <> · <a href={`${url}/mau-03.pdf`}>Phiếu từ chối tiếp nhận (mẫu 03)</a></>}
+        {issuedForms(d.events).map(f => <span key={f.form}> · <a href={`${url}/mau-${f.form}.pdf`}>{f.label}</a></span>)}
         {' '}· <a href={`/tra-cuu-ho-so?ma=${encodeURIComponent(d.code!)}`}>Trang tra cứu công khai</a>
       </p>
 

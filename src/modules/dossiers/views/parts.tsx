@@ -5,6 +5,7 @@ import { COPY_TYPE } from '../../catalog/views/labels.js'
 import { formatSize } from '../../files/sniff.js'
 import { formatAddress, RESULT_LABELS, SUBMISSION_LABELS, type Delivery, type Person } from '../dossier-form.js'
 import type { AttachedFile, ComponentSlot, FeeLine } from '../dossiers.service.js'
+import { ISSUED_FORMS } from '../issued-forms.js'
 
 export const when = (t: Date | null | undefined) => (t ? formatInstant(t) : '—')
 export const dateOf = (iso: string | null | undefined) => (iso ? iso.split('-').reverse().join('/') : '')
@@ -94,4 +95,14 @@ export function DeliveryList ({ d }: { d: Delivery }) {
       ['Nhận kết quả', <>{RESULT_LABELS[d.result]}{d.resultAddress && <><br />{formatAddress(d.resultAddress)}</>}</>]
     ]} />
   )
+}
+
+/** The forms issued to a dossier so far, in the order of the circular. */
+export const issuedForms = (events: ReadonlyArray<{ action: string }>) => ISSUED_FORMS.filter(f => events.some(e => e.action === f.action))
+
+/** Links to the PDFs of the forms issued so far (`{url}/mau-NN.pdf`). */
+export function IssuedFormLinks ({ url, events }: { url: string, events: ReadonlyArray<{ action: string }> }) {
+  const forms = issuedForms(events)
+  if (forms.length === 0) return null
+  return <p class='body'>{forms.map((f, i) => <span key={f.form}>{i > 0 ? ' · ' : ''}<a href={`${url}/mau-${f.form}.pdf`}>{f.label}</a></span>)}</p>
 }
