@@ -60,6 +60,7 @@ function Workspace ({ official, counts }: { official: SignedInOfficial, counts: 
             <input class='input' id='tim-ma' name='ma' type='search' />
             <button type='submit' class='button button--secondary'>Tìm</button>
             <a class='body' href='/can-bo/ho-so'>Tìm kiếm nâng cao</a>
+            <a class='body' href='/can-bo/so-theo-doi'>Sổ theo dõi hồ sơ (mẫu 07)</a>
           </form>
           <ul class='list cards'>
             {has('receptionist') && card('/can-bo/ho-so?hang-doi=cho-tiep-nhan', 'Chờ tiếp nhận', counts.reception, 'Hồ sơ nộp trực tuyến cần quyết định trong 8 giờ làm việc.')}

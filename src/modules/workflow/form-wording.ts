@@ -1,5 +1,5 @@
 /**
- * The wording of the forms of Circular 03/2025/TT-VPCP (forms 01–05) and of the refusal letter, plain text with
+ * The wording of the forms of Circular 03/2025/TT-VPCP (forms 01–07) and of the refusal letter, plain text with
  * named placeholders. Kept as data so that a change of circular is an edit of this text; numbering
  * follows the circular in force (under Circular 01/2018 the same forms had the same numbers 01–03).
  */
@@ -69,6 +69,23 @@ export const FORM_WORDING = {
       'Ngày {receivedAt}, {agency} đã tiếp nhận giải quyết hồ sơ của ông (bà). {agency} thông báo dừng giải quyết hồ sơ này với lý do như sau:',
       '{reason}',
       'Xin thông báo để ông (bà) biết. Hồ sơ và các giấy tờ đã nộp được trả lại theo yêu cầu của ông (bà).'
+    ]
+  },
+  '06': {
+    number: 'Mẫu số 06',
+    title: 'Phiếu kiểm soát quá trình giải quyết hồ sơ',
+    body: [
+      'Kèm theo hồ sơ của: {applicant}',
+      'Mã hồ sơ: {code}. Nội dung yêu cầu giải quyết: {procedure}',
+      'Ngày tiếp nhận: {receivedAt}. Ngày hẹn trả kết quả: {dueAt}.'
+    ]
+  },
+  '07': {
+    number: 'Mẫu số 07',
+    title: 'Sổ theo dõi hồ sơ',
+    body: [
+      'Cơ quan tiếp nhận: {agency}',
+      'Hồ sơ tiếp nhận từ ngày {from} đến ngày {to}: {count} hồ sơ.'
     ]
   },
   /** Not a numbered form: the written answer that is the result of a dossier refused after review. */

@@ -25,6 +25,9 @@ export interface OfficialForm {
   body: string[]
   signatures: Array<{ title: string, note: string, name?: string }>
   qr?: { url: string, caption: string }
+  /** A table after the text (the control sheet, the register): columns by share of the width; the header repeats on each page. */
+  table?: { columns: Array<{ title: string, share: number }>, rows: string[][] }
+  landscape?: boolean
 }
 
 /**
@@ -33,7 +36,7 @@ export interface OfficialForm {
  * (metric-compatible with Times New Roman, with Vietnamese glyphs) is embedded.
  */
 export async function officialFormPdf (f: OfficialForm): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margins: { top: 45, bottom: 50, left: 70, right: 55 }, info: { Title: f.title }, lang: 'vi-VN', font: SERIF } as PDFKit.PDFDocumentOptions)
+  const doc = new PDFDocument({ size: 'A4', layout: f.landscape ? 'landscape' : 'portrait', margins: { top: 45, bottom: 50, left: 70, right: 55 }, info: { Title: f.title }, lang: 'vi-VN', font: SERIF } as PDFKit.PDFDocumentOptions)
   doc.registerFont('serif', SERIF).registerFont('bold', SERIF_BOLD).registerFont('italic', SERIF_ITALIC)
   const chunks: Buffer[] = []
   doc.on('data', (c: Buffer) => chunks.push(c))
@@ -55,6 +58,7 @@ export async function officialFormPdf (f: OfficialForm): Promise<Buffer> {
     else doc.font('serif').fontSize(13).text(para, left, doc.y, { width, align: 'justify', indent: 25 })
     doc.moveDown(0.3)
   }
+  if (f.table) drawTable(doc, f.table, left, width)
   if (f.qr) {
     const png = await QRCode.toBuffer(f.qr.url, { type: 'png', margin: 1, width: 200 })
     const y = doc.y + 5
@@ -72,4 +76,44 @@ export async function officialFormPdf (f: OfficialForm): Promise<Buffer> {
   })
   doc.end()
   return done
+}
+
+/** A bordered table that breaks across pages, the header row repeated; cells wrap. */
+function drawTable (doc: PDFKit.PDFDocument, table: NonNullable<OfficialForm['table']>, left: number, width: number) {
+  const total = table.columns.reduce((a, c) => a + c.share, 0)
+  const widths = table.columns.map(c => width * c.share / total)
+  const pad = 3
+  const size = 9
+  const bottom = () => doc.page.height - doc.page.margins.bottom
+  const rowHeight = (cells: string[], font: string) => {
+    doc.font(font).fontSize(size)
+    return Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: widths[i]! - 2 * pad }))) + 2 * pad
+  }
+  const drawRow = (cells: string[], font: string, y: number, h: number) => {
+    let x = left
+    cells.forEach((c, i) => {
+      doc.rect(x, y, widths[i]!, h).stroke()
+      doc.font(font).fontSize(size).text(c, x + pad, y + pad, { width: widths[i]! - 2 * pad, align: font === 'bold' ? 'center' : 'left' })
+      x += widths[i]!
+    })
+  }
+  const header = table.columns.map(c => c.title)
+  const headerHeight = rowHeight(header, 'bold')
+  let y = doc.y + 4
+  drawRow(header, 'bold', y, headerHeight)
+  y += headerHeight
+  doc.lineWidth(0.5)
+  for (const row of table.rows) {
+    const h = rowHeight(row, 'serif')
+    if (y + h > bottom()) {
+      doc.addPage()
+      y = doc.page.margins.top
+      drawRow(header, 'bold', y, headerHeight)
+      y += headerHeight
+    }
+    drawRow(row, 'serif', y, h)
+    y += h
+  }
+  doc.x = left
+  doc.y = y + 8
 }

@@ -79,6 +79,30 @@ test('the default process: reception → specialist → head (sent back once) �
   assert.equal((await cb.get(`/ca-nhan/tep/${resultId}`)).statusCode, 200)
   assert.equal((await cb.post(`/ca-nhan/ho-so/${enc(code)}/danh-gia`, { rating: '4' })).statusCode, 200)
   assert.deepEqual(d.events.map(e => e.action), ['submit', 'receive', 'start-processing', 'send-back', 'forward', 'forward', 'finish', 'return-result'])
+
+  // The control sheet (form 06) prints every hand-over with who gave and took it and how it ended.
+  const sheet = await desk.get(`${url}/mau-06.pdf`)
+  assert.equal(sheet.headers['content-type'], 'application/pdf')
+  const sheetText = await pdfText(sheet.rawPayload)
+  for (const words of ['PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ', 'Mẫu số 06', 'Thẩm định hồ sơ', 'Phê duyệt', 'Giao: Lê Thị Một Cửa', 'Nhận: Trần Văn Chuyên', 'Trả lại', code]) assert.ok(sheetText.includes(words), words)
+  assert.match(sheetText, /Trước hạn|Đúng hạn|Quá hạn/)
+  // The register (form 07) of the receiving agency for this month lists it, on the page and in the PDF.
+  const agency = d.agency!.code
+  const register = await desk.get(`/can-bo/so-theo-doi?co-quan=${agency}`)
+  assert.equal(register.statusCode, 200)
+  assert.ok(register.body.includes(`href="/can-bo/ho-so/${enc(code)}"`))
+  const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
+  const book = await desk.get(`/can-bo/so-theo-doi.pdf?co-quan=${agency}&tu=${today}&den=${today}`)
+  assert.equal(book.headers['content-type'], 'application/pdf')
+  const bookText = await pdfText(book.rawPayload)
+  for (const words of ['SỔ THEO DÕI HỒ SƠ', 'Mẫu số 07', code, 'Đã trả kết quả']) assert.ok(bookText.includes(words), words)
+  const bad = await desk.get(`/can-bo/so-theo-doi?co-quan=${agency}&tu=2026-05-01&den=2026-04-01`)
+  assert.equal(bad.statusCode, 422)
+  assert.match(bad.body, /Đến ngày phải sau hoặc bằng/)
+  // Another department's official gets its own agencies only, and never this one's register.
+  const stranger = browserSession(t, (await newOfficial(t, '000.00.15.H34', ['specialist'])).cookie)
+  const theirs = await stranger.get(`/can-bo/so-theo-doi?co-quan=${agency}`)
+  assert.ok(!theirs.body.includes(code))
 })
 
 test('a supplement asked during processing: once, by the official holding the step; the clock stops while the citizen answers and the dossier returns to the same step', async () => {

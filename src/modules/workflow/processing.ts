@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { toLocal } from '../calendar/calendar.js'
 import type { Db, Executor } from '../../platform/db/db.js'
 import { AppError } from '../../platform/http/errors.js'
 import type { OfficialRole, OfficialsService, SignedInOfficial } from '../accounts/officials.service.js'
@@ -68,7 +69,7 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
     /** Every task of a dossier, in order: the processing log (form 06), with early / on time / late per step. */
     async log (ex: Executor, dossierId: string) {
       const rows = await ex.selectFrom('dossierTasks').selectAll().where('dossierId', '=', dossierId).orderBy('id').execute()
-      return rows.map(r => ({ ...r, timing: !r.finishedAt || !r.dueAt ? null : r.finishedAt <= r.dueAt ? 'on-time' as const : 'late' as const }))
+      return rows.map(r => ({ ...r, timing: stepTiming(r.finishedAt, r.dueAt) }))
     },
 
     /** Whether the official may act on the task: the task's role over its agency, and the assignee if there is one. */
@@ -105,3 +106,18 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
 }
 
 export type Tasks = ReturnType<typeof createTasks>
+
+/**
+ * How a step finished against its allotted time, as the control sheet (form 06) says it: early when
+ * done on an earlier day than its due date, on time up to the due moment, late after it.
+ */
+export function stepTiming (finishedAt: Date | null, dueAt: Date | null): 'early' | 'on-time' | 'late' | null {
+  if (!finishedAt || !dueAt) return null
+  if (finishedAt.getTime() > dueAt.getTime()) return 'late'
+  return toLocal(finishedAt).date < toLocal(dueAt).date ? 'early' : 'on-time'
+}
+
+/** How a step ended, as the processing log and the control sheet say it. */
+export const OUTCOME_LABELS: Record<string, string> = { forwarded: 'Chuyển bước sau', 'sent-back': 'Trả lại', approved: 'Phê duyệt', returned: 'Đã trả kết quả', refused: 'Từ chối giải quyết', withdrawn: 'Công dân rút hồ sơ', stopped: 'Dừng giải quyết' }
+
+export const TIMING_LABELS = { early: 'Trước hạn', 'on-time': 'Đúng hạn', late: 'Quá hạn' } as const

@@ -13,7 +13,9 @@ import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { StatusTag } from '../dossiers/views/DossierPages.js'
 import { ComponentsTable, FeesTable, PersonList, when } from '../dossiers/views/parts.js'
 import type { StepQueue, WorkflowService } from './workflow.service.js'
+import { OUTCOME_LABELS, TIMING_LABELS } from './processing.js'
 import { parseCriteria } from './search.js'
+import { parseDayRange } from '../../platform/http/day-range.js'
 import { isIssuedForm } from '../dossiers/issued-forms.js'
 import { IssuedFormLinks } from '../dossiers/views/parts.js'
 
@@ -183,13 +185,13 @@ function SearchPage ({ query, errors, found, page }: { query: Record<string, str
   )
 }
 
-const TIMING = { 'on-time': 'Đúng hạn', late: 'Quá hạn' }
-const OUTCOME: Record<string, string> = { forwarded: 'Chuyển bước sau', 'sent-back': 'Trả lại', approved: 'Phê duyệt', returned: 'Đã trả kết quả', refused: 'Từ chối' }
 
 /** The processing log: every step, who held it, when it started and ended, against its allotted time (form 06). */
-function ProcessLog ({ log }: { log: Opened['log'] }) {
+function ProcessLog ({ log, url }: { log: Opened['log'], url: string }) {
   if (log.length === 0) return null
   return (
+    <>
+    <p class='body'><a href={`${url}/mau-06.pdf`}>In phiếu kiểm soát quá trình giải quyết (mẫu 06)</a></p>
     <div class='table-wrap'>
       <table class='table'>
         <caption class='table__caption'>Phiếu kiểm soát quá trình giải quyết</caption>
@@ -202,12 +204,13 @@ function ProcessLog ({ log }: { log: Opened['log'] }) {
               <td>{when(r.startedAt)}</td>
               <td>{when(r.dueAt)}</td>
               <td>{r.finishedAt ? when(r.finishedAt) : 'Đang xử lý'}</td>
-              <td>{r.outcome ? `${OUTCOME[r.outcome] ?? r.outcome}${r.timing ? ` – ${TIMING[r.timing]}` : ''}` : ''}{r.comment ? <><br /><span class='hint'>{r.comment}</span></> : null}</td>
+              <td>{r.outcome ? `${OUTCOME_LABELS[r.outcome] ?? r.outcome}${r.timing ? ` – ${TIMING_LABELS[r.timing]}` : ''}` : ''}{r.comment ? <><br /><span class='hint'>{r.comment}</span></> : null}</td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+    </>
   )
 }
 
@@ -341,7 +344,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
           </Form>
         </details>
       )}
-      <ProcessLog log={o.log} />
+      <ProcessLog log={o.log} url={url} />
 
       {o.may.receive && (
         <section class='section' aria-labelledby='tiep-nhan'>
@@ -403,6 +406,59 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
   )
 }
 
+type Register = Awaited<ReturnType<WorkflowService['register']>>
+
+function RegisterPage ({ agencies, query, errors, register }: { agencies: Array<{ code: string, name: string }>, query: Record<string, string | undefined>, errors: FieldError[], register?: Register | undefined }) {
+  const pdf = `/can-bo/so-theo-doi.pdf?${new URLSearchParams({ 'co-quan': query['co-quan'] ?? '', tu: query['tu'] ?? '', den: query['den'] ?? '' }).toString()}`
+  return (
+    <>
+      <a class='back-link' href='/can-bo'>Không gian làm việc</a>
+      <h1 class='heading-l'>Sổ theo dõi hồ sơ (mẫu 07)</h1>
+      <ErrorSummary errors={errors} />
+      <form action='/can-bo/so-theo-doi' method='get' noValidate>
+        <div class='grid-row'>
+          <div class='form-group'>
+            <label class='label' for='co-quan'>Cơ quan tiếp nhận</label>
+            <select class='select' id='co-quan' name='co-quan'>
+              {agencies.map(a => <option key={a.code} value={a.code} selected={query['co-quan'] === a.code}>{a.name}</option>)}
+            </select>
+          </div>
+          <TextInput name='tu' type='date' label='Tiếp nhận từ ngày' value={query['tu']} error={errorOf(errors, 'tu')} />
+          <TextInput name='den' type='date' label='Đến ngày' value={query['den']} error={errorOf(errors, 'den')} />
+        </div>
+        <Button>Xem sổ</Button>
+      </form>
+      {register && (
+        <section class='section' aria-labelledby='so'>
+          <h2 class='heading-m' id='so'>{register.agency}: {register.rows.length} hồ sơ{register.truncated ? ' (chỉ hiện phần đầu; hãy chia nhỏ khoảng thời gian)' : ''}</h2>
+          {register.rows.length > 0 && <p class='body'><a href={pdf}>Tải sổ theo dõi (PDF, mẫu 07)</a></p>}
+          {register.rows.length > 0 && (
+            <div class='table-wrap'>
+              <table class='table'>
+                <caption class='table__caption visually-hidden'>Hồ sơ tiếp nhận trong kỳ, theo thứ tự tiếp nhận</caption>
+                <thead><tr><th scope='col'>Mã hồ sơ</th><th scope='col'>Thủ tục</th><th scope='col'>Chủ hồ sơ</th><th scope='col'>Tiếp nhận</th><th scope='col'>Hẹn trả</th><th scope='col'>Có kết quả</th><th scope='col'>Trạng thái</th></tr></thead>
+                <tbody>
+                  {register.rows.slice(0, 500).map(r => (
+                    <tr key={r.code}>
+                      <td><a href={staffDossierUrl(r.code!)}>{r.code}</a></td>
+                      <td>{r.procedureName}</td>
+                      <td>{(r.applicant as Person).fullName}</td>
+                      <td>{when(r.receivedAt)}</td>
+                      <td>{when(r.dueAt)}</td>
+                      <td>{r.finishedAt ? when(r.finishedAt) : '—'}</td>
+                      <td><StatusTag status={r.status as DossierStatus} /></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      )}
+    </>
+  )
+}
+
 /** The back office's dossier routes; registered inside the staff pages, whose hook signs the official in. */
 export async function workflowPages (app: FastifyInstance, { services, requireOfficial }: { services: Services, requireOfficial: (request: FastifyRequest) => Promise<void> }) {
   const { workflow } = services
@@ -440,6 +496,30 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
     const found = given && errors.length === 0 ? await workflow.search(request.official!, criteria) : undefined
     return reply.page(<SearchPage query={query} errors={errors} found={found} page={criteria.page} />,
       { title: 'Tìm kiếm hồ sơ', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
+  })
+  /** The register's period and agency from the query: this month by default; errors name the field. */
+  const registerQuery = async (request: FastifyRequest) => {
+    const query = { ...(request.query as Record<string, string | undefined>) }
+    const agencies = await workflow.registerAgencies(request.official!)
+    if (agencies.length === 0) throw new AppError('FORBIDDEN', 'no agency to keep a register for')
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
+    query['tu'] ||= `${today.slice(0, 8)}01`
+    query['den'] ||= today
+    if (!agencies.some(a => a.code === query['co-quan'])) query['co-quan'] = agencies[0]!.code
+    const days = parseDayRange(query, { from: 'tu', to: 'den' })
+    if (days.from && days.to && Date.parse(days.to) - Date.parse(days.from) > 366 * 86_400_000) days.errors.push({ field: 'den', message: 'Mỗi lần xem tối đa một năm' })
+    return { query, agencies, days }
+  }
+  app.get('/can-bo/so-theo-doi', { preHandler: requireOfficial }, async (request, reply) => {
+    const { query, agencies, days } = await registerQuery(request)
+    const register = days.errors.length === 0 ? await workflow.register(request.official!, query['co-quan']!, days.from!, days.to!) : undefined
+    return reply.page(<RegisterPage agencies={agencies} query={query} errors={days.errors} register={register} />, { title: 'Sổ theo dõi hồ sơ', ...(days.errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
+  })
+  app.get('/can-bo/so-theo-doi.pdf', { preHandler: requireOfficial }, async (request, reply) => {
+    const { query, days } = await registerQuery(request)
+    if (days.errors.length > 0) throw new AppError('VALIDATION', days.errors[0]!.message, days.errors)
+    const pdf = await workflow.registerPdf(request.official!, query['co-quan']!, days.from!, days.to!)
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="so-theo-doi-${query['co-quan']}-${days.from}-${days.to}.pdf"`).header('cache-control', 'private, no-store').send(pdf)
   })
   app.get('/can-bo/ho-so/:code', { preHandler: requireOfficial }, async (request, reply) => page(request, reply))
   app.post('/can-bo/ho-so/:code/tiep-nhan', { preHandler: requireOfficial }, async (request, reply) =>
@@ -479,8 +559,8 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
   })
   app.get('/can-bo/ho-so/:code/mau-:form.pdf', { preHandler: requireOfficial }, async (request, reply) => {
     const form = (request.params as { form: string }).form
-    if (!isIssuedForm(form)) throw new AppError('NOT_FOUND', 'no such form')
-    const pdf = await workflow.formPdf({ official: request.official! }, code(request), form)
+    if (!isIssuedForm(form) && form !== '06') throw new AppError('NOT_FOUND', 'no such form')
+    const pdf = form === '06' ? await workflow.controlSheetPdf(request.official!, code(request)) : await workflow.formPdf({ official: request.official! }, code(request), form)
     return reply.type('application/pdf').header('content-disposition', `inline; filename="mau-${form}-${code(request)}.pdf"`).header('cache-control', 'private, no-store').send(pdf)
   })
 }

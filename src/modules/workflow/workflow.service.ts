@@ -2,10 +2,10 @@ import { sql } from 'kysely'
 import type { Db } from '../../platform/db/db.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
 import type { FilesService } from '../files/files.service.js'
-import { createTasks, DEFAULT_PROCESS, type OpenTask } from './processing.js'
+import { createTasks, DEFAULT_PROCESS, OUTCOME_LABELS, TIMING_LABELS, type OpenTask } from './processing.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
-import type { OfficialRole, OfficialsService, SignedInOfficial } from '../accounts/officials.service.js'
+import { ROLES as ROLE_NAMES, type OfficialRole, type OfficialsService, type SignedInOfficial } from '../accounts/officials.service.js'
 import type { CalendarService } from '../calendar/calendar.service.js'
 import { formatInstant } from '../calendar/due.js'
 import { fromLocal, toLocal } from '../calendar/calendar.js'
@@ -14,10 +14,11 @@ import { shortDuration } from '../catalog/views/labels.js'
 import type { SiteService } from '../site/site.service.js'
 import { formatAddress, RESULT_LABELS, type Delivery, type Person } from '../dossiers/dossier-form.js'
 import type { DossiersService, DossierView } from '../dossiers/dossiers.service.js'
-import { can } from '../dossiers/status.js'
-import { fill, officialFormPdf } from './forms-pdf.js'
+import { can, STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
+import { fill, officialFormPdf, type OfficialForm } from './forms-pdf.js'
 import { FORM_WORDING, type FormKey } from './form-wording.js'
 import { ISSUED_FORMS, type IssuedForm } from '../dossiers/issued-forms.js'
+import { vnDayStart } from '../../platform/http/day-range.js'
 import { dueCounts, dueDossiers, searchDossiers, type DossierCriteria, type DueQueue } from './search.js'
 
 /** The official's step queues: steps to work on, approvals (the leader's step), results to return. */
@@ -31,6 +32,8 @@ export const CASE_ROLES: OfficialRole[] = ['receptionist', 'specialist', 'depart
 export const RECEPTION_HOURS = 8
 /** The applicant's time to supplement, in working days (the common figure; domain §3). */
 export const SUPPLEMENT_DAYS = 15
+/** The most dossiers one printed register holds; a longer period is asked to be split. */
+export const REGISTER_LIMIT = 5000
 
 /**
  * The one-stop back office, starting with reception: the queue of new online dossiers with the time
@@ -477,6 +480,82 @@ export function createWorkflowService (deps: {
       await dossiers.act(actorOf(o), code, 'refuse', { message: text })
     },
 
+    /**
+     * The control sheet (form 06): every hand-over of the dossier, who gave and who took it, when, and
+     * early / on time / late against the step's allotted time.
+     */
+    async controlSheetPdf (o: SignedInOfficial, code: string): Promise<Buffer> {
+      const d = await visible(o, code)
+      const log = await tasks.log(db.kysely, d.id)
+      if (log.length === 0) throw new AppError('NOT_FOUND', 'no processing yet')
+      const receivedBy = [...d.events].reverse().find(e => e.action === 'receive')?.actorName ?? 'Bộ phận một cửa'
+      const names = await db.kysely.selectFrom('agencies').select(['code', 'name']).where('code', 'in', [...new Set(log.map(r => r.agencyCode))]).execute()
+      const agencyName = (c: string) => names.find(n => n.code === c)?.name ?? c
+      const rows = log.map((r, i) => {
+        const giver = i === 0 ? receivedBy : (log[i - 1]!.finishedByName ?? '')
+        const taker = r.finishedByName ?? r.assigneeName ?? ROLE_NAMES[r.role as OfficialRole] ?? r.role
+        return [
+          String(i + 1),
+          `${r.name}\n${agencyName(r.agencyCode)}`,
+          `Giao: ${giver}\nNhận: ${taker}`,
+          `${formatInstant(r.startedAt)}${r.dueAt ? `\nHạn: ${formatInstant(r.dueAt)}` : ''}`,
+          r.finishedAt ? `${formatInstant(r.finishedAt)}${r.timing ? `\n${TIMING_LABELS[r.timing]}` : ''}` : 'Đang xử lý',
+          [r.outcome ? OUTCOME_LABELS[r.outcome] ?? r.outcome : '', r.comment ?? ''].filter(Boolean).join(': ')
+        ]
+      })
+      return renderForm(d, '06', new Date(), o.fullName, {}, {
+        signatures: [],
+        table: {
+          columns: [{ title: 'STT', share: 0.5 }, { title: 'Bước, đơn vị', share: 2.4 }, { title: 'Người giao, người nhận', share: 2.2 }, { title: 'Thời gian giao, nhận', share: 1.7 }, { title: 'Hoàn thành (trước hạn / đúng hạn / quá hạn)', share: 1.7 }, { title: 'Kết quả, ghi chú', share: 2 }],
+          rows
+        }
+      })
+    },
+
+    /** The agencies whose register (form 07) the official may print: those they receive for or work in. */
+    async registerAgencies (o: SignedInOfficial) {
+      const scope = await officialScope(o)
+      if (scope.length === 0) return []
+      return db.kysely.selectFrom('agencies').select(['code', 'name']).where('code', 'in', scope).orderBy('code').execute()
+    },
+
+    /** The register (form 07): dossiers an agency received in a period, in order, with their dates and outcome. */
+    async register (o: SignedInOfficial, agencyCode: string, from: string, to: string) {
+      if (!(await officialScope(o)).includes(agencyCode)) throw new AppError('FORBIDDEN', 'register of another agency')
+      const rows = await db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
+        .select(['d.code', 'd.status', 'd.channel', 'd.applicant', 'd.receivedAt', 'd.dueAt', 'd.postponedFrom', 'd.finishedAt', 'd.returnedAt', 'v.name as procedureName'])
+        .where('d.agencyCode', '=', agencyCode).where('d.receivedAt', '>=', vnDayStart(from)).where('d.receivedAt', '<', vnDayStart(to, 1))
+        .orderBy('d.receivedAt').limit(REGISTER_LIMIT + 1).execute()
+      const agency = await db.kysely.selectFrom('agencies').select('name').where('code', '=', agencyCode).executeTakeFirst()
+      return { agency: agency?.name ?? agencyCode, rows: rows.slice(0, REGISTER_LIMIT), truncated: rows.length > REGISTER_LIMIT }
+    },
+
+    async registerPdf (o: SignedInOfficial, agencyCode: string, from: string, to: string): Promise<Buffer> {
+      const r = await service.register(o, agencyCode, from, to)
+      const site = await deps.site.profile()
+      const day = (s: string) => s.split('-').reverse().join('/')
+      const body = FORM_WORDING['07'].body.map(l => fill(l, { agency: r.agency, from: day(from), to: day(to), count: String(r.rows.length) }))
+      return officialFormPdf({
+        number: FORM_WORDING['07'].number,
+        title: FORM_WORDING['07'].title,
+        issuer: { parent: site.provinceName, agency: r.agency },
+        place: site.provinceName.replace(/^Tỉnh\s+/i, ''),
+        date: new Date(),
+        body,
+        signatures: [],
+        landscape: true,
+        table: {
+          columns: [{ title: 'STT', share: 0.5 }, { title: 'Mã hồ sơ', share: 2.7 }, { title: 'Tên thủ tục hành chính', share: 2.9 }, { title: 'Tổ chức, cá nhân', share: 1.8 }, { title: 'Địa chỉ, số điện thoại', share: 1.8 }, { title: 'Ngày tiếp nhận', share: 1.2 }, { title: 'Ngày hẹn trả', share: 1.2 }, { title: 'Ngày có kết quả', share: 1.2 }, { title: 'Ngày trả kết quả', share: 1.2 }, { title: 'Ghi chú', share: 1.3 }],
+          rows: r.rows.map((x, i) => {
+            const a = x.applicant as Person
+            const late = x.finishedAt && x.dueAt && x.finishedAt.getTime() > (x.postponedFrom ?? x.dueAt).getTime()
+            return [String(i + 1), x.code!, x.procedureName, a.fullName, `${a.address}\n${a.phone}`, formatInstant(x.receivedAt!), x.dueAt ? formatInstant(x.dueAt) : '', x.finishedAt ? formatInstant(x.finishedAt) : '', x.returnedAt ? formatInstant(x.returnedAt) : '',
+              [STATUS_LABELS[x.status as DossierStatus], late ? 'Quá hạn' : '', x.postponedFrom ? 'Đã hẹn lại' : '', x.channel === 'online' ? 'Trực tuyến' : x.channel === 'postal' ? 'Bưu chính' : 'Trực tiếp'].filter(Boolean).join('; ')]
+          })
+        }
+      })
+    },
+
     /** Forms 01–05 of a dossier as PDFs, for the official (any case role) or the applicant's account. */
     async formPdf (reader: { official: SignedInOfficial } | { accountId: string }, code: string, form: IssuedForm): Promise<Buffer> {
       const d = 'official' in reader ? await visible(reader.official, code) : await dossiers.get(reader.accountId, code)
@@ -501,7 +580,7 @@ export function createWorkflowService (deps: {
   }
 
   /** Fills a form's wording with the dossier's particulars (and `extra`) and lays it out as a PDF. */
-  async function renderForm (d: DossierView, form: FormKey, at: Date, signer: string, extra: Record<string, string>): Promise<Buffer> {
+  async function renderForm (d: DossierView, form: FormKey, at: Date, signer: string, extra: Record<string, string>, layout: Partial<Pick<OfficialForm, 'table' | 'landscape' | 'signatures'>> = {}): Promise<Buffer> {
     const site = await deps.site.profile()
     const applicant = d.applicant as Person
     const delivery = d.delivery as Partial<Delivery>
@@ -533,9 +612,11 @@ export function createWorkflowService (deps: {
       place: site.provinceName.replace(/^Tỉnh\s+/i, ''),
       date: at,
       body,
-      signatures: form === '01'
+      signatures: layout.signatures ?? (form === '01'
         ? [{ title: 'Người nộp hồ sơ', note: '(Ký và ghi rõ họ tên)', name: applicant.fullName }, { title: 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: signer }]
-        : form === '02' || form === '03' ? [{ title: 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: signer }] : [head],
+        : form === '02' || form === '03' ? [{ title: 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: signer }] : [head]),
+      ...(layout.table ? { table: layout.table } : {}),
+      ...(layout.landscape ? { landscape: true } : {}),
       ...(form === '01' ? { qr: { url: `${deps.publicUrl}/tra-cuu-ho-so?ma=${encodeURIComponent(d.code!)}`, caption: 'Quét mã để tra cứu tình trạng hồ sơ' } } : {})
     })
   }
