@@ -31,7 +31,7 @@ export function browserSession (t: Pick<TestApp, 'app'>, sessionCookie: string) 
       capture(res)
       return res
     },
-    async upload (url: string, files: Array<{ name: string, data: Buffer, type?: string }>, fields: Record<string, string> = {}) {
+    async upload (url: string, files: Array<{ name: string, data: Buffer, type?: string, field?: string }>, fields: Record<string, string> = {}) {
       if (!token) await self.get(sessionCookie.startsWith('mc_staff') ? '/can-bo' : '/ca-nhan')
       const body = multipart(files, fields)
       const res = await t.app.inject({ method: 'POST', url: `${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(token)}`, headers: { cookie: cookies(), ...body.headers }, payload: body.payload })

@@ -25,12 +25,12 @@ export const sampleJpeg = () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0x
 export const sampleExe = () => Buffer.concat([Buffer.from('MZ'), Buffer.alloc(126), Buffer.from('PE\0\0'), Buffer.alloc(200, 0x90)])
 
 /** A multipart/form-data body with files under the field "files", as a browser sends it. */
-export function multipart (files: Array<{ name: string, data: Buffer, type?: string }>, fields: Record<string, string> = {}) {
+export function multipart (files: Array<{ name: string, data: Buffer, type?: string, field?: string }>, fields: Record<string, string> = {}) {
   const boundary = `----mc${Math.random().toString(16).slice(2)}`
   const parts: Buffer[] = []
   for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`))
   for (const f of files) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field ?? 'files'}"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`))
     parts.push(f.data, Buffer.from('\r\n'))
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`))

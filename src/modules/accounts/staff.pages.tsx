@@ -64,6 +64,7 @@ function Workspace ({ official, counts }: { official: SignedInOfficial, counts: 
           </form>
           <ul class='list cards'>
             {has('receptionist') && card('/can-bo/ho-so?hang-doi=cho-tiep-nhan', 'Chờ tiếp nhận', counts.reception, 'Hồ sơ nộp trực tuyến cần quyết định trong 8 giờ làm việc.')}
+            {has('receptionist') && <li class='card'><a class='heading-s' href='/can-bo/tiep-nhan-truc-tiep'>Tiếp nhận trực tiếp, qua bưu chính</a><p class='body'>Nhập hồ sơ người đến nộp tại quầy hoặc gửi qua bưu chính, in giấy hẹn.</p></li>}
             {has('receptionist') && <li class='card'><p class='heading-s'>Chờ công dân bổ sung ({counts.waitingSupplement})</p><p class='body'>Đã yêu cầu bổ sung trước khi tiếp nhận.</p></li>}
             {card('/can-bo/ho-so?hang-doi=cua-toi', 'Cần xử lý', counts.toProcess, 'Các bước thẩm định, xem xét được giao cho bạn hoặc cho vai trò của bạn.')}
             {has('agency_leader') && card('/can-bo/ho-so?hang-doi=cho-phe-duyet', 'Chờ phê duyệt', counts.toApprove, 'Hồ sơ trình ký chờ bạn phê duyệt và ban hành kết quả.')}

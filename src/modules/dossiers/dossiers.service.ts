@@ -9,7 +9,7 @@ import type { CatalogService } from '../catalog/catalog.service.js'
 import { meetsAssurance, ASSURANCE_LABELS, type Component, type ProcedureContent } from '../catalog/catalog.types.js'
 import type { FilesService, StoredFile } from '../files/files.service.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
-import { maskId, readDelivery, readParties, type Delivery, type Person } from './dossier-form.js'
+import { maskId, readDelivery, readParties, readPerson, type Delivery, type Person } from './dossier-form.js'
 import { STATUS_LABELS, transition, TransitionError, can, type DossierAction, type DossierStatus } from './status.js'
 
 /** The journey's question pages, in order (URL slugs). The agency step exists only with a choice. */
@@ -39,10 +39,24 @@ export interface AttachedFile extends StoredFile {
 
 export interface FeeLine { text: string, amountVnd: number | null }
 
+/** A dossier entered at the counter: the form's fields and, per component, the ids of its stored scans. */
+export interface CounterInput {
+  procedureCode: string
+  agencyCode: string
+  channel: 'counter' | 'postal'
+  kind: Person['kind']
+  caseGroup?: string | undefined
+  form: Record<string, string | undefined>
+  files: Record<string, string[]>
+  /** Components whose scan was sent but refused (its own message is shown): not "missing" too. */
+  pending?: string[]
+}
+
 export const RATING_LABELS: Record<number, string> = { 5: 'Rất hài lòng', 4: 'Hài lòng', 3: 'Bình thường', 2: 'Không hài lòng', 1: 'Rất không hài lòng' }
 
 export const ACTION_LABELS: Record<string, string> = {
   submit: 'Nộp hồ sơ trực tuyến',
+  enter: 'Nộp hồ sơ tại bộ phận một cửa, qua bưu chính',
   receive: 'Tiếp nhận hồ sơ',
   'request-supplement': 'Yêu cầu bổ sung hồ sơ',
   refuse: 'Từ chối tiếp nhận',
@@ -145,7 +159,15 @@ export function createDossiersService (deps: {
   }
 
   /** Tells the applicant's account of a change: in the personal page, and by e-mail (or SMS without e-mail). */
-  async function tell (trx: Executor, dossier: { id: string, accountId: string, code: string | null }, subject: string, body: string) {
+  async function tell (trx: Executor, dossier: { id: string, accountId: string | null, code: string | null, submitter?: unknown }, subject: string, body: string) {
+    // A dossier entered at the counter for someone without an account: the contact they gave.
+    if (dossier.accountId === null) {
+      const p = dossier.submitter as Partial<Person> | undefined
+      const lookup = `${config.PUBLIC_URL}/tra-cuu-ho-so?ma=${encodeURIComponent(dossier.code ?? '')}`
+      if (p?.email) await notifications.enqueue(trx, { channel: 'email', recipient: p.email, template: 'dossier', subject, body: `${body}\n\nTra cứu hồ sơ: ${lookup}\n` })
+      else if (p?.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: p.phone, template: 'dossier', subject, body: `${subject}. Tra cuu tai ${lookup}` })
+      return
+    }
     await trx.insertInto('accountNotices').values({ accountId: dossier.accountId, dossierId: dossier.id, text: subject }).execute()
     const account = await trx.selectFrom('accounts').select(['email', 'phone']).where('id', '=', dossier.accountId).executeTakeFirst()
     const link = `${config.PUBLIC_URL}/ca-nhan/ho-so/${encodeURIComponent(dossier.code ?? '')}`
@@ -177,6 +199,25 @@ export function createDossiersService (deps: {
    * through the catalog's own connection, so a transaction must load it before it starts (PGlite has
    * one connection: a query outside the open transaction would wait for it forever).
    */
+  /** Validates a counter dossier's particulars, case, scans and result method; nothing is written. */
+  async function checkCounter (input: CounterInput) {
+    const p = await catalog.getProcedure(input.procedureCode)
+    if (!p.agencies.receiving.some(a => a.code === input.agencyCode)) throw new AppError('FORBIDDEN', 'agency does not receive this procedure')
+    const version = await catalog.getVersion(p.versionId)
+    const errors: FieldError[] = []
+    const applicant = readPerson(input.form, 'a-', input.kind, errors)
+    const groups = caseGroups(version.content)
+    const caseGroup = groups.length >= 2 ? (groups.includes(input.caseGroup ?? '') ? input.caseGroup! : null) : null
+    if (groups.length >= 2 && !caseGroup) errors.push({ field: 'caseGroup', message: 'Chọn trường hợp của hồ sơ' })
+    const slots = componentSlots(version.content, caseGroup, false)
+    for (const slot of slots) {
+      if (slot.required && (input.files[slot.key] ?? []).length === 0 && !(input.pending ?? []).includes(slot.key)) errors.push({ field: `tp-${slot.key}`, message: `Tải lên bản quét của “${slot.name}”` })
+    }
+    const result = input.form['result']
+    if (result !== 'office' && result !== 'post') errors.push({ field: 'result', message: 'Chọn cách trả kết quả' })
+    return { errors, applicant, caseGroup, slots, p, version }
+  }
+
   async function catalogInfo (versionId: number) {
     const version = await catalog.getVersion(versionId)
     const procedure = await catalog.getProcedure(version.code).catch(() => undefined)
@@ -434,7 +475,7 @@ export function createDossiersService (deps: {
     /** The account a dossier belongs to (tests and the back office). */
     async ownerOf (id: string): Promise<string | undefined> {
       if (!/^[0-9a-f-]{36}$/.test(id)) return undefined
-      return (await db.kysely.selectFrom('dossiers').select('accountId').where('id', '=', id).executeTakeFirst())?.accountId
+      return (await db.kysely.selectFrom('dossiers').select('accountId').where('id', '=', id).executeTakeFirst())?.accountId ?? undefined
     },
 
     /**
@@ -465,6 +506,49 @@ export function createDossiersService (deps: {
         await tell(trx, { id: d.id, accountId, code }, `Hồ sơ ${code} đã được nộp`,
           `Hồ sơ “${v.procedure.name}” đã được nộp trực tuyến lúc ${now.toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}.\nMã hồ sơ: ${code}\nTrạng thái: ${STATUS_LABELS[to]}.\nCơ quan tiếp nhận: ${v.agency?.name ?? ''}.`)
         return { code, created: true }
+      })
+    },
+
+    /** What is wrong with a counter dossier as entered so far (shown all at once, with a bad scan's message). */
+    async counterErrors (input: CounterInput): Promise<FieldError[]> {
+      return (await checkCounter(input)).errors
+    },
+
+    /**
+     * A dossier entered by a receptionist for someone at the counter or received by post: the
+     * applicant's particulars, the procedure's components with their scanned files (already stored),
+     * and how the result goes back. Created submitted (status 1) with the same codes as online ones;
+     * the caller receives it next. Linked to the applicant's account when one exists. Throws
+     * VALIDATION naming the fields, with nothing written.
+     */
+    async enterAtCounter (actor: Actor & { name: string }, input: CounterInput): Promise<{ code: string, id: string }> {
+      const { errors, applicant, caseGroup, slots, p, version } = await checkCounter(input)
+      if (errors.length > 0) throw new AppError('VALIDATION', 'counter dossier incomplete', errors)
+      const result = input.form['result'] as 'office' | 'post'
+      const ids = slots.flatMap(s => (input.files[s.key] ?? []).map(fileId => ({ component: s.key, fileId })))
+      const procedureId = (await db.kysely.selectFrom('procedures').select('id').where('code', '=', p.code).executeTakeFirstOrThrow()).id
+      const account = applicant.kind === 'organization'
+        ? await db.kysely.selectFrom('accounts').select('id').where('taxCode', '=', applicant.idNumber.replace('-', '')).executeTakeFirst()
+        : applicant.kind === 'individual' ? await db.kysely.selectFrom('accounts').select('id').where('citizenId', '=', applicant.idNumber).executeTakeFirst() : undefined
+      return db.transaction(async (trx) => {
+        const now = new Date()
+        const code = await this.takeCode(trx, input.agencyCode, now)
+        const to = next(0, 'submit')
+        const row = await trx.insertInto('dossiers').values({
+          code, status: to, procedureId, procedureVersionId: p.versionId, accountId: account?.id ?? null, agencyCode: input.agencyCode,
+          channel: input.channel, applicant: JSON.stringify(applicant), submitter: JSON.stringify(applicant), caseGroup,
+          delivery: JSON.stringify({ submission: 'office', pickupAddress: null, result, resultAddress: null }), fees: JSON.stringify(version.content.fees),
+          submittedAt: now, enteredBy: actor.type === 'official' ? actor.id ?? null : null
+        }).returning('id').executeTakeFirstOrThrow()
+        // Only files stored by the back office and not yet in any dossier can be attached.
+        const usable = ids.length === 0 ? [] : await trx.selectFrom('files as f').select('f.id').where('f.id', 'in', ids.map(i => i.fileId)).where('f.ownerAccountId', 'is', null)
+          .where(eb => eb.not(eb.exists(eb.selectFrom('dossierFiles as x').select('x.fileId').whereRef('x.fileId', '=', 'f.id')))).execute()
+        if (usable.length !== new Set(ids.map(i => i.fileId)).size) throw new AppError('VALIDATION', 'files not usable', [{ field: 'files', message: 'Một số tệp đã tải lên không còn dùng được; hãy tải lên lại.' }])
+        if (ids.length > 0) await trx.insertInto('dossierFiles').values(ids.map(i => ({ dossierId: row.id, component: i.component, fileId: i.fileId }))).execute()
+        await catalog.markVersionInUse(trx, p.versionId)
+        await event(trx, row.id, { action: 'enter', from: 0, to, actor, actorName: actor.name, agencyCode: input.agencyCode, message: input.channel === 'postal' ? 'Hồ sơ nhận qua bưu chính.' : 'Hồ sơ nộp trực tiếp tại bộ phận một cửa.' })
+        await audit.record(trx, { actor, action: 'dossier.enter', targetType: 'dossier', targetId: row.id, details: { code, channel: input.channel } })
+        return { code, id: row.id }
       })
     },
 

@@ -202,3 +202,40 @@ test('an official searches dossiers and opens the overdue queue; an administrato
     await admin.close()
   }
 })
+
+test('counter intake in the browser: choose the procedure, enter the walk-in applicant and the scans, receive with form 01 (axe on each page)', async () => {
+  const desk = await contextWith((await newOfficial(t, '000.01.01.H34', ['receptionist'], 'Lê Thị Một Cửa')).cookie)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-counter-'))
+  try {
+    const page = await desk.newPage()
+    await visit(page, `${t.url}/can-bo`)
+    await page.getByRole('link', { name: 'Tiếp nhận trực tiếp, qua bưu chính' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    await page.getByLabel('Thủ tục hành chính').selectOption({ value: `${PROCEDURE}|000.01.11.H34` })
+    await page.getByRole('button', { name: 'Tiếp tục' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    await page.getByLabel('Họ và tên').fill('Y Blơng Niê')
+    await page.getByLabel('Ngày sinh').fill('01/01/1985')
+    await page.getByLabel('Số định danh cá nhân (căn cước)').fill('062085123457')
+    await page.getByLabel('Số điện thoại di động').fill('0905123457')
+    await page.locator('#a-address').fill('Thôn 3, xã Đăk Hà, Kon Tum')
+    const inputs = page.locator('input[type=file]')
+    const n = await inputs.count()
+    for (let i = 0; i < n; i++) {
+      const file = path.join(dir, `scan-${i}.pdf`)
+      fs.writeFileSync(file, samplePdf(`scan ${i}`))
+      await inputs.nth(i).setInputFiles(file)
+    }
+    await page.getByRole('button', { name: /Tiếp nhận hồ sơ và in giấy hẹn/ }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    assert.ok(await page.getByText('Đã tiếp nhận hồ sơ. In giấy tiếp nhận').isVisible())
+    assert.ok(await page.getByRole('link', { name: /Giấy tiếp nhận và hẹn trả kết quả \(mẫu 01\)/ }).isVisible())
+    assert.ok(await page.getByText('Y Blơng Niê').first().isVisible())
+  } finally {
+    await desk.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})

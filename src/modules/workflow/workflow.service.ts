@@ -13,7 +13,7 @@ import type { CatalogService } from '../catalog/catalog.service.js'
 import { shortDuration } from '../catalog/views/labels.js'
 import type { SiteService } from '../site/site.service.js'
 import { formatAddress, RESULT_LABELS, type Delivery, type Person } from '../dossiers/dossier-form.js'
-import type { DossiersService, DossierView } from '../dossiers/dossiers.service.js'
+import { caseGroups, componentSlots, type ComponentSlot, type DossiersService, type DossierView } from '../dossiers/dossiers.service.js'
 import { can, STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { fill, officialFormPdf, type OfficialForm } from './forms-pdf.js'
 import { FORM_WORDING, type FormKey } from './form-wording.js'
@@ -260,6 +260,40 @@ export function createWorkflowService (deps: {
       const rows = (await tasks.queue(o, scopeOf)).filter(r => stepQueue(r.step) === queue)
       const now = new Date()
       return Promise.all(rows.map(async r => ({ ...r, left: r.dueAt ? await calendar.remaining(now, r.dueAt) : undefined })))
+    },
+
+    /** What a receptionist may enter at the counter: published procedures received by their desk's agencies. */
+    async counterProcedures (o: SignedInOfficial) {
+      const scope = await receptionScope(o)
+      if (scope.length === 0) return []
+      const rows = await db.kysely.selectFrom('procedureAgencies as pa').innerJoin('agencies as a', 'a.id', 'pa.agencyId').innerJoin('procedures as p', 'p.id', 'pa.procedureId')
+        .select(['p.code', 'a.code as agencyCode', 'a.name as agencyName']).where('pa.role', '=', 'receiving').where('a.code', 'in', scope).orderBy('p.position').execute()
+      const out: Array<{ code: string, name: string, agencyCode: string, agencyName: string, caseGroups: string[], slots: (group: string | undefined) => ComponentSlot[] }> = []
+      for (const r of rows) {
+        const p = await catalog.getProcedure(r.code).catch(() => undefined)
+        if (p) out.push({ code: r.code, name: p.name, agencyCode: r.agencyCode, agencyName: r.agencyName, caseGroups: caseGroups(p), slots: (group: string | undefined) => componentSlots(p, group ?? null, false) })
+      }
+      return out
+    },
+
+    /**
+     * Counter or postal intake: the receptionist enters the dossier with its scanned files and
+     * receives it at once (form 01 with the due date), as for an online one.
+     */
+    async enterAtCounter (o: SignedInOfficial, input: Omit<Parameters<DossiersService['enterAtCounter']>[1], 'agencyCode'> & { agencyCode?: string | undefined }): Promise<{ code: string, due: Date }> {
+      const offered = (await service.counterProcedures(o)).filter(p => p.code === input.procedureCode)
+      const agency = offered.find(p => p.agencyCode === input.agencyCode) ?? (offered.length === 1 ? offered[0] : undefined)
+      if (!agency) throw new AppError('VALIDATION', 'no such procedure here', [{ field: 'thu-tuc', message: 'Chọn thủ tục do bộ phận một cửa của bạn tiếp nhận' }])
+      const { code } = await dossiers.enterAtCounter(actorOf(o), { ...input, agencyCode: agency.agencyCode })
+      return { code, due: await service.receive(o, code) }
+    },
+
+    /** Scans stored for a counter dossier that is not entered yet (kept across a form shown again with errors). */
+    async pendingScans (ids: string[]) {
+      const clean = ids.filter(id => /^[0-9a-f-]{36}$/.test(id))
+      if (clean.length === 0) return []
+      return db.kysely.selectFrom('files as f').select(['f.id', 'f.name', 'f.size']).where('f.id', 'in', clean).where('f.ownerAccountId', 'is', null)
+        .where(eb => eb.not(eb.exists(eb.selectFrom('dossierFiles as x').select('x.fileId').whereRef('x.fileId', '=', 'f.id')))).execute()
     },
 
     /** Hands the dossier to the next step (to a chosen official, or to the role), with a comment. */

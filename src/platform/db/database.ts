@@ -293,7 +293,7 @@ export interface DossiersTable {
   status: Generated<number>
   procedureId: number
   procedureVersionId: number
-  accountId: string
+  accountId: string | null
   agencyCode: string | null
   channel: Generated<'online' | 'counter' | 'postal'>
   applicant: Json<unknown>
@@ -310,6 +310,7 @@ export interface DossiersTable {
   returnedAt: Date | null
   processingAgencyCode: Generated<string | null>
   postponedFrom: Generated<Date | null>
+  enteredBy: Generated<string | null>
   rating: number | null
   ratingComment: string | null
   ratedAt: Date | null

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify'
 import { AppError } from './errors.js'
 
-export interface Upload { name: string, data: Buffer, truncated: boolean }
+/** One uploaded file; `field` is the form field it came in (forms with a file input per item). */
+export interface Upload { name: string, data: Buffer, truncated: boolean, field: string }
 
 /**
  * A multipart form read whole: its files (each bounded by the multipart limits; a larger one comes
@@ -15,7 +16,7 @@ export async function readUploads (request: FastifyRequest, field: string): Prom
     for await (const part of request.parts()) {
       if (part.type === 'file') {
         const data = await part.toBuffer()
-        files.push({ name: part.filename, data, truncated: part.file.truncated })
+        files.push({ name: part.filename, data, truncated: part.file.truncated, field: part.fieldname })
       } else if (typeof part.value === 'string') {
         fields[part.fieldname] = part.value
       }

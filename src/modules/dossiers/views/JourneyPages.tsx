@@ -84,7 +84,7 @@ export function StartPage ({ p, drafts }: { p: ProcedureDetail, drafts: Array<{ 
   )
 }
 
-function PersonFields ({ prefix, kind, values, errors }: { prefix: string, kind: Person['kind'], values: Values, errors: FieldError[] }) {
+export function PersonFields ({ prefix, kind, values, errors }: { prefix: string, kind: Person['kind'], values: Values, errors: FieldError[] }) {
   const v = (n: string) => values[`${prefix}${n}`]
   const e = (n: string) => errorOf(errors, `${prefix}${n}`)
   const org = kind === 'organization'

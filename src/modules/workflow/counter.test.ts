@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { useTestApp } from '../../../test/app.js'
+import { loadCatalog } from '../../../test/catalog.js'
+import { newCitizen } from '../../../test/citizens.js'
+import { browserSession } from '../../../test/dossiers.js'
+import { samplePdf } from '../../../test/files.js'
+import { newOfficial } from '../../../test/officials.js'
+import { pdfText } from '../../../test/pdf.js'
+
+const t = useTestApp({ setup: ctx => loadCatalog(ctx.services) })
+const PROCEDURE = '1.004325.000.00.00.H34'
+const AGENCY = '000.01.11.H34'
+const PATH = '/can-bo/tiep-nhan-truc-tiep'
+
+const walkIn = {
+  'a-fullName': 'Y Blơng Niê', 'a-dateOfBirth': '01/01/1985', 'a-idNumber': '062085123456', 'a-phone': '0905123456',
+  'a-email': 'yblong@example.vn', 'a-address': 'Thôn 3, xã Đăk Hà, Kon Tum'
+}
+
+test('counter intake: the receptionist enters a walk-in dossier with its scans, bad input is told next to its field and good scans are kept, then it is received with form 01', async () => {
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'], 'Lê Thị Một Cửa')).cookie)
+  const choose = await desk.get(PATH)
+  assert.equal(choose.statusCode, 200)
+  assert.ok(choose.body.includes(`value="${PROCEDURE}|${AGENCY}"`))
+  const form = await desk.get(`${PATH}?thu-tuc=${encodeURIComponent(`${PROCEDURE}|${AGENCY}`)}&loai=individual&kenh=postal`)
+  assert.equal(form.statusCode, 200)
+  const slots = [...form.body.matchAll(/<input class="file-upload" id="tp-(c\d+)"/g)].map(m => m[1]!)
+  assert.ok(slots.length >= 2)
+  const fields = { procedure: PROCEDURE, agency: AGENCY, kind: 'individual', channel: 'postal', result: 'office' }
+
+  // The first try: the ID number does not match the birth year, one scan is not a document, one is missing.
+  const first = await desk.upload(PATH, [
+    { field: `tp-${slots[0]}`, name: 'trang-1.pdf', data: samplePdf('trang 1') },
+    { field: `tp-${slots[1]}`, name: 'ghi-chu.txt', data: Buffer.from('not a scan') }
+  ], { ...fields, ...walkIn, 'a-idNumber': '062090123456' })
+  assert.equal(first.statusCode, 422)
+  assert.match(first.body, /id="a-idNumber-error"/)
+  assert.match(first.body, new RegExp(`id="tp-${slots[1]}-error"`))
+  assert.match(first.body, /Đã tải: trang-1\.pdf/)
+  const kept = new RegExp(`name="kept-${slots[0]}-0" value="([^"]+)"`).exec(first.body)![1]!
+  assert.equal(await t.db.kysely.selectFrom('dossiers').select('id').where('applicant', '@>', JSON.stringify({ idNumber: '062085123456' })).executeTakeFirst(), undefined, 'nothing entered yet')
+
+  // The second try, with the kept scan and the rest.
+  const rest = slots.slice(1).map((s, i) => ({ field: `tp-${s}`, name: `tp-${i}.pdf`, data: samplePdf(`tp ${i}`) }))
+  const done = await desk.upload(PATH, rest, { ...fields, ...walkIn, [`kept-${slots[0]}-0`]: kept })
+  assert.equal(done.statusCode, 303, done.body.slice(0, 500))
+  const code = decodeURIComponent(/\/can-bo\/ho-so\/([^?]+)/.exec(done.headers.location as string)![1]!)
+  assert.match(code, new RegExp(`^${AGENCY.replace(/\./g, '\\.')}-\\d{6}-\\d{4}$`))
+  const row = await t.db.kysely.selectFrom('dossiers').selectAll().where('code', '=', code).executeTakeFirstOrThrow()
+  assert.equal(row.status, 2)
+  assert.equal(row.channel, 'postal')
+  assert.equal(row.accountId, null, 'no account for this person')
+  assert.ok(row.dueAt && row.receivedAt && row.enteredBy)
+  const files = await t.db.kysely.selectFrom('dossierFiles').select('component').where('dossierId', '=', row.id).execute()
+  assert.equal(files.length, slots.length)
+  const page = await desk.get(done.headers.location as string)
+  assert.match(page.body, /Đã tiếp nhận hồ sơ\. In giấy tiếp nhận/)
+  assert.match(page.body, /Bưu chính/)
+  const slip = await pdfText((await desk.get(`/can-bo/ho-so/${encodeURIComponent(code)}/mau-01.pdf`)).rawPayload)
+  for (const words of ['GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ', 'Y Blơng Niê', code]) assert.ok(slip.includes(words), words)
+  // The applicant, who has no account, is told by e-mail, and can follow it with the public lookup.
+  const mail = await t.db.kysely.selectFrom('messages').select(['subject']).where('recipient', '=', 'yblong@example.vn').execute()
+  assert.ok(mail.length >= 1)
+  const lookup = await t.app.inject(`/api/v1/dossiers/${encodeURIComponent(code)}/status`)
+  assert.equal(lookup.statusCode, 200)
+  // The specialist finds it in their queue like any other.
+  const sp = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['specialist'])).cookie)
+  assert.ok((await sp.get('/can-bo/ho-so?hang-doi=cua-toi')).body.includes(code))
+  // The kept scan cannot be used twice.
+  const again = await desk.upload(PATH, rest, { ...fields, ...walkIn, [`kept-${slots[0]}-0`]: kept })
+  assert.equal(again.statusCode, 422)
+})
+
+test('counter intake links the dossier to the applicant\'s account when one exists; only receptionists may enter', async () => {
+  const c = await newCitizen(t)
+  const me = await t.services.dossiers.draft(c.id, await t.services.dossiers.startDraft(c.id, PROCEDURE))
+  const person = me.submitter as { fullName: string, idNumber: string, dateOfBirth: string, phone: string, address: string }
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  const form = await desk.get(`${PATH}?thu-tuc=${encodeURIComponent(`${PROCEDURE}|${AGENCY}`)}&loai=individual&kenh=counter`)
+  const slots = [...form.body.matchAll(/<input class="file-upload" id="tp-(c\d+)"/g)].map(m => m[1]!)
+  const done = await desk.upload(PATH, slots.map(s => ({ field: `tp-${s}`, name: `${s}.pdf`, data: samplePdf(s) })), {
+    procedure: PROCEDURE, agency: AGENCY, kind: 'individual', channel: 'counter', result: 'office',
+    'a-fullName': person.fullName, 'a-dateOfBirth': person.dateOfBirth.split('-').reverse().join('/'), 'a-idNumber': person.idNumber, 'a-phone': person.phone, 'a-address': person.address
+  })
+  assert.equal(done.statusCode, 303, done.body.slice(0, 400))
+  const code = decodeURIComponent(/\/can-bo\/ho-so\/([^?]+)/.exec(done.headers.location as string)![1]!)
+  const mine = await browserSession(t, c.cookie).get('/ca-nhan/ho-so')
+  assert.ok(mine.body.includes(code), 'in the citizen\'s own list')
+  const sp = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['specialist'])).cookie)
+  assert.equal((await sp.get(PATH)).statusCode, 403)
+  assert.equal((await sp.upload(PATH, [], { procedure: PROCEDURE, agency: AGENCY })).statusCode, 403)
+})
