@@ -89,8 +89,8 @@ export async function generateDossiers (db: Db, opts: { count: number, agencies?
 
   // The processing log: the default four steps; finished steps have their outcome, the current one is open.
   await sql`
-    insert into dossier_tasks (dossier_id, step, name, role, agency_code, started_at, due_at, finished_at, finished_by_name, outcome)
-    select d.id, s.step,
+    insert into dossier_tasks (dossier_id, step, kind, name, role, agency_code, started_at, due_at, finished_at, finished_by_name, outcome)
+    select d.id, s.step, (array['work', 'work', 'approve', 'return'])[s.step + 1],
            (array['Thẩm định hồ sơ', 'Xem xét, trình ký', 'Phê duyệt', 'Trả kết quả'])[s.step + 1],
            (array['specialist', 'department_head', 'agency_leader', 'receptionist'])[s.step + 1],
            d.agency_code,

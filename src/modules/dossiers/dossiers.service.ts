@@ -112,7 +112,7 @@ export function createDossiersService (deps: {
   const { db, catalog, files, audit, notifications, jobs, config } = deps
   const throttle = createThrottle(db)
   /** Set by the back office: the due date of a received dossier given its supplement pauses. */
-  let resumed: ((d: DossierRow, pauses: Array<{ from: Date, to: Date }>) => Promise<Date | undefined>) | undefined
+  let resumed: ((trx: Executor, d: DossierRow, pauses: Array<{ from: Date, to: Date }>) => Promise<Date | undefined>) | undefined
   /** Set by the back office: work in the same transaction when a dossier closes (withdrawn, stopped). */
   let closed: ((trx: Executor, d: DossierRow, to: DossierStatus, actor: Actor & { name: string }) => Promise<void>) | undefined
   const maxDossierBytes = config.MAX_DOSSIER_MB * 1024 * 1024
@@ -266,6 +266,7 @@ export function createDossiersService (deps: {
       rating: row.rating,
       ratingComment: row.ratingComment,
       postponedFrom: row.postponedFrom,
+      process: row.process as unknown,
       events: events.map(e => ({ ...e, label: ACTION_LABELS[e.action] ?? e.action, details: e.details as Record<string, unknown> })),
       supplements,
       openSupplement: row.status === 5 ? supplements.find(s => s.answeredAt === null) : undefined,
@@ -470,7 +471,7 @@ export function createDossiersService (deps: {
     onClose (fn: (trx: Executor, d: DossierRow, to: DossierStatus, actor: Actor & { name: string }) => Promise<void>) { closed = fn },
 
     /** The back office tells how a received dossier's due date moves when its supplement wait ends. */
-    onResume (fn: (d: DossierRow, pauses: Array<{ from: Date, to: Date }>) => Promise<Date | undefined>) { resumed = fn },
+    onResume (fn: (trx: Executor, d: DossierRow, pauses: Array<{ from: Date, to: Date }>) => Promise<Date | undefined>) { resumed = fn },
 
     /** The account a dossier belongs to (tests and the back office). */
     async ownerOf (id: string): Promise<string | undefined> {
@@ -692,7 +693,7 @@ export function createDossiersService (deps: {
         await trx.updateTable('supplementRequests').set({ answeredAt: sql`now()`, answerNote: (note ?? '').trim().slice(0, 2000) || null }).where('id', '=', open.id).execute()
         // Back in processing: the clock resumes, the wait added back (the due date moves by the paused working time).
         let dueAt: Date | undefined
-        if (to === 4 && d.receivedAt && resumed) dueAt = await resumed(d, [...v.supplements.filter(x => x.duringProcessing && x.answeredAt).map(x => ({ from: x.requestedAt, to: x.answeredAt! })), { from: open.requestedAt, to: new Date() }])
+        if (to === 4 && d.receivedAt && resumed) dueAt = await resumed(trx, d, [...v.supplements.filter(x => x.duringProcessing && x.answeredAt).map(x => ({ from: x.requestedAt, to: x.answeredAt! })), { from: open.requestedAt, to: new Date() }])
         await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...(dueAt ? { dueAt } : {}) }).where('id', '=', d.id).execute()
         await event(trx, d.id, { action: 'supplement', from: 5, to, actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: (note ?? '').trim() || null, details: { components, round: open.round } })
         await audit.record(trx, { actor: citizen(accountId), action: 'dossier.supplement', targetType: 'dossier', targetId: d.id })
@@ -720,7 +721,7 @@ export function createDossiersService (deps: {
      */
     async act (actor: Actor & { name: string }, code: string, action: DossierAction, input: {
       message?: string, agencyCode?: string, details?: Record<string, unknown>
-      set?: Partial<{ dueAt: Date, receivedAt: Date, finishedAt: Date, returnedAt: Date, processingAgencyCode: string }>
+      set?: Partial<{ dueAt: Date, receivedAt: Date, finishedAt: Date, returnedAt: Date, processingAgencyCode: string, process: string }>
       /** More work in the same transaction, after the move is allowed (tasks of the back office). */
       within?: (trx: Executor, d: DossierRow) => Promise<void>
     } = {}): Promise<DossierStatus> {

@@ -5,45 +5,32 @@ import { AppError } from '../../platform/http/errors.js'
 import type { OfficialRole, OfficialsService, SignedInOfficial } from '../accounts/officials.service.js'
 import type { CalendarService } from '../calendar/calendar.service.js'
 import type { ProcessingTime } from '../catalog/catalog.types.js'
+import { WORK_ROLES, type ProcessStep } from './process.js'
 
-/** One step of an internal process: who does it and the share of the processing time it is allotted. */
-export interface ProcessStep { name: string, role: OfficialRole, share: number, at: 'processing' | 'receiving' }
+export { DEFAULT_PROCESS, type ProcessStep } from './process.js'
 
-/**
- * The default internal process where none is configured (issue 7): reception is done when the
- * dossier is received; then the specialist appraises, the department head reviews, the agency
- * leader approves, and the one-stop desk returns the result.
- */
-export const DEFAULT_PROCESS: ProcessStep[] = [
-  { name: 'Thẩm định hồ sơ', role: 'specialist', share: 0.6, at: 'processing' },
-  { name: 'Xem xét, trình ký', role: 'department_head', share: 0.2, at: 'processing' },
-  { name: 'Phê duyệt', role: 'agency_leader', share: 0.2, at: 'processing' },
-  { name: 'Trả kết quả', role: 'receptionist', share: 0, at: 'receiving' }
-]
-
-export interface OpenTask { id: number, step: number, name: string, role: OfficialRole, agencyCode: string, assigneeId: string | null, assigneeName: string | null, startedAt: Date, dueAt: Date | null }
+export interface OpenTask { id: number, step: number, kind: ProcessStep['kind'], name: string, role: OfficialRole, agencyCode: string, assigneeId: string | null, assigneeName: string | null, startedAt: Date, dueAt: Date | null }
 
 /** Tasks: the steps of dossiers' internal processes, who holds them, and their allotted times. */
 export function createTasks (deps: { db: Db, officials: OfficialsService, calendar: CalendarService }) {
   const { db, officials, calendar } = deps
 
-  /** Working hours allotted to a step: its share of a duration in working days or hours (at least one hour). */
+  /** Working hours allotted to a step: its share (percent) of a duration in working days or hours (at least one hour). */
   function allotted (t: Pick<ProcessingTime, 'value' | 'unit'>, share: number): number | undefined {
     if (t.value === null || share === 0) return undefined
-    if (t.unit === 'working_days') return Math.max(1, Math.round(t.value * 8 * share))
-    if (t.unit === 'working_hours') return Math.max(1, Math.round(t.value * share))
+    if (t.unit === 'working_days') return Math.max(1, Math.round(t.value * 8 * share / 100))
+    if (t.unit === 'working_hours') return Math.max(1, Math.round(t.value * share / 100))
     return undefined
   }
 
   return {
     /** Opens the task of `step` in the caller's transaction, with its allotted due time from the calendar. */
-    async open (trx: Executor, dossierId: string, step: number, agencyCode: string, time: Pick<ProcessingTime, 'value' | 'unit'>, assignee?: { id: string, name: string }, dossierDue?: Date | null): Promise<void> {
-      const s = DEFAULT_PROCESS[step]!
+    async open (trx: Executor, dossierId: string, step: number, s: ProcessStep, agencyCode: string, time: Pick<ProcessingTime, 'value' | 'unit'>, assignee?: { id: string, name: string }, dossierDue?: Date | null): Promise<void> {
       const hours = allotted(time, s.share)
       const now = new Date()
       const due = hours ? (await calendar.computeDue(now, { value: hours, unit: 'working_hours' }, {}, agencyCode)).due : (dossierDue ?? null)
       await trx.insertInto('dossierTasks').values({
-        dossierId, step, name: s.name, role: s.role, agencyCode, assigneeId: assignee?.id ?? null, assigneeName: assignee?.name ?? null, dueAt: due
+        dossierId, step, kind: s.kind, name: s.name, role: s.role, agencyCode, assigneeId: assignee?.id ?? null, assigneeName: assignee?.name ?? null, dueAt: due
       }).execute()
     },
 
@@ -61,7 +48,7 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
     },
 
     async openTask (ex: Executor, dossierId: string): Promise<OpenTask | undefined> {
-      const t = await ex.selectFrom('dossierTasks').select(['id', 'step', 'name', 'role', 'agencyCode', 'assigneeId', 'assigneeName', 'startedAt', 'dueAt'])
+      const t = await ex.selectFrom('dossierTasks').select(['id', 'step', 'kind', 'name', 'role', 'agencyCode', 'assigneeId', 'assigneeName', 'startedAt', 'dueAt'])
         .where('dossierId', '=', dossierId).where('finishedAt', 'is', null).executeTakeFirst()
       return t ? { ...t, role: t.role as OfficialRole } : undefined
     },
@@ -92,12 +79,12 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
 
     /** Open tasks an official may take, oldest first: assigned to them, or to nobody for a role they hold there. */
     async queue (o: SignedInOfficial, scopeOf: (o: SignedInOfficial, role: OfficialRole) => Promise<string[]>) {
-      const roles = [...new Set(o.roles.map(r => r.role))].filter(r => DEFAULT_PROCESS.some(s => s.role === r))
+      const roles = [...new Set(o.roles.map(r => r.role))].filter(r => WORK_ROLES.includes(r))
       const parts = await Promise.all(roles.map(async role => ({ role, scope: await scopeOf(o, role) })))
       const usable = parts.filter(p => p.scope.length > 0)
       if (usable.length === 0) return []
       return db.kysely.selectFrom('dossierTasks as t').innerJoin('dossiers as d', 'd.id', 't.dossierId').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
-        .select(['d.code', 'd.status', 'd.dueAt as dossierDue', 't.step', 't.name', 't.role', 't.dueAt', 't.startedAt', 't.assigneeId', 'v.name as procedureName'])
+        .select(['d.code', 'd.status', 'd.dueAt as dossierDue', 't.step', 't.kind', 't.name', 't.role', 't.dueAt', 't.startedAt', 't.assigneeId', 'v.name as procedureName'])
         .where('t.finishedAt', 'is', null)
         .where(eb => eb.or(usable.map(p => eb.and([eb('t.role', '=', p.role), eb('t.agencyCode', 'in', p.scope), eb.or([eb('t.assigneeId', 'is', null), eb('t.assigneeId', '=', o.id)])]))))
         .orderBy('t.dueAt').orderBy('t.startedAt').limit(200).execute()

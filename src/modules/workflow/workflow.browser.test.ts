@@ -239,3 +239,32 @@ test('counter intake in the browser: choose the procedure, enter the walk-in app
     fs.rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('a catalog administrator sets a procedure\'s time limits and process in the browser (axe on each page)', async () => {
+  const admin = await contextWith((await newOfficial(t, '000.00.00.H34', ['catalog_admin'])).cookie)
+  try {
+    const page = await admin.newPage()
+    await visit(page, `${t.url}/can-bo`)
+    await page.getByRole('link', { name: 'Thời hạn và quy trình của thủ tục' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    await visit(page, `${t.url}/can-bo/thu-tuc/${encodeURIComponent(PROCEDURE)}`)
+    await assertAccessible(page)
+    await page.getByLabel('Thời hạn công dân bổ sung hồ sơ (ngày làm việc)').fill('0')
+    await page.getByRole('button', { name: 'Lưu thời hạn tiếp nhận và bổ sung' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    assert.ok(await page.locator('#supplementDays-error').getByText('Số ngày làm việc từ 1 đến 60').isVisible())
+    await page.getByLabel('Thời hạn công dân bổ sung hồ sơ (ngày làm việc)').fill('10')
+    await page.getByRole('button', { name: 'Lưu thời hạn tiếp nhận và bổ sung' }).click()
+    await page.waitForLoadState()
+    assert.ok(await page.getByText('Đã lưu thời hạn tiếp nhận và bổ sung.').isVisible())
+    await page.locator('#step-1-share').fill('50')
+    await page.getByRole('button', { name: 'Lưu quy trình' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    assert.ok(await page.getByText(/phải bằng 100%/).first().isVisible())
+  } finally {
+    await admin.close()
+  }
+})

@@ -16,6 +16,7 @@ import type { StepQueue, WorkflowService } from './workflow.service.js'
 import { OUTCOME_LABELS, TIMING_LABELS } from './processing.js'
 import { parseCriteria } from './search.js'
 import { counterPages } from './counter.pages.js'
+import { settingsPages } from './settings.pages.js'
 import { parseDayRange } from '../../platform/http/day-range.js'
 import { isIssuedForm } from '../dossiers/issued-forms.js'
 import { IssuedFormLinks } from '../dossiers/views/parts.js'
@@ -525,6 +526,7 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
   app.get('/can-bo/ho-so/:code', { preHandler: requireOfficial }, async (request, reply) =>
     page(request, reply, (request.query as { 'vua-tiep-nhan'?: string })['vua-tiep-nhan'] ? { notice: 'Đã tiếp nhận hồ sơ. In giấy tiếp nhận và hẹn trả kết quả (mẫu 01) giao cho người nộp.' } : {}))
   await app.register(counterPages, { services, requireOfficial })
+  await app.register(settingsPages, { services, requireOfficial })
   app.post('/can-bo/ho-so/:code/tiep-nhan', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => `Đã tiếp nhận hồ sơ; hẹn trả kết quả ${when(await workflow.receive(request.official!, code(request)))}. Công dân đã được thông báo.`))
   app.post('/can-bo/ho-so/:code/yeu-cau-bo-sung', { preHandler: requireOfficial }, async (request, reply) =>

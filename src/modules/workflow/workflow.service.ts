@@ -2,7 +2,9 @@ import { sql } from 'kysely'
 import type { Db } from '../../platform/db/db.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
 import type { FilesService } from '../files/files.service.js'
-import { createTasks, DEFAULT_PROCESS, OUTCOME_LABELS, TIMING_LABELS, type OpenTask } from './processing.js'
+import { createTasks, OUTCOME_LABELS, TIMING_LABELS, type OpenTask } from './processing.js'
+import { processFrom, type ProcessStep } from './process.js'
+import { createProcedureSettings } from './settings.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import { ROLES as ROLE_NAMES, type OfficialRole, type OfficialsService, type SignedInOfficial } from '../accounts/officials.service.js'
@@ -23,15 +25,11 @@ import { dueCounts, dueDossiers, searchDossiers, type DossierCriteria, type DueQ
 
 /** The official's step queues: steps to work on, approvals (the leader's step), results to return. */
 export type StepQueue = 'cua-toi' | 'cho-phe-duyet' | 'cho-tra-ket-qua'
-export const stepQueue = (step: number): StepQueue => step === 2 ? 'cho-phe-duyet' : step === 3 ? 'cho-tra-ket-qua' : 'cua-toi'
+export const stepQueue = (kind: ProcessStep['kind']): StepQueue => kind === 'approve' ? 'cho-phe-duyet' : kind === 'return' ? 'cho-tra-ket-qua' : 'cua-toi'
 
 /** Roles that work on dossiers (administrators of the catalog or of accounts see none). */
 export const CASE_ROLES: OfficialRole[] = ['receptionist', 'specialist', 'department_head', 'agency_leader']
 
-/** The reception decision on an online dossier is due within 8 working hours of its submission (domain §3). */
-export const RECEPTION_HOURS = 8
-/** The applicant's time to supplement, in working days (the common figure; domain §3). */
-export const SUPPLEMENT_DAYS = 15
 /** The most dossiers one printed register holds; a longer period is asked to be split. */
 export const REGISTER_LIMIT = 5000
 
@@ -55,6 +53,9 @@ export function createWorkflowService (deps: {
   const { db, dossiers, officials, calendar, catalog, audit } = deps
   const actorOf = (o: SignedInOfficial): Actor & { name: string } => ({ type: 'official', id: o.id, name: o.fullName })
   const tasks = createTasks({ db, officials, calendar })
+  const settings = createProcedureSettings({ db, audit })
+  /** The process a dossier was received under (the default for one received before processes were configurable). */
+  const processOf = (d: { process: unknown }) => processFrom(d.process)
   /** Where an official holds a role: the reception desk counts for receptionists. */
   const scopeOf = async (o: SignedInOfficial, role: OfficialRole) => role === 'receptionist' ? receptionScope(o) : officials.scope(o, [role])
 
@@ -126,8 +127,12 @@ export function createWorkflowService (deps: {
     if (!(await mayReceive(o, d))) throw new AppError('FORBIDDEN', `not a receptionist for ${d.agency?.code ?? '?'}`)
   }
 
-  const receptionDue = (d: { submittedAt: Date | null, agencyCode: string | null }) =>
-    calendar.computeDue(d.submittedAt!, { value: RECEPTION_HOURS, unit: 'working_hours' }, {}, d.agencyCode ?? undefined)
+  /** When the reception decision is due: the procedure's reception hours (8 by default) after submission. */
+  const receptionDue = async (d: { submittedAt: Date | null, agencyCode: string | null, procedureCode: string }) =>
+    calendar.computeDue(d.submittedAt!, { value: (await settings.get(d.procedureCode)).receptionHours, unit: 'working_hours' }, {}, d.agencyCode ?? undefined)
+
+  /** The agency where a step is done: the processing agency, or the one-stop desk that received the dossier. */
+  const stepAgency = async (d: DossierView, step: ProcessStep) => step.at === 'receiving' ? d.agency!.code : processingAgencyOf(d)
 
   /**
    * An unanswered supplement request whose time ran out closes the dossier (status 8) with a notice to
@@ -141,12 +146,13 @@ export function createWorkflowService (deps: {
   // When the applicant answers a supplement requested during processing, the due date is computed
   // again from the receipt with every wait as a pause (domain §4: the clock stops while waiting).
   // Reads outside the answering transaction: the catalog and calendar are cached in memory.
-  dossiers.onResume(async (d, pauses) => {
+  dossiers.onResume(async (trx, d, pauses) => {
     const version = await catalog.getVersion(d.procedureVersionId)
     const p = await catalog.getProcedure(version.code)
     const t = p.processingTime
     if (t.value === null || t.unit === null || !d.receivedAt) return undefined
-    return (await calendar.computeDue(d.receivedAt, { value: t.value, unit: t.unit }, { pauses, pauseMode: 'pause' }, d.agencyCode ?? undefined)).due
+    const pauseMode = (await settings.get(version.code, trx)).afterSupplement
+    return (await calendar.computeDue(d.receivedAt, { value: t.value, unit: t.unit }, { pauses, pauseMode }, d.agencyCode ?? undefined)).due
   })
 
   // A dossier withdrawn by the applicant or stopped leaves no step open in anyone's queue.
@@ -155,6 +161,9 @@ export function createWorkflowService (deps: {
   })
 
   const service = {
+    /** Per-procedure time limits and processes (catalog administrators). */
+    settings,
+
     /** Closes the dossiers whose supplement request expired unanswered; returns how many. */
     async expireSupplements (now = new Date()): Promise<number> {
       const due = await db.kysely.selectFrom('supplementRequests as s').innerJoin('dossiers as d', 'd.id', 's.dossierId')
@@ -175,8 +184,8 @@ export function createWorkflowService (deps: {
     async receptionQueue (o: SignedInOfficial) {
       const scope = await receptionScope(o)
       if (scope.length === 0) return []
-      const rows = await db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
-        .select(['d.code', 'd.submittedAt', 'd.agencyCode', 'd.applicant', 'd.channel', 'v.name as procedureName'])
+      const rows = await db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId').innerJoin('procedures as p', 'p.id', 'd.procedureId')
+        .select(['d.code', 'd.submittedAt', 'd.agencyCode', 'd.applicant', 'd.channel', 'v.name as procedureName', 'p.code as procedureCode'])
         .where('d.status', '=', 1).where('d.agencyCode', 'in', scope).orderBy('d.submittedAt').limit(200).execute()
       const now = new Date()
       return Promise.all(rows.map(async r => {
@@ -200,9 +209,9 @@ export function createWorkflowService (deps: {
       return {
         ...reception,
         ...due,
-        toProcess: steps.filter(s => stepQueue(s.step) === 'cua-toi').length,
-        toApprove: steps.filter(s => stepQueue(s.step) === 'cho-phe-duyet').length,
-        toReturn: steps.filter(s => stepQueue(s.step) === 'cho-tra-ket-qua').length
+        toProcess: steps.filter(s => stepQueue(s.kind) === 'cua-toi').length,
+        toApprove: steps.filter(s => stepQueue(s.kind) === 'cho-phe-duyet').length,
+        toReturn: steps.filter(s => stepQueue(s.kind) === 'cho-tra-ket-qua').length
       }
     },
 
@@ -223,25 +232,26 @@ export function createWorkflowService (deps: {
       const d = await visible(o, code)
       await db.transaction(trx => audit.record(trx, { actor: actorOf(o), action: 'dossier.view', targetType: 'dossier', targetId: d.id, details: { code }, ...(requestId ? { requestId } : {}) }))
       const receptionist = await mayReceive(o, d)
-      const due = d.status === 1 && d.submittedAt ? await receptionDue({ submittedAt: d.submittedAt, agencyCode: d.agency?.code ?? null }) : undefined
+      const due = d.status === 1 && d.submittedAt ? await receptionDue({ submittedAt: d.submittedAt, agencyCode: d.agency?.code ?? null, procedureCode: d.procedure.code }) : undefined
       const task = await tasks.openTask(db.kysely, d.id)
       const mine = task ? await tasks.mayAct(o, task, scopeOf) : false
-      const nextStep = task ? DEFAULT_PROCESS[task.step + 1] : undefined
-      const nextAgency = nextStep ? (nextStep.at === 'receiving' ? d.agency!.code : await processingAgencyOf(d)) : undefined
+      const process = d.receivedAt ? processOf(d) : (await settings.get(d.procedure.code)).process
+      const nextStep = task && task.kind === 'work' ? process[task.step + 1] : undefined
+      const nextAgency = nextStep ? await stepAgency(d, nextStep) : undefined
       return {
         d,
         task,
         log: await tasks.log(db.kysely, d.id),
-        process: DEFAULT_PROCESS,
+        process,
         act: mine && task && d.status !== 5 ? {
           taskId: task.id,
           step: task.step,
-          forwardTo: nextStep && task.step < 2 ? { name: nextStep.name, candidates: await tasks.candidates(nextStep.role, nextAgency!) } : undefined,
-          sendBack: task.step > 0 && task.step < 3,
-          approve: task.step === 2,
+          forwardTo: nextStep ? { name: nextStep.name, candidates: await tasks.candidates(nextStep.role, nextAgency!) } : undefined,
+          sendBack: task.step > 0 && task.kind !== 'return',
+          approve: task.kind === 'approve',
           supplement: (d.status === 2 || d.status === 4) && !d.supplements.some(x => x.duringProcessing),
-          returnResult: task.step === 3,
-          refuse: task.step === 2,
+          returnResult: task.kind === 'return',
+          refuse: task.kind === 'approve',
           postpone: [2, 4, 6].includes(d.status) && d.postponedFrom === null,
           stop: can(d.status, 'stop', { decisionIssued: d.finishedAt !== null })
         } : undefined,
@@ -257,7 +267,7 @@ export function createWorkflowService (deps: {
 
     /** Open steps the official may take (assigned to them, or to their role in their agencies), by due time. */
     async taskQueue (o: SignedInOfficial, queue: StepQueue = 'cua-toi') {
-      const rows = (await tasks.queue(o, scopeOf)).filter(r => stepQueue(r.step) === queue)
+      const rows = (await tasks.queue(o, scopeOf)).filter(r => stepQueue(r.kind) === queue)
       const now = new Date()
       return Promise.all(rows.map(async r => ({ ...r, left: r.dueAt ? await calendar.remaining(now, r.dueAt) : undefined })))
     },
@@ -300,9 +310,10 @@ export function createWorkflowService (deps: {
     async forward (o: SignedInOfficial, code: string, form: { taskId?: string, assignee?: string, comment?: string }): Promise<string> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
-      const nextStep = DEFAULT_PROCESS[t.step + 1]
-      if (!nextStep || t.step >= 2) throw new AppError('CONFLICT', 'Bước này không chuyển tiếp được; hãy phê duyệt hoặc trả kết quả.')
-      const agency = nextStep.at === 'receiving' ? d.agency!.code : await processingAgencyOf(d)
+      const process = processOf(d)
+      const nextStep = process[t.step + 1]
+      if (!nextStep || t.kind !== 'work') throw new AppError('CONFLICT', 'Bước này không chuyển tiếp được; hãy phê duyệt hoặc trả kết quả.')
+      const agency = await stepAgency(d, nextStep)
       const candidates = await tasks.candidates(nextStep.role, agency)
       const assignee = form.assignee ? candidates.find(c => c.id === form.assignee) : undefined
       if (form.assignee && !assignee) throw new AppError('VALIDATION', 'assignee not allowed', [{ field: 'assignee', message: 'Chọn một cán bộ có vai trò của bước tiếp theo' }])
@@ -310,7 +321,7 @@ export function createWorkflowService (deps: {
       const p = await catalog.getProcedure(d.procedure.code)
       const work = async (trx: import('../../platform/db/db.js').Executor) => {
         await tasks.close(trx, t.id, o, 'forwarded', comment)
-        await tasks.open(trx, d.id, t.step + 1, agency, p.processingTime, assignee ? { id: assignee.id, name: assignee.fullName } : undefined, d.dueAt)
+        await tasks.open(trx, d.id, t.step + 1, nextStep, agency, p.processingTime, assignee ? { id: assignee.id, name: assignee.fullName } : undefined, d.dueAt)
       }
       const details = { from: t.name, to: nextStep.name, assignee: assignee?.fullName ?? null }
       const message = `${t.name} → ${nextStep.name}${assignee ? ` (${assignee.fullName})` : ''}${comment ? `: ${comment}` : ''}`
@@ -323,14 +334,14 @@ export function createWorkflowService (deps: {
     async sendBack (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string }): Promise<void> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
-      if (t.step === 0 || t.step >= 3) throw new AppError('CONFLICT', 'Bước này không trả lại được.')
+      if (t.step === 0 || t.kind === 'return') throw new AppError('CONFLICT', 'Bước này không trả lại được.')
       const comment = (form.comment ?? '').trim().slice(0, 2000)
       if (comment.length < 5) throw new AppError('VALIDATION', 'reason required', [{ field: 'comment', message: 'Ghi rõ lý do trả lại' }])
       const previous = (await tasks.log(db.kysely, d.id)).reverse().find(x => x.step === t.step - 1)!
       const p = await catalog.getProcedure(d.procedure.code)
       await dossiers.record(actorOf(o), code, { action: 'send-back', message: `${t.name} → ${previous.name}: ${comment}` }, async trx => {
         await tasks.close(trx, t.id, o, 'sent-back', comment)
-        await tasks.open(trx, d.id, t.step - 1, previous.agencyCode, p.processingTime, previous.finishedBy ? { id: previous.finishedBy, name: previous.finishedByName ?? '' } : undefined, d.dueAt)
+        await tasks.open(trx, d.id, t.step - 1, processOf(d)[t.step - 1]!, previous.agencyCode, p.processingTime, previous.finishedBy ? { id: previous.finishedBy, name: previous.finishedByName ?? '' } : undefined, d.dueAt)
       })
     },
 
@@ -341,7 +352,7 @@ export function createWorkflowService (deps: {
     async approve (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>): Promise<void> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
-      if (t.step !== 2) throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới ban hành kết quả.')
+      if (t.kind !== 'approve') throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới ban hành kết quả.')
       const present = uploads.filter(u => u.name !== '' || u.data.length > 0)
       if (present.length === 0) throw new AppError('VALIDATION', 'result required', [{ field: 'result', message: 'Tải lên văn bản kết quả giải quyết (PDF hoặc bản quét)' }])
       const stored = await deps.files.storeMany(null, present, 'result')
@@ -352,7 +363,7 @@ export function createWorkflowService (deps: {
           within: async (trx) => {
             await tasks.close(trx, t.id, o, 'approved', comment)
             await dossiers.attachInTransaction(trx, d.id, 'result', stored.map(f => f.id))
-            await tasks.open(trx, d.id, 3, d.agency!.code, { value: null, unit: null }, undefined, d.dueAt)
+            await tasks.open(trx, d.id, t.step + 1, processOf(d)[t.step + 1]!, d.agency!.code, { value: null, unit: null }, undefined, d.dueAt)
           }
         })
       } catch (err) {
@@ -418,7 +429,7 @@ export function createWorkflowService (deps: {
     async refuseAfterReview (o: SignedInOfficial, code: string, form: { taskId?: string, reason?: string }): Promise<void> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
-      if (t.step !== 2) throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới quyết định từ chối giải quyết.')
+      if (t.kind !== 'approve') throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới quyết định từ chối giải quyết.')
       const reason = (form.reason ?? '').trim().slice(0, 2000)
       if (reason.length < 10) throw new AppError('VALIDATION', 'reason required', [{ field: 'refuse-reason', message: 'Ghi rõ lý do từ chối giải quyết (ít nhất 10 ký tự)' }])
       const letter = await renderForm(d, 'refusal', new Date(), o.fullName, { reason })
@@ -430,7 +441,7 @@ export function createWorkflowService (deps: {
           within: async (trx) => {
             await tasks.close(trx, t.id, o, 'refused', reason)
             await dossiers.attachInTransaction(trx, d.id, 'result', stored.map(f => f.id))
-            await tasks.open(trx, d.id, 3, d.agency!.code, { value: null, unit: null }, undefined, d.dueAt)
+            await tasks.open(trx, d.id, t.step + 1, processOf(d)[t.step + 1]!, d.agency!.code, { value: null, unit: null }, undefined, d.dueAt)
           }
         })
       } catch (err) {
@@ -443,7 +454,7 @@ export function createWorkflowService (deps: {
     async returnResult (o: SignedInOfficial, code: string, form: { taskId?: string, method?: string, tracking?: string }): Promise<void> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
-      if (t.step !== 3) throw new AppError('CONFLICT', 'Hồ sơ chưa đến bước trả kết quả.')
+      if (t.kind !== 'return') throw new AppError('CONFLICT', 'Hồ sơ chưa đến bước trả kết quả.')
       const methods: Record<string, string> = { counter: 'tại bộ phận một cửa', post: 'qua bưu chính', online: 'trực tuyến trên Cổng' }
       const method = form.method ?? ''
       if (!(method in methods)) throw new AppError('VALIDATION', 'method', [{ field: 'method', message: 'Chọn cách trả kết quả' }])
@@ -477,17 +488,21 @@ export function createWorkflowService (deps: {
       const now = new Date()
       const due = await calendar.computeDue(now, { value: t.value, unit: t.unit }, {}, d.agency!.code)
       const processing = await processingAgencyOf(d)
+      // The process in force now goes with the dossier: a later edit never changes one in flight.
+      const process = (await settings.get(d.procedure.code)).process
+      const first = process[0]!
+      const firstAgency = await stepAgency(d, first)
       await dossiers.act(actorOf(o), code, 'receive', {
         message: `Hẹn trả kết quả: ${formatInstant(due.due)}. ${due.explanation}`,
-        set: { receivedAt: now, dueAt: due.due, processingAgencyCode: processing },
-        within: trx => tasks.open(trx, d.id, 0, processing, t, undefined, due.due)
+        set: { receivedAt: now, dueAt: due.due, processingAgencyCode: processing, process: JSON.stringify(process) },
+        within: trx => tasks.open(trx, d.id, 0, first, firstAgency, t, undefined, due.due)
       })
       return due.due
     },
 
     /**
      * Asks for everything missing in one go (form 02): components ticked, what is wrong with each.
-     * The applicant has SUPPLEMENT_DAYS working days; the reception clock has not started.
+     * The applicant has the procedure's supplement days (15 working days by default); the reception clock has not started.
      */
     async requestSupplement (o: SignedInOfficial, code: string, form: Record<string, string | string[] | undefined>): Promise<void> {
       const d = await visible(o, code)
@@ -500,7 +515,7 @@ export function createWorkflowService (deps: {
       if (items.length === 0) errors.push({ field: 'components', message: 'Đánh dấu ít nhất một thành phần cần bổ sung' })
       for (const i of items) if (!i.note) errors.push({ field: `note-${i.component}`, message: `Ghi rõ nội dung cần bổ sung của “${d.slots.find(s => s.key === i.component)!.name}”` })
       if (errors.length > 0) throw new AppError('VALIDATION', 'supplement request incomplete', errors)
-      const due = await calendar.computeDue(new Date(), { value: SUPPLEMENT_DAYS, unit: 'working_days' }, {}, d.agency!.code)
+      const due = await calendar.computeDue(new Date(), { value: (await settings.get(d.procedure.code)).supplementDays, unit: 'working_days' }, {}, d.agency!.code)
       const message = String(form['message'] ?? '').trim().slice(0, 2000)
       await dossiers.requestSupplement(actorOf(o), code, { items, ...(message ? { message } : {}), dueAt: due.due })
     },

@@ -116,6 +116,16 @@ export interface ProcedureAgenciesTable {
   role: 'receiving' | 'processing'
 }
 
+export interface ProcedureSettingsTable {
+  procedureId: number
+  receptionHours: Generated<number>
+  supplementDays: Generated<number>
+  afterSupplement: Generated<'pause' | 'restart'>
+  process: ColumnType<unknown, string | null | undefined, string | null>
+  updatedAt: Generated<Date>
+  updatedBy: string | null
+}
+
 export interface CatalogRevisionTable {
   id: Generated<boolean>
   revision: number
@@ -311,6 +321,7 @@ export interface DossiersTable {
   processingAgencyCode: Generated<string | null>
   postponedFrom: Generated<Date | null>
   enteredBy: Generated<string | null>
+  process: ColumnType<unknown, string | null | undefined, string | null>
   rating: number | null
   ratingComment: string | null
   ratedAt: Date | null
@@ -382,6 +393,7 @@ export interface DossierTasksTable {
   finishedByName: string | null
   outcome: string | null
   comment: string | null
+  kind: Generated<'work' | 'approve' | 'return'>
 }
 
 export interface Database {
@@ -413,6 +425,7 @@ export interface Database {
   procedures: ProceduresTable
   procedureVersions: ProcedureVersionsTable
   procedureAgencies: ProcedureAgenciesTable
+  procedureSettings: ProcedureSettingsTable
   jobs: JobsTable
   auditLog: AuditLogTable
   siteProfile: SiteProfileTable
