@@ -70,6 +70,7 @@ function Workspace ({ official, counts }: { official: SignedInOfficial, counts: 
             {card('/can-bo/ho-so?hang-doi=cua-toi', 'Cần xử lý', counts.toProcess, 'Các bước thẩm định, xem xét được giao cho bạn hoặc cho vai trò của bạn.')}
             {has('agency_leader') && card('/can-bo/ho-so?hang-doi=cho-phe-duyet', 'Chờ phê duyệt', counts.toApprove, 'Hồ sơ trình ký chờ bạn phê duyệt và ban hành kết quả.')}
             {has('receptionist') && card('/can-bo/ho-so?hang-doi=cho-tra-ket-qua', 'Chờ trả kết quả', counts.toReturn, 'Kết quả đã ban hành, chờ trả cho công dân.')}
+            {card('/can-bo/ho-so?hang-doi=xin-y-kien', 'Xin ý kiến', counts.consultations, 'Cơ quan khác xin ý kiến của đơn vị bạn về hồ sơ họ đang giải quyết.')}
             {card('/can-bo/ho-so?hang-doi=sap-den-han', 'Sắp đến hạn', counts.dueSoon, 'Hồ sơ đến hạn trả kết quả trước khi hết ngày làm việc tiếp theo.')}
             {card('/can-bo/ho-so?hang-doi=qua-han', 'Quá hạn', counts.overdue, 'Hồ sơ đã quá ngày hẹn trả.', true)}
           </ul>

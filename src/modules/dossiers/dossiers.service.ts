@@ -72,6 +72,8 @@ export const ACTION_LABELS: Record<string, string> = {
   withdraw: 'Công dân rút hồ sơ',
   stop: 'Dừng xử lý',
   postpone: 'Xin lỗi và hẹn lại ngày trả kết quả',
+  consult: 'Xin ý kiến cơ quan phối hợp',
+  'consult-answer': 'Cơ quan phối hợp trả lời',
   rate: 'Đánh giá mức độ hài lòng'
 }
 

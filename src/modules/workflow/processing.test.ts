@@ -289,3 +289,38 @@ test('the leader refuses after review: the refusal letter, with the reasons, is 
   assert.deepEqual(log.map(l => l.outcome), ['forwarded', 'forwarded', 'refused', null])
   assert.equal(log[3]!.step, 3, 'the desk returns the letter')
 })
+
+test('asking another agency\'s opinion: a sub-task with its own deadline, seen and answered by that agency only', async () => {
+  const dept = '000.00.11.H34'
+  const sp = browserSession(t, (await newOfficial(t, dept, ['specialist'], 'Trần Văn Chuyên')).cookie)
+  const { code, url } = await received()
+  // The Department of Culture is asked; before that its officials do not see the dossier.
+  const culture = browserSession(t, (await newOfficial(t, '000.00.15.H34', ['specialist'], 'Hồ Thị Văn Hóa')).cookie)
+  assert.equal((await culture.get(url)).statusCode, 404)
+  let page = await sp.get(url)
+  const taskId = taskIdOf(page.body)!
+  const bad = await sp.post(`${url}/xin-y-kien`, { taskId, agency: '', 'consult-question': 'ngắn', 'consult-days': '99' })
+  assert.equal(bad.statusCode, 422)
+  for (const m of ['Chọn cơ quan cần xin ý kiến', 'Nêu rõ nội dung xin ý kiến', 'Thời hạn trả lời từ 1 đến 30 ngày làm việc']) assert.ok(bad.body.includes(m), m)
+  const asked = await sp.post(`${url}/xin-y-kien`, { taskId, agency: '000.00.15.H34', 'consult-question': 'Xe có thuộc danh mục phương tiện phục vụ lễ hội cần cấp phép riêng không?', 'consult-days': '3' })
+  assert.equal(asked.statusCode, 200, asked.body.slice(0, 300))
+  assert.match(asked.body, /Đã gửi xin ý kiến/)
+  // The consulted agency finds it in its queue, opens it and answers; nobody else there may answer twice.
+  assert.ok((await culture.get('/can-bo/ho-so?hang-doi=xin-y-kien')).body.includes(code))
+  assert.match((await culture.get('/can-bo')).body, /Xin ý kiến \(1\)/)
+  page = await culture.get(url)
+  assert.equal(page.statusCode, 200)
+  assert.doesNotMatch(page.body, /name="taskId"/, 'no step of the process for the consulted agency')
+  const id = /name="consultation" value="(\d+)"/.exec(page.body)![1]!
+  assert.equal((await culture.post(`${url}/tra-loi-y-kien`, { consultation: id, [`answer-${id}`]: '' })).statusCode, 422)
+  assert.equal((await culture.post(`${url}/tra-loi-y-kien`, { consultation: id, [`answer-${id}`]: 'Không thuộc danh mục; không cần cấp phép riêng.' })).statusCode, 200)
+  assert.equal((await culture.post(`${url}/tra-loi-y-kien`, { consultation: id, [`answer-${id}`]: 'Lần hai' })).statusCode, 422)
+  // The asking specialist reads the answer; the specialist's own step is still theirs.
+  page = await sp.get(url)
+  assert.match(page.body, /Không thuộc danh mục; không cần cấp phép riêng\./)
+  assert.equal(taskIdOf(page.body), taskId)
+  // An official of a third agency may neither see nor answer.
+  const other = browserSession(t, (await newOfficial(t, '000.00.01.H34', ['specialist'])).cookie)
+  assert.equal((await other.get(url)).statusCode, 404)
+  assert.equal((await other.post(`${url}/tra-loi-y-kien`, { consultation: id, [`answer-${id}`]: 'Xen vào' })).statusCode, 404)
+})

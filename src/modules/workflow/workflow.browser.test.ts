@@ -268,3 +268,38 @@ test('a catalog administrator sets a procedure\'s time limits and process in the
     await admin.close()
   }
 })
+
+test('asking another agency\'s opinion in the browser: the specialist asks, the consulted agency answers (axe on each page)', async () => {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const desk = await newOfficial(t, '000.01.01.H34', ['receptionist'])
+  await t.services.workflow.receive((await t.services.officials.sessionOfficial(desk.cookie.split('=')[1]!))!, code)
+  const sp = await contextWith((await newOfficial(t, '000.00.11.H34', ['specialist'])).cookie)
+  const culture = await contextWith((await newOfficial(t, '000.00.15.H34', ['specialist'])).cookie)
+  try {
+    const page = await sp.newPage()
+    await visit(page, `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`)
+    await page.getByText('Xin ý kiến một cơ quan khác').click()
+    await page.getByLabel('Cơ quan được hỏi').selectOption({ value: '000.00.15.H34' })
+    await page.getByLabel('Nội dung xin ý kiến').fill('Đề nghị cho ý kiến về phương tiện phục vụ lễ hội.')
+    await page.getByRole('button', { name: 'Gửi xin ý kiến' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    assert.ok(await page.getByText(/Đã gửi xin ý kiến/).isVisible())
+    const cp = await culture.newPage()
+    await visit(cp, `${t.url}/can-bo`)
+    await cp.getByRole('link', { name: /Xin ý kiến \(1\)/ }).click()
+    await cp.waitForLoadState()
+    await assertAccessible(cp)
+    await cp.getByRole('link', { name: code }).click()
+    await cp.waitForLoadState()
+    await cp.getByLabel('Ý kiến của cơ quan').fill('Không cần cấp phép riêng.')
+    await cp.getByRole('button', { name: 'Gửi ý kiến' }).click()
+    await cp.waitForLoadState()
+    await assertAccessible(cp)
+    assert.ok(await cp.getByText('Đã gửi ý kiến; cơ quan hỏi đã nhận được.').isVisible())
+  } finally {
+    await sp.close()
+    await culture.close()
+  }
+})

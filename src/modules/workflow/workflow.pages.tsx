@@ -125,6 +125,35 @@ function DossierTable ({ rows, caption, now }: { rows: Array<Found['rows'][numbe
   )
 }
 
+function ConsultationQueuePage ({ rows }: { rows: Awaited<ReturnType<WorkflowService['consultationQueue']>> }) {
+  return (
+    <>
+      <a class='back-link' href='/can-bo'>Không gian làm việc</a>
+      <h1 class='heading-l'>Cơ quan khác xin ý kiến</h1>
+      {rows.length === 0
+        ? <p class='body'>Không có yêu cầu xin ý kiến đang chờ trả lời.</p>
+        : (
+          <div class='table-wrap'>
+            <table class='table'>
+              <caption class='table__caption visually-hidden'>Yêu cầu xin ý kiến chờ trả lời, hạn sớm nhất trước</caption>
+              <thead><tr><th scope='col'>Mã hồ sơ</th><th scope='col'>Thủ tục</th><th scope='col'>Nội dung</th><th scope='col'>Hạn trả lời</th></tr></thead>
+              <tbody>
+                {rows.map(r => (
+                  <tr key={r.code} class={r.left.overdue ? 'row--overdue' : undefined}>
+                    <td><a href={staffDossierUrl(r.code)}>{r.code}</a></td>
+                    <td>{r.procedureName}</td>
+                    <td>{r.question}<br /><span class='hint'>{r.askedByName}, {when(r.askedAt)}</span></td>
+                    <td>{when(r.dueAt)}<br /><span class='hint'>{r.left.overdue ? r.left.text : `còn ${r.left.text}`}</span></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          )}
+    </>
+  )
+}
+
 function DueQueuePage ({ rows, kind }: { rows: DueRows, kind: 'sap-den-han' | 'qua-han' }) {
   const title = kind === 'qua-han' ? 'Hồ sơ quá hạn' : 'Hồ sơ sắp đến hạn'
   return (
@@ -313,6 +342,47 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
           </Form>
         </section>
       )}
+      {(o.consultations.length > 0 || o.act?.consult) && (
+        <section class='section' aria-labelledby='y-kien'>
+          <h2 class='heading-m' id='y-kien'>Xin ý kiến cơ quan phối hợp</h2>
+          {o.consultations.map(c => (
+            <div key={String(c.id)} class='inset'>
+              <p class='body'><strong>{c.agencyName ?? c.agencyCode}</strong> – hỏi bởi {c.askedByName} lúc {when(c.askedAt)}, hạn trả lời {when(c.dueAt)}{c.answeredAt === null && c.dueAt.getTime() < Date.now() ? <> <strong class='tag tag--red'>Quá hạn</strong></> : null}</p>
+              <p class='body message-body'>{c.question}</p>
+              {c.answeredAt
+                ? <p class='body message-body'><strong>Trả lời</strong> ({c.answeredByName}, {when(c.answeredAt)}): {c.answer}</p>
+                : c.mayAnswer
+                  ? (
+                    <Form action={`${url}/tra-loi-y-kien`}>
+                      <input type='hidden' name='consultation' value={String(c.id)} />
+                      <Textarea name={`answer-${c.id}`} label='Ý kiến của cơ quan' value={values[`answer-${c.id}`] as string | undefined} error={errorOf(errors, `answer-${c.id}`)} rows={3} />
+                      <Button>Gửi ý kiến</Button>
+                    </Form>
+                    )
+                  : <p class='body'><Tag kind='grey'>Chờ trả lời</Tag></p>}
+            </div>
+          ))}
+          {o.act?.consult && (
+            <details open={Boolean(errorOf(errors, 'consult-agency') || errorOf(errors, 'consult-question') || errorOf(errors, 'consult-days'))}>
+              <summary>Xin ý kiến một cơ quan khác</summary>
+              <Form action={`${url}/xin-y-kien`}>
+                <input type='hidden' name='taskId' value={String(o.act.taskId)} />
+                <div class={`form-group${errorOf(errors, 'consult-agency') ? ' form-group--error' : ''}`}>
+                  <label class='label' for='consult-agency'>Cơ quan được hỏi</label>
+                  <ErrorMessage id='consult-agency' message={errorOf(errors, 'consult-agency')} />
+                  <select class='select' id='consult-agency' name='agency'>
+                    <option value=''>Chọn cơ quan</option>
+                    {o.act.consult.map(a => <option key={a.code} value={a.code} selected={values['agency'] === a.code}>{a.name}</option>)}
+                  </select>
+                </div>
+                <Textarea name='consult-question' label='Nội dung xin ý kiến' value={values['consult-question'] as string | undefined} error={errorOf(errors, 'consult-question')} rows={3} />
+                <TextInput name='consult-days' label='Thời hạn trả lời (ngày làm việc)' value={(values['consult-days'] as string | undefined) ?? '5'} error={errorOf(errors, 'consult-days')} />
+                <Button secondary>Gửi xin ý kiến</Button>
+              </Form>
+            </details>
+          )}
+        </section>
+      )}
       {o.act?.refuse && (
         <details class='section' open={Boolean(errorOf(errors, 'refuse-reason'))}>
           <summary>Từ chối giải quyết</summary>
@@ -492,6 +562,7 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
     if (queue === 'sap-den-han' || queue === 'qua-han') {
       return reply.page(<DueQueuePage kind={queue} rows={await workflow.dueQueue(request.official!, queue === 'qua-han' ? 'overdue' : 'due-soon')} />, { title: queue === 'qua-han' ? 'Hồ sơ quá hạn' : 'Hồ sơ sắp đến hạn' })
     }
+    if (queue === 'xin-y-kien') return reply.page(<ConsultationQueuePage rows={await workflow.consultationQueue(request.official!)} />, { title: 'Xin ý kiến' })
     if (queue === 'cho-tiep-nhan') return reply.page(<ReceptionQueuePage rows={await workflow.receptionQueue(request.official!)} />, { title: 'Hồ sơ chờ tiếp nhận' })
     // No queue: the search (a GET form, so results can be bookmarked and work without JavaScript).
     const { criteria, errors, given } = parseCriteria(query)
@@ -544,6 +615,18 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
       const { files, fields } = await readUploads(request, 'result')
       await workflow.approve(request.official!, code(request), fields, files)
       return 'Đã phê duyệt; kết quả chờ trả cho công dân.'
+    }))
+  app.post('/can-bo/ho-so/:code/xin-y-kien', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => {
+      const f = form(request)
+      const r = await workflow.consult(request.official!, code(request), { ...f, question: f['consult-question'], days: f['consult-days'] })
+      return `Đã gửi xin ý kiến ${r.agency}; hạn trả lời ${when(r.due)}.`
+    }))
+  app.post('/can-bo/ho-so/:code/tra-loi-y-kien', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => {
+      const f = form(request)
+      await workflow.answerConsultation(request.official!, code(request), { ...f, answer: f[`answer-${f['consultation'] ?? ''}`] })
+      return 'Đã gửi ý kiến; cơ quan hỏi đã nhận được.'
     }))
   app.post('/can-bo/ho-so/:code/hen-lai', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => `Đã gửi phiếu xin lỗi và hẹn lại; ngày hẹn trả mới ${when(await workflow.postpone(request.official!, code(request), form(request)))}.`))

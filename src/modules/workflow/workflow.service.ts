@@ -95,8 +95,10 @@ export function createWorkflowService (deps: {
     const d = await dossiers.forOfficial(code)
     const scope = [...await officials.scope(o, CASE_ROLES), ...await receptionScope(o)]
     const processing = await processingAgencyOf(d)
-    if (!d.agency || !(scope.includes(d.agency.code) || scope.includes(processing))) throw new AppError('NOT_FOUND', 'dossier outside the official\'s agencies')
-    return d
+    if (d.agency && (scope.includes(d.agency.code) || scope.includes(processing))) return d
+    // An agency whose opinion was asked sees the dossier too.
+    if (scope.length > 0 && await db.kysely.selectFrom('dossierConsultations').select('id').where('dossierId', '=', d.id).where('agencyCode', 'in', scope).executeTakeFirst()) return d
+    throw new AppError('NOT_FOUND', 'dossier outside the official\'s agencies')
   }
 
   /** A day typed as dd/mm/yyyy or sent by a date input (yyyy-mm-dd), as yyyy-mm-dd; undefined if not a real day. */
@@ -206,9 +208,12 @@ export function createWorkflowService (deps: {
       const steps = await tasks.queue(o, scopeOf)
       const now = new Date()
       const due = await dueCounts(db, await officialScope(o), now, await dueSoonBefore(now))
+      const caseScope = await officials.scope(o, CASE_ROLES)
+      const consultations = caseScope.length === 0 ? 0 : Number((await db.kysely.selectFrom('dossierConsultations').select(sql<number>`count(*)::int`.as('n')).where('agencyCode', 'in', caseScope).where('answeredAt', 'is', null).executeTakeFirstOrThrow()).n)
       return {
         ...reception,
         ...due,
+        consultations,
         toProcess: steps.filter(s => stepQueue(s.kind) === 'cua-toi').length,
         toApprove: steps.filter(s => stepQueue(s.kind) === 'cho-phe-duyet').length,
         toReturn: steps.filter(s => stepQueue(s.kind) === 'cho-tra-ket-qua').length
@@ -236,6 +241,10 @@ export function createWorkflowService (deps: {
       const task = await tasks.openTask(db.kysely, d.id)
       const mine = task ? await tasks.mayAct(o, task, scopeOf) : false
       const process = d.receivedAt ? processOf(d) : (await settings.get(d.procedure.code)).process
+      const caseScope = await officials.scope(o, CASE_ROLES)
+      const consultations = (await db.kysely.selectFrom('dossierConsultations as c').leftJoin('agencies as a', 'a.code', 'c.agencyCode')
+        .selectAll('c').select('a.name as agencyName').where('c.dossierId', '=', d.id).orderBy('c.id').execute())
+        .map(c => ({ ...c, mayAnswer: c.answeredAt === null && caseScope.includes(c.agencyCode) }))
       const nextStep = task && task.kind === 'work' ? process[task.step + 1] : undefined
       const nextAgency = nextStep ? await stepAgency(d, nextStep) : undefined
       return {
@@ -243,6 +252,7 @@ export function createWorkflowService (deps: {
         task,
         log: await tasks.log(db.kysely, d.id),
         process,
+        consultations,
         act: mine && task && d.status !== 5 ? {
           taskId: task.id,
           step: task.step,
@@ -252,6 +262,7 @@ export function createWorkflowService (deps: {
           supplement: (d.status === 2 || d.status === 4) && !d.supplements.some(x => x.duringProcessing),
           returnResult: task.kind === 'return',
           refuse: task.kind === 'approve',
+          consult: task.kind === 'work' && [2, 4].includes(d.status) ? (await catalog.listAgencies()).filter(a => a.code !== d.agency?.code && a.code !== task.agencyCode) : undefined,
           postpone: [2, 4, 6].includes(d.status) && d.postponedFrom === null,
           stop: can(d.status, 'stop', { decisionIssued: d.finishedAt !== null })
         } : undefined,
@@ -296,6 +307,56 @@ export function createWorkflowService (deps: {
       if (!agency) throw new AppError('VALIDATION', 'no such procedure here', [{ field: 'thu-tuc', message: 'Chọn thủ tục do bộ phận một cửa của bạn tiếp nhận' }])
       const { code } = await dossiers.enterAtCounter(actorOf(o), { ...input, agencyCode: agency.agencyCode })
       return { code, due: await service.receive(o, code) }
+    },
+
+    /**
+     * Asks another agency's opinion (a sub-task with its own deadline, in working days): the official
+     * holding a work step; that agency's officials then see the dossier and answer.
+     */
+    async consult (o: SignedInOfficial, code: string, form: { taskId?: string, agency?: string, question?: string, days?: string }): Promise<{ agency: string, due: Date }> {
+      const d = await visible(o, code)
+      const t = await myTask(o, d, Number(form.taskId))
+      if (t.kind !== 'work') throw new AppError('CONFLICT', 'Chỉ xin ý kiến ở các bước xử lý, trước khi phê duyệt.')
+      const errors: FieldError[] = []
+      const agency = (await catalog.listAgencies()).find(a => a.code === form.agency && a.code !== d.agency?.code && a.code !== t.agencyCode)
+      if (!agency) errors.push({ field: 'consult-agency', message: 'Chọn cơ quan cần xin ý kiến' })
+      const question = (form.question ?? '').trim().slice(0, 4000)
+      if (question.length < 10) errors.push({ field: 'consult-question', message: 'Nêu rõ nội dung xin ý kiến (ít nhất 10 ký tự)' })
+      const days = Number((form.days ?? '').trim())
+      if (!Number.isInteger(days) || days < 1 || days > 30) errors.push({ field: 'consult-days', message: 'Thời hạn trả lời từ 1 đến 30 ngày làm việc' })
+      if (errors.length > 0) throw new AppError('VALIDATION', 'consultation incomplete', errors)
+      const due = (await calendar.computeDue(new Date(), { value: days, unit: 'working_days' }, {}, agency!.code)).due
+      await dossiers.record(actorOf(o), code, { action: 'consult', message: `Xin ý kiến ${agency!.name}, hạn trả lời ${formatInstant(due)}.`, agencyCode: t.agencyCode, details: { agency: agency!.code } }, async (trx, row) => {
+        await trx.insertInto('dossierConsultations').values({ dossierId: row.id, agencyCode: agency!.code, question, askedBy: o.id, askedByName: o.fullName, dueAt: due }).execute()
+      })
+      return { agency: agency!.name, due }
+    },
+
+    /** An official of the consulted agency answers; once. */
+    async answerConsultation (o: SignedInOfficial, code: string, form: { consultation?: string, answer?: string }): Promise<void> {
+      const d = await visible(o, code)
+      const id = Number(form.consultation)
+      const c = Number.isInteger(id) ? await db.kysely.selectFrom('dossierConsultations').selectAll().where('id', '=', id).where('dossierId', '=', d.id).executeTakeFirst() : undefined
+      if (!c) throw new AppError('NOT_FOUND', 'no such consultation')
+      if (!(await officials.scope(o, CASE_ROLES)).includes(c.agencyCode)) throw new AppError('FORBIDDEN', 'not the consulted agency')
+      const answer = (form.answer ?? '').trim().slice(0, 4000)
+      if (answer.length < 5) throw new AppError('VALIDATION', 'answer required', [{ field: `answer-${c.id}`, message: 'Nhập ý kiến trả lời' }])
+      await dossiers.record(actorOf(o), code, { action: 'consult-answer', message: `Ý kiến của cơ quan được hỏi đã có.`, agencyCode: c.agencyCode, details: { consultation: c.id } }, async (trx) => {
+        const r = await trx.updateTable('dossierConsultations').set({ answer, answeredBy: o.id, answeredByName: o.fullName, answeredAt: sql`now()` })
+          .where('id', '=', c.id).where('answeredAt', 'is', null).executeTakeFirst()
+        if (Number(r.numUpdatedRows) !== 1) throw new AppError('CONFLICT', 'Ý kiến này vừa được cán bộ khác trả lời.')
+      })
+    },
+
+    /** Questions other agencies asked of the official's agencies, not yet answered, earliest due first. */
+    async consultationQueue (o: SignedInOfficial) {
+      const scope = await officials.scope(o, CASE_ROLES)
+      if (scope.length === 0) return []
+      const rows = await db.kysely.selectFrom('dossierConsultations as c').innerJoin('dossiers as d', 'd.id', 'c.dossierId').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
+        .select(['d.code', 'v.name as procedureName', 'c.question', 'c.askedByName', 'c.askedAt', 'c.dueAt'])
+        .where('c.agencyCode', 'in', scope).where('c.answeredAt', 'is', null).orderBy('c.dueAt').limit(200).execute()
+      const now = new Date()
+      return Promise.all(rows.map(async r => ({ ...r, code: r.code!, left: await calendar.remaining(now, r.dueAt) })))
     },
 
     /** Scans stored for a counter dossier that is not entered yet (kept across a form shown again with errors). */

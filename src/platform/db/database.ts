@@ -116,6 +116,21 @@ export interface ProcedureAgenciesTable {
   role: 'receiving' | 'processing'
 }
 
+export interface DossierConsultationsTable {
+  id: Generated<number>
+  dossierId: string
+  agencyCode: string
+  question: string
+  askedBy: string | null
+  askedByName: string
+  askedAt: Generated<Date>
+  dueAt: Date
+  answer: string | null
+  answeredBy: string | null
+  answeredByName: string | null
+  answeredAt: Date | null
+}
+
 export interface ProcedureSettingsTable {
   procedureId: number
   receptionHours: Generated<number>
@@ -426,6 +441,7 @@ export interface Database {
   procedureVersions: ProcedureVersionsTable
   procedureAgencies: ProcedureAgenciesTable
   procedureSettings: ProcedureSettingsTable
+  dossierConsultations: DossierConsultationsTable
   jobs: JobsTable
   auditLog: AuditLogTable
   siteProfile: SiteProfileTable
