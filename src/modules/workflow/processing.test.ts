@@ -155,6 +155,9 @@ test('a supplement asked during processing: once, by the official holding the st
   page = await sp.get(url)
   assert.equal(taskIdOf(page.body), taskId)
   assert.doesNotMatch(page.body, /Chỉ được yêu cầu bổ sung một lần/)
+  // What changed is shown: the new file marked, the citizen's note.
+  assert.match(page.body, /chung-thuc\.pdf<\/a> \([^)]*\) – bổ sung lần 1 <strong class="tag tag--green">Mới bổ sung<\/strong>/)
+  assert.match(page.body, /Ghi chú của công dân: Đã chứng thực/)
   const again = await sp.post(`${url}/yeu-cau-bo-sung`, { taskId, components: slot.key, [`note-${slot.key}`]: 'Lần hai' })
   assert.equal(again.statusCode, 422)
   assert.match(again.body, /chỉ được yêu cầu bổ sung một lần/)

@@ -268,6 +268,8 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
   const d = o.d
   const url = staffDossierUrl(d.code!)
   const ticked = ([] as string[]).concat(values['components'] ?? [])
+  // What changed: the files of the supplement answered last, while the dossier is still being worked on.
+  const lastAnswer = [2, 4, 6, 1].includes(d.status) ? [...d.supplements].reverse().find(x => x.answeredAt !== null) as (typeof d.supplements[number] & { items: Array<{ component: string }> }) | undefined : undefined
   return (
     <>
       <a class='back-link' href='/can-bo/ho-so?hang-doi=cho-tiep-nhan'>Hồ sơ chờ tiếp nhận</a>
@@ -287,7 +289,13 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
       <h2 class='heading-m'>Chủ hồ sơ</h2>
       <PersonList p={d.applicant as Person} />
       {d.onBehalf && <><h2 class='heading-m'>Người nộp thay</h2><PersonList p={d.submitter as Person} /></>}
-      <ComponentsTable slots={d.slots} files={d.files} hrefFor={fileId => `${url}/tep/${fileId}`} />
+      {lastAnswer && (
+        <div class='inset'>
+          <p class='body'><strong>Công dân đã bổ sung lúc {when(lastAnswer.answeredAt)}</strong> (lần {lastAnswer.round}): {lastAnswer.items.map(i => d.slots.find(x => x.key === i.component)?.name ?? i.component).join('; ')}.</p>
+          {lastAnswer.answerNote && <p class='body message-body'>Ghi chú của công dân: {lastAnswer.answerNote}</p>}
+        </div>
+      )}
+      <ComponentsTable slots={d.slots} files={d.files} hrefFor={fileId => `${url}/tep/${fileId}`} newRound={lastAnswer?.round} />
       <FeesTable fees={d.fees} />
 
       {o.task && (

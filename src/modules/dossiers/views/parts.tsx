@@ -33,7 +33,8 @@ export function fileHref (fileId: string) {
 }
 
 /** The components table: name, quantity and copy type, files (with earlier versions when there are any). */
-export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ sơ', hrefFor = fileHref }: { slots: ComponentSlot[], files: AttachedFile[], caption?: string, hrefFor?: (fileId: string) => string }) {
+/** `newRound`: the supplement round just answered, whose files the back office sees marked as new. */
+export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ sơ', hrefFor = fileHref, newRound }: { slots: ComponentSlot[], files: AttachedFile[], caption?: string, hrefFor?: (fileId: string) => string, newRound?: number | undefined }) {
   return (
     <div class='table-wrap'>
       <table class='table'>
@@ -51,7 +52,7 @@ export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ s
                 <td>
                   {current.length === 0 && <span>Không có tệp</span>}
                   <ul class='table-files'>
-                    {current.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.round > 0 ? ` – bổ sung lần ${f.round}` : ''}</li>)}
+                    {current.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.round > 0 ? ` – bổ sung lần ${f.round}` : ''}{newRound !== undefined && f.round === newRound ? <> <strong class='tag tag--green'>Mới bổ sung</strong></> : null}</li>)}
                   </ul>
                   {old.length > 0 && (
                     <details>
