@@ -52,6 +52,9 @@ export interface CounterInput {
   pending?: string[]
 }
 
+/** The component under which the back office keeps its working papers: never shown or served to the applicant. */
+export const INTERNAL_COMPONENT = 'internal'
+
 export const RATING_LABELS: Record<number, string> = { 5: 'Rất hài lòng', 4: 'Hài lòng', 3: 'Bình thường', 2: 'Không hài lòng', 1: 'Rất không hài lòng' }
 
 export const ACTION_LABELS: Record<string, string> = {
@@ -572,7 +575,8 @@ export function createDossiersService (deps: {
     async get (accountId: string, code: string) {
       const d = await ownDossier(db.kysely, accountId, { code })
       if (d.status === 0) throw new AppError('NOT_FOUND', 'no such dossier')
-      return view(db.kysely, d)
+      const v = await view(db.kysely, d)
+      return { ...v, files: v.files.filter(f => f.component !== INTERNAL_COMPONENT) }
     },
 
     /** The account's submitted dossiers, newest first, optionally of one status. */
@@ -791,7 +795,7 @@ export function createDossiersService (deps: {
         .where(eb => eb.or([
           eb('ownerAccountId', '=', accountId),
           eb.exists(eb.selectFrom('dossierFiles as df').innerJoin('dossiers as d', 'd.id', 'df.dossierId').select('df.id')
-            .whereRef('df.fileId', '=', 'files.id').where('d.accountId', '=', accountId))
+            .whereRef('df.fileId', '=', 'files.id').where('d.accountId', '=', accountId).where('df.component', '!=', INTERNAL_COMPONENT))
         ])).executeTakeFirst()
       if (!mine) throw new AppError('NOT_FOUND', 'no such file')
       return files.read(fileId)

@@ -2,8 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { ErrorMessage, ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
-import { Button, Radios } from '../../platform/html/components/form.js'
-import { usePage } from '../../platform/html/context.js'
+import { Button, MultipartForm, Radios } from '../../platform/html/components/form.js'
 import { readUploads } from '../../platform/http/uploads.js'
 import { ACCEPT_ATTR, formatSize } from '../files/sniff.js'
 import type { Person } from '../dossiers/dossier-form.js'
@@ -50,7 +49,6 @@ function ChoosePage ({ offered, values, errors }: { offered: Offered[], values: 
 
 /** Step 2: the applicant's particulars, a scan for each component, how the result goes back. */
 function EnterPage ({ p, kind, channel, caseGroup, values, errors, kept }: { p: Offered, kind: Person['kind'], channel: string, caseGroup: string | undefined, values: Values, errors: FieldError[], kept: Array<{ id: string, name: string, size: number, component: string }> }) {
-  const { csrfToken } = usePage()
   const slots = p.slots(caseGroup)
   return (
     <>
@@ -58,7 +56,7 @@ function EnterPage ({ p, kind, channel, caseGroup, values, errors, kept }: { p: 
       <h1 class='heading-l'><span class='caption'>{channel === 'postal' ? 'Hồ sơ nhận qua bưu chính' : 'Hồ sơ nộp trực tiếp'}</span> {p.name}</h1>
       <ErrorSummary errors={errors} />
       <p class='body'>Cơ quan tiếp nhận: {p.agencyName}{caseGroup ? `. Trường hợp: ${caseGroup}` : ''}. Mục có dấu (*) là bắt buộc.</p>
-      <form action={`${PATH}?_csrf=${encodeURIComponent(csrfToken)}`} method='post' encType='multipart/form-data' noValidate>
+      <MultipartForm action={PATH}>
         <input type='hidden' name='procedure' value={p.code} />
         <input type='hidden' name='agency' value={p.agencyCode} />
         <input type='hidden' name='kind' value={kind} />
@@ -94,7 +92,7 @@ function EnterPage ({ p, kind, channel, caseGroup, values, errors, kept }: { p: 
           { value: 'office', label: 'Tại bộ phận một cửa' }, { value: 'post', label: 'Qua bưu chính, đến địa chỉ của chủ hồ sơ' }
         ]} />
         <Button>Tiếp nhận hồ sơ và in giấy hẹn (mẫu 01)</Button>
-      </form>
+      </MultipartForm>
     </>
   )
 }

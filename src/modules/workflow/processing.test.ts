@@ -33,7 +33,12 @@ test('the default process: reception → specialist → head (sent back once) �
   assert.match(page.body, /Chuyển xem xét, trình ký/)
   assert.ok(page.body.includes(`<option value="${head.id}">Nguyễn Thị Trưởng</option>`))
   const firstTask = taskIdOf(page.body)!
-  assert.equal((await sp.post(`${url}/chuyen`, { taskId: firstTask, assignee: head.id, comment: 'Hồ sơ đủ điều kiện' })).statusCode, 200)
+  // The appraisal report goes with the step, for officials only.
+  const fwd = await sp.upload(`${url}/chuyen`, [{ name: 'bao-cao-tham-dinh.pdf', data: samplePdf('bao cao') }], { taskId: firstTask, assignee: head.id, comment: 'Hồ sơ đủ điều kiện' })
+  assert.equal(fwd.statusCode, 200, fwd.body.slice(0, 300))
+  assert.match(fwd.body, /Tài liệu xử lý nội bộ/)
+  const paper = /href="\/can-bo\/ho-so\/[^"]+\/tep\/([0-9a-f-]{36})">bao-cao-tham-dinh\.pdf/.exec(fwd.body)![1]!
+  assert.equal((await hd.get(`${url}/tep/${paper}`)).statusCode, 200)
   assert.equal((await t.services.dossiers.get(c.id, code)).status, 4, 'processing started')
   // A stale form (the step already moved on) is told, not applied.
   const stale = await sp.post(`${url}/chuyen`, { taskId: firstTask, comment: 'lần nữa' })
@@ -75,6 +80,9 @@ test('the default process: reception → specialist → head (sent back once) �
   const cb = browserSession(t, c.cookie)
   const mine = await cb.get(`/ca-nhan/ho-so/${enc(code)}`)
   assert.match(mine.body, /Kết quả giải quyết/)
+  // The citizen neither sees nor downloads the officials' working papers.
+  assert.doesNotMatch(mine.body, /bao-cao-tham-dinh/)
+  assert.equal((await cb.get(`/ca-nhan/tep/${paper}`)).statusCode, 404)
   const resultId = d.files.find(f => f.component === 'result')!.id
   assert.equal((await cb.get(`/ca-nhan/tep/${resultId}`)).statusCode, 200)
   assert.equal((await cb.post(`/ca-nhan/ho-so/${enc(code)}/danh-gia`, { rating: '4' })).statusCode, 200)

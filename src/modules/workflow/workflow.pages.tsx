@@ -2,14 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { ErrorSummary, ErrorMessage } from '../../platform/html/components/ErrorSummary.js'
-import { Button, Form, Radios, Textarea, TextInput } from '../../platform/html/components/form.js'
-import { usePage } from '../../platform/html/context.js'
+import { Button, Form, MultipartForm, Radios, Textarea, TextInput } from '../../platform/html/components/form.js'
 import { readUploads } from '../../platform/http/uploads.js'
-import { ACCEPT_ATTR } from '../files/sniff.js'
+import { ACCEPT_ATTR, formatSize } from '../files/sniff.js'
 import { ROLES } from '../accounts/officials.service.js'
 import { SummaryList, Tag } from '../../platform/html/components/layout-parts.js'
 import type { Person } from '../dossiers/dossier-form.js'
 import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
+import { INTERNAL_COMPONENT } from '../dossiers/dossiers.service.js'
 import { StatusTag } from '../dossiers/views/DossierPages.js'
 import { ComponentsTable, FeesTable, PersonList, when } from '../dossiers/views/parts.js'
 import type { StepQueue, WorkflowService } from './workflow.service.js'
@@ -246,9 +246,8 @@ function ProcessLog ({ log, url }: { log: Opened['log'], url: string }) {
 }
 
 function ApproveForm ({ action, taskId, error }: { action: string, taskId: number, error?: string | undefined }) {
-  const { csrfToken } = usePage()
   return (
-    <form action={`${action}?_csrf=${encodeURIComponent(csrfToken)}`} method='post' encType='multipart/form-data' noValidate>
+    <MultipartForm action={action}>
       <input type='hidden' name='taskId' value={String(taskId)} />
       <div class={`form-group${error ? ' form-group--error' : ''}`}>
         <label class='label' for='result'>Văn bản kết quả giải quyết (PDF hoặc bản quét)</label>
@@ -260,7 +259,7 @@ function ApproveForm ({ action, taskId, error }: { action: string, taskId: numbe
         <textarea class='textarea' id='approve-comment' name='comment' rows={2} />
       </div>
       <Button>Phê duyệt và ban hành kết quả</Button>
-    </form>
+    </MultipartForm>
   )
 }
 
@@ -296,6 +295,12 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
         </div>
       )}
       <ComponentsTable slots={d.slots} files={d.files} hrefFor={fileId => `${url}/tep/${fileId}`} newRound={lastAnswer?.round} />
+      {d.files.some(f => f.component === INTERNAL_COMPONENT) && (
+        <section class='section' aria-labelledby='noi-bo'>
+          <h2 class='heading-m' id='noi-bo'>Tài liệu xử lý nội bộ</h2>
+          <ul class='file-list'>{d.files.filter(f => f.component === INTERNAL_COMPONENT).map(f => <li key={f.attachmentId}><a href={`${url}/tep/${f.id}`}>{f.name}</a> ({formatSize(f.size)}, {when(f.attachedAt)})</li>)}</ul>
+        </section>
+      )}
       <FeesTable fees={d.fees} />
 
       {o.task && (
@@ -306,7 +311,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
       {o.act?.forwardTo && (
         <section class='section' aria-labelledby='chuyen'>
           <h2 class='heading-m' id='chuyen'>Chuyển bước: {o.act.forwardTo.name}</h2>
-          <Form action={`${url}/chuyen`}>
+          <MultipartForm action={`${url}/chuyen`}>
             <input type='hidden' name='taskId' value={String(o.act.taskId)} />
             <div class={`form-group${errorOf(errors, 'assignee') ? ' form-group--error' : ''}`}>
               <label class='label' for='assignee'>Người xử lý</label>
@@ -317,8 +322,13 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
               </select>
             </div>
             <Textarea name='comment' label='Ý kiến, nội dung chuyển' value={values['comment'] as string | undefined} rows={2} />
+            <div class={`form-group${errorOf(errors, 'forward-files') ? ' form-group--error' : ''}`}>
+              <label class='label' for='forward-files'>Tài liệu kèm theo (nếu có, chỉ cán bộ xem được)</label>
+              <ErrorMessage id='forward-files' message={errorOf(errors, 'forward-files')} />
+              <input class='file-upload' id='forward-files' name='files' type='file' multiple accept={ACCEPT_ATTR} aria-describedby={errorOf(errors, 'forward-files') ? 'forward-files-error' : undefined} />
+            </div>
             <Button>Chuyển {o.act.forwardTo.name.toLowerCase()}</Button>
-          </Form>
+          </MultipartForm>
         </section>
       )}
       {o.act?.approve && (
@@ -615,7 +625,11 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
 
   const form = (request: FastifyRequest) => request.body as Record<string, string | undefined>
   app.post('/can-bo/ho-so/:code/chuyen', { preHandler: requireOfficial }, async (request, reply) =>
-    act(request, reply, async () => `Đã chuyển bước “${await workflow.forward(request.official!, code(request), form(request))}”.`))
+    act(request, reply, async () => {
+      // The page sends it as multipart (working papers may go with it); a plain form post works too.
+      const { files, fields } = request.isMultipart() ? await readUploads(request, 'forward-files') : { files: [], fields: form(request) as Record<string, string> }
+      return `Đã chuyển bước “${await workflow.forward(request.official!, code(request), fields, files)}”.`
+    }))
   app.post('/can-bo/ho-so/:code/tra-lai', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => { await workflow.sendBack(request.official!, code(request), form(request)); return 'Đã trả lại bước trước.' }))
   app.post('/can-bo/ho-so/:code/phe-duyet', { preHandler: requireOfficial }, async (request, reply) =>

@@ -15,7 +15,7 @@ import type { CatalogService } from '../catalog/catalog.service.js'
 import { shortDuration } from '../catalog/views/labels.js'
 import type { SiteService } from '../site/site.service.js'
 import { formatAddress, RESULT_LABELS, type Delivery, type Person } from '../dossiers/dossier-form.js'
-import { caseGroups, componentSlots, type ComponentSlot, type DossiersService, type DossierView } from '../dossiers/dossiers.service.js'
+import { caseGroups, componentSlots, INTERNAL_COMPONENT, type ComponentSlot, type DossiersService, type DossierView } from '../dossiers/dossiers.service.js'
 import { can, STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { fill, officialFormPdf, type OfficialForm } from './forms-pdf.js'
 import { FORM_WORDING, type FormKey } from './form-wording.js'
@@ -368,7 +368,7 @@ export function createWorkflowService (deps: {
     },
 
     /** Hands the dossier to the next step (to a chosen official, or to the role), with a comment. */
-    async forward (o: SignedInOfficial, code: string, form: { taskId?: string, assignee?: string, comment?: string }): Promise<string> {
+    async forward (o: SignedInOfficial, code: string, form: { taskId?: string, assignee?: string, comment?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }> = []): Promise<string> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       const process = processOf(d)
@@ -380,14 +380,23 @@ export function createWorkflowService (deps: {
       if (form.assignee && !assignee) throw new AppError('VALIDATION', 'assignee not allowed', [{ field: 'assignee', message: 'Chọn một cán bộ có vai trò của bước tiếp theo' }])
       const comment = (form.comment ?? '').trim().slice(0, 2000) || null
       const p = await catalog.getProcedure(d.procedure.code)
+      // Working papers handed on with the step (an appraisal report): kept with the dossier, for officials only.
+      const stored = await deps.files.storeMany(null, uploads.filter(u => u.name !== '' || u.data.length > 0), 'forward-files')
+      const papers = stored.length > 0 ? ` Kèm theo: ${stored.map(f => f.name).join(', ')}.` : ''
       const work = async (trx: import('../../platform/db/db.js').Executor) => {
-        await tasks.close(trx, t.id, o, 'forwarded', comment)
+        await tasks.close(trx, t.id, o, 'forwarded', comment ? `${comment}${papers}` : papers.trim() || null)
+        await dossiers.attachInTransaction(trx, d.id, INTERNAL_COMPONENT, stored.map(f => f.id))
         await tasks.open(trx, d.id, t.step + 1, nextStep, agency, p.processingTime, assignee ? { id: assignee.id, name: assignee.fullName } : undefined, d.dueAt)
       }
-      const details = { from: t.name, to: nextStep.name, assignee: assignee?.fullName ?? null }
+      const details = { from: t.name, to: nextStep.name, assignee: assignee?.fullName ?? null, files: stored.map(f => f.id) }
       const message = `${t.name} → ${nextStep.name}${assignee ? ` (${assignee.fullName})` : ''}${comment ? `: ${comment}` : ''}`
-      if (d.status === 2) await dossiers.act(actorOf(o), code, 'start-processing', { message, details, within: work })
-      else await dossiers.record(actorOf(o), code, { action: 'forward', message, details }, work)
+      try {
+        if (d.status === 2) await dossiers.act(actorOf(o), code, 'start-processing', { message, details, within: work })
+        else await dossiers.record(actorOf(o), code, { action: 'forward', message, details }, work)
+      } catch (err) {
+        for (const f of stored) await deps.files.deleteIfUnused(f.id)
+        throw err
+      }
       return nextStep.name
     },
 

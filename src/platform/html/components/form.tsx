@@ -13,6 +13,15 @@ export function Form ({ action, children, method = 'post' }: { action: string, c
   )
 }
 
+/**
+ * A POST form that carries files. Multipart bodies are read as streams by the handler, after the
+ * CSRF check has run, so the token travels in the query string (same-origin pages only: referrer-policy).
+ */
+export function MultipartForm ({ action, children }: { action: string, children: ComponentChildren }) {
+  const { csrfToken } = usePage()
+  return <form action={`${action}${action.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(csrfToken)}`} method='post' encType='multipart/form-data' noValidate>{children}</form>
+}
+
 export interface TextInputProps {
   name: string
   label: string
@@ -79,15 +88,11 @@ export function Textarea ({ name, label, value, error, hint, rows = 4 }: { name:
   )
 }
 
-/**
- * A file upload form. Multipart bodies are read as streams by the handler, after the CSRF check
- * has run, so the token travels in the query string (same-origin pages only: referrer-policy).
- */
+/** A form that uploads files for one field. */
 export function UploadForm ({ action, name, label, hint, accept, error, button = 'Tải lên' }: { action: string, name: string, label: string, hint?: string, accept: string, error?: string | undefined, button?: string }) {
-  const { csrfToken } = usePage()
   const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined
   return (
-    <form action={`${action}${action.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(csrfToken)}`} method='post' encType='multipart/form-data' noValidate>
+    <MultipartForm action={action}>
       <div class={`form-group${error ? ' form-group--error' : ''}`}>
         <label class='label' for={name}>{label}</label>
         {hint && <div class='hint' id={`${name}-hint`}>{hint}</div>}
@@ -95,6 +100,6 @@ export function UploadForm ({ action, name, label, hint, accept, error, button =
         <input class='file-upload' id={name} name='files' type='file' multiple accept={accept} aria-describedby={describedBy} />
       </div>
       <button type='submit' class='button button--secondary'>{button}</button>
-    </form>
+    </MultipartForm>
   )
 }
