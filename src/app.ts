@@ -18,6 +18,7 @@ import { catalogApi } from './modules/catalog/catalog.api.js'
 import { devOutboxPages } from './modules/notifications/notifications.pages.js'
 import { accountsPages } from './modules/accounts/accounts.pages.js'
 import { staffPages } from './modules/accounts/staff.pages.js'
+import { paymentsRoutes } from './modules/payments/payments.routes.js'
 import { dossiersPages } from './modules/dossiers/dossiers.pages.js'
 import { dossiersApi } from './modules/dossiers/dossiers.api.js'
 import { registerSessions } from './platform/http/session.js'
@@ -45,7 +46,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   await app.register(cookie)
   await app.register(formbody)
   // Uploads are streamed by their handlers; a file over the limit arrives truncated and is refused with a message.
-  await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: config.MAX_FILE_MB * 1024 * 1024, files: 20, fields: 20, parts: 40, fieldSize: 10_000 } })
+  await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: config.MAX_FILE_MB * 1024 * 1024, files: 20, fields: 60, parts: 80, fieldSize: 10_000 } })
   registerSecurity(app, { secret: services.sessionSecret, secureCookies: config.SECURE_COOKIES, hsts: config.PUBLIC_URL.startsWith('https:') })
   registerSessions(app, { accounts: services.accounts, secureCookies: config.SECURE_COOKIES })
   registerRendering(app, { site: services.site, demo: config.DEMO })
@@ -68,6 +69,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   await app.register(accountsPages, { services })
   await app.register(staffPages, { services })
   await app.register(dossiersPages, { services })
+  await app.register(paymentsRoutes, { services })
   await app.register(catalogApi, { services, prefix: '/api/v1' })
   await app.register(dossiersApi, { services, prefix: '/api/v1' })
   registerOpenApiRoutes(app)

@@ -51,6 +51,12 @@ export const ConfigSchema = Type.Object({
   CLAMD_SOCKET: Type.Optional(Type.String({ minLength: 1, description: 'ClamAV daemon socket (e.g. `/run/clamav/clamd.ctl`): every upload is scanned before it can be used.' })),
   CLAMD_HOST: Type.Optional(Type.String({ minLength: 1, description: 'ClamAV daemon host (with `CLAMD_PORT`), instead of a socket.' })),
   CLAMD_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3310, description: 'ClamAV daemon TCP port.' }),
+  VNPAY_TMN_CODE: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{1,20}$', description: 'VNPay merchant (terminal) code. With `VNPAY_HASH_SECRET` and `VNPAY_PAYMENT_URL` it offers online payment through VNPay.' })),
+  VNPAY_HASH_SECRET: Type.Optional(Type.String({ minLength: 8, description: 'VNPay secret that signs requests and verifies answers (HMAC-SHA512).' })),
+  VNPAY_PAYMENT_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'VNPay payment page, e.g. `https://sandbox.vnpayment.vn/paymentv2/vpcpay.html`.' })),
+  VNPAY_API_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'VNPay API for transaction queries and refunds, e.g. `https://sandbox.vnpayment.vn/merchant_webapi/api/transaction`.' })),
+  PAYMENT_SANDBOX: Bool('A built-in VNPay sandbox gateway at `/sandbox/vnpay` (on in the demo profile when VNPay is not configured): a tester approves or declines, and it sends the signed IPN. Never in production.', false),
+  PAYMENT_PENDING_MINUTES: Type.Integer({ minimum: 5, maximum: 1440, default: 15, description: 'An online payment attempt expires at the gateway after this many minutes.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000, description: 'Time given to in-flight requests and jobs on SIGTERM before the process exits.' })
 })
 
@@ -110,6 +116,8 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     const s3 = [c.S3_ENDPOINT, c.S3_BUCKET, c.S3_ACCESS_KEY_ID, c.S3_SECRET_ACCESS_KEY].filter(v => v !== undefined).length
     if (s3 > 0 && s3 < 4) problems.push('S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set all four or none')
     if (c.CLAMD_SOCKET && c.CLAMD_HOST) problems.push('CLAMD_SOCKET, CLAMD_HOST: set one of them, not both')
+    const vnpay = [c.VNPAY_TMN_CODE, c.VNPAY_HASH_SECRET, c.VNPAY_PAYMENT_URL].filter(Boolean).length
+    if (vnpay > 0 && vnpay < 3) problems.push('VNPAY_TMN_CODE, VNPAY_HASH_SECRET, VNPAY_PAYMENT_URL: set all three or none')
     if (c.MAX_FILE_MB > c.MAX_DOSSIER_MB) problems.push('MAX_FILE_MB: larger than MAX_DOSSIER_MB')
     if (c.OIDC_ONLY && oidc < 3) problems.push('OIDC_ONLY: needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET')
   }

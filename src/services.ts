@@ -11,6 +11,7 @@ import { createCaptchaService } from './modules/accounts/captcha.js'
 import { createOfficialsService } from './modules/accounts/officials.service.js'
 import { createNationalIdentity } from './modules/accounts/national-identity.js'
 import { createAuditService } from './modules/audit/audit.service.js'
+import { createPaymentsService } from './modules/payments/payments.service.js'
 import { createCalendarRepository } from './modules/calendar/calendar.repository.js'
 import { createCalendarService } from './modules/calendar/calendar.service.js'
 import { createCatalogRepository } from './modules/catalog/catalog.repository.js'
@@ -53,7 +54,8 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const clamd = config.CLAMD_SOCKET ? { socket: config.CLAMD_SOCKET } : config.CLAMD_HOST ? { host: config.CLAMD_HOST, port: config.CLAMD_PORT } : undefined
   const files = createFilesService({ db, storage, jobs, clamd, maxFileBytes: config.MAX_FILE_MB * 1024 * 1024 })
   const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config })
-  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, publicUrl: config.PUBLIC_URL })
+  const payments = createPaymentsService({ db, dossiers, jobs, config })
+  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, publicUrl: config.PUBLIC_URL })
 
   return {
     config,
@@ -72,6 +74,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     files,
     dossiers,
     workflow,
+    payments,
     sessionSecret: sessionSecret(config),
     async close () {
       await notifications.close()

@@ -197,7 +197,8 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     const d = await dossiers.get(me(request), code)
     const fresh = (request.query as { moi?: string }).moi === '1' && d.status === 1
     const errors = extra.errors ?? []
-    return reply.page(<DossierPage d={d} fresh={fresh} errors={errors} values={extra.values ?? {}} notice={extra.notice} />,
+    const pay = { requests: await services.payments.ofDossier(d.id), online: Boolean(services.payments.gateway) }
+    return reply.page(<DossierPage d={d} fresh={fresh} errors={errors} values={extra.values ?? {}} notice={extra.notice} pay={pay} />,
       { title: fresh ? 'Nộp hồ sơ thành công' : `Hồ sơ ${d.code}`, ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
   }
   const code = (request: FastifyRequest) => (request.params as { code: string }).code

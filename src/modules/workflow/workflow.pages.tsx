@@ -14,6 +14,7 @@ import { StatusTag } from '../dossiers/views/DossierPages.js'
 import { ComponentsTable, FeesTable, PersonList, when } from '../dossiers/views/parts.js'
 import type { StepQueue, WorkflowService } from './workflow.service.js'
 import { OUTCOME_LABELS, TIMING_LABELS } from './processing.js'
+import { PaymentsSection } from '../payments/PaymentsSection.js'
 import { parseCriteria } from './search.js'
 import { counterPages } from './counter.pages.js'
 import { settingsPages } from './settings.pages.js'
@@ -302,6 +303,21 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
         </section>
       )}
       <FeesTable fees={d.fees} />
+      <PaymentsSection requests={o.payments}>
+        {o.mayRecordCash && <Form action={`${url}/nop-tien-mat`}><Button>Ghi nhận đã nộp tiền mặt</Button></Form>}
+        {o.act?.requestFees !== undefined && (
+          <details open={Boolean(errorOf(errors, 'amount'))}>
+            <summary>Yêu cầu nộp phí, lệ phí</summary>
+            <p class='body'>Hồ sơ chờ công dân nộp phí rồi mới xử lý tiếp. Số tiền theo thủ tục: {o.act.requestFees.toLocaleString('vi-VN')} đồng; sửa khi mức thu tùy trường hợp (theo xe, theo trang) và ghi rõ cách tính.</p>
+            <Form action={`${url}/yeu-cau-nop-phi`}>
+              <input type='hidden' name='taskId' value={String(o.act.taskId)} />
+              <TextInput name='amount' label='Số tiền (đồng)' value={(values['amount'] as string | undefined) ?? (o.act.requestFees > 0 ? String(o.act.requestFees) : '')} error={errorOf(errors, 'amount')} />
+              <Textarea name='note' label='Ghi chú, cách tính (nếu có)' value={values['note'] as string | undefined} rows={2} />
+              <Button secondary>Gửi yêu cầu nộp phí</Button>
+            </Form>
+          </details>
+        )}
+      </PaymentsSection>
 
       {o.task && (
         <div class='inset'>
@@ -650,6 +666,10 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
       await workflow.answerConsultation(request.official!, code(request), { ...f, answer: f[`answer-${f['consultation'] ?? ''}`] })
       return 'Đã gửi ý kiến; cơ quan hỏi đã nhận được.'
     }))
+  app.post('/can-bo/ho-so/:code/yeu-cau-nop-phi', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => `Đã yêu cầu nộp ${(await workflow.requestFees(request.official!, code(request), form(request))).toLocaleString('vi-VN')} đồng; công dân đã được thông báo.`))
+  app.post('/can-bo/ho-so/:code/nop-tien-mat', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => `Đã ghi nhận nộp ${(await workflow.recordCash(request.official!, code(request))).toLocaleString('vi-VN')} đồng tiền mặt; hồ sơ tiếp tục được xử lý.`))
   app.post('/can-bo/ho-so/:code/hen-lai', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => `Đã gửi phiếu xin lỗi và hẹn lại; ngày hẹn trả mới ${when(await workflow.postpone(request.official!, code(request), form(request)))}.`))
   app.post('/can-bo/ho-so/:code/dung', { preHandler: requireOfficial }, async (request, reply) =>

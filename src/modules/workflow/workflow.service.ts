@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../platform/db/db.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
 import type { FilesService } from '../files/files.service.js'
+import type { PaymentsService } from '../payments/payments.service.js'
 import { createTasks, OUTCOME_LABELS, TIMING_LABELS, type OpenTask } from './processing.js'
 import { processFrom, type ProcessStep } from './process.js'
 import { createProcedureSettings } from './settings.js'
@@ -48,9 +49,10 @@ export function createWorkflowService (deps: {
   site: SiteService
   jobs: JobQueue
   files: FilesService
+  payments: PaymentsService
   publicUrl: string
 }) {
-  const { db, dossiers, officials, calendar, catalog, audit } = deps
+  const { db, dossiers, officials, calendar, catalog, audit, payments } = deps
   const actorOf = (o: SignedInOfficial): Actor & { name: string } => ({ type: 'official', id: o.id, name: o.fullName })
   const tasks = createTasks({ db, officials, calendar })
   const settings = createProcedureSettings({ db, audit })
@@ -253,6 +255,8 @@ export function createWorkflowService (deps: {
         log: await tasks.log(db.kysely, d.id),
         process,
         consultations,
+        payments: await payments.ofDossier(d.id),
+        mayRecordCash: d.status === 6 && (receptionist || mine),
         act: mine && task && d.status !== 5 ? {
           taskId: task.id,
           step: task.step,
@@ -264,6 +268,7 @@ export function createWorkflowService (deps: {
           refuse: task.kind === 'approve',
           consult: task.kind === 'work' && [2, 4].includes(d.status) ? (await catalog.listAgencies()).filter(a => a.code !== d.agency?.code && a.code !== task.agencyCode) : undefined,
           postpone: [2, 4, 6].includes(d.status) && d.postponedFrom === null,
+          requestFees: d.status === 4 && task.kind !== 'return' ? d.fees.reduce((a, f) => a + (f.amountVnd ?? 0), 0) : undefined,
           stop: can(d.status, 'stop', { decisionIssued: d.finishedAt !== null })
         } : undefined,
         receptionDue: due?.due,
@@ -481,6 +486,38 @@ export function createWorkflowService (deps: {
         await trx.updateTable('dossiers').set({ dueAt: due!, postponedFrom: original, updatedAt: sql`now()` }).where('id', '=', row.id).execute()
       })
       return due!
+    },
+
+    /**
+     * The official holding the step asks for the fees (4 → 6): the amount (from the procedure's fees,
+     * or set for the case, with a note); the applicant is told and processing waits for the payment.
+     */
+    async requestFees (o: SignedInOfficial, code: string, form: { taskId?: string, amount?: string, note?: string }): Promise<number> {
+      const d = await visible(o, code)
+      await myTask(o, d, Number(form.taskId))
+      const digits = (form.amount ?? '').replace(/[.\s,đ]|đồng/g, '')
+      const amount = Number(digits)
+      if (!/^\d+$/.test(digits) || amount < 1000 || amount > 1_000_000_000) throw new AppError('VALIDATION', 'amount', [{ field: 'amount', message: 'Số tiền là số nguyên đồng, từ 1.000 đến 1.000.000.000' }])
+      const note = (form.note ?? '').trim().slice(0, 1000) || null
+      await dossiers.act(actorOf(o), code, 'request-fees', {
+        message: `Đề nghị nộp ${amount.toLocaleString('vi-VN')} đồng phí, lệ phí${note ? ` (${note})` : ''}. Nộp trực tuyến trên Cổng hoặc tại bộ phận một cửa.`,
+        details: { amount },
+        within: trx => payments.request(trx, d.id, amount, note, { id: o.id, name: o.fullName })
+      })
+      return amount
+    },
+
+    /** Cash taken at the counter (6 → 4): the one-stop desk or the official holding the step records it. */
+    async recordCash (o: SignedInOfficial, code: string): Promise<number> {
+      const d = await visible(o, code)
+      const t = await tasks.openTask(db.kysely, d.id)
+      if (!(await mayReceive(o, d)) && !(t && await tasks.mayAct(o, t, scopeOf))) throw new AppError('FORBIDDEN', 'not the desk nor the step holder')
+      let amount = 0
+      await dossiers.act(actorOf(o), code, 'fees-paid', {
+        message: 'Đã nộp phí, lệ phí bằng tiền mặt tại bộ phận một cửa.',
+        within: async trx => { amount = await payments.recordCash(trx, d.id, { id: o.id, name: o.fullName }) }
+      })
+      return amount
     },
 
     /** The agency stops processing (form 05), with the reason; only while no decision has been issued. */

@@ -131,6 +131,45 @@ export interface DossierConsultationsTable {
   answeredAt: Date | null
 }
 
+export interface PaymentRequestsTable {
+  id: Generated<number>
+  dossierId: string
+  amountVnd: ColumnType<number, number, number>
+  note: string | null
+  state: Generated<'open' | 'paid' | 'cancelled'>
+  requestedBy: string | null
+  requestedByName: string
+  requestedAt: Generated<Date>
+  paidAt: Date | null
+}
+
+export type PaymentState = 'pending' | 'paid' | 'failed' | 'expired' | 'cancelled' | 'refunded'
+
+export interface PaymentsTable {
+  id: Generated<number>
+  requestId: number
+  method: 'cash' | 'transfer' | 'vnpay'
+  state: PaymentState
+  amountVnd: ColumnType<number, number, number>
+  txnRef: string | null
+  providerTxn: string | null
+  bankCode: string | null
+  responseCode: string | null
+  surplus: Generated<boolean>
+  recordedBy: string | null
+  recordedByName: string | null
+  createdAt: Generated<Date>
+  settledAt: Date | null
+}
+
+export interface PaymentNotificationsTable {
+  id: Generated<number>
+  provider: string
+  receivedAt: Generated<Date>
+  query: Json<unknown>
+  answer: string
+}
+
 export interface ProcedureSettingsTable {
   procedureId: number
   receptionHours: Generated<number>
@@ -442,6 +481,9 @@ export interface Database {
   procedureAgencies: ProcedureAgenciesTable
   procedureSettings: ProcedureSettingsTable
   dossierConsultations: DossierConsultationsTable
+  paymentRequests: PaymentRequestsTable
+  payments: PaymentsTable
+  paymentNotifications: PaymentNotificationsTable
   jobs: JobsTable
   auditLog: AuditLogTable
   siteProfile: SiteProfileTable

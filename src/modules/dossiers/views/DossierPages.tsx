@@ -6,6 +6,8 @@ import { ACCEPT_ATTR, formatSize } from '../../files/sniff.js'
 import type { Delivery, Person } from '../dossier-form.js'
 import { RATING_LABELS, type DossierView } from '../dossiers.service.js'
 import { STATUS_LABELS, type DossierStatus } from '../status.js'
+import { PaymentsSection } from '../../payments/PaymentsSection.js'
+import type { PaymentsService } from '../../payments/payments.service.js'
 import { ComponentsTable, DeliveryList, FeesTable, fileHref, issuedForms, PersonList, when } from './parts.js'
 
 const errorOf = (errors: FieldError[], f: string) => errors.find(e => e.field === f)?.message
@@ -71,7 +73,9 @@ export function DossierListPage ({ items, total, page, pageSize, status, drafts,
 }
 
 /** A dossier's page: the confirmation box right after submission, what it holds, its timeline and its actions. */
-export function DossierPage ({ d, fresh, errors = [], values = {}, notice }: { d: DossierView, fresh: boolean, errors?: FieldError[], values?: Record<string, string | undefined>, notice?: string | undefined }) {
+type PaymentRequests = Awaited<ReturnType<PaymentsService['ofDossier']>>
+
+export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }: { d: DossierView, fresh: boolean, errors?: FieldError[], values?: Record<string, string | undefined>, notice?: string | undefined, pay?: { requests: PaymentRequests, online: boolean } }) {
   const url = dossierUrl(d.code!)
   const open = d.openSupplement
   return (
@@ -142,6 +146,16 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice }: { d
       {d.caseGroup && <p class='body'>Trường hợp: {d.caseGroup}</p>}
       <ComponentsTable slots={d.slots} files={d.files} />
       <FeesTable fees={d.fees} />
+      {pay && (
+        <PaymentsSection requests={pay.requests}>
+          {d.status === 6 && (
+            <>
+              <p class='body'>Hồ sơ đang chờ bạn nộp phí, lệ phí để tiếp tục giải quyết. Bạn có thể nộp tiền mặt tại bộ phận một cửa{pay.online ? ' hoặc thanh toán trực tuyến' : ''}.</p>
+              {pay.online && <Form action={`${url}/thanh-toan`}><Button>Thanh toán trực tuyến</Button></Form>}
+            </>
+          )}
+        </PaymentsSection>
+      )}
       {'submission' in d.delivery && <><h2 class='heading-m'>Hình thức nộp và nhận kết quả</h2><DeliveryList d={d.delivery as Delivery} /></>}
 
       {d.files.some(f => f.component === 'result') && (d.status === 10 || (d.status === 9 && (d.delivery as Partial<Delivery>).result === 'online')) && (

@@ -1,0 +1,31 @@
+import type { ComponentChildren } from 'preact'
+import { formatVnd } from '../../platform/html/components/layout-parts.js'
+import { formatInstant } from '../calendar/due.js'
+import type { PaymentsService } from './payments.service.js'
+import { METHOD_LABELS, PAYMENT_STATE_LABELS } from './payments.service.js'
+
+type Requests = Awaited<ReturnType<PaymentsService['ofDossier']>>
+const REQUEST_STATES = { open: 'Chờ nộp', paid: 'Đã nộp', cancelled: 'Đã hủy' }
+
+/** The fees asked of a dossier and every attempt to pay them; `children` holds the actions of the page. */
+export function PaymentsSection ({ requests, children }: { requests: Requests, children?: ComponentChildren }) {
+  if (requests.length === 0 && !children) return null
+  return (
+    <section class='section' aria-labelledby='phi-le-phi'>
+      <h2 class='heading-m' id='phi-le-phi'>Nộp phí, lệ phí</h2>
+      {requests.map(r => (
+        <div class='inset' key={String(r.id)}>
+          <p class='body'><strong>{formatVnd(r.amountVnd)}</strong> – {REQUEST_STATES[r.state]}{r.paidAt ? ` lúc ${formatInstant(r.paidAt)}` : ''}. Yêu cầu lúc {formatInstant(r.requestedAt)} ({r.requestedByName}){r.note ? `: ${r.note}` : ''}</p>
+          {r.payments.length > 0 && (
+            <ul class='list'>
+              {r.payments.map(p => (
+                <li key={String(p.id)}>{METHOD_LABELS[p.method]}: {PAYMENT_STATE_LABELS[p.state]}{p.settledAt ? ` (${formatInstant(p.settledAt)})` : ''}{p.providerTxn ? `, mã giao dịch ${p.providerTxn}` : ''}{p.surplus ? ' – tiền nộp thừa, sẽ được hoàn lại' : ''}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ))}
+      {children}
+    </section>
+  )
+}

@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify'
+import type { Services } from '../../services.js'
+import { AppError } from '../../platform/http/errors.js'
+import { requireCitizen } from '../../platform/http/session.js'
+import { Button, Form } from '../../platform/html/components/form.js'
+import { formatVnd, SummaryList } from '../../platform/html/components/layout-parts.js'
+import { IPN_PATH, PAYMENT_STATE_LABELS, RETURN_PATH, sandboxAnswer, SANDBOX_IPN_JOB, SANDBOX_SECRET } from './payments.service.js'
+import { verifyParams } from './vnpay.js'
+
+type ReturnView = Awaited<ReturnType<Services['payments']['returnView']>>
+
+function ReturnPage ({ v }: { v: ReturnView }) {
+  if (!v.valid) {
+    return (
+      <>
+        <h1 class='heading-l'>Không xác định được giao dịch</h1>
+        <p class='body'>Thông tin trả về từ cổng thanh toán không hợp lệ. Nếu tài khoản của bạn đã bị trừ tiền, cơ quan sẽ đối soát và ghi nhận; bạn có thể xem lại tình trạng tại trang hồ sơ của mình.</p>
+        <p class='body'><a href='/ca-nhan/ho-so'>Hồ sơ của tôi</a></p>
+      </>
+    )
+  }
+  const url = `/ca-nhan/ho-so/${encodeURIComponent(v.dossierCode)}`
+  const title = v.state === 'paid' ? 'Thanh toán thành công' : v.gatewayOk ? 'Đang chờ ngân hàng xác nhận' : 'Thanh toán không thành công'
+  return (
+    <>
+      <h1 class='heading-l'>{title}</h1>
+      <SummaryList rows={[['Hồ sơ', v.dossierCode], ['Số tiền', formatVnd(v.amountVnd)], ['Cổng thanh toán báo', v.gatewaySays], ['Tình trạng trên Cổng', PAYMENT_STATE_LABELS[v.state]]]} />
+      {v.state !== 'paid' && v.gatewayOk && <p class='body'>Cổng thanh toán báo đã trừ tiền nhưng chưa gửi xác nhận chính thức. Khoản phí sẽ được ghi nhận ngay khi có xác nhận (hệ thống tự đối soát nếu chậm); bạn không cần thanh toán lại.</p>}
+      {v.state !== 'paid' && !v.gatewayOk && <p class='body'>Bạn chưa bị trừ tiền cho giao dịch này. Bạn có thể thanh toán lại tại trang hồ sơ.</p>}
+      <p class='body'><a href={url}>Về trang hồ sơ</a></p>
+    </>
+  )
+}
+
+function SandboxPage ({ query, amount, info }: { query: string, amount: number, info: string }) {
+  return (
+    <>
+      <p class='body'><strong class='tag tag--grey'>Cổng thanh toán thử nghiệm</strong> – chỉ dùng khi trình diễn và kiểm thử; không có tiền thật.</p>
+      <h1 class='heading-l'>VNPay (thử nghiệm)</h1>
+      <SummaryList rows={[['Nội dung', info], ['Số tiền', formatVnd(amount)], ['Ngân hàng', 'NCB (thử nghiệm)']]} />
+      <Form action='/sandbox/vnpay/tra-loi'>
+        <input type='hidden' name='request' value={query} />
+        <input type='hidden' name='decision' value='approve' />
+        <Button>Xác nhận thanh toán</Button>
+      </Form>
+      <Form action='/sandbox/vnpay/tra-loi'>
+        <input type='hidden' name='request' value={query} />
+        <input type='hidden' name='decision' value='decline' />
+        <Button secondary>Hủy giao dịch</Button>
+      </Form>
+    </>
+  )
+}
+
+/** Online payment: the citizen's button, the gateway's return page and IPN, and (demo, tests) the sandbox gateway. */
+export async function paymentsRoutes (app: FastifyInstance, { services }: { services: Services }) {
+  const { payments, jobs, config } = services
+
+  app.post('/ca-nhan/ho-so/:code/thanh-toan', { preHandler: requireCitizen }, async (request, reply) => {
+    const url = await payments.startOnline(request.account!.id, (request.params as { code: string }).code, request.ip)
+    return reply.redirect(url, 303)
+  })
+
+  app.get(RETURN_PATH, async (request, reply) =>
+    reply.page(<ReturnPage v={await payments.returnView(request.query as Record<string, string>)} />, { title: 'Kết quả thanh toán' }))
+
+  // VNPay's server-to-server notification: its own JSON answer with HTTP 200, as the gateway requires
+  // (the one route under /api that does not answer problem+json).
+  app.get(IPN_PATH, async (request, reply) => reply.type('application/json').send(await payments.ipn(request.query as Record<string, string>)))
+
+  if (!payments.gateway?.sandbox) return
+
+  // The sandbox gateway speaks the same protocol: it checks the request's signature, lets a tester
+  // approve or decline, sends the signed IPN from a job (retried until answered), and returns the browser.
+  app.get('/sandbox/vnpay/paymentv2/vpcpay.html', async (request, reply) => {
+    const q = request.query as Record<string, string>
+    if (!verifyParams(SANDBOX_SECRET, q)) throw new AppError('VALIDATION', 'sandbox: bad signature', [{ field: 'vnp_SecureHash', message: 'Chữ ký yêu cầu thanh toán không hợp lệ' }])
+    const query = new URLSearchParams(q).toString()
+    return reply.page(<SandboxPage query={query} amount={Number(q['vnp_Amount']) / 100} info={q['vnp_OrderInfo'] ?? ''} />, { title: 'Cổng thanh toán thử nghiệm' })
+  })
+  let sequence = Date.now() % 100_000_000
+  app.post('/sandbox/vnpay/tra-loi', async (request, reply) => {
+    const body = request.body as { request?: string, decision?: string }
+    const q = Object.fromEntries(new URLSearchParams(body.request ?? ''))
+    if (!verifyParams(SANDBOX_SECRET, q)) throw new AppError('VALIDATION', 'sandbox: bad signature', [{ field: 'request', message: 'Yêu cầu thanh toán không hợp lệ' }])
+    const answer = sandboxAnswer({ txnRef: q['vnp_TxnRef']!, amount: q['vnp_Amount']!, info: q['vnp_OrderInfo'] ?? '', approve: body.decision === 'approve', at: new Date(), transactionNo: String(++sequence) })
+    await jobs.enqueue(services.db.kysely, SANDBOX_IPN_JOB, { url: `${config.PUBLIC_URL}${IPN_PATH}?${answer}` }, { maxAttempts: 10 })
+    return reply.redirect(`${q['vnp_ReturnUrl']}?${answer}`, 303)
+  })
+}

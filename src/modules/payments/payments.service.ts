@@ -1,0 +1,197 @@
+import { sql } from 'kysely'
+import type { Config } from '../../config.js'
+import type { Db, Executor } from '../../platform/db/db.js'
+import type { PaymentState } from '../../platform/db/database.js'
+import { AppError } from '../../platform/http/errors.js'
+import type { JobQueue } from '../../platform/jobs/queue.js'
+import type { Actor } from '../audit/audit.service.js'
+import type { DossiersService } from '../dossiers/dossiers.service.js'
+import { fromVnpDate, IPN_ANSWERS, paymentUrl, RESPONSE_MESSAGES, signParams, verifyParams, vnpDate } from './vnpay.js'
+
+/** The gateway in use: VNPay as configured, or the built-in sandbox (demo profile, tests); none otherwise. */
+export interface Gateway { tmnCode: string, secret: string, paymentUrl: string, sandbox: boolean }
+
+/** The sandbox's own credentials: it only ever talks to this portal. */
+export const SANDBOX_TMN_CODE = 'MCSANDBOX'
+export const SANDBOX_SECRET = 'sandbox-secret-not-for-production-0001'
+
+export function gatewayOf (config: Config): Gateway | undefined {
+  if (config.VNPAY_TMN_CODE && config.VNPAY_HASH_SECRET && config.VNPAY_PAYMENT_URL) {
+    return { tmnCode: config.VNPAY_TMN_CODE, secret: config.VNPAY_HASH_SECRET, paymentUrl: config.VNPAY_PAYMENT_URL, sandbox: false }
+  }
+  if (config.PAYMENT_SANDBOX || config.DEMO) return { tmnCode: SANDBOX_TMN_CODE, secret: SANDBOX_SECRET, paymentUrl: `${config.PUBLIC_URL}/sandbox/vnpay/paymentv2/vpcpay.html`, sandbox: true }
+  return undefined
+}
+
+export const PAYMENT_STATE_LABELS: Record<PaymentState, string> = {
+  pending: 'Đang chờ thanh toán', paid: 'Đã thanh toán', failed: 'Không thành công', expired: 'Hết hạn', cancelled: 'Đã hủy', refunded: 'Đã hoàn tiền'
+}
+export const METHOD_LABELS = { cash: 'Tiền mặt tại bộ phận một cửa', transfer: 'Chuyển khoản', vnpay: 'Trực tuyến qua VNPay' } as const
+
+export const IPN_PATH = '/api/v1/payments/vnpay/ipn'
+export const SANDBOX_IPN_JOB = 'payments.sandbox-ipn'
+export const RETURN_PATH = '/thanh-toan/vnpay/ket-qua'
+
+/**
+ * Fees of dossiers: the payment request an official makes (the dossier waits in status 6), cash
+ * recorded at the counter, and online payment through VNPay, where the gateway's server-to-server
+ * notification (IPN) is the only thing that marks a payment paid.
+ */
+export function createPaymentsService (deps: { db: Db, dossiers: DossiersService, jobs: JobQueue, config: Config }) {
+  const { db, dossiers, config } = deps
+  const gateway = gatewayOf(config)
+  // The sandbox's IPN is sent by a job (any worker process), retried with back-off until answered.
+  if (gateway?.sandbox) {
+    deps.jobs.register<{ url: string }>(SANDBOX_IPN_JOB, async (job) => {
+      const res = await fetch(job.payload.url)
+      const body = await res.json().catch(() => undefined) as { RspCode?: string } | undefined
+      if (!body?.RspCode) throw new Error(`IPN not answered (${res.status})`)
+    })
+  }
+
+  /** The open request of a dossier and its payments. */
+  async function openRequest (ex: Executor, dossierId: string) {
+    return ex.selectFrom('paymentRequests').selectAll().where('dossierId', '=', dossierId).where('state', '=', 'open').executeTakeFirst()
+  }
+
+  const service = {
+    gateway,
+
+    /** Requests and payments of a dossier, newest last (the dossier pages show them). */
+    async ofDossier (dossierId: string) {
+      const requests = await db.kysely.selectFrom('paymentRequests').selectAll().where('dossierId', '=', dossierId).orderBy('id').execute()
+      const payments = requests.length === 0 ? [] : await db.kysely.selectFrom('payments').selectAll().where('requestId', 'in', requests.map(r => r.id)).orderBy('id').execute()
+      return requests.map(r => ({ ...r, payments: payments.filter(p => p.requestId === r.id) }))
+    },
+
+    /** In the official's transaction (the dossier moving to status 6): the amount to pay, with a note. */
+    async request (trx: Executor, dossierId: string, amountVnd: number, note: string | null, by: { id: string, name: string }): Promise<void> {
+      await trx.insertInto('paymentRequests').values({ dossierId, amountVnd, note, requestedBy: by.id, requestedByName: by.name }).execute()
+    },
+
+    /** In the official's transaction (6 → 4): cash taken at the counter pays the open request. */
+    async recordCash (trx: Executor, dossierId: string, by: { id: string, name: string }): Promise<number> {
+      const r = await openRequest(trx, dossierId)
+      if (!r) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
+      await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', r.id).where('state', '=', 'pending').execute()
+      await trx.insertInto('payments').values({ requestId: r.id, method: 'cash', state: 'paid', amountVnd: r.amountVnd, recordedBy: by.id, recordedByName: by.name, settledAt: new Date() }).execute()
+      await trx.updateTable('paymentRequests').set({ state: 'paid', paidAt: sql`now()` }).where('id', '=', r.id).execute()
+      return r.amountVnd
+    },
+
+    /**
+     * The citizen starts an online payment of their dossier's open request: any attempt still pending
+     * is cancelled, a new one is recorded, and the gateway URL comes back.
+     */
+    async startOnline (accountId: string, code: string, ip: string): Promise<string> {
+      if (!gateway) throw new AppError('CONFLICT', 'Cổng chưa cấu hình thanh toán trực tuyến; hãy nộp tại bộ phận một cửa.')
+      const d = await dossiers.get(accountId, code)
+      if (d.status !== 6) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
+      const now = new Date()
+      const payment = await db.transaction(async (trx) => {
+        const r = await openRequest(trx, d.id)
+        if (!r) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
+        await trx.selectFrom('paymentRequests').select('id').where('id', '=', r.id).forUpdate().execute()
+        await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', r.id).where('method', '=', 'vnpay').where('state', '=', 'pending').execute()
+        const p = await trx.insertInto('payments').values({ requestId: r.id, method: 'vnpay', state: 'pending', amountVnd: r.amountVnd }).returning(['id', 'amountVnd']).executeTakeFirstOrThrow()
+        // Unique per day as VNPay requires: the date and the payment's number.
+        const txnRef = `MC${vnpDate(now).slice(2, 8)}${String(p.id).padStart(8, '0')}`
+        await trx.updateTable('payments').set({ txnRef }).where('id', '=', p.id).execute()
+        return { ...p, txnRef }
+      })
+      return paymentUrl({
+        tmnCode: gateway.tmnCode, secret: gateway.secret, paymentUrl: gateway.paymentUrl, txnRef: payment.txnRef, amountVnd: payment.amountVnd,
+        info: `Thanh toan phi ho so ${code}`, returnUrl: `${config.PUBLIC_URL}${RETURN_PATH}`, ipAddr: ip.replace(/^::ffff:/, ''),
+        createdAt: now, expiresAt: new Date(now.getTime() + config.PAYMENT_PENDING_MINUTES * 60_000)
+      })
+    },
+
+    /**
+     * The gateway's notification, the source of truth: checksum, merchant, order, amount, then the
+     * outcome, once. Every notification is stored with the answer given.
+     */
+    async ipn (query: Record<string, string | undefined>): Promise<{ RspCode: string, Message: string }> {
+      const answer = await settle(query).catch(() => IPN_ANSWERS.unknown)
+      await db.kysely.insertInto('paymentNotifications').values({ provider: 'vnpay', query: JSON.stringify(query), answer: answer.RspCode }).execute()
+      return answer
+    },
+
+    /** What the return page shows: never a decision, only what the IPN recorded (or that it is awaited). */
+    async returnView (query: Record<string, string | undefined>) {
+      if (!gateway || !verifyParams(gateway.secret, query)) return { valid: false as const }
+      const p = await db.kysely.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').innerJoin('dossiers as d', 'd.id', 'r.dossierId')
+        .select(['p.state', 'p.amountVnd', 'd.code']).where('p.txnRef', '=', query['vnp_TxnRef'] ?? '').executeTakeFirst()
+      if (!p) return { valid: false as const }
+      const code = query['vnp_ResponseCode'] ?? ''
+      return { valid: true as const, state: p.state, amountVnd: p.amountVnd, dossierCode: p.code!, gatewaySays: RESPONSE_MESSAGES[code] ?? `Mã phản hồi ${code}`, gatewayOk: code === '00' }
+    }
+  }
+
+  async function settle (q: Record<string, string | undefined>): Promise<{ RspCode: string, Message: string }> {
+    if (!gateway || !verifyParams(gateway.secret, q)) return IPN_ANSWERS.badChecksum
+    if (q['vnp_TmnCode'] !== gateway.tmnCode) return IPN_ANSWERS.notFound
+    const txnRef = q['vnp_TxnRef'] ?? ''
+    const found = await db.kysely.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').innerJoin('dossiers as d', 'd.id', 'r.dossierId')
+      .select(['p.id', 'p.amountVnd', 'd.code']).where('p.txnRef', '=', txnRef).where('p.method', '=', 'vnpay').executeTakeFirst()
+    if (!found) return IPN_ANSWERS.notFound
+    if (q['vnp_Amount'] !== String(found.amountVnd * 100)) return IPN_ANSWERS.invalidAmount
+    const success = q['vnp_ResponseCode'] === '00' && q['vnp_TransactionStatus'] === '00'
+    const fields = { providerTxn: q['vnp_TransactionNo'] ?? null, bankCode: q['vnp_BankCode'] ?? null, responseCode: q['vnp_ResponseCode'] ?? null, settledAt: fromVnpDate(q['vnp_PayDate'] ?? '') ?? new Date() }
+    let answer: { RspCode: string, Message: string } = IPN_ANSWERS.ok
+    // The dossier is locked first (as every change of a dossier does), then the payment: two
+    // processes receiving the same notification serialize here, and the second answers 02.
+    const work = async (trx: Executor): Promise<boolean> => {
+      const p = await trx.selectFrom('payments').selectAll().where('id', '=', found.id).forUpdate().executeTakeFirstOrThrow()
+      if (p.state === 'paid' || p.state === 'failed' || p.state === 'refunded' || (p.state !== 'pending' && !success)) { answer = IPN_ANSWERS.alreadyConfirmed; return false }
+      if (!success) {
+        await trx.updateTable('payments').set({ state: 'failed', ...fields }).where('id', '=', p.id).execute()
+        return false
+      }
+      // Money taken. It pays the request if that is still open; otherwise (paid another way, or this
+      // attempt was cancelled after another paid) it is recorded and flagged for refund, never lost.
+      const r = await trx.selectFrom('paymentRequests').selectAll().where('id', '=', p.requestId).forUpdate().executeTakeFirstOrThrow()
+      const pays = r.state === 'open'
+      await trx.updateTable('payments').set({ state: 'paid', surplus: !pays, ...fields }).where('id', '=', p.id).execute()
+      if (pays) {
+        await trx.updateTable('paymentRequests').set({ state: 'paid', paidAt: sql`now()` }).where('id', '=', r.id).execute()
+        await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', r.id).where('state', '=', 'pending').execute()
+      }
+      return pays
+    }
+    const system: Actor & { name: string } = { type: 'system', id: null, name: 'Cổng thanh toán VNPay' }
+    if (success) {
+      // Paying moves the dossier back to processing (6 → 4) in the same transaction. When the dossier
+      // is not waiting for fees (paid meanwhile, another way or by a twin notification) the state
+      // machine refuses, and the payment is settled on its own below.
+      try {
+        await dossiers.act(system, found.code!, 'fees-paid', {
+          message: `Đã thanh toán ${found.amountVnd.toLocaleString('vi-VN')} đồng trực tuyến qua VNPay (mã giao dịch ${fields.providerTxn ?? '—'}).`,
+          within: async (trx) => { if (!(await work(trx))) throw new NotApplied() }
+        })
+        return answer
+      } catch (err) {
+        if (err instanceof NotApplied) return answer
+        if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err
+        answer = IPN_ANSWERS.ok
+      }
+    }
+    await db.transaction(async trx => { await work(trx) })
+    return answer
+  }
+
+  return service
+}
+
+/** Rolls back the dossier's move when the payment turned out not to pay it. */
+class NotApplied extends Error {}
+
+export type PaymentsService = ReturnType<typeof createPaymentsService>
+
+/** The sandbox's signed answer for a payment (the return URL's query and the IPN's). */
+export function sandboxAnswer (params: { txnRef: string, amount: string, info: string, approve: boolean, at: Date, transactionNo: string }): string {
+  return signParams(SANDBOX_SECRET, {
+    vnp_Amount: params.amount, vnp_BankCode: 'NCB', vnp_BankTranNo: `VNP${params.transactionNo}`, vnp_CardType: 'ATM', vnp_OrderInfo: params.info,
+    vnp_PayDate: vnpDate(params.at), vnp_ResponseCode: params.approve ? '00' : '24', vnp_TmnCode: SANDBOX_TMN_CODE, vnp_TransactionNo: params.transactionNo,
+    vnp_TransactionStatus: params.approve ? '00' : '02', vnp_TxnRef: params.txnRef
+  })
+}

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { useTestApp } from '../../../test/app.js'
+import { loadCatalog } from '../../../test/catalog.js'
+import { newCitizen } from '../../../test/citizens.js'
+import { browserSession, serviceDraft } from '../../../test/dossiers.js'
+import { newOfficial } from '../../../test/officials.js'
+import { sandboxAnswer, SANDBOX_SECRET } from './payments.service.js'
+import { signParams } from './vnpay.js'
+
+const t = useTestApp({ config: { PAYMENT_SANDBOX: 'true' }, setup: ctx => loadCatalog(ctx.services) })
+const PROCEDURE = '1.004325.000.00.00.H34'
+const enc = encodeURIComponent
+const taskIdOf = (body: string) => /name="taskId" value="(\d+)"/.exec(body)?.[1]
+
+/** A dossier in processing whose department head asked for 230,000 đồng: the citizen's session and its code. */
+async function awaitingFees () {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  assert.equal((await desk.post(`/can-bo/ho-so/${enc(code)}/tiep-nhan`)).statusCode, 200)
+  const first = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['specialist'])).cookie)
+  const p0 = await first.get(`/can-bo/ho-so/${enc(code)}`)
+  assert.equal((await first.post(`/can-bo/ho-so/${enc(code)}/chuyen`, { taskId: taskIdOf(p0.body)! })).statusCode, 200)
+  // In processing (status 4), the department head asks for the fees.
+  const sp = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['department_head'])).cookie)
+  const page = await sp.get(`/can-bo/ho-so/${enc(code)}`)
+  assert.match(page.body, /Yêu cầu nộp phí, lệ phí/)
+  const taskId = taskIdOf(page.body)!
+  assert.equal((await sp.post(`/can-bo/ho-so/${enc(code)}/yeu-cau-nop-phi`, { taskId, amount: '12' })).statusCode, 422)
+  const asked = await sp.post(`/can-bo/ho-so/${enc(code)}/yeu-cau-nop-phi`, { taskId, amount: '230.000', note: 'Giá kiểm định và lệ phí cấp giấy' })
+  assert.equal(asked.statusCode, 200, asked.body.slice(0, 300))
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 6)
+  return { c, code, cb: browserSession(t, c.cookie), desk }
+}
+
+/** The citizen presses "Thanh toán trực tuyến": the signed request the sandbox gateway receives. */
+async function startPayment (cb: ReturnType<typeof browserSession>, code: string) {
+  const res = await cb.post(`/ca-nhan/ho-so/${enc(code)}/thanh-toan`)
+  assert.equal(res.statusCode, 303)
+  const url = new URL(res.headers.location as string)
+  assert.equal(url.pathname, '/sandbox/vnpay/paymentv2/vpcpay.html')
+  return Object.fromEntries(url.searchParams)
+}
+
+const ipn = async (query: string) => {
+  const res = await t.app.inject(`/api/v1/payments/vnpay/ipn?${query}`)
+  assert.equal(res.statusCode, 200)
+  assert.match(res.headers['content-type'] as string, /application\/json/)
+  return (res.json() as { RspCode: string }).RspCode
+}
+const answer = (q: Record<string, string>, approve = true, amount = q['vnp_Amount']!) =>
+  sandboxAnswer({ txnRef: q['vnp_TxnRef']!, amount, info: q['vnp_OrderInfo']!, approve, at: new Date(), transactionNo: String(Date.now() % 1e8) })
+
+test('online payment: the IPN alone marks it paid, once; bad checksum, wrong amount and unknown orders change nothing', async () => {
+  const { c, code, cb } = await awaitingFees()
+  const page = await cb.get(`/ca-nhan/ho-so/${enc(code)}`)
+  assert.match(page.body, /Thanh toán trực tuyến/)
+  assert.match(page.body, /230\.000 đồng/)
+  const q = await startPayment(cb, code)
+  assert.equal(q['vnp_Amount'], '23000000')
+  const ok = answer(q)
+  // The browser comes back first: the return page decides nothing.
+  const early = await t.app.inject(`/thanh-toan/vnpay/ket-qua?${ok}`)
+  assert.match(early.body, /Đang chờ ngân hàng xác nhận/)
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 6)
+  // Crafted notifications that must change nothing.
+  assert.equal(await ipn(ok.replace(/vnp_SecureHash=[0-9a-f]+/, `vnp_SecureHash=${'0'.repeat(128)}`)), '97')
+  assert.equal(await ipn(answer(q, true, '2300000')), '04')
+  assert.equal(await ipn(sandboxAnswer({ txnRef: 'MC000000NOSUCH', amount: '23000000', info: 'x', approve: true, at: new Date(), transactionNo: '1' })), '01')
+  const unsigned = Object.fromEntries([...new URLSearchParams(ok)].filter(([k]) => k !== 'vnp_SecureHash'))
+  assert.equal(await ipn(signParams('another secret', unsigned)), '97')
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 6)
+  // The genuine one, then its replay.
+  assert.equal(await ipn(ok), '00')
+  assert.equal(await ipn(ok), '02')
+  const d = await t.services.dossiers.get(c.id, code)
+  assert.equal(d.status, 4, 'processing resumes')
+  assert.match((await t.app.inject(`/thanh-toan/vnpay/ket-qua?${ok}`)).body, /Thanh toán thành công/)
+  const stored = await t.db.kysely.selectFrom('paymentNotifications').select('answer').execute()
+  assert.deepEqual(stored.map(s => s.answer).slice(-6), ['97', '04', '01', '97', '00', '02'])
+  const mine = await cb.get(`/ca-nhan/ho-so/${enc(code)}`)
+  assert.match(mine.body, /Trực tuyến qua VNPay: Đã thanh toán/)
+  assert.equal(SANDBOX_SECRET.length > 16, true)
+})
+
+test('a declined payment leaves the fees due; a new attempt cancels the old; money taken on a cancelled attempt is recorded, the surplus flagged', async () => {
+  const { c, code, cb } = await awaitingFees()
+  const first = await startPayment(cb, code)
+  assert.equal(await ipn(answer(first, false)), '00')
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 6)
+  assert.match((await t.app.inject(`/thanh-toan/vnpay/ket-qua?${answer(first, false)}`)).body, /Thanh toán không thành công/)
+  // Two more attempts: the second cancels the first; both end up charged at the bank.
+  const a = await startPayment(cb, code)
+  const b = await startPayment(cb, code)
+  const states = async () => (await t.db.kysely.selectFrom('payments').select(['txnRef', 'state', 'surplus']).where('txnRef', 'in', [a['vnp_TxnRef']!, b['vnp_TxnRef']!]).orderBy('id').execute()).map(p => `${p.state}${p.surplus ? '+surplus' : ''}`)
+  assert.deepEqual(await states(), ['cancelled', 'pending'])
+  assert.equal(await ipn(answer(a)), '00')
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 4, 'the cancelled attempt\'s money pays the fees')
+  assert.equal(await ipn(answer(b)), '00')
+  assert.deepEqual(await states(), ['paid', 'paid+surplus'])
+  assert.match((await cb.get(`/ca-nhan/ho-so/${enc(code)}`)).body, /tiền nộp thừa, sẽ được hoàn lại/)
+})
+
+test('the same notification twice at once: one records the payment, the other is told it is already confirmed', async () => {
+  const { c, code, cb } = await awaitingFees()
+  const q = await startPayment(cb, code)
+  const ok = answer(q)
+  const codes = (await Promise.all([ipn(ok), ipn(ok), ipn(ok)])).sort()
+  assert.deepEqual(codes, ['00', '02', '02'])
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 4)
+  const paid = await t.db.kysely.selectFrom('payments').select('state').where('txnRef', '=', q['vnp_TxnRef']!).execute()
+  assert.deepEqual(paid.map(p => p.state), ['paid'])
+})
+
+test('cash at the counter: the desk records it and processing resumes; a citizen cannot', async () => {
+  const { c, code, desk, cb } = await awaitingFees()
+  assert.notEqual((await cb.post(`/can-bo/ho-so/${enc(code)}/nop-tien-mat`)).statusCode, 200)
+  const r = await desk.post(`/can-bo/ho-so/${enc(code)}/nop-tien-mat`)
+  assert.equal(r.statusCode, 200, r.body.slice(0, 300))
+  assert.match(r.body, /Đã ghi nhận nộp 230\.000 đồng tiền mặt/)
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 4)
+  assert.match((await cb.get(`/ca-nhan/ho-so/${enc(code)}`)).body, /Tiền mặt tại bộ phận một cửa: Đã thanh toán/)
+  // Online payment is no longer possible.
+  assert.equal((await cb.post(`/ca-nhan/ho-so/${enc(code)}/thanh-toan`)).statusCode, 409)
+})

@@ -1,0 +1,116 @@
+import crypto from 'node:crypto'
+
+/**
+ * The VNPay 2.1.0 protocol (domain-research §9), shared by the real adapter and the local sandbox:
+ * parameters without empty values, sorted by key, form-URL-encoded and joined with `&`, signed with
+ * HMAC-SHA512 of the merchant's secret; amounts are VND × 100; dates are yyyyMMddHHmmss in GMT+7.
+ */
+export const VNP_VERSION = '2.1.0'
+
+/** The signed string: non-empty parameters sorted by key, form-URL-encoded (space → `+`), joined with `&`. */
+export function signedQuery (params: Record<string, string | undefined>): string {
+  return Object.keys(params).filter(k => params[k] !== undefined && params[k] !== '').sort()
+    .map(k => `${formEncode(k)}=${formEncode(params[k]!)}`).join('&')
+}
+
+/** application/x-www-form-urlencoded as PHP's urlencode writes it (what VNPay's reference code signs). */
+function formEncode (s: string): string {
+  return encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*~]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+}
+
+export function hmacSha512 (secret: string, data: string): string {
+  return crypto.createHmac('sha512', secret).update(data, 'utf8').digest('hex')
+}
+
+/** The parameters with `vnp_SecureHash` appended, as a query string. */
+export function signParams (secret: string, params: Record<string, string | undefined>): string {
+  const q = signedQuery(params)
+  return `${q}&vnp_SecureHash=${hmacSha512(secret, q)}`
+}
+
+/** Whether a return or IPN query carries a valid signature (`vnp_SecureHash`, `vnp_SecureHashType` left out of the signed string). */
+export function verifyParams (secret: string, query: Record<string, string | undefined>): boolean {
+  const given = (query['vnp_SecureHash'] ?? '').toLowerCase()
+  if (!/^[0-9a-f]{128}$/.test(given)) return false
+  const rest = Object.fromEntries(Object.entries(query).filter(([k]) => k.startsWith('vnp_') && k !== 'vnp_SecureHash' && k !== 'vnp_SecureHashType'))
+  const expected = hmacSha512(secret, signedQuery(rest))
+  return crypto.timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(given, 'hex'))
+}
+
+/** yyyyMMddHHmmss in Vietnam's time (GMT+7), as VNPay dates are written. */
+export function vnpDate (t: Date): string {
+  return new Date(t.getTime() + 7 * 3600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14)
+}
+
+/** A VNPay date back to an instant. */
+export function fromVnpDate (s: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(s)
+  return m ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+07:00`) : undefined
+}
+
+/** Vietnamese without diacritics, letters, digits, spaces and . - only: what vnp_OrderInfo may carry safely. */
+export function orderInfo (text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').replace(/[^A-Za-z0-9 .-]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 255)
+}
+
+export interface PaymentUrlInput {
+  tmnCode: string
+  secret: string
+  paymentUrl: string
+  txnRef: string
+  amountVnd: number
+  info: string
+  returnUrl: string
+  ipAddr: string
+  createdAt: Date
+  expiresAt: Date
+  bankCode?: string | undefined
+}
+
+/** The gateway URL the citizen's browser is sent to. */
+export function paymentUrl (p: PaymentUrlInput): string {
+  const params: Record<string, string | undefined> = {
+    vnp_Version: VNP_VERSION,
+    vnp_Command: 'pay',
+    vnp_TmnCode: p.tmnCode,
+    vnp_Amount: String(Math.round(p.amountVnd * 100)),
+    vnp_CurrCode: 'VND',
+    vnp_TxnRef: p.txnRef,
+    vnp_OrderInfo: orderInfo(p.info),
+    vnp_OrderType: 'other',
+    vnp_Locale: 'vn',
+    vnp_ReturnUrl: p.returnUrl,
+    vnp_IpAddr: p.ipAddr,
+    vnp_CreateDate: vnpDate(p.createdAt),
+    vnp_ExpireDate: vnpDate(p.expiresAt),
+    vnp_BankCode: p.bankCode
+  }
+  return `${p.paymentUrl}?${signParams(p.secret, params)}`
+}
+
+/** The IPN answers of VNPay's protocol. */
+export const IPN_ANSWERS = {
+  ok: { RspCode: '00', Message: 'Confirm Success' },
+  notFound: { RspCode: '01', Message: 'Order not found' },
+  alreadyConfirmed: { RspCode: '02', Message: 'Order already confirmed' },
+  invalidAmount: { RspCode: '04', Message: 'Invalid amount' },
+  badChecksum: { RspCode: '97', Message: 'Fail checksum' },
+  unknown: { RspCode: '99', Message: 'Unknown error' }
+} as const
+
+/** What a payment response code means to the person paying. */
+export const RESPONSE_MESSAGES: Record<string, string> = {
+  '00': 'Giao dịch thành công',
+  '07': 'Đã trừ tiền nhưng giao dịch bị nghi ngờ; cơ quan sẽ kiểm tra',
+  '09': 'Thẻ hoặc tài khoản chưa đăng ký dịch vụ Internet Banking',
+  10: 'Xác thực thông tin thẻ sai quá 3 lần',
+  11: 'Hết thời gian chờ thanh toán',
+  12: 'Thẻ hoặc tài khoản bị khóa',
+  13: 'Nhập sai mật khẩu xác thực giao dịch (OTP)',
+  24: 'Bạn đã hủy giao dịch',
+  51: 'Tài khoản không đủ số dư',
+  65: 'Tài khoản đã vượt quá hạn mức giao dịch trong ngày',
+  75: 'Ngân hàng thanh toán đang bảo trì',
+  79: 'Nhập sai mật khẩu thanh toán quá số lần quy định',
+  99: 'Lỗi khác'
+}
