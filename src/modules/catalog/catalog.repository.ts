@@ -17,6 +17,8 @@ export interface AgencyInput {
   validTo?: string | null
   /** The agency whose one-stop desk receives this one's dossiers (e.g. the public service centre). */
   receptionDesk?: string | null
+  /** The account fees are transferred to: NAPAS bank BIN, account number, holder, bank name. */
+  bankAccount?: { bin: string, number: string, name: string, bank: string } | null
 }
 
 export interface AgencyRow { id: number, code: string, name: string, shortName: string | null, parentId: number | null, kind: string, codeConfirmed: boolean, aliases: string[], validFrom: string | null, validTo: string | null }
@@ -57,10 +59,11 @@ export function createCatalogRepository () {
       const values = {
         code: a.code, name: a.name, shortName: a.shortName ?? null, kind: a.kind, parentId,
         address: a.address ?? null, phone: a.phone ?? null, aliases: JSON.stringify((a.aliases ?? []).map(fold)),
-        validFrom: a.validFrom ?? null, validTo: a.validTo ?? null, receptionDeskCode: a.receptionDesk ?? null
+        validFrom: a.validFrom ?? null, validTo: a.validTo ?? null, receptionDeskCode: a.receptionDesk ?? null,
+        bankAccount: a.bankAccount ? JSON.stringify(a.bankAccount) : null
       }
       const row = await db.insertInto('agencies').values(values)
-        .onConflict(oc => oc.column('code').doUpdateSet({ name: values.name, shortName: values.shortName, kind: values.kind, parentId, address: values.address, phone: values.phone, aliases: values.aliases, receptionDeskCode: values.receptionDeskCode }))
+        .onConflict(oc => oc.column('code').doUpdateSet({ name: values.name, shortName: values.shortName, kind: values.kind, parentId, address: values.address, phone: values.phone, aliases: values.aliases, receptionDeskCode: values.receptionDeskCode, bankAccount: values.bankAccount }))
         .returning('id').executeTakeFirstOrThrow()
       return row.id
     },

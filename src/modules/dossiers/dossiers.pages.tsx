@@ -196,13 +196,31 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     const { code } = request.params as { code: string }
     const d = await dossiers.get(me(request), code)
     const fresh = (request.query as { moi?: string }).moi === '1' && d.status === 1
+    if ((request.query as { 'chung-tu'?: string })['chung-tu'] === '1') extra = { ...extra, notice: 'Đã gửi chứng từ chuyển khoản; cơ quan sẽ kiểm tra và xác nhận.' }
     const errors = extra.errors ?? []
-    const pay = { requests: await services.payments.ofDossier(d.id), online: Boolean(services.payments.gateway) }
+    const pay = { requests: await services.payments.ofDossier(d.id), online: Boolean(services.payments.gateway), transfer: d.status === 6 ? await services.payments.transferInfo(d) : undefined }
     return reply.page(<DossierPage d={d} fresh={fresh} errors={errors} values={extra.values ?? {}} notice={extra.notice} pay={pay} />,
       { title: fresh ? 'Nộp hồ sơ thành công' : `Hồ sơ ${d.code}`, ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
   }
   const code = (request: FastifyRequest) => (request.params as { code: string }).code
   app.get('/ca-nhan/ho-so/:code', { preHandler: requireCitizen }, async (request, reply) => dossierPage(request, reply))
+
+  // The bank transfer slip for the open fees: kept, then confirmed or rejected by an official.
+  app.post('/ca-nhan/ho-so/:code/chung-tu', { preHandler: requireCitizen }, async (request, reply) => {
+    const d = await dossiers.get(me(request), code(request))
+    if (d.status !== 6) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
+    try {
+      const { files } = await readUploads(request, 'slip')
+      const present = files.filter(f => f.name !== '' || f.data.length > 0)
+      if (present.length !== 1) throw new AppError('VALIDATION', 'one slip', [{ field: 'slip', message: 'Chọn một tệp ảnh hoặc PDF của chứng từ chuyển khoản' }])
+      const [stored] = await services.files.storeMany(me(request), present, 'slip')
+      await services.payments.addSlip(d.id, stored!.id)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return dossierPage(request, reply, { errors: err.fields })
+      throw err
+    }
+    return reply.redirect(`${dossierUrl(d.code!)}?chung-tu=1`, 303)
+  })
 
   app.get('/ca-nhan/ho-so/:code/phieu.pdf', { preHandler: requireCitizen }, async (request, reply) => {
     const d = await dossiers.get(me(request), code(request))

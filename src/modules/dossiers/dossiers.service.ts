@@ -76,6 +76,7 @@ export const ACTION_LABELS: Record<string, string> = {
   stop: 'Dừng xử lý',
   postpone: 'Xin lỗi và hẹn lại ngày trả kết quả',
   consult: 'Xin ý kiến cơ quan phối hợp',
+  'transfer-rejected': 'Chứng từ chuyển khoản chưa được chấp nhận',
   'consult-answer': 'Cơ quan phối hợp trả lời',
   rate: 'Đánh giá mức độ hài lòng'
 }
@@ -271,6 +272,7 @@ export function createDossiersService (deps: {
       rating: row.rating,
       ratingComment: row.ratingComment,
       postponedFrom: row.postponedFrom,
+      processingAgencyCode: row.processingAgencyCode,
       process: row.process as unknown,
       events: events.map(e => ({ ...e, label: ACTION_LABELS[e.action] ?? e.action, details: e.details as Record<string, unknown> })),
       supplements,

@@ -8,7 +8,7 @@ type Requests = Awaited<ReturnType<PaymentsService['ofDossier']>>
 const REQUEST_STATES = { open: 'Chờ nộp', paid: 'Đã nộp', cancelled: 'Đã hủy' }
 
 /** The fees asked of a dossier and every attempt to pay them; `children` holds the actions of the page. */
-export function PaymentsSection ({ requests, children }: { requests: Requests, children?: ComponentChildren }) {
+export function PaymentsSection ({ requests, children, fileHref, decide }: { requests: Requests, children?: ComponentChildren, fileHref?: (fileId: string) => string, decide?: (paymentId: number) => ComponentChildren }) {
   if (requests.length === 0 && !children) return null
   return (
     <section class='section' aria-labelledby='phi-le-phi'>
@@ -19,7 +19,12 @@ export function PaymentsSection ({ requests, children }: { requests: Requests, c
           {r.payments.length > 0 && (
             <ul class='list'>
               {r.payments.map(p => (
-                <li key={String(p.id)}>{METHOD_LABELS[p.method]}: {PAYMENT_STATE_LABELS[p.state]}{p.settledAt ? ` (${formatInstant(p.settledAt)})` : ''}{p.providerTxn ? `, mã giao dịch ${p.providerTxn}` : ''}{p.surplus ? ' – tiền nộp thừa, sẽ được hoàn lại' : ''}</li>
+                <li key={String(p.id)}>
+                  {METHOD_LABELS[p.method]}: {PAYMENT_STATE_LABELS[p.state]}{p.settledAt ? ` (${formatInstant(p.settledAt)})` : ''}{p.providerTxn ? `, mã giao dịch ${p.providerTxn}` : ''}{p.surplus ? ' – tiền nộp thừa, sẽ được hoàn lại' : ''}
+                  {p.slipFileId && fileHref ? <> – <a href={fileHref(p.slipFileId)}>chứng từ chuyển khoản</a></> : null}
+                  {p.decidedReason ? <> – {p.decidedReason}</> : null}
+                  {p.method === 'transfer' && p.state === 'pending' && decide ? decide(p.id) : null}
+                </li>
               ))}
             </ul>
           )}

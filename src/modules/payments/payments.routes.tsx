@@ -6,6 +6,7 @@ import { Button, Form } from '../../platform/html/components/form.js'
 import { formatVnd, SummaryList } from '../../platform/html/components/layout-parts.js'
 import { IPN_PATH, PAYMENT_STATE_LABELS, RETURN_PATH, sandboxAnswer, SANDBOX_IPN_JOB, SANDBOX_SECRET } from './payments.service.js'
 import { verifyParams } from './vnpay.js'
+import QRCode from 'qrcode'
 
 type ReturnView = Awaited<ReturnType<Services['payments']['returnView']>>
 
@@ -61,6 +62,13 @@ export async function paymentsRoutes (app: FastifyInstance, { services }: { serv
     return reply.redirect(url, 303)
   })
 
+  // Bank transfer: the VietQR code of the open fees (the slip is sent from the dossier page).
+  app.get('/ca-nhan/ho-so/:code/vietqr.png', { preHandler: requireCitizen }, async (request, reply) => {
+    const d = await services.dossiers.get(request.account!.id, (request.params as { code: string }).code)
+    const info = d.status === 6 ? await payments.transferInfo(d) : undefined
+    if (!info) throw new AppError('NOT_FOUND', 'no transfer to make')
+    return reply.type('image/png').header('cache-control', 'private, no-store').send(await QRCode.toBuffer(info.qr, { type: 'png', margin: 2, width: 240 }))
+  })
   app.get(RETURN_PATH, async (request, reply) =>
     reply.page(<ReturnPage v={await payments.returnView(request.query as Record<string, string>)} />, { title: 'Kết quả thanh toán' }))
 

@@ -6,6 +6,7 @@ import { AppError } from '../../platform/http/errors.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
 import type { Actor } from '../audit/audit.service.js'
 import type { DossiersService } from '../dossiers/dossiers.service.js'
+import { transferMessage, vietQr } from './vietqr.js'
 import { fromVnpDate, IPN_ANSWERS, paymentUrl, RESPONSE_MESSAGES, signParams, verifyParams, vnpDate } from './vnpay.js'
 
 /** The gateway in use: VNPay as configured, or the built-in sandbox (demo profile, tests); none otherwise. */
@@ -29,6 +30,8 @@ export const PAYMENT_STATE_LABELS: Record<PaymentState, string> = {
 export const METHOD_LABELS = { cash: 'Tiền mặt tại bộ phận một cửa', transfer: 'Chuyển khoản', vnpay: 'Trực tuyến qua VNPay' } as const
 
 export const IPN_PATH = '/api/v1/payments/vnpay/ipn'
+/** The dossier component under which transfer slips are kept. */
+export const PAYMENT_COMPONENT = 'payment'
 export const SANDBOX_IPN_JOB = 'payments.sandbox-ipn'
 export const RETURN_PATH = '/thanh-toan/vnpay/ket-qua'
 
@@ -114,6 +117,51 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
       const answer = await settle(query).catch(() => IPN_ANSWERS.unknown)
       await db.kysely.insertInto('paymentNotifications').values({ provider: 'vnpay', query: JSON.stringify(query), answer: answer.RspCode }).execute()
       return answer
+    },
+
+    /**
+     * Where to transfer the open fees of a dossier: the collecting agency's account (the processing
+     * agency's, else the receiving agency's) and the VietQR payload with the amount and the dossier
+     * code as the message. Undefined when no account is on record.
+     */
+    async transferInfo (d: { id: string, code: string | null, agency: { code: string } | null, processingAgencyCode?: string | null }) {
+      const r = await openRequest(db.kysely, d.id)
+      if (!r) return undefined
+      const agencies = await db.kysely.selectFrom('agencies').select(['code', 'name', 'bankAccount']).where('code', 'in', [d.processingAgencyCode ?? '', d.agency?.code ?? ''].filter(Boolean)).execute()
+      const a = agencies.find(x => x.code === d.processingAgencyCode && x.bankAccount) ?? agencies.find(x => x.bankAccount)
+      if (!a?.bankAccount) return undefined
+      return { agency: a.name, account: a.bankAccount, amountVnd: r.amountVnd, message: transferMessage(d.code ?? ''), qr: vietQr({ bin: a.bankAccount.bin, account: a.bankAccount.number, amountVnd: r.amountVnd, message: d.code ?? '' }) }
+    },
+
+    /** The citizen's transfer slip (already stored): a pending transfer an official confirms or rejects; a newer slip replaces it. */
+    async addSlip (dossierId: string, fileId: string): Promise<void> {
+      await db.transaction(async (trx) => {
+        const r = await openRequest(trx, dossierId)
+        if (!r) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
+        await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()`, decidedReason: 'Đã gửi chứng từ khác' }).where('requestId', '=', r.id).where('method', '=', 'transfer').where('state', '=', 'pending').execute()
+        await trx.insertInto('payments').values({ requestId: r.id, method: 'transfer', state: 'pending', amountVnd: r.amountVnd, slipFileId: fileId }).execute()
+        // Kept with the dossier, so both sides read it through their file routes.
+        await dossiers.attachInTransaction(trx, dossierId, PAYMENT_COMPONENT, [fileId])
+      })
+    },
+
+    /**
+     * An official's decision on a transfer slip, in their transaction: confirmed, it pays the request
+     * (true); rejected, the payment fails with the reason (false).
+     */
+    async decideTransfer (trx: Executor, dossierId: string, paymentId: number, confirm: boolean, reason: string | null, by: { id: string, name: string }): Promise<boolean> {
+      const p = await trx.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').select(['p.id', 'p.state', 'p.requestId', 'r.state as requestState'])
+        .where('p.id', '=', paymentId).where('r.dossierId', '=', dossierId).where('p.method', '=', 'transfer').forUpdate().executeTakeFirst()
+      if (!p || p.state !== 'pending') throw new AppError('CONFLICT', 'Chứng từ này đã được xử lý.')
+      if (!confirm) {
+        await trx.updateTable('payments').set({ state: 'failed', decidedReason: reason, recordedBy: by.id, recordedByName: by.name, settledAt: sql`now()` }).where('id', '=', p.id).execute()
+        return false
+      }
+      if (p.requestState !== 'open') throw new AppError('CONFLICT', 'Khoản phí này đã được nộp.')
+      await trx.updateTable('payments').set({ state: 'paid', recordedBy: by.id, recordedByName: by.name, settledAt: sql`now()` }).where('id', '=', p.id).execute()
+      await trx.updateTable('paymentRequests').set({ state: 'paid', paidAt: sql`now()` }).where('id', '=', p.requestId).execute()
+      await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', p.requestId).where('state', '=', 'pending').execute()
+      return true
     },
 
     /** What the return page shows: never a decision, only what the IPN recorded (or that it is awaited). */

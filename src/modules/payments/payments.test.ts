@@ -5,6 +5,7 @@ import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { browserSession, serviceDraft } from '../../../test/dossiers.js'
 import { newOfficial } from '../../../test/officials.js'
+import { samplePdf } from '../../../test/files.js'
 import { sandboxAnswer, SANDBOX_SECRET } from './payments.service.js'
 import { signParams } from './vnpay.js'
 
@@ -123,4 +124,39 @@ test('cash at the counter: the desk records it and processing resumes; a citizen
   assert.match((await cb.get(`/ca-nhan/ho-so/${enc(code)}`)).body, /Tiền mặt tại bộ phận một cửa: Đã thanh toán/)
   // Online payment is no longer possible.
   assert.equal((await cb.post(`/ca-nhan/ho-so/${enc(code)}/thanh-toan`)).statusCode, 409)
+})
+
+test('bank transfer: the account and VietQR code, the citizen\'s slip, rejected with a reason, sent again and confirmed', async () => {
+  const { c, code, desk, cb } = await awaitingFees()
+  const page = await cb.get(`/ca-nhan/ho-so/${enc(code)}`)
+  assert.match(page.body, /Chuyển khoản/)
+  assert.match(page.body, /11900001[12]/)
+  assert.match(page.body, /000 01 11 H34/)
+  const qr = await cb.get(`/ca-nhan/ho-so/${enc(code)}/vietqr.png`)
+  assert.equal(qr.statusCode, 200)
+  assert.equal(qr.headers['content-type'], 'image/png')
+  // Not a document: told on the page, nothing kept.
+  const bad = await cb.upload(`/ca-nhan/ho-so/${enc(code)}/chung-tu`, [{ name: 'ghi-chu.txt', data: Buffer.from('not a slip') }])
+  assert.equal(bad.statusCode, 422)
+  assert.match(bad.body, /id="slip-error"/)
+  assert.equal((await cb.upload(`/ca-nhan/ho-so/${enc(code)}/chung-tu`, [{ name: 'uy-nhiem-chi.pdf', data: samplePdf('unc') }])).statusCode, 303)
+  const pending = async () => t.db.kysely.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').innerJoin('dossiers as d', 'd.id', 'r.dossierId')
+    .select(['p.id', 'p.state', 'p.decidedReason']).where('d.code', '=', code).where('p.method', '=', 'transfer').orderBy('p.id').execute()
+  const [first] = await pending()
+  const url = `/can-bo/ho-so/${enc(code)}`
+  const staffPage = await desk.get(url)
+  assert.match(staffPage.body, /chứng từ chuyển khoản/)
+  assert.equal((await desk.post(`${url}/chung-tu/${first!.id}/khong-chap-nhan`, { [`reject-${first!.id}`]: '' })).statusCode, 422)
+  assert.equal((await desk.post(`${url}/chung-tu/${first!.id}/khong-chap-nhan`, { [`reject-${first!.id}`]: 'Số tiền trên chứng từ không khớp' })).statusCode, 200)
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 6)
+  assert.match((await cb.get(`/ca-nhan/ho-so/${enc(code)}`)).body, /Số tiền trên chứng từ không khớp/)
+  assert.equal((await cb.upload(`/ca-nhan/ho-so/${enc(code)}/chung-tu`, [{ name: 'uy-nhiem-chi-2.pdf', data: samplePdf('unc 2') }])).statusCode, 303)
+  const second = (await pending()).at(-1)!
+  assert.equal(second.state, 'pending')
+  const ok = await desk.post(`${url}/chung-tu/${second.id}/xac-nhan`)
+  assert.equal(ok.statusCode, 200, ok.body.slice(0, 300))
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 4)
+  assert.deepEqual((await pending()).map(p => p.state), ['failed', 'paid'])
+  // Deciding twice is told, not applied.
+  assert.match((await desk.post(`${url}/chung-tu/${second.id}/xac-nhan`)).body, /đã được xử lý|Không thể thực hiện thao tác này/)
 })

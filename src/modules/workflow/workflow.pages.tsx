@@ -303,7 +303,15 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
         </section>
       )}
       <FeesTable fees={d.fees} />
-      <PaymentsSection requests={o.payments}>
+      <PaymentsSection requests={o.payments} fileHref={fileId => `${url}/tep/${fileId}`} decide={o.mayRecordCash ? (id => (
+        <div class='inline-actions'>
+          <Form action={`${url}/chung-tu/${id}/xac-nhan`}><Button>Xác nhận đã nhận tiền</Button></Form>
+          <Form action={`${url}/chung-tu/${id}/khong-chap-nhan`}>
+            <TextInput name={`reject-${id}`} label='Lý do không chấp nhận' value={values[`reject-${id}`] as string | undefined} error={errorOf(errors, `reject-${id}`)} />
+            <Button secondary>Không chấp nhận chứng từ</Button>
+          </Form>
+        </div>
+      )) : undefined}>
         {o.mayRecordCash && <Form action={`${url}/nop-tien-mat`}><Button>Ghi nhận đã nộp tiền mặt</Button></Form>}
         {o.act?.requestFees !== undefined && (
           <details open={Boolean(errorOf(errors, 'amount'))}>
@@ -670,6 +678,11 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
     act(request, reply, async () => `Đã yêu cầu nộp ${(await workflow.requestFees(request.official!, code(request), form(request))).toLocaleString('vi-VN')} đồng; công dân đã được thông báo.`))
   app.post('/can-bo/ho-so/:code/nop-tien-mat', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => `Đã ghi nhận nộp ${(await workflow.recordCash(request.official!, code(request))).toLocaleString('vi-VN')} đồng tiền mặt; hồ sơ tiếp tục được xử lý.`))
+  const paymentId = (request: FastifyRequest) => Number((request.params as { id: string }).id)
+  app.post('/can-bo/ho-so/:code/chung-tu/:id/xac-nhan', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => { await workflow.decideTransfer(request.official!, code(request), paymentId(request), true); return 'Đã xác nhận chuyển khoản; hồ sơ tiếp tục được xử lý.' }))
+  app.post('/can-bo/ho-so/:code/chung-tu/:id/khong-chap-nhan', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => { await workflow.decideTransfer(request.official!, code(request), paymentId(request), false, form(request)[`reject-${paymentId(request)}`]); return 'Đã báo công dân chứng từ chưa được chấp nhận.' }))
   app.post('/can-bo/ho-so/:code/hen-lai', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => `Đã gửi phiếu xin lỗi và hẹn lại; ngày hẹn trả mới ${when(await workflow.postpone(request.official!, code(request), form(request)))}.`))
   app.post('/can-bo/ho-so/:code/dung', { preHandler: requireOfficial }, async (request, reply) =>

@@ -520,6 +520,27 @@ export function createWorkflowService (deps: {
       return amount
     },
 
+    /** The desk or the step holder confirms a transfer slip (6 → 4), or rejects it with the reason (the fees stay due). */
+    async decideTransfer (o: SignedInOfficial, code: string, paymentId: number, confirm: boolean, reason?: string): Promise<void> {
+      const d = await visible(o, code)
+      const t = await tasks.openTask(db.kysely, d.id)
+      if (!(await mayReceive(o, d)) && !(t && await tasks.mayAct(o, t, scopeOf))) throw new AppError('FORBIDDEN', 'not the desk nor the step holder')
+      const by = { id: o.id, name: o.fullName }
+      if (confirm) {
+        await dossiers.act(actorOf(o), code, 'fees-paid', {
+          message: 'Đã xác nhận chứng từ chuyển khoản phí, lệ phí.',
+          within: async trx => { await payments.decideTransfer(trx, d.id, paymentId, true, null, by) }
+        })
+        return
+      }
+      const text = (reason ?? '').trim().slice(0, 1000)
+      if (text.length < 5) throw new AppError('VALIDATION', 'reason required', [{ field: `reject-${paymentId}`, message: 'Ghi rõ lý do không chấp nhận chứng từ' }])
+      await dossiers.record(actorOf(o), code, {
+        action: 'transfer-rejected', message: `Không chấp nhận chứng từ chuyển khoản: ${text}`,
+        notify: { subject: `Hồ sơ ${code}: chứng từ chuyển khoản chưa được chấp nhận`, body: `Chứng từ chuyển khoản bạn gửi cho hồ sơ ${code} chưa được chấp nhận.\nLý do: ${text}\nBạn có thể gửi lại chứng từ hoặc nộp bằng cách khác.` }
+      }, async trx => { await payments.decideTransfer(trx, d.id, paymentId, false, text, by) })
+    },
+
     /** The agency stops processing (form 05), with the reason; only while no decision has been issued. */
     async stop (o: SignedInOfficial, code: string, form: { taskId?: string, reason?: string }): Promise<void> {
       const d = await visible(o, code)

@@ -47,6 +47,8 @@ export interface SchemaMigrationsTable {
   appliedAt: Generated<Date>
 }
 
+export interface BankAccount { bin: string, number: string, name: string, bank: string }
+
 export interface AgenciesTable {
   id: Generated<number>
   code: string
@@ -62,6 +64,8 @@ export interface AgenciesTable {
   aliases: ColumnType<string[], string | undefined, string>
   officeHours: string | null
   receptionDeskCode: ColumnType<string | null, string | null | undefined, string | null>
+  /** {bin, number, name, bank}: where fees are transferred (VietQR). */
+  bankAccount: ColumnType<BankAccount | null, string | null | undefined, string | null>
 }
 
 export interface SectorsTable {
@@ -156,6 +160,8 @@ export interface PaymentsTable {
   bankCode: string | null
   responseCode: string | null
   surplus: Generated<boolean>
+  slipFileId: string | null
+  decidedReason: string | null
   recordedBy: string | null
   recordedByName: string | null
   createdAt: Generated<Date>

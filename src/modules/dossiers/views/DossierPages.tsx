@@ -74,8 +74,9 @@ export function DossierListPage ({ items, total, page, pageSize, status, drafts,
 
 /** A dossier's page: the confirmation box right after submission, what it holds, its timeline and its actions. */
 type PaymentRequests = Awaited<ReturnType<PaymentsService['ofDossier']>>
+type TransferInfo = NonNullable<Awaited<ReturnType<PaymentsService['transferInfo']>>>
 
-export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }: { d: DossierView, fresh: boolean, errors?: FieldError[], values?: Record<string, string | undefined>, notice?: string | undefined, pay?: { requests: PaymentRequests, online: boolean } }) {
+export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }: { d: DossierView, fresh: boolean, errors?: FieldError[], values?: Record<string, string | undefined>, notice?: string | undefined, pay?: { requests: PaymentRequests, online: boolean, transfer?: TransferInfo | undefined } }) {
   const url = dossierUrl(d.code!)
   const open = d.openSupplement
   return (
@@ -147,11 +148,20 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
       <ComponentsTable slots={d.slots} files={d.files} />
       <FeesTable fees={d.fees} />
       {pay && (
-        <PaymentsSection requests={pay.requests}>
+        <PaymentsSection requests={pay.requests} fileHref={fileHref}>
           {d.status === 6 && (
             <>
-              <p class='body'>Hồ sơ đang chờ bạn nộp phí, lệ phí để tiếp tục giải quyết. Bạn có thể nộp tiền mặt tại bộ phận một cửa{pay.online ? ' hoặc thanh toán trực tuyến' : ''}.</p>
+              <p class='body'>Hồ sơ đang chờ bạn nộp phí, lệ phí để tiếp tục giải quyết. Bạn có thể nộp tiền mặt tại bộ phận một cửa{pay.transfer ? ', chuyển khoản' : ''}{pay.online ? ' hoặc thanh toán trực tuyến' : ''}.</p>
               {pay.online && <Form action={`${url}/thanh-toan`}><Button>Thanh toán trực tuyến</Button></Form>}
+              {pay.transfer && (
+                <div class='inset'>
+                  <h3 class='heading-s'>Chuyển khoản</h3>
+                  <SummaryList rows={[['Đơn vị thụ hưởng', pay.transfer.account.name], ['Số tài khoản', pay.transfer.account.number], ['Ngân hàng', pay.transfer.account.bank], ['Số tiền', `${pay.transfer.amountVnd.toLocaleString('vi-VN')} đồng`], ['Nội dung chuyển khoản', pay.transfer.message]]} />
+                  <p class='body'><img src={`${url}/vietqr.png`} width={240} height={240} alt={`Mã VietQR: chuyển ${pay.transfer.amountVnd.toLocaleString('vi-VN')} đồng đến tài khoản ${pay.transfer.account.number}, nội dung ${pay.transfer.message}`} /></p>
+                  <p class='body'>Quét mã bằng ứng dụng ngân hàng, rồi gửi ảnh hoặc tệp PDF của chứng từ chuyển khoản để cơ quan xác nhận.</p>
+                  <UploadForm action={`${url}/chung-tu`} name='slip' label='Chứng từ chuyển khoản' accept={ACCEPT_ATTR} error={errors.find(e => e.field === 'slip')?.message} button='Gửi chứng từ' />
+                </div>
+              )}
             </>
           )}
         </PaymentsSection>
