@@ -205,6 +205,12 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
   const code = (request: FastifyRequest) => (request.params as { code: string }).code
   app.get('/ca-nhan/ho-so/:code', { preHandler: requireCitizen }, async (request, reply) => dossierPage(request, reply))
 
+  app.get('/ca-nhan/ho-so/:code/bien-lai/:id.pdf', { preHandler: requireCitizen }, async (request, reply) => {
+    const d = await dossiers.get(me(request), code(request))
+    const pdf = await services.payments.receiptPdf(d.id, Number((request.params as { id: string }).id), (await services.site.profile()).provinceName)
+    return reply.type('application/pdf').header('content-disposition', 'inline; filename="bien-lai.pdf"').header('cache-control', 'private, no-store').send(pdf)
+  })
+
   // The bank transfer slip for the open fees: kept, then confirmed or rejected by an official.
   app.post('/ca-nhan/ho-so/:code/chung-tu', { preHandler: requireCitizen }, async (request, reply) => {
     const d = await dossiers.get(me(request), code(request))

@@ -8,7 +8,7 @@ type Requests = Awaited<ReturnType<PaymentsService['ofDossier']>>
 const REQUEST_STATES = { open: 'Chờ nộp', paid: 'Đã nộp', cancelled: 'Đã hủy' }
 
 /** The fees asked of a dossier and every attempt to pay them; `children` holds the actions of the page. */
-export function PaymentsSection ({ requests, children, fileHref, decide }: { requests: Requests, children?: ComponentChildren, fileHref?: (fileId: string) => string, decide?: (paymentId: number) => ComponentChildren }) {
+export function PaymentsSection ({ requests, children, fileHref, receiptHref, decide }: { requests: Requests, children?: ComponentChildren, fileHref?: (fileId: string) => string, receiptHref?: (receiptId: number) => string, decide?: (paymentId: number) => ComponentChildren }) {
   if (requests.length === 0 && !children) return null
   return (
     <section class='section' aria-labelledby='phi-le-phi'>
@@ -23,6 +23,7 @@ export function PaymentsSection ({ requests, children, fileHref, decide }: { req
                   {METHOD_LABELS[p.method]}: {PAYMENT_STATE_LABELS[p.state]}{p.settledAt ? ` (${formatInstant(p.settledAt)})` : ''}{p.providerTxn ? `, mã giao dịch ${p.providerTxn}` : ''}{p.surplus ? ' – tiền nộp thừa, sẽ được hoàn lại' : ''}
                   {p.slipFileId && fileHref ? <> – <a href={fileHref(p.slipFileId)}>chứng từ chuyển khoản</a></> : null}
                   {p.decidedReason ? <> – {p.decidedReason}</> : null}
+                  {p.receiptId && receiptHref ? <> – <a href={receiptHref(p.receiptId)}>biên lai số {String(p.receiptNumber).padStart(7, '0')}, ký hiệu {p.receiptSeries} (PDF)</a></> : null}
                   {p.method === 'transfer' && p.state === 'pending' && decide ? decide(p.id) : null}
                 </li>
               ))}

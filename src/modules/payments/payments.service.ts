@@ -7,6 +7,9 @@ import type { JobQueue } from '../../platform/jobs/queue.js'
 import type { Actor } from '../audit/audit.service.js'
 import type { DossiersService } from '../dossiers/dossiers.service.js'
 import { transferMessage, vietQr } from './vietqr.js'
+import { localNumbering, RECEIPT_TEMPLATE, receiptSeries, vietnamYear, type ReceiptNumbering } from './receipts.js'
+import { vndInWords } from './vnd-words.js'
+import { officialFormPdf } from '../../platform/pdf/forms-pdf.js'
 import { fromVnpDate, IPN_ANSWERS, paymentUrl, RESPONSE_MESSAGES, signParams, verifyParams, vnpDate } from './vnpay.js'
 
 /** The gateway in use: VNPay as configured, or the built-in sandbox (demo profile, tests); none otherwise. */
@@ -40,8 +43,9 @@ export const RETURN_PATH = '/thanh-toan/vnpay/ket-qua'
  * recorded at the counter, and online payment through VNPay, where the gateway's server-to-server
  * notification (IPN) is the only thing that marks a payment paid.
  */
-export function createPaymentsService (deps: { db: Db, dossiers: DossiersService, jobs: JobQueue, config: Config }) {
+export function createPaymentsService (deps: { db: Db, dossiers: DossiersService, jobs: JobQueue, config: Config, numbering?: ReceiptNumbering }) {
   const { db, dossiers, config } = deps
+  const numbering = deps.numbering ?? localNumbering
   const gateway = gatewayOf(config)
   // The sandbox's IPN is sent by a job (any worker process), retried with back-off until answered.
   if (gateway?.sandbox) {
@@ -52,6 +56,27 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
     })
   }
 
+  /**
+   * The receipt of a payment just marked paid, in the same transaction: numbered for the collecting
+   * agency (the processing agency, else the receiving one) and the Vietnam year of the payment.
+   */
+  async function issueReceipt (trx: Executor, paymentId: number): Promise<void> {
+    const p = await trx.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').innerJoin('dossiers as d', 'd.id', 'r.dossierId')
+      .innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
+      .select(['p.id', 'p.amountVnd', 'p.settledAt', 'd.code', 'd.applicant', 'd.agencyCode', 'd.processingAgencyCode', 'v.name as procedureName'])
+      .where('p.id', '=', paymentId).executeTakeFirstOrThrow()
+    const at = p.settledAt ?? new Date()
+    const year = vietnamYear(at)
+    const agencyCode = p.processingAgencyCode ?? p.agencyCode!
+    const key = { agencyCode, template: RECEIPT_TEMPLATE, series: receiptSeries(year), year }
+    const number = await numbering.next(trx, key)
+    const payer = p.applicant as { fullName: string, address?: string, idNumber?: string }
+    await trx.insertInto('receipts').values({
+      paymentId: p.id, ...key, number, amountVnd: p.amountVnd, payerName: payer.fullName, payerAddress: payer.address ?? null, payerIdNumber: payer.idNumber ?? null,
+      content: `Phí, lệ phí hồ sơ ${p.code}: ${p.procedureName}`.slice(0, 500), issuedAt: at
+    }).execute()
+  }
+
   /** The open request of a dossier and its payments. */
   async function openRequest (ex: Executor, dossierId: string) {
     return ex.selectFrom('paymentRequests').selectAll().where('dossierId', '=', dossierId).where('state', '=', 'open').executeTakeFirst()
@@ -60,10 +85,11 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
   const service = {
     gateway,
 
-    /** Requests and payments of a dossier, newest last (the dossier pages show them). */
+    /** Requests and payments of a dossier with their receipts, newest last (the dossier pages show them). */
     async ofDossier (dossierId: string) {
       const requests = await db.kysely.selectFrom('paymentRequests').selectAll().where('dossierId', '=', dossierId).orderBy('id').execute()
-      const payments = requests.length === 0 ? [] : await db.kysely.selectFrom('payments').selectAll().where('requestId', 'in', requests.map(r => r.id)).orderBy('id').execute()
+      const payments = requests.length === 0 ? [] : await db.kysely.selectFrom('payments as p').leftJoin('receipts as c', 'c.paymentId', 'p.id').selectAll('p')
+        .select(['c.id as receiptId', 'c.series as receiptSeries', 'c.number as receiptNumber']).where('p.requestId', 'in', requests.map(r => r.id)).orderBy('p.id').execute()
       return requests.map(r => ({ ...r, payments: payments.filter(p => p.requestId === r.id) }))
     },
 
@@ -77,8 +103,9 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
       const r = await openRequest(trx, dossierId)
       if (!r) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
       await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', r.id).where('state', '=', 'pending').execute()
-      await trx.insertInto('payments').values({ requestId: r.id, method: 'cash', state: 'paid', amountVnd: r.amountVnd, recordedBy: by.id, recordedByName: by.name, settledAt: new Date() }).execute()
+      const p = await trx.insertInto('payments').values({ requestId: r.id, method: 'cash', state: 'paid', amountVnd: r.amountVnd, recordedBy: by.id, recordedByName: by.name, settledAt: new Date() }).returning('id').executeTakeFirstOrThrow()
       await trx.updateTable('paymentRequests').set({ state: 'paid', paidAt: sql`now()` }).where('id', '=', r.id).execute()
+      await issueReceipt(trx, p.id)
       return r.amountVnd
     },
 
@@ -158,10 +185,43 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
         return false
       }
       if (p.requestState !== 'open') throw new AppError('CONFLICT', 'Khoản phí này đã được nộp.')
-      await trx.updateTable('payments').set({ state: 'paid', recordedBy: by.id, recordedByName: by.name, settledAt: sql`now()` }).where('id', '=', p.id).execute()
+      await trx.updateTable('payments').set({ state: 'paid', recordedBy: by.id, recordedByName: by.name, settledAt: new Date() }).where('id', '=', p.id).execute()
       await trx.updateTable('paymentRequests').set({ state: 'paid', paidAt: sql`now()` }).where('id', '=', p.requestId).execute()
       await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', p.requestId).where('state', '=', 'pending').execute()
+      await issueReceipt(trx, p.id)
       return true
+    },
+
+    /** A receipt of a dossier the reader may see (the caller checked the dossier), with what its PDF prints. */
+    async receipt (dossierId: string, receiptId: number) {
+      if (!Number.isSafeInteger(receiptId) || receiptId <= 0) throw new AppError('NOT_FOUND', 'no such receipt')
+      const r = await db.kysely.selectFrom('receipts as c').innerJoin('payments as p', 'p.id', 'c.paymentId').innerJoin('paymentRequests as q', 'q.id', 'p.requestId')
+        .innerJoin('agencies as a', 'a.code', 'c.agencyCode').selectAll('c').select(['p.method', 'a.name as agencyName'])
+        .where('c.id', '=', receiptId).where('q.dossierId', '=', dossierId).executeTakeFirst()
+      if (!r) throw new AppError('NOT_FOUND', 'no such receipt')
+      return r
+    },
+
+    async receiptPdf (dossierId: string, receiptId: number, province: string): Promise<Buffer> {
+      const r = await service.receipt(dossierId, receiptId)
+      return officialFormPdf({
+        number: `Mẫu số: ${r.template}   Ký hiệu: ${r.series}   Số: ${String(r.number).padStart(7, '0')}`,
+        title: 'Biên lai thu phí, lệ phí',
+        issuer: { parent: province, agency: r.agencyName },
+        place: province.replace(/^Tỉnh\s+/i, ''),
+        date: r.issuedAt,
+        body: [
+          `Tên đơn vị thu phí, lệ phí: ${r.agencyName}`,
+          `Tên người nộp: ${r.payerName}`,
+          `Địa chỉ: ${r.payerAddress ?? '—'}${r.payerIdNumber ? `    Số định danh / mã số thuế: ${r.payerIdNumber}` : ''}`,
+          `Nội dung thu: ${r.content}`,
+          `Số tiền: ${r.amountVnd.toLocaleString('vi-VN')} đồng`,
+          `(Viết bằng chữ: ${vndInWords(r.amountVnd)})`,
+          `Hình thức thanh toán: ${METHOD_LABELS[r.method]}`,
+          ...(r.cancelledAt ? [`ĐÃ HỦY ngày ${r.cancelledAt.toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}: ${r.cancelReason ?? ''}`] : [])
+        ],
+        signatures: [{ title: 'Người nộp tiền', note: '(Ký, ghi rõ họ tên)' }, { title: 'Người thu tiền', note: '(Ký, ghi rõ họ tên)' }]
+      })
     },
 
     /** What the return page shows: never a decision, only what the IPN recorded (or that it is awaited). */
@@ -200,6 +260,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
       const r = await trx.selectFrom('paymentRequests').selectAll().where('id', '=', p.requestId).forUpdate().executeTakeFirstOrThrow()
       const pays = r.state === 'open'
       await trx.updateTable('payments').set({ state: 'paid', surplus: !pays, ...fields }).where('id', '=', p.id).execute()
+      await issueReceipt(trx, p.id)
       if (pays) {
         await trx.updateTable('paymentRequests').set({ state: 'paid', paidAt: sql`now()` }).where('id', '=', r.id).execute()
         await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', r.id).where('state', '=', 'pending').execute()

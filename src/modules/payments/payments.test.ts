@@ -6,6 +6,9 @@ import { newCitizen } from '../../../test/citizens.js'
 import { browserSession, serviceDraft } from '../../../test/dossiers.js'
 import { newOfficial } from '../../../test/officials.js'
 import { samplePdf } from '../../../test/files.js'
+import { pdfText } from '../../../test/pdf.js'
+import { localNumbering } from './receipts.js'
+import { signParams as sign } from './vnpay.js'
 import { sandboxAnswer, SANDBOX_SECRET } from './payments.service.js'
 import { signParams } from './vnpay.js'
 
@@ -82,6 +85,13 @@ test('online payment: the IPN alone marks it paid, once; bad checksum, wrong amo
   assert.deepEqual(stored.map(s => s.answer).slice(-6), ['97', '04', '01', '97', '00', '02'])
   const mine = await cb.get(`/ca-nhan/ho-so/${enc(code)}`)
   assert.match(mine.body, /Trực tuyến qua VNPay: Đã thanh toán/)
+  // The receipt: numbered for the collecting agency and the year, the amount in words.
+  const receiptUrl = /href="(\/ca-nhan\/ho-so\/[^"]+\/bien-lai\/\d+\.pdf)"/.exec(mine.body)![1]!
+  const text = await pdfText((await cb.get(receiptUrl)).rawPayload)
+  for (const words of ['BIÊN LAI THU PHÍ, LỆ PHÍ', 'Hai trăm ba mươi nghìn đồng', code, 'Trực tuyến qua VNPay']) assert.ok(text.includes(words), words)
+  assert.equal((await cb.get(receiptUrl.replace(/\d+\.pdf$/, 'abc.pdf'))).statusCode, 404)
+  const stranger = browserSession(t, (await newCitizen(t)).cookie)
+  assert.equal((await stranger.get(receiptUrl)).statusCode, 404)
   assert.equal(SANDBOX_SECRET.length > 16, true)
 })
 
@@ -159,4 +169,29 @@ test('bank transfer: the account and VietQR code, the citizen\'s slip, rejected 
   assert.deepEqual((await pending()).map(p => p.state), ['failed', 'paid'])
   // Deciding twice is told, not applied.
   assert.match((await desk.post(`${url}/chung-tu/${second.id}/xac-nhan`)).body, /đã được xử lý|Không thể thực hiện thao tác này/)
+})
+
+test('receipts restart at 1 on 1 January (Vietnam time) and are numbered without gaps under concurrency', async () => {
+  // Two payments made across the new year, by the pay date the gateway reports.
+  const paidAt = async (payDate: string) => {
+    const { cb, code } = await awaitingFees()
+    const q = await startPayment(cb, code)
+    const params = Object.fromEntries([...new URLSearchParams(answer(q))].filter(([k]) => k !== 'vnp_SecureHash'))
+    assert.equal(await ipn(sign(SANDBOX_SECRET, { ...params, vnp_PayDate: payDate })), '00')
+    return t.db.kysely.selectFrom('receipts').select(['year', 'series', 'number']).where('content', 'like', `%${code}%`).executeTakeFirstOrThrow()
+  }
+  const before = await paidAt('20261231235900')
+  const after = await paidAt('20270101000030')
+  assert.equal(before.year, 2026)
+  assert.equal(before.series, 'BL26')
+  assert.deepEqual([after.year, after.series, after.number], [2027, 'BL27', 1])
+  // Twenty receipts numbered at once for one agency, template and series: 1…20, each once.
+  const key = { agencyCode: '000.00.11.H34', template: 'TEST', series: 'BL99', year: 2099 }
+  const numbers = await Promise.all(Array.from({ length: 20 }, () => t.db.transaction(trx => localNumbering.next(trx, key))))
+  assert.deepEqual([...numbers].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1))
+  // A rolled-back transaction leaves no gap.
+  await assert.rejects(t.db.transaction(async trx => { await localNumbering.next(trx, key); throw new Error('rolled back') }))
+  assert.equal(await t.db.transaction(trx => localNumbering.next(trx, key)), 21)
+  // Receipts are never deleted.
+  await assert.rejects(t.db.kysely.deleteFrom('receipts').execute(), /never deleted/)
 })

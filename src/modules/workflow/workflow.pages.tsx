@@ -303,7 +303,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
         </section>
       )}
       <FeesTable fees={d.fees} />
-      <PaymentsSection requests={o.payments} fileHref={fileId => `${url}/tep/${fileId}`} decide={o.mayRecordCash ? (id => (
+      <PaymentsSection requests={o.payments} fileHref={fileId => `${url}/tep/${fileId}`} receiptHref={id => `${url}/bien-lai/${id}.pdf`} decide={o.mayRecordCash ? (id => (
         <div class='inline-actions'>
           <Form action={`${url}/chung-tu/${id}/xac-nhan`}><Button>Xác nhận đã nhận tiền</Button></Form>
           <Form action={`${url}/chung-tu/${id}/khong-chap-nhan`}>
@@ -692,6 +692,10 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
   app.post('/can-bo/ho-so/:code/tra-ket-qua', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => { await workflow.returnResult(request.official!, code(request), form(request)); return 'Đã trả kết quả; công dân đã được thông báo.' }))
 
+  app.get('/can-bo/ho-so/:code/bien-lai/:id.pdf', { preHandler: requireOfficial }, async (request, reply) => {
+    const pdf = await workflow.receiptPdf(request.official!, code(request), Number((request.params as { id: string }).id))
+    return reply.type('application/pdf').header('content-disposition', 'inline; filename="bien-lai.pdf"').header('cache-control', 'private, no-store').send(pdf)
+  })
   app.get('/can-bo/ho-so/:code/tep/:fileId', { preHandler: requireOfficial }, async (request, reply) => {
     const { file, data } = await workflow.file(request.official!, code(request), (request.params as { fileId: string }).fileId)
     const inline = /^(application\/pdf|image\/(jpeg|png))$/.test(file.mediaType)

@@ -18,7 +18,7 @@ import type { SiteService } from '../site/site.service.js'
 import { formatAddress, RESULT_LABELS, type Delivery, type Person } from '../dossiers/dossier-form.js'
 import { caseGroups, componentSlots, INTERNAL_COMPONENT, type ComponentSlot, type DossiersService, type DossierView } from '../dossiers/dossiers.service.js'
 import { can, STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
-import { fill, officialFormPdf, type OfficialForm } from './forms-pdf.js'
+import { fill, officialFormPdf, type OfficialForm } from '../../platform/pdf/forms-pdf.js'
 import { FORM_WORDING, type FormKey } from './form-wording.js'
 import { ISSUED_FORMS, type IssuedForm } from '../dossiers/issued-forms.js'
 import { vnDayStart } from '../../platform/http/day-range.js'
@@ -539,6 +539,12 @@ export function createWorkflowService (deps: {
         action: 'transfer-rejected', message: `Không chấp nhận chứng từ chuyển khoản: ${text}`,
         notify: { subject: `Hồ sơ ${code}: chứng từ chuyển khoản chưa được chấp nhận`, body: `Chứng từ chuyển khoản bạn gửi cho hồ sơ ${code} chưa được chấp nhận.\nLý do: ${text}\nBạn có thể gửi lại chứng từ hoặc nộp bằng cách khác.` }
       }, async trx => { await payments.decideTransfer(trx, d.id, paymentId, false, text, by) })
+    },
+
+    /** A fee receipt of a dossier the official may see, as a PDF. */
+    async receiptPdf (o: SignedInOfficial, code: string, receiptId: number): Promise<Buffer> {
+      const d = await visible(o, code)
+      return payments.receiptPdf(d.id, receiptId, (await deps.site.profile()).provinceName)
     },
 
     /** The agency stops processing (form 05), with the reason; only while no decision has been issued. */

@@ -176,6 +176,32 @@ export interface PaymentNotificationsTable {
   answer: string
 }
 
+export interface ReceiptCountersTable {
+  agencyCode: string
+  template: string
+  series: string
+  year: number
+  last: number
+}
+
+export interface ReceiptsTable {
+  id: Generated<number>
+  paymentId: number
+  agencyCode: string
+  template: string
+  series: string
+  year: number
+  number: number
+  amountVnd: ColumnType<number, number, number>
+  payerName: string
+  payerAddress: string | null
+  payerIdNumber: string | null
+  content: string
+  issuedAt: Generated<Date>
+  cancelledAt: Date | null
+  cancelReason: string | null
+}
+
 export interface ProcedureSettingsTable {
   procedureId: number
   receptionHours: Generated<number>
@@ -490,6 +516,8 @@ export interface Database {
   paymentRequests: PaymentRequestsTable
   payments: PaymentsTable
   paymentNotifications: PaymentNotificationsTable
+  receiptCounters: ReceiptCountersTable
+  receipts: ReceiptsTable
   jobs: JobsTable
   auditLog: AuditLogTable
   siteProfile: SiteProfileTable

@@ -148,7 +148,7 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
       <ComponentsTable slots={d.slots} files={d.files} />
       <FeesTable fees={d.fees} />
       {pay && (
-        <PaymentsSection requests={pay.requests} fileHref={fileHref}>
+        <PaymentsSection requests={pay.requests} fileHref={fileHref} receiptHref={id => `${url}/bien-lai/${id}.pdf`}>
           {d.status === 6 && (
             <>
               <p class='body'>Hồ sơ đang chờ bạn nộp phí, lệ phí để tiếp tục giải quyết. Bạn có thể nộp tiền mặt tại bộ phận một cửa{pay.transfer ? ', chuyển khoản' : ''}{pay.online ? ' hoặc thanh toán trực tuyến' : ''}.</p>
