@@ -4,8 +4,8 @@ import { AppError } from '../../platform/http/errors.js'
 import { requireCitizen } from '../../platform/http/session.js'
 import { Button, Form } from '../../platform/html/components/form.js'
 import { formatVnd, SummaryList } from '../../platform/html/components/layout-parts.js'
-import { IPN_PATH, PAYMENT_STATE_LABELS, RETURN_PATH, sandboxAnswer, SANDBOX_IPN_JOB, SANDBOX_SECRET } from './payments.service.js'
-import { verifyParams } from './vnpay.js'
+import { IPN_PATH, PAYMENT_STATE_LABELS, RETURN_PATH, sandboxAnswer, SANDBOX_API_PATH, SANDBOX_IPN_JOB, SANDBOX_SECRET, SANDBOX_TMN_CODE } from './payments.service.js'
+import { signQueryDrAnswer, verifyParams, verifyQueryDr, vnpDate } from './vnpay.js'
 import QRCode from 'qrcode'
 
 type ReturnView = Awaited<ReturnType<Services['payments']['returnView']>>
@@ -91,8 +91,29 @@ export async function paymentsRoutes (app: FastifyInstance, { services }: { serv
     const body = request.body as { request?: string, decision?: string }
     const q = Object.fromEntries(new URLSearchParams(body.request ?? ''))
     if (!verifyParams(SANDBOX_SECRET, q)) throw new AppError('VALIDATION', 'sandbox: bad signature', [{ field: 'request', message: 'Yêu cầu thanh toán không hợp lệ' }])
-    const answer = sandboxAnswer({ txnRef: q['vnp_TxnRef']!, amount: q['vnp_Amount']!, info: q['vnp_OrderInfo'] ?? '', approve: body.decision === 'approve', at: new Date(), transactionNo: String(++sequence) })
+    const approve = body.decision === 'approve'
+    const at = new Date()
+    const transactionNo = String(++sequence)
+    const answer = sandboxAnswer({ txnRef: q['vnp_TxnRef']!, amount: q['vnp_Amount']!, info: q['vnp_OrderInfo'] ?? '', approve, at, transactionNo })
+    // The sandbox's ledger, for transaction queries.
+    await services.db.kysely.insertInto('paymentSandboxTransactions').values({
+      txnRef: q['vnp_TxnRef']!, amount: q['vnp_Amount']!, orderInfo: q['vnp_OrderInfo'] ?? '', responseCode: approve ? '00' : '24',
+      transactionStatus: approve ? '00' : '02', transactionNo, payDate: vnpDate(at)
+    }).onConflict(oc => oc.column('txnRef').doNothing()).execute()
     await jobs.enqueue(services.db.kysely, SANDBOX_IPN_JOB, { url: `${config.PUBLIC_URL}${IPN_PATH}?${answer}` }, { maxAttempts: 10 })
     return reply.redirect(`${q['vnp_ReturnUrl']}?${answer}`, 303)
+  })
+
+  // The sandbox's transaction query (QueryDR): JSON in, signed JSON out, from its ledger.
+  app.post(SANDBOX_API_PATH, { config: { csrf: false } }, async (request, reply) => {
+    const b = (request.body ?? {}) as Record<string, string>
+    const base = { vnp_ResponseId: `S${Date.now()}`, vnp_Command: 'querydr', vnp_TmnCode: SANDBOX_TMN_CODE, vnp_TxnRef: b['vnp_TxnRef'] ?? '' }
+    if (!verifyQueryDr(SANDBOX_SECRET, b)) return reply.send(signQueryDrAnswer(SANDBOX_SECRET, { ...base, vnp_ResponseCode: '97', vnp_Message: 'Invalid Checksum' }))
+    const tx = await services.db.kysely.selectFrom('paymentSandboxTransactions').selectAll().where('txnRef', '=', b['vnp_TxnRef'] ?? '').executeTakeFirst()
+    if (!tx) return reply.send(signQueryDrAnswer(SANDBOX_SECRET, { ...base, vnp_ResponseCode: '91', vnp_Message: 'Transaction not found' }))
+    return reply.send(signQueryDrAnswer(SANDBOX_SECRET, {
+      ...base, vnp_ResponseCode: '00', vnp_Message: 'QueryDR Success', vnp_Amount: tx.amount, vnp_BankCode: 'NCB', vnp_PayDate: tx.payDate,
+      vnp_TransactionNo: tx.transactionNo, vnp_TransactionType: '01', vnp_TransactionStatus: tx.transactionStatus, vnp_OrderInfo: tx.orderInfo, vnp_PromotionCode: '', vnp_PromotionAmount: ''
+    }))
   })
 }

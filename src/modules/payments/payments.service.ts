@@ -10,10 +10,10 @@ import { transferMessage, vietQr } from './vietqr.js'
 import { localNumbering, RECEIPT_TEMPLATE, receiptSeries, vietnamYear, type ReceiptNumbering } from './receipts.js'
 import { vndInWords } from './vnd-words.js'
 import { officialFormPdf } from '../../platform/pdf/forms-pdf.js'
-import { fromVnpDate, IPN_ANSWERS, paymentUrl, RESPONSE_MESSAGES, signParams, verifyParams, vnpDate } from './vnpay.js'
+import { fromVnpDate, IPN_ANSWERS, paymentUrl, queryDrBody, RESPONSE_MESSAGES, signParams, verifyParams, verifyQueryDrAnswer, vnpDate } from './vnpay.js'
 
 /** The gateway in use: VNPay as configured, or the built-in sandbox (demo profile, tests); none otherwise. */
-export interface Gateway { tmnCode: string, secret: string, paymentUrl: string, sandbox: boolean }
+export interface Gateway { tmnCode: string, secret: string, paymentUrl: string, apiUrl: string | undefined, sandbox: boolean }
 
 /** The sandbox's own credentials: it only ever talks to this portal. */
 export const SANDBOX_TMN_CODE = 'MCSANDBOX'
@@ -21,9 +21,11 @@ export const SANDBOX_SECRET = 'sandbox-secret-not-for-production-0001'
 
 export function gatewayOf (config: Config): Gateway | undefined {
   if (config.VNPAY_TMN_CODE && config.VNPAY_HASH_SECRET && config.VNPAY_PAYMENT_URL) {
-    return { tmnCode: config.VNPAY_TMN_CODE, secret: config.VNPAY_HASH_SECRET, paymentUrl: config.VNPAY_PAYMENT_URL, sandbox: false }
+    return { tmnCode: config.VNPAY_TMN_CODE, secret: config.VNPAY_HASH_SECRET, paymentUrl: config.VNPAY_PAYMENT_URL, apiUrl: config.VNPAY_API_URL, sandbox: false }
   }
-  if (config.PAYMENT_SANDBOX || config.DEMO) return { tmnCode: SANDBOX_TMN_CODE, secret: SANDBOX_SECRET, paymentUrl: `${config.PUBLIC_URL}/sandbox/vnpay/paymentv2/vpcpay.html`, sandbox: true }
+  if (config.PAYMENT_SANDBOX || config.DEMO) {
+    return { tmnCode: SANDBOX_TMN_CODE, secret: SANDBOX_SECRET, paymentUrl: `${config.PUBLIC_URL}/sandbox/vnpay/paymentv2/vpcpay.html`, apiUrl: `${config.PUBLIC_URL}${SANDBOX_API_PATH}`, sandbox: true }
+  }
   return undefined
 }
 
@@ -35,7 +37,9 @@ export const METHOD_LABELS = { cash: 'Tiền mặt tại bộ phận một cửa
 export const IPN_PATH = '/api/v1/payments/vnpay/ipn'
 /** The dossier component under which transfer slips are kept. */
 export const PAYMENT_COMPONENT = 'payment'
+export const RECONCILE_JOB = 'payments.reconcile'
 export const SANDBOX_IPN_JOB = 'payments.sandbox-ipn'
+export const SANDBOX_API_PATH = '/sandbox/vnpay/merchant_webapi/api/transaction'
 export const RETURN_PATH = '/thanh-toan/vnpay/ket-qua'
 
 /**
@@ -82,8 +86,47 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
     return ex.selectFrom('paymentRequests').selectAll().where('dossierId', '=', dossierId).where('state', '=', 'open').executeTakeFirst()
   }
 
+  if (gateway?.apiUrl) {
+    deps.jobs.registerPeriodic(RECONCILE_JOB, 5 * 60_000, async (_job, { log }) => {
+      const r = await service.reconcile()
+      if (r.checked > 0) log.info(r, 'reconciled online payments left pending')
+    })
+  }
+
   const service = {
     gateway,
+
+    /**
+     * Online payments still pending after their time at the gateway (plus a margin for a late IPN):
+     * asks the gateway what happened (QueryDR) and settles each as the IPN would have; an order the
+     * gateway never saw completed expires.
+     */
+    async reconcile (now = new Date()): Promise<{ checked: number, paid: number, failed: number, expired: number }> {
+      const counts = { checked: 0, paid: 0, failed: 0, expired: 0 }
+      if (!gateway?.apiUrl) return counts
+      const before = new Date(now.getTime() - (config.PAYMENT_PENDING_MINUTES + 5) * 60_000)
+      const due = await db.kysely.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').innerJoin('dossiers as d', 'd.id', 'r.dossierId')
+        .select(['p.id', 'p.amountVnd', 'p.txnRef', 'p.createdAt', 'd.code']).where('p.method', '=', 'vnpay').where('p.state', '=', 'pending')
+        .where('p.createdAt', '<', before).orderBy('p.id').limit(100).execute()
+      for (const p of due) {
+        counts.checked++
+        const body = queryDrBody({ secret: gateway.secret, tmnCode: gateway.tmnCode, txnRef: p.txnRef!, transactionDate: vnpDate(p.createdAt), orderInfo: `Doi soat ${p.txnRef}`, ipAddr: '127.0.0.1', requestId: `${p.id}${now.getTime()}`.slice(-32), now })
+        const res = await fetch(gateway.apiUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) })
+        const a = await res.json().catch(() => undefined) as Record<string, string> | undefined
+        if (!a || !verifyQueryDrAnswer(gateway.secret, a)) throw new Error(`transaction query for ${p.txnRef} not answered or not signed (HTTP ${res.status})`)
+        if (a['vnp_ResponseCode'] === '00' && a['vnp_TransactionStatus'] !== '01') {
+          if (a['vnp_Amount'] !== String(p.amountVnd * 100)) throw new Error(`transaction query for ${p.txnRef}: amount ${a['vnp_Amount']} differs`)
+          const outcome = outcomeOf(a)
+          await applyOutcome({ id: p.id, amountVnd: p.amountVnd, code: p.code }, outcome)
+          if (outcome.success) counts.paid++; else counts.failed++
+        } else if (a['vnp_ResponseCode'] === '91') {
+          // The gateway never completed this order: its time is over.
+          await db.kysely.updateTable('payments').set({ state: 'expired', settledAt: now }).where('id', '=', p.id).where('state', '=', 'pending').execute()
+          counts.expired++
+        }
+      }
+      return counts
+    },
 
     /** Requests and payments of a dossier with their receipts, newest last (the dossier pages show them). */
     async ofDossier (dossierId: string) {
@@ -123,7 +166,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
         if (!r) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
         await trx.selectFrom('paymentRequests').select('id').where('id', '=', r.id).forUpdate().execute()
         await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', r.id).where('method', '=', 'vnpay').where('state', '=', 'pending').execute()
-        const p = await trx.insertInto('payments').values({ requestId: r.id, method: 'vnpay', state: 'pending', amountVnd: r.amountVnd }).returning(['id', 'amountVnd']).executeTakeFirstOrThrow()
+        const p = await trx.insertInto('payments').values({ requestId: r.id, method: 'vnpay', state: 'pending', amountVnd: r.amountVnd, createdAt: now }).returning(['id', 'amountVnd']).executeTakeFirstOrThrow()
         // Unique per day as VNPay requires: the date and the payment's number.
         const txnRef = `MC${vnpDate(now).slice(2, 8)}${String(p.id).padStart(8, '0')}`
         await trx.updateTable('payments').set({ txnRef }).where('id', '=', p.id).execute()
@@ -243,8 +286,22 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
       .select(['p.id', 'p.amountVnd', 'd.code']).where('p.txnRef', '=', txnRef).where('p.method', '=', 'vnpay').executeTakeFirst()
     if (!found) return IPN_ANSWERS.notFound
     if (q['vnp_Amount'] !== String(found.amountVnd * 100)) return IPN_ANSWERS.invalidAmount
-    const success = q['vnp_ResponseCode'] === '00' && q['vnp_TransactionStatus'] === '00'
-    const fields = { providerTxn: q['vnp_TransactionNo'] ?? null, bankCode: q['vnp_BankCode'] ?? null, responseCode: q['vnp_ResponseCode'] ?? null, settledAt: fromVnpDate(q['vnp_PayDate'] ?? '') ?? new Date() }
+    return applyOutcome(found, outcomeOf(q))
+  }
+
+  /** What a gateway message (IPN or transaction query) says happened to a payment. */
+  function outcomeOf (q: Record<string, string | undefined>) {
+    return {
+      success: q['vnp_ResponseCode'] === '00' && q['vnp_TransactionStatus'] === '00',
+      fields: { providerTxn: q['vnp_TransactionNo'] ?? null, bankCode: q['vnp_BankCode'] ?? null, responseCode: q['vnp_ResponseCode'] ?? null, settledAt: fromVnpDate(q['vnp_PayDate'] ?? '') ?? new Date() }
+    }
+  }
+
+  /**
+   * Settles a pending online payment once, whoever reports it (the IPN, or the reconciliation job's
+   * transaction query); answers in the IPN's terms.
+   */
+  async function applyOutcome (found: { id: number, amountVnd: number, code: string | null }, { success, fields }: ReturnType<typeof outcomeOf>): Promise<{ RspCode: string, Message: string }> {
     let answer: { RspCode: string, Message: string } = IPN_ANSWERS.ok
     // The dossier is locked first (as every change of a dossier does), then the payment: two
     // processes receiving the same notification serialize here, and the second answers 02.

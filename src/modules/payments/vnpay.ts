@@ -30,11 +30,8 @@ export function signParams (secret: string, params: Record<string, string | unde
 
 /** Whether a return or IPN query carries a valid signature (`vnp_SecureHash`, `vnp_SecureHashType` left out of the signed string). */
 export function verifyParams (secret: string, query: Record<string, string | undefined>): boolean {
-  const given = (query['vnp_SecureHash'] ?? '').toLowerCase()
-  if (!/^[0-9a-f]{128}$/.test(given)) return false
   const rest = Object.fromEntries(Object.entries(query).filter(([k]) => k.startsWith('vnp_') && k !== 'vnp_SecureHash' && k !== 'vnp_SecureHashType'))
-  const expected = hmacSha512(secret, signedQuery(rest))
-  return crypto.timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(given, 'hex'))
+  return hashEquals(hmacSha512(secret, signedQuery(rest)), query['vnp_SecureHash'])
 }
 
 /** yyyyMMddHHmmss in Vietnam's time (GMT+7), as VNPay dates are written. */
@@ -113,4 +110,29 @@ export const RESPONSE_MESSAGES: Record<string, string> = {
   75: 'Ngân hàng thanh toán đang bảo trì',
   79: 'Nhập sai mật khẩu thanh toán quá số lần quy định',
   99: 'Lỗi khác'
+}
+
+/** The fields of a transaction query (QueryDR), in the order its hash joins them with `|`. */
+const QUERY_FIELDS = ['vnp_RequestId', 'vnp_Version', 'vnp_Command', 'vnp_TmnCode', 'vnp_TxnRef', 'vnp_TransactionDate', 'vnp_CreateDate', 'vnp_IpAddr', 'vnp_OrderInfo'] as const
+/** The fields of its answer, in the order its hash joins them. */
+const ANSWER_FIELDS = ['vnp_ResponseId', 'vnp_Command', 'vnp_ResponseCode', 'vnp_Message', 'vnp_TmnCode', 'vnp_TxnRef', 'vnp_Amount', 'vnp_BankCode', 'vnp_PayDate', 'vnp_TransactionNo', 'vnp_TransactionType', 'vnp_TransactionStatus', 'vnp_OrderInfo', 'vnp_PromotionCode', 'vnp_PromotionAmount'] as const
+
+const pipeHash = (secret: string, fields: readonly string[], body: Record<string, string | undefined>) => hmacSha512(secret, fields.map(f => body[f] ?? '').join('|'))
+
+/** A signed QueryDR body: what happened to the order `txnRef` created at `transactionDate` (yyyyMMddHHmmss). */
+export function queryDrBody (p: { secret: string, tmnCode: string, txnRef: string, transactionDate: string, orderInfo: string, ipAddr: string, requestId: string, now: Date }): Record<string, string> {
+  const body: Record<string, string> = {
+    vnp_RequestId: p.requestId, vnp_Version: VNP_VERSION, vnp_Command: 'querydr', vnp_TmnCode: p.tmnCode, vnp_TxnRef: p.txnRef,
+    vnp_TransactionDate: p.transactionDate, vnp_CreateDate: vnpDate(p.now), vnp_IpAddr: p.ipAddr, vnp_OrderInfo: p.orderInfo
+  }
+  return { ...body, vnp_SecureHash: pipeHash(p.secret, QUERY_FIELDS, body) }
+}
+
+export const verifyQueryDr = (secret: string, body: Record<string, string | undefined>) => hashEquals(pipeHash(secret, QUERY_FIELDS, body), body['vnp_SecureHash'])
+export const verifyQueryDrAnswer = (secret: string, body: Record<string, string | undefined>) => hashEquals(pipeHash(secret, ANSWER_FIELDS, body), body['vnp_SecureHash'])
+export const signQueryDrAnswer = (secret: string, body: Record<string, string>) => ({ ...body, vnp_SecureHash: pipeHash(secret, ANSWER_FIELDS, body) })
+
+function hashEquals (expected: string, given: string | undefined): boolean {
+  const g = (given ?? '').toLowerCase()
+  return /^[0-9a-f]{128}$/.test(g) && crypto.timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(g, 'hex'))
 }

@@ -202,6 +202,17 @@ export interface ReceiptsTable {
   cancelReason: string | null
 }
 
+export interface PaymentSandboxTransactionsTable {
+  txnRef: string
+  amount: string
+  orderInfo: string
+  responseCode: string
+  transactionStatus: string
+  transactionNo: string
+  payDate: string
+  createdAt: Generated<Date>
+}
+
 export interface ProcedureSettingsTable {
   procedureId: number
   receptionHours: Generated<number>
@@ -518,6 +529,7 @@ export interface Database {
   paymentNotifications: PaymentNotificationsTable
   receiptCounters: ReceiptCountersTable
   receipts: ReceiptsTable
+  paymentSandboxTransactions: PaymentSandboxTransactionsTable
   jobs: JobsTable
   auditLog: AuditLogTable
   siteProfile: SiteProfileTable
