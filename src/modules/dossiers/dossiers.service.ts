@@ -77,6 +77,8 @@ export const ACTION_LABELS: Record<string, string> = {
   postpone: 'Xin lỗi và hẹn lại ngày trả kết quả',
   consult: 'Xin ý kiến cơ quan phối hợp',
   'transfer-rejected': 'Chứng từ chuyển khoản chưa được chấp nhận',
+  'fees-exempt': 'Miễn phí, lệ phí',
+  refund: 'Hoàn tiền phí, lệ phí',
   'consult-answer': 'Cơ quan phối hợp trả lời',
   rate: 'Đánh giá mức độ hài lòng'
 }

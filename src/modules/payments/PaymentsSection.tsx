@@ -5,10 +5,10 @@ import type { PaymentsService } from './payments.service.js'
 import { METHOD_LABELS, PAYMENT_STATE_LABELS } from './payments.service.js'
 
 type Requests = Awaited<ReturnType<PaymentsService['ofDossier']>>
-const REQUEST_STATES = { open: 'Chờ nộp', paid: 'Đã nộp', cancelled: 'Đã hủy' }
+const REQUEST_STATES = { open: 'Chờ nộp', paid: 'Đã nộp', cancelled: 'Đã hủy', exempt: 'Được miễn' }
 
 /** The fees asked of a dossier and every attempt to pay them; `children` holds the actions of the page. */
-export function PaymentsSection ({ requests, children, fileHref, receiptHref, decide }: { requests: Requests, children?: ComponentChildren, fileHref?: (fileId: string) => string, receiptHref?: (receiptId: number) => string, decide?: (paymentId: number) => ComponentChildren }) {
+export function PaymentsSection ({ requests, children, fileHref, receiptHref, decide, refund }: { requests: Requests, children?: ComponentChildren, fileHref?: (fileId: string) => string, receiptHref?: (receiptId: number) => string, decide?: (paymentId: number) => ComponentChildren, refund?: (p: { id: number, surplus: boolean }) => ComponentChildren }) {
   if (requests.length === 0 && !children) return null
   return (
     <section class='section' aria-labelledby='phi-le-phi'>
@@ -25,6 +25,7 @@ export function PaymentsSection ({ requests, children, fileHref, receiptHref, de
                   {p.decidedReason ? <> – {p.decidedReason}</> : null}
                   {p.receiptId && receiptHref ? <> – <a href={receiptHref(p.receiptId)}>biên lai số {String(p.receiptNumber).padStart(7, '0')}, ký hiệu {p.receiptSeries} (PDF)</a></> : null}
                   {p.method === 'transfer' && p.state === 'pending' && decide ? decide(p.id) : null}
+                  {p.state === 'paid' && refund ? refund(p) : null}
                 </li>
               ))}
             </ul>

@@ -141,6 +141,40 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
       await trx.insertInto('paymentRequests').values({ dossierId, amountVnd, note, requestedBy: by.id, requestedByName: by.name }).execute()
     },
 
+    /** In the official's transaction: the applicant is exempt from the fees; recorded with the reason, nothing to pay. */
+    async exempt (trx: Executor, dossierId: string, amountVnd: number, reason: string, by: { id: string, name: string }): Promise<void> {
+      await trx.insertInto('paymentRequests').values({ dossierId, amountVnd, note: reason, state: 'exempt', requestedBy: by.id, requestedByName: by.name }).execute()
+    },
+
+    /**
+     * In the official's transaction: money returned to the payer (a surplus, or fees of a dossier that
+     * will not be decided), with the reason; its receipt is cancelled by a record, never deleted.
+     */
+    async refund (trx: Executor, dossierId: string, paymentId: number, reason: string, by: { id: string, name: string }): Promise<number> {
+      const p = await trx.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').select(['p.id', 'p.state', 'p.amountVnd', 'p.surplus', 'r.id as requestId'])
+        .where('p.id', '=', paymentId).where('r.dossierId', '=', dossierId).forUpdate().executeTakeFirst()
+      if (!p || p.state !== 'paid') throw new AppError('CONFLICT', 'Khoản này không ở trạng thái đã thanh toán.')
+      await trx.updateTable('payments').set({ state: 'refunded', decidedReason: reason, recordedBy: by.id, recordedByName: by.name }).where('id', '=', p.id).execute()
+      await trx.updateTable('receipts').set({ cancelledAt: sql`now()`, cancelReason: `Hoàn tiền: ${reason}` }).where('paymentId', '=', p.id).where('cancelledAt', 'is', null).execute()
+      return p.amountVnd
+    },
+
+    /**
+     * Totals of money collected in a period (settlement time), by method and collecting agency, and the
+     * share of paid fee requests paid online: what the statistics read.
+     */
+    async totals (from: Date, to: Date) {
+      const byMethod = await db.kysely.selectFrom('payments as p').innerJoin('receipts as c', 'c.paymentId', 'p.id')
+        .select(['p.method', 'c.agencyCode', sql<number>`count(*)::int`.as('count'), sql<number>`sum(p.amount_vnd)::bigint`.as('amountVnd')])
+        .where('p.state', 'in', ['paid', 'refunded']).where('p.settledAt', '>=', from).where('p.settledAt', '<', to)
+        .groupBy(['p.method', 'c.agencyCode']).orderBy('c.agencyCode').orderBy('p.method').execute()
+      const share = await db.kysely.selectFrom('paymentRequests as r').select([
+        sql<number>`count(*)::int`.as('paid'),
+        sql<number>`count(*) filter (where exists (select 1 from payments p where p.request_id = r.id and p.method = 'vnpay' and p.state = 'paid' and not p.surplus))::int`.as('online')
+      ]).where('r.state', '=', 'paid').where('r.paidAt', '>=', from).where('r.paidAt', '<', to).executeTakeFirstOrThrow()
+      return { byMethod: byMethod.map(r => ({ ...r, amountVnd: Number(r.amountVnd) })), paidRequests: share.paid, paidOnline: share.online, onlineShare: share.paid === 0 ? 0 : share.online / share.paid }
+    },
+
     /** In the official's transaction (6 → 4): cash taken at the counter pays the open request. */
     async recordCash (trx: Executor, dossierId: string, by: { id: string, name: string }): Promise<number> {
       const r = await openRequest(trx, dossierId)

@@ -95,8 +95,8 @@ test('online payment: the IPN alone marks it paid, once; bad checksum, wrong amo
   assert.equal(SANDBOX_SECRET.length > 16, true)
 })
 
-test('a declined payment leaves the fees due; a new attempt cancels the old; money taken on a cancelled attempt is recorded, the surplus flagged', async () => {
-  const { c, code, cb } = await awaitingFees()
+test('a declined payment leaves the fees due; a new attempt cancels the old; money taken on a cancelled attempt is recorded, the surplus flagged and refunded', async () => {
+  const { c, code, cb, desk } = await awaitingFees()
   const first = await startPayment(cb, code)
   assert.equal(await ipn(answer(first, false)), '00')
   assert.equal((await t.services.dossiers.get(c.id, code)).status, 6)
@@ -111,6 +111,18 @@ test('a declined payment leaves the fees due; a new attempt cancels the old; mon
   assert.equal(await ipn(answer(b)), '00')
   assert.deepEqual(await states(), ['paid', 'paid+surplus'])
   assert.match((await cb.get(`/ca-nhan/ho-so/${enc(code)}`)).body, /tiền nộp thừa, sẽ được hoàn lại/)
+  // The desk returns the surplus: recorded with the reason, its receipt cancelled by a record.
+  const surplus = await t.db.kysely.selectFrom('payments').select('id').where('txnRef', '=', b['vnp_TxnRef']!).executeTakeFirstOrThrow()
+  const url = `/can-bo/ho-so/${enc(code)}`
+  const staffPage = await desk.get(url)
+  assert.ok(staffPage.body.includes(`/hoan-tien/${surplus.id}`))
+  assert.equal((await desk.post(`${url}/hoan-tien/${surplus.id}`, { [`refund-${surplus.id}`]: '' })).statusCode, 422)
+  assert.equal((await desk.post(`${url}/hoan-tien/${surplus.id}`, { [`refund-${surplus.id}`]: 'Hoàn qua VNPay, mã hoàn 778899' })).statusCode, 200)
+  assert.deepEqual(await states(), ['paid', 'refunded+surplus'])
+  const cancelled = await t.db.kysely.selectFrom('receipts').select(['cancelledAt', 'cancelReason']).where('paymentId', '=', surplus.id).executeTakeFirstOrThrow()
+  assert.ok(cancelled.cancelledAt)
+  assert.match(cancelled.cancelReason!, /778899/)
+  assert.equal((await desk.post(`${url}/hoan-tien/${surplus.id}`, { [`refund-${surplus.id}`]: 'Lần hai nữa' })).statusCode, 422)
 })
 
 test('the same notification twice at once: one records the payment, the other is told it is already confirmed', async () => {
@@ -194,4 +206,26 @@ test('receipts restart at 1 on 1 January (Vietnam time) and are numbered without
   assert.equal(await t.db.transaction(trx => localNumbering.next(trx, key)), 21)
   // Receipts are never deleted.
   await assert.rejects(t.db.kysely.deleteFrom('receipts').execute(), /never deleted/)
+})
+
+test('an exempt applicant: recorded with the reason, nothing to pay, processing goes on; totals by method and the share paid online', async () => {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const url = `/can-bo/ho-so/${enc(code)}`
+  await browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie).post(`${url}/tiep-nhan`)
+  const sp = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['specialist'])).cookie)
+  await sp.post(`${url}/chuyen`, { taskId: taskIdOf((await sp.get(url)).body)! })
+  const hd = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['department_head'])).cookie)
+  const taskId = taskIdOf((await hd.get(url)).body)!
+  assert.equal((await hd.post(`${url}/mien-phi`, { taskId, 'exempt-reason': '' })).statusCode, 422)
+  assert.equal((await hd.post(`${url}/mien-phi`, { taskId, 'exempt-reason': 'Người có công với cách mạng (Nghị định 75/2021)' })).statusCode, 200)
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 4)
+  assert.match((await browserSession(t, c.cookie).get(`/ca-nhan/ho-so/${enc(code)}`)).body, /Được miễn/)
+  // Totals of everything this file collected today.
+  const from = new Date(Date.now() - 86_400_000)
+  const totals = await t.services.payments.totals(from, new Date(Date.now() + 86_400_000))
+  const methods = new Set(totals.byMethod.map(r => r.method))
+  for (const m of ['vnpay', 'cash', 'transfer']) assert.ok(methods.has(m as 'cash'), m)
+  assert.ok(totals.byMethod.every(r => r.amountVnd > 0 && r.count > 0))
+  assert.ok(totals.paidRequests >= 3 && totals.paidOnline >= 1 && totals.onlineShare > 0 && totals.onlineShare < 1)
 })

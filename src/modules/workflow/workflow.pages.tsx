@@ -311,7 +311,12 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
             <Button secondary>Không chấp nhận chứng từ</Button>
           </Form>
         </div>
-      )) : undefined}>
+      )) : undefined} refund={o.mayRefund ? (p => p.surplus || [7, 8].includes(d.status) || d.events.some(e => e.action === 'finish' && (e.details as { refused?: boolean }).refused) ? (
+        <Form action={`${url}/hoan-tien/${p.id}`}>
+          <TextInput name={`refund-${p.id}`} label='Lý do, cách hoàn tiền' value={values[`refund-${p.id}`] as string | undefined} error={errorOf(errors, `refund-${p.id}`)} />
+          <Button secondary>Ghi nhận đã hoàn tiền</Button>
+        </Form>
+      ) : null) : undefined}>
         {o.mayRecordCash && <Form action={`${url}/nop-tien-mat`}><Button>Ghi nhận đã nộp tiền mặt</Button></Form>}
         {o.act?.requestFees !== undefined && (
           <details open={Boolean(errorOf(errors, 'amount'))}>
@@ -322,6 +327,11 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
               <TextInput name='amount' label='Số tiền (đồng)' value={(values['amount'] as string | undefined) ?? (o.act.requestFees > 0 ? String(o.act.requestFees) : '')} error={errorOf(errors, 'amount')} />
               <Textarea name='note' label='Ghi chú, cách tính (nếu có)' value={values['note'] as string | undefined} rows={2} />
               <Button secondary>Gửi yêu cầu nộp phí</Button>
+            </Form>
+            <Form action={`${url}/mien-phi`}>
+              <input type='hidden' name='taskId' value={String(o.act.taskId)} />
+              <TextInput name='exempt-reason' label='Hoặc: căn cứ miễn phí, lệ phí cho chủ hồ sơ' value={values['exempt-reason'] as string | undefined} error={errorOf(errors, 'exempt-reason')} />
+              <Button secondary>Ghi nhận được miễn</Button>
             </Form>
           </details>
         )}
@@ -683,6 +693,10 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
     act(request, reply, async () => { await workflow.decideTransfer(request.official!, code(request), paymentId(request), true); return 'Đã xác nhận chuyển khoản; hồ sơ tiếp tục được xử lý.' }))
   app.post('/can-bo/ho-so/:code/chung-tu/:id/khong-chap-nhan', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => { await workflow.decideTransfer(request.official!, code(request), paymentId(request), false, form(request)[`reject-${paymentId(request)}`]); return 'Đã báo công dân chứng từ chưa được chấp nhận.' }))
+  app.post('/can-bo/ho-so/:code/mien-phi', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => { await workflow.exemptFees(request.official!, code(request), { ...form(request), reason: form(request)['exempt-reason'] }); return 'Đã ghi nhận chủ hồ sơ được miễn phí, lệ phí.' }))
+  app.post('/can-bo/ho-so/:code/hoan-tien/:id', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => `Đã ghi nhận hoàn ${(await workflow.refund(request.official!, code(request), paymentId(request), form(request)[`refund-${paymentId(request)}`])).toLocaleString('vi-VN')} đồng.`))
   app.post('/can-bo/ho-so/:code/hen-lai', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => `Đã gửi phiếu xin lỗi và hẹn lại; ngày hẹn trả mới ${when(await workflow.postpone(request.official!, code(request), form(request)))}.`))
   app.post('/can-bo/ho-so/:code/dung', { preHandler: requireOfficial }, async (request, reply) =>

@@ -257,6 +257,7 @@ export function createWorkflowService (deps: {
         consultations,
         payments: await payments.ofDossier(d.id),
         mayRecordCash: d.status === 6 && (receptionist || mine),
+        mayRefund: receptionist || mine,
         act: mine && task && d.status !== 5 ? {
           taskId: task.id,
           step: task.step,
@@ -504,6 +505,32 @@ export function createWorkflowService (deps: {
         details: { amount },
         within: trx => payments.request(trx, d.id, amount, note, { id: o.id, name: o.fullName })
       })
+      return amount
+    },
+
+    /** The official holding the step records the applicant as exempt from the fees, with the reason (the dossier goes on). */
+    async exemptFees (o: SignedInOfficial, code: string, form: { taskId?: string, reason?: string }): Promise<void> {
+      const d = await visible(o, code)
+      await myTask(o, d, Number(form.taskId))
+      if (d.status !== 4) throw new AppError('CONFLICT', 'Chỉ ghi nhận miễn phí khi hồ sơ đang xử lý.')
+      const reason = (form.reason ?? '').trim().slice(0, 1000)
+      if (reason.length < 5) throw new AppError('VALIDATION', 'reason required', [{ field: 'exempt-reason', message: 'Ghi rõ căn cứ miễn phí, lệ phí' }])
+      const amount = Math.max(1, d.fees.reduce((a, f) => a + (f.amountVnd ?? 0), 0))
+      await dossiers.record(actorOf(o), code, { action: 'fees-exempt', message: `Miễn phí, lệ phí: ${reason}` }, trx => payments.exempt(trx, d.id, amount, reason, { id: o.id, name: o.fullName }))
+    },
+
+    /** The desk (or the step holder) records money returned to the payer, with the reason. */
+    async refund (o: SignedInOfficial, code: string, paymentId: number, reason?: string): Promise<number> {
+      const d = await visible(o, code)
+      const t = await tasks.openTask(db.kysely, d.id)
+      if (!(await mayReceive(o, d)) && !(t && await tasks.mayAct(o, t, scopeOf))) throw new AppError('FORBIDDEN', 'not the desk nor the step holder')
+      const text = (reason ?? '').trim().slice(0, 1000)
+      if (text.length < 5) throw new AppError('VALIDATION', 'reason required', [{ field: `refund-${paymentId}`, message: 'Ghi rõ lý do và cách hoàn tiền' }])
+      let amount = 0
+      await dossiers.record(actorOf(o), code, {
+        action: 'refund', message: `Đã hoàn tiền: ${text}`,
+        notify: { subject: `Hồ sơ ${code}: đã hoàn tiền phí, lệ phí`, body: `Cơ quan đã hoàn lại khoản tiền bạn nộp cho hồ sơ ${code}.\n${text}` }
+      }, async trx => { amount = await payments.refund(trx, d.id, paymentId, text, { id: o.id, name: o.fullName }) })
       return amount
     },
 

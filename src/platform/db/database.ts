@@ -140,7 +140,7 @@ export interface PaymentRequestsTable {
   dossierId: string
   amountVnd: ColumnType<number, number, number>
   note: string | null
-  state: Generated<'open' | 'paid' | 'cancelled'>
+  state: Generated<'open' | 'paid' | 'cancelled' | 'exempt'>
   requestedBy: string | null
   requestedByName: string
   requestedAt: Generated<Date>
