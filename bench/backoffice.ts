@@ -5,11 +5,8 @@
  * latency percentiles beside a bare primary-key route measured the same way in the same run.
  */
 import { spawn } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
-import pg from 'pg'
 import { pino } from 'pino'
 import { ROOT } from '../src/platform/paths.js'
 import { loadConfig } from '../src/config.js'
@@ -17,7 +14,7 @@ import { openDb } from '../src/platform/db/db.js'
 import { migrate } from '../src/platform/db/migrate.js'
 import { buildServices } from '../src/services.js'
 import { systemActor } from '../src/modules/audit/audit.service.js'
-import { startThrowawayPostgres } from '../scripts/postgres.js'
+import { throwawayDatabase } from '../scripts/postgres.js'
 import { generateDossiers } from './generate.js'
 
 export interface BackOfficeSample { cookies: Record<'specialist' | 'head' | 'province' | 'desk', string>, codes: string[], idNumbers: string[], names: string[], pkId: string }
@@ -40,14 +37,9 @@ async function series (base: string, paths: string[], cookie?: string) {
 
 export async function benchBackOffice (): Promise<string[]> {
   const count = Number(process.env['BENCH_BACKOFFICE_DOSSIERS'] ?? 1_000_000)
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-bench-bo-'))
-  const cluster = await startThrowawayPostgres(work)
-  const admin = new pg.Client({ connectionString: cluster.adminUrl })
-  await admin.connect()
-  await admin.query('create database bench')
-  await admin.end()
-  const url = new URL(cluster.adminUrl)
-  url.pathname = '/bench'
+  const database = await throwawayDatabase('mc-bench-bo-', 'bench')
+  const url = new URL(database.url)
+  const work = database.work
   const out: string[] = []
   let server: ReturnType<typeof spawn> | undefined
   try {
@@ -101,8 +93,7 @@ export async function benchBackOffice (): Promise<string[]> {
       server.kill('SIGTERM')
       await new Promise(resolve => server!.once('exit', resolve))
     }
-    cluster.stop()
-    fs.rmSync(work, { recursive: true, force: true })
+    database.stop()
   }
   return out
 }

@@ -4,19 +4,17 @@
  * the server process sampled along a soak run (BENCH_SOAK_SECONDS, e.g. 600 for ten minutes).
  */
 import { spawn } from 'node:child_process'
-import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
 import autocannon from 'autocannon'
-import pg from 'pg'
 import { ROOT } from '../src/platform/paths.js'
 import { systemActor } from '../src/modules/audit/audit.service.js'
 import type { Services } from '../src/services.js'
 import { newCitizen } from '../test/citizens.js'
 import { serviceDraft } from '../test/dossiers.js'
 import { samplePdf } from '../test/files.js'
-import { startThrowawayPostgres } from '../scripts/postgres.js'
+import { throwawayDatabase } from '../scripts/postgres.js'
 
 export const BENCH_PROCEDURE = '1.004325.000.00.00.H34'
 
@@ -86,14 +84,9 @@ async function memory (base: string): Promise<{ rss: number, heapUsed: number, c
 }
 
 export async function benchDossiers (seconds: number, connections: number): Promise<string[]> {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-bench-pg-'))
-  const cluster = await startThrowawayPostgres(work)
-  const admin = new pg.Client({ connectionString: cluster.adminUrl })
-  await admin.connect()
-  await admin.query('create database bench')
-  await admin.end()
-  const url = new URL(cluster.adminUrl)
-  url.pathname = '/bench'
+  const database = await throwawayDatabase('mc-bench-pg-', 'bench')
+  const url = new URL(database.url)
+  const work = database.work
   const count = Math.max(300, Math.ceil(seconds * 160))
   const server = spawn(process.execPath, ['--expose-gc', ...(process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : []), '--import', 'tsx', path.join(ROOT, 'bench/server.ts')], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_DATABASE_URL: url.toString(), BENCH_DOSSIERS: String(count) }
@@ -162,8 +155,7 @@ export async function benchDossiers (seconds: number, connections: number): Prom
   } finally {
     server.kill('SIGTERM')
     await new Promise(resolve => server.once('exit', resolve))
-    cluster.stop()
-    fs.rmSync(work, { recursive: true, force: true })
+    database.stop()
   }
   return out
 }

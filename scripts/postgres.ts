@@ -1,6 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
+import pg from 'pg'
 import { freePort } from '../test/net.js'
 
 /** The newest Debian PostgreSQL server binaries, if installed. */
@@ -39,4 +41,17 @@ export async function startThrowawayPostgres (work: string): Promise<{ adminUrl:
       try { run('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop']) } catch (err) { process.stderr.write(`${String(err)}\n`) }
     }
   }
+}
+
+/** A throwaway cluster with an empty database `name` (benchmarks): its URL, and how to stop and remove it. */
+export async function throwawayDatabase (prefix: string, name: string): Promise<{ url: string, work: string, stop: () => void }> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  const cluster = await startThrowawayPostgres(work)
+  const admin = new pg.Client({ connectionString: cluster.adminUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = new URL(cluster.adminUrl)
+  url.pathname = `/${name}`
+  return { url: url.toString(), work, stop: () => { cluster.stop(); fs.rmSync(work, { recursive: true, force: true }) } }
 }

@@ -4,10 +4,8 @@ import { pino } from 'pino'
 import { useTestApp } from '../../../test/app.js'
 import { assertAccessible, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
-import { newCitizen } from '../../../test/citizens.js'
-import { browserSession, serviceDraft } from '../../../test/dossiers.js'
 import { freePort } from '../../../test/net.js'
-import { newOfficial } from '../../../test/officials.js'
+import { dossierAwaitingFees } from '../../../test/payments.js'
 import { createWorker } from '../../platform/jobs/worker.js'
 
 // The sandbox gateway sends its IPN over HTTP to PUBLIC_URL, so the app listens where PUBLIC_URL says.
@@ -18,18 +16,9 @@ let worker: ReturnType<typeof createWorker> | undefined
 /** The real job worker, as the server runs it in-process: it sends the sandbox's IPN. */
 const startWorker = () => { worker ??= createWorker(t.services.jobs, { concurrency: 2, pollMs: 50, log: pino({ level: 'silent' }) }); worker.start() }
 after(async () => { await worker?.stop() })
-const PROCEDURE = '1.004325.000.00.00.H34'
 
 async function awaitingFees () {
-  const c = await newCitizen(t)
-  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
-  const url = `/can-bo/ho-so/${encodeURIComponent(code)}`
-  await browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie).post(`${url}/tiep-nhan`)
-  const sp = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['specialist'])).cookie)
-  await sp.post(`${url}/chuyen`, { taskId: /name="taskId" value="(\d+)"/.exec((await sp.get(url)).body)![1]! })
-  const hd = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['department_head'])).cookie)
-  await hd.post(`${url}/yeu-cau-nop-phi`, { taskId: /name="taskId" value="(\d+)"/.exec((await hd.get(url)).body)![1]!, amount: '230000' })
-  assert.equal((await t.services.dossiers.get(c.id, code)).status, 6)
+  const { c, code } = await dossierAwaitingFees(t)
   const context = await b.browser.newContext()
   const [name, value] = c.cookie.split('=') as [string, string]
   await context.addCookies([{ name, value, url: t.url }])

@@ -5,6 +5,7 @@ import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { browserSession, serviceDraft } from '../../../test/dossiers.js'
 import { newOfficial } from '../../../test/officials.js'
+import { dossierAwaitingFees } from '../../../test/payments.js'
 import { samplePdf } from '../../../test/files.js'
 import { pdfText } from '../../../test/pdf.js'
 import { localNumbering } from './receipts.js'
@@ -17,25 +18,10 @@ const PROCEDURE = '1.004325.000.00.00.H34'
 const enc = encodeURIComponent
 const taskIdOf = (body: string) => /name="taskId" value="(\d+)"/.exec(body)?.[1]
 
-/** A dossier in processing whose department head asked for 230,000 đồng: the citizen's session and its code. */
+/** A dossier waiting for 230,000 đồng, and the citizen's session. */
 async function awaitingFees () {
-  const c = await newCitizen(t)
-  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
-  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
-  assert.equal((await desk.post(`/can-bo/ho-so/${enc(code)}/tiep-nhan`)).statusCode, 200)
-  const first = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['specialist'])).cookie)
-  const p0 = await first.get(`/can-bo/ho-so/${enc(code)}`)
-  assert.equal((await first.post(`/can-bo/ho-so/${enc(code)}/chuyen`, { taskId: taskIdOf(p0.body)! })).statusCode, 200)
-  // In processing (status 4), the department head asks for the fees.
-  const sp = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['department_head'])).cookie)
-  const page = await sp.get(`/can-bo/ho-so/${enc(code)}`)
-  assert.match(page.body, /Yêu cầu nộp phí, lệ phí/)
-  const taskId = taskIdOf(page.body)!
-  assert.equal((await sp.post(`/can-bo/ho-so/${enc(code)}/yeu-cau-nop-phi`, { taskId, amount: '12' })).statusCode, 422)
-  const asked = await sp.post(`/can-bo/ho-so/${enc(code)}/yeu-cau-nop-phi`, { taskId, amount: '230.000', note: 'Giá kiểm định và lệ phí cấp giấy' })
-  assert.equal(asked.statusCode, 200, asked.body.slice(0, 300))
-  assert.equal((await t.services.dossiers.get(c.id, code)).status, 6)
-  return { c, code, cb: browserSession(t, c.cookie), desk }
+  const d = await dossierAwaitingFees(t)
+  return { ...d, cb: browserSession(t, d.c.cookie) }
 }
 
 /** The citizen presses "Thanh toán trực tuyến": the signed request the sandbox gateway receives. */
@@ -217,6 +203,8 @@ test('an exempt applicant: recorded with the reason, nothing to pay, processing 
   await sp.post(`${url}/chuyen`, { taskId: taskIdOf((await sp.get(url)).body)! })
   const hd = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['department_head'])).cookie)
   const taskId = taskIdOf((await hd.get(url)).body)!
+  // An amount that is not a sum of đồng is told next to its field.
+  assert.match((await hd.post(`${url}/yeu-cau-nop-phi`, { taskId, amount: '12' })).body, /id="amount-error"/)
   assert.equal((await hd.post(`${url}/mien-phi`, { taskId, 'exempt-reason': '' })).statusCode, 422)
   assert.equal((await hd.post(`${url}/mien-phi`, { taskId, 'exempt-reason': 'Người có công với cách mạng (Nghị định 75/2021)' })).statusCode, 200)
   assert.equal((await t.services.dossiers.get(c.id, code)).status, 4)

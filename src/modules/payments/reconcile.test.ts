@@ -2,10 +2,9 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
-import { newCitizen } from '../../../test/citizens.js'
-import { browserSession, serviceDraft } from '../../../test/dossiers.js'
+import { browserSession } from '../../../test/dossiers.js'
 import { freePort } from '../../../test/net.js'
-import { newOfficial } from '../../../test/officials.js'
+import { dossierAwaitingFees } from '../../../test/payments.js'
 import { queryDrBody, verifyQueryDrAnswer } from './vnpay.js'
 import { SANDBOX_SECRET, SANDBOX_TMN_CODE } from './payments.service.js'
 
@@ -13,18 +12,10 @@ import { SANDBOX_SECRET, SANDBOX_TMN_CODE } from './payments.service.js'
 // worker runs here, so the sandbox's IPN is never delivered and only the job can settle payments.
 const port = await freePort()
 const t = useTestApp({ config: { PAYMENT_SANDBOX: 'true', PUBLIC_URL: `http://127.0.0.1:${port}` }, listen: () => port, setup: ctx => loadCatalog(ctx.services) })
-const PROCEDURE = '1.004325.000.00.00.H34'
 const enc = encodeURIComponent
 
 async function startedPayment () {
-  const c = await newCitizen(t)
-  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
-  const url = `/can-bo/ho-so/${enc(code)}`
-  await browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie).post(`${url}/tiep-nhan`)
-  const sp = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['specialist'])).cookie)
-  await sp.post(`${url}/chuyen`, { taskId: /name="taskId" value="(\d+)"/.exec((await sp.get(url)).body)![1]! })
-  const hd = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['department_head'])).cookie)
-  await hd.post(`${url}/yeu-cau-nop-phi`, { taskId: /name="taskId" value="(\d+)"/.exec((await hd.get(url)).body)![1]!, amount: '230000' })
+  const { c, code } = await dossierAwaitingFees(t)
   const cb = browserSession(t, c.cookie)
   const res = await cb.post(`/ca-nhan/ho-so/${enc(code)}/thanh-toan`)
   const gatewayUrl = new URL(res.headers.location as string)

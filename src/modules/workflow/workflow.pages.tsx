@@ -20,7 +20,7 @@ import { counterPages } from './counter.pages.js'
 import { settingsPages } from './settings.pages.js'
 import { parseDayRange } from '../../platform/http/day-range.js'
 import { isIssuedForm } from '../dossiers/issued-forms.js'
-import { IssuedFormLinks } from '../dossiers/views/parts.js'
+import { IssuedFormLinks, Timeline } from '../dossiers/views/parts.js'
 
 type Opened = Awaited<ReturnType<WorkflowService['open']>>
 type Queue = Awaited<ReturnType<WorkflowService['receptionQueue']>>
@@ -516,16 +516,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
         </details>
       )}
 
-      <h2 class='heading-m'>Quá trình xử lý</h2>
-      <ol class='timeline'>
-        {d.events.map(e => (
-          <li key={e.id} class='timeline__item'>
-            <p class='timeline__title'><strong>{e.label}</strong>{e.toStatus !== null && e.toStatus !== e.fromStatus ? ` → ${STATUS_LABELS[e.toStatus as DossierStatus]}` : ''}</p>
-            <p class='timeline__meta'>{when(e.at)}{e.agencyName ? ` · ${e.agencyName}` : ''}{e.actorName ? ` · ${e.actorName}` : ''}</p>
-            {e.message && <p class='body message-body'>{e.message}</p>}
-          </li>
-        ))}
-      </ol>
+      <Timeline events={d.events} allNames />
     </>
   )
 }

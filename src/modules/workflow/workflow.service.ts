@@ -433,19 +433,7 @@ export function createWorkflowService (deps: {
       if (present.length === 0) throw new AppError('VALIDATION', 'result required', [{ field: 'result', message: 'Tải lên văn bản kết quả giải quyết (PDF hoặc bản quét)' }])
       const stored = await deps.files.storeMany(null, present, 'result')
       const comment = (form.comment ?? '').trim().slice(0, 2000) || null
-      try {
-        await dossiers.act(actorOf(o), code, 'finish', {
-          message: `Đã phê duyệt, ban hành kết quả${comment ? `: ${comment}` : ''}.`,
-          within: async (trx) => {
-            await tasks.close(trx, t.id, o, 'approved', comment)
-            await dossiers.attachInTransaction(trx, d.id, 'result', stored.map(f => f.id))
-            await tasks.open(trx, d.id, t.step + 1, processOf(d)[t.step + 1]!, d.agency!.code, { value: null, unit: null }, undefined, d.dueAt)
-          }
-        })
-      } catch (err) {
-        for (const f of stored) await deps.files.deleteIfUnused(f.id)
-        throw err
-      }
+      await issueDecision(o, d, t, stored, { outcome: 'approved', comment, message: `Đã phê duyệt, ban hành kết quả${comment ? `: ${comment}` : ''}.` })
     },
 
     /**
@@ -595,20 +583,7 @@ export function createWorkflowService (deps: {
       if (reason.length < 10) throw new AppError('VALIDATION', 'reason required', [{ field: 'refuse-reason', message: 'Ghi rõ lý do từ chối giải quyết (ít nhất 10 ký tự)' }])
       const letter = await renderForm(d, 'refusal', new Date(), o.fullName, { reason })
       const stored = await deps.files.storeMany(null, [{ name: `van-ban-tu-choi-${d.code}.pdf`, data: letter }], 'result')
-      try {
-        await dossiers.act(actorOf(o), code, 'finish', {
-          message: `Từ chối giải quyết: ${reason}`,
-          details: { refused: true },
-          within: async (trx) => {
-            await tasks.close(trx, t.id, o, 'refused', reason)
-            await dossiers.attachInTransaction(trx, d.id, 'result', stored.map(f => f.id))
-            await tasks.open(trx, d.id, t.step + 1, processOf(d)[t.step + 1]!, d.agency!.code, { value: null, unit: null }, undefined, d.dueAt)
-          }
-        })
-      } catch (err) {
-        for (const f of stored) await deps.files.deleteIfUnused(f.id)
-        throw err
-      }
+      await issueDecision(o, d, t, stored, { outcome: 'refused', comment: reason, message: `Từ chối giải quyết: ${reason}`, details: { refused: true } })
     },
 
     /** The one-stop desk returns the result: at the counter, by post (tracking number) or online. */
@@ -786,6 +761,28 @@ export function createWorkflowService (deps: {
             ? { reason: details.reason ?? '', originalDueAt: details.from ? formatInstant(new Date(details.from)) : '', dueAt: details.to ? formatInstant(new Date(details.to)) : '' }
             : { reason: event.message ?? '' }
       return renderForm(d, form, event.at, event.actorName ?? '', extra)
+    }
+  }
+
+  /**
+   * The approving step issues the decision (9): its step closes with the outcome, the result files
+   * (stored already) are attached, and the return step opens, in one transaction; the files are
+   * removed again if that fails.
+   */
+  async function issueDecision (o: SignedInOfficial, d: DossierView, t: OpenTask, stored: Array<{ id: string }>, e: { outcome: 'approved' | 'refused', comment: string | null, message: string, details?: Record<string, unknown> }): Promise<void> {
+    try {
+      await dossiers.act(actorOf(o), d.code!, 'finish', {
+        message: e.message,
+        ...(e.details ? { details: e.details } : {}),
+        within: async (trx) => {
+          await tasks.close(trx, t.id, o, e.outcome, e.comment)
+          await dossiers.attachInTransaction(trx, d.id, 'result', stored.map(f => f.id))
+          await tasks.open(trx, d.id, t.step + 1, processOf(d)[t.step + 1]!, d.agency!.code, { value: null, unit: null }, undefined, d.dueAt)
+        }
+      })
+    } catch (err) {
+      for (const f of stored) await deps.files.deleteIfUnused(f.id)
+      throw err
     }
   }
 

@@ -8,7 +8,7 @@ import { RATING_LABELS, type DossierView } from '../dossiers.service.js'
 import { STATUS_LABELS, type DossierStatus } from '../status.js'
 import { PaymentsSection } from '../../payments/PaymentsSection.js'
 import type { PaymentsService } from '../../payments/payments.service.js'
-import { ComponentsTable, DeliveryList, FeesTable, fileHref, issuedForms, PersonList, when } from './parts.js'
+import { ComponentsTable, DeliveryList, FeesTable, fileHref, issuedForms, PersonList, Timeline, when } from './parts.js'
 
 const errorOf = (errors: FieldError[], f: string) => errors.find(e => e.field === f)?.message
 
@@ -175,16 +175,7 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
         </section>
       )}
 
-      <h2 class='heading-m'>Quá trình xử lý</h2>
-      <ol class='timeline'>
-        {d.events.map(e => (
-          <li key={e.id} class='timeline__item'>
-            <p class='timeline__title'><strong>{e.label}</strong>{e.toStatus !== null && e.toStatus !== e.fromStatus ? ` → ${STATUS_LABELS[e.toStatus as DossierStatus]}` : ''}</p>
-            <p class='timeline__meta'>{when(e.at)}{e.agencyName ? ` · ${e.agencyName}` : ''}{e.actorType === 'official' && e.actorName ? ` · ${e.actorName}` : ''}</p>
-            {e.message && <p class='body message-body'>{e.message}</p>}
-          </li>
-        ))}
-      </ol>
+      <Timeline events={d.events} />
 
       {d.canRate && (
         <section class='section' aria-labelledby='danh-gia'>

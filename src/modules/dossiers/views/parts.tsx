@@ -6,6 +6,7 @@ import { formatSize } from '../../files/sniff.js'
 import { formatAddress, RESULT_LABELS, SUBMISSION_LABELS, type Delivery, type Person } from '../dossier-form.js'
 import type { AttachedFile, ComponentSlot, FeeLine } from '../dossiers.service.js'
 import { ISSUED_FORMS } from '../issued-forms.js'
+import { STATUS_LABELS, type DossierStatus } from '../status.js'
 
 export const when = (t: Date | null | undefined) => (t ? formatInstant(t) : '—')
 export const dateOf = (iso: string | null | undefined) => (iso ? iso.split('-').reverse().join('/') : '')
@@ -106,4 +107,25 @@ export function IssuedFormLinks ({ url, events }: { url: string, events: Readonl
   const forms = issuedForms(events)
   if (forms.length === 0) return null
   return <p class='body'>{forms.map((f, i) => <span key={f.form}>{i > 0 ? ' · ' : ''}<a href={`${url}/mau-${f.form}.pdf`}>{f.label}</a></span>)}</p>
+}
+
+/**
+ * The timeline of a dossier: each event, the status it led to, when, where and by whom. The citizen's
+ * page names officials only (`allNames` off); the back office names everyone.
+ */
+export function Timeline ({ events, allNames = false }: { events: ReadonlyArray<{ id: number, label: string, toStatus: number | null, fromStatus: number | null, at: Date, agencyName: string | null, actorType: string, actorName: string | null, message: string | null }>, allNames?: boolean }) {
+  return (
+    <>
+      <h2 class='heading-m'>Quá trình xử lý</h2>
+      <ol class='timeline'>
+        {events.map(e => (
+          <li key={e.id} class='timeline__item'>
+            <p class='timeline__title'><strong>{e.label}</strong>{e.toStatus !== null && e.toStatus !== e.fromStatus ? ` → ${STATUS_LABELS[e.toStatus as DossierStatus]}` : ''}</p>
+            <p class='timeline__meta'>{when(e.at)}{e.agencyName ? ` · ${e.agencyName}` : ''}{(allNames || e.actorType === 'official') && e.actorName ? ` · ${e.actorName}` : ''}</p>
+            {e.message && <p class='body message-body'>{e.message}</p>}
+          </li>
+        ))}
+      </ol>
+    </>
+  )
 }
