@@ -29,6 +29,11 @@ export interface BuildServicesOptions {
   /** An already open database (tests); otherwise one is opened from the configuration. */
   db?: Db
   log?: Logger
+  /**
+   * The time the back office counts deadlines from (receipt, supplement requests): the system clock
+   * unless a test sets one (a receipt after office hours, on a Friday evening).
+   */
+  clock?: () => Date
 }
 
 /**
@@ -55,7 +60,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const files = createFilesService({ db, storage, jobs, clamd, maxFileBytes: config.MAX_FILE_MB * 1024 * 1024 })
   const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config })
   const payments = createPaymentsService({ db, dossiers, jobs, config })
-  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, publicUrl: config.PUBLIC_URL })
+  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, publicUrl: config.PUBLIC_URL, now: options.clock ?? (() => new Date()) })
 
   return {
     config,

@@ -36,12 +36,12 @@ export interface TestApp {
  * Registers before/after hooks on the test file: one fresh database and one app for the file.
  * Tests in the file share them and create their own records. Returns an object filled in before().
  */
-export function useTestApp (options: BuildAppOptions & { config?: Record<string, string> | (() => Record<string, string>), listen?: boolean | (() => number), setup?: (ctx: TestApp) => Promise<unknown> } = {}): TestApp {
+export function useTestApp (options: BuildAppOptions & { config?: Record<string, string> | (() => Record<string, string>), listen?: boolean | (() => number), setup?: (ctx: TestApp) => Promise<unknown>, clock?: () => Date } = {}): TestApp {
   const ctx = {} as TestApp
   before(async () => {
     ctx.db = await freshDb()
     ctx.config = testConfig(typeof options.config === 'function' ? options.config() : options.config)
-    ctx.services = await buildServices(ctx.config, { db: ctx.db, log: pino({ level: 'silent' }) })
+    ctx.services = await buildServices(ctx.config, { db: ctx.db, log: pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) })
     ctx.app = await buildApp(ctx.services, options)
     if (options.listen) {
       await ctx.app.listen({ port: typeof options.listen === 'function' ? options.listen() : 0, host: '127.0.0.1' })

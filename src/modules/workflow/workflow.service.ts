@@ -51,8 +51,11 @@ export function createWorkflowService (deps: {
   files: FilesService
   payments: PaymentsService
   publicUrl: string
+  /** The clock deadlines count from. */
+  now?: () => Date
 }) {
   const { db, dossiers, officials, calendar, catalog, audit, payments } = deps
+  const clock = deps.now ?? (() => new Date())
   const actorOf = (o: SignedInOfficial): Actor & { name: string } => ({ type: 'official', id: o.id, name: o.fullName })
   const tasks = createTasks({ db, officials, calendar })
   const settings = createProcedureSettings({ db, audit })
@@ -621,7 +624,7 @@ export function createWorkflowService (deps: {
       if (t.value === null || t.unit === null) {
         throw new AppError('VALIDATION', 'no processing time', [{ field: 'receive', message: 'Thủ tục chưa có thời hạn giải quyết xác định; quản trị danh mục cần đặt thời hạn trước khi tiếp nhận.' }])
       }
-      const now = new Date()
+      const now = clock()
       const due = await calendar.computeDue(now, { value: t.value, unit: t.unit }, {}, d.agency!.code)
       const processing = await processingAgencyOf(d)
       // The process in force now goes with the dossier: a later edit never changes one in flight.
@@ -651,7 +654,7 @@ export function createWorkflowService (deps: {
       if (items.length === 0) errors.push({ field: 'components', message: 'Đánh dấu ít nhất một thành phần cần bổ sung' })
       for (const i of items) if (!i.note) errors.push({ field: `note-${i.component}`, message: `Ghi rõ nội dung cần bổ sung của “${d.slots.find(s => s.key === i.component)!.name}”` })
       if (errors.length > 0) throw new AppError('VALIDATION', 'supplement request incomplete', errors)
-      const due = await calendar.computeDue(new Date(), { value: (await settings.get(d.procedure.code)).supplementDays, unit: 'working_days' }, {}, d.agency!.code)
+      const due = await calendar.computeDue(clock(), { value: (await settings.get(d.procedure.code)).supplementDays, unit: 'working_days' }, {}, d.agency!.code)
       const message = String(form['message'] ?? '').trim().slice(0, 2000)
       await dossiers.requestSupplement(actorOf(o), code, { items, ...(message ? { message } : {}), dueAt: due.due })
     },
