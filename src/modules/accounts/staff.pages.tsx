@@ -53,7 +53,7 @@ function Workspace ({ official, counts }: { official: SignedInOfficial, counts: 
         ['Vai trò', official.roles.map(r => `${ROLES[r.role]} (${r.agencyName})`).join('; ')]
       ]} />
       {has('catalog_admin') && <p class='body'><a href='/can-bo/thu-tuc'>Thời hạn và quy trình của thủ tục</a></p>}
-      {has('system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a> · <a href='/can-bo/nhat-ky'>Nhật ký thao tác</a></p>}
+      {has('system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a> · <a href='/can-bo/nhat-ky'>Nhật ký thao tác</a> · <a href='/can-bo/mau-van-ban'>Mẫu văn bản</a></p>}
       {has('receptionist', 'specialist', 'department_head', 'agency_leader') && (
         <>
           <form action='/can-bo/ho-so' method='get' role='search' aria-label='Tìm hồ sơ theo mã' class='inline-search'>

@@ -318,6 +318,7 @@ test('asking another agency\'s opinion: a sub-task with its own deadline, seen a
   assert.match(asked.body, /Đã gửi xin ý kiến/)
   // The consulted agency finds it in its queue, opens it and answers; nobody else there may answer twice.
   assert.ok((await culture.get('/can-bo/ho-so?hang-doi=xin-y-kien')).body.includes(code))
+  assert.ok((await culture.get(`/can-bo/ho-so?ma=${enc(code)}`)).body.includes(`href="${url}"`), 'found by the search too')
   assert.match((await culture.get('/can-bo')).body, /Xin ý kiến \(1\)/)
   page = await culture.get(url)
   assert.equal(page.statusCode, 200)

@@ -69,7 +69,7 @@ export interface FoundDossier {
 }
 
 /**
- * Dossiers of the given agencies (received there or processed there), newest first, one page of
+ * Dossiers of the given agencies (received or processed there, or on which their opinion was asked), newest first, one page of
  * PAGE_SIZE; `more` says whether another page follows. Each criterion is served by an index
  * (migration 0019), so the cost stays flat as dossiers accumulate.
  */
@@ -78,7 +78,9 @@ export async function searchDossiers (db: Db, scope: string[], c: DossierCriteri
   let q = db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
     .select(['d.code', 'd.status', 'd.applicant', 'd.submittedAt', 'd.dueAt', 'd.channel', 'v.name as procedureName'])
     .where('d.status', '>', 0)
-    .where(eb => eb.or([eb('d.agencyCode', 'in', scope), eb('d.processingAgencyCode', 'in', scope)]))
+    .where(eb => eb.or([eb('d.agencyCode', 'in', scope), eb('d.processingAgencyCode', 'in', scope),
+      // Dossiers another agency is deciding on which the official's agency was asked for its opinion.
+      eb.exists(eb.selectFrom('dossierConsultations as c').select('c.id').whereRef('c.dossierId', '=', 'd.id').where('c.agencyCode', 'in', scope))]))
   if (c.code) q = q.where('d.code', '=', c.code.toUpperCase())
   if (c.idNumber) q = q.where(sql`d.applicant ->> 'idNumber'`, '=', c.idNumber.toUpperCase())
   if (c.name) q = q.where(sql<SqlBool>`immutable_unaccent(lower(d.applicant ->> 'fullName')) like ${`%${likeEscape(fold(c.name))}%`}`)

@@ -303,3 +303,24 @@ test('asking another agency\'s opinion in the browser: the specialist asks, the 
     await culture.close()
   }
 })
+
+test('a system administrator adjusts a form\'s wording in the browser (axe on each page)', async () => {
+  const admin = await contextWith((await newOfficial(t, '000.00.00.H34', ['system_admin'])).cookie)
+  try {
+    const page = await admin.newPage()
+    await visit(page, `${t.url}/can-bo`)
+    await page.getByRole('link', { name: 'Mẫu văn bản' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    await page.getByRole('link', { name: /Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ/ }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    await page.getByLabel('Nội dung', { exact: false }).fill('Hồ sơ {code} cần bổ sung: {items}\n{thuMoi}')
+    await page.getByRole('button', { name: 'Lưu mẫu' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    assert.ok(await page.locator('#body-error').getByText(/Không có trường \{thuMoi\}/).isVisible())
+  } finally {
+    await admin.close()
+  }
+})

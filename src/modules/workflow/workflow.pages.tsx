@@ -18,6 +18,7 @@ import { PaymentsSection } from '../payments/PaymentsSection.js'
 import { parseCriteria } from './search.js'
 import { counterPages } from './counter.pages.js'
 import { settingsPages } from './settings.pages.js'
+import { wordingPages } from './wording.pages.js'
 import { parseDayRange } from '../../platform/http/day-range.js'
 import { isIssuedForm } from '../dossiers/issued-forms.js'
 import { IssuedFormLinks, Timeline } from '../dossiers/views/parts.js'
@@ -641,6 +642,7 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
     page(request, reply, (request.query as { 'vua-tiep-nhan'?: string })['vua-tiep-nhan'] ? { notice: 'Đã tiếp nhận hồ sơ. In giấy tiếp nhận và hẹn trả kết quả (mẫu 01) giao cho người nộp.' } : {}))
   await app.register(counterPages, { services, requireOfficial })
   await app.register(settingsPages, { services, requireOfficial })
+  await app.register(wordingPages, { services, requireOfficial })
   app.post('/can-bo/ho-so/:code/tiep-nhan', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => `Đã tiếp nhận hồ sơ; hẹn trả kết quả ${when(await workflow.receive(request.official!, code(request)))}. Công dân đã được thông báo.`))
   app.post('/can-bo/ho-so/:code/yeu-cau-bo-sung', { preHandler: requireOfficial }, async (request, reply) =>

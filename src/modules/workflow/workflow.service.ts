@@ -6,6 +6,7 @@ import type { PaymentsService } from '../payments/payments.service.js'
 import { createTasks, OUTCOME_LABELS, TIMING_LABELS, type OpenTask } from './processing.js'
 import { processFrom, type ProcessStep } from './process.js'
 import { createProcedureSettings } from './settings.js'
+import { createWordingService } from './wording.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import { ROLES as ROLE_NAMES, type OfficialRole, type OfficialsService, type SignedInOfficial } from '../accounts/officials.service.js'
@@ -19,7 +20,7 @@ import { formatAddress, RESULT_LABELS, type Delivery, type Person } from '../dos
 import { caseGroups, componentSlots, INTERNAL_COMPONENT, type ComponentSlot, type DossiersService, type DossierView } from '../dossiers/dossiers.service.js'
 import { can, STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { fill, officialFormPdf, type OfficialForm } from '../../platform/pdf/forms-pdf.js'
-import { FORM_WORDING, type FormKey } from './form-wording.js'
+import type { FormKey } from './form-wording.js'
 import { ISSUED_FORMS, type IssuedForm } from '../dossiers/issued-forms.js'
 import { vnDayStart } from '../../platform/http/day-range.js'
 import { dueCounts, dueDossiers, searchDossiers, type DossierCriteria, type DueQueue } from './search.js'
@@ -59,6 +60,7 @@ export function createWorkflowService (deps: {
   const actorOf = (o: SignedInOfficial): Actor & { name: string } => ({ type: 'official', id: o.id, name: o.fullName })
   const tasks = createTasks({ db, officials, calendar })
   const settings = createProcedureSettings({ db, audit })
+  const wording = createWordingService({ db, audit })
   /** The process a dossier was received under (the default for one received before processes were configurable). */
   const processOf = (d: { process: unknown }) => processFrom(d.process)
   /** Where an official holds a role: the reception desk counts for receptionists. */
@@ -170,6 +172,8 @@ export function createWorkflowService (deps: {
   const service = {
     /** Per-procedure time limits and processes (catalog administrators). */
     settings,
+    /** The wording of the forms (system administrators). */
+    wording,
 
     /** Closes the dossiers whose supplement request expired unanswered; returns how many. */
     async expireSupplements (now = new Date()): Promise<number> {
@@ -722,10 +726,11 @@ export function createWorkflowService (deps: {
       const r = await service.register(o, agencyCode, from, to)
       const site = await deps.site.profile()
       const day = (s: string) => s.split('-').reverse().join('/')
-      const body = FORM_WORDING['07'].body.map(l => fill(l, { agency: r.agency, from: day(from), to: day(to), count: String(r.rows.length) }))
+      const words = await wording.get('07')
+      const body = words.body.map(l => fill(l, { agency: r.agency, from: day(from), to: day(to), count: String(r.rows.length) }))
       return officialFormPdf({
-        number: FORM_WORDING['07'].number,
-        title: FORM_WORDING['07'].title,
+        number: words.number,
+        title: words.title,
         issuer: { parent: site.provinceName, agency: r.agency },
         place: site.provinceName.replace(/^Tỉnh\s+/i, ''),
         date: new Date(),
@@ -811,13 +816,13 @@ export function createWorkflowService (deps: {
       hotline: site.hotline,
       ...extra
     }
-    const wording = FORM_WORDING[form]
-    const body = wording.body.flatMap(line => fill(line, values).split('\n')).filter(l => l.trim() !== '')
+    const words = await wording.get(form)
+    const body = words.body.flatMap(line => fill(line, values).split('\n')).filter(l => l.trim() !== '')
     const parent = await db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select('p.name').where('a.code', '=', d.agency?.code ?? '').executeTakeFirst()
     const head = { title: 'Thủ trưởng cơ quan', note: '(Ký, ghi rõ họ tên và đóng dấu)', name: signer }
     return officialFormPdf({
-      number: wording.number,
-      title: wording.title,
+      number: words.number,
+      title: words.title,
       issuer: { parent: parent?.name ?? site.provinceName, agency: d.agency?.name ?? '' },
       place: site.provinceName.replace(/^Tỉnh\s+/i, ''),
       date: at,

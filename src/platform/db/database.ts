@@ -213,6 +213,14 @@ export interface PaymentSandboxTransactionsTable {
   createdAt: Generated<Date>
 }
 
+export interface FormWordingTable {
+  form: string
+  title: string
+  body: ColumnType<string[], string, string>
+  updatedAt: Generated<Date>
+  updatedBy: string | null
+}
+
 export interface ProcedureSettingsTable {
   procedureId: number
   receptionHours: Generated<number>
@@ -530,6 +538,7 @@ export interface Database {
   receiptCounters: ReceiptCountersTable
   receipts: ReceiptsTable
   paymentSandboxTransactions: PaymentSandboxTransactionsTable
+  formWording: FormWordingTable
   jobs: JobsTable
   auditLog: AuditLogTable
   siteProfile: SiteProfileTable
