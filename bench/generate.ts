@@ -121,7 +121,8 @@ export async function generateDossiers (db: Db, opts: { count: number, agencies?
     ) e(at, action, from_status, to_status, actor_type, actor_name)
     where e.at is not null and d.code like '%-_______'`.execute(k)
   log('  events')
-  await sql`analyze`.execute(k)
+  // As a database in service would be: vacuumed (visibility maps, so index-only scans work) and analysed.
+  await sql`vacuum analyze`.execute(k)
   const count = async (table: string) => Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(k)).rows[0]!.n)
   return { dossiers: await count('dossiers'), tasks: await count('dossier_tasks'), events: await count('dossier_events'), agencies: agencies.length, seconds: (performance.now() - started) / 1000 }
 }

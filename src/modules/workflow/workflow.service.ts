@@ -137,8 +137,8 @@ export function createWorkflowService (deps: {
   }
 
   /** When the reception decision is due: the procedure's reception hours (8 by default) after submission. */
-  const receptionDue = async (d: { submittedAt: Date | null, agencyCode: string | null, procedureCode: string }) =>
-    calendar.computeDue(d.submittedAt!, { value: (await settings.get(d.procedureCode)).receptionHours, unit: 'working_hours' }, {}, d.agencyCode ?? undefined)
+  const receptionDue = async (d: { submittedAt: Date | null, agencyCode: string | null, procedureCode: string }, hours?: number) =>
+    calendar.computeDue(d.submittedAt!, { value: hours ?? (await settings.get(d.procedureCode)).receptionHours, unit: 'working_hours' }, {}, d.agencyCode ?? undefined)
 
   /** The agency where a step is done: the processing agency, or the one-stop desk that received the dossier. */
   const stepAgency = async (d: DossierView, step: ProcessStep) => step.at === 'receiving' ? d.agency!.code : processingAgencyOf(d)
@@ -199,8 +199,10 @@ export function createWorkflowService (deps: {
         .select(['d.code', 'd.submittedAt', 'd.agencyCode', 'd.applicant', 'd.channel', 'v.name as procedureName', 'p.code as procedureCode'])
         .where('d.status', '=', 1).where('d.agencyCode', 'in', scope).orderBy('d.submittedAt').limit(200).execute()
       const now = new Date()
+      // Each procedure's reception hours read once for the whole queue.
+      const hours = new Map(await Promise.all([...new Set(rows.map(r => r.procedureCode))].map(async c => [c, (await settings.get(c)).receptionHours] as const)))
       return Promise.all(rows.map(async r => {
-        const due = (await receptionDue(r)).due
+        const due = (await receptionDue(r, hours.get(r.procedureCode))).due
         return { code: r.code!, submittedAt: r.submittedAt!, procedureName: r.procedureName, applicant: (r.applicant as Person).fullName, decisionDue: due, left: await calendar.remaining(now, due, r.agencyCode ?? undefined) }
       }))
     },
