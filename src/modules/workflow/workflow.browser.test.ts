@@ -324,3 +324,56 @@ test('a system administrator adjusts a form\'s wording in the browser (axe on ea
     await admin.close()
   }
 })
+
+test('late and stopped dossiers in the browser: the apology with a new date (form 04), then stopping another (form 05) (axe on each page)', async () => {
+  const received = async () => {
+    const c = await newCitizen(t)
+    const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+    const desk = await newOfficial(t, '000.01.01.H34', ['receptionist'])
+    await t.services.workflow.receive((await t.services.officials.sessionOfficial(desk.cookie.split('=')[1]!))!, code)
+    return code
+  }
+  const late = await received()
+  const dept = '000.00.11.H34'
+  // Due in five working days, so the apology is still allowed.
+  const due = (await t.services.calendar.computeDue(new Date(), { value: 5, unit: 'working_days' }, {}, dept)).due
+  await t.db.kysely.updateTable('dossiers').set({ dueAt: due }).where('code', '=', late).execute()
+  const cal = await t.services.calendar.calendar(dept)
+  let day = new Date(due.getTime() + 7 * 3600_000 + 86_400_000).toISOString().slice(0, 10)
+  while (!cal.isWorkingDay(day)) day = new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+  const specialist = await contextWith((await newOfficial(t, dept, ['specialist'], 'Trần Văn Chuyên')).cookie)
+  try {
+    const page = await specialist.newPage()
+    await visit(page, `${t.url}/can-bo/ho-so/${encodeURIComponent(late)}`)
+    await page.getByText('Xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)').click()
+    await page.getByLabel('Lý do chậm trả kết quả').fill('Chờ kết quả kiểm định lại phương tiện')
+    await page.getByLabel('Ngày hẹn trả mới').fill(day)
+    await page.getByRole('button', { name: 'Gửi phiếu xin lỗi và hẹn lại' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    assert.ok(await page.getByText(/Đã gửi phiếu xin lỗi và hẹn lại/).isVisible())
+    assert.ok(await page.getByRole('link', { name: /Phiếu xin lỗi và hẹn lại ngày trả kết quả \(mẫu 04\)/ }).isVisible())
+
+    // Another dossier, forwarded to processing, then stopped by the head.
+    const stopped = await received()
+    await visit(page, `${t.url}/can-bo/ho-so/${encodeURIComponent(stopped)}`)
+    await page.getByRole('button', { name: /Chuyển xem xét, trình ký/ }).click()
+    await page.waitForLoadState()
+    const head = await contextWith((await newOfficial(t, dept, ['department_head'])).cookie)
+    try {
+      const hp = await head.newPage()
+      await visit(hp, `${t.url}/can-bo/ho-so/${encodeURIComponent(stopped)}`)
+      await hp.getByText('Dừng giải quyết hồ sơ (mẫu 05)').click()
+      await hp.getByLabel('Lý do dừng giải quyết').fill('Phương tiện đang bị tạm giữ theo quyết định của cơ quan công an')
+      await hp.getByRole('button', { name: 'Dừng giải quyết' }).click()
+      await hp.waitForLoadState()
+      await assertAccessible(hp)
+      assert.ok(await hp.getByText(/Đã dừng giải quyết hồ sơ/).isVisible())
+      assert.ok(await hp.getByRole('link', { name: /mẫu 05/ }).isVisible())
+    } finally {
+      await head.close()
+    }
+  } finally {
+    await specialist.close()
+  }
+})
