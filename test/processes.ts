@@ -6,6 +6,7 @@ import pg from 'pg'
 import { ROOT } from '../src/platform/paths.js'
 import { createPgDatabase } from './db.js'
 import { testEnv } from './env.js'
+import { freePort } from './net.js'
 import { TEST_SECRET } from './app.js'
 
 export const NODE24 = path.join(ROOT, 'tools', 'node24', 'node_modules', 'node', 'bin', 'node')
@@ -79,4 +80,26 @@ export async function processDatabase (options: { migrated: boolean }): Promise<
       fs.rmSync(dataDir, { recursive: true, force: true })
     }
   }
+}
+
+/** Options of a test that runs two app processes on one database: PostgreSQL only, with time to start them. */
+export const TWO_PROCESSES = {
+  skip: testEnv.engine !== 'postgres' ? 'two processes share a database only on PostgreSQL (PGlite is embedded in one process); runs in the PostgreSQL pass of npm test' : false,
+  timeout: 180_000
+}
+
+/** Two servers (`src/server.ts`) on the database, ready: their base URLs, and how to stop them. */
+export async function startTwoServers (database: { env: Record<string, string> }, env: Record<string, string> = {}): Promise<{ bases: string[], stop: () => Promise<void> }> {
+  const ports = [await freePort(), await freePort()]
+  const servers = ports.map(port => start('src/server.ts', [], {
+    ...database.env, PORT: String(port), HOST: '127.0.0.1', CAPTCHA: 'off', SECURE_COOKIES: 'false', WORKER_IN_PROCESS: 'false', DATABASE_POOL_SIZE: '8', ...env
+  }))
+  const stop = async () => { for (const s of servers) s.kill('SIGTERM'); await Promise.all(servers.map(s => s.exited)) }
+  try {
+    for (const port of ports) await waitFor(`server on ${port}`, async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok, 60_000)
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return { bases: ports.map(p => `http://127.0.0.1:${p}`), stop }
 }

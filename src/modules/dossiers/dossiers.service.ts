@@ -52,6 +52,9 @@ export interface CounterInput {
   pending?: string[]
 }
 
+/** How a dossier came in. */
+export const CHANNEL_LABELS = { online: 'Trực tuyến', counter: 'Trực tiếp', postal: 'Bưu chính' } as const
+
 /** The component under which the back office keeps its working papers: never shown or served to the applicant. */
 export const INTERNAL_COMPONENT = 'internal'
 
@@ -167,24 +170,27 @@ export function createDossiersService (deps: {
   }
 
   /** Tells the applicant's account of a change: in the personal page, and by e-mail (or SMS without e-mail). */
+  /**
+   * Tells the applicant: an in-app notice and a message to their account's e-mail (else phone) with a
+   * link to the dossier; for a dossier entered at the counter for someone without an account, a
+   * message to the contact they gave, with a link to the public lookup.
+   */
   async function tell (trx: Executor, dossier: { id: string, accountId: string | null, code: string | null, submitter?: unknown }, subject: string, body: string) {
-    // A dossier entered at the counter for someone without an account: the contact they gave.
+    const code = encodeURIComponent(dossier.code ?? '')
+    let contact: { email?: string | null, phone?: string | null } | undefined
+    let link: string
     if (dossier.accountId === null) {
-      const p = dossier.submitter as Partial<Person> | undefined
-      const lookup = `${config.PUBLIC_URL}/tra-cuu-ho-so?ma=${encodeURIComponent(dossier.code ?? '')}`
-      if (p?.email) await notifications.enqueue(trx, { channel: 'email', recipient: p.email, template: 'dossier', subject, body: `${body}\n\nTra cứu hồ sơ: ${lookup}\n` })
-      else if (p?.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: p.phone, template: 'dossier', subject, body: `${subject}. Tra cuu tai ${lookup}` })
-      return
+      contact = dossier.submitter as Partial<Person> | undefined
+      link = `${config.PUBLIC_URL}/tra-cuu-ho-so?ma=${code}`
+    } else {
+      await trx.insertInto('accountNotices').values({ accountId: dossier.accountId, dossierId: dossier.id, text: subject }).execute()
+      contact = await trx.selectFrom('accounts').select(['email', 'phone']).where('id', '=', dossier.accountId).executeTakeFirst()
+      link = `${config.PUBLIC_URL}/ca-nhan/ho-so/${code}`
     }
-    await trx.insertInto('accountNotices').values({ accountId: dossier.accountId, dossierId: dossier.id, text: subject }).execute()
-    const account = await trx.selectFrom('accounts').select(['email', 'phone']).where('id', '=', dossier.accountId).executeTakeFirst()
-    const link = `${config.PUBLIC_URL}/ca-nhan/ho-so/${encodeURIComponent(dossier.code ?? '')}`
-    if (account?.email) {
-      await notifications.enqueue(trx, { channel: 'email', recipient: account.email, template: 'dossier', subject, body: `${body}\n\nXem hồ sơ: ${link}\n` })
-    } else if (account?.phone) {
-      await notifications.enqueue(trx, { channel: 'sms', recipient: account.phone, template: 'dossier', subject, body: `${subject}. Xem tai ${link}` })
-    }
+    if (contact?.email) await notifications.enqueue(trx, { channel: 'email', recipient: contact.email, template: 'dossier', subject, body: `${body}\n\nXem hồ sơ: ${link}\n` })
+    else if (contact?.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: contact.phone, template: 'dossier', subject, body: `${subject}. Xem tai ${link}` })
   }
+
 
   /** Runs a transition for a dossier row, or turns the machine's refusal into a CONFLICT with its reason. */
   function next (from: number, action: DossierAction, ctx: Parameters<typeof transition>[2] = {}): DossierStatus {
@@ -207,6 +213,14 @@ export function createDossiersService (deps: {
    * through the catalog's own connection, so a transaction must load it before it starts (PGlite has
    * one connection: a query outside the open transaction would wait for it forever).
    */
+  /** Files stored by the back office (no owner) and not yet in any dossier: the scans a counter dossier may take. */
+  async function unattachedScans (ex: Executor, ids: string[]) {
+    const clean = ids.filter(id => /^[0-9a-f-]{36}$/.test(id))
+    if (clean.length === 0) return []
+    return ex.selectFrom('files as f').select(['f.id', 'f.name', 'f.size']).where('f.id', 'in', clean).where('f.ownerAccountId', 'is', null)
+      .where(eb => eb.not(eb.exists(eb.selectFrom('dossierFiles as x').select('x.fileId').whereRef('x.fileId', '=', 'f.id')))).execute()
+  }
+
   /** Validates a counter dossier's particulars, case, scans and result method; nothing is written. */
   async function checkCounter (input: CounterInput) {
     const p = await catalog.getProcedure(input.procedureCode)
@@ -519,6 +533,9 @@ export function createDossiersService (deps: {
       })
     },
 
+    /** Scans stored for a counter dossier not entered yet (kept across a form shown again with errors). */
+    pendingScans: (ids: string[]) => unattachedScans(db.kysely, ids),
+
     /** What is wrong with a counter dossier as entered so far (shown all at once, with a bad scan's message). */
     async counterErrors (input: CounterInput): Promise<FieldError[]> {
       return (await checkCounter(input)).errors
@@ -551,8 +568,7 @@ export function createDossiersService (deps: {
           submittedAt: now, enteredBy: actor.type === 'official' ? actor.id ?? null : null
         }).returning('id').executeTakeFirstOrThrow()
         // Only files stored by the back office and not yet in any dossier can be attached.
-        const usable = ids.length === 0 ? [] : await trx.selectFrom('files as f').select('f.id').where('f.id', 'in', ids.map(i => i.fileId)).where('f.ownerAccountId', 'is', null)
-          .where(eb => eb.not(eb.exists(eb.selectFrom('dossierFiles as x').select('x.fileId').whereRef('x.fileId', '=', 'f.id')))).execute()
+        const usable = await unattachedScans(trx, ids.map(i => i.fileId))
         if (usable.length !== new Set(ids.map(i => i.fileId)).size) throw new AppError('VALIDATION', 'files not usable', [{ field: 'files', message: 'Một số tệp đã tải lên không còn dùng được; hãy tải lên lại.' }])
         if (ids.length > 0) await trx.insertInto('dossierFiles').values(ids.map(i => ({ dossierId: row.id, component: i.component, fileId: i.fileId }))).execute()
         await catalog.markVersionInUse(trx, p.versionId)

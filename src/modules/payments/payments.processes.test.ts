@@ -5,26 +5,21 @@ import { testConfig } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { serviceDraft } from '../../../test/dossiers.js'
-import { testEnv } from '../../../test/env.js'
-import { freePort } from '../../../test/net.js'
 import { newOfficial } from '../../../test/officials.js'
-import { processDatabase, start, waitFor } from '../../../test/processes.js'
+import { processDatabase, startTwoServers, TWO_PROCESSES } from '../../../test/processes.js'
 import { openDb } from '../../platform/db/db.js'
 import { buildServices } from '../../services.js'
 import { sandboxAnswer } from './payments.service.js'
 
 const PROCEDURE = '1.004325.000.00.00.H34'
 
-test('two app processes on one PostgreSQL receive the same IPN at once: one payment recorded, one receipt, the other told it is confirmed', {
-  skip: testEnv.engine !== 'postgres' ? 'two processes share a database only on PostgreSQL (PGlite is embedded in one process); runs in the PostgreSQL pass of npm test' : false,
-  timeout: 180_000
-}, async () => {
+test('two app processes on one PostgreSQL receive the same IPN at once: one payment recorded, one receipt, the other told it is confirmed', TWO_PROCESSES, async () => {
   const database = await processDatabase({ migrated: true })
   const config = testConfig({ DATABASE_URL: database.url!, DATA_DIR: database.dataDir, PAYMENT_SANDBOX: 'true' })
   const db = await openDb({ databaseUrl: database.url, dataDir: database.dataDir, poolSize: 5 })
   const services = await buildServices(config, { db, log: pino({ level: 'silent' }) })
   const t = { services, db }
-  const servers: Array<ReturnType<typeof start>> = []
+  let servers: Awaited<ReturnType<typeof startTwoServers>> | undefined
   try {
     await loadCatalog(services)
     const official = async (agency: string, role: 'receptionist' | 'specialist' | 'department_head') =>
@@ -44,16 +39,13 @@ test('two app processes on one PostgreSQL receive the same IPN at once: one paym
       started.push({ code, query: new URL(await services.payments.startOnline(c.id, code, '127.0.0.1')).searchParams })
     }
 
-    const ports = [await freePort(), await freePort()]
-    for (const port of ports) {
-      servers.push(start('src/server.ts', [], { ...database.env, PORT: String(port), HOST: '127.0.0.1', CAPTCHA: 'off', SECURE_COOKIES: 'false', WORKER_IN_PROCESS: 'false', PAYMENT_SANDBOX: 'true', DATABASE_POOL_SIZE: '8' }))
-    }
-    for (const port of ports) await waitFor(`server on ${port}`, async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok, 60_000)
+    servers = await startTwoServers(database, { PAYMENT_SANDBOX: 'true' })
+    const bases = servers.bases
 
     // The gateway's notification of each payment reaches both processes at the same moment.
     const answers = await Promise.all(started.map(async ({ query }, i) => {
       const ipn = sandboxAnswer({ txnRef: query.get('vnp_TxnRef')!, amount: query.get('vnp_Amount')!, info: query.get('vnp_OrderInfo')!, approve: true, at: new Date(), transactionNo: String(5000 + i) })
-      const both = await Promise.all(ports.map(async port => (await (await fetch(`http://127.0.0.1:${port}/api/v1/payments/vnpay/ipn?${ipn}`)).json() as { RspCode: string }).RspCode))
+      const both = await Promise.all(bases.map(async base => (await (await fetch(`${base}/api/v1/payments/vnpay/ipn?${ipn}`)).json() as { RspCode: string }).RspCode))
       return both.sort()
     }))
     for (const pair of answers) assert.deepEqual(pair, ['00', '02'])
@@ -69,8 +61,7 @@ test('two app processes on one PostgreSQL receive the same IPN at once: one paym
     const numbers = (await db.kysely.selectFrom('receipts').select('number').execute()).map(r => r.number).sort((a, b) => a - b)
     assert.deepEqual(numbers, Array.from({ length: N }, (_, i) => i + 1))
   } finally {
-    for (const s of servers) s.kill('SIGTERM')
-    await Promise.all(servers.map(s => s.exited))
+    await servers?.stop()
     await services.close()
     await database.cleanup()
   }

@@ -82,8 +82,9 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
   }
 
   /** The open request of a dossier and its payments. */
-  async function openRequest (ex: Executor, dossierId: string) {
-    return ex.selectFrom('paymentRequests').selectAll().where('dossierId', '=', dossierId).where('state', '=', 'open').executeTakeFirst()
+  async function openRequest (ex: Executor, dossierId: string, lock = false) {
+    const q = ex.selectFrom('paymentRequests').selectAll().where('dossierId', '=', dossierId).where('state', '=', 'open')
+    return (lock ? q.forUpdate() : q).executeTakeFirst()
   }
 
   if (gateway?.apiUrl) {
@@ -196,9 +197,8 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
       if (d.status !== 6) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
       const now = new Date()
       const payment = await db.transaction(async (trx) => {
-        const r = await openRequest(trx, d.id)
+        const r = await openRequest(trx, d.id, true)
         if (!r) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
-        await trx.selectFrom('paymentRequests').select('id').where('id', '=', r.id).forUpdate().execute()
         await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', r.id).where('method', '=', 'vnpay').where('state', '=', 'pending').execute()
         const p = await trx.insertInto('payments').values({ requestId: r.id, method: 'vnpay', state: 'pending', amountVnd: r.amountVnd, createdAt: now }).returning(['id', 'amountVnd']).executeTakeFirstOrThrow()
         // Unique per day as VNPay requires: the date and the payment's number.
@@ -285,7 +285,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
         number: `Mẫu số: ${r.template}   Ký hiệu: ${r.series}   Số: ${String(r.number).padStart(7, '0')}`,
         title: 'Biên lai thu phí, lệ phí',
         issuer: { parent: province, agency: r.agencyName },
-        place: province.replace(/^Tỉnh\s+/i, ''),
+        province,
         date: r.issuedAt,
         body: [
           `Tên đơn vị thu phí, lệ phí: ${r.agencyName}`,

@@ -6,7 +6,7 @@ import { browserSession } from '../../../test/dossiers.js'
 import { freePort } from '../../../test/net.js'
 import { dossierAwaitingFees } from '../../../test/payments.js'
 import { queryDrBody, verifyQueryDrAnswer } from './vnpay.js'
-import { SANDBOX_SECRET, SANDBOX_TMN_CODE } from './payments.service.js'
+import { sandboxAnswer, SANDBOX_SECRET, SANDBOX_TMN_CODE } from './payments.service.js'
 
 // The reconciliation job asks the gateway over HTTP, so the app listens where PUBLIC_URL says; no job
 // worker runs here, so the sandbox's IPN is never delivered and only the job can settle payments.
@@ -42,8 +42,12 @@ test('reconciliation asks the gateway about payments left pending: paid ones are
   assert.equal((await t.services.dossiers.get(declined.c.id, declined.code)).status, 6)
   const receipt = await t.db.kysely.selectFrom('receipts').select('number').where('content', 'like', `%${paid.code}%`).executeTakeFirst()
   assert.ok(receipt)
-  // A second run finds nothing left; the late IPN, if it ever comes, is told it is already confirmed.
+  // A second run finds nothing left; the late IPN, when it comes at last, is told it is already confirmed.
   assert.equal((await t.services.payments.reconcile(later)).checked, 0)
+  const ledger = await t.db.kysely.selectFrom('paymentSandboxTransactions').selectAll().where('txnRef', '=', paid.txnRef).executeTakeFirstOrThrow()
+  const late = sandboxAnswer({ txnRef: paid.txnRef, amount: ledger.amount, info: ledger.orderInfo, approve: true, at: new Date(), transactionNo: ledger.transactionNo })
+  assert.equal((await (await fetch(`${t.url}/api/v1/payments/vnpay/ipn?${late}`)).json() as { RspCode: string }).RspCode, '02')
+  assert.equal(await t.db.kysely.selectFrom('receipts').select('id').where('content', 'like', `%${paid.code}%`).execute().then(r => r.length), 1, 'one receipt')
 })
 
 test('the sandbox answers transaction queries signed, and refuses unsigned ones', async () => {

@@ -148,7 +148,7 @@ export async function counterPages (app: FastifyInstance, { services, requireOff
       }
     }
     const render = async (errs: FieldError[]) => {
-      const scans = await workflow.pendingScans(Object.values(keptIds).flat())
+      const scans = await services.dossiers.pendingScans(Object.values(keptIds).flat())
       const kept = Object.entries(keptIds).flatMap(([component, ids]) => scans.filter(x => ids.includes(x.id)).map(x => ({ ...x, component })))
       return reply.page(<EnterPage p={p} kind={kind} channel={channel} caseGroup={caseGroup} values={fields} errors={errs} kept={kept} />, { title: 'Nhập hồ sơ trực tiếp', status: 422, hasErrors: true })
     }

@@ -9,6 +9,9 @@ import { WORK_ROLES, type ProcessStep } from './process.js'
 
 export { DEFAULT_PROCESS, type ProcessStep } from './process.js'
 
+/** The agencies where an official holds a role (the one-stop desk counts for receptionists). */
+export type ScopeOf = (o: SignedInOfficial, role: OfficialRole) => Promise<string[]>
+
 export interface OpenTask { id: number, step: number, kind: ProcessStep['kind'], name: string, role: OfficialRole, agencyCode: string, assigneeId: string | null, assigneeName: string | null, startedAt: Date, dueAt: Date | null }
 
 /** Tasks: the steps of dossiers' internal processes, who holds them, and their allotted times. */
@@ -60,7 +63,7 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
     },
 
     /** Whether the official may act on the task: the task's role over its agency, and the assignee if there is one. */
-    async mayAct (o: SignedInOfficial, t: OpenTask, scopeOf: (o: SignedInOfficial, role: OfficialRole) => Promise<string[]>): Promise<boolean> {
+    async mayAct (o: SignedInOfficial, t: OpenTask, scopeOf: ScopeOf): Promise<boolean> {
       if (t.assigneeId && t.assigneeId !== o.id) return false
       return (await scopeOf(o, t.role)).includes(t.agencyCode)
     },
@@ -77,18 +80,36 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
       return rows.rows
     },
 
-    /** Open tasks an official may take, oldest first: assigned to them, or to nobody for a role they hold there. */
-    async queue (o: SignedInOfficial, scopeOf: (o: SignedInOfficial, role: OfficialRole) => Promise<string[]>) {
-      const roles = [...new Set(o.roles.map(r => r.role))].filter(r => WORK_ROLES.includes(r))
-      const parts = await Promise.all(roles.map(async role => ({ role, scope: await scopeOf(o, role) })))
-      const usable = parts.filter(p => p.scope.length > 0)
-      if (usable.length === 0) return []
-      return db.kysely.selectFrom('dossierTasks as t').innerJoin('dossiers as d', 'd.id', 't.dossierId').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
+    /**
+     * Open tasks an official may take (assigned to them, or to nobody for a role they hold there), of
+     * the given kinds, by due time; at most 200.
+     */
+    async queue (o: SignedInOfficial, scopeOf: ScopeOf, kinds: Array<ProcessStep['kind']>) {
+      const q = await mine(o, scopeOf)
+      if (!q) return []
+      return q.innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
         .select(['d.code', 'd.status', 'd.dueAt as dossierDue', 't.step', 't.kind', 't.name', 't.role', 't.dueAt', 't.startedAt', 't.assigneeId', 'v.name as procedureName'])
-        .where('t.finishedAt', 'is', null)
-        .where(eb => eb.or(usable.map(p => eb.and([eb('t.role', '=', p.role), eb('t.agencyCode', 'in', p.scope), eb.or([eb('t.assigneeId', 'is', null), eb('t.assigneeId', '=', o.id)])]))))
-        .orderBy('t.dueAt').orderBy('t.startedAt').limit(200).execute()
+        .where('t.kind', 'in', kinds).orderBy('t.dueAt').orderBy('t.startedAt').limit(200).execute()
+    },
+
+    /** How many open tasks of each kind the official may take (the workspace's counts, not capped). */
+    async countByKind (o: SignedInOfficial, scopeOf: ScopeOf): Promise<Record<ProcessStep['kind'], number>> {
+      const counts = { work: 0, approve: 0, return: 0 }
+      const q = await mine(o, scopeOf)
+      if (!q) return counts
+      for (const r of await q.select(['t.kind', sql<number>`count(*)::int`.as('n')]).groupBy('t.kind').execute()) counts[r.kind] = r.n
+      return counts
     }
+  }
+
+  /** The open tasks an official may take, as a query to select from; undefined when they hold no role that works on steps. */
+  async function mine (o: SignedInOfficial, scopeOf: ScopeOf) {
+    const roles = [...new Set(o.roles.map(r => r.role))].filter(r => WORK_ROLES.includes(r))
+    const usable = (await Promise.all(roles.map(async role => ({ role, scope: await scopeOf(o, role) })))).filter(p => p.scope.length > 0)
+    if (usable.length === 0) return undefined
+    return db.kysely.selectFrom('dossierTasks as t').innerJoin('dossiers as d', 'd.id', 't.dossierId')
+      .where('t.finishedAt', 'is', null)
+      .where(eb => eb.or(usable.map(p => eb.and([eb('t.role', '=', p.role), eb('t.agencyCode', 'in', p.scope), eb.or([eb('t.assigneeId', 'is', null), eb('t.assigneeId', '=', o.id)])]))))
   }
 }
 

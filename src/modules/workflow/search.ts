@@ -1,4 +1,5 @@
-import { sql, type Expression, type SqlBool } from 'kysely'
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
+import type { Database } from '../../platform/db/database.js'
 import type { Db } from '../../platform/db/db.js'
 import type { FieldError } from '../../platform/http/errors.js'
 import { parseDayRange, vnDayStart } from '../../platform/http/day-range.js'
@@ -78,7 +79,7 @@ export async function searchDossiers (db: Db, scope: string[], c: DossierCriteri
   let q = db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
     .select(['d.code', 'd.status', 'd.applicant', 'd.submittedAt', 'd.dueAt', 'd.channel', 'v.name as procedureName'])
     .where('d.status', '>', 0)
-    .where(eb => eb.or([eb('d.agencyCode', 'in', scope), eb('d.processingAgencyCode', 'in', scope),
+    .where(eb => eb.or([...ofAgencies(eb, scope),
       // Dossiers another agency is deciding on which the official's agency was asked for its opinion.
       eb.exists(eb.selectFrom('dossierConsultations as c').select('c.id').whereRef('c.dossierId', '=', 'd.id').where('c.agencyCode', 'in', scope))]))
   if (c.code) q = q.where('d.code', '=', c.code.toUpperCase())
@@ -102,7 +103,7 @@ export async function dueDossiers (db: Db, scope: string[], before: Date, after?
   let q = db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
     .select(['d.code', 'd.status', 'd.applicant', 'd.submittedAt', 'd.dueAt', 'd.channel', 'v.name as procedureName'])
     .where('d.status', 'in', [2, 4, 6])
-    .where(eb => eb.or([eb('d.agencyCode', 'in', scope), eb('d.processingAgencyCode', 'in', scope)]))
+    .where(eb => eb.or(ofAgencies(eb, scope)))
     .where('d.dueAt', '<', before)
   if (after) q = q.where('d.dueAt', '>=', after)
   return (await q.orderBy('d.dueAt').limit(200).execute()).map(toFound)
@@ -115,12 +116,15 @@ export async function dueCounts (db: Db, scope: string[], now: Date, soon: Date)
     sql<number>`count(*) filter (where d.due_at < ${now})::int`.as('overdue'),
     sql<number>`count(*) filter (where d.due_at >= ${now})::int`.as('dueSoon')
   ]).where('d.status', 'in', [2, 4, 6])
-    .where(eb => eb.or([eb('d.agencyCode', 'in', scope), eb('d.processingAgencyCode', 'in', scope)]))
+    .where(eb => eb.or(ofAgencies(eb, scope)))
     .where('d.dueAt', '<', soon).executeTakeFirstOrThrow()
 }
 
 function toFound (r: { code: string | null, status: number, applicant: unknown, submittedAt: Date | null, dueAt: Date | null, channel: string, procedureName: string }): FoundDossier {
   return { code: r.code!, status: r.status as DossierStatus, procedureName: r.procedureName, applicant: (r.applicant as Person).fullName, submittedAt: r.submittedAt, dueAt: r.dueAt, channel: r.channel }
 }
+
+/** A dossier belongs to the agencies that received it or process it. */
+const ofAgencies = (eb: ExpressionBuilder<Database & { d: Database['dossiers'] }, 'd'>, scope: string[]) => [eb('d.agencyCode', 'in', scope), eb('d.processingAgencyCode', 'in', scope)]
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, m => `\\${m}`)

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { test } from 'node:test'
-import type { BrowserContext } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { useTestApp } from '../../../test/app.js'
 import { assertAccessible, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
@@ -11,6 +11,7 @@ import { newCitizen } from '../../../test/citizens.js'
 import { serviceDraft } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
+import type { OfficialRole } from '../accounts/officials.service.js'
 
 const t = useTestApp({ listen: true, setup: ctx => loadCatalog(ctx.services) })
 const b = useBrowser()
@@ -21,6 +22,25 @@ async function contextWith (cookie: string): Promise<BrowserContext> {
   const [name, value] = cookie.split('=') as [string, string]
   await context.addCookies([{ name, value, url: t.url }])
   return context
+}
+
+/** A page in a browser signed in as a new official with the roles in the agency; the browser is closed after `fn`. */
+async function asOfficial (agency: string, roles: OfficialRole[], fn: (page: Page) => Promise<void>, name?: string): Promise<void> {
+  const context = await contextWith((await newOfficial(t, agency, roles, name)).cookie)
+  try {
+    await fn(await context.newPage())
+  } finally {
+    await context.close()
+  }
+}
+
+/** A dossier submitted online and received at the desk (through the service, as the reception tests check the pages). */
+async function receivedDossier (): Promise<string> {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const desk = await newOfficial(t, '000.01.01.H34', ['receptionist'], 'Lê Thị Một Cửa')
+  await t.services.workflow.receive((await t.services.officials.sessionOfficial(desk.cookie.split('=')[1]!))!, code)
+  return code
 }
 
 test('reception in the browser: queue, supplement request, the citizen\'s answer, receipt with the due date (axe on each page)', async () => {
@@ -156,15 +176,9 @@ test('the whole life in a browser: received, specialist → head → leader appr
 })
 
 test('an official searches dossiers and opens the overdue queue; an administrator reads the audit log (axe on each page)', async () => {
-  const c = await newCitizen(t)
-  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
-  const desk = await newOfficial(t, '000.01.01.H34', ['receptionist'], 'Lê Thị Một Cửa')
-  await t.services.workflow.receive((await t.services.officials.sessionOfficial(desk.cookie.split('=')[1]!))!, code)
+  const code = await receivedDossier()
   await t.db.kysely.updateTable('dossiers').set({ dueAt: new Date(Date.now() - 86_400_000) }).where('code', '=', code).execute()
-  const staff = await contextWith((await newOfficial(t, '000.00.11.H34', ['department_head'])).cookie)
-  const admin = await contextWith((await newOfficial(t, '000.00.00.H34', ['system_admin'])).cookie)
-  try {
-    const page = await staff.newPage()
+  await asOfficial('000.00.11.H34', ['department_head'], async page => {
     await visit(page, `${t.url}/can-bo`)
     await page.getByRole('link', { name: 'Tìm kiếm nâng cao' }).click()
     await page.waitForLoadState()
@@ -187,8 +201,8 @@ test('an official searches dossiers and opens the overdue queue; an administrato
     await page.waitForLoadState()
     await assertAccessible(page)
     assert.ok(await page.getByRole('row', { name: new RegExp(code.replace(/\./g, '\\.')) }).getByText('Quá hạn').isVisible())
-
-    const ap = await admin.newPage()
+  })
+  await asOfficial('000.00.00.H34', ['system_admin'], async ap => {
     await visit(ap, `${t.url}/can-bo`)
     await ap.getByRole('link', { name: 'Nhật ký thao tác' }).click()
     await ap.waitForLoadState()
@@ -197,10 +211,7 @@ test('an official searches dossiers and opens the overdue queue; an administrato
     await ap.waitForLoadState()
     await assertAccessible(ap)
     assert.ok(await ap.getByRole('cell', { name: /Tiếp nhận hồ sơ/ }).first().isVisible())
-  } finally {
-    await staff.close()
-    await admin.close()
-  }
+  })
 })
 
 test('counter intake in the browser: choose the procedure, enter the walk-in applicant and the scans, receive with form 01 (axe on each page)', async () => {
@@ -241,9 +252,7 @@ test('counter intake in the browser: choose the procedure, enter the walk-in app
 })
 
 test('a catalog administrator sets a procedure\'s time limits and process in the browser (axe on each page)', async () => {
-  const admin = await contextWith((await newOfficial(t, '000.00.00.H34', ['catalog_admin'])).cookie)
-  try {
-    const page = await admin.newPage()
+  await asOfficial('000.00.00.H34', ['catalog_admin'], async page => {
     await visit(page, `${t.url}/can-bo`)
     await page.getByRole('link', { name: 'Thời hạn và quy trình của thủ tục' }).click()
     await page.waitForLoadState()
@@ -264,20 +273,12 @@ test('a catalog administrator sets a procedure\'s time limits and process in the
     await page.waitForLoadState()
     await assertAccessible(page)
     assert.ok(await page.getByText(/phải bằng 100%/).first().isVisible())
-  } finally {
-    await admin.close()
-  }
+  })
 })
 
 test('asking another agency\'s opinion in the browser: the specialist asks, the consulted agency answers (axe on each page)', async () => {
-  const c = await newCitizen(t)
-  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
-  const desk = await newOfficial(t, '000.01.01.H34', ['receptionist'])
-  await t.services.workflow.receive((await t.services.officials.sessionOfficial(desk.cookie.split('=')[1]!))!, code)
-  const sp = await contextWith((await newOfficial(t, '000.00.11.H34', ['specialist'])).cookie)
-  const culture = await contextWith((await newOfficial(t, '000.00.15.H34', ['specialist'])).cookie)
-  try {
-    const page = await sp.newPage()
+  const code = await receivedDossier()
+  await asOfficial('000.00.11.H34', ['specialist'], async page => {
     await visit(page, `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`)
     await page.getByText('Xin ý kiến một cơ quan khác').click()
     await page.getByLabel('Cơ quan được hỏi').selectOption({ value: '000.00.15.H34' })
@@ -286,7 +287,8 @@ test('asking another agency\'s opinion in the browser: the specialist asks, the 
     await page.waitForLoadState()
     await assertAccessible(page)
     assert.ok(await page.getByText(/Đã gửi xin ý kiến/).isVisible())
-    const cp = await culture.newPage()
+  })
+  await asOfficial('000.00.15.H34', ['specialist'], async cp => {
     await visit(cp, `${t.url}/can-bo`)
     await cp.getByRole('link', { name: /Xin ý kiến \(1\)/ }).click()
     await cp.waitForLoadState()
@@ -298,16 +300,11 @@ test('asking another agency\'s opinion in the browser: the specialist asks, the 
     await cp.waitForLoadState()
     await assertAccessible(cp)
     assert.ok(await cp.getByText('Đã gửi ý kiến; cơ quan hỏi đã nhận được.').isVisible())
-  } finally {
-    await sp.close()
-    await culture.close()
-  }
+  })
 })
 
 test('a system administrator adjusts a form\'s wording in the browser (axe on each page)', async () => {
-  const admin = await contextWith((await newOfficial(t, '000.00.00.H34', ['system_admin'])).cookie)
-  try {
-    const page = await admin.newPage()
+  await asOfficial('000.00.00.H34', ['system_admin'], async page => {
     await visit(page, `${t.url}/can-bo`)
     await page.getByRole('link', { name: 'Mẫu văn bản' }).click()
     await page.waitForLoadState()
@@ -320,20 +317,11 @@ test('a system administrator adjusts a form\'s wording in the browser (axe on ea
     await page.waitForLoadState()
     await assertAccessible(page)
     assert.ok(await page.locator('#body-error').getByText(/Không có trường \{thuMoi\}/).isVisible())
-  } finally {
-    await admin.close()
-  }
+  })
 })
 
 test('late and stopped dossiers in the browser: the apology with a new date (form 04), then stopping another (form 05) (axe on each page)', async () => {
-  const received = async () => {
-    const c = await newCitizen(t)
-    const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
-    const desk = await newOfficial(t, '000.01.01.H34', ['receptionist'])
-    await t.services.workflow.receive((await t.services.officials.sessionOfficial(desk.cookie.split('=')[1]!))!, code)
-    return code
-  }
-  const late = await received()
+  const late = await receivedDossier()
   const dept = '000.00.11.H34'
   // Due in five working days, so the apology is still allowed.
   const due = (await t.services.calendar.computeDue(new Date(), { value: 5, unit: 'working_days' }, {}, dept)).due
@@ -341,9 +329,7 @@ test('late and stopped dossiers in the browser: the apology with a new date (for
   const cal = await t.services.calendar.calendar(dept)
   let day = new Date(due.getTime() + 7 * 3600_000 + 86_400_000).toISOString().slice(0, 10)
   while (!cal.isWorkingDay(day)) day = new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
-  const specialist = await contextWith((await newOfficial(t, dept, ['specialist'], 'Trần Văn Chuyên')).cookie)
-  try {
-    const page = await specialist.newPage()
+  await asOfficial(dept, ['specialist'], async page => {
     await visit(page, `${t.url}/can-bo/ho-so/${encodeURIComponent(late)}`)
     await page.getByText('Xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)').click()
     await page.getByLabel('Lý do chậm trả kết quả').fill('Chờ kết quả kiểm định lại phương tiện')
@@ -355,13 +341,11 @@ test('late and stopped dossiers in the browser: the apology with a new date (for
     assert.ok(await page.getByRole('link', { name: /Phiếu xin lỗi và hẹn lại ngày trả kết quả \(mẫu 04\)/ }).isVisible())
 
     // Another dossier, forwarded to processing, then stopped by the head.
-    const stopped = await received()
+    const stopped = await receivedDossier()
     await visit(page, `${t.url}/can-bo/ho-so/${encodeURIComponent(stopped)}`)
     await page.getByRole('button', { name: /Chuyển xem xét, trình ký/ }).click()
     await page.waitForLoadState()
-    const head = await contextWith((await newOfficial(t, dept, ['department_head'])).cookie)
-    try {
-      const hp = await head.newPage()
+    await asOfficial(dept, ['department_head'], async hp => {
       await visit(hp, `${t.url}/can-bo/ho-so/${encodeURIComponent(stopped)}`)
       await hp.getByText('Dừng giải quyết hồ sơ (mẫu 05)').click()
       await hp.getByLabel('Lý do dừng giải quyết').fill('Phương tiện đang bị tạm giữ theo quyết định của cơ quan công an')
@@ -370,10 +354,6 @@ test('late and stopped dossiers in the browser: the apology with a new date (for
       await assertAccessible(hp)
       assert.ok(await hp.getByText(/Đã dừng giải quyết hồ sơ/).isVisible())
       assert.ok(await hp.getByRole('link', { name: /mẫu 05/ }).isVisible())
-    } finally {
-      await head.close()
-    }
-  } finally {
-    await specialist.close()
-  }
+    })
+  }, 'Trần Văn Chuyên')
 })

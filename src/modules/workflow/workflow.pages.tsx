@@ -9,7 +9,7 @@ import { ROLES } from '../accounts/officials.service.js'
 import { SummaryList, Tag } from '../../platform/html/components/layout-parts.js'
 import type { Person } from '../dossiers/dossier-form.js'
 import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
-import { INTERNAL_COMPONENT } from '../dossiers/dossiers.service.js'
+import { CHANNEL_LABELS, INTERNAL_COMPONENT } from '../dossiers/dossiers.service.js'
 import { StatusTag } from '../dossiers/views/DossierPages.js'
 import { ComponentsTable, FeesTable, PersonList, when } from '../dossiers/views/parts.js'
 import type { StepQueue, WorkflowService } from './workflow.service.js'
@@ -280,7 +280,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
       <SummaryList rows={[
         ['Thủ tục', d.procedure.name],
         ['Trạng thái', <StatusTag status={d.status} />],
-        ['Kênh nộp', d.channel === 'online' ? 'Trực tuyến' : d.channel === 'postal' ? 'Bưu chính' : 'Trực tiếp'],
+        ['Kênh nộp', CHANNEL_LABELS[d.channel]],
         ['Cơ quan tiếp nhận', d.agency?.name ?? '—'],
         ['Nộp lúc', when(d.submittedAt)],
         ...(o.receptionDue ? [['Hạn quyết định tiếp nhận', `${when(o.receptionDue)} (${o.receptionLeft!.overdue ? o.receptionLeft!.text : `còn ${o.receptionLeft!.text}`})`] as [string, string]] : []),

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db } from '../../platform/db/db.js'
+import type { Db, Executor } from '../../platform/db/db.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
 import type { FilesService } from '../files/files.service.js'
 import type { PaymentsService } from '../payments/payments.service.js'
@@ -17,20 +17,22 @@ import type { CatalogService } from '../catalog/catalog.service.js'
 import { shortDuration } from '../catalog/views/labels.js'
 import type { SiteService } from '../site/site.service.js'
 import { formatAddress, RESULT_LABELS, type Delivery, type Person } from '../dossiers/dossier-form.js'
-import { caseGroups, componentSlots, INTERNAL_COMPONENT, type ComponentSlot, type DossiersService, type DossierView } from '../dossiers/dossiers.service.js'
+import { caseGroups, CHANNEL_LABELS, componentSlots, INTERNAL_COMPONENT, type ComponentSlot, type DossiersService, type DossierView } from '../dossiers/dossiers.service.js'
 import { can, STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { fill, officialFormPdf, type OfficialForm } from '../../platform/pdf/forms-pdf.js'
 import type { FormKey } from './form-wording.js'
 import { ISSUED_FORMS, type IssuedForm } from '../dossiers/issued-forms.js'
-import { vnDayStart } from '../../platform/http/day-range.js'
+import { parseDay, vnDayStart } from '../../platform/http/day-range.js'
 import { dueCounts, dueDossiers, searchDossiers, type DossierCriteria, type DueQueue } from './search.js'
 
 /** The official's step queues: steps to work on, approvals (the leader's step), results to return. */
 export type StepQueue = 'cua-toi' | 'cho-phe-duyet' | 'cho-tra-ket-qua'
-export const stepQueue = (kind: ProcessStep['kind']): StepQueue => kind === 'approve' ? 'cho-phe-duyet' : kind === 'return' ? 'cho-tra-ket-qua' : 'cua-toi'
+const QUEUE_KINDS: Record<StepQueue, ProcessStep['kind']> = { 'cua-toi': 'work', 'cho-phe-duyet': 'approve', 'cho-tra-ket-qua': 'return' }
 
 /** Roles that work on dossiers (administrators of the catalog or of accounts see none). */
 export const CASE_ROLES: OfficialRole[] = ['receptionist', 'specialist', 'department_head', 'agency_leader']
+
+const ONCE_POSTPONED = 'Hồ sơ đã được hẹn lại một lần; không được hẹn lại lần nữa.'
 
 /** The most dossiers one printed register holds; a longer period is asked to be split. */
 export const REGISTER_LIMIT = 5000
@@ -82,8 +84,9 @@ export function createWorkflowService (deps: {
     return [...new Set([...own, ...delegated.rows.map(r => r.code)])]
   }
 
-  /** The agency that processes a dossier: the procedure's processing agency, else the receiving one. */
+  /** The agency that processes a dossier: recorded at reception; before it, the procedure's processing agency, else the receiving one. */
   async function processingAgencyOf (d: DossierView): Promise<string> {
+    if (d.processingAgencyCode) return d.processingAgencyCode
     const p = await catalog.getProcedure(d.procedure.code).catch(() => undefined)
     return p?.agencies.processing[0]?.code ?? d.agency?.code ?? ''
   }
@@ -100,22 +103,12 @@ export function createWorkflowService (deps: {
   /** A dossier the official may see (a case role over its receiving agency, or its one-stop desk), else NOT_FOUND. */
   async function visible (o: SignedInOfficial, code: string): Promise<DossierView> {
     const d = await dossiers.forOfficial(code)
-    const scope = [...await officials.scope(o, CASE_ROLES), ...await receptionScope(o)]
+    const scope = await officialScope(o)
     const processing = await processingAgencyOf(d)
     if (d.agency && (scope.includes(d.agency.code) || scope.includes(processing))) return d
     // An agency whose opinion was asked sees the dossier too.
     if (scope.length > 0 && await db.kysely.selectFrom('dossierConsultations').select('id').where('dossierId', '=', d.id).where('agencyCode', 'in', scope).executeTakeFirst()) return d
     throw new AppError('NOT_FOUND', 'dossier outside the official\'s agencies')
-  }
-
-  /** A day typed as dd/mm/yyyy or sent by a date input (yyyy-mm-dd), as yyyy-mm-dd; undefined if not a real day. */
-  function parseDay (text: string): string | undefined {
-    const t = text.trim()
-    const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t)
-    const iso = m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : t
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return undefined
-    const d = new Date(`${iso}T00:00:00Z`)
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : undefined
   }
 
   /** Every agency whose dossiers the official works on, in any case role or at the one-stop desk. */
@@ -126,6 +119,20 @@ export function createWorkflowService (deps: {
   /** "Due soon": by the end of the next working day. */
   async function dueSoonBefore (now: Date): Promise<Date> {
     return (await calendar.computeDue(now, { value: 1, unit: 'working_days' })).due
+  }
+
+  /** Fees are handled (cash, transfer slips, refunds) by the dossier's one-stop desk or the official holding its step. */
+  async function requireFeesHandler (o: SignedInOfficial, d: DossierView) {
+    if (await mayReceive(o, d)) return
+    const t = await tasks.openTask(db.kysely, d.id)
+    if (!(t && await tasks.mayAct(o, t, scopeOf))) throw new AppError('FORBIDDEN', 'not the desk nor the step holder')
+  }
+
+  /** A reason typed in a form: trimmed, at most `max` characters, at least `min` or a message next to `field`. */
+  function reasonFrom (value: string | undefined, field: string, message: string, min = 10, max = 2000): string {
+    const text = (value ?? '').trim().slice(0, max)
+    if (text.length < min) throw new AppError('VALIDATION', `${field} required`, [{ field, message }])
+    return text
   }
 
   async function mayReceive (o: SignedInOfficial, d: DossierView): Promise<boolean> {
@@ -154,7 +161,8 @@ export function createWorkflowService (deps: {
 
   // When the applicant answers a supplement requested during processing, the due date is computed
   // again from the receipt with every wait as a pause (domain §4: the clock stops while waiting).
-  // Reads outside the answering transaction: the catalog and calendar are cached in memory.
+  // Runs in the answering transaction: the settings are read through it (pause or restart), the
+  // catalog and calendar come from memory.
   dossiers.onResume(async (trx, d, pauses) => {
     const version = await catalog.getVersion(d.procedureVersionId)
     const p = await catalog.getProcedure(version.code)
@@ -176,7 +184,7 @@ export function createWorkflowService (deps: {
     wording,
 
     /** Closes the dossiers whose supplement request expired unanswered; returns how many. */
-    async expireSupplements (now = new Date()): Promise<number> {
+    async expireSupplements (now = clock()): Promise<number> {
       const due = await db.kysely.selectFrom('supplementRequests as s').innerJoin('dossiers as d', 'd.id', 's.dossierId')
         .select(['d.code', 's.dueAt']).where('s.answeredAt', 'is', null).where('s.dueAt', '<', now).where('d.status', '=', 5).limit(500).execute()
       let closed = 0
@@ -198,7 +206,7 @@ export function createWorkflowService (deps: {
       const rows = await db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId').innerJoin('procedures as p', 'p.id', 'd.procedureId')
         .select(['d.code', 'd.submittedAt', 'd.agencyCode', 'd.applicant', 'd.channel', 'v.name as procedureName', 'p.code as procedureCode'])
         .where('d.status', '=', 1).where('d.agencyCode', 'in', scope).orderBy('d.submittedAt').limit(200).execute()
-      const now = new Date()
+      const now = clock()
       // Each procedure's reception hours read once for the whole queue.
       const hours = new Map(await Promise.all([...new Set(rows.map(r => r.procedureCode))].map(async c => [c, (await settings.get(c)).receptionHours] as const)))
       return Promise.all(rows.map(async r => {
@@ -209,26 +217,24 @@ export function createWorkflowService (deps: {
 
     /** Counts for the workspace: reception, the official's steps by kind, and due dates near or past. */
     async counts (o: SignedInOfficial) {
-      const scope = await receptionScope(o)
-      const reception = scope.length === 0
-        ? { reception: 0, waitingSupplement: 0 }
-        : await db.kysely.selectFrom('dossiers').select([
-          sql<number>`count(*) filter (where status = 1)::int`.as('reception'),
-          sql<number>`count(*) filter (where status = 5 and received_at is null)::int`.as('waitingSupplement')
-        ]).where('agencyCode', 'in', scope).where('status', 'in', [1, 5]).executeTakeFirstOrThrow()
-      const steps = await tasks.queue(o, scopeOf)
-      const now = new Date()
-      const due = await dueCounts(db, await officialScope(o), now, await dueSoonBefore(now))
-      const caseScope = await officials.scope(o, CASE_ROLES)
-      const consultations = caseScope.length === 0 ? 0 : Number((await db.kysely.selectFrom('dossierConsultations').select(sql<number>`count(*)::int`.as('n')).where('agencyCode', 'in', caseScope).where('answeredAt', 'is', null).executeTakeFirstOrThrow()).n)
-      return {
-        ...reception,
-        ...due,
-        consultations,
-        toProcess: steps.filter(s => stepQueue(s.kind) === 'cua-toi').length,
-        toApprove: steps.filter(s => stepQueue(s.kind) === 'cho-phe-duyet').length,
-        toReturn: steps.filter(s => stepQueue(s.kind) === 'cho-tra-ket-qua').length
-      }
+      // Each scope once: the desk's agencies, the case roles' agencies, and both together.
+      const [desk, caseScope] = await Promise.all([receptionScope(o), officials.scope(o, CASE_ROLES)])
+      const all = [...new Set([...caseScope, ...desk])]
+      const now = clock()
+      const [reception, steps, due, consultations] = await Promise.all([
+        desk.length === 0
+          ? { reception: 0, waitingSupplement: 0 }
+          : db.kysely.selectFrom('dossiers').select([
+            sql<number>`count(*) filter (where status = 1)::int`.as('reception'),
+            sql<number>`count(*) filter (where status = 5 and received_at is null)::int`.as('waitingSupplement')
+          ]).where('agencyCode', 'in', desk).where('status', 'in', [1, 5]).executeTakeFirstOrThrow(),
+        tasks.countByKind(o, scopeOf),
+        dueSoonBefore(now).then(soon => dueCounts(db, all, now, soon)),
+        caseScope.length === 0
+          ? 0
+          : db.kysely.selectFrom('dossierConsultations').select(sql<number>`count(*)::int`.as('n')).where('agencyCode', 'in', caseScope).where('answeredAt', 'is', null).executeTakeFirstOrThrow().then(r => r.n)
+      ])
+      return { ...reception, ...due, consultations, toProcess: steps.work, toApprove: steps.approve, toReturn: steps.return }
     },
 
     /** The search of the back office, over the dossiers of the official's agencies. */
@@ -238,7 +244,7 @@ export function createWorkflowService (deps: {
 
     /** Open dossiers of the official's agencies past their due date, or due by the end of the next working day. */
     async dueQueue (o: SignedInOfficial, kind: DueQueue) {
-      const now = new Date()
+      const now = clock()
       const rows = kind === 'overdue' ? await dueDossiers(db, await officialScope(o), now) : await dueDossiers(db, await officialScope(o), await dueSoonBefore(now), now)
       return Promise.all(rows.map(async r => ({ ...r, left: r.dueAt ? await calendar.remaining(now, r.dueAt) : undefined })))
     },
@@ -282,7 +288,7 @@ export function createWorkflowService (deps: {
           stop: can(d.status, 'stop', { decisionIssued: d.finishedAt !== null })
         } : undefined,
         receptionDue: due?.due,
-        receptionLeft: due ? await calendar.remaining(new Date(), due.due, d.agency?.code) : undefined,
+        receptionLeft: due ? await calendar.remaining(clock(), due.due, d.agency?.code) : undefined,
         may: {
           receive: receptionist && can(d.status, 'receive'),
           requestSupplement: receptionist && d.status === 1,
@@ -293,8 +299,8 @@ export function createWorkflowService (deps: {
 
     /** Open steps the official may take (assigned to them, or to their role in their agencies), by due time. */
     async taskQueue (o: SignedInOfficial, queue: StepQueue = 'cua-toi') {
-      const rows = (await tasks.queue(o, scopeOf)).filter(r => stepQueue(r.kind) === queue)
-      const now = new Date()
+      const rows = await tasks.queue(o, scopeOf, [QUEUE_KINDS[queue]])
+      const now = clock()
       return Promise.all(rows.map(async r => ({ ...r, left: r.dueAt ? await calendar.remaining(now, r.dueAt) : undefined })))
     },
 
@@ -340,7 +346,7 @@ export function createWorkflowService (deps: {
       const days = Number((form.days ?? '').trim())
       if (!Number.isInteger(days) || days < 1 || days > 30) errors.push({ field: 'consult-days', message: 'Thời hạn trả lời từ 1 đến 30 ngày làm việc' })
       if (errors.length > 0) throw new AppError('VALIDATION', 'consultation incomplete', errors)
-      const due = (await calendar.computeDue(new Date(), { value: days, unit: 'working_days' }, {}, agency!.code)).due
+      const due = (await calendar.computeDue(clock(), { value: days, unit: 'working_days' }, {}, agency!.code)).due
       await dossiers.record(actorOf(o), code, { action: 'consult', message: `Xin ý kiến ${agency!.name}, hạn trả lời ${formatInstant(due)}.`, agencyCode: t.agencyCode, details: { agency: agency!.code } }, async (trx, row) => {
         await trx.insertInto('dossierConsultations').values({ dossierId: row.id, agencyCode: agency!.code, question, askedBy: o.id, askedByName: o.fullName, dueAt: due }).execute()
       })
@@ -354,8 +360,7 @@ export function createWorkflowService (deps: {
       const c = Number.isInteger(id) ? await db.kysely.selectFrom('dossierConsultations').selectAll().where('id', '=', id).where('dossierId', '=', d.id).executeTakeFirst() : undefined
       if (!c) throw new AppError('NOT_FOUND', 'no such consultation')
       if (!(await officials.scope(o, CASE_ROLES)).includes(c.agencyCode)) throw new AppError('FORBIDDEN', 'not the consulted agency')
-      const answer = (form.answer ?? '').trim().slice(0, 4000)
-      if (answer.length < 5) throw new AppError('VALIDATION', 'answer required', [{ field: `answer-${c.id}`, message: 'Nhập ý kiến trả lời' }])
+      const answer = reasonFrom(form.answer, `answer-${c.id}`, 'Nhập ý kiến trả lời', 5, 4000)
       await dossiers.record(actorOf(o), code, { action: 'consult-answer', message: `Ý kiến của cơ quan được hỏi đã có.`, agencyCode: c.agencyCode, details: { consultation: c.id } }, async (trx) => {
         const r = await trx.updateTable('dossierConsultations').set({ answer, answeredBy: o.id, answeredByName: o.fullName, answeredAt: sql`now()` })
           .where('id', '=', c.id).where('answeredAt', 'is', null).executeTakeFirst()
@@ -370,16 +375,8 @@ export function createWorkflowService (deps: {
       const rows = await db.kysely.selectFrom('dossierConsultations as c').innerJoin('dossiers as d', 'd.id', 'c.dossierId').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
         .select(['d.code', 'v.name as procedureName', 'c.question', 'c.askedByName', 'c.askedAt', 'c.dueAt'])
         .where('c.agencyCode', 'in', scope).where('c.answeredAt', 'is', null).orderBy('c.dueAt').limit(200).execute()
-      const now = new Date()
+      const now = clock()
       return Promise.all(rows.map(async r => ({ ...r, code: r.code!, left: await calendar.remaining(now, r.dueAt) })))
-    },
-
-    /** Scans stored for a counter dossier that is not entered yet (kept across a form shown again with errors). */
-    async pendingScans (ids: string[]) {
-      const clean = ids.filter(id => /^[0-9a-f-]{36}$/.test(id))
-      if (clean.length === 0) return []
-      return db.kysely.selectFrom('files as f').select(['f.id', 'f.name', 'f.size']).where('f.id', 'in', clean).where('f.ownerAccountId', 'is', null)
-        .where(eb => eb.not(eb.exists(eb.selectFrom('dossierFiles as x').select('x.fileId').whereRef('x.fileId', '=', 'f.id')))).execute()
     },
 
     /** Hands the dossier to the next step (to a chosen official, or to the role), with a comment. */
@@ -398,7 +395,7 @@ export function createWorkflowService (deps: {
       // Working papers handed on with the step (an appraisal report): kept with the dossier, for officials only.
       const stored = await deps.files.storeMany(null, uploads.filter(u => u.name !== '' || u.data.length > 0), 'forward-files')
       const papers = stored.length > 0 ? ` Kèm theo: ${stored.map(f => f.name).join(', ')}.` : ''
-      const work = async (trx: import('../../platform/db/db.js').Executor) => {
+      const work = async (trx: Executor) => {
         await tasks.close(trx, t.id, o, 'forwarded', comment ? `${comment}${papers}` : papers.trim() || null)
         await dossiers.attachInTransaction(trx, d.id, INTERNAL_COMPONENT, stored.map(f => f.id))
         await tasks.open(trx, d.id, t.step + 1, nextStep, agency, p.processingTime, assignee ? { id: assignee.id, name: assignee.fullName } : undefined, d.dueAt)
@@ -420,8 +417,7 @@ export function createWorkflowService (deps: {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       if (t.step === 0 || t.kind === 'return') throw new AppError('CONFLICT', 'Bước này không trả lại được.')
-      const comment = (form.comment ?? '').trim().slice(0, 2000)
-      if (comment.length < 5) throw new AppError('VALIDATION', 'reason required', [{ field: 'comment', message: 'Ghi rõ lý do trả lại' }])
+      const comment = reasonFrom(form.comment, 'comment', 'Ghi rõ lý do trả lại', 5)
       const previous = (await tasks.log(db.kysely, d.id)).reverse().find(x => x.step === t.step - 1)!
       const p = await catalog.getProcedure(d.procedure.code)
       await dossiers.record(actorOf(o), code, { action: 'send-back', message: `${t.name} → ${previous.name}: ${comment}` }, async trx => {
@@ -454,7 +450,7 @@ export function createWorkflowService (deps: {
       const d = await visible(o, code)
       await myTask(o, d, Number(form.taskId))
       if (![2, 4, 6].includes(d.status) || !d.dueAt) throw new AppError('CONFLICT', 'Chỉ hẹn lại ngày trả với hồ sơ đang giải quyết.')
-      if (d.events.some(e => e.action === 'postpone')) throw new AppError('CONFLICT', 'Hồ sơ đã được hẹn lại một lần; không được hẹn lại lần nữa.')
+      if (d.postponedFrom !== null) throw new AppError('CONFLICT', ONCE_POSTPONED)
       const errors: FieldError[] = []
       const reason = (form.reason ?? '').trim().slice(0, 2000)
       if (reason.length < 10) errors.push({ field: 'reason', message: 'Ghi rõ lý do chậm trả kết quả (ít nhất 10 ký tự)' })
@@ -470,7 +466,7 @@ export function createWorkflowService (deps: {
         if (due.getTime() <= original.getTime()) errors.push({ field: 'date', message: `Ngày hẹn trả mới phải sau ngày hẹn cũ (${formatInstant(original)})` })
       }
       if (errors.length > 0) throw new AppError('VALIDATION', 'postponement incomplete', errors)
-      const left = await calendar.remaining(new Date(), original, d.agency?.code)
+      const left = await calendar.remaining(clock(), original, d.agency?.code)
       if (left.overdue || left.minutes < cal.dayLength) {
         throw new AppError('VALIDATION', 'too late to postpone', [{ field: 'date', message: `Phải gửi phiếu xin lỗi và hẹn lại chậm nhất một ngày làm việc trước hạn (${formatInstant(original)}); hồ sơ này ${left.text}.` }])
       }
@@ -480,7 +476,7 @@ export function createWorkflowService (deps: {
         details: { from: original.toISOString(), to: due!.toISOString(), reason },
         notify: { subject: `Hồ sơ ${code}: xin lỗi và hẹn lại ngày trả kết quả`, body: `${d.agency?.name ?? 'Cơ quan giải quyết'} xin lỗi vì chưa trả kết quả hồ sơ ${code} đúng hẹn (${formatInstant(original)}).\nLý do: ${reason}\nNgày hẹn trả mới: ${formatInstant(due!)}.` }
       }, async (trx, row) => {
-        if (row.postponedFrom !== null) throw new AppError('CONFLICT', 'Hồ sơ đã được hẹn lại một lần; không được hẹn lại lần nữa.')
+        if (row.postponedFrom !== null) throw new AppError('CONFLICT', ONCE_POSTPONED)
         await trx.updateTable('dossiers').set({ dueAt: due!, postponedFrom: original, updatedAt: sql`now()` }).where('id', '=', row.id).execute()
       })
       return due!
@@ -510,8 +506,7 @@ export function createWorkflowService (deps: {
       const d = await visible(o, code)
       await myTask(o, d, Number(form.taskId))
       if (d.status !== 4) throw new AppError('CONFLICT', 'Chỉ ghi nhận miễn phí khi hồ sơ đang xử lý.')
-      const reason = (form.reason ?? '').trim().slice(0, 1000)
-      if (reason.length < 5) throw new AppError('VALIDATION', 'reason required', [{ field: 'exempt-reason', message: 'Ghi rõ căn cứ miễn phí, lệ phí' }])
+      const reason = reasonFrom(form.reason, 'exempt-reason', 'Ghi rõ căn cứ miễn phí, lệ phí', 5, 1000)
       const amount = Math.max(1, d.fees.reduce((a, f) => a + (f.amountVnd ?? 0), 0))
       await dossiers.record(actorOf(o), code, { action: 'fees-exempt', message: `Miễn phí, lệ phí: ${reason}` }, trx => payments.exempt(trx, d.id, amount, reason, { id: o.id, name: o.fullName }))
     },
@@ -519,10 +514,8 @@ export function createWorkflowService (deps: {
     /** The desk (or the step holder) records money returned to the payer, with the reason. */
     async refund (o: SignedInOfficial, code: string, paymentId: number, reason?: string): Promise<number> {
       const d = await visible(o, code)
-      const t = await tasks.openTask(db.kysely, d.id)
-      if (!(await mayReceive(o, d)) && !(t && await tasks.mayAct(o, t, scopeOf))) throw new AppError('FORBIDDEN', 'not the desk nor the step holder')
-      const text = (reason ?? '').trim().slice(0, 1000)
-      if (text.length < 5) throw new AppError('VALIDATION', 'reason required', [{ field: `refund-${paymentId}`, message: 'Ghi rõ lý do và cách hoàn tiền' }])
+      await requireFeesHandler(o, d)
+      const text = reasonFrom(reason, `refund-${paymentId}`, 'Ghi rõ lý do và cách hoàn tiền', 5, 1000)
       let amount = 0
       await dossiers.record(actorOf(o), code, {
         action: 'refund', message: `Đã hoàn tiền: ${text}`,
@@ -534,8 +527,7 @@ export function createWorkflowService (deps: {
     /** Cash taken at the counter (6 → 4): the one-stop desk or the official holding the step records it. */
     async recordCash (o: SignedInOfficial, code: string): Promise<number> {
       const d = await visible(o, code)
-      const t = await tasks.openTask(db.kysely, d.id)
-      if (!(await mayReceive(o, d)) && !(t && await tasks.mayAct(o, t, scopeOf))) throw new AppError('FORBIDDEN', 'not the desk nor the step holder')
+      await requireFeesHandler(o, d)
       let amount = 0
       await dossiers.act(actorOf(o), code, 'fees-paid', {
         message: 'Đã nộp phí, lệ phí bằng tiền mặt tại bộ phận một cửa.',
@@ -547,8 +539,7 @@ export function createWorkflowService (deps: {
     /** The desk or the step holder confirms a transfer slip (6 → 4), or rejects it with the reason (the fees stay due). */
     async decideTransfer (o: SignedInOfficial, code: string, paymentId: number, confirm: boolean, reason?: string): Promise<void> {
       const d = await visible(o, code)
-      const t = await tasks.openTask(db.kysely, d.id)
-      if (!(await mayReceive(o, d)) && !(t && await tasks.mayAct(o, t, scopeOf))) throw new AppError('FORBIDDEN', 'not the desk nor the step holder')
+      await requireFeesHandler(o, d)
       const by = { id: o.id, name: o.fullName }
       if (confirm) {
         await dossiers.act(actorOf(o), code, 'fees-paid', {
@@ -557,8 +548,7 @@ export function createWorkflowService (deps: {
         })
         return
       }
-      const text = (reason ?? '').trim().slice(0, 1000)
-      if (text.length < 5) throw new AppError('VALIDATION', 'reason required', [{ field: `reject-${paymentId}`, message: 'Ghi rõ lý do không chấp nhận chứng từ' }])
+      const text = reasonFrom(reason, `reject-${paymentId}`, 'Ghi rõ lý do không chấp nhận chứng từ', 5, 1000)
       await dossiers.record(actorOf(o), code, {
         action: 'transfer-rejected', message: `Không chấp nhận chứng từ chuyển khoản: ${text}`,
         notify: { subject: `Hồ sơ ${code}: chứng từ chuyển khoản chưa được chấp nhận`, body: `Chứng từ chuyển khoản bạn gửi cho hồ sơ ${code} chưa được chấp nhận.\nLý do: ${text}\nBạn có thể gửi lại chứng từ hoặc nộp bằng cách khác.` }
@@ -575,8 +565,7 @@ export function createWorkflowService (deps: {
     async stop (o: SignedInOfficial, code: string, form: { taskId?: string, reason?: string }): Promise<void> {
       const d = await visible(o, code)
       await myTask(o, d, Number(form.taskId))
-      const reason = (form.reason ?? '').trim().slice(0, 2000)
-      if (reason.length < 10) throw new AppError('VALIDATION', 'reason required', [{ field: 'stop-reason', message: 'Ghi rõ lý do dừng giải quyết (ít nhất 10 ký tự)' }])
+      const reason = reasonFrom(form.reason, 'stop-reason', 'Ghi rõ lý do dừng giải quyết (ít nhất 10 ký tự)')
       await dossiers.act(actorOf(o), code, 'stop', { message: reason })
     },
 
@@ -588,9 +577,8 @@ export function createWorkflowService (deps: {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       if (t.kind !== 'approve') throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới quyết định từ chối giải quyết.')
-      const reason = (form.reason ?? '').trim().slice(0, 2000)
-      if (reason.length < 10) throw new AppError('VALIDATION', 'reason required', [{ field: 'refuse-reason', message: 'Ghi rõ lý do từ chối giải quyết (ít nhất 10 ký tự)' }])
-      const letter = await renderForm(d, 'refusal', new Date(), o.fullName, { reason })
+      const reason = reasonFrom(form.reason, 'refuse-reason', 'Ghi rõ lý do từ chối giải quyết (ít nhất 10 ký tự)')
+      const letter = await renderForm(d, 'refusal', clock(), o.fullName, { reason })
       const stored = await deps.files.storeMany(null, [{ name: `van-ban-tu-choi-${d.code}.pdf`, data: letter }], 'result')
       await issueDecision(o, d, t, stored, { outcome: 'refused', comment: reason, message: `Từ chối giải quyết: ${reason}`, details: { refused: true } })
     },
@@ -669,8 +657,7 @@ export function createWorkflowService (deps: {
     async refuse (o: SignedInOfficial, code: string, reason: string | undefined): Promise<void> {
       const d = await visible(o, code)
       await requireReception(o, d)
-      const text = (reason ?? '').trim().slice(0, 2000)
-      if (text.length < 10) throw new AppError('VALIDATION', 'reason required', [{ field: 'reason', message: 'Ghi rõ lý do từ chối tiếp nhận (ít nhất 10 ký tự)' }])
+      const text = reasonFrom(reason, 'reason', 'Ghi rõ lý do từ chối tiếp nhận (ít nhất 10 ký tự)')
       await dossiers.act(actorOf(o), code, 'refuse', { message: text })
     },
 
@@ -697,7 +684,7 @@ export function createWorkflowService (deps: {
           [r.outcome ? OUTCOME_LABELS[r.outcome] ?? r.outcome : '', r.comment ?? ''].filter(Boolean).join(': ')
         ]
       })
-      return renderForm(d, '06', new Date(), o.fullName, {}, {
+      return renderForm(d, '06', clock(), o.fullName, {}, {
         signatures: [],
         table: {
           columns: [{ title: 'STT', share: 0.5 }, { title: 'Bước, đơn vị', share: 2.4 }, { title: 'Người giao, người nhận', share: 2.2 }, { title: 'Thời gian giao, nhận', share: 1.7 }, { title: 'Hoàn thành (trước hạn / đúng hạn / quá hạn)', share: 1.7 }, { title: 'Kết quả, ghi chú', share: 2 }],
@@ -734,8 +721,8 @@ export function createWorkflowService (deps: {
         number: words.number,
         title: words.title,
         issuer: { parent: site.provinceName, agency: r.agency },
-        place: site.provinceName.replace(/^Tỉnh\s+/i, ''),
-        date: new Date(),
+        province: site.provinceName,
+        date: clock(),
         body,
         signatures: [],
         landscape: true,
@@ -745,7 +732,7 @@ export function createWorkflowService (deps: {
             const a = x.applicant as Person
             const late = x.finishedAt && x.dueAt && x.finishedAt.getTime() > (x.postponedFrom ?? x.dueAt).getTime()
             return [String(i + 1), x.code!, x.procedureName, a.fullName, `${a.address}\n${a.phone}`, formatInstant(x.receivedAt!), x.dueAt ? formatInstant(x.dueAt) : '', x.finishedAt ? formatInstant(x.finishedAt) : '', x.returnedAt ? formatInstant(x.returnedAt) : '',
-              [STATUS_LABELS[x.status as DossierStatus], late ? 'Quá hạn' : '', x.postponedFrom ? 'Đã hẹn lại' : '', x.channel === 'online' ? 'Trực tuyến' : x.channel === 'postal' ? 'Bưu chính' : 'Trực tiếp'].filter(Boolean).join('; ')]
+              [STATUS_LABELS[x.status as DossierStatus], late ? 'Quá hạn' : '', x.postponedFrom ? 'Đã hẹn lại' : '', CHANNEL_LABELS[x.channel]].filter(Boolean).join('; ')]
           })
         }
       })
@@ -826,7 +813,7 @@ export function createWorkflowService (deps: {
       number: words.number,
       title: words.title,
       issuer: { parent: parent?.name ?? site.provinceName, agency: d.agency?.name ?? '' },
-      place: site.provinceName.replace(/^Tỉnh\s+/i, ''),
+      province: site.provinceName,
       date: at,
       body,
       signatures: layout.signatures ?? (form === '01'

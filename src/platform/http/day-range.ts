@@ -1,6 +1,17 @@
 import type { FieldError } from './errors.js'
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
+/**
+ * A day as a date input sends it (yyyy-mm-dd) or as a person types it where the browser has no date
+ * picker (dd/mm/yyyy), as yyyy-mm-dd; undefined unless it is a real day.
+ */
+export function parseDay (text: string): string | undefined {
+  const t = text.trim()
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t)
+  const iso = m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : t
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return undefined
+  const d = new Date(`${iso}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : undefined
+}
 
 /**
  * A "from – to" pair of days from a GET form (`<input type=date>` sends yyyy-mm-dd), both ends
@@ -12,7 +23,8 @@ export function parseDayRange (query: Record<string, string | undefined>, keys: 
   for (const side of ['from', 'to'] as const) {
     const v = (query[keys[side]] ?? '').trim()
     if (!v) continue
-    if (ISO_DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v) out[side] = v
+    const day = parseDay(v)
+    if (day) out[side] = day
     else errors.push({ field: keys[side], message: `${labels[side]} không hợp lệ; nhập theo dạng ngày/tháng/năm` })
   }
   if (out.from && out.to && out.from > out.to) errors.push({ field: keys.to, message: `${labels.to} phải sau hoặc bằng ${labels.from}` })

@@ -13,13 +13,17 @@ export function fill (text: string, values: Record<string, string>): string {
   return text.replace(/\{([a-zA-Z]+)\}/g, (m, k: string) => values[k] ?? m)
 }
 
+/** "Tỉnh Kon Tum" → "Kon Tum": where a form is dated. */
+export const placeOf = (province: string) => province.replace(/^Tỉnh\s+/i, '')
+
 export interface OfficialForm {
   /** "Mẫu số 01" … as Circular 03/2025/TT-VPCP numbers them. */
   number: string
   title: string
   /** The issuing body, upper case: the parent on the first line, the agency on the second. */
   issuer: { parent: string, agency: string }
-  place: string
+  /** The province whose name, without "Tỉnh", is the place the form is dated at. */
+  province: string
   date: Date
   /** Plain-text paragraphs (placeholders already filled); lines starting with "- " are list items. */
   body: string[]
@@ -50,7 +54,7 @@ export async function officialFormPdf (f: OfficialForm): Promise<Buffer> {
   doc.font('bold').fontSize(12).text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', left + col, 50, { width: width - col, align: 'center' })
   doc.font('bold').fontSize(13).text('Độc lập - Tự do - Hạnh phúc', { width: width - col, align: 'center', underline: true })
   const d = f.date.toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).split('/')
-  doc.moveDown(0.8).font('italic').fontSize(13).text(`${f.place}, ngày ${d[0]} tháng ${d[1]} năm ${d[2]}`, left + col, doc.y, { width: width - col, align: 'center' })
+  doc.moveDown(0.8).font('italic').fontSize(13).text(`${placeOf(f.province)}, ngày ${d[0]} tháng ${d[1]} năm ${d[2]}`, left + col, doc.y, { width: width - col, align: 'center' })
   doc.moveDown(1.2).font('bold').fontSize(14).text(f.title.toUpperCase(), left, doc.y, { width, align: 'center' })
   doc.moveDown(0.8)
   for (const para of f.body) {
