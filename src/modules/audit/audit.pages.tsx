@@ -4,6 +4,7 @@ import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { parseDayRange, vnDayStart } from '../../platform/http/day-range.js'
 import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, TextInput } from '../../platform/html/components/form.js'
+import { PrevNext } from '../../platform/html/components/layout-parts.js'
 import { formatInstant } from '../calendar/due.js'
 import type { AuditFilter, AuditRow } from './audit.service.js'
 import { ACTION_LABELS as DOSSIER_ACTIONS } from '../dossiers/dossiers.service.js'
@@ -72,15 +73,7 @@ function AuditPage ({ rows, more, page, query, errors }: { rows: AuditRow[], mor
             </table>
           </div>
           )}
-      {(page > 1 || more) && (
-        <nav class='pagination' aria-label='Phân trang'>
-          <ul class='pagination__list'>
-            {page > 1 && <li><a class='pagination__link' href={link(page - 1)} rel='prev'>‹ Trang trước</a></li>}
-            <li><span class='pagination__current' aria-current='page'>{page}</span></li>
-            {more && <li><a class='pagination__link' href={link(page + 1)} rel='next'>Trang sau ›</a></li>}
-          </ul>
-        </nav>
-      )}
+      <PrevNext page={page} more={more} href={link} />
     </>
   )
 }

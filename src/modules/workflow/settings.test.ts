@@ -72,7 +72,7 @@ test('a catalog administrator sets a procedure\'s time limits and process; dossi
   // A new dossier: 4 working hours to decide on reception, then the two-step process.
   const after = await submit()
   const queue = await t.services.workflow.receptionQueue((await t.services.officials.sessionOfficial(deskOfficial.cookie.split('=')[1]!))!)
-  const row = queue.find(r => r.code === after.code)!
+  const row = queue.rows.find(r => r.code === after.code)!
   const expected = await t.services.calendar.computeDue(row.submittedAt, { value: 4, unit: 'working_hours' }, {}, (await t.services.dossiers.get(after.c.id, after.code)).agency!.code)
   assert.equal(row.decisionDue.getTime(), expected.due.getTime())
   assert.equal((await desk.post(`/can-bo/ho-so/${enc(after.code)}/tiep-nhan`)).statusCode, 200)

@@ -6,7 +6,7 @@ import { Button, Form, MultipartForm, Radios, Textarea, TextInput } from '../../
 import { readUploads } from '../../platform/http/uploads.js'
 import { ACCEPT_ATTR, formatSize } from '../files/sniff.js'
 import { ROLES } from '../accounts/officials.service.js'
-import { SummaryList, Tag } from '../../platform/html/components/layout-parts.js'
+import { PrevNext, SummaryList, Tag } from '../../platform/html/components/layout-parts.js'
 import type { Person } from '../dossiers/dossier-form.js'
 import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { CHANNEL_LABELS, INTERNAL_COMPONENT } from '../dossiers/dossiers.service.js'
@@ -33,12 +33,12 @@ type Body = Record<string, string | string[] | undefined>
 export const staffDossierUrl = (code: string) => `/can-bo/ho-so/${encodeURIComponent(code)}`
 const errorOf = (errors: FieldError[], f: string) => errors.find(e => e.field === f)?.message
 
-function ReceptionQueuePage ({ rows }: { rows: Queue }) {
+function ReceptionQueuePage ({ queue: { rows, page, more } }: { queue: Queue }) {
   return (
     <>
       <a class='back-link' href='/can-bo'>Không gian làm việc</a>
       <h1 class='heading-l'>Hồ sơ chờ tiếp nhận</h1>
-      <p class='body'>Hồ sơ nộp trực tuyến cần được tiếp nhận, yêu cầu bổ sung hoặc từ chối trong {8} giờ làm việc kể từ khi nộp.</p>
+      <p class='body'>Hồ sơ nộp trực tuyến cần được tiếp nhận, yêu cầu bổ sung hoặc từ chối trong thời hạn của từng thủ tục (thường là 8 giờ làm việc) kể từ khi nộp; hồ sơ nộp sớm nhất ở trên.</p>
       {rows.length === 0
         ? <p class='body'>Không có hồ sơ chờ tiếp nhận.</p>
         : (
@@ -60,6 +60,7 @@ function ReceptionQueuePage ({ rows }: { rows: Queue }) {
             </table>
           </div>
           )}
+      <PrevNext page={page} more={more} href={n => `/can-bo/ho-so?hang-doi=cho-tiep-nhan&trang=${n}`} />
     </>
   )
 }
@@ -203,15 +204,7 @@ function SearchPage ({ query, errors, found, page }: { query: Record<string, str
         <section class='section' aria-labelledby='ket-qua'>
           <h2 class='heading-m' id='ket-qua'>Kết quả{found.rows.length === 0 ? ': không tìm thấy hồ sơ phù hợp' : ` (trang ${page})`}</h2>
           {found.rows.length > 0 && <DossierTable rows={found.rows} caption='Hồ sơ tìm được, nộp gần nhất trước' now={new Date()} />}
-          {(page > 1 || found.more) && (
-            <nav class='pagination' aria-label='Phân trang'>
-              <ul class='pagination__list'>
-                {page > 1 && <li><a class='pagination__link' href={link(page - 1)} rel='prev'>‹ Trang trước</a></li>}
-                <li><span class='pagination__current' aria-current='page'>{page}</span></li>
-                {found.more && <li><a class='pagination__link' href={link(page + 1)} rel='next'>Trang sau ›</a></li>}
-              </ul>
-            </nav>
-          )}
+          <PrevNext page={page} more={found.more} href={link} />
         </section>
       )}
     </>
@@ -607,7 +600,10 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
       return reply.page(<DueQueuePage kind={queue} rows={await workflow.dueQueue(request.official!, queue === 'qua-han' ? 'overdue' : 'due-soon')} />, { title: queue === 'qua-han' ? 'Hồ sơ quá hạn' : 'Hồ sơ sắp đến hạn' })
     }
     if (queue === 'xin-y-kien') return reply.page(<ConsultationQueuePage rows={await workflow.consultationQueue(request.official!)} />, { title: 'Xin ý kiến' })
-    if (queue === 'cho-tiep-nhan') return reply.page(<ReceptionQueuePage rows={await workflow.receptionQueue(request.official!)} />, { title: 'Hồ sơ chờ tiếp nhận' })
+    if (queue === 'cho-tiep-nhan') {
+      const page = Math.max(1, Math.min(1000, Number.parseInt(query['trang'] ?? '1', 10) || 1))
+      return reply.page(<ReceptionQueuePage queue={await workflow.receptionQueue(request.official!, page)} />, { title: 'Hồ sơ chờ tiếp nhận' })
+    }
     // No queue: the search (a GET form, so results can be bookmarked and work without JavaScript).
     const { criteria, errors, given } = parseCriteria(query)
     const found = given && errors.length === 0 ? await workflow.search(request.official!, criteria) : undefined

@@ -23,7 +23,7 @@ import { fill, officialFormPdf, type OfficialForm } from '../../platform/pdf/for
 import type { FormKey } from './form-wording.js'
 import { ISSUED_FORMS, type IssuedForm } from '../dossiers/issued-forms.js'
 import { parseDay, vnDayStart } from '../../platform/http/day-range.js'
-import { dueCounts, dueDossiers, searchDossiers, type DossierCriteria, type DueQueue } from './search.js'
+import { dueCounts, dueDossiers, PAGE_SIZE, searchDossiers, type DossierCriteria, type DueQueue } from './search.js'
 
 /** The official's step queues: steps to work on, approvals (the leader's step), results to return. */
 export type StepQueue = 'cua-toi' | 'cho-phe-duyet' | 'cho-tra-ket-qua'
@@ -199,20 +199,25 @@ export function createWorkflowService (deps: {
       return closed
     },
 
-    /** New online dossiers waiting for reception in the official's agencies, oldest first, with the time left. */
-    async receptionQueue (o: SignedInOfficial) {
+    /** New online dossiers waiting for reception in the official's agencies, oldest first, with the time left; a page of PAGE_SIZE. */
+    async receptionQueue (o: SignedInOfficial, page = 1) {
       const scope = await receptionScope(o)
-      if (scope.length === 0) return []
+      if (scope.length === 0) return { rows: [], page, more: false }
       const rows = await db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId').innerJoin('procedures as p', 'p.id', 'd.procedureId')
         .select(['d.code', 'd.submittedAt', 'd.agencyCode', 'd.applicant', 'd.channel', 'v.name as procedureName', 'p.code as procedureCode'])
-        .where('d.status', '=', 1).where('d.agencyCode', 'in', scope).orderBy('d.submittedAt').limit(200).execute()
+        .where('d.status', '=', 1).where('d.agencyCode', 'in', scope).orderBy('d.submittedAt').orderBy('d.id').limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE).execute()
+      const more = rows.length > PAGE_SIZE
       const now = clock()
       // Each procedure's reception hours read once for the whole queue.
       const hours = new Map(await Promise.all([...new Set(rows.map(r => r.procedureCode))].map(async c => [c, (await settings.get(c)).receptionHours] as const)))
-      return Promise.all(rows.map(async r => {
-        const due = (await receptionDue(r, hours.get(r.procedureCode))).due
-        return { code: r.code!, submittedAt: r.submittedAt!, procedureName: r.procedureName, applicant: (r.applicant as Person).fullName, decisionDue: due, left: await calendar.remaining(now, due, r.agencyCode ?? undefined) }
-      }))
+      return {
+        page,
+        more,
+        rows: await Promise.all(rows.slice(0, PAGE_SIZE).map(async r => {
+          const due = (await receptionDue(r, hours.get(r.procedureCode))).due
+          return { code: r.code!, submittedAt: r.submittedAt!, procedureName: r.procedureName, applicant: (r.applicant as Person).fullName, decisionDue: due, left: await calendar.remaining(now, due, r.agencyCode ?? undefined) }
+        }))
+      }
     },
 
     /** Counts for the workspace: reception, the official's steps by kind, and due dates near or past. */

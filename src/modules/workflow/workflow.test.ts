@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { sql } from 'kysely'
 import { useTestApp } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
@@ -41,6 +42,28 @@ test('the receptionist\'s queue lists new online dossiers of their agencies with
   assert.equal((await browserSession(t, other.cookie).get(`/can-bo/ho-so/${encodeURIComponent(code)}`)).statusCode, 200)
   // Signed out: sent to sign in.
   assert.equal((await t.app.inject({ url: `/can-bo/ho-so/${encodeURIComponent(code)}` })).statusCode, 303)
+})
+
+test('the reception queue comes in pages of 50, the oldest first', async () => {
+  const { code, agency } = await submitted()
+  // Sixty more new dossiers of the agency, copies of this one submitted later (codes …-9001 on).
+  await sql`
+    insert into dossiers (code, status, procedure_id, procedure_version_id, account_id, agency_code, channel, applicant, submitter, delivery, fees, submitted_at)
+    select ${code.replace(/-\d{4}$/, '')} || '-' || (9000 + n)::text, 1, procedure_id, procedure_version_id, account_id, agency_code, channel, applicant, submitter, delivery, fees, submitted_at + make_interval(mins => n)
+    from dossiers, generate_series(1, 60) n where code = ${code}`.execute(t.db.kysely)
+  const b = browserSession(t, (await newOfficial(t, agency, ['receptionist'])).cookie)
+  const listed = (body: string) => [...body.matchAll(/href="\/can-bo\/ho-so\/([^"]+)"/g)].map(m => decodeURIComponent(m[1]!))
+  const first = await b.get('/can-bo/ho-so?hang-doi=cho-tiep-nhan')
+  assert.equal(listed(first.body).length, 50)
+  assert.match(first.body, /rel="next"/)
+  const second = await b.get('/can-bo/ho-so?hang-doi=cho-tiep-nhan&trang=2')
+  assert.match(second.body, /rel="prev"/)
+  // Both pages together: every dossier once, in the order they were submitted.
+  const all = [...listed(first.body), ...listed(second.body)]
+  assert.equal(new Set(all).size, all.length)
+  const ours = all.filter(c => c === code || c.startsWith(code.replace(/-\d{4}$/, '-9')))
+  assert.equal(ours.length, 61)
+  assert.deepEqual(ours, [code, ...Array.from({ length: 60 }, (_, i) => `${code.replace(/-\d{4}$/, '')}-${9001 + i}`)])
 })
 
 test('reception: receive sets the due date from the calendar, issues form 01 and tells the citizen; every view is audited', async () => {

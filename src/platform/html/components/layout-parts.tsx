@@ -50,6 +50,20 @@ export function Pagination ({ page, pageSize, total, href }: { page: number, pag
   )
 }
 
+/** Previous / this page / next, for lists that know only whether another page follows (no total to count). */
+export function PrevNext ({ page, more, href }: { page: number, more: boolean, href: (page: number) => string }) {
+  if (page <= 1 && !more) return null
+  return (
+    <nav class='pagination' aria-label='Phân trang'>
+      <ul class='pagination__list'>
+        {page > 1 && <li><a class='pagination__link' href={href(page - 1)} rel='prev'>‹ Trang trước</a></li>}
+        <li><span class='pagination__current' aria-current='page'>{page}</span></li>
+        {more && <li><a class='pagination__link' href={href(page + 1)} rel='next'>Trang sau ›</a></li>}
+      </ul>
+    </nav>
+  )
+}
+
 export function Tag ({ children, kind }: { children: ComponentChildren, kind?: 'green' | 'blue' | 'grey' }) {
   return <strong class={`tag tag--${kind ?? 'blue'}`}>{children}</strong>
 }
