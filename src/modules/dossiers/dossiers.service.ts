@@ -275,6 +275,8 @@ export function createDossiersService (deps: {
       delivery: row.delivery as Delivery | Record<string, never>,
       fees,
       feeTotal: fees.reduce((n, f) => n + (f.amountVnd ?? 0), 0),
+      /** What the desk set at reception for this case (null: the procedure's amounts). */
+      payable: row.payableVnd === null ? null : { amountVnd: row.payableVnd, note: row.payableNote },
       slots,
       files,
       stepsDone: row.stepsDone,
@@ -747,7 +749,7 @@ export function createDossiersService (deps: {
      */
     async act (actor: Actor & { name: string }, code: string, action: DossierAction, input: {
       message?: string, agencyCode?: string, details?: Record<string, unknown>
-      set?: Partial<{ dueAt: Date, receivedAt: Date, finishedAt: Date, returnedAt: Date, processingAgencyCode: string, process: string }>
+      set?: Partial<{ dueAt: Date, receivedAt: Date, finishedAt: Date, returnedAt: Date, processingAgencyCode: string, process: string, payableVnd: number, payableNote: string }>
       /** More work in the same transaction, after the move is allowed (tasks of the back office). */
       within?: (trx: Executor, d: DossierRow) => Promise<void>
     } = {}): Promise<DossierStatus> {

@@ -8,6 +8,7 @@ import { ACCEPT_ATTR, formatSize } from '../files/sniff.js'
 import type { Person } from '../dossiers/dossier-form.js'
 import { PersonFields } from '../dossiers/views/JourneyPages.js'
 import type { WorkflowService } from './workflow.service.js'
+import { AssessmentFields } from '../payments/AssessmentFields.js'
 
 type Offered = Awaited<ReturnType<WorkflowService['counterProcedures']>>[number]
 type Values = Record<string, string | undefined>
@@ -88,6 +89,7 @@ function EnterPage ({ p, kind, channel, caseGroup, values, errors, kept }: { p: 
             )
           })}
         </fieldset>
+        <AssessmentFields fees={p.fees} values={values} errors={errors} />
         <Radios name='result' legend='Trả kết quả' value={values['result'] ?? 'office'} error={errorOf(errors, 'result')} options={[
           { value: 'office', label: 'Tại bộ phận một cửa' }, { value: 'post', label: 'Qua bưu chính, đến địa chỉ của chủ hồ sơ' }
         ]} />

@@ -12,6 +12,7 @@ import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { CHANNEL_LABELS, INTERNAL_COMPONENT } from '../dossiers/dossiers.service.js'
 import { StatusTag } from '../dossiers/views/DossierPages.js'
 import { ComponentsTable, FeesTable, PersonList, when } from '../dossiers/views/parts.js'
+import { AssessmentFields } from '../payments/AssessmentFields.js'
 import type { StepQueue, WorkflowService } from './workflow.service.js'
 import { OUTCOME_LABELS, TIMING_LABELS } from './processing.js'
 import { PaymentsSection } from '../payments/PaymentsSection.js'
@@ -296,7 +297,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
           <ul class='file-list'>{d.files.filter(f => f.component === INTERNAL_COMPONENT).map(f => <li key={f.attachmentId}><a href={`${url}/tep/${f.id}`}>{f.name}</a> ({formatSize(f.size)}, {when(f.attachedAt)})</li>)}</ul>
         </section>
       )}
-      <FeesTable fees={d.fees} />
+      <FeesTable fees={d.fees} payable={d.payable} />
       <PaymentsSection requests={o.payments} fileHref={fileId => `${url}/tep/${fileId}`} receiptHref={id => `${url}/bien-lai/${id}.pdf`} decide={o.mayRecordCash ? (id => (
         <div class='inline-actions'>
           <Form action={`${url}/chung-tu/${id}/xac-nhan`}><Button>Xác nhận đã nhận tiền</Button></Form>
@@ -315,7 +316,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
         {o.act?.requestFees !== undefined && (
           <details open={Boolean(errorOf(errors, 'amount'))}>
             <summary>Yêu cầu nộp phí, lệ phí</summary>
-            <p class='body'>Hồ sơ chờ công dân nộp phí rồi mới xử lý tiếp. Số tiền theo thủ tục: {o.act.requestFees.toLocaleString('vi-VN')} đồng; sửa khi mức thu tùy trường hợp (theo xe, theo trang) và ghi rõ cách tính.</p>
+            <p class='body'>Hồ sơ chờ công dân nộp phí rồi mới xử lý tiếp. {d.payable ? 'Số tiền bộ phận một cửa xác định khi tiếp nhận' : 'Số tiền theo thủ tục'}: {o.act.requestFees.toLocaleString('vi-VN')} đồng; sửa khi mức thu tùy trường hợp (theo xe, theo trang) và ghi rõ cách tính.</p>
             <Form action={`${url}/yeu-cau-nop-phi`}>
               <input type='hidden' name='taskId' value={String(o.act.taskId)} />
               <TextInput name='amount' label='Số tiền (đồng)' value={(values['amount'] as string | undefined) ?? (o.act.requestFees > 0 ? String(o.act.requestFees) : '')} error={errorOf(errors, 'amount')} />
@@ -469,7 +470,10 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
           <h2 class='heading-m' id='tiep-nhan'>Tiếp nhận hồ sơ</h2>
           <ErrorMessage id='receive' message={errorOf(errors, 'receive')} />
           <p class='body'>Ngày hẹn trả kết quả được tính theo thời hạn của thủ tục ({d.procedure.processingTime.text.split('\n')[0]}) và lịch làm việc, từ lúc bấm tiếp nhận.</p>
-          <Form action={`${url}/tiep-nhan`}><Button>Tiếp nhận và in giấy hẹn (mẫu 01)</Button></Form>
+          <Form action={`${url}/tiep-nhan`}>
+            <AssessmentFields fees={d.fees} values={values} errors={errors} />
+            <Button>Tiếp nhận và in giấy hẹn (mẫu 01)</Button>
+          </Form>
         </section>
       )}
       {(o.may.requestSupplement || o.act?.supplement) && (
@@ -640,7 +644,7 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
   await app.register(settingsPages, { services, requireOfficial })
   await app.register(wordingPages, { services, requireOfficial })
   app.post('/can-bo/ho-so/:code/tiep-nhan', { preHandler: requireOfficial }, async (request, reply) =>
-    act(request, reply, async () => `Đã tiếp nhận hồ sơ; hẹn trả kết quả ${when(await workflow.receive(request.official!, code(request)))}. Công dân đã được thông báo.`))
+    act(request, reply, async () => `Đã tiếp nhận hồ sơ; hẹn trả kết quả ${when(await workflow.receive(request.official!, code(request), form(request)))}. Công dân đã được thông báo.`))
   app.post('/can-bo/ho-so/:code/yeu-cau-bo-sung', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => { await workflow.requestSupplement(request.official!, code(request), request.body as Body); return 'Đã gửi yêu cầu bổ sung; công dân đã được thông báo.' }))
   app.post('/can-bo/ho-so/:code/tu-choi', { preHandler: requireOfficial }, async (request, reply) =>

@@ -3,6 +3,7 @@ import type { Db, Executor } from '../../platform/db/db.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
 import type { FilesService } from '../files/files.service.js'
 import type { PaymentsService } from '../payments/payments.service.js'
+import { assessFees, assessmentLine, parseVnd } from '../payments/assessment.js'
 import { createTasks, OUTCOME_LABELS, TIMING_LABELS, type OpenTask } from './processing.js'
 import { processFrom, type ProcessStep } from './process.js'
 import { createProcedureSettings } from './settings.js'
@@ -17,7 +18,7 @@ import type { CatalogService } from '../catalog/catalog.service.js'
 import { shortDuration } from '../catalog/views/labels.js'
 import type { SiteService } from '../site/site.service.js'
 import { formatAddress, RESULT_LABELS, type Delivery, type Person } from '../dossiers/dossier-form.js'
-import { caseGroups, CHANNEL_LABELS, componentSlots, INTERNAL_COMPONENT, type ComponentSlot, type DossiersService, type DossierView } from '../dossiers/dossiers.service.js'
+import { caseGroups, CHANNEL_LABELS, componentSlots, INTERNAL_COMPONENT, type ComponentSlot, type DossiersService, type DossierView, type FeeLine } from '../dossiers/dossiers.service.js'
 import { can, STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { fill, officialFormPdf, type OfficialForm } from '../../platform/pdf/forms-pdf.js'
 import type { FormKey } from './form-wording.js'
@@ -267,6 +268,7 @@ export function createWorkflowService (deps: {
       const consultations = (await db.kysely.selectFrom('dossierConsultations as c').leftJoin('agencies as a', 'a.code', 'c.agencyCode')
         .selectAll('c').select('a.name as agencyName').where('c.dossierId', '=', d.id).orderBy('c.id').execute())
         .map(c => ({ ...c, mayAnswer: c.answeredAt === null && caseScope.includes(c.agencyCode) }))
+      const requests = await payments.ofDossier(d.id)
       const nextStep = task && task.kind === 'work' ? process[task.step + 1] : undefined
       const nextAgency = nextStep ? await stepAgency(d, nextStep) : undefined
       return {
@@ -275,7 +277,7 @@ export function createWorkflowService (deps: {
         log: await tasks.log(db.kysely, d.id),
         process,
         consultations,
-        payments: await payments.ofDossier(d.id),
+        payments: requests,
         mayRecordCash: d.status === 6 && (receptionist || mine),
         mayRefund: receptionist || mine,
         act: mine && task && d.status !== 5 ? {
@@ -289,7 +291,8 @@ export function createWorkflowService (deps: {
           refuse: task.kind === 'approve',
           consult: task.kind === 'work' && [2, 4].includes(d.status) ? (await catalog.listAgencies()).filter(a => a.code !== d.agency?.code && a.code !== task.agencyCode) : undefined,
           postpone: [2, 4, 6].includes(d.status) && d.postponedFrom === null,
-          requestFees: d.status === 4 && task.kind !== 'return' ? d.fees.reduce((a, f) => a + (f.amountVnd ?? 0), 0) : undefined,
+          // What to ask: the amount the desk set at reception, else the procedure's; nothing once exempt.
+          requestFees: d.status === 4 && task.kind !== 'return' && !requests.some(r => r.state === 'exempt') ? d.payable?.amountVnd ?? d.feeTotal : undefined,
           stop: can(d.status, 'stop', { decisionIssued: d.finishedAt !== null })
         } : undefined,
         receptionDue: due?.due,
@@ -315,10 +318,10 @@ export function createWorkflowService (deps: {
       if (scope.length === 0) return []
       const rows = await db.kysely.selectFrom('procedureAgencies as pa').innerJoin('agencies as a', 'a.id', 'pa.agencyId').innerJoin('procedures as p', 'p.id', 'pa.procedureId')
         .select(['p.code', 'a.code as agencyCode', 'a.name as agencyName']).where('pa.role', '=', 'receiving').where('a.code', 'in', scope).orderBy('p.position').execute()
-      const out: Array<{ code: string, name: string, agencyCode: string, agencyName: string, caseGroups: string[], slots: (group: string | undefined) => ComponentSlot[] }> = []
+      const out: Array<{ code: string, name: string, agencyCode: string, agencyName: string, fees: FeeLine[], caseGroups: string[], slots: (group: string | undefined) => ComponentSlot[] }> = []
       for (const r of rows) {
         const p = await catalog.getProcedure(r.code).catch(() => undefined)
-        if (p) out.push({ code: r.code, name: p.name, agencyCode: r.agencyCode, agencyName: r.agencyName, caseGroups: caseGroups(p), slots: (group: string | undefined) => componentSlots(p, group ?? null, false) })
+        if (p) out.push({ code: r.code, name: p.name, agencyCode: r.agencyCode, agencyName: r.agencyName, fees: p.fees, caseGroups: caseGroups(p), slots: (group: string | undefined) => componentSlots(p, group ?? null, false) })
       }
       return out
     },
@@ -331,8 +334,10 @@ export function createWorkflowService (deps: {
       const offered = (await service.counterProcedures(o)).filter(p => p.code === input.procedureCode)
       const agency = offered.find(p => p.agencyCode === input.agencyCode) ?? (offered.length === 1 ? offered[0] : undefined)
       if (!agency) throw new AppError('VALIDATION', 'no such procedure here', [{ field: 'thu-tuc', message: 'Chọn thủ tục do bộ phận một cửa của bạn tiếp nhận' }])
+      // The fees part is checked before anything is written: a wrong amount never leaves a dossier half-entered.
+      assessFees(agency.fees, input.form)
       const { code } = await dossiers.enterAtCounter(actorOf(o), { ...input, agencyCode: agency.agencyCode })
-      return { code, due: await service.receive(o, code) }
+      return { code, due: await service.receive(o, code, input.form) }
     },
 
     /**
@@ -494,9 +499,7 @@ export function createWorkflowService (deps: {
     async requestFees (o: SignedInOfficial, code: string, form: { taskId?: string, amount?: string, note?: string }): Promise<number> {
       const d = await visible(o, code)
       await myTask(o, d, Number(form.taskId))
-      const digits = (form.amount ?? '').replace(/[.\s,đ]|đồng/g, '')
-      const amount = Number(digits)
-      if (!/^\d+$/.test(digits) || amount < 1000 || amount > 1_000_000_000) throw new AppError('VALIDATION', 'amount', [{ field: 'amount', message: 'Số tiền là số nguyên đồng, từ 1.000 đến 1.000.000.000' }])
+      const amount = parseVnd(form.amount, 'amount')
       const note = (form.note ?? '').trim().slice(0, 1000) || null
       await dossiers.act(actorOf(o), code, 'request-fees', {
         message: `Đề nghị nộp ${amount.toLocaleString('vi-VN')} đồng phí, lệ phí${note ? ` (${note})` : ''}. Nộp trực tuyến trên Cổng hoặc tại bộ phận một cửa.`,
@@ -512,7 +515,7 @@ export function createWorkflowService (deps: {
       await myTask(o, d, Number(form.taskId))
       if (d.status !== 4) throw new AppError('CONFLICT', 'Chỉ ghi nhận miễn phí khi hồ sơ đang xử lý.')
       const reason = reasonFrom(form.reason, 'exempt-reason', 'Ghi rõ căn cứ miễn phí, lệ phí', 5, 1000)
-      const amount = Math.max(1, d.fees.reduce((a, f) => a + (f.amountVnd ?? 0), 0))
+      const amount = Math.max(1, d.payable?.amountVnd ?? d.feeTotal)
       await dossiers.record(actorOf(o), code, { action: 'fees-exempt', message: `Miễn phí, lệ phí: ${reason}` }, trx => payments.exempt(trx, d.id, amount, reason, { id: o.id, name: o.fullName }))
     },
 
@@ -615,9 +618,10 @@ export function createWorkflowService (deps: {
      * Receives an online dossier: the due date is computed now from the procedure's processing time
      * by the calendar (with its explanation kept in the timeline), and form 01 becomes available.
      */
-    async receive (o: SignedInOfficial, code: string): Promise<Date> {
+    async receive (o: SignedInOfficial, code: string, form: Record<string, unknown> = {}): Promise<Date> {
       const d = await visible(o, code)
       await requireReception(o, d)
+      const fees = assessFees(d.fees, form)
       const p = await catalog.getProcedure(d.procedure.code)
       const t = p.processingTime
       if (t.value === null || t.unit === null) {
@@ -631,9 +635,13 @@ export function createWorkflowService (deps: {
       const first = process[0]!
       const firstAgency = await stepAgency(d, first)
       await dossiers.act(actorOf(o), code, 'receive', {
-        message: `Hẹn trả kết quả: ${formatInstant(due.due)}. ${due.explanation}`,
-        set: { receivedAt: now, dueAt: due.due, processingAgencyCode: processing, process: JSON.stringify(process) },
-        within: trx => tasks.open(trx, d.id, 0, first, firstAgency, t, undefined, due.due)
+        message: `Hẹn trả kết quả: ${formatInstant(due.due)}. ${due.explanation}${assessmentLine(fees)}`,
+        details: fees.kind === 'standard' ? {} : { fees },
+        set: { receivedAt: now, dueAt: due.due, processingAgencyCode: processing, process: JSON.stringify(process), ...(fees.kind === 'case' ? { payableVnd: fees.amountVnd, payableNote: fees.note } : {}) },
+        within: async trx => {
+          await tasks.open(trx, d.id, 0, first, firstAgency, t, undefined, due.due)
+          if (fees.kind === 'exempt') await payments.exempt(trx, d.id, Math.max(1, d.feeTotal), fees.reason, { id: o.id, name: o.fullName })
+        }
       })
       return due.due
     },

@@ -425,6 +425,8 @@ export interface DossiersTable {
   returnedAt: Date | null
   processingAgencyCode: Generated<string | null>
   postponedFrom: Generated<Date | null>
+  payableVnd: Generated<number | null>
+  payableNote: Generated<string | null>
   enteredBy: Generated<string | null>
   process: ColumnType<unknown, string | null | undefined, string | null>
   rating: number | null

@@ -72,9 +72,9 @@ export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ s
 }
 
 /** The fees table of guide 001 (kind, amount, total); items whose amount depends on the case say so. */
-export function FeesTable ({ fees }: { fees: FeeLine[] }) {
+export function FeesTable ({ fees, payable }: { fees: FeeLine[], payable?: { amountVnd: number, note: string | null } | null }) {
   const total = fees.reduce((n, f) => n + (f.amountVnd ?? 0), 0)
-  const open = fees.some(f => f.amountVnd === null)
+  const open = fees.some(f => f.amountVnd === null) && !payable
   return (
     <div class='table-wrap'>
       <table class='table'>
@@ -84,7 +84,10 @@ export function FeesTable ({ fees }: { fees: FeeLine[] }) {
           {fees.length === 0 && <tr><td>Không thu phí, lệ phí</td><td>0 đồng</td></tr>}
           {fees.map((f, i) => <tr key={i}><td>{f.text}</td><td>{f.amountVnd === null ? 'Theo trường hợp cụ thể' : formatVnd(f.amountVnd)}</td></tr>)}
         </tbody>
-        <tfoot><tr><th scope='row'>Tổng</th><td><strong>{formatVnd(total)}</strong>{open ? ' (chưa gồm khoản tính theo trường hợp; cơ quan sẽ thông báo)' : ''}</td></tr></tfoot>
+        <tfoot>
+          <tr><th scope='row'>Tổng</th><td><strong>{formatVnd(total)}</strong>{open ? ' (chưa gồm khoản tính theo trường hợp; cơ quan sẽ thông báo)' : ''}</td></tr>
+          {payable && <tr><th scope='row'>Phải nộp cho hồ sơ này (xác định khi tiếp nhận)</th><td><strong>{formatVnd(payable.amountVnd)}</strong>{payable.note ? ` – ${payable.note}` : ''}</td></tr>}
+        </tfoot>
       </table>
     </div>
   )
