@@ -82,6 +82,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'transfer-rejected': 'Chứng từ chuyển khoản chưa được chấp nhận',
   'fees-exempt': 'Miễn phí, lệ phí',
   refund: 'Hoàn tiền phí, lệ phí',
+  'refund-asked': 'Đề nghị hoàn tiền qua cổng thanh toán',
+  'refund-refused': 'Cổng thanh toán không hoàn được tiền',
   'consult-answer': 'Cơ quan phối hợp trả lời',
   rate: 'Đánh giá mức độ hài lòng'
 }

@@ -6,9 +6,10 @@ import { METHOD_LABELS, PAYMENT_STATE_LABELS } from './payments.service.js'
 
 type Requests = Awaited<ReturnType<PaymentsService['ofDossier']>>
 const REQUEST_STATES = { open: 'Chờ nộp', paid: 'Đã nộp', cancelled: 'Đã hủy', exempt: 'Được miễn' }
+const REFUND_STATES = { requested: 'đang chờ cổng thanh toán xử lý', done: 'đã hoàn', refused: 'không hoàn được, cần hoàn bằng cách khác' }
 
 /** The fees asked of a dossier and every attempt to pay them; `children` holds the actions of the page. */
-export function PaymentsSection ({ requests, children, fileHref, receiptHref, decide, refund }: { requests: Requests, children?: ComponentChildren, fileHref?: (fileId: string) => string, receiptHref?: (receiptId: number) => string, decide?: (paymentId: number) => ComponentChildren, refund?: (p: { id: number, surplus: boolean }) => ComponentChildren }) {
+export function PaymentsSection ({ requests, children, fileHref, receiptHref, decide, refund }: { requests: Requests, children?: ComponentChildren, fileHref?: (fileId: string) => string, receiptHref?: (receiptId: number) => string, decide?: (paymentId: number) => ComponentChildren, refund?: (p: { id: number, surplus: boolean, refundVia: 'gateway' | 'manual' | undefined }) => ComponentChildren }) {
   if (requests.length === 0 && !children) return null
   return (
     <section class='section' aria-labelledby='phi-le-phi'>
@@ -25,7 +26,12 @@ export function PaymentsSection ({ requests, children, fileHref, receiptHref, de
                   {p.decidedReason ? <> – {p.decidedReason}</> : null}
                   {p.receiptId && receiptHref ? <> – <a href={receiptHref(p.receiptId)}>biên lai số {String(p.receiptNumber).padStart(7, '0')}, ký hiệu {p.receiptSeries} (PDF)</a></> : null}
                   {p.method === 'transfer' && p.state === 'pending' && decide ? decide(p.id) : null}
-                  {p.state === 'paid' && refund ? refund(p) : null}
+                  {p.refunds.map(f => (
+                    <div key={String(f.id)} class='hint'>
+                      {f.via === 'gateway' ? 'Hoàn qua cổng thanh toán' : 'Hoàn trực tiếp'} {formatVnd(f.amountVnd)} ({f.requestedByName}, {formatInstant(f.requestedAt)}): {REFUND_STATES[f.state]}{f.responseMessage && f.state === 'refused' ? ` – ${f.responseMessage}` : ''}
+                    </div>
+                  ))}
+                  {p.state === 'paid' && refund && !p.refunds.some(f => f.state === 'requested') ? refund(p) : null}
                 </li>
               ))}
             </ul>

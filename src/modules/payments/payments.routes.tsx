@@ -5,7 +5,7 @@ import { requireCitizen } from '../../platform/http/session.js'
 import { Button, Form } from '../../platform/html/components/form.js'
 import { formatVnd, SummaryList } from '../../platform/html/components/layout-parts.js'
 import { IPN_PATH, PAYMENT_STATE_LABELS, RETURN_PATH, sandboxAnswer, SANDBOX_API_PATH, SANDBOX_IPN_JOB, SANDBOX_SECRET, SANDBOX_TMN_CODE } from './payments.service.js'
-import { signQueryDrAnswer, verifyParams, verifyQueryDr, vnpDate } from './vnpay.js'
+import { signQueryDrAnswer, signRefundAnswer, verifyParams, verifyQueryDr, verifyRefund, vnpDate } from './vnpay.js'
 import QRCode from 'qrcode'
 
 type ReturnView = Awaited<ReturnType<Services['payments']['returnView']>>
@@ -87,6 +87,22 @@ export async function paymentsRoutes (app: FastifyInstance, { services }: { serv
     return reply.page(<SandboxPage query={query} amount={Number(q['vnp_Amount']) / 100} info={q['vnp_OrderInfo'] ?? ''} />, { title: 'Cổng thanh toán thử nghiệm' })
   })
   let sequence = Date.now() % 100_000_000
+
+  /** The sandbox accepts a refund of a successful transaction once, up to its amount; otherwise it answers as VNPay would. */
+  async function sandboxRefund (b: Record<string, string>) {
+    const base = { vnp_ResponseId: `S${Date.now()}`, vnp_Command: 'refund', vnp_TmnCode: SANDBOX_TMN_CODE, vnp_TxnRef: b['vnp_TxnRef'] ?? '', vnp_Amount: b['vnp_Amount'] ?? '' }
+    const answer = (code: string, message: string, more: Record<string, string> = {}) => signRefundAnswer(SANDBOX_SECRET, { ...base, vnp_ResponseCode: code, vnp_Message: message, ...more })
+    if (!verifyRefund(SANDBOX_SECRET, b)) return answer('97', 'Invalid Checksum')
+    const tx = await services.db.kysely.selectFrom('paymentSandboxTransactions').selectAll().where('txnRef', '=', b['vnp_TxnRef'] ?? '').executeTakeFirst()
+    if (!tx) return answer('91', 'Transaction not found')
+    if (tx.transactionStatus !== '00' && tx.refundedAmount === null) return answer('95', 'Transaction failed, cannot refund')
+    if (tx.refundedAmount !== null) return answer('94', 'Refund already requested')
+    if (!/^\d+$/.test(b['vnp_Amount'] ?? '') || Number(b['vnp_Amount']) > Number(tx.amount) || (b['vnp_TransactionType'] === '02' && b['vnp_Amount'] !== tx.amount)) return answer('03', 'Invalid amount')
+    const done = await services.db.kysely.updateTable('paymentSandboxTransactions').set({ refundedAmount: b['vnp_Amount']!, transactionStatus: '05' })
+      .where('txnRef', '=', tx.txnRef).where('refundedAmount', 'is', null).executeTakeFirst()
+    if (Number(done.numUpdatedRows) !== 1) return answer('94', 'Refund already requested')
+    return answer('00', 'Refund success', { vnp_BankCode: 'NCB', vnp_PayDate: vnpDate(new Date()), vnp_TransactionNo: tx.transactionNo, vnp_TransactionType: b['vnp_TransactionType'] ?? '02', vnp_TransactionStatus: '05', vnp_OrderInfo: b['vnp_OrderInfo'] ?? '' })
+  }
   app.post('/sandbox/vnpay/tra-loi', async (request, reply) => {
     const body = request.body as { request?: string, decision?: string }
     const q = Object.fromEntries(new URLSearchParams(body.request ?? ''))
@@ -104,9 +120,10 @@ export async function paymentsRoutes (app: FastifyInstance, { services }: { serv
     return reply.redirect(`${q['vnp_ReturnUrl']}?${answer}`, 303)
   })
 
-  // The sandbox's transaction query (QueryDR): JSON in, signed JSON out, from its ledger.
+  // The sandbox's merchant API: transaction query (QueryDR) and refund, JSON in, signed JSON out, from its ledger.
   app.post(SANDBOX_API_PATH, { config: { csrf: false } }, async (request, reply) => {
     const b = (request.body ?? {}) as Record<string, string>
+    if (b['vnp_Command'] === 'refund') return reply.send(await sandboxRefund(b))
     const base = { vnp_ResponseId: `S${Date.now()}`, vnp_Command: 'querydr', vnp_TmnCode: SANDBOX_TMN_CODE, vnp_TxnRef: b['vnp_TxnRef'] ?? '' }
     if (!verifyQueryDr(SANDBOX_SECRET, b)) return reply.send(signQueryDrAnswer(SANDBOX_SECRET, { ...base, vnp_ResponseCode: '97', vnp_Message: 'Invalid Checksum' }))
     const tx = await services.db.kysely.selectFrom('paymentSandboxTransactions').selectAll().where('txnRef', '=', b['vnp_TxnRef'] ?? '').executeTakeFirst()

@@ -10,7 +10,9 @@ import { transferMessage, vietQr } from './vietqr.js'
 import { localNumbering, RECEIPT_TEMPLATE, receiptSeries, vietnamYear, type ReceiptNumbering } from './receipts.js'
 import { vndInWords } from './vnd-words.js'
 import { officialFormPdf } from '../../platform/pdf/forms-pdf.js'
-import { fromVnpDate, IPN_ANSWERS, paymentUrl, queryDrBody, RESPONSE_MESSAGES, signParams, verifyParams, verifyQueryDrAnswer, vnpDate } from './vnpay.js'
+import { IPN_ANSWERS, orderInfo, RESPONSE_MESSAGES, signParams, vnpDate } from './vnpay.js'
+import { vnpayProvider } from './vnpay-provider.js'
+import type { Reported } from './provider.js'
 
 /** The gateway in use: VNPay as configured, or the built-in sandbox (demo profile, tests); none otherwise. */
 export interface Gateway { tmnCode: string, secret: string, paymentUrl: string, apiUrl: string | undefined, sandbox: boolean }
@@ -39,6 +41,7 @@ export const IPN_PATH = '/api/v1/payments/vnpay/ipn'
 export const PAYMENT_COMPONENT = 'payment'
 export const RECONCILE_JOB = 'payments.reconcile'
 export const SANDBOX_IPN_JOB = 'payments.sandbox-ipn'
+export const REFUND_JOB = 'payments.refund'
 export const SANDBOX_API_PATH = '/sandbox/vnpay/merchant_webapi/api/transaction'
 export const RETURN_PATH = '/thanh-toan/vnpay/ket-qua'
 
@@ -51,6 +54,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
   const { db, dossiers, config } = deps
   const numbering = deps.numbering ?? localNumbering
   const gateway = gatewayOf(config)
+  const provider = gateway ? vnpayProvider(gateway) : undefined
   // The sandbox's IPN is sent by a job (any worker process), retried with back-off until answered.
   if (gateway?.sandbox) {
     deps.jobs.register<{ url: string }>(SANDBOX_IPN_JOB, async (job) => {
@@ -87,7 +91,46 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
     return (lock ? q.forUpdate() : q).executeTakeFirst()
   }
 
-  if (gateway?.apiUrl) {
+  /** How a payment's money goes back: through the gateway it was paid by (when its API is configured), else by hand. */
+  // Once the gateway has refused to refund a payment, it is refunded by hand.
+  const refundVia = (method: string, refusedBefore = false): 'gateway' | 'manual' => method === provider?.method && provider.hasApi && !refusedBefore ? 'gateway' : 'manual'
+
+  /** The payment's money is back with the payer: it is marked refunded and its receipt cancelled by a record. */
+  async function refunded (trx: Executor, paymentId: number, reason: string, by: { id?: string | null, name: string }): Promise<void> {
+    await trx.updateTable('payments').set({ state: 'refunded', decidedReason: reason, recordedBy: by.id ?? null, recordedByName: by.name }).where('id', '=', paymentId).execute()
+    await trx.updateTable('receipts').set({ cancelledAt: sql`now()`, cancelReason: `Hoàn tiền: ${reason}` }).where('paymentId', '=', paymentId).where('cancelledAt', 'is', null).execute()
+  }
+
+  // A refund asked of the gateway: retried with back-off while it does not answer; accepted, the
+  // payment is refunded; refused (or never answered), the official is told and refunds another way.
+  if (provider?.hasApi) {
+    deps.jobs.register<{ refundId: number }>(REFUND_JOB, async (job) => {
+      const r = await db.kysely.selectFrom('paymentRefunds as f').innerJoin('payments as p', 'p.id', 'f.paymentId').innerJoin('paymentRequests as q', 'q.id', 'p.requestId').innerJoin('dossiers as d', 'd.id', 'q.dossierId')
+        .select(['f.id', 'f.state', 'f.amountVnd', 'f.reason', 'f.requestedByName', 'p.id as paymentId', 'p.amountVnd as paidVnd', 'p.txnRef', 'p.providerTxn', 'p.settledAt', 'd.code'])
+        .where('f.id', '=', job.payload.refundId).executeTakeFirst()
+      if (!r || r.state !== 'requested') return
+      const system: Actor & { name: string } = { type: 'system', id: null, name: `Cổng thanh toán ${provider.name}` }
+      let answer: { accepted: boolean, code: string, message: string }
+      try {
+        answer = await provider.refund({ txnRef: r.txnRef!, amountVnd: r.amountVnd, full: r.amountVnd === r.paidVnd, providerTxn: r.providerTxn, paidAt: r.settledAt ?? new Date(), by: orderInfo(r.requestedByName), requestId: `R${r.id}A${job.attempt}`, now: new Date() })
+      } catch (err) {
+        if (job.attempt < job.maxAttempts) throw err
+        answer = { accepted: false, code: '', message: 'Không nhận được trả lời của cổng thanh toán' }
+      }
+      const amount = `${r.amountVnd.toLocaleString('vi-VN')} đồng`
+      await dossiers.record(system, r.code!, answer.accepted
+        ? { action: 'refund', message: `${provider.name} đã nhận yêu cầu hoàn ${amount} về tài khoản đã thanh toán: ${r.reason}`, notify: { subject: `Hồ sơ ${r.code}: đã hoàn tiền phí, lệ phí`, body: `Khoản ${amount} bạn thanh toán trực tuyến cho hồ sơ ${r.code} đã được hoàn về tài khoản, thẻ đã dùng để thanh toán (ngân hàng có thể cần vài ngày làm việc).\n${r.reason}` } }
+        : { action: 'refund-refused', message: `${provider.name} không hoàn được ${amount}: ${answer.message}${answer.code ? ` (mã ${answer.code})` : ''}. Cán bộ cần hoàn bằng cách khác.` },
+      async (trx) => {
+        const now = await trx.updateTable('paymentRefunds').set({ state: answer.accepted ? 'done' : 'refused', responseCode: answer.code || null, responseMessage: answer.message, settledAt: new Date() })
+          .where('id', '=', r.id).where('state', '=', 'requested').executeTakeFirst()
+        if (Number(now.numUpdatedRows) !== 1) throw new NotApplied()
+        if (answer.accepted) await refunded(trx, r.paymentId, r.reason, system)
+      }).catch(err => { if (!(err instanceof NotApplied)) throw err })
+    })
+  }
+
+  if (provider?.hasApi) {
     deps.jobs.registerPeriodic(RECONCILE_JOB, 5 * 60_000, async (_job, { log }) => {
       const r = await service.reconcile()
       if (r.checked > 0) log.info(r, 'reconciled online payments left pending')
@@ -104,23 +147,19 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
      */
     async reconcile (now = new Date()): Promise<{ checked: number, paid: number, failed: number, expired: number }> {
       const counts = { checked: 0, paid: 0, failed: 0, expired: 0 }
-      if (!gateway?.apiUrl) return counts
+      if (!provider?.hasApi) return counts
       const before = new Date(now.getTime() - (config.PAYMENT_PENDING_MINUTES + 5) * 60_000)
       const due = await db.kysely.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').innerJoin('dossiers as d', 'd.id', 'r.dossierId')
-        .select(['p.id', 'p.amountVnd', 'p.txnRef', 'p.createdAt', 'd.code']).where('p.method', '=', 'vnpay').where('p.state', '=', 'pending')
+        .select(['p.id', 'p.amountVnd', 'p.txnRef', 'p.createdAt', 'd.code']).where('p.method', '=', provider.method).where('p.state', '=', 'pending')
         .where('p.createdAt', '<', before).orderBy('p.id').limit(100).execute()
       for (const p of due) {
         counts.checked++
-        const body = queryDrBody({ secret: gateway.secret, tmnCode: gateway.tmnCode, txnRef: p.txnRef!, transactionDate: vnpDate(p.createdAt), orderInfo: `Doi soat ${p.txnRef}`, ipAddr: '127.0.0.1', requestId: `${p.id}${now.getTime()}`.slice(-32), now })
-        const res = await fetch(gateway.apiUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) })
-        const a = await res.json().catch(() => undefined) as Record<string, string> | undefined
-        if (!a || !verifyQueryDrAnswer(gateway.secret, a)) throw new Error(`transaction query for ${p.txnRef} not answered or not signed (HTTP ${res.status})`)
-        if (a['vnp_ResponseCode'] === '00' && a['vnp_TransactionStatus'] !== '01') {
-          if (a['vnp_Amount'] !== String(p.amountVnd * 100)) throw new Error(`transaction query for ${p.txnRef}: amount ${a['vnp_Amount']} differs`)
-          const outcome = outcomeOf(a)
-          await applyOutcome({ id: p.id, amountVnd: p.amountVnd, code: p.code }, outcome)
-          if (outcome.success) counts.paid++; else counts.failed++
-        } else if (a['vnp_ResponseCode'] === '91') {
+        const known = await provider.query({ txnRef: p.txnRef!, createdAt: p.createdAt, amountVnd: p.amountVnd }, now)
+        if (known.kind === 'settled') {
+          if (known.reported.amountVnd !== p.amountVnd) throw new Error(`transaction query for ${p.txnRef}: amount ${known.reported.amountVnd} differs`)
+          await applyOutcome({ id: p.id, amountVnd: p.amountVnd, code: p.code }, known.reported)
+          if (known.reported.success) counts.paid++; else counts.failed++
+        } else if (known.kind === 'unknown') {
           // The gateway never completed this order: its time is over.
           await db.kysely.updateTable('payments').set({ state: 'expired', settledAt: now }).where('id', '=', p.id).where('state', '=', 'pending').execute()
           counts.expired++
@@ -134,7 +173,14 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
       const requests = await db.kysely.selectFrom('paymentRequests').selectAll().where('dossierId', '=', dossierId).orderBy('id').execute()
       const payments = requests.length === 0 ? [] : await db.kysely.selectFrom('payments as p').leftJoin('receipts as c', 'c.paymentId', 'p.id').selectAll('p')
         .select(['c.id as receiptId', 'c.series as receiptSeries', 'c.number as receiptNumber']).where('p.requestId', 'in', requests.map(r => r.id)).orderBy('p.id').execute()
-      return requests.map(r => ({ ...r, payments: payments.filter(p => p.requestId === r.id) }))
+      const refunds = payments.length === 0 ? [] : await db.kysely.selectFrom('paymentRefunds').selectAll().where('paymentId', 'in', payments.map(p => p.id)).orderBy('id').execute()
+      return requests.map(r => ({
+        ...r,
+        payments: payments.filter(p => p.requestId === r.id).map(p => {
+          const mine = refunds.filter(f => f.paymentId === p.id)
+          return { ...p, refunds: mine, refundVia: p.state === 'paid' ? refundVia(p.method, mine.some(f => f.via === 'gateway' && f.state === 'refused')) : undefined }
+        })
+      }))
     },
 
     /** In the official's transaction (the dossier moving to status 6): the amount to pay, with a note. */
@@ -149,15 +195,32 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
 
     /**
      * In the official's transaction: money returned to the payer (a surplus, or fees of a dossier that
-     * will not be decided), with the reason; its receipt is cancelled by a record, never deleted.
+     * will not be decided), with the reason. Paid online, it is asked of the gateway by a job and
+     * settled when the gateway accepts; paid otherwise, the official has returned it by hand. The
+     * receipt is cancelled by a record, never deleted.
      */
-    async refund (trx: Executor, dossierId: string, paymentId: number, reason: string, by: { id: string, name: string }): Promise<number> {
-      const p = await trx.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').select(['p.id', 'p.state', 'p.amountVnd', 'p.surplus', 'r.id as requestId'])
+    async refund (trx: Executor, dossierId: string, paymentId: number, reason: string, by: { id: string, name: string }): Promise<{ amountVnd: number, via: 'gateway' | 'manual' }> {
+      const p = await trx.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').select(['p.id', 'p.state', 'p.method', 'p.amountVnd', 'r.id as requestId'])
         .where('p.id', '=', paymentId).where('r.dossierId', '=', dossierId).forUpdate().executeTakeFirst()
       if (!p || p.state !== 'paid') throw new AppError('CONFLICT', 'Khoản này không ở trạng thái đã thanh toán.')
-      await trx.updateTable('payments').set({ state: 'refunded', decidedReason: reason, recordedBy: by.id, recordedByName: by.name }).where('id', '=', p.id).execute()
-      await trx.updateTable('receipts').set({ cancelledAt: sql`now()`, cancelReason: `Hoàn tiền: ${reason}` }).where('paymentId', '=', p.id).where('cancelledAt', 'is', null).execute()
-      return p.amountVnd
+      const earlier = await trx.selectFrom('paymentRefunds').select(['state', 'via']).where('paymentId', '=', p.id).execute()
+      if (earlier.some(f => f.state === 'requested')) throw new AppError('CONFLICT', 'Khoản này đang được hoàn qua cổng thanh toán.')
+      const via = refundVia(p.method, earlier.some(f => f.via === 'gateway' && f.state === 'refused'))
+      const r = await trx.insertInto('paymentRefunds').values({ paymentId: p.id, amountVnd: p.amountVnd, reason, via, state: via === 'gateway' ? 'requested' : 'done', requestedBy: by.id, requestedByName: by.name, ...(via === 'manual' ? { settledAt: new Date() } : {}) })
+        .returning('id').executeTakeFirstOrThrow()
+      if (via === 'gateway') await deps.jobs.enqueue(trx, REFUND_JOB, { refundId: r.id }, { maxAttempts: 8 })
+      else await refunded(trx, p.id, reason, by)
+      return { amountVnd: p.amountVnd, via }
+    },
+
+    /** How a payment of the dossier would be refunded, and whether it is a surplus; undefined when there is no such payment. */
+    async refundRoute (dossierId: string, paymentId: number): Promise<{ via: 'gateway' | 'manual', surplus: boolean } | undefined> {
+      const p = Number.isSafeInteger(paymentId)
+        ? await db.kysely.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').select(['p.method', 'p.surplus', 'p.id']).where('p.id', '=', paymentId).where('r.dossierId', '=', dossierId).executeTakeFirst()
+        : undefined
+      if (!p) return undefined
+      const refused = await db.kysely.selectFrom('paymentRefunds').select('id').where('paymentId', '=', p.id).where('via', '=', 'gateway').where('state', '=', 'refused').executeTakeFirst()
+      return { via: refundVia(p.method, Boolean(refused)), surplus: p.surplus }
     },
 
     /**
@@ -192,23 +255,22 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
      * is cancelled, a new one is recorded, and the gateway URL comes back.
      */
     async startOnline (accountId: string, code: string, ip: string): Promise<string> {
-      if (!gateway) throw new AppError('CONFLICT', 'Cổng chưa cấu hình thanh toán trực tuyến; hãy nộp tại bộ phận một cửa.')
+      if (!provider) throw new AppError('CONFLICT', 'Cổng chưa cấu hình thanh toán trực tuyến; hãy nộp tại bộ phận một cửa.')
       const d = await dossiers.get(accountId, code)
       if (d.status !== 6) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
       const now = new Date()
       const payment = await db.transaction(async (trx) => {
         const r = await openRequest(trx, d.id, true)
         if (!r) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
-        await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', r.id).where('method', '=', 'vnpay').where('state', '=', 'pending').execute()
-        const p = await trx.insertInto('payments').values({ requestId: r.id, method: 'vnpay', state: 'pending', amountVnd: r.amountVnd, createdAt: now }).returning(['id', 'amountVnd']).executeTakeFirstOrThrow()
+        await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', r.id).where('method', '=', provider.method).where('state', '=', 'pending').execute()
+        const p = await trx.insertInto('payments').values({ requestId: r.id, method: provider.method, state: 'pending', amountVnd: r.amountVnd, createdAt: now }).returning(['id', 'amountVnd']).executeTakeFirstOrThrow()
         // Unique per day as VNPay requires: the date and the payment's number.
         const txnRef = `MC${vnpDate(now).slice(2, 8)}${String(p.id).padStart(8, '0')}`
         await trx.updateTable('payments').set({ txnRef }).where('id', '=', p.id).execute()
         return { ...p, txnRef }
       })
-      return paymentUrl({
-        tmnCode: gateway.tmnCode, secret: gateway.secret, paymentUrl: gateway.paymentUrl, txnRef: payment.txnRef, amountVnd: payment.amountVnd,
-        info: `Thanh toan phi ho so ${code}`, returnUrl: `${config.PUBLIC_URL}${RETURN_PATH}`, ipAddr: ip.replace(/^::ffff:/, ''),
+      return provider.checkoutUrl({
+        txnRef: payment.txnRef, amountVnd: payment.amountVnd, info: `Thanh toan phi ho so ${code}`, returnUrl: `${config.PUBLIC_URL}${RETURN_PATH}`, ip,
         createdAt: now, expiresAt: new Date(now.getTime() + config.PAYMENT_PENDING_MINUTES * 60_000)
       })
     },
@@ -219,7 +281,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
      */
     async ipn (query: Record<string, string | undefined>): Promise<{ RspCode: string, Message: string }> {
       const answer = await settle(query).catch(() => IPN_ANSWERS.unknown)
-      await db.kysely.insertInto('paymentNotifications').values({ provider: 'vnpay', query: JSON.stringify(query), answer: answer.RspCode }).execute()
+      await db.kysely.insertInto('paymentNotifications').values({ provider: provider?.method ?? 'vnpay', query: JSON.stringify(query), answer: answer.RspCode }).execute()
       return answer
     },
 
@@ -303,7 +365,8 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
 
     /** What the return page shows: never a decision, only what the IPN recorded (or that it is awaited). */
     async returnView (query: Record<string, string | undefined>) {
-      if (!gateway || !verifyParams(gateway.secret, query)) return { valid: false as const }
+      const said = provider?.read(query)
+      if (!said || typeof said === 'string') return { valid: false as const }
       const p = await db.kysely.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').innerJoin('dossiers as d', 'd.id', 'r.dossierId')
         .select(['p.state', 'p.amountVnd', 'd.code']).where('p.txnRef', '=', query['vnp_TxnRef'] ?? '').executeTakeFirst()
       if (!p) return { valid: false as const }
@@ -313,29 +376,23 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
   }
 
   async function settle (q: Record<string, string | undefined>): Promise<{ RspCode: string, Message: string }> {
-    if (!gateway || !verifyParams(gateway.secret, q)) return IPN_ANSWERS.badChecksum
-    if (q['vnp_TmnCode'] !== gateway.tmnCode) return IPN_ANSWERS.notFound
-    const txnRef = q['vnp_TxnRef'] ?? ''
+    const said = provider?.read(q) ?? 'bad-signature'
+    if (said === 'bad-signature') return IPN_ANSWERS.badChecksum
+    if (said === 'other-merchant') return IPN_ANSWERS.notFound
     const found = await db.kysely.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').innerJoin('dossiers as d', 'd.id', 'r.dossierId')
-      .select(['p.id', 'p.amountVnd', 'd.code']).where('p.txnRef', '=', txnRef).where('p.method', '=', 'vnpay').executeTakeFirst()
+      .select(['p.id', 'p.amountVnd', 'd.code']).where('p.txnRef', '=', said.txnRef).where('p.method', '=', provider!.method).executeTakeFirst()
     if (!found) return IPN_ANSWERS.notFound
-    if (q['vnp_Amount'] !== String(found.amountVnd * 100)) return IPN_ANSWERS.invalidAmount
-    return applyOutcome(found, outcomeOf(q))
-  }
-
-  /** What a gateway message (IPN or transaction query) says happened to a payment. */
-  function outcomeOf (q: Record<string, string | undefined>) {
-    return {
-      success: q['vnp_ResponseCode'] === '00' && q['vnp_TransactionStatus'] === '00',
-      fields: { providerTxn: q['vnp_TransactionNo'] ?? null, bankCode: q['vnp_BankCode'] ?? null, responseCode: q['vnp_ResponseCode'] ?? null, settledAt: fromVnpDate(q['vnp_PayDate'] ?? '') ?? new Date() }
-    }
+    if (said.amountVnd !== found.amountVnd) return IPN_ANSWERS.invalidAmount
+    return applyOutcome(found, said)
   }
 
   /**
    * Settles a pending online payment once, whoever reports it (the IPN, or the reconciliation job's
    * transaction query); answers in the IPN's terms.
    */
-  async function applyOutcome (found: { id: number, amountVnd: number, code: string | null }, { success, fields }: ReturnType<typeof outcomeOf>): Promise<{ RspCode: string, Message: string }> {
+  async function applyOutcome (found: { id: number, amountVnd: number, code: string | null }, said: Reported): Promise<{ RspCode: string, Message: string }> {
+    const { success } = said
+    const fields = { providerTxn: said.providerTxn, bankCode: said.bankCode, responseCode: said.responseCode, settledAt: said.settledAt }
     let answer: { RspCode: string, Message: string } = IPN_ANSWERS.ok
     // The dossier is locked first (as every change of a dossier does), then the payment: two
     // processes receiving the same notification serialize here, and the second answers 02.
@@ -358,14 +415,14 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
       }
       return pays
     }
-    const system: Actor & { name: string } = { type: 'system', id: null, name: 'Cổng thanh toán VNPay' }
+    const system: Actor & { name: string } = { type: 'system', id: null, name: `Cổng thanh toán ${provider!.name}` }
     if (success) {
       // Paying moves the dossier back to processing (6 → 4) in the same transaction. When the dossier
       // is not waiting for fees (paid meanwhile, another way or by a twin notification) the state
       // machine refuses, and the payment is settled on its own below.
       try {
         await dossiers.act(system, found.code!, 'fees-paid', {
-          message: `Đã thanh toán ${found.amountVnd.toLocaleString('vi-VN')} đồng trực tuyến qua VNPay (mã giao dịch ${fields.providerTxn ?? '—'}).`,
+          message: `Đã thanh toán ${found.amountVnd.toLocaleString('vi-VN')} đồng trực tuyến qua ${provider!.name} (mã giao dịch ${fields.providerTxn ?? '—'}).`,
           within: async (trx) => { if (!(await work(trx))) throw new NotApplied() }
         })
         return answer

@@ -96,17 +96,18 @@ test('a declined payment leaves the fees due; a new attempt cancels the old; mon
   assert.equal(await ipn(answer(b)), '00')
   assert.deepEqual(await states(), ['paid', 'paid+surplus'])
   assert.match((await cb.get(`/ca-nhan/ho-so/${enc(code)}`)).body, /tiền nộp thừa, sẽ được hoàn lại/)
-  // The desk returns the surplus: recorded with the reason, its receipt cancelled by a record.
+  // The desk returns the surplus through the gateway: asked (a job sends it; see refund.test), never twice.
   const surplus = await t.db.kysely.selectFrom('payments').select('id').where('txnRef', '=', b['vnp_TxnRef']!).executeTakeFirstOrThrow()
   const url = `/can-bo/ho-so/${enc(code)}`
   const staffPage = await desk.get(url)
   assert.ok(staffPage.body.includes(`/hoan-tien/${surplus.id}`))
+  assert.match(staffPage.body, /Hoàn tiền qua cổng thanh toán/)
   assert.equal((await desk.post(`${url}/hoan-tien/${surplus.id}`, { [`refund-${surplus.id}`]: '' })).statusCode, 422)
-  assert.equal((await desk.post(`${url}/hoan-tien/${surplus.id}`, { [`refund-${surplus.id}`]: 'Hoàn qua VNPay, mã hoàn 778899' })).statusCode, 200)
-  assert.deepEqual(await states(), ['paid', 'refunded+surplus'])
-  const cancelled = await t.db.kysely.selectFrom('receipts').select(['cancelledAt', 'cancelReason']).where('paymentId', '=', surplus.id).executeTakeFirstOrThrow()
-  assert.ok(cancelled.cancelledAt)
-  assert.match(cancelled.cancelReason!, /778899/)
+  assert.equal((await desk.post(`${url}/hoan-tien/${surplus.id}`, { [`refund-${surplus.id}`]: 'Nộp thừa do thanh toán hai lần' })).statusCode, 200)
+  assert.deepEqual(await states(), ['paid', 'paid+surplus'], 'paid until the gateway accepts')
+  const asked = await t.db.kysely.selectFrom('paymentRefunds').select(['state', 'via', 'amountVnd']).where('paymentId', '=', surplus.id).execute()
+  assert.deepEqual(asked, [{ state: 'requested', via: 'gateway', amountVnd: 230_000 }])
+  assert.match((await desk.get(url)).body, /đang chờ cổng thanh toán xử lý/)
   assert.equal((await desk.post(`${url}/hoan-tien/${surplus.id}`, { [`refund-${surplus.id}`]: 'Lần hai nữa' })).statusCode, 422)
 })
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { fromVnpDate, orderInfo, paymentUrl, signedQuery, signParams, verifyParams, vnpDate } from './vnpay.js'
+import { fromVnpDate, orderInfo, paymentUrl, refundBody, signedQuery, signParams, verifyParams, verifyRefund, vnpDate } from './vnpay.js'
 
 // Vectors computed independently of this code, with
 //   printf '%s' "$STRING" | openssl dgst -sha512 -hmac "$SECRET"
@@ -41,4 +41,16 @@ test('dates are GMT+7 and order info is plain ASCII', () => {
   assert.equal(fromVnpDate('20270101003005')!.toISOString(), '2026-12-31T17:30:05.000Z')
   assert.equal(fromVnpDate('2027'), undefined)
   assert.equal(orderInfo('Thanh toán lệ phí – Đăng ký xe (hồ sơ #12)'), 'Thanh toan le phi Dang ky xe ho so 12')
+})
+
+test('a refund request is signed over its fields joined by | in the order of the protocol (vector from openssl)', () => {
+  // printf '%s' 'vnp_R1|2.1.0|refund|MCTEST01|02|P000000123|23000000|14226112|20261122143512|Nguyen Van Can Bo|20261125090000|127.0.0.1|Hoan phi ho so 000.01.11.H34-261122-0001' | openssl dgst -sha512 -hmac "$SECRET"
+  const body = refundBody({
+    secret: SECRET, tmnCode: 'MCTEST01', txnRef: 'P000000123', amountVnd: 230000, full: true, transactionNo: '14226112', transactionDate: '20261122143512',
+    createdBy: 'Nguyen Van Can Bo', orderInfo: 'Hoan phi ho so 000.01.11.H34-261122-0001', ipAddr: '127.0.0.1', requestId: 'vnp_R1', now: new Date('2026-11-25T02:00:00Z')
+  })
+  assert.equal(body['vnp_SecureHash'], '6b0d73a0331ac948cdca864423c4a061969159a33902efeb270fa3629a228478e77a912195a7000dabab0ab660902115bd3f51d423d7d3c2aec9004e09e9b67c')
+  assert.equal(body['vnp_TransactionType'], '02')
+  assert.ok(verifyRefund(SECRET, body))
+  assert.equal(verifyRefund(SECRET, { ...body, vnp_Amount: '2300000' }), false)
 })

@@ -136,3 +136,37 @@ function hashEquals (expected: string, given: string | undefined): boolean {
   const g = (given ?? '').toLowerCase()
   return /^[0-9a-f]{128}$/.test(g) && crypto.timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(g, 'hex'))
 }
+
+/** The fields of a refund request, in the order its hash joins them with `|`. */
+const REFUND_FIELDS = ['vnp_RequestId', 'vnp_Version', 'vnp_Command', 'vnp_TmnCode', 'vnp_TransactionType', 'vnp_TxnRef', 'vnp_Amount', 'vnp_TransactionNo', 'vnp_TransactionDate', 'vnp_CreateBy', 'vnp_CreateDate', 'vnp_IpAddr', 'vnp_OrderInfo'] as const
+/** The fields of its answer (the transaction query's without the promotion), in the order its hash joins them. */
+const REFUND_ANSWER_FIELDS = ANSWER_FIELDS.slice(0, 13)
+
+/**
+ * A signed refund body: `amountVnd` of the order `txnRef` paid at `transactionDate` (yyyyMMddHHmmss)
+ * goes back, wholly (`02`) or in part (`03`); `createdBy` is the official who asked.
+ */
+export function refundBody (p: { secret: string, tmnCode: string, txnRef: string, amountVnd: number, full: boolean, transactionNo: string | null, transactionDate: string, createdBy: string, orderInfo: string, ipAddr: string, requestId: string, now: Date }): Record<string, string> {
+  const body: Record<string, string> = {
+    vnp_RequestId: p.requestId, vnp_Version: VNP_VERSION, vnp_Command: 'refund', vnp_TmnCode: p.tmnCode, vnp_TransactionType: p.full ? '02' : '03',
+    vnp_TxnRef: p.txnRef, vnp_Amount: String(Math.round(p.amountVnd * 100)), vnp_TransactionNo: p.transactionNo ?? '0', vnp_TransactionDate: p.transactionDate,
+    vnp_CreateBy: p.createdBy, vnp_CreateDate: vnpDate(p.now), vnp_IpAddr: p.ipAddr, vnp_OrderInfo: p.orderInfo
+  }
+  return { ...body, vnp_SecureHash: pipeHash(p.secret, REFUND_FIELDS, body) }
+}
+
+export const verifyRefund = (secret: string, body: Record<string, string | undefined>) => hashEquals(pipeHash(secret, REFUND_FIELDS, body), body['vnp_SecureHash'])
+export const verifyRefundAnswer = (secret: string, body: Record<string, string | undefined>) => hashEquals(pipeHash(secret, REFUND_ANSWER_FIELDS, body), body['vnp_SecureHash'])
+export const signRefundAnswer = (secret: string, body: Record<string, string>) => ({ ...body, vnp_SecureHash: pipeHash(secret, REFUND_ANSWER_FIELDS, body) })
+
+/** What a refund answer's code means to the official. */
+export const REFUND_MESSAGES: Record<string, string> = {
+  '00': 'Yêu cầu hoàn tiền đã được chấp nhận',
+  '02': 'Mã đơn vị (TmnCode) không hợp lệ',
+  '03': 'Dữ liệu gửi sang không đúng định dạng',
+  91: 'Không tìm thấy giao dịch yêu cầu hoàn trả',
+  94: 'Giao dịch đã được gửi yêu cầu hoàn tiền trước đó',
+  95: 'Giao dịch gốc không thành công, không thể hoàn tiền',
+  97: 'Chữ ký không hợp lệ',
+  99: 'Lỗi khác'
+}

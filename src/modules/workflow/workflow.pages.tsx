@@ -306,10 +306,10 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
             <Button secondary>Không chấp nhận chứng từ</Button>
           </Form>
         </div>
-      )) : undefined} refund={o.mayRefund ? (p => p.surplus || [7, 8].includes(d.status) || d.events.some(e => e.action === 'finish' && (e.details as { refused?: boolean }).refused) ? (
+      )) : undefined} refund={o.mayRefund ? (p => p.surplus || o.feesReturnable ? (
         <Form action={`${url}/hoan-tien/${p.id}`}>
-          <TextInput name={`refund-${p.id}`} label='Lý do, cách hoàn tiền' value={values[`refund-${p.id}`] as string | undefined} error={errorOf(errors, `refund-${p.id}`)} />
-          <Button secondary>Ghi nhận đã hoàn tiền</Button>
+          <TextInput name={`refund-${p.id}`} label={p.refundVia === 'gateway' ? 'Lý do hoàn tiền' : 'Lý do, cách hoàn tiền'} value={values[`refund-${p.id}`] as string | undefined} error={errorOf(errors, `refund-${p.id}`)} />
+          <Button secondary>{p.refundVia === 'gateway' ? 'Hoàn tiền qua cổng thanh toán' : 'Ghi nhận đã hoàn tiền'}</Button>
         </Form>
       ) : null) : undefined}>
         {o.mayRecordCash && <Form action={`${url}/nop-tien-mat`}><Button>Ghi nhận đã nộp tiền mặt</Button></Form>}
@@ -689,7 +689,12 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
   app.post('/can-bo/ho-so/:code/mien-phi', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => { await workflow.exemptFees(request.official!, code(request), { ...form(request), reason: form(request)['exempt-reason'] }); return 'Đã ghi nhận chủ hồ sơ được miễn phí, lệ phí.' }))
   app.post('/can-bo/ho-so/:code/hoan-tien/:id', { preHandler: requireOfficial }, async (request, reply) =>
-    act(request, reply, async () => `Đã ghi nhận hoàn ${(await workflow.refund(request.official!, code(request), paymentId(request), form(request)[`refund-${paymentId(request)}`])).toLocaleString('vi-VN')} đồng.`))
+    act(request, reply, async () => {
+      const r = await workflow.refund(request.official!, code(request), paymentId(request), form(request)[`refund-${paymentId(request)}`])
+      return r.via === 'gateway'
+        ? `Đã gửi yêu cầu hoàn ${r.amountVnd.toLocaleString('vi-VN')} đồng qua cổng thanh toán; kết quả sẽ hiện tại đây và công dân được báo khi cổng chấp nhận.`
+        : `Đã ghi nhận hoàn ${r.amountVnd.toLocaleString('vi-VN')} đồng.`
+    }))
   app.post('/can-bo/ho-so/:code/hen-lai', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => `Đã gửi phiếu xin lỗi và hẹn lại; ngày hẹn trả mới ${when(await workflow.postpone(request.official!, code(request), form(request)))}.`))
   app.post('/can-bo/ho-so/:code/dung', { preHandler: requireOfficial }, async (request, reply) =>

@@ -123,6 +123,9 @@ export function createWorkflowService (deps: {
   }
 
   /** Fees are handled (cash, transfer slips, refunds) by the dossier's one-stop desk or the official holding its step. */
+  /** Whether the fees of a dossier go back to the payer: it will not be decided (withdrawn, stopped) or was refused after review. */
+  const feesReturnable = (d: DossierView) => d.status === 7 || d.status === 8 || d.events.some(e => e.action === 'finish' && (e.details as { refused?: boolean }).refused)
+
   async function requireFeesHandler (o: SignedInOfficial, d: DossierView) {
     if (await mayReceive(o, d)) return
     const t = await tasks.openTask(db.kysely, d.id)
@@ -280,6 +283,7 @@ export function createWorkflowService (deps: {
         payments: requests,
         mayRecordCash: d.status === 6 && (receptionist || mine),
         mayRefund: receptionist || mine,
+        feesReturnable: feesReturnable(d),
         act: mine && task && d.status !== 5 ? {
           taskId: task.id,
           step: task.step,
@@ -520,16 +524,22 @@ export function createWorkflowService (deps: {
     },
 
     /** The desk (or the step holder) records money returned to the payer, with the reason. */
-    async refund (o: SignedInOfficial, code: string, paymentId: number, reason?: string): Promise<number> {
+    async refund (o: SignedInOfficial, code: string, paymentId: number, reason?: string): Promise<{ amountVnd: number, via: 'gateway' | 'manual' }> {
       const d = await visible(o, code)
       await requireFeesHandler(o, d)
       const text = reasonFrom(reason, `refund-${paymentId}`, 'Ghi rõ lý do và cách hoàn tiền', 5, 1000)
-      let amount = 0
-      await dossiers.record(actorOf(o), code, {
-        action: 'refund', message: `Đã hoàn tiền: ${text}`,
-        notify: { subject: `Hồ sơ ${code}: đã hoàn tiền phí, lệ phí`, body: `Cơ quan đã hoàn lại khoản tiền bạn nộp cho hồ sơ ${code}.\n${text}` }
-      }, async trx => { amount = await payments.refund(trx, d.id, paymentId, text, { id: o.id, name: o.fullName }) })
-      return amount
+      let done = { amountVnd: 0, via: 'manual' as 'gateway' | 'manual' }
+      const route = await payments.refundRoute(d.id, paymentId)
+      if (!route) throw new AppError('NOT_FOUND', 'no such payment')
+      // Fees are returned when the dossier will not be decided (withdrawn, stopped, refused); a surplus always.
+      if (!route.surplus && !feesReturnable(d)) throw new AppError('CONFLICT', 'Chỉ hoàn phí, lệ phí khi hồ sơ đã rút, dừng hoặc bị từ chối giải quyết, hoặc khoản nộp thừa.')
+      // Paid online: asked of the gateway now, the applicant told when it accepts. Paid otherwise: already handed back.
+      const byGateway = route.via === 'gateway'
+      await dossiers.record(actorOf(o), code, byGateway
+        ? { action: 'refund-asked', message: `Đã đề nghị cổng thanh toán hoàn tiền: ${text}` }
+        : { action: 'refund', message: `Đã hoàn tiền: ${text}`, notify: { subject: `Hồ sơ ${code}: đã hoàn tiền phí, lệ phí`, body: `Cơ quan đã hoàn lại khoản tiền bạn nộp cho hồ sơ ${code}.\n${text}` } },
+      async trx => { done = await payments.refund(trx, d.id, paymentId, text, { id: o.id, name: o.fullName }) })
+      return done
     },
 
     /** Cash taken at the counter (6 → 4): the one-stop desk or the official holding the step records it. */

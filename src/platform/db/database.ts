@@ -210,7 +210,23 @@ export interface PaymentSandboxTransactionsTable {
   transactionStatus: string
   transactionNo: string
   payDate: string
+  refundedAmount: Generated<string | null>
   createdAt: Generated<Date>
+}
+
+export interface PaymentRefundsTable {
+  id: Generated<number>
+  paymentId: number
+  amountVnd: ColumnType<number, number, number>
+  reason: string
+  via: 'gateway' | 'manual'
+  state: 'requested' | 'done' | 'refused'
+  responseCode: Generated<string | null>
+  responseMessage: Generated<string | null>
+  requestedBy: string | null
+  requestedByName: string
+  requestedAt: Generated<Date>
+  settledAt: Generated<Date | null>
 }
 
 export interface FormWordingTable {
@@ -540,6 +556,7 @@ export interface Database {
   receiptCounters: ReceiptCountersTable
   receipts: ReceiptsTable
   paymentSandboxTransactions: PaymentSandboxTransactionsTable
+  paymentRefunds: PaymentRefundsTable
   formWording: FormWordingTable
   jobs: JobsTable
   auditLog: AuditLogTable

@@ -8,6 +8,8 @@ export interface Job<P = unknown> {
   payload: P
   /** 1 on the first run. */
   attempt: number
+  /** The last attempt: a handler that fails on it fails for good. */
+  maxAttempts: number
 }
 
 /**
