@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before } from 'node:test'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { testEnv } from './env.js'
 
 /** The flags the developers' guide prescribes for Debian's Chromium on these machines. */
@@ -46,4 +46,12 @@ export function useBrowser (): { browser: Browser } {
   })
   after(async () => { await ctx.browser?.close() })
   return ctx
+}
+
+/** A browser context signed in with a session cookie (`name=value`) for the app at `url`. */
+export async function signedInContext (browser: Browser, url: string, cookie: string): Promise<BrowserContext> {
+  const context = await browser.newContext()
+  const [name, value] = cookie.split('=') as [string, string]
+  await context.addCookies([{ name, value, url }])
+  return context
 }

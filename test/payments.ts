@@ -16,7 +16,8 @@ export async function dossierAwaitingFees (t: Pick<TestApp, 'app' | 'services' |
   const c = await newCitizen(t)
   const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, FEES_PROCEDURE))
   const url = `/can-bo/ho-so/${encodeURIComponent(code)}`
-  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  const deskCookie = (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie
+  const desk = browserSession(t, deskCookie)
   assert.equal((await desk.post(`${url}/tiep-nhan`)).statusCode, 200)
   const sp = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['specialist'])).cookie)
   assert.equal((await sp.post(`${url}/chuyen`, { taskId: taskIdOf((await sp.get(url)).body) })).statusCode, 200)
@@ -24,5 +25,5 @@ export async function dossierAwaitingFees (t: Pick<TestApp, 'app' | 'services' |
   const asked = await hd.post(`${url}/yeu-cau-nop-phi`, { taskId: taskIdOf((await hd.get(url)).body), amount, note: 'Giá kiểm định và lệ phí cấp giấy' })
   assert.equal(asked.statusCode, 200, asked.body.slice(0, 300))
   assert.equal((await t.services.dossiers.get(c.id, code)).status, 6)
-  return { c, code, desk, head: hd }
+  return { c, code, desk, deskCookie, head: hd }
 }

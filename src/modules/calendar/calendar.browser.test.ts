@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
-import { assertAccessible, useBrowser, visit } from '../../../test/browser.js'
+import { assertAccessible, signedInContext, useBrowser, visit } from '../../../test/browser.js'
 import { newOfficial } from '../../../test/officials.js'
 
 const t = useTestApp({ listen: true, setup: ctx => ctx.services.catalog.loadAgencies({ type: 'system' }, 'seed/kon-tum/agencies.json') })
@@ -9,9 +9,7 @@ const b = useBrowser()
 
 test('an administrator enters a day off on /can-bo/lich in the browser; a mistake is shown next to its field (axe)', async () => {
   const admin = await newOfficial(t, '000.00.00.H34', ['system_admin'])
-  const context = await b.browser.newContext()
-  const [name, value] = admin.cookie.split('=') as [string, string]
-  await context.addCookies([{ name, value, url: t.url }])
+  const context = await signedInContext(b.browser, t.url, admin.cookie)
   const page = await context.newPage()
   try {
     await visit(page, `${t.url}/can-bo`)

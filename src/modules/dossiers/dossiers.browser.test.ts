@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import { pino } from 'pino'
 import type { Page } from 'playwright-core'
 import { useTestApp } from '../../../test/app.js'
-import { assertAccessible, useBrowser, visit } from '../../../test/browser.js'
+import { assertAccessible, signedInContext, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { sampleJpeg, samplePdf } from '../../../test/files.js'
@@ -164,9 +164,7 @@ test('guide 001 end to end: register, confirm, sign in, search, fill in, upload,
 
 test('guide 002 passport: portrait and both sides of the ID card as JPEG, receiving agency, by post', async () => {
   const c = await newCitizen(t)
-  const context = await b.browser.newContext()
-  const [name, value] = c.cookie.split('=') as [string, string]
-  await context.addCookies([{ name, value, url: t.url }])
+  const context = await signedInContext(b.browser, t.url, c.cookie)
   const page = await context.newPage()
   try {
     await visit(page, `${t.url}/thu-tuc?q=h%E1%BB%99%20chi%E1%BA%BFu`)
@@ -211,9 +209,7 @@ test('a supplement answered in the browser, with the earlier file still visible'
   const slot = d.slots.find(x => x.required)!
   await t.services.dossiers.requestSupplement({ type: 'official', id: 'o1', name: 'Cán bộ tiếp nhận' }, code, { items: [{ component: slot.key, note: 'Bản chụp thiếu trang 2' }] })
 
-  const context = await b.browser.newContext()
-  const [name, value] = c.cookie.split('=') as [string, string]
-  await context.addCookies([{ name, value, url: t.url }])
+  const context = await signedInContext(b.browser, t.url, c.cookie)
   const page = await context.newPage()
   try {
     await visit(page, `${t.url}/ca-nhan/ho-so?trang-thai=5`)

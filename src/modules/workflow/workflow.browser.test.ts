@@ -5,7 +5,7 @@ import path from 'node:path'
 import { test } from 'node:test'
 import type { BrowserContext, Page } from 'playwright-core'
 import { useTestApp } from '../../../test/app.js'
-import { assertAccessible, useBrowser, visit } from '../../../test/browser.js'
+import { assertAccessible, signedInContext, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { serviceDraft } from '../../../test/dossiers.js'
@@ -17,12 +17,7 @@ const t = useTestApp({ listen: true, setup: ctx => loadCatalog(ctx.services) })
 const b = useBrowser()
 const PROCEDURE = '1.004325.000.00.00.H34'
 
-async function contextWith (cookie: string): Promise<BrowserContext> {
-  const context = await b.browser.newContext()
-  const [name, value] = cookie.split('=') as [string, string]
-  await context.addCookies([{ name, value, url: t.url }])
-  return context
-}
+const contextWith = (cookie: string): Promise<BrowserContext> => signedInContext(b.browser, t.url, cookie)
 
 /** A page in a browser signed in as a new official with the roles in the agency; the browser is closed after `fn`. */
 async function asOfficial (agency: string, roles: OfficialRole[], fn: (page: Page) => Promise<void>, name?: string): Promise<void> {
