@@ -44,8 +44,11 @@ test('the citizen pays online through the sandbox gateway: declined first, then 
     assert.ok(await page.getByRole('heading', { name: 'Thanh toán không thành công' }).isVisible())
     await page.getByRole('link', { name: 'Về trang hồ sơ' }).click()
     await page.waitForLoadState()
+    // The citizen picks how to pay; the gateway receives it (vnp_BankCode).
+    await page.getByRole('radio', { name: /Quét mã VNPAY-QR/ }).check()
     await page.getByRole('button', { name: 'Thanh toán trực tuyến' }).click()
-    await page.waitForURL(/\/sandbox\/vnpay\//)
+    await page.waitForURL(/\/sandbox\/vnpay\/.*vnp_BankCode=VNPAYQR/)
+    assert.ok(await page.getByText('Quét mã VNPAY-QR bằng ứng dụng ngân hàng').isVisible())
     await page.getByRole('button', { name: 'Xác nhận thanh toán' }).click()
     await page.waitForURL(/\/thanh-toan\/vnpay\/ket-qua/)
     await assertAccessible(page)

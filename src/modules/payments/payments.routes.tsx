@@ -7,6 +7,7 @@ import { formatVnd, SummaryList } from '../../platform/html/components/layout-pa
 import { IPN_PATH, PAYMENT_STATE_LABELS, RETURN_PATH, sandboxAnswer, SANDBOX_API_PATH, SANDBOX_IPN_JOB, SANDBOX_SECRET, SANDBOX_TMN_CODE } from './payments.service.js'
 import { signQueryDrAnswer, signRefundAnswer, verifyParams, verifyQueryDr, verifyRefund, vnpDate } from './vnpay.js'
 import QRCode from 'qrcode'
+import { VNPAY_CHOICES } from './vnpay-provider.js'
 
 type ReturnView = Awaited<ReturnType<Services['payments']['returnView']>>
 
@@ -33,12 +34,12 @@ function ReturnPage ({ v }: { v: ReturnView }) {
   )
 }
 
-function SandboxPage ({ query, amount, info }: { query: string, amount: number, info: string }) {
+function SandboxPage ({ query, amount, info, choice }: { query: string, amount: number, info: string, choice: string }) {
   return (
     <>
       <p class='body'><strong class='tag tag--grey'>Cổng thanh toán thử nghiệm</strong> – chỉ dùng khi trình diễn và kiểm thử; không có tiền thật.</p>
       <h1 class='heading-l'>VNPay (thử nghiệm)</h1>
-      <SummaryList rows={[['Nội dung', info], ['Số tiền', formatVnd(amount)], ['Ngân hàng', 'NCB (thử nghiệm)']]} />
+      <SummaryList rows={[['Nội dung', info], ['Số tiền', formatVnd(amount)], ['Cách thanh toán', choice], ['Ngân hàng', 'NCB (thử nghiệm)']]} />
       <Form action='/sandbox/vnpay/tra-loi'>
         <input type='hidden' name='request' value={query} />
         <input type='hidden' name='decision' value='approve' />
@@ -58,7 +59,7 @@ export async function paymentsRoutes (app: FastifyInstance, { services }: { serv
   const { payments, jobs, config } = services
 
   app.post('/ca-nhan/ho-so/:code/thanh-toan', { preHandler: requireCitizen }, async (request, reply) => {
-    const url = await payments.startOnline(request.account!.id, (request.params as { code: string }).code, request.ip)
+    const url = await payments.startOnline(request.account!.id, (request.params as { code: string }).code, request.ip, (request.body as { bank?: string } | undefined)?.bank ?? '')
     return reply.redirect(url, 303)
   })
 
@@ -84,7 +85,7 @@ export async function paymentsRoutes (app: FastifyInstance, { services }: { serv
     const q = request.query as Record<string, string>
     if (!verifyParams(SANDBOX_SECRET, q)) throw new AppError('VALIDATION', 'sandbox: bad signature', [{ field: 'vnp_SecureHash', message: 'Chữ ký yêu cầu thanh toán không hợp lệ' }])
     const query = new URLSearchParams(q).toString()
-    return reply.page(<SandboxPage query={query} amount={Number(q['vnp_Amount']) / 100} info={q['vnp_OrderInfo'] ?? ''} />, { title: 'Cổng thanh toán thử nghiệm' })
+    return reply.page(<SandboxPage query={query} amount={Number(q['vnp_Amount']) / 100} info={q['vnp_OrderInfo'] ?? ''} choice={VNPAY_CHOICES.find(c => c.code === (q['vnp_BankCode'] ?? ''))?.label ?? q['vnp_BankCode'] ?? ''} />, { title: 'Cổng thanh toán thử nghiệm' })
   })
   let sequence = Date.now() % 100_000_000
 

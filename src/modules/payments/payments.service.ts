@@ -139,6 +139,8 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
 
   const service = {
     gateway,
+    /** What the citizen may pick before going to the gateway; empty when online payment is not offered. */
+    choices: provider?.choices ?? [],
 
     /**
      * Online payments still pending after their time at the gateway (plus a margin for a late IPN):
@@ -254,8 +256,9 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
      * The citizen starts an online payment of their dossier's open request: any attempt still pending
      * is cancelled, a new one is recorded, and the gateway URL comes back.
      */
-    async startOnline (accountId: string, code: string, ip: string): Promise<string> {
+    async startOnline (accountId: string, code: string, ip: string, choice = ''): Promise<string> {
       if (!provider) throw new AppError('CONFLICT', 'Cổng chưa cấu hình thanh toán trực tuyến; hãy nộp tại bộ phận một cửa.')
+      if (!provider.choices.some(c => c.code === choice)) throw new AppError('VALIDATION', 'no such choice', [{ field: 'bank', message: 'Chọn một cách thanh toán trong danh sách' }])
       const d = await dossiers.get(accountId, code)
       if (d.status !== 6) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
       const now = new Date()
@@ -270,7 +273,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
         return { ...p, txnRef }
       })
       return provider.checkoutUrl({
-        txnRef: payment.txnRef, amountVnd: payment.amountVnd, info: `Thanh toan phi ho so ${code}`, returnUrl: `${config.PUBLIC_URL}${RETURN_PATH}`, ip,
+        txnRef: payment.txnRef, amountVnd: payment.amountVnd, info: `Thanh toan phi ho so ${code}`, returnUrl: `${config.PUBLIC_URL}${RETURN_PATH}`, ip, choice,
         createdAt: now, expiresAt: new Date(now.getTime() + config.PAYMENT_PENDING_MINUTES * 60_000)
       })
     },

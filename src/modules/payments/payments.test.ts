@@ -25,8 +25,8 @@ async function awaitingFees () {
 }
 
 /** The citizen presses "Thanh toán trực tuyến": the signed request the sandbox gateway receives. */
-async function startPayment (cb: ReturnType<typeof browserSession>, code: string) {
-  const res = await cb.post(`/ca-nhan/ho-so/${enc(code)}/thanh-toan`)
+async function startPayment (cb: ReturnType<typeof browserSession>, code: string, bank = 'VNBANK') {
+  const res = await cb.post(`/ca-nhan/ho-so/${enc(code)}/thanh-toan`, { bank })
   assert.equal(res.statusCode, 303)
   const url = new URL(res.headers.location as string)
   assert.equal(url.pathname, '/sandbox/vnpay/paymentv2/vpcpay.html')
@@ -49,6 +49,8 @@ test('online payment: the IPN alone marks it paid, once; bad checksum, wrong amo
   assert.match(page.body, /230\.000 đồng/)
   const q = await startPayment(cb, code)
   assert.equal(q['vnp_Amount'], '23000000')
+  assert.equal(q['vnp_BankCode'], 'VNBANK', 'the choice the page offers first')
+  assert.equal((await cb.post(`/ca-nhan/ho-so/${enc(code)}/thanh-toan`, { bank: 'NOSUCHBANK' })).statusCode, 422)
   const ok = answer(q)
   // The browser comes back first: the return page decides nothing.
   const early = await t.app.inject(`/thanh-toan/vnpay/ket-qua?${ok}`)

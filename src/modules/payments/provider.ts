@@ -12,6 +12,8 @@ export interface OnlineProvider {
   readonly sandbox: boolean
   /** Whether it answers transaction queries and refunds (its server API is configured). */
   readonly hasApi: boolean
+  /** What the citizen may pick before going to the provider (a bank, a kind of card); '' leaves the choice to the provider's page. */
+  readonly choices: ReadonlyArray<{ code: string, label: string }>
   /** The URL the citizen's browser is sent to, to pay the order. */
   checkoutUrl (order: Order): string
   /** A notification (server-to-server, or the browser's return) verified and read; why not, when it cannot be trusted. */
@@ -25,7 +27,7 @@ export interface OnlineProvider {
   refund (r: { txnRef: string, amountVnd: number, full: boolean, providerTxn: string | null, paidAt: Date, by: string, requestId: string, now: Date }): Promise<{ accepted: boolean, code: string, message: string }>
 }
 
-export interface Order { txnRef: string, amountVnd: number, info: string, returnUrl: string, ip: string, createdAt: Date, expiresAt: Date }
+export interface Order { txnRef: string, amountVnd: number, info: string, returnUrl: string, ip: string, createdAt: Date, expiresAt: Date, choice?: string | undefined }
 
 /** What the provider reports of an order. */
 export interface Reported {

@@ -1,6 +1,14 @@
 import type { OnlineProvider, Reported } from './provider.js'
 import { fromVnpDate, paymentUrl, queryDrBody, REFUND_MESSAGES, refundBody, verifyParams, verifyQueryDrAnswer, verifyRefundAnswer, vnpDate } from './vnpay.js'
 
+/** VNPay's ways to pay (vnp_BankCode): the citizen picks one, or leaves it to VNPay's page. */
+export const VNPAY_CHOICES = [
+  { code: 'VNBANK', label: 'Thẻ ATM hoặc tài khoản ngân hàng trong nước (chọn ngân hàng ở bước sau)' },
+  { code: 'VNPAYQR', label: 'Quét mã VNPAY-QR bằng ứng dụng ngân hàng' },
+  { code: 'INTCARD', label: 'Thẻ thanh toán quốc tế (Visa, MasterCard, JCB)' },
+  { code: '', label: 'Chọn trên trang của VNPay' }
+] as const
+
 export interface VnpaySettings { tmnCode: string, secret: string, paymentUrl: string, apiUrl: string | undefined, sandbox: boolean }
 
 /** The VNPay 2.1.0 adapter: pay URL, IPN and return, QueryDR and refund on its merchant API. */
@@ -27,9 +35,10 @@ export function vnpayProvider (g: VnpaySettings): OnlineProvider {
     name: 'VNPay',
     sandbox: g.sandbox,
     hasApi: Boolean(g.apiUrl),
+    choices: VNPAY_CHOICES,
     checkoutUrl: o => paymentUrl({
       tmnCode: g.tmnCode, secret: g.secret, paymentUrl: g.paymentUrl, txnRef: o.txnRef, amountVnd: o.amountVnd, info: o.info,
-      returnUrl: o.returnUrl, ipAddr: o.ip.replace(/^::ffff:/, ''), createdAt: o.createdAt, expiresAt: o.expiresAt
+      returnUrl: o.returnUrl, ipAddr: o.ip.replace(/^::ffff:/, ''), createdAt: o.createdAt, expiresAt: o.expiresAt, bankCode: o.choice || undefined
     }),
     read (q) {
       if (!verifyParams(g.secret, q)) return 'bad-signature'

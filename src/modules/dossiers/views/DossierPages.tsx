@@ -76,7 +76,7 @@ export function DossierListPage ({ items, total, page, pageSize, status, drafts,
 type PaymentRequests = Awaited<ReturnType<PaymentsService['ofDossier']>>
 type TransferInfo = NonNullable<Awaited<ReturnType<PaymentsService['transferInfo']>>>
 
-export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }: { d: DossierView, fresh: boolean, errors?: FieldError[], values?: Record<string, string | undefined>, notice?: string | undefined, pay?: { requests: PaymentRequests, online: boolean, transfer?: TransferInfo | undefined } }) {
+export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }: { d: DossierView, fresh: boolean, errors?: FieldError[], values?: Record<string, string | undefined>, notice?: string | undefined, pay?: { requests: PaymentRequests, online: ReadonlyArray<{ code: string, label: string }>, transfer?: TransferInfo | undefined } }) {
   const url = dossierUrl(d.code!)
   const open = d.openSupplement
   return (
@@ -151,8 +151,13 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
         <PaymentsSection requests={pay.requests} fileHref={fileHref} receiptHref={id => `${url}/bien-lai/${id}.pdf`}>
           {d.status === 6 && (
             <>
-              <p class='body'>Hồ sơ đang chờ bạn nộp phí, lệ phí để tiếp tục giải quyết. Bạn có thể nộp tiền mặt tại bộ phận một cửa{pay.transfer ? ', chuyển khoản' : ''}{pay.online ? ' hoặc thanh toán trực tuyến' : ''}.</p>
-              {pay.online && <Form action={`${url}/thanh-toan`}><Button>Thanh toán trực tuyến</Button></Form>}
+              <p class='body'>Hồ sơ đang chờ bạn nộp phí, lệ phí để tiếp tục giải quyết. Bạn có thể nộp tiền mặt tại bộ phận một cửa{pay.transfer ? ', chuyển khoản' : ''}{pay.online.length > 0 ? ' hoặc thanh toán trực tuyến' : ''}.</p>
+              {pay.online.length > 0 && (
+                <Form action={`${url}/thanh-toan`}>
+                  <Radios name='bank' legend='Thanh toán trực tuyến bằng' value={values['bank'] ?? pay.online[0]!.code} error={errors.find(e => e.field === 'bank')?.message} options={pay.online.map(c => ({ value: c.code, label: c.label }))} />
+                  <Button>Thanh toán trực tuyến</Button>
+                </Form>
+              )}
               {pay.transfer && (
                 <div class='inset'>
                   <h3 class='heading-s'>Chuyển khoản</h3>
