@@ -6,7 +6,7 @@ import type { JobQueue } from '../../platform/jobs/queue.js'
 import { createThrottle, throttleKey } from '../../platform/throttle.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import type { CatalogService } from '../catalog/catalog.service.js'
-import { meetsAssurance, ASSURANCE_LABELS, type Component, type ProcedureContent } from '../catalog/catalog.types.js'
+import { meetsAssurance, ASSURANCE_LABELS, type Assurance, type Component, type ProcedureContent } from '../catalog/catalog.types.js'
 import type { FilesService, StoredFile } from '../files/files.service.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
 import { maskId, readDelivery, readParties, readPerson, type Delivery, type Person } from './dossier-form.js'
@@ -194,6 +194,11 @@ export function createDossiersService (deps: {
   }
 
 
+  /** Refuses an account whose identity assurance is below what the procedure requires. */
+  function requireAssurance (has: string, needs: Assurance): void {
+    if (!meetsAssurance(has, needs)) throw new AppError('FORBIDDEN', `Thủ tục này yêu cầu ${ASSURANCE_LABELS[needs].toLowerCase()}. Hãy đăng nhập bằng tài khoản định danh điện tử VNeID.`)
+  }
+
   /** Runs a transition for a dossier row, or turns the machine's refusal into a CONFLICT with its reason. */
   function next (from: number, action: DossierAction, ctx: Parameters<typeof transition>[2] = {}): DossierStatus {
     try {
@@ -354,9 +359,7 @@ export function createDossiersService (deps: {
       const p = await catalog.getProcedure(procedureCode)
       if (p.onlineLevel === 'none') throw new AppError('CONFLICT', 'Thủ tục này chưa được cung cấp trực tuyến; hãy nộp hồ sơ trực tiếp hoặc qua bưu chính.')
       const account = await db.kysely.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirstOrThrow()
-      if (!meetsAssurance(account.assurance, p.minAssurance)) {
-        throw new AppError('FORBIDDEN', `Thủ tục này yêu cầu ${ASSURANCE_LABELS[p.minAssurance].toLowerCase()}. Hãy đăng nhập bằng tài khoản định danh điện tử VNeID.`)
-      }
+      requireAssurance(account.assurance, p.minAssurance)
       const person: Person = {
         kind: account.kind,
         fullName: account.fullName,
@@ -520,6 +523,8 @@ export function createDossiersService (deps: {
         if (d.status !== 0) return { code: d.code!, created: false }
         const v = await view(trx, d, info)
         if (v.procedure.onlineLevel === 'none') throw new AppError('CONFLICT', 'Thủ tục này hiện không nhận hồ sơ trực tuyến.')
+        // Checked again at submission: the procedure's minimum may have been raised since the draft began.
+        if (info.procedure) requireAssurance((await trx.selectFrom('accounts').select('assurance').where('id', '=', accountId).executeTakeFirstOrThrow()).assurance, info.procedure.minAssurance)
         const errors = [...missingForSubmit(v), ...formErrors]
         if (errors.length > 0) throw new AppError('VALIDATION', 'draft incomplete', errors)
         const to = next(0, 'submit')

@@ -4,6 +4,7 @@ import { useTestApp } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { browserSession, pressSubmit, readyDraft } from '../../../test/dossiers.js'
+import type { AppError } from '../../platform/http/errors.js'
 import { sampleExe, sampleJpeg, samplePdf, samplePng } from '../../../test/files.js'
 import { vietnamDay } from './dossiers.service.js'
 
@@ -276,6 +277,15 @@ test('a procedure not offered online, or above the account\'s assurance, cannot 
     const res = await b.post(`/thu-tuc/${PROCEDURE}/nop-ho-so`)
     assert.equal(res.statusCode, 403)
     assert.match(res.body, /định danh điện tử mức độ 2/)
+  } finally {
+    await t.services.catalog.setMinAssurance({ type: 'system' }, PROCEDURE, 'basic')
+  }
+  // Raised while a draft is under way: the submission is refused too, and nothing is submitted.
+  const id = await readyDraft(t, b, PROCEDURE)
+  await t.services.catalog.setMinAssurance({ type: 'system' }, PROCEDURE, 'eid-1')
+  try {
+    await assert.rejects(t.services.dossiers.submit(c.id, id), (err: AppError) => err.code === 'FORBIDDEN' && /định danh điện tử mức độ 1/.test(err.message))
+    assert.equal((await t.services.dossiers.draft(c.id, id)).status, 0)
   } finally {
     await t.services.catalog.setMinAssurance({ type: 'system' }, PROCEDURE, 'basic')
   }
