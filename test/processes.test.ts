@@ -32,6 +32,9 @@ for (const [label, node] of [['Node 20', process.execPath], ['Node 24', NODE24]]
       assert.equal((await ready.json() as { engine: string }).engine, testEnv.engine)
       const home = await (await fetch(`http://127.0.0.1:${port}/`)).text()
       assert.match(home, /Tỉnh Kon Tum/)
+      // The payment sandbox is there (it refuses an unsigned request), and the development outbox.
+      assert.equal((await fetch(`http://127.0.0.1:${port}/sandbox/vnpay/paymentv2/vpcpay.html?vnp_TxnRef=x`)).status, 422)
+      assert.equal((await fetch(`http://127.0.0.1:${port}/dev/hop-thu`)).status, 200)
       // The demo accounts printed at start sign in.
       const credentials = /Công dân: (\d{12}) \/ (.+)\n/.exec(out)
       assert.ok(credentials, out)

@@ -6,7 +6,7 @@ import { newCitizen } from '../../../test/citizens.js'
 import { browserSession, serviceDraft } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
-import { FEES_PROCEDURE } from '../../../test/payments.js'
+import { dossierAwaitingFees, FEES_PROCEDURE } from '../../../test/payments.js'
 import { AppError } from '../../platform/http/errors.js'
 import { assessFees } from './assessment.js'
 
@@ -101,4 +101,14 @@ test('counter intake of a procedure whose fee depends on the case: the amount is
   const code = decodeURIComponent(/\/can-bo\/ho-so\/([^?]+)/.exec(done.headers.location as string)![1]!)
   const row = await t.db.kysely.selectFrom('dossiers').select(['status', 'payableVnd', 'payableNote']).where('code', '=', code).executeTakeFirstOrThrow()
   assert.deepEqual(row, { status: 2, payableVnd: 900_000, payableNote: '3 xe cải tạo × 300.000 đồng' })
+})
+
+test('without VNPay settings or the sandbox, online payment is not offered and no sandbox exists', async () => {
+  assert.equal((await t.app.inject('/sandbox/vnpay/paymentv2/vpcpay.html?vnp_TxnRef=x')).statusCode, 404)
+  const { c, code } = await dossierAwaitingFees(t)
+  const cb = browserSession(t, c.cookie)
+  const page = await cb.get(`/ca-nhan/ho-so/${enc(code)}`)
+  assert.match(page.body, /Hồ sơ đang chờ bạn nộp phí, lệ phí/)
+  assert.doesNotMatch(page.body, /Thanh toán trực tuyến/)
+  assert.equal((await cb.post(`/ca-nhan/ho-so/${enc(code)}/thanh-toan`)).statusCode, 409)
 })
