@@ -78,9 +78,9 @@ async function submitOne (base: string, d: { id: string, component: string }, au
   return sub.status === 303 && /\/ca-nhan\/ho-so\//.test(sub.headers.get('location') ?? '')
 }
 
-async function memory (base: string): Promise<{ rss: number, heapUsed: number, cpuMs: number }> {
-  const m = await (await fetch(`${base}/bench/memory`)).json() as { rss: number, heapUsed: number, cpuMs: number }
-  return { rss: m.rss / 1048576, heapUsed: m.heapUsed / 1048576, cpuMs: m.cpuMs }
+async function memory (base: string): Promise<{ rss: number, heapUsed: number, cpuMs: number, queries: number }> {
+  const m = await (await fetch(`${base}/bench/memory`)).json() as { rss: number, heapUsed: number, cpuMs: number, queries: number }
+  return { rss: m.rss / 1048576, heapUsed: m.heapUsed / 1048576, cpuMs: m.cpuMs, queries: m.queries }
 }
 
 export async function benchDossiers (seconds: number, connections: number): Promise<string[]> {
@@ -136,7 +136,7 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     out.push(`Dossiers on PostgreSQL (${connections} connections, ${seconds} s per measurement):`)
     out.push(`  bare primary-key route          ${bare.rps.toFixed(0)} req/s, p99 ${bare.p99} ms (again after the submissions: ${bare2.rps.toFixed(0)} req/s)`)
     out.push(`  submissions (3 × 1 MB + submit) ${(ok / elapsed).toFixed(1)} /s over ${elapsed.toFixed(1)} s, ${ok} made, ${failed} failed; p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms per submission (target ≥ 100/s)`)
-    out.push(`    CPU per submission: server ${((mem1.cpuMs - cpuBefore.cpuMs) / Math.max(ok, 1)).toFixed(1)} ms, load generator ${(clientMs / Math.max(ok, 1)).toFixed(1)} ms, on ${os.cpus().length} cores shared with PostgreSQL`)
+    out.push(`    CPU per submission: server ${((mem1.cpuMs - cpuBefore.cpuMs) / Math.max(ok, 1)).toFixed(1)} ms, load generator ${(clientMs / Math.max(ok, 1)).toFixed(1)} ms, on ${os.cpus().length} cores shared with PostgreSQL; ${((mem1.queries - cpuBefore.queries) / Math.max(ok, 1)).toFixed(1)} queries per submission`)
     out.push(`  lookup API by code              ${api.rps.toFixed(0)} req/s, p99 ${api.p99} ms, ratio to bare ${(api.rps / bare2.rps).toFixed(2)} (target ≥ 0.5)${api.errors ? `, ${api.errors} errors` : ''}`)
     out.push(`  lookup page by code             ${page.rps.toFixed(0)} req/s, p99 ${page.p99} ms, ratio to bare ${(page.rps / bare2.rps).toFixed(2)}${page.errors ? `, ${page.errors} errors` : ''}`)
     out.push(`  server memory after GC: start ${mem0.heapUsed.toFixed(0)} MB heap / ${mem0.rss.toFixed(0)} MB RSS; after submissions ${mem1.heapUsed.toFixed(0)} / ${mem1.rss.toFixed(0)}; after lookups ${mem2.heapUsed.toFixed(0)} / ${mem2.rss.toFixed(0)}`)

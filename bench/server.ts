@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import pg from 'pg'
 import { pino } from 'pino'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -15,6 +16,11 @@ import { systemActor } from '../src/modules/audit/audit.service.js'
 import { prepareAll } from './cases.js'
 import { prepareDossiers } from './dossiers.js'
 import { prepareBackOffice } from './backoffice-sample.js'
+
+// Every query sent to PostgreSQL is counted, so the benchmark can print queries per submission.
+let queries = 0
+const query = pg.Client.prototype.query as (...args: unknown[]) => unknown
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) { queries++; return query.apply(this, args) } as typeof pg.Client.prototype.query
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-bench-'))
 // BENCH_DATABASE_URL: run on PostgreSQL (the dossier benchmark) instead of an in-memory PGlite.
@@ -51,7 +57,7 @@ const app = await buildApp(services, {
     a.get('/bench/memory', async (_request, reply) => {
       (globalThis as { gc?: () => void }).gc?.()
       const cpu = process.cpuUsage()
-      return reply.send({ ...process.memoryUsage(), cpuMs: (cpu.user + cpu.system) / 1000 })
+      return reply.send({ ...process.memoryUsage(), cpuMs: (cpu.user + cpu.system) / 1000, queries })
     })
   }
 })
