@@ -22,11 +22,20 @@ export async function axe (page: Page): Promise<AxeViolation[]> {
   return result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => ({ target: n.target })) }))
 }
 
-/** Fails when axe finds a serious or critical violation, naming each one. */
+/**
+ * Fails when axe finds a serious or critical violation, naming each one, or when two elements share an
+ * id (axe 4 no longer checks it; a label's `for` then points at the wrong field).
+ */
 export async function assertAccessible (page: Page): Promise<void> {
   const bad = (await axe(page)).filter(v => v.impact === 'serious' || v.impact === 'critical')
   assert.deepEqual(bad.map(v => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map(n => n.target))}`), [],
     `axe-core found violations on ${page.url()}`)
+  const twice = await page.evaluate(() => {
+    const seen = new Map<string, number>()
+    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1)
+    return [...seen].filter(([, n]) => n > 1).map(([id]) => id)
+  })
+  assert.deepEqual(twice, [], `ids used twice on ${page.url()}`)
 }
 
 /** Opens a URL, checks the response and the page's accessibility. */

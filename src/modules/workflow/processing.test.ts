@@ -50,8 +50,8 @@ test('the default process: reception → specialist → head (sent back once) �
   const headTask = taskIdOf(page.body)!
   assert.equal((await otherHead.post(`${url}/chuyen`, { taskId: headTask })).statusCode, 403)
   // The head sends it back with a reason; it returns to the same specialist.
-  assert.equal((await hd.post(`${url}/tra-lai`, { taskId: headTask, comment: '' })).statusCode, 422)
-  assert.equal((await hd.post(`${url}/tra-lai`, { taskId: headTask, comment: 'Bổ sung ý kiến thẩm định về biển số' })).statusCode, 200)
+  assert.equal((await hd.post(`${url}/tra-lai`, { taskId: headTask, 'back-reason': '' })).statusCode, 422)
+  assert.equal((await hd.post(`${url}/tra-lai`, { taskId: headTask, 'back-reason': 'Bổ sung ý kiến thẩm định về biển số' })).statusCode, 200)
   page = await sp.get(url)
   assert.match(page.body, /Bước hiện tại:<\/strong> Thẩm định hồ sơ – Trần Văn Chuyên/)
   assert.equal((await sp.post(`${url}/chuyen`, { taskId: taskIdOf(page.body)!, assignee: head.id, comment: 'Đã bổ sung' })).statusCode, 200)

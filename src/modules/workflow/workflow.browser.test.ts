@@ -352,3 +352,97 @@ test('late and stopped dossiers in the browser: the apology with a new date (for
     })
   }, 'Trần Văn Chuyên')
 })
+
+test('processing in the browser: forward with a working paper, send back, supplement during processing answered by the citizen, refusal after review (axe on each page)', async () => {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const desk = await newOfficial(t, '000.01.01.H34', ['receptionist'])
+  await t.services.workflow.receive((await t.services.officials.sessionOfficial(desk.cookie.split('=')[1]!))!, code)
+  const dept = '000.00.11.H34'
+  const people = {
+    specialist: await newOfficial(t, dept, ['specialist'], 'Đỗ Văn Thẩm'),
+    head: await newOfficial(t, dept, ['department_head'], 'Hà Thị Duyệt'),
+    leader: await newOfficial(t, dept, ['agency_leader'], 'Vũ Văn Ký')
+  }
+  const url = `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-proc-'))
+  const contexts: BrowserContext[] = []
+  const open = async (cookie: string) => { const ctx = await contextWith(cookie); contexts.push(ctx); return ctx.newPage() }
+  const press = async (page: Page, name: string | RegExp) => {
+    await page.getByRole('button', { name }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+  }
+  try {
+    // The specialist forwards with a working paper only officials see.
+    const sp = await open(people.specialist.cookie)
+    await visit(sp, url)
+    const paper = path.join(dir, 'to-trinh-noi-bo.pdf')
+    fs.writeFileSync(paper, samplePdf('to trinh'))
+    await sp.getByLabel('Người xử lý').selectOption({ label: 'Hà Thị Duyệt' })
+    await sp.getByLabel('Tài liệu kèm theo (nếu có, chỉ cán bộ xem được)').setInputFiles(paper)
+    await press(sp, /^Chuyển /)
+
+    // The head reads the paper, then sends the dossier back; a reason is required.
+    const hd = await open(people.head.cookie)
+    await visit(hd, url)
+    assert.ok(await hd.getByRole('link', { name: 'to-trinh-noi-bo.pdf' }).isVisible())
+    await hd.locator('summary', { hasText: 'Trả lại bước trước' }).click()
+    await press(hd, 'Trả lại')
+    assert.ok(await hd.locator('#back-reason-error').isVisible())
+    await hd.getByLabel('Lý do trả lại').fill('Kiểm tra lại giấy chứng nhận bảo hiểm')
+    await press(hd, 'Trả lại')
+    assert.ok(await hd.getByText(/Đã trả lại/).isVisible())
+
+    // Back with the specialist, who asks the citizen for a supplement (once; the clock pauses).
+    await visit(sp, `${t.url}/can-bo/ho-so?hang-doi=cua-toi`)
+    await sp.getByRole('link', { name: code }).click()
+    await sp.waitForLoadState()
+    assert.ok(await sp.getByText('Kiểm tra lại giấy chứng nhận bảo hiểm').first().isVisible())
+    const slot = (await t.services.dossiers.get(c.id, code)).slots[1]!
+    await sp.getByRole('checkbox', { name: slot.name }).check()
+    await sp.getByLabel(`Nội dung cần bổ sung: ${slot.name}`).fill('Giấy chứng nhận bảo hiểm đã hết hạn, nộp bản còn hiệu lực')
+    await press(sp, 'Gửi yêu cầu bổ sung')
+    assert.equal((await t.services.dossiers.get(c.id, code)).status, 5)
+
+    // The citizen answers; the working paper is never shown to them.
+    const cp = await open(c.cookie)
+    await visit(cp, `${t.url}/ca-nhan/ho-so/${encodeURIComponent(code)}`)
+    assert.equal(await cp.getByText('to-trinh-noi-bo.pdf').count(), 0)
+    assert.ok(await cp.getByText('Giấy chứng nhận bảo hiểm đã hết hạn, nộp bản còn hiệu lực').isVisible())
+    const renewed = path.join(dir, 'bao-hiem-moi.pdf')
+    fs.writeFileSync(renewed, samplePdf('bao hiem moi'))
+    const input = cp.getByLabel(/Tệp bổ sung cho/).and(cp.locator('input[type=file]'))
+    await input.setInputFiles(renewed)
+    await input.locator('xpath=ancestor::form').getByRole('button', { name: 'Tải lên' }).click()
+    await cp.getByText('bao-hiem-moi.pdf').first().waitFor()
+    await press(cp, 'Gửi bổ sung')
+    assert.equal((await t.services.dossiers.get(c.id, code)).status, 4)
+
+    // The dossier is back with the same specialist, the new file there; on to the head and the leader.
+    await visit(sp, url)
+    assert.ok(await sp.getByRole('link', { name: 'bao-hiem-moi.pdf' }).isVisible())
+    await sp.getByLabel('Người xử lý').selectOption({ label: 'Hà Thị Duyệt' })
+    await press(sp, /^Chuyển /)
+    await visit(hd, url)
+    await hd.getByLabel('Người xử lý').selectOption({ label: 'Vũ Văn Ký' })
+    await press(hd, /^Chuyển /)
+
+    // The leader refuses after review: the reason is required, and a letter becomes the result.
+    const ld = await open(people.leader.cookie)
+    await visit(ld, url)
+    await ld.locator('summary', { hasText: 'Từ chối giải quyết' }).click()
+    await press(ld, 'Từ chối giải quyết')
+    assert.ok(await ld.locator('#refuse-reason-error').isVisible())
+    await ld.getByLabel('Lý do từ chối giải quyết').fill('Phương tiện không đáp ứng điều kiện lưu hành theo quy định')
+    await press(ld, 'Từ chối giải quyết')
+    assert.ok(await ld.getByText('Đã từ chối giải quyết; văn bản trả lời chờ trả cho công dân.').isVisible())
+    const d = await t.services.dossiers.get(c.id, code)
+    assert.equal(d.status, 9)
+    const letter = d.files.find(f => f.component === 'result')
+    assert.ok(letter, 'the refusal letter is the result')
+  } finally {
+    for (const ctx of contexts) await ctx.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -367,11 +367,11 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
         </section>
       )}
       {o.act?.sendBack && (
-        <details class='section' open={Boolean(errorOf(errors, 'comment'))}>
+        <details class='section' open={Boolean(errorOf(errors, 'back-reason'))}>
           <summary>Trả lại bước trước</summary>
           <Form action={`${url}/tra-lai`}>
             <input type='hidden' name='taskId' value={String(o.act.taskId)} />
-            <Textarea name='comment' label='Lý do trả lại' value={values['comment'] as string | undefined} error={errorOf(errors, 'comment')} rows={2} />
+            <Textarea name='back-reason' label='Lý do trả lại' value={values['back-reason'] as string | undefined} error={errorOf(errors, 'back-reason')} rows={2} />
             <Button secondary>Trả lại</Button>
           </Form>
         </details>
@@ -658,7 +658,7 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
       return `Đã chuyển bước “${await workflow.forward(request.official!, code(request), fields, files)}”.`
     }))
   app.post('/can-bo/ho-so/:code/tra-lai', { preHandler: requireOfficial }, async (request, reply) =>
-    act(request, reply, async () => { await workflow.sendBack(request.official!, code(request), form(request)); return 'Đã trả lại bước trước.' }))
+    act(request, reply, async () => { await workflow.sendBack(request.official!, code(request), { ...form(request), comment: form(request)['back-reason'] }); return 'Đã trả lại bước trước.' }))
   app.post('/can-bo/ho-so/:code/phe-duyet', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => {
       const { files, fields } = await readUploads(request, 'result')

@@ -431,7 +431,7 @@ export function createWorkflowService (deps: {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       if (t.step === 0 || t.kind === 'return') throw new AppError('CONFLICT', 'Bước này không trả lại được.')
-      const comment = reasonFrom(form.comment, 'comment', 'Ghi rõ lý do trả lại', 5)
+      const comment = reasonFrom(form.comment, 'back-reason', 'Ghi rõ lý do trả lại', 5)
       const previous = (await tasks.log(db.kysely, d.id)).reverse().find(x => x.step === t.step - 1)!
       const p = await catalog.getProcedure(d.procedure.code)
       await dossiers.record(actorOf(o), code, { action: 'send-back', message: `${t.name} → ${previous.name}: ${comment}` }, async trx => {
