@@ -12,9 +12,10 @@ import { jobsCommand } from './cli/commands/jobs.js'
 import { migrateCommand } from './cli/commands/migrate.js'
 import { notifyCommand } from './cli/commands/notify.js'
 import { siteCommand } from './cli/commands/site.js'
+import { paymentsCommand } from './cli/commands/payments.js'
 
 /** The admin CLI: `npm run cli -- <command> …`. Commands call services, never SQL. */
-const COMMANDS: CliCommand[] = [migrateCommand, siteCommand, catalogCommand, calendarCommand, userCommand, accountsCommand, notifyCommand, jobsCommand]
+const COMMANDS: CliCommand[] = [migrateCommand, siteCommand, catalogCommand, calendarCommand, userCommand, accountsCommand, notifyCommand, jobsCommand, paymentsCommand]
 
 function help (): string {
   return ['usage: npm run cli -- <command> [arguments]', '', ...COMMANDS.map(c => `  ${c.usage.padEnd(48)} ${c.summary}`)].join('\n')

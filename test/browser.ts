@@ -32,7 +32,7 @@ export async function assertAccessible (page: Page): Promise<void> {
     `axe-core found violations on ${page.url()}`)
   const twice = await page.evaluate(() => {
     const seen = new Map<string, number>()
-    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1)
+    for (const el of Array.from(document.querySelectorAll('[id]'))) seen.set(el.id, (seen.get(el.id) ?? 0) + 1)
     return [...seen].filter(([, n]) => n > 1).map(([id]) => id)
   })
   assert.deepEqual(twice, [], `ids used twice on ${page.url()}`)

@@ -9,6 +9,7 @@ import { dossierAwaitingFees } from '../../../test/payments.js'
 import { samplePdf } from '../../../test/files.js'
 import { pdfText } from '../../../test/pdf.js'
 import { localNumbering } from './receipts.js'
+import { paymentsCommand } from '../../cli/commands/payments.js'
 import { signParams as sign } from './vnpay.js'
 import { sandboxAnswer, SANDBOX_SECRET } from './payments.service.js'
 import { signParams } from './vnpay.js'
@@ -218,4 +219,11 @@ test('an exempt applicant: recorded with the reason, nothing to pay, processing 
   for (const m of ['vnpay', 'cash', 'transfer']) assert.ok(methods.has(m as 'cash'), m)
   assert.ok(totals.byMethod.every(r => r.amountVnd > 0 && r.count > 0))
   assert.ok(totals.paidRequests >= 3 && totals.paidOnline >= 1 && totals.onlineShare > 0 && totals.onlineShare < 1)
+  // The same through the admin CLI, by Vietnam days; a wrong day is refused with the usage.
+  const lines: string[] = []
+  const day = (t: number) => new Date(t + 7 * 3600_000).toISOString().slice(0, 10)
+  await paymentsCommand.run(t.services, ['totals', day(Date.now() - 86_400_000), day(Date.now())], line => lines.push(line))
+  assert.ok(lines.some(l => /Tiền mặt tại bộ phận một cửa +\d+ khoản +[\d.]+ đồng/.test(l)), lines.join('\n'))
+  assert.match(lines.at(-1)!, /Hồ sơ đã nộp phí: \d+; nộp trực tuyến: \d+ \(\d+\.\d%\)/)
+  await assert.rejects(paymentsCommand.run(t.services, ['totals', '2026-13-01', '2026-12-31'], () => {}), /usage: payments totals/)
 })
