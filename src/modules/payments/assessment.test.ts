@@ -74,6 +74,9 @@ test('an applicant recorded exempt at reception is never asked for the fees', as
   const head = await hd.get(url)
   assert.doesNotMatch(head.body, /yeu-cau-nop-phi/)
   assert.match(head.body, /Được miễn/)
+  const twice = await hd.post(`${url}/mien-phi`, { taskId: taskIdOf(head.body)!, 'exempt-reason': 'Ghi nhận lần hai' })
+  assert.equal(twice.statusCode, 422)
+  assert.match(twice.body, /đã được ghi nhận miễn phí, lệ phí/)
 })
 
 test('counter intake of a procedure whose fee depends on the case: the amount is required before anything is entered', async () => {

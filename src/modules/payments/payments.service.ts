@@ -91,8 +91,10 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
     return (lock ? q.forUpdate() : q).executeTakeFirst()
   }
 
-  /** How a payment's money goes back: through the gateway it was paid by (when its API is configured), else by hand. */
-  // Once the gateway has refused to refund a payment, it is refunded by hand.
+  /**
+   * How a payment's money goes back: through the gateway it was paid by (when its API is configured),
+   * else by hand — and by hand once the gateway has refused to refund it.
+   */
   const refundVia = (method: string, refusedBefore = false): 'gateway' | 'manual' => method === provider?.method && provider.hasApi && !refusedBefore ? 'gateway' : 'manual'
 
   /** The payment's money is back with the payer: it is marked refunded and its receipt cancelled by a record. */
@@ -128,9 +130,6 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
         if (answer.accepted) await refunded(trx, r.paymentId, r.reason, system)
       }).catch(err => { if (!(err instanceof NotApplied)) throw err })
     })
-  }
-
-  if (provider?.hasApi) {
     deps.jobs.registerPeriodic(RECONCILE_JOB, 5 * 60_000, async (_job, { log }) => {
       const r = await service.reconcile()
       if (r.checked > 0) log.info(r, 'reconciled online payments left pending')

@@ -122,10 +122,10 @@ export function createWorkflowService (deps: {
     return (await calendar.computeDue(now, { value: 1, unit: 'working_days' })).due
   }
 
-  /** Fees are handled (cash, transfer slips, refunds) by the dossier's one-stop desk or the official holding its step. */
   /** Whether the fees of a dossier go back to the payer: it will not be decided (withdrawn, stopped) or was refused after review. */
   const feesReturnable = (d: DossierView) => d.status === 7 || d.status === 8 || d.events.some(e => e.action === 'finish' && (e.details as { refused?: boolean }).refused)
 
+  /** Fees are handled (cash, transfer slips, refunds) by the dossier's one-stop desk or the official holding its step. */
   async function requireFeesHandler (o: SignedInOfficial, d: DossierView) {
     if (await mayReceive(o, d)) return
     const t = await tasks.openTask(db.kysely, d.id)
@@ -518,6 +518,7 @@ export function createWorkflowService (deps: {
       const d = await visible(o, code)
       await myTask(o, d, Number(form.taskId))
       if (d.status !== 4) throw new AppError('CONFLICT', 'Chỉ ghi nhận miễn phí khi hồ sơ đang xử lý.')
+      if ((await payments.ofDossier(d.id)).some(r => r.state === 'exempt')) throw new AppError('CONFLICT', 'Chủ hồ sơ đã được ghi nhận miễn phí, lệ phí.')
       const reason = reasonFrom(form.reason, 'exempt-reason', 'Ghi rõ căn cứ miễn phí, lệ phí', 5, 1000)
       const amount = Math.max(1, d.payable?.amountVnd ?? d.feeTotal)
       await dossiers.record(actorOf(o), code, { action: 'fees-exempt', message: `Miễn phí, lệ phí: ${reason}` }, trx => payments.exempt(trx, d.id, amount, reason, { id: o.id, name: o.fullName }))
