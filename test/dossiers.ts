@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import type { TestApp } from './app.js'
 import { multipart, samplePdf } from './files.js'
+import { fillDraft } from '../src/modules/dossiers/fill-draft.js'
 
 /**
  * A signed-in browser over app.inject: keeps the session and CSRF cookies, sends the CSRF token with
@@ -79,19 +80,5 @@ export async function pressSubmit (t: Pick<TestApp, 'app' | 'services'>, b: Brow
 
 /** A draft ready to submit, made through the service (fast; for tests that are about what comes after). */
 export async function serviceDraft (services: TestApp['services'], accountId: string, procedureCode: string, options: { leaveEmpty?: string } = {}): Promise<string> {
-  const d = services.dossiers
-  const id = await d.startDraft(accountId, procedureCode)
-  const draft = await d.draft(accountId, id)
-  const s = draft.submitter as unknown as Record<string, string | null>
-  await d.saveParties(accountId, id, {
-    onBehalf: 'no', 's-fullName': s['fullName']!, 's-dateOfBirth': (s['dateOfBirth'] ?? '').split('-').reverse().join('/'), 's-idNumber': s['idNumber']!,
-    's-phone': s['phone']!, 's-email': s['email'] ?? '', 's-address': s['address']!
-  })
-  if (draft.caseGroups.length >= 2) await d.saveCase(accountId, id, draft.caseGroups[0])
-  for (const slot of (await d.draft(accountId, id)).slots.filter(x => x.required && x.key !== options.leaveEmpty)) {
-    await d.addFiles(accountId, { id }, slot.key, [{ name: `${slot.key}.pdf`, data: samplePdf(`${id}-${slot.key}`) }])
-  }
-  if (!options.leaveEmpty) await d.completeComponents(accountId, id)
-  await d.saveDelivery(accountId, id, { submission: 'office', result: 'office' })
-  return id
+  return fillDraft(services.dossiers, accountId, procedureCode, (id, key) => samplePdf(`${id}-${key}`), options)
 }

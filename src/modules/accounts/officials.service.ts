@@ -196,6 +196,9 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
       return session.token
     },
 
+    /** An active official as signed in (the demo profile acts as its officials). */
+    get: load,
+
     /** The official of a session cookie, if the session is live. */
     async sessionOfficial (token: string): Promise<SignedInOfficial | undefined> {
       const row = await db.kysely.selectFrom('officialSessions').select(['id', 'officialId', 'lastSeenAt'])
