@@ -203,3 +203,27 @@ test('fees set at reception, asked by the department head, paid in cash at the d
     await head.close()
   }
 })
+
+test('an applicant recorded exempt at reception in the browser: the reason is required, then nothing is asked (axe on each page)', async () => {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, FEES_PROCEDURE))
+  const desk = await signedInContext(b.browser, t.url, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  try {
+    const page = await desk.newPage()
+    await visit(page, `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`)
+    await page.getByRole('radio', { name: /Chủ hồ sơ được miễn phí, lệ phí/ }).check()
+    await page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (mẫu 01)' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    assert.ok(await page.locator('#exempt-reason-error').isVisible())
+    assert.ok(await page.getByRole('radio', { name: /Chủ hồ sơ được miễn phí, lệ phí/ }).isChecked(), 'the choice is kept')
+    await page.getByLabel('Căn cứ miễn phí, lệ phí').fill('Người khuyết tật, theo Thông tư 199/2016/TT-BTC')
+    await page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (mẫu 01)' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    assert.ok(await page.getByText(/Được miễn/).first().isVisible())
+    assert.equal((await t.services.dossiers.get(c.id, code)).status, 2)
+  } finally {
+    await desk.close()
+  }
+})
