@@ -29,6 +29,19 @@ async function asOfficial (agency: string, roles: OfficialRole[], fn: (page: Pag
   }
 }
 
+/** The citizen answers a supplement request on their dossier's page: a scan for the listed component, then "Gửi bổ sung" (axe after). */
+async function answerSupplement (cp: Page, dir: string, name: string): Promise<void> {
+  const file = path.join(dir, name)
+  fs.writeFileSync(file, samplePdf(name))
+  const input = cp.getByLabel(/Tệp bổ sung cho/).and(cp.locator('input[type=file]'))
+  await input.setInputFiles(file)
+  await input.locator('xpath=ancestor::form').getByRole('button', { name: 'Tải lên' }).click()
+  await cp.getByText(name).first().waitFor()
+  await cp.getByRole('button', { name: 'Gửi bổ sung' }).click()
+  await cp.waitForLoadState()
+  await assertAccessible(cp)
+}
+
 /** A dossier submitted online and received at the desk (through the service, as the reception tests check the pages). */
 async function receivedDossier (): Promise<string> {
   const c = await newCitizen(t)
@@ -69,15 +82,7 @@ test('reception in the browser: queue, supplement request, the citizen\'s answer
     const cp = await citizen.newPage()
     await visit(cp, `${t.url}/ca-nhan/ho-so/${encodeURIComponent(code)}`)
     assert.ok(await cp.getByText('Bản chụp không đọc được, chụp lại rõ nét').isVisible())
-    const file = path.join(dir, 'chup-lai.pdf')
-    fs.writeFileSync(file, samplePdf('chup lai'))
-    const input = cp.getByLabel(/Tệp bổ sung cho/).and(cp.locator('input[type=file]'))
-    await input.setInputFiles(file)
-    await input.locator('xpath=ancestor::form').getByRole('button', { name: 'Tải lên' }).click()
-    await cp.waitForLoadState()
-    await cp.getByRole('button', { name: 'Gửi bổ sung' }).click()
-    await cp.waitForLoadState()
-    await assertAccessible(cp)
+    await answerSupplement(cp, dir, 'chup-lai.pdf')
 
     // Back in the queue; the receptionist receives it.
     await visit(page, `${t.url}/can-bo/ho-so?hang-doi=cho-tiep-nhan`)
@@ -410,13 +415,7 @@ test('processing in the browser: forward with a working paper, send back, supple
     await visit(cp, `${t.url}/ca-nhan/ho-so/${encodeURIComponent(code)}`)
     assert.equal(await cp.getByText('to-trinh-noi-bo.pdf').count(), 0)
     assert.ok(await cp.getByText('Giấy chứng nhận bảo hiểm đã hết hạn, nộp bản còn hiệu lực').isVisible())
-    const renewed = path.join(dir, 'bao-hiem-moi.pdf')
-    fs.writeFileSync(renewed, samplePdf('bao hiem moi'))
-    const input = cp.getByLabel(/Tệp bổ sung cho/).and(cp.locator('input[type=file]'))
-    await input.setInputFiles(renewed)
-    await input.locator('xpath=ancestor::form').getByRole('button', { name: 'Tải lên' }).click()
-    await cp.getByText('bao-hiem-moi.pdf').first().waitFor()
-    await press(cp, 'Gửi bổ sung')
+    await answerSupplement(cp, dir, 'bao-hiem-moi.pdf')
     assert.equal((await t.services.dossiers.get(c.id, code)).status, 4)
 
     // The dossier is back with the same specialist, the new file there; on to the head and the leader.
