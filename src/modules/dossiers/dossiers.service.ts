@@ -171,7 +171,6 @@ export function createDossiersService (deps: {
     }).execute()
   }
 
-  /** Tells the applicant's account of a change: in the personal page, and by e-mail (or SMS without e-mail). */
   /**
    * Tells the applicant: an in-app notice and a message to their account's e-mail (else phone) with a
    * link to the dossier; for a dossier entered at the counter for someone without an account, a
@@ -192,7 +191,6 @@ export function createDossiersService (deps: {
     if (contact?.email) await notifications.enqueue(trx, { channel: 'email', recipient: contact.email, template: 'dossier', subject, body: `${body}\n\nXem hồ sơ: ${link}\n` })
     else if (contact?.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: contact.phone, template: 'dossier', subject, body: `${subject}. Xem tai ${link}` })
   }
-
 
   /** Refuses an account whose identity assurance is below what the procedure requires. */
   function requireAssurance (has: string, needs: Assurance): void {
@@ -215,11 +213,6 @@ export function createDossiersService (deps: {
     return { received: d.receivedAt !== null, supplementsDuringProcessing: r?.n ?? 0 }
   }
 
-  /**
-   * The catalog side of a dossier: its procedure version and the procedure as published now. Read
-   * through the catalog's own connection, so a transaction must load it before it starts (PGlite has
-   * one connection: a query outside the open transaction would wait for it forever).
-   */
   /** Files stored by the back office (no owner) and not yet in any dossier: the scans a counter dossier may take. */
   async function unattachedScans (ex: Executor, ids: string[]) {
     const clean = ids.filter(id => /^[0-9a-f-]{36}$/.test(id))
@@ -247,6 +240,11 @@ export function createDossiersService (deps: {
     return { errors, applicant, caseGroup, slots, p, version }
   }
 
+  /**
+   * The catalog side of a dossier: its procedure version and the procedure as published now. Read
+   * through the catalog's own connection, so a transaction must load it before it starts (PGlite has
+   * one connection: a query outside the open transaction would wait for it forever).
+   */
   async function catalogInfo (versionId: number) {
     const version = await catalog.getVersion(versionId)
     const procedure = await catalog.getProcedure(version.code).catch(() => undefined)

@@ -28,6 +28,14 @@ async function awaitingFees () {
   return { c, code, deskCookie, context }
 }
 
+/** A dossier with fees just submitted online, and a browser signed in as the one-stop desk that receives it. */
+async function waitingForReception () {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, FEES_PROCEDURE))
+  const desk = await signedInContext(b.browser, t.url, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  return { c, code, theirs: `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`, desk }
+}
+
 test('the citizen pays online through the sandbox gateway: declined first, then approved; the page follows the IPN (axe on each page)', async () => {
   const { c, code, deskCookie, context } = await awaitingFees()
   startWorker()
@@ -144,10 +152,7 @@ test('bank transfer in the browser: account and VietQR code, the slip sent, reje
 })
 
 test('fees set at reception, asked by the department head, paid in cash at the desk, refunded by hand after the citizen withdraws (axe on each page)', async () => {
-  const c = await newCitizen(t)
-  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, FEES_PROCEDURE))
-  const theirs = `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`
-  const desk = await signedInContext(b.browser, t.url, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  const { c, code, theirs, desk } = await waitingForReception()
   const head = await signedInContext(b.browser, t.url, (await newOfficial(t, '000.00.11.H34', ['department_head'])).cookie)
   try {
     // Reception: an amount for this case needs how it was computed.
@@ -205,12 +210,10 @@ test('fees set at reception, asked by the department head, paid in cash at the d
 })
 
 test('an applicant recorded exempt at reception in the browser: the reason is required, then nothing is asked (axe on each page)', async () => {
-  const c = await newCitizen(t)
-  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, FEES_PROCEDURE))
-  const desk = await signedInContext(b.browser, t.url, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  const { c, code, theirs, desk } = await waitingForReception()
   try {
     const page = await desk.newPage()
-    await visit(page, `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`)
+    await visit(page, theirs)
     await page.getByRole('radio', { name: /Chủ hồ sơ được miễn phí, lệ phí/ }).check()
     await page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (mẫu 01)' }).click()
     await page.waitForLoadState()

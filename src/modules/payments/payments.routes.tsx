@@ -77,7 +77,7 @@ export async function paymentsRoutes (app: FastifyInstance, { services }: { serv
   // (the one route under /api that does not answer problem+json).
   app.get(IPN_PATH, async (request, reply) => reply.type('application/json').send(await payments.ipn(request.query as Record<string, string>)))
 
-  if (!payments.gateway?.sandbox) return
+  if (!payments.sandbox) return
 
   // The sandbox gateway speaks the same protocol: it checks the request's signature, lets a tester
   // approve or decline, sends the signed IPN from a job (retried until answered), and returns the browser.

@@ -11,17 +11,15 @@ import { localNumbering, RECEIPT_TEMPLATE, receiptSeries, vietnamYear, type Rece
 import { vndInWords } from './vnd-words.js'
 import { officialFormPdf } from '../../platform/pdf/forms-pdf.js'
 import { IPN_ANSWERS, orderInfo, RESPONSE_MESSAGES, signParams, vnpDate } from './vnpay.js'
-import { vnpayProvider } from './vnpay-provider.js'
+import { vnpayProvider, type VnpaySettings } from './vnpay-provider.js'
 import type { Reported } from './provider.js'
-
-/** The gateway in use: VNPay as configured, or the built-in sandbox (demo profile, tests); none otherwise. */
-export interface Gateway { tmnCode: string, secret: string, paymentUrl: string, apiUrl: string | undefined, sandbox: boolean }
 
 /** The sandbox's own credentials: it only ever talks to this portal. */
 export const SANDBOX_TMN_CODE = 'MCSANDBOX'
 export const SANDBOX_SECRET = 'sandbox-secret-not-for-production-0001'
 
-export function gatewayOf (config: Config): Gateway | undefined {
+/** The gateway in use: VNPay as configured, or the built-in sandbox (demo profile, tests); none otherwise. */
+export function gatewayOf (config: Config): VnpaySettings | undefined {
   if (config.VNPAY_TMN_CODE && config.VNPAY_HASH_SECRET && config.VNPAY_PAYMENT_URL) {
     return { tmnCode: config.VNPAY_TMN_CODE, secret: config.VNPAY_HASH_SECRET, paymentUrl: config.VNPAY_PAYMENT_URL, apiUrl: config.VNPAY_API_URL, sandbox: false }
   }
@@ -56,7 +54,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
   const gateway = gatewayOf(config)
   const provider = gateway ? vnpayProvider(gateway) : undefined
   // The sandbox's IPN is sent by a job (any worker process), retried with back-off until answered.
-  if (gateway?.sandbox) {
+  if (provider?.sandbox) {
     deps.jobs.register<{ url: string }>(SANDBOX_IPN_JOB, async (job) => {
       const res = await fetch(job.payload.url)
       const body = await res.json().catch(() => undefined) as { RspCode?: string } | undefined
@@ -137,7 +135,8 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
   }
 
   const service = {
-    gateway,
+    /** Whether the built-in sandbox gateway is in use (its routes exist only then). */
+    sandbox: provider?.sandbox ?? false,
     /** What the citizen may pick before going to the gateway; empty when online payment is not offered. */
     choices: provider?.choices ?? [],
 
@@ -189,8 +188,10 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
       await trx.insertInto('paymentRequests').values({ dossierId, amountVnd, note, requestedBy: by.id, requestedByName: by.name }).execute()
     },
 
-    /** In the official's transaction: the applicant is exempt from the fees; recorded with the reason, nothing to pay. */
+    /** In the official's transaction: the applicant is exempt from the fees; recorded with the reason, nothing to pay; once. */
     async exempt (trx: Executor, dossierId: string, amountVnd: number, reason: string, by: { id: string, name: string }): Promise<void> {
+      const already = await trx.selectFrom('paymentRequests').select('id').where('dossierId', '=', dossierId).where('state', '=', 'exempt').executeTakeFirst()
+      if (already) throw new AppError('CONFLICT', 'Chủ hồ sơ đã được ghi nhận miễn phí, lệ phí.')
       await trx.insertInto('paymentRequests').values({ dossierId, amountVnd, note: reason, state: 'exempt', requestedBy: by.id, requestedByName: by.name }).execute()
     },
 
@@ -198,20 +199,19 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
      * In the official's transaction: money returned to the payer (a surplus, or fees of a dossier that
      * will not be decided), with the reason. Paid online, it is asked of the gateway by a job and
      * settled when the gateway accepts; paid otherwise, the official has returned it by hand. The
-     * receipt is cancelled by a record, never deleted.
+     * receipt is cancelled by a record, never deleted. `via` is the payment's `refundRoute`.
      */
-    async refund (trx: Executor, dossierId: string, paymentId: number, reason: string, by: { id: string, name: string }): Promise<{ amountVnd: number, via: 'gateway' | 'manual' }> {
-      const p = await trx.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').select(['p.id', 'p.state', 'p.method', 'p.amountVnd', 'r.id as requestId'])
+    async refund (trx: Executor, dossierId: string, paymentId: number, via: 'gateway' | 'manual', reason: string, by: { id: string, name: string }): Promise<number> {
+      const p = await trx.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').select(['p.id', 'p.state', 'p.amountVnd'])
         .where('p.id', '=', paymentId).where('r.dossierId', '=', dossierId).forUpdate().executeTakeFirst()
       if (!p || p.state !== 'paid') throw new AppError('CONFLICT', 'Khoản này không ở trạng thái đã thanh toán.')
-      const earlier = await trx.selectFrom('paymentRefunds').select(['state', 'via']).where('paymentId', '=', p.id).execute()
-      if (earlier.some(f => f.state === 'requested')) throw new AppError('CONFLICT', 'Khoản này đang được hoàn qua cổng thanh toán.')
-      const via = refundVia(p.method, earlier.some(f => f.via === 'gateway' && f.state === 'refused'))
+      const asked = await trx.selectFrom('paymentRefunds').select('id').where('paymentId', '=', p.id).where('state', '=', 'requested').executeTakeFirst()
+      if (asked) throw new AppError('CONFLICT', 'Khoản này đang được hoàn qua cổng thanh toán.')
       const r = await trx.insertInto('paymentRefunds').values({ paymentId: p.id, amountVnd: p.amountVnd, reason, via, state: via === 'gateway' ? 'requested' : 'done', requestedBy: by.id, requestedByName: by.name, ...(via === 'manual' ? { settledAt: new Date() } : {}) })
         .returning('id').executeTakeFirstOrThrow()
       if (via === 'gateway') await deps.jobs.enqueue(trx, REFUND_JOB, { refundId: r.id }, { maxAttempts: 8 })
       else await refunded(trx, p.id, reason, by)
-      return { amountVnd: p.amountVnd, via }
+      return p.amountVnd
     },
 
     /** How a payment of the dossier would be refunded, and whether it is a surplus; undefined when there is no such payment. */

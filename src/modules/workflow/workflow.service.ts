@@ -122,6 +122,9 @@ export function createWorkflowService (deps: {
     return (await calendar.computeDue(now, { value: 1, unit: 'working_days' })).due
   }
 
+  /** What a dossier's applicant owes: the amount the desk set at reception for the case, else the procedure's. */
+  const feesDue = (d: DossierView) => d.payable?.amountVnd ?? d.feeTotal
+
   /** Whether the fees of a dossier go back to the payer: it will not be decided (withdrawn, stopped) or was refused after review. */
   const feesReturnable = (d: DossierView) => d.status === 7 || d.status === 8 || d.events.some(e => e.action === 'finish' && (e.details as { refused?: boolean }).refused)
 
@@ -296,7 +299,7 @@ export function createWorkflowService (deps: {
           consult: task.kind === 'work' && [2, 4].includes(d.status) ? (await catalog.listAgencies()).filter(a => a.code !== d.agency?.code && a.code !== task.agencyCode) : undefined,
           postpone: [2, 4, 6].includes(d.status) && d.postponedFrom === null,
           // What to ask: the amount the desk set at reception, else the procedure's; nothing once exempt.
-          requestFees: d.status === 4 && task.kind !== 'return' && !requests.some(r => r.state === 'exempt') ? d.payable?.amountVnd ?? d.feeTotal : undefined,
+          requestFees: d.status === 4 && task.kind !== 'return' && !requests.some(r => r.state === 'exempt') ? feesDue(d) : undefined,
           stop: can(d.status, 'stop', { decisionIssued: d.finishedAt !== null })
         } : undefined,
         receptionDue: due?.due,
@@ -518,10 +521,8 @@ export function createWorkflowService (deps: {
       const d = await visible(o, code)
       await myTask(o, d, Number(form.taskId))
       if (d.status !== 4) throw new AppError('CONFLICT', 'Chỉ ghi nhận miễn phí khi hồ sơ đang xử lý.')
-      if ((await payments.ofDossier(d.id)).some(r => r.state === 'exempt')) throw new AppError('CONFLICT', 'Chủ hồ sơ đã được ghi nhận miễn phí, lệ phí.')
       const reason = reasonFrom(form.reason, 'exempt-reason', 'Ghi rõ căn cứ miễn phí, lệ phí', 5, 1000)
-      const amount = Math.max(1, d.payable?.amountVnd ?? d.feeTotal)
-      await dossiers.record(actorOf(o), code, { action: 'fees-exempt', message: `Miễn phí, lệ phí: ${reason}` }, trx => payments.exempt(trx, d.id, amount, reason, { id: o.id, name: o.fullName }))
+      await dossiers.record(actorOf(o), code, { action: 'fees-exempt', message: `Miễn phí, lệ phí: ${reason}` }, trx => payments.exempt(trx, d.id, Math.max(1, feesDue(d)), reason, { id: o.id, name: o.fullName }))
     },
 
     /** The desk (or the step holder) records money returned to the payer, with the reason. */
@@ -529,7 +530,7 @@ export function createWorkflowService (deps: {
       const d = await visible(o, code)
       await requireFeesHandler(o, d)
       const text = reasonFrom(reason, `refund-${paymentId}`, 'Ghi rõ lý do và cách hoàn tiền', 5, 1000)
-      let done = { amountVnd: 0, via: 'manual' as 'gateway' | 'manual' }
+      let amountVnd = 0
       const route = await payments.refundRoute(d.id, paymentId)
       if (!route) throw new AppError('NOT_FOUND', 'no such payment')
       // Fees are returned when the dossier will not be decided (withdrawn, stopped, refused); a surplus always.
@@ -539,8 +540,8 @@ export function createWorkflowService (deps: {
       await dossiers.record(actorOf(o), code, byGateway
         ? { action: 'refund-asked', message: `Đã đề nghị cổng thanh toán hoàn tiền: ${text}` }
         : { action: 'refund', message: `Đã hoàn tiền: ${text}`, notify: { subject: `Hồ sơ ${code}: đã hoàn tiền phí, lệ phí`, body: `Cơ quan đã hoàn lại khoản tiền bạn nộp cho hồ sơ ${code}.\n${text}` } },
-      async trx => { done = await payments.refund(trx, d.id, paymentId, text, { id: o.id, name: o.fullName }) })
-      return done
+      async trx => { amountVnd = await payments.refund(trx, d.id, paymentId, route.via, text, { id: o.id, name: o.fullName }) })
+      return { amountVnd, via: route.via }
     },
 
     /** Cash taken at the counter (6 → 4): the one-stop desk or the official holding the step records it. */
@@ -651,7 +652,7 @@ export function createWorkflowService (deps: {
         set: { receivedAt: now, dueAt: due.due, processingAgencyCode: processing, process: JSON.stringify(process), ...(fees.kind === 'case' ? { payableVnd: fees.amountVnd, payableNote: fees.note } : {}) },
         within: async trx => {
           await tasks.open(trx, d.id, 0, first, firstAgency, t, undefined, due.due)
-          if (fees.kind === 'exempt') await payments.exempt(trx, d.id, Math.max(1, d.feeTotal), fees.reason, { id: o.id, name: o.fullName })
+          if (fees.kind === 'exempt') await payments.exempt(trx, d.id, Math.max(1, feesDue(d)), fees.reason, { id: o.id, name: o.fullName })
         }
       })
       return due.due

@@ -80,7 +80,7 @@ export function createJobQueue (db: Db) {
     },
 
     /** Claims up to `limit` due jobs for `workerId`; rows locked by another worker are skipped, not waited for. */
-    async claim (workerId: string, limit: number): Promise<Array<Job & { maxAttempts: number }>> {
+    async claim (workerId: string, limit: number): Promise<Job[]> {
       const result = await sql<{ id: number, name: string, payload: unknown, attempts: number, maxAttempts: number }>`
         update jobs set state = 'running', attempts = attempts + 1, locked_by = ${workerId}, locked_at = now()
         where id in (
@@ -102,7 +102,7 @@ export function createJobQueue (db: Db) {
     },
 
     /** Records a failure: back to pending with back-off, or failed for good after the last attempt. */
-    async fail (job: Job & { maxAttempts: number }, workerId: string, error: unknown): Promise<'retry' | 'failed'> {
+    async fail (job: Job, workerId: string, error: unknown): Promise<'retry' | 'failed'> {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       const final = job.attempt >= job.maxAttempts
       await db.kysely.updateTable('jobs').set({
