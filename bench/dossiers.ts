@@ -1,9 +1,13 @@
 /**
  * The dossier benchmark (issue 6), on PostgreSQL: submissions carrying three 1 MB files each, and
  * public lookups by code, each beside a bare primary-key route measured in the same run; memory of
- * the server process sampled along a soak run (BENCH_SOAK_SECONDS, e.g. 600 for ten minutes).
+ * the server process sampled along a soak run of submissions and lookups (BENCH_SOAK_SECONDS, e.g. 600
+ * for ten minutes). Beside them, an upload baseline: the same files to a route that only reads, hashes
+ * and writes them. BENCH_CPU_PROF=<file> writes the server's CPU profile of the submissions;
+ * BENCH_GC=1 prints the server's GC trace.
  */
 import { spawn } from 'node:child_process'
+import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
@@ -66,19 +70,49 @@ const MB = samplePdf('1 MB', 1024 * 1024 - 300)
 // the server and PostgreSQL, and encoding 3 MB per request cost it about 18 ms of CPU per submission.
 const UPLOAD = multipart([1, 2, 3].map(n => ({ name: `trang-${n}.pdf`, data: MB, type: 'application/pdf' })))
 
-/** One submission: three 1 MB files uploaded for the missing component in one request, then "Nộp hồ sơ". */
-async function submitOne (base: string, d: { id: string, component: string }, auth: { cookie: string, token: string }): Promise<boolean> {
-  const up = await fetch(`${base}/nop-ho-so/${d.id}/thanh-phan/tai-len?tp=${d.component}&_csrf=${encodeURIComponent(auth.token)}`, {
-    method: 'POST', body: UPLOAD.payload, headers: { cookie: auth.cookie, ...UPLOAD.headers }, redirect: 'manual'
-  })
-  await up.arrayBuffer()
-  if (up.status !== 303) return false
-  const sub = await fetch(`${base}/nop-ho-so/${d.id}/nop`, {
-    method: 'POST', redirect: 'manual', headers: { cookie: auth.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: auth.token, declaration: 'yes' }).toString()
-  })
-  await sub.arrayBuffer()
-  return sub.status === 303 && /\/ca-nhan\/ho-so\//.test(sub.headers.get('location') ?? '')
+/**
+ * Submissions through autocannon, which writes prepared request buffers on raw sockets (fetch cost the
+ * load generator ~15 ms of the shared CPU per submission): each connection takes the next prepared
+ * draft, uploads three 1 MB files for its missing component in one request, then presses "Nộp hồ sơ".
+ */
+interface Pool { drafts: PreparedDossiers['drafts'], next: number, auth: Map<string, { cookie: string, token: string }> }
+
+async function submissions (base: string, pool: Pool, seconds: number, connections: number): Promise<{ ok: number, failed: number, elapsed: number, times: number[] }> {
+  let ok = 0
+  let failed = 0
+  const times: number[] = []
+  interface Context { id?: string, cookie?: string, token?: string, t?: number, none?: boolean }
+  const started = performance.now()
+  let run: autocannon.Instance | undefined
+  await new Promise<void>((resolve, reject) => { run = autocannon({
+    url: base,
+    connections,
+    duration: seconds,
+    requests: [{
+      method: 'POST',
+      setupRequest (req, context: Context) {
+        const d = pool.drafts[pool.next++]
+        // Every prepared draft submitted: stop here rather than submit one twice.
+        if (!d) { setImmediate(() => run?.stop()); context.none = true; return { ...req, path: '/nop-ho-so/-/nop', body: '' } }
+        const a = pool.auth.get(d.cookie)!
+        Object.assign(context, { id: d.id, cookie: a.cookie, token: a.token, t: performance.now() })
+        return { ...req, path: `/nop-ho-so/${d.id}/thanh-phan/tai-len?tp=${d.component}&_csrf=${encodeURIComponent(a.token)}`, headers: { cookie: a.cookie, ...UPLOAD.headers }, body: UPLOAD.payload }
+      },
+      onResponse (status, _body, context: Context) { if (status !== 303) { if (!context.none) failed++; context.id = undefined } }
+    }, {
+      method: 'POST',
+      setupRequest (req, context: Context) {
+        // An upload refused (or no draft left): submit nothing (the empty path is answered 404 and not counted).
+        if (!context.id) return { ...req, path: '/nop-ho-so/-/nop', body: '' }
+        return { ...req, path: `/nop-ho-so/${context.id}/nop`, headers: { cookie: context.cookie!, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: context.token!, declaration: 'yes' }).toString() }
+      },
+      onResponse (status, _body, context: Context, headers) {
+        if (!context.id) return
+        if (status === 303 && /\/ca-nhan\/ho-so\//.test(String((headers as Record<string, string>)['location'] ?? ''))) { ok++; times.push(performance.now() - context.t!) } else failed++
+      }
+    }]
+  }, err => { if (err) reject(err); else resolve() }) })
+  return { ok, failed, elapsed: (performance.now() - started) / 1000, times }
 }
 
 async function memory (base: string): Promise<{ rss: number, heapUsed: number, cpuMs: number, queries: number }> {
@@ -89,15 +123,16 @@ async function memory (base: string): Promise<{ rss: number, heapUsed: number, c
 export async function benchDossiers (seconds: number, connections: number): Promise<string[]> {
   const database = await throwawayDatabase('mc-bench-pg-', 'bench')
   const url = new URL(database.url)
-  const work = database.work
-  const count = Math.max(300, Math.ceil(seconds * 160))
-  const server = spawn(process.execPath, ['--expose-gc', ...(process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : []), '--import', 'tsx', path.join(ROOT, 'bench/server.ts')], {
+  // Drafts for the submissions (at most 160/s) and for the soak's (a third of each 30-second round, at most 60/s).
+  const soak = Number(process.env['BENCH_SOAK_SECONDS'] ?? 0)
+  const count = Math.max(300, Math.ceil(seconds * 160)) + Math.ceil(soak / 3) * 60
+  const server = spawn(process.execPath, ['--expose-gc', ...(process.env['BENCH_GC'] ? ['--trace-gc'] : []), '--import', 'tsx', path.join(ROOT, 'bench/server.ts')], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_DATABASE_URL: url.toString(), BENCH_DOSSIERS: String(count) }
   })
   const out: string[] = []
   try {
     const line = await new Promise<string>((resolve, reject) => {
-      readline.createInterface({ input: server.stdout! }).once('line', resolve)
+      readline.createInterface({ input: server.stdout! }).on('line', l => { if (l.startsWith('{')) resolve(l); else if (process.env['BENCH_GC']) process.stderr.write(l + '\n') })
       server.once('exit', code => reject(new Error(`bench server exited with ${code}`)))
     })
     const { port, prepared } = JSON.parse(line) as { port: number, prepared: PreparedDossiers }
@@ -105,26 +140,21 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     const mem0 = await memory(base)
 
     const bare = await cannon(`${base}/bench/pk?id=${prepared.pkId}`, seconds, connections)
+    // The upload baseline: the same three files to a route that only reads, hashes and writes them.
+    const bareUploadCpu = await memory(base)
+    const bareUpload = await autocannon({ url: `${base}/bench/upload`, method: 'POST', connections, duration: seconds, headers: UPLOAD.headers, body: UPLOAD.payload })
+    const bareUploadCpuMs = ((await memory(base)).cpuMs - bareUploadCpu.cpuMs) / Math.max(bareUpload.requests.total, 1)
 
     // Submissions: `connections` citizens at once, each taking the next prepared draft.
-    const auth = new Map<string, { cookie: string, token: string }>()
-    for (const d of prepared.drafts) if (!auth.has(d.cookie)) auth.set(d.cookie, await csrfOf(base, d.cookie))
+    const pool: Pool = { drafts: prepared.drafts, next: 0, auth: new Map() }
+    for (const d of prepared.drafts) if (!pool.auth.has(d.cookie)) pool.auth.set(d.cookie, await csrfOf(base, d.cookie))
     const cpuBefore = await memory(base)
     const clientCpu = process.cpuUsage()
-    let next = 0
-    let ok = 0
-    let failed = 0
-    const times: number[] = []
-    const started = performance.now()
-    await Promise.all(Array.from({ length: connections }, async () => {
-      while (next < prepared.drafts.length && performance.now() - started < seconds * 1000) {
-        const d = prepared.drafts[next++]!
-        const t = performance.now()
-        if (await submitOne(base, d, auth.get(d.cookie)!)) ok++; else failed++
-        times.push(performance.now() - t)
-      }
-    }))
-    const elapsed = (performance.now() - started) / 1000
+    // BENCH_CPU_PROF=<file>: the server's CPU profile of the submissions alone.
+    const profile = process.env['BENCH_CPU_PROF']
+    if (profile) await fetch(`${base}/bench/profile/start`)
+    const { ok, failed, elapsed, times } = await submissions(base, pool, seconds, connections)
+    if (profile) fs.writeFileSync(profile, await (await fetch(`${base}/bench/profile/stop`)).text())
     times.sort((a, b) => a - b)
     const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]?.toFixed(0) ?? '-'
     const clientMs = (process.cpuUsage(clientCpu).user + process.cpuUsage(clientCpu).system) / 1000
@@ -140,20 +170,29 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     out.push(`  bare primary-key route          ${bare.rps.toFixed(0)} req/s, p99 ${bare.p99} ms (again after the submissions: ${bare2.rps.toFixed(0)} req/s)`)
     out.push(`  submissions (3 × 1 MB + submit) ${(ok / elapsed).toFixed(1)} /s over ${elapsed.toFixed(1)} s, ${ok} made, ${failed} failed; p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms per submission (target ≥ 100/s)`)
     out.push(`    CPU per submission: server ${((mem1.cpuMs - cpuBefore.cpuMs) / Math.max(ok, 1)).toFixed(1)} ms, load generator ${(clientMs / Math.max(ok, 1)).toFixed(1)} ms, on ${os.cpus().length} cores shared with PostgreSQL; ${((mem1.queries - cpuBefore.queries) / Math.max(ok, 1)).toFixed(1)} queries per submission`)
+    out.push(`  upload baseline (the same 3 × 1 MB read, hashed, written to new files; no session, no database) ${bareUpload.requests.average.toFixed(1)} /s, server CPU ${bareUploadCpuMs.toFixed(1)} ms per upload${bareUpload.non2xx + bareUpload.errors ? `, ${bareUpload.non2xx + bareUpload.errors} failed` : ''}`)
     out.push(`  lookup API by code              ${api.rps.toFixed(0)} req/s, p99 ${api.p99} ms, ratio to bare ${(api.rps / bare2.rps).toFixed(2)} (target ≥ 0.5)${api.errors ? `, ${api.errors} errors` : ''}`)
     out.push(`  lookup page by code             ${page.rps.toFixed(0)} req/s, p99 ${page.p99} ms, ratio to bare ${(page.rps / bare2.rps).toFixed(2)}${page.errors ? `, ${page.errors} errors` : ''}`)
     out.push(`  server memory after GC: start ${mem0.heapUsed.toFixed(0)} MB heap / ${mem0.rss.toFixed(0)} MB RSS; after submissions ${mem1.heapUsed.toFixed(0)} / ${mem1.rss.toFixed(0)}; after lookups ${mem2.heapUsed.toFixed(0)} / ${mem2.rss.toFixed(0)}`)
 
-    // Soak: lookups for BENCH_SOAK_SECONDS in 30-second rounds, heap sampled after each.
-    const soak = Number(process.env['BENCH_SOAK_SECONDS'] ?? 0)
+    // Soak: BENCH_SOAK_SECONDS in 30-second rounds of 10 s of submissions and 20 s of lookups (page and
+    // API by turns), the server's heap after GC sampled after each round.
     if (soak > 0) {
       const samples: string[] = []
+      let made = 0
+      let failures = 0
       for (let t = 0; t < soak; t += 30) {
-        await cannon(`${base}/tra-cuu-ho-so?ma=${encodeURIComponent(prepared.codes[(t / 30) % prepared.codes.length]!)}`, Math.min(30, soak - t), connections)
-        const m = await memory(base)
-        samples.push(`${m.heapUsed.toFixed(0)}`)
+        const round = Math.min(30, soak - t)
+        const r = await submissions(base, pool, Math.max(1, Math.round(round / 3)), connections)
+        made += r.ok
+        failures += r.failed
+        const code = encodeURIComponent(prepared.codes[(t / 30) % prepared.codes.length]!)
+        const lookups = await cannon((t / 30) % 2 ? `${base}/api/v1/dossiers/${code}/status` : `${base}/tra-cuu-ho-so?ma=${code}`, Math.max(1, round - Math.round(round / 3)), connections)
+        failures += lookups.errors
+        samples.push((await memory(base)).heapUsed.toFixed(0))
       }
-      out.push(`  soak ${soak} s of lookups, heap MB after GC every 30 s: ${samples.join(' ')}`)
+      const end = await memory(base)
+      out.push(`  soak ${soak} s (${made} submissions, lookups between, ${failures} failed): heap MB after GC every 30 s: ${samples.join(' ')}; RSS at the end ${end.rss.toFixed(0)} MB`)
     }
   } finally {
     server.kill('SIGTERM')
