@@ -139,9 +139,9 @@ async function memory (base: string): Promise<{ rss: number, heapUsed: number, c
 export async function benchDossiers (seconds: number, connections: number): Promise<string[]> {
   const database = await throwawayDatabase('mc-bench-pg-', 'bench')
   const url = new URL(database.url)
-  // Drafts for the submissions (at most 160/s) and for the soak's (a third of each 30-second round, at most 60/s).
+  // Drafts for the submissions (at most 160/s) and for the soak's (a third of each 30-second round, at most 50/s; the pool may run dry, never submit twice).
   const soak = Number(process.env['BENCH_SOAK_SECONDS'] ?? 0)
-  const count = Math.max(300, Math.ceil(seconds * 160)) + Math.ceil(soak / 3) * 60
+  const count = Math.max(300, Math.ceil(seconds * 160)) + Math.ceil(soak / 3) * 50
   const server = spawn(process.execPath, ['--expose-gc', ...(process.env['BENCH_GC'] ? ['--trace-gc'] : []), '--import', 'tsx', path.join(ROOT, 'bench/server.ts')], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_DATABASE_URL: url.toString(), BENCH_DOSSIERS: String(count) }
   })
