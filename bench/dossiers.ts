@@ -50,11 +50,11 @@ export async function prepareDossiers (services: Services, count: number): Promi
   return { drafts, codes, pkId }
 }
 
-interface Figures { rps: number, p50: number, p99: number, errors: number }
+interface Figures { rps: number, p50: number, p99: number, errors: number, total: number }
 
-async function cannon (url: string, seconds: number, connections: number): Promise<Figures> {
-  const r = await autocannon({ url, connections, duration: seconds })
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx }
+async function cannon (url: string, seconds: number, connections: number, request: Pick<autocannon.Options, 'method' | 'headers' | 'body'> = {}): Promise<Figures> {
+  const r = await autocannon({ url, connections, duration: seconds, ...request })
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, total: r.requests.total }
 }
 
 /** A session's CSRF cookie and token, as its browser would hold them. */
@@ -70,13 +70,14 @@ const MB = samplePdf('1 MB', 1024 * 1024 - 300)
 // the server and PostgreSQL, and encoding 3 MB per request cost it about 18 ms of CPU per submission.
 const UPLOAD = multipart([1, 2, 3].map(n => ({ name: `trang-${n}.pdf`, data: MB, type: 'application/pdf' })))
 
+/** Prepared drafts taken in turn (never one twice), and each citizen's session and CSRF token. */
+interface Pool { drafts: PreparedDossiers['drafts'], next: number, auth: Map<string, { cookie: string, token: string }> }
+
 /**
  * Submissions through autocannon, which writes prepared request buffers on raw sockets (fetch cost the
  * load generator ~15 ms of the shared CPU per submission): each connection takes the next prepared
  * draft, uploads three 1 MB files for its missing component in one request, then presses "Nộp hồ sơ".
  */
-interface Pool { drafts: PreparedDossiers['drafts'], next: number, auth: Map<string, { cookie: string, token: string }> }
-
 async function submissions (base: string, pool: Pool, seconds: number, connections: number): Promise<{ ok: number, failed: number, elapsed: number, times: number[] }> {
   let ok = 0
   let failed = 0
@@ -102,7 +103,7 @@ async function submissions (base: string, pool: Pool, seconds: number, connectio
     }, {
       method: 'POST',
       setupRequest (req, context: Context) {
-        // An upload refused (or no draft left): submit nothing (the empty path is answered 404 and not counted).
+        // An upload refused (or no draft left): submit nothing (a request to no dossier, whose answer is not counted).
         if (!context.id) return { ...req, path: '/nop-ho-so/-/nop', body: '' }
         return { ...req, path: `/nop-ho-so/${context.id}/nop`, headers: { cookie: context.cookie!, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: context.token!, declaration: 'yes' }).toString() }
       },
@@ -158,8 +159,8 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     const bare = await cannon(`${base}/bench/pk?id=${prepared.pkId}`, seconds, connections)
     // The upload baseline: the same three files to a route that only reads, hashes and writes them.
     const bareUploadCpu = await memory(base)
-    const bareUpload = await autocannon({ url: `${base}/bench/upload`, method: 'POST', connections, duration: seconds, headers: UPLOAD.headers, body: UPLOAD.payload })
-    const bareUploadCpuMs = ((await memory(base)).cpuMs - bareUploadCpu.cpuMs) / Math.max(bareUpload.requests.total, 1)
+    const bareUpload = await cannon(`${base}/bench/upload`, seconds, connections, { method: 'POST', headers: UPLOAD.headers, body: UPLOAD.payload })
+    const bareUploadCpuMs = ((await memory(base)).cpuMs - bareUploadCpu.cpuMs) / Math.max(bareUpload.total, 1)
 
     // Submissions: `connections` citizens at once, each taking the next prepared draft.
     const pool: Pool = { drafts: prepared.drafts, next: 0, auth: new Map() }
@@ -188,7 +189,7 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     out.push(`  bare primary-key route          ${bare.rps.toFixed(0)} req/s, p99 ${bare.p99} ms (again after the submissions: ${bare2.rps.toFixed(0)} req/s)`)
     out.push(`  submissions (3 × 1 MB + submit) ${(ok / elapsed).toFixed(1)} /s over ${elapsed.toFixed(1)} s, ${ok} made, ${failed} failed; p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms per submission (target ≥ 100/s)`)
     out.push(`    CPU per submission: server ${((mem1.cpuMs - cpuBefore.cpuMs) / Math.max(ok, 1)).toFixed(1)} ms, load generator ${(clientMs / Math.max(ok, 1)).toFixed(1)} ms, PostgreSQL ${(pgMs / Math.max(ok, 1)).toFixed(1)} ms, all on ${os.cpus().length} cores; ${((mem1.queries - cpuBefore.queries) / Math.max(ok, 1)).toFixed(1)} queries per submission`)
-    out.push(`  upload baseline (the same 3 × 1 MB read, hashed, written to new files; no session, no database) ${bareUpload.requests.average.toFixed(1)} /s, server CPU ${bareUploadCpuMs.toFixed(1)} ms per upload${bareUpload.non2xx + bareUpload.errors ? `, ${bareUpload.non2xx + bareUpload.errors} failed` : ''}`)
+    out.push(`  upload baseline (the same 3 × 1 MB read, hashed, written to new files; no session, no database) ${bareUpload.rps.toFixed(1)} /s, server CPU ${bareUploadCpuMs.toFixed(1)} ms per upload${bareUpload.errors ? `, ${bareUpload.errors} failed` : ''}`)
     out.push(`  lookup API by code              ${api.rps.toFixed(0)} req/s, p99 ${api.p99} ms, ratio to bare ${(api.rps / bare2.rps).toFixed(2)} (target ≥ 0.5)${api.errors ? `, ${api.errors} errors` : ''}`)
     out.push(`  lookup page by code             ${page.rps.toFixed(0)} req/s, p99 ${page.p99} ms, ratio to bare ${(page.rps / bare2.rps).toFixed(2)}${page.errors ? `, ${page.errors} errors` : ''}`)
     out.push(`  server memory after GC: start ${mem0.heapUsed.toFixed(0)} MB heap / ${mem0.rss.toFixed(0)} MB RSS; after submissions ${mem1.heapUsed.toFixed(0)} / ${mem1.rss.toFixed(0)}; after lookups ${mem2.heapUsed.toFixed(0)} / ${mem2.rss.toFixed(0)}`)

@@ -7,6 +7,7 @@ import { ROLES, type OfficialRole } from './modules/accounts/officials.service.j
 import { systemActor } from './modules/audit/audit.service.js'
 import PDFDocument from 'pdfkit'
 import { fillDraft } from './modules/dossiers/fill-draft.js'
+import { pdfBytes } from './platform/pdf/bytes.js'
 
 /**
  * The demo profile (DEMO=true): Kon Tum, as in the source documents. Loads what is missing on an
@@ -53,9 +54,7 @@ const DEMO_PROCEDURE = '1.004325.000.00.00.H34'
 /** A one-page PDF saying what it stands for (standard font: the text is plain ASCII). */
 function demoScan (label: string): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', info: { Title: label } })
-  const chunks: Buffer[] = []
-  doc.on('data', (c: Buffer) => chunks.push(c))
-  const done = new Promise<Buffer>(resolve => doc.on('end', () => resolve(Buffer.concat(chunks))))
+  const done = pdfBytes(doc)
   doc.font('Helvetica').fontSize(14).text('Ban chup minh hoa (che do demo)', 72, 72).fontSize(11).text(label)
   doc.end()
   return done

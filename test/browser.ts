@@ -57,6 +57,13 @@ export function useBrowser (): { browser: Browser } {
   return ctx
 }
 
+/** Presses a button of the page, waits for the page it leads to, and checks that page's accessibility. */
+export async function press (page: Page, name: string | RegExp): Promise<void> {
+  await page.getByRole('button', { name }).click()
+  await page.waitForLoadState()
+  await assertAccessible(page)
+}
+
 /** A browser context signed in with a session cookie (`name=value`) for the app at `url`. */
 export async function signedInContext (browser: Browser, url: string, cookie: string): Promise<BrowserContext> {
   const context = await browser.newContext()

@@ -174,9 +174,10 @@ export function createDossiersService (deps: {
   /**
    * Tells the applicant: an in-app notice and a message to their account's e-mail (else phone) with a
    * link to the dossier; for a dossier entered at the counter for someone without an account, a
-   * message to the contact they gave, with a link to the public lookup.
+   * message to the contact they gave, with a link to the public lookup. `account`: the account's
+   * contact when the caller has read it already.
    */
-  async function tell (trx: Executor, dossier: { id: string, accountId: string | null, code: string | null, submitter?: unknown }, subject: string, body: string) {
+  async function tell (trx: Executor, dossier: { id: string, accountId: string | null, code: string | null, submitter?: unknown }, subject: string, body: string, account?: { email: string | null, phone: string | null }) {
     const code = encodeURIComponent(dossier.code ?? '')
     let contact: { email?: string | null, phone?: string | null } | undefined
     let link: string
@@ -185,7 +186,7 @@ export function createDossiersService (deps: {
       link = `${config.PUBLIC_URL}/tra-cuu-ho-so?ma=${code}`
     } else {
       await trx.insertInto('accountNotices').values({ accountId: dossier.accountId, dossierId: dossier.id, text: subject }).execute()
-      contact = await trx.selectFrom('accounts').select(['email', 'phone']).where('id', '=', dossier.accountId).executeTakeFirst()
+      contact = account ?? await trx.selectFrom('accounts').select(['email', 'phone']).where('id', '=', dossier.accountId).executeTakeFirst()
       link = `${config.PUBLIC_URL}/ca-nhan/ho-so/${code}`
     }
     if (contact?.email) await notifications.enqueue(trx, { channel: 'email', recipient: contact.email, template: 'dossier', subject, body: `${body}\n\nXem hồ sơ: ${link}\n` })
@@ -522,7 +523,8 @@ export function createDossiersService (deps: {
         const v = await view(trx, d, info)
         if (v.procedure.onlineLevel === 'none') throw new AppError('CONFLICT', 'Thủ tục này hiện không nhận hồ sơ trực tuyến.')
         // Checked again at submission: the procedure's minimum may have been raised since the draft began.
-        if (info.procedure) requireAssurance((await trx.selectFrom('accounts').select('assurance').where('id', '=', accountId).executeTakeFirstOrThrow()).assurance, info.procedure.minAssurance)
+        const account = await trx.selectFrom('accounts').select(['assurance', 'email', 'phone']).where('id', '=', accountId).executeTakeFirstOrThrow()
+        if (info.procedure) requireAssurance(account.assurance, info.procedure.minAssurance)
         const errors = [...missingForSubmit(v), ...formErrors]
         if (errors.length > 0) throw new AppError('VALIDATION', 'draft incomplete', errors)
         const to = next(0, 'submit')
@@ -535,7 +537,7 @@ export function createDossiersService (deps: {
         await event(trx, d.id, { action: 'submit', from: 0, to, actor: citizen(accountId), actorName: (v.submitter as Person).fullName, agencyCode: d.agencyCode })
         await audit.record(trx, { actor: citizen(accountId), action: 'dossier.submit', targetType: 'dossier', targetId: d.id, details: { code }, ...(requestId ? { requestId } : {}) })
         await tell(trx, { id: d.id, accountId, code }, `Hồ sơ ${code} đã được nộp`,
-          `Hồ sơ “${v.procedure.name}” đã được nộp trực tuyến lúc ${now.toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}.\nMã hồ sơ: ${code}\nTrạng thái: ${STATUS_LABELS[to]}.\nCơ quan tiếp nhận: ${v.agency?.name ?? ''}.`)
+          `Hồ sơ “${v.procedure.name}” đã được nộp trực tuyến lúc ${now.toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}.\nMã hồ sơ: ${code}\nTrạng thái: ${STATUS_LABELS[to]}.\nCơ quan tiếp nhận: ${v.agency?.name ?? ''}.`, account)
         return { code, created: true }
       })
     },

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
+import { pdfBytes } from '../../platform/pdf/bytes.js'
 import { formatInstant } from '../calendar/due.js'
 import { COPY_TYPE } from '../catalog/views/labels.js'
 import { formatAddress, RESULT_LABELS, SUBMISSION_LABELS, type Delivery, type Person } from './dossier-form.js'
@@ -24,9 +25,7 @@ export async function submissionPdf (d: DossierView, site: { portalName: string,
   const doc = new PDFDocument({ size: 'A4', margins: { top: 50, bottom: 50, left: 60, right: 60 }, info: { Title: `Giấy xác nhận nộp hồ sơ ${d.code}`, Author: site.portalName }, lang: 'vi-VN', font: REGULAR } as PDFKit.PDFDocumentOptions)
   doc.registerFont('regular', REGULAR)
   doc.registerFont('bold', BOLD)
-  const chunks: Buffer[] = []
-  doc.on('data', (c: Buffer) => chunks.push(c))
-  const done = new Promise<Buffer>((resolve, reject) => { doc.on('end', () => resolve(Buffer.concat(chunks))); doc.on('error', reject) })
+  const done = pdfBytes(doc)
 
   const width = doc.page.width - 120
   const left = 60

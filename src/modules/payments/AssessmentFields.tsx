@@ -1,10 +1,9 @@
-import type { FieldError } from '../../platform/http/errors.js'
+import { errorOf, type FieldError } from '../../platform/http/errors.js'
 import { Radios, TextInput } from '../../platform/html/components/form.js'
 import { formatVnd } from '../../platform/html/components/layout-parts.js'
 import type { FeeLine } from '../dossiers/dossiers.service.js'
 import { FEE_MODES, feesVary } from './assessment.js'
 
-const errorOf = (errors: FieldError[], f: string) => errors.find(e => e.field === f)?.message
 
 /**
  * The fees part of a reception form: the procedure's amounts, an amount for this case with how it was

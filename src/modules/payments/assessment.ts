@@ -32,15 +32,14 @@ export function assessFees (fees: FeeLine[], form: Record<string, unknown>): Fee
   if (fees.length === 0) return { kind: 'standard' }
   const text = (k: string) => { const v = form[k]; return typeof v === 'string' ? v.trim() : '' }
   const mode = text('fees-mode') || (feesVary(fees) ? '' : 'standard')
-  const errors: FieldError[] = []
   if (mode === 'standard' && !feesVary(fees)) return { kind: 'standard' }
   if (mode === 'exempt') {
     const reason = text('exempt-reason').slice(0, 1000)
-    if (reason.length < 5) errors.push({ field: 'exempt-reason', message: 'Ghi rõ căn cứ miễn phí, lệ phí (đối tượng, văn bản quy định)' })
-    if (errors.length > 0) throw new AppError('VALIDATION', 'exemption', errors)
+    if (reason.length < 5) throw new AppError('VALIDATION', 'exemption', [{ field: 'exempt-reason', message: 'Ghi rõ căn cứ miễn phí, lệ phí (đối tượng, văn bản quy định)' }])
     return { kind: 'exempt', reason }
   }
   if (mode !== 'case') throw new AppError('VALIDATION', 'fees mode', [{ field: 'fees-mode', message: 'Mức thu của thủ tục tùy trường hợp: nhập số tiền phải nộp của hồ sơ này, hoặc ghi nhận được miễn' }])
+  const errors: FieldError[] = []
   let amountVnd = 0
   try { amountVnd = parseVnd(text('payable'), 'payable') } catch (err) { errors.push(...(err as AppError).fields ?? []) }
   const note = text('payable-note').slice(0, 1000)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { pino } from 'pino'
 import { useTestApp } from '../../../test/app.js'
-import { assertAccessible, signedInContext, useBrowser, visit } from '../../../test/browser.js'
+import { assertAccessible, press, signedInContext, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { freePort } from '../../../test/net.js'
 import { dossierAwaitingFees, FEES_PROCEDURE } from '../../../test/payments.js'
@@ -77,9 +77,7 @@ test('the citizen pays online through the sandbox gateway: declined first, then 
       const official = await staff.newPage()
       await visit(official, `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`)
       await official.getByLabel('Lý do hoàn tiền').fill('Công dân rút hồ sơ trước khi giải quyết')
-      await official.getByRole('button', { name: 'Hoàn tiền qua cổng thanh toán' }).click()
-      await official.waitForLoadState()
-      await assertAccessible(official)
+      await press(official, 'Hoàn tiền qua cổng thanh toán')
       assert.ok(await official.getByText(/Đã gửi yêu cầu hoàn 230\.000 đồng qua cổng thanh toán/).isVisible())
       const refunded = async () => (await t.db.kysely.selectFrom('paymentRefunds').select('state').execute()).some(r => r.state === 'done')
       for (let i = 0; i < 100 && !(await refunded()); i++) await new Promise(resolve => setTimeout(resolve, 100))
@@ -108,33 +106,25 @@ test('bank transfer in the browser: account and VietQR code, the slip sent, reje
     const qr = page.getByRole('img', { name: /Mã VietQR: chuyển 230\.000 đồng/ })
     assert.ok(await qr.evaluate(img => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0), 'the QR code image loads')
     await page.getByLabel('Chứng từ chuyển khoản').setInputFiles({ name: 'uy-nhiem-chi.pdf', mimeType: 'application/pdf', buffer: samplePdf('UNC 230.000') })
-    await page.getByRole('button', { name: 'Gửi chứng từ' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Gửi chứng từ')
     assert.ok(await page.getByText(/Chuyển khoản: Đang chờ thanh toán/).isVisible())
 
     const official = await staff.newPage()
     await visit(official, theirs)
     // Rejecting needs a reason: told next to the field.
-    await official.getByRole('button', { name: 'Không chấp nhận chứng từ' }).click()
-    await official.waitForLoadState()
-    await assertAccessible(official)
+    await press(official, 'Không chấp nhận chứng từ')
     assert.ok(await official.locator('[id^="reject-"][id$="-error"]').isVisible())
     await official.getByLabel('Lý do không chấp nhận').fill('Chứng từ không rõ số tiền')
-    await official.getByRole('button', { name: 'Không chấp nhận chứng từ' }).click()
-    await official.waitForLoadState()
+    await press(official, 'Không chấp nhận chứng từ')
     assert.ok(await official.getByText(/Chuyển khoản: Không thành công.*Chứng từ không rõ số tiền/).isVisible())
 
     await page.reload()
     assert.ok(await page.getByText(/Chuyển khoản: Không thành công.*Chứng từ không rõ số tiền/).isVisible())
     await page.getByLabel('Chứng từ chuyển khoản').setInputFiles({ name: 'uy-nhiem-chi-ro.pdf', mimeType: 'application/pdf', buffer: samplePdf('UNC 230.000 ro') })
-    await page.getByRole('button', { name: 'Gửi chứng từ' }).click()
-    await page.waitForLoadState()
+    await press(page, 'Gửi chứng từ')
 
     await official.reload()
-    await official.getByRole('button', { name: 'Xác nhận đã nhận tiền' }).click()
-    await official.waitForLoadState()
-    await assertAccessible(official)
+    await press(official, 'Xác nhận đã nhận tiền')
     assert.equal((await t.services.dossiers.get(c.id, code)).status, 4)
 
     await page.reload()
@@ -160,14 +150,10 @@ test('fees set at reception, asked by the department head, paid in cash at the d
     await visit(page, theirs)
     await page.getByRole('radio', { name: /Số tiền tính theo hồ sơ này/ }).check()
     await page.getByLabel('Số tiền phải nộp của hồ sơ này (đồng)').fill('460.000')
-    await page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (mẫu 01)' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Tiếp nhận và in giấy hẹn (mẫu 01)')
     assert.ok(await page.locator('#payable-note-error').isVisible())
     await page.getByLabel('Cách tính', { exact: true }).fill('Hai xe, mỗi xe 230.000 đồng')
-    await page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (mẫu 01)' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Tiếp nhận và in giấy hẹn (mẫu 01)')
     assert.ok(await page.getByText(/Phải nộp cho hồ sơ này/).isVisible())
     assert.equal((await t.services.dossiers.get(c.id, code)).status, 2)
 
@@ -178,29 +164,22 @@ test('fees set at reception, asked by the department head, paid in cash at the d
     await visit(hp, theirs)
     await hp.getByText('Yêu cầu nộp phí, lệ phí').click()
     assert.equal(await hp.getByLabel('Số tiền (đồng)').inputValue(), '460000')
-    await hp.getByRole('button', { name: 'Gửi yêu cầu nộp phí' }).click()
-    await hp.waitForLoadState()
-    await assertAccessible(hp)
+    await press(hp, 'Gửi yêu cầu nộp phí')
     assert.equal((await t.services.dossiers.get(c.id, code)).status, 6)
 
     // Cash at the desk; processing resumes.
     await page.reload()
-    await page.getByRole('button', { name: 'Ghi nhận đã nộp tiền mặt' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Ghi nhận đã nộp tiền mặt')
     assert.ok(await page.getByText(/Đã ghi nhận nộp 460\.000 đồng tiền mặt/).isVisible())
     assert.equal((await t.services.dossiers.get(c.id, code)).status, 4)
 
     // The citizen withdraws; the desk hands the money back and records it.
     await t.services.dossiers.withdraw(c.id, code, 'Không còn nhu cầu')
     await page.reload()
-    await page.getByRole('button', { name: 'Ghi nhận đã hoàn tiền' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Ghi nhận đã hoàn tiền')
     assert.ok(await page.locator('[id^="refund-"][id$="-error"]').isVisible())
     await page.getByLabel('Lý do, cách hoàn tiền').fill('Trả lại tiền mặt tại quầy, công dân đã ký nhận')
-    await page.getByRole('button', { name: 'Ghi nhận đã hoàn tiền' }).click()
-    await page.waitForLoadState()
+    await press(page, 'Ghi nhận đã hoàn tiền')
     assert.ok(await page.getByText(/Đã ghi nhận hoàn 460\.000 đồng/).isVisible())
     assert.ok(await page.getByText(/Tiền mặt tại bộ phận một cửa: Đã hoàn tiền/).isVisible())
   } finally {
@@ -215,15 +194,11 @@ test('an applicant recorded exempt at reception in the browser: the reason is re
     const page = await desk.newPage()
     await visit(page, theirs)
     await page.getByRole('radio', { name: /Chủ hồ sơ được miễn phí, lệ phí/ }).check()
-    await page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (mẫu 01)' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Tiếp nhận và in giấy hẹn (mẫu 01)')
     assert.ok(await page.locator('#exempt-reason-error').isVisible())
     assert.ok(await page.getByRole('radio', { name: /Chủ hồ sơ được miễn phí, lệ phí/ }).isChecked(), 'the choice is kept')
     await page.getByLabel('Căn cứ miễn phí, lệ phí').fill('Người khuyết tật, theo Thông tư 199/2016/TT-BTC')
-    await page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (mẫu 01)' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Tiếp nhận và in giấy hẹn (mẫu 01)')
     assert.ok(await page.getByText(/Được miễn/).first().isVisible())
     assert.equal((await t.services.dossiers.get(c.id, code)).status, 2)
   } finally {

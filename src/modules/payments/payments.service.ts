@@ -370,9 +370,9 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
       const said = provider?.read(query)
       if (!said || typeof said === 'string') return { valid: false as const }
       const p = await db.kysely.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').innerJoin('dossiers as d', 'd.id', 'r.dossierId')
-        .select(['p.state', 'p.amountVnd', 'd.code']).where('p.txnRef', '=', query['vnp_TxnRef'] ?? '').executeTakeFirst()
+        .select(['p.state', 'p.amountVnd', 'd.code']).where('p.txnRef', '=', said.txnRef).executeTakeFirst()
       if (!p) return { valid: false as const }
-      const code = query['vnp_ResponseCode'] ?? ''
+      const code = said.responseCode ?? ''
       return { valid: true as const, state: p.state, amountVnd: p.amountVnd, dossierCode: p.code!, gatewaySays: RESPONSE_MESSAGES[code] ?? `Mã phản hồi ${code}`, gatewayOk: code === '00' }
     }
   }

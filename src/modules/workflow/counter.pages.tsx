@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
-import { AppError, type FieldError } from '../../platform/http/errors.js'
+import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
 import { ErrorMessage, ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, MultipartForm, Radios } from '../../platform/html/components/form.js'
 import { readUploads } from '../../platform/http/uploads.js'
@@ -17,7 +17,6 @@ const KINDS: Array<{ value: Person['kind'], label: string }> = [
   { value: 'individual', label: 'Công dân Việt Nam' }, { value: 'organization', label: 'Tổ chức, doanh nghiệp' }, { value: 'foreigner', label: 'Người nước ngoài' }
 ]
 const CHANNELS = [{ value: 'counter', label: 'Nộp trực tiếp tại bộ phận một cửa' }, { value: 'postal', label: 'Nhận qua bưu chính' }]
-const errorOf = (errors: FieldError[], f: string) => errors.find(e => e.field === f)?.message
 
 /** Step 1: the procedure, who the applicant is and how the dossier came in (a GET form: nothing is written). */
 function ChoosePage ({ offered, values, errors }: { offered: Offered[], values: Values, errors: FieldError[] }) {

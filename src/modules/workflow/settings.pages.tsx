@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
-import { AppError, type FieldError } from '../../platform/http/errors.js'
+import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
 import { ErrorMessage, ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, Form, Radios, TextInput } from '../../platform/html/components/form.js'
 import { Pagination, Tag } from '../../platform/html/components/layout-parts.js'
@@ -12,7 +12,6 @@ import type { ProcedureSettings } from './settings.js'
 
 const BASE = '/can-bo/thu-tuc'
 type Values = Record<string, string | undefined>
-const errorOf = (errors: FieldError[], f: string) => errors.find(e => e.field === f)?.message
 const UNITS = [
   { value: 'working_days', label: 'Ngày làm việc' }, { value: 'working_hours', label: 'Giờ làm việc' },
   { value: 'calendar_days', label: 'Ngày (kể cả ngày nghỉ)' }, { value: 'same_day', label: 'Trong ngày' }

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { test } from 'node:test'
 import type { BrowserContext, Page } from 'playwright-core'
 import { useTestApp } from '../../../test/app.js'
-import { assertAccessible, signedInContext, useBrowser, visit } from '../../../test/browser.js'
+import { assertAccessible, press, signedInContext, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { serviceDraft } from '../../../test/dossiers.js'
@@ -37,9 +37,7 @@ async function answerSupplement (cp: Page, dir: string, name: string): Promise<v
   await input.setInputFiles(file)
   await input.locator('xpath=ancestor::form').getByRole('button', { name: 'Tải lên' }).click()
   await cp.getByText(name).first().waitFor()
-  await cp.getByRole('button', { name: 'Gửi bổ sung' }).click()
-  await cp.waitForLoadState()
-  await assertAccessible(cp)
+  await press(cp, 'Gửi bổ sung')
 }
 
 /** A dossier submitted online and received at the desk (through the service, as the reception tests check the pages). */
@@ -72,9 +70,7 @@ test('reception in the browser: queue, supplement request, the citizen\'s answer
     const first = (await t.services.dossiers.get(c.id, code)).slots[0]!
     await page.getByRole('checkbox', { name: first.name }).check()
     await page.getByLabel(`Nội dung cần bổ sung: ${first.name}`).fill('Bản chụp không đọc được, chụp lại rõ nét')
-    await page.getByRole('button', { name: 'Gửi yêu cầu bổ sung' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Gửi yêu cầu bổ sung')
     assert.ok(await page.getByText('Đã gửi yêu cầu bổ sung').isVisible())
     assert.ok(await page.getByRole('link', { name: /Phiếu yêu cầu bổ sung \(mẫu 02\)/ }).isVisible())
 
@@ -91,9 +87,7 @@ test('reception in the browser: queue, supplement request, the citizen\'s answer
     assert.ok(await page.getByRole('link', { name: 'chup-lai.pdf' }).isVisible())
     const fileResponse = await page.request.get(`${t.url}${await page.getByRole('link', { name: 'chup-lai.pdf' }).getAttribute('href')}`)
     assert.equal(fileResponse.headers()['content-type'], 'application/pdf')
-    await page.getByRole('button', { name: /Tiếp nhận và in giấy hẹn/ }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, /Tiếp nhận và in giấy hẹn/)
     assert.ok(await page.getByText(/Đã tiếp nhận hồ sơ; hẹn trả kết quả/).isVisible())
 
     // The citizen sees the status, the due date and form 01.
@@ -185,16 +179,12 @@ test('an official searches dossiers and opens the overdue queue; an administrato
     await assertAccessible(page)
     await page.getByLabel('Tên chủ hồ sơ').fill('nguyen van thu')
     await page.getByLabel('Trạng thái').selectOption({ label: 'Được tiếp nhận' })
-    await page.getByRole('button', { name: 'Tìm kiếm' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Tìm kiếm')
     assert.ok(await page.getByRole('link', { name: code }).isVisible())
     // A bad date is told next to its field.
     await page.getByLabel('Nộp từ ngày').fill('2026-05-01')
     await page.getByLabel('Đến ngày').fill('2026-04-01')
-    await page.getByRole('button', { name: 'Tìm kiếm' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Tìm kiếm')
     assert.ok(await page.locator('#den-error').getByText('Đến ngày phải sau hoặc bằng Từ ngày').isVisible())
     await visit(page, `${t.url}/can-bo`)
     await page.getByRole('link', { name: /Quá hạn \(\d+\)/ }).click()
@@ -207,9 +197,7 @@ test('an official searches dossiers and opens the overdue queue; an administrato
     await ap.getByRole('link', { name: 'Nhật ký thao tác' }).click()
     await ap.waitForLoadState()
     await ap.getByLabel('Mã hồ sơ').fill(code)
-    await ap.getByRole('button', { name: 'Lọc' }).click()
-    await ap.waitForLoadState()
-    await assertAccessible(ap)
+    await press(ap, 'Lọc')
     assert.ok(await ap.getByRole('cell', { name: /Tiếp nhận hồ sơ/ }).first().isVisible())
   })
 })
@@ -224,9 +212,7 @@ test('counter intake in the browser: choose the procedure, enter the walk-in app
     await page.waitForLoadState()
     await assertAccessible(page)
     await page.getByLabel('Thủ tục hành chính').selectOption({ value: `${PROCEDURE}|000.01.11.H34` })
-    await page.getByRole('button', { name: 'Tiếp tục' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Tiếp tục')
     await page.getByLabel('Họ và tên').fill('Y Blơng Niê')
     await page.getByLabel('Ngày sinh').fill('01/01/1985')
     await page.getByLabel('Số định danh cá nhân (căn cước)').fill('062085123457')
@@ -239,9 +225,7 @@ test('counter intake in the browser: choose the procedure, enter the walk-in app
       fs.writeFileSync(file, samplePdf(`scan ${i}`))
       await inputs.nth(i).setInputFiles(file)
     }
-    await page.getByRole('button', { name: /Tiếp nhận hồ sơ và in giấy hẹn/ }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, /Tiếp nhận hồ sơ và in giấy hẹn/)
     assert.ok(await page.getByText('Đã tiếp nhận hồ sơ. In giấy tiếp nhận').isVisible())
     assert.ok(await page.getByRole('link', { name: /Giấy tiếp nhận và hẹn trả kết quả \(mẫu 01\)/ }).isVisible())
     assert.ok(await page.getByText('Y Blơng Niê').first().isVisible())
@@ -260,18 +244,13 @@ test('a catalog administrator sets a procedure\'s time limits and process in the
     await visit(page, `${t.url}/can-bo/thu-tuc/${encodeURIComponent(PROCEDURE)}`)
     await assertAccessible(page)
     await page.getByLabel('Thời hạn công dân bổ sung hồ sơ (ngày làm việc)').fill('0')
-    await page.getByRole('button', { name: 'Lưu thời hạn tiếp nhận và bổ sung' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Lưu thời hạn tiếp nhận và bổ sung')
     assert.ok(await page.locator('#supplementDays-error').getByText('Số ngày làm việc từ 1 đến 60').isVisible())
     await page.getByLabel('Thời hạn công dân bổ sung hồ sơ (ngày làm việc)').fill('10')
-    await page.getByRole('button', { name: 'Lưu thời hạn tiếp nhận và bổ sung' }).click()
-    await page.waitForLoadState()
+    await press(page, 'Lưu thời hạn tiếp nhận và bổ sung')
     assert.ok(await page.getByText('Đã lưu thời hạn tiếp nhận và bổ sung.').isVisible())
     await page.locator('#step-1-share').fill('50')
-    await page.getByRole('button', { name: 'Lưu quy trình' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Lưu quy trình')
     assert.ok(await page.getByText(/phải bằng 100%/).first().isVisible())
   })
 })
@@ -283,9 +262,7 @@ test('asking another agency\'s opinion in the browser: the specialist asks, the 
     await page.getByText('Xin ý kiến một cơ quan khác').click()
     await page.getByLabel('Cơ quan được hỏi').selectOption({ value: '000.00.15.H34' })
     await page.getByLabel('Nội dung xin ý kiến').fill('Đề nghị cho ý kiến về phương tiện phục vụ lễ hội.')
-    await page.getByRole('button', { name: 'Gửi xin ý kiến' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Gửi xin ý kiến')
     assert.ok(await page.getByText(/Đã gửi xin ý kiến/).isVisible())
   })
   await asOfficial('000.00.15.H34', ['specialist'], async cp => {
@@ -296,9 +273,7 @@ test('asking another agency\'s opinion in the browser: the specialist asks, the 
     await cp.getByRole('link', { name: code }).click()
     await cp.waitForLoadState()
     await cp.getByLabel('Ý kiến của cơ quan').fill('Không cần cấp phép riêng.')
-    await cp.getByRole('button', { name: 'Gửi ý kiến' }).click()
-    await cp.waitForLoadState()
-    await assertAccessible(cp)
+    await press(cp, 'Gửi ý kiến')
     assert.ok(await cp.getByText('Đã gửi ý kiến; cơ quan hỏi đã nhận được.').isVisible())
   })
 })
@@ -313,9 +288,7 @@ test('a system administrator adjusts a form\'s wording in the browser (axe on ea
     await page.waitForLoadState()
     await assertAccessible(page)
     await page.getByLabel('Nội dung', { exact: false }).fill('Hồ sơ {code} cần bổ sung: {items}\n{thuMoi}')
-    await page.getByRole('button', { name: 'Lưu mẫu' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Lưu mẫu')
     assert.ok(await page.locator('#body-error').getByText(/Không có trường \{thuMoi\}/).isVisible())
   })
 })
@@ -334,24 +307,19 @@ test('late and stopped dossiers in the browser: the apology with a new date (for
     await page.getByText('Xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)').click()
     await page.getByLabel('Lý do chậm trả kết quả').fill('Chờ kết quả kiểm định lại phương tiện')
     await page.getByLabel('Ngày hẹn trả mới').fill(day)
-    await page.getByRole('button', { name: 'Gửi phiếu xin lỗi và hẹn lại' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await press(page, 'Gửi phiếu xin lỗi và hẹn lại')
     assert.ok(await page.getByText(/Đã gửi phiếu xin lỗi và hẹn lại/).isVisible())
     assert.ok(await page.getByRole('link', { name: /Phiếu xin lỗi và hẹn lại ngày trả kết quả \(mẫu 04\)/ }).isVisible())
 
     // Another dossier, forwarded to processing, then stopped by the head.
     const stopped = await receivedDossier()
     await visit(page, `${t.url}/can-bo/ho-so/${encodeURIComponent(stopped)}`)
-    await page.getByRole('button', { name: /Chuyển xem xét, trình ký/ }).click()
-    await page.waitForLoadState()
+    await press(page, /Chuyển xem xét, trình ký/)
     await asOfficial(dept, ['department_head'], async hp => {
       await visit(hp, `${t.url}/can-bo/ho-so/${encodeURIComponent(stopped)}`)
       await hp.getByText('Dừng giải quyết hồ sơ (mẫu 05)').click()
       await hp.getByLabel('Lý do dừng giải quyết').fill('Phương tiện đang bị tạm giữ theo quyết định của cơ quan công an')
-      await hp.getByRole('button', { name: 'Dừng giải quyết' }).click()
-      await hp.waitForLoadState()
-      await assertAccessible(hp)
+      await press(hp, 'Dừng giải quyết')
       assert.ok(await hp.getByText(/Đã dừng giải quyết hồ sơ/).isVisible())
       assert.ok(await hp.getByRole('link', { name: /mẫu 05/ }).isVisible())
     })
@@ -373,11 +341,6 @@ test('processing in the browser: forward with a working paper, send back, supple
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-proc-'))
   const contexts: BrowserContext[] = []
   const open = async (cookie: string) => { const ctx = await contextWith(cookie); contexts.push(ctx); return ctx.newPage() }
-  const press = async (page: Page, name: string | RegExp) => {
-    await page.getByRole('button', { name }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
-  }
   try {
     // The specialist forwards with a working paper only officials see.
     const sp = await open(people.specialist.cookie)

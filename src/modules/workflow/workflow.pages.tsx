@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
-import { AppError, type FieldError } from '../../platform/http/errors.js'
+import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
 import { ErrorSummary, ErrorMessage } from '../../platform/html/components/ErrorSummary.js'
 import { Button, Form, MultipartForm, Radios, Textarea, TextInput } from '../../platform/html/components/form.js'
 import { readUploads } from '../../platform/http/uploads.js'
@@ -32,7 +32,6 @@ type Found = Awaited<ReturnType<WorkflowService['search']>>
 type Body = Record<string, string | string[] | undefined>
 
 export const staffDossierUrl = (code: string) => `/can-bo/ho-so/${encodeURIComponent(code)}`
-const errorOf = (errors: FieldError[], f: string) => errors.find(e => e.field === f)?.message
 
 function ReceptionQueuePage ({ queue: { rows, page, more } }: { queue: Queue }) {
   return (

@@ -4,6 +4,9 @@ export type ErrorCode =
 
 export interface FieldError { field: string, message: string }
 
+/** The message to show next to a form field, if any error is about it. */
+export const errorOf = (errors: FieldError[], field: string): string | undefined => errors.find(e => e.field === field)?.message
+
 /** An operational error with a code; transports map the code to a status and render it their way. */
 export class AppError extends Error {
   constructor (

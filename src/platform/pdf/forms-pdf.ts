@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
+import { pdfBytes } from './bytes.js'
 
 const FONT_ROOT = path.dirname(createRequire(import.meta.url).resolve('@expo-google-fonts/tinos/package.json'))
 const SERIF = path.join(FONT_ROOT, '400Regular', 'Tinos_400Regular.ttf')
@@ -42,9 +43,7 @@ export interface OfficialForm {
 export async function officialFormPdf (f: OfficialForm): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', layout: f.landscape ? 'landscape' : 'portrait', margins: { top: 45, bottom: 50, left: 70, right: 55 }, info: { Title: f.title }, lang: 'vi-VN', font: SERIF } as PDFKit.PDFDocumentOptions)
   doc.registerFont('serif', SERIF).registerFont('bold', SERIF_BOLD).registerFont('italic', SERIF_ITALIC)
-  const chunks: Buffer[] = []
-  doc.on('data', (c: Buffer) => chunks.push(c))
-  const done = new Promise<Buffer>((resolve, reject) => { doc.on('end', () => resolve(Buffer.concat(chunks))); doc.on('error', reject) })
+  const done = pdfBytes(doc)
   const left = 70
   const width = doc.page.width - 125
   const col = width * 0.42

@@ -1,6 +1,6 @@
 import { Button, Form, TextInput } from '../../../platform/html/components/form.js'
 import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
-import type { FieldError } from '../../../platform/http/errors.js'
+import { errorOf, type FieldError } from '../../../platform/http/errors.js'
 
 export function ForgotPage ({ errors = [] }: { errors?: FieldError[] }) {
   return (
@@ -16,7 +16,6 @@ export function ForgotPage ({ errors = [] }: { errors?: FieldError[] }) {
   )
 }
 
-const err = (errors: FieldError[], f: string) => errors.find(e => e.field === f)?.message
 
 export function ResetSentPage ({ errors = [] }: { errors?: FieldError[] }) {
   return (
@@ -26,9 +25,9 @@ export function ResetSentPage ({ errors = [] }: { errors?: FieldError[] }) {
       <p class='body'>Nếu tài khoản tồn tại, chúng tôi đã gửi hướng dẫn: một liên kết tới thư điện tử của tài khoản, hoặc một mã gồm 6 chữ số qua tin nhắn nếu tài khoản không có thư điện tử. Liên kết và mã có hiệu lực 60 phút.</p>
       <h2 class='heading-m'>Nhận được mã qua tin nhắn?</h2>
       <Form action='/quen-mat-khau/ma'>
-        <TextInput name='code' label='Mã xác nhận' error={err(errors, 'code')} autocomplete='one-time-code' />
-        <TextInput name='password' label='Mật khẩu mới' type='password' error={err(errors, 'password')} autocomplete='new-password' hint='Ít nhất 8 ký tự; không dùng mật khẩu phổ biến' />
-        <TextInput name='passwordConfirm' label='Nhập lại mật khẩu mới' type='password' error={err(errors, 'passwordConfirm')} autocomplete='new-password' />
+        <TextInput name='code' label='Mã xác nhận' error={errorOf(errors, 'code')} autocomplete='one-time-code' />
+        <TextInput name='password' label='Mật khẩu mới' type='password' error={errorOf(errors, 'password')} autocomplete='new-password' hint='Ít nhất 8 ký tự; không dùng mật khẩu phổ biến' />
+        <TextInput name='passwordConfirm' label='Nhập lại mật khẩu mới' type='password' error={errorOf(errors, 'passwordConfirm')} autocomplete='new-password' />
         <Button>Đặt lại mật khẩu</Button>
       </Form>
     </>
@@ -41,8 +40,8 @@ export function ResetLinkPage ({ token, errors = [] }: { token: string, errors?:
       <h1 class='heading-l'>Đặt mật khẩu mới</h1>
       <ErrorSummary errors={errors} />
       <Form action={`/dat-lai-mat-khau/${token}`}>
-        <TextInput name='password' label='Mật khẩu mới' type='password' error={err(errors, 'password')} autocomplete='new-password' hint='Ít nhất 8 ký tự; không dùng mật khẩu phổ biến' />
-        <TextInput name='passwordConfirm' label='Nhập lại mật khẩu mới' type='password' error={err(errors, 'passwordConfirm')} autocomplete='new-password' />
+        <TextInput name='password' label='Mật khẩu mới' type='password' error={errorOf(errors, 'password')} autocomplete='new-password' hint='Ít nhất 8 ký tự; không dùng mật khẩu phổ biến' />
+        <TextInput name='passwordConfirm' label='Nhập lại mật khẩu mới' type='password' error={errorOf(errors, 'passwordConfirm')} autocomplete='new-password' />
         <Button>Lưu mật khẩu mới</Button>
       </Form>
     </>

@@ -1,7 +1,7 @@
 import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
 import { Button, Form, Radios, Textarea, UploadForm } from '../../../platform/html/components/form.js'
 import { Pagination, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
-import type { FieldError } from '../../../platform/http/errors.js'
+import { errorOf, type FieldError } from '../../../platform/http/errors.js'
 import { ACCEPT_ATTR, formatSize } from '../../files/sniff.js'
 import type { Delivery, Person } from '../dossier-form.js'
 import { RATING_LABELS, type DossierView } from '../dossiers.service.js'
@@ -10,7 +10,6 @@ import { PaymentsSection } from '../../payments/PaymentsSection.js'
 import type { PaymentsService } from '../../payments/payments.service.js'
 import { ComponentsTable, DeliveryList, FeesTable, fileHref, issuedForms, PersonList, Timeline, when } from './parts.js'
 
-const errorOf = (errors: FieldError[], f: string) => errors.find(e => e.field === f)?.message
 
 export const dossierUrl = (code: string) => `/ca-nhan/ho-so/${encodeURIComponent(code)}`
 
@@ -154,7 +153,7 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
               <p class='body'>Hồ sơ đang chờ bạn nộp phí, lệ phí để tiếp tục giải quyết. Bạn có thể nộp tiền mặt tại bộ phận một cửa{pay.transfer ? ', chuyển khoản' : ''}{pay.online.length > 0 ? ' hoặc thanh toán trực tuyến' : ''}.</p>
               {pay.online.length > 0 && (
                 <Form action={`${url}/thanh-toan`}>
-                  <Radios name='bank' legend='Thanh toán trực tuyến bằng' value={values['bank'] ?? pay.online[0]!.code} error={errors.find(e => e.field === 'bank')?.message} options={pay.online.map(c => ({ value: c.code, label: c.label }))} />
+                  <Radios name='bank' legend='Thanh toán trực tuyến bằng' value={values['bank'] ?? pay.online[0]!.code} error={errorOf(errors, 'bank')} options={pay.online.map(c => ({ value: c.code, label: c.label }))} />
                   <Button>Thanh toán trực tuyến</Button>
                 </Form>
               )}
@@ -164,7 +163,7 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
                   <SummaryList rows={[['Đơn vị thụ hưởng', pay.transfer.account.name], ['Số tài khoản', pay.transfer.account.number], ['Ngân hàng', pay.transfer.account.bank], ['Số tiền', `${pay.transfer.amountVnd.toLocaleString('vi-VN')} đồng`], ['Nội dung chuyển khoản', pay.transfer.message]]} />
                   <p class='body'><img src={`${url}/vietqr.png`} width={240} height={240} alt={`Mã VietQR: chuyển ${pay.transfer.amountVnd.toLocaleString('vi-VN')} đồng đến tài khoản ${pay.transfer.account.number}, nội dung ${pay.transfer.message}`} /></p>
                   <p class='body'>Quét mã bằng ứng dụng ngân hàng, rồi gửi ảnh hoặc tệp PDF của chứng từ chuyển khoản để cơ quan xác nhận.</p>
-                  <UploadForm action={`${url}/chung-tu`} name='slip' label='Chứng từ chuyển khoản' accept={ACCEPT_ATTR} error={errors.find(e => e.field === 'slip')?.message} button='Gửi chứng từ' />
+                  <UploadForm action={`${url}/chung-tu`} name='slip' label='Chứng từ chuyển khoản' accept={ACCEPT_ATTR} error={errorOf(errors, 'slip')} button='Gửi chứng từ' />
                 </div>
               )}
             </>

@@ -4,7 +4,7 @@ import { Checkbox } from '../../../platform/html/components/Checkbox.js'
 import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
 import { Button, Form, Radios, TextInput, UploadForm } from '../../../platform/html/components/form.js'
 import { SummaryList } from '../../../platform/html/components/layout-parts.js'
-import type { FieldError } from '../../../platform/http/errors.js'
+import { errorOf, type FieldError } from '../../../platform/http/errors.js'
 import type { ProcedureDetail } from '../../catalog/catalog.types.js'
 import { shortDuration } from '../../catalog/views/labels.js'
 import { templateFor } from '../../catalog/import/form-templates.js'
@@ -17,7 +17,6 @@ import { ComponentsTable, DeliveryList, FeesTable, fileHref, PersonList, when } 
 
 type Draft = Awaited<ReturnType<DossiersService['draft']>>
 type Values = Record<string, string | undefined>
-const errorOf = (errors: FieldError[], f: string) => errors.find(e => e.field === f)?.message
 
 export const STEP_TITLES: Record<string, string> = {
   'nguoi-nop': 'Thông tin người nộp hồ sơ',
