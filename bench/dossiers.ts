@@ -71,47 +71,69 @@ const MB = samplePdf('1 MB', 1024 * 1024 - 300)
 const UPLOAD = multipart([1, 2, 3].map(n => ({ name: `trang-${n}.pdf`, data: MB, type: 'application/pdf' })))
 
 /** Prepared drafts taken in turn (never one twice), and each citizen's session and CSRF token. */
-interface Pool { drafts: PreparedDossiers['drafts'], next: number, auth: Map<string, { cookie: string, token: string }> }
+interface Pool {
+  drafts: PreparedDossiers['drafts']
+  next: number
+  auth: Map<string, { cookie: string, token: string }>
+  /** Drafts whose files an 'upload' run sent, waiting for a 'submit' run. */
+  uploaded: Array<{ id: string, cookie: string, token: string }>
+}
+
+/** Which part of the journey a run drives: the upload of three 1 MB files into the draft's missing component, the press of "Nộp hồ sơ", or both in turn. */
+type Steps = 'both' | 'upload' | 'submit'
 
 /**
  * Submissions through autocannon, which writes prepared request buffers on raw sockets (fetch cost the
  * load generator ~15 ms of the shared CPU per submission): each connection takes the next prepared
  * draft, uploads three 1 MB files for its missing component in one request, then presses "Nộp hồ sơ".
+ * With `steps` 'upload' it only uploads, leaving the drafts in `pool.uploaded`; with 'submit' it
+ * presses "Nộp hồ sơ" on those (each once; the run ends when they are all submitted).
  */
-async function submissions (base: string, pool: Pool, seconds: number, connections: number): Promise<{ ok: number, failed: number, elapsed: number, times: number[] }> {
+async function submissions (base: string, pool: Pool, seconds: number, connections: number, steps: Steps = 'both'): Promise<{ ok: number, failed: number, elapsed: number, times: number[] }> {
   let ok = 0
   let failed = 0
   const times: number[] = []
   interface Context { id?: string, cookie?: string, token?: string, t?: number, none?: boolean }
   const started = performance.now()
   let run: autocannon.Instance | undefined
+  const nothing = (req: autocannon.Request, context: Context) => { setImmediate(() => run?.stop()); context.none = true; context.id = undefined; return { ...req, path: '/nop-ho-so/-/nop', body: '' } }
+  const upload: autocannon.Request = {
+    method: 'POST',
+    setupRequest (req, context: Context) {
+      const d = pool.drafts[pool.next++]
+      // Every prepared draft used: stop here rather than upload to one twice.
+      if (!d) return nothing(req, context)
+      const a = pool.auth.get(d.cookie)!
+      Object.assign(context, { id: d.id, cookie: a.cookie, token: a.token, t: performance.now(), none: false })
+      return { ...req, path: `/nop-ho-so/${d.id}/thanh-phan/tai-len?tp=${d.component}&_csrf=${encodeURIComponent(a.token)}`, headers: { cookie: a.cookie, ...UPLOAD.headers }, body: UPLOAD.payload }
+    },
+    onResponse (status, _body, context: Context) {
+      if (context.none) return
+      if (status !== 303) { failed++; context.id = undefined } else if (steps === 'upload') { ok++; times.push(performance.now() - context.t!); pool.uploaded.push({ id: context.id!, cookie: context.cookie!, token: context.token! }) }
+    }
+  }
+  const submit: autocannon.Request = {
+    method: 'POST',
+    setupRequest (req, context: Context) {
+      if (steps === 'submit') {
+        const d = pool.uploaded.shift()
+        if (!d) return nothing(req, context)
+        Object.assign(context, { ...d, t: performance.now(), none: false })
+      }
+      // An upload refused (or no draft left): submit nothing (a request to no dossier, whose answer is not counted).
+      if (!context.id) return { ...req, path: '/nop-ho-so/-/nop', body: '' }
+      return { ...req, path: `/nop-ho-so/${context.id}/nop`, headers: { cookie: context.cookie!, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: context.token!, declaration: 'yes' }).toString() }
+    },
+    onResponse (status, _body, context: Context, headers) {
+      if (!context.id) return
+      if (status === 303 && /\/ca-nhan\/ho-so\//.test(String((headers as Record<string, string>)['location'] ?? ''))) { ok++; times.push(performance.now() - context.t!) } else failed++
+    }
+  }
   await new Promise<void>((resolve, reject) => { run = autocannon({
     url: base,
     connections,
     duration: seconds,
-    requests: [{
-      method: 'POST',
-      setupRequest (req, context: Context) {
-        const d = pool.drafts[pool.next++]
-        // Every prepared draft submitted: stop here rather than submit one twice.
-        if (!d) { setImmediate(() => run?.stop()); context.none = true; return { ...req, path: '/nop-ho-so/-/nop', body: '' } }
-        const a = pool.auth.get(d.cookie)!
-        Object.assign(context, { id: d.id, cookie: a.cookie, token: a.token, t: performance.now() })
-        return { ...req, path: `/nop-ho-so/${d.id}/thanh-phan/tai-len?tp=${d.component}&_csrf=${encodeURIComponent(a.token)}`, headers: { cookie: a.cookie, ...UPLOAD.headers }, body: UPLOAD.payload }
-      },
-      onResponse (status, _body, context: Context) { if (status !== 303) { if (!context.none) failed++; context.id = undefined } }
-    }, {
-      method: 'POST',
-      setupRequest (req, context: Context) {
-        // An upload refused (or no draft left): submit nothing (a request to no dossier, whose answer is not counted).
-        if (!context.id) return { ...req, path: '/nop-ho-so/-/nop', body: '' }
-        return { ...req, path: `/nop-ho-so/${context.id}/nop`, headers: { cookie: context.cookie!, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: context.token!, declaration: 'yes' }).toString() }
-      },
-      onResponse (status, _body, context: Context, headers) {
-        if (!context.id) return
-        if (status === 303 && /\/ca-nhan\/ho-so\//.test(String((headers as Record<string, string>)['location'] ?? ''))) { ok++; times.push(performance.now() - context.t!) } else failed++
-      }
-    }]
+    requests: steps === 'both' ? [upload, submit] : steps === 'upload' ? [upload] : [submit]
   }, err => { if (err) reject(err); else resolve() }) })
   return { ok, failed, elapsed: (performance.now() - started) / 1000, times }
 }
@@ -130,6 +152,31 @@ function postgresCpuMs (): number {
     }
   } catch { return 0 }
   return ticks * 10 // USER_HZ is 100 on Linux
+}
+
+interface Measured { ok: number, failed: number, elapsed: number, times: number[], serverMs: number, clientMs: number, postgresMs: number, queries: number }
+
+/** A run of submissions with the CPU it cost the server, the load generator and PostgreSQL, and the server's queries. */
+async function measured (base: string, run: () => Promise<{ ok: number, failed: number, elapsed: number, times: number[] }>): Promise<Measured> {
+  const before = await memory(base)
+  const client = process.cpuUsage()
+  const pgCpu = postgresCpuMs()
+  const r = await run()
+  const clientUsed = process.cpuUsage(client)
+  const postgresMs = postgresCpuMs() - pgCpu
+  const after = await memory(base)
+  return { ...r, serverMs: after.cpuMs - before.cpuMs, clientMs: (clientUsed.user + clientUsed.system) / 1000, postgresMs, queries: after.queries - before.queries }
+}
+
+/** Two lines of figures for a measured run: rate, latency, and CPU and queries per item. */
+function described (label: string, item: string, m: Measured, target: string): string[] {
+  const n = Math.max(m.ok, 1)
+  const times = [...m.times].sort((a, b) => a - b)
+  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]?.toFixed(0) ?? '-'
+  return [
+    `  ${label} ${(m.ok / m.elapsed).toFixed(1)} /s over ${m.elapsed.toFixed(1)} s, ${m.ok} made, ${m.failed} failed; p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms${target}`,
+    `    CPU per ${item}: server ${(m.serverMs / n).toFixed(1)} ms, load generator ${(m.clientMs / n).toFixed(1)} ms, PostgreSQL ${(m.postgresMs / n).toFixed(1)} ms, all on ${os.cpus().length} cores; ${(m.queries / n).toFixed(1)} queries per ${item}`
+  ]
 }
 
 async function memory (base: string): Promise<{ rss: number, heapUsed: number, cpuMs: number, queries: number }> {
@@ -163,21 +210,21 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     const bareUploadCpuMs = ((await memory(base)).cpuMs - bareUploadCpu.cpuMs) / Math.max(bareUpload.total, 1)
 
     // Submissions: `connections` citizens at once, each taking the next prepared draft.
-    const pool: Pool = { drafts: prepared.drafts, next: 0, auth: new Map() }
+    const pool: Pool = { drafts: prepared.drafts, next: 0, auth: new Map(), uploaded: [] }
     for (const d of prepared.drafts) if (!pool.auth.has(d.cookie)) pool.auth.set(d.cookie, await csrfOf(base, d.cookie))
-    const cpuBefore = await memory(base)
-    const clientCpu = process.cpuUsage()
-    const pgCpu = postgresCpuMs()
     // BENCH_CPU_PROF=<file>: the server's CPU profile of the submissions alone.
     const profile = process.env['BENCH_CPU_PROF']
-    if (profile) await fetch(`${base}/bench/profile/start`)
-    const { ok, failed, elapsed, times } = await submissions(base, pool, seconds, connections)
-    if (profile) fs.writeFileSync(profile, await (await fetch(`${base}/bench/profile/stop`)).text())
-    times.sort((a, b) => a - b)
-    const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]?.toFixed(0) ?? '-'
-    const clientMs = (process.cpuUsage(clientCpu).user + process.cpuUsage(clientCpu).system) / 1000
-    const pgMs = postgresCpuMs() - pgCpu
+    const whole = await measured(base, async () => {
+      if (profile) await fetch(`${base}/bench/profile/start`)
+      const r = await submissions(base, pool, seconds, connections)
+      if (profile) fs.writeFileSync(profile, await (await fetch(`${base}/bench/profile/stop`)).text())
+      return r
+    })
     const mem1 = await memory(base)
+    // The two steps apart: uploads alone into fresh drafts, then "Nộp hồ sơ" alone on those drafts (which
+    // now hold three 1 MB files each), until every one is submitted.
+    const uploadStep = await measured(base, () => submissions(base, pool, seconds, connections, 'upload'))
+    const submitStep = await measured(base, () => submissions(base, pool, seconds, connections, 'submit'))
 
     const code = encodeURIComponent(prepared.codes[0]!)
     const api = await cannon(`${base}/api/v1/dossiers/${code}/status`, seconds, connections)
@@ -187,8 +234,9 @@ export async function benchDossiers (seconds: number, connections: number): Prom
 
     out.push(`Dossiers on PostgreSQL (${connections} connections, ${seconds} s per measurement):`)
     out.push(`  bare primary-key route          ${bare.rps.toFixed(0)} req/s, p99 ${bare.p99} ms (again after the submissions: ${bare2.rps.toFixed(0)} req/s)`)
-    out.push(`  submissions (3 × 1 MB + submit) ${(ok / elapsed).toFixed(1)} /s over ${elapsed.toFixed(1)} s, ${ok} made, ${failed} failed; p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms per submission (target ≥ 100/s)`)
-    out.push(`    CPU per submission: server ${((mem1.cpuMs - cpuBefore.cpuMs) / Math.max(ok, 1)).toFixed(1)} ms, load generator ${(clientMs / Math.max(ok, 1)).toFixed(1)} ms, PostgreSQL ${(pgMs / Math.max(ok, 1)).toFixed(1)} ms, all on ${os.cpus().length} cores; ${((mem1.queries - cpuBefore.queries) / Math.max(ok, 1)).toFixed(1)} queries per submission`)
+    out.push(...described('submissions (3 × 1 MB + submit)', 'submission', whole, ' (target ≥ 100/s)'))
+    out.push(...described('  of which the upload alone    ', 'upload', uploadStep, ''))
+    out.push(...described('  of which "Nộp hồ sơ" alone   ', 'submit', submitStep, ' (drafts holding the three 1 MB files)'))
     out.push(`  upload baseline (the same 3 × 1 MB read, hashed, written to new files; no session, no database) ${bareUpload.rps.toFixed(1)} /s, server CPU ${bareUploadCpuMs.toFixed(1)} ms per upload${bareUpload.errors ? `, ${bareUpload.errors} failed` : ''}`)
     out.push(`  lookup API by code              ${api.rps.toFixed(0)} req/s, p99 ${api.p99} ms, ratio to bare ${(api.rps / bare2.rps).toFixed(2)} (target ≥ 0.5)${api.errors ? `, ${api.errors} errors` : ''}`)
     out.push(`  lookup page by code             ${page.rps.toFixed(0)} req/s, p99 ${page.p99} ms, ratio to bare ${(page.rps / bare2.rps).toFixed(2)}${page.errors ? `, ${page.errors} errors` : ''}`)

@@ -91,7 +91,7 @@ async function pgTemplate (adminUrl: string): Promise<void> {
   await db.close()
 }
 
-interface RunResult { pass: number, fail: number, code: number }
+interface RunResult { engine: string, pass: number, fail: number, code: number, failures: string }
 
 async function runSuite (engine: string, env: Record<string, string>, files: string[]): Promise<RunResult> {
   log(`running ${files.length} test files on ${engine}`)
@@ -104,7 +104,11 @@ async function runSuite (engine: string, env: Record<string, string>, files: str
   child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); process.stdout.write(chunk) })
   const code: number = await new Promise(resolve => child.on('close', c => resolve(c ?? 1)))
   const count = (word: string) => Number(new RegExp(`^ℹ ${word} (\\d+)`, 'm').exec(out)?.[1] ?? 0)
-  return { pass: count('pass'), fail: count('fail') + count('cancelled'), code }
+  // The spec reporter lists the failing tests with their errors after its summary; keep that part so the
+  // end of the whole run names them (CI shows only the tail of the output).
+  const at = out.indexOf('✖ failing tests:')
+  const failures = at < 0 ? '' : out.slice(at)
+  return { engine, pass: count('pass'), fail: count('fail') + count('cancelled'), code, failures }
 }
 
 async function main () {
@@ -132,7 +136,17 @@ async function main () {
   const pass = results.reduce((n, r) => n + r.pass, 0)
   const fail = results.reduce((n, r) => n + r.fail, 0)
   const failed = results.some(r => r.code !== 0) || fail > 0 || pass === 0
-  process.stdout.write(`\n${pass} passed, ${fail} failed\n`)
+  for (const r of results) {
+    if (r.failures !== '') {
+      const names = r.failures.split('\n').filter(l => l.startsWith('✖ ') && !l.startsWith('✖ failing tests'))
+      process.stdout.write(`\n[test] failures on ${r.engine}:\n${r.failures.trimEnd()}\n`)
+      process.stdout.write(`\n[test] failed on ${r.engine}:\n${names.map(n => `  ${n}`).join('\n')}\n`)
+    } else if (r.code !== 0) {
+      process.stdout.write(`\n[test] the ${r.engine} run exited with ${r.code}\n`)
+    }
+  }
+  process.stdout.write(`\n${results.map(r => `${r.engine}: ${r.pass} passed, ${r.fail} failed`).join('; ')}\n`)
+  process.stdout.write(`${pass} passed, ${fail} failed\n`)
   fs.rmSync(work, { recursive: true, force: true })
   process.exit(failed ? 1 : 0)
 }

@@ -147,7 +147,7 @@ test('organizations and foreigners register with their own identifiers', async (
   const badTax = await post('/dang-ky/to-chuc', { fullName: 'X', taxCode: '6000000001', representative: 'Y', phone: '0905123456', email: 'a@b.vn', address: 'Kon Tum', password: 'Vận tải an toàn 2024', passwordConfirm: 'Vận tải an toàn 2024', consent: 'yes' })
   assert.equal(badTax.statusCode, 422)
   assert.match(badTax.body, /chữ số kiểm tra/)
-  const foreigner = await post('/dang-ky/nguoi-nuoc-ngoai', { fullName: 'Somchai Phomvihane', passportNumber: `P${Date.now() % 10000000}`, nationality: 'Lào', dateOfBirth: '01/01/1985', phone: '0868123456', email: `sp.${Date.now()}@example.la`, address: 'Pakse', password: 'Sabaidee Kon Tum 2024', passwordConfirm: 'Sabaidee Kon Tum 2024', consent: 'yes' })
+  const foreigner = await post('/dang-ky/nguoi-nuoc-ngoai', { fullName: 'Somchai Phomvihane', passportNumber: `P${String(Date.now() % 10000000).padStart(7, '0')}`, nationality: 'Lào', dateOfBirth: '01/01/1985', phone: '0868123456', email: `sp.${Date.now()}@example.la`, address: 'Pakse', password: 'Sabaidee Kon Tum 2024', passwordConfirm: 'Sabaidee Kon Tum 2024', consent: 'yes' })
   assert.equal(foreigner.statusCode, 303, /error-summary[\s\S]*?<\/ul>/.exec(foreigner.body)?.[0])
 })
 
