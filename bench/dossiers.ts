@@ -154,10 +154,11 @@ function postgresCpuMs (): number {
   return ticks * 10 // USER_HZ is 100 on Linux
 }
 
-interface Measured { ok: number, failed: number, elapsed: number, times: number[], serverMs: number, clientMs: number, postgresMs: number, queries: number }
+interface Costs { serverMs: number, clientMs: number, postgresMs: number, queries: number }
+type Measured = Awaited<ReturnType<typeof submissions>> & Costs
 
-/** A run of submissions with the CPU it cost the server, the load generator and PostgreSQL, and the server's queries. */
-async function measured (base: string, run: () => Promise<{ ok: number, failed: number, elapsed: number, times: number[] }>): Promise<Measured> {
+/** A run with the CPU it cost the server, the load generator and PostgreSQL, and the server's queries. */
+async function measured<T> (base: string, run: () => Promise<T>): Promise<T & Costs> {
   const before = await memory(base)
   const client = process.cpuUsage()
   const pgCpu = postgresCpuMs()
@@ -168,14 +169,19 @@ async function measured (base: string, run: () => Promise<{ ok: number, failed: 
   return { ...r, serverMs: after.cpuMs - before.cpuMs, clientMs: (clientUsed.user + clientUsed.system) / 1000, postgresMs, queries: after.queries - before.queries }
 }
 
-/** Two lines of figures for a measured run: rate, latency, and CPU and queries per item. */
+/** CPU of each part of the machine and queries, per item. */
+function perItem (m: Costs, count: number, item: string): string {
+  const n = Math.max(count, 1)
+  return `CPU per ${item}: server ${(m.serverMs / n).toFixed(2)} ms, load generator ${(m.clientMs / n).toFixed(2)} ms, PostgreSQL ${(m.postgresMs / n).toFixed(2)} ms, all on ${os.cpus().length} cores; ${(m.queries / n).toFixed(1)} queries per ${item}`
+}
+
+/** Two lines of figures for a measured run of submissions: rate, latency, and CPU and queries per item. */
 function described (label: string, item: string, m: Measured, target: string): string[] {
-  const n = Math.max(m.ok, 1)
   const times = [...m.times].sort((a, b) => a - b)
   const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]?.toFixed(0) ?? '-'
   return [
     `  ${label} ${(m.ok / m.elapsed).toFixed(1)} /s over ${m.elapsed.toFixed(1)} s, ${m.ok} made, ${m.failed} failed; p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms${target}`,
-    `    CPU per ${item}: server ${(m.serverMs / n).toFixed(1)} ms, load generator ${(m.clientMs / n).toFixed(1)} ms, PostgreSQL ${(m.postgresMs / n).toFixed(1)} ms, all on ${os.cpus().length} cores; ${(m.queries / n).toFixed(1)} queries per ${item}`
+    `    ${perItem(m, m.ok, item)}`
   ]
 }
 
@@ -227,19 +233,22 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     const submitStep = await measured(base, () => submissions(base, pool, seconds, connections, 'submit'))
 
     const code = encodeURIComponent(prepared.codes[0]!)
-    const api = await cannon(`${base}/api/v1/dossiers/${code}/status`, seconds, connections)
-    const page = await cannon(`${base}/tra-cuu-ho-so?ma=${code}`, seconds, connections)
-    const bare2 = await cannon(`${base}/bench/pk?id=${prepared.pkId}`, seconds, connections)
+    const api = await measured(base, () => cannon(`${base}/api/v1/dossiers/${code}/status`, seconds, connections))
+    const page = await measured(base, () => cannon(`${base}/tra-cuu-ho-so?ma=${code}`, seconds, connections))
+    const bare2 = await measured(base, () => cannon(`${base}/bench/pk?id=${prepared.pkId}`, seconds, connections))
     const mem2 = await memory(base)
 
     out.push(`Dossiers on PostgreSQL (${connections} connections, ${seconds} s per measurement):`)
     out.push(`  bare primary-key route          ${bare.rps.toFixed(0)} req/s, p99 ${bare.p99} ms (again after the submissions: ${bare2.rps.toFixed(0)} req/s)`)
+    out.push(`    ${perItem(bare2, bare2.total, 'request')}`)
     out.push(...described('submissions (3 × 1 MB + submit)', 'submission', whole, ' (target ≥ 100/s)'))
     out.push(...described('  of which the upload alone    ', 'upload', uploadStep, ''))
     out.push(...described('  of which "Nộp hồ sơ" alone   ', 'submit', submitStep, ' (drafts holding the three 1 MB files)'))
     out.push(`  upload baseline (the same 3 × 1 MB read, hashed, written to new files; no session, no database) ${bareUpload.rps.toFixed(1)} /s, server CPU ${bareUploadCpuMs.toFixed(1)} ms per upload${bareUpload.errors ? `, ${bareUpload.errors} failed` : ''}`)
     out.push(`  lookup API by code              ${api.rps.toFixed(0)} req/s, p99 ${api.p99} ms, ratio to bare ${(api.rps / bare2.rps).toFixed(2)} (target ≥ 0.5)${api.errors ? `, ${api.errors} errors` : ''}`)
+    out.push(`    ${perItem(api, api.total, 'request')}`)
     out.push(`  lookup page by code             ${page.rps.toFixed(0)} req/s, p99 ${page.p99} ms, ratio to bare ${(page.rps / bare2.rps).toFixed(2)}${page.errors ? `, ${page.errors} errors` : ''}`)
+    out.push(`    ${perItem(page, page.total, 'request')}`)
     out.push(`  server memory after GC: start ${mem0.heapUsed.toFixed(0)} MB heap / ${mem0.rss.toFixed(0)} MB RSS; after submissions ${mem1.heapUsed.toFixed(0)} / ${mem1.rss.toFixed(0)}; after lookups ${mem2.heapUsed.toFixed(0)} / ${mem2.rss.toFixed(0)}`)
 
     // Soak: BENCH_SOAK_SECONDS in 30-second rounds of 10 s of submissions and 20 s of lookups (page and
