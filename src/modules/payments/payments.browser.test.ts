@@ -10,6 +10,7 @@ import { newCitizen } from '../../../test/citizens.js'
 import { browserSession, serviceDraft } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
+import { waitFor } from '../../../test/processes.js'
 import { pdfText } from '../../../test/pdf.js'
 import { createWorker } from '../../platform/jobs/worker.js'
 
@@ -61,8 +62,7 @@ test('the citizen pays online through the sandbox gateway: declined first, then 
     await page.waitForURL(/\/thanh-toan\/vnpay\/ket-qua/)
     await assertAccessible(page)
     // The IPN comes from the sandbox's job; the page says so until it arrives, then shows it paid.
-    for (let i = 0; i < 100 && (await t.services.dossiers.get(c.id, code)).status !== 4; i++) await new Promise(resolve => setTimeout(resolve, 100))
-    assert.equal((await t.services.dossiers.get(c.id, code)).status, 4)
+    await waitFor('the IPN to mark the fees paid', async () => (await t.services.dossiers.get(c.id, code)).status === 4)
     await page.reload()
     assert.ok(await page.getByRole('heading', { name: 'Thanh toán thành công' }).isVisible())
     await page.getByRole('link', { name: 'Về trang hồ sơ' }).click()
@@ -80,7 +80,7 @@ test('the citizen pays online through the sandbox gateway: declined first, then 
       await press(official, 'Hoàn tiền qua cổng thanh toán')
       assert.ok(await official.getByText(/Đã gửi yêu cầu hoàn 230\.000 đồng qua cổng thanh toán/).isVisible())
       const refunded = async () => (await t.db.kysely.selectFrom('paymentRefunds').select('state').execute()).some(r => r.state === 'done')
-      for (let i = 0; i < 100 && !(await refunded()); i++) await new Promise(resolve => setTimeout(resolve, 100))
+      await waitFor('the refund job to settle the refund', refunded)
       await official.reload()
       assert.ok(await official.getByText(/Trực tuyến qua VNPay: Đã hoàn tiền/).isVisible())
       assert.ok(await official.getByText(/Hoàn qua cổng thanh toán 230\.000 đồng .*: đã hoàn/).isVisible())
