@@ -96,7 +96,15 @@ async function submissions (base: string, pool: Pool, seconds: number, connectio
   interface Context { id?: string, cookie?: string, token?: string, t?: number, none?: boolean }
   const started = performance.now()
   let run: autocannon.Instance | undefined
-  const nothing = (req: autocannon.Request, context: Context) => { setImmediate(() => run?.stop()); context.none = true; context.id = undefined; return { ...req, path: '/nop-ho-so/-/nop', body: '' } }
+  // Requests sent whose answers are awaited: a run out of drafts ends once they are all answered (autocannon
+  // drops the answers still to come when it stops).
+  let pending = 0
+  const nothing = (req: autocannon.Request, context: Context) => {
+    if (pending === 0) setImmediate(() => run?.stop())
+    context.none = true
+    context.id = undefined
+    return { ...req, path: '/nop-ho-so/-/nop', body: '' }
+  }
   const upload: autocannon.Request = {
     method: 'POST',
     setupRequest (req, context: Context) {
@@ -105,10 +113,12 @@ async function submissions (base: string, pool: Pool, seconds: number, connectio
       if (!d) return nothing(req, context)
       const a = pool.auth.get(d.cookie)!
       Object.assign(context, { id: d.id, cookie: a.cookie, token: a.token, t: performance.now(), none: false })
+      pending++
       return { ...req, path: `/nop-ho-so/${d.id}/thanh-phan/tai-len?tp=${d.component}&_csrf=${encodeURIComponent(a.token)}`, headers: { cookie: a.cookie, ...UPLOAD.headers }, body: UPLOAD.payload }
     },
     onResponse (status, _body, context: Context) {
       if (context.none) return
+      if (status !== 303 || steps === 'upload') pending--
       if (status !== 303) { failed++; context.id = undefined } else if (steps === 'upload') { ok++; times.push(performance.now() - context.t!); pool.uploaded.push({ id: context.id!, cookie: context.cookie!, token: context.token! }) }
     }
   }
@@ -119,6 +129,7 @@ async function submissions (base: string, pool: Pool, seconds: number, connectio
         const d = pool.uploaded.shift()
         if (!d) return nothing(req, context)
         Object.assign(context, { ...d, t: performance.now(), none: false })
+        pending++
       }
       // An upload refused (or no draft left): submit nothing (a request to no dossier, whose answer is not counted).
       if (!context.id) return { ...req, path: '/nop-ho-so/-/nop', body: '' }
@@ -126,6 +137,7 @@ async function submissions (base: string, pool: Pool, seconds: number, connectio
     },
     onResponse (status, _body, context: Context, headers) {
       if (!context.id) return
+      pending--
       if (status === 303 && /\/ca-nhan\/ho-so\//.test(String((headers as Record<string, string>)['location'] ?? ''))) { ok++; times.push(performance.now() - context.t!) } else failed++
     }
   }
@@ -138,20 +150,30 @@ async function submissions (base: string, pool: Pool, seconds: number, connectio
   return { ok, failed, elapsed: (performance.now() - started) / 1000, times }
 }
 
-/** CPU milliseconds used so far by every PostgreSQL process on this machine (Linux; 0 elsewhere). */
-function postgresCpuMs (): number {
-  let ticks = 0
+/** CPU milliseconds used so far by each PostgreSQL process on this machine, by pid (Linux; none elsewhere). */
+function postgresCpu (): Map<string, number> {
+  const used = new Map<string, number>()
   try {
     for (const pid of fs.readdirSync('/proc').filter(d => /^\d+$/.test(d))) {
       try {
         const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
         if (!stat.includes('(postgres)')) continue
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-        ticks += Number(fields[11]) + Number(fields[12])
+        used.set(pid, (Number(fields[11]) + Number(fields[12])) * 10) // USER_HZ is 100 on Linux
       } catch { /* the process has gone */ }
     }
-  } catch { return 0 }
-  return ticks * 10 // USER_HZ is 100 on Linux
+  } catch { /* no /proc */ }
+  return used
+}
+
+/**
+ * PostgreSQL's CPU since `before`: what each process still running used since then (all of it for one
+ * started since). A backend that ended meanwhile takes its last part with it: a slight undercount.
+ */
+function postgresCpuSince (before: Map<string, number>): number {
+  let ms = 0
+  for (const [pid, now] of postgresCpu()) ms += now - (before.get(pid) ?? 0)
+  return ms
 }
 
 interface Costs { serverMs: number, clientMs: number, postgresMs: number, queries: number }
@@ -161,12 +183,21 @@ type Measured = Awaited<ReturnType<typeof submissions>> & Costs
 async function measured<T> (base: string, run: () => Promise<T>): Promise<T & Costs> {
   const before = await memory(base)
   const client = process.cpuUsage()
-  const pgCpu = postgresCpuMs()
+  const pgCpu = postgresCpu()
   const r = await run()
   const clientUsed = process.cpuUsage(client)
-  const postgresMs = postgresCpuMs() - pgCpu
+  const postgresMs = postgresCpuSince(pgCpu)
   const after = await memory(base)
   return { ...r, serverMs: after.cpuMs - before.cpuMs, clientMs: (clientUsed.user + clientUsed.system) / 1000, postgresMs, queries: after.queries - before.queries }
+}
+
+/** Runs of one case together: mean rate, worst p99, and the sums of requests, errors and costs. */
+function combined (runs: Array<Figures & Costs>): Figures & Costs {
+  const sum = (f: (x: Figures & Costs) => number) => runs.reduce((n, x) => n + f(x), 0)
+  return {
+    rps: sum(x => x.rps) / runs.length, p50: Math.max(...runs.map(x => x.p50)), p99: Math.max(...runs.map(x => x.p99)), errors: sum(x => x.errors), total: sum(x => x.total),
+    serverMs: sum(x => x.serverMs), clientMs: sum(x => x.clientMs), postgresMs: sum(x => x.postgresMs), queries: sum(x => x.queries)
+  }
 }
 
 /** CPU of each part of the machine and queries, per item. */
@@ -229,25 +260,36 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     const mem1 = await memory(base)
     // The two steps apart: uploads alone into fresh drafts, then "Nộp hồ sơ" alone on those drafts (which
     // now hold three 1 MB files each), until every one is submitted.
-    const uploadStep = await measured(base, () => submissions(base, pool, seconds, connections, 'upload'))
+    // (Uploads for twice the time, so that the submit run lasts long enough to measure.)
+    const uploadStep = await measured(base, () => submissions(base, pool, seconds * 2, connections, 'upload'))
     const submitStep = await measured(base, () => submissions(base, pool, seconds, connections, 'submit'))
 
     const code = encodeURIComponent(prepared.codes[0]!)
-    const api = await measured(base, () => cannon(`${base}/api/v1/dossiers/${code}/status`, seconds, connections))
-    const page = await measured(base, () => cannon(`${base}/tra-cuu-ho-so?ma=${code}`, seconds, connections))
-    const bare2 = await measured(base, () => cannon(`${base}/bench/pk?id=${prepared.pkId}`, seconds, connections))
+    // Lookups in three rounds of bare route, API and page in turn, so that each ratio compares runs made
+    // moments apart and the median of three stands against the machine's noise.
+    const rounds: Record<'bare' | 'api' | 'page', Array<Figures & Costs>> = { bare: [], api: [], page: [] }
+    for (let r = 0; r < 3; r++) {
+      rounds.bare.push(await measured(base, () => cannon(`${base}/bench/pk?id=${prepared.pkId}`, seconds, connections)))
+      rounds.api.push(await measured(base, () => cannon(`${base}/api/v1/dossiers/${code}/status`, seconds, connections)))
+      rounds.page.push(await measured(base, () => cannon(`${base}/tra-cuu-ho-so?ma=${code}`, seconds, connections)))
+    }
+    const [bare2, api, page] = [combined(rounds.bare), combined(rounds.api), combined(rounds.page)]
+    const ratio = (runs: Array<Figures & Costs>) => {
+      const each = runs.map((x, i) => x.rps / rounds.bare[i]!.rps)
+      return `${[...each].sort((a, b) => a - b)[1]!.toFixed(2)} (rounds: ${each.map(x => x.toFixed(2)).join(', ')})`
+    }
     const mem2 = await memory(base)
 
     out.push(`Dossiers on PostgreSQL (${connections} connections, ${seconds} s per measurement):`)
-    out.push(`  bare primary-key route          ${bare.rps.toFixed(0)} req/s, p99 ${bare.p99} ms (again after the submissions: ${bare2.rps.toFixed(0)} req/s)`)
+    out.push(`  bare primary-key route          ${bare.rps.toFixed(0)} req/s, p99 ${bare.p99} ms (after the submissions, three rounds: ${rounds.bare.map(x => x.rps.toFixed(0)).join(', ')} req/s)`)
     out.push(`    ${perItem(bare2, bare2.total, 'request')}`)
     out.push(...described('submissions (3 × 1 MB + submit)', 'submission', whole, ' (target ≥ 100/s)'))
     out.push(...described('  of which the upload alone    ', 'upload', uploadStep, ''))
     out.push(...described('  of which "Nộp hồ sơ" alone   ', 'submit', submitStep, ' (drafts holding the three 1 MB files)'))
     out.push(`  upload baseline (the same 3 × 1 MB read, hashed, written to new files; no session, no database) ${bareUpload.rps.toFixed(1)} /s, server CPU ${bareUploadCpuMs.toFixed(1)} ms per upload${bareUpload.errors ? `, ${bareUpload.errors} failed` : ''}`)
-    out.push(`  lookup API by code              ${api.rps.toFixed(0)} req/s, p99 ${api.p99} ms, ratio to bare ${(api.rps / bare2.rps).toFixed(2)} (target ≥ 0.5)${api.errors ? `, ${api.errors} errors` : ''}`)
+    out.push(`  lookup API by code              ${api.rps.toFixed(0)} req/s, p99 ${api.p99} ms, median ratio to bare ${ratio(rounds.api)} (target ≥ 0.5)${api.errors ? `, ${api.errors} errors` : ''}`)
     out.push(`    ${perItem(api, api.total, 'request')}`)
-    out.push(`  lookup page by code             ${page.rps.toFixed(0)} req/s, p99 ${page.p99} ms, ratio to bare ${(page.rps / bare2.rps).toFixed(2)}${page.errors ? `, ${page.errors} errors` : ''}`)
+    out.push(`  lookup page by code             ${page.rps.toFixed(0)} req/s, p99 ${page.p99} ms, median ratio to bare ${ratio(rounds.page)}${page.errors ? `, ${page.errors} errors` : ''}`)
     out.push(`    ${perItem(page, page.total, 'request')}`)
     out.push(`  server memory after GC: start ${mem0.heapUsed.toFixed(0)} MB heap / ${mem0.rss.toFixed(0)} MB RSS; after submissions ${mem1.heapUsed.toFixed(0)} / ${mem1.rss.toFixed(0)}; after lookups ${mem2.heapUsed.toFixed(0)} / ${mem2.rss.toFixed(0)}`)
 
