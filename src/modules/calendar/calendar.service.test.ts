@@ -67,3 +67,27 @@ test('an agency with its own office hours gets its own deadlines', async () => {
   await assert.rejects(t.services.calendar.setOfficeHours(actor, '000.01.11.H34', '17:00-07:00'), (err: unknown) => err instanceof AppError && err.code === 'VALIDATION')
   await assert.rejects(t.services.calendar.setOfficeHours(actor, '999.99.99.H99', null), /no agency/)
 })
+
+test('reference data reloaded inside a transaction is read through it: no wait for a second connection', async () => {
+  // A change empties this process's calendar; the next due date is computed inside a transaction (as
+  // answering a supplement does). Reading it through the pool would wait for the connection the
+  // transaction holds: on PGlite, for ever. Settings, the catalog's and the site's caches read the same way.
+  await t.services.calendar.setException(actor, { date: '2031-05-05', kind: 'off', note: 'Thử tải lại lịch trong giao dịch' })
+  const inside = t.db.transaction(async (trx) => {
+    assert.equal(t.db.reader(), trx)
+    const due = await t.services.calendar.computeDue(at('2031-05-02 10:00'), { value: 1, unit: 'working_days' })
+    const settings = await t.services.workflow.settings.get('1.004325.000.00.00.H34')
+    return { due, settings }
+  })
+  let timer: NodeJS.Timeout | undefined
+  const hung = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error('the transaction waited for a second connection')), 10_000) })
+  try {
+    const { due, settings } = await Promise.race([inside, hung])
+    assert.equal(local(due.due), '2031-05-06 10:00', 'Friday 2 May + one working day, Monday 5 May being off')
+    assert.ok(settings.supplementDays > 0)
+  } finally {
+    clearTimeout(timer)
+  }
+  assert.equal(t.db.reader(), t.db.kysely, 'outside a transaction, the pool')
+  await t.services.calendar.removeException(actor, '2031-05-05')
+})

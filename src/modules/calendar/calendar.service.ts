@@ -20,7 +20,7 @@ export function createCalendarService (deps: { db: Db, repo: CalendarRepository,
 
   async function calendars () {
     if (loaded && Date.now() - loaded.at < RELOAD_MS) return loaded
-    const [exceptions, hours] = await Promise.all([repo.listExceptions(db.kysely), repo.officeHoursOf(db.kysely)])
+    const [exceptions, hours] = await Promise.all([repo.listExceptions(db.reader()), repo.officeHoursOf(db.reader())])
     const byAgency = new Map<string, WorkCalendar>()
     for (const [code, text] of hours) byAgency.set(code, new WorkCalendar({ hours: parseOfficeHours(text), exceptions }))
     loaded = { at: Date.now(), byAgency, standard: new WorkCalendar({ hours: defaultHours, exceptions }) }

@@ -53,7 +53,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
 
   async function revision (): Promise<number> {
     if (Date.now() - checkedAt < REVISION_CHECK_MS) return known
-    const current = await repo.revision(db.kysely)
+    const current = await repo.revision(db.reader())
     if (current !== known) { forget(); known = current }
     checkedAt = Date.now()
     return known
@@ -82,7 +82,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
   const versions = new Lru<number, { procedureId: number, code: string, version: number, content: ProcedureContent }>(500)
 
   async function loadDetail (code: string): Promise<ProcedureDetail | null> {
-    const row = await repo.findProcedureDetail(db.kysely, code)
+    const row = await repo.findProcedureDetail(db.reader(), code)
     if (!row) return null
     const content: ProcedureContent = row.content
     return {
@@ -242,7 +242,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
     async getVersion (versionId: number): Promise<{ procedureId: number, code: string, version: number, content: ProcedureContent }> {
       let v = versions.get(versionId)
       if (!v) {
-        const row = await repo.findVersion(db.kysely, versionId)
+        const row = await repo.findVersion(db.reader(), versionId)
         if (!row) throw new AppError('NOT_FOUND', `no procedure version ${versionId}`)
         v = { procedureId: row.procedureId, code: row.code, version: row.version, content: row.content as ProcedureContent }
         versions.set(versionId, v)
@@ -264,7 +264,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
       await revision()
       const key = JSON.stringify(filters)
       let result = lists.get(key)
-      if (!result) { result = await repo.listProcedures(db.kysely, filters); lists.set(key, result) }
+      if (!result) { result = await repo.listProcedures(db.reader(), filters); lists.set(key, result) }
       return result
     },
 
@@ -282,12 +282,12 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
 
     async listSectors () {
       await revision()
-      return (sectorsCache ??= await repo.listSectorsWithCounts(db.kysely))
+      return (sectorsCache ??= await repo.listSectorsWithCounts(db.reader()))
     },
 
     async listAgencies () {
       await revision()
-      return (agenciesCache ??= await repo.listAgenciesWithCounts(db.kysely))
+      return (agenciesCache ??= await repo.listAgenciesWithCounts(db.reader()))
     },
 
     /** The demo profile's catalog: agencies, the decision, and the two examples of the user guides. */

@@ -52,7 +52,7 @@ export function createSiteService (deps: { db: Db, repo: SiteRepository, audit: 
     /** The profile for page layouts; cached briefly, so an edit from another process shows within seconds. */
     async profile (): Promise<SiteProfile> {
       if (cached && Date.now() - cached.at < CACHE_MS) return cached.profile
-      const profile = (await deps.repo.findProfile(deps.db.kysely)) ?? UNCONFIGURED
+      const profile = (await deps.repo.findProfile(deps.db.reader())) ?? UNCONFIGURED
       cached = { profile, at: Date.now() }
       return profile
     },

@@ -24,13 +24,13 @@ export const DEFAULT_SETTINGS: ProcedureSettings = { receptionHours: 8, suppleme
 export function createProcedureSettings (deps: { db: Db, audit: AuditService }) {
   const { db, audit } = deps
   const procedureId = async (code: string) => {
-    const p = await db.kysely.selectFrom('procedures').select('id').where('code', '=', code).executeTakeFirst()
+    const p = await db.reader().selectFrom('procedures').select('id').where('code', '=', code).executeTakeFirst()
     if (!p) throw new AppError('NOT_FOUND', `no procedure ${code}`)
     return p.id
   }
   return {
-    /** `ex`: the caller's transaction when inside one (PGlite has a single connection). */
-    async get (code: string, ex: Executor = db.kysely): Promise<ProcedureSettings> {
+    /** `ex`: where to read; by default the caller's transaction when inside one (see Db.reader). */
+    async get (code: string, ex: Executor = db.reader()): Promise<ProcedureSettings> {
       const r = await ex.selectFrom('procedureSettings as s').innerJoin('procedures as p', 'p.id', 's.procedureId')
         .select(['s.receptionHours', 's.supplementDays', 's.afterSupplement', 's.process']).where('p.code', '=', code).executeTakeFirst()
       if (!r) return DEFAULT_SETTINGS

@@ -22,7 +22,7 @@ export function createWordingService (deps: { db: Db, audit: AuditService }) {
   const { db, audit } = deps
   return {
     async get (form: FormKey): Promise<Wording> {
-      const row = await db.kysely.selectFrom('formWording').select(['title', 'body']).where('form', '=', form).executeTakeFirst()
+      const row = await db.reader().selectFrom('formWording').select(['title', 'body']).where('form', '=', form).executeTakeFirst()
       const shipped = FORM_WORDING[form]
       return row ? { number: shipped.number, title: row.title, body: row.body, custom: true } : { number: shipped.number, title: shipped.title, body: shipped.body, custom: false }
     },

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
@@ -14,6 +15,13 @@ export interface Db {
   readonly engine: 'pglite' | 'postgres'
   /** Runs fn in one transaction; jobs and audit rows written with the given executor commit or roll back with it. */
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>
+  /**
+   * Where a read of reference data (the caches of the catalog, calendar, settings, site profile) goes:
+   * the transaction the caller runs in, if any, else the pool. A cache refreshed in the middle of a
+   * transaction must not wait for a second connection: PGlite has one, held by the transaction (the
+   * process would hang), and on PostgreSQL every pooled connection may be held by such a transaction.
+   */
+  reader(): Kysely<Database>
   ping(): Promise<void>
   close(): Promise<void>
   /** PGlite only: the whole data directory as a tarball (used for test templates). */
@@ -65,10 +73,12 @@ export async function openDb (options: DbOptions): Promise<Db> {
 
 function wrap (kysely: Kysely<Database>, engine: Db['engine'], pglite?: PGlite): Db {
   let closed = false
+  const current = new AsyncLocalStorage<Transaction<Database>>()
   return {
     kysely,
     engine,
-    transaction: (fn) => kysely.transaction().execute(fn),
+    transaction: (fn) => kysely.transaction().execute(trx => current.run(trx, () => fn(trx))),
+    reader: () => current.getStore() ?? kysely,
     async ping () { await sql`select 1`.execute(kysely) },
     async close () {
       if (closed) return
