@@ -242,9 +242,8 @@ export function createDossiersService (deps: {
   }
 
   /**
-   * The catalog side of a dossier: its procedure version and the procedure as published now. Read
-   * through the catalog's own connection, so a transaction must load it before it starts (PGlite has
-   * one connection: a query outside the open transaction would wait for it forever).
+   * The catalog side of a dossier: its procedure version and the procedure as published now (from the
+   * catalog's memory; what it must read goes through the caller's transaction, see Db.reader).
    */
   async function catalogInfo (versionId: number) {
     const version = await catalog.getVersion(versionId)
@@ -252,7 +251,7 @@ export function createDossiersService (deps: {
     return { version, procedure }
   }
 
-  /** The whole dossier as its pages show it. Inside a transaction, pass `info` loaded before it. */
+  /** The whole dossier as its pages show it; `info` when the caller has it already. */
   async function view (ex: Executor, row: DossierRow, info?: Awaited<ReturnType<typeof catalogInfo>>) {
     const { version, procedure } = info ?? await catalogInfo(row.procedureVersionId)
     const agency = row.agencyCode ? await ex.selectFrom('agencies').select(['code', 'name', 'address']).where('code', '=', row.agencyCode).executeTakeFirst() : undefined
@@ -516,10 +515,10 @@ export function createDossiersService (deps: {
     async submit (accountId: string, id: string, requestId?: string, formErrors: FieldError[] = []): Promise<{ code: string, created: boolean }> {
       const before = await ownDossier(db.kysely, accountId, { id })
       if (before.status !== 0) return { code: before.code!, created: false }
-      const info = await catalogInfo(before.procedureVersionId)
       return db.transaction(async (trx) => {
         const d = await ownDossier(trx, accountId, { id }, true)
         if (d.status !== 0) return { code: d.code!, created: false }
+        const info = await catalogInfo(d.procedureVersionId)
         const v = await view(trx, d, info)
         if (v.procedure.onlineLevel === 'none') throw new AppError('CONFLICT', 'Thủ tục này hiện không nhận hồ sơ trực tuyến.')
         // Checked again at submission: the procedure's minimum may have been raised since the draft began.
@@ -674,13 +673,10 @@ export function createDossiersService (deps: {
      * during processing: once). `items` name components of the dossier with what is wrong with each.
      */
     async requestSupplement (actor: Actor & { name: string }, code: string, request: { items: Array<{ component: string, note: string }>, message?: string, dueAt?: Date | null, agencyCode?: string }): Promise<void> {
-      const before = await db.kysely.selectFrom('dossiers').select('procedureVersionId').where('code', '=', code).executeTakeFirst()
-      if (!before) throw new AppError('NOT_FOUND', 'no such dossier')
-      const info = await catalogInfo(before.procedureVersionId)
       await db.transaction(async (trx) => {
         const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
         if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
-        const v = await view(trx, d, info)
+        const v = await view(trx, d)
         const errors: FieldError[] = []
         if (request.items.length === 0) errors.push({ field: 'items', message: 'Chọn ít nhất một thành phần cần bổ sung' })
         for (const i of request.items) {
@@ -708,10 +704,9 @@ export function createDossiersService (deps: {
      * earlier versions are kept, marked superseded. The dossier returns to reception or processing.
      */
     async answerSupplement (accountId: string, code: string, note: string | undefined): Promise<void> {
-      const info = await catalogInfo((await ownDossier(db.kysely, accountId, { code })).procedureVersionId)
       await db.transaction(async (trx) => {
         const d = await ownDossier(trx, accountId, { code }, true)
-        const v = await view(trx, d, info)
+        const v = await view(trx, d)
         const open = v.openSupplement
         if (!open) throw new AppError('CONFLICT', 'Hồ sơ không có yêu cầu bổ sung đang chờ.')
         const errors: FieldError[] = []

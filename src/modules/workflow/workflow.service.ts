@@ -168,8 +168,8 @@ export function createWorkflowService (deps: {
 
   // When the applicant answers a supplement requested during processing, the due date is computed
   // again from the receipt with every wait as a pause (domain §4: the clock stops while waiting).
-  // Runs in the answering transaction: the settings are read through it (pause or restart), the
-  // catalog and calendar come from memory.
+  // Runs in the answering transaction: the settings (pause or restart), and the catalog and calendar
+  // when their memory is old, are read through it (Db.reader).
   dossiers.onResume(async (trx, d, pauses) => {
     const version = await catalog.getVersion(d.procedureVersionId)
     const p = await catalog.getProcedure(version.code)
