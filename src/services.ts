@@ -51,7 +51,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const notifications = createNotificationsService({ db, repo: createNotificationsRepository(), jobs, config })
   const accounts = createAccountsService({ db, audit, notifications, publicUrl: config.PUBLIC_URL, idleMinutes: config.SESSION_IDLE_MINUTES, signInCode: config.SIGN_IN_CODE })
   const captcha = createCaptchaService({ db, enabled: config.CAPTCHA === 'on' })
-  const officials = createOfficialsService({ db, audit, notifications, idleMinutes: config.SESSION_IDLE_MINUTES })
+  const officials = createOfficialsService({ db, audit, notifications, idleMinutes: config.SESSION_IDLE_MINUTES, provinceCode: async () => (await site.profile()).provinceCode })
   const nationalIdentity = createNationalIdentity({ config, db, audit, accounts })
   const storage = config.S3_ENDPOINT
     ? s3Storage({ endpoint: config.S3_ENDPOINT, bucket: config.S3_BUCKET!, accessKeyId: config.S3_ACCESS_KEY_ID!, secretAccessKey: config.S3_SECRET_ACCESS_KEY!, region: config.S3_REGION })

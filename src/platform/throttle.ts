@@ -61,6 +61,16 @@ export function createThrottle (db: Db) {
 
     async succeed (keys: ThrottleKey[]): Promise<void> {
       await db.kysely.updateTable('throttles').set({ failures: 0 }).where('key', 'in', keys.map(k => k.key)).execute()
+    },
+
+    /** Takes the failures counted on `part` (a share of `whole`'s) off `whole`, and clears `part`. */
+    async forgive (whole: string, part: string): Promise<void> {
+      await db.transaction(async (trx) => {
+        const row = await trx.selectFrom('throttles').select('failures').where('key', '=', part).forUpdate().executeTakeFirst()
+        if (!row?.failures) return
+        await trx.updateTable('throttles').set({ failures: 0 }).where('key', '=', part).execute()
+        await trx.updateTable('throttles').set({ failures: sql`greatest(0, failures - ${row.failures})` }).where('key', '=', whole).execute()
+      })
     }
   }
 }

@@ -6,7 +6,7 @@ import type { Actor, AuditService } from '../audit/audit.service.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
 import { throttleKey } from '../../platform/throttle.js'
 import { checkNewPassword, normalizeMobile } from './identity.js'
-import { createRateLimit, createSignInGuard } from './lockout.js'
+import { canonicalUsername, createRateLimit, createSignInGuard } from './lockout.js'
 import { hashPassword, hashSecret, newCode, newSecret, verifyPassword } from './passwords.js'
 
 import { EMAIL, validateRegistration as validate, type AccountKind, type RegistrationForm } from './registration-form.js'
@@ -176,9 +176,10 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
      */
     async startReset (username: string, ip = 'unknown'): Promise<{ ref: string }> {
       // Limited per user name (existing or not, so the answer tells nothing) and per address.
-      await limit('account.reset', 'username', ip, [{ key: throttleKey('reset-user', username), max: 5 }, { key: throttleKey('reset-ip', ip), max: 30 }])
-      const ref = newSecret()
       const account = (await findByUsername(username)).find(a => a.status === 'active')
+      // Keyed on the account the name designates (any spelling of it), else on the name's one spelling.
+      await limit('account.reset', 'username', ip, [{ key: throttleKey('reset-user', account ? `account:${account.id}` : canonicalUsername(username)), max: 5 }, { key: throttleKey('reset-ip', ip), max: 30 }])
+      const ref = newSecret()
       await db.transaction(async (trx) => {
         if (!account) return
         const expiresAt = new Date(Date.now() + RESET_MINUTES * 60_000)
@@ -231,8 +232,8 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
      * one message that does not tell which part was wrong.
      */
     async signIn (username: string, password: string, userAgent?: string, ip = 'unknown'): Promise<{ token: string, account: SignedIn } | { ref: string, channel: 'email' | 'sms' }> {
-      const match = await guard(username, ip, async () => {
-        const candidates = await findByUsername(username)
+      const candidates = await findByUsername(username)
+      const match = await guard({ accounts: candidates.map(c => c.id), name: canonicalUsername(username) }, ip, async () => {
         for (const c of candidates) if (await verifyPassword(password, c.passwordHash)) return { ok: true as const, value: c }
         if (candidates.length === 0) await hashPassword(password) // the same work either way: timing tells nothing
         return { ok: false as const, details: candidates[0] ? { account: candidates[0].id } : {} }

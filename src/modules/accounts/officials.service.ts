@@ -6,7 +6,7 @@ import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
 import { checkNewPassword, checkPassword, normalizeMobile } from './identity.js'
-import { createSignInGuard } from './lockout.js'
+import { canonicalUsername, createSignInGuard } from './lockout.js'
 import { hashPassword, hashSecret, newCode, newSecret, verifyPassword } from './passwords.js'
 import { EMAIL } from './registration-form.js'
 
@@ -43,7 +43,10 @@ const SESSION_HOURS = 10
  * and, every time, a one-time code sent by e-mail or SMS. A role applies within its agency and the
  * agency's units.
  */
-export function createOfficialsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, idleMinutes: number }) {
+/** The code of the top agency of a province or ministry (Decision 20/2020/QĐ-TTg): 000.00.00.H34 for Kon Tum's People's Committee. */
+export const topAgencyCode = (provinceCode: string) => `000.00.00.${provinceCode}`
+
+export function createOfficialsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, idleMinutes: number, provinceCode: () => Promise<string> }) {
   const { db, audit, notifications } = deps
   const guard = createSignInGuard({ db, audit, scope: 'staff', action: 'official.sign-in' })
 
@@ -156,8 +159,9 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
      * reference identifies the sign-in waiting for it. Throws VALIDATION (the same message whatever was wrong).
      */
     async startSignIn (username: string, password: string, ip = 'unknown'): Promise<{ ref: string, channel: 'email' | 'sms' }> {
-      const o = await guard(username, ip, async () => {
-        const row = await db.kysely.selectFrom('officials').select(['id', 'passwordHash', 'status', 'email', 'phone']).where('username', '=', username.trim().toLowerCase()).executeTakeFirst()
+      const name = canonicalUsername(username)
+      const row = await db.kysely.selectFrom('officials').select(['id', 'passwordHash', 'status', 'email', 'phone']).where('username', '=', name).executeTakeFirst()
+      const o = await guard({ accounts: row ? [row.id] : [], name }, ip, async () => {
         if (row?.status === 'active' && await verifyPassword(password, row.passwordHash)) return { ok: true as const, value: row }
         if (!row) await hashPassword(password) // the same work either way
         return { ok: false as const, details: row ? { official: row.id } : {} }
@@ -231,6 +235,16 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
       const ids = [...new Set((await Promise.all(roles.map(r => covered(official, r)))).flat())]
       if (ids.length === 0) return []
       return (await db.kysely.selectFrom('agencies').select('code').where('id', 'in', ids).execute()).map(r => r.code)
+    },
+
+    /**
+     * Whether the official holds the role province-wide: at the top agency of the portal's province (or
+     * ministry), so over every agency. Settings every agency's work depends on (the working-day calendar,
+     * the wording of the forms) need it; a unit's administrator administers only their unit.
+     */
+    async provinceWide (official: SignedInOfficial, role: OfficialRole): Promise<boolean> {
+      const top = topAgencyCode(await deps.provinceCode())
+      return official.roles.some(r => r.role === role && r.agencyCode === top)
     },
 
     /** Whether the official holds the role for work of the given agency (their role's agency or a unit below it). */

@@ -39,7 +39,7 @@ function StaffSignIn ({ errors, username, captcha }: { errors: FieldError[], use
 
 type WorkspaceCounts = Awaited<ReturnType<Services['workflow']['counts']>>
 
-function Workspace ({ official, counts }: { official: SignedInOfficial, counts: WorkspaceCounts }) {
+function Workspace ({ official, counts, provinceAdmin }: { official: SignedInOfficial, counts: WorkspaceCounts, provinceAdmin: boolean }) {
   const has = (...roles: string[]) => official.roles.some(r => roles.includes(r.role))
   const card = (href: string, title: string, n: number, text: string, urgent = false) => (
     <li class='card' key={href}><a class='heading-s' href={href}>{title} ({n})</a>{urgent && n > 0 ? <> <strong class='tag tag--red'>Cần xử lý ngay</strong></> : null}<p class='body'>{text}</p></li>
@@ -53,7 +53,7 @@ function Workspace ({ official, counts }: { official: SignedInOfficial, counts: 
         ['Vai trò', official.roles.map(r => `${ROLES[r.role]} (${r.agencyName})`).join('; ')]
       ]} />
       {has('catalog_admin') && <p class='body'><a href='/can-bo/thu-tuc'>Thời hạn và quy trình của thủ tục</a></p>}
-      {has('system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a> · <a href='/can-bo/nhat-ky'>Nhật ký thao tác</a> · <a href='/can-bo/mau-van-ban'>Mẫu văn bản</a></p>}
+      {has('system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/nhat-ky'>Nhật ký thao tác</a>{provinceAdmin && <> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a> · <a href='/can-bo/mau-van-ban'>Mẫu văn bản</a></>}</p>}
       {has('receptionist', 'specialist', 'department_head', 'agency_leader') && (
         <>
           <form action='/can-bo/ho-so' method='get' role='search' aria-label='Tìm hồ sơ theo mã' class='inline-search'>
@@ -143,7 +143,7 @@ export async function staffPages (app: FastifyInstance, { services }: { services
   })
 
   app.get('/can-bo', { preHandler: requireOfficial }, async (request, reply) =>
-    reply.page(<Workspace official={request.official!} counts={await services.workflow.counts(request.official!)} />, { title: 'Không gian làm việc' }))
+    reply.page(<Workspace official={request.official!} counts={await services.workflow.counts(request.official!)} provinceAdmin={await services.officials.provinceWide(request.official!, 'system_admin')} />, { title: 'Không gian làm việc' }))
 
   app.get('/can-bo/mat-khau', { preHandler: requireOfficial }, async (request, reply) =>
     reply.page(<StaffPassword errors={[]} done={(request.query as { xong?: string }).xong === '1'} />, { title: 'Đổi mật khẩu' }))

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
+import { loadAgencies } from '../../../test/catalog.js'
 import { assertAccessible, signedInContext, useBrowser, visit } from '../../../test/browser.js'
 import { newOfficial } from '../../../test/officials.js'
 
-const t = useTestApp({ listen: true, setup: ctx => ctx.services.catalog.loadAgencies({ type: 'system' }, 'seed/kon-tum/agencies.json') })
+const t = useTestApp({ listen: true, setup: ctx => loadAgencies(ctx.services) })
 const b = useBrowser()
 
 test('an administrator enters a day off on /can-bo/lich in the browser; a mistake is shown next to its field (axe)', async () => {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
+import { loadAgencies } from '../../../test/catalog.js'
 import { browserSession } from '../../../test/dossiers.js'
 import { newOfficial } from '../../../test/officials.js'
 
-const t = useTestApp({ setup: ctx => ctx.services.catalog.loadAgencies({ type: 'system' }, 'seed/kon-tum/agencies.json') })
+const t = useTestApp({ setup: ctx => loadAgencies(ctx.services) })
 
 test('/can-bo/lich: an administrator sees the year\'s days off and enters an exception, which moves due dates; audited', async () => {
   const admin = await newOfficial(t, '000.00.00.H34', ['system_admin'])

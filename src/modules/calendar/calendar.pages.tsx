@@ -72,7 +72,7 @@ function CalendarPage ({ year, off, workingWeekends, exceptions, errors, values,
 export async function calendarPages (app: FastifyInstance, { services, requireOfficial }: { services: Services, requireOfficial: (request: FastifyRequest) => Promise<void> }) {
   const requireAdmin = async (request: FastifyRequest) => {
     await requireOfficial(request)
-    if (!request.official!.roles.some(r => r.role === 'system_admin')) throw new AppError('FORBIDDEN', 'calendar: system administrators only')
+    if (!(await services.officials.provinceWide(request.official!, 'system_admin'))) throw new AppError('FORBIDDEN', 'calendar: province-wide system administrators only')
   }
   const yearOf = (request: FastifyRequest) => {
     const n = Number.parseInt((request.query as { nam?: string }).nam ?? '', 10)

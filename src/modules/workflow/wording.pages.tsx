@@ -47,7 +47,7 @@ export async function wordingPages (app: FastifyInstance, { services, requireOff
   const { wording } = services.workflow
   const requireAdmin = async (request: FastifyRequest) => {
     await requireOfficial(request)
-    if (!request.official!.roles.some(r => r.role === 'system_admin')) throw new AppError('FORBIDDEN', 'form wording: system administrators only')
+    if (!(await services.officials.provinceWide(request.official!, 'system_admin'))) throw new AppError('FORBIDDEN', 'form wording: province-wide system administrators only')
   }
   const formOf = (request: FastifyRequest) => {
     const f = (request.params as { form: string }).form
