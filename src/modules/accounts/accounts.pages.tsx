@@ -26,11 +26,7 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
       if (/^\/dang-ky(\/|$)/.test(request.url)) return reply.redirect('/dang-nhap', 303)
     })
   }
-  /** A new verification code; the text question when asked for (?cau-hoi=1) or when it was used before. */
-  const newCaptcha = (request: import('fastify').FastifyRequest) => {
-    const q = (request.query as { 'cau-hoi'?: string })['cau-hoi'] === '1' || (request.body as { captchaMode?: string } | undefined)?.captchaMode === 'question'
-    return services.captcha.create(q)
-  }
+  const newCaptcha = (request: FastifyRequest) => services.captcha.forRequest(request)
 
   app.get('/ma-xac-thuc/:file', async (request, reply) => {
     const m = /^([0-9a-f-]{36})\.svg$/.exec((request.params as { file: string }).file)

@@ -227,7 +227,7 @@ test('the verification code: required, single use, an image drawn as paths, a te
   assert.equal((await t.app.inject(`/ma-xac-thuc/${form.fields['captchaId']}.svg`)).statusCode, 404)
 
   const question = await t.app.inject('/dang-nhap?cau-hoi=1')
-  assert.match(question.body, /cộng [a-zà-ỹ]+ bằng bao nhiêu\? Nhập kết quả bằng chữ số\./)
+  assert.match(question.body, /<input type="hidden" name="captchaMode" value="question"/)
   assert.doesNotMatch(question.body, /<img class="captcha"/)
 })
 

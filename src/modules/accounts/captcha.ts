@@ -3,45 +3,72 @@ import svgCaptchaModule from 'svg-captcha'
 
 // The module is a function (text, options) → SVG of that text; its type declarations omit it.
 const svgCaptcha = svgCaptchaModule as unknown as (text: string, options: Record<string, unknown>) => string
+import type { FastifyRequest } from 'fastify'
 import type { Db } from '../../platform/db/db.js'
 import { AppError } from '../../platform/http/errors.js'
+import { createThrottle, throttleKey } from '../../platform/throttle.js'
+import { formatInstant } from '../calendar/due.js'
+import { foldAnswer, newQuestion } from './captcha-questions.js'
 
 const ALPHABET = 'ABCDEFHKMNPRSTUVWXYZ2345678'
 const LIFETIME_MS = 10 * 60_000
-const WORDS = ['không', 'một', 'hai', 'ba', 'bốn', 'năm', 'sáu', 'bảy', 'tám', 'chín']
+/** Text questions one address may ask for in a row before waiting (15 minutes, then longer). */
+export const QUESTIONS_PER_ADDRESS = 20
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
-export interface Captcha { id: string, question: string | null }
+export interface Captcha {
+  id: string
+  question: string | null
+  /** Why the question asked for was not given (too many from this address). */
+  notice?: string
+}
 
 /**
- * The verification code of the sign-in and registration forms. The image is drawn as paths (no text
- * to read from the SVG); a text question is the alternative for people who cannot see it (WCAG 1.1.1).
+ * The verification code of the sign-in, registration and submission forms. The image is drawn as paths
+ * (no text to read from the SVG); a question from a bank of kinds and phrasings (captcha-questions.ts) is
+ * the alternative for people who cannot see it (WCAG 1.1.1), limited per address. The captcha slows down
+ * scripts; it is not what stops password guessing — the lock-out is (docs/decisions/0009).
  */
 export function createCaptchaService (deps: { db: Db, enabled: boolean }) {
   const { db } = deps
+  const throttle = createThrottle(db)
+
+  async function create (question = false, ip = 'unknown'): Promise<Captcha> {
+    let answer: string
+    let text: string | null = null
+    let notice: string | undefined
+    const limited = question ? await throttle.admit([{ key: throttleKey('captcha-question-ip', ip), max: QUESTIONS_PER_ADDRESS }]) : undefined
+    if (limited) notice = `Địa chỉ mạng của bạn đã yêu cầu nhiều câu hỏi thay thế. Hãy thử lại sau ${formatInstant(limited)}, hoặc gọi đường dây nóng để được hỗ trợ.`
+    if (question && !limited) {
+      const q = newQuestion()
+      answer = q.answers.join('|')
+      text = q.text
+    } else {
+      answer = Array.from({ length: 5 }, () => ALPHABET[crypto.randomInt(ALPHABET.length)]).join('')
+    }
+    const row = await db.kysely.insertInto('captchas').values({ answer, question: text, expiresAt: new Date(Date.now() + LIFETIME_MS) }).returning('id').executeTakeFirstOrThrow()
+    // Expired codes are removed as new ones are made.
+    await db.kysely.deleteFrom('captchas').where('expiresAt', '<', new Date(Date.now() - LIFETIME_MS)).execute()
+    return { id: row.id, question: text, ...(notice ? { notice } : {}) }
+  }
+
   return {
     enabled: deps.enabled,
+    create,
 
-    async create (question = false): Promise<Captcha> {
-      let answer: string
-      let text: string | null = null
-      if (question) {
-        const a = crypto.randomInt(1, 10)
-        const b = crypto.randomInt(1, 10)
-        answer = String(a + b)
-        text = `${WORDS[a]!.charAt(0).toUpperCase()}${WORDS[a]!.slice(1)} cộng ${WORDS[b]} bằng bao nhiêu? Nhập kết quả bằng chữ số.`
-      } else {
-        answer = Array.from({ length: 5 }, () => ALPHABET[crypto.randomInt(ALPHABET.length)]).join('')
-      }
-      const row = await db.kysely.insertInto('captchas').values({ answer, question: text, expiresAt: new Date(Date.now() + LIFETIME_MS) }).returning('id').executeTakeFirstOrThrow()
-      // Expired codes are removed as new ones are made.
-      await db.kysely.deleteFrom('captchas').where('expiresAt', '<', new Date(Date.now() - LIFETIME_MS)).execute()
-      return { id: row.id, question: text }
+    /**
+     * A new code for a form: the text question when the page was asked for it (?cau-hoi=1) or the form
+     * that comes back used one; the image otherwise.
+     */
+    async forRequest (request: FastifyRequest): Promise<Captcha> {
+      const query = request.query as Record<string, unknown> | undefined
+      const body = request.body as Record<string, unknown> | undefined
+      return create(query?.['cau-hoi'] === '1' || body?.['captchaMode'] === 'question', request.ip)
     },
 
-    /** The expected answer of a code (for tests of the captcha and of the forms that use it). */
+    /** An accepted answer of a code (for tests of the captcha and of the forms that use it). */
     async answer (id: string): Promise<string | undefined> {
-      return (await db.kysely.selectFrom('captchas').select('answer').where('id', '=', id).executeTakeFirst())?.answer
+      return (await db.kysely.selectFrom('captchas').select('answer').where('id', '=', id).executeTakeFirst())?.answer.split('|')[0]
     },
 
     /** The image of an unused code, drawn anew (other noise) each time; undefined when there is none. */
@@ -62,9 +89,10 @@ export function createCaptchaService (deps: { db: Db, enabled: boolean }) {
       if (!id || !UUID.test(id)) throw fail('Mã xác thực đã hết hạn, hãy nhập mã mới')
       const row = await db.kysely.updateTable('captchas').set({ usedAt: new Date() })
         .where('id', '=', id).where('usedAt', 'is', null).where('expiresAt', '>', new Date())
-        .returning(['answer']).executeTakeFirst()
+        .returning(['answer', 'question']).executeTakeFirst()
       if (!row) throw fail('Mã xác thực đã hết hạn, hãy nhập mã mới')
-      if ((answer ?? '').trim().toUpperCase() !== row.answer) throw fail('Mã xác thực không đúng, hãy nhập mã mới')
+      const right = row.question ? row.answer.split('|').includes(foldAnswer(answer ?? '')) : (answer ?? '').trim().toUpperCase() === row.answer
+      if (!right) throw fail(row.question ? 'Câu trả lời chưa đúng, hãy trả lời câu hỏi mới' : 'Mã xác thực không đúng, hãy nhập mã mới')
     }
   }
 }

@@ -30,7 +30,7 @@ function StaffSignIn ({ errors, username, captcha }: { errors: FieldError[], use
       <Form action='/can-bo/dang-nhap'>
         <TextInput name='username' label='Tên đăng nhập' value={username} error={err('username')} autocomplete='username' />
         <TextInput name='password' label='Mật khẩu' type='password' error={err('password')} autocomplete='current-password' />
-        <CaptchaField id={captcha.id} question={captcha.question} error={err('captcha')} path='/can-bo/dang-nhap' />
+        <CaptchaField {...captcha} error={err('captcha')} path='/can-bo/dang-nhap' />
         <Button>Tiếp tục</Button>
       </Form>
     </>
@@ -97,7 +97,7 @@ function StaffPassword ({ errors, done }: { errors: FieldError[], done?: boolean
 /** The officials' sign-in (password, verification code, then a one-time code) and their workspace. */
 export async function staffPages (app: FastifyInstance, { services }: { services: Services }) {
   const secure = services.config.SECURE_COOKIES
-  const question = (request: FastifyRequest) => services.captcha.create((request.query as { 'cau-hoi'?: string })['cau-hoi'] === '1' || (request.body as { captchaMode?: string } | undefined)?.captchaMode === 'question')
+  const question = (request: FastifyRequest) => services.captcha.forRequest(request)
 
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[STAFF_COOKIE]

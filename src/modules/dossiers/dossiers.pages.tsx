@@ -154,7 +154,7 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
   })
 
   // --- Step 5: review and submit ------------------------------------------------------------------------
-  const newCaptcha = (request: FastifyRequest) => services.captcha.create((request.query as { 'cau-hoi'?: string })['cau-hoi'] === '1' || (request.body as Body | undefined)?.['captchaMode'] === 'question')
+  const newCaptcha = (request: FastifyRequest) => services.captcha.forRequest(request)
   app.get('/nop-ho-so/:id/kiem-tra', { preHandler: requireCitizen }, async (request, reply) => {
     const d = await draftOf(request)
     return reply.page(<ReviewPage d={d} errors={[]} captcha={await newCaptcha(request)} values={{}} />, { title: 'Kiểm tra và nộp hồ sơ' })

@@ -1,7 +1,7 @@
 import { ErrorMessage } from './ErrorSummary.js'
 
 /** The verification code field: the image (or the text question), a link to another code and to the question. */
-export function CaptchaField ({ id, question, error, path }: { id: string, question: string | null, error?: string | undefined, path: string }) {
+export function CaptchaField ({ id, question, notice, error, path }: { id: string, question: string | null, notice?: string | undefined, error?: string | undefined, path: string }) {
   return (
     <div class={`form-group${error ? ' form-group--error' : ''}`}>
       <input type='hidden' name='captchaId' value={id} />
@@ -13,6 +13,7 @@ export function CaptchaField ({ id, question, error, path }: { id: string, quest
           <div class='hint' id='captcha-hint'>
             <img class='captcha' src={`/ma-xac-thuc/${id}.svg`} alt='Mã xác thực: hình ảnh gồm 5 chữ cái và chữ số' width={180} height={60} />
             <br />Nhập 5 ký tự trong hình (không phân biệt chữ hoa, chữ thường).
+            {notice && <><br /><strong>{notice}</strong></>}
           </div>
           )}
       <ErrorMessage id='captcha' message={error} />
