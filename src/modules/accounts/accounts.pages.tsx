@@ -6,7 +6,7 @@ import { CSRF_COOKIE } from '../../platform/http/security.js'
 import type { RegistrationForm } from './accounts.service.js'
 import { CheckInboxPage, ConfirmFailedPage, ConfirmedPage, KIND_SLUGS, kindTitle, RegisterChoosePage, RegisterFormPage } from './views/RegisterPages.js'
 import { ConfirmMergePage, SignInCodePage, SignInPage } from './views/SignInPages.js'
-import { PersonalPage } from './views/PersonalPage.js'
+import { EmailChangedPage, PersonalPage, PhoneChangePage } from './views/PersonalPage.js'
 import { ForgotPage, ResetDonePage, ResetLinkPage, ResetSentPage } from './views/ResetPages.js'
 import { ConfirmFailedPage as LinkFailedPage } from './views/RegisterPages.js'
 
@@ -252,17 +252,52 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
   const personal = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply, extra: { errors?: NonNullable<AppError['fields']>, values?: Record<string, string | undefined>, notice?: string } = {}) =>
     reply.page(<PersonalPage profile={await services.accounts.profile(request.account!.id)} unread={await services.dossiers.unreadNotices(request.account!.id)} {...extra} />,
       { title: 'Trang cá nhân', ...(extra.errors ? { status: 422, hasErrors: true } : {}) })
-  const NOTICES: Record<string, string> = { 'thong-tin': 'Đã lưu thông tin liên hệ.', 'mat-khau': 'Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.', 'yeu-cau': 'Đã gửi yêu cầu; cơ quan sẽ trả lời trong vòng 72 giờ.' }
+  const NOTICES: Record<string, string> = {
+    'thong-tin': 'Đã lưu thông tin liên hệ.',
+    'cho-xac-nhan-thu': 'Đã lưu thông tin liên hệ. Chúng tôi đã gửi liên kết xác nhận tới thư điện tử mới; địa chỉ mới chỉ có hiệu lực khi bạn mở liên kết đó (trong 24 giờ).',
+    'so-dien-thoai': 'Đã đổi số điện thoại.', 'mat-khau': 'Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.', 'yeu-cau': 'Đã gửi yêu cầu; cơ quan sẽ trả lời trong vòng 72 giờ.' }
 
   app.get('/ca-nhan', { preHandler: requireCitizen }, async (request, reply) =>
     personal(request, reply, { notice: NOTICES[(request.query as { 'da-luu'?: string })['da-luu'] ?? ''] }))
 
+  const PHONE_COOKIE = 'mc_phone_change'
   app.post('/ca-nhan/thong-tin', { preHandler: requireCitizen }, async (request, reply) => {
-    const form = request.body as Record<string, string | undefined>
+    const { contactPassword: _password, ...form } = request.body as Record<string, string | undefined>
     return failedAs(async () => {
-      await services.accounts.updateProfile(request.account!.id, form)
-      return reply.redirect('/ca-nhan?da-luu=thong-tin', 303)
+      const change = await services.accounts.updateProfile(request.account!.id, request.sessionToken!, { ...form, contactPassword: _password }, request.ip)
+      if (change.phoneRef) {
+        reply.setCookie(PHONE_COOKIE, change.phoneRef, { path: '/ca-nhan', httpOnly: true, sameSite: 'lax', secure, maxAge: 900 })
+        return reply.redirect(`/ca-nhan/so-dien-thoai${change.email === 'pending' ? '?thu=1' : ''}`, 303)
+      }
+      return reply.redirect(`/ca-nhan?da-luu=${change.email === 'pending' ? 'cho-xac-nhan-thu' : 'thong-tin'}`, 303)
     }, errors => personal(request, reply, { errors, values: form }))
+  })
+
+  // A new phone number takes effect with the code sent to it.
+  const phonePage = (request: FastifyRequest, reply: FastifyReply, error?: string) =>
+    reply.page(<PhoneChangePage error={error} emailPending={(request.query as { thu?: string }).thu === '1'} />, { title: 'Xác nhận số điện thoại mới', ...(error ? { status: 422, hasErrors: true } : {}) })
+  app.get('/ca-nhan/so-dien-thoai', { preHandler: requireCitizen }, async (request, reply) => phonePage(request, reply))
+  app.post('/ca-nhan/so-dien-thoai', { preHandler: requireCitizen }, async (request, reply) => {
+    const { code = '' } = request.body as { code?: string }
+    try {
+      await services.accounts.confirmPhoneChange(request.cookies[PHONE_COOKIE] ?? '', code)
+      reply.clearCookie(PHONE_COOKIE, { path: '/ca-nhan' })
+      return reply.redirect('/ca-nhan?da-luu=so-dien-thoai', 303)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION') return phonePage(request, reply, err.fields?.[0]?.message ?? err.message)
+      throw err
+    }
+  })
+
+  // A new e-mail takes effect with the link sent to it (opened in any browser: the link is the proof).
+  app.get('/ca-nhan/xac-nhan-thu/:token', async (request, reply) => {
+    try {
+      await services.accounts.confirmEmailChange((request.params as { token: string }).token)
+      return reply.page(<EmailChangedPage />, { title: 'Đã đổi thư điện tử' })
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return reply.page(<LinkFailedPage />, { title: 'Liên kết không dùng được', status: 410 })
+      throw err
+    }
   })
 
   app.post('/ca-nhan/mat-khau', { preHandler: requireCitizen }, async (request, reply) => {

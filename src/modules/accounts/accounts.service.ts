@@ -7,7 +7,7 @@ import type { NotificationsService } from '../notifications/notifications.servic
 import { throttleKey } from '../../platform/throttle.js'
 import { checkNewPassword, normalizeMobile } from './identity.js'
 import { canonicalUsername, createRateLimit, createSignInGuard } from './lockout.js'
-import { hashPassword, hashSecret, newCode, newSecret, verifyPassword } from './passwords.js'
+import { hashPassword, hashSecret, newCode, newSecret, NO_PASSWORD, verifyPassword } from './passwords.js'
 
 import { EMAIL, validateRegistration as validate, type AccountKind, type RegistrationForm } from './registration-form.js'
 
@@ -20,6 +20,18 @@ const CONFIRM_PHONE_MINUTES = 10
 const CODE_ATTEMPTS = 5
 const SIGN_IN_CODE_MINUTES = 5
 const RESET_MINUTES = 60
+const CHANGE_EMAIL_HOURS = 24
+const CHANGE_PHONE_MINUTES = 10
+/** How long a national e-identity sign-in stands for the password an account of that kind does not have. */
+export const FRESH_SIGN_IN_MINUTES = 15
+
+/** An address shown in a notice to the old one: enough to recognise, not to read off. */
+export const maskContact = (value: string) => value.includes('@')
+  ? value.replace(/^(.)[^@]*(@.*)$/, '$1***$2')
+  : `${value.slice(0, 4)}***${value.slice(-3)}`
+
+/** What the personal page's contact form asked for: saved, or waiting for the new address to confirm it. */
+export interface ContactChange { email?: 'pending' | 'removed', phoneRef?: string }
 /** Data subjects' requests are answered within 72 hours (Decree 13/2023). */
 export const PRIVACY_HOURS = 72
 export const SESSION_HOURS = 12
@@ -47,10 +59,10 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
    * Checks an SMS code against the pending confirmation the browser's reference points to, counting
    * attempts (a wrong code's attempt is kept even though the call fails), then runs `then` once.
    */
-  async function useCode (ref: string, code: string, purpose: 'confirm-phone' | 'reset-phone' | 'sign-in', then: (trx: Transaction<Database>, accountId: string) => Promise<void>): Promise<void> {
+  async function useCode (ref: string, code: string, purpose: 'confirm-phone' | 'reset-phone' | 'sign-in' | 'change-phone', then: (trx: Transaction<Database>, accountId: string, newValue: string | null) => Promise<void>): Promise<void> {
     const fail = (message: string) => new AppError('VALIDATION', message, [{ field: 'code', message }])
     const outcome = await db.transaction(async (trx) => {
-      const row = await trx.selectFrom('accountTokens').select(['id', 'accountId', 'tokenHash', 'attempts', 'expiresAt', 'usedAt'])
+      const row = await trx.selectFrom('accountTokens').select(['id', 'accountId', 'tokenHash', 'attempts', 'expiresAt', 'usedAt', 'newValue'])
         .where('refHash', '=', hashSecret(ref)).where('purpose', '=', purpose).forUpdate().executeTakeFirst()
       if (!row || row.usedAt || row.expiresAt.getTime() < Date.now()) throw fail('Mã xác nhận đã hết hạn. Hãy làm lại từ đầu để nhận mã mới.')
       if (row.attempts >= CODE_ATTEMPTS) throw fail('Đã nhập sai quá số lần cho phép. Hãy làm lại từ đầu để nhận mã mới.')
@@ -59,7 +71,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
         return 'wrong'
       }
       await trx.updateTable('accountTokens').set({ usedAt: new Date() }).where('id', '=', row.id).execute()
-      await then(trx, row.accountId)
+      await then(trx, row.accountId, row.newValue)
       return 'ok'
     })
     if (outcome === 'wrong') throw fail('Mã xác nhận không đúng')
@@ -68,15 +80,28 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
   /** A new session for the account (a new id at every sign-in), with its audit row. Returns the cookie's token. */
   async function openSession (trx: Transaction<Database>, accountId: string, how: { userAgent?: string | undefined, ip: string, method: string }): Promise<string> {
     const secret = newSecret()
-    await trx.insertInto('sessions').values({ accountId, tokenHash: secret.hash, userAgent: how.userAgent?.slice(0, 300) ?? null, expiresAt: new Date(Date.now() + SESSION_HOURS * 3600_000) }).execute()
+    await trx.insertInto('sessions').values({ accountId, tokenHash: secret.hash, userAgent: how.userAgent?.slice(0, 300) ?? null, method: how.method, expiresAt: new Date(Date.now() + SESSION_HOURS * 3600_000) }).execute()
     await audit.record(trx, { actor: { type: 'citizen', id: accountId }, action: 'account.sign-in', targetType: 'account', targetId: accountId, details: { ip: how.ip, method: how.method } })
     return secret.token
   }
 
-  async function setPassword (trx: Transaction<Database>, accountId: string, hash: string): Promise<void> {
+  /**
+   * A new password ends what the old one opened: every session (but `keep`, the one changing it) and
+   * every outstanding reset link, reset code, sign-in code and contact change.
+   */
+  async function setPassword (trx: Transaction<Database>, accountId: string, hash: string, action: 'reset' | 'change', keep?: string): Promise<void> {
     await trx.updateTable('accounts').set({ passwordHash: hash }).where('id', '=', accountId).execute()
-    await trx.updateTable('sessions').set({ revokedAt: new Date() }).where('accountId', '=', accountId).where('revokedAt', 'is', null).execute()
-    await audit.record(trx, { actor: { type: 'citizen', id: accountId }, action: 'account.password.reset', targetType: 'account', targetId: accountId })
+    await trx.updateTable('sessions').set({ revokedAt: new Date() }).where('accountId', '=', accountId).where('revokedAt', 'is', null)
+      .$if(keep !== undefined, qb => qb.where('tokenHash', '!=', hashSecret(keep!))).execute()
+    await trx.updateTable('accountTokens').set({ usedAt: new Date() }).where('accountId', '=', accountId).where('usedAt', 'is', null)
+      .where('purpose', 'in', ['reset-email', 'reset-phone', 'sign-in', 'change-email', 'change-phone']).execute()
+    await audit.record(trx, { actor: { type: 'citizen', id: accountId }, action: `account.password.${action}`, targetType: 'account', targetId: accountId })
+  }
+
+  /** The same notice to the account's e-mail and phone, as they are before a change. */
+  async function tellOwner (trx: Transaction<Database>, to: { email: string | null, phone: string | null }, template: string, subject: string, body: string, sms: string): Promise<void> {
+    if (to.email) await notifications.enqueue(trx, { channel: 'email', recipient: to.email, template, subject, body })
+    if (to.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: to.phone, template, subject: '', body: sms })
   }
 
   return {
@@ -216,7 +241,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
           .where('usedAt', 'is', null).where('expiresAt', '>', new Date()).forUpdate().executeTakeFirst()
         if (!row) throw new AppError('NOT_FOUND', 'reset link unknown, used or expired')
         await trx.updateTable('accountTokens').set({ usedAt: new Date() }).where('id', '=', row.id).execute()
-        await setPassword(trx, row.accountId, hash)
+        await setPassword(trx, row.accountId, hash, 'reset')
       })
     },
 
@@ -224,7 +249,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
     async resetByCode (ref: string, code: string, password: string, confirm: string): Promise<void> {
       checkNewPassword(password, confirm)
       const hash = await hashPassword(password)
-      await useCode(ref, code, 'reset-phone', (trx, accountId) => setPassword(trx, accountId, hash))
+      await useCode(ref, code, 'reset-phone', (trx, accountId) => setPassword(trx, accountId, hash, 'reset'))
     },
 
     /**
@@ -274,8 +299,14 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
       return { account, requests }
     },
 
-    /** Edits what the citizen may change themselves (not the identifiers: those need a correction request). */
-    async updateProfile (accountId: string, form: { phone?: string, email?: string, address?: string }): Promise<void> {
+    /**
+     * Edits the contact details. The address is saved at once. A new e-mail or phone is where password
+     * resets and codes go, so changing either needs the current password (or, for an account that signs in
+     * only through the national e-identity, such a sign-in in the last 15 minutes), takes effect only when
+     * the new address confirms it (a link by e-mail, a code by SMS), and the old e-mail and phone are told.
+     * Throws VALIDATION with every field to correct.
+     */
+    async updateProfile (accountId: string, sessionToken: string, form: { phone?: string, email?: string, address?: string, contactPassword?: string }, ip = 'unknown'): Promise<ContactChange> {
       const errors: FieldError[] = []
       const phone = normalizeMobile(form.phone ?? '')
       if (!phone) errors.push({ field: 'phone', message: 'Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09' })
@@ -283,10 +314,82 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
       if (email && !EMAIL.test(email)) errors.push({ field: 'email', message: 'Địa chỉ thư điện tử không đúng, ví dụ ten@example.vn' })
       const address = (form.address ?? '').trim()
       if (!address) errors.push({ field: 'address', message: 'Nhập địa chỉ' })
+      const account = await db.kysely.selectFrom('accounts').select(['email', 'phone', 'passwordHash', 'fullName']).where('id', '=', accountId).executeTakeFirstOrThrow()
+      const emailChange = email !== (account.email ?? '')
+      const phoneChange = phone !== null && phone !== account.phone
+      if ((emailChange || phoneChange) && account.passwordHash === NO_PASSWORD) {
+        const session = await db.kysely.selectFrom('sessions').select(['method', 'createdAt']).where('tokenHash', '=', hashSecret(sessionToken)).executeTakeFirst()
+        if (session?.method !== 'national-identity' || session.createdAt.getTime() < Date.now() - FRESH_SIGN_IN_MINUTES * 60_000) {
+          errors.push({ field: 'contactPassword', message: `Để đổi thư điện tử hoặc số điện thoại, hãy đăng xuất, đăng nhập lại bằng VNeID rồi đổi trong vòng ${FRESH_SIGN_IN_MINUTES} phút.` })
+        }
+      } else if ((emailChange || phoneChange) && !form.contactPassword) {
+        errors.push({ field: 'contactPassword', message: 'Nhập mật khẩu hiện tại để đổi thư điện tử hoặc số điện thoại' })
+      }
       if (errors.length > 0) throw new AppError('VALIDATION', 'profile is invalid', errors)
+      if ((emailChange || phoneChange) && account.passwordHash !== NO_PASSWORD) {
+        // The password is checked behind the sign-in lock-out: a borrowed session cannot guess it.
+        try {
+          await guard({ accounts: [accountId], name: '' }, ip, async () => (await verifyPassword(form.contactPassword!, account.passwordHash)) ? { ok: true as const, value: true } : { ok: false as const, details: { account: accountId, during: 'contact-change' } })
+        } catch (err) {
+          if (err instanceof AppError && err.fields) throw new AppError('VALIDATION', 'wrong password', [{ field: 'contactPassword', message: err.detail === 'locked' ? err.fields[0]!.message : 'Mật khẩu hiện tại không đúng' }])
+          throw err
+        }
+      }
+      const result: ContactChange = {}
       await db.transaction(async (trx) => {
-        await trx.updateTable('accounts').set({ phone, email: email || null, address }).where('id', '=', accountId).execute()
-        await audit.record(trx, { actor: { type: 'citizen', id: accountId }, action: 'account.profile.update', targetType: 'account', targetId: accountId })
+        await trx.updateTable('accounts').set({ address }).where('id', '=', accountId).execute()
+        const old = { email: account.email, phone: account.phone }
+        if (emailChange && !email) {
+          await trx.updateTable('accounts').set({ email: null }).where('id', '=', accountId).execute()
+          await tellOwner(trx, { email: account.email, phone: null }, 'contact-email-removed', 'Thư điện tử đã được gỡ khỏi tài khoản Cổng Dịch vụ công',
+            'Thư điện tử này vừa được gỡ khỏi tài khoản của bạn trên Cổng Dịch vụ công. Nếu không phải bạn, hãy đổi mật khẩu ngay và gọi đường dây nóng.', '')
+          result.email = 'removed'
+        } else if (emailChange) {
+          const secret = newSecret()
+          await trx.updateTable('accountTokens').set({ usedAt: new Date() }).where('accountId', '=', accountId).where('purpose', '=', 'change-email').where('usedAt', 'is', null).execute()
+          await trx.insertInto('accountTokens').values({ accountId, purpose: 'change-email', tokenHash: secret.hash, newValue: email, expiresAt: new Date(Date.now() + CHANGE_EMAIL_HOURS * 3600_000) }).execute()
+          await notifications.enqueue(trx, {
+            channel: 'email', recipient: email, template: 'change-email', subject: 'Xác nhận thư điện tử mới cho tài khoản Cổng Dịch vụ công',
+            body: `Chào ${account.fullName},\n\nĐể dùng địa chỉ này cho tài khoản của bạn trên Cổng Dịch vụ công, hãy mở liên kết sau trong vòng ${CHANGE_EMAIL_HOURS} giờ:\n${deps.publicUrl}/ca-nhan/xac-nhan-thu/${secret.token}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; tài khoản giữ địa chỉ cũ.`
+          })
+          await tellOwner(trx, old, 'contact-change-notice', 'Có yêu cầu đổi thư điện tử của tài khoản',
+            `Có yêu cầu đổi thư điện tử của tài khoản Cổng Dịch vụ công của bạn sang ${maskContact(email)}. Địa chỉ mới chỉ có hiệu lực khi được xác nhận. Nếu không phải bạn, hãy đổi mật khẩu ngay và gọi đường dây nóng.`,
+            `Cong DVC: co yeu cau doi thu dien tu tai khoan sang ${maskContact(email)}. Neu khong phai ban, hay doi mat khau ngay.`)
+          result.email = 'pending'
+        }
+        if (phoneChange) {
+          const ref = newSecret()
+          const code = newCode()
+          await trx.updateTable('accountTokens').set({ usedAt: new Date() }).where('accountId', '=', accountId).where('purpose', '=', 'change-phone').where('usedAt', 'is', null).execute()
+          await trx.insertInto('accountTokens').values({ accountId, purpose: 'change-phone', tokenHash: hashSecret(`${ref.token}:${code}`), refHash: ref.hash, newValue: phone, expiresAt: new Date(Date.now() + CHANGE_PHONE_MINUTES * 60_000) }).execute()
+          await notifications.enqueue(trx, { channel: 'sms', recipient: phone, subject: '', template: 'change-phone', body: `Ma xac nhan so dien thoai moi cho tai khoan Cong DVC: ${code}. Hieu luc ${CHANGE_PHONE_MINUTES} phut. Khong chia se ma nay.` })
+          await tellOwner(trx, old, 'contact-change-notice', 'Có yêu cầu đổi số điện thoại của tài khoản',
+            `Có yêu cầu đổi số điện thoại của tài khoản Cổng Dịch vụ công của bạn sang ${maskContact(phone)}. Số mới chỉ có hiệu lực khi được xác nhận bằng mã gửi tới số đó. Nếu không phải bạn, hãy đổi mật khẩu ngay và gọi đường dây nóng.`,
+            `Cong DVC: co yeu cau doi so dien thoai tai khoan sang ${maskContact(phone)}. Neu khong phai ban, hay doi mat khau ngay.`)
+          result.phoneRef = ref.token
+        }
+        await audit.record(trx, { actor: { type: 'citizen', id: accountId }, action: 'account.profile.update', targetType: 'account', targetId: accountId, details: { email: result.email ?? 'same', phone: phoneChange ? 'pending' : 'same' } })
+      })
+      return result
+    },
+
+    /** The new e-mail confirmed by the link sent to it. Throws NOT_FOUND when the link is unknown, used or expired. */
+    async confirmEmailChange (token: string): Promise<void> {
+      await db.transaction(async (trx) => {
+        const row = await trx.selectFrom('accountTokens').select(['id', 'accountId', 'newValue']).where('tokenHash', '=', hashSecret(token)).where('purpose', '=', 'change-email')
+          .where('usedAt', 'is', null).where('expiresAt', '>', new Date()).forUpdate().executeTakeFirst()
+        if (!row?.newValue) throw new AppError('NOT_FOUND', 'e-mail change link unknown, used or expired')
+        await trx.updateTable('accountTokens').set({ usedAt: new Date() }).where('id', '=', row.id).execute()
+        await trx.updateTable('accounts').set({ email: row.newValue }).where('id', '=', row.accountId).execute()
+        await audit.record(trx, { actor: { type: 'citizen', id: row.accountId }, action: 'account.contact.email', targetType: 'account', targetId: row.accountId })
+      })
+    },
+
+    /** The new phone confirmed by the code sent to it; a few attempts only. Throws VALIDATION. */
+    async confirmPhoneChange (ref: string, code: string): Promise<void> {
+      await useCode(ref, code, 'change-phone', async (trx, accountId, phone) => {
+        await trx.updateTable('accounts').set({ phone }).where('id', '=', accountId).execute()
+        await audit.record(trx, { actor: { type: 'citizen', id: accountId }, action: 'account.contact.phone', targetType: 'account', targetId: accountId })
       })
     },
 
@@ -296,11 +399,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
       if (!(await verifyPassword(current, row.passwordHash))) throw new AppError('VALIDATION', 'wrong password', [{ field: 'current', message: 'Mật khẩu hiện tại không đúng' }])
       checkNewPassword(password, confirm)
       const hash = await hashPassword(password)
-      await db.transaction(async (trx) => {
-        await trx.updateTable('accounts').set({ passwordHash: hash }).where('id', '=', accountId).execute()
-        await trx.updateTable('sessions').set({ revokedAt: new Date() }).where('accountId', '=', accountId).where('tokenHash', '!=', hashSecret(sessionToken)).where('revokedAt', 'is', null).execute()
-        await audit.record(trx, { actor: { type: 'citizen', id: accountId }, action: 'account.password.change', targetType: 'account', targetId: accountId })
-      })
+      await db.transaction(trx => setPassword(trx, accountId, hash, 'change', sessionToken))
     },
 
     /** A request to correct or delete personal data, due within 72 hours. Throws VALIDATION. */

@@ -5,11 +5,10 @@ import { AppError } from '../../platform/http/errors.js'
 import type { AuditService } from '../audit/audit.service.js'
 import type { AccountsService } from './accounts.service.js'
 import { checkCitizenId } from './identity.js'
-import { hashSecret, newSecret } from './passwords.js'
+import { hashSecret, newSecret, NO_PASSWORD } from './passwords.js'
 
 const MERGE_MINUTES = 15
 /** The password hash of an account that signs in only through the national e-identity: it matches no password. */
-const NO_PASSWORD = '!national-identity'
 
 /** What the browser keeps between leaving for the provider and coming back (an HttpOnly cookie). */
 interface Pending { state: string, nonce: string, verifier: string }

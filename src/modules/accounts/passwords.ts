@@ -6,6 +6,9 @@ const N = 16384
 const R = 8
 const P = 1
 
+/** The stored hash of an account that signs in only through the national e-identity: no password matches it. */
+export const NO_PASSWORD = '!national-identity'
+
 /** scrypt with a random salt, stored as scrypt$N$r$p$salt$hash (base64url). */
 export async function hashPassword (password: string): Promise<string> {
   const salt = crypto.randomBytes(16)

@@ -312,9 +312,11 @@ export interface AccountsTable {
 export interface AccountTokensTable {
   id: Generated<number>
   accountId: string
-  purpose: 'confirm-email' | 'confirm-phone' | 'reset-email' | 'reset-phone' | 'sign-in'
+  purpose: 'confirm-email' | 'confirm-phone' | 'reset-email' | 'reset-phone' | 'sign-in' | 'change-email' | 'change-phone'
   tokenHash: string
   refHash: string | null
+  /** The e-mail or phone a change will set, once confirmed. */
+  newValue: string | null
   attempts: Generated<number>
   expiresAt: Date
   usedAt: Date | null
@@ -330,6 +332,8 @@ export interface SessionsTable {
   lastSeenAt: Generated<Date>
   expiresAt: Date
   revokedAt: Date | null
+  /** How it was opened: 'password', 'password+code' or 'national-identity'. */
+  method: Generated<string>
 }
 
 export interface CaptchasTable {

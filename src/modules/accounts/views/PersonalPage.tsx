@@ -50,6 +50,8 @@ export function PersonalPage ({ profile, errors = [], values = {}, notice, unrea
         <TextInput name='phone' label='Số điện thoại di động' type='tel' value={values['phone'] ?? a.phone ?? ''} error={err('phone')} autocomplete='tel' required />
         <TextInput name='email' label='Thư điện tử' type='email' value={values['email'] ?? a.email ?? ''} error={err('email')} autocomplete='email' />
         <TextInput name='address' label='Địa chỉ' value={values['address'] ?? a.address} error={err('address')} autocomplete='street-address' required />
+        <TextInput name='contactPassword' label='Mật khẩu hiện tại (khi đổi thư điện tử hoặc số điện thoại)' type='password' error={err('contactPassword')} autocomplete='current-password'
+          hint='Mã đặt lại mật khẩu được gửi tới thư điện tử và số điện thoại này, nên cần mật khẩu để đổi. Địa chỉ mới chỉ có hiệu lực khi được xác nhận; thư điện tử và số điện thoại cũ sẽ nhận thông báo.' />
         <Button>Lưu thông tin liên hệ</Button>
       </Form>
 
@@ -90,6 +92,33 @@ export function PersonalPage ({ profile, errors = [], values = {}, notice, unrea
       <Form action='/dang-xuat-tat-ca'>
         <Button secondary>Đăng xuất trên mọi thiết bị</Button>
       </Form>
+    </>
+  )
+}
+
+/** The code sent to the new phone number. */
+export function PhoneChangePage ({ error, emailPending }: { error?: string | undefined, emailPending: boolean }) {
+  return (
+    <>
+      <h1 class='heading-l'>Xác nhận số điện thoại mới</h1>
+      {error && <ErrorSummary errors={[{ field: 'code', message: error }]} />}
+      {emailPending && <div class='notice' role='status'><p>Liên kết xác nhận cũng đã được gửi tới thư điện tử mới; địa chỉ mới có hiệu lực khi bạn mở liên kết đó.</p></div>}
+      <p class='body'>Mã gồm 6 chữ số đã được gửi tới số điện thoại mới; mã có hiệu lực 10 phút và chỉ được nhập sai 5 lần. Số mới chỉ được dùng cho tài khoản khi bạn nhập đúng mã.</p>
+      <Form action='/ca-nhan/so-dien-thoai'>
+        <TextInput name='code' label='Mã xác nhận' error={error} autocomplete='one-time-code' inputmode='numeric' />
+        <Button>Xác nhận</Button>
+      </Form>
+      <p class='body'><a href='/ca-nhan'>Về trang cá nhân (giữ số điện thoại cũ)</a></p>
+    </>
+  )
+}
+
+export function EmailChangedPage () {
+  return (
+    <>
+      <h1 class='heading-l'>Đã đổi thư điện tử</h1>
+      <p class='body'>Từ nay thông báo và liên kết đặt lại mật khẩu được gửi tới địa chỉ này.</p>
+      <p class='body'><a class='button' href='/ca-nhan'>Về trang cá nhân</a></p>
     </>
   )
 }

@@ -25,7 +25,7 @@ export function ResetSentPage ({ errors = [] }: { errors?: FieldError[] }) {
       <p class='body'>Nếu tài khoản tồn tại, chúng tôi đã gửi hướng dẫn: một liên kết tới thư điện tử của tài khoản, hoặc một mã gồm 6 chữ số qua tin nhắn nếu tài khoản không có thư điện tử. Liên kết và mã có hiệu lực 60 phút.</p>
       <h2 class='heading-m'>Nhận được mã qua tin nhắn?</h2>
       <Form action='/quen-mat-khau/ma'>
-        <TextInput name='code' label='Mã xác nhận' error={errorOf(errors, 'code')} autocomplete='one-time-code' />
+        <TextInput name='code' label='Mã xác nhận' error={errorOf(errors, 'code')} autocomplete='one-time-code' inputmode='numeric' />
         <TextInput name='password' label='Mật khẩu mới' type='password' error={errorOf(errors, 'password')} autocomplete='new-password' hint='Ít nhất 8 ký tự; không dùng mật khẩu phổ biến' />
         <TextInput name='passwordConfirm' label='Nhập lại mật khẩu mới' type='password' error={errorOf(errors, 'passwordConfirm')} autocomplete='new-password' />
         <Button>Đặt lại mật khẩu</Button>

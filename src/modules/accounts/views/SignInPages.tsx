@@ -75,7 +75,7 @@ export function SignInCodePage ({ channel, next, error, action = '/dang-nhap/ma'
       <Form action={action}>
         <input type='hidden' name='kenh' value={channel} />
         {next && <input type='hidden' name='tiep' value={next} />}
-        <TextInput name='code' label='Mã đăng nhập' error={error} autocomplete='one-time-code' />
+        <TextInput name='code' label='Mã đăng nhập' error={error} autocomplete='one-time-code' inputmode='numeric' />
         <Button>Đăng nhập</Button>
       </Form>
       <p class='body'><a href={again}>Không nhận được mã? Đăng nhập lại để nhận mã mới</a></p>

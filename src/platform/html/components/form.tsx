@@ -31,9 +31,11 @@ export interface TextInputProps {
   type?: 'text' | 'email' | 'tel' | 'search' | 'password' | 'date'
   autocomplete?: string
   required?: boolean
+  /** The keyboard a phone shows: 'numeric' for codes. */
+  inputmode?: 'numeric' | 'tel' | 'email'
 }
 
-export function TextInput ({ name, label, value, error, hint, type = 'text', autocomplete, required }: TextInputProps) {
+export function TextInput ({ name, label, value, error, hint, type = 'text', autocomplete, required, inputmode }: TextInputProps) {
   const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined
   return (
     <div class={`form-group${error ? ' form-group--error' : ''}`}>
@@ -41,7 +43,7 @@ export function TextInput ({ name, label, value, error, hint, type = 'text', aut
       {hint && <div class='hint' id={`${name}-hint`}>{hint}</div>}
       <ErrorMessage id={name} message={error} />
       <input class={`input${error ? ' input--error' : ''}`} id={name} name={name} type={type} value={value ?? ''}
-        autocomplete={autocomplete} aria-describedby={describedBy} aria-invalid={error ? 'true' : undefined}
+        autocomplete={autocomplete} inputMode={inputmode} aria-describedby={describedBy} aria-invalid={error ? 'true' : undefined}
         aria-required={required ? 'true' : undefined} />
     </div>
   )
