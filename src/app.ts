@@ -47,7 +47,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   await app.register(formbody)
   // Uploads are streamed by their handlers; a file over the limit arrives truncated and is refused with a message.
   await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: config.MAX_FILE_MB * 1024 * 1024, files: 20, fields: 60, parts: 80, fieldSize: 10_000 } })
-  registerSecurity(app, { secret: services.sessionSecret, secureCookies: config.SECURE_COOKIES, hsts: config.PUBLIC_URL.startsWith('https:') })
+  registerSecurity(app, { secret: services.sessionSecret, secureCookies: config.SECURE_COOKIES, https: config.PUBLIC_URL.startsWith('https:') })
   registerSessions(app, { accounts: services.accounts, secureCookies: config.SECURE_COOKIES })
   registerRendering(app, { site: services.site, demo: config.DEMO })
   registerErrorHandlers(app)

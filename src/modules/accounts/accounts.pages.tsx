@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { AppError } from '../../platform/http/errors.js'
 import { clearSessionCookie, requireCitizen, setSessionCookie } from '../../platform/http/session.js'
-import { CSRF_COOKIE } from '../../platform/http/security.js'
+import { rotateCsrf } from '../../platform/http/security.js'
 import type { RegistrationForm } from './accounts.service.js'
 import { CheckInboxPage, ConfirmFailedPage, ConfirmedPage, KIND_SLUGS, kindTitle, RegisterChoosePage, RegisterFormPage } from './views/RegisterPages.js'
 import { ConfirmMergePage, SignInCodePage, SignInPage } from './views/SignInPages.js'
@@ -110,8 +110,7 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
         return reply.redirect(`/dang-nhap/ma?kenh=${result.channel}${next ? `&tiep=${encodeURIComponent(next)}` : ''}`, 303)
       }
       setSessionCookie(reply, result.token, secure)
-      // A new CSRF secret with the new session: tokens of the anonymous visit do not carry over.
-      reply.clearCookie(CSRF_COOKIE, { path: '/' })
+      rotateCsrf(reply)
       return reply.redirect(next ?? '/ca-nhan', 303)
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) {
@@ -134,7 +133,7 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
       const token = await services.accounts.finishSignIn(request.cookies[CODE_COOKIE] ?? '', code, request.headers['user-agent'], request.ip)
       reply.clearCookie(CODE_COOKIE, { path: '/dang-nhap' })
       setSessionCookie(reply, token, secure)
-      reply.clearCookie(CSRF_COOKIE, { path: '/' })
+      rotateCsrf(reply)
       return reply.redirect(safeNext(tiep) ?? '/ca-nhan', 303)
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION') return codePage(request, reply, err.fields?.[0]?.message ?? err.message)
@@ -151,7 +150,7 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
     reply.page(<SignInPage errors={[{ field: 'vneid', message }]} captcha={await newCaptcha(request)} options={signInOptions} />, { title: 'Đăng nhập', status, hasErrors: true })
   const signedIn = (reply: FastifyReply, token: string) => {
     setSessionCookie(reply, token, secure)
-    reply.clearCookie(CSRF_COOKIE, { path: '/' })
+    rotateCsrf(reply)
     return reply.redirect('/ca-nhan', 303)
   }
 

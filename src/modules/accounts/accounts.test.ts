@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { pino } from 'pino'
 import { formFor, useTestApp } from '../../../test/app.js'
+import { browserSession } from '../../../test/dossiers.js'
 import { createWorker } from '../../platform/jobs/worker.js'
 
 const t = useTestApp({ config: { DEMO: 'true' } })
@@ -20,6 +21,8 @@ function person (over: Record<string, string> = {}) {
 
 /** POSTs a form as a browser would after loading it: CSRF token and, where asked, the verification code. */
 async function post (url: string, payload: Record<string, string>, cookie?: string) {
+  // Signed in, the token comes from a page of the session: tokens are bound to it.
+  if (cookie?.includes('mc_session=')) return browserSession(t, cookie).post(url, payload)
   const page = /^\/(dang-nhap|dang-ky\/(ca-nhan|to-chuc|nguoi-nuoc-ngoai))$/.test(url) ? url : '/quen-mat-khau'
   const form = await formFor(t, page)
   return t.app.inject({ method: 'POST', url, payload: { ...form.fields, ...payload }, headers: { cookie: [form.cookie, cookie].filter(Boolean).join('; ') } })

@@ -90,7 +90,11 @@ test('a system administrator creates and locks officials in the back office, onl
   const session = async (username: string, password: string) => {
     const s = await signIn(username, password)
     const staff = (await submitCode(s, s.code!)).cookies.find(c => c.name === 'mc_staff')!.value
-    return { cookie: `${s.cookie}; mc_staff=${staff}`, token: s.token! }
+    // The CSRF secret is new with the session, and tokens are bound to it: the page signed in gives the token.
+    const cookie = `mc_staff=${staff}`
+    const page = await t.app.inject({ url: '/can-bo', headers: { cookie } })
+    const csrf = page.cookies.find(c => c.name === 'mc_csrf')!.value
+    return { cookie: `${cookie}; mc_csrf=${csrf}`, token: /name="_csrf" value="([^"]+)"/.exec(page.body)![1]! }
   }
   const specialist = await session('cv.thuong', 'Chuyên viên thường 2024')
   assert.equal((await t.app.inject({ url: '/can-bo/quan-tri/can-bo', headers: { cookie: specialist.cookie } })).statusCode, 403, 'not for other roles')
@@ -143,7 +147,11 @@ test('an official changes their own password: the current one is checked, the po
   const open = async (password: string) => {
     const s = await signIn('doi.matkhau', password)
     const staff = (await submitCode(s, s.code!)).cookies.find(c => c.name === 'mc_staff')!.value
-    return { cookie: `${s.cookie}; mc_staff=${staff}`, token: s.token! }
+    // The CSRF secret is new with the session, and tokens are bound to it: the page signed in gives the token.
+    const cookie = `mc_staff=${staff}`
+    const page = await t.app.inject({ url: '/can-bo', headers: { cookie } })
+    const csrf = page.cookies.find(c => c.name === 'mc_csrf')!.value
+    return { cookie: `${cookie}; mc_csrf=${csrf}`, token: /name="_csrf" value="([^"]+)"/.exec(page.body)![1]! }
   }
   const other = await open('Mật khẩu ban đầu 2024')
   const me = await open('Mật khẩu ban đầu 2024')

@@ -8,13 +8,13 @@ import { CaptchaField } from '../../platform/html/components/CaptchaField.js'
 import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { SummaryList } from '../../platform/html/components/layout-parts.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
+import { rotateCsrf } from '../../platform/http/security.js'
 import type { Captcha } from './captcha.js'
 import { ROLES, type OfficialRole, type SignedInOfficial } from './officials.service.js'
 import { PasswordChangeForm } from './views/PasswordChangeForm.js'
 import { SignInCodePage } from './views/SignInPages.js'
 import { ADMIN_PATH, EditRolesPage, NewOfficialPage, OfficialCreatedPage, OfficialsListPage, type OfficialForm } from './views/StaffAdminPages.js'
 
-const STAFF_COOKIE = 'mc_staff'
 const CODE_COOKIE = 'mc_staff_code'
 
 declare module 'fastify' {
@@ -100,7 +100,7 @@ export async function staffPages (app: FastifyInstance, { services }: { services
   const question = (request: FastifyRequest) => services.captcha.forRequest(request)
 
   app.addHook('onRequest', async (request) => {
-    const token = request.cookies[STAFF_COOKIE]
+    const token = request.cookies[app.cookieNames.staff]
     if (token && /^[A-Za-z0-9_-]{40,60}$/.test(token)) request.official = await services.officials.sessionOfficial(token)
   })
   const requireOfficial = async (request: FastifyRequest) => { if (!request.official) throw new AppError('UNAUTHENTICATED') }
@@ -132,7 +132,8 @@ export async function staffPages (app: FastifyInstance, { services }: { services
     try {
       const token = await services.officials.finishSignIn(request.cookies[CODE_COOKIE] ?? '', code, request.ip)
       reply.clearCookie(CODE_COOKIE, { path: '/can-bo' })
-      reply.setCookie(STAFF_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 10 * 3600 })
+      reply.setCookie(app.cookieNames.staff, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 10 * 3600 })
+      rotateCsrf(reply)
       return reply.redirect('/can-bo', 303)
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION') {
@@ -151,7 +152,7 @@ export async function staffPages (app: FastifyInstance, { services }: { services
   app.post('/can-bo/mat-khau', { preHandler: requireOfficial }, async (request, reply) => {
     const { current = '', password = '', passwordConfirm = '' } = request.body as Record<string, string | undefined>
     try {
-      await services.officials.changePassword(request.official!.id, request.cookies[STAFF_COOKIE] ?? '', current, password, passwordConfirm)
+      await services.officials.changePassword(request.official!.id, request.cookies[app.cookieNames.staff] ?? '', current, password, passwordConfirm)
       return reply.redirect('/can-bo/mat-khau?xong=1', 303)
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return reply.page(<StaffPassword errors={err.fields} />, { title: 'Đổi mật khẩu', status: 422, hasErrors: true })
@@ -227,9 +228,9 @@ export async function staffPages (app: FastifyInstance, { services }: { services
   await app.register(auditPages, { services, requireOfficial })
 
   app.post('/can-bo/dang-xuat', async (request, reply) => {
-    const token = request.cookies[STAFF_COOKIE]
+    const token = request.cookies[app.cookieNames.staff]
     if (token) await services.officials.signOut(token)
-    reply.clearCookie(STAFF_COOKIE, { path: '/' })
+    reply.clearCookie(app.cookieNames.staff, { path: '/' })
     return reply.redirect('/can-bo/dang-nhap', 303)
   })
 }

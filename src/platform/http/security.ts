@@ -1,8 +1,13 @@
 import crypto from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from './errors.js'
 
-export const CSRF_COOKIE = 'mc_csrf'
+/** The cookies that live for the whole site; `__Host-` names (Secure, Path=/, no Domain) when served over HTTPS. */
+export interface CookieNames { csrf: string, session: string, staff: string }
+export const cookieNames = (hostPrefix: boolean): CookieNames => {
+  const p = hostPrefix ? '__Host-' : ''
+  return { csrf: `${p}mc_csrf`, session: `${p}mc_session`, staff: `${p}mc_staff` }
+}
 
 const CSP = [
   "default-src 'self'",
@@ -27,6 +32,10 @@ export function requestId (req: { headers: Record<string, string | string[] | un
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The names of the site-wide cookies (with the `__Host-` prefix over HTTPS). */
+    cookieNames: CookieNames
+  }
   interface FastifyRequest {
     /** The CSRF token for forms on this page; sets the browser's CSRF cookie if it has none. */
     csrfToken(): string
@@ -39,26 +48,31 @@ declare module 'fastify' {
 
 /**
  * Security headers on every response, and CSRF protection on every unsafe request:
- * a random secret in an HttpOnly cookie, and in each form a token that is the HMAC of that secret
- * under SESSION_SECRET (a signed double-submit). A route opts out only with `config: { csrf: false }`.
+ * a random secret in an HttpOnly cookie, and in each form a token that is the HMAC, under
+ * SESSION_SECRET, of that secret and of the session cookies the browser holds (a signed double-submit
+ * bound to the session: a token picked up anonymously, or in another session, does not pass with a
+ * victim's session cookie). A route opts out only with `config: { csrf: false }`.
  */
-export function registerSecurity (app: FastifyInstance, options: { secret: string, secureCookies: boolean, hsts: boolean }) {
-  const sign = (value: string) => crypto.createHmac('sha256', options.secret).update(`csrf:${value}`).digest('base64url')
+export function registerSecurity (app: FastifyInstance, options: { secret: string, secureCookies: boolean, https: boolean }) {
+  const names = cookieNames(options.https && options.secureCookies)
+  app.decorate('cookieNames', names)
+  const sign = (request: FastifyRequest, value: string) => crypto.createHmac('sha256', options.secret)
+    .update(`csrf:${value}:${request.cookies[names.session] ?? ''}:${request.cookies[names.staff] ?? ''}`).digest('base64url')
 
   app.decorateRequest('csrfToken', function (this: FastifyRequest) {
-    let secret = this.cookies[CSRF_COOKIE]
+    let secret = this.cookies[names.csrf]
     if (!secret || !/^[A-Za-z0-9_-]{20,}$/.test(secret)) {
       secret = crypto.randomBytes(24).toString('base64url')
-      this.cookies[CSRF_COOKIE] = secret;
+      this.cookies[names.csrf] = secret;
       (this as FastifyRequest & { newCsrfSecret?: string }).newCsrfSecret = secret
     }
-    return sign(secret)
+    return sign(this, secret)
   })
 
   app.addHook('onSend', async (request, reply) => {
     const fresh = (request as FastifyRequest & { newCsrfSecret?: string }).newCsrfSecret
     if (fresh) {
-      reply.setCookie(CSRF_COOKIE, fresh, { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies })
+      reply.setCookie(names.csrf, fresh, { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies })
     }
     reply.header('x-request-id', request.id)
     reply.header('content-security-policy', CSP)
@@ -67,19 +81,19 @@ export function registerSecurity (app: FastifyInstance, options: { secret: strin
     reply.header('referrer-policy', 'same-origin')
     reply.header('cross-origin-opener-policy', 'same-origin')
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()')
-    if (options.hsts) reply.header('strict-transport-security', 'max-age=31536000')
+    if (options.https) reply.header('strict-transport-security', 'max-age=31536000')
   })
 
   app.addHook('preValidation', async (request) => {
     if (SAFE_METHODS.has(request.method) || request.routeOptions.config?.csrf === false) return
-    const secret = request.cookies[CSRF_COOKIE]
+    const secret = request.cookies[names.csrf]
     const body = request.body as Record<string, unknown> | undefined
     // A multipart upload is streamed by its handler, after this check: its form carries the token in the query.
     const multipart = (request.headers['content-type'] ?? '').startsWith('multipart/form-data')
     const query = request.query as Record<string, unknown> | undefined
     const sent = (typeof body?.['_csrf'] === 'string' ? body['_csrf'] : undefined) ??
       (multipart && typeof query?.['_csrf'] === 'string' ? query['_csrf'] : undefined) ?? request.headers['x-csrf-token']
-    if (!secret || typeof sent !== 'string' || !safeEqual(sent, sign(secret))) {
+    if (!secret || typeof sent !== 'string' || !safeEqual(sent, sign(request, secret))) {
       throw new AppError('CSRF', 'CSRF token missing or invalid')
     }
   })
@@ -89,4 +103,9 @@ function safeEqual (a: string, b: string): boolean {
   const ab = Buffer.from(a)
   const bb = Buffer.from(b)
   return ab.length === bb.length && crypto.timingSafeEqual(ab, bb)
+}
+
+/** A new CSRF secret with a new session: the tokens of the visit before do not carry over. */
+export function rotateCsrf (reply: FastifyReply): void {
+  reply.clearCookie(reply.server.cookieNames.csrf, { path: '/' })
 }

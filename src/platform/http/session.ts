@@ -3,8 +3,6 @@ import type { AccountsService, SignedIn } from '../../modules/accounts/accounts.
 import { SESSION_HOURS } from '../../modules/accounts/accounts.service.js'
 import { AppError } from './errors.js'
 
-export const SESSION_COOKIE = 'mc_session'
-
 declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in account, resolved from the session cookie before the handler runs. */
@@ -18,7 +16,7 @@ export function registerSessions (app: FastifyInstance, deps: { accounts: Accoun
   app.decorateRequest('account', undefined)
   app.decorateRequest('sessionToken', undefined)
   app.addHook('onRequest', async (request) => {
-    const token = request.cookies[SESSION_COOKIE]
+    const token = request.cookies[app.cookieNames.session]
     if (!token || request.url.startsWith('/assets/') || !/^[A-Za-z0-9_-]{40,60}$/.test(token)) return
     const account = await deps.accounts.sessionAccount(token)
     if (account) {
@@ -29,11 +27,11 @@ export function registerSessions (app: FastifyInstance, deps: { accounts: Accoun
 }
 
 export function setSessionCookie (reply: FastifyReply, token: string, secure: boolean): void {
-  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: SESSION_HOURS * 3600 })
+  reply.setCookie(reply.server.cookieNames.session, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: SESSION_HOURS * 3600 })
 }
 
 export function clearSessionCookie (reply: FastifyReply, secure: boolean): void {
-  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure })
+  reply.clearCookie(reply.server.cookieNames.session, { path: '/', httpOnly: true, sameSite: 'lax', secure })
 }
 
 /** A preHandler guard: signed-in citizens only; others go to the sign-in page (pages) or get 401 (API). */

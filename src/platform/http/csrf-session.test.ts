@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { csrfFor, useTestApp } from '../../../test/app.js'
+import { loadAgencies } from '../../../test/catalog.js'
+import { newCitizen } from '../../../test/citizens.js'
+import { browserSession } from '../../../test/dossiers.js'
+import { newOfficial } from '../../../test/officials.js'
+
+const t = useTestApp({ setup: ctx => loadAgencies(ctx.services) })
+const https = useTestApp({ config: { PUBLIC_URL: 'https://dichvucong.example.vn', SECURE_COOKIES: 'true' } })
+
+test('a CSRF token picked up anonymously, or in another session, does not pass with a victim\'s session cookie', async () => {
+  const victim = await newCitizen(t)
+  const attacker = await csrfFor(t.app, '/dang-nhap')
+  const forged = await t.app.inject({ method: 'POST', url: '/dang-xuat-tat-ca', payload: { _csrf: attacker.token }, headers: { cookie: `${attacker.cookie}; ${victim.cookie}` } })
+  assert.equal(forged.statusCode, 403)
+  const other = await newCitizen(t)
+  const otherPage = await t.app.inject({ url: '/ca-nhan', headers: { cookie: `${attacker.cookie}; ${other.cookie}` } })
+  const otherToken = /name="_csrf" value="([^"]+)"/.exec(otherPage.body)![1]!
+  const crossed = await t.app.inject({ method: 'POST', url: '/dang-xuat-tat-ca', payload: { _csrf: otherToken }, headers: { cookie: `${attacker.cookie}; ${victim.cookie}` } })
+  assert.equal(crossed.statusCode, 403, 'another session\'s token with the same CSRF cookie')
+  assert.ok(await t.services.accounts.sessionAccount(victim.cookie.split('=')[1]!), 'the victim is still signed in')
+  // The victim's own page gives a token that works.
+  const own = await browserSession(t, victim.cookie).post('/dang-xuat-tat-ca')
+  assert.equal(own.statusCode, 303)
+
+  // Officials the same.
+  const official = await newOfficial(t, '000.01.01.H34', ['receptionist'])
+  const staffForged = await t.app.inject({ method: 'POST', url: '/can-bo/dang-xuat', payload: { _csrf: attacker.token }, headers: { cookie: `${attacker.cookie}; ${official.cookie}` } })
+  assert.equal(staffForged.statusCode, 403)
+})
+
+// A citizen's sign-in dropping the CSRF secret is tested in accounts.test.ts.
+test('an official\'s sign-in starts a new CSRF secret', async () => {
+  const o = await t.services.officials.create({ type: 'system' }, { username: 'csrf.canbo', fullName: 'Cán bộ', agencyCode: '000.01.01.H34', roles: ['receptionist'], email: 'csrf.canbo@example.vn', password: 'Mật khẩu cán bộ 2024' })
+  assert.ok(o.id)
+  const { ref } = await t.services.officials.startSignIn('csrf.canbo', 'Mật khẩu cán bộ 2024', '127.0.0.1')
+  const message = await t.db.kysely.selectFrom('messages').select('body').where('recipient', '=', 'csrf.canbo@example.vn').orderBy('id', 'desc').executeTakeFirstOrThrow()
+  const codeForm = await csrfFor(t.app, '/can-bo/dang-nhap/ma')
+  const done = await t.app.inject({ method: 'POST', url: '/can-bo/dang-nhap/ma', payload: { _csrf: codeForm.token, code: /(\d{6})/.exec(message.body)![1]! }, headers: { cookie: `${codeForm.cookie}; mc_staff_code=${ref}` } })
+  assert.equal(done.statusCode, 303)
+  const cleared = done.cookies.find(x => x.name === 'mc_csrf')
+  assert.ok(cleared && cleared.value === '' && cleared.expires!.getTime() < Date.now(), 'the anonymous CSRF secret is dropped')
+})
+
+test('over HTTPS the site-wide cookies carry the __Host- prefix (Secure, Path=/, no Domain)', async () => {
+  const page = await https.app.inject('/dang-nhap')
+  const csrf = page.cookies.find(c => c.name === '__Host-mc_csrf')
+  assert.ok(csrf, `cookies: ${page.cookies.map(c => c.name).join(', ')}`)
+  assert.equal(csrf.secure, true)
+  assert.equal(csrf.path, '/')
+  assert.equal(csrf.domain, undefined)
+  const c = await newCitizen(https)
+  const token = c.cookie.split('=')[1]!
+  const me = await https.app.inject({ url: '/ca-nhan', headers: { cookie: `__Host-mc_session=${token}` } })
+  assert.equal(me.statusCode, 200)
+  assert.equal((await https.app.inject({ url: '/ca-nhan', headers: { cookie: `mc_session=${token}` } })).statusCode, 303, 'the unprefixed name is not read')
+  assert.equal(page.headers['strict-transport-security'], 'max-age=31536000')
+})
