@@ -11,6 +11,7 @@ import { isDossierStatus, type DossierStatus } from './status.js'
 import { AgencyPage, ComponentsPage, DeliveryPage, draftUrl, PartiesPage, ReviewPage, StartPage, stepsOf } from './views/JourneyPages.js'
 import { DossierListPage, DossierPage, dossierUrl, NoticesPage } from './views/DossierPages.js'
 import { LookupPage } from './views/LookupPage.js'
+import { downloadHeaders } from '../files/files.service.js'
 import { citizenFormRoutes } from '../workflow/workflow.pages.js'
 
 type Body = Record<string, string | undefined>
@@ -273,12 +274,7 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
   // Files are never static: each download checks that the signed-in account may read it.
   app.get('/ca-nhan/tep/:fileId', { preHandler: requireCitizen }, async (request, reply) => {
     const { file, data } = await dossiers.readFile(me(request), (request.params as { fileId: string }).fileId)
-    const inline = /^(application\/pdf|image\/(jpeg|png))$/.test(file.mediaType)
-    return reply.type(file.mediaType)
-      .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`)
-      .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
-      .header('cache-control', 'private, no-store')
-      .send(data)
+    return reply.headers(downloadHeaders(file)).send(data)
   })
 
   app.get('/ca-nhan/thong-bao', { preHandler: requireCitizen }, async (request, reply) => {

@@ -15,12 +15,51 @@ export const CLEANUP_JOB = 'files.cleanup'
 /** A row still 'uploading' this long after it was made belongs to a process that died mid-upload. */
 const ABANDONED_MS = 60 * 60 * 1000
 
-/** A name safe to show and to send in Content-Disposition: no path, no control characters, not too long. */
+/**
+ * A name safe to show and to send in Content-Disposition: no path; no control or formatting characters
+ * (the right-to-left override that turns "evil\u202Efdp.exe" into "evilexe.pdf" on screen, zero-width
+ * marks); none of the characters file systems refuse; not too long.
+ */
 export function cleanFileName (name: string): string {
   const base = name.split(/[\\/]/).pop() ?? ''
-  // eslint-disable-next-line no-control-regex
-  const clean = base.normalize('NFC').replace(/[\u0000-\u001f\u007f"<>|*?:]/g, '').trim().slice(-200)
+  const clean = base.normalize('NFC').replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}"<>|*?:]/gu, '').replace(/\s+/g, ' ').trim().slice(-200)
   return clean || 'tep-khong-ten'
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'application/msword': 'doc', 'application/vnd.ms-excel': 'xls',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx'
+}
+
+/**
+ * The clean name with the extension of the type read from the content (an HTML+PDF polyglot named
+ * poly.html is kept and served as poly.pdf), so what a browser or an official's computer does with the
+ * file follows what it is, never what it was called.
+ */
+export function nameForType (name: string, mediaType: string): string {
+  // Trailing dots and spaces, which Windows drops, would hide the real extension ("a.html." → "a.html").
+  const clean = cleanFileName(name).replace(/[. ]+$/, '') || 'tep'
+  const ext = EXTENSIONS[mediaType]
+  if (!ext) return clean
+  const current = /\.([A-Za-z0-9]{1,8})$/.exec(clean)?.[1]
+  if (current?.toLowerCase() === ext || (ext === 'jpg' && current?.toLowerCase() === 'jpeg')) return clean
+  const stem = current ? clean.slice(0, -(current.length + 1)) || 'tep' : clean
+  return `${stem}.${ext}`
+}
+
+/** Whether a type is shown in the browser's own viewer (PDF, images); anything else is downloaded. */
+export const shownInline = (mediaType: string) => /^(application\/pdf|image\/(jpeg|png))$/.test(mediaType)
+
+/** The headers that serve a citizen's file: its safe name, inline only for the viewer's types, sandboxed, never cached. */
+export function downloadHeaders (file: { name: string, mediaType: string }): Record<string, string> {
+  const name = nameForType(file.name, file.mediaType)
+  const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').replace(/[^A-Za-z0-9._ -]/g, '_')
+  return {
+    'content-type': file.mediaType,
+    'content-disposition': `${shownInline(file.mediaType) ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+    'cache-control': 'private, no-store'
+  }
 }
 
 /**
@@ -69,7 +108,7 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
       if (upload.data.length === 0) throw refuse(`Tệp “${name}” trống (0 byte).`)
       const type = sniff(upload.data)
       if (!type) throw refuse(`Tệp “${name}” không phải là tệp ${ACCEPTED_LABEL} (hệ thống kiểm tra nội dung tệp, không dựa vào tên tệp).`)
-      return { name, mediaType: type.mediaType }
+      return { name: nameForType(name, type.mediaType), mediaType: type.mediaType }
     },
 
     /**

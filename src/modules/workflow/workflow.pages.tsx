@@ -5,6 +5,7 @@ import { ErrorSummary, ErrorMessage } from '../../platform/html/components/Error
 import { Button, Form, MultipartForm, Radios, Textarea, TextInput } from '../../platform/html/components/form.js'
 import { readUploads } from '../../platform/http/uploads.js'
 import { ACCEPT_ATTR, formatSize } from '../files/sniff.js'
+import { downloadHeaders } from '../files/files.service.js'
 import { ROLES } from '../accounts/officials.service.js'
 import { PrevNext, SummaryList, Tag } from '../../platform/html/components/layout-parts.js'
 import type { Person } from '../dossiers/dossier-form.js'
@@ -709,11 +710,7 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
   })
   app.get('/can-bo/ho-so/:code/tep/:fileId', { preHandler: requireOfficial }, async (request, reply) => {
     const { file, data } = await workflow.file(request.official!, code(request), (request.params as { fileId: string }).fileId)
-    const inline = /^(application\/pdf|image\/(jpeg|png))$/.test(file.mediaType)
-    return reply.type(file.mediaType)
-      .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`)
-      .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
-      .header('cache-control', 'private, no-store').send(data)
+    return reply.headers(downloadHeaders(file)).send(data)
   })
   app.get('/can-bo/ho-so/:code/mau-:form.pdf', { preHandler: requireOfficial }, async (request, reply) => {
     const form = (request.params as { form: string }).form

@@ -75,7 +75,8 @@ export function registerSecurity (app: FastifyInstance, options: { secret: strin
       reply.setCookie(names.csrf, fresh, { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies })
     }
     reply.header('x-request-id', request.id)
-    reply.header('content-security-policy', CSP)
+    // A route's own policy (the sandbox on downloaded files) is kept; every other response gets the site's.
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP)
     reply.header('x-content-type-options', 'nosniff')
     reply.header('x-frame-options', 'DENY')
     reply.header('referrer-policy', 'same-origin')
