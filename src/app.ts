@@ -7,7 +7,7 @@ import multipart from '@fastify/multipart'
 import fastifyStatic from '@fastify/static'
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Services } from './services.js'
-import { registerErrorHandlers } from './platform/http/error-handlers.js'
+import { frameworkError, refuseUnstorableInput, registerErrorHandlers } from './platform/http/error-handlers.js'
 import { registerHealth } from './platform/http/health.js'
 import { registerSecurity, requestId } from './platform/http/security.js'
 import { registerRendering } from './platform/html/render.js'
@@ -26,6 +26,15 @@ import { registerOpenApi, registerOpenApiRoutes } from './platform/http/openapi.
 
 const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('@fontsource/be-vietnam-pro/package.json')), 'files')
 
+export interface RouteEntry { method: string, url: string }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the app (method and URL pattern), HEAD aside. */
+    routeList: RouteEntry[]
+  }
+}
+
 export interface BuildAppOptions {
   /** Extra routes (tests and benchmarks), registered after the modules. */
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>
@@ -39,9 +48,14 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     genReqId: requestId,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors: frameworkError
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  // Every route, as registered: the fuzz test and the README's route list walk them.
+  const routes: RouteEntry[] = []
+  app.decorate('routeList', routes)
+  app.addHook('onRoute', (r) => { for (const method of ([] as string[]).concat(r.method)) if (method !== 'HEAD') routes.push({ method, url: r.url }) })
 
   await app.register(cookie)
   await app.register(formbody)
@@ -51,6 +65,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   registerSessions(app, { accounts: services.accounts, secureCookies: config.SECURE_COOKIES })
   registerRendering(app, { site: services.site, demo: config.DEMO })
   registerErrorHandlers(app)
+  refuseUnstorableInput(app)
   registerHealth(app, services.db)
   await registerOpenApi(app)
 

@@ -1,3 +1,4 @@
+import { answerQuestion } from './captcha.js'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -44,9 +45,7 @@ for (const [label, node] of [['Node 20', process.execPath], ['Node 24', NODE24]]
       const html = await form.text()
       const token = /name="_csrf" value="([^"]+)"/.exec(html)![1]!
       const captchaId = /name="captchaId" value="([^"]+)"/.exec(html)![1]!
-      const words = ['không', 'một', 'hai', 'ba', 'bốn', 'năm', 'sáu', 'bảy', 'tám', 'chín']
-      const q = /([A-Za-zÀ-ỹ]+) cộng ([a-zà-ỹ]+) bằng bao nhiêu/.exec(html)!
-      const answer = String(words.indexOf(q[1]!.toLowerCase()) + words.indexOf(q[2]!))
+      const answer = answerQuestion(/<div class="hint" id="captcha-hint">([^<]+)<\/div>/.exec(html)![1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'))
       const signIn = await fetch(`http://127.0.0.1:${port}/dang-nhap`, {
         method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
         body: new URLSearchParams({ _csrf: token, captchaId, captcha: answer, captchaMode: 'question', username: credentials[1]!, password: credentials[2]! })

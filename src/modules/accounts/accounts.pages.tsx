@@ -10,9 +10,17 @@ import { EmailChangedPage, PersonalPage, PhoneChangePage } from './views/Persona
 import { ForgotPage, ResetDonePage, ResetLinkPage, ResetSentPage } from './views/ResetPages.js'
 import { ConfirmFailedPage as LinkFailedPage } from './views/RegisterPages.js'
 
-/** Only a path on this site may follow sign-in ("tiep"), never another origin. */
+/**
+ * Only a path on this site may follow sign-in ("tiep"), never another origin; characters a Location
+ * header cannot carry (Vietnamese letters, €) are percent-encoded, so the redirect can always be sent.
+ */
 export function safeNext (value: unknown): string | undefined {
-  return typeof value === 'string' && /^\/(?!\/)[^\s\\]*$/.test(value) ? value : undefined
+  if (typeof value !== 'string' || value.length > 1000 || !/^\/(?!\/)[^\s\\\p{Cc}\p{Cf}]*$/u.test(value)) return undefined
+  try {
+    return [...value].map(ch => /[\x21-\x7e]/.test(ch) ? ch : encodeURIComponent(ch)).join('')
+  } catch {
+    return undefined // a lone surrogate cannot be encoded
+  }
 }
 
 const REF_COOKIE = 'mc_reg'

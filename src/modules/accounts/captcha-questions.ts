@@ -18,7 +18,7 @@ const shuffle = <T>(items: T[]): T[] => {
 }
 
 /** Words that belong to one category only (no "cam", "hồng": both a fruit and a colour). */
-const CATEGORIES: Array<{ name: readonly string[], words: readonly string[] }> = [
+export const CATEGORIES: Array<{ name: readonly string[], words: readonly string[] }> = [
   { name: ['một con vật', 'tên một loài vật', 'một con vật nuôi hoặc thú rừng'], words: ['mèo', 'chó', 'trâu', 'gà', 'vịt', 'lợn', 'ngựa', 'voi', 'hổ', 'khỉ'] },
   { name: ['một loại quả', 'tên một loại trái cây', 'một thứ quả ăn được'], words: ['chuối', 'xoài', 'dứa', 'ổi', 'nhãn', 'bưởi', 'mít', 'táo', 'dưa hấu', 'chôm chôm'] },
   { name: ['một màu', 'tên một màu sắc', 'một màu sắc'], words: ['đỏ', 'vàng', 'trắng', 'đen', 'tím', 'nâu', 'xám'] },
@@ -28,9 +28,9 @@ const CATEGORIES: Array<{ name: readonly string[], words: readonly string[] }> =
 ]
 
 const NUMBER_WORDS = ['không', 'một', 'hai', 'ba', 'bốn', 'năm', 'sáu', 'bảy', 'tám', 'chín', 'mười', 'mười một', 'mười hai']
-const MONTH_NAMES = ['', 'Giêng', 'Hai', 'Ba', 'Tư', 'Năm', 'Sáu', 'Bảy', 'Tám', 'Chín', 'Mười', 'Mười Một', 'Chạp']
+export const MONTH_NAMES = ['', 'Giêng', 'Hai', 'Ba', 'Tư', 'Năm', 'Sáu', 'Bảy', 'Tám', 'Chín', 'Mười', 'Mười Một', 'Chạp']
 /** Monday is "thứ Hai" (2) … Saturday "thứ Bảy" (7), then Sunday "Chủ nhật". */
-const WEEKDAYS = ['Hai', 'Ba', 'Tư', 'Năm', 'Sáu', 'Bảy', 'Chủ nhật']
+export const WEEKDAYS = ['Hai', 'Ba', 'Tư', 'Năm', 'Sáu', 'Bảy', 'Chủ nhật']
 
 const SAYINGS = [
   'Uống nước nhớ nguồn', 'Có công mài sắt có ngày nên kim', 'Ăn quả nhớ kẻ trồng cây', 'Một cây làm chẳng nên non',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
+import { answerQuestion } from '../../../test/captcha.js'
 import { foldAnswer, newQuestion } from './captcha-questions.js'
 import { QUESTIONS_PER_ADDRESS } from './captcha.js'
 
@@ -12,6 +13,8 @@ test('the text alternative: no arithmetic, many kinds and phrasings, answers rea
     const q = newQuestion()
     assert.doesNotMatch(q.text, /cộng|trừ|nhân|chia|bằng bao nhiêu|[+*=]/, q.text)
     assert.ok(q.answers.length > 0 && q.answers.every(a => a === foldAnswer(a) && a.length > 0), q.text)
+    // Each question has one right answer, found from its words by whoever knows them.
+    assert.ok(q.answers.includes(foldAnswer(answerQuestion(q.text))), `${q.text} → ${answerQuestion(q.text)} not in ${q.answers.join('|')}`)
     // The shape of a question: its words without what varies (the words listed, quoted and named).
     shapes.add(q.text.replace(/“[^”]*”/g, '…').replace(/:.*$/, '').replace(/(tháng|thứ|là) [A-ZĐa-zà-ỹ]+( [A-ZĐa-zà-ỹ]+)?/g, '…').replace(/(chỉ|là|ngày|từ) (một|tên) .*$/, '…'))
   }

@@ -8,6 +8,7 @@ import { PrevNext } from '../../platform/html/components/layout-parts.js'
 import { formatInstant } from '../calendar/due.js'
 import type { AuditFilter, AuditRow } from './audit.service.js'
 import { ACTION_LABELS as DOSSIER_ACTIONS } from '../dossiers/dossiers.service.js'
+import { pageNumber } from '../../platform/http/page-number.js'
 
 const PAGE_SIZE = 50
 
@@ -85,7 +86,7 @@ export async function auditPages (app: FastifyInstance, { services, requireOffic
     if (agencies.length === 0) throw new AppError('FORBIDDEN', 'audit log: system administrators only')
     const query = request.query as Record<string, string | undefined>
     const days = parseDayRange(query, { from: 'tu', to: 'den' })
-    const page = Math.max(1, Math.min(1000, Number.parseInt(query['trang'] ?? '1', 10) || 1))
+    const page = pageNumber(query['trang'])
     const text = (k: string) => (query[k] ?? '').trim().slice(0, 100)
     const filter: AuditFilter = { page, pageSize: PAGE_SIZE }
     if (text('can-bo')) filter.official = text('can-bo')

@@ -7,6 +7,7 @@ import { ProcedurePage } from './views/ProcedurePage.js'
 import { TemplatePage } from './views/TemplatePage.js'
 import { templateDoc } from './import/form-templates.js'
 import { AppError } from '../../platform/http/errors.js'
+import { pageNumber } from '../../platform/http/page-number.js'
 
 export const PAGE_SIZE = 20
 
@@ -15,7 +16,6 @@ type ListQuery = Partial<Record<'q' | 'linh-vuc' | 'co-quan' | 'cap' | 'muc-do' 
 /** Page filters are read leniently: an unknown value is ignored rather than refused. */
 export function filtersFromQuery (query: ListQuery): ProcedureFilters {
   const one = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, 200) : undefined)
-  const page = Number.parseInt(one(query.trang) ?? '1', 10)
   const level = one(query.cap)
   const online = one(query['muc-do'])
   return {
@@ -24,7 +24,7 @@ export function filtersFromQuery (query: ListQuery): ProcedureFilters {
     agency: one(query['co-quan']),
     level: level && level in LEVEL_LABELS ? level as GovernmentLevel : undefined,
     onlineLevel: online && online in ONLINE_LEVEL_LABELS ? online as OnlineLevel : undefined,
-    page: Number.isFinite(page) && page >= 1 && page <= 10_000 ? page : 1,
+    page: pageNumber(query.trang, 10_000),
     pageSize: PAGE_SIZE
   }
 }

@@ -13,6 +13,7 @@ import { DossierListPage, DossierPage, dossierUrl, NoticesPage } from './views/D
 import { LookupPage } from './views/LookupPage.js'
 import { downloadHeaders } from '../files/files.service.js'
 import { citizenFormRoutes } from '../workflow/workflow.pages.js'
+import { pageNumber } from '../../platform/http/page-number.js'
 
 type Body = Record<string, string | undefined>
 const PAGE_SIZE = 20
@@ -186,8 +187,7 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     const q = request.query as { 'trang-thai'?: string, trang?: string }
     const s = Number.parseInt(q['trang-thai'] ?? '', 10)
     const status = isDossierStatus(s) && s > 0 ? s as DossierStatus : undefined
-    const p = Number.parseInt(q.trang ?? '1', 10)
-    const page = Number.isFinite(p) && p >= 1 && p <= 10_000 ? p : 1
+    const page = pageNumber(q.trang, 10_000)
     const [result, drafts] = await Promise.all([dossiers.list(me(request), { status, page, pageSize: PAGE_SIZE }), dossiers.drafts(me(request))])
     const href = (n: number) => `/ca-nhan/ho-so?${new URLSearchParams({ ...(status ? { 'trang-thai': String(status) } : {}), ...(n > 1 ? { trang: String(n) } : {}) }).toString()}`
     return reply.page(<DossierListPage items={result.items} total={result.total} page={page} pageSize={PAGE_SIZE} status={status} drafts={drafts} href={href} />, { title: 'Hồ sơ của tôi' })

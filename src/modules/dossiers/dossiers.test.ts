@@ -105,7 +105,7 @@ test('bad files are refused with a message next to the component, and nothing is
   }
   const page = await b.get(`/nop-ho-so/${id}/thanh-phan`)
   assert.match(page.body, /anh\.png/)
-  assert.match(page.body, /scan\.bin/)
+  assert.match(page.body, /scan\.pdf/, 'named with the extension of its type')
   const d = await t.services.dossiers.draft(c.id, id)
   assert.deepEqual(d.files.map(f => f.mediaType).sort(), ['application/pdf', 'image/jpeg', 'image/png'])
   assert.ok(d.files.every(f => /^[0-9a-f]{64}$/.test(f.sha256 ?? '')))

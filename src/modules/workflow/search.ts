@@ -6,6 +6,7 @@ import { parseDayRange, vnDayStart } from '../../platform/http/day-range.js'
 import { fold } from '../catalog/import/text.js'
 import { isDossierStatus, type DossierStatus } from '../dossiers/status.js'
 import type { Person } from '../dossiers/dossier-form.js'
+import { pageNumber } from '../../platform/http/page-number.js'
 
 /** What an official may search by; every field optional, all given ones must match. */
 export interface DossierCriteria {
@@ -29,7 +30,7 @@ export const PAGE_SIZE = 50
 export function parseCriteria (query: Record<string, string | undefined>): { criteria: DossierCriteria, errors: FieldError[], given: boolean } {
   const text = (k: string, max = 100) => (query[k] ?? '').trim().slice(0, max)
   const errors: FieldError[] = []
-  const criteria: DossierCriteria = { page: Math.max(1, Math.min(1000, Number.parseInt(query['trang'] ?? '1', 10) || 1)) }
+  const criteria: DossierCriteria = { page: pageNumber(query['trang']) }
   const code = text('ma')
   if (code) criteria.code = code
   const name = text('ten')

@@ -9,6 +9,7 @@ import type { ProcedureDetail } from '../catalog/catalog.types.js'
 import { shortDuration } from '../catalog/views/labels.js'
 import { APPROVE_ROLES, MAX_WORK_STEPS, processFields, readProcess, WORK_ROLES } from './process.js'
 import type { ProcedureSettings } from './settings.js'
+import { pageNumber } from '../../platform/http/page-number.js'
 
 const BASE = '/can-bo/thu-tuc'
 type Values = Record<string, string | undefined>
@@ -154,7 +155,7 @@ export async function settingsPages (app: FastifyInstance, { services, requireOf
 
   app.get(BASE, { preHandler: requireOfficial }, async (request, reply) => {
     if ((await officials.scope(request.official!, ['catalog_admin'])).length === 0) throw new AppError('FORBIDDEN', 'catalog administrators only')
-    const n = Math.max(1, Number.parseInt((request.query as { trang?: string }).trang ?? '1', 10) || 1)
+    const n = pageNumber((request.query as { trang?: string }).trang)
     const r = await catalog.listProcedures({ page: n, pageSize: 50 })
     return reply.page(<ListPage items={r.items} page={n} total={r.total} />, { title: 'Thời hạn và quy trình của thủ tục' })
   })

@@ -13,6 +13,10 @@ export interface PageOptions {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Renders a page inside the layout and sends it on `reply` (what `reply.page` does). */
+    sendPage(reply: FastifyReply, body: VNode, options: PageOptions): Promise<FastifyReply>
+  }
   interface FastifyReply {
     /** Renders a page inside the layout and sends it as HTML. */
     page(body: VNode, options: PageOptions): Promise<FastifyReply>
@@ -58,10 +62,12 @@ const SHARED_TTL_MS = 10_000
 export function registerRendering (app: FastifyInstance, deps: { site: SiteService, demo: boolean }) {
   const shared = new Lru<string, { html: string, at: number }>(2000)
 
-  app.decorateReply('page', async function (this: FastifyReply, body: VNode, options: PageOptions) {
-    const { html } = await renderPage(this.request, deps.site, deps.demo, body, options)
-    return this.code(options.status ?? 200).type('text/html; charset=utf-8').send(html)
-  })
+  const sendPage = async (reply: FastifyReply, body: VNode, options: PageOptions) => {
+    const { html } = await renderPage(reply.request, deps.site, deps.demo, body, options)
+    return reply.code(options.status ?? 200).type('text/html; charset=utf-8').send(html)
+  }
+  app.decorate('sendPage', sendPage)
+  app.decorateReply('page', function (this: FastifyReply, body: VNode, options: PageOptions) { return sendPage(this, body, options) })
 
   app.decorateReply('sharedPage', async function (this: FastifyReply, key: string, build: () => Promise<{ body: VNode, options: PageOptions }>) {
     // A signed-in visitor's header is their own: their pages are rendered for them, never shared.

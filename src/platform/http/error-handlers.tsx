@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, fromFastifyError, statusOf, titleOf, type FieldError } from './errors.js'
+import { securityHeaders } from './security.js'
 
 export const isApi = (request: FastifyRequest) => request.url === '/api' || request.url.startsWith('/api/')
 
@@ -49,6 +50,37 @@ async function sendError (request: FastifyRequest, reply: FastifyReply, err: App
   }
   return reply.page(<ErrorPage title={titleOf[err.code]} message={MESSAGES[err.code] ?? err.detail ?? titleOf[err.code]} />,
     { title: titleOf[err.code], status })
+}
+
+/**
+ * What the router itself refuses before any route runs (a malformed percent-encoding, a path parameter
+ * longer than any code): the same Vietnamese page or problem+json as every other error, never Fastify's
+ * raw JSON. Given to Fastify as `frameworkErrors`.
+ */
+export function frameworkError (error: { code?: string }, request: FastifyRequest, reply: FastifyReply) {
+  // No code, user name or file id is that long: there is nothing at such an address.
+  const appError = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new AppError('NOT_FOUND', 'path parameter too long') : new AppError('BAD_REQUEST', 'malformed address')
+  // No route ran, so neither the cookie parser nor the onSend hooks did: the page is built without them.
+  request.cookies ??= {}
+  // The reply of a request no route took is Fastify's plain one, without the app's decorations.
+  if (typeof reply.page !== 'function') reply.page = (body, options) => reply.server.sendPage(reply, body, options)
+  securityHeaders(request, reply, reply.server.cookieNames.csrf.startsWith('__Host-'))
+  return sendError(request, reply, appError).catch((renderError: unknown) => {
+    request.log.error({ err: renderError }, 'error page failed')
+    return reply.code(statusOf[appError.code]).type('text/plain; charset=utf-8').send(titleOf[appError.code])
+  })
+}
+
+/** Text PostgreSQL cannot store (a NUL character) anywhere in the address or the form: refused as a bad request. */
+export function refuseUnstorableInput (app: FastifyInstance) {
+  const hasNul = (value: unknown, depth = 0): boolean => typeof value === 'string'
+    ? value.includes('\u0000')
+    : depth < 5 && typeof value === 'object' && value !== null && Object.values(value).some(v => hasNul(v, depth + 1))
+  app.addHook('preValidation', async (request) => {
+    let url = request.url
+    try { url = decodeURIComponent(url) } catch { throw new AppError('BAD_REQUEST', 'malformed percent-encoding') }
+    if (url.includes('\u0000') || hasNul(request.body)) throw new AppError('BAD_REQUEST', 'NUL character in the request')
+  })
 }
 
 /**

@@ -66,6 +66,7 @@ export function registerSecurity (app: FastifyInstance, options: { secret: strin
       this.cookies[names.csrf] = secret;
       (this as FastifyRequest & { newCsrfSecret?: string }).newCsrfSecret = secret
     }
+    (this as FastifyRequest & { csrfUsed?: boolean }).csrfUsed = true
     return sign(this, secret)
   })
 
@@ -74,15 +75,7 @@ export function registerSecurity (app: FastifyInstance, options: { secret: strin
     if (fresh) {
       reply.setCookie(names.csrf, fresh, { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies })
     }
-    reply.header('x-request-id', request.id)
-    // A route's own policy (the sandbox on downloaded files) is kept; every other response gets the site's.
-    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP)
-    reply.header('x-content-type-options', 'nosniff')
-    reply.header('x-frame-options', 'DENY')
-    reply.header('referrer-policy', 'same-origin')
-    reply.header('cross-origin-opener-policy', 'same-origin')
-    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()')
-    if (options.https) reply.header('strict-transport-security', 'max-age=31536000')
+    securityHeaders(request, reply, options.https)
   })
 
   app.addHook('preValidation', async (request) => {
@@ -104,6 +97,28 @@ function safeEqual (a: string, b: string): boolean {
   const ab = Buffer.from(a)
   const bb = Buffer.from(b)
   return ab.length === bb.length && crypto.timingSafeEqual(ab, bb)
+}
+
+/** Paths whose every answer belongs to one person: the personal pages, the back office, a draft. */
+const PERSONAL = /^\/(ca-nhan|can-bo|nop-ho-so)(\/|\?|$)/
+
+/**
+ * The headers every response carries. A route's own Content-Security-Policy (the sandbox on downloaded
+ * files) and Cache-Control are kept. What belongs to one person — a signed-in visitor's page, a page
+ * holding a form token, anything under the personal paths — is `private, no-store`: no shared cache
+ * keeps it and the browser does not write it to disk.
+ */
+export function securityHeaders (request: FastifyRequest, reply: FastifyReply, https: boolean): void {
+  reply.header('x-request-id', request.id)
+  if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP)
+  reply.header('x-content-type-options', 'nosniff')
+  reply.header('x-frame-options', 'DENY')
+  reply.header('referrer-policy', 'same-origin')
+  reply.header('cross-origin-opener-policy', 'same-origin')
+  reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()')
+  if (https) reply.header('strict-transport-security', 'max-age=31536000')
+  const r = request as FastifyRequest & { csrfUsed?: boolean, official?: unknown }
+  if (!reply.hasHeader('cache-control') && (r.account || r.official || r.csrfUsed || PERSONAL.test(request.url))) reply.header('cache-control', 'private, no-store')
 }
 
 /** A new CSRF secret with a new session: the tokens of the visit before do not carry over. */
