@@ -26,12 +26,14 @@ export async function dossiersApi (app: FastifyInstance, { services }: { service
     schema: {
       tags: ['dossiers'],
       summary: 'Public status of a dossier by its code (no personal data)',
+      description: 'Each address may look up a few dossiers without proof; past that (429) the applicant\'s ID number or phone is needed in `proof`.',
       params: Type.Object({ code: Type.String({ maxLength: 60 }) }),
+      querystring: Type.Object({ proof: Type.Optional(Type.String({ maxLength: 40, description: 'The applicant\'s ID number (or passport, tax code) or phone' })) }),
       response: { 200: Status }
     }
   }, async (request, reply) => {
     const { code } = request.params as { code: string }
-    const r = await services.dossiers.lookup(code, undefined, request.ip)
+    const r = await services.dossiers.lookup(code, (request.query as { proof?: string }).proof, request.ip)
     if (!r) throw new AppError('NOT_FOUND', `no dossier ${code}`)
     return reply.header('cache-control', 'no-store').send({
       code: r.code, status: r.status, statusLabel: r.statusLabel, procedure: r.procedure, agency: r.agency,

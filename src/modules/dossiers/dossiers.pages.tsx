@@ -300,7 +300,10 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
       return reply.header('cache-control', 'no-store').page(<LookupPage code={codeText} proof={proof} result={result} errors={[]} />, { title: `Tra cứu hồ sơ ${result.code}` })
     } catch (err) {
       if (err instanceof AppError && err.code === 'RATE_LIMITED') {
-        return reply.page(<LookupPage code={codeText} errors={[{ field: 'ma', message: 'Bạn đã tra cứu sai quá nhiều lần. Hãy thử lại sau 15 phút.' }]} />, { title: 'Tra cứu hồ sơ', status: 429, hasErrors: true })
+        const error = err.detail === 'proof required'
+          ? { field: 'giay-to', message: 'Bạn đã tra cứu nhiều hồ sơ từ địa chỉ mạng này. Để xem tiếp, hãy nhập số định danh cá nhân (hoặc hộ chiếu, mã số thuế) hoặc số điện thoại của người nộp hồ sơ.' }
+          : { field: 'ma', message: 'Bạn đã tra cứu sai quá nhiều lần. Hãy thử lại sau 15 phút.' }
+        return reply.page(<LookupPage code={codeText} proof={proof} errors={[error]} />, { title: 'Tra cứu hồ sơ', status: 429, hasErrors: true })
       }
       throw err
     }

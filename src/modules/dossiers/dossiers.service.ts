@@ -113,6 +113,9 @@ export function vietnamDay (t: Date): { iso: string, short: string } {
 
 type DossierRow = Selectable<DossiersTable>
 
+/** Lookups one address may make in a row without the applicant's ID number or phone (then 15 minutes, 30…). */
+export const LOOKUP_ALLOWANCE = 10
+
 export function createDossiersService (deps: {
   db: Db
   catalog: CatalogService
@@ -844,27 +847,39 @@ export function createDossiersService (deps: {
 
     /**
      * Public lookup by code. Without proof: status, procedure, agency, dates and steps. With the
-     * applicant's (or submitter's) ID number or phone also the applicant's name. Failed lookups
-     * (unknown code, wrong proof) count against the visitor's address: 20 in a row lock it a while.
+     * applicant's (or submitter's) ID number or phone also the applicant's name. Every lookup counts
+     * against the visitor's address (docs/decisions/0009): failures (an unknown code, a wrong proof),
+     * 20 in a row, lock it; lookups without a right proof, LOOKUP_ALLOWANCE in a row, are then refused
+     * until the lock ends (RATE_LIMITED 'proof required'): walking sequential codes shows a handful.
      */
     async lookup (code: string, proof: string | undefined, ip: string) {
       const key = throttleKey('lookup-ip', ip)
+      const allowance = throttleKey('lookup-anonymous-ip', ip)
       const clean = code.trim().toUpperCase()
       const wellFormed = /^[0-9A-Z.]{3,40}-\d{6}-\d{4,}$/.test(clean)
-      // One round trip (a database function, so its plan is kept): the visitor's lock, the dossier,
+      // One round trip (a database function, so its plan is kept): the visitor's locks, the dossier,
       // its agency and procedure, and its steps.
       const r = await sql<{
-        locked: Date | null, code: string | null, status: number, applicant: Person, submitter: Person, procedureCode: string, procedureName: string,
+        locked: Date | null, allowanceLocked: Date | null, code: string | null, status: number, applicant: Person, submitter: Person, procedureCode: string, procedureName: string,
         agencyCode: string | null, agencyName: string | null, submittedAt: Date | null, receivedAt: Date | null, dueAt: Date | null,
         finishedAt: Date | null, returnedAt: Date | null, steps: Array<{ at: string, action: string, to: number, unit: string | null }> | null
-      }>`select * from dossier_lookup(${wellFormed ? clean : ''}, ${key})`.execute(db.kysely)
+      }>`select * from dossier_lookup(${wellFormed ? clean : ''}, ${key}, ${allowance})`.execute(db.kysely)
       const row = r.rows[0]!
       if (row.locked) throw new AppError('RATE_LIMITED', `lookup locked until ${new Date(row.locked).toISOString()}`)
-      const keys = [{ key, max: 20 }]
-      if (!row.code) { await throttle.fail(keys); return undefined }
       const given = (proof ?? '').replace(/[\s.-]/g, '').toUpperCase()
-      const proven = given.length >= 9 && [row.applicant, row.submitter].some(p => p.idNumber?.replace(/-/g, '').toUpperCase() === given || p.phone === given || (p.phone && p.phone === `0${given.replace(/^\+?84/, '')}`))
-      if (given && !proven) await throttle.fail(keys)
+      const proven = row.code !== null && given.length >= 9 && [row.applicant, row.submitter].some(p => p.idNumber?.replace(/-/g, '').toUpperCase() === given || p.phone === given || (p.phone && p.phone === `0${given.replace(/^\+?84/, '')}`))
+      const keys = [{ key, max: 20 }]
+      // A miss or a wrong proof is a failure, refused or not: a guesser ends up locked out altogether.
+      const failed = !row.code || (given !== '' && !proven)
+      if (!proven) {
+        if (row.allowanceLocked) {
+          if (failed) await throttle.fail(keys)
+          throw new AppError('RATE_LIMITED', 'proof required')
+        }
+        await throttle.fail([{ key: allowance, max: LOOKUP_ALLOWANCE }])
+      }
+      if (failed) await throttle.fail(keys)
+      if (!row.code) return undefined
       const status = row.status as DossierStatus
       return {
         code: row.code,

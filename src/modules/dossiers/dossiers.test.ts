@@ -3,10 +3,10 @@ import assert from 'node:assert/strict'
 import { useTestApp } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
-import { browserSession, pressSubmit, readyDraft } from '../../../test/dossiers.js'
+import { browserSession, pressSubmit, readyDraft, serviceDraft } from '../../../test/dossiers.js'
 import type { AppError } from '../../platform/http/errors.js'
 import { sampleExe, sampleJpeg, samplePdf, samplePng } from '../../../test/files.js'
-import { vietnamDay } from './dossiers.service.js'
+import { LOOKUP_ALLOWANCE, vietnamDay } from './dossiers.service.js'
 
 const t = useTestApp({ config: { MAX_FILE_MB: '1', MAX_DOSSIER_MB: '2' }, setup: ctx => loadCatalog(ctx.services) })
 // Registration of motor vehicle inspection: fees of 180,000 and 50,000 đồng.
@@ -262,11 +262,33 @@ test('public lookup shows no personal data without the applicant\'s ID or phone;
   assert.equal(json.status, 1)
   assert.ok(!JSON.stringify(json).includes('Nguyễn'))
   assert.equal((await t.app.inject({ url: '/api/v1/dossiers/000.00.03.H34-220622-9999/status' })).headers['content-type'], 'application/problem+json; charset=utf-8')
-  // Guessing: 20 misses in a row from one address lock it.
+  // Guessing: 20 misses in a row from one address (refused or not, past the allowance) lock it, even with a proof.
   for (let i = 0; i < 20; i++) await t.app.inject({ url: `/tra-cuu-ho-so?ma=000.00.03.H34-220622-${String(i).padStart(4, '0')}`, remoteAddress: '10.0.0.9' })
-  const locked = await t.app.inject({ url: `/tra-cuu-ho-so?ma=${encodeURIComponent(code)}`, remoteAddress: '10.0.0.9' })
+  const locked = await t.app.inject({ url: `/tra-cuu-ho-so?ma=${encodeURIComponent(code)}&giay-to=${c.phone}`, remoteAddress: '10.0.0.9' })
   assert.equal(locked.statusCode, 429)
-  assert.match(locked.body, /quá nhiều lần/)
+  assert.match(locked.body, /tra cứu sai quá nhiều lần/)
+})
+
+test('every lookup counts: past a small allowance an address sees a dossier only with the applicant\'s ID or phone', async () => {
+  const c = await newCitizen(t)
+  const code = (await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))).code
+  const ip = '10.0.0.20'
+  const look = (query: string, remoteAddress = ip) => t.app.inject({ url: `/tra-cuu-ho-so?ma=${encodeURIComponent(code)}${query}`, remoteAddress })
+  // Found lookups count, not only misses: a walk over sequential codes shows a handful, then stops.
+  for (let i = 0; i < LOOKUP_ALLOWANCE; i++) assert.equal((await look('')).statusCode, 200, `lookup ${i + 1}`)
+  const refused = await look('')
+  assert.equal(refused.statusCode, 429)
+  assert.match(refused.body, /id="giay-to-error"[^>]*>.*hãy nhập số định danh cá nhân/)
+  const api = await t.app.inject({ url: `/api/v1/dossiers/${encodeURIComponent(code)}/status`, remoteAddress: ip })
+  assert.equal(api.statusCode, 429)
+  assert.equal(api.headers['content-type'], 'application/problem+json; charset=utf-8')
+  // The applicant, with their proof, still follows their dossier from that address.
+  const proven = await look(`&giay-to=${c.citizenId}`)
+  assert.equal(proven.statusCode, 200)
+  assert.match(proven.body, /Nguyễn Văn Thử/)
+  assert.equal((await t.app.inject({ url: `/api/v1/dossiers/${encodeURIComponent(code)}/status?proof=${c.phone}`, remoteAddress: ip })).statusCode, 200)
+  assert.equal((await look('&giay-to=012345678901')).statusCode, 429, 'a wrong proof is no proof')
+  assert.equal((await look('', '10.0.0.21')).statusCode, 200, 'another address has its own allowance')
 })
 
 test('a procedure not offered online, or above the account\'s assurance, cannot be started', async () => {
