@@ -25,6 +25,8 @@ export const BENCH_PROCEDURE = '1.004325.000.00.00.H34'
 export interface PreparedDossiers {
   drafts: Array<{ id: string, cookie: string, component: string }>
   codes: string[]
+  /** The applicant's ID number of each code. */
+  proofs: string[]
   pkId: string
 }
 
@@ -39,15 +41,18 @@ export async function prepareDossiers (services: Services, count: number): Promi
     const p = people[i % people.length]!
     drafts.push({ id: await serviceDraft(services, p.id, BENCH_PROCEDURE, { leaveEmpty: first }), cookie: p.cookie, component: first })
   }
+  // Each dossier with its applicant's ID number: past a few lookups an address needs it (as the applicant has it).
   const codes: string[] = []
+  const proofs: string[] = []
   let pkId = ''
   for (let i = 0; i < 200; i++) {
     const p = people[i % people.length]!
     const id = await serviceDraft(services, p.id, BENCH_PROCEDURE)
     codes.push((await services.dossiers.submit(p.id, id)).code)
+    proofs.push(p.citizenId)
     pkId = id
   }
-  return { drafts, codes, pkId }
+  return { drafts, codes, proofs, pkId }
 }
 
 interface Figures { rps: number, p50: number, p99: number, errors: number, total: number }
@@ -266,13 +271,14 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     const submitStep = await measured(base, () => submissions(base, pool, seconds, connections, 'submit'))
 
     const code = encodeURIComponent(prepared.codes[0]!)
+    const proof = prepared.proofs[0]!
     // Lookups in rounds of bare route, API and page in turn, so that each ratio compares runs made
     // moments apart and the median of the rounds stands against the machine's noise.
     const rounds: Record<'bare' | 'api' | 'page', Array<Figures & Costs>> = { bare: [], api: [], page: [] }
     for (let r = 0; r < LOOKUP_ROUNDS; r++) {
       rounds.bare.push(await measured(base, () => cannon(`${base}/bench/pk?id=${prepared.pkId}`, seconds, connections)))
-      rounds.api.push(await measured(base, () => cannon(`${base}/api/v1/dossiers/${code}/status`, seconds, connections)))
-      rounds.page.push(await measured(base, () => cannon(`${base}/tra-cuu-ho-so?ma=${code}`, seconds, connections)))
+      rounds.api.push(await measured(base, () => cannon(`${base}/api/v1/dossiers/${code}/status?proof=${proof}`, seconds, connections)))
+      rounds.page.push(await measured(base, () => cannon(`${base}/tra-cuu-ho-so?ma=${code}&giay-to=${proof}`, seconds, connections)))
     }
     const [bare2, api, page] = [combined(rounds.bare), combined(rounds.api), combined(rounds.page)]
     const ratio = (runs: Array<Figures & Costs>) => {
@@ -306,7 +312,8 @@ export async function benchDossiers (seconds: number, connections: number): Prom
         made += r.ok
         failures += r.failed
         const code = encodeURIComponent(prepared.codes[(t / 30) % prepared.codes.length]!)
-        const lookups = await cannon((t / 30) % 2 ? `${base}/api/v1/dossiers/${code}/status` : `${base}/tra-cuu-ho-so?ma=${code}`, Math.max(1, round - Math.round(round / 3)), connections)
+        const proof = prepared.proofs[(t / 30) % prepared.codes.length]!
+        const lookups = await cannon((t / 30) % 2 ? `${base}/api/v1/dossiers/${code}/status?proof=${proof}` : `${base}/tra-cuu-ho-so?ma=${code}&giay-to=${proof}`, Math.max(1, round - Math.round(round / 3)), connections)
         failures += lookups.errors
         samples.push((await memory(base)).heapUsed.toFixed(0))
       }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { csrfFor, useTestApp } from '../../../test/app.js'
-import { loadAgencies } from '../../../test/catalog.js'
+import { loadAgencies, loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
-import { browserSession } from '../../../test/dossiers.js'
+import { browserSession, serviceDraft } from '../../../test/dossiers.js'
 import { newOfficial } from '../../../test/officials.js'
 
 const t = useTestApp({ setup: ctx => loadAgencies(ctx.services) })
@@ -56,4 +56,21 @@ test('over HTTPS the site-wide cookies carry the __Host- prefix (Secure, Path=/,
   assert.equal(me.statusCode, 200)
   assert.equal((await https.app.inject({ url: '/ca-nhan', headers: { cookie: `mc_session=${token}` } })).statusCode, 303, 'the unprefixed name is not read')
   assert.equal(page.headers['strict-transport-security'], 'max-age=31536000')
+})
+
+test('what belongs to one person is never cached: signed-in pages, pages with a form token, personal paths', async () => {
+  await loadCatalog(t.services)
+  const c = await newCitizen(t)
+  const code = (await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, '1.004325.000.00.00.H34'))).code
+  const official = await newOfficial(t, '000.01.01.H34', ['receptionist'])
+  const cacheOf = async (url: string, cookie = '') => (await t.app.inject({ url, headers: { cookie } })).headers['cache-control']
+  for (const url of ['/ca-nhan', '/ca-nhan/ho-so', `/ca-nhan/ho-so/${encodeURIComponent(code)}`, `/ca-nhan/ho-so/${encodeURIComponent(code)}/phieu.pdf`, '/ca-nhan/thong-bao', '/thu-tuc']) {
+    assert.equal(await cacheOf(url, c.cookie), 'private, no-store', `${url} signed in`)
+  }
+  for (const url of ['/can-bo', `/can-bo/ho-so/${encodeURIComponent(code)}`, '/can-bo/ho-so?hang-doi=cho-tiep-nhan', `/can-bo/ho-so/${encodeURIComponent(code)}/mau-06.pdf`]) {
+    assert.equal(await cacheOf(url, official.cookie), 'private, no-store', url)
+  }
+  assert.equal(await cacheOf('/dang-nhap'), 'private, no-store', 'a form token is the visitor\'s')
+  assert.equal(await cacheOf('/ca-nhan'), 'private, no-store', 'the sign-in redirect of a personal path')
+  assert.equal(await cacheOf('/thu-tuc'), undefined, 'a public page with nothing personal may be cached')
 })
