@@ -4,17 +4,22 @@ import { prepareDemo } from './demo.js'
 import { runMain } from './main.js'
 import { migrate } from './platform/db/migrate.js'
 import { createWorker } from './platform/jobs/worker.js'
+import { pino } from 'pino'
+import { openDb } from './platform/db/db.js'
+import { loggerOptions } from './platform/log.js'
 import { buildServices } from './services.js'
 
 runMain('server', async (config) => {
-  const services = await buildServices(config)
-  const { log } = services
+  // Migrations run before the services are built: some read what migrations make (the payment sandbox's secret).
+  const log = pino(loggerOptions(config))
+  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE })
   try {
-    await migrate(services.db, { log: (m) => log.info(m) })
+    await migrate(db, { log: (m) => log.info(m) })
   } catch (err) {
-    await services.close()
+    await db.close()
     throw err
   }
+  const services = await buildServices(config, { db, log })
   const demoLines = config.DEMO ? await prepareDemo(services) : []
   if (!services.notifications.emailEnabled) log.warn('SMTP_URL is not set: e-mail to citizens and officials will not be sent')
   const app = await buildApp(services)
@@ -32,7 +37,11 @@ runMain('server', async (config) => {
 
   await app.listen({ port: config.PORT, host: config.HOST })
   worker?.start()
+  if (config.DEMO) {
+    log.warn('DEMO=true: the demo profile publishes test accounts and their passwords, a payment sandbox and a development outbox. It must never face the internet.')
+  }
   const lines = [
+    ...(config.DEMO ? ['CẢNH BÁO: chế độ demo có tài khoản thử với mật khẩu công khai, cổng thanh toán thử nghiệm và hộp thư thử nghiệm. Chỉ chạy trên máy của bạn hoặc mạng nội bộ thử nghiệm; tuyệt đối không đưa ra Internet.'] : []),
     `Một Cửa đang chạy: ${config.PUBLIC_URL} (cơ sở dữ liệu: ${services.db.engine === 'pglite' ? `PGlite tại ${config.DATA_DIR}` : 'PostgreSQL'})`,
     ...(config.DEMO ? ['Chế độ demo (DEMO=true): hồ sơ Kon Tum.', ...demoLines, `Hộp thư thử nghiệm (thư điện tử, tin nhắn): ${config.PUBLIC_URL}/dev/hop-thu`] : [])
   ]

@@ -11,7 +11,7 @@ import { createCaptchaService } from './modules/accounts/captcha.js'
 import { createOfficialsService } from './modules/accounts/officials.service.js'
 import { createNationalIdentity } from './modules/accounts/national-identity.js'
 import { createAuditService } from './modules/audit/audit.service.js'
-import { createPaymentsService } from './modules/payments/payments.service.js'
+import { createPaymentsService, sandboxSecretOf } from './modules/payments/payments.service.js'
 import { createCalendarRepository } from './modules/calendar/calendar.repository.js'
 import { createCalendarService } from './modules/calendar/calendar.service.js'
 import { createCatalogRepository } from './modules/catalog/catalog.repository.js'
@@ -59,7 +59,8 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const clamd = config.CLAMD_SOCKET ? { socket: config.CLAMD_SOCKET } : config.CLAMD_HOST ? { host: config.CLAMD_HOST, port: config.CLAMD_PORT } : undefined
   const files = createFilesService({ db, storage, jobs, clamd, maxFileBytes: config.MAX_FILE_MB * 1024 * 1024 })
   const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config })
-  const payments = createPaymentsService({ db, dossiers, jobs, config })
+  const sandboxSecret = config.PAYMENT_SANDBOX || config.DEMO ? await sandboxSecretOf(db.kysely).catch(() => undefined) : undefined
+  const payments = createPaymentsService({ db, dossiers, jobs, config, sandboxSecret })
   const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, publicUrl: config.PUBLIC_URL, now: options.clock ?? (() => new Date()) })
 
   return {

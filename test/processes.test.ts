@@ -37,6 +37,7 @@ for (const [label, node] of [['Node 20', process.execPath], ['Node 24', NODE24]]
       assert.equal((await fetch(`http://127.0.0.1:${port}/sandbox/vnpay/paymentv2/vpcpay.html?vnp_TxnRef=x`)).status, 422)
       assert.equal((await fetch(`http://127.0.0.1:${port}/dev/hop-thu`)).status, 200)
       // The demo accounts printed at start sign in.
+      assert.match(out, /CẢNH BÁO: chế độ demo[^\n]*tuyệt đối không đưa ra Internet/, 'the demo warns it must not face the internet')
       const credentials = /Công dân: (\d{12}) \/ (.+)\n/.exec(out)
       assert.ok(credentials, out)
       // The text question of the verification code, answered as a screen-reader user would.

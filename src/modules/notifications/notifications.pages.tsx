@@ -6,8 +6,17 @@ import { formatInstant as when } from '../calendar/due.js'
 
 const STATE: Record<string, string> = { queued: 'Đang chờ gửi', sent: 'Đã gửi', captured: 'Đã lưu vào hộp thư thử nghiệm', failed: 'Gửi không thành công' }
 
-/** The development outbox: every message the demo would have sent, readable in the browser. Demo profile only. */
+/** Whether a request comes from this machine (the loopback addresses, IPv4 or IPv6). */
+export const fromThisMachine = (ip: string) => /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/.test(ip)
+
+/**
+ * The development outbox: every message the demo would have sent (sign-in codes, reset links), readable
+ * in the browser — from this machine only: to anyone else it does not exist. Demo profile only.
+ */
 export async function devOutboxPages (app: FastifyInstance, { services }: { services: Services }) {
+  app.addHook('onRequest', async (request) => {
+    if (!fromThisMachine(request.ip)) throw new AppError('NOT_FOUND', 'the development outbox answers this machine only')
+  })
   app.get('/dev/hop-thu', async (_request, reply) => {
     const messages = await services.notifications.recent()
     return reply.page(

@@ -72,3 +72,9 @@ test('SMS goes to the configured gateway as JSON {to, text}; a failing gateway i
   assert.equal(row?.state, 'queued')
   assert.match(row?.error ?? '', /SMS gateway answered 503/)
 })
+
+test('the development outbox answers this machine only', async () => {
+  const { fromThisMachine } = await import('./notifications.pages.js')
+  for (const ip of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1']) assert.ok(fromThisMachine(ip), ip)
+  for (const ip of ['10.0.0.1', '192.168.1.5', '203.0.113.9', '::ffff:10.0.0.1', '1::1']) assert.ok(!fromThisMachine(ip), ip)
+})

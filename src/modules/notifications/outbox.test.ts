@@ -28,3 +28,12 @@ test('demo profile: messages land in the development outbox, readable in the bro
     assert.match(await page.locator('.message-body').innerText(), /xac-nhan\/abc/)
   } finally { await page.close() }
 })
+
+test('demo profile: the outbox (sign-in codes, reset links) does not exist for another machine', async () => {
+  const id = await t.db.transaction(trx => t.services.notifications.enqueue(trx, { channel: 'sms', recipient: '0912345679', subject: '', body: 'Ma dang nhap 654321', template: 'test' }))
+  for (const url of ['/dev/hop-thu', `/dev/hop-thu/${id}`]) {
+    assert.equal((await t.app.inject({ url, remoteAddress: '203.0.113.7' })).statusCode, 404, url)
+    assert.equal((await t.app.inject({ url, remoteAddress: '::ffff:192.168.1.20' })).statusCode, 404, url)
+    assert.equal((await t.app.inject({ url, remoteAddress: '127.0.0.1' })).statusCode, 200, url)
+  }
+})

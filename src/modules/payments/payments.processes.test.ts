@@ -9,7 +9,7 @@ import { newOfficial } from '../../../test/officials.js'
 import { processDatabase, startTwoServers, TWO_PROCESSES } from '../../../test/processes.js'
 import { openDb } from '../../platform/db/db.js'
 import { buildServices } from '../../services.js'
-import { sandboxAnswer } from './payments.service.js'
+import { sandboxAnswer, sandboxSecretOf } from './payments.service.js'
 
 const PROCEDURE = '1.004325.000.00.00.H34'
 
@@ -44,7 +44,7 @@ test('two app processes on one PostgreSQL receive the same IPN at once: one paym
 
     // The gateway's notification of each payment reaches both processes at the same moment.
     const answers = await Promise.all(started.map(async ({ query }, i) => {
-      const ipn = sandboxAnswer({ txnRef: query.get('vnp_TxnRef')!, amount: query.get('vnp_Amount')!, info: query.get('vnp_OrderInfo')!, approve: true, at: new Date(), transactionNo: String(5000 + i) })
+      const ipn = sandboxAnswer(await sandboxSecretOf(db.kysely), { txnRef: query.get('vnp_TxnRef')!, amount: query.get('vnp_Amount')!, info: query.get('vnp_OrderInfo')!, approve: true, at: new Date(), transactionNo: String(5000 + i) })
       const both = await Promise.all(bases.map(async base => (await (await fetch(`${base}/api/v1/payments/vnpay/ipn?${ipn}`)).json() as { RspCode: string }).RspCode))
       return both.sort()
     }))

@@ -4,7 +4,7 @@ import { AppError } from '../../platform/http/errors.js'
 import { requireCitizen } from '../../platform/http/session.js'
 import { Button, Form } from '../../platform/html/components/form.js'
 import { formatVnd, SummaryList } from '../../platform/html/components/layout-parts.js'
-import { IPN_PATH, PAYMENT_STATE_LABELS, RETURN_PATH, sandboxAnswer, SANDBOX_API_PATH, SANDBOX_IPN_JOB, SANDBOX_SECRET, SANDBOX_TMN_CODE } from './payments.service.js'
+import { IPN_PATH, PAYMENT_STATE_LABELS, RETURN_PATH, sandboxAnswer, SANDBOX_API_PATH, SANDBOX_IPN_JOB, SANDBOX_TMN_CODE } from './payments.service.js'
 import { signQueryDrAnswer, signRefundAnswer, verifyParams, verifyQueryDr, verifyRefund, vnpDate } from './vnpay.js'
 import QRCode from 'qrcode'
 import { VNPAY_CHOICES } from './vnpay-provider.js'
@@ -78,12 +78,23 @@ export async function paymentsRoutes (app: FastifyInstance, { services }: { serv
   app.get(IPN_PATH, async (request, reply) => reply.type('application/json').send(await payments.ipn(request.query as Record<string, string>)))
 
   if (!payments.sandbox) return
+  const secret = payments.sandboxSecret!
+  /** A signed request is checked, and it may send the browser back only to this portal's return page. */
+  const checked = (q: Record<string, string>, field: string) => {
+    if (!verifyParams(secret, q)) throw new AppError('VALIDATION', 'sandbox: bad signature', [{ field, message: 'Chữ ký yêu cầu thanh toán không hợp lệ' }])
+    let back: URL | undefined
+    try { back = new URL(q['vnp_ReturnUrl'] ?? '') } catch { back = undefined }
+    if (!back || back.origin !== new URL(config.PUBLIC_URL).origin || back.pathname !== RETURN_PATH) {
+      throw new AppError('VALIDATION', 'sandbox: foreign return URL', [{ field, message: 'Địa chỉ trở về không thuộc cổng dịch vụ công này' }])
+    }
+    return `${back.origin}${back.pathname}`
+  }
 
   // The sandbox gateway speaks the same protocol: it checks the request's signature, lets a tester
   // approve or decline, sends the signed IPN from a job (retried until answered), and returns the browser.
   app.get('/sandbox/vnpay/paymentv2/vpcpay.html', async (request, reply) => {
     const q = request.query as Record<string, string>
-    if (!verifyParams(SANDBOX_SECRET, q)) throw new AppError('VALIDATION', 'sandbox: bad signature', [{ field: 'vnp_SecureHash', message: 'Chữ ký yêu cầu thanh toán không hợp lệ' }])
+    checked(q, 'vnp_SecureHash')
     const query = new URLSearchParams(q).toString()
     return reply.page(<SandboxPage query={query} amount={Number(q['vnp_Amount']) / 100} info={q['vnp_OrderInfo'] ?? ''} choice={VNPAY_CHOICES.find(c => c.code === (q['vnp_BankCode'] ?? ''))?.label ?? q['vnp_BankCode'] ?? ''} />, { title: 'Cổng thanh toán thử nghiệm' })
   })
@@ -92,8 +103,8 @@ export async function paymentsRoutes (app: FastifyInstance, { services }: { serv
   /** The sandbox accepts a refund of a successful transaction once, up to its amount; otherwise it answers as VNPay would. */
   async function sandboxRefund (b: Record<string, string>) {
     const base = { vnp_ResponseId: `S${Date.now()}`, vnp_Command: 'refund', vnp_TmnCode: SANDBOX_TMN_CODE, vnp_TxnRef: b['vnp_TxnRef'] ?? '', vnp_Amount: b['vnp_Amount'] ?? '' }
-    const answer = (code: string, message: string, more: Record<string, string> = {}) => signRefundAnswer(SANDBOX_SECRET, { ...base, vnp_ResponseCode: code, vnp_Message: message, ...more })
-    if (!verifyRefund(SANDBOX_SECRET, b)) return answer('97', 'Invalid Checksum')
+    const answer = (code: string, message: string, more: Record<string, string> = {}) => signRefundAnswer(secret, { ...base, vnp_ResponseCode: code, vnp_Message: message, ...more })
+    if (!verifyRefund(secret, b)) return answer('97', 'Invalid Checksum')
     const tx = await services.db.kysely.selectFrom('paymentSandboxTransactions').selectAll().where('txnRef', '=', b['vnp_TxnRef'] ?? '').executeTakeFirst()
     if (!tx) return answer('91', 'Transaction not found')
     if (tx.transactionStatus !== '00' && tx.refundedAmount === null) return answer('95', 'Transaction failed, cannot refund')
@@ -107,18 +118,18 @@ export async function paymentsRoutes (app: FastifyInstance, { services }: { serv
   app.post('/sandbox/vnpay/tra-loi', async (request, reply) => {
     const body = request.body as { request?: string, decision?: string }
     const q = Object.fromEntries(new URLSearchParams(body.request ?? ''))
-    if (!verifyParams(SANDBOX_SECRET, q)) throw new AppError('VALIDATION', 'sandbox: bad signature', [{ field: 'request', message: 'Yêu cầu thanh toán không hợp lệ' }])
+    const back = checked(q, 'request')
     const approve = body.decision === 'approve'
     const at = new Date()
     const transactionNo = String(++sequence)
-    const answer = sandboxAnswer({ txnRef: q['vnp_TxnRef']!, amount: q['vnp_Amount']!, info: q['vnp_OrderInfo'] ?? '', approve, at, transactionNo })
+    const answer = sandboxAnswer(secret, { txnRef: q['vnp_TxnRef']!, amount: q['vnp_Amount']!, info: q['vnp_OrderInfo'] ?? '', approve, at, transactionNo })
     // The sandbox's ledger, for transaction queries.
     await services.db.kysely.insertInto('paymentSandboxTransactions').values({
       txnRef: q['vnp_TxnRef']!, amount: q['vnp_Amount']!, orderInfo: q['vnp_OrderInfo'] ?? '', responseCode: approve ? '00' : '24',
       transactionStatus: approve ? '00' : '02', transactionNo, payDate: vnpDate(at)
     }).onConflict(oc => oc.column('txnRef').doNothing()).execute()
     await jobs.enqueue(services.db.kysely, SANDBOX_IPN_JOB, { url: `${config.PUBLIC_URL}${IPN_PATH}?${answer}` }, { maxAttempts: 10 })
-    return reply.redirect(`${q['vnp_ReturnUrl']}?${answer}`, 303)
+    return reply.redirect(`${back}?${answer}`, 303)
   })
 
   // The sandbox's merchant API: transaction query (QueryDR) and refund, JSON in, signed JSON out, from its ledger.
@@ -126,10 +137,10 @@ export async function paymentsRoutes (app: FastifyInstance, { services }: { serv
     const b = (request.body ?? {}) as Record<string, string>
     if (b['vnp_Command'] === 'refund') return reply.send(await sandboxRefund(b))
     const base = { vnp_ResponseId: `S${Date.now()}`, vnp_Command: 'querydr', vnp_TmnCode: SANDBOX_TMN_CODE, vnp_TxnRef: b['vnp_TxnRef'] ?? '' }
-    if (!verifyQueryDr(SANDBOX_SECRET, b)) return reply.send(signQueryDrAnswer(SANDBOX_SECRET, { ...base, vnp_ResponseCode: '97', vnp_Message: 'Invalid Checksum' }))
+    if (!verifyQueryDr(secret, b)) return reply.send(signQueryDrAnswer(secret, { ...base, vnp_ResponseCode: '97', vnp_Message: 'Invalid Checksum' }))
     const tx = await services.db.kysely.selectFrom('paymentSandboxTransactions').selectAll().where('txnRef', '=', b['vnp_TxnRef'] ?? '').executeTakeFirst()
-    if (!tx) return reply.send(signQueryDrAnswer(SANDBOX_SECRET, { ...base, vnp_ResponseCode: '91', vnp_Message: 'Transaction not found' }))
-    return reply.send(signQueryDrAnswer(SANDBOX_SECRET, {
+    if (!tx) return reply.send(signQueryDrAnswer(secret, { ...base, vnp_ResponseCode: '91', vnp_Message: 'Transaction not found' }))
+    return reply.send(signQueryDrAnswer(secret, {
       ...base, vnp_ResponseCode: '00', vnp_Message: 'QueryDR Success', vnp_Amount: tx.amount, vnp_BankCode: 'NCB', vnp_PayDate: tx.payDate,
       vnp_TransactionNo: tx.transactionNo, vnp_TransactionType: '01', vnp_TransactionStatus: tx.transactionStatus, vnp_OrderInfo: tx.orderInfo, vnp_PromotionCode: '', vnp_PromotionAmount: ''
     }))

@@ -14,17 +14,24 @@ import { IPN_ANSWERS, orderInfo, RESPONSE_MESSAGES, signParams, vnpDate } from '
 import { vnpayProvider, type VnpaySettings } from './vnpay-provider.js'
 import type { Reported } from './provider.js'
 
-/** The sandbox's own credentials: it only ever talks to this portal. */
+/** The sandbox's merchant code: it only ever talks to this portal. */
 export const SANDBOX_TMN_CODE = 'MCSANDBOX'
-export const SANDBOX_SECRET = 'sandbox-secret-not-for-production-0001'
 
-/** The gateway in use: VNPay as configured, or the built-in sandbox (demo profile, tests); none otherwise. */
-export function gatewayOf (config: Config): VnpaySettings | undefined {
+/** The sandbox's signing secret: made at random for each database (migration 0036), never in the source. */
+export async function sandboxSecretOf (db: Executor): Promise<string> {
+  return (await db.selectFrom('paymentSandboxSecret').select('secret').executeTakeFirstOrThrow()).secret
+}
+
+/**
+ * The gateway in use: VNPay as configured, or the built-in sandbox (demo profile, tests) signing with
+ * `sandboxSecret`; none otherwise.
+ */
+export function gatewayOf (config: Config, sandboxSecret?: string): VnpaySettings | undefined {
   if (config.VNPAY_TMN_CODE && config.VNPAY_HASH_SECRET && config.VNPAY_PAYMENT_URL) {
     return { tmnCode: config.VNPAY_TMN_CODE, secret: config.VNPAY_HASH_SECRET, paymentUrl: config.VNPAY_PAYMENT_URL, apiUrl: config.VNPAY_API_URL, sandbox: false }
   }
-  if (config.PAYMENT_SANDBOX || config.DEMO) {
-    return { tmnCode: SANDBOX_TMN_CODE, secret: SANDBOX_SECRET, paymentUrl: `${config.PUBLIC_URL}/sandbox/vnpay/paymentv2/vpcpay.html`, apiUrl: `${config.PUBLIC_URL}${SANDBOX_API_PATH}`, sandbox: true }
+  if ((config.PAYMENT_SANDBOX || config.DEMO) && sandboxSecret) {
+    return { tmnCode: SANDBOX_TMN_CODE, secret: sandboxSecret, paymentUrl: `${config.PUBLIC_URL}/sandbox/vnpay/paymentv2/vpcpay.html`, apiUrl: `${config.PUBLIC_URL}${SANDBOX_API_PATH}`, sandbox: true }
   }
   return undefined
 }
@@ -48,10 +55,10 @@ export const RETURN_PATH = '/thanh-toan/vnpay/ket-qua'
  * recorded at the counter, and online payment through VNPay, where the gateway's server-to-server
  * notification (IPN) is the only thing that marks a payment paid.
  */
-export function createPaymentsService (deps: { db: Db, dossiers: DossiersService, jobs: JobQueue, config: Config, numbering?: ReceiptNumbering }) {
+export function createPaymentsService (deps: { db: Db, dossiers: DossiersService, jobs: JobQueue, config: Config, numbering?: ReceiptNumbering, sandboxSecret?: string | undefined }) {
   const { db, dossiers, config } = deps
   const numbering = deps.numbering ?? localNumbering
-  const gateway = gatewayOf(config)
+  const gateway = gatewayOf(config, deps.sandboxSecret)
   const provider = gateway ? vnpayProvider(gateway) : undefined
   // The sandbox's IPN is sent by a job (any worker process), retried with back-off until answered.
   if (provider?.sandbox) {
@@ -137,6 +144,8 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
   const service = {
     /** Whether the built-in sandbox gateway is in use (its routes exist only then). */
     sandbox: provider?.sandbox ?? false,
+    /** The sandbox's signing secret, when the sandbox is in use. */
+    sandboxSecret: provider?.sandbox ? gateway!.secret : undefined,
     /** What the citizen may pick before going to the gateway; empty when online payment is not offered. */
     choices: provider?.choices ?? [],
 
@@ -447,8 +456,8 @@ class NotApplied extends Error {}
 export type PaymentsService = ReturnType<typeof createPaymentsService>
 
 /** The sandbox's signed answer for a payment (the return URL's query and the IPN's). */
-export function sandboxAnswer (params: { txnRef: string, amount: string, info: string, approve: boolean, at: Date, transactionNo: string }): string {
-  return signParams(SANDBOX_SECRET, {
+export function sandboxAnswer (secret: string, params: { txnRef: string, amount: string, info: string, approve: boolean, at: Date, transactionNo: string }): string {
+  return signParams(secret, {
     vnp_Amount: params.amount, vnp_BankCode: 'NCB', vnp_BankTranNo: `VNP${params.transactionNo}`, vnp_CardType: 'ATM', vnp_OrderInfo: params.info,
     vnp_PayDate: vnpDate(params.at), vnp_ResponseCode: params.approve ? '00' : '24', vnp_TmnCode: SANDBOX_TMN_CODE, vnp_TransactionNo: params.transactionNo,
     vnp_TransactionStatus: params.approve ? '00' : '02', vnp_TxnRef: params.txnRef

@@ -11,7 +11,7 @@ import { pdfText } from '../../../test/pdf.js'
 import { localNumbering } from './receipts.js'
 import { paymentsCommand } from '../../cli/commands/payments.js'
 import { signParams as sign } from './vnpay.js'
-import { sandboxAnswer, SANDBOX_SECRET } from './payments.service.js'
+import { sandboxAnswer } from './payments.service.js'
 import { signParams } from './vnpay.js'
 
 const t = useTestApp({ config: { PAYMENT_SANDBOX: 'true' }, setup: ctx => loadCatalog(ctx.services) })
@@ -41,7 +41,7 @@ const ipn = async (query: string) => {
   return (res.json() as { RspCode: string }).RspCode
 }
 const answer = (q: Record<string, string>, approve = true, amount = q['vnp_Amount']!) =>
-  sandboxAnswer({ txnRef: q['vnp_TxnRef']!, amount, info: q['vnp_OrderInfo']!, approve, at: new Date(), transactionNo: String(Date.now() % 1e8) })
+  sandboxAnswer(t.services.payments.sandboxSecret!, { txnRef: q['vnp_TxnRef']!, amount, info: q['vnp_OrderInfo']!, approve, at: new Date(), transactionNo: String(Date.now() % 1e8) })
 
 test('online payment: the IPN alone marks it paid, once; bad checksum, wrong amount and unknown orders change nothing', async () => {
   const { c, code, cb } = await awaitingFees()
@@ -60,7 +60,7 @@ test('online payment: the IPN alone marks it paid, once; bad checksum, wrong amo
   // Crafted notifications that must change nothing.
   assert.equal(await ipn(ok.replace(/vnp_SecureHash=[0-9a-f]+/, `vnp_SecureHash=${'0'.repeat(128)}`)), '97')
   assert.equal(await ipn(answer(q, true, '2300000')), '04')
-  assert.equal(await ipn(sandboxAnswer({ txnRef: 'MC000000NOSUCH', amount: '23000000', info: 'x', approve: true, at: new Date(), transactionNo: '1' })), '01')
+  assert.equal(await ipn(sandboxAnswer(t.services.payments.sandboxSecret!, { txnRef: 'MC000000NOSUCH', amount: '23000000', info: 'x', approve: true, at: new Date(), transactionNo: '1' })), '01')
   const unsigned = Object.fromEntries([...new URLSearchParams(ok)].filter(([k]) => k !== 'vnp_SecureHash'))
   assert.equal(await ipn(signParams('another secret', unsigned)), '97')
   assert.equal((await t.services.dossiers.get(c.id, code)).status, 6)
@@ -179,7 +179,7 @@ test('receipts restart at 1 on 1 January (Vietnam time) and are numbered without
     const { cb, code } = await awaitingFees()
     const q = await startPayment(cb, code)
     const params = Object.fromEntries([...new URLSearchParams(answer(q))].filter(([k]) => k !== 'vnp_SecureHash'))
-    assert.equal(await ipn(sign(SANDBOX_SECRET, { ...params, vnp_PayDate: payDate })), '00')
+    assert.equal(await ipn(sign(t.services.payments.sandboxSecret!, { ...params, vnp_PayDate: payDate })), '00')
     return t.db.kysely.selectFrom('receipts').select(['year', 'series', 'number']).where('content', 'like', `%${code}%`).executeTakeFirstOrThrow()
   }
   const before = await paidAt('20611231235900')
@@ -227,4 +227,25 @@ test('an exempt applicant: recorded with the reason, nothing to pay, processing 
   assert.ok(lines.some(l => /Tiền mặt tại bộ phận một cửa +\d+ khoản +[\d.]+ đồng/.test(l)), lines.join('\n'))
   assert.match(lines.at(-1)!, /Hồ sơ đã nộp phí: \d+; nộp trực tuyến: \d+ \(\d+\.\d%\)/)
   await assert.rejects(paymentsCommand.run(t.services, ['totals', '2026-13-01', '2026-12-31'], () => {}), /usage: payments totals/)
+})
+
+test('the sandbox signs with a secret of its own database, and sends the browser back only to this portal', async () => {
+  const secret = t.services.payments.sandboxSecret!
+  assert.match(secret, /^[0-9a-f]{64}$/)
+  const { cb, code } = await awaitingFees()
+  const q = await startPayment(cb, code)
+  // An IPN signed with the secret the source once held is refused.
+  const forged = Object.fromEntries([...new URLSearchParams(answer(q))].filter(([k]) => k !== 'vnp_SecureHash'))
+  assert.equal(await ipn(signParams('sandbox-secret-not-for-production-0001', forged)), '97')
+  // A request signed right but naming another site to return to is refused, on the page and on the answer.
+  const unsigned = Object.fromEntries(Object.entries(q).filter(([k]) => k !== 'vnp_SecureHash'))
+  for (const back of ['https://evil.example/thanh-toan/vnpay/ket-qua', `${t.config.PUBLIC_URL}/dang-nhap`, 'javascript:alert(1)']) {
+    const request = signParams(secret, { ...unsigned, vnp_ReturnUrl: back })
+    const page = await t.app.inject(`/sandbox/vnpay/paymentv2/vpcpay.html?${request}`)
+    assert.equal(page.statusCode, 422, back)
+    assert.match(page.body, /Địa chỉ trở về không thuộc cổng dịch vụ công này/)
+    const answered = await cb.post('/sandbox/vnpay/tra-loi', { request, decision: 'approve' })
+    assert.equal(answered.statusCode, 422, back)
+    assert.equal(answered.headers.location, undefined)
+  }
 })

@@ -6,7 +6,7 @@ import { browserSession } from '../../../test/dossiers.js'
 import { freePort } from '../../../test/net.js'
 import { dossierAwaitingFees } from '../../../test/payments.js'
 import { queryDrBody, verifyQueryDrAnswer } from './vnpay.js'
-import { sandboxAnswer, SANDBOX_SECRET, SANDBOX_TMN_CODE } from './payments.service.js'
+import { sandboxAnswer, SANDBOX_TMN_CODE } from './payments.service.js'
 
 // The reconciliation job asks the gateway over HTTP, so the app listens where PUBLIC_URL says; no job
 // worker runs here, so the sandbox's IPN is never delivered and only the job can settle payments.
@@ -45,16 +45,16 @@ test('reconciliation asks the gateway about payments left pending: paid ones are
   // A second run finds nothing left; the late IPN, when it comes at last, is told it is already confirmed.
   assert.equal((await t.services.payments.reconcile(later)).checked, 0)
   const ledger = await t.db.kysely.selectFrom('paymentSandboxTransactions').selectAll().where('txnRef', '=', paid.txnRef).executeTakeFirstOrThrow()
-  const late = sandboxAnswer({ txnRef: paid.txnRef, amount: ledger.amount, info: ledger.orderInfo, approve: true, at: new Date(), transactionNo: ledger.transactionNo })
+  const late = sandboxAnswer(t.services.payments.sandboxSecret!, { txnRef: paid.txnRef, amount: ledger.amount, info: ledger.orderInfo, approve: true, at: new Date(), transactionNo: ledger.transactionNo })
   assert.equal((await (await fetch(`${t.url}/api/v1/payments/vnpay/ipn?${late}`)).json() as { RspCode: string }).RspCode, '02')
   assert.equal(await t.db.kysely.selectFrom('receipts').select('id').where('content', 'like', `%${paid.code}%`).execute().then(r => r.length), 1, 'one receipt')
 })
 
 test('the sandbox answers transaction queries signed, and refuses unsigned ones', async () => {
-  const body = queryDrBody({ secret: SANDBOX_SECRET, tmnCode: SANDBOX_TMN_CODE, txnRef: 'MC000000NONE', transactionDate: '20261122100000', orderInfo: 'x', ipAddr: '127.0.0.1', requestId: 'r1', now: new Date() })
+  const body = queryDrBody({ secret: t.services.payments.sandboxSecret!, tmnCode: SANDBOX_TMN_CODE, txnRef: 'MC000000NONE', transactionDate: '20261122100000', orderInfo: 'x', ipAddr: '127.0.0.1', requestId: 'r1', now: new Date() })
   const ask = async (b: Record<string, string>) => (await fetch(`${t.url}/sandbox/vnpay/merchant_webapi/api/transaction`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) })).json() as Promise<Record<string, string>>
   const notFound = await ask(body)
   assert.equal(notFound['vnp_ResponseCode'], '91')
-  assert.ok(verifyQueryDrAnswer(SANDBOX_SECRET, notFound))
+  assert.ok(verifyQueryDrAnswer(t.services.payments.sandboxSecret!, notFound))
   assert.equal((await ask({ ...body, vnp_TxnRef: 'MC000000OTHER' }))['vnp_ResponseCode'], '97')
 })

@@ -7,7 +7,7 @@ import { browserSession } from '../../../test/dossiers.js'
 import { freePort } from '../../../test/net.js'
 import { dossierAwaitingFees } from '../../../test/payments.js'
 import { createWorker } from '../../platform/jobs/worker.js'
-import { SANDBOX_SECRET, SANDBOX_TMN_CODE } from './payments.service.js'
+import { SANDBOX_TMN_CODE } from './payments.service.js'
 import { refundBody, verifyRefundAnswer } from './vnpay.js'
 
 // The refund job and the sandbox's IPN go over HTTP, so the app listens where PUBLIC_URL says.
@@ -48,10 +48,10 @@ test('fees paid online are refunded through the gateway once the dossier is with
   // The gateway's ledger has the refund; asking again is answered 94 and changes nothing here.
   const ledger = await t.db.kysely.selectFrom('paymentSandboxTransactions').select(['refundedAmount', 'transactionStatus', 'transactionNo']).where('txnRef', '=', txnRef).executeTakeFirstOrThrow()
   assert.deepEqual([ledger.refundedAmount, ledger.transactionStatus], ['23000000', '05'])
-  const again = refundBody({ secret: SANDBOX_SECRET, tmnCode: SANDBOX_TMN_CODE, txnRef, amountVnd: 230_000, full: true, transactionNo: ledger.transactionNo, transactionDate: '20261122100000', createdBy: 'x', orderInfo: 'x', ipAddr: '127.0.0.1', requestId: 'again', now: new Date() })
+  const again = refundBody({ secret: t.services.payments.sandboxSecret!, tmnCode: SANDBOX_TMN_CODE, txnRef, amountVnd: 230_000, full: true, transactionNo: ledger.transactionNo, transactionDate: '20261122100000', createdBy: 'x', orderInfo: 'x', ipAddr: '127.0.0.1', requestId: 'again', now: new Date() })
   const answer = await (await fetch(`${t.url}/sandbox/vnpay/merchant_webapi/api/transaction`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(again) })).json() as Record<string, string>
   assert.equal(answer['vnp_ResponseCode'], '94')
-  assert.ok(verifyRefundAnswer(SANDBOX_SECRET, answer))
+  assert.ok(verifyRefundAnswer(t.services.payments.sandboxSecret!, answer))
   // The citizen sees it and was told.
   const mine = await browserSession(t, c.cookie).get(`/ca-nhan/ho-so/${enc(code)}`)
   assert.match(mine.body, /Đã hoàn tiền/)

@@ -539,6 +539,7 @@ export interface Database {
   throttles: ThrottlesTable
   privacyRequests: PrivacyRequestsTable
   captchas: CaptchasTable
+  paymentSandboxSecret: { id: Generated<number>, secret: string }
   accounts: AccountsTable
   accountTokens: AccountTokensTable
   identityMerges: IdentityMergesTable

@@ -25,6 +25,15 @@ const MESSAGES: Partial<Record<AppError['code'], string>> = {
   UNAUTHENTICATED: 'Bạn cần đăng nhập để tiếp tục.'
 }
 
+/** Said on a page when nothing more precise is known. */
+const GENERIC: Partial<Record<AppError['code'], string>> = {
+  CONFLICT: 'Hồ sơ hoặc dữ liệu đã thay đổi (có thể bạn hoặc người khác vừa thực hiện thao tác này). Hãy tải lại trang để xem trạng thái hiện tại.',
+  VALIDATION: 'Dữ liệu gửi lên chưa hợp lệ. Hãy quay lại trang trước, kiểm tra và gửi lại.',
+  RATE_LIMITED: 'Bạn đã gửi quá nhiều yêu cầu. Hãy thử lại sau ít phút.',
+  PAYMENT_FAILED: 'Thanh toán chưa thực hiện được. Hãy thử lại hoặc chọn cách nộp phí khác.',
+  UPSTREAM_UNAVAILABLE: 'Hệ thống liên kết đang tạm thời không phản hồi. Hãy thử lại sau ít phút; dữ liệu bạn đã lưu không bị ảnh hưởng.'
+}
+
 export function ErrorPage ({ title, message, reference }: { title: string, message: string, reference?: string }) {
   return (
     <>
@@ -48,7 +57,9 @@ async function sendError (request: FastifyRequest, reply: FastifyReply, err: App
   if (err.code === 'UNAUTHENTICATED' && request.method === 'GET') {
     return reply.redirect(request.url.startsWith('/can-bo') ? '/can-bo/dang-nhap' : `/dang-nhap?tiep=${encodeURIComponent(request.url)}`, 303)
   }
-  return reply.page(<ErrorPage title={titleOf[err.code]} message={MESSAGES[err.code] ?? err.detail ?? titleOf[err.code]} />,
+  // A page shows Vietnamese only: the code's message, else what the fields say; the detail is for the log and the API.
+  const message = MESSAGES[err.code] ?? (err.fields?.length ? err.fields.map(f => f.message).join(' ') : GENERIC[err.code] ?? titleOf[err.code])
+  return reply.page(<ErrorPage title={titleOf[err.code]} message={message} />,
     { title: titleOf[err.code], status })
 }
 
