@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { checkCitizenId, checkMobile, checkPassword, checkTaxCode, normalizeMobile, sexOfCitizenId } from './identity.js'
+import { parseDateOfBirth } from './registration-form.js'
 
 test('citizen ID: 12 digits, a province code, and century and year digits that match the date of birth', () => {
   assert.equal(checkCitizenId('062099001234', '1999-03-04'), null, 'Kon Tum, male, born 1999')
@@ -53,4 +54,9 @@ test('password policy: length, the 10,000 most common passwords, personal data',
   assert.match(checkPassword('Qwertyuiop')!, /quá phổ biến/, 'case does not make a common password safe')
   assert.equal(checkPassword('Đi học Kon Tum 2024!'), null)
   assert.match(checkPassword('x062099001234x', ['062099001234'])!, /số định danh/)
+})
+
+test('a date of birth is read as people type it: dd/mm/yyyy, with dots or hyphens, or yyyy-mm-dd', () => {
+  for (const typed of ['15/08/1995', '15/8/1995', '15.08.1995', '15-08-1995', '1995-08-15', ' 15/08/1995 ']) assert.equal(parseDateOfBirth(typed), '1995-08-15', typed)
+  for (const typed of ['31/02/1995', '1995-02-31', '15/08/95', '08/15/1995', '01/01/1899', '01/01/2999', 'hôm qua']) assert.equal(parseDateOfBirth(typed), null, typed)
 })

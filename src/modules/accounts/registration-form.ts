@@ -1,3 +1,4 @@
+import { parseDay } from '../../platform/http/day-range.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { checkCitizenId, checkMobile, checkPassword, checkTaxCode, normalizeMobile } from './identity.js'
 
@@ -6,16 +7,15 @@ export type RegistrationForm = Partial<Record<'fullName' | 'citizenId' | 'dateOf
 
 export const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/
 
-/** "dd/mm/yyyy" → "yyyy-mm-dd" if it is a real date in the past, else null. */
+/** A date of birth typed as dd/mm/yyyy (or yyyy-mm-dd, 15.08.1995…) → "yyyy-mm-dd" if it is a real day in the past, else null. */
 export function parseDateOfBirth (text: string): string | null {
-  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim())
-  if (!m) return null
-  const iso = `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`
-  const d = new Date(`${iso}T00:00:00Z`)
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) return null
-  if (d.getTime() > Date.now() || Number(m[3]) < 1900) return null
+  const iso = parseDay(text)
+  if (!iso || new Date(`${iso}T00:00:00Z`).getTime() > Date.now() || Number(iso.slice(0, 4)) < 1900) return null
   return iso
 }
+
+/** What a date-of-birth field says when it cannot be read. */
+export const DATE_OF_BIRTH_FORM = 'Ngày sinh phải là một ngày có thật, dạng ngày/tháng/năm, ví dụ 04/03/1999 (hoặc 1999-03-04)'
 
 /** Checks a registration form; throws VALIDATION listing every field to correct, in Vietnamese. */
 export function validateRegistration (kind: AccountKind, f: RegistrationForm) {
@@ -26,7 +26,7 @@ export function validateRegistration (kind: AccountKind, f: RegistrationForm) {
   let dateOfBirth: string | null = null
   if (kind !== 'organization') {
     if (!v('dateOfBirth')) errors.push({ field: 'dateOfBirth', message: 'Nhập ngày sinh' })
-    else if (!(dateOfBirth = parseDateOfBirth(v('dateOfBirth')))) errors.push({ field: 'dateOfBirth', message: 'Ngày sinh phải là một ngày có thật, dạng ngày/tháng/năm, ví dụ 04/03/1999' })
+    else if (!(dateOfBirth = parseDateOfBirth(v('dateOfBirth')))) errors.push({ field: 'dateOfBirth', message: DATE_OF_BIRTH_FORM })
   }
   if (kind === 'individual') {
     const problem = v('citizenId') ? checkCitizenId(v('citizenId'), dateOfBirth ?? undefined) : 'Nhập số định danh cá nhân (số căn cước)'

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
+import { parseDay } from '../../platform/http/day-range.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, Form, Radios, TextInput } from '../../platform/html/components/form.js'
@@ -89,10 +90,9 @@ export async function calendarPages (app: FastifyInstance, { services, requireOf
   app.get('/can-bo/lich', { preHandler: requireAdmin }, async (request, reply) => page(request, reply, yearOf(request)))
   app.post('/can-bo/lich', { preHandler: requireAdmin }, async (request, reply) => {
     const body = request.body as Record<string, string | undefined>
-    const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec((body['date'] ?? '').trim())
-    const date = m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : ''
+    const date = parseDay(body['date'] ?? '') ?? ''
     const errors: FieldError[] = []
-    if (!m || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) errors.push({ field: 'date', message: 'Nhập ngày có thật, dạng ngày/tháng/năm, ví dụ 02/01/2026' })
+    if (!date) errors.push({ field: 'date', message: 'Nhập ngày có thật, dạng ngày/tháng/năm, ví dụ 02/01/2026' })
     if (body['kind'] !== 'off' && body['kind'] !== 'work') errors.push({ field: 'kind', message: 'Chọn ngày này là ngày nghỉ hay ngày làm việc' })
     if ((body['note'] ?? '').trim().length < 3) errors.push({ field: 'note', message: 'Cần ghi chú căn cứ (văn bản thông báo)' })
     if (errors.length > 0) return page(request, reply, yearOf(request), { errors, values: body })

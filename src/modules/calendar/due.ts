@@ -44,6 +44,11 @@ export function formatInstant (t: Date): string {
   return at(l.date, l.minute)
 }
 
+/** The Vietnam day of an instant: "22/06/2022". */
+export function formatDay (t: Date): string {
+  return dmy(toLocal(t).date)
+}
+
 /**
  * The first working moment at or after a local time: outside office hours or on a day off, the
  * clock starts at the next opening. Returns the moment and why it moved, if it did.

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { SEED_DIR } from '../../platform/paths.js'
 import { checkCitizenId, checkMobile, checkTaxCode, normalizeMobile } from '../accounts/identity.js'
-import { EMAIL, parseDateOfBirth } from '../accounts/registration-form.js'
+import { DATE_OF_BIRTH_FORM, EMAIL, parseDateOfBirth } from '../accounts/registration-form.js'
 
 /** A person or organization in a dossier: the applicant (chủ hồ sơ) or the submitter (người nộp). */
 export interface Person {
@@ -71,7 +71,7 @@ export function readPerson (f: Form, prefix: string, kind: Person['kind'], error
   let dateOfBirth: string | null = null
   if (!org) {
     if (!text(f, k('dateOfBirth'))) errors.push({ field: k('dateOfBirth'), message: 'Nhập ngày sinh' })
-    else if (!(dateOfBirth = parseDateOfBirth(text(f, k('dateOfBirth'))))) errors.push({ field: k('dateOfBirth'), message: 'Ngày sinh phải là một ngày có thật, dạng ngày/tháng/năm, ví dụ 04/03/1999' })
+    else if (!(dateOfBirth = parseDateOfBirth(text(f, k('dateOfBirth'))))) errors.push({ field: k('dateOfBirth'), message: DATE_OF_BIRTH_FORM })
   }
   const id = text(f, k('idNumber'), 40).replace(/\s/g, '')
   const idProblem = !id

@@ -385,6 +385,13 @@ export function createDossiersService (deps: {
       })
     },
 
+    /** The code of the account's dossier `id` once it is submitted (a draft's old address leads to it); undefined otherwise. */
+    async submittedCode (accountId: string, id: string): Promise<string | undefined> {
+      if (!/^[0-9a-f-]{36}$/.test(id)) return undefined
+      const row = await db.kysely.selectFrom('dossiers').select(['code', 'status']).where('id', '=', id).where('accountId', '=', accountId).executeTakeFirst()
+      return row && row.status !== 0 && row.code ? row.code : undefined
+    },
+
     /** A draft of the account, as the journey pages show it. NOT_FOUND for another's; CONFLICT once submitted. */
     async draft (accountId: string, id: string) {
       return view(db.kysely, await ownDraft(db.kysely, accountId, id))

@@ -29,7 +29,7 @@ export const FORM_WORDING = {
     body: [
       'Hồ sơ của: {applicant}',
       'Mã hồ sơ: {code}. Nội dung yêu cầu giải quyết: {procedure}',
-      'Ngày {submittedAt}, {agency} đã nhận hồ sơ của ông (bà). Qua xem xét, hồ sơ của ông (bà) chưa đủ điều kiện để giải quyết. Đề nghị ông (bà) bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:',
+      'Ngày {submittedDay}, {agency} đã nhận hồ sơ của ông (bà). Qua xem xét, hồ sơ của ông (bà) chưa đủ điều kiện để giải quyết. Đề nghị ông (bà) bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:',
       '{items}',
       '{message}',
       'Thời hạn bổ sung: đến {dueAt}. Quá thời hạn này hồ sơ sẽ dừng xử lý.',
@@ -42,7 +42,7 @@ export const FORM_WORDING = {
     body: [
       'Hồ sơ của: {applicant}',
       'Mã hồ sơ: {code}. Nội dung yêu cầu giải quyết: {procedure}',
-      'Ngày {submittedAt}, {agency} đã nhận hồ sơ của ông (bà). Sau khi xem xét, {agency} từ chối tiếp nhận, giải quyết hồ sơ này với lý do như sau:',
+      'Ngày {submittedDay}, {agency} đã nhận hồ sơ của ông (bà). Sau khi xem xét, {agency} từ chối tiếp nhận, giải quyết hồ sơ này với lý do như sau:',
       '{reason}',
       'Xin thông báo để ông (bà) biết và thực hiện.'
     ]
@@ -51,7 +51,7 @@ export const FORM_WORDING = {
     number: 'Mẫu số 04',
     title: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả',
     body: [
-      'Ngày {receivedAt}, {agency} tiếp nhận giải quyết hồ sơ của ông (bà) {applicant}.',
+      'Ngày {receivedDay}, {agency} tiếp nhận giải quyết hồ sơ của ông (bà) {applicant}.',
       'Mã hồ sơ: {code}. Nội dung yêu cầu giải quyết: {procedure}',
       'Thời gian hẹn trả kết quả giải quyết hồ sơ: {originalDueAt}.',
       'Tuy nhiên đến nay, {agency} chưa trả kết quả giải quyết hồ sơ cho ông (bà) đúng hạn được như đã hẹn. Lý do:',
@@ -66,7 +66,7 @@ export const FORM_WORDING = {
     body: [
       'Hồ sơ của: {applicant}',
       'Mã hồ sơ: {code}. Nội dung yêu cầu giải quyết: {procedure}',
-      'Ngày {receivedAt}, {agency} đã tiếp nhận giải quyết hồ sơ của ông (bà). {agency} thông báo dừng giải quyết hồ sơ này với lý do như sau:',
+      'Ngày {receivedDay}, {agency} đã tiếp nhận giải quyết hồ sơ của ông (bà). {agency} thông báo dừng giải quyết hồ sơ này với lý do như sau:',
       '{reason}',
       'Xin thông báo để ông (bà) biết. Hồ sơ và các giấy tờ đã nộp được trả lại theo yêu cầu của ông (bà).'
     ]
@@ -77,7 +77,7 @@ export const FORM_WORDING = {
     body: [
       'Kèm theo hồ sơ của: {applicant}',
       'Mã hồ sơ: {code}. Nội dung yêu cầu giải quyết: {procedure}',
-      'Ngày tiếp nhận: {receivedAt}. Ngày hẹn trả kết quả: {dueAt}.'
+      'Thời điểm tiếp nhận: {receivedAt}. Thời hạn trả kết quả: {dueAt}.'
     ]
   },
   '07': {
@@ -95,7 +95,7 @@ export const FORM_WORDING = {
     body: [
       'Kính gửi: {applicant}',
       'Mã hồ sơ: {code}. Nội dung yêu cầu giải quyết: {procedure}',
-      'Ngày {receivedAt}, {agency} đã tiếp nhận hồ sơ của ông (bà). Sau khi thẩm định, {agency} không giải quyết yêu cầu của ông (bà) với lý do như sau:',
+      'Ngày {receivedDay}, {agency} đã tiếp nhận hồ sơ của ông (bà). Sau khi thẩm định, {agency} không giải quyết yêu cầu của ông (bà) với lý do như sau:',
       '{reason}',
       'Nếu không đồng ý, ông (bà) có quyền khiếu nại theo quy định của pháp luật về khiếu nại.'
     ]

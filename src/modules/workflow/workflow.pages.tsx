@@ -54,7 +54,7 @@ function ReceptionQueuePage ({ queue: { rows, page, more } }: { queue: Queue }) 
                     <td>{r.procedureName}</td>
                     <td>{r.applicant}</td>
                     <td>{when(r.submittedAt)}</td>
-                    <td>{r.left.overdue ? <Tag kind='grey'>{r.left.text}</Tag> : <>còn {r.left.text}</>}<br /><span class='hint'>hạn {when(r.decisionDue)}</span></td>
+                    <td>{r.left.overdue ? <Tag kind='grey'>{r.left.text}</Tag> : r.left.text}<br /><span class='hint'>hạn {when(r.decisionDue)}</span></td>
                   </tr>
                 ))}
               </tbody>
@@ -90,7 +90,7 @@ function TaskQueuePage ({ rows, queue }: { rows: TaskQueue, queue: StepQueue }) 
                     <td><a href={staffDossierUrl(r.code!)}>{r.code}</a></td>
                     <td>{r.procedureName}</td>
                     <td>{r.name}{r.assigneeId ? ' (giao cho bạn)' : ''}</td>
-                    <td>{r.dueAt ? <>{when(r.dueAt)}<br /><span class='hint'>{r.left?.overdue ? r.left.text : `còn ${r.left?.text ?? ''}`}</span></> : '—'}</td>
+                    <td>{r.dueAt ? <>{when(r.dueAt)}<br /><span class='hint'>{r.left?.text ?? ''}</span></> : '—'}</td>
                     <td>{when(r.dossierDue)}</td>
                   </tr>
                 ))}
@@ -147,7 +147,7 @@ function ConsultationQueuePage ({ rows }: { rows: Awaited<ReturnType<WorkflowSer
                     <td><a href={staffDossierUrl(r.code)}>{r.code}</a></td>
                     <td>{r.procedureName}</td>
                     <td>{r.question}<br /><span class='hint'>{r.askedByName}, {when(r.askedAt)}</span></td>
-                    <td>{when(r.dueAt)}<br /><span class='hint'>{r.left.overdue ? r.left.text : `còn ${r.left.text}`}</span></td>
+                    <td>{when(r.dueAt)}<br /><span class='hint'>{r.left.text}</span></td>
                   </tr>
                 ))}
               </tbody>
@@ -277,7 +277,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
         ['Kênh nộp', CHANNEL_LABELS[d.channel]],
         ['Cơ quan tiếp nhận', d.agency?.name ?? '—'],
         ['Nộp lúc', when(d.submittedAt)],
-        ...(o.receptionDue ? [['Hạn quyết định tiếp nhận', `${when(o.receptionDue)} (${o.receptionLeft!.overdue ? o.receptionLeft!.text : `còn ${o.receptionLeft!.text}`})`] as [string, string]] : []),
+        ...(o.receptionDue ? [['Hạn quyết định tiếp nhận', `${when(o.receptionDue)} (${o.receptionLeft!.text})`] as [string, string]] : []),
         ['Ngày hẹn trả kết quả', d.dueAt ? <>{when(d.dueAt)}{d.postponedFrom ? <><br /><span class='hint'>đã hẹn lại, hẹn cũ {when(d.postponedFrom)}</span></> : null}{[2, 4, 6].includes(d.status) && d.dueAt.getTime() < Date.now() ? <> <strong class='tag tag--red'>Quá hạn</strong></> : null}</> : '—']
       ]} />
       <IssuedFormLinks url={url} events={d.events} />

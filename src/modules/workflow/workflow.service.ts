@@ -12,7 +12,7 @@ import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import { ROLES as ROLE_NAMES, type OfficialRole, type OfficialsService, type SignedInOfficial } from '../accounts/officials.service.js'
 import type { CalendarService } from '../calendar/calendar.service.js'
-import { formatInstant } from '../calendar/due.js'
+import { formatDay, formatInstant } from '../calendar/due.js'
 import { fromLocal, toLocal } from '../calendar/calendar.js'
 import type { CatalogService } from '../catalog/catalog.service.js'
 import { shortDuration } from '../catalog/views/labels.js'
@@ -826,6 +826,9 @@ export function createWorkflowService (deps: {
       receivedAt: d.receivedAt ? formatInstant(d.receivedAt) : '',
       dueAt: d.dueAt ? formatInstant(d.dueAt) : '',
       submittedAt: d.submittedAt ? formatInstant(d.submittedAt) : '',
+      // "Ngày {…}" in the forms: the date alone (the instant would read "Ngày 13:32 ngày 05/12/2026").
+      submittedDay: d.submittedAt ? formatDay(d.submittedAt) : '',
+      receivedDay: d.receivedAt ? formatDay(d.receivedAt) : '',
       delivery: delivery.result ? `${RESULT_LABELS[delivery.result]}${delivery.resultAddress ? ` (${formatAddress(delivery.resultAddress)})` : ''}` : '',
       hotline: site.hotline,
       ...extra

@@ -2,11 +2,12 @@ import type { FieldError } from './errors.js'
 
 /**
  * A day as a date input sends it (yyyy-mm-dd) or as a person types it where the browser has no date
- * picker (dd/mm/yyyy), as yyyy-mm-dd; undefined unless it is a real day.
+ * picker (dd/mm/yyyy, also with dots or hyphens: 15.08.1995, 15-08-1995), as yyyy-mm-dd; undefined
+ * unless it is a real day. The one day parser of every form.
  */
 export function parseDay (text: string): string | undefined {
   const t = text.trim()
-  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t)
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t)
   const iso = m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : t
   if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return undefined
   const d = new Date(`${iso}T00:00:00Z`)
