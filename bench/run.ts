@@ -7,6 +7,7 @@
  *   npm run bench -- backoffice   queues and search on a generated PostgreSQL database (BENCH_BACKOFFICE_DOSSIERS, default 1,000,000)
  */
 import { spawn } from 'node:child_process'
+import http from 'node:http'
 import path from 'node:path'
 import readline from 'node:readline'
 import autocannon from 'autocannon'
@@ -59,6 +60,17 @@ async function searchLatency (base: string, count: number): Promise<string> {
   return `uncached search over the API, ${count} distinct queries one at a time: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${times[times.length - 1]!.toFixed(1)} ms (target p99 < 50 ms)`
 }
 
+/** The bytes a response takes on the wire when the client accepts `encoding` ('identity': none). */
+function wireBytes (url: string, encoding: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers: { 'accept-encoding': encoding } }, (res) => {
+      let n = 0
+      res.on('data', (chunk: Buffer) => { n += chunk.length })
+      res.on('end', () => resolve(n))
+    }).on('error', reject)
+  })
+}
+
 async function main () {
   const selected = cases.filter(x => filters.length === 0 || filters.some(f => x.name.includes(f)))
   if (selected.length > 0 || filters.includes('search')) await httpCases(selected)
@@ -83,16 +95,23 @@ async function httpCases (selected: typeof cases) {
   })
   const base = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`
   const notes: string[] = []
-  const rows: string[][] = [['case', 'bytes', 'req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'bare p99', 'ratio']]
+  const rows: string[][] = [['case', 'bytes', 'gzip', 'br', 'req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'bare p99', 'ratio']]
   try {
     for (const c of selected) {
       const size = (await (await fetch(base + c.path)).arrayBuffer()).byteLength
       const bare = await measure(`${base}/bench/bare?size=${size}`)
       const it = await measure(base + c.path)
-      rows.push([c.name, String(size), it.rps.toFixed(0), String(it.p50), String(it.p99), bare.rps.toFixed(0), String(bare.p99), (it.rps / bare.rps).toFixed(2)])
+      const [gzip, br] = [await wireBytes(base + c.path, 'gzip'), await wireBytes(base + c.path, 'br')]
+      rows.push([c.name, String(size), String(gzip), String(br), it.rps.toFixed(0), String(it.p50), String(it.p99), bare.rps.toFixed(0), String(bare.p99), (it.rps / bare.rps).toFixed(2)])
       if (it.errors > 0 && !c.path.includes('khong-co')) process.stderr.write(`warning: ${c.name} had ${it.errors} errors or non-2xx answers\n`)
     }
     if (filters.length === 0 || filters.includes('search')) notes.push(await searchLatency(base, 300))
+    // What compressing costs: the home page as browsers ask for it (brotli) beside the same page uncompressed.
+    if (selected.some(c => c.path === '/')) {
+      const plain = await measure(`${base}/`)
+      const r = await autocannon({ url: `${base}/`, connections, duration: seconds, headers: { 'accept-encoding': 'br, gzip' } })
+      notes.push(`home page compressed (br): ${r.requests.average.toFixed(0)} req/s, p99 ${r.latency.p99} ms, ${(await wireBytes(`${base}/`, 'br'))} bytes; uncompressed ${plain.rps.toFixed(0)} req/s, p99 ${plain.p99} ms, ${await wireBytes(`${base}/`, 'identity')} bytes`)
+    }
   } finally {
     server.kill('SIGTERM')
   }

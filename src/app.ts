@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import compress from '@fastify/compress'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
@@ -57,6 +59,9 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   app.decorate('routeList', routes)
   app.addHook('onRoute', (r) => { for (const method of ([] as string[]).concat(r.method)) if (method !== 'HEAD') routes.push({ method, url: r.url }) })
 
+  // HTML, CSS, JSON and SVG compressed for browsers that ask (brotli at a quality that costs little CPU,
+  // else gzip); small answers, PDFs and images as they are.
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'], brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } }, zlibOptions: { level: 6 } })
   await app.register(cookie)
   await app.register(formbody)
   // Uploads are streamed by their handlers; a file over the limit arrives truncated and is refused with a message.
