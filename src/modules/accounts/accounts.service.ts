@@ -163,7 +163,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
         const taken = await trx.selectFrom('accounts').select('id')
           .where(eb => eb.or([eb('citizenId', '=', data.citizenId ?? '-'), eb('taxCode', '=', data.taxCode ?? '-'), eb.and([eb('passportNumber', '=', data.passportNumber ?? '-'), eb('nationality', '=', data.nationality ?? '-')])]))
           .executeTakeFirst()
-        if (taken) throw new AppError('CONFLICT', 'an account with this identifier exists')
+        if (taken) throw new AppError('CONFLICT', 'Đã có tài khoản với số giấy tờ này.')
         const row = await trx.insertInto('accounts').values({ kind, ...data, passwordHash, consentAt: new Date(), status: 'active', confirmedAt: new Date() }).returning('id').executeTakeFirstOrThrow()
         await audit.record(trx, { actor, action: 'account.create', targetType: 'account', targetId: row.id, details: { kind } })
         return row.id

@@ -152,7 +152,7 @@ export function createDossiersService (deps: {
 
   async function ownDraft (ex: Executor, accountId: string, id: string, lock = false) {
     const row = await ownDossier(ex, accountId, { id }, lock)
-    if (row.status !== 0) throw new AppError('CONFLICT', 'dossier already submitted')
+    if (row.status !== 0) throw new AppError('CONFLICT', 'Hồ sơ này đã được nộp; mở hồ sơ trong mục Hồ sơ của tôi.')
     return row
   }
 
@@ -212,9 +212,10 @@ export function createDossiersService (deps: {
   }
 
   async function supplementContext (ex: Executor, d: { id: string, receivedAt: Date | null }) {
-    const r = await ex.selectFrom('supplementRequests').select(sql<number>`count(*) filter (where during_processing)::int`.as('n'))
+    const r = await ex.selectFrom('supplementRequests')
+      .select([sql<number>`count(*) filter (where during_processing)::int`.as('n'), sql<number>`count(*) filter (where not during_processing)::int`.as('before')])
       .where('dossierId', '=', d.id).executeTakeFirst()
-    return { received: d.receivedAt !== null, supplementsDuringProcessing: r?.n ?? 0 }
+    return { received: d.receivedAt !== null, supplementsDuringProcessing: r?.n ?? 0, supplementsBeforeReception: r?.before ?? 0 }
   }
 
   /** Files stored by the back office (no owner) and not yet in any dossier: the scans a counter dossier may take. */

@@ -223,6 +223,10 @@ test('a supplement round trip keeps every version; withdraw and rating follow th
   assert.equal(versions.filter(f => f.superseded).length, 1)
   assert.equal(versions.filter(f => !f.superseded).length, 1)
   assert.match((await b.get(`/ca-nhan/ho-so/${encodeURIComponent(code)}`)).body, /Phiên bản trước \(1\)/)
+  // Form 02 asks once, for everything: a second request before reception is refused, nothing changes.
+  await assert.rejects(t.services.dossiers.requestSupplement(official, code, { items: [{ component: slot.key, note: 'Thêm một lần nữa' }] }),
+    (err: AppError) => err.code === 'CONFLICT' && /chỉ được yêu cầu bổ sung một lần, đầy đủ/.test(err.message))
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 1)
 
   // Withdraw needs a reason; then nothing more is possible.
   assert.equal((await b.post(`/ca-nhan/ho-so/${encodeURIComponent(code)}/rut`, { reason: '' })).statusCode, 422)

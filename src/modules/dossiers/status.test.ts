@@ -36,8 +36,13 @@ test('a supplement is requested at most once during processing', () => {
   assert.throws(() => transition(4, 'request-supplement', { supplementsDuringProcessing: 1 }), /một lần/)
   // Received but not yet past the first step counts as processing too.
   assert.throws(() => transition(2, 'request-supplement', { supplementsDuringProcessing: 1 }), /một lần/)
-  // Before reception the request is the one "in one go" of form 02, not counted as during processing.
+  // Before reception the request is the one "in one go" of form 02, not counted as during processing…
   assert.equal(transition(1, 'request-supplement', { supplementsDuringProcessing: 1 }), 5)
+})
+
+test('before reception a supplement is requested once, for everything (form 02)', () => {
+  assert.equal(transition(1, 'request-supplement', { supplementsBeforeReception: 0 }), 5)
+  assert.throws(() => transition(1, 'request-supplement', { supplementsBeforeReception: 1 }), /chỉ được yêu cầu bổ sung một lần, đầy đủ/)
 })
 
 test('no withdrawal once a decision is issued', () => {

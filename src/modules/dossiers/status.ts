@@ -28,6 +28,8 @@ export interface TransitionContext {
   received?: boolean
   /** Supplement requests already made during processing (at most one is allowed). */
   supplementsDuringProcessing?: number
+  /** Supplement requests already made before reception (form 02 asks once, for everything). */
+  supplementsBeforeReception?: number
   /** A decision (approval or refusal) has been issued: withdrawing is no longer possible. */
   decisionIssued?: boolean
 }
@@ -44,12 +46,17 @@ type Rule = (ctx: TransitionContext) => DossierStatus | string
 /** After reception the agency may ask for a supplement once (Decree 61/2018 art. 16 as amended by 107/2021). */
 const onceDuringProcessing: Rule = (c) => (c.supplementsDuringProcessing ?? 0) >= 1 ? 'Trong quá trình xử lý chỉ được yêu cầu bổ sung một lần.' : 5
 
+/** Before reception the desk asks once, for everything missing at once (form 02; Decree 61/2018 art. 15). */
+const onceBeforeReception: Rule = (c) => (c.supplementsBeforeReception ?? 0) >= 1
+  ? 'Trước khi tiếp nhận chỉ được yêu cầu bổ sung một lần, đầy đủ mọi nội dung (mẫu 02). Hãy tiếp nhận hoặc từ chối tiếp nhận hồ sơ.'
+  : 5
+
 /** from status → action → next status, or the reason (Vietnamese, shown to people) it is not allowed. */
 const RULES: Partial<Record<DossierStatus, Partial<Record<DossierAction, Rule>>>> = {
   0: { submit: () => 1 },
   1: {
     receive: () => 2,
-    'request-supplement': () => 5,
+    'request-supplement': onceBeforeReception,
     refuse: () => 3,
     withdraw: () => 7
   },

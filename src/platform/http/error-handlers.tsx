@@ -58,7 +58,8 @@ async function sendError (request: FastifyRequest, reply: FastifyReply, err: App
     return reply.redirect(request.url.startsWith('/can-bo') ? '/can-bo/dang-nhap' : `/dang-nhap?tiep=${encodeURIComponent(request.url)}`, 303)
   }
   // A page shows Vietnamese only: the code's message, else what the fields say; the detail is for the log and the API.
-  const message = MESSAGES[err.code] ?? (err.fields?.length ? err.fields.map(f => f.message).join(' ') : GENERIC[err.code] ?? titleOf[err.code])
+  // A conflict's detail says, in Vietnamese, why the action cannot be done now (test/messages.test.ts keeps it so).
+  const message = MESSAGES[err.code] ?? (err.fields?.length ? err.fields.map(f => f.message).join(' ') : err.code === 'CONFLICT' && err.detail ? err.detail : GENERIC[err.code] ?? titleOf[err.code])
   return reply.page(<ErrorPage title={titleOf[err.code]} message={message} />,
     { title: titleOf[err.code], status })
 }
