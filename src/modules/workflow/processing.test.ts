@@ -313,7 +313,18 @@ test('asking another agency\'s opinion: a sub-task with its own deadline, seen a
   const bad = await sp.post(`${url}/xin-y-kien`, { taskId, agency: '', 'consult-question': 'ngắn', 'consult-days': '99' })
   assert.equal(bad.statusCode, 422)
   for (const m of ['Chọn cơ quan cần xin ý kiến', 'Nêu rõ nội dung xin ý kiến', 'Thời hạn trả lời từ 1 đến 30 ngày làm việc']) assert.ok(bad.body.includes(m), m)
-  const asked = await sp.post(`${url}/xin-y-kien`, { taskId, agency: '000.00.15.H34', 'consult-question': 'Xe có thuộc danh mục phương tiện phục vụ lễ hội cần cấp phép riêng không?', 'consult-days': '3' })
+  // Not its own agency or a unit of it (internal work), and not a reply due after the dossier without a reason.
+  const question = 'Xe có thuộc danh mục phương tiện phục vụ lễ hội cần cấp phép riêng không?'
+  for (const agency of [dept]) {
+    const own = await sp.post(`${url}/xin-y-kien`, { taskId, agency, 'consult-question': question, 'consult-days': '3' })
+    assert.equal(own.statusCode, 422, agency)
+    assert.match(own.body, /Không xin ý kiến cơ quan, đơn vị của chính mình/)
+  }
+  const tooLate = await sp.post(`${url}/xin-y-kien`, { taskId, agency: '000.00.15.H34', 'consult-question': question, 'consult-days': '30' })
+  assert.equal(tooLate.statusCode, 422)
+  assert.match(tooLate.body, /id="consult-reason-error"[^>]*>.*muộn hơn hạn trả kết quả của hồ sơ/)
+  assert.equal((await t.db.kysely.selectFrom('dossierConsultations as c').innerJoin('dossiers as d', 'd.id', 'c.dossierId').select('c.id').where('d.code', '=', code).execute()).length, 0, 'nothing asked yet')
+  const asked = await sp.post(`${url}/xin-y-kien`, { taskId, agency: '000.00.15.H34', 'consult-question': question, 'consult-days': '1' })
   assert.equal(asked.statusCode, 200, asked.body.slice(0, 300))
   assert.match(asked.body, /Đã gửi xin ý kiến/)
   // The consulted agency finds it in its queue, opens it and answers; nobody else there may answer twice.

@@ -6,6 +6,7 @@ import { Button, Form, MultipartForm, Radios, Textarea, TextInput } from '../../
 import { readUploads } from '../../platform/http/uploads.js'
 import { ACCEPT_ATTR, formatSize } from '../files/sniff.js'
 import { downloadHeaders } from '../files/files.service.js'
+import { pageNumber } from '../../platform/http/page-number.js'
 import { ROLES } from '../accounts/officials.service.js'
 import { PrevNext, SummaryList, Tag } from '../../platform/html/components/layout-parts.js'
 import type { Person } from '../dossiers/dossier-form.js'
@@ -410,7 +411,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
             </div>
           ))}
           {o.act?.consult && (
-            <details open={Boolean(errorOf(errors, 'consult-agency') || errorOf(errors, 'consult-question') || errorOf(errors, 'consult-days'))}>
+            <details open={Boolean(errorOf(errors, 'consult-agency') || errorOf(errors, 'consult-question') || errorOf(errors, 'consult-days') || errorOf(errors, 'consult-reason'))}>
               <summary>Xin ý kiến một cơ quan khác</summary>
               <Form action={`${url}/xin-y-kien`}>
                 <input type='hidden' name='taskId' value={String(o.act.taskId)} />
@@ -423,7 +424,8 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
                   </select>
                 </div>
                 <Textarea name='consult-question' label='Nội dung xin ý kiến' value={values['consult-question'] as string | undefined} error={errorOf(errors, 'consult-question')} rows={3} />
-                <TextInput name='consult-days' label='Thời hạn trả lời (ngày làm việc)' value={(values['consult-days'] as string | undefined) ?? '5'} error={errorOf(errors, 'consult-days')} />
+                <TextInput name='consult-days' label='Thời hạn trả lời (ngày làm việc)' value={(values['consult-days'] as string | undefined) ?? String(o.act.consultDays)} error={errorOf(errors, 'consult-days')} />
+                <Textarea name='consult-reason' label='Lý do, nếu hạn trả lời muộn hơn hạn trả kết quả của hồ sơ (không bắt buộc)' value={values['consult-reason'] as string | undefined} error={errorOf(errors, 'consult-reason')} rows={2} />
                 <Button secondary>Gửi xin ý kiến</Button>
               </Form>
             </details>
@@ -605,7 +607,7 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
     }
     if (queue === 'xin-y-kien') return reply.page(<ConsultationQueuePage rows={await workflow.consultationQueue(request.official!)} />, { title: 'Xin ý kiến' })
     if (queue === 'cho-tiep-nhan') {
-      const page = Math.max(1, Math.min(1000, Number.parseInt(query['trang'] ?? '1', 10) || 1))
+      const page = pageNumber(query['trang'])
       return reply.page(<ReceptionQueuePage queue={await workflow.receptionQueue(request.official!, page)} />, { title: 'Hồ sơ chờ tiếp nhận' })
     }
     // No queue: the search (a GET form, so results can be bookmarked and work without JavaScript).
@@ -668,7 +670,7 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
   app.post('/can-bo/ho-so/:code/xin-y-kien', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => {
       const f = form(request)
-      const r = await workflow.consult(request.official!, code(request), { ...f, question: f['consult-question'], days: f['consult-days'] })
+      const r = await workflow.consult(request.official!, code(request), { ...f, question: f['consult-question'], days: f['consult-days'], reason: f['consult-reason'] })
       return `Đã gửi xin ý kiến ${r.agency}; hạn trả lời ${when(r.due)}.`
     }))
   app.post('/can-bo/ho-so/:code/tra-loi-y-kien', { preHandler: requireOfficial }, async (request, reply) =>

@@ -296,7 +296,9 @@ export function createWorkflowService (deps: {
           supplement: (d.status === 2 || d.status === 4) && !d.supplements.some(x => x.duringProcessing),
           returnResult: task.kind === 'return',
           refuse: task.kind === 'approve',
-          consult: task.kind === 'work' && [2, 4].includes(d.status) ? (await catalog.listAgencies()).filter(a => a.code !== d.agency?.code && a.code !== task.agencyCode) : undefined,
+          consult: task.kind === 'work' && [2, 4].includes(d.status) ? (await catalog.listAgencies()).filter(a => a.code !== d.agency?.code && a.code !== task.agencyCode && a.code !== o.agency.code && !caseScope.includes(a.code)) : undefined,
+          // The reply's default time: what is left of the dossier's own (whole working days, 1 to 5).
+          consultDays: d.dueAt ? Math.max(1, Math.min(5, Math.floor((await calendar.remaining(clock(), d.dueAt, d.agency?.code)).minutes / 480))) : 5,
           postpone: [2, 4, 6].includes(d.status) && d.postponedFrom === null,
           // What to ask: the amount the desk set at reception, else the procedure's; nothing once exempt.
           requestFees: d.status === 4 && task.kind !== 'return' && !requests.some(r => r.state === 'exempt') ? feesDue(d) : undefined,
@@ -351,20 +353,32 @@ export function createWorkflowService (deps: {
      * Asks another agency's opinion (a sub-task with its own deadline, in working days): the official
      * holding a work step; that agency's officials then see the dossier and answer.
      */
-    async consult (o: SignedInOfficial, code: string, form: { taskId?: string, agency?: string, question?: string, days?: string }): Promise<{ agency: string, due: Date }> {
+    /**
+     * Asks another agency's opinion on the step the official holds. Never the official's own agency (or
+     * its units: that is internal work) nor the receiving one; a reply due after the dossier's own due
+     * date needs a reason, recorded with the request. Throws VALIDATION naming the field.
+     */
+    async consult (o: SignedInOfficial, code: string, form: { taskId?: string, agency?: string, question?: string, days?: string, reason?: string }): Promise<{ agency: string, due: Date }> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       if (t.kind !== 'work') throw new AppError('CONFLICT', 'Chỉ xin ý kiến ở các bước xử lý, trước khi phê duyệt.')
       const errors: FieldError[] = []
-      const agency = (await catalog.listAgencies()).find(a => a.code === form.agency && a.code !== d.agency?.code && a.code !== t.agencyCode)
+      const own = new Set([...(await officials.scope(o, CASE_ROLES)), o.agency.code, t.agencyCode])
+      const agency = (await catalog.listAgencies()).find(a => a.code === form.agency && a.code !== d.agency?.code)
       if (!agency) errors.push({ field: 'consult-agency', message: 'Chọn cơ quan cần xin ý kiến' })
+      else if (own.has(agency.code)) errors.push({ field: 'consult-agency', message: 'Không xin ý kiến cơ quan, đơn vị của chính mình; hãy chọn cơ quan khác' })
       const question = (form.question ?? '').trim().slice(0, 4000)
       if (question.length < 10) errors.push({ field: 'consult-question', message: 'Nêu rõ nội dung xin ý kiến (ít nhất 10 ký tự)' })
       const days = Number((form.days ?? '').trim())
       if (!Number.isInteger(days) || days < 1 || days > 30) errors.push({ field: 'consult-days', message: 'Thời hạn trả lời từ 1 đến 30 ngày làm việc' })
       if (errors.length > 0) throw new AppError('VALIDATION', 'consultation incomplete', errors)
       const due = (await calendar.computeDue(clock(), { value: days, unit: 'working_days' }, {}, agency!.code)).due
-      await dossiers.record(actorOf(o), code, { action: 'consult', message: `Xin ý kiến ${agency!.name}, hạn trả lời ${formatInstant(due)}.`, agencyCode: t.agencyCode, details: { agency: agency!.code } }, async (trx, row) => {
+      const reason = (form.reason ?? '').trim().slice(0, 1000)
+      if (d.dueAt && due > d.dueAt && reason.length < 10) {
+        throw new AppError('VALIDATION', 'reply due after the dossier', [{ field: 'consult-reason', message: `Hạn trả lời (${formatInstant(due)}) muộn hơn hạn trả kết quả của hồ sơ (${formatInstant(d.dueAt)}). Rút ngắn thời hạn trả lời, hoặc ghi lý do (ít nhất 10 ký tự) để vẫn gửi.` }])
+      }
+      const late = d.dueAt && due > d.dueAt ? ` Hạn trả lời sau hạn trả kết quả; lý do: ${reason}` : ''
+      await dossiers.record(actorOf(o), code, { action: 'consult', message: `Xin ý kiến ${agency!.name}, hạn trả lời ${formatInstant(due)}.${late}`, agencyCode: t.agencyCode, details: { agency: agency!.code } }, async (trx, row) => {
         await trx.insertInto('dossierConsultations').values({ dossierId: row.id, agencyCode: agency!.code, question, askedBy: o.id, askedByName: o.fullName, dueAt: due }).execute()
       })
       return { agency: agency!.name, due }
