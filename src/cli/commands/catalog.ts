@@ -3,7 +3,7 @@ import { cliActor } from '../../modules/audit/audit.service.js'
 import { AppError } from '../../platform/http/errors.js'
 import type { CliCommand } from '../command.js'
 
-const USAGE = 'catalog import <decision.txt> | catalog agencies <agencies.json> | catalog manual <procedures.json> | catalog online-level <code> <full|partial|none> | catalog assurance <code> <basic|eid-1|eid-2> | catalog processing-time <code> <value> <working_days|working_hours|calendar_days|same_day> | catalog confirm-agency <code> | catalog versions <code> | catalog review'
+const USAGE = 'catalog import <decision.txt> | catalog agencies <agencies.json> | catalog manual <procedures.json> | catalog online-level <code> <full|partial|none> | catalog assurance <code> <basic|eid-1|eid-2> | catalog processing-time <code> <value> <working_days|working_hours|calendar_days|same_day> [căn cứ, khi khác quyết định] | catalog confirm-agency <code> | catalog versions <code> | catalog review'
 
 export const catalogCommand: CliCommand = {
   name: 'catalog',
@@ -35,7 +35,7 @@ export const catalogCommand: CliCommand = {
     }
     const unit = args[3]
     if (sub === 'processing-time' && a && b && (unit === 'working_days' || unit === 'working_hours' || unit === 'calendar_days' || unit === 'same_day')) {
-      await services.catalog.setProcessingTime(actor, a, Number(b), unit)
+      await services.catalog.setProcessingTime(actor, a, Number(b), unit, args.slice(4).join(' '))
       out(`${a}: processing time ${b} ${unit}`)
       return
     }

@@ -100,7 +100,7 @@ test('a flagged processing time is set by an administrator, audited, and kept ac
   const api = (await t.app.inject(`/api/v1/procedures/${flaggedCode}`)).json()
   assert.equal(api.processingTime.workingDays, 3)
   const audit = await t.db.kysely.selectFrom('auditLog').select('details').where('action', '=', 'catalog.processing-time.set').executeTakeFirstOrThrow()
-  assert.deepEqual(audit.details, { value: 3, unit: 'working_days' })
+  assert.deepEqual(audit.details, { before: { value: null, unit: null }, after: { value: 3, unit: 'working_days' }, published: { value: null, unit: null } })
 })
 
 test('a procedure can require the national e-identity at a level: shown on its page and in the API, kept by re-imports, audited', async () => {

@@ -259,7 +259,7 @@ export function createCatalogRepository () {
       const refs = await agencyRefs(db, [row.id])
       const content = row.content as ProcedureContent
       const override = row.processingTimeOverride as ProcessingTime | null
-      return { ...row, content: override ? { ...content, processingTime: override } : content, agencies: refs.get(row.id)! }
+      return { ...row, content: override ? { ...content, processingTime: override } : content, published: content.processingTime, agencies: refs.get(row.id)! }
     },
 
     async listSectorsWithCounts (db: Executor) {

@@ -96,7 +96,8 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
       enteredByHand: row.enteredByHand,
       needsReview: row.needsReview,
       minAssurance: row.minAssurance,
-      decision: { number: row.decisionNumber, date: row.issuedOn, kind: row.decisionKind }
+      decision: { number: row.decisionNumber, date: row.issuedOn, kind: row.decisionKind },
+      publishedProcessingTime: row.published
     }
   }
 
@@ -206,16 +207,29 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
      * An administrator's processing time for a procedure (it overrides the decision's text and
      * clears the review flag). Throws VALIDATION for an impossible value, NOT_FOUND for an unknown code.
      */
-    async setProcessingTime (actor: Actor, code: string, value: number, unit: DurationUnit): Promise<void> {
+    /**
+     * Sets a procedure's processing time. Zero is refused (only "same day" has no count). A time that
+     * differs from what the decision published needs a reason (at least 10 characters), kept in the
+     * audit row with the values before and after. Throws VALIDATION naming the field.
+     */
+    async setProcessingTime (actor: Actor, code: string, value: number, unit: DurationUnit, reason?: string): Promise<void> {
       const limits: Record<DurationUnit, number> = { working_days: 365, working_hours: 2000, calendar_days: 730, same_day: 0 }
-      if (!Number.isInteger(value) || value < 0 || value > limits[unit] || (unit === 'same_day' && value !== 0)) {
-        throw new AppError('VALIDATION', 'invalid processing time', [{ field: 'value', message: `phải là số nguyên từ 0 đến ${limits[unit]}` }])
+      if (unit === 'same_day' ? value !== 0 : !Number.isInteger(value) || value < 1 || value > limits[unit]) {
+        throw new AppError('VALIDATION', 'invalid processing time', [{ field: 'value', message: `Thời hạn phải là số nguyên từ 1 đến ${limits[unit]} ${DURATION_WORDS[unit]}` }])
       }
       const current = await this.getProcedure(code)
-      const text = `${current.processingTime.text}\n(Quản trị danh mục xác định: ${unit === 'same_day' ? 'trong ngày' : `${value} ${DURATION_WORDS[unit]}`})`
+      const published = current.publishedProcessingTime
+      // Where the decision states no single duration (flagged for review), the administrator's is the first one.
+      const differs = published.unit !== null && published.value !== null && (published.unit !== unit || (unit !== 'same_day' && published.value !== value))
+      const why = (reason ?? '').trim().slice(0, 1000)
+      if (differs && why.length < 10) {
+        const said = published.value !== null && published.unit ? (published.unit === 'same_day' ? 'trong ngày' : `${published.value} ${DURATION_WORDS[published.unit]}`) : `“${published.text}”`
+        throw new AppError('VALIDATION', 'processing time differs from the decision', [{ field: 'reason', message: `Quyết định công bố thời hạn ${said}. Ghi rõ căn cứ (ít nhất 10 ký tự) để đặt thời hạn khác.` }])
+      }
+      const text = `${published.text}\n(Quản trị danh mục xác định: ${unit === 'same_day' ? 'trong ngày' : `${value} ${DURATION_WORDS[unit]}`}${differs ? `; căn cứ: ${why}` : ''})`
       await write(async (trx) => {
         if (!(await repo.setProcessingTime(trx, code, { text, value, unit, needsReview: false }))) throw new AppError('NOT_FOUND', `no procedure ${code}`)
-        await audit.record(trx, { actor, action: 'catalog.processing-time.set', targetType: 'procedure', targetId: code, details: { value, unit } })
+        await audit.record(trx, { actor, action: 'catalog.processing-time.set', targetType: 'procedure', targetId: code, details: { before: { value: current.processingTime.value, unit: current.processingTime.unit }, after: { value, unit }, published: { value: published.value, unit: published.unit }, ...(differs ? { reason: why } : {}) } })
       })
     },
 

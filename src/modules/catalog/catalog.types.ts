@@ -64,6 +64,8 @@ export interface ProcedureDetail extends ProcedureSummary, ProcedureContent {
   /** The identity assurance the applicant's account must have. */
   minAssurance: Assurance
   decision: { number: string, date: string | null, kind: 'decision' | 'manual' }
+  /** The processing time as the decision published it (processingTime may be an administrator's setting). */
+  publishedProcessingTime: ProcessingTime
 }
 
 export interface ProcedureFilters {

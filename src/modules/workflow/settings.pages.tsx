@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
 import { ErrorMessage, ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
-import { Button, Form, Radios, TextInput } from '../../platform/html/components/form.js'
+import { Button, Form, Radios, Textarea, TextInput } from '../../platform/html/components/form.js'
 import { Pagination, Tag } from '../../platform/html/components/layout-parts.js'
 import { ROLES, type OfficialRole } from '../accounts/officials.service.js'
 import type { ProcedureDetail } from '../catalog/catalog.types.js'
@@ -71,10 +71,11 @@ function SettingsPage ({ p, s, errors, values, notice }: { p: ProcedureDetail, s
 
       <section class='section' aria-labelledby='thoi-han'>
         <h2 class='heading-m' id='thoi-han'>Thời hạn giải quyết</h2>
-        <p class='body'>Theo quyết định công bố: {p.processingTime.text.split('\n')[0]}</p>
+        <p class='body'>Theo quyết định công bố: {p.publishedProcessingTime.text}</p>
         <Form action={`${url}/thoi-han`}>
           <TextInput name='value' label='Số lượng' value={v('value', p.processingTime.value === null ? '' : String(p.processingTime.value))} error={errorOf(errors, 'value')} />
           <Select name='unit' label='Đơn vị' options={UNITS} value={v('unit', p.processingTime.unit ?? 'working_days')} error={errorOf(errors, 'unit')} />
+          <Textarea name='reason' label='Căn cứ, nếu khác thời hạn quyết định công bố' hint='Bắt buộc khi thời hạn khác quyết định công bố; được ghi vào nhật ký thao tác.' value={v('reason', '')} error={errorOf(errors, 'reason')} rows={2} />
           <Button>Lưu thời hạn giải quyết</Button>
         </Form>
       </section>
@@ -164,7 +165,7 @@ export async function settingsPages (app: FastifyInstance, { services, requireOf
     const unit = form['unit'] ?? ''
     if (!UNITS.some(u => u.value === unit)) throw new AppError('VALIDATION', 'unit', [{ field: 'unit', message: 'Chọn đơn vị thời hạn' }])
     const value = unit === 'same_day' ? 0 : Number((form['value'] ?? '').trim() || NaN)
-    await catalog.setProcessingTime(actor(request), p.code, value, unit as 'working_days')
+    await catalog.setProcessingTime(actor(request), p.code, value, unit as 'working_days', form['reason'])
     return 'Đã lưu thời hạn giải quyết; áp dụng cho hồ sơ tiếp nhận từ nay.'
   }))
   app.post(`${BASE}/:code/gioi-han`, { preHandler: requireOfficial }, async (request, reply) => save(request, reply, async (p, form) => {

@@ -101,3 +101,30 @@ test('a catalog administrator sets a procedure\'s time limits and process; dossi
   const audit = await t.db.kysely.selectFrom('auditLog').select('action').where('targetId', '=', PROCEDURE).where('action', 'like', 'catalog.%').execute()
   assert.deepEqual(audit.map(a => a.action).sort(), ['catalog.limits.set', 'catalog.process.set', 'catalog.process.set'])
 })
+
+test('a processing time is never zero, and one that differs from the published decision needs a reason, audited', async () => {
+  const admin = browserSession(t, (await newOfficial(t, '000.00.00.H34', ['catalog_admin'])).cookie)
+  // A procedure the decision gives a number of working days.
+  let code = ''
+  for (const p of (await t.services.catalog.listProcedures({ page: 1, pageSize: 100 })).items) {
+    if ((await t.services.catalog.getProcedure(p.code)).publishedProcessingTime.unit === 'working_days') { code = p.code; break }
+  }
+  const url = `/can-bo/thu-tuc/${enc(code)}`
+  const published = (await t.services.catalog.getProcedure(code)).publishedProcessingTime
+  assert.match((await admin.get(url)).body, /Theo quyết định công bố:/)
+  const zero = await admin.post(`${url}/thoi-han`, { value: '0', unit: 'working_days' })
+  assert.equal(zero.statusCode, 422)
+  assert.match(zero.body, /id="value-error"[^>]*>.*Thời hạn phải là số nguyên từ 1 đến 365 ngày làm việc/)
+  const other = String(published.value! + 1)
+  const noReason = await admin.post(`${url}/thoi-han`, { value: other, unit: 'working_days', reason: '' })
+  assert.equal(noReason.statusCode, 422)
+  assert.match(noReason.body, new RegExp(`id="reason-error"[^>]*>.*Quyết định công bố thời hạn ${published.value} ngày làm việc`))
+  assert.equal((await t.services.catalog.getProcedure(code)).processingTime.value, published.value, 'nothing changed')
+  const saved = await admin.post(`${url}/thoi-han`, { value: other, unit: 'working_days', reason: 'Quyết định sửa đổi số 99/QĐ-UBND ngày 01/12/2026' })
+  assert.equal(saved.statusCode, 200)
+  assert.equal((await t.services.catalog.getProcedure(code)).processingTime.value, Number(other))
+  const audit = await t.db.kysely.selectFrom('auditLog').select('details').where('action', '=', 'catalog.processing-time.set').orderBy('id', 'desc').executeTakeFirstOrThrow()
+  assert.deepEqual(audit.details, { before: { value: published.value, unit: 'working_days' }, after: { value: Number(other), unit: 'working_days' }, published: { value: published.value, unit: 'working_days' }, reason: 'Quyết định sửa đổi số 99/QĐ-UBND ngày 01/12/2026' })
+  // The published time itself needs no reason.
+  assert.equal((await admin.post(`${url}/thoi-han`, { value: String(published.value), unit: 'working_days' })).statusCode, 200)
+})
