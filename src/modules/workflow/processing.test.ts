@@ -61,7 +61,13 @@ test('the default process: reception → specialist → head (sent back once) �
   page = await ld.get(url)
   const leaderTask = taskIdOf(page.body)!
   assert.equal((await ld.upload(`${url}/phe-duyet`, [])).statusCode, 422)
-  const approved = await ld.upload(`${url}/phe-duyet`, [{ name: 'giay-chung-nhan.pdf', data: samplePdf('ket qua') }], { taskId: leaderTask })
+  // Its fees (230.000 đồng) were never asked: the leader is told, and goes on only with a reason.
+  assert.match(page.body, /Thủ tục thu phí, lệ phí 230\.000 đồng nhưng hồ sơ chưa nộp/)
+  const unpaid = await ld.upload(`${url}/phe-duyet`, [{ name: 'giay-chung-nhan.pdf', data: samplePdf('ket qua') }], { taskId: leaderTask })
+  assert.equal(unpaid.statusCode, 422)
+  assert.match(unpaid.body, /id="fees-reason-error"/)
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 4, 'not approved')
+  const approved = await ld.upload(`${url}/phe-duyet`, [{ name: 'giay-chung-nhan.pdf', data: samplePdf('ket qua') }], { taskId: leaderTask, 'fees-reason': 'Thu phí khi trả kết quả tại quầy' })
   assert.equal(approved.statusCode, 200, approved.body.slice(0, 400))
   let d = await t.services.dossiers.get(c.id, code)
   assert.equal(d.status, 9)
@@ -70,7 +76,8 @@ test('the default process: reception → specialist → head (sent back once) �
   page = await desk.get(url)
   const returnTask = taskIdOf(page.body)!
   assert.equal((await desk.post(`${url}/tra-ket-qua`, { taskId: returnTask, method: 'post', tracking: '' })).statusCode, 422)
-  assert.equal((await desk.post(`${url}/tra-ket-qua`, { taskId: returnTask, method: 'post', tracking: 'EK123456789VN' })).statusCode, 200)
+  assert.equal((await desk.post(`${url}/tra-ket-qua`, { taskId: returnTask, method: 'post', tracking: 'EK123456789VN' })).statusCode, 422, 'the fees still unsettled')
+  assert.equal((await desk.post(`${url}/tra-ket-qua`, { taskId: returnTask, method: 'post', tracking: 'EK123456789VN', 'fees-reason': 'Người nộp đã nộp tại Kho bạc, chờ đối chiếu' })).statusCode, 200)
   d = await t.services.dossiers.get(c.id, code)
   assert.equal(d.status, 10)
   // The log has every hand-over with who and how; the citizen sees the result and rates it.

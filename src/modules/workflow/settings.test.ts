@@ -81,7 +81,7 @@ test('a catalog administrator sets a procedure\'s time limits and process; dossi
   assert.equal((await sp.post(`/can-bo/ho-so/${enc(after.code)}/chuyen`, { taskId: taskIdOf(p.body)! })).statusCode, 200)
   assert.ok((await hd.get('/can-bo/ho-so?hang-doi=cho-phe-duyet')).body.includes(after.code), 'the head approves this one')
   p = await hd.get(`/can-bo/ho-so/${enc(after.code)}`)
-  const approved = await hd.upload(`/can-bo/ho-so/${enc(after.code)}/phe-duyet`, [{ name: 'kq.pdf', data: samplePdf('kq') }], { taskId: taskIdOf(p.body)! })
+  const approved = await hd.upload(`/can-bo/ho-so/${enc(after.code)}/phe-duyet`, [{ name: 'kq.pdf', data: samplePdf('kq') }], { taskId: taskIdOf(p.body)!, 'fees-reason': 'Thu phí khi trả kết quả tại quầy' })
   assert.equal(approved.statusCode, 200, approved.body.slice(0, 300))
   assert.equal((await t.services.dossiers.get(after.c.id, after.code)).status, 9)
   assert.ok((await desk.get('/can-bo/ho-so?hang-doi=cho-tra-ket-qua')).body.includes(after.code))

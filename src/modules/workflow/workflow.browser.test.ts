@@ -144,11 +144,14 @@ test('the whole life in a browser: received, specialist → head → leader appr
     const result = path.join(dir, 'giay-chung-nhan.pdf')
     fs.writeFileSync(result, samplePdf('giay chung nhan'))
     await leader.getByLabel('Văn bản kết quả giải quyết (PDF hoặc bản quét)').setInputFiles(result)
+    // The fees were never asked: the leader is told and gives the reason to go on.
+    await leader.getByLabel('Lý do tiếp tục khi chưa thu phí, lệ phí').fill('Thu phí khi trả kết quả tại quầy')
     await click(leader, 'Phê duyệt và ban hành kết quả')
     assert.ok(await leader.getByText('Đã phê duyệt; kết quả chờ trả cho công dân.').isVisible())
 
     await visit(desk, `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`)
     await desk.getByLabel('Tại bộ phận một cửa').check()
+    await desk.getByLabel('Lý do tiếp tục khi chưa thu phí, lệ phí').fill('Người nộp nộp phí tại quầy khi nhận kết quả')
     await click(desk, 'Xác nhận đã trả kết quả')
     assert.ok(await desk.getByRole('table', { name: 'Phiếu kiểm soát quá trình giải quyết' }).isVisible())
 

@@ -242,10 +242,22 @@ function ProcessLog ({ log, url }: { log: Opened['log'], url: string }) {
   )
 }
 
-function ApproveForm ({ action, taskId, error }: { action: string, taskId: number, error?: string | undefined }) {
+/** When the procedure's fees are neither paid nor exempted: said before the action, with the reason to go on. */
+function UnsettledFees ({ amountVnd, error }: { amountVnd: number, error?: string | undefined }) {
+  if (amountVnd <= 0) return null
+  return (
+    <>
+      <div class='notice notice--warning'><p>Thủ tục thu phí, lệ phí {amountVnd.toLocaleString('vi-VN')} đồng nhưng hồ sơ chưa nộp và chưa được ghi nhận miễn. Nên yêu cầu nộp phí trước; nếu vẫn tiếp tục, ghi lý do.</p></div>
+      <Textarea name='fees-reason' label='Lý do tiếp tục khi chưa thu phí, lệ phí' value={undefined} error={error} rows={2} />
+    </>
+  )
+}
+
+function ApproveForm ({ action, taskId, error, feesVnd = 0, feesError }: { action: string, taskId: number, error?: string | undefined, feesVnd?: number, feesError?: string | undefined }) {
   return (
     <MultipartForm action={action}>
       <input type='hidden' name='taskId' value={String(taskId)} />
+      <UnsettledFees amountVnd={feesVnd} error={feesError} />
       <div class={`form-group${error ? ' form-group--error' : ''}`}>
         <label class='label' for='result'>Văn bản kết quả giải quyết (PDF hoặc bản quét)</label>
         <ErrorMessage id='result' message={error} />
@@ -364,7 +376,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
       {o.act?.approve && (
         <section class='section' aria-labelledby='phe-duyet'>
           <h2 class='heading-m' id='phe-duyet'>Phê duyệt</h2>
-          <ApproveForm action={`${url}/phe-duyet`} taskId={o.act.taskId} error={errorOf(errors, 'result')} />
+          <ApproveForm action={`${url}/phe-duyet`} taskId={o.act.taskId} error={errorOf(errors, 'result')} feesVnd={o.unsettledFeesVnd} feesError={errorOf(errors, 'fees-reason')} />
         </section>
       )}
       {o.act?.sendBack && (
@@ -386,6 +398,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
               { value: 'counter', label: 'Tại bộ phận một cửa' }, { value: 'post', label: 'Qua bưu chính' }, { value: 'online', label: 'Trực tuyến trên Cổng' }
             ]} />
             <TextInput name='tracking' label='Số hiệu bưu gửi (khi gửi qua bưu chính)' value={values['tracking'] as string | undefined} error={errorOf(errors, 'tracking')} />
+            <UnsettledFees amountVnd={o.unsettledFeesVnd} error={errorOf(errors, 'fees-reason')} />
             <Button>Xác nhận đã trả kết quả</Button>
           </Form>
         </section>

@@ -125,6 +125,27 @@ export function createWorkflowService (deps: {
   /** What a dossier's applicant owes: the amount the desk set at reception for the case, else the procedure's. */
   const feesDue = (d: DossierView) => d.payable?.amountVnd ?? d.feeTotal
 
+  /**
+   * The fees of a dossier neither paid nor exempted (0 when none are due or they are settled). Approving
+   * or returning such a dossier needs a reason: a fee forgotten is money the state does not collect.
+   */
+  async function unsettledFees (d: DossierView): Promise<number> {
+    const due = feesDue(d)
+    if (due <= 0) return 0
+    return (await payments.ofDossier(d.id)).some(r => r.state === 'paid' || r.state === 'exempt') ? 0 : due
+  }
+
+  /** The reason given to go on with fees unsettled, or VALIDATION on the field 'fees-reason' saying what is owed. */
+  async function feesGoAhead (d: DossierView, reason: string | undefined): Promise<string | undefined> {
+    const owed = await unsettledFees(d)
+    if (owed === 0) return undefined
+    const text = (reason ?? '').trim().slice(0, 1000)
+    if (text.length < 10) {
+      throw new AppError('VALIDATION', 'fees unsettled', [{ field: 'fees-reason', message: `Thủ tục thu phí, lệ phí ${owed.toLocaleString('vi-VN')} đồng nhưng hồ sơ chưa nộp và chưa được ghi nhận miễn. Hãy yêu cầu nộp phí trước, hoặc ghi lý do (ít nhất 10 ký tự) để tiếp tục.` }])
+    }
+    return text
+  }
+
   /** Whether the fees of a dossier go back to the payer: it will not be decided (withdrawn, stopped) or was refused after review. */
   const feesReturnable = (d: DossierView) => d.status === 7 || d.status === 8 || d.events.some(e => e.action === 'finish' && (e.details as { refused?: boolean }).refused)
 
@@ -287,6 +308,8 @@ export function createWorkflowService (deps: {
         mayRecordCash: d.status === 6 && (receptionist || mine),
         mayRefund: receptionist || mine,
         feesReturnable: feesReturnable(d),
+        /** Fees neither paid nor exempted, which approving or returning needs a reason for. */
+        unsettledFeesVnd: task && (task.kind === 'approve' || task.kind === 'return') ? await unsettledFees(d) : 0,
         act: mine && task && d.status !== 5 ? {
           taskId: task.id,
           step: task.step,
@@ -461,15 +484,16 @@ export function createWorkflowService (deps: {
      * The agency leader approves: the result (a PDF or a scan) is attached and the dossier is finished
      * (status 9); the return of the result becomes the one-stop desk's step.
      */
-    async approve (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>): Promise<void> {
+    async approve (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string, 'fees-reason'?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>): Promise<void> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       if (t.kind !== 'approve') throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới ban hành kết quả.')
       const present = uploads.filter(u => u.name !== '' || u.data.length > 0)
       if (present.length === 0) throw new AppError('VALIDATION', 'result required', [{ field: 'result', message: 'Tải lên văn bản kết quả giải quyết (PDF hoặc bản quét)' }])
+      const feesReason = await feesGoAhead(d, form['fees-reason'])
       const stored = await deps.files.storeMany(null, present, 'result')
       const comment = (form.comment ?? '').trim().slice(0, 2000) || null
-      await issueDecision(o, d, t, stored, { outcome: 'approved', comment, message: `Đã phê duyệt, ban hành kết quả${comment ? `: ${comment}` : ''}.` })
+      await issueDecision(o, d, t, stored, { outcome: 'approved', comment, message: `Đã phê duyệt, ban hành kết quả${comment ? `: ${comment}` : ''}.${feesReason ? ` Phí, lệ phí chưa thu; lý do: ${feesReason}` : ''}` })
     },
 
     /**
@@ -618,7 +642,7 @@ export function createWorkflowService (deps: {
     },
 
     /** The one-stop desk returns the result: at the counter, by post (tracking number) or online. */
-    async returnResult (o: SignedInOfficial, code: string, form: { taskId?: string, method?: string, tracking?: string }): Promise<void> {
+    async returnResult (o: SignedInOfficial, code: string, form: { taskId?: string, method?: string, tracking?: string, 'fees-reason'?: string }): Promise<void> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       if (t.kind !== 'return') throw new AppError('CONFLICT', 'Hồ sơ chưa đến bước trả kết quả.')
@@ -627,8 +651,11 @@ export function createWorkflowService (deps: {
       if (!(method in methods)) throw new AppError('VALIDATION', 'method', [{ field: 'method', message: 'Chọn cách trả kết quả' }])
       const tracking = (form.tracking ?? '').trim().slice(0, 60)
       if (method === 'post' && tracking.length < 5) throw new AppError('VALIDATION', 'tracking', [{ field: 'tracking', message: 'Nhập số hiệu bưu gửi' }])
+      // A refusal letter carries no fee; a result does.
+      const refused = d.events.some(e => e.action === 'finish' && (e.details as { refused?: boolean }).refused)
+      const feesReason = refused ? undefined : await feesGoAhead(d, form['fees-reason'])
       await dossiers.act(actorOf(o), code, 'return-result', {
-        message: `Đã trả kết quả ${methods[method]}${tracking ? ` (số hiệu bưu gửi ${tracking})` : ''}.`,
+        message: `Đã trả kết quả ${methods[method]}${tracking ? ` (số hiệu bưu gửi ${tracking})` : ''}.${feesReason ? ` Phí, lệ phí chưa thu; lý do: ${feesReason}` : ''}`,
         details: { method, tracking: tracking || null },
         within: trx => tasks.close(trx, t.id, o, 'returned', tracking || null)
       })
