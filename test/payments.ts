@@ -12,8 +12,8 @@ const taskIdOf = (body: string) => /name="taskId" value="(\d+)"/.exec(body)![1]!
  * the specialist, and the department head asks for `amount` đồng (status 6). Returns the citizen, the
  * code, and the desk's session.
  */
-export async function dossierAwaitingFees (t: Pick<TestApp, 'app' | 'services' | 'db'>, amount = '230000') {
-  const c = await newCitizen(t)
+export async function dossierAwaitingFees (t: Pick<TestApp, 'app' | 'services' | 'db'>, amount = '230000', citizen: Record<string, string> = {}) {
+  const c = await newCitizen(t, citizen)
   const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, FEES_PROCEDURE))
   const url = `/can-bo/ho-so/${encodeURIComponent(code)}`
   const deskCookie = (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie

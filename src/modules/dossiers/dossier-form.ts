@@ -43,6 +43,11 @@ export const SUBMISSION_LABELS: Record<Delivery['submission'], string> = {
   office: 'Nộp bản gốc trực tiếp tại cơ quan khi nhận kết quả',
   pickup: 'Nhân viên bưu chính đến nhận hồ sơ gốc tại nhà'
 }
+
+/** How the originals come in, as said for this dossier: "when receiving the result" only if it is received at the office. */
+export function submissionLabel (d: Pick<Delivery, 'submission' | 'result'>): string {
+  return d.submission === 'office' && d.result !== 'office' ? 'Nộp bản gốc trực tiếp tại cơ quan (khi cơ quan yêu cầu)' : SUBMISSION_LABELS[d.submission]
+}
 export const RESULT_LABELS: Record<Delivery['result'], string> = {
   office: 'Nhận kết quả trực tiếp tại cơ quan',
   post: 'Nhận kết quả qua dịch vụ bưu chính',

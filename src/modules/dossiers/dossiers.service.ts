@@ -10,6 +10,7 @@ import { meetsAssurance, ASSURANCE_LABELS, type Assurance, type Component, type 
 import type { FilesService, StoredFile } from '../files/files.service.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
 import { maskId, readDelivery, readParties, readPerson, type Delivery, type Person } from './dossier-form.js'
+import { formatInstant } from '../calendar/due.js'
 import { STATUS_LABELS, transition, TransitionError, can, type DossierAction, type DossierStatus } from './status.js'
 
 /** The journey's question pages, in order (URL slugs). The agency step exists only with a choice. */
@@ -180,7 +181,11 @@ export function createDossiersService (deps: {
    * message to the contact they gave, with a link to the public lookup. `account`: the account's
    * contact when the caller has read it already.
    */
-  async function tell (trx: Executor, dossier: { id: string, accountId: string | null, code: string | null, submitter?: unknown }, subject: string, body: string, account?: { email: string | null, phone: string | null }) {
+  /**
+   * Tells the applicant: an in-app notice (with an account), and an e-mail, else an SMS. An SMS carries
+   * the subject and `sms`, what the person must know without opening the link (an amount, a deadline).
+   */
+  async function tell (trx: Executor, dossier: { id: string, accountId: string | null, code: string | null, submitter?: unknown }, subject: string, body: string, account?: { email: string | null, phone: string | null }, sms?: string) {
     const code = encodeURIComponent(dossier.code ?? '')
     let contact: { email?: string | null, phone?: string | null } | undefined
     let link: string
@@ -193,7 +198,7 @@ export function createDossiersService (deps: {
       link = `${config.PUBLIC_URL}/ca-nhan/ho-so/${code}`
     }
     if (contact?.email) await notifications.enqueue(trx, { channel: 'email', recipient: contact.email, template: 'dossier', subject, body: `${body}\n\nXem hồ sơ: ${link}\n` })
-    else if (contact?.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: contact.phone, template: 'dossier', subject, body: `${subject}. Xem tai ${link}` })
+    else if (contact?.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: contact.phone, template: 'dossier', subject, body: `${subject}.${sms ? ` ${sms}.` : ''} Xem tai ${link}` })
   }
 
   /** Refuses an account whose identity assurance is below what the procedure requires. */
@@ -706,7 +711,8 @@ export function createDossiersService (deps: {
         await event(trx, d.id, { action: 'request-supplement', from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: request.agencyCode ?? d.agencyCode, message: request.message ?? null, details: { items: request.items } })
         await audit.record(trx, { actor, action: 'dossier.request-supplement', targetType: 'dossier', targetId: d.id })
         const names = request.items.map(i => `- ${v.slots.find(s => s.key === i.component)!.name}: ${i.note}`).join('\n')
-        await tell(trx, d, `Hồ sơ ${code} cần bổ sung`, `Cơ quan yêu cầu bổ sung hồ sơ ${code}:\n${names}${request.message ? `\n${request.message}` : ''}`)
+        const deadline = request.dueAt ? `Hạn bổ sung: ${formatInstant(request.dueAt)}` : undefined
+        await tell(trx, d, `Hồ sơ ${code} cần bổ sung`, `Cơ quan yêu cầu bổ sung hồ sơ ${code}:\n${names}${request.message ? `\n${request.message}` : ''}${deadline ? `\n${deadline}.` : ''}`, undefined, deadline)
       })
     },
 
@@ -762,6 +768,8 @@ export function createDossiersService (deps: {
      */
     async act (actor: Actor & { name: string }, code: string, action: DossierAction, input: {
       message?: string, agencyCode?: string, details?: Record<string, unknown>
+      /** What an SMS about the move says besides its subject (an amount to pay). */
+      sms?: string
       set?: Partial<{ dueAt: Date, receivedAt: Date, finishedAt: Date, returnedAt: Date, processingAgencyCode: string, process: string, payableVnd: number, payableNote: string }>
       /** More work in the same transaction, after the move is allowed (tasks of the back office). */
       within?: (trx: Executor, d: DossierRow) => Promise<void>
@@ -782,7 +790,7 @@ export function createDossiersService (deps: {
         if (to === 7 || to === 8) await closed?.(trx, d, to, actor)
         await event(trx, d.id, { action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? d.agencyCode, message: input.message ?? null, ...(input.details ? { details: input.details } : {}) })
         await audit.record(trx, { actor, action: `dossier.${action}`, targetType: 'dossier', targetId: d.id })
-        await tell(trx, d, `Hồ sơ ${code}: ${STATUS_LABELS[to]}`, `Hồ sơ ${code} chuyển sang trạng thái “${STATUS_LABELS[to]}”.${input.message ? `\n${input.message}` : ''}`)
+        await tell(trx, d, `Hồ sơ ${code}: ${STATUS_LABELS[to]}`, `Hồ sơ ${code} chuyển sang trạng thái “${STATUS_LABELS[to]}”.${input.message ? `\n${input.message}` : ''}`, undefined, input.sms)
         return to
       })
     },

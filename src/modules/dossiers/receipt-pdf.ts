@@ -5,7 +5,7 @@ import QRCode from 'qrcode'
 import { pdfBytes } from '../../platform/pdf/bytes.js'
 import { formatInstant } from '../calendar/due.js'
 import { COPY_TYPE } from '../catalog/views/labels.js'
-import { formatAddress, RESULT_LABELS, SUBMISSION_LABELS, type Delivery, type Person } from './dossier-form.js'
+import { formatAddress, RESULT_LABELS, submissionLabel, type Delivery, type Person } from './dossier-form.js'
 import type { DossierView } from './dossiers.service.js'
 
 const FONT_ROOT = path.dirname(createRequire(import.meta.url).resolve('@expo-google-fonts/be-vietnam-pro/package.json'))
@@ -86,7 +86,7 @@ export async function submissionPdf (d: DossierView, site: { portalName: string,
   if ('submission' in d.delivery) {
     const del = d.delivery as Delivery
     section('Hình thức nộp và nhận kết quả')
-    line('Nộp bản gốc', SUBMISSION_LABELS[del.submission] + (del.pickupAddress ? ` – ${formatAddress(del.pickupAddress)}` : ''))
+    line('Nộp bản gốc', submissionLabel(del) + (del.pickupAddress ? ` – ${formatAddress(del.pickupAddress)}` : ''))
     line('Nhận kết quả', RESULT_LABELS[del.result] + (del.resultAddress ? ` – ${formatAddress(del.resultAddress)}` : ''))
   }
 

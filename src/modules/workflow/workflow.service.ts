@@ -548,6 +548,7 @@ export function createWorkflowService (deps: {
       const note = (form.note ?? '').trim().slice(0, 1000) || null
       await dossiers.act(actorOf(o), code, 'request-fees', {
         message: `Đề nghị nộp ${amount.toLocaleString('vi-VN')} đồng phí, lệ phí${note ? ` (${note})` : ''}. Nộp trực tuyến trên Cổng hoặc tại bộ phận một cửa.`,
+        sms: `Số tiền phải nộp: ${amount.toLocaleString('vi-VN')} đồng`,
         details: { amount },
         within: trx => payments.request(trx, d.id, amount, note, { id: o.id, name: o.fullName })
       })

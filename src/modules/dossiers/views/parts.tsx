@@ -3,7 +3,7 @@ import { formatVnd, SummaryList } from '../../../platform/html/components/layout
 import { formatInstant } from '../../calendar/due.js'
 import { COPY_TYPE } from '../../catalog/views/labels.js'
 import { formatSize } from '../../files/sniff.js'
-import { formatAddress, RESULT_LABELS, SUBMISSION_LABELS, type Delivery, type Person } from '../dossier-form.js'
+import { formatAddress, RESULT_LABELS, submissionLabel, type Delivery, type Person } from '../dossier-form.js'
 import type { AttachedFile, ComponentSlot, FeeLine } from '../dossiers.service.js'
 import { ISSUED_FORMS } from '../issued-forms.js'
 import { STATUS_LABELS, type DossierStatus } from '../status.js'
@@ -96,7 +96,7 @@ export function FeesTable ({ fees, payable }: { fees: FeeLine[], payable?: { amo
 export function DeliveryList ({ d }: { d: Delivery }) {
   return (
     <SummaryList rows={[
-      ['Nộp bản gốc', <>{SUBMISSION_LABELS[d.submission]}{d.pickupAddress && <><br />{formatAddress(d.pickupAddress)}</>}</>],
+      ['Nộp bản gốc', <>{submissionLabel(d)}{d.pickupAddress && <><br />{formatAddress(d.pickupAddress)}</>}</>],
       ['Nhận kết quả', <>{RESULT_LABELS[d.result]}{d.resultAddress && <><br />{formatAddress(d.resultAddress)}</>}</>]
     ]} />
   )
