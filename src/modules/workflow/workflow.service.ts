@@ -493,7 +493,7 @@ export function createWorkflowService (deps: {
       const feesReason = await feesGoAhead(d, form['fees-reason'])
       const stored = await deps.files.storeMany(null, present, 'result')
       const comment = (form.comment ?? '').trim().slice(0, 2000) || null
-      await issueDecision(o, d, t, stored, { outcome: 'approved', comment, message: `Đã phê duyệt, ban hành kết quả${comment ? `: ${comment}` : ''}.${feesReason ? ` Phí, lệ phí chưa thu; lý do: ${feesReason}` : ''}` })
+      await issueDecision(o, d, t, stored, { outcome: 'approved', comment, message: `Đã phê duyệt, ban hành kết quả${comment ? `: ${comment.replace(/[.\s]+$/, '')}` : ''}.${feesReason ? ` Phí, lệ phí chưa thu; lý do: ${feesReason}` : ''}` })
     },
 
     /**

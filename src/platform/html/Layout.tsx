@@ -20,7 +20,7 @@ function isCurrent (path: string, href: string) {
 
 export function Layout ({ title, hasErrors, children }: LayoutProps) {
   const page = usePage()
-  const { site, path, account } = page
+  const { site, path, account, official } = page
   const fullTitle = `${hasErrors ? 'Lỗi: ' : ''}${title} – ${site.portalName}`
   return (
     <html lang='vi'>
@@ -57,7 +57,18 @@ export function Layout ({ title, hasErrors, children }: LayoutProps) {
                       </form>
                     </li>
                     )
-                  : (
+                  : official
+                    ? (
+                      <li class='nav__item nav__item--account'>
+                        <a class='nav__link' href='/can-bo' aria-current={path === '/can-bo' ? 'page' : undefined}>{official.fullName}</a>
+                        <span aria-hidden='true'> · </span>
+                        <form class='inline-form' action='/can-bo/dang-xuat' method='post'>
+                          <input type='hidden' name='_csrf' value={page.csrfToken} />
+                          <button type='submit' class='link-button'>Đăng xuất</button>
+                        </form>
+                      </li>
+                      )
+                    : (
                     <li class='nav__item nav__item--account'>
                       <a class='nav__link' href='/dang-nhap'>Đăng nhập</a>
                       <span aria-hidden='true'> / </span>

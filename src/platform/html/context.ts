@@ -11,6 +11,8 @@ export interface PageContext {
   demo: boolean
   /** The signed-in account, if any. */
   account?: { fullName: string } | undefined
+  /** The signed-in official, on the back office's pages. */
+  official?: { fullName: string } | undefined
 }
 
 export const PageCtx = createContext<PageContext | null>(null)

@@ -50,6 +50,7 @@ export async function renderPage (request: FastifyRequest, site: SiteService, de
     requestId: String(request.id),
     demo,
     account: request.account,
+    official: (request as FastifyRequest & { official?: { fullName: string } }).official,
     get csrfToken () { return (token ??= request.csrfToken()) }
   }
   const html = renderDocument(ctx, body, options)
@@ -71,7 +72,7 @@ export function registerRendering (app: FastifyInstance, deps: { site: SiteServi
 
   app.decorateReply('sharedPage', async function (this: FastifyReply, key: string, build: () => Promise<{ body: VNode, options: PageOptions }>) {
     // A signed-in visitor's header is their own: their pages are rendered for them, never shared.
-    const anonymous = !this.request.account
+    const anonymous = !this.request.account && !(this.request as FastifyRequest & { official?: unknown }).official
     const hit = anonymous ? shared.get(key) : undefined
     if (hit && Date.now() - hit.at < SHARED_TTL_MS) return this.type('text/html; charset=utf-8').send(hit.html)
     const { body, options } = await build()

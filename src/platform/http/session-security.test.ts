@@ -74,3 +74,12 @@ test('what belongs to one person is never cached: signed-in pages, pages with a 
   assert.equal(await cacheOf('/ca-nhan'), 'private, no-store', 'the sign-in redirect of a personal path')
   assert.equal(await cacheOf('/thu-tuc'), undefined, 'a public page with nothing personal may be cached')
 })
+
+test('an official signed in sees their own name and sign-out in the header, not the citizens\' sign-in', async () => {
+  const o = await newOfficial(t, '000.01.01.H34', ['receptionist'], 'Lê Thị Đầu Trang')
+  const page = await t.app.inject({ url: '/can-bo', headers: { cookie: o.cookie } })
+  const header = /<header[\s\S]*<\/header>/.exec(page.body)![0]
+  assert.match(header, /Lê Thị Đầu Trang/)
+  assert.match(header, /action="\/can-bo\/dang-xuat"/)
+  assert.doesNotMatch(header, /href="\/dang-ky"/)
+})
