@@ -1,4 +1,4 @@
-import { CATEGORIES, foldAnswer, MONTH_NAMES, WEEKDAYS } from '../src/modules/accounts/captcha-questions.js'
+import { CATEGORIES, MONTH_NAMES, WEEKDAYS } from '../src/modules/accounts/captcha-questions.js'
 
 /**
  * Answers the text alternative of the verification code as a person reads it: from the meaning of the
@@ -29,4 +29,3 @@ export function answerQuestion (text: string): string {
   return listed.find(w => category.words.includes(w))!
 }
 
-export { foldAnswer }

@@ -17,14 +17,9 @@ test('the README\'s routes exist', () => {
   const listed = [...readme.matchAll(/`(?:(GET|POST) )?(\/[^`\s]*)`/g)].map(m => ({ method: m[1] ?? 'GET', path: m[2]! }))
     .filter(r => !r.path.startsWith('/run/')) // a socket path in the configuration table
   assert.ok(listed.length > 25, `${listed.length} routes named`)
-  const shape = (p: string) => p.replace(/\{[^}]+\}|:[A-Za-z]+/g, ':p').replace(/\/$/, '')
+  const shape = (p: string) => p.replace(/\{[^}]+\}|:[A-Za-z]+/g, ':p').replace(/\/?…$/, '').replace(/\/$/, '')
   const routes = t.app.routeList.map(r => ({ method: r.method, shape: shape(r.url) }))
-  const missing = listed.filter(r => {
-    const family = r.path.endsWith('…') || !routes.some(x => x.shape === shape(r.path))
-    const prefix = shape(r.path.replace(/\/?…$/, ''))
-    return family
-      ? !routes.some(x => x.method === r.method && x.shape.startsWith(`${prefix}/`)) && !routes.some(x => x.method === r.method && x.shape === prefix)
-      : !routes.some(x => x.method === r.method && x.shape === shape(r.path))
-  })
+  // An address is a route of that method, or (a family such as `/sandbox/vnpay`, `/nop-ho-so/{draft}/…`) the start of one.
+  const missing = listed.filter(r => !routes.some(x => x.method === r.method && (x.shape === shape(r.path) || x.shape.startsWith(`${shape(r.path)}/`))))
   assert.deepEqual(missing.map(r => `${r.method} ${r.path}`), [])
 })

@@ -269,9 +269,9 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
 
   const PHONE_COOKIE = 'mc_phone_change'
   app.post('/ca-nhan/thong-tin', { preHandler: requireCitizen }, async (request, reply) => {
-    const { contactPassword: _password, ...form } = request.body as Record<string, string | undefined>
+    const form = request.body as Record<string, string | undefined>
     return failedAs(async () => {
-      const change = await services.accounts.updateProfile(request.account!.id, request.sessionToken!, { ...form, contactPassword: _password }, request.ip)
+      const change = await services.accounts.updateProfile(request.account!.id, request.sessionToken!, form, request.ip)
       if (change.phoneRef) {
         reply.setCookie(PHONE_COOKIE, change.phoneRef, { path: '/ca-nhan', httpOnly: true, sameSite: 'lax', secure, maxAge: 900 })
         return reply.redirect(`/ca-nhan/so-dien-thoai${change.email === 'pending' ? '?thu=1' : ''}`, 303)

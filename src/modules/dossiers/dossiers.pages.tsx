@@ -33,11 +33,13 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     return draftUrl(d, stepsList[stepsList.indexOf(step) + 1] ?? 'kiem-tra')
   }
   const draftOf = (request: FastifyRequest) => dossiers.draft(me(request), (request.params as { id: string }).id)
-  // A draft's page opened after it was submitted (the browser's Back, a bookmark) leads to the dossier.
-  app.addHook('preHandler', async (request, reply) => {
-    const m = request.method === 'GET' && request.account ? /^\/nop-ho-so\/([0-9a-f-]{36})\//.exec(request.url) : null
+  // A draft's page opened after it was submitted (the browser's Back, a bookmark) answers CONFLICT: it
+  // leads to the dossier instead. Looked up only then; any other error goes on to the app's handler.
+  app.setErrorHandler(async (err, request, reply) => {
+    const m = err instanceof AppError && err.code === 'CONFLICT' && request.method === 'GET' && request.account ? /^\/nop-ho-so\/([0-9a-f-]{36})\//.exec(request.url) : null
     const code = m ? await dossiers.submittedCode(me(request), m[1]!) : undefined
     if (code) return reply.redirect(dossierUrl(code), 303)
+    throw err
   })
 
   // --- Start -------------------------------------------------------------------------------------

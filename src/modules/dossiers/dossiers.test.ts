@@ -46,6 +46,14 @@ test('the journey makes a dossier with its code, status 1, fees and a confirmati
   assert.equal(decodeURIComponent(/\/ca-nhan\/ho-so\/([^?]+)/.exec(again.headers.location as string)![1]!), code)
   const mine = await t.services.dossiers.list(c.id, { page: 1, pageSize: 20 })
   assert.equal(mine.total, 1)
+  // Back to the draft's pages (the browser's Back button): they lead to the submitted dossier.
+  for (const step of ['kiem-tra', 'thanh-phan', 'nguoi-nop']) {
+    const back = await b.get(`/nop-ho-so/${id}/${step}`)
+    assert.equal(back.statusCode, 303, step)
+    assert.equal(back.headers.location, `/ca-nhan/ho-so/${encodeURIComponent(code)}`)
+  }
+  // Another citizen gets no such redirect: the draft is theirs to know nothing of.
+  assert.equal((await browserSession(t, (await newCitizen(t)).cookie).get(`/nop-ho-so/${id}/kiem-tra`)).statusCode, 404)
 
   // A confirmation message was queued to the account's e-mail, and an in-app notice made.
   const msg = await t.db.kysely.selectFrom('messages').select(['recipient', 'subject']).where('template', '=', 'dossier').where('recipient', '=', c.email).execute()

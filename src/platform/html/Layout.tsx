@@ -18,6 +18,20 @@ function isCurrent (path: string, href: string) {
   return href === '/' ? path === '/' : path === href || path.startsWith(href + '/')
 }
 
+/** The header's item for whoever is signed in (a citizen, else an official): their name and sign-out. */
+function SignedIn ({ name, home, signOut, current, csrfToken }: { name: string, home: string, signOut: string, current: boolean, csrfToken: string }) {
+  return (
+    <li class='nav__item nav__item--account'>
+      <a class='nav__link' href={home} aria-current={current ? 'page' : undefined}>{name}</a>
+      <span aria-hidden='true'> · </span>
+      <form class='inline-form' action={signOut} method='post'>
+        <input type='hidden' name='_csrf' value={csrfToken} />
+        <button type='submit' class='link-button'>Đăng xuất</button>
+      </form>
+    </li>
+  )
+}
+
 export function Layout ({ title, hasErrors, children }: LayoutProps) {
   const page = usePage()
   const { site, path, account, official } = page
@@ -46,29 +60,9 @@ export function Layout ({ title, hasErrors, children }: LayoutProps) {
                     <a class='nav__link' href={item.href} aria-current={isCurrent(path, item.href) ? 'page' : undefined}>{item.label}</a>
                   </li>
                 ))}
-                {account
-                  ? (
-                    <li class='nav__item nav__item--account'>
-                      <a class='nav__link' href='/ca-nhan' aria-current={isCurrent(path, '/ca-nhan') ? 'page' : undefined}>{account.fullName}</a>
-                      <span aria-hidden='true'> · </span>
-                      <form class='inline-form' action='/dang-xuat' method='post'>
-                        <input type='hidden' name='_csrf' value={page.csrfToken} />
-                        <button type='submit' class='link-button'>Đăng xuất</button>
-                      </form>
-                    </li>
-                    )
-                  : official
-                    ? (
-                      <li class='nav__item nav__item--account'>
-                        <a class='nav__link' href='/can-bo' aria-current={path === '/can-bo' ? 'page' : undefined}>{official.fullName}</a>
-                        <span aria-hidden='true'> · </span>
-                        <form class='inline-form' action='/can-bo/dang-xuat' method='post'>
-                          <input type='hidden' name='_csrf' value={page.csrfToken} />
-                          <button type='submit' class='link-button'>Đăng xuất</button>
-                        </form>
-                      </li>
-                      )
-                    : (
+                {account || official
+                  ? <SignedIn name={(account ?? official)!.fullName} home={account ? '/ca-nhan' : '/can-bo'} signOut={account ? '/dang-xuat' : '/can-bo/dang-xuat'} current={isCurrent(path, account ? '/ca-nhan' : '/can-bo')} csrfToken={page.csrfToken} />
+                  : (
                     <li class='nav__item nav__item--account'>
                       <a class='nav__link' href='/dang-nhap'>Đăng nhập</a>
                       <span aria-hidden='true'> / </span>

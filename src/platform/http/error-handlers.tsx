@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, fromFastifyError, statusOf, titleOf, type FieldError } from './errors.js'
-import { securityHeaders } from './security.js'
 
 export const isApi = (request: FastifyRequest) => request.url === '/api' || request.url.startsWith('/api/')
 
@@ -76,7 +75,7 @@ export function frameworkError (error: { code?: string }, request: FastifyReques
   request.cookies ??= {}
   // The reply of a request no route took is Fastify's plain one, without the app's decorations.
   if (typeof reply.page !== 'function') reply.page = (body, options) => reply.server.sendPage(reply, body, options)
-  securityHeaders(request, reply, reply.server.cookieNames.csrf.startsWith('__Host-'))
+  reply.server.securityHeaders(request, reply)
   return sendError(request, reply, appError).catch((renderError: unknown) => {
     request.log.error({ err: renderError }, 'error page failed')
     return reply.code(statusOf[appError.code]).type('text/plain; charset=utf-8').send(titleOf[appError.code])
@@ -89,9 +88,8 @@ export function refuseUnstorableInput (app: FastifyInstance) {
     ? value.includes('\u0000')
     : depth < 5 && typeof value === 'object' && value !== null && Object.values(value).some(v => hasNul(v, depth + 1))
   app.addHook('preValidation', async (request) => {
-    let url = request.url
-    try { url = decodeURIComponent(url) } catch { throw new AppError('BAD_REQUEST', 'malformed percent-encoding') }
-    if (url.includes('\u0000') || hasNul(request.body)) throw new AppError('BAD_REQUEST', 'NUL character in the request')
+    // The address is checked as sent (a malformed path encoding never reaches a route: frameworkError).
+    if (/%00|\u0000/.test(request.url) || hasNul(request.body)) throw new AppError('BAD_REQUEST', 'NUL character in the request')
   })
 }
 

@@ -35,6 +35,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The names of the site-wide cookies (with the `__Host-` prefix over HTTPS). */
     cookieNames: CookieNames
+    /** Sets the headers every response carries (for a reply the onSend hooks do not reach). */
+    securityHeaders(request: FastifyRequest, reply: FastifyReply): void
   }
   interface FastifyRequest {
     /** The CSRF token for forms on this page; sets the browser's CSRF cookie if it has none. */
@@ -56,6 +58,7 @@ declare module 'fastify' {
 export function registerSecurity (app: FastifyInstance, options: { secret: string, secureCookies: boolean, https: boolean }) {
   const names = cookieNames(options.https && options.secureCookies)
   app.decorate('cookieNames', names)
+  app.decorate('securityHeaders', (request: FastifyRequest, reply: FastifyReply) => securityHeaders(request, reply, options.https))
   const sign = (request: FastifyRequest, value: string) => crypto.createHmac('sha256', options.secret)
     .update(`csrf:${value}:${request.cookies[names.session] ?? ''}:${request.cookies[names.staff] ?? ''}`).digest('base64url')
 
@@ -75,7 +78,7 @@ export function registerSecurity (app: FastifyInstance, options: { secret: strin
     if (fresh) {
       reply.setCookie(names.csrf, fresh, { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies })
     }
-    securityHeaders(request, reply, options.https)
+    app.securityHeaders(request, reply)
   })
 
   app.addHook('preValidation', async (request) => {
@@ -108,7 +111,7 @@ const PERSONAL = /^\/(ca-nhan|can-bo|nop-ho-so)(\/|\?|$)/
  * holding a form token, anything under the personal paths — is `private, no-store`: no shared cache
  * keeps it and the browser does not write it to disk.
  */
-export function securityHeaders (request: FastifyRequest, reply: FastifyReply, https: boolean): void {
+function securityHeaders (request: FastifyRequest, reply: FastifyReply, https: boolean): void {
   reply.header('x-request-id', request.id)
   if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP)
   reply.header('x-content-type-options', 'nosniff')
