@@ -74,6 +74,12 @@ const MB = samplePdf('1 MB', 1024 * 1024 - 300)
 // The multipart body of three 1 MB PDFs, encoded once: the load generator shares the two cores with
 // the server and PostgreSQL, and encoding 3 MB per request cost it about 18 ms of CPU per submission.
 const UPLOAD = multipart([1, 2, 3].map(n => ({ name: `trang-${n}.pdf`, data: MB, type: 'application/pdf' })))
+// The same files chosen for one component of the step-3 form ("Tải lên và ở lại trang này"), encoded once per component.
+const forComponent = new Map<string, ReturnType<typeof multipart>>()
+const componentUpload = (component: string) => {
+  if (!forComponent.has(component)) forComponent.set(component, multipart([1, 2, 3].map(n => ({ name: `trang-${n}.pdf`, data: MB, type: 'application/pdf', field: `tp-${component}` })), { action: 'upload' }))
+  return forComponent.get(component)!
+}
 
 /** Prepared drafts taken in turn (never one twice), and each citizen's session and CSRF token. */
 interface Pool {
@@ -119,7 +125,8 @@ async function submissions (base: string, pool: Pool, seconds: number, connectio
       const a = pool.auth.get(d.cookie)!
       Object.assign(context, { id: d.id, cookie: a.cookie, token: a.token, t: performance.now(), none: false })
       pending++
-      return { ...req, path: `/nop-ho-so/${d.id}/thanh-phan/tai-len?tp=${d.component}&_csrf=${encodeURIComponent(a.token)}`, headers: { cookie: a.cookie, ...UPLOAD.headers }, body: UPLOAD.payload }
+      const body = componentUpload(d.component)
+      return { ...req, path: `/nop-ho-so/${d.id}/thanh-phan`, headers: { cookie: a.cookie, 'x-csrf-token': a.token, ...body.headers }, body: body.payload }
     },
     onResponse (status, _body, context: Context) {
       if (context.none) return

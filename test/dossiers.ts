@@ -5,7 +5,7 @@ import { fillDraft } from '../src/modules/dossiers/fill-draft.js'
 
 /**
  * A signed-in browser over app.inject: keeps the session and CSRF cookies, sends the CSRF token with
- * every form (in the query for uploads, as the upload form does).
+ * every form (first field of an upload, as the upload form does).
  */
 export function browserSession (t: Pick<TestApp, 'app'>, sessionCookie: string) {
   let csrfCookie = ''
@@ -34,10 +34,14 @@ export function browserSession (t: Pick<TestApp, 'app'>, sessionCookie: string) 
     },
     async upload (url: string, files: Array<{ name: string, data: Buffer, type?: string, field?: string }>, fields: Record<string, string> = {}) {
       if (!token) await self.get(sessionCookie.startsWith('mc_staff') ? '/can-bo' : '/ca-nhan')
-      const body = multipart(files, fields)
-      const res = await t.app.inject({ method: 'POST', url: `${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(token)}`, headers: { cookie: cookies(), ...body.headers }, payload: body.payload })
+      const body = multipart(files, { _csrf: token, ...fields })
+      const res = await t.app.inject({ method: 'POST', url, headers: { cookie: cookies(), ...body.headers }, payload: body.payload })
       capture(res)
       return res
+    },
+    /** Chooses files for one component of an upload form (field `tp-<component>`) and presses a button. */
+    async attach (url: string, component: string, files: Array<{ name: string, data: Buffer, type?: string }>, action = 'upload', fields: Record<string, string> = {}) {
+      return self.upload(url, files.map(f => ({ ...f, field: `tp-${component}` })), { action, ...fields })
     }
   }
   return self
@@ -59,12 +63,10 @@ export async function readyDraft (t: Pick<TestApp, 'app' | 'services'>, b: Brows
   if (draft.procedure.receiving.length > 1) assert.equal((await b.post(`/nop-ho-so/${id}/co-quan`, { agency: draft.procedure.receiving[0]!.code })).statusCode, 303)
   if (draft.caseGroups.length >= 2) assert.equal((await b.post(`/nop-ho-so/${id}/thanh-phan/truong-hop`, { caseGroup: draft.caseGroups[0]! })).statusCode, 303)
   const slots = (await t.services.dossiers.draft((await t.services.dossiers.ownerOf(id))!, id)).slots
-  for (const s of slots.filter(s => s.required)) {
-    const files = options.files?.(s.key) ?? [{ name: `${s.key}.pdf`, data: samplePdf(s.name) }]
-    const res = await b.upload(`/nop-ho-so/${id}/thanh-phan/tai-len?tp=${s.key}`, files)
-    assert.equal(res.statusCode, 303, res.body.slice(0, 2000))
-  }
-  assert.equal((await b.post(`/nop-ho-so/${id}/thanh-phan`)).statusCode, 303)
+  // One form: every required component's files chosen, then "Lưu và tiếp tục".
+  const chosen = slots.filter(s => s.required).flatMap(s => (options.files?.(s.key) ?? [{ name: `${s.key}.pdf`, data: samplePdf(s.name) }]).map(f => ({ ...f, field: `tp-${s.key}` })))
+  const res = await b.upload(`/nop-ho-so/${id}/thanh-phan`, chosen, { action: 'continue' })
+  assert.equal(res.statusCode, 303, res.body.slice(0, 2000))
   assert.equal((await b.post(`/nop-ho-so/${id}/nhan-ket-qua`, { submission: 'office', result: 'office' })).statusCode, 303)
   return id
 }

@@ -29,11 +29,15 @@ async function next (page: Page, button = 'Lưu và tiếp tục') {
   await assertAccessible(page)
 }
 
-/** Uploads files for the component whose file input has this label, and waits for the page to come back. */
+/** Chooses files for the component whose file input has this label. */
+async function choose (page: Page, label: string | RegExp, paths: string[]) {
+  await page.getByLabel(label).and(page.locator('input[type=file]')).setInputFiles(paths)
+}
+
+/** Chooses files, presses the form's upload-only button and waits for the page to come back. */
 async function upload (page: Page, label: string | RegExp, paths: string[]) {
-  const input = page.getByLabel(label).and(page.locator('input[type=file]'))
-  await input.setInputFiles(paths)
-  await input.locator('xpath=ancestor::form').getByRole('button', { name: 'Tải lên' }).click()
+  await choose(page, label, paths)
+  await page.getByRole('button', { name: /^Tải lên/ }).click()
   await page.waitForLoadState()
 }
 
@@ -83,7 +87,15 @@ test('guide 001 end to end: register, confirm, sign in, search, fill in, upload,
     // Step 1: pre-filled from the account.
     assert.equal(await page.getByLabel('Họ và tên').first().inputValue(), 'Nguyễn Trung Hiếu')
     await page.getByLabel('Nơi cấp').first().fill('Cục Cảnh sát QLHC về TTXH')
+    // The applicant block shows only when filing for someone else (CSS, no script needed).
+    const applicantBlock = page.getByRole('group', { name: 'Chủ hồ sơ (người được nộp thay)' })
     await page.getByLabel('Cho chính tôi (tổ chức của tôi)').check()
+    assert.equal(await applicantBlock.isVisible(), false)
+    await page.getByLabel('Nộp thay cho người khác, có văn bản ủy quyền').check()
+    assert.equal(await applicantBlock.isVisible(), true)
+    await assertAccessible(page)
+    await page.getByLabel('Cho chính tôi (tổ chức của tôi)').check()
+    assert.equal(await applicantBlock.isVisible(), false)
     await next(page)
 
     // Step 3: components. First "continue" without files: the summary names what is missing.
@@ -175,12 +187,13 @@ test('guide 002 passport: portrait and both sides of the ID card as JPEG, receiv
     await next(page, 'Bắt đầu nộp hồ sơ mới')
     await page.getByLabel('Cho chính tôi (tổ chức của tôi)').check()
     await next(page)
+    // Every component's file chosen on one page, then one press of "Lưu và tiếp tục" uploads them all.
     for (const [label, fileName] of [[/Ảnh chân dung/, 'chan-dung.jpg'], [/Ảnh mặt trước/, 'mat-truoc.jpg'], [/Ảnh mặt sau/, 'mat-sau.jpg']] as const) {
-      await upload(page, label, [file(fileName, sampleJpeg())])
-      await assertAccessible(page)
+      await choose(page, label, [file(fileName, sampleJpeg())])
     }
-    await upload(page, /Tờ khai đề nghị cấp hộ chiếu/, [file('to-khai.pdf', samplePdf('to khai'))])
+    await choose(page, /Tờ khai đề nghị cấp hộ chiếu/, [file('to-khai.pdf', samplePdf('to khai'))])
     await next(page)
+    assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /nhận kết quả/i, 'on to step 4 with every file kept')
     await page.getByLabel('Qua dịch vụ bưu chính, tại địa chỉ dưới đây').check()
     await next(page)
     assert.match(await page.title(), /^Lỗi: /, 'the post needs an address')
@@ -217,8 +230,8 @@ test('a supplement answered in the browser, with the earlier file still visible'
     await page.waitForLoadState()
     await assertAccessible(page)
     assert.ok(await page.getByText('Bản chụp thiếu trang 2').isVisible())
-    await upload(page, /Tệp bổ sung cho/, [file('du-trang.pdf', samplePdf('du trang'))])
-    await assertAccessible(page)
+    // The file chosen and the note typed are sent together by "Gửi bổ sung".
+    await choose(page, /Tệp bổ sung cho/, [file('du-trang.pdf', samplePdf('du trang'))])
     await page.getByLabel('Ghi chú gửi cơ quan (nếu có)').fill('Đã bổ sung trang 2')
     await next(page, 'Gửi bổ sung')
     assert.ok(await page.getByText('Đã gửi hồ sơ bổ sung').isVisible())

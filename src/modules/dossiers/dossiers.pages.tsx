@@ -115,31 +115,21 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
       return reply.redirect(`/nop-ho-so/${id}/thanh-phan`, 303)
     } catch (err) { return componentsPage(request, reply, fieldsOf(err)) }
   })
-  app.post('/nop-ho-so/:id/thanh-phan/tai-len', { preHandler: requireCitizen }, async (request, reply) => {
-    const { id } = request.params as { id: string }
-    const component = String((request.query as { tp?: string }).tp ?? '')
-    try {
-      const { files: uploads } = await readUploads(request, `tp-${component}`)
-      await dossiers.addFiles(me(request), { id }, component, uploads)
-      return reply.redirect(`/nop-ho-so/${id}/thanh-phan#h-${component}`, 303)
-    } catch (err) { return componentsPage(request, reply, fieldsOf(err)) }
-  })
-  app.post('/nop-ho-so/:id/thanh-phan/dung-lai', { preHandler: requireCitizen }, async (request, reply) => {
-    const { id } = request.params as { id: string }
-    const component = String((request.query as { tp?: string }).tp ?? '')
-    try {
-      await dossiers.reuseFile(me(request), { id }, component, (request.body as Body)['fileId'])
-      return reply.redirect(`/nop-ho-so/${id}/thanh-phan#h-${component}`, 303)
-    } catch (err) { return componentsPage(request, reply, fieldsOf(err)) }
-  })
   app.post('/nop-ho-so/:id/tep/:attachment/xoa', { preHandler: requireCitizen }, async (request, reply) => {
     const { id, attachment } = request.params as { id: string, attachment: string }
     await dossiers.removeFile(me(request), { id }, Number.parseInt(attachment, 10) || 0)
     return reply.redirect(`/nop-ho-so/${id}/thanh-phan`, 303)
   })
+  // One form for every component: whatever files were chosen are uploaded, by either button.
   app.post('/nop-ho-so/:id/thanh-phan', { preHandler: requireCitizen }, async (request, reply) => {
     const d = await draftOf(request)
     try {
+      if (request.isMultipart()) {
+        const { files, fields } = await readUploads(request, `tp-${d.slots[0]?.key ?? ''}`)
+        const errors = await dossiers.addChosen(me(request), { id: d.id }, files, fields)
+        if (errors.length > 0) return await componentsPage(request, reply, errors)
+        if (fields['action'] === 'upload') return reply.redirect(`/nop-ho-so/${d.id}/thanh-phan`, 303)
+      }
       await dossiers.completeComponents(me(request), d.id)
       return reply.redirect(after(request, d, 'thanh-phan', stepsOf(d)), 303)
     } catch (err) { return componentsPage(request, reply, fieldsOf(err)) }
@@ -205,7 +195,9 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     const { code } = request.params as { code: string }
     const d = await dossiers.get(me(request), code)
     const fresh = (request.query as { moi?: string }).moi === '1' && d.status === 1
-    if ((request.query as { 'chung-tu'?: string })['chung-tu'] === '1') extra = { ...extra, notice: 'Đã gửi chứng từ chuyển khoản; cơ quan sẽ kiểm tra và xác nhận.' }
+    const query = request.query as Record<string, string | undefined>
+    if (query['chung-tu'] === '1') extra = { ...extra, notice: 'Đã gửi chứng từ chuyển khoản; cơ quan sẽ kiểm tra và xác nhận.' }
+    if (query['bo-sung'] === '1') extra = { ...extra, notice: 'Đã gửi hồ sơ bổ sung. Cơ quan sẽ tiếp tục xử lý.' }
     const errors = extra.errors ?? []
     const pay = { requests: await services.payments.ofDossier(d.id), online: services.payments.choices, transfer: d.status === 6 ? await services.payments.transferInfo(d) : undefined }
     return reply.page(<DossierPage d={d} fresh={fresh} errors={errors} values={extra.values ?? {}} notice={extra.notice} pay={pay} />,
@@ -252,23 +244,26 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err), values: body }) }
   })
 
-  app.post('/ca-nhan/ho-so/:code/bo-sung/tai-len', { preHandler: requireCitizen }, async (request, reply) => {
-    const component = String((request.query as { tp?: string }).tp ?? '')
-    try {
-      const { files: uploads } = await readUploads(request, `tp-${component}`)
-      await dossiers.addFiles(me(request), { code: code(request) }, component, uploads)
-      return reply.redirect(`${dossierUrl(code(request))}#bo-sung`, 303)
-    } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err) }) }
-  })
   app.post('/ca-nhan/ho-so/:code/bo-sung/tep/:attachment/xoa', { preHandler: requireCitizen }, async (request, reply) => {
     await dossiers.removeFile(me(request), { code: code(request) }, Number.parseInt((request.params as { attachment: string }).attachment, 10) || 0)
     return reply.redirect(`${dossierUrl(code(request))}#bo-sung`, 303)
   })
+  // The supplement: the files chosen for every requested component and the note, in one form.
   app.post('/ca-nhan/ho-so/:code/bo-sung', { preHandler: requireCitizen }, async (request, reply) => {
-    const body = request.body as Body
+    let body = request.body as Body
     try {
+      if (request.isMultipart()) {
+        const { files, fields } = await readUploads(request, 'note')
+        body = fields
+        const errors = await dossiers.addChosen(me(request), { code: code(request) }, files, fields)
+        if (errors.length > 0) return await dossierPage(request, reply, { errors, values: body })
+        // Only uploading: the typed note stays on the page (nothing to lose), otherwise back to the page.
+        if (fields['action'] === 'upload') {
+          return (fields['note'] ?? '').trim() === '' ? reply.redirect(`${dossierUrl(code(request))}#bo-sung`, 303) : await dossierPage(request, reply, { values: body, notice: 'Đã tải lên các tệp đã chọn. Bấm “Gửi bổ sung” khi đã đủ.' })
+        }
+      }
       await dossiers.answerSupplement(me(request), code(request), body['note'])
-      return dossierPage(request, reply, { notice: 'Đã gửi hồ sơ bổ sung. Cơ quan sẽ tiếp tục xử lý.' })
+      return reply.redirect(`${dossierUrl(code(request))}?bo-sung=1`, 303)
     } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err), values: body }) }
   })
   app.post('/ca-nhan/ho-so/:code/danh-gia', { preHandler: requireCitizen }, async (request, reply) => {

@@ -456,6 +456,31 @@ export function createDossiersService (deps: {
       return stored
     },
 
+    /**
+     * One form's choices for several components at once: files under `tp-<component>` and earlier files
+     * under `dung-lai-<component>`. Each component is kept or refused on its own (a refused one attaches
+     * nothing); the refusals come back as field errors, next to their components.
+     */
+    async addChosen (accountId: string, dossierRef: { id?: string, code?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean, field: string }>, fields: Record<string, string>): Promise<FieldError[]> {
+      const errors: FieldError[] = []
+      const keep = async (work: () => Promise<unknown>) => {
+        try { await work() } catch (err) {
+          if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) errors.push(...err.fields)
+          else throw err
+        }
+      }
+      const chosen = new Map<string, typeof uploads>()
+      for (const u of uploads) {
+        if (!u.field.startsWith('tp-') || (u.name === '' && u.data.length === 0)) continue
+        chosen.set(u.field.slice(3), [...(chosen.get(u.field.slice(3)) ?? []), u])
+      }
+      for (const [component, list] of chosen) await keep(() => this.addFiles(accountId, dossierRef, component, list))
+      for (const [name, fileId] of Object.entries(fields)) {
+        if (name.startsWith('dung-lai-') && fileId !== '') await keep(() => this.reuseFile(accountId, dossierRef, name.slice(9), fileId))
+      }
+      return errors
+    },
+
     /** Attaches a file the citizen uploaded to an earlier dossier. */
     async reuseFile (accountId: string, dossierRef: { id?: string, code?: string }, component: string, fileId: string | undefined): Promise<void> {
       const d = await ownDossier(db.kysely, accountId, dossierRef)

@@ -91,7 +91,7 @@ test('bad files are refused with a message next to the component, and nothing is
   const start = await b.post(`/thu-tuc/${PROCEDURE}/nop-ho-so`)
   const id = /\/nop-ho-so\/([0-9a-f-]{36})\//.exec(start.headers.location as string)![1]!
   const filesBefore = await t.db.kysely.selectFrom('files').select(t.db.kysely.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-  const url = `/nop-ho-so/${id}/thanh-phan/tai-len?tp=c0`
+  const url = `/nop-ho-so/${id}/thanh-phan`
   const cases: Array<[string, Buffer, RegExp]> = [
     ['to-khai.pdf', sampleExe(), /không phải là tệp PDF, JPEG, PNG/],
     ['trong.pdf', Buffer.alloc(0), /trống/],
@@ -99,7 +99,7 @@ test('bad files are refused with a message next to the component, and nothing is
     ['ghi-chu.txt', Buffer.from('chỉ là chữ, không phải giấy tờ'), /không phải là tệp/]
   ]
   for (const [name, data, message] of cases) {
-    const res = await b.upload(url, [{ name, data }])
+    const res = await b.attach(url, 'c0', [{ name, data }])
     assert.equal(res.statusCode, 422, name)
     assert.match(res.body, message)
     assert.match(res.body, /href="#tp-c0"/, 'the error summary links to the component')
@@ -109,7 +109,7 @@ test('bad files are refused with a message next to the component, and nothing is
 
   // Accepted types by content, whatever the name; listed with name and size; removable.
   for (const [name, data] of [['anh.png', samplePng()], ['chup.jpg', sampleJpeg()], ['scan.bin', samplePdf()]] as const) {
-    assert.equal((await b.upload(url, [{ name, data }])).statusCode, 303, name)
+    assert.equal((await b.attach(url, 'c0', [{ name, data }])).statusCode, 303, name)
   }
   const page = await b.get(`/nop-ho-so/${id}/thanh-phan`)
   assert.match(page.body, /anh\.png/)
@@ -121,9 +121,19 @@ test('bad files are refused with a message next to the component, and nothing is
   assert.equal(removed.statusCode, 303)
   assert.equal((await t.services.dossiers.draft(c.id, id)).files.length, 2)
 
+  // One form for several components: each is kept or refused on its own, the refusal named next to its component.
+  const slots = d.slots.map(x => x.key)
+  assert.ok(slots.length >= 2)
+  const mixed = await b.upload(url, [{ name: 'tot.pdf', data: samplePdf('tot'), field: `tp-${slots[1]}` }, { name: 'xau.pdf', data: sampleExe(), field: `tp-${slots[0]}` }], { action: 'continue' })
+  assert.equal(mixed.statusCode, 422)
+  assert.match(mixed.body, new RegExp(`href="#tp-${slots[0]}"`))
+  assert.doesNotMatch(mixed.body, new RegExp(`href="#tp-${slots[1]}"`))
+  assert.ok((await t.services.dossiers.draft(c.id, id)).files.some(f => f.component === slots[1] && f.name === 'tot.pdf'))
+  await b.post(`/nop-ho-so/${id}/tep/${(await t.services.dossiers.draft(c.id, id)).files.find(f => f.name === 'tot.pdf')!.attachmentId}/xoa`)
+
   // The dossier's total is limited too (2 MB here): two more files of ~0.9 MB go over.
-  assert.equal((await b.upload(url, [{ name: 'a.pdf', data: samplePdf('a', 900_000) }])).statusCode, 303)
-  const over = await b.upload(url, [{ name: 'b.pdf', data: samplePdf('b', 900_000) }, { name: 'c.pdf', data: samplePdf('c', 900_000) }])
+  assert.equal((await b.attach(url, 'c0', [{ name: 'a.pdf', data: samplePdf('a', 900_000) }])).statusCode, 303)
+  const over = await b.attach(url, 'c0', [{ name: 'b.pdf', data: samplePdf('b', 900_000) }, { name: 'c.pdf', data: samplePdf('c', 900_000) }])
   assert.equal(over.statusCode, 422)
   assert.match(over.body, /Tổng dung lượng các tệp của hồ sơ vượt quá 2 MB/)
 })
@@ -194,7 +204,7 @@ test('one citizen cannot reach another citizen\'s drafts, dossiers or files', as
   assert.equal((await xb.get(`/nop-ho-so/${id2}/kiem-tra`)).statusCode, 404)
   assert.equal((await xb.post(`/nop-ho-so/${id2}/nop`, { declaration: 'yes' })).statusCode, 404)
   assert.equal((await xb.post(`/ca-nhan/ho-so/${encodeURIComponent(code)}/rut`, { reason: 'Không cần nữa' })).statusCode, 404)
-  assert.equal((await xb.upload(`/nop-ho-so/${id2}/thanh-phan/tai-len?tp=c0`, [{ name: 'x.pdf', data: samplePdf() }])).statusCode, 404)
+  assert.equal((await xb.attach(`/nop-ho-so/${id2}/thanh-phan`, 'c0', [{ name: 'x.pdf', data: samplePdf() }])).statusCode, 404)
   assert.equal((await xb.get(`/ca-nhan/tep/not-a-uuid`)).statusCode, 404)
   // The owner reads it; signed out, a page asks for sign-in.
   const own = await ob.get(`/ca-nhan/tep/${fileId}`)
@@ -221,10 +231,10 @@ test('a supplement round trip keeps every version; withdraw and rating follow th
   assert.ok(empty.body.includes(`href="#tp-${slot.key}"`))
   // A component not asked for cannot be touched.
   const other = d0.slots.find(s => s.key !== slot.key)
-  if (other) assert.equal((await b.upload(`/ca-nhan/ho-so/${encodeURIComponent(code)}/bo-sung/tai-len?tp=${other.key}`, [{ name: 'x.pdf', data: samplePdf() }])).statusCode, 409)
-  assert.equal((await b.upload(`/ca-nhan/ho-so/${encodeURIComponent(code)}/bo-sung/tai-len?tp=${slot.key}`, [{ name: 'ro-net.pdf', data: samplePdf('ro net') }])).statusCode, 303)
+  if (other) assert.equal((await b.attach(`/ca-nhan/ho-so/${encodeURIComponent(code)}/bo-sung`, other.key, [{ name: 'x.pdf', data: samplePdf() }])).statusCode, 409)
+  assert.equal((await b.attach(`/ca-nhan/ho-so/${encodeURIComponent(code)}/bo-sung`, slot.key, [{ name: 'ro-net.pdf', data: samplePdf('ro net') }])).statusCode, 303)
   const sent = await b.post(`/ca-nhan/ho-so/${encodeURIComponent(code)}/bo-sung`, { note: 'Đã chụp lại' })
-  assert.equal(sent.statusCode, 200)
+  assert.equal(sent.statusCode, 303)
   const d1 = await t.services.dossiers.get(c.id, code)
   assert.equal(d1.status, 1, 'not yet received: back to reception')
   const versions = d1.files.filter(f => f.component === slot.key)

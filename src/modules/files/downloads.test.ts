@@ -27,7 +27,7 @@ test('a hostile upload is kept under a safe name and served sandboxed, as what i
   const b = browserSession(t, c.cookie)
   const id = await readyDraft(t, b, PROCEDURE)
   const polyglot = Buffer.concat([samplePdf(), Buffer.from('<html><script>alert(document.cookie)</script></html>')])
-  const res = await b.upload(`/nop-ho-so/${id}/thanh-phan/tai-len?tp=c0`, [
+  const res = await b.attach(`/nop-ho-so/${id}/thanh-phan`, 'c0', [
     { name: 'poly.html', data: polyglot, type: 'text/html' },
     { name: 'evil\u202Efdp.exe', data: samplePdf(), type: 'application/pdf' },
     { name: 'anh.svg', data: samplePng(), type: 'image/svg+xml' }

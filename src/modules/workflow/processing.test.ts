@@ -157,8 +157,8 @@ test('a supplement asked during processing: once, by the official holding the st
   const askedAt = new Date('2026-11-02T03:00:00Z')
   await t.db.kysely.updateTable('supplementRequests').set({ requestedAt: askedAt }).where('dossierId', '=', d0.id).execute()
   const cb = browserSession(t, c.cookie)
-  assert.equal((await cb.upload(`/ca-nhan/ho-so/${enc(code)}/bo-sung/tai-len?tp=${slot.key}`, [{ name: 'chung-thuc.pdf', data: samplePdf('chung thuc') }])).statusCode, 303)
-  assert.equal((await cb.post(`/ca-nhan/ho-so/${enc(code)}/bo-sung`, { note: 'Đã chứng thực' })).statusCode, 200)
+  assert.equal((await cb.attach(`/ca-nhan/ho-so/${enc(code)}/bo-sung`, slot.key, [{ name: 'chung-thuc.pdf', data: samplePdf('chung thuc') }])).statusCode, 303)
+  assert.equal((await cb.post(`/ca-nhan/ho-so/${enc(code)}/bo-sung`, { note: 'Đã chứng thực' })).statusCode, 303)
   const d1 = await t.services.dossiers.get(c.id, code)
   assert.equal(d1.status, 4, 'back in processing')
   // The working time left when it was asked is the working time left now: the wait did not count.

@@ -33,9 +33,8 @@ async function asOfficial (agency: string, roles: OfficialRole[], fn: (page: Pag
 async function answerSupplement (cp: Page, dir: string, name: string): Promise<void> {
   const file = path.join(dir, name)
   fs.writeFileSync(file, samplePdf(name))
-  const input = cp.getByLabel(/Tệp bổ sung cho/).and(cp.locator('input[type=file]'))
-  await input.setInputFiles(file)
-  await input.locator('xpath=ancestor::form').getByRole('button', { name: 'Tải lên' }).click()
+  await cp.getByLabel(/Tệp bổ sung cho/).and(cp.locator('input[type=file]')).setInputFiles(file)
+  await cp.getByRole('button', { name: 'Tải lên, chưa gửi' }).click()
   await cp.getByText(name).first().waitFor()
   await press(cp, 'Gửi bổ sung')
 }

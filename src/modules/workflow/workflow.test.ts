@@ -129,9 +129,9 @@ test('supplement before reception: every missing item in one go (form 02), the c
   // The citizen answers; the dossier is waiting for reception again.
   const cb = browserSession(t, c.cookie)
   for (const item of after.openSupplement!.items) {
-    assert.equal((await cb.upload(`/ca-nhan/ho-so/${encodeURIComponent(code)}/bo-sung/tai-len?tp=${item.component}`, [{ name: 'moi.pdf', data: samplePdf('moi') }])).statusCode, 303)
+    assert.equal((await cb.attach(`/ca-nhan/ho-so/${encodeURIComponent(code)}/bo-sung`, item.component, [{ name: 'moi.pdf', data: samplePdf('moi') }])).statusCode, 303)
   }
-  assert.equal((await cb.post(`/ca-nhan/ho-so/${encodeURIComponent(code)}/bo-sung`, { note: 'Đã bổ sung' })).statusCode, 200)
+  assert.equal((await cb.post(`/ca-nhan/ho-so/${encodeURIComponent(code)}/bo-sung`, { note: 'Đã bổ sung' })).statusCode, 303)
   assert.equal((await t.services.dossiers.get(c.id, code)).status, 1)
   assert.ok((await b.get('/can-bo/ho-so?hang-doi=cho-tiep-nhan')).body.includes(code))
 })

@@ -85,15 +85,29 @@ export function registerSecurity (app: FastifyInstance, options: { secret: strin
     if (SAFE_METHODS.has(request.method) || request.routeOptions.config?.csrf === false) return
     const secret = request.cookies[names.csrf]
     const body = request.body as Record<string, unknown> | undefined
-    // A multipart upload is streamed by its handler, after this check: its form carries the token in the query.
-    const multipart = (request.headers['content-type'] ?? '').startsWith('multipart/form-data')
-    const query = request.query as Record<string, unknown> | undefined
-    const sent = (typeof body?.['_csrf'] === 'string' ? body['_csrf'] : undefined) ??
-      (multipart && typeof query?.['_csrf'] === 'string' ? query['_csrf'] : undefined) ?? request.headers['x-csrf-token']
+    const header = request.headers['x-csrf-token']
+    let sent = typeof body?.['_csrf'] === 'string' ? body['_csrf'] : header
+    // A multipart form is streamed by its handler; its first field is the token (never the address, where
+    // history and logs would keep it). That field is read here and the rest is left for `readUploads`.
+    if (sent === undefined && request.isMultipart()) sent = await firstFieldToken(request)
     if (!secret || typeof sent !== 'string' || !safeEqual(sent, sign(request, secret))) {
       throw new AppError('CSRF', 'CSRF token missing or invalid')
     }
   })
+}
+
+/** The parts of a multipart body still to read after its token; `readUploads` continues from here. */
+export const REST_OF_PARTS = Symbol('restOfParts')
+type WithRest = FastifyRequest & { [REST_OF_PARTS]?: AsyncIterator<unknown> }
+
+async function firstFieldToken (request: FastifyRequest): Promise<string | undefined> {
+  const parts = request.parts()[Symbol.asyncIterator]()
+  ;(request as WithRest)[REST_OF_PARTS] = parts
+  try {
+    const first = await parts.next()
+    const part = first.value as { type?: string, fieldname?: string, value?: unknown } | undefined
+    return !first.done && part?.type === 'field' && part.fieldname === '_csrf' && typeof part.value === 'string' ? part.value : undefined
+  } catch { return undefined }
 }
 
 function safeEqual (a: string, b: string): boolean {

@@ -83,3 +83,26 @@ test('an official signed in sees their own name and sign-out in the header, not 
   assert.match(header, /action="\/can-bo\/dang-xuat"/)
   assert.doesNotMatch(header, /href="\/dang-ky"/)
 })
+
+test('an upload form carries its CSRF token as its first field, never in the address; anything else is refused', async () => {
+  await loadCatalog(t.services)
+  const c = await newCitizen(t)
+  const b = browserSession(t, c.cookie)
+  const id = await serviceDraft(t.services, c.id, '1.004325.000.00.00.H34')
+  const before = (await t.services.dossiers.draft(c.id, id)).files.length
+  const page = await b.get(`/nop-ho-so/${id}/thanh-phan`)
+  const form = /<form[^>]*enctype="multipart\/form-data"[^>]*>\s*<input[^>]*>/.exec(page.body)?.[0] ?? ''
+  assert.match(form, /type="hidden" name="_csrf"/, 'the token is the form\'s first field')
+  assert.doesNotMatch(page.body, /action="[^"]*_csrf=/, 'no form address carries the token')
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!
+  const cookie = `${c.cookie}; ${page.headers['set-cookie'] ? String(page.headers['set-cookie']).split(';')[0] : ''}`
+  const { multipart, samplePdf } = await import('../../../test/files.js')
+  const file = { name: 'a.pdf', data: samplePdf(), field: 'tp-c0' }
+  const inQuery = multipart([file], { action: 'upload' })
+  const viaQuery = await t.app.inject({ method: 'POST', url: `/nop-ho-so/${id}/thanh-phan?_csrf=${encodeURIComponent(token)}`, headers: { cookie, ...inQuery.headers }, payload: inQuery.payload })
+  assert.equal(viaQuery.statusCode, 403, 'a token in the address is not accepted')
+  const late = multipart([file], { action: 'upload', _csrf: token })
+  assert.equal((await t.app.inject({ method: 'POST', url: `/nop-ho-so/${id}/thanh-phan`, headers: { cookie, ...late.headers }, payload: late.payload })).statusCode, 403, 'the token must come first')
+  assert.equal((await b.attach(`/nop-ho-so/${id}/thanh-phan`, 'c0', [{ name: 'a.pdf', data: samplePdf() }])).statusCode, 303)
+  assert.equal((await t.services.dossiers.draft(c.id, id)).files.length, before + 1, 'only the well-formed upload was kept')
+})

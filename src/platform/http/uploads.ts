@@ -1,5 +1,7 @@
+import type { Multipart } from '@fastify/multipart'
 import type { FastifyRequest } from 'fastify'
 import { AppError } from './errors.js'
+import { REST_OF_PARTS } from './security.js'
 
 /** One uploaded file; `field` is the form field it came in (forms with a file input per item). */
 export interface Upload { name: string, data: Buffer, truncated: boolean, field: string }
@@ -13,7 +15,10 @@ export async function readUploads (request: FastifyRequest, field: string): Prom
   const files: Upload[] = []
   const fields: Record<string, string> = {}
   try {
-    for await (const part of request.parts()) {
+    // The CSRF check has already read the form's first field (its token): continue after it.
+    const rest = (request as FastifyRequest & { [REST_OF_PARTS]?: AsyncIterator<Multipart> })[REST_OF_PARTS]
+    const parts: AsyncIterable<Multipart> = rest === undefined ? request.parts() : { [Symbol.asyncIterator]: () => rest }
+    for await (const part of parts) {
       if (part.type === 'file') {
         const data = await part.toBuffer()
         files.push({ name: part.filename, data, truncated: part.file.truncated, field: part.fieldname })

@@ -1,5 +1,5 @@
 import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
-import { Button, Form, Radios, Textarea, UploadForm } from '../../../platform/html/components/form.js'
+import { Button, FileInput, Form, MultipartForm, Radios, Textarea, UploadForm } from '../../../platform/html/components/form.js'
 import { Pagination, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
 import { errorOf, type FieldError } from '../../../platform/http/errors.js'
 import { ACCEPT_ATTR, formatSize } from '../../files/sniff.js'
@@ -8,7 +8,7 @@ import { RATING_LABELS, type DossierView } from '../dossiers.service.js'
 import { STATUS_LABELS, type DossierStatus } from '../status.js'
 import { PaymentsSection } from '../../payments/PaymentsSection.js'
 import type { PaymentsService } from '../../payments/payments.service.js'
-import { ComponentsTable, DeliveryList, FeesTable, fileHref, issuedForms, PersonList, Timeline, when } from './parts.js'
+import { ComponentsTable, DeliveryList, FeesTable, fileHref, FileList, issuedForms, PersonList, Timeline, when } from './parts.js'
 
 
 export const dossierUrl = (code: string) => `/ca-nhan/ho-so/${encodeURIComponent(code)}`
@@ -111,32 +111,26 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
           <h2 class='heading-m' id='bo-sung'>Cơ quan yêu cầu bổ sung hồ sơ</h2>
           <p class='body'>Yêu cầu lúc {when(open.requestedAt)}{open.requestedBy ? ` bởi ${open.requestedBy}` : ''}{open.dueAt ? `; hạn bổ sung: ${when(open.dueAt)}` : ''}.</p>
           {open.message && <p class='body message-body'>{open.message}</p>}
-          {open.items.map(item => {
-            const slot = d.slots.find(s => s.key === item.component)
-            const fresh = d.files.filter(f => f.component === item.component && f.round === open.round)
-            return (
-              <div class='section' key={item.component} id={`tp-${item.component}-box`}>
-                <h3 class='heading-s'>{slot?.name ?? item.component}</h3>
-                <p class='body'><strong>Cần bổ sung:</strong> {item.note}</p>
-                {fresh.length > 0 && (
-                  <ul class='file-list'>
-                    {fresh.map(f => (
-                      <li key={f.attachmentId}>
-                        <a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)})
-                        <Form action={`${url}/bo-sung/tep/${f.attachmentId}/xoa`}><button type='submit' class='link-button'>Xóa<span class='visually-hidden'> tệp {f.name}</span></button></Form>
-                      </li>
-                    ))}
-                  </ul>
-                )}
-                <UploadForm action={`${url}/bo-sung/tai-len?tp=${item.component}`} name={`tp-${item.component}`} label={`Tệp bổ sung cho “${slot?.name ?? item.component}”`}
-                  accept={ACCEPT_ATTR} error={errorOf(errors, `tp-${item.component}`)} />
-              </div>
-            )
-          })}
-          <Form action={`${url}/bo-sung`}>
+          <MultipartForm action={`${url}/bo-sung`}>
+            {open.items.map(item => {
+              const name = d.slots.find(s => s.key === item.component)?.name ?? item.component
+              const fresh = d.files.filter(f => f.component === item.component && f.round === open.round)
+              return (
+                <div class='section' key={item.component} id={`tp-${item.component}-box`}>
+                  <h3 class='heading-s'>{name}</h3>
+                  <p class='body'><strong>Cần bổ sung:</strong> {item.note}</p>
+                  <FileList files={fresh} removeHref={f => `${url}/bo-sung/tep/${f.attachmentId}/xoa`} />
+                  <FileInput name={`tp-${item.component}`} label={`Tệp bổ sung cho “${name}”`} accept={ACCEPT_ATTR} error={errorOf(errors, `tp-${item.component}`)} />
+                </div>
+              )
+            })}
             <Textarea name='note' label='Ghi chú gửi cơ quan (nếu có)' value={values['note']} error={errorOf(errors, 'note')} />
-            <Button>Gửi bổ sung</Button>
-          </Form>
+            <p class='body'>Các tệp đã chọn được tải lên khi bạn bấm một trong hai nút dưới đây.</p>
+            <div class='button-group'>
+              <button type='submit' class='button' name='action' value='send'>Gửi bổ sung</button>
+              <button type='submit' class='button button--secondary' name='action' value='upload'>Tải lên, chưa gửi</button>
+            </div>
+          </MultipartForm>
         </section>
       )}
 

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact'
 import { CaptchaField } from '../../../platform/html/components/CaptchaField.js'
 import { Checkbox } from '../../../platform/html/components/Checkbox.js'
 import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
-import { Button, Form, Radios, TextInput, UploadForm } from '../../../platform/html/components/form.js'
+import { Button, Conditional, FileInput, Form, MultipartForm, Radios, TextInput } from '../../../platform/html/components/form.js'
 import { SummaryList } from '../../../platform/html/components/layout-parts.js'
 import { errorOf, type FieldError } from '../../../platform/http/errors.js'
 import type { ProcedureDetail } from '../../catalog/catalog.types.js'
@@ -13,7 +13,7 @@ import { ACCEPT_ATTR, ACCEPTED_LABEL, formatSize } from '../../files/sniff.js'
 import type { StoredFile } from '../../files/files.service.js'
 import { provinceList, type Person } from '../dossier-form.js'
 import type { DossiersService } from '../dossiers.service.js'
-import { ComponentsTable, DeliveryList, FeesTable, fileHref, PersonList, when } from './parts.js'
+import { ComponentsTable, DeliveryList, FeesTable, FileList, PersonList, when } from './parts.js'
 
 type Draft = Awaited<ReturnType<DossiersService['draft']>>
 type Values = Record<string, string | undefined>
@@ -117,15 +117,15 @@ export function PartiesPage ({ d, values, errors, from }: { d: Draft, values: Va
         </fieldset>
         <Radios name='onBehalf' legend='Bạn nộp hồ sơ cho ai?' value={values['onBehalf']} error={errorOf(errors, 'onBehalf')} options={[
           { value: 'no', label: 'Cho chính tôi (tổ chức của tôi)' },
-          { value: 'yes', label: 'Nộp thay cho người khác, có văn bản ủy quyền', hint: 'Bạn sẽ tải lên văn bản ủy quyền ở bước Thành phần hồ sơ.' }
+          { value: 'yes', label: 'Nộp thay cho người khác, có văn bản ủy quyền', hint: 'Bạn sẽ tải lên văn bản ủy quyền ở bước Thành phần hồ sơ.', reveals: true }
         ]} />
-        <fieldset class='fieldset'>
-          <legend class='heading-m'>Chủ hồ sơ (chỉ khai khi nộp thay)</legend>
+        <Conditional><fieldset class='fieldset'>
+          <legend class='heading-m'>Chủ hồ sơ (người được nộp thay)</legend>
           <Radios name='a-kind' legend='Chủ hồ sơ là' value={values['a-kind'] ?? 'individual'} error={errorOf(errors, 'a-kind')} options={[
             { value: 'individual', label: 'Công dân Việt Nam' }, { value: 'organization', label: 'Tổ chức, doanh nghiệp' }, { value: 'foreigner', label: 'Người nước ngoài' }
           ]} />
           <PersonFields prefix='a-' kind={aKind} values={values} errors={errors} />
-        </fieldset>
+        </fieldset></Conditional>
         <Button>Lưu và tiếp tục</Button>
       </Form>
     </Journey>
@@ -150,7 +150,7 @@ export function ComponentsPage ({ d, errors, reusable, maxFileMb, from }: { d: D
   const needCase = d.caseGroups.length >= 2
   return (
     <Journey d={d} step='thanh-phan' errors={errors}>
-      <p class='body'>Tải lên từng thành phần: tệp {ACCEPTED_LABEL}, mỗi tệp không quá {maxFileMb} MB. Có thể chọn nhiều tệp cho một thành phần (ví dụ ảnh từng trang).</p>
+      <p class='body'>Chọn tệp cho các thành phần: tệp {ACCEPTED_LABEL}, mỗi tệp không quá {maxFileMb} MB. Có thể chọn nhiều tệp cho một thành phần (ví dụ ảnh từng trang) và chọn cho nhiều thành phần rồi tải lên một lần.</p>
       {needCase && (
         <Form action={`${base}/truong-hop`}>
           <Radios name='caseGroup' legend='Hồ sơ của bạn thuộc trường hợp nào?' value={d.caseGroup ?? undefined} error={errorOf(errors, 'caseGroup')}
@@ -158,44 +158,44 @@ export function ComponentsPage ({ d, errors, reusable, maxFileMb, from }: { d: D
           <Button secondary>Chọn trường hợp</Button>
         </Form>
       )}
-      {(!needCase || d.caseGroup) && d.slots.map((s, i) => {
-        const files = d.files.filter(f => f.component === s.key)
-        return (
-          <section class='section' key={s.key} aria-labelledby={`h-${s.key}`}>
-            <h2 class='heading-s' id={`h-${s.key}`}>{i + 1}. {s.name} {s.required ? <span class='required'>(bắt buộc)</span> : <span class='hint'>(không bắt buộc)</span>}</h2>
-            <p class='hint'>{s.quantity ?? 1} bản{s.formTemplate && <> · Mẫu: <TemplateLink d={d} name={s.formTemplate} /></>}</p>
-            {files.length > 0 && (
-              <ul class='file-list'>
-                {files.map(f => (
-                  <li key={f.attachmentId}>
-                    <a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.state === 'quarantine' ? ' – đang kiểm tra virus' : ''}
-                    <Form action={`/nop-ho-so/${d.id}/tep/${f.attachmentId}/xoa`}><button type='submit' class='link-button'>Xóa<span class='visually-hidden'> tệp {f.name}</span></button></Form>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <UploadForm action={`${base}/tai-len?tp=${s.key}`} name={`tp-${s.key}`} label={files.length > 0 ? `Thêm hoặc thay tệp cho “${s.name}”` : `Chọn tệp cho “${s.name}”`}
-              accept={ACCEPT_ATTR} error={errorOf(errors, `tp-${s.key}`)} />
-            {reusable.length > 0 && (
-              <details>
-                <summary>Dùng lại tệp đã nộp trước đây</summary>
-                <Form action={`${base}/dung-lai?tp=${s.key}`}>
-                  <div class='form-group'>
-                    <label class='label' for={`reuse-${s.key}`}>Tệp đã nộp</label>
-                    <select class='select' id={`reuse-${s.key}`} name='fileId'>
-                      {reusable.map(f => <option key={f.id} value={f.id}>{f.name} ({formatSize(f.size)}, {when(f.createdAt)})</option>)}
-                    </select>
-                  </div>
-                  <Button secondary>Dùng tệp này</Button>
-                </Form>
-              </details>
-            )}
-          </section>
-        )
-      })}
-      <Form action={`${base}${back(from)}`}>
-        <Button>Lưu và tiếp tục</Button>
-      </Form>
+      {(!needCase || d.caseGroup) && (
+        <MultipartForm action={`${base}${back(from)}`}>
+          {d.slots.map((s, i) => {
+            const files = d.files.filter(f => f.component === s.key)
+            return (
+              <section class='section' key={s.key} aria-labelledby={`h-${s.key}`}>
+                <h2 class='heading-s' id={`h-${s.key}`}>{i + 1}. {s.name} {s.required ? <span class='required'>(bắt buộc)</span> : <span class='hint'>(không bắt buộc)</span>}</h2>
+                <p class='hint'>{s.quantity ?? 1} bản{s.formTemplate && <> · Mẫu: <TemplateLink d={d} name={s.formTemplate} /></>}</p>
+                <FileList files={files} removeHref={f => `/nop-ho-so/${d.id}/tep/${f.attachmentId}/xoa`} />
+                <FileInput name={`tp-${s.key}`} label={files.length > 0 ? `Thêm tệp cho “${s.name}”` : `Chọn tệp cho “${s.name}”`}
+                  accept={ACCEPT_ATTR} error={errorOf(errors, `tp-${s.key}`)} />
+                {reusable.length > 0 && (
+                  <details>
+                    <summary>Dùng lại tệp đã nộp trước đây</summary>
+                    <div class='form-group'>
+                      <label class='label' for={`dung-lai-${s.key}`}>Tệp đã nộp</label>
+                      <select class='select' id={`dung-lai-${s.key}`} name={`dung-lai-${s.key}`}>
+                        <option value=''>Không dùng lại</option>
+                        {reusable.map(f => <option key={f.id} value={f.id}>{f.name} ({formatSize(f.size)}, {when(f.createdAt)})</option>)}
+                      </select>
+                    </div>
+                  </details>
+                )}
+              </section>
+            )
+          })}
+          <p class='body'>Các tệp đã chọn được tải lên khi bạn bấm một trong hai nút dưới đây.</p>
+          <div class='button-group'>
+            <button type='submit' class='button' name='action' value='continue'>Lưu và tiếp tục</button>
+            <button type='submit' class='button button--secondary' name='action' value='upload'>Tải lên và ở lại trang này</button>
+          </div>
+        </MultipartForm>
+      )}
+      {needCase && !d.caseGroup && (
+        <Form action={`${base}${back(from)}`}>
+          <Button>Lưu và tiếp tục</Button>
+        </Form>
+      )}
     </Journey>
   )
 }

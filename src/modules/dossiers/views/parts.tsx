@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact'
+import { ActionButton } from '../../../platform/html/components/form.js'
 import { formatVnd, SummaryList } from '../../../platform/html/components/layout-parts.js'
 import { formatInstant } from '../../calendar/due.js'
 import { COPY_TYPE } from '../../catalog/views/labels.js'
@@ -31,6 +32,21 @@ export function PersonList ({ p }: { p: Person }) {
 
 export function fileHref (fileId: string) {
   return `/ca-nhan/tep/${fileId}`
+}
+
+/** The files chosen so far for one component, each removable (a button of the surrounding upload form). */
+export function FileList ({ files, removeHref }: { files: AttachedFile[], removeHref: (f: AttachedFile) => string }) {
+  if (files.length === 0) return null
+  return (
+    <ul class='file-list'>
+      {files.map(f => (
+        <li key={f.attachmentId}>
+          <a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.state === 'quarantine' ? ' – đang kiểm tra virus' : ''}
+          <ActionButton action={removeHref(f)}>Xóa<span class='visually-hidden'> tệp {f.name}</span></ActionButton>
+        </li>
+      ))}
+    </ul>
+  )
 }
 
 /** The components table: name, quantity and copy type, files (with earlier versions when there are any). */

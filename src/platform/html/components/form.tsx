@@ -14,12 +14,12 @@ export function Form ({ action, children, method = 'post' }: { action: string, c
 }
 
 /**
- * A POST form that carries files. Multipart bodies are read as streams by the handler, after the
- * CSRF check has run, so the token travels in the query string (same-origin pages only: referrer-policy).
+ * A POST form that carries files. Its handler streams the body; the CSRF token is the first field, read
+ * by the CSRF check before the files (never in the address, where history would keep it).
  */
 export function MultipartForm ({ action, children }: { action: string, children: ComponentChildren }) {
   const { csrfToken } = usePage()
-  return <form action={`${action}${action.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(csrfToken)}`} method='post' encType='multipart/form-data' noValidate>{children}</form>
+  return <form action={action} method='post' encType='multipart/form-data' noValidate><input type='hidden' name='_csrf' value={csrfToken} />{children}</form>
 }
 
 export interface TextInputProps {
@@ -53,7 +53,8 @@ export function Button ({ children, secondary }: { children: ComponentChildren, 
   return <button type='submit' class={`button${secondary ? ' button--secondary' : ''}`}>{children}</button>
 }
 
-export interface RadioOption { value: string, label: string, hint?: string }
+/** `reveals`: choosing this option shows the `<Conditional>` placed right after the group (CSS only, no JavaScript). */
+export interface RadioOption { value: string, label: string, hint?: string, reveals?: boolean }
 
 /** A radio group: the first radio carries the group's id, so the error summary's link lands on it. */
 export function Radios ({ name, legend, options, value, error, hint }: { name: string, legend: string, options: RadioOption[], value?: string | undefined, error?: string | undefined, hint?: string }) {
@@ -68,7 +69,7 @@ export function Radios ({ name, legend, options, value, error, hint }: { name: s
           const id = i === 0 ? name : `${name}-${o.value}`
           return (
             <div class='radio' key={o.value}>
-              <input id={id} type='radio' name={name} value={o.value} checked={value === o.value} />
+              <input id={id} type='radio' name={name} value={o.value} checked={value === o.value} class={o.reveals ? 'reveals' : undefined} />
               <label for={id}>{o.label}{o.hint && <span class='hint'> {o.hint}</span>}</label>
             </div>
           )
@@ -76,6 +77,15 @@ export function Radios ({ name, legend, options, value, error, hint }: { name: s
       </fieldset>
     </div>
   )
+}
+
+/**
+ * Fields that matter only for one radio choice: placed right after the `<Radios>` group, shown while an option
+ * marked `reveals` is checked. Browsers without `:has()` show it always, so nothing becomes unreachable;
+ * the server ignores its fields unless that option was chosen.
+ */
+export function Conditional ({ children }: { children: ComponentChildren }) {
+  return <div class='conditional'>{children}</div>
 }
 
 export function Textarea ({ name, label, value, error, hint, rows = 4 }: { name: string, label: string, value?: string | undefined, error?: string | undefined, hint?: string, rows?: number }) {
@@ -90,17 +100,32 @@ export function Textarea ({ name, label, value, error, hint, rows = 4 }: { name:
   )
 }
 
-/** A form that uploads files for one field. */
-export function UploadForm ({ action, name, label, hint, accept, error, button = 'Tải lên' }: { action: string, name: string, label: string, hint?: string, accept: string, error?: string | undefined, button?: string }) {
+/** A file input with its label, hint and error (inside a `MultipartForm`). */
+export function FileInput ({ name, label, hint, accept, error }: { name: string, label: string, hint?: string | undefined, accept: string, error?: string | undefined }) {
   const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined
   return (
+    <div class={`form-group${error ? ' form-group--error' : ''}`}>
+      <label class='label' for={name}>{label}</label>
+      {hint && <div class='hint' id={`${name}-hint`}>{hint}</div>}
+      <ErrorMessage id={name} message={error} />
+      <input class='file-upload' id={name} name={name} type='file' multiple accept={accept} aria-describedby={describedBy} />
+    </div>
+  )
+}
+
+/**
+ * A button inside a larger form that posts that form's token to another address (removing one file from
+ * a list inside an upload form: forms cannot nest). Sent as an ordinary form, whatever the outer form's encoding.
+ */
+export function ActionButton ({ action, children }: { action: string, children: ComponentChildren }) {
+  return <button type='submit' class='link-button' formAction={action} formEncType='application/x-www-form-urlencoded' formNoValidate>{children}</button>
+}
+
+/** A form that uploads files for one field. */
+export function UploadForm ({ action, name, label, hint, accept, error, button = 'Tải lên' }: { action: string, name: string, label: string, hint?: string, accept: string, error?: string | undefined, button?: string }) {
+  return (
     <MultipartForm action={action}>
-      <div class={`form-group${error ? ' form-group--error' : ''}`}>
-        <label class='label' for={name}>{label}</label>
-        {hint && <div class='hint' id={`${name}-hint`}>{hint}</div>}
-        <ErrorMessage id={name} message={error} />
-        <input class='file-upload' id={name} name='files' type='file' multiple accept={accept} aria-describedby={describedBy} />
-      </div>
+      <FileInput name={name} label={label} hint={hint} accept={accept} error={error} />
       <button type='submit' class='button button--secondary'>{button}</button>
     </MultipartForm>
   )
