@@ -140,6 +140,10 @@ test('cash at the counter: the desk records it and processing resumes; a citizen
 test('bank transfer: the account and VietQR code, the citizen\'s slip, rejected with a reason, sent again and confirmed', async () => {
   const { c, code, desk, cb } = await awaitingFees()
   const page = await cb.get(`/ca-nhan/ho-so/${enc(code)}`)
+  // The fee request is announced at the top of the page (before the dossier's details), with the amount and a link to pay.
+  const top = page.body.indexOf('Cơ quan yêu cầu nộp phí, lệ phí')
+  assert.ok(top > 0 && top < page.body.indexOf('Người nộp hồ sơ'))
+  assert.match(page.body, /href="#phi-le-phi"/)
   assert.match(page.body, /Chuyển khoản/)
   assert.match(page.body, /11900001[12]/)
   assert.match(page.body, /000 01 11 H34/)
@@ -151,6 +155,11 @@ test('bank transfer: the account and VietQR code, the citizen\'s slip, rejected 
   assert.equal(bad.statusCode, 422)
   assert.match(bad.body, /id="slip-error"/)
   assert.equal((await cb.upload(`/ca-nhan/ho-so/${enc(code)}/chung-tu`, [{ name: 'uy-nhiem-chi.pdf', data: samplePdf('unc') }])).statusCode, 303)
+  // While the slip waits for an official, the page says so at the top and offers nothing that would pay twice.
+  const waiting = await cb.get(`/ca-nhan/ho-so/${enc(code)}`)
+  assert.match(waiting.body, /Chờ xác nhận chứng từ/)
+  assert.match(waiting.body, /Chứng từ chuyển khoản đang chờ xác nhận/)
+  assert.doesNotMatch(waiting.body, /Thanh toán trực tuyến<\/button>|vietqr\.png/)
   const pending = async () => t.db.kysely.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').innerJoin('dossiers as d', 'd.id', 'r.dossierId')
     .select(['p.id', 'p.state', 'p.decidedReason']).where('d.code', '=', code).where('p.method', '=', 'transfer').orderBy('p.id').execute()
   const [first] = await pending()

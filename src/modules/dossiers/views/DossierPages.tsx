@@ -1,6 +1,6 @@
 import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
 import { Button, FileInput, Form, MultipartForm, Radios, Textarea, UploadForm } from '../../../platform/html/components/form.js'
-import { Pagination, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
+import { formatVnd, Pagination, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
 import { errorOf, type FieldError } from '../../../platform/http/errors.js'
 import { ACCEPT_ATTR, formatSize } from '../../files/sniff.js'
 import type { Delivery, Person } from '../dossier-form.js'
@@ -71,6 +71,19 @@ export function DossierListPage ({ items, total, page, pageSize, status, drafts,
   )
 }
 
+function TransferBox ({ url, transfer, errors }: { url: string, transfer: TransferInfo, errors: FieldError[] }) {
+  const amount = transfer.amountVnd.toLocaleString('vi-VN')
+  return (
+    <div class='inset'>
+      <h3 class='heading-s'>Chuyển khoản</h3>
+      <SummaryList rows={[['Đơn vị thụ hưởng', transfer.account.name], ['Số tài khoản', transfer.account.number], ['Ngân hàng', transfer.account.bank], ['Số tiền', `${amount} đồng`], ['Nội dung chuyển khoản', transfer.message]]} />
+      <p class='body'><img src={`${url}/vietqr.png`} width={240} height={240} alt={`Mã VietQR: chuyển ${amount} đồng đến tài khoản ${transfer.account.number}, nội dung ${transfer.message}`} /></p>
+      <p class='body'>Quét mã bằng ứng dụng ngân hàng, rồi gửi ảnh hoặc tệp PDF của chứng từ chuyển khoản để cơ quan xác nhận.</p>
+      <UploadForm action={`${url}/chung-tu`} name='slip' label='Chứng từ chuyển khoản' accept={ACCEPT_ATTR} error={errorOf(errors, 'slip')} button='Gửi chứng từ' />
+    </div>
+  )
+}
+
 /** A dossier's page: the confirmation box right after submission, what it holds, its timeline and its actions. */
 type PaymentRequests = Awaited<ReturnType<PaymentsService['ofDossier']>>
 type TransferInfo = NonNullable<Awaited<ReturnType<PaymentsService['transferInfo']>>>
@@ -78,6 +91,9 @@ type TransferInfo = NonNullable<Awaited<ReturnType<PaymentsService['transferInfo
 export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }: { d: DossierView, fresh: boolean, errors?: FieldError[], values?: Record<string, string | undefined>, notice?: string | undefined, pay?: { requests: PaymentRequests, online: ReadonlyArray<{ code: string, label: string }>, transfer?: TransferInfo | undefined } }) {
   const url = dossierUrl(d.code!)
   const open = d.openSupplement
+  const owed = d.status === 6 ? pay?.requests.find(r => r.state === 'open') : undefined
+  // A transfer slip sent and not yet decided: nothing that would pay a second time is offered meanwhile.
+  const slipWaiting = owed?.payments.some(p => p.method === 'transfer' && p.state === 'pending') === true
   return (
     <>
       <a class='back-link' href='/ca-nhan/ho-so'>Hồ sơ của tôi</a>
@@ -93,7 +109,7 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
       {fresh ? <h2 class='heading-l'>Hồ sơ {d.code}</h2> : <h1 class='heading-l'><span class='caption'>Hồ sơ</span> {d.code}</h1>}
       <SummaryList rows={[
         ['Thủ tục', d.procedure.name],
-        ['Trạng thái', <StatusTag status={d.status} />],
+        ['Trạng thái', <><StatusTag status={d.status} />{slipWaiting && <> <Tag kind='grey'>Chờ xác nhận chứng từ</Tag></>}</>],
         ['Cơ quan tiếp nhận', d.agency?.name ?? '—'],
         ['Ngày nộp', when(d.submittedAt)],
         ['Ngày tiếp nhận', when(d.receivedAt)],
@@ -106,6 +122,14 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
         {' '}· <a href={`/tra-cuu-ho-so?ma=${encodeURIComponent(d.code!)}`}>Trang tra cứu công khai</a>
       </p>
 
+      {owed && (
+        <section class='section section--highlight' aria-labelledby='can-nop-phi'>
+          <h2 class='heading-m' id='can-nop-phi'>{slipWaiting ? 'Chứng từ chuyển khoản đang chờ xác nhận' : 'Cơ quan yêu cầu nộp phí, lệ phí'}</h2>
+          {slipWaiting
+            ? <p class='body'>Bạn đã gửi chứng từ chuyển khoản {formatVnd(owed.amountVnd)}. Cơ quan sẽ kiểm tra và xác nhận; không cần nộp lại.</p>
+            : <p class='body'>Số tiền cần nộp: <strong>{formatVnd(owed.amountVnd)}</strong>. Hồ sơ sẽ được tiếp tục giải quyết khi bạn nộp xong. <a href='#phi-le-phi'>Nộp phí, lệ phí</a></p>}
+        </section>
+      )}
       {open && (
         <section class='section section--highlight' aria-labelledby='bo-sung'>
           <h2 class='heading-m' id='bo-sung'>Cơ quan yêu cầu bổ sung hồ sơ</h2>
@@ -142,7 +166,18 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
       <FeesTable fees={d.fees} payable={d.payable} />
       {pay && (
         <PaymentsSection requests={pay.requests} fileHref={fileHref} receiptHref={id => `${url}/bien-lai/${id}.pdf`}>
-          {d.status === 6 && (
+          {d.status === 6 && slipWaiting && (
+            <>
+              <p class='body'>Chứng từ chuyển khoản của bạn đang chờ cơ quan xác nhận.</p>
+              {pay.transfer && (
+                <details>
+                  <summary>Gửi chứng từ khác (nếu đã gửi nhầm)</summary>
+                  <UploadForm action={`${url}/chung-tu`} name='slip' label='Chứng từ chuyển khoản' accept={ACCEPT_ATTR} error={errorOf(errors, 'slip')} button='Gửi chứng từ thay thế' />
+                </details>
+              )}
+            </>
+          )}
+          {d.status === 6 && !slipWaiting && (
             <>
               <p class='body'>Hồ sơ đang chờ bạn nộp phí, lệ phí để tiếp tục giải quyết. Bạn có thể nộp tiền mặt tại bộ phận một cửa{pay.transfer ? ', chuyển khoản' : ''}{pay.online.length > 0 ? ' hoặc thanh toán trực tuyến' : ''}.</p>
               {pay.online.length > 0 && (
@@ -151,15 +186,7 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
                   <Button>Thanh toán trực tuyến</Button>
                 </Form>
               )}
-              {pay.transfer && (
-                <div class='inset'>
-                  <h3 class='heading-s'>Chuyển khoản</h3>
-                  <SummaryList rows={[['Đơn vị thụ hưởng', pay.transfer.account.name], ['Số tài khoản', pay.transfer.account.number], ['Ngân hàng', pay.transfer.account.bank], ['Số tiền', `${pay.transfer.amountVnd.toLocaleString('vi-VN')} đồng`], ['Nội dung chuyển khoản', pay.transfer.message]]} />
-                  <p class='body'><img src={`${url}/vietqr.png`} width={240} height={240} alt={`Mã VietQR: chuyển ${pay.transfer.amountVnd.toLocaleString('vi-VN')} đồng đến tài khoản ${pay.transfer.account.number}, nội dung ${pay.transfer.message}`} /></p>
-                  <p class='body'>Quét mã bằng ứng dụng ngân hàng, rồi gửi ảnh hoặc tệp PDF của chứng từ chuyển khoản để cơ quan xác nhận.</p>
-                  <UploadForm action={`${url}/chung-tu`} name='slip' label='Chứng từ chuyển khoản' accept={ACCEPT_ATTR} error={errorOf(errors, 'slip')} button='Gửi chứng từ' />
-                </div>
-              )}
+              {pay.transfer && <TransferBox url={url} transfer={pay.transfer} errors={errors} />}
             </>
           )}
         </PaymentsSection>
