@@ -80,6 +80,26 @@ export async function assertAccessible (page: Page): Promise<void> {
 }
 
 /** Opens a URL, checks the response and the page's accessibility. */
+/**
+ * On a phone-width page nothing runs off the side: the page does not scroll sideways and every table
+ * cell lies inside the viewport, at least 6 characters wide (no procedure name squeezed to a word a line).
+ */
+export async function assertReadsOnPhone (page: Page): Promise<void> {
+  const width = page.viewportSize()?.width ?? 0
+  const problems = await page.evaluate((w) => {
+    const found: string[] = []
+    if (document.documentElement.scrollWidth > w + 1) found.push(`page is ${document.documentElement.scrollWidth}px wide`)
+    for (const td of Array.from(document.querySelectorAll('main td'))) {
+      const r = td.getBoundingClientRect()
+      if (r.width === 0) continue
+      if (r.right > w + 1) found.push(`cell "${(td.textContent ?? '').slice(0, 30)}" ends at ${Math.round(r.right)}px`)
+      if (r.width < 3 * parseFloat(getComputedStyle(td).fontSize)) found.push(`cell "${(td.textContent ?? '').slice(0, 30)}" is ${Math.round(r.width)}px wide`)
+    }
+    return found
+  }, width)
+  if (problems.length > 0) throw new Error(`not readable at ${width}px:\n${problems.join('\n')}`)
+}
+
 export async function visit (page: Page, url: string, options: { status?: number, accessible?: boolean } = {}) {
   const response = await page.goto(url, { waitUntil: 'load' })
   assert.equal(response?.status(), options.status ?? 200, `status of ${url}`)

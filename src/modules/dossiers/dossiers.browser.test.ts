@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import { pino } from 'pino'
 import type { Page } from 'playwright-core'
 import { useTestApp } from '../../../test/app.js'
-import { assertAccessible, signedInContext, useBrowser, visit } from '../../../test/browser.js'
+import { assertAccessible, assertReadsOnPhone, signedInContext, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { sampleJpeg, samplePdf } from '../../../test/files.js'
@@ -207,6 +207,11 @@ test('guide 002 passport: portrait and both sides of the ID card as JPEG, receiv
     await next(page, 'Nộp hồ sơ')
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Nộp hồ sơ thành công')
     assert.ok(await page.getByRole('link', { name: 'chan-dung.jpg' }).isVisible())
+    // On a phone the list of dossiers reads: each row a block, the status not cut off.
+    await page.setViewportSize({ width: 390, height: 800 })
+    await visit(page, `${t.url}/ca-nhan/ho-so`)
+    await assertReadsOnPhone(page)
+    assert.ok(await page.getByText('Trạng thái').first().isVisible())
   } finally {
     await context.close()
   }

@@ -8,7 +8,7 @@ import { ACCEPT_ATTR, formatSize } from '../files/sniff.js'
 import { downloadHeaders } from '../files/files.service.js'
 import { pageNumber } from '../../platform/http/page-number.js'
 import { ROLES } from '../accounts/officials.service.js'
-import { PrevNext, SummaryList, Tag } from '../../platform/html/components/layout-parts.js'
+import { DataTable, PrevNext, SummaryList, Tag } from '../../platform/html/components/layout-parts.js'
 import type { Person } from '../dossiers/dossier-form.js'
 import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { CHANNEL_LABELS, INTERNAL_COMPONENT } from '../dossiers/dossiers.service.js'
@@ -44,23 +44,13 @@ function ReceptionQueuePage ({ queue: { rows, page, more } }: { queue: Queue }) 
       {rows.length === 0
         ? <p class='body'>Không có hồ sơ chờ tiếp nhận.</p>
         : (
-          <div class='table-wrap'>
-            <table class='table'>
-              <caption class='table__caption visually-hidden'>Hồ sơ chờ tiếp nhận, nộp sớm nhất trước</caption>
-              <thead><tr><th scope='col'>Mã hồ sơ</th><th scope='col'>Thủ tục</th><th scope='col'>Chủ hồ sơ</th><th scope='col'>Nộp lúc</th><th scope='col'>Thời hạn tiếp nhận</th></tr></thead>
-              <tbody>
-                {rows.map(r => (
-                  <tr key={r.code} class={r.left.overdue ? 'row--overdue' : undefined}>
-                    <td><a href={staffDossierUrl(r.code)}>{r.code}</a></td>
-                    <td>{r.procedureName}</td>
-                    <td>{r.applicant}</td>
-                    <td>{when(r.submittedAt)}</td>
-                    <td>{r.left.overdue ? <Tag kind='grey'>{r.left.text}</Tag> : r.left.text}<br /><span class='hint'>hạn {when(r.decisionDue)}</span></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption='Hồ sơ chờ tiếp nhận, nộp sớm nhất trước' rows={rows} rowKey={r => r.code} rowClass={r => (r.left.overdue ? 'row--overdue' : undefined)} columns={[
+            { label: 'Mã hồ sơ', cell: r => <a href={staffDossierUrl(r.code)}>{r.code}</a> },
+            { label: 'Thủ tục', cell: r => r.procedureName },
+            { label: 'Chủ hồ sơ', cell: r => r.applicant },
+            { label: 'Nộp lúc', cell: r => when(r.submittedAt) },
+            { label: 'Thời hạn tiếp nhận', cell: r => <>{r.left.overdue ? <Tag kind='grey'>{r.left.text}</Tag> : r.left.text}<br /><span class='hint'>hạn {when(r.decisionDue)}</span></> }
+          ]} />
           )}
       <PrevNext page={page} more={more} href={n => `/can-bo/ho-so?hang-doi=cho-tiep-nhan&trang=${n}`} />
     </>
@@ -81,23 +71,13 @@ function TaskQueuePage ({ rows, queue }: { rows: TaskQueue, queue: StepQueue }) 
       {rows.length === 0
         ? <p class='body'>{STEP_QUEUES[queue].empty}</p>
         : (
-          <div class='table-wrap'>
-            <table class='table'>
-              <caption class='table__caption visually-hidden'>Bước xử lý đang chờ, hạn sớm nhất trước</caption>
-              <thead><tr><th scope='col'>Mã hồ sơ</th><th scope='col'>Thủ tục</th><th scope='col'>Bước</th><th scope='col'>Hạn của bước</th><th scope='col'>Hẹn trả</th></tr></thead>
-              <tbody>
-                {rows.map(r => (
-                  <tr key={r.code} class={r.left?.overdue ? 'row--overdue' : undefined}>
-                    <td><a href={staffDossierUrl(r.code!)}>{r.code}</a></td>
-                    <td>{r.procedureName}</td>
-                    <td>{r.name}{r.assigneeId ? ' (giao cho bạn)' : ''}</td>
-                    <td>{r.dueAt ? <>{when(r.dueAt)}<br /><span class='hint'>{r.left?.text ?? ''}</span></> : '—'}</td>
-                    <td>{when(r.dossierDue)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption='Bước xử lý đang chờ, hạn sớm nhất trước' rows={rows} rowKey={r => `${r.code}-${r.name}`} rowClass={r => (r.left?.overdue ? 'row--overdue' : undefined)} columns={[
+            { label: 'Mã hồ sơ', cell: r => <a href={staffDossierUrl(r.code!)}>{r.code}</a> },
+            { label: 'Thủ tục', cell: r => r.procedureName },
+            { label: 'Bước', cell: r => <>{r.name}{r.assigneeId ? ' (giao cho bạn)' : ''}</> },
+            { label: 'Hạn của bước', cell: r => (r.dueAt ? <>{when(r.dueAt)}<br /><span class='hint'>{r.left?.text ?? ''}</span></> : '—') },
+            { label: 'Hẹn trả', cell: r => when(r.dossierDue) }
+          ]} />
           )}
     </>
   )
@@ -105,28 +85,16 @@ function TaskQueuePage ({ rows, queue }: { rows: TaskQueue, queue: StepQueue }) 
 
 /** A list of dossiers (search results, due queues): code, procedure, applicant, status, due date. */
 function DossierTable ({ rows, caption, now }: { rows: Array<Found['rows'][number] & { left?: { overdue: boolean, text: string } | undefined }>, caption: string, now: Date }) {
+  const late = (r: Found['rows'][number]) => r.dueAt !== null && [2, 4, 6].includes(r.status) && r.dueAt.getTime() < now.getTime()
   return (
-    <div class='table-wrap'>
-      <table class='table'>
-        <caption class='table__caption visually-hidden'>{caption}</caption>
-        <thead><tr><th scope='col'>Mã hồ sơ</th><th scope='col'>Thủ tục</th><th scope='col'>Chủ hồ sơ</th><th scope='col'>Trạng thái</th><th scope='col'>Nộp lúc</th><th scope='col'>Hẹn trả</th></tr></thead>
-        <tbody>
-          {rows.map(r => {
-            const late = r.dueAt !== null && [2, 4, 6].includes(r.status) && r.dueAt.getTime() < now.getTime()
-            return (
-              <tr key={r.code} class={late ? 'row--overdue' : undefined}>
-                <td><a href={staffDossierUrl(r.code)}>{r.code}</a></td>
-                <td>{r.procedureName}</td>
-                <td>{r.applicant}</td>
-                <td><StatusTag status={r.status} /></td>
-                <td>{when(r.submittedAt)}</td>
-                <td>{r.dueAt ? when(r.dueAt) : '—'}{late ? <><br /><strong class='tag tag--red'>Quá hạn</strong></> : null}{r.left && !late ? <><br /><span class='hint'>{r.left.text}</span></> : null}</td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={caption} rows={rows} rowKey={r => r.code} rowClass={r => (late(r) ? 'row--overdue' : undefined)} columns={[
+      { label: 'Mã hồ sơ', cell: r => <a href={staffDossierUrl(r.code)}>{r.code}</a> },
+      { label: 'Thủ tục', cell: r => r.procedureName },
+      { label: 'Chủ hồ sơ', cell: r => r.applicant },
+      { label: 'Trạng thái', cell: r => <StatusTag status={r.status} /> },
+      { label: 'Nộp lúc', cell: r => when(r.submittedAt) },
+      { label: 'Hẹn trả', cell: r => <>{r.dueAt ? when(r.dueAt) : '—'}{late(r) ? <><br /><strong class='tag tag--red'>Quá hạn</strong></> : null}{r.left && !late(r) ? <><br /><span class='hint'>{r.left.text}</span></> : null}</> }
+    ]} />
   )
 }
 
@@ -138,22 +106,12 @@ function ConsultationQueuePage ({ rows }: { rows: Awaited<ReturnType<WorkflowSer
       {rows.length === 0
         ? <p class='body'>Không có yêu cầu xin ý kiến đang chờ trả lời.</p>
         : (
-          <div class='table-wrap'>
-            <table class='table'>
-              <caption class='table__caption visually-hidden'>Yêu cầu xin ý kiến chờ trả lời, hạn sớm nhất trước</caption>
-              <thead><tr><th scope='col'>Mã hồ sơ</th><th scope='col'>Thủ tục</th><th scope='col'>Nội dung</th><th scope='col'>Hạn trả lời</th></tr></thead>
-              <tbody>
-                {rows.map(r => (
-                  <tr key={r.code} class={r.left.overdue ? 'row--overdue' : undefined}>
-                    <td><a href={staffDossierUrl(r.code)}>{r.code}</a></td>
-                    <td>{r.procedureName}</td>
-                    <td>{r.question}<br /><span class='hint'>{r.askedByName}, {when(r.askedAt)}</span></td>
-                    <td>{when(r.dueAt)}<br /><span class='hint'>{r.left.text}</span></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption='Yêu cầu xin ý kiến chờ trả lời, hạn sớm nhất trước' rows={rows} rowKey={r => `${r.code}-${String(r.askedAt.getTime())}`} rowClass={r => (r.left.overdue ? 'row--overdue' : undefined)} columns={[
+            { label: 'Mã hồ sơ', cell: r => <a href={staffDossierUrl(r.code)}>{r.code}</a> },
+            { label: 'Thủ tục', cell: r => r.procedureName },
+            { label: 'Nội dung', cell: r => <>{r.question}<br /><span class='hint'>{r.askedByName}, {when(r.askedAt)}</span></> },
+            { label: 'Hạn trả lời', cell: r => <>{when(r.dueAt)}<br /><span class='hint'>{r.left.text}</span></> }
+          ]} />
           )}
     </>
   )

@@ -1,6 +1,6 @@
 import { Button, Form, TextInput } from '../../../platform/html/components/form.js'
 import { ErrorMessage, ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
-import { SummaryList } from '../../../platform/html/components/layout-parts.js'
+import { DataTable, SummaryList } from '../../../platform/html/components/layout-parts.js'
 import type { FieldError } from '../../../platform/http/errors.js'
 import type { AccountsService } from '../accounts.service.js'
 import { PasswordChangeForm } from './PasswordChangeForm.js'
@@ -78,13 +78,12 @@ export function PersonalPage ({ profile, errors = [], values = {}, notice, unrea
         <Button secondary>Gửi yêu cầu</Button>
       </Form>
       {profile.requests.length > 0 && (
-        <div class='table-wrap'>
-          <table class='table'>
-            <caption class='table__caption'>Yêu cầu của bạn</caption>
-            <thead><tr><th scope='col'>Loại</th><th scope='col'>Gửi lúc</th><th scope='col'>Hạn trả lời</th><th scope='col'>Trạng thái</th></tr></thead>
-            <tbody>{profile.requests.map(r => <tr key={r.id}><td>{REQUEST[r.kind]}</td><td>{when(r.createdAt)}</td><td>{when(r.dueAt)}</td><td>{STATUS[r.status]}</td></tr>)}</tbody>
-          </table>
-        </div>
+        <DataTable caption='Yêu cầu của bạn' captionHidden={false} rows={profile.requests} rowKey={r => String(r.id)} columns={[
+          { label: 'Loại', cell: r => REQUEST[r.kind] },
+          { label: 'Gửi lúc', cell: r => when(r.createdAt) },
+          { label: 'Hạn trả lời', cell: r => when(r.dueAt) },
+          { label: 'Trạng thái', cell: r => STATUS[r.status] }
+        ]} />
       )}
 
       <h2 class='heading-m'>Bảo mật</h2>

@@ -1,6 +1,6 @@
 import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
 import { Button, FileInput, Form, MultipartForm, Radios, Textarea, UploadForm } from '../../../platform/html/components/form.js'
-import { formatVnd, Pagination, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
+import { DataTable, formatVnd, Pagination, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
 import { errorOf, type FieldError } from '../../../platform/http/errors.js'
 import { ACCEPT_ATTR, formatSize } from '../../files/sniff.js'
 import type { Delivery, Person } from '../dossier-form.js'
@@ -40,23 +40,13 @@ export function DossierListPage ({ items, total, page, pageSize, status, drafts,
       </form>
       <p class='result-count' role='status'>{total} hồ sơ</p>
       {items.length > 0 && (
-        <div class='table-wrap'>
-          <table class='table'>
-            <caption class='table__caption visually-hidden'>Hồ sơ đã nộp, mới nhất trước</caption>
-            <thead><tr><th scope='col'>Mã hồ sơ</th><th scope='col'>Thủ tục</th><th scope='col'>Ngày nộp</th><th scope='col'>Hẹn trả</th><th scope='col'>Trạng thái</th></tr></thead>
-            <tbody>
-              {items.map(i => (
-                <tr key={i.id}>
-                  <td><a href={dossierUrl(i.code!)}>{i.code}</a></td>
-                  <td>{i.procedureName}</td>
-                  <td>{when(i.submittedAt)}</td>
-                  <td>{i.dueAt ? when(i.dueAt) : 'Sau khi tiếp nhận'}</td>
-                  <td><StatusTag status={i.status} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption='Hồ sơ đã nộp, mới nhất trước' rows={items} rowKey={i => i.id} columns={[
+          { label: 'Mã hồ sơ', cell: i => <a href={dossierUrl(i.code!)}>{i.code}</a> },
+          { label: 'Thủ tục', cell: i => i.procedureName },
+          { label: 'Ngày nộp', cell: i => when(i.submittedAt) },
+          { label: 'Hẹn trả', cell: i => (i.dueAt ? when(i.dueAt) : 'Sau khi tiếp nhận') },
+          { label: 'Trạng thái', cell: i => <StatusTag status={i.status} /> }
+        ]} />
       )}
       <Pagination page={page} pageSize={pageSize} total={total} href={href} />
       <h2 class='heading-m'>Hồ sơ nháp</h2>
