@@ -37,7 +37,16 @@ export async function submissionPdf (d: DossierView, site: { portalName: string,
   doc.x = left
   doc.font('bold').fontSize(14).text('GIẤY XÁC NHẬN NỘP HỒ SƠ TRỰC TUYẾN', left, doc.y, { width, align: 'center' })
   doc.moveDown(0.5)
-  doc.font('regular').fontSize(11).text(`Mã số hồ sơ: `, { continued: true, width, align: 'center' }).font('bold').text(d.code!)
+  // Centred by measuring both pieces: pdfkit's `continued` with centring prints the second over the first.
+  const label = 'Mã số hồ sơ: '
+  const labelWidth = doc.font('regular').fontSize(11).widthOfString(label)
+  const codeWidth = doc.font('bold').fontSize(11).widthOfString(d.code!)
+  const codeY = doc.y
+  const start = left + (width - labelWidth - codeWidth) / 2
+  doc.font('regular').text(label, start, codeY, { lineBreak: false })
+  doc.font('bold').text(d.code!, start + labelWidth, codeY, { lineBreak: false })
+  doc.x = left
+  doc.y = codeY + doc.currentLineHeight(true)
   doc.moveDown()
 
   const qrSize = 110
