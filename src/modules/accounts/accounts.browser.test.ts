@@ -34,7 +34,28 @@ test('a citizen registers, confirms from the e-mail, signs in and out (accessibl
     assert.match(await page.title(), /^Lỗi: /)
     assert.ok(await page.getByRole('link', { name: 'Nhập số định danh cá nhân (số căn cước)' }).isVisible())
 
+    // A wrong code does not hide the form's own mistakes: both are listed at once.
+    await page.getByLabel('Mã xác thực').fill('SAI00')
+    await page.getByRole('button', { name: 'Đăng ký' }).click()
+    await page.waitForLoadState()
+    assert.ok(await page.getByRole('link', { name: 'Nhập số định danh cá nhân (số căn cước)' }).isVisible())
+    assert.ok(await page.locator('.error-summary').getByRole('link', { name: /Mã xác thực không đúng/ }).isVisible())
+    // Another code, or the question instead of the picture: what was typed stays.
     await page.getByLabel('Số định danh cá nhân (số căn cước)').fill('062195012345')
+    await page.getByRole('button', { name: 'Đổi mã khác' }).click()
+    await page.waitForLoadState()
+    assert.equal(await page.getByLabel('Số định danh cá nhân (số căn cước)').inputValue(), '062195012345')
+    assert.equal(await page.getByLabel('Họ và tên').inputValue(), 'Trần Thị Bình')
+    await page.getByRole('button', { name: /Trả lời câu hỏi thay thế/ }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    assert.equal(await page.getByLabel('Số định danh cá nhân (số căn cước)').inputValue(), '062195012345')
+    assert.ok(await page.getByRole('button', { name: 'Dùng mã hình ảnh' }).isVisible())
+    assert.equal(await page.locator('.error-summary').count(), 0, 'a new code checks nothing')
+    await page.getByRole('button', { name: 'Dùng mã hình ảnh' }).click()
+    await page.waitForLoadState()
+    assert.ok(await page.locator('img.captcha').isVisible())
+
     await page.getByLabel('Ngày sinh').fill('20/11/1995')
     await page.getByLabel('Số điện thoại di động').fill('0912 000 111')
     await page.getByLabel('Thư điện tử').fill(email)

@@ -5,6 +5,7 @@ import { clearSessionCookie, requireCitizen, setSessionCookie } from '../../plat
 import { rotateCsrf } from '../../platform/http/security.js'
 import type { RegistrationForm } from './accounts.service.js'
 import { CheckInboxPage, ConfirmFailedPage, ConfirmedPage, KIND_SLUGS, kindTitle, RegisterChoosePage, RegisterFormPage } from './views/RegisterPages.js'
+import { requireCredentials, validateRegistration } from './registration-form.js'
 import { ConfirmMergePage, SignInCodePage, SignInPage } from './views/SignInPages.js'
 import { EmailChangedPage, PersonalPage, PhoneChangePage } from './views/PersonalPage.js'
 import { ForgotPage, ResetDonePage, ResetLinkPage, ResetSentPage } from './views/ResetPages.js'
@@ -57,8 +58,9 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
     const kind = KIND_SLUGS[slug]
     if (!kind) throw new AppError('NOT_FOUND')
     const form = request.body as RegistrationForm & { captchaId?: string, captcha?: string }
+    if (services.captcha.swapRequested(request)) return reply.page(<RegisterFormPage kind={kind} slug={slug} values={form} errors={[]} captcha={await newCaptcha(request)} />, { title: kindTitle(kind) })
     try {
-      await services.captcha.verify(form.captchaId, form.captcha)
+      await services.captcha.verifyWith(form.captchaId, form.captcha, () => validateRegistration(kind, form))
       const result = await services.accounts.register(kind, form, String(request.id), request.ip)
       // The SMS reference stays in the browser (a cookie), not in a URL that could be shared.
       if (result.ref) reply.setCookie(REF_COOKIE, result.ref, { path: '/dang-ky', httpOnly: true, sameSite: 'lax', secure, maxAge: 900 })
@@ -110,8 +112,9 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
     const { username = '', password = '', tiep, captchaId, captcha } = request.body as Record<string, string | undefined>
     const next = safeNext(tiep)
     if (signInOptions.only) throw new AppError('FORBIDDEN', 'sign-in only through the national e-identity')
+    if (services.captcha.swapRequested(request)) return reply.page(<SignInPage username={username} next={next} errors={[]} captcha={await newCaptcha(request)} options={signInOptions} />, { title: 'Đăng nhập' })
     try {
-      await services.captcha.verify(captchaId, captcha)
+      await services.captcha.verifyWith(captchaId, captcha, () => requireCredentials(username, password))
       const result = await services.accounts.signIn(username, password, request.headers['user-agent'], request.ip)
       if ('ref' in result) {
         reply.setCookie(CODE_COOKIE, result.ref, { path: '/dang-nhap', httpOnly: true, sameSite: 'lax', secure, maxAge: 600 })

@@ -5,7 +5,7 @@ import svgCaptchaModule from 'svg-captcha'
 const svgCaptcha = svgCaptchaModule as unknown as (text: string, options: Record<string, unknown>) => string
 import type { FastifyRequest } from 'fastify'
 import type { Db } from '../../platform/db/db.js'
-import { AppError } from '../../platform/http/errors.js'
+import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { createThrottle, throttleKey } from '../../platform/throttle.js'
 import { formatInstant } from '../calendar/due.js'
 import { foldAnswer, newQuestion } from './captcha-questions.js'
@@ -63,7 +63,34 @@ export function createCaptchaService (deps: { db: Db, enabled: boolean }) {
     async forRequest (request: FastifyRequest): Promise<Captcha> {
       const query = request.query as Record<string, unknown> | undefined
       const body = request.body as Record<string, unknown> | undefined
-      return create(query?.['cau-hoi'] === '1' || body?.['captchaMode'] === 'question', request.ip)
+      const question = body?.['captchaSwap'] === 'question' || (body?.['captchaSwap'] !== 'image' && (query?.['cau-hoi'] === '1' || body?.['captchaMode'] === 'question'))
+      return create(question, request.ip)
+    },
+
+    /**
+     * The form came back only for another code ("Đổi mã khác", "Trả lời câu hỏi thay thế" are buttons of
+     * the form): its page is shown again with everything typed kept, nothing checked, nothing counted.
+     */
+    swapRequested (request: FastifyRequest): boolean {
+      const swap = (request.body as Record<string, unknown> | undefined)?.['captchaSwap']
+      return swap === 'new' || swap === 'question' || swap === 'image'
+    },
+
+    /**
+     * Checks the code and the form's own rules together, so a wrong code never hides the form's other
+     * mistakes: one VALIDATION error listing all of them (the form's first, the code's last).
+     */
+    async verifyWith (id: string | undefined, answer: string | undefined, check: () => unknown): Promise<void> {
+      const errors: FieldError[] = []
+      const collect = async (work: () => unknown) => {
+        try { await work() } catch (err) {
+          if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) errors.push(...err.fields)
+          else throw err
+        }
+      }
+      await collect(check)
+      await collect(() => this.verify(id, answer))
+      if (errors.length > 0) throw new AppError('VALIDATION', 'form invalid', errors)
     },
 
     /** An accepted answer of a code (for tests of the captcha and of the forms that use it). */

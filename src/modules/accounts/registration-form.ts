@@ -65,3 +65,11 @@ export function validateRegistration (kind: AccountKind, f: RegistrationForm) {
     address: v('address')
   }
 }
+
+/** A sign-in form (citizen or official) needs both fields; said next to each, with the code's own error. */
+export function requireCredentials (username: string, password: string): void {
+  const errors: FieldError[] = []
+  if (username.trim() === '') errors.push({ field: 'username', message: 'Nhập tên đăng nhập' })
+  if (password === '') errors.push({ field: 'password', message: 'Nhập mật khẩu' })
+  if (errors.length > 0) throw new AppError('VALIDATION', 'credentials missing', errors)
+}

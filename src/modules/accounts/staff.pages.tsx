@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { Button, Form, TextInput } from '../../platform/html/components/form.js'
 import { CaptchaField } from '../../platform/html/components/CaptchaField.js'
+import { requireCredentials } from './registration-form.js'
 import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { SummaryList } from '../../platform/html/components/layout-parts.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
@@ -30,7 +31,7 @@ function StaffSignIn ({ errors, username, captcha }: { errors: FieldError[], use
       <Form action='/can-bo/dang-nhap'>
         <TextInput name='username' label='Tên đăng nhập' value={username} error={err('username')} autocomplete='username' />
         <TextInput name='password' label='Mật khẩu' type='password' error={err('password')} autocomplete='current-password' />
-        <CaptchaField {...captcha} error={err('captcha')} path='/can-bo/dang-nhap' />
+        <CaptchaField {...captcha} error={err('captcha')} />
         <Button>Tiếp tục</Button>
       </Form>
     </>
@@ -110,8 +111,9 @@ export async function staffPages (app: FastifyInstance, { services }: { services
 
   app.post('/can-bo/dang-nhap', async (request, reply) => {
     const { username = '', password = '', captchaId, captcha } = request.body as Record<string, string | undefined>
+    if (services.captcha.swapRequested(request)) return reply.page(<StaffSignIn errors={[]} username={username} captcha={await question(request)} />, { title: 'Đăng nhập cán bộ' })
     try {
-      await services.captcha.verify(captchaId, captcha)
+      await services.captcha.verifyWith(captchaId, captcha, () => requireCredentials(username, password))
       const { ref, channel } = await services.officials.startSignIn(username, password, request.ip)
       reply.setCookie(CODE_COOKIE, ref, { path: '/can-bo', httpOnly: true, sameSite: 'lax', secure, maxAge: 600 })
       return reply.redirect(`/can-bo/dang-nhap/ma?kenh=${channel}`, 303)

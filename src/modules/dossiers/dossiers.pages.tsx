@@ -162,6 +162,7 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
   app.post('/nop-ho-so/:id/nop', { preHandler: requireCitizen }, async (request, reply) => {
     const { id } = request.params as { id: string }
     const body = request.body as Body
+    if (services.captcha.swapRequested(request)) return reply.page(<ReviewPage d={await draftOf(request)} errors={[]} captcha={await newCaptcha(request)} values={body} />, { title: 'Kiểm tra và nộp hồ sơ' })
     try {
       const errors: FieldError[] = []
       try { await services.captcha.verify(body['captchaId'], body['captcha']) } catch (err) { errors.push(...fieldsOf(err)) }

@@ -76,7 +76,7 @@ export function RegisterFormPage ({ kind, slug, values, errors, captcha }: { kin
         <Checkbox name='consent' value='yes' checked={values.consent === 'yes'} error={err('consent')}>
           Tôi đã đọc thông báo xử lý dữ liệu cá nhân và đồng ý để cơ quan xử lý dữ liệu của tôi cho mục đích nêu trên.
         </Checkbox>
-        <CaptchaField {...captcha} error={err('captcha')} path={`/dang-ky/${slug}`} />
+        <CaptchaField {...captcha} error={err('captcha')} />
         <Button>Đăng ký</Button>
       </Form>
     </>

@@ -41,7 +41,7 @@ export function SignInPage ({ username, next, errors, captcha, options }: { user
         {next && <input type='hidden' name='tiep' value={next} />}
         <TextInput name='username' label='Tên đăng nhập' hint='Số định danh cá nhân, mã số thuế, số điện thoại hoặc thư điện tử' value={username} error={err('username')} autocomplete='username' />
         <TextInput name='password' label='Mật khẩu' type='password' error={err('password')} autocomplete='current-password' />
-        <CaptchaField {...captcha} error={err('captcha')} path={next ? `/dang-nhap?tiep=${encodeURIComponent(next)}` : '/dang-nhap'} />
+        <CaptchaField {...captcha} error={err('captcha')} />
         <Button>Đăng nhập</Button>
       </Form>
       <p class='body'><a href='/quen-mat-khau'>Quên mật khẩu?</a></p>

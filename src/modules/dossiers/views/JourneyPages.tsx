@@ -283,7 +283,7 @@ export function ReviewPage ({ d, errors, captcha, values }: { d: Draft, errors: 
       <h2 class='heading-m'>Phí, lệ phí phải nộp</h2>
       <FeesTable fees={d.fees} payable={d.payable} />
       <Form action={`/nop-ho-so/${d.id}/nop`}>
-        <CaptchaField {...captcha} error={errorOf(errors, 'captcha')} path={draftUrl(d, 'kiem-tra')} />
+        <CaptchaField {...captcha} error={errorOf(errors, 'captcha')} />
         <Checkbox name='declaration' value='yes' checked={values['declaration'] === 'yes'} error={errorOf(errors, 'declaration')}>
           Tôi xin chịu trách nhiệm trước pháp luật về lời khai trên
         </Checkbox>

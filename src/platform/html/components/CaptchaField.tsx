@@ -1,7 +1,7 @@
 import { ErrorMessage } from './ErrorSummary.js'
 
-/** The verification code field: the image (or the text question), a link to another code and to the question. */
-export function CaptchaField ({ id, question, notice, error, path }: { id: string, question: string | null, notice?: string | undefined, error?: string | undefined, path: string }) {
+/** The verification code field: the image (or the text question), and buttons for another code or the question instead. */
+export function CaptchaField ({ id, question, notice, error }: { id: string, question: string | null, notice?: string | undefined, error?: string | undefined }) {
   return (
     <div class={`form-group${error ? ' form-group--error' : ''}`}>
       <input type='hidden' name='captchaId' value={id} />
@@ -18,9 +18,14 @@ export function CaptchaField ({ id, question, notice, error, path }: { id: strin
           )}
       <ErrorMessage id='captcha' message={error} />
       <input class='input input--short' id='captcha' name='captcha' type='text' autocomplete='off' aria-describedby={`captcha-hint${error ? ' captcha-error' : ''}`} />
-      <p class='body'>
-        <a href={path}>Đổi mã khác</a>
-        {!question && <> · <a href={`${path}${path.includes('?') ? '&' : '?'}cau-hoi=1`}>Không xem được hình? Trả lời câu hỏi thay thế</a></>}
+      {/* Buttons of the surrounding form: another code comes back with everything typed kept. The hidden
+          first button keeps Enter in a field doing what the form's own button does. */}
+      <button type='submit' class='visually-hidden' tabIndex={-1} aria-hidden='true'>Gửi</button>
+      <p class='body captcha__swap'>
+        <button type='submit' class='link-button' name='captchaSwap' value='new' formNoValidate>Đổi mã khác</button>
+        {question
+          ? <> · <button type='submit' class='link-button' name='captchaSwap' value='image' formNoValidate>Dùng mã hình ảnh</button></>
+          : <> · <button type='submit' class='link-button' name='captchaSwap' value='question' formNoValidate>Không xem được hình? Trả lời câu hỏi thay thế</button></>}
       </p>
     </div>
   )
