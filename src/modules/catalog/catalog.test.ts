@@ -141,3 +141,13 @@ test('the hand-entered examples are marked as such', async () => {
   const page = await t.app.inject('/thu-tuc/NHAPTAY.VHTTDL.QUANGCAO')
   assert.match(page.body, /Nhập tay theo hướng dẫn sử dụng/)
 })
+
+test('a search that finds nothing is not a dead end: the sectors to browse and the hotline', async () => {
+  const res = await t.app.inject('/thu-tuc?q=xyzzy%20kh%C3%B4ng%20c%C3%B3')
+  assert.equal(res.statusCode, 200)
+  assert.match(res.body, /Không tìm thấy thủ tục nào phù hợp/)
+  const sectors = [...res.body.matchAll(/href="\/thu-tuc\?linh-vuc=([^"]+)"/g)]
+  assert.ok(sectors.length >= 3, `${sectors.length} sectors offered`)
+  assert.equal((await t.app.inject(`/thu-tuc?linh-vuc=${sectors[0]![1]!}`)).body.includes('Không tìm thấy'), false, 'each sector link leads to procedures')
+  assert.match(res.body, /đường dây nóng <a href="tel:[\d+]+">/)
+})

@@ -1,3 +1,4 @@
+import { usePage } from '../../../platform/html/context.js'
 import { Pagination, Select, Tag, type SelectOption } from '../../../platform/html/components/layout-parts.js'
 import type { ProcedureFilters, ProcedureSummary } from '../catalog.types.js'
 import { LEVEL_LABELS, ONLINE_LEVEL_LABELS } from '../catalog.types.js'
@@ -10,6 +11,20 @@ export interface ProcedureListProps {
   sectors: SelectOption[]
   agencies: SelectOption[]
   queryFor: (page: number) => string
+}
+
+/** No dead end: when nothing matches, the sectors to browse and who to call. */
+function NothingFound ({ sectors }: { sectors: SelectOption[] }) {
+  const { site } = usePage()
+  return (
+    <div class='section'>
+      <p class='body'>Hãy thử từ khóa ngắn hơn, bỏ bớt bộ lọc, hoặc xem thủ tục theo lĩnh vực:</p>
+      <ul class='list list--bullet'>
+        {sectors.map(s => <li key={s.value}><a href={`/thu-tuc?linh-vuc=${encodeURIComponent(s.value)}`}>{s.label}</a></li>)}
+      </ul>
+      <p class='body'>Cần giúp tìm thủ tục? Gọi đường dây nóng <a href={`tel:${site.hotline.replace(/[^\d+]/g, '')}`}>{site.hotline}</a>.</p>
+    </div>
+  )
 }
 
 export function ProcedureListPage ({ filters, items, total, sectors, agencies, queryFor }: ProcedureListProps) {
@@ -53,6 +68,7 @@ export function ProcedureListPage ({ filters, items, total, sectors, agencies, q
               </li>
             ))}
           </ol>
+          {total === 0 && <NothingFound sectors={sectors} />}
           <Pagination page={filters.page} pageSize={filters.pageSize} total={total} href={queryFor} />
         </div>
       </div>
