@@ -88,29 +88,26 @@ export function Conditional ({ children }: { children: ComponentChildren }) {
   return <div class='conditional'>{children}</div>
 }
 
-export function Textarea ({ name, label, value, error, hint, rows = 4 }: { name: string, label: string, value?: string | undefined, error?: string | undefined, hint?: string, rows?: number }) {
+/** A field's group: label, hint and error around the control, which gets the ids to describe itself by. */
+function Field ({ name, label, hint, error, control }: { name: string, label: string, hint?: string | undefined, error?: string | undefined, control: (describedBy: string | undefined) => ComponentChildren }) {
   const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined
   return (
     <div class={`form-group${error ? ' form-group--error' : ''}`}>
       <label class='label' for={name}>{label}</label>
       {hint && <div class='hint' id={`${name}-hint`}>{hint}</div>}
       <ErrorMessage id={name} message={error} />
-      <textarea class='textarea' id={name} name={name} rows={rows} aria-describedby={describedBy}>{value ?? ''}</textarea>
+      {control(describedBy)}
     </div>
   )
 }
 
+export function Textarea ({ name, label, value, error, hint, rows = 4 }: { name: string, label: string, value?: string | undefined, error?: string | undefined, hint?: string, rows?: number }) {
+  return <Field name={name} label={label} hint={hint} error={error} control={d => <textarea class='textarea' id={name} name={name} rows={rows} aria-describedby={d}>{value ?? ''}</textarea>} />
+}
+
 /** A file input with its label, hint and error (inside a `MultipartForm`). */
 export function FileInput ({ name, label, hint, accept, error }: { name: string, label: string, hint?: string | undefined, accept: string, error?: string | undefined }) {
-  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined
-  return (
-    <div class={`form-group${error ? ' form-group--error' : ''}`}>
-      <label class='label' for={name}>{label}</label>
-      {hint && <div class='hint' id={`${name}-hint`}>{hint}</div>}
-      <ErrorMessage id={name} message={error} />
-      <input class='file-upload' id={name} name={name} type='file' multiple accept={accept} aria-describedby={describedBy} />
-    </div>
-  )
+  return <Field name={name} label={label} hint={hint} error={error} control={d => <input class='file-upload' id={name} name={name} type='file' multiple accept={accept} aria-describedby={d} />} />
 }
 
 /**
