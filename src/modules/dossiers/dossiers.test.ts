@@ -225,6 +225,7 @@ test('a supplement round trip keeps every version; withdraw and rating follow th
   const page = await b.get(`/ca-nhan/ho-so/${encodeURIComponent(code)}`)
   assert.match(page.body, /Cơ quan yêu cầu bổ sung hồ sơ/)
   assert.match(page.body, /Ảnh mờ, chụp lại rõ nét/)
+  assert.doesNotMatch(page.body, /id="phi-le-phi"/, 'no empty fees heading when no fee was asked')
   // Sending without a new file is refused, naming the component.
   const empty = await b.post(`/ca-nhan/ho-so/${encodeURIComponent(code)}/bo-sung`, { note: '' })
   assert.equal(empty.statusCode, 422)

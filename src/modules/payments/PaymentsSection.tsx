@@ -10,7 +10,9 @@ const REFUND_STATES = { requested: 'đang chờ cổng thanh toán xử lý', do
 
 /** The fees asked of a dossier and every attempt to pay them; `children` holds the actions of the page. */
 export function PaymentsSection ({ requests, children, fileHref, receiptHref, decide, refund }: { requests: Requests, children?: ComponentChildren, fileHref?: (fileId: string) => string, receiptHref?: (receiptId: number) => string, decide?: (paymentId: number) => ComponentChildren, refund?: (p: { id: number, surplus: boolean, refundVia: 'gateway' | 'manual' | undefined }) => ComponentChildren }) {
-  if (requests.length === 0 && !children) return null
+  // Actions that render nothing (conditions not met) are no reason for an empty "Nộp phí, lệ phí" heading.
+  const actions = [children].flat(Infinity as 1).some(c => c !== null && c !== undefined && c !== false && c !== true && c !== '')
+  if (requests.length === 0 && !actions) return null
   return (
     <section class='section' aria-labelledby='phi-le-phi'>
       <h2 class='heading-m' id='phi-le-phi'>Nộp phí, lệ phí</h2>
