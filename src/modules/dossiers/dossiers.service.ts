@@ -131,7 +131,7 @@ export function createDossiersService (deps: {
   /** Set by the back office: the due date of a received dossier given its supplement pauses. */
   let resumed: ((trx: Executor, d: DossierRow, pauses: Array<{ from: Date, to: Date }>) => Promise<Date | undefined>) | undefined
   /** Set by the back office: work in the same transaction when a dossier closes (withdrawn, stopped). */
-  let closed: ((trx: Executor, d: DossierRow, to: DossierStatus, actor: Actor & { name: string }) => Promise<void>) | undefined
+  let closed: ((trx: Executor, d: DossierRow, to: DossierStatus, actor: OfficeActor) => Promise<void>) | undefined
   const maxDossierBytes = config.MAX_DOSSIER_MB * 1024 * 1024
 
   jobs.registerPeriodic('dossiers.delete-old-drafts', 6 * 3600_000, async (_job, { log }) => {
@@ -168,10 +168,11 @@ export function createDossiersService (deps: {
     }))
   }
 
-  async function event (trx: Executor, dossierId: string, e: { action: string, from?: DossierStatus | null, to?: DossierStatus | null, actor: Actor, actorName?: string | null, agencyCode?: string | null, message?: string | null, details?: Record<string, unknown> }) {
+  /** A step of the dossier's history: `message` is read by the citizen and the public, `note` by officials only. */
+  async function event (trx: Executor, dossierId: string, e: { action: string, from?: DossierStatus | null, to?: DossierStatus | null, actor: Actor, actorName?: string | null, agencyCode?: string | null, message?: string | null, note?: string | null, details?: Record<string, unknown> }) {
     await trx.insertInto('dossierEvents').values({
       dossierId, action: e.action, fromStatus: e.from ?? null, toStatus: e.to ?? null, actorType: e.actor.type, actorId: e.actor.id ?? null,
-      actorName: e.actorName ?? null, agencyCode: e.agencyCode ?? null, message: e.message ?? null, details: JSON.stringify(e.details ?? {})
+      actorName: e.actorName ?? null, agencyCode: e.agencyCode ?? null, message: e.message ?? null, note: e.note ?? null, details: JSON.stringify(e.details ?? {})
     }).execute()
   }
 
@@ -267,7 +268,7 @@ export function createDossiersService (deps: {
     const files = await attachments(ex, row.id)
     const slots = componentSlots(version.content, row.caseGroup, row.onBehalf)
     const events = row.status === 0 ? [] : await ex.selectFrom('dossierEvents as e').leftJoin('agencies as a', 'a.code', 'e.agencyCode')
-      .select(['e.id', 'e.at', 'e.action', 'e.fromStatus', 'e.toStatus', 'e.actorType', 'e.actorName', 'e.message', 'e.details', 'a.name as agencyName'])
+      .select(['e.id', 'e.at', 'e.action', 'e.fromStatus', 'e.toStatus', 'e.actorType', 'e.actorName', 'e.message', 'e.note', 'e.details', 'a.name as agencyName'])
       .where('e.dossierId', '=', row.id).orderBy('e.at').orderBy('e.id').execute()
     const supplements = (row.status === 0 ? [] : await ex.selectFrom('supplementRequests').selectAll().where('dossierId', '=', row.id).orderBy('id').execute())
       .map(s => ({ ...s, items: s.items as Array<{ component: string, note: string }> }))
@@ -537,7 +538,7 @@ export function createDossiersService (deps: {
     },
 
     /** The back office closes its open step when a dossier is withdrawn or stopped, in the same transaction. */
-    onClose (fn: (trx: Executor, d: DossierRow, to: DossierStatus, actor: Actor & { name: string }) => Promise<void>) { closed = fn },
+    onClose (fn: (trx: Executor, d: DossierRow, to: DossierStatus, actor: OfficeActor) => Promise<void>) { closed = fn },
 
     /** The back office tells how a received dossier's due date moves when its supplement wait ends. */
     onResume (fn: (trx: Executor, d: DossierRow, pauses: Array<{ from: Date, to: Date }>) => Promise<Date | undefined>) { resumed = fn },
@@ -597,7 +598,7 @@ export function createDossiersService (deps: {
      * the caller receives it next. Linked to the applicant's account when one exists. Throws
      * VALIDATION naming the fields, with nothing written.
      */
-    async enterAtCounter (actor: Actor & { name: string }, input: CounterInput): Promise<{ code: string, id: string }> {
+    async enterAtCounter (actor: OfficeActor, input: CounterInput): Promise<{ code: string, id: string }> {
       const { errors, applicant, caseGroup, slots, p, version } = await checkCounter(input)
       if (errors.length > 0) throw new AppError('VALIDATION', 'counter dossier incomplete', errors)
       const result = input.form['result'] as 'office' | 'post'
@@ -645,7 +646,7 @@ export function createDossiersService (deps: {
       const d = await ownDossier(db.kysely, accountId, { code })
       if (d.status === 0) throw new AppError('NOT_FOUND', 'no such dossier')
       const v = await view(db.kysely, d)
-      return { ...v, files: v.files.filter(f => f.component !== INTERNAL_COMPONENT) }
+      return { ...v, files: v.files.filter(f => f.component !== INTERNAL_COMPONENT), events: v.events.map(forCitizen) }
     },
 
     /** The account's submitted dossiers, newest first, optionally of one status. */
@@ -713,7 +714,7 @@ export function createDossiersService (deps: {
      * An official asks for a supplement (before reception: everything missing in one go, form 02;
      * during processing: once). `items` name components of the dossier with what is wrong with each.
      */
-    async requestSupplement (actor: Actor & { name: string }, code: string, request: { items: Array<{ component: string, note: string }>, message?: string, dueAt?: Date | null, agencyCode?: string }): Promise<void> {
+    async requestSupplement (actor: OfficeActor, code: string, request: { items: Array<{ component: string, note: string }>, message?: string, dueAt?: Date | null, agencyCode?: string }): Promise<void> {
       await db.transaction(async (trx) => {
         const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
         if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
@@ -733,7 +734,7 @@ export function createDossiersService (deps: {
           requestedBy: actor.name, dueAt: request.dueAt ?? null, round
         }).execute()
         await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
-        await event(trx, d.id, { action: 'request-supplement', from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: request.agencyCode ?? d.agencyCode, message: request.message ?? null, details: { items: request.items } })
+        await event(trx, d.id, { action: 'request-supplement', from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: request.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: request.message ?? null, details: { items: request.items } })
         await audit.record(trx, { actor, action: 'dossier.request-supplement', targetType: 'dossier', targetId: d.id })
         const names = request.items.map(i => `- ${v.slots.find(s => s.key === i.component)!.name}: ${i.note}`).join('\n')
         const deadline = request.dueAt ? `Hạn bổ sung: ${formatInstant(request.dueAt)}` : undefined
@@ -791,8 +792,9 @@ export function createDossiersService (deps: {
      * Moves a dossier along the state machine for the back office (reception, processing, results),
      * recording the event and telling the applicant. The back-office module builds its forms on this.
      */
-    async act (actor: Actor & { name: string }, code: string, action: DossierAction, input: {
-      message?: string, agencyCode?: string, details?: Record<string, unknown>
+    async act (actor: OfficeActor, code: string, action: DossierAction, input: {
+      /** Told to the applicant and shown in their history; `note` is for officials only. */
+      message?: string, note?: string | null, agencyCode?: string, details?: Record<string, unknown>
       /** What an SMS about the move says besides its subject (an amount to pay). */
       sms?: string
       set?: Partial<{ dueAt: Date, receivedAt: Date, finishedAt: Date, returnedAt: Date, processingAgencyCode: string, process: string, payableVnd: number, payableNote: string }>
@@ -813,7 +815,7 @@ export function createDossiersService (deps: {
         }
         await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...stamps }).where('id', '=', d.id).execute()
         if (to === 7 || to === 8) await closed?.(trx, d, to, actor)
-        await event(trx, d.id, { action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? d.agencyCode, message: input.message ?? null, ...(input.details ? { details: input.details } : {}) })
+        await event(trx, d.id, { action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: input.message ?? null, note: input.note ?? null, ...(input.details ? { details: input.details } : {}) })
         await audit.record(trx, { actor, action: `dossier.${action}`, targetType: 'dossier', targetId: d.id })
         await tell(trx, d, `Hồ sơ ${code}: ${STATUS_LABELS[to]}`, `Hồ sơ ${code} chuyển sang trạng thái “${STATUS_LABELS[to]}”.${input.message ? `\n${input.message}` : ''}`, undefined, input.sms)
         return to
@@ -824,12 +826,12 @@ export function createDossiersService (deps: {
      * Work on a dossier that moves no status (a hand-over between steps): the row is locked, the event
      * and an audit row are written with it, in one transaction.
      */
-    async record (actor: Actor & { name: string }, code: string, e: { action: string, message?: string | null, agencyCode?: string, details?: Record<string, unknown>, notify?: { subject: string, body: string } }, within: (trx: Executor, d: DossierRow) => Promise<void>): Promise<void> {
+    async record (actor: OfficeActor, code: string, e: { action: string, message?: string | null, note?: string | null, agencyCode?: string, details?: Record<string, unknown>, notify?: { subject: string, body: string } }, within: (trx: Executor, d: DossierRow) => Promise<void>): Promise<void> {
       await db.transaction(async (trx) => {
         const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
         if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
         await within(trx, d)
-        await event(trx, d.id, { action: e.action, actor, actorName: actor.name, agencyCode: e.agencyCode ?? d.agencyCode, message: e.message ?? null, ...(e.details ? { details: e.details } : {}) })
+        await event(trx, d.id, { action: e.action, actor, actorName: actor.name, agencyCode: e.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: e.message ?? null, note: e.note ?? null, ...(e.details ? { details: e.details } : {}) })
         await audit.record(trx, { actor, action: `dossier.${e.action}`, targetType: 'dossier', targetId: d.id })
         if (e.notify) await tell(trx, d, e.notify.subject, e.notify.body)
       })
@@ -940,6 +942,20 @@ export function createDossiersService (deps: {
     }
   }
   return service
+}
+
+/**
+ * Who moves a dossier in the back office: the official (or the system) and the agency they act for,
+ * which each step of the history names (not the receiving centre's, unless the centre did it).
+ */
+export type OfficeActor = Actor & { name: string, agencyCode?: string | undefined }
+
+/**
+ * A step of the history as the applicant reads it: the step, the agency and the outcome; never the
+ * officials' names or their internal notes (docs/decisions/0010).
+ */
+export function forCitizen<E extends { actorType: string, actorName: string | null, note: string | null }> (e: E): E {
+  return { ...e, actorName: e.actorType === 'citizen' ? e.actorName : null, note: null }
 }
 
 /** Which ways of handing in and receiving a procedure allows. */

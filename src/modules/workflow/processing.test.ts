@@ -56,7 +56,7 @@ test('the default process: reception → specialist → head (sent back once) �
   assert.match(page.body, /Bước hiện tại:<\/strong> Thẩm định hồ sơ – Trần Văn Chuyên/)
   assert.equal((await sp.post(`${url}/chuyen`, { taskId: taskIdOf(page.body)!, assignee: head.id, comment: 'Đã bổ sung' })).statusCode, 200)
   page = await hd.get(url)
-  assert.equal((await hd.post(`${url}/chuyen`, { taskId: taskIdOf(page.body)!, assignee: leader.id })).statusCode, 200)
+  assert.equal((await hd.post(`${url}/chuyen`, { taskId: taskIdOf(page.body)!, assignee: leader.id, comment: 'Đề nghị trình ký' })).statusCode, 200)
   // The leader approves: a result is required.
   page = await ld.get(url)
   const leaderTask = taskIdOf(page.body)!
@@ -67,7 +67,7 @@ test('the default process: reception → specialist → head (sent back once) �
   assert.equal(unpaid.statusCode, 422)
   assert.match(unpaid.body, /id="fees-reason-error"/)
   assert.equal((await t.services.dossiers.get(c.id, code)).status, 4, 'not approved')
-  const approved = await ld.upload(`${url}/phe-duyet`, [{ name: 'giay-chung-nhan.pdf', data: samplePdf('ket qua') }], { taskId: leaderTask, 'fees-reason': 'Thu phí khi trả kết quả tại quầy' })
+  const approved = await ld.upload(`${url}/phe-duyet`, [{ name: 'giay-chung-nhan.pdf', data: samplePdf('ket qua') }], { taskId: leaderTask, 'fees-reason': 'Thu phí khi trả kết quả tại quầy', comment: 'Đủ điều kiện cấp giấy chứng nhận', 'comment-public': 'on' })
   assert.equal(approved.statusCode, 200, approved.body.slice(0, 400))
   let d = await t.services.dossiers.get(c.id, code)
   assert.equal(d.status, 9)
@@ -93,6 +93,23 @@ test('the default process: reception → specialist → head (sent back once) �
   const resultId = d.files.find(f => f.component === 'result')!.id
   assert.equal((await cb.get(`/ca-nhan/tep/${resultId}`)).statusCode, 200)
   assert.equal((await cb.post(`/ca-nhan/ho-so/${enc(code)}/danh-gia`, { rating: '4' })).statusCode, 200)
+  // The citizen's history names the agency of each step (the department's, not the centre's for all) and
+  // the outcome; never the officials' names or their internal comments, unless one was marked public.
+  const sgtvt = 'Sở Giao thông vận tải tỉnh Kon Tum'
+  assert.ok(mine.body.includes(`· ${sgtvt}`), 'processing steps name the department')
+  for (const internal of ['Hồ sơ đủ điều kiện', 'Bổ sung ý kiến thẩm định', 'Đề nghị trình ký', 'Thu phí khi trả kết quả', 'Người nộp đã nộp tại Kho bạc', 'Trần Văn Chuyên', 'Nguyễn Thị Trưởng', 'Phạm Văn Lãnh', 'Lê Thị Một Cửa', 'Ghi chú nội bộ']) {
+    assert.ok(!mine.body.includes(internal), `the citizen does not read “${internal}”`)
+  }
+  assert.ok(mine.body.includes('Đủ điều kiện cấp giấy chứng nhận'), 'a comment marked public is shown')
+  const mail = await t.db.kysely.selectFrom('messages').select('body').where('recipient', 'in', [c.email, c.phone].filter((x): x is string => Boolean(x))).execute()
+  assert.ok(mail.length > 0)
+  for (const m of mail) for (const internal of ['Hồ sơ đủ điều kiện', 'Đề nghị trình ký', 'Thu phí khi trả kết quả']) assert.ok(!m.body.includes(internal), `no “${internal}” in the citizen's messages`)
+  // The public lookup shows the same agencies; officials read everything, with who did it.
+  const lookup = await t.app.inject({ url: `/tra-cuu-ho-so?ma=${enc(code)}&giay-to=${c.phone}`, remoteAddress: '10.9.8.7' })
+  assert.ok(lookup.body.includes(sgtvt), 'the lookup names the department for its steps')
+  assert.doesNotMatch(lookup.body, /Đề nghị trình ký|Trần Văn Chuyên/)
+  const staffView = (await desk.get(url)).body
+  for (const words of ['Ghi chú nội bộ:', 'Hồ sơ đủ điều kiện', 'Đề nghị trình ký', 'Thu phí khi trả kết quả tại quầy', 'Trần Văn Chuyên']) assert.ok(staffView.includes(words), words)
   assert.deepEqual(d.events.map(e => e.action), ['submit', 'receive', 'start-processing', 'send-back', 'forward', 'forward', 'finish', 'return-result'])
 
   // The control sheet (form 06) prints every hand-over with who gave and took it and how it ended.

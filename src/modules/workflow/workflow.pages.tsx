@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
 import { ErrorSummary, ErrorMessage } from '../../platform/html/components/ErrorSummary.js'
-import { Button, Form, MultipartForm, Radios, Textarea, TextInput } from '../../platform/html/components/form.js'
+import { Button, Checkbox, Form, MultipartForm, Radios, Textarea, TextInput } from '../../platform/html/components/form.js'
 import { readUploads } from '../../platform/http/uploads.js'
 import { ACCEPT_ATTR, formatSize } from '../files/sniff.js'
 import { downloadHeaders } from '../files/files.service.js'
@@ -225,6 +225,7 @@ function ApproveForm ({ action, taskId, error, feesVnd = 0, feesError }: { actio
         <label class='label' for='approve-comment'>Ý kiến phê duyệt (nếu có)</label>
         <textarea class='textarea' id='approve-comment' name='comment' rows={2} />
       </div>
+      <Checkbox name='comment-public' id='approve-comment-public' label='Công dân được xem ý kiến này (để trống: chỉ cán bộ xem)' />
       <Button>Phê duyệt và ban hành kết quả</Button>
     </MultipartForm>
   )
@@ -322,6 +323,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
               </select>
             </div>
             <Textarea name='comment' label='Ý kiến, nội dung chuyển' value={values['comment'] as string | undefined} rows={2} />
+            <Checkbox name='comment-public' id='forward-comment-public' label='Công dân được xem ý kiến này (để trống: chỉ cán bộ xem)' />
             <div class={`form-group${errorOf(errors, 'forward-files') ? ' form-group--error' : ''}`}>
               <label class='label' for='forward-files'>Tài liệu kèm theo (nếu có, chỉ cán bộ xem được)</label>
               <ErrorMessage id='forward-files' message={errorOf(errors, 'forward-files')} />
@@ -343,6 +345,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
           <Form action={`${url}/tra-lai`}>
             <input type='hidden' name='taskId' value={String(o.act.taskId)} />
             <Textarea name='back-reason' label='Lý do trả lại' value={values['back-reason'] as string | undefined} error={errorOf(errors, 'back-reason')} rows={2} />
+            <Checkbox name='comment-public' id='back-comment-public' label='Công dân được xem ý kiến này (để trống: chỉ cán bộ xem)' />
             <Button secondary>Trả lại</Button>
           </Form>
         </details>
@@ -487,7 +490,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
         </details>
       )}
 
-      <Timeline events={d.events} allNames />
+      <Timeline events={d.events} internal />
     </>
   )
 }

@@ -18,7 +18,7 @@ import type { CatalogService } from '../catalog/catalog.service.js'
 import { shortDuration } from '../catalog/views/labels.js'
 import type { SiteService } from '../site/site.service.js'
 import { formatAddress, RESULT_LABELS, type Delivery, type Person } from '../dossiers/dossier-form.js'
-import { caseGroups, CHANNEL_LABELS, componentSlots, INTERNAL_COMPONENT, type ComponentSlot, type DossiersService, type DossierView, type FeeLine } from '../dossiers/dossiers.service.js'
+import { caseGroups, CHANNEL_LABELS, componentSlots, INTERNAL_COMPONENT, type ComponentSlot, type DossiersService, type DossierView, type FeeLine, type OfficeActor } from '../dossiers/dossiers.service.js'
 import { can, STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { fill, officialFormPdf, type OfficialForm } from '../../platform/pdf/forms-pdf.js'
 import type { FormKey } from './form-wording.js'
@@ -60,7 +60,7 @@ export function createWorkflowService (deps: {
 }) {
   const { db, dossiers, officials, calendar, catalog, audit, payments } = deps
   const clock = deps.now ?? (() => new Date())
-  const actorOf = (o: SignedInOfficial): Actor & { name: string } => ({ type: 'official', id: o.id, name: o.fullName })
+  const actorOf = (o: SignedInOfficial): OfficeActor => ({ type: 'official', id: o.id, name: o.fullName, agencyCode: o.agency.code })
   const tasks = createTasks({ db, officials, calendar })
   const settings = createProcedureSettings({ db, audit })
   const wording = createWordingService({ db, audit })
@@ -155,6 +155,12 @@ export function createWorkflowService (deps: {
     const t = await tasks.openTask(db.kysely, d.id)
     if (!(t && await tasks.mayAct(o, t, scopeOf))) throw new AppError('FORBIDDEN', 'not the desk nor the step holder')
   }
+
+  /**
+   * A comment an official chose to show the citizen ("Công dân được xem ý kiến này"); otherwise comments
+   * stay in the officials' notes (docs/decisions/0010).
+   */
+  const shared = (form: { 'comment-public'?: string }, comment: string | null): string | null => form['comment-public'] === 'on' && comment ? comment : null
 
   /** A reason typed in a form: trimmed, at most `max` characters, at least `min` or a message next to `field`. */
   function reasonFrom (value: string | undefined, field: string, message: string, min = 10, max = 2000): string {
@@ -401,7 +407,7 @@ export function createWorkflowService (deps: {
         throw new AppError('VALIDATION', 'reply due after the dossier', [{ field: 'consult-reason', message: `Hạn trả lời (${formatInstant(due)}) muộn hơn hạn trả kết quả của hồ sơ (${formatInstant(d.dueAt)}). Rút ngắn thời hạn trả lời, hoặc ghi lý do (ít nhất 10 ký tự) để vẫn gửi.` }])
       }
       const late = d.dueAt && due > d.dueAt ? ` Hạn trả lời sau hạn trả kết quả; lý do: ${reason}` : ''
-      await dossiers.record(actorOf(o), code, { action: 'consult', message: `Xin ý kiến ${agency!.name}, hạn trả lời ${formatInstant(due)}.${late}`, agencyCode: t.agencyCode, details: { agency: agency!.code } }, async (trx, row) => {
+      await dossiers.record(actorOf(o), code, { action: 'consult', note: `Xin ý kiến ${agency!.name}, hạn trả lời ${formatInstant(due)}.${late}`, agencyCode: t.agencyCode, details: { agency: agency!.code } }, async (trx, row) => {
         await trx.insertInto('dossierConsultations').values({ dossierId: row.id, agencyCode: agency!.code, question, askedBy: o.id, askedByName: o.fullName, dueAt: due }).execute()
       })
       return { agency: agency!.name, due }
@@ -415,7 +421,7 @@ export function createWorkflowService (deps: {
       if (!c) throw new AppError('NOT_FOUND', 'no such consultation')
       if (!(await officials.scope(o, CASE_ROLES)).includes(c.agencyCode)) throw new AppError('FORBIDDEN', 'not the consulted agency')
       const answer = reasonFrom(form.answer, `answer-${c.id}`, 'Nhập ý kiến trả lời', 5, 4000)
-      await dossiers.record(actorOf(o), code, { action: 'consult-answer', message: `Ý kiến của cơ quan được hỏi đã có.`, agencyCode: c.agencyCode, details: { consultation: c.id } }, async (trx) => {
+      await dossiers.record(actorOf(o), code, { action: 'consult-answer', note: `Ý kiến của cơ quan được hỏi đã có.`, agencyCode: c.agencyCode, details: { consultation: c.id } }, async (trx) => {
         const r = await trx.updateTable('dossierConsultations').set({ answer, answeredBy: o.id, answeredByName: o.fullName, answeredAt: sql`now()` })
           .where('id', '=', c.id).where('answeredAt', 'is', null).executeTakeFirst()
         if (Number(r.numUpdatedRows) !== 1) throw new AppError('CONFLICT', 'Ý kiến này vừa được cán bộ khác trả lời.')
@@ -434,7 +440,7 @@ export function createWorkflowService (deps: {
     },
 
     /** Hands the dossier to the next step (to a chosen official, or to the role), with a comment. */
-    async forward (o: SignedInOfficial, code: string, form: { taskId?: string, assignee?: string, comment?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }> = []): Promise<string> {
+    async forward (o: SignedInOfficial, code: string, form: { taskId?: string, assignee?: string, comment?: string, 'comment-public'?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }> = []): Promise<string> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       const process = processOf(d)
@@ -455,10 +461,11 @@ export function createWorkflowService (deps: {
         await tasks.open(trx, d.id, t.step + 1, nextStep, agency, p.processingTime, assignee ? { id: assignee.id, name: assignee.fullName } : undefined, d.dueAt)
       }
       const details = { from: t.name, to: nextStep.name, assignee: assignee?.fullName ?? null, files: stored.map(f => f.id) }
-      const message = `${t.name} → ${nextStep.name}${assignee ? ` (${assignee.fullName})` : ''}${comment ? `: ${comment}` : ''}`
+      const note = `${t.name} → ${nextStep.name}${assignee ? ` (${assignee.fullName})` : ''}${comment ? `: ${comment}` : ''}`
+      const told = shared(form, comment)
       try {
-        if (d.status === 2) await dossiers.act(actorOf(o), code, 'start-processing', { message, details, within: work })
-        else await dossiers.record(actorOf(o), code, { action: 'forward', message, details }, work)
+        if (d.status === 2) await dossiers.act(actorOf(o), code, 'start-processing', { note, details, within: work, ...(told ? { message: told } : {}) })
+        else await dossiers.record(actorOf(o), code, { action: 'forward', note, message: told, details }, work)
       } catch (err) {
         for (const f of stored) await deps.files.deleteIfUnused(f.id)
         throw err
@@ -467,14 +474,14 @@ export function createWorkflowService (deps: {
     },
 
     /** Sends the dossier back to the previous step's official, with the reason. */
-    async sendBack (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string }): Promise<void> {
+    async sendBack (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string, 'comment-public'?: string }): Promise<void> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       if (t.step === 0 || t.kind === 'return') throw new AppError('CONFLICT', 'Bước này không trả lại được.')
       const comment = reasonFrom(form.comment, 'back-reason', 'Ghi rõ lý do trả lại', 5)
       const previous = (await tasks.log(db.kysely, d.id)).reverse().find(x => x.step === t.step - 1)!
       const p = await catalog.getProcedure(d.procedure.code)
-      await dossiers.record(actorOf(o), code, { action: 'send-back', message: `${t.name} → ${previous.name}: ${comment}` }, async trx => {
+      await dossiers.record(actorOf(o), code, { action: 'send-back', note: `${t.name} → ${previous.name}: ${comment}`, message: shared(form, comment) }, async trx => {
         await tasks.close(trx, t.id, o, 'sent-back', comment)
         await tasks.open(trx, d.id, t.step - 1, processOf(d)[t.step - 1]!, previous.agencyCode, p.processingTime, previous.finishedBy ? { id: previous.finishedBy, name: previous.finishedByName ?? '' } : undefined, d.dueAt)
       })
@@ -484,7 +491,7 @@ export function createWorkflowService (deps: {
      * The agency leader approves: the result (a PDF or a scan) is attached and the dossier is finished
      * (status 9); the return of the result becomes the one-stop desk's step.
      */
-    async approve (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string, 'fees-reason'?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>): Promise<void> {
+    async approve (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string, 'comment-public'?: string, 'fees-reason'?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>): Promise<void> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       if (t.kind !== 'approve') throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới ban hành kết quả.')
@@ -493,7 +500,13 @@ export function createWorkflowService (deps: {
       const feesReason = await feesGoAhead(d, form['fees-reason'])
       const stored = await deps.files.storeMany(null, present, 'result')
       const comment = (form.comment ?? '').trim().slice(0, 2000) || null
-      await issueDecision(o, d, t, stored, { outcome: 'approved', comment, message: `Đã phê duyệt, ban hành kết quả${comment ? `: ${comment.replace(/[.\s]+$/, '')}` : ''}.${feesReason ? ` Phí, lệ phí chưa thu; lý do: ${feesReason}` : ''}` })
+      const told = shared(form, comment)
+      await issueDecision(o, d, t, stored, {
+        outcome: 'approved',
+        comment,
+        message: `Đã phê duyệt, ban hành kết quả${told ? `: ${told.replace(/[.\s]+$/, '')}` : ''}.`,
+        note: [comment, feesReason ? `Phí, lệ phí chưa thu; lý do: ${feesReason}` : ''].filter(Boolean).join(' ') || null
+      })
     },
 
     /**
@@ -656,7 +669,8 @@ export function createWorkflowService (deps: {
       const refused = d.events.some(e => e.action === 'finish' && (e.details as { refused?: boolean }).refused)
       const feesReason = refused ? undefined : await feesGoAhead(d, form['fees-reason'])
       await dossiers.act(actorOf(o), code, 'return-result', {
-        message: `Đã trả kết quả ${methods[method]}${tracking ? ` (số hiệu bưu gửi ${tracking})` : ''}.${feesReason ? ` Phí, lệ phí chưa thu; lý do: ${feesReason}` : ''}`,
+        message: `Đã trả kết quả ${methods[method]}${tracking ? ` (số hiệu bưu gửi ${tracking})` : ''}.`,
+        note: feesReason ? `Phí, lệ phí chưa thu; lý do: ${feesReason}` : null,
         details: { method, tracking: tracking || null },
         within: trx => tasks.close(trx, t.id, o, 'returned', tracking || null)
       })
@@ -833,10 +847,11 @@ export function createWorkflowService (deps: {
    * (stored already) are attached, and the return step opens, in one transaction; the files are
    * removed again if that fails.
    */
-  async function issueDecision (o: SignedInOfficial, d: DossierView, t: OpenTask, stored: Array<{ id: string }>, e: { outcome: 'approved' | 'refused', comment: string | null, message: string, details?: Record<string, unknown> }): Promise<void> {
+  async function issueDecision (o: SignedInOfficial, d: DossierView, t: OpenTask, stored: Array<{ id: string }>, e: { outcome: 'approved' | 'refused', comment: string | null, message: string, note?: string | null, details?: Record<string, unknown> }): Promise<void> {
     try {
       await dossiers.act(actorOf(o), d.code!, 'finish', {
         message: e.message,
+        note: e.note ?? null,
         ...(e.details ? { details: e.details } : {}),
         within: async (trx) => {
           await tasks.close(trx, t.id, o, e.outcome, e.comment)

@@ -477,7 +477,10 @@ export interface DossierEventsTable {
   actorId: string | null
   actorName: string | null
   agencyCode: string | null
+  /** What the citizen and the public may read. */
   message: string | null
+  /** For officials only (hand-over comments, remarks, reasons). */
+  note: string | null
   details: Json<Record<string, unknown>>
 }
 

@@ -129,10 +129,10 @@ export function IssuedFormLinks ({ url, events }: { url: string, events: Readonl
 }
 
 /**
- * The timeline of a dossier: each event, the status it led to, when, where and by whom. The citizen's
- * page names officials only (`allNames` off); the back office names everyone.
+ * The timeline of a dossier: each event, the status it led to, when and by which agency. The back
+ * office (`internal`) also reads who did it and the officials' notes; the citizen never does.
  */
-export function Timeline ({ events, allNames = false }: { events: ReadonlyArray<{ id: number, label: string, toStatus: number | null, fromStatus: number | null, at: Date, agencyName: string | null, actorType: string, actorName: string | null, message: string | null }>, allNames?: boolean }) {
+export function Timeline ({ events, internal = false }: { events: ReadonlyArray<{ id: number, label: string, toStatus: number | null, fromStatus: number | null, at: Date, agencyName: string | null, actorType: string, actorName: string | null, message: string | null, note?: string | null }>, internal?: boolean }) {
   return (
     <>
       <h2 class='heading-m'>Quá trình xử lý</h2>
@@ -140,8 +140,9 @@ export function Timeline ({ events, allNames = false }: { events: ReadonlyArray<
         {events.map(e => (
           <li key={e.id} class='timeline__item'>
             <p class='timeline__title'><strong>{e.label}</strong>{e.toStatus !== null && e.toStatus !== e.fromStatus ? ` → ${STATUS_LABELS[e.toStatus as DossierStatus]}` : ''}</p>
-            <p class='timeline__meta'>{when(e.at)}{e.agencyName ? ` · ${e.agencyName}` : ''}{(allNames || e.actorType === 'official') && e.actorName ? ` · ${e.actorName}` : ''}</p>
+            <p class='timeline__meta'>{when(e.at)}{e.agencyName ? ` · ${e.agencyName}` : ''}{internal && e.actorName ? ` · ${e.actorName}` : ''}</p>
             {e.message && <p class='body message-body'>{e.message}</p>}
+            {internal && e.note && <p class='body message-body'><strong>Ghi chú nội bộ:</strong> {e.note}</p>}
           </li>
         ))}
       </ol>

@@ -1,0 +1,10 @@
+-- What the citizen and the public read of a dossier's history (`message`) and what only officials read
+-- (`note`): internal hand-over comments ("đề nghị trình ký"), consultations, the leader's remarks and the
+-- reasons given to go on with unsettled fees. Existing rows are split by the same rule the code now writes.
+alter table dossier_events add column note text;
+
+update dossier_events set note = message, message = null
+ where action in ('forward', 'send-back', 'consult', 'consult-answer', 'start-processing') and message is not null;
+
+update dossier_events set note = message, message = 'Đã phê duyệt, ban hành kết quả.'
+ where action = 'finish' and coalesce(details ->> 'refused', 'false') <> 'true' and message is not null;
