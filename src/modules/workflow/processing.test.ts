@@ -72,8 +72,11 @@ test('the default process: reception → specialist → head (sent back once) �
   let d = await t.services.dossiers.get(c.id, code)
   assert.equal(d.status, 9)
   assert.ok(d.finishedAt)
-  // The desk returns it by post with the tracking number.
+  // The desk returns it by post with the tracking number; it sees the result it hands over.
   page = await desk.get(url)
+  const resultLink = `${url}/tep/${d.files.find(f => f.component === 'result')!.id}`
+  assert.ok(page.body.includes(`href="${resultLink}"`), 'the desk has a link to the result')
+  assert.ok((await ld.get(url)).body.includes(`href="${resultLink}"`), 'so does the leader who approved it')
   const returnTask = taskIdOf(page.body)!
   assert.equal((await desk.post(`${url}/tra-ket-qua`, { taskId: returnTask, method: 'post', tracking: '' })).statusCode, 422)
   assert.equal((await desk.post(`${url}/tra-ket-qua`, { taskId: returnTask, method: 'post', tracking: 'EK123456789VN' })).statusCode, 422, 'the fees still unsettled')
@@ -323,6 +326,14 @@ test('the leader refuses after review: the refusal letter, with the reasons, is 
   const log = await t.db.kysely.selectFrom('dossierTasks').select(['outcome', 'step']).where('dossierId', '=', d.id).orderBy('id').execute()
   assert.deepEqual(log.map(l => l.outcome), ['forwarded', 'forwarded', 'refused', null])
   assert.equal(log[3]!.step, 3, 'the desk returns the letter')
+  // Officials see the letter too: the leader after deciding, the desk to print it for a return at the counter.
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  const staffHref = `${url}/tep/${result.id}`
+  for (const s of [ld, desk]) assert.ok((await s.get(url)).body.includes(`href="${staffHref}"`), 'a link to the letter')
+  const deskPage = (await desk.get(url)).body
+  assert.match(deskPage, /In văn bản kết quả để trả tại bộ phận một cửa/)
+  assert.match(deskPage, /<a class="back-link" href="\/can-bo\/ho-so\?hang-doi=cho-tra-ket-qua">Hồ sơ chờ trả kết quả<\/a>/)
+  assert.equal((await desk.get(staffHref)).statusCode, 200)
 })
 
 test('asking another agency\'s opinion: a sub-task with its own deadline, seen and answered by that agency only', async () => {

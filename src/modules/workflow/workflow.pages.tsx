@@ -24,7 +24,7 @@ import { settingsPages } from './settings.pages.js'
 import { wordingPages } from './wording.pages.js'
 import { parseDayRange } from '../../platform/http/day-range.js'
 import { isIssuedForm } from '../dossiers/issued-forms.js'
-import { IssuedFormLinks, Timeline } from '../dossiers/views/parts.js'
+import { IssuedFormLinks, ResultFiles, Timeline } from '../dossiers/views/parts.js'
 
 type Opened = Awaited<ReturnType<WorkflowService['open']>>
 type Queue = Awaited<ReturnType<WorkflowService['receptionQueue']>>
@@ -231,6 +231,18 @@ function ApproveForm ({ action, taskId, error, feesVnd = 0, feesError }: { actio
   )
 }
 
+/** The back link of a dossier's page leads to the queue the official came from (by the step they hold). */
+function BackToQueue ({ o }: { o: Opened }) {
+  const [queue, label] = o.act?.approve
+    ? ['cho-phe-duyet', STEP_QUEUES['cho-phe-duyet'].title]
+    : o.act?.returnResult
+      ? ['cho-tra-ket-qua', STEP_QUEUES['cho-tra-ket-qua'].title]
+      : o.act
+        ? ['cua-toi', STEP_QUEUES['cua-toi'].title]
+        : o.d.status === 1 ? ['cho-tiep-nhan', 'Hồ sơ chờ tiếp nhận'] : [undefined, 'Tra cứu hồ sơ']
+  return <a class='back-link' href={queue ? `/can-bo/ho-so?hang-doi=${queue}` : '/can-bo/ho-so'}>{label}</a>
+}
+
 function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened, errors?: FieldError[], values?: Body, notice?: string | undefined }) {
   const d = o.d
   const url = staffDossierUrl(d.code!)
@@ -239,7 +251,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
   const lastAnswer = [2, 4, 6, 1].includes(d.status) ? [...d.supplements].reverse().find(x => x.answeredAt !== null) as (typeof d.supplements[number] & { items: Array<{ component: string }> }) | undefined : undefined
   return (
     <>
-      <a class='back-link' href='/can-bo/ho-so?hang-doi=cho-tiep-nhan'>Hồ sơ chờ tiếp nhận</a>
+      <BackToQueue o={o} />
       <ErrorSummary errors={errors} />
       {notice && <div class='notice' role='status'><p>{notice}</p></div>}
       <h1 class='heading-l'><span class='caption'>Hồ sơ</span> {d.code}</h1>
@@ -269,6 +281,9 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
           <ul class='file-list'>{d.files.filter(f => f.component === INTERNAL_COMPONENT).map(f => <li key={f.attachmentId}><a href={`${url}/tep/${f.id}`}>{f.name}</a> ({formatSize(f.size)}, {when(f.attachedAt)})</li>)}</ul>
         </section>
       )}
+      <ResultFiles files={d.files} hrefFor={fileId => `${url}/tep/${fileId}`}>
+        {o.act?.returnResult && <p class='body'>In văn bản kết quả để trả tại bộ phận một cửa, hoặc gửi kèm bưu gửi.</p>}
+      </ResultFiles>
       <FeesTable fees={d.fees} payable={d.payable} />
       <PaymentsSection requests={o.payments} fileHref={fileId => `${url}/tep/${fileId}`} receiptHref={id => `${url}/bien-lai/${id}.pdf`} decide={o.mayRecordCash ? (id => (
         <div class='inline-actions'>

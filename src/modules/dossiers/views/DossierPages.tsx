@@ -8,7 +8,7 @@ import { RATING_LABELS, type DossierView } from '../dossiers.service.js'
 import { STATUS_LABELS, type DossierStatus } from '../status.js'
 import { PaymentsSection } from '../../payments/PaymentsSection.js'
 import type { PaymentsService } from '../../payments/payments.service.js'
-import { ComponentsTable, DeliveryList, FeesTable, fileHref, FileList, issuedForms, PersonList, Timeline, when } from './parts.js'
+import { ComponentsTable, DeliveryList, FeesTable, fileHref, FileList, issuedForms, PersonList, ResultFiles, Timeline, when } from './parts.js'
 
 
 export const dossierUrl = (code: string) => `/ca-nhan/ho-so/${encodeURIComponent(code)}`
@@ -183,12 +183,7 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
       )}
       {'submission' in d.delivery && <><h2 class='heading-m'>Hình thức nộp và nhận kết quả</h2><DeliveryList d={d.delivery as Delivery} /></>}
 
-      {d.files.some(f => f.component === 'result') && (d.status === 10 || (d.status === 9 && (d.delivery as Partial<Delivery>).result === 'online')) && (
-        <section class='section' aria-labelledby='ket-qua'>
-          <h2 class='heading-m' id='ket-qua'>Kết quả giải quyết</h2>
-          <ul class='file-list'>{d.files.filter(f => f.component === 'result').map(f => <li key={f.attachmentId}><a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)})</li>)}</ul>
-        </section>
-      )}
+      {(d.status === 10 || (d.status === 9 && (d.delivery as Partial<Delivery>).result === 'online')) && <ResultFiles files={d.files} hrefFor={fileHref} />}
 
       <Timeline events={d.events} />
 

@@ -118,6 +118,19 @@ export function DeliveryList ({ d }: { d: Delivery }) {
   )
 }
 
+/** The result of a dossier (the decision, the licence, or the letter refusing it), with a link to each file. */
+export function ResultFiles ({ files, hrefFor, children }: { files: ReadonlyArray<{ attachmentId: number, id: string, name: string, size: number, component: string }>, hrefFor: (fileId: string) => string, children?: ComponentChildren }) {
+  const result = files.filter(f => f.component === 'result')
+  if (result.length === 0) return null
+  return (
+    <section class='section' aria-labelledby='ket-qua'>
+      <h2 class='heading-m' id='ket-qua'>Kết quả giải quyết</h2>
+      {children}
+      <ul class='file-list'>{result.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)})</li>)}</ul>
+    </section>
+  )
+}
+
 /** The forms issued to a dossier so far, in the order of the circular. */
 export const issuedForms = (events: ReadonlyArray<{ action: string }>) => ISSUED_FORMS.filter(f => events.some(e => e.action === f.action))
 
