@@ -54,7 +54,7 @@ export const FORM_WORDING = {
       'Ngày {receivedDay}, {agency} tiếp nhận giải quyết hồ sơ của ông (bà) {applicant}.',
       'Mã hồ sơ: {code}. Nội dung yêu cầu giải quyết: {procedure}',
       'Thời gian hẹn trả kết quả giải quyết hồ sơ: {originalDueAt}.',
-      'Tuy nhiên đến nay, {agency} chưa trả kết quả giải quyết hồ sơ cho ông (bà) đúng hạn được như đã hẹn. Lý do:',
+      '{delay} Lý do:',
       '{reason}',
       'Sự chậm trễ này đã gây phiền hà cho ông (bà). {agency} xin lỗi ông (bà) và sẽ trả kết quả giải quyết hồ sơ cho ông (bà) vào {dueAt}.',
       'Mong nhận được sự thông cảm của ông (bà).'

@@ -250,7 +250,8 @@ test('a late dossier: the apology and new date (form 04) once, at least a workin
   const pdf = await cb.get(`/ca-nhan/ho-so/${enc(code)}/mau-04.pdf`)
   assert.equal(pdf.headers['content-type'], 'application/pdf')
   const text = await pdfText(pdf.rawPayload)
-  for (const words of ['PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', 'Mẫu số 04', 'Chờ ý kiến của Cục Đăng kiểm', code]) assert.ok(text.includes(words), words)
+  for (const words of ['PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', 'Mẫu số 04', 'Chờ ý kiến của Cục Đăng kiểm', code, 'không thể trả kết quả giải quyết hồ sơ cho ông (bà) đúng hạn']) assert.ok(text.includes(words), words)
+  assert.ok(!text.includes('đến nay'), 'an apology sent in time does not say the result is already late')
   // Only once.
   page = await sp.get(url)
   assert.doesNotMatch(page.body, /Xin lỗi và hẹn lại ngày trả kết quả \(mẫu 04\)<\/summary>/)
@@ -258,13 +259,23 @@ test('a late dossier: the apology and new date (form 04) once, at least a workin
   assert.equal(r.statusCode, 422)
   assert.match(r.body, /không được hẹn lại lần nữa/)
 
-  // Too late: less than a working day before the due date.
+  // Already late (due yesterday): the apology is still sent, its wording owns the delay, and it is
+  // recorded as sent late (the register says so); the new date must be after today.
   const late = await received()
-  await t.db.kysely.updateTable('dossiers').set({ dueAt: new Date(Date.now() + 3600_000) }).where('code', '=', late.code).execute()
+  await t.db.kysely.updateTable('dossiers').set({ dueAt: new Date(Date.now() - 86_400_000) }).where('code', '=', late.code).execute()
   const p2 = await sp.get(late.url)
-  r = await sp.post(`${late.url}/hen-lai`, { taskId: taskIdOf(p2.body)!, reason: 'Chờ ý kiến của Cục Đăng kiểm', date: newDay })
+  assert.match(p2.body, /Đã quá thời hạn gửi phiếu xin lỗi/)
+  const lateTask = taskIdOf(p2.body)!
+  r = await sp.post(`${late.url}/hen-lai`, { taskId: lateTask, reason: 'Chờ ý kiến của Cục Đăng kiểm', date: day(new Date(Date.now() - 86_400_000 * 3)) })
   assert.equal(r.statusCode, 422)
-  assert.match(r.body, /chậm nhất một ngày làm việc trước hạn/)
+  r = await sp.post(`${late.url}/hen-lai`, { taskId: lateTask, reason: 'Chờ ý kiến của Cục Đăng kiểm', date: newDay })
+  assert.equal(r.statusCode, 200, r.body.slice(0, 300))
+  const lateRow = await t.db.kysely.selectFrom('dossiers').select(['postponedLate', 'agencyCode']).where('code', '=', late.code).executeTakeFirstOrThrow()
+  assert.equal(lateRow.postponedLate, true)
+  assert.equal((await t.db.kysely.selectFrom('dossiers').select('postponedLate').where('code', '=', code).executeTakeFirstOrThrow()).postponedLate, false, 'the one sent in time is not marked')
+  const lateText = await pdfText((await sp.get(`${late.url}/mau-04.pdf`)).rawPayload)
+  assert.ok(lateText.includes('Tuy nhiên đến nay'), 'a late apology says the date has passed')
+  assert.match((await sp.get(late.url)).body, /Phiếu xin lỗi gửi muộn/)
 })
 
 test('the agency stops a dossier in processing (form 05); a withdrawn one leaves no step in anyone\'s queue', async () => {

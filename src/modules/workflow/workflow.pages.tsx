@@ -436,6 +436,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
         <details class='section' open={Boolean(errorOf(errors, 'reason') || errorOf(errors, 'date'))}>
           <summary>Xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)</summary>
           <p class='body'>Chỉ được hẹn lại một lần, chậm nhất một ngày làm việc trước ngày hẹn trả ({d.dueAt ? when(d.dueAt) : ''}). Hồ sơ vẫn được tính là trễ hạn.</p>
+          {o.act.postpone.late && <div class='inset'><p class='body'><strong>Đã quá thời hạn gửi phiếu xin lỗi.</strong> Phiếu vẫn phải gửi cho công dân; phiếu được ghi nhận là gửi muộn trong sổ theo dõi.</p></div>}
           <Form action={`${url}/hen-lai`}>
             <input type='hidden' name='taskId' value={String(o.act.taskId)} />
             <Textarea name='reason' label='Lý do chậm trả kết quả' value={values['reason'] as string | undefined} error={errorOf(errors, 'reason')} rows={3} />

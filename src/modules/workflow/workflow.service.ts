@@ -156,6 +156,12 @@ export function createWorkflowService (deps: {
     if (!(t && await tasks.mayAct(o, t, scopeOf))) throw new AppError('FORBIDDEN', 'not the desk nor the step holder')
   }
 
+  /** Whether an apology (form 04) sent now comes later than one working day before `due`. */
+  async function apologyLate (due: Date, agencyCode: string | undefined): Promise<boolean> {
+    const left = await calendar.remaining(clock(), due, agencyCode)
+    return left.overdue || left.minutes < (await calendar.calendar(agencyCode)).dayLength
+  }
+
   /**
    * A comment an official chose to show the citizen ("Công dân được xem ý kiến này"); otherwise comments
    * stay in the officials' notes (docs/decisions/0010).
@@ -328,7 +334,7 @@ export function createWorkflowService (deps: {
           consult: task.kind === 'work' && [2, 4].includes(d.status) ? (await catalog.listAgencies()).filter(a => a.code !== d.agency?.code && a.code !== task.agencyCode && a.code !== o.agency.code && !caseScope.includes(a.code)) : undefined,
           // The reply's default time: what is left of the dossier's own (whole working days, 1 to 5).
           consultDays: d.dueAt ? Math.max(1, Math.min(5, Math.floor((await calendar.remaining(clock(), d.dueAt, d.agency?.code)).minutes / 480))) : 5,
-          postpone: [2, 4, 6].includes(d.status) && d.postponedFrom === null,
+          postpone: [2, 4, 6].includes(d.status) && d.postponedFrom === null && d.dueAt ? { late: await apologyLate(d.dueAt, d.agency?.code) } : undefined,
           // What to ask: the amount the desk set at reception, else the procedure's; nothing once exempt.
           requestFees: d.status === 4 && task.kind !== 'return' && !requests.some(r => r.state === 'exempt') ? feesDue(d) : undefined,
           stop: can(d.status, 'stop', { decisionIssued: d.finishedAt !== null })
@@ -510,9 +516,11 @@ export function createWorkflowService (deps: {
     },
 
     /**
-     * A late dossier (form 04): the official holding the step records the reason and a new date, at
-     * least one working day before the due date; once per dossier. The due date moves; the original
-     * is kept (the dossier still counts as late), and the applicant gets the apology.
+     * A late dossier (form 04): the official holding the step records the reason and a new date; once
+     * per dossier. The law wants it at least one working day before the due date; one sent later (the
+     * dossier is already late, or nearly) is still sent, recorded as sent late (`postponedLate`, in the
+     * register), and its wording says the date has passed. The due date moves; the original is kept (the
+     * dossier still counts as late), and the applicant gets the apology.
      */
     async postpone (o: SignedInOfficial, code: string, form: { taskId?: string, reason?: string, date?: string }): Promise<Date> {
       const d = await visible(o, code)
@@ -532,20 +540,19 @@ export function createWorkflowService (deps: {
         // The same clock time as the original appointment, on the new day.
         due = fromLocal(date, toLocal(original).minute)
         if (due.getTime() <= original.getTime()) errors.push({ field: 'date', message: `Ngày hẹn trả mới phải sau ngày hẹn cũ (${formatInstant(original)})` })
+        else if (due.getTime() <= clock().getTime()) errors.push({ field: 'date', message: 'Ngày hẹn trả mới phải sau hôm nay' })
       }
       if (errors.length > 0) throw new AppError('VALIDATION', 'postponement incomplete', errors)
-      const left = await calendar.remaining(clock(), original, d.agency?.code)
-      if (left.overdue || left.minutes < cal.dayLength) {
-        throw new AppError('VALIDATION', 'too late to postpone', [{ field: 'date', message: `Phải gửi phiếu xin lỗi và hẹn lại chậm nhất một ngày làm việc trước hạn (${formatInstant(original)}); hồ sơ này ${left.text}.` }])
-      }
+      const late = await apologyLate(original, d.agency?.code)
       await dossiers.record(actorOf(o), code, {
         action: 'postpone',
         message: `Hẹn lại ngày trả kết quả: ${formatInstant(due!)} (hẹn cũ ${formatInstant(original)}). Lý do: ${reason}`,
-        details: { from: original.toISOString(), to: due!.toISOString(), reason },
-        notify: { subject: `Hồ sơ ${code}: xin lỗi và hẹn lại ngày trả kết quả`, body: `${d.agency?.name ?? 'Cơ quan giải quyết'} xin lỗi vì chưa trả kết quả hồ sơ ${code} đúng hẹn (${formatInstant(original)}).\nLý do: ${reason}\nNgày hẹn trả mới: ${formatInstant(due!)}.` }
+        note: late ? 'Phiếu xin lỗi gửi muộn: sau thời hạn chậm nhất một ngày làm việc trước ngày hẹn trả.' : null,
+        details: { from: original.toISOString(), to: due!.toISOString(), reason, late },
+        notify: { subject: `Hồ sơ ${code}: xin lỗi và hẹn lại ngày trả kết quả`, body: `${d.agency?.name ?? 'Cơ quan giải quyết'} xin lỗi vì ${late ? 'chưa trả' : 'không thể trả'} kết quả hồ sơ ${code} đúng hẹn (${formatInstant(original)}).\nLý do: ${reason}\nNgày hẹn trả mới: ${formatInstant(due!)}.` }
       }, async (trx, row) => {
         if (row.postponedFrom !== null) throw new AppError('CONFLICT', ONCE_POSTPONED)
-        await trx.updateTable('dossiers').set({ dueAt: due!, postponedFrom: original, updatedAt: sql`now()` }).where('id', '=', row.id).execute()
+        await trx.updateTable('dossiers').set({ dueAt: due!, postponedFrom: original, postponedLate: late, updatedAt: sql`now()` }).where('id', '=', row.id).execute()
       })
       return due!
     },
@@ -785,7 +792,7 @@ export function createWorkflowService (deps: {
     async register (o: SignedInOfficial, agencyCode: string, from: string, to: string) {
       if (!(await officialScope(o)).includes(agencyCode)) throw new AppError('FORBIDDEN', 'register of another agency')
       const rows = await db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
-        .select(['d.code', 'd.status', 'd.channel', 'd.applicant', 'd.receivedAt', 'd.dueAt', 'd.postponedFrom', 'd.finishedAt', 'd.returnedAt', 'v.name as procedureName'])
+        .select(['d.code', 'd.status', 'd.channel', 'd.applicant', 'd.receivedAt', 'd.dueAt', 'd.postponedFrom', 'd.postponedLate', 'd.finishedAt', 'd.returnedAt', 'v.name as procedureName'])
         .where('d.agencyCode', '=', agencyCode).where('d.receivedAt', '>=', vnDayStart(from)).where('d.receivedAt', '<', vnDayStart(to, 1))
         .orderBy('d.receivedAt').limit(REGISTER_LIMIT + 1).execute()
       const agency = await db.kysely.selectFrom('agencies').select('name').where('code', '=', agencyCode).executeTakeFirst()
@@ -813,7 +820,7 @@ export function createWorkflowService (deps: {
             const a = x.applicant as Person
             const late = x.finishedAt && x.dueAt && x.finishedAt.getTime() > (x.postponedFrom ?? x.dueAt).getTime()
             return [String(i + 1), x.code!, x.procedureName, a.fullName, `${a.address}\n${a.phone}`, formatInstant(x.receivedAt!), x.dueAt ? formatInstant(x.dueAt) : '', x.finishedAt ? formatInstant(x.finishedAt) : '', x.returnedAt ? formatInstant(x.returnedAt) : '',
-              [STATUS_LABELS[x.status as DossierStatus], late ? 'Quá hạn' : '', x.postponedFrom ? 'Đã hẹn lại' : '', CHANNEL_LABELS[x.channel]].filter(Boolean).join('; ')]
+              [STATUS_LABELS[x.status as DossierStatus], late ? 'Quá hạn' : '', x.postponedFrom ? (x.postponedLate ? 'Đã hẹn lại (xin lỗi muộn)' : 'Đã hẹn lại') : '', CHANNEL_LABELS[x.channel]].filter(Boolean).join('; ')]
           })
         }
       })
@@ -826,7 +833,7 @@ export function createWorkflowService (deps: {
       const event = [...d.events].reverse().find(e => e.action === action)
       if (!event) throw new AppError('NOT_FOUND', `form ${form} not issued for ${code}`)
       const supplement = form === '02' ? [...d.supplements].reverse()[0] : undefined
-      const details = event.details as { from?: string, to?: string, reason?: string }
+      const details = event.details as { from?: string, to?: string, reason?: string, late?: boolean }
       const extra: Record<string, string> = form === '01'
         ? { explanation: (event.message ?? '').replace(/^Hẹn trả kết quả: [^.]*\.\s*/, '') }
         : form === '02'
@@ -836,7 +843,15 @@ export function createWorkflowService (deps: {
               ...(supplement?.dueAt ? { dueAt: formatInstant(supplement.dueAt) } : {})
             }
           : form === '04'
-            ? { reason: details.reason ?? '', originalDueAt: details.from ? formatInstant(new Date(details.from)) : '', dueAt: details.to ? formatInstant(new Date(details.to)) : '' }
+            ? {
+                reason: details.reason ?? '',
+                originalDueAt: details.from ? formatInstant(new Date(details.from)) : '',
+                dueAt: details.to ? formatInstant(new Date(details.to)) : '',
+                // Sent in time, the apology announces the delay; sent late, it owns it.
+                delay: details.late
+                  ? `Tuy nhiên đến nay, ${d.agency?.name ?? 'cơ quan'} chưa trả kết quả giải quyết hồ sơ cho ông (bà) đúng hạn được như đã hẹn.`
+                  : `Tuy nhiên, ${d.agency?.name ?? 'cơ quan'} không thể trả kết quả giải quyết hồ sơ cho ông (bà) đúng hạn như đã hẹn.`
+              }
             : { reason: event.message ?? '' }
       return renderForm(d, form, event.at, event.actorName ?? '', extra)
     }

@@ -445,6 +445,8 @@ export interface DossiersTable {
   returnedAt: Date | null
   processingAgencyCode: Generated<string | null>
   postponedFrom: Generated<Date | null>
+  /** The apology (form 04) was sent later than the law wants (one working day before the due date). */
+  postponedLate: Generated<boolean>
   payableVnd: Generated<number | null>
   payableNote: Generated<string | null>
   enteredBy: Generated<string | null>

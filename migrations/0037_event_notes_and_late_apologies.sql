@@ -1,3 +1,4 @@
+-- Two changes of the trial fixes (issue 17).
 -- What the citizen and the public read of a dossier's history (`message`) and what only officials read
 -- (`note`): internal hand-over comments ("đề nghị trình ký"), consultations, the leader's remarks and the
 -- reasons given to go on with unsettled fees. Existing rows are split by the same rule the code now writes.
@@ -8,3 +9,6 @@ update dossier_events set note = message, message = null
 
 update dossier_events set note = message, message = 'Đã phê duyệt, ban hành kết quả.'
  where action = 'finish' and coalesce(details ->> 'refused', 'false') <> 'true' and message is not null;
+
+-- An apology (form 04) sent later than one working day before the due date is still sent, and marked.
+alter table dossiers add column postponed_late boolean not null default false;
