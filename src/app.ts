@@ -13,6 +13,7 @@ import { frameworkError, refuseUnstorableInput, registerErrorHandlers } from './
 import { registerHealth } from './platform/http/health.js'
 import { registerSecurity, requestId } from './platform/http/security.js'
 import { registerRendering } from './platform/html/render.js'
+import { registerNotices } from './platform/http/notice.js'
 import { PUBLIC_DIR } from './platform/paths.js'
 import { siteModule } from './modules/site/site.pages.js'
 import { catalogPages } from './modules/catalog/catalog.pages.js'
@@ -68,6 +69,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: config.MAX_FILE_MB * 1024 * 1024, files: 20, fields: 60, parts: 80, fieldSize: 10_000 } })
   registerSecurity(app, { secret: services.sessionSecret, secureCookies: config.SECURE_COOKIES, https: config.PUBLIC_URL.startsWith('https:') })
   registerSessions(app, { accounts: services.accounts, secureCookies: config.SECURE_COOKIES })
+  registerNotices(app, { secret: services.sessionSecret, secureCookies: config.SECURE_COOKIES, https: config.PUBLIC_URL.startsWith('https:') })
   registerRendering(app, { site: services.site, demo: config.DEMO })
   registerErrorHandlers(app)
   refuseUnstorableInput(app)

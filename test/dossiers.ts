@@ -4,40 +4,54 @@ import { multipart, samplePdf } from './files.js'
 import { fillDraft } from '../src/modules/dossiers/fill-draft.js'
 
 /**
- * A signed-in browser over app.inject: keeps the session and CSRF cookies, sends the CSRF token with
- * every form (first field of an upload, as the upload form does).
+ * A signed-in browser over app.inject: keeps the session cookie it is given and every cookie the site
+ * sets (CSRF, notices), sends the CSRF token with every form (first field of an upload, as the upload
+ * form does). An official's browser follows the 303 after a form as a browser does (post/redirect/get):
+ * the answer is the page it lands on, with `redirectedFrom` telling the 303 and its address.
  */
-export function browserSession (t: Pick<TestApp, 'app'>, sessionCookie: string) {
-  let csrfCookie = ''
+export function browserSession (t: Pick<TestApp, 'app'>, sessionCookie: string, options: { follow?: boolean } = {}) {
+  const follow = options.follow ?? sessionCookie.startsWith('mc_staff')
+  const jar = new Map<string, string>()
   let token = ''
-  const cookies = () => [sessionCookie, csrfCookie].filter(Boolean).join('; ')
-  const capture = (res: { cookies: Array<{ name: string, value: string }>, body: string }) => {
-    const set = res.cookies.find(c => c.name === 'mc_csrf')
-    if (set) csrfCookie = `mc_csrf=${set.value}`
+  const cookies = () => [sessionCookie, ...[...jar].map(([k, v]) => `${k}=${v}`)].filter(Boolean).join('; ')
+  const capture = (res: { cookies: Array<{ name: string, value: string, maxAge?: number, expires?: Date }>, body: string }) => {
+    for (const c of res.cookies) {
+      if (`${c.name}=${c.value}` === sessionCookie) continue
+      if (c.value === '' || c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now())) jar.delete(c.name)
+      else jar.set(c.name, c.value)
+    }
     const m = /name="_csrf" value="([^"]+)"/.exec(res.body)
     if (m) token = m[1]!
   }
+  type Answer = Awaited<ReturnType<typeof t.app.inject>> & { redirectedFrom?: { statusCode: number, location: string } }
+  const landed = async (res: Answer): Promise<Answer> => {
+    const location = res.headers.location
+    if (!follow || res.statusCode !== 303 || typeof location !== 'string' || !location.startsWith('/')) return res
+    const next: Answer = await self.get(location)
+    next.redirectedFrom = { statusCode: res.statusCode, location }
+    return next
+  }
   const self = {
-    async get (url: string) {
+    async get (url: string): Promise<Answer> {
       const res = await t.app.inject({ url, headers: { cookie: cookies() } })
       capture(res)
       return res
     },
     /** Posts a form; a field given as an array repeats (ticked checkboxes). */
-    async post (url: string, form: Record<string, string | string[]> = {}) {
+    async post (url: string, form: Record<string, string | string[]> = {}): Promise<Answer> {
       if (!token) await self.get(sessionCookie.startsWith('mc_staff') ? '/can-bo' : '/ca-nhan')
       const body = new URLSearchParams({ _csrf: token })
       for (const [k, v] of Object.entries(form)) for (const one of ([] as string[]).concat(v)) body.append(k, one)
       const res = await t.app.inject({ method: 'POST', url, headers: { cookie: cookies(), 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() })
       capture(res)
-      return res
+      return landed(res)
     },
-    async upload (url: string, files: Array<{ name: string, data: Buffer, type?: string, field?: string }>, fields: Record<string, string> = {}) {
+    async upload (url: string, files: Array<{ name: string, data: Buffer, type?: string, field?: string }>, fields: Record<string, string> = {}): Promise<Answer> {
       if (!token) await self.get(sessionCookie.startsWith('mc_staff') ? '/can-bo' : '/ca-nhan')
       const body = multipart(files, { _csrf: token, ...fields })
       const res = await t.app.inject({ method: 'POST', url, headers: { cookie: cookies(), ...body.headers }, payload: body.payload })
       capture(res)
-      return res
+      return landed(res)
     },
     /** Chooses files for one component of an upload form (field `tp-<component>`) and presses a button. */
     async attach (url: string, component: string, files: Array<{ name: string, data: Buffer, type?: string }>, action = 'upload', fields: Record<string, string> = {}) {

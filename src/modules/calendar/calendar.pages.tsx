@@ -11,17 +11,16 @@ const WEEKDAY = ['Chủ nhật', 'Thứ hai', 'Thứ ba', 'Thứ tư', 'Thứ n�
 const vnDate = (iso: string) => iso.split('-').reverse().join('/')
 const weekday = (iso: string) => WEEKDAY[new Date(`${iso}T00:00:00Z`).getUTCDay()]
 
-interface Props { year: number, off: DayInfo[], workingWeekends: DayInfo[], exceptions: CalendarException[], errors: FieldError[], values: Record<string, string | undefined>, notice?: string | undefined }
+interface Props { year: number, off: DayInfo[], workingWeekends: DayInfo[], exceptions: CalendarException[], errors: FieldError[], values: Record<string, string | undefined> }
 
 /** The year's days off and the administrator's exceptions (announced days off, make-up working Saturdays). */
-function CalendarPage ({ year, off, workingWeekends, exceptions, errors, values, notice }: Props) {
+function CalendarPage ({ year, off, workingWeekends, exceptions, errors, values }: Props) {
   const err = (f: string) => errors.find(e => e.field === f)?.message
   const mine = exceptions.filter(e => e.date.startsWith(String(year)))
   return (
     <>
       <a class='back-link' href='/can-bo'>Không gian làm việc</a>
       <ErrorSummary errors={errors} />
-      {notice && <div class='notice' role='status'><p>{notice}</p></div>}
       <h1 class='heading-l'>Lịch làm việc năm {year}</h1>
       <p class='body'>
         <a href={`/can-bo/lich?nam=${year - 1}`}>‹ Năm {year - 1}</a> · <a href={`/can-bo/lich?nam=${year + 1}`}>Năm {year + 1} ›</a>
@@ -79,10 +78,10 @@ export async function calendarPages (app: FastifyInstance, { services, requireOf
     const n = Number.parseInt((request.query as { nam?: string }).nam ?? '', 10)
     return Number.isInteger(n) && n >= 2000 && n <= 2100 ? n : Number(new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).slice(0, 4))
   }
-  const page = async (request: FastifyRequest, reply: FastifyReply, year: number, extra: { errors?: FieldError[], values?: Record<string, string | undefined>, notice?: string } = {}) => {
+  const page = async (request: FastifyRequest, reply: FastifyReply, year: number, extra: { errors?: FieldError[], values?: Record<string, string | undefined> } = {}) => {
     const [{ off, workingWeekends }, exceptions] = await Promise.all([services.calendar.daysOff(year), services.calendar.listExceptions()])
     const errors = extra.errors ?? []
-    return reply.page(<CalendarPage year={year} off={off} workingWeekends={workingWeekends} exceptions={exceptions} errors={errors} values={extra.values ?? {}} notice={extra.notice} />,
+    return reply.page(<CalendarPage year={year} off={off} workingWeekends={workingWeekends} exceptions={exceptions} errors={errors} values={extra.values ?? {}} />,
       { title: `Lịch làm việc năm ${year}`, ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
   }
   const actor = (request: FastifyRequest) => ({ type: 'official' as const, id: request.official!.id })
@@ -97,7 +96,7 @@ export async function calendarPages (app: FastifyInstance, { services, requireOf
     if ((body['note'] ?? '').trim().length < 3) errors.push({ field: 'note', message: 'Cần ghi chú căn cứ (văn bản thông báo)' })
     if (errors.length > 0) return page(request, reply, yearOf(request), { errors, values: body })
     await services.calendar.setException(actor(request), { date, kind: body['kind'] as 'off' | 'work', note: (body['note'] ?? '').trim() })
-    return page(request, reply, Number(date.slice(0, 4)), { notice: `Đã lưu ngày ${body['date']}. Các thời hạn tính từ nay theo lịch mới.` })
+    return reply.seeOther(`/can-bo/lich?nam=${date.slice(0, 4)}`, `Đã lưu ngày ${body['date']}. Các thời hạn tính từ nay theo lịch mới.`)
   })
   app.post('/can-bo/lich/xoa', { preHandler: requireAdmin }, async (request, reply) => {
     const date = String((request.body as { date?: string }).date ?? '')

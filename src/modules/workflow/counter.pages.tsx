@@ -159,7 +159,7 @@ export async function counterPages (app: FastifyInstance, { services, requireOff
     }
     try {
       const { code } = await workflow.enterAtCounter(request.official!, { procedureCode: p.code, agencyCode: p.agencyCode, channel, kind, caseGroup, form: fields, files: keptIds })
-      return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(code)}?vua-tiep-nhan=1`, 303)
+      return reply.seeOther(`/can-bo/ho-so/${encodeURIComponent(code)}`, 'Đã tiếp nhận hồ sơ. In giấy tiếp nhận và hẹn trả kết quả (mẫu 01) giao cho người nộp.')
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return render(err.fields)
       throw err

@@ -37,6 +37,14 @@ test('the default process: reception → specialist → head (sent back once) �
   const fwd = await sp.upload(`${url}/chuyen`, [{ name: 'bao-cao-tham-dinh.pdf', data: samplePdf('bao cao') }], { taskId: firstTask, assignee: head.id, comment: 'Hồ sơ đủ điều kiện' })
   assert.equal(fwd.statusCode, 200, fwd.body.slice(0, 300))
   assert.match(fwd.body, /Tài liệu xử lý nội bộ/)
+  // Post/redirect/get: the official lands on the dossier's address (no token in it) with what was done;
+  // a reload shows the page without the notice and repeats nothing.
+  assert.deepEqual(fwd.redirectedFrom, { statusCode: 303, location: url })
+  assert.match(fwd.body, /role="status"><p>Đã chuyển bước/)
+  assert.doesNotMatch((await sp.get(url)).body, /Đã chuyển bước/)
+  // A notice cookie not made by the portal for this session is ignored.
+  const forged = await t.app.inject({ url, headers: { cookie: `${specialist.cookie}; mc_notice=${Buffer.from('Thông báo giả').toString('base64url')}.abc` } })
+  assert.doesNotMatch(forged.body, /Thông báo giả/)
   const paper = /href="\/can-bo\/ho-so\/[^"]+\/tep\/([0-9a-f-]{36})">bao-cao-tham-dinh\.pdf/.exec(fwd.body)![1]!
   assert.equal((await hd.get(`${url}/tep/${paper}`)).statusCode, 200)
   assert.equal((await t.services.dossiers.get(c.id, code)).status, 4, 'processing started')
@@ -67,7 +75,7 @@ test('the default process: reception → specialist → head (sent back once) �
   assert.equal(unpaid.statusCode, 422)
   assert.match(unpaid.body, /id="fees-reason-error"/)
   assert.equal((await t.services.dossiers.get(c.id, code)).status, 4, 'not approved')
-  const approved = await ld.upload(`${url}/phe-duyet`, [{ name: 'giay-chung-nhan.pdf', data: samplePdf('ket qua') }], { taskId: leaderTask, 'fees-reason': 'Thu phí khi trả kết quả tại quầy', comment: 'Đủ điều kiện cấp giấy chứng nhận', 'comment-public': 'on' })
+  const approved = await ld.upload(`${url}/phe-duyet`, [{ name: 'giay-chung-nhan.pdf', data: samplePdf('ket qua') }], { taskId: leaderTask, 'fees-reason': 'Thu phí khi trả kết quả tại quầy', comment: 'Đủ điều kiện cấp giấy chứng nhận', 'comment-public': 'yes' })
   assert.equal(approved.statusCode, 200, approved.body.slice(0, 400))
   let d = await t.services.dossiers.get(c.id, code)
   assert.equal(d.status, 9)

@@ -56,7 +56,7 @@ function ListPage ({ items, page, total }: { items: Array<{ code: string, name: 
   )
 }
 
-function SettingsPage ({ p, s, errors, values, notice }: { p: ProcedureDetail, s: ProcedureSettings, errors: FieldError[], values: Values, notice?: string | undefined }) {
+function SettingsPage ({ p, s, errors, values }: { p: ProcedureDetail, s: ProcedureSettings, errors: FieldError[], values: Values }) {
   const url = `${BASE}/${encodeURIComponent(p.code)}`
   const v = (k: string, fallback: string) => values[k] ?? fallback
   const current = { ...processFields(s.process), ...values }
@@ -66,7 +66,6 @@ function SettingsPage ({ p, s, errors, values, notice }: { p: ProcedureDetail, s
     <>
       <a class='back-link' href={BASE}>Thời hạn và quy trình của thủ tục</a>
       <h1 class='heading-l'><span class='caption'>{p.code}</span> {p.name}</h1>
-      {notice && <div class='notice' role='status'><p>{notice}</p></div>}
       <ErrorSummary errors={errors} />
 
       <section class='section' aria-labelledby='thoi-han'>
@@ -137,17 +136,17 @@ export async function settingsPages (app: FastifyInstance, { services, requireOf
     return p
   }
   const actor = (request: FastifyRequest) => ({ type: 'official' as const, id: request.official!.id })
-  const page = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[], values?: Values, notice?: string } = {}) => {
+  const page = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[], values?: Values } = {}) => {
     const p = await editable(request)
     const errors = extra.errors ?? []
-    return reply.page(<SettingsPage p={p} s={await workflow.settings.get(p.code)} errors={errors} values={extra.values ?? {}} notice={extra.notice} />,
+    return reply.page(<SettingsPage p={p} s={await workflow.settings.get(p.code)} errors={errors} values={extra.values ?? {}} />,
       { title: `Thời hạn và quy trình: ${p.name}`, ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
   }
   const save = async (request: FastifyRequest, reply: FastifyReply, fn: (p: ProcedureDetail, form: Values) => Promise<string>) => {
     const p = await editable(request)
     const form = request.body as Values
     try {
-      return await page(request, reply, { notice: await fn(p, form) })
+      return reply.seeOther(`${BASE}/${encodeURIComponent(p.code)}`, await fn(p, form))
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return page(request, reply, { errors: err.fields, values: form })
       throw err

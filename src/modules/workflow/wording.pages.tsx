@@ -23,13 +23,12 @@ function ListPage ({ items }: { items: Array<{ form: FormKey, w: Wording }> }) {
   )
 }
 
-function EditPage ({ form, w, errors, values, notice }: { form: FormKey, w: Wording, errors: FieldError[], values: Record<string, string | undefined>, notice?: string | undefined }) {
+function EditPage ({ form, w, errors, values }: { form: FormKey, w: Wording, errors: FieldError[], values: Record<string, string | undefined> }) {
   const err = (f: string) => errors.find(e => e.field === f)?.message
   return (
     <>
       <a class='back-link' href={BASE}>Mẫu văn bản</a>
       <h1 class='heading-l'><span class='caption'>{w.number || 'Văn bản'}</span> {w.title}</h1>
-      {notice && <div class='notice' role='status'><p>{notice}</p></div>}
       <ErrorSummary errors={errors} />
       <Form action={`${BASE}/${form}`}>
         <TextInput name='title' label='Tên mẫu' value={values['title'] ?? w.title} error={err('title')} />
@@ -55,10 +54,10 @@ export async function wordingPages (app: FastifyInstance, { services, requireOff
     return f
   }
   const actor = (request: FastifyRequest) => ({ type: 'official' as const, id: request.official!.id })
-  const page = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[], values?: Record<string, string | undefined>, notice?: string } = {}) => {
+  const page = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[], values?: Record<string, string | undefined> } = {}) => {
     const form = formOf(request)
     const errors = extra.errors ?? []
-    return reply.page(<EditPage form={form} w={await wording.get(form)} errors={errors} values={extra.values ?? {}} notice={extra.notice} />,
+    return reply.page(<EditPage form={form} w={await wording.get(form)} errors={errors} values={extra.values ?? {}} />,
       { title: 'Mẫu văn bản', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
   }
   app.get(BASE, { preHandler: requireAdmin }, async (_request, reply) =>
@@ -68,7 +67,7 @@ export async function wordingPages (app: FastifyInstance, { services, requireOff
     const values = request.body as Record<string, string | undefined>
     try {
       await wording.set(actor(request), formOf(request), values)
-      return await page(request, reply, { notice: 'Đã lưu mẫu; các phiếu in từ nay dùng nội dung mới.' })
+      return reply.seeOther(`${BASE}/${formOf(request)}`, 'Đã lưu mẫu; các phiếu in từ nay dùng nội dung mới.')
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return page(request, reply, { errors: err.fields, values })
       throw err
@@ -76,6 +75,6 @@ export async function wordingPages (app: FastifyInstance, { services, requireOff
   })
   app.post(`${BASE}/:form/mac-dinh`, { preHandler: requireAdmin }, async (request, reply) => {
     await wording.reset(actor(request), formOf(request))
-    return page(request, reply, { notice: 'Đã dùng lại nội dung gốc của mẫu.' })
+    return reply.seeOther(`${BASE}/${formOf(request)}`, 'Đã dùng lại nội dung gốc của mẫu.')
   })
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
+import { Checkbox } from '../../platform/html/components/Checkbox.js'
 import { ErrorSummary, ErrorMessage } from '../../platform/html/components/ErrorSummary.js'
-import { Button, Checkbox, Form, MultipartForm, Radios, Textarea, TextInput } from '../../platform/html/components/form.js'
+import { Button, Form, MultipartForm, Radios, Textarea, TextInput } from '../../platform/html/components/form.js'
 import { readUploads } from '../../platform/http/uploads.js'
 import { ACCEPT_ATTR, formatSize } from '../files/sniff.js'
 import { downloadHeaders } from '../files/files.service.js'
@@ -225,7 +226,7 @@ function ApproveForm ({ action, taskId, error, feesVnd = 0, feesError }: { actio
         <label class='label' for='approve-comment'>Ý kiến phê duyệt (nếu có)</label>
         <textarea class='textarea' id='approve-comment' name='comment' rows={2} />
       </div>
-      <Checkbox name='comment-public' id='approve-comment-public' label='Công dân được xem ý kiến này (để trống: chỉ cán bộ xem)' />
+      <Checkbox name='comment-public' value='yes' id='approve-comment-public'>Công dân được xem ý kiến này (để trống: chỉ cán bộ xem)</Checkbox>
       <Button>Phê duyệt và ban hành kết quả</Button>
     </MultipartForm>
   )
@@ -243,7 +244,7 @@ function BackToQueue ({ o }: { o: Opened }) {
   return <a class='back-link' href={queue ? `/can-bo/ho-so?hang-doi=${queue}` : '/can-bo/ho-so'}>{label}</a>
 }
 
-function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened, errors?: FieldError[], values?: Body, notice?: string | undefined }) {
+function StaffDossierPage ({ o, errors = [], values = {} }: { o: Opened, errors?: FieldError[], values?: Body }) {
   const d = o.d
   const url = staffDossierUrl(d.code!)
   const ticked = ([] as string[]).concat(values['components'] ?? [])
@@ -253,7 +254,6 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
     <>
       <BackToQueue o={o} />
       <ErrorSummary errors={errors} />
-      {notice && <div class='notice' role='status'><p>{notice}</p></div>}
       <h1 class='heading-l'><span class='caption'>Hồ sơ</span> {d.code}</h1>
       <SummaryList rows={[
         ['Thủ tục', d.procedure.name],
@@ -338,7 +338,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
               </select>
             </div>
             <Textarea name='comment' label='Ý kiến, nội dung chuyển' value={values['comment'] as string | undefined} rows={2} />
-            <Checkbox name='comment-public' id='forward-comment-public' label='Công dân được xem ý kiến này (để trống: chỉ cán bộ xem)' />
+            <Checkbox name='comment-public' value='yes' id='forward-comment-public'>Công dân được xem ý kiến này (để trống: chỉ cán bộ xem)</Checkbox>
             <div class={`form-group${errorOf(errors, 'forward-files') ? ' form-group--error' : ''}`}>
               <label class='label' for='forward-files'>Tài liệu kèm theo (nếu có, chỉ cán bộ xem được)</label>
               <ErrorMessage id='forward-files' message={errorOf(errors, 'forward-files')} />
@@ -360,7 +360,7 @@ function StaffDossierPage ({ o, errors = [], values = {}, notice }: { o: Opened,
           <Form action={`${url}/tra-lai`}>
             <input type='hidden' name='taskId' value={String(o.act.taskId)} />
             <Textarea name='back-reason' label='Lý do trả lại' value={values['back-reason'] as string | undefined} error={errorOf(errors, 'back-reason')} rows={2} />
-            <Checkbox name='comment-public' id='back-comment-public' label='Công dân được xem ý kiến này (để trống: chỉ cán bộ xem)' />
+            <Checkbox name='comment-public' value='yes' id='back-comment-public'>Công dân được xem ý kiến này (để trống: chỉ cán bộ xem)</Checkbox>
             <Button secondary>Trả lại</Button>
           </Form>
         </details>
@@ -568,17 +568,21 @@ function RegisterPage ({ agencies, query, errors, register }: { agencies: Array<
 export async function workflowPages (app: FastifyInstance, { services, requireOfficial }: { services: Services, requireOfficial: (request: FastifyRequest) => Promise<void> }) {
   const { workflow } = services
   const code = (request: FastifyRequest) => (request.params as { code: string }).code
-  const page = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[], values?: Body, notice?: string } = {}) => {
+  const page = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[], values?: Body } = {}) => {
     const o = await workflow.open(request.official!, code(request), String(request.id))
     const errors = extra.errors ?? []
-    return reply.page(<StaffDossierPage o={o} errors={errors} values={extra.values ?? {}} notice={extra.notice} />,
+    return reply.page(<StaffDossierPage o={o} errors={errors} values={extra.values ?? {}} />,
       { title: `Hồ sơ ${o.d.code}`, ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
   }
-  /** Validation errors and refusals of the state machine are shown on the dossier page, with its fresh state. */
+  /**
+   * An action on the dossier: done, the official is sent back to its page with what was done (post/
+   * redirect/get: a reload never repeats it); validation errors and refusals of the state machine are
+   * shown on the dossier page, with its fresh state.
+   */
   const act = async (request: FastifyRequest, reply: FastifyReply, fn: () => Promise<string>) => {
     try {
       const notice = await fn()
-      return await page(request, reply, { notice })
+      return reply.seeOther(staffDossierUrl(code(request)), notice)
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return page(request, reply, { errors: err.fields, values: request.body as Body })
       if (err instanceof AppError && err.code === 'CONFLICT') return page(request, reply, { errors: [{ field: 'status', message: `${err.detail ?? 'Hồ sơ vừa được cán bộ khác xử lý.'} Trang đã được tải lại với trạng thái mới nhất.` }] })
@@ -631,7 +635,7 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
     return reply.type('application/pdf').header('content-disposition', `inline; filename="so-theo-doi-${query['co-quan']}-${days.from}-${days.to}.pdf"`).header('cache-control', 'private, no-store').send(pdf)
   })
   app.get('/can-bo/ho-so/:code', { preHandler: requireOfficial }, async (request, reply) =>
-    page(request, reply, (request.query as { 'vua-tiep-nhan'?: string })['vua-tiep-nhan'] ? { notice: 'Đã tiếp nhận hồ sơ. In giấy tiếp nhận và hẹn trả kết quả (mẫu 01) giao cho người nộp.' } : {}))
+    page(request, reply))
   await app.register(counterPages, { services, requireOfficial })
   await app.register(settingsPages, { services, requireOfficial })
   await app.register(wordingPages, { services, requireOfficial })

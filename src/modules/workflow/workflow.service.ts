@@ -166,7 +166,7 @@ export function createWorkflowService (deps: {
    * A comment an official chose to show the citizen ("Công dân được xem ý kiến này"); otherwise comments
    * stay in the officials' notes (docs/decisions/0010).
    */
-  const shared = (form: { 'comment-public'?: string }, comment: string | null): string | null => form['comment-public'] === 'on' && comment ? comment : null
+  const shared = (form: { 'comment-public'?: string }, comment: string | null): string | null => form['comment-public'] === 'yes' && comment ? comment : null
 
   /** A reason typed in a form: trimmed, at most `max` characters, at least `min` or a message next to `field`. */
   function reasonFrom (value: string | undefined, field: string, message: string, min = 10, max = 2000): string {

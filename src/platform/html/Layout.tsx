@@ -34,7 +34,7 @@ function SignedIn ({ name, home, signOut, current, csrfToken }: { name: string, 
 
 export function Layout ({ title, hasErrors, children }: LayoutProps) {
   const page = usePage()
-  const { site, path, account, official } = page
+  const { site, path, account, official, notice } = page
   const fullTitle = `${hasErrors ? 'Lỗi: ' : ''}${title} – ${site.portalName}`
   return (
     <html lang='vi'>
@@ -75,6 +75,7 @@ export function Layout ({ title, hasErrors, children }: LayoutProps) {
         </header>
         <div class='width-container'>
           <main id='main-content' class='main' tabIndex={-1}>
+            {notice && <div class='notice' role='status'><p>{notice}</p></div>}
             {children}
           </main>
         </div>

@@ -13,6 +13,8 @@ export interface PageContext {
   account?: { fullName: string } | undefined
   /** The signed-in official, on the back office's pages. */
   official?: { fullName: string } | undefined
+  /** What the previous form did (post/redirect/get), shown once at the top of the page. */
+  notice?: string | undefined
 }
 
 export const PageCtx = createContext<PageContext | null>(null)

@@ -5,6 +5,7 @@ import type { SiteService } from '../../modules/site/site.service.js'
 import { PageCtx, type PageContext } from './context.js'
 import { Layout } from './Layout.js'
 import { Lru } from '../cache.js'
+import { hasNotice } from '../http/notice.js'
 
 export interface PageOptions {
   title: string
@@ -41,7 +42,7 @@ export function renderDocument (ctx: PageContext, body: VNode, options: PageOpti
  * Renders a page for a request. `shared` is true when nothing in it belongs to this visitor (no
  * form asked for a CSRF token), so the HTML may be served to anyone asking for the same URL.
  */
-export async function renderPage (request: FastifyRequest, site: SiteService, demo: boolean, body: VNode, options: PageOptions): Promise<{ html: string, shared: boolean }> {
+export async function renderPage (request: FastifyRequest, site: SiteService, demo: boolean, body: VNode, options: PageOptions, notice?: string): Promise<{ html: string, shared: boolean }> {
   const profile = await site.profile()
   let token: string | undefined
   const ctx: PageContext = {
@@ -51,6 +52,7 @@ export async function renderPage (request: FastifyRequest, site: SiteService, de
     demo,
     account: request.account,
     official: (request as FastifyRequest & { official?: { fullName: string } }).official,
+    notice,
     get csrfToken () { return (token ??= request.csrfToken()) }
   }
   const html = renderDocument(ctx, body, options)
@@ -64,7 +66,7 @@ export function registerRendering (app: FastifyInstance, deps: { site: SiteServi
   const shared = new Lru<string, { html: string, at: number }>(2000)
 
   const sendPage = async (reply: FastifyReply, body: VNode, options: PageOptions) => {
-    const { html } = await renderPage(reply.request, deps.site, deps.demo, body, options)
+    const { html } = await renderPage(reply.request, deps.site, deps.demo, body, options, reply.takeNotice())
     return reply.code(options.status ?? 200).type('text/html; charset=utf-8').send(html)
   }
   app.decorate('sendPage', sendPage)
@@ -72,11 +74,11 @@ export function registerRendering (app: FastifyInstance, deps: { site: SiteServi
 
   app.decorateReply('sharedPage', async function (this: FastifyReply, key: string, build: () => Promise<{ body: VNode, options: PageOptions }>) {
     // A signed-in visitor's header is their own: their pages are rendered for them, never shared.
-    const anonymous = !this.request.account && !(this.request as FastifyRequest & { official?: unknown }).official
+    const anonymous = !this.request.account && !(this.request as FastifyRequest & { official?: unknown }).official && !hasNotice(this.request)
     const hit = anonymous ? shared.get(key) : undefined
     if (hit && Date.now() - hit.at < SHARED_TTL_MS) return this.type('text/html; charset=utf-8').send(hit.html)
     const { body, options } = await build()
-    const page = await renderPage(this.request, deps.site, deps.demo, body, options)
+    const page = await renderPage(this.request, deps.site, deps.demo, body, options, this.takeNotice())
     const status = options.status ?? 200
     // A page holding a CSRF token belongs to one visitor and is never shared.
     if (anonymous && page.shared && status === 200) shared.set(key, { html: page.html, at: Date.now() })

@@ -105,18 +105,6 @@ export function Textarea ({ name, label, value, error, hint, rows = 4 }: { name:
   return <Field name={name} label={label} hint={hint} error={error} control={d => <textarea class='textarea' id={name} name={name} rows={rows} aria-describedby={d}>{value ?? ''}</textarea>} />
 }
 
-/** One checkbox with its label (`on` when ticked); `id` when the name repeats on the page. */
-export function Checkbox ({ name, label, checked, id = name }: { name: string, label: string, checked?: boolean | undefined, id?: string }) {
-  return (
-    <div class='form-group'>
-      <div class='checkbox'>
-        <input class='checkbox__input' id={id} type='checkbox' name={name} checked={checked ?? false} />
-        <label class='checkbox__label' for={id}>{label}</label>
-      </div>
-    </div>
-  )
-}
-
 /** A file input with its label, hint and error (inside a `MultipartForm`). */
 export function FileInput ({ name, label, hint, accept, error }: { name: string, label: string, hint?: string | undefined, accept: string, error?: string | undefined }) {
   return <Field name={name} label={label} hint={hint} error={error} control={d => <input class='file-upload' id={name} name={name} type='file' multiple accept={accept} aria-describedby={d} />} />
