@@ -285,6 +285,8 @@ export function createDossiersService (deps: {
       applicant: row.applicant as Person | Record<string, never>,
       submitter: row.submitter as Person | Record<string, never>,
       onBehalf: row.onBehalf,
+      /** Whether the applicant has an account on the portal (a counter applicant may have none). */
+      hasAccount: row.accountId !== null,
       caseGroup: row.caseGroup,
       caseGroups: caseGroups(version.content),
       delivery: row.delivery as Delivery | Record<string, never>,

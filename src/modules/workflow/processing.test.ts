@@ -353,6 +353,15 @@ test('the leader refuses after review: the refusal letter, with the reasons, is 
   assert.match(deskPage, /In văn bản kết quả để trả tại bộ phận một cửa/)
   assert.match(deskPage, /<a class="back-link" href="\/can-bo\/ho-so\?hang-doi=cho-tra-ket-qua">Hồ sơ chờ trả kết quả<\/a>/)
   assert.equal((await desk.get(staffHref)).statusCode, 200)
+  // An applicant without an account (entered at the counter) cannot be given the result online: the
+  // desk is offered only the desk and the post.
+  assert.match(deskPage, /value="online"/, 'an applicant with an account may get it online')
+  await t.db.kysely.updateTable('dossiers').set({ accountId: null }).where('id', '=', d.id).execute()
+  const walkIn = await desk.get(url)
+  assert.doesNotMatch(walkIn.body, /value="online"/)
+  const online = await desk.post(`${url}/tra-ket-qua`, { taskId: taskIdOf(walkIn.body)!, method: 'online' })
+  assert.equal(online.statusCode, 422)
+  assert.match(online.body, /không có tài khoản trên Cổng/)
 })
 
 test('asking another agency\'s opinion: a sub-task with its own deadline, seen and answered by that agency only', async () => {

@@ -10,7 +10,7 @@ import { downloadHeaders } from '../files/files.service.js'
 import { pageNumber } from '../../platform/http/page-number.js'
 import { ROLES } from '../accounts/officials.service.js'
 import { DataTable, PrevNext, SummaryList, Tag } from '../../platform/html/components/layout-parts.js'
-import type { Person } from '../dossiers/dossier-form.js'
+import type { Delivery, Person } from '../dossiers/dossier-form.js'
 import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { CHANNEL_LABELS, INTERNAL_COMPONENT } from '../dossiers/dossiers.service.js'
 import { StatusTag } from '../dossiers/views/DossierPages.js'
@@ -232,6 +232,9 @@ function ApproveForm ({ action, taskId, error, feesVnd = 0, feesError }: { actio
   )
 }
 
+/** The way of return the applicant asked for, as the desk's choice (the desk may still change it). */
+const DELIVERY_METHOD: Record<string, string | undefined> = { office: 'counter', post: 'post', online: 'online' }
+
 /** The back link of a dossier's page leads to the queue the official came from (by the step they hold). */
 function BackToQueue ({ o }: { o: Opened }) {
   const [queue, label] = o.act?.approve
@@ -370,9 +373,8 @@ function StaffDossierPage ({ o, errors = [], values = {} }: { o: Opened, errors?
           <h2 class='heading-m' id='tra-kq'>Trả kết quả</h2>
           <Form action={`${url}/tra-ket-qua`}>
             <input type='hidden' name='taskId' value={String(o.act.taskId)} />
-            <Radios name='method' legend='Cách trả kết quả' value={values['method'] as string | undefined} error={errorOf(errors, 'method')} options={[
-              { value: 'counter', label: 'Tại bộ phận một cửa' }, { value: 'post', label: 'Qua bưu chính' }, { value: 'online', label: 'Trực tuyến trên Cổng' }
-            ]} />
+            <Radios name='method' legend='Cách trả kết quả' value={(values['method'] as string | undefined) ?? DELIVERY_METHOD[(d.delivery as Partial<Delivery>).result ?? '']} error={errorOf(errors, 'method')}
+              options={Object.entries(o.act.returnMethods).map(([value, label]) => ({ value, label }))} />
             <TextInput name='tracking' label='Số hiệu bưu gửi (khi gửi qua bưu chính)' value={values['tracking'] as string | undefined} error={errorOf(errors, 'tracking')} />
             <UnsettledFees amountVnd={o.unsettledFeesVnd} error={errorOf(errors, 'fees-reason')} />
             <Button>Xác nhận đã trả kết quả</Button>

@@ -156,6 +156,16 @@ export function createWorkflowService (deps: {
     if (!(t && await tasks.mayAct(o, t, scopeOf))) throw new AppError('FORBIDDEN', 'not the desk nor the step holder')
   }
 
+  /**
+   * The ways the desk may hand a result over: at the desk or by post always; online only to an applicant
+   * with an account on the portal, where the result is published (a counter applicant may have none,
+   * and the public lookup carries no documents).
+   */
+  const RETURNED_BY: Record<string, string> = { counter: 'tại bộ phận một cửa', post: 'qua bưu chính', online: 'trực tuyến trên Cổng' }
+  function returnMethods (d: DossierView): Record<string, string> {
+    return { counter: 'Tại bộ phận một cửa', post: 'Qua bưu chính', ...(d.hasAccount ? { online: 'Trực tuyến trên Cổng' } : {}) }
+  }
+
   /** Whether an apology (form 04) sent now comes later than one working day before `due`. */
   async function apologyLate (due: Date, agencyCode: string | undefined): Promise<boolean> {
     const left = await calendar.remaining(clock(), due, agencyCode)
@@ -330,6 +340,7 @@ export function createWorkflowService (deps: {
           approve: task.kind === 'approve',
           supplement: (d.status === 2 || d.status === 4) && !d.supplements.some(x => x.duringProcessing),
           returnResult: task.kind === 'return',
+          returnMethods: returnMethods(d),
           refuse: task.kind === 'approve',
           consult: task.kind === 'work' && [2, 4].includes(d.status) ? (await catalog.listAgencies()).filter(a => a.code !== d.agency?.code && a.code !== task.agencyCode && a.code !== o.agency.code && !caseScope.includes(a.code)) : undefined,
           // The reply's default time: what is left of the dossier's own (whole working days, 1 to 5).
@@ -667,8 +678,9 @@ export function createWorkflowService (deps: {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       if (t.kind !== 'return') throw new AppError('CONFLICT', 'Hồ sơ chưa đến bước trả kết quả.')
-      const methods: Record<string, string> = { counter: 'tại bộ phận một cửa', post: 'qua bưu chính', online: 'trực tuyến trên Cổng' }
+      const methods = returnMethods(d)
       const method = form.method ?? ''
+      if (method === 'online' && !(method in methods)) throw new AppError('VALIDATION', 'method', [{ field: 'method', message: 'Chủ hồ sơ không có tài khoản trên Cổng nên không nhận được kết quả trực tuyến; trả tại bộ phận một cửa hoặc qua bưu chính.' }])
       if (!(method in methods)) throw new AppError('VALIDATION', 'method', [{ field: 'method', message: 'Chọn cách trả kết quả' }])
       const tracking = (form.tracking ?? '').trim().slice(0, 60)
       if (method === 'post' && tracking.length < 5) throw new AppError('VALIDATION', 'tracking', [{ field: 'tracking', message: 'Nhập số hiệu bưu gửi' }])
@@ -676,7 +688,7 @@ export function createWorkflowService (deps: {
       const refused = d.events.some(e => e.action === 'finish' && (e.details as { refused?: boolean }).refused)
       const feesReason = refused ? undefined : await feesGoAhead(d, form['fees-reason'])
       await dossiers.act(actorOf(o), code, 'return-result', {
-        message: `Đã trả kết quả ${methods[method]}${tracking ? ` (số hiệu bưu gửi ${tracking})` : ''}.`,
+        message: `Đã trả kết quả ${RETURNED_BY[method]}${tracking ? ` (số hiệu bưu gửi ${tracking})` : ''}.`,
         note: feesReason ? `Phí, lệ phí chưa thu; lý do: ${feesReason}` : null,
         details: { method, tracking: tracking || null },
         within: trx => tasks.close(trx, t.id, o, 'returned', tracking || null)
