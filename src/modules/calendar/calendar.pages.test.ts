@@ -20,6 +20,12 @@ test('/can-bo/lich: an administrator sees the year\'s days off and enters an exc
   assert.equal(bad.statusCode, 422)
   assert.match(bad.body, /Nhập ngày có thật/)
   assert.match(bad.body, /Cần ghi chú căn cứ/)
+  // An entry that changes nothing is refused with the reason, next to its field.
+  const saturday = await b.post('/can-bo/lich?nam=2026', { date: '17/10/2026', kind: 'off', note: 'Nghỉ thứ Bảy' })
+  assert.equal(saturday.statusCode, 422)
+  assert.match(saturday.body, /Ngày 17\/10\/2026 vốn đã là ngày nghỉ \(ngày cuối tuần\)/)
+  const weekday = await b.post('/can-bo/lich?nam=2026', { date: '15/10/2026', kind: 'work', note: 'Làm việc' })
+  assert.match(weekday.body, /vốn đã là ngày làm việc/)
   const ok = await b.post('/can-bo/lich?nam=2026', { date: '16/10/2026', kind: 'off', note: 'Thông báo nghỉ thêm (thử nghiệm)' })
   assert.equal(ok.redirectedFrom?.statusCode, 303, 'post/redirect/get')
   assert.equal(ok.statusCode, 200)

@@ -95,7 +95,12 @@ export async function calendarPages (app: FastifyInstance, { services, requireOf
     if (body['kind'] !== 'off' && body['kind'] !== 'work') errors.push({ field: 'kind', message: 'Chọn ngày này là ngày nghỉ hay ngày làm việc' })
     if ((body['note'] ?? '').trim().length < 3) errors.push({ field: 'note', message: 'Cần ghi chú căn cứ (văn bản thông báo)' })
     if (errors.length > 0) return page(request, reply, yearOf(request), { errors, values: body })
-    await services.calendar.setException(actor(request), { date, kind: body['kind'] as 'off' | 'work', note: (body['note'] ?? '').trim() })
+    try {
+      await services.calendar.setException(actor(request), { date, kind: body['kind'] as 'off' | 'work', note: (body['note'] ?? '').trim() })
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return page(request, reply, yearOf(request), { errors: err.fields, values: body })
+      throw err
+    }
     return reply.seeOther(`/can-bo/lich?nam=${date.slice(0, 4)}`, `Đã lưu ngày ${body['date']}. Các thời hạn tính từ nay theo lịch mới.`)
   })
   app.post('/can-bo/lich/xoa', { preHandler: requireAdmin }, async (request, reply) => {

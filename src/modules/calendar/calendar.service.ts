@@ -60,6 +60,15 @@ export function createCalendarService (deps: { db: Db, repo: CalendarRepository,
     /** Throws VALIDATION naming the bad field. */
     async setException (actor: Actor, e: CalendarException): Promise<void> {
       validate(e)
+      // An entry that changes nothing (a Saturday marked as a day off) is refused, saying why.
+      const usual = new WorkCalendar({ hours: defaultHours }).day(e.date)
+      if (usual.working === (e.kind === 'work')) {
+        const shown = e.date.split('-').reverse().join('/')
+        const why = usual.kind === 'weekend' ? 'ngày cuối tuần' : usual.kind === 'working' ? 'ngày làm việc bình thường' : usual.name ?? 'ngày nghỉ lễ'
+        throw new AppError('VALIDATION', 'calendar exception changes nothing', [{
+          field: 'kind', message: `Ngày ${shown} vốn đã là ${usual.working ? 'ngày làm việc' : 'ngày nghỉ'} (${why}); không cần ghi ngày này.`
+        }])
+      }
       await db.transaction(async (trx) => {
         await repo.upsertException(trx, e)
         await audit.record(trx, { actor, action: 'calendar.exception.set', targetType: 'calendar', targetId: e.date, details: { ...e } })
