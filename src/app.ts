@@ -14,6 +14,7 @@ import { registerHealth } from './platform/http/health.js'
 import { registerSecurity, requestId } from './platform/http/security.js'
 import { registerRendering } from './platform/html/render.js'
 import { registerNotices } from './platform/http/notice.js'
+import { refusalRecorder } from './modules/audit/audit.service.js'
 import { PUBLIC_DIR } from './platform/paths.js'
 import { siteModule } from './modules/site/site.pages.js'
 import { catalogPages } from './modules/catalog/catalog.pages.js'
@@ -71,7 +72,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   registerSessions(app, { accounts: services.accounts, secureCookies: config.SECURE_COOKIES })
   registerNotices(app, { secret: services.sessionSecret, secureCookies: config.SECURE_COOKIES, https: config.PUBLIC_URL.startsWith('https:') })
   registerRendering(app, { site: services.site, demo: config.DEMO })
-  registerErrorHandlers(app)
+  registerErrorHandlers(app, { refused: refusalRecorder(services.db, services.audit) })
   refuseUnstorableInput(app)
   registerHealth(app, services.db)
   await registerOpenApi(app)

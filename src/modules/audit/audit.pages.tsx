@@ -30,13 +30,22 @@ const ACTION_LABELS: Record<string, string> = {
   'calendar.exception.remove': 'Bỏ ngày điều chỉnh lịch',
   'catalog.processing-time.set': 'Đặt thời hạn giải quyết',
   'catalog.online-level.set': 'Đặt mức độ trực tuyến',
-  'catalog.min-assurance.set': 'Đặt mức bảo đảm định danh'
+  'catalog.min-assurance.set': 'Đặt mức bảo đảm định danh',
+  'access.refused': 'Bị từ chối truy cập',
+  'dossier.file.download': 'Tải tệp của hồ sơ',
+  'dossier.form.download': 'Tải phiếu, mẫu của hồ sơ',
+  'dossier.receipt.download': 'Tải biên lai',
+  'register.download': 'Tải sổ theo dõi (mẫu 07)',
+  'audit.export': 'Xuất nhật ký ra tệp CSV'
 }
+const FILTER_KEYS = ['can-bo', 'ho-so', 'thao-tac', 'tu', 'den']
+/** The most rows one export holds; narrow the filter for more. */
+const EXPORT_LIMIT = 10_000
 const ACTOR_TYPES = { citizen: 'Công dân', official: 'Cán bộ', system: 'Hệ thống', cli: 'Dòng lệnh', anonymous: 'Khách' }
 
 function AuditPage ({ rows, more, page, query, errors }: { rows: AuditRow[], more: boolean, page: number, query: Record<string, string | undefined>, errors: FieldError[] }) {
   const err = (f: string) => errors.find(e => e.field === f)?.message
-  const link = (p: number) => `/can-bo/nhat-ky?${new URLSearchParams([...['can-bo', 'ho-so', 'thao-tac', 'tu', 'den'].filter(k => query[k]).map(k => [k, query[k]!] as [string, string]), ['trang', String(p)]]).toString()}`
+  const link = (p: number) => `/can-bo/nhat-ky?${new URLSearchParams([...FILTER_KEYS.filter(k => query[k]).map(k => [k, query[k]!] as [string, string]), ['trang', String(p)]]).toString()}`
   return (
     <>
       <a class='back-link' href='/can-bo'>Không gian làm việc</a>
@@ -53,6 +62,7 @@ function AuditPage ({ rows, more, page, query, errors }: { rows: AuditRow[], mor
         </div>
         <Button>Lọc</Button>
       </form>
+      {rows.length > 0 && <p class='body'><a href={`/can-bo/nhat-ky.csv?${new URLSearchParams(FILTER_KEYS.filter(k => query[k]).map(k => [k, query[k]!] as [string, string])).toString()}`} download>Tải nhật ký đã lọc (CSV, mở bằng Excel)</a></p>}
       {rows.length === 0
         ? <p class='body'>Không có thao tác phù hợp.</p>
         : (
@@ -79,16 +89,20 @@ function AuditPage ({ rows, more, page, query, errors }: { rows: AuditRow[], mor
   )
 }
 
-/** `/can-bo/nhat-ky`: system administrators browse the audit log of the agencies they administer. */
+/** One CSV cell: quoted, and never read by a spreadsheet as a formula (=, +, -, @ at the start). */
+const cell = (v: string) => `"${(/^[=+\-@\t\r]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"`
+
+/** `/can-bo/nhat-ky`: system administrators browse the audit log of the agencies they administer, and export it. */
 export async function auditPages (app: FastifyInstance, { services, requireOfficial }: { services: Services, requireOfficial: (request: FastifyRequest) => Promise<void> }) {
-  app.get('/can-bo/nhat-ky', { preHandler: requireOfficial }, async (request, reply) => {
+  /** The administrator's scope and the filter the address asks for (the same for the page and the export). */
+  const read = async (request: FastifyRequest, pageSize: number) => {
     const agencies = await services.officials.administered(request.official!)
     if (agencies.length === 0) throw new AppError('FORBIDDEN', 'audit log: system administrators only')
     const query = request.query as Record<string, string | undefined>
     const days = parseDayRange(query, { from: 'tu', to: 'den' })
     const page = pageNumber(query['trang'])
     const text = (k: string) => (query[k] ?? '').trim().slice(0, 100)
-    const filter: AuditFilter = { page, pageSize: PAGE_SIZE }
+    const filter: AuditFilter = { page, pageSize }
     if (text('can-bo')) filter.official = text('can-bo')
     if (text('ho-so')) filter.dossierCode = text('ho-so').toUpperCase()
     if (text('thao-tac')) filter.action = text('thao-tac')
@@ -97,7 +111,31 @@ export async function auditPages (app: FastifyInstance, { services, requireOffic
     const { rows, more } = days.errors.length > 0
       ? { rows: [], more: false }
       : await services.audit.browse(services.db.kysely, { agencyIds: agencies.map(a => a.id), agencyCodes: agencies.map(a => a.code) }, filter)
-    return reply.page(<AuditPage rows={rows} more={more} page={page} query={query} errors={days.errors} />,
-      { title: 'Nhật ký thao tác', ...(days.errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
+    return { query, page, rows, more, errors: days.errors }
+  }
+
+  app.get('/can-bo/nhat-ky', { preHandler: requireOfficial }, async (request, reply) => {
+    const { rows, more, page, query, errors } = await read(request, PAGE_SIZE)
+    return reply.page(<AuditPage rows={rows} more={more} page={page} query={query} errors={errors} />,
+      { title: 'Nhật ký thao tác', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
+  })
+
+  app.get('/can-bo/nhat-ky.csv', { preHandler: requireOfficial }, async (request, reply) => {
+    const { rows, more, query, errors } = await read(request, EXPORT_LIMIT)
+    if (errors.length > 0) throw new AppError('VALIDATION', errors[0]!.message, errors)
+    await services.db.transaction(trx => services.audit.record(trx, {
+      actor: { type: 'official', id: request.official!.id }, action: 'audit.export', targetType: 'audit', targetId: 'log',
+      details: { filter: Object.fromEntries(FILTER_KEYS.filter(k => query[k]).map(k => [k, query[k]])), rows: rows.length, truncated: more }, requestId: String(request.id)
+    }))
+    const head = ['Thời điểm', 'Người thực hiện', 'Tên đăng nhập', 'Loại', 'Thao tác', 'Mã thao tác', 'Hồ sơ', 'Đối tượng', 'Chi tiết', 'Mã yêu cầu']
+    const lines = rows.map(r => [
+      formatInstant(r.at), r.officialName ?? '', r.username ?? '', ACTOR_TYPES[r.actorType], ACTION_LABELS[r.action] ?? r.action, r.action,
+      r.dossierCode ?? '', r.targetType ? `${r.targetType} ${r.targetId ?? ''}`.trim() : '', JSON.stringify(r.details ?? {}), r.requestId ?? ''
+    ])
+    if (more) lines.push([`Chỉ gồm ${EXPORT_LIMIT.toLocaleString('vi-VN')} thao tác mới nhất; hãy thu hẹp khoảng ngày để xuất phần còn lại.`, '', '', '', '', '', '', '', '', ''])
+    // A byte-order mark, so that Excel reads the Vietnamese as UTF-8; CRLF as RFC 4180 says.
+    const csv = '\uFEFF' + [head, ...lines].map(l => l.map(cell).join(',')).join('\r\n') + '\r\n'
+    const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="nhat-ky-${day}.csv"`).header('cache-control', 'private, no-store').send(csv)
   })
 }

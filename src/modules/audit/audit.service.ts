@@ -1,5 +1,7 @@
 import { sql, type SqlBool } from 'kysely'
-import type { Executor } from '../../platform/db/db.js'
+import type { FastifyRequest } from 'fastify'
+import type { Db, Executor } from '../../platform/db/db.js'
+import type { AppError } from '../../platform/http/errors.js'
 
 export type ActorType = 'citizen' | 'official' | 'system' | 'cli' | 'anonymous'
 export interface Actor { type: ActorType, id?: string | null }
@@ -39,6 +41,30 @@ export interface AuditRow {
   officialName: string | null
   username: string | null
   dossierCode: string | null
+}
+
+/**
+ * What an official was refused (another agency's dossier, a page of a role they do not hold), GETs and
+ * POSTs alike: an audit row, on the dossier when the address names one, so that the administrators of
+ * both the official's agency and the dossier's see it. Given to the error handler by the composition root.
+ */
+export function refusalRecorder (db: Db, audit: AuditService) {
+  return async (request: FastifyRequest, error: AppError): Promise<void> => {
+    const official = (request as FastifyRequest & { official?: { id: string } }).official
+    if (!official) return
+    const code = (request.params as { code?: unknown } | undefined)?.code
+    const dossier = typeof code === 'string' && code.length <= 60
+      ? await db.kysely.selectFrom('dossiers').select('id').where('code', '=', code).executeTakeFirst()
+      : undefined
+    await db.transaction(trx => audit.record(trx, {
+      actor: { type: 'official', id: official.id },
+      action: 'access.refused',
+      targetType: dossier ? 'dossier' : 'route',
+      targetId: dossier?.id ?? request.routeOptions.url ?? request.url.split('?')[0]!,
+      details: { method: request.method, path: request.url.split('?')[0], refusal: error.code, ...(typeof code === 'string' ? { code } : {}) },
+      requestId: String(request.id)
+    }))
+  }
 }
 
 /** Audit rows are written by services inside their business transaction, never as log lines. */

@@ -35,6 +35,38 @@ test('administrators browse the audit log of their agencies: who viewed and did 
   assert.equal((await db.get('/can-bo/nhat-ky')).statusCode, 403)
 })
 
+test('refused access (GET and POST) and downloads are in the log, which exports as CSV', async () => {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, '1.004325.000.00.00.H34'))
+  const url = `/can-bo/ho-so/${encodeURIComponent(code)}`
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  await desk.post(`${url}/tiep-nhan`)
+  assert.equal((await desk.get(`${url}/mau-01.pdf`)).statusCode, 200)
+  // An official of another department tries to open it and to act on it.
+  const stranger = await newOfficial(t, '000.00.15.H34', ['specialist'], 'Hồ Thị Lạ')
+  const s = browserSession(t, stranger.cookie)
+  assert.equal((await s.get(url)).statusCode, 404)
+  assert.equal((await s.post(`${url}/tiep-nhan`)).statusCode, 404)
+  const refused = await t.db.kysely.selectFrom('auditLog').select(['details', 'targetType']).where('actorId', '=', stranger.id).where('action', '=', 'access.refused').execute()
+  assert.deepEqual(refused.map(r => [r.targetType, (r.details as { method: string }).method]).sort(), [['dossier', 'GET'], ['dossier', 'POST']])
+
+  const admin = browserSession(t, (await newOfficial(t, '000.00.00.H34', ['system_admin'])).cookie)
+  const log = await admin.get(`/can-bo/nhat-ky?ho-so=${encodeURIComponent(code)}`)
+  for (const label of ['Bị từ chối truy cập', 'Hồ Thị Lạ', 'Tải phiếu, mẫu của hồ sơ']) assert.ok(log.body.includes(label), label)
+  assert.match(log.body, /nhat-ky\.csv\?ho-so=/)
+  const csv = await admin.get(`/can-bo/nhat-ky.csv?ho-so=${encodeURIComponent(code)}`)
+  assert.equal(csv.statusCode, 200)
+  assert.match(String(csv.headers['content-type']), /^text\/csv; charset=utf-8/)
+  assert.match(String(csv.headers['content-disposition']), /attachment; filename="nhat-ky-\d{4}-\d{2}-\d{2}\.csv"/)
+  assert.ok(csv.body.startsWith('\uFEFF"Thời điểm","Người thực hiện"'))
+  const lines = csv.body.trim().split('\r\n')
+  assert.ok(lines.some(l => l.includes('"access.refused"') && l.includes('"Hồ Thị Lạ"')))
+  assert.ok(lines.some(l => l.includes('"dossier.form.download"')))
+  // Exporting is itself recorded; someone who may not browse may not export.
+  assert.ok(await t.db.kysely.selectFrom('auditLog').select('id').where('action', '=', 'audit.export').executeTakeFirst())
+  assert.equal((await desk.get('/can-bo/nhat-ky.csv')).statusCode, 403)
+})
+
 test('the audit log is append-only: rows cannot be changed or removed', async () => {
   await assert.rejects(sql`update audit_log set action = 'x'`.execute(t.db.kysely), /append-only/)
   await assert.rejects(sql`delete from audit_log`.execute(t.db.kysely), /append-only/)

@@ -166,6 +166,11 @@ export function createWorkflowService (deps: {
     return { counter: 'Tại bộ phận một cửa', post: 'Qua bưu chính', ...(d.hasAccount ? { online: 'Trực tuyến trên Cổng' } : {}) }
   }
 
+  /** What an official took out of the system (a file, a form, a receipt) is in the audit log, like every view. */
+  async function downloaded (o: SignedInOfficial, d: { id: string, code: string | null }, action: string, details: Record<string, unknown>): Promise<void> {
+    await db.transaction(trx => audit.record(trx, { actor: actorOf(o), action, targetType: 'dossier', targetId: d.id, details: { code: d.code, ...details } }))
+  }
+
   /** Whether an apology (form 04) sent now comes later than one working day before `due`. */
   async function apologyLate (due: Date, agencyCode: string | undefined): Promise<boolean> {
     const left = await calendar.remaining(clock(), due, agencyCode)
@@ -648,7 +653,9 @@ export function createWorkflowService (deps: {
     /** A fee receipt of a dossier the official may see, as a PDF. */
     async receiptPdf (o: SignedInOfficial, code: string, receiptId: number): Promise<Buffer> {
       const d = await visible(o, code)
-      return payments.receiptPdf(d.id, receiptId, (await deps.site.profile()).provinceName)
+      const pdf = await payments.receiptPdf(d.id, receiptId, (await deps.site.profile()).provinceName)
+      await downloaded(o, d, 'dossier.receipt.download', { receipt: receiptId })
+      return pdf
     },
 
     /** The agency stops processing (form 05), with the reason; only while no decision has been issued. */
@@ -697,8 +704,10 @@ export function createWorkflowService (deps: {
 
     /** Reads a file of a dossier the official may see. */
     async file (o: SignedInOfficial, code: string, fileId: string) {
-      await visible(o, code)
-      return dossiers.readDossierFile(code, fileId)
+      const d = await visible(o, code)
+      const read = await dossiers.readDossierFile(code, fileId)
+      await downloaded(o, d, 'dossier.file.download', { file: fileId, name: read.file.name })
+      return read
     },
 
     /**
@@ -769,6 +778,7 @@ export function createWorkflowService (deps: {
       const d = await visible(o, code)
       const log = await tasks.log(db.kysely, d.id)
       if (log.length === 0) throw new AppError('NOT_FOUND', 'no processing yet')
+      await downloaded(o, d, 'dossier.form.download', { form: '06' })
       const receivedBy = [...d.events].reverse().find(e => e.action === 'receive')?.actorName ?? 'Bộ phận một cửa'
       const names = await db.kysely.selectFrom('agencies').select(['code', 'name']).where('code', 'in', [...new Set(log.map(r => r.agencyCode))]).execute()
       const agencyName = (c: string) => names.find(n => n.code === c)?.name ?? c
@@ -813,6 +823,7 @@ export function createWorkflowService (deps: {
 
     async registerPdf (o: SignedInOfficial, agencyCode: string, from: string, to: string): Promise<Buffer> {
       const r = await service.register(o, agencyCode, from, to)
+      await db.transaction(trx => audit.record(trx, { actor: actorOf(o), action: 'register.download', targetType: 'agency', targetId: agencyCode, details: { from, to, rows: r.rows.length } }))
       const site = await deps.site.profile()
       const day = (s: string) => s.split('-').reverse().join('/')
       const words = await wording.get('07')
@@ -844,6 +855,7 @@ export function createWorkflowService (deps: {
       const action = ISSUED_FORMS.find(f => f.form === form)!.action
       const event = [...d.events].reverse().find(e => e.action === action)
       if (!event) throw new AppError('NOT_FOUND', `form ${form} not issued for ${code}`)
+      if ('official' in reader) await downloaded(reader.official, d, 'dossier.form.download', { form })
       const supplement = form === '02' ? [...d.supplements].reverse()[0] : undefined
       const details = event.details as { from?: string, to?: string, reason?: string, late?: boolean }
       const extra: Record<string, string> = form === '01'

@@ -66,7 +66,9 @@ export function registerRendering (app: FastifyInstance, deps: { site: SiteServi
   const shared = new Lru<string, { html: string, at: number }>(2000)
 
   const sendPage = async (reply: FastifyReply, body: VNode, options: PageOptions) => {
-    const { html } = await renderPage(reply.request, deps.site, deps.demo, body, options, reply.takeNotice())
+    // A reply no route took (frameworkError) lacks the app's decorations, and has no notice to show.
+    const notice = typeof reply.takeNotice === 'function' ? reply.takeNotice() : undefined
+    const { html } = await renderPage(reply.request, deps.site, deps.demo, body, options, notice)
     return reply.code(options.status ?? 200).type('text/html; charset=utf-8').send(html)
   }
   app.decorate('sendPage', sendPage)

@@ -97,11 +97,15 @@ export function refuseUnstorableInput (app: FastifyInstance) {
  * One error handler for the whole app: problem+json under /api, friendly pages elsewhere.
  * Non-AppErrors are programmer errors: logged with the stack, shown as a 500 with the request id only.
  */
-export function registerErrorHandlers (app: FastifyInstance) {
+export function registerErrorHandlers (app: FastifyInstance, options: { refused?: (request: FastifyRequest, error: AppError) => Promise<void> } = {}) {
   app.setErrorHandler(async (error: FastifyError | AppError, request, reply) => {
     const appError = error instanceof AppError ? error : fromFastifyError(error as FastifyError)
     if (!appError) request.log.error({ err: error }, 'unhandled error')
     else if (statusOf[appError.code] >= 500) request.log.warn({ err: error }, 'upstream error')
+    // A refusal (not allowed, or not among what the visitor may see) is recorded where the caller says.
+    if (appError && (appError.code === 'FORBIDDEN' || appError.code === 'NOT_FOUND') && options.refused) {
+      await options.refused(request, appError).catch((err: unknown) => request.log.error({ err }, 'refusal not recorded'))
+    }
     try {
       return await sendError(request, reply, appError)
     } catch (renderError) {
