@@ -93,6 +93,17 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
     }
   })
 
+  app.post('/dang-ky/gui-lai-ma', async (request, reply) => {
+    const ref = request.cookies[REF_COOKIE] ?? ''
+    try {
+      await services.accounts.resendCode(ref, 'confirm-phone')
+      return reply.seeOther('/dang-ky/kiem-tra?kenh=sms', 'Đã gửi lại mã. Mã gửi trước đó không dùng được nữa.')
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION') return reply.page(<CheckInboxPage channel='sms' ref={ref} error={err.fields?.[0]?.message} />, { title: 'Nhập mã xác nhận', status: 422, hasErrors: true })
+      throw err
+    }
+  })
+
   app.get('/dang-ky/xac-nhan/:token', async (request, reply) => {
     try {
       await services.accounts.confirmEmail((request.params as { token: string }).token)
@@ -146,6 +157,18 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
       setSessionCookie(reply, token, secure)
       rotateCsrf(reply)
       return reply.redirect(safeNext(tiep) ?? '/ca-nhan', 303)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION') return codePage(request, reply, err.fields?.[0]?.message ?? err.message)
+      throw err
+    }
+  })
+
+  app.post('/dang-nhap/ma/gui-lai', async (request, reply) => {
+    const { kenh, tiep } = request.body as Record<string, string | undefined>
+    try {
+      await services.accounts.resendCode(request.cookies[CODE_COOKIE] ?? '', 'sign-in')
+      const next = safeNext(tiep)
+      return reply.seeOther(`/dang-nhap/ma?kenh=${kenh === 'sms' ? 'sms' : 'email'}${next ? `&tiep=${encodeURIComponent(next)}` : ''}`, 'Đã gửi lại mã. Mã gửi trước đó không dùng được nữa.')
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION') return codePage(request, reply, err.fields?.[0]?.message ?? err.message)
       throw err
@@ -293,6 +316,16 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
       await services.accounts.confirmPhoneChange(request.cookies[PHONE_COOKIE] ?? '', code)
       reply.clearCookie(PHONE_COOKIE, { path: '/ca-nhan' })
       return reply.redirect('/ca-nhan?da-luu=so-dien-thoai', 303)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION') return phonePage(request, reply, err.fields?.[0]?.message ?? err.message)
+      throw err
+    }
+  })
+
+  app.post('/ca-nhan/so-dien-thoai/gui-lai', { preHandler: requireCitizen }, async (request, reply) => {
+    try {
+      await services.accounts.resendCode(request.cookies[PHONE_COOKIE] ?? '', 'change-phone')
+      return reply.seeOther('/ca-nhan/so-dien-thoai', 'Đã gửi lại mã. Mã gửi trước đó không dùng được nữa.')
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION') return phonePage(request, reply, err.fields?.[0]?.message ?? err.message)
       throw err

@@ -8,6 +8,10 @@ import { throttleKey } from '../../platform/throttle.js'
 import { checkNewPassword, normalizeMobile } from './identity.js'
 import { canonicalUsername, createRateLimit, createSignInGuard } from './lockout.js'
 import { hashPassword, hashSecret, newCode, newSecret, NO_PASSWORD, verifyPassword } from './passwords.js'
+import { checkResend, renewedExpiry, withCode, type CodeMessage } from './codes.js'
+
+/** The purposes of codes typed from an SMS or e-mail (the links of e-mails are tokens without a code). */
+export type CodePurpose = 'confirm-phone' | 'reset-phone' | 'sign-in' | 'change-phone'
 
 import { EMAIL, validateRegistration as validate, type AccountKind, type RegistrationForm } from './registration-form.js'
 
@@ -59,7 +63,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
    * Checks an SMS code against the pending confirmation the browser's reference points to, counting
    * attempts (a wrong code's attempt is kept even though the call fails), then runs `then` once.
    */
-  async function useCode (ref: string, code: string, purpose: 'confirm-phone' | 'reset-phone' | 'sign-in' | 'change-phone', then: (trx: Transaction<Database>, accountId: string, newValue: string | null) => Promise<void>): Promise<void> {
+  async function useCode (ref: string, code: string, purpose: CodePurpose, then: (trx: Transaction<Database>, accountId: string, newValue: string | null) => Promise<void>): Promise<void> {
     const fail = (message: string) => new AppError('VALIDATION', message, [{ field: 'code', message }])
     const outcome = await db.transaction(async (trx) => {
       const row = await trx.selectFrom('accountTokens').select(['id', 'accountId', 'tokenHash', 'attempts', 'expiresAt', 'usedAt', 'newValue'])
@@ -75,6 +79,19 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
       return 'ok'
     })
     if (outcome === 'wrong') throw fail('Mã xác nhận không đúng')
+  }
+
+  /**
+   * A one-time code for the browser holding `ref`: stored hashed with the reference, sent in `message`
+   * (`{code}` where it goes), which is kept so that "Gửi lại mã" can send a new code the same way.
+   */
+  async function issueCode (trx: Transaction<Database>, t: { accountId: string, purpose: CodePurpose, ref: { token: string, hash: string }, newValue?: string, minutes: number }, message: CodeMessage): Promise<void> {
+    const code = newCode()
+    await trx.insertInto('accountTokens').values({
+      accountId: t.accountId, purpose: t.purpose, tokenHash: hashSecret(`${t.ref.token}:${code}`), refHash: t.ref.hash, newValue: t.newValue ?? null,
+      expiresAt: new Date(Date.now() + t.minutes * 60_000), resend: JSON.stringify(message)
+    }).execute()
+    await notifications.enqueue(trx, withCode(message, code))
   }
 
   /** A new session for the account (a new id at every sign-in), with its audit row. Returns the cookie's token. */
@@ -143,9 +160,8 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
             body: `Chào ${data.fullName},\n\nĐể hoàn tất đăng ký tài khoản, hãy mở liên kết sau trong vòng ${CONFIRM_EMAIL_HOURS} giờ:\n${deps.publicUrl}/dang-ky/xac-nhan/${secret.token}\n\nLiên kết chỉ dùng được một lần. Nếu bạn không đăng ký, hãy bỏ qua thư này.`
           })
         } else {
-          const code = newCode()
-          await trx.insertInto('accountTokens').values({ accountId: account.id, purpose: 'confirm-phone', tokenHash: hashSecret(`${ref!.token}:${code}`), refHash: ref!.hash, expiresAt: new Date(Date.now() + CONFIRM_PHONE_MINUTES * 60_000) }).execute()
-          await notifications.enqueue(trx, { channel: 'sms', recipient: data.phone!, subject: '', template: 'confirm-phone', body: `Ma xac nhan dang ky tai khoan Cong DVC: ${code}. Ma co hieu luc ${CONFIRM_PHONE_MINUTES} phut.` })
+          await issueCode(trx, { accountId: account.id, purpose: 'confirm-phone', ref: ref!, minutes: CONFIRM_PHONE_MINUTES },
+            { channel: 'sms', recipient: data.phone!, subject: '', template: 'confirm-phone', body: `Ma xac nhan dang ky tai khoan Cong DVC: {code}. Ma co hieu luc ${CONFIRM_PHONE_MINUTES} phut.` })
         }
         await audit.record(trx, { actor: { type: 'anonymous' }, action: 'account.register', targetType: 'account', targetId: account.id, details: { kind, channel }, ...(requestId ? { requestId } : {}) })
       })
@@ -216,9 +232,8 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
             body: `Có yêu cầu đặt lại mật khẩu cho tài khoản của bạn. Mở liên kết sau trong vòng ${RESET_MINUTES} phút để đặt mật khẩu mới:\n${deps.publicUrl}/dat-lai-mat-khau/${secret.token}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu hiện tại vẫn giữ nguyên.`
           })
         } else if (account.phone) {
-          const code = newCode()
-          await trx.insertInto('accountTokens').values({ accountId: account.id, purpose: 'reset-phone', tokenHash: hashSecret(`${ref.token}:${code}`), refHash: ref.hash, expiresAt }).execute()
-          await notifications.enqueue(trx, { channel: 'sms', recipient: account.phone, subject: '', template: 'reset-phone', body: `Ma dat lai mat khau Cong DVC: ${code}. Hieu luc ${RESET_MINUTES} phut. Khong chia se ma nay.` })
+          await issueCode(trx, { accountId: account.id, purpose: 'reset-phone', ref, minutes: RESET_MINUTES },
+            { channel: 'sms', recipient: account.phone, subject: '', template: 'reset-phone', body: `Ma dat lai mat khau Cong DVC: {code}. Hieu luc ${RESET_MINUTES} phut. Khong chia se ma nay.` })
         }
         await audit.record(trx, { actor: { type: 'anonymous' }, action: 'account.reset.start', targetType: 'account', targetId: account.id })
       })
@@ -268,18 +283,30 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
       if (deps.signInCode && (match.email || match.phone)) {
         // The second factor: a code to the account's e-mail (or phone), used with the browser's reference.
         const ref = newSecret()
-        const code = newCode()
         const channel: 'email' | 'sms' = match.email ? 'email' : 'sms'
-        await db.transaction(async (trx) => {
-          await trx.insertInto('accountTokens').values({ accountId: match.id, purpose: 'sign-in', tokenHash: hashSecret(`${ref.token}:${code}`), refHash: ref.hash, expiresAt: new Date(Date.now() + SIGN_IN_CODE_MINUTES * 60_000) }).execute()
-          await notifications.enqueue(trx, channel === 'email'
-            ? { channel, recipient: match.email!, template: 'sign-in-code', subject: `Mã đăng nhập: ${code}`, body: `Mã đăng nhập Cổng Dịch vụ công của bạn là ${code}. Mã có hiệu lực ${SIGN_IN_CODE_MINUTES} phút. Không chia sẻ mã này với ai, kể cả người tự xưng là cán bộ.` }
-            : { channel, recipient: match.phone!, template: 'sign-in-code', subject: '', body: `Ma dang nhap Cong DVC: ${code}. Hieu luc ${SIGN_IN_CODE_MINUTES} phut. Khong chia se ma nay.` })
-        })
+        await db.transaction(trx => issueCode(trx, { accountId: match.id, purpose: 'sign-in', ref, minutes: SIGN_IN_CODE_MINUTES }, channel === 'email'
+          ? { channel, recipient: match.email!, template: 'sign-in-code', subject: 'Mã đăng nhập: {code}', body: `Mã đăng nhập Cổng Dịch vụ công của bạn là {code}. Mã có hiệu lực ${SIGN_IN_CODE_MINUTES} phút. Không chia sẻ mã này với ai, kể cả người tự xưng là cán bộ.` }
+          : { channel, recipient: match.phone!, template: 'sign-in-code', subject: '', body: `Ma dang nhap Cong DVC: {code}. Hieu luc ${SIGN_IN_CODE_MINUTES} phut. Khong chia se ma nay.` }))
         return { ref: ref.token, channel }
       }
       const token = await db.transaction(trx => openSession(trx, match.id, { userAgent, ip, method: 'password' }))
       return { token, account: { id: match.id, kind: match.kind, fullName: match.fullName } }
+    },
+
+    /**
+     * "Gửi lại mã": a new code for the browser's pending one (the old one stops working), sent the same
+     * way, at most MAX_RESENDS times and RESEND_AFTER_SECONDS apart. A decoy reference (a registration
+     * with someone else's ID) answers the same and sends nothing. Throws VALIDATION (field `code`).
+     */
+    async resendCode (ref: string, purpose: CodePurpose): Promise<void> {
+      await db.transaction(async (trx) => {
+        const row = await trx.selectFrom('accountTokens').select(['id', 'usedAt', 'expiresAt', 'sentAt', 'resends', 'resend'])
+          .where('refHash', '=', hashSecret(ref)).where('purpose', '=', purpose).forUpdate().executeTakeFirst()
+        checkResend(row)
+        const code = newCode()
+        await trx.updateTable('accountTokens').set({ tokenHash: hashSecret(`${ref}:${code}`), attempts: 0, sentAt: new Date(), resends: row!.resends + 1, expiresAt: renewedExpiry(row!) }).where('id', '=', row!.id).execute()
+        if (row!.resend) await notifications.enqueue(trx, withCode(row!.resend, code))
+      })
     },
 
     /** The one-time code after the password (SIGN_IN_CODE): 5 minutes, 5 attempts. Returns the session token. Throws VALIDATION. */
@@ -359,10 +386,9 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
         }
         if (phoneChange) {
           const ref = newSecret()
-          const code = newCode()
           await trx.updateTable('accountTokens').set({ usedAt: new Date() }).where('accountId', '=', accountId).where('purpose', '=', 'change-phone').where('usedAt', 'is', null).execute()
-          await trx.insertInto('accountTokens').values({ accountId, purpose: 'change-phone', tokenHash: hashSecret(`${ref.token}:${code}`), refHash: ref.hash, newValue: phone, expiresAt: new Date(Date.now() + CHANGE_PHONE_MINUTES * 60_000) }).execute()
-          await notifications.enqueue(trx, { channel: 'sms', recipient: phone, subject: '', template: 'change-phone', body: `Ma xac nhan so dien thoai moi cho tai khoan Cong DVC: ${code}. Hieu luc ${CHANGE_PHONE_MINUTES} phut. Khong chia se ma nay.` })
+          await issueCode(trx, { accountId, purpose: 'change-phone', ref, newValue: phone, minutes: CHANGE_PHONE_MINUTES },
+            { channel: 'sms', recipient: phone, subject: '', template: 'change-phone', body: `Ma xac nhan so dien thoai moi cho tai khoan Cong DVC: {code}. Hieu luc ${CHANGE_PHONE_MINUTES} phut. Khong chia se ma nay.` })
           await tellOwner(trx, old, 'contact-change-notice', 'Có yêu cầu đổi số điện thoại của tài khoản',
             `Có yêu cầu đổi số điện thoại của tài khoản Cổng Dịch vụ công của bạn sang ${maskContact(phone)}. Số mới chỉ có hiệu lực khi được xác nhận bằng mã gửi tới số đó. Nếu không phải bạn, hãy đổi mật khẩu ngay và gọi đường dây nóng.`,
             `Cong DVC: co yeu cau doi so dien thoai tai khoan sang ${maskContact(phone)}. Neu khong phai ban, hay doi mat khau ngay.`)

@@ -8,6 +8,7 @@ import type { NotificationsService } from '../notifications/notifications.servic
 import { checkNewPassword, checkPassword, normalizeMobile } from './identity.js'
 import { canonicalUsername, createSignInGuard } from './lockout.js'
 import { hashPassword, hashSecret, newCode, newSecret, verifyPassword } from './passwords.js'
+import { checkResend, renewedExpiry, withCode, type CodeMessage } from './codes.js'
 import { EMAIL } from './registration-form.js'
 
 export type { OfficialRole }
@@ -169,13 +170,26 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
       const ref = newSecret()
       const code = newCode()
       const channel: 'email' | 'sms' = o.email ? 'email' : 'sms'
+      const message: CodeMessage = channel === 'email'
+        ? { channel, recipient: o.email!, template: 'staff-code', subject: 'Mã đăng nhập: {code}', body: `Mã đăng nhập hệ thống một cửa của bạn là {code}. Mã có hiệu lực ${CODE_MINUTES} phút. Không chia sẻ mã này với ai.` }
+        : { channel, recipient: o.phone!, template: 'staff-code', subject: '', body: `Ma dang nhap he thong mot cua: {code}. Hieu luc ${CODE_MINUTES} phut.` }
       await db.transaction(async (trx) => {
-        await trx.insertInto('officialCodes').values({ officialId: o.id, refHash: ref.hash, codeHash: hashSecret(`${ref.token}:${code}`), expiresAt: new Date(Date.now() + CODE_MINUTES * 60_000) }).execute()
-        await notifications.enqueue(trx, channel === 'email'
-          ? { channel, recipient: o.email!, template: 'staff-code', subject: `Mã đăng nhập: ${code}`, body: `Mã đăng nhập hệ thống một cửa của bạn là ${code}. Mã có hiệu lực ${CODE_MINUTES} phút. Không chia sẻ mã này với ai.` }
-          : { channel, recipient: o.phone!, template: 'staff-code', subject: '', body: `Ma dang nhap he thong mot cua: ${code}. Hieu luc ${CODE_MINUTES} phut.` })
+        await trx.insertInto('officialCodes').values({ officialId: o.id, refHash: ref.hash, codeHash: hashSecret(`${ref.token}:${code}`), expiresAt: new Date(Date.now() + CODE_MINUTES * 60_000), resend: JSON.stringify(message) }).execute()
+        await notifications.enqueue(trx, withCode(message, code))
       })
       return { ref: ref.token, channel }
+    },
+
+    /** "Gửi lại mã" for the sign-in code (the same rules as the citizens'; codes.ts). Throws VALIDATION. */
+    async resendCode (ref: string): Promise<void> {
+      await db.transaction(async (trx) => {
+        const row = await trx.selectFrom('officialCodes').select(['id', 'usedAt', 'expiresAt', 'sentAt', 'resends', 'resend'])
+          .where('refHash', '=', hashSecret(ref)).forUpdate().executeTakeFirst()
+        checkResend(row, new Date(), 'Hãy đăng nhập lại để nhận mã mới.')
+        const code = newCode()
+        await trx.updateTable('officialCodes').set({ codeHash: hashSecret(`${ref}:${code}`), attempts: 0, sentAt: new Date(), resends: row!.resends + 1, expiresAt: renewedExpiry(row!) }).where('id', '=', row!.id).execute()
+        if (row!.resend) await notifications.enqueue(trx, withCode(row!.resend, code))
+      })
     },
 
     /** Second step: the one-time code (5 attempts, 5 minutes). Returns a session token. Throws VALIDATION. */

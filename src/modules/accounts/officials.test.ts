@@ -56,6 +56,24 @@ test('officials sign in with password, verification code and a one-time code eve
   assert.equal((await submitCode(s, s.code!)).statusCode, 422, 'a code is used once')
 })
 
+test('an official asks for the sign-in code again: after a minute, and the new code replaces the old', async () => {
+  await t.services.officials.create(actor, { username: 'motcua.gui', fullName: 'Lê Văn Gửi', agencyCode: '000.01.01.H34', roles: ['receptionist'], email: 'motcua.gui@example.vn', password: 'Một cửa gửi lại 2024' })
+  const s = await signIn('motcua.gui', 'Một cửa gửi lại 2024')
+  const resend = () => t.app.inject({ method: 'POST', url: '/can-bo/dang-nhap/ma/gui-lai', payload: { _csrf: s.token!, kenh: 'email' }, headers: { cookie: `${s.cookie}; mc_staff_code=${s.ref}` } })
+  const early = await resend()
+  assert.equal(early.statusCode, 422)
+  assert.match(early.body, /Hãy chờ \d+ giây nữa/)
+  await t.db.kysely.updateTable('officialCodes').set({ sentAt: new Date(Date.now() - 61_000) }).where('usedAt', 'is', null).execute()
+  const again = await resend()
+  assert.equal(again.statusCode, 303)
+  assert.equal(again.headers.location, '/can-bo/dang-nhap/ma?kenh=email')
+  await drain()
+  const message = await t.db.kysely.selectFrom('messages').select('body').where('recipient', '=', 'motcua.gui@example.vn').orderBy('id', 'desc').executeTakeFirstOrThrow()
+  const code = /(\d{6})/.exec(message.body)![1]!
+  if (code !== s.code) assert.equal((await submitCode(s, s.code!)).statusCode, 422, 'the old code no longer works')
+  assert.equal((await submitCode(s, code)).statusCode, 303)
+})
+
 test('a wrong password for an official gives the common message; a locked official cannot sign in and loses sessions', async () => {
   await t.services.officials.create(actor, { username: 'chuyenvien.binh', fullName: 'Trần Bình', agencyCode: '000.00.11.H34', roles: ['specialist'], email: 'cv.binh@example.vn', password: 'Chuyên viên GTVT 2024' })
   const bad = await signIn('chuyenvien.binh', 'sai mật khẩu rồi')

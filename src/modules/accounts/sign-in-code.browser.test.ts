@@ -57,6 +57,40 @@ test('with SIGN_IN_CODE the password alone opens no session; the e-mailed code d
   assert.deepEqual(audit.map(a => (a.details as { method: string }).method), ['password+code'])
 })
 
+test('"Gửi lại mã": not before a minute, at most three times; the new code replaces the old one', async () => {
+  await t.services.accounts.createConfirmed({ type: 'system' }, 'individual', {
+    fullName: 'Lê Văn Gửi Lại', citizenId: '062190004568', dateOfBirth: '05/05/1990', phone: '0912000112', email: 'guilai@example.vn', address: 'Kon Tum', password: 'Gửi lại mã thử 2024'
+  })
+  const s = await passwordStep('062190004568', 'Gửi lại mã thử 2024')
+  const page = await t.app.inject('/dang-nhap/ma?kenh=email')
+  assert.match(page.body, /inputmode="numeric"/)
+  assert.match(page.body, /autocomplete="one-time-code"/)
+  assert.match(page.body, /action="\/dang-nhap\/ma\/gui-lai"/)
+  const first = await lastCode('guilai@example.vn')
+  const resend = () => t.app.inject({ method: 'POST', url: '/dang-nhap/ma/gui-lai', payload: { _csrf: s.form.fields['_csrf']!, kenh: 'email' }, headers: { cookie: `${s.form.cookie}; mc_signin_code=${s.ref}` } })
+  const early = await resend()
+  assert.equal(early.statusCode, 422)
+  assert.match(early.body, /Hãy chờ \d+ giây nữa rồi yêu cầu gửi lại/)
+  assert.match(early.body, /id="code-error"/, 'told next to the code field')
+  const aMinuteAgo = () => t.db.kysely.updateTable('accountTokens').set({ sentAt: new Date(Date.now() - 61_000) }).where('refHash', 'is not', null).where('purpose', '=', 'sign-in').where('usedAt', 'is', null).execute()
+  await aMinuteAgo()
+  const again = await resend()
+  assert.equal(again.statusCode, 303)
+  assert.equal(again.headers.location, '/dang-nhap/ma?kenh=email')
+  const notice = again.cookies.find(c => c.name === 'mc_notice')!
+  const shown = await t.app.inject({ url: '/dang-nhap/ma?kenh=email', headers: { cookie: `${s.form.cookie}; mc_notice=${notice.value}` } })
+  assert.match(shown.body, /Đã gửi lại mã\. Mã gửi trước đó không dùng được nữa\./)
+  const second = await lastCode('guilai@example.vn')
+  if (second !== first) assert.equal((await enterCode(s, first)).statusCode, 422, 'the first code no longer works')
+  for (let i = 0; i < 2; i++) { await aMinuteAgo(); assert.equal((await resend()).statusCode, 303) }
+  await aMinuteAgo()
+  const fourth = await resend()
+  assert.equal(fourth.statusCode, 422)
+  assert.match(fourth.body, /Đã gửi lại mã 3 lần/)
+  const last = await lastCode('guilai@example.vn')
+  assert.equal((await enterCode(s, last)).statusCode, 303, 'the last code sent signs in')
+})
+
 test('in a browser: password, then the code from the e-mail, then the personal page (accessible)', async () => {
   await t.services.accounts.createConfirmed({ type: 'system' }, 'individual', {
     fullName: 'Vũ Văn Trình Duyệt', citizenId: '062090007654', dateOfBirth: '07/07/1990', phone: '0912000222', email: 'trinhduyet@example.vn', address: 'Kon Tum', password: 'Trình duyệt thật 2024'

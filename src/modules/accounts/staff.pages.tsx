@@ -145,6 +145,17 @@ export async function staffPages (app: FastifyInstance, { services }: { services
     }
   })
 
+  app.post('/can-bo/dang-nhap/ma/gui-lai', async (request, reply) => {
+    const { kenh } = request.body as { kenh?: string }
+    try {
+      await services.officials.resendCode(request.cookies[CODE_COOKIE] ?? '')
+      return reply.seeOther(`/can-bo/dang-nhap/ma?kenh=${kenh === 'sms' ? 'sms' : 'email'}`, 'Đã gửi lại mã. Mã gửi trước đó không dùng được nữa.')
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION') return reply.page(codePage(kenh, err.fields?.[0]?.message ?? err.message), { title: 'Mã đăng nhập', status: 422, hasErrors: true })
+      throw err
+    }
+  })
+
   app.get('/can-bo', { preHandler: requireOfficial }, async (request, reply) =>
     reply.page(<Workspace official={request.official!} counts={await services.workflow.counts(request.official!)} provinceAdmin={await services.officials.provinceWide(request.official!, 'system_admin')} />, { title: 'Không gian làm việc' }))
 

@@ -321,7 +321,14 @@ export interface AccountTokensTable {
   expiresAt: Date
   usedAt: Date | null
   createdAt: Generated<Date>
+  /** When the code was last sent, how many times it was sent again, and the message to send it again. */
+  sentAt: Generated<Date>
+  resends: Generated<number>
+  resend: Json<CodeMessageJson> | null
 }
+
+/** A code's message, `{code}` where the code goes (accounts/codes.ts). */
+export interface CodeMessageJson { channel: 'email' | 'sms', recipient: string, subject: string, body: string, template: string }
 
 export interface SessionsTable {
   id: Generated<number>
@@ -400,6 +407,9 @@ export interface OfficialCodesTable {
   attempts: Generated<number>
   expiresAt: Date
   usedAt: Date | null
+  sentAt: Generated<Date>
+  resends: Generated<number>
+  resend: Json<CodeMessageJson> | null
 }
 
 export interface FilesTable {

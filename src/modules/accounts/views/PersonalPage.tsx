@@ -1,3 +1,4 @@
+import { ResendCode } from './ResendCode.js'
 import { Button, Form, TextInput } from '../../../platform/html/components/form.js'
 import { ErrorMessage, ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
 import { DataTable, SummaryList } from '../../../platform/html/components/layout-parts.js'
@@ -107,6 +108,7 @@ export function PhoneChangePage ({ error, emailPending }: { error?: string | und
         <TextInput name='code' label='Mã xác nhận' error={error} autocomplete='one-time-code' inputmode='numeric' />
         <Button>Xác nhận</Button>
       </Form>
+      <ResendCode action='/ca-nhan/so-dien-thoai/gui-lai' />
       <p class='body'><a href='/ca-nhan'>Về trang cá nhân (giữ số điện thoại cũ)</a></p>
     </>
   )

@@ -1,3 +1,4 @@
+import { ResendCode } from './ResendCode.js'
 import { Button, Form, TextInput } from '../../../platform/html/components/form.js'
 import { Checkbox } from '../../../platform/html/components/Checkbox.js'
 import { CaptchaField } from '../../../platform/html/components/CaptchaField.js'
@@ -102,6 +103,7 @@ export function CheckInboxPage ({ channel, ref, error }: { channel: 'email' | 's
               </div>
               <Button>Xác nhận</Button>
             </Form>
+            <ResendCode action='/dang-ky/gui-lai-ma' />
           </>
           )}
     </>

@@ -30,6 +30,7 @@ export function ResetSentPage ({ errors = [] }: { errors?: FieldError[] }) {
         <TextInput name='passwordConfirm' label='Nhập lại mật khẩu mới' type='password' error={errorOf(errors, 'passwordConfirm')} autocomplete='new-password' />
         <Button>Đặt lại mật khẩu</Button>
       </Form>
+      <p class='body'>Không nhận được mã? <a href='/quen-mat-khau'>Yêu cầu lại bằng tên đăng nhập</a> (mã mới thay cho mã cũ).</p>
     </>
   )
 }

@@ -1,3 +1,4 @@
+import { ResendCode } from './ResendCode.js'
 import { Button, Form, TextInput } from '../../../platform/html/components/form.js'
 import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
 import { CaptchaField } from '../../../platform/html/components/CaptchaField.js'
@@ -67,6 +68,7 @@ export function ConfirmMergePage ({ fullName }: { fullName: string }) {
 
 /** The one-time code after the password: citizens' (when the portal asks for it) and officials' (always). */
 export function SignInCodePage ({ channel, next, error, action = '/dang-nhap/ma', again = '/dang-nhap' }: { channel: 'email' | 'sms', next?: string | undefined, error?: string | undefined, action?: string, again?: string }) {
+  // The code's page answers at `action`; a new code is asked at `action`/gui-lai.
   return (
     <>
       <h1 class='heading-l'>Nhập mã đăng nhập</h1>
@@ -78,7 +80,8 @@ export function SignInCodePage ({ channel, next, error, action = '/dang-nhap/ma'
         <TextInput name='code' label='Mã đăng nhập' error={error} autocomplete='one-time-code' inputmode='numeric' />
         <Button>Đăng nhập</Button>
       </Form>
-      <p class='body'><a href={again}>Không nhận được mã? Đăng nhập lại để nhận mã mới</a></p>
+      <ResendCode action={`${action}/gui-lai`} fields={{ kenh: channel, tiep: next }} />
+      <p class='body'><a href={again}>Hoặc đăng nhập lại từ đầu</a></p>
     </>
   )
 }

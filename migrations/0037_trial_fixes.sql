@@ -1,4 +1,4 @@
--- Two changes of the trial fixes (issue 17).
+-- The trial fixes (issue 17): what officials only read in the history, late apologies, resent codes.
 -- What the citizen and the public read of a dossier's history (`message`) and what only officials read
 -- (`note`): internal hand-over comments ("đề nghị trình ký"), consultations, the leader's remarks and the
 -- reasons given to go on with unsettled fees. Existing rows are split by the same rule the code now writes.
@@ -12,3 +12,12 @@ update dossier_events set note = message, message = 'Đã phê duyệt, ban hàn
 
 -- An apology (form 04) sent later than one working day before the due date is still sent, and marked.
 alter table dossiers add column postponed_late boolean not null default false;
+
+-- "Gửi lại mã": a one-time code keeps the message that carried it (with `{code}` in place of the code)
+-- so that it can be sent again, when it was last sent, and how many times it was sent again.
+alter table account_tokens add column sent_at timestamptz not null default now();
+alter table account_tokens add column resends smallint not null default 0;
+alter table account_tokens add column resend jsonb;
+alter table official_codes add column sent_at timestamptz not null default now();
+alter table official_codes add column resends smallint not null default 0;
+alter table official_codes add column resend jsonb;
