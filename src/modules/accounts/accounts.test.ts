@@ -120,8 +120,18 @@ test('register by phone: a 6-digit SMS code, few attempts', async () => {
   assert.equal(res.headers.location, '/dang-ky/kiem-tra?kenh=sms')
   const ref = res.cookies.find(c => c.name === 'mc_reg')!
   assert.equal(ref.httpOnly, true)
+  const first = /(\d{6})/.exec((await lastMessageTo(p.phone))!.body)![1]!
+  // "Gửi lại mã": refused within a minute (told next to the code), then a new code replaces the first.
+  const early = await post('/dang-ky/gui-lai-ma', {}, `mc_reg=${ref.value}`)
+  assert.equal(early.statusCode, 422)
+  assert.match(early.body, /Hãy chờ \d+ giây nữa/)
+  await t.db.kysely.updateTable('accountTokens').set({ sentAt: new Date(Date.now() - 61_000) }).where('purpose', '=', 'confirm-phone').where('usedAt', 'is', null).execute()
+  const resent = await post('/dang-ky/gui-lai-ma', {}, `mc_reg=${ref.value}`)
+  assert.equal(resent.statusCode, 303)
+  assert.equal(resent.headers.location, '/dang-ky/kiem-tra?kenh=sms')
   const sms = await lastMessageTo(p.phone)
   const code = /(\d{6})/.exec(sms!.body)![1]!
+  if (code !== first) assert.match((await post('/dang-ky/xac-nhan-ma', { code: first }, `mc_reg=${ref.value}`)).body, /Mã xác nhận không đúng/, 'the first code no longer works')
   const wrong = await post('/dang-ky/xac-nhan-ma', { code: code === '000000' ? '111111' : '000000' }, `mc_reg=${ref.value}`)
   assert.equal(wrong.statusCode, 422)
   assert.match(wrong.body, /Mã xác nhận không đúng/)
