@@ -84,7 +84,7 @@ export const FORM_WORDING = {
     number: 'Mẫu số 07',
     title: 'Sổ theo dõi hồ sơ',
     body: [
-      'Cơ quan tiếp nhận: {agency}',
+      '{agencyRole}: {agency}',
       'Hồ sơ tiếp nhận từ ngày {from} đến ngày {to}: {count} hồ sơ.'
     ]
   },

@@ -142,6 +142,15 @@ test('the default process: reception → specialist → head (sent back once) �
   const bad = await desk.get(`/can-bo/so-theo-doi?co-quan=${agency}&tu=2026-05-01&den=2026-04-01`)
   assert.equal(bad.statusCode, 422)
   assert.match(bad.body, /Đến ngày phải sau hoặc bằng/)
+  // The department's leader opens the register on his own agency, by processing: the dossier the centre
+  // received for its inspection unit is there (by reception the department received none).
+  const own = await ld.get('/can-bo/so-theo-doi')
+  assert.match(own.body, /<option value="000\.00\.11\.H34" selected/)
+  assert.match(own.body, /<option value="giai-quyet" selected/)
+  assert.ok(own.body.includes(`href="/can-bo/ho-so/${enc(code)}"`), 'the department\'s register lists its dossier')
+  assert.ok(!(await ld.get('/can-bo/so-theo-doi?theo=tiep-nhan')).body.includes(`href="/can-bo/ho-so/${enc(code)}"`))
+  const deptBook = await pdfText((await ld.get(`/can-bo/so-theo-doi.pdf?co-quan=000.00.11.H34&theo=giai-quyet&tu=${today}&den=${today}`)).rawPayload)
+  for (const words of ['Cơ quan giải quyết: Sở Giao thông vận tải tỉnh Kon Tum', code]) assert.ok(deptBook.includes(words), words)
   // Another department's official gets its own agencies only, and never this one's register.
   const stranger = browserSession(t, (await newOfficial(t, '000.00.15.H34', ['specialist'])).cookie)
   const theirs = await stranger.get(`/can-bo/so-theo-doi?co-quan=${agency}`)
@@ -316,6 +325,10 @@ test('the agency stops a dossier in processing (form 05); a withdrawn one leaves
   assert.ok(!(await sp.get('/can-bo/ho-so?hang-doi=cua-toi')).body.includes(b.code))
   const open = await t.db.kysely.selectFrom('dossierTasks as k').innerJoin('dossiers as d', 'd.id', 'k.dossierId').select('k.outcome').where('d.code', '=', b.code).where('k.finishedAt', 'is', null).execute()
   assert.equal(open.length, 0)
+  // Form 06 does not list the citizen as the step's handler.
+  const sheet = await pdfText((await sp.get(`/can-bo/ho-so/${enc(b.code)}/mau-06.pdf`)).rawPayload)
+  assert.ok(sheet.includes(b.code))
+  assert.ok(!sheet.includes('Nhận: Nguyễn Văn Thử'), 'the citizen who withdrew is not the handler')
 })
 
 test('the leader refuses after review: the refusal letter, with the reasons, is the result returned to the citizen', async () => {

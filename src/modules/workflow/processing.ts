@@ -46,7 +46,8 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
 
     /** Closes whatever step is open (the dossier was withdrawn or stopped); nothing when none is. */
     async closeOpen (trx: Executor, dossierId: string, outcome: 'withdrawn' | 'stopped', by: { id: string | null, name: string, official: boolean }): Promise<void> {
-      await trx.updateTable('dossierTasks').set({ finishedAt: sql`now()`, finishedBy: by.official ? by.id : null, finishedByName: by.name, outcome })
+      // A citizen who withdraws did not handle the step: its handler stays the official it was with.
+      await trx.updateTable('dossierTasks').set({ finishedAt: sql`now()`, finishedBy: by.official ? by.id : null, finishedByName: by.official ? by.name : null, outcome })
         .where('dossierId', '=', dossierId).where('finishedAt', 'is', null).execute()
     },
 

@@ -16,7 +16,7 @@ import { CHANNEL_LABELS, INTERNAL_COMPONENT } from '../dossiers/dossiers.service
 import { StatusTag } from '../dossiers/views/DossierPages.js'
 import { ComponentsTable, FeesTable, PersonList, when } from '../dossiers/views/parts.js'
 import { AssessmentFields } from '../payments/AssessmentFields.js'
-import type { StepQueue, WorkflowService } from './workflow.service.js'
+import type { RegisterBy, StepQueue, WorkflowService } from './workflow.service.js'
 import { OUTCOME_LABELS, TIMING_LABELS } from './processing.js'
 import { PaymentsSection } from '../payments/PaymentsSection.js'
 import { parseCriteria } from './search.js'
@@ -516,7 +516,7 @@ function StaffDossierPage ({ o, errors = [], values = {} }: { o: Opened, errors?
 type Register = Awaited<ReturnType<WorkflowService['register']>>
 
 function RegisterPage ({ agencies, query, errors, register }: { agencies: Array<{ code: string, name: string }>, query: Record<string, string | undefined>, errors: FieldError[], register?: Register | undefined }) {
-  const pdf = `/can-bo/so-theo-doi.pdf?${new URLSearchParams({ 'co-quan': query['co-quan'] ?? '', tu: query['tu'] ?? '', den: query['den'] ?? '' }).toString()}`
+  const pdf = `/can-bo/so-theo-doi.pdf?${new URLSearchParams({ 'co-quan': query['co-quan'] ?? '', theo: query['theo'] ?? '', tu: query['tu'] ?? '', den: query['den'] ?? '' }).toString()}`
   return (
     <>
       <a class='back-link' href='/can-bo'>Không gian làm việc</a>
@@ -525,9 +525,16 @@ function RegisterPage ({ agencies, query, errors, register }: { agencies: Array<
       <form action='/can-bo/so-theo-doi' method='get' noValidate>
         <div class='grid-row'>
           <div class='form-group'>
-            <label class='label' for='co-quan'>Cơ quan tiếp nhận</label>
+            <label class='label' for='co-quan'>Cơ quan</label>
             <select class='select' id='co-quan' name='co-quan'>
               {agencies.map(a => <option key={a.code} value={a.code} selected={query['co-quan'] === a.code}>{a.name}</option>)}
+            </select>
+          </div>
+          <div class='form-group'>
+            <label class='label' for='theo'>Hồ sơ</label>
+            <select class='select' id='theo' name='theo'>
+              <option value='tiep-nhan' selected={query['theo'] === 'tiep-nhan'}>do cơ quan này tiếp nhận</option>
+              <option value='giai-quyet' selected={query['theo'] === 'giai-quyet'}>do cơ quan này giải quyết</option>
             </select>
           </div>
           <TextInput name='tu' type='date' label='Tiếp nhận từ ngày' value={query['tu']} error={errorOf(errors, 'tu')} />
@@ -620,20 +627,24 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
     const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
     query['tu'] ||= `${today.slice(0, 8)}01`
     query['den'] ||= today
-    if (!agencies.some(a => a.code === query['co-quan'])) query['co-quan'] = agencies[0]!.code
+    // The register opens on the official's own agency: the desk's by reception, a department's by processing.
+    const own = request.official!.agency.code
+    if (!agencies.some(a => a.code === query['co-quan'])) query['co-quan'] = agencies.some(a => a.code === own) ? own : agencies[0]!.code
+    if (query['theo'] !== 'tiep-nhan' && query['theo'] !== 'giai-quyet') query['theo'] = request.official!.roles.some(r => r.role === 'receptionist' && r.agencyCode === query['co-quan']) ? 'tiep-nhan' : 'giai-quyet'
+    const by: RegisterBy = query['theo'] === 'giai-quyet' ? 'processing' : 'receiving'
     const days = parseDayRange(query, { from: 'tu', to: 'den' })
     if (days.from && days.to && Date.parse(days.to) - Date.parse(days.from) > 366 * 86_400_000) days.errors.push({ field: 'den', message: 'Mỗi lần xem tối đa một năm' })
-    return { query, agencies, days }
+    return { query, agencies, days, by }
   }
   app.get('/can-bo/so-theo-doi', { preHandler: requireOfficial }, async (request, reply) => {
-    const { query, agencies, days } = await registerQuery(request)
-    const register = days.errors.length === 0 ? await workflow.register(request.official!, query['co-quan']!, days.from!, days.to!) : undefined
+    const { query, agencies, days, by } = await registerQuery(request)
+    const register = days.errors.length === 0 ? await workflow.register(request.official!, query['co-quan']!, days.from!, days.to!, by) : undefined
     return reply.page(<RegisterPage agencies={agencies} query={query} errors={days.errors} register={register} />, { title: 'Sổ theo dõi hồ sơ', ...(days.errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
   })
   app.get('/can-bo/so-theo-doi.pdf', { preHandler: requireOfficial }, async (request, reply) => {
-    const { query, days } = await registerQuery(request)
+    const { query, days, by } = await registerQuery(request)
     if (days.errors.length > 0) throw new AppError('VALIDATION', days.errors[0]!.message, days.errors)
-    const pdf = await workflow.registerPdf(request.official!, query['co-quan']!, days.from!, days.to!)
+    const pdf = await workflow.registerPdf(request.official!, query['co-quan']!, days.from!, days.to!, by)
     return reply.type('application/pdf').header('content-disposition', `inline; filename="so-theo-doi-${query['co-quan']}-${days.from}-${days.to}.pdf"`).header('cache-control', 'private, no-store').send(pdf)
   })
   app.get('/can-bo/ho-so/:code', { preHandler: requireOfficial }, async (request, reply) =>

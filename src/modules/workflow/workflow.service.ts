@@ -166,6 +166,15 @@ export function createWorkflowService (deps: {
     return { counter: 'Tại bộ phận một cửa', post: 'Qua bưu chính', ...(d.hasAccount ? { online: 'Trực tuyến trên Cổng' } : {}) }
   }
 
+  /** An agency and the units under it (two levels: a department's centres and offices), by code. */
+  async function withUnits (agencyCode: string): Promise<string[]> {
+    const r = await sql<{ code: string }>`
+      select c.code from agencies a join agencies c on c.id = a.id or c.parent_id = a.id
+        or c.parent_id in (select u.id from agencies u where u.parent_id = a.id)
+      where a.code = ${agencyCode}`.execute(db.kysely)
+    return r.rows.map(x => x.code)
+  }
+
   /** What an official took out of the system (a file, a form, a receipt) is in the audit log, like every view. */
   async function downloaded (o: SignedInOfficial, d: { id: string, code: string | null }, action: string, details: Record<string, unknown>): Promise<void> {
     await db.transaction(trx => audit.record(trx, { actor: actorOf(o), action, targetType: 'dossier', targetId: d.id, details: { code: d.code, ...details } }))
@@ -810,24 +819,28 @@ export function createWorkflowService (deps: {
       return db.kysely.selectFrom('agencies').select(['code', 'name']).where('code', 'in', scope).orderBy('code').execute()
     },
 
-    /** The register (form 07): dossiers an agency received in a period, in order, with their dates and outcome. */
-    async register (o: SignedInOfficial, agencyCode: string, from: string, to: string) {
+    /**
+     * The register (form 07): dossiers received in a period, in order, with their dates and outcome; those
+     * an agency received (`by` receiving: its one-stop desk) or those it processes (`by` processing: a
+     * department whose dossiers the centre receives).
+     */
+    async register (o: SignedInOfficial, agencyCode: string, from: string, to: string, by: RegisterBy = 'receiving') {
       if (!(await officialScope(o)).includes(agencyCode)) throw new AppError('FORBIDDEN', 'register of another agency')
       const rows = await db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
         .select(['d.code', 'd.status', 'd.channel', 'd.applicant', 'd.receivedAt', 'd.dueAt', 'd.postponedFrom', 'd.postponedLate', 'd.finishedAt', 'd.returnedAt', 'v.name as procedureName'])
-        .where('d.agencyCode', '=', agencyCode).where('d.receivedAt', '>=', vnDayStart(from)).where('d.receivedAt', '<', vnDayStart(to, 1))
+        .where(by === 'processing' ? 'd.processingAgencyCode' : 'd.agencyCode', 'in', by === 'processing' ? await withUnits(agencyCode) : [agencyCode]).where('d.receivedAt', '>=', vnDayStart(from)).where('d.receivedAt', '<', vnDayStart(to, 1))
         .orderBy('d.receivedAt').limit(REGISTER_LIMIT + 1).execute()
       const agency = await db.kysely.selectFrom('agencies').select('name').where('code', '=', agencyCode).executeTakeFirst()
-      return { agency: agency?.name ?? agencyCode, rows: rows.slice(0, REGISTER_LIMIT), truncated: rows.length > REGISTER_LIMIT }
+      return { agency: agency?.name ?? agencyCode, by, rows: rows.slice(0, REGISTER_LIMIT), truncated: rows.length > REGISTER_LIMIT }
     },
 
-    async registerPdf (o: SignedInOfficial, agencyCode: string, from: string, to: string): Promise<Buffer> {
-      const r = await service.register(o, agencyCode, from, to)
+    async registerPdf (o: SignedInOfficial, agencyCode: string, from: string, to: string, by: RegisterBy = 'receiving'): Promise<Buffer> {
+      const r = await service.register(o, agencyCode, from, to, by)
       await db.transaction(trx => audit.record(trx, { actor: actorOf(o), action: 'register.download', targetType: 'agency', targetId: agencyCode, details: { from, to, rows: r.rows.length } }))
       const site = await deps.site.profile()
       const day = (s: string) => s.split('-').reverse().join('/')
       const words = await wording.get('07')
-      const body = words.body.map(l => fill(l, { agency: r.agency, from: day(from), to: day(to), count: String(r.rows.length) }))
+      const body = words.body.map(l => fill(l, { agency: r.agency, agencyRole: by === 'processing' ? 'Cơ quan giải quyết' : 'Cơ quan tiếp nhận', from: day(from), to: day(to), count: String(r.rows.length) }))
       return officialFormPdf({
         number: words.number,
         title: words.title,
@@ -953,3 +966,6 @@ export function createWorkflowService (deps: {
 }
 
 export type WorkflowService = ReturnType<typeof createWorkflowService>
+
+/** Whose register (form 07): the dossiers an agency received, or those it processes. */
+export type RegisterBy = 'receiving' | 'processing'
