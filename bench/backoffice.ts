@@ -46,7 +46,7 @@ export async function benchBackOffice (): Promise<string[]> {
     // Schema, catalog and the generated dossiers, before the server starts.
     const db = await openDb({ databaseUrl: url.toString(), dataDir: work, poolSize: 4 })
     await migrate(db)
-    const config = loadConfig({ SESSION_SECRET: 'bench-secret-0123456789abcdefghijkl', DATA_DIR: work, LOG_LEVEL: 'silent', WORKER_IN_PROCESS: 'false', DATABASE_URL: url.toString() })
+    const config = loadConfig({ SESSION_SECRET: 'bench-secret-0123456789abcdefghijkl', DATA_DIR: work, LOG_LEVEL: 'silent', WORKER_IN_PROCESS: 'false', DATABASE_URL: url.toString(), PUBLIC_URL: 'http://localhost:3000' })
     const services = await buildServices(config, { db, log: pino({ level: 'silent' }) })
     await services.catalog.loadDemoCatalog(systemActor)
     const g = await generateDossiers(db, { count, log: line => process.stderr.write(`${line}\n`) })

@@ -35,7 +35,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-bench-'))
 const databaseUrl = process.env['BENCH_DATABASE_URL']
 const config = loadConfig({
   SESSION_SECRET: 'bench-secret-0123456789abcdefghijkl', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WORKER_IN_PROCESS: 'false',
-  CAPTCHA: 'off', SECURE_COOKIES: 'false', MAX_FILE_MB: '2', ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20' } : {})
+  CAPTCHA: 'off', SECURE_COOKIES: 'false', MAX_FILE_MB: '2', PUBLIC_URL: 'http://localhost:3000', ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20' } : {})
 })
 const db = databaseUrl ? await openDb({ databaseUrl, dataDir, poolSize: 20 }) : await openDb({ memory: true })
 await migrate(db)

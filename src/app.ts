@@ -14,6 +14,7 @@ import { registerHealth } from './platform/http/health.js'
 import { registerSecurity, requestId } from './platform/http/security.js'
 import { registerRendering } from './platform/html/render.js'
 import { registerNotices } from './platform/http/notice.js'
+import { registerRequestOrigin } from './platform/http/request-origin.js'
 import { refusalRecorder } from './modules/audit/audit.service.js'
 import { PUBLIC_DIR } from './platform/paths.js'
 import { siteModule } from './modules/site/site.pages.js'
@@ -68,6 +69,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   await app.register(formbody)
   // Uploads are streamed by their handlers; a file over the limit arrives truncated and is refused with a message.
   await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: config.MAX_FILE_MB * 1024 * 1024, files: 20, fields: 60, parts: 80, fieldSize: 10_000 } })
+  if (config.PUBLIC_URL_FROM_REQUEST) registerRequestOrigin(app)
   registerSecurity(app, { secret: services.sessionSecret, secureCookies: config.SECURE_COOKIES, https: config.PUBLIC_URL.startsWith('https:') })
   registerSessions(app, { accounts: services.accounts, secureCookies: config.SECURE_COOKIES })
   registerNotices(app, { secret: services.sessionSecret, secureCookies: config.SECURE_COOKIES, https: config.PUBLIC_URL.startsWith('https:') })

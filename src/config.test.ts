@@ -8,7 +8,7 @@ import { ROOT } from './platform/paths.js'
 const SECRET = 'x'.repeat(32)
 
 test('defaults: port 3000 on 0.0.0.0, PGlite under ./data, frozen', () => {
-  const c = loadConfig({ SESSION_SECRET: SECRET })
+  const c = loadConfig({ SESSION_SECRET: SECRET, PUBLIC_URL: 'http://localhost:3000' })
   assert.equal(c.PORT, 3000)
   assert.equal(c.HOST, '0.0.0.0')
   assert.equal(c.DATA_DIR, path.resolve('./data'))
@@ -39,7 +39,7 @@ test('a wrong value stops the start with a message naming the variable', () => {
     [{ SESSION_SECRET: 'short' }, /SESSION_SECRET/]
   ]
   for (const [env, message] of cases) {
-    assert.throws(() => loadConfig({ SESSION_SECRET: SECRET, ...env }), (err: unknown) => {
+    assert.throws(() => loadConfig({ SESSION_SECRET: SECRET, PUBLIC_URL: 'https://dvc.example.vn', ...env }), (err: unknown) => {
       assert.ok(err instanceof ConfigError)
       assert.match(err.message, message)
       return true
@@ -53,9 +53,9 @@ test('SESSION_SECRET is required outside the demo profile, and has no default', 
 })
 
 test('the national e-identity needs issuer, client id and secret together; OIDC_ONLY needs them', () => {
-  assert.throws(() => loadConfig({ SESSION_SECRET: SECRET, OIDC_ISSUER: 'https://sso.dancuquocgia.gov.vn' }), /set all three or none/)
-  assert.throws(() => loadConfig({ SESSION_SECRET: SECRET, OIDC_ONLY: 'true' }), /OIDC_ONLY: needs OIDC_ISSUER/)
-  const c = loadConfig({ SESSION_SECRET: SECRET, OIDC_ISSUER: 'https://sso.dancuquocgia.gov.vn', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b', OIDC_ONLY: 'true' })
+  assert.throws(() => loadConfig({ SESSION_SECRET: SECRET, PUBLIC_URL: 'https://dvc.example.vn', OIDC_ISSUER: 'https://sso.dancuquocgia.gov.vn' }), /set all three or none/)
+  assert.throws(() => loadConfig({ SESSION_SECRET: SECRET, PUBLIC_URL: 'https://dvc.example.vn', OIDC_ONLY: 'true' }), /OIDC_ONLY: needs OIDC_ISSUER/)
+  const c = loadConfig({ SESSION_SECRET: SECRET, PUBLIC_URL: 'https://dvc.example.vn', OIDC_ISSUER: 'https://sso.dancuquocgia.gov.vn', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b', OIDC_ONLY: 'true' })
   assert.equal(c.OIDC_ONLY, true)
 })
 
@@ -74,4 +74,25 @@ test('the README table lists every variable, and nothing that is not one', () =>
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
   const documented = [...readme.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map(m => m[1]).sort()
   assert.deepEqual(documented, Object.keys(ConfigSchema.properties).sort())
+})
+
+test('PUBLIC_URL is required outside the demo; in the demo, unset, links follow the address the visitor opened', async () => {
+  assert.throws(() => loadConfig({ SESSION_SECRET: SECRET }, { serving: true }), /PUBLIC_URL: required unless DEMO=true/)
+  assert.doesNotThrow(() => loadConfig({ SESSION_SECRET: SECRET }), 'the command line writes no links')
+  const demo = loadConfig({ DEMO: 'true', PORT: '3100' })
+  assert.equal(demo.PUBLIC_URL_FROM_REQUEST, true)
+  assert.equal(demo.PUBLIC_URL, 'http://localhost:3100', 'outside a request: the local address')
+  const { registerRequestOrigin } = await import('./platform/http/request-origin.js')
+  const { default: Fastify } = await import('fastify')
+  const app = Fastify()
+  registerRequestOrigin(app)
+  app.post('/link', async () => ({ link: `${demo.PUBLIC_URL}/tra-cuu-ho-so` }))
+  const at = async (host: string) => (await app.inject({ method: 'POST', url: '/link', headers: { host }, payload: { a: 1 } })).json<{ link: string }>().link
+  assert.equal(await at('127.0.0.1:3100'), 'http://127.0.0.1:3100/tra-cuu-ho-so')
+  assert.equal(await at('192.168.1.20:3100'), 'http://192.168.1.20:3100/tra-cuu-ho-so')
+  assert.equal(await at('evil.example/<script>'), 'http://localhost:3100/tra-cuu-ho-so', 'a malformed host is not used')
+  const fixed = loadConfig({ DEMO: 'true', PUBLIC_URL: 'https://dvc.example.vn/' })
+  assert.equal(fixed.PUBLIC_URL_FROM_REQUEST, false)
+  assert.equal(fixed.PUBLIC_URL, 'https://dvc.example.vn')
+  await app.close()
 })

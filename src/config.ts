@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox'
 import Value from 'typebox/value'
 import path from 'node:path'
 import { parseOfficeHours } from './modules/calendar/calendar.js'
+import { requestOrigin } from './platform/http/request-origin.js'
 
 /**
  * Every environment variable the system reads, with its type, default and meaning.
@@ -12,7 +13,7 @@ const Bool = (description: string, fallback: boolean) => Type.Boolean({ default:
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port of the web server (0: any free port).' }),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Address the web server listens on.' }),
-  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/.*)?$', description: 'Public base URL of the portal (links in e-mails, QR codes). Default `http://localhost:PORT`.' })),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/.*)?$', description: 'Public base URL of the portal (links in e-mails, QR codes, the payment return address). Required unless `DEMO=true`, where links follow the address the visitor opened.' })),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Directory for the embedded database (PGlite) and local file storage.' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string. When set, PostgreSQL is used instead of the embedded PGlite.' })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Maximum connections per process (PostgreSQL only).' }),
@@ -60,7 +61,7 @@ export const ConfigSchema = Type.Object({
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000, description: 'Time given to in-flight requests and jobs on SIGTERM before the process exits.' })
 })
 
-export type Config = Readonly<Static<typeof ConfigSchema> & { PUBLIC_URL: string, DATA_DIR: string }>
+export type Config = Readonly<Static<typeof ConfigSchema> & { PUBLIC_URL: string, PUBLIC_URL_FROM_REQUEST: boolean, DATA_DIR: string }>
 
 export class ConfigError extends Error {
   constructor (readonly problems: string[]) {
@@ -76,7 +77,8 @@ const FALSE = new Set(['false', '0', 'no', 'off', ''])
  * Reads the configuration from `env` (the process environment by default) once.
  * Unknown variables are ignored; an invalid value throws ConfigError naming the variable.
  */
-export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
+/** `serving`: for the web server, which writes links and so needs PUBLIC_URL outside the demo (not the CLI). */
+export function loadConfig (env: Record<string, string | undefined> = process.env, options: { serving?: boolean } = {}): Config {
   const keys = Object.keys(ConfigSchema.properties) as Array<keyof typeof ConfigSchema.properties>
   const raw: Record<string, unknown> = {}
   const problems: string[] = []
@@ -106,6 +108,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   if (problems.length === 0 && !c.DEMO && c.SESSION_SECRET === undefined) {
     problems.push('SESSION_SECRET: required (32 or more random characters) unless DEMO=true')
   }
+  if (problems.length === 0 && options.serving && !c.DEMO && c.PUBLIC_URL === undefined) {
+    problems.push('PUBLIC_URL: required unless DEMO=true (the address citizens open, e.g. https://dichvucong.kontum.gov.vn: links in e-mails, QR codes, the payment return)')
+  }
   if (problems.length === 0) {
     try { parseOfficeHours(c.OFFICE_HOURS) } catch (err) { problems.push(`OFFICE_HOURS: ${(err as Error).message}`) }
     const [h, m] = c.SAME_DAY_CUTOFF.split(':').map(Number)
@@ -122,9 +127,13 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     if (c.OIDC_ONLY && oidc < 3) problems.push('OIDC_ONLY: needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET')
   }
   if (problems.length > 0) throw new ConfigError(problems)
+  const fixed = c.PUBLIC_URL?.replace(/\/+$/, '')
+  const fallback = `http://localhost:${c.PORT}`
   return Object.freeze({
     ...c,
     DATA_DIR: path.resolve(c.DATA_DIR),
-    PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '')
+    /** Set: where links lead. Unset (demo only): the address of the request being answered (request-origin.ts). */
+    PUBLIC_URL_FROM_REQUEST: fixed === undefined,
+    get PUBLIC_URL () { return fixed ?? requestOrigin() ?? fallback }
   })
 }

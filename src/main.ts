@@ -6,10 +6,10 @@ import { AppError } from './platform/http/errors.js'
  * Runs a process entry point: loads the configuration, and turns the failures a person can fix
  * (configuration, migrations, invalid input) into a clear message and exit code 1.
  */
-export function runMain (name: string, main: (config: Config) => Promise<void>): void {
+export function runMain (name: string, main: (config: Config) => Promise<void>, options: { serving?: boolean } = {}): void {
   let config: Config
   try {
-    config = loadConfig()
+    config = loadConfig(undefined, options)
   } catch (err) {
     fail(name, err)
     return

@@ -46,4 +46,4 @@ runMain('server', async (config) => {
     ...(config.DEMO ? ['Chế độ demo (DEMO=true): hồ sơ Kon Tum.', ...demoLines, `Hộp thư thử nghiệm (thư điện tử, tin nhắn): ${config.PUBLIC_URL}/dev/hop-thu`] : [])
   ]
   process.stdout.write(lines.map(l => `  ${l}\n`).join(''))
-})
+}, { serving: true })

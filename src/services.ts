@@ -49,7 +49,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const catalog = createCatalogService({ db, repo: createCatalogRepository(), audit })
   const calendar = createCalendarService({ db, repo: createCalendarRepository(), audit, config })
   const notifications = createNotificationsService({ db, repo: createNotificationsRepository(), jobs, config })
-  const accounts = createAccountsService({ db, audit, notifications, publicUrl: config.PUBLIC_URL, idleMinutes: config.SESSION_IDLE_MINUTES, signInCode: config.SIGN_IN_CODE })
+  const accounts = createAccountsService({ db, audit, notifications, publicUrl: () => config.PUBLIC_URL, idleMinutes: config.SESSION_IDLE_MINUTES, signInCode: config.SIGN_IN_CODE })
   const captcha = createCaptchaService({ db, enabled: config.CAPTCHA === 'on' })
   const officials = createOfficialsService({ db, audit, notifications, idleMinutes: config.SESSION_IDLE_MINUTES, provinceCode: async () => (await site.profile()).provinceCode })
   const nationalIdentity = createNationalIdentity({ config, db, audit, accounts })
@@ -61,7 +61,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config })
   const sandboxSecret = config.PAYMENT_SANDBOX || config.DEMO ? await sandboxSecretOf(db.kysely).catch(() => undefined) : undefined
   const payments = createPaymentsService({ db, dossiers, jobs, config, sandboxSecret })
-  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, publicUrl: config.PUBLIC_URL, now: options.clock ?? (() => new Date()) })
+  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, publicUrl: () => config.PUBLIC_URL, now: options.clock ?? (() => new Date()) })
 
   return {
     config,

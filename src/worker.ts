@@ -20,4 +20,4 @@ runMain('worker', async (config) => {
   })
   worker.start()
   services.log.info({ worker: worker.id }, 'worker started')
-})
+}, { serving: true })

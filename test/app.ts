@@ -19,6 +19,7 @@ export function testConfig (overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     WORKER_IN_PROCESS: 'false',
     SECURE_COOKIES: 'false',
+    PUBLIC_URL: 'http://localhost:3000',
     ...overrides
   })
 }

@@ -15,7 +15,7 @@ export interface Run { code: number | null, signal: NodeJS.Signals | null, stdou
 
 /** Environment for a child process: only what we pass, plus PATH (no TEST_* leakage into config). */
 export function childEnv (env: Record<string, string>): Record<string, string> {
-  return { PATH: process.env['PATH'] ?? '', HOME: os.homedir(), SESSION_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...env }
+  return { PATH: process.env['PATH'] ?? '', HOME: os.homedir(), SESSION_SECRET: TEST_SECRET, ...(env['DEMO'] === 'true' ? {} : { PUBLIC_URL: 'http://localhost:3000' }), LOG_LEVEL: 'warn', ...env }
 }
 
 export function start (entry: string, args: string[], env: Record<string, string>, node = process.execPath): ChildProcess & { output: () => Run, exited: Promise<Run> } {

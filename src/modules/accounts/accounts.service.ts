@@ -40,7 +40,7 @@ export interface ContactChange { email?: 'pending' | 'removed', phoneRef?: strin
 export const PRIVACY_HOURS = 72
 export const SESSION_HOURS = 12
 
-export function createAccountsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, publicUrl: string, idleMinutes: number, signInCode?: boolean }) {
+export function createAccountsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, publicUrl: () => string, idleMinutes: number, signInCode?: boolean }) {
   const { db, audit, notifications } = deps
   const guard = createSignInGuard({ db, audit, scope: 'signin', action: 'account.sign-in' })
   const limit = createRateLimit({ db, audit })
@@ -157,7 +157,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
           await trx.insertInto('accountTokens').values({ accountId: account.id, purpose: 'confirm-email', tokenHash: secret.hash, expiresAt: new Date(Date.now() + CONFIRM_EMAIL_HOURS * 3600_000) }).execute()
           await notifications.enqueue(trx, {
             channel: 'email', recipient: data.email!, template: 'confirm-email', subject: 'Xác nhận đăng ký tài khoản sử dụng Cổng Dịch vụ công',
-            body: `Chào ${data.fullName},\n\nĐể hoàn tất đăng ký tài khoản, hãy mở liên kết sau trong vòng ${CONFIRM_EMAIL_HOURS} giờ:\n${deps.publicUrl}/dang-ky/xac-nhan/${secret.token}\n\nLiên kết chỉ dùng được một lần. Nếu bạn không đăng ký, hãy bỏ qua thư này.`
+            body: `Chào ${data.fullName},\n\nĐể hoàn tất đăng ký tài khoản, hãy mở liên kết sau trong vòng ${CONFIRM_EMAIL_HOURS} giờ:\n${deps.publicUrl()}/dang-ky/xac-nhan/${secret.token}\n\nLiên kết chỉ dùng được một lần. Nếu bạn không đăng ký, hãy bỏ qua thư này.`
           })
         } else {
           await issueCode(trx, { accountId: account.id, purpose: 'confirm-phone', ref: ref!, minutes: CONFIRM_PHONE_MINUTES },
@@ -229,7 +229,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
           await trx.insertInto('accountTokens').values({ accountId: account.id, purpose: 'reset-email', tokenHash: secret.hash, expiresAt }).execute()
           await notifications.enqueue(trx, {
             channel: 'email', recipient: account.email, template: 'reset-email', subject: 'Đặt lại mật khẩu tài khoản Cổng Dịch vụ công',
-            body: `Có yêu cầu đặt lại mật khẩu cho tài khoản của bạn. Mở liên kết sau trong vòng ${RESET_MINUTES} phút để đặt mật khẩu mới:\n${deps.publicUrl}/dat-lai-mat-khau/${secret.token}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu hiện tại vẫn giữ nguyên.`
+            body: `Có yêu cầu đặt lại mật khẩu cho tài khoản của bạn. Mở liên kết sau trong vòng ${RESET_MINUTES} phút để đặt mật khẩu mới:\n${deps.publicUrl()}/dat-lai-mat-khau/${secret.token}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu hiện tại vẫn giữ nguyên.`
           })
         } else if (account.phone) {
           await issueCode(trx, { accountId: account.id, purpose: 'reset-phone', ref, minutes: RESET_MINUTES },
@@ -377,7 +377,7 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
           await trx.insertInto('accountTokens').values({ accountId, purpose: 'change-email', tokenHash: secret.hash, newValue: email, expiresAt: new Date(Date.now() + CHANGE_EMAIL_HOURS * 3600_000) }).execute()
           await notifications.enqueue(trx, {
             channel: 'email', recipient: email, template: 'change-email', subject: 'Xác nhận thư điện tử mới cho tài khoản Cổng Dịch vụ công',
-            body: `Chào ${account.fullName},\n\nĐể dùng địa chỉ này cho tài khoản của bạn trên Cổng Dịch vụ công, hãy mở liên kết sau trong vòng ${CHANGE_EMAIL_HOURS} giờ:\n${deps.publicUrl}/ca-nhan/xac-nhan-thu/${secret.token}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; tài khoản giữ địa chỉ cũ.`
+            body: `Chào ${account.fullName},\n\nĐể dùng địa chỉ này cho tài khoản của bạn trên Cổng Dịch vụ công, hãy mở liên kết sau trong vòng ${CHANGE_EMAIL_HOURS} giờ:\n${deps.publicUrl()}/ca-nhan/xac-nhan-thu/${secret.token}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; tài khoản giữ địa chỉ cũ.`
           })
           await tellOwner(trx, old, 'contact-change-notice', 'Có yêu cầu đổi thư điện tử của tài khoản',
             `Có yêu cầu đổi thư điện tử của tài khoản Cổng Dịch vụ công của bạn sang ${maskContact(email)}. Địa chỉ mới chỉ có hiệu lực khi được xác nhận. Nếu không phải bạn, hãy đổi mật khẩu ngay và gọi đường dây nóng.`,

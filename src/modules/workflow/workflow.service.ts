@@ -54,7 +54,8 @@ export function createWorkflowService (deps: {
   jobs: JobQueue
   files: FilesService
   payments: PaymentsService
-  publicUrl: string
+  /** Where links lead (read when a form is printed: in the demo it follows the request). */
+  publicUrl: () => string
   /** The clock deadlines count from. */
   now?: () => Date
 }) {
@@ -958,7 +959,7 @@ export function createWorkflowService (deps: {
         : form === '02' || form === '03' ? [{ title: 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: signer }] : [head]),
       ...(layout.table ? { table: layout.table } : {}),
       ...(layout.landscape ? { landscape: true } : {}),
-      ...(form === '01' ? { qr: { url: `${deps.publicUrl}/tra-cuu-ho-so?ma=${encodeURIComponent(d.code!)}`, caption: 'Quét mã để tra cứu tình trạng hồ sơ' } } : {})
+      ...(form === '01' ? { qr: { url: `${deps.publicUrl()}/tra-cuu-ho-so?ma=${encodeURIComponent(d.code!)}`, caption: 'Quét mã để tra cứu tình trạng hồ sơ' } } : {})
     })
   }
 
