@@ -21,3 +21,24 @@ alter table account_tokens add column resend jsonb;
 alter table official_codes add column sent_at timestamptz not null default now();
 alter table official_codes add column resends smallint not null default 0;
 alter table official_codes add column resend jsonb;
+
+-- The register of issued documents: forms 02–05 and refusal letters carry "Số: n/…" from a per-agency,
+-- per-year sequence (the counter row is locked by its upsert, so two processes never draw the same number).
+create table document_counters (
+  agency_code text not null,
+  year integer not null,
+  last integer not null,
+  primary key (agency_code, year)
+);
+create table issued_documents (
+  id bigserial primary key,
+  agency_code text not null,
+  year integer not null,
+  number integer not null,
+  form text not null,
+  dossier_id uuid not null references dossiers (id),
+  event_id bigint not null references dossier_events (id),
+  issued_at timestamptz not null default now(),
+  unique (agency_code, year, number)
+);
+create index issued_documents_dossier on issued_documents (dossier_id);

@@ -169,11 +169,24 @@ export function createDossiersService (deps: {
   }
 
   /** A step of the dossier's history: `message` is read by the citizen and the public, `note` by officials only. */
-  async function event (trx: Executor, dossierId: string, e: { action: string, from?: DossierStatus | null, to?: DossierStatus | null, actor: Actor, actorName?: string | null, agencyCode?: string | null, message?: string | null, note?: string | null, details?: Record<string, unknown> }) {
-    await trx.insertInto('dossierEvents').values({
+  async function event (trx: Executor, dossierId: string, e: { action: string, from?: DossierStatus | null, to?: DossierStatus | null, actor: Actor, actorName?: string | null, agencyCode?: string | null, message?: string | null, note?: string | null, details?: Record<string, unknown>, document?: IssuedDocument }) {
+    // A document the event issues (a form) takes the next number of its agency's register for the year
+    // (or the one reserved for it when it was printed before the event: a refusal letter).
+    const numbered = e.document ? (e.document.reserved ?? await nextNumber(trx, e.document.agencyCode)) : undefined
+    const details = e.document ? { ...e.details, document: { agencyCode: e.document.agencyCode, ...numbered, form: e.document.form } } : (e.details ?? {})
+    const row = await trx.insertInto('dossierEvents').values({
       dossierId, action: e.action, fromStatus: e.from ?? null, toStatus: e.to ?? null, actorType: e.actor.type, actorId: e.actor.id ?? null,
-      actorName: e.actorName ?? null, agencyCode: e.agencyCode ?? null, message: e.message ?? null, note: e.note ?? null, details: JSON.stringify(e.details ?? {})
-    }).execute()
+      actorName: e.actorName ?? null, agencyCode: e.agencyCode ?? null, message: e.message ?? null, note: e.note ?? null, details: JSON.stringify(details)
+    }).returning('id').executeTakeFirstOrThrow()
+    if (e.document) await trx.insertInto('issuedDocuments').values({ agencyCode: e.document.agencyCode, ...numbered!, form: e.document.form, dossierId, eventId: row.id }).execute()
+  }
+
+  /** The next number of an agency's register of issued documents this year (the counter row is locked until commit). */
+  async function nextNumber (ex: Executor, agencyCode: string): Promise<{ year: number, number: number }> {
+    const year = Number(vietnamDay(new Date()).iso.slice(0, 4))
+    const r = await sql<{ last: number }>`insert into document_counters (agency_code, year, last) values (${agencyCode}, ${year}, 1)
+      on conflict (agency_code, year) do update set last = document_counters.last + 1 returning last`.execute(ex)
+    return { year, number: r.rows[0]!.last }
   }
 
   /**
@@ -268,7 +281,7 @@ export function createDossiersService (deps: {
     const files = await attachments(ex, row.id)
     const slots = componentSlots(version.content, row.caseGroup, row.onBehalf)
     const events = row.status === 0 ? [] : await ex.selectFrom('dossierEvents as e').leftJoin('agencies as a', 'a.code', 'e.agencyCode')
-      .select(['e.id', 'e.at', 'e.action', 'e.fromStatus', 'e.toStatus', 'e.actorType', 'e.actorName', 'e.message', 'e.note', 'e.details', 'a.name as agencyName'])
+      .select(['e.id', 'e.at', 'e.action', 'e.fromStatus', 'e.toStatus', 'e.actorType', 'e.actorId', 'e.actorName', 'e.agencyCode', 'e.message', 'e.note', 'e.details', 'a.name as agencyName'])
       .where('e.dossierId', '=', row.id).orderBy('e.at').orderBy('e.id').execute()
     const supplements = (row.status === 0 ? [] : await ex.selectFrom('supplementRequests').selectAll().where('dossierId', '=', row.id).orderBy('id').execute())
       .map(s => ({ ...s, items: s.items as Array<{ component: string, note: string }> }))
@@ -716,7 +729,7 @@ export function createDossiersService (deps: {
      * An official asks for a supplement (before reception: everything missing in one go, form 02;
      * during processing: once). `items` name components of the dossier with what is wrong with each.
      */
-    async requestSupplement (actor: OfficeActor, code: string, request: { items: Array<{ component: string, note: string }>, message?: string, dueAt?: Date | null, agencyCode?: string }): Promise<void> {
+    async requestSupplement (actor: OfficeActor, code: string, request: { items: Array<{ component: string, note: string }>, message?: string, dueAt?: Date | null, agencyCode?: string, document?: (d: DossierRow) => IssuedDocument }): Promise<void> {
       await db.transaction(async (trx) => {
         const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
         if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
@@ -736,7 +749,7 @@ export function createDossiersService (deps: {
           requestedBy: actor.name, dueAt: request.dueAt ?? null, round
         }).execute()
         await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
-        await event(trx, d.id, { action: 'request-supplement', from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: request.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: request.message ?? null, details: { items: request.items } })
+        await event(trx, d.id, { action: 'request-supplement', from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: request.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: request.message ?? null, details: { items: request.items }, ...(request.document ? { document: request.document(d) } : {}) })
         await audit.record(trx, { actor, action: 'dossier.request-supplement', targetType: 'dossier', targetId: d.id })
         const names = request.items.map(i => `- ${v.slots.find(s => s.key === i.component)!.name}: ${i.note}`).join('\n')
         const deadline = request.dueAt ? `Hạn bổ sung: ${formatInstant(request.dueAt)}` : undefined
@@ -797,6 +810,8 @@ export function createDossiersService (deps: {
     async act (actor: OfficeActor, code: string, action: DossierAction, input: {
       /** Told to the applicant and shown in their history; `note` is for officials only. */
       message?: string, note?: string | null, agencyCode?: string, details?: Record<string, unknown>
+      /** The form the move issues, numbered in its agency's register. */
+      document?: IssuedDocument
       /** What an SMS about the move says besides its subject (an amount to pay). */
       sms?: string
       set?: Partial<{ dueAt: Date, receivedAt: Date, finishedAt: Date, returnedAt: Date, processingAgencyCode: string, process: string, payableVnd: number, payableNote: string }>
@@ -817,7 +832,7 @@ export function createDossiersService (deps: {
         }
         await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...stamps }).where('id', '=', d.id).execute()
         if (to === 7 || to === 8) await closed?.(trx, d, to, actor)
-        await event(trx, d.id, { action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: input.message ?? null, note: input.note ?? null, ...(input.details ? { details: input.details } : {}) })
+        await event(trx, d.id, { action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: input.message ?? null, note: input.note ?? null, ...(input.details ? { details: input.details } : {}), ...(input.document ? { document: input.document } : {}) })
         await audit.record(trx, { actor, action: `dossier.${action}`, targetType: 'dossier', targetId: d.id })
         await tell(trx, d, `Hồ sơ ${code}: ${STATUS_LABELS[to]}`, `Hồ sơ ${code} chuyển sang trạng thái “${STATUS_LABELS[to]}”.${input.message ? `\n${input.message}` : ''}`, undefined, input.sms)
         return to
@@ -828,16 +843,22 @@ export function createDossiersService (deps: {
      * Work on a dossier that moves no status (a hand-over between steps): the row is locked, the event
      * and an audit row are written with it, in one transaction.
      */
-    async record (actor: OfficeActor, code: string, e: { action: string, message?: string | null, note?: string | null, agencyCode?: string, details?: Record<string, unknown>, notify?: { subject: string, body: string } }, within: (trx: Executor, d: DossierRow) => Promise<void>): Promise<void> {
+    async record (actor: OfficeActor, code: string, e: { action: string, message?: string | null, note?: string | null, agencyCode?: string, details?: Record<string, unknown>, document?: IssuedDocument, notify?: { subject: string, body: string } }, within: (trx: Executor, d: DossierRow) => Promise<void>): Promise<void> {
       await db.transaction(async (trx) => {
         const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
         if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
         await within(trx, d)
-        await event(trx, d.id, { action: e.action, actor, actorName: actor.name, agencyCode: e.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: e.message ?? null, note: e.note ?? null, ...(e.details ? { details: e.details } : {}) })
+        await event(trx, d.id, { action: e.action, actor, actorName: actor.name, agencyCode: e.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: e.message ?? null, note: e.note ?? null, ...(e.details ? { details: e.details } : {}), ...(e.document ? { document: e.document } : {}) })
         await audit.record(trx, { actor, action: `dossier.${e.action}`, targetType: 'dossier', targetId: d.id })
         if (e.notify) await tell(trx, d, e.notify.subject, e.notify.body)
       })
     },
+
+    /**
+     * Reserves the next number of an agency's register for a document printed before the event that issues
+     * it (a refusal letter is the result it carries); an event that then fails leaves that number unused.
+     */
+    reserveDocumentNumber: (agencyCode: string) => db.transaction(trx => nextNumber(trx, agencyCode)),
 
     /** Attaches files kept by the back office (a result) to a dossier, in the caller's transaction. */
     async attachInTransaction (trx: Executor, dossierId: string, component: string, fileIds: string[]): Promise<void> {
@@ -956,9 +977,13 @@ export type OfficeActor = Actor & { name: string, agencyCode?: string | undefine
  * A step of the history as the applicant reads it: the step, the agency and the outcome; never the
  * officials' names or their internal notes (docs/decisions/0010).
  */
-export function forCitizen<E extends { actorType: string, actorName: string | null, note: string | null }> (e: E): E {
-  return { ...e, actorName: e.actorType === 'citizen' ? e.actorName : null, note: null }
+export function forCitizen<E extends { actorType: string, actorId: string | null, actorName: string | null, note: string | null }> (e: E): E {
+  const citizen = e.actorType === 'citizen'
+  return { ...e, actorId: citizen ? e.actorId : null, actorName: citizen ? e.actorName : null, note: null }
 }
+
+/** A form an event issues, numbered in the register of `agencyCode` (the agency that issues it). */
+export interface IssuedDocument { form: string, agencyCode: string, reserved?: { year: number, number: number } }
 
 /** Which ways of handing in and receiving a procedure allows. */
 export function deliveryOptions (p: { methods: { post: boolean, online: boolean }, onlineLevel: string }) {

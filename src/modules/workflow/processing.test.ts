@@ -299,7 +299,7 @@ test('the agency stops a dossier in processing (form 05); a withdrawn one leaves
   const dept = '000.00.11.H34'
   const specialist = await newOfficial(t, dept, ['specialist'])
   const sp = browserSession(t, specialist.cookie)
-  const hd = browserSession(t, (await newOfficial(t, dept, ['department_head'])).cookie)
+  const hd = browserSession(t, (await newOfficial(t, dept, ['department_head'], 'Nguyễn Thị Trưởng Phòng')).cookie)
   const a = await received()
   let page = await sp.get(a.url)
   assert.equal((await sp.post(`${a.url}/chuyen`, { taskId: taskIdOf(page.body)! })).statusCode, 200)
@@ -316,6 +316,13 @@ test('the agency stops a dossier in processing (form 05); a withdrawn one leaves
   const text = await pdfText((await hd.get(`${a.url}/mau-05.pdf`)).rawPayload)
   assert.ok(text.includes('Phương tiện đang bị tạm giữ'))
   assert.ok(text.includes('PHIẾU THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ'))
+  // Issued by the processing agency (under its parent department), numbered, for its head to sign — not
+  // headed by the one-stop centre, nor signed "Thủ trưởng" over the department head who clicked.
+  assert.match(text, /Số: \d+\/\d{4}\/TB/)
+  assert.ok(text.includes('SỞ GIAO THÔNG VẬN TẢI TỈNH KON TUM'))
+  assert.ok(!text.includes('TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG'))
+  assert.ok(text.includes('THỦ TRƯỞNG CƠ QUAN'))
+  assert.ok(!text.includes('Nguyễn Thị Trưởng Phòng'), 'the department head who stopped it is not the signer')
 
   // The citizen withdraws a received dossier: the specialist's step closes with it.
   const b = await received()
@@ -354,7 +361,11 @@ test('the leader refuses after review: the refusal letter, with the reasons, is 
   const letter = await browserSession(t, c.cookie).get(`/ca-nhan/tep/${result.id}`)
   assert.equal(letter.statusCode, 200)
   const text = await pdfText(letter.rawPayload)
-  for (const words of ['VĂN BẢN TRẢ LỜI TỪ CHỐI GIẢI QUYẾT HỒ SƠ', 'Xe không đủ điều kiện an toàn kỹ thuật', 'Phạm Văn Lãnh', code]) assert.ok(text.includes(words), words)
+  for (const words of ['VĂN BẢN TRẢ LỜI TỪ CHỐI GIẢI QUYẾT HỒ SƠ', 'Xe không đủ điều kiện an toàn kỹ thuật', 'Phạm Văn Lãnh', code, 'SỞ GIAO THÔNG VẬN TẢI TỈNH KON TUM', 'THỦ TRƯỞNG CƠ QUAN']) assert.ok(text.includes(words), words)
+  assert.match(text, /Số: \d+\/\d{4}\/VB/, 'numbered in the agency\'s register')
+  const registered = await t.db.kysely.selectFrom('issuedDocuments').select(['form', 'number']).where('dossierId', '=', d.id).execute()
+  assert.deepEqual(registered.map(r => r.form), ['refusal'])
+  assert.ok(text.includes(`Số: ${registered[0]!.number}/`), 'the printed number is the registered one')
   const log = await t.db.kysely.selectFrom('dossierTasks').select(['outcome', 'step']).where('dossierId', '=', d.id).orderBy('id').execute()
   assert.deepEqual(log.map(l => l.outcome), ['forwarded', 'forwarded', 'refused', null])
   assert.equal(log[3]!.step, 3, 'the desk returns the letter')

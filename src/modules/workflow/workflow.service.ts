@@ -18,7 +18,7 @@ import type { CatalogService } from '../catalog/catalog.service.js'
 import { shortDuration } from '../catalog/views/labels.js'
 import type { SiteService } from '../site/site.service.js'
 import { formatAddress, RESULT_LABELS, type Delivery, type Person } from '../dossiers/dossier-form.js'
-import { caseGroups, CHANNEL_LABELS, componentSlots, INTERNAL_COMPONENT, type ComponentSlot, type DossiersService, type DossierView, type FeeLine, type OfficeActor } from '../dossiers/dossiers.service.js'
+import { caseGroups, CHANNEL_LABELS, componentSlots, INTERNAL_COMPONENT, type ComponentSlot, type DossiersService, type DossierView, type FeeLine, type IssuedDocument, type OfficeActor } from '../dossiers/dossiers.service.js'
 import { can, STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { fill, officialFormPdf, type OfficialForm } from '../../platform/pdf/forms-pdf.js'
 import type { FormKey } from './form-wording.js'
@@ -572,6 +572,7 @@ export function createWorkflowService (deps: {
       const late = await apologyLate(original, d.agency?.code)
       await dossiers.record(actorOf(o), code, {
         action: 'postpone',
+        document: { form: '04', agencyCode: await processingAgencyOf(d) },
         message: `Hẹn lại ngày trả kết quả: ${formatInstant(due!)} (hẹn cũ ${formatInstant(original)}). Lý do: ${reason}`,
         note: late ? 'Phiếu xin lỗi gửi muộn: sau thời hạn chậm nhất một ngày làm việc trước ngày hẹn trả.' : null,
         details: { from: original.toISOString(), to: due!.toISOString(), reason, late },
@@ -673,7 +674,7 @@ export function createWorkflowService (deps: {
       const d = await visible(o, code)
       await myTask(o, d, Number(form.taskId))
       const reason = reasonFrom(form.reason, 'stop-reason', 'Ghi rõ lý do dừng giải quyết (ít nhất 10 ký tự)')
-      await dossiers.act(actorOf(o), code, 'stop', { message: reason })
+      await dossiers.act(actorOf(o), code, 'stop', { message: reason, document: { form: '05', agencyCode: await processingAgencyOf(d) } })
     },
 
     /**
@@ -685,9 +686,11 @@ export function createWorkflowService (deps: {
       const t = await myTask(o, d, Number(form.taskId))
       if (t.kind !== 'approve') throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới quyết định từ chối giải quyết.')
       const reason = reasonFrom(form.reason, 'refuse-reason', 'Ghi rõ lý do từ chối giải quyết (ít nhất 10 ký tự)')
-      const letter = await renderForm(d, 'refusal', clock(), o.fullName, { reason })
+      const issuer = await processingAgencyOf(d)
+      const reserved = await dossiers.reserveDocumentNumber(issuer)
+      const letter = await renderForm(d, 'refusal', clock(), o.fullName, { reason }, {}, { document: reserved, issuer, signature: await signatureFor('refusal', issuer, { actorId: o.id, actorName: o.fullName }, false) })
       const stored = await deps.files.storeMany(null, [{ name: `van-ban-tu-choi-${d.code}.pdf`, data: letter }], 'result')
-      await issueDecision(o, d, t, stored, { outcome: 'refused', comment: reason, message: `Từ chối giải quyết: ${reason}`, details: { refused: true } })
+      await issueDecision(o, d, t, stored, { outcome: 'refused', comment: reason, message: `Từ chối giải quyết: ${reason}`, details: { refused: true }, document: { form: 'refusal', agencyCode: issuer, reserved } })
     },
 
     /** The one-stop desk returns the result: at the counter, by post (tracking number) or online. */
@@ -769,7 +772,9 @@ export function createWorkflowService (deps: {
       if (errors.length > 0) throw new AppError('VALIDATION', 'supplement request incomplete', errors)
       const due = await calendar.computeDue(clock(), { value: (await settings.get(d.procedure.code)).supplementDays, unit: 'working_days' }, {}, d.agency!.code)
       const message = String(form['message'] ?? '').trim().slice(0, 2000)
-      await dossiers.requestSupplement(actorOf(o), code, { items, ...(message ? { message } : {}), dueAt: due.due })
+      // Form 02 is issued by the desk's agency before reception, by the processing agency during processing.
+      const issuer = d.status === 2 || d.status === 4 ? await processingAgencyOf(d) : o.agency.code
+      await dossiers.requestSupplement(actorOf(o), code, { items, ...(message ? { message } : {}), dueAt: due.due, document: () => ({ form: '02', agencyCode: issuer }) })
     },
 
     /** Refuses a dossier at reception (form 03); the reason is required and goes to the applicant. */
@@ -777,7 +782,7 @@ export function createWorkflowService (deps: {
       const d = await visible(o, code)
       await requireReception(o, d)
       const text = reasonFrom(reason, 'reason', 'Ghi rõ lý do từ chối tiếp nhận (ít nhất 10 ký tự)')
-      await dossiers.act(actorOf(o), code, 'refuse', { message: text })
+      await dossiers.act(actorOf(o), code, 'refuse', { message: text, document: { form: '03', agencyCode: o.agency.code } })
     },
 
     /**
@@ -891,7 +896,11 @@ export function createWorkflowService (deps: {
                   : `Tuy nhiên, ${d.agency?.name ?? 'cơ quan'} không thể trả kết quả giải quyết hồ sơ cho ông (bà) đúng hạn như đã hẹn.`
               }
             : { reason: event.message ?? '' }
-      return renderForm(d, form, event.at, event.actorName ?? '', extra)
+      // The issuing agency and number recorded with the event; the signer who legally issues the form.
+      const document = (event.details as { document?: { agencyCode: string, year: number, number: number } }).document
+      const issuer = document?.agencyCode ?? event.agencyCode ?? d.agency?.code ?? ''
+      const signature = await signatureFor(form, issuer, event, event.fromStatus === 2 || event.fromStatus === 4)
+      return renderForm(d, form, event.at, event.actorName ?? '', extra, {}, { ...(document ? { document } : {}), signature, issuer })
     }
   }
 
@@ -900,11 +909,12 @@ export function createWorkflowService (deps: {
    * (stored already) are attached, and the return step opens, in one transaction; the files are
    * removed again if that fails.
    */
-  async function issueDecision (o: SignedInOfficial, d: DossierView, t: OpenTask, stored: Array<{ id: string }>, e: { outcome: 'approved' | 'refused', comment: string | null, message: string, note?: string | null, details?: Record<string, unknown> }): Promise<void> {
+  async function issueDecision (o: SignedInOfficial, d: DossierView, t: OpenTask, stored: Array<{ id: string }>, e: { outcome: 'approved' | 'refused', comment: string | null, message: string, note?: string | null, details?: Record<string, unknown>, document?: IssuedDocument }): Promise<void> {
     try {
       await dossiers.act(actorOf(o), d.code!, 'finish', {
         message: e.message,
         note: e.note ?? null,
+        ...(e.document ? { document: e.document } : {}),
         ...(e.details ? { details: e.details } : {}),
         within: async (trx) => {
           await tasks.close(trx, t.id, o, e.outcome, e.comment)
@@ -919,7 +929,22 @@ export function createWorkflowService (deps: {
   }
 
   /** Fills a form's wording with the dossier's particulars (and `extra`) and lays it out as a PDF. */
-  async function renderForm (d: DossierView, form: FormKey, at: Date, signer: string, extra: Record<string, string>, layout: Partial<Pick<OfficialForm, 'table' | 'landscape' | 'signatures'>> = {}): Promise<Buffer> {
+  /**
+   * Who signs a form, by who legally issues it: the apology (04), the notice of stopping (05) and the
+   * refusal letter are signed by the head of the issuing agency (the official who acted, when they are
+   * its leader; else its one leader; else left for a hand signature); the supplement request during
+   * processing by the official handling the dossier; the reception forms by the desk's official.
+   */
+  async function signatureFor (form: FormKey, issuer: string, event: { actorId: string | null, actorName: string | null }, duringProcessing: boolean): Promise<Signature> {
+    if (form === '04' || form === '05' || form === 'refusal') {
+      const leaders = await tasks.candidates('agency_leader', issuer)
+      const name = leaders.find(l => l.id === event.actorId)?.fullName ?? (leaders.length === 1 ? leaders[0]!.fullName : '')
+      return { title: 'Thủ trưởng cơ quan', note: '(Ký, ghi rõ họ tên và đóng dấu)', name }
+    }
+    return { title: form === '02' && duringProcessing ? 'Người xử lý hồ sơ' : 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: event.actorName ?? '' }
+  }
+
+  async function renderForm (d: DossierView, form: FormKey, at: Date, signer: string, extra: Record<string, string>, layout: Partial<Pick<OfficialForm, 'table' | 'landscape' | 'signatures'>> = {}, issue: { document?: { year: number, number: number }, signature?: Signature, issuer?: string } = {}): Promise<Buffer> {
     const site = await deps.site.profile()
     const applicant = d.applicant as Person
     const delivery = d.delivery as Partial<Delivery>
@@ -945,18 +970,21 @@ export function createWorkflowService (deps: {
     }
     const words = await wording.get(form)
     const body = words.body.flatMap(line => fill(line, values).split('\n')).filter(l => l.trim() !== '')
-    const parent = await db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select('p.name').where('a.code', '=', d.agency?.code ?? '').executeTakeFirst()
-    const head = { title: 'Thủ trưởng cơ quan', note: '(Ký, ghi rõ họ tên và đóng dấu)', name: signer }
+    // The heading names the issuing agency and its parent the same way on every form.
+    const issuerCode = issue.issuer ?? d.agency?.code ?? ''
+    const agency = await db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select(['a.name', 'p.name as parentName']).where('a.code', '=', issuerCode).executeTakeFirst()
+    const head = issue.signature ?? { title: 'Thủ trưởng cơ quan', note: '(Ký, ghi rõ họ tên và đóng dấu)', name: signer }
     return officialFormPdf({
       number: words.number,
       title: words.title,
-      issuer: { parent: parent?.name ?? site.provinceName, agency: d.agency?.name ?? '' },
+      issuer: { parent: agency?.parentName ?? site.provinceName, agency: agency?.name ?? d.agency?.name ?? '' },
+      ...(issue.document ? { reference: `Số: ${issue.document.number}/${issue.document.year}/${DOCUMENT_SYMBOLS[form] ?? 'VB'}` } : {}),
       province: site.provinceName,
       date: at,
       body,
       signatures: layout.signatures ?? (form === '01'
         ? [{ title: 'Người nộp hồ sơ', note: '(Ký và ghi rõ họ tên)', name: applicant.fullName }, { title: 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: signer }]
-        : form === '02' || form === '03' ? [{ title: 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: signer }] : [head]),
+        : [head]),
       ...(layout.table ? { table: layout.table } : {}),
       ...(layout.landscape ? { landscape: true } : {}),
       ...(form === '01' ? { qr: { url: `${deps.publicUrl()}/tra-cuu-ho-so?ma=${encodeURIComponent(d.code!)}`, caption: 'Quét mã để tra cứu tình trạng hồ sơ' } } : {})
@@ -970,3 +998,8 @@ export type WorkflowService = ReturnType<typeof createWorkflowService>
 
 /** Whose register (form 07): the dossiers an agency received, or those it processes. */
 export type RegisterBy = 'receiving' | 'processing'
+
+type Signature = { title: string, note: string, name: string }
+
+/** The symbol after a document's number ("Số: 12/2026/PXL"): the kind of paper it is. */
+const DOCUMENT_SYMBOLS: Partial<Record<FormKey, string>> = { '02': 'PBS', '03': 'PTC', '04': 'PXL', '05': 'TB', refusal: 'VB' }

@@ -126,6 +126,9 @@ test('supplement before reception: every missing item in one go (form 02), the c
   const text = await pdfText((await b.get(`/can-bo/ho-so/${encodeURIComponent(code)}/mau-02.pdf`)).rawPayload)
   assert.match(text, /PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ/)
   assert.match(text, /Bản chụp mờ/)
+  // Before reception form 02 is the desk's: headed by its agency, numbered, signed by the receiving official.
+  assert.match(text, /Số: \d+\/\d{4}\/PBS/)
+  assert.ok(text.includes('NGƯỜI TIẾP NHẬN HỒ SƠ'))
   // The citizen answers; the dossier is waiting for reception again.
   const cb = browserSession(t, c.cookie)
   for (const item of after.openSupplement!.items) {

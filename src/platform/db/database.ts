@@ -496,6 +496,25 @@ export interface DossierEventsTable {
   details: Json<Record<string, unknown>>
 }
 
+/** The sequence of issued documents' numbers, per agency and year. */
+export interface DocumentCountersTable {
+  agencyCode: string
+  year: number
+  last: number
+}
+
+/** The register of issued documents (forms 02–05, refusal letters): "Số: n/…" of an agency in a year. */
+export interface IssuedDocumentsTable {
+  id: Generated<string>
+  agencyCode: string
+  year: number
+  number: number
+  form: string
+  dossierId: string
+  eventId: number
+  issuedAt: Generated<Date>
+}
+
 export interface SupplementRequestsTable {
   id: Generated<number>
   dossierId: string
@@ -545,6 +564,8 @@ export interface Database {
   dossiers: DossiersTable
   dossierFiles: DossierFilesTable
   dossierEvents: DossierEventsTable
+  documentCounters: DocumentCountersTable
+  issuedDocuments: IssuedDocumentsTable
   supplementRequests: SupplementRequestsTable
   accountNotices: AccountNoticesTable
   officials: OfficialsTable

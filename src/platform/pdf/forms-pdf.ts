@@ -23,6 +23,8 @@ export interface OfficialForm {
   title: string
   /** The issuing body, upper case: the parent on the first line, the agency on the second. */
   issuer: { parent: string, agency: string }
+  /** "Số: 12/2026/PXL": the number of a document in its agency's register, under the agency's name. */
+  reference?: string
   /** The province whose name, without "Tỉnh", is the place the form is dated at. */
   province: string
   date: Date
@@ -50,10 +52,12 @@ export async function officialFormPdf (f: OfficialForm): Promise<Buffer> {
   doc.font('italic').fontSize(10).text(f.number, left, 30, { width, align: 'right' })
   doc.font('serif').fontSize(12).text(f.issuer.parent.toUpperCase(), left, 50, { width: col, align: 'center' })
   doc.font('bold').fontSize(12).text(f.issuer.agency.toUpperCase(), { width: col, align: 'center', underline: true })
+  const issuerBottom = f.reference ? doc.moveDown(0.4).font('serif').fontSize(12).text(f.reference, { width: col, align: 'center' }).y : doc.y
   doc.font('bold').fontSize(12).text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', left + col, 50, { width: width - col, align: 'center' })
   doc.font('bold').fontSize(13).text('Độc lập - Tự do - Hạnh phúc', { width: width - col, align: 'center', underline: true })
   const d = f.date.toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).split('/')
   doc.moveDown(0.8).font('italic').fontSize(13).text(`${placeOf(f.province)}, ngày ${d[0]} tháng ${d[1]} năm ${d[2]}`, left + col, doc.y, { width: width - col, align: 'center' })
+  if (doc.y < issuerBottom) doc.y = issuerBottom
   doc.moveDown(1.2).font('bold').fontSize(14).text(f.title.toUpperCase(), left, doc.y, { width, align: 'center' })
   doc.moveDown(0.8)
   for (const para of f.body) {
