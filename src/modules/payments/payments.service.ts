@@ -346,7 +346,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
     async receipt (dossierId: string, receiptId: number) {
       if (!Number.isSafeInteger(receiptId) || receiptId <= 0) throw new AppError('NOT_FOUND', 'no such receipt')
       const r = await db.kysely.selectFrom('receipts as c').innerJoin('payments as p', 'p.id', 'c.paymentId').innerJoin('paymentRequests as q', 'q.id', 'p.requestId')
-        .innerJoin('agencies as a', 'a.code', 'c.agencyCode').selectAll('c').select(['p.method', 'a.name as agencyName'])
+        .innerJoin('agencies as a', 'a.code', 'c.agencyCode').selectAll('c').select(['p.method', 'p.recordedByName', 'a.name as agencyName'])
         .where('c.id', '=', receiptId).where('q.dossierId', '=', dossierId).executeTakeFirst()
       if (!r) throw new AppError('NOT_FOUND', 'no such receipt')
       return r
@@ -370,7 +370,11 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossiersService
           `Hình thức thanh toán: ${METHOD_LABELS[r.method]}`,
           ...(r.cancelledAt ? [`ĐÃ HỦY ngày ${r.cancelledAt.toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}: ${r.cancelReason ?? ''}`] : [])
         ],
-        signatures: [{ title: 'Người nộp tiền', note: '(Ký, ghi rõ họ tên)' }, { title: 'Người thu tiền', note: '(Ký, ghi rõ họ tên)' }]
+        // The collector: the official who took the cash or confirmed the transfer; an online payment was collected by the gateway.
+        signatures: [
+          { title: 'Người nộp tiền', note: '(Ký, ghi rõ họ tên)', name: r.payerName },
+          { title: 'Người thu tiền', note: r.recordedByName ? '(Ký, ghi rõ họ tên)' : '(Thu qua cổng thanh toán trực tuyến)', name: r.recordedByName ?? '' }
+        ]
       })
     },
 

@@ -77,7 +77,7 @@ test('online payment: the IPN alone marks it paid, once; bad checksum, wrong amo
   // The receipt: numbered for the collecting agency and the year, the amount in words.
   const receiptUrl = /href="(\/ca-nhan\/ho-so\/[^"]+\/bien-lai\/\d+\.pdf)"/.exec(mine.body)![1]!
   const text = await pdfText((await cb.get(receiptUrl)).rawPayload)
-  for (const words of ['BIÊN LAI THU PHÍ, LỆ PHÍ', 'Hai trăm ba mươi nghìn đồng', code, 'Trực tuyến qua VNPay']) assert.ok(text.includes(words), words)
+  for (const words of ['BIÊN LAI THU PHÍ, LỆ PHÍ', 'Hai trăm ba mươi nghìn đồng', code, 'Trực tuyến qua VNPay', 'Thu qua cổng thanh toán trực tuyến']) assert.ok(text.includes(words), words)
   assert.equal((await cb.get(receiptUrl.replace(/\d+\.pdf$/, 'abc.pdf'))).statusCode, 404)
   const stranger = browserSession(t, (await newCitizen(t)).cookie)
   assert.equal((await stranger.get(receiptUrl)).statusCode, 404)
@@ -177,6 +177,11 @@ test('bank transfer: the account and VietQR code, the citizen\'s slip, rejected 
   assert.equal(ok.statusCode, 200, ok.body.slice(0, 300))
   assert.equal((await t.services.dossiers.get(c.id, code)).status, 4)
   assert.deepEqual((await pending()).map(p => p.state), ['failed', 'paid'])
+  // The receipt names the official who confirmed the transfer as the collector.
+  const receiptHref = /href="(\/can-bo\/ho-so\/[^"]+\/bien-lai\/\d+\.pdf)"/.exec(ok.body)![1]!
+  const receipt = await pdfText((await desk.get(receiptHref)).rawPayload)
+  assert.ok(receipt.includes('NGƯỜI THU TIỀN'))
+  assert.ok(receipt.includes('Cán bộ Thử'), 'the collector\'s name')
   // Deciding twice is told, not applied.
   assert.match((await desk.post(`${url}/chung-tu/${second.id}/xac-nhan`)).body, /đã được xử lý|Không thể thực hiện thao tác này/)
 })

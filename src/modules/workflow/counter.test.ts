@@ -61,6 +61,9 @@ test('counter intake: the receptionist enters a walk-in dossier with its scans, 
   assert.match(page.body, /Bưu chính/)
   const slip = await pdfText((await desk.get(`/can-bo/ho-so/${encodeURIComponent(code)}/mau-01.pdf`)).rawPayload)
   for (const words of ['GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ', 'Y Blơng Niê', code]) assert.ok(slip.includes(words), words)
+  // Each document with its kind of copy and quantity; no working notes ("Cách tính") on the citizen's slip.
+  assert.match(slip, /- 1\. .+\((Bản [^,)]+, )?\d{2} bản\)/)
+  assert.ok(!slip.includes('Cách tính'))
   // The applicant, who has no account, is told by e-mail, and can follow it with the public lookup.
   const mail = await t.db.kysely.selectFrom('messages').select(['subject']).where('recipient', '=', 'yblong@example.vn').execute()
   assert.ok(mail.length >= 1)

@@ -19,8 +19,7 @@ export const FORM_WORDING = {
       'Thời gian giải quyết hồ sơ theo quy định: {duration}.',
       'Thời gian nhận hồ sơ: {receivedAt}.',
       'Thời gian trả kết quả giải quyết hồ sơ: {dueAt}.',
-      'Đăng ký nhận kết quả tại: {delivery}.',
-      'Cách tính: {explanation}'
+      'Đăng ký nhận kết quả tại: {delivery}.'
     ]
   },
   '02': {

@@ -15,7 +15,7 @@ import type { CalendarService } from '../calendar/calendar.service.js'
 import { formatDay, formatInstant } from '../calendar/due.js'
 import { fromLocal, toLocal } from '../calendar/calendar.js'
 import type { CatalogService } from '../catalog/catalog.service.js'
-import { shortDuration } from '../catalog/views/labels.js'
+import { COPY_TYPE, shortDuration } from '../catalog/views/labels.js'
 import type { SiteService } from '../site/site.service.js'
 import { formatAddress, RESULT_LABELS, type Delivery, type Person } from '../dossiers/dossier-form.js'
 import { caseGroups, CHANNEL_LABELS, componentSlots, INTERNAL_COMPONENT, type ComponentSlot, type DossiersService, type DossierView, type FeeLine, type IssuedDocument, type OfficeActor } from '../dossiers/dossiers.service.js'
@@ -812,7 +812,7 @@ export function createWorkflowService (deps: {
       return renderForm(d, '06', clock(), o.fullName, {}, {
         signatures: [],
         table: {
-          columns: [{ title: 'STT', share: 0.5 }, { title: 'Bước, đơn vị', share: 2.4 }, { title: 'Người giao, người nhận', share: 2.2 }, { title: 'Thời gian giao, nhận', share: 1.7 }, { title: 'Hoàn thành (trước hạn / đúng hạn / quá hạn)', share: 1.7 }, { title: 'Kết quả, ghi chú', share: 2 }],
+          columns: [{ title: 'STT', share: 0.75 }, { title: 'Bước, đơn vị', share: 2.4 }, { title: 'Người giao, người nhận', share: 2.2 }, { title: 'Thời gian giao, nhận', share: 1.7 }, { title: 'Hoàn thành (trước hạn / đúng hạn / quá hạn)', share: 1.7 }, { title: 'Kết quả, ghi chú', share: 2 }],
           rows
         }
       })
@@ -857,7 +857,7 @@ export function createWorkflowService (deps: {
         signatures: [],
         landscape: true,
         table: {
-          columns: [{ title: 'STT', share: 0.5 }, { title: 'Mã hồ sơ', share: 2.7 }, { title: 'Tên thủ tục hành chính', share: 2.9 }, { title: 'Tổ chức, cá nhân', share: 1.8 }, { title: 'Địa chỉ, số điện thoại', share: 1.8 }, { title: 'Ngày tiếp nhận', share: 1.2 }, { title: 'Ngày hẹn trả', share: 1.2 }, { title: 'Ngày có kết quả', share: 1.2 }, { title: 'Ngày trả kết quả', share: 1.2 }, { title: 'Ghi chú', share: 1.3 }],
+          columns: [{ title: 'STT', share: 0.75 }, { title: 'Mã hồ sơ', share: 2.7 }, { title: 'Tên thủ tục hành chính', share: 2.9 }, { title: 'Tổ chức, cá nhân', share: 1.8 }, { title: 'Địa chỉ, số điện thoại', share: 1.8 }, { title: 'Ngày tiếp nhận', share: 1.2 }, { title: 'Ngày hẹn trả', share: 1.2 }, { title: 'Ngày có kết quả', share: 1.2 }, { title: 'Ngày trả kết quả', share: 1.2 }, { title: 'Ghi chú', share: 1.3 }],
           rows: r.rows.map((x, i) => {
             const a = x.applicant as Person
             const late = x.finishedAt && x.dueAt && x.finishedAt.getTime() > (x.postponedFrom ?? x.dueAt).getTime()
@@ -956,7 +956,8 @@ export function createWorkflowService (deps: {
       phone: applicant.phone,
       email: applicant.email ?? '—',
       procedure: d.procedure.name,
-      components: d.slots.map((s, i) => `- ${i + 1}. ${s.name}`).join('\n'),
+      // Each document with its kind of copy and how many (form 01 lists what was handed in).
+      components: d.slots.map((s, i) => `- ${i + 1}. ${s.name} (${[s.copyType ? COPY_TYPE[s.copyType] : '', `${String(s.quantity ?? 1).padStart(2, '0')} bản`].filter(Boolean).join(', ')})`).join('\n'),
       duration: shortDuration(d.procedure.processingTime),
       receivedAt: d.receivedAt ? formatInstant(d.receivedAt) : '',
       dueAt: d.dueAt ? formatInstant(d.dueAt) : '',
