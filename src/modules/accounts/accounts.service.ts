@@ -17,7 +17,13 @@ import { EMAIL, validateRegistration as validate, type AccountKind, type Registr
 
 export type { AccountKind, RegistrationForm } from './registration-form.js'
 
-export interface SignedIn { id: string, kind: AccountKind, fullName: string }
+export interface SignedIn {
+  id: string
+  kind: AccountKind
+  fullName: string
+  /** Unread notices, for the header (read with the session, in the same query). */
+  unread?: number
+}
 
 const CONFIRM_EMAIL_HOURS = 24
 const CONFIRM_PHONE_MINUTES = 10
@@ -449,12 +455,13 @@ export function createAccountsService (deps: { db: Db, audit: AuditService, noti
       const idleSince = new Date(Date.now() - deps.idleMinutes * 60_000)
       const row = await db.kysely.selectFrom('sessions as s').innerJoin('accounts as a', 'a.id', 's.accountId')
         .select(['s.id as sessionId', 's.lastSeenAt', 'a.id', 'a.kind', 'a.fullName'])
+        .select(eb => eb.selectFrom('accountNotices as n').select(sql<number>`count(*)::int`.as('n')).whereRef('n.accountId', '=', 'a.id').where('n.readAt', 'is', null).as('unread'))
         .where('s.tokenHash', '=', hashSecret(token)).where('s.revokedAt', 'is', null).where('s.expiresAt', '>', new Date())
         .where('s.lastSeenAt', '>', idleSince).where('a.status', '=', 'active').executeTakeFirst()
       if (!row) return undefined
       // Activity is recorded at most once a minute, not on every request.
       if (Date.now() - row.lastSeenAt.getTime() > 60_000) await db.kysely.updateTable('sessions').set({ lastSeenAt: new Date() }).where('id', '=', row.sessionId).execute()
-      return { id: row.id, kind: row.kind, fullName: row.fullName }
+      return { id: row.id, kind: row.kind, fullName: row.fullName, unread: Number(row.unread ?? 0) }
     },
 
     async signOut (token: string): Promise<void> {

@@ -40,16 +40,18 @@ function SandboxPage ({ query, amount, info, choice }: { query: string, amount: 
       <p class='body'><strong class='tag tag--grey'>Cổng thanh toán thử nghiệm</strong> – chỉ dùng khi trình diễn và kiểm thử; không có tiền thật.</p>
       <h1 class='heading-l'>VNPay (thử nghiệm)</h1>
       <SummaryList rows={[['Nội dung', info], ['Số tiền', formatVnd(amount)], ['Cách thanh toán', choice], ['Ngân hàng', 'NCB (thử nghiệm)']]} />
-      <Form action='/sandbox/vnpay/tra-loi'>
-        <input type='hidden' name='request' value={query} />
-        <input type='hidden' name='decision' value='approve' />
-        <Button>Xác nhận thanh toán</Button>
-      </Form>
-      <Form action='/sandbox/vnpay/tra-loi'>
-        <input type='hidden' name='request' value={query} />
-        <input type='hidden' name='decision' value='decline' />
-        <Button secondary>Hủy giao dịch</Button>
-      </Form>
+      <div class='inline-actions'>
+        <Form action='/sandbox/vnpay/tra-loi'>
+          <input type='hidden' name='request' value={query} />
+          <input type='hidden' name='decision' value='approve' />
+          <Button>Xác nhận thanh toán</Button>
+        </Form>
+        <Form action='/sandbox/vnpay/tra-loi'>
+          <input type='hidden' name='request' value={query} />
+          <input type='hidden' name='decision' value='decline' />
+          <Button secondary>Hủy giao dịch</Button>
+        </Form>
+      </div>
     </>
   )
 }

@@ -112,6 +112,8 @@ test('the default process: reception → specialist → head (sent back once) �
     assert.ok(!mine.body.includes(internal), `the citizen does not read “${internal}”`)
   }
   assert.ok(mine.body.includes('Đủ điều kiện cấp giấy chứng nhận'), 'a comment marked public is shown')
+  // The header counts the unread notices on every page, not only on the personal page.
+  assert.match(mine.body, /href="\/ca-nhan\/thong-bao"[^>]*>\s*Thông báo <span class="count-badge">\d+<\/span>/)
   const mail = await t.db.kysely.selectFrom('messages').select('body').where('recipient', 'in', [c.email, c.phone].filter((x): x is string => Boolean(x))).execute()
   assert.ok(mail.length > 0)
   for (const m of mail) for (const internal of ['Hồ sơ đủ điều kiện', 'Đề nghị trình ký', 'Thu phí khi trả kết quả']) assert.ok(!m.body.includes(internal), `no “${internal}” in the citizen's messages`)

@@ -60,6 +60,13 @@ export function Layout ({ title, hasErrors, children }: LayoutProps) {
                     <a class='nav__link' href={item.href} aria-current={isCurrent(path, item.href) ? 'page' : undefined}>{item.label}</a>
                   </li>
                 ))}
+                {account && (
+                  <li class='nav__item'>
+                    <a class='nav__link' href='/ca-nhan/thong-bao' aria-current={isCurrent(path, '/ca-nhan/thong-bao') ? 'page' : undefined}>
+                      Thông báo{(account.unread ?? 0) > 0 && <> <span class='count-badge'>{account.unread}</span><span class='visually-hidden'> thông báo mới</span></>}
+                    </a>
+                  </li>
+                )}
                 {account || official
                   ? <SignedIn name={(account ?? official)!.fullName} home={account ? '/ca-nhan' : '/can-bo'} signOut={account ? '/dang-xuat' : '/can-bo/dang-xuat'} current={isCurrent(path, account ? '/ca-nhan' : '/can-bo')} csrfToken={page.csrfToken} />
                   : (

@@ -10,7 +10,7 @@ export interface PageContext {
   requestId: string
   demo: boolean
   /** The signed-in account, if any. */
-  account?: { fullName: string } | undefined
+  account?: { fullName: string, unread?: number | undefined } | undefined
   /** The signed-in official, on the back office's pages. */
   official?: { fullName: string } | undefined
   /** What the previous form did (post/redirect/get), shown once at the top of the page. */
