@@ -51,6 +51,8 @@ export interface CounterInput {
   files: Record<string, string[]>
   /** Components whose scan was sent but refused (its own message is shown): not "missing" too. */
   pending?: string[]
+  /** Components received on paper only (nothing to scan, or scanned later): recorded, not "missing". */
+  paper?: string[]
 }
 
 /** How a dossier came in. */
@@ -257,7 +259,9 @@ export function createDossiersService (deps: {
     if (groups.length >= 2 && !caseGroup) errors.push({ field: 'caseGroup', message: 'Chọn trường hợp của hồ sơ' })
     const slots = componentSlots(version.content, caseGroup, false)
     for (const slot of slots) {
-      if (slot.required && (input.files[slot.key] ?? []).length === 0 && !(input.pending ?? []).includes(slot.key)) errors.push({ field: `tp-${slot.key}`, message: `Tải lên bản quét của “${slot.name}”` })
+      if (slot.required && (input.files[slot.key] ?? []).length === 0 && !(input.pending ?? []).includes(slot.key) && !(input.paper ?? []).includes(slot.key)) {
+        errors.push({ field: `tp-${slot.key}`, message: `Tải lên bản quét của “${slot.name}”, hoặc đánh dấu đã nhận bản giấy` })
+      }
     }
     const result = input.form['result']
     if (result !== 'office' && result !== 'post') errors.push({ field: 'result', message: 'Chọn cách trả kết quả' })
@@ -309,6 +313,8 @@ export function createDossiersService (deps: {
       payable: row.payableVnd === null ? null : { amountVnd: row.payableVnd, note: row.payableNote },
       slots,
       files,
+      /** Components the desk received on paper (counter intake), with no scan. */
+      paper: ((events.find(e => e.action === 'enter')?.details as { paper?: string[] } | undefined)?.paper) ?? [],
       stepsDone: row.stepsDone,
       submittedAt: row.submittedAt,
       receivedAt: row.receivedAt,
@@ -637,7 +643,12 @@ export function createDossiersService (deps: {
         if (usable.length !== new Set(ids.map(i => i.fileId)).size) throw new AppError('VALIDATION', 'files not usable', [{ field: 'files', message: 'Một số tệp đã tải lên không còn dùng được; hãy tải lên lại.' }])
         if (ids.length > 0) await trx.insertInto('dossierFiles').values(ids.map(i => ({ dossierId: row.id, component: i.component, fileId: i.fileId }))).execute()
         await catalog.markVersionInUse(trx, p.versionId)
-        await event(trx, row.id, { action: 'enter', from: 0, to, actor, actorName: actor.name, agencyCode: input.agencyCode, message: input.channel === 'postal' ? 'Hồ sơ nhận qua bưu chính.' : 'Hồ sơ nộp trực tiếp tại bộ phận một cửa.' })
+        const paper = slots.filter(s => (input.paper ?? []).includes(s.key))
+        await event(trx, row.id, {
+          action: 'enter', from: 0, to, actor, actorName: actor.name, agencyCode: input.agencyCode,
+          message: `${input.channel === 'postal' ? 'Hồ sơ nhận qua bưu chính.' : 'Hồ sơ nộp trực tiếp tại bộ phận một cửa.'}${paper.length > 0 ? ` Nhận bản giấy: ${paper.map(s => s.name).join('; ')}.` : ''}`,
+          details: { paper: paper.map(s => s.key) }
+        })
         await audit.record(trx, { actor, action: 'dossier.enter', targetType: 'dossier', targetId: row.id, details: { code, channel: input.channel } })
         return { code, id: row.id }
       })

@@ -3,6 +3,8 @@ import type { Services } from '../../services.js'
 import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
 import { ErrorMessage, ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, MultipartForm, Radios } from '../../platform/html/components/form.js'
+import { Checkbox } from '../../platform/html/components/Checkbox.js'
+import { fold } from '../catalog/import/text.js'
 import { readUploads } from '../../platform/http/uploads.js'
 import { ACCEPT_ATTR, formatSize } from '../files/sniff.js'
 import type { Person } from '../dossiers/dossier-form.js'
@@ -21,19 +23,32 @@ const CHANNELS = [{ value: 'counter', label: 'Nộp trực tiếp tại bộ ph�
 /** Step 1: the procedure, who the applicant is and how the dossier came in (a GET form: nothing is written). */
 function ChoosePage ({ offered, values, errors }: { offered: Offered[], values: Values, errors: FieldError[] }) {
   const chosen = offered.find(p => `${p.code}|${p.agencyCode}` === values['thu-tuc'])
+  // Words typed in "Tìm thủ tục" narrow the list (without accents as with them, any order); the one chosen stays.
+  const words = fold((values['tim'] ?? '').toLowerCase()).split(/\s+/).filter(Boolean)
+  const shown = words.length === 0 ? offered : offered.filter(p => p === chosen || words.every(w => fold(`${p.name} ${p.code} ${p.agencyName}`.toLowerCase()).includes(w)))
   return (
     <>
       <a class='back-link' href='/can-bo'>Không gian làm việc</a>
       <h1 class='heading-l'>Tiếp nhận hồ sơ trực tiếp, qua bưu chính</h1>
       <ErrorSummary errors={errors} />
       <p class='body'>Nhập hồ sơ của người đến nộp tại bộ phận một cửa hoặc gửi qua bưu chính: quét từng thành phần, hệ thống cấp mã hồ sơ và giấy tiếp nhận, hẹn trả kết quả (mẫu 01) như hồ sơ trực tuyến.</p>
+      <form action={PATH} method='get' noValidate role='search' aria-label='Tìm thủ tục'>
+        <div class='form-group'>
+          <label class='label' for='tim'>Tìm thủ tục</label>
+          <div class='hint' id='tim-hint'>Gõ vài chữ trong tên hoặc mã thủ tục, có dấu hay không dấu đều được.</div>
+          <input class='input' id='tim' name='tim' type='search' value={values['tim'] ?? ''} aria-describedby='tim-hint' />
+        </div>
+        <Button secondary>Tìm</Button>
+      </form>
       <form action={PATH} method='get' noValidate>
+        {values['tim'] && <input type='hidden' name='tim' value={values['tim']} />}
         <div class={`form-group${errorOf(errors, 'thu-tuc') ? ' form-group--error' : ''}`}>
           <label class='label' for='thu-tuc'>Thủ tục hành chính</label>
+          <div class='hint' id='thu-tuc-hint'>{words.length > 0 ? `${shown.length} trong ${offered.length} thủ tục khớp với “${values['tim']}”.` : `${offered.length} thủ tục do bộ phận một cửa của bạn tiếp nhận.`}</div>
           <ErrorMessage id='thu-tuc' message={errorOf(errors, 'thu-tuc')} />
-          <select class='select select--wide' id='thu-tuc' name='thu-tuc'>
+          <select class='select select--wide' id='thu-tuc' name='thu-tuc' aria-describedby='thu-tuc-hint'>
             <option value=''>Chọn thủ tục</option>
-            {offered.map(p => <option key={`${p.code}|${p.agencyCode}`} value={`${p.code}|${p.agencyCode}`} selected={values['thu-tuc'] === `${p.code}|${p.agencyCode}`}>{p.name} ({p.agencyName})</option>)}
+            {shown.map(p => <option key={`${p.code}|${p.agencyCode}`} value={`${p.code}|${p.agencyCode}`} selected={values['thu-tuc'] === `${p.code}|${p.agencyCode}`}>{p.name} ({p.agencyName})</option>)}
           </select>
         </div>
         {chosen && chosen.caseGroups.length >= 2 && (
@@ -48,7 +63,7 @@ function ChoosePage ({ offered, values, errors }: { offered: Offered[], values: 
 }
 
 /** Step 2: the applicant's particulars, a scan for each component, how the result goes back. */
-function EnterPage ({ p, kind, channel, caseGroup, values, errors, kept }: { p: Offered, kind: Person['kind'], channel: string, caseGroup: string | undefined, values: Values, errors: FieldError[], kept: Array<{ id: string, name: string, size: number, component: string }> }) {
+function EnterPage ({ p, kind, channel, caseGroup, values, errors, kept, found }: { p: Offered, kind: Person['kind'], channel: string, caseGroup: string | undefined, values: Values, errors: FieldError[], kept: Array<{ id: string, name: string, size: number, component: string }>, found?: 'account' | 'dossier' | 'none' | undefined }) {
   const slots = p.slots(caseGroup)
   return (
     <>
@@ -56,6 +71,20 @@ function EnterPage ({ p, kind, channel, caseGroup, values, errors, kept }: { p: 
       <h1 class='heading-l'><span class='caption'>{channel === 'postal' ? 'Hồ sơ nhận qua bưu chính' : 'Hồ sơ nộp trực tiếp'}</span> {p.name}</h1>
       <ErrorSummary errors={errors} />
       <p class='body'>Cơ quan tiếp nhận: {p.agencyName}{caseGroup ? `. Trường hợp: ${caseGroup}` : ''}. Mục có dấu (*) là bắt buộc.</p>
+      <form action={PATH} method='get' noValidate role='search' aria-label='Tìm chủ hồ sơ đã có'>
+        <input type='hidden' name='thu-tuc' value={`${p.code}|${p.agencyCode}`} />
+        <input type='hidden' name='loai' value={kind} />
+        <input type='hidden' name='kenh' value={channel} />
+        {caseGroup && <input type='hidden' name='nhom' value={caseGroup} />}
+        <div class='form-group'>
+          <label class='label' for='so-giay-to'>Điền sẵn từ tài khoản hoặc hồ sơ trước: số CCCD, hộ chiếu hoặc mã số thuế</label>
+          <input class='input input--short' id='so-giay-to' name='so-giay-to' type='text' inputMode='text' autocomplete='off' value={values['so-giay-to'] ?? ''} />
+        </div>
+        <Button secondary>Tìm và điền sẵn</Button>
+        {found === 'account' && <p class='body' role='status'>Đã điền theo tài khoản trên Cổng của người này; hãy đối chiếu với giấy tờ gốc.</p>}
+        {found === 'dossier' && <p class='body' role='status'>Đã điền theo hồ sơ nộp trước đây của người này; hãy đối chiếu với giấy tờ gốc.</p>}
+        {found === 'none' && <p class='body' role='status'>Không tìm thấy tài khoản hay hồ sơ nào với số giấy tờ này; hãy nhập thông tin.</p>}
+      </form>
       <MultipartForm action={PATH}>
         <input type='hidden' name='procedure' value={p.code} />
         <input type='hidden' name='agency' value={p.agencyCode} />
@@ -84,6 +113,7 @@ function EnterPage ({ p, kind, channel, caseGroup, values, errors, kept }: { p: 
                   </ul>
                 )}
                 <input class='file-upload' id={field} name={field} type='file' multiple accept={ACCEPT_ATTR} aria-describedby={`${field}-hint${error ? ` ${field}-error` : ''}`} />
+                <Checkbox name={`giay-${s.key}`} value='yes' checked={values[`giay-${s.key}`] === 'yes'}>Đã nhận bản giấy, không quét</Checkbox>
               </div>
             )
           })}
@@ -121,7 +151,10 @@ export async function counterPages (app: FastifyInstance, { services, requireOff
       return reply.page(<ChoosePage offered={offered} values={q} errors={errors} />, { title: 'Tiếp nhận hồ sơ trực tiếp', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
     }
     if (errors.length > 0) return reply.page(<ChoosePage offered={offered} values={q} errors={errors} />, { title: 'Tiếp nhận hồ sơ trực tiếp', status: 422, hasErrors: true })
-    return reply.page(<EnterPage p={p!} kind={kindOf(q['loai'])} channel={q['kenh'] === 'postal' ? 'postal' : 'counter'} caseGroup={q['nhom']} values={{}} errors={[]} kept={[]} />, { title: 'Nhập hồ sơ trực tiếp' })
+    // "Tìm và điền sẵn": the applicant from an account or an earlier dossier with that ID (audited).
+    const looked = q['so-giay-to']?.trim() ? await workflow.findApplicant(request.official!, q['so-giay-to'].trim()) : undefined
+    const values: Values = looked ? { 'so-giay-to': q['so-giay-to'], ...Object.fromEntries(Object.entries(looked.person).map(([k, v]) => [`a-${k}`, v ?? undefined])) } : { 'so-giay-to': q['so-giay-to'] }
+    return reply.page(<EnterPage p={p!} kind={kindOf(q['loai'])} channel={q['kenh'] === 'postal' ? 'postal' : 'counter'} caseGroup={q['nhom']} values={values} errors={[]} kept={[]} found={q['so-giay-to']?.trim() ? (looked?.from ?? 'none') : undefined} />, { title: 'Nhập hồ sơ trực tiếp' })
   })
 
   app.post(PATH, { preHandler: requireOfficial }, async (request, reply) => {
@@ -138,6 +171,7 @@ export async function counterPages (app: FastifyInstance, { services, requireOff
     const keptIds: Record<string, string[]> = {}
     for (const s of slots) keptIds[s.key] = Object.entries(fields).filter(([k]) => k.startsWith(`kept-${s.key}-`)).map(([, v]) => v)
     const errors: FieldError[] = []
+    const paper = slots.filter(s => fields[`giay-${s.key}`] === 'yes').map(s => s.key)
     for (const s of slots) {
       const mine = files.filter(f => f.field === `tp-${s.key}` && (f.name !== '' || f.data.length > 0))
       if (mine.length === 0) continue
@@ -155,10 +189,10 @@ export async function counterPages (app: FastifyInstance, { services, requireOff
     }
     if (errors.length > 0) {
       const rejected = errors.map(e => e.field.replace(/^tp-/, ''))
-      return render([...await services.dossiers.counterErrors({ procedureCode: p.code, agencyCode: p.agencyCode, channel, kind, caseGroup, form: fields, files: keptIds, pending: rejected }), ...errors])
+      return render([...await services.dossiers.counterErrors({ procedureCode: p.code, agencyCode: p.agencyCode, channel, kind, caseGroup, form: fields, files: keptIds, pending: rejected, paper }), ...errors])
     }
     try {
-      const { code } = await workflow.enterAtCounter(request.official!, { procedureCode: p.code, agencyCode: p.agencyCode, channel, kind, caseGroup, form: fields, files: keptIds })
+      const { code } = await workflow.enterAtCounter(request.official!, { procedureCode: p.code, agencyCode: p.agencyCode, channel, kind, caseGroup, form: fields, files: keptIds, paper })
       return reply.seeOther(`/can-bo/ho-so/${encodeURIComponent(code)}`, 'Đã tiếp nhận hồ sơ. In giấy tiếp nhận và hẹn trả kết quả (mẫu 01) giao cho người nộp.')
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return render(err.fields)

@@ -95,4 +95,36 @@ test('counter intake links the dossier to the applicant\'s account when one exis
   const sp = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['specialist'])).cookie)
   assert.equal((await sp.get(PATH)).statusCode, 403)
   assert.equal((await sp.upload(PATH, [], { procedure: PROCEDURE, agency: AGENCY })).statusCode, 403)
+  assert.equal((await sp.get(`${PATH}?thu-tuc=${encodeURIComponent(`${PROCEDURE}|${AGENCY}`)}&so-giay-to=${person.idNumber}`)).statusCode, 403, 'only the desk looks people up')
+})
+
+test('counter intake: the procedure found by a few words; the applicant filled from their account by ID number (audited); a component received on paper only', async () => {
+  const c = await newCitizen(t)
+  const deskOfficial = await newOfficial(t, '000.01.01.H34', ['receptionist'])
+  const desk = browserSession(t, deskOfficial.cookie)
+  // Words without accents narrow the list of procedures the desk receives.
+  const all = await desk.get(PATH)
+  const total = [...all.body.matchAll(/<option value="[^"]+\|[^"]+"/g)].length
+  const found = await desk.get(`${PATH}?tim=${encodeURIComponent('kiem dinh')}`)
+  const shown = [...found.body.matchAll(/<option value="([^"]+)\|[^"]+"[^>]*>([^<]+)</g)]
+  assert.ok(shown.length > 0 && shown.length < total, `${shown.length} of ${total}`)
+  for (const m of shown) assert.match(m[2]!.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').toLowerCase(), /kiem dinh/)
+  assert.match(found.body, /thủ tục khớp với “kiem dinh”/)
+  // The ID number fills the applicant from the account; the lookup is in the audit log.
+  const base = `${PATH}?thu-tuc=${encodeURIComponent(`${PROCEDURE}|${AGENCY}`)}&loai=individual&kenh=counter`
+  const filled = await desk.get(`${base}&so-giay-to=${c.citizenId}`)
+  assert.match(filled.body, /Đã điền theo tài khoản trên Cổng/)
+  assert.match(filled.body, /name="a-fullName"[^>]*value="Nguyễn Văn Thử"/)
+  assert.ok(filled.body.includes(`value="${c.phone}"`))
+  assert.match((await desk.get(`${base}&so-giay-to=000000000001`)).body, /Không tìm thấy tài khoản hay hồ sơ nào/)
+  const audited = await t.db.kysely.selectFrom('auditLog').select('details').where('actorId', '=', deskOfficial.id).where('action', '=', 'applicant.lookup').execute()
+  assert.deepEqual(audited.map(a => (a.details as { found: string }).found).sort(), ['account', 'none'])
+  // A required component received on paper only: no scan needed; its page says so.
+  const slots = [...filled.body.matchAll(/<input class="file-upload" id="tp-(c\d+)"/g)].map(m => m[1]!)
+  const done = await desk.upload(PATH, slots.slice(1).map(s => ({ field: `tp-${s}`, name: `${s}.pdf`, data: samplePdf(s) })), {
+    procedure: PROCEDURE, agency: AGENCY, kind: 'individual', channel: 'counter', result: 'office', [`giay-${slots[0]}`]: 'yes',
+    'a-fullName': 'Nguyễn Văn Thử', 'a-dateOfBirth': '15/08/1990', 'a-idNumber': c.citizenId, 'a-phone': c.phone, 'a-address': '70 Lê Hồng Phong, Kon Tum'
+  })
+  assert.equal(done.redirectedFrom?.statusCode, 303, done.body.slice(0, 400))
+  assert.match(done.body, /Đã nhận bản giấy tại bộ phận một cửa/)
 })

@@ -277,7 +277,7 @@ function StaffDossierPage ({ o, errors = [], values = {} }: { o: Opened, errors?
           {lastAnswer.answerNote && <p class='body message-body'>Ghi chú của công dân: {lastAnswer.answerNote}</p>}
         </div>
       )}
-      <ComponentsTable slots={d.slots} files={d.files} hrefFor={fileId => `${url}/tep/${fileId}`} newRound={lastAnswer?.round} />
+      <ComponentsTable slots={d.slots} files={d.files} hrefFor={fileId => `${url}/tep/${fileId}`} newRound={lastAnswer?.round} paper={d.paper} />
       {d.files.some(f => f.component === INTERNAL_COMPONENT) && (
         <section class='section' aria-labelledby='noi-bo'>
           <h2 class='heading-m' id='noi-bo'>Tài liệu xử lý nội bộ</h2>

@@ -17,7 +17,7 @@ import { fromLocal, toLocal } from '../calendar/calendar.js'
 import type { CatalogService } from '../catalog/catalog.service.js'
 import { COPY_TYPE, shortDuration } from '../catalog/views/labels.js'
 import type { SiteService } from '../site/site.service.js'
-import { formatAddress, RESULT_LABELS, type Delivery, type Person } from '../dossiers/dossier-form.js'
+import { formatAddress, maskId, RESULT_LABELS, type Delivery, type Person } from '../dossiers/dossier-form.js'
 import { caseGroups, CHANNEL_LABELS, componentSlots, INTERNAL_COMPONENT, type ComponentSlot, type DossiersService, type DossierView, type FeeLine, type IssuedDocument, type OfficeActor } from '../dossiers/dossiers.service.js'
 import { can, STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { fill, officialFormPdf, type OfficialForm } from '../../platform/pdf/forms-pdf.js'
@@ -394,6 +394,23 @@ export function createWorkflowService (deps: {
         if (p) out.push({ code: r.code, name: p.name, agencyCode: r.agencyCode, agencyName: r.agencyName, fees: p.fees, caseGroups: caseGroups(p), slots: (group: string | undefined) => componentSlots(p, group ?? null, false) })
       }
       return out
+    },
+
+    /**
+     * The desk fills the applicant from what the portal knows of an ID number: the account with it, else
+     * the latest dossier whose applicant gave it. Receptionists only; every lookup is audited.
+     */
+    async findApplicant (o: SignedInOfficial, idNumber: string): Promise<{ from: 'account' | 'dossier', person: Partial<Record<keyof Person, string | null>> } | undefined> {
+      if ((await service.counterProcedures(o)).length === 0) throw new AppError('FORBIDDEN', 'counter intake: receptionists only')
+      const id = idNumber.replace(/[\s.]/g, '').toUpperCase().slice(0, 20)
+      const account = await db.kysely.selectFrom('accounts').select(['fullName', 'citizenId', 'passportNumber', 'taxCode', 'nationality', 'representative', 'dateOfBirth', 'phone', 'email', 'address'])
+        .where(eb => eb.or([eb('citizenId', '=', id), eb('passportNumber', '=', id), eb('taxCode', '=', id.replace('-', ''))])).where('status', '=', 'active').executeTakeFirst()
+      const earlier = account ? undefined : await db.kysely.selectFrom('dossiers').select('applicant').where('status', '>', 0).where('applicant', '@>', JSON.stringify({ idNumber: id })).orderBy('submittedAt', 'desc').limit(1).executeTakeFirst()
+      const found = account
+        ? { from: 'account' as const, person: { fullName: account.fullName, idNumber: account.citizenId ?? account.passportNumber ?? account.taxCode, nationality: account.nationality, representative: account.representative, dateOfBirth: account.dateOfBirth ? account.dateOfBirth.split('-').reverse().join('/') : null, phone: account.phone, email: account.email, address: account.address } }
+        : earlier ? { from: 'dossier' as const, person: (({ kind: _kind, ...p }) => ({ ...p, dateOfBirth: p.dateOfBirth ? p.dateOfBirth.split('-').reverse().join('/') : null }))(earlier.applicant as Person) } : undefined
+      await db.transaction(trx => audit.record(trx, { actor: actorOf(o), action: 'applicant.lookup', targetType: 'id-number', targetId: maskId(id), details: { found: found?.from ?? 'none' } }))
+      return found
     },
 
     /**

@@ -152,7 +152,7 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
       <PersonList p={d.submitter as Person} />
       {d.onBehalf && <><h2 class='heading-m'>Chủ hồ sơ</h2><PersonList p={d.applicant as Person} /></>}
       {d.caseGroup && <p class='body'>Trường hợp: {d.caseGroup}</p>}
-      <ComponentsTable slots={d.slots} files={d.files} />
+      <ComponentsTable slots={d.slots} files={d.files} paper={d.paper} />
       <FeesTable fees={d.fees} payable={d.payable} />
       {pay && (
         <PaymentsSection requests={pay.requests} fileHref={fileHref} receiptHref={id => `${url}/bien-lai/${id}.pdf`}>

@@ -51,7 +51,7 @@ export function FileList ({ files, removeHref }: { files: AttachedFile[], remove
 
 /** The components table: name, quantity and copy type, files (with earlier versions when there are any). */
 /** `newRound`: the supplement round just answered, whose files the back office sees marked as new. */
-export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ sơ', hrefFor = fileHref, newRound }: { slots: ComponentSlot[], files: AttachedFile[], caption?: string, hrefFor?: (fileId: string) => string, newRound?: number | undefined }) {
+export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ sơ', hrefFor = fileHref, newRound, paper = [] }: { slots: ComponentSlot[], files: AttachedFile[], caption?: string, hrefFor?: (fileId: string) => string, newRound?: number | undefined, paper?: string[] }) {
   return (
     <div class='table-wrap'>
       <table class='table'>
@@ -67,7 +67,7 @@ export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ s
                 <td>{s.name}{s.required ? '' : ' (không bắt buộc)'}</td>
                 <td>{s.quantity ?? 1} {s.copyType ? COPY_TYPE[s.copyType].toLowerCase() : 'bản'}</td>
                 <td>
-                  {current.length === 0 && <span>Không có tệp</span>}
+                  {current.length === 0 && <span>{paper.includes(s.key) ? 'Đã nhận bản giấy tại bộ phận một cửa' : 'Không có tệp'}</span>}
                   <ul class='table-files'>
                     {current.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.round > 0 ? ` – bổ sung lần ${f.round}` : ''}{newRound !== undefined && f.round === newRound ? <> <strong class='tag tag--green'>Mới bổ sung</strong></> : null}</li>)}
                   </ul>
