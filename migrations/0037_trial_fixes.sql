@@ -42,3 +42,6 @@ create table issued_documents (
   unique (agency_code, year, number)
 );
 create index issued_documents_dossier on issued_documents (dossier_id);
+
+-- A password an administrator set (or the system generated) is changed by its official at first sign-in.
+alter table officials add column must_change_password boolean not null default false;

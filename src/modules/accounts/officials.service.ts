@@ -28,9 +28,21 @@ export interface SignedInOfficial {
   fullName: string
   agency: { code: string, name: string }
   roles: Array<{ role: OfficialRole, agencyId: number, agencyCode: string, agencyName: string }>
+  /** The password was set by someone else: nothing but changing it until it is changed. */
+  mustChangePassword?: boolean
 }
 
-export interface NewOfficial { username: string, fullName: string, agencyCode: string, roles: OfficialRole[], email?: string | undefined, phone?: string | undefined, password?: string | undefined }
+export interface NewOfficial {
+  username: string
+  fullName: string
+  agencyCode: string
+  roles: OfficialRole[]
+  email?: string | undefined
+  phone?: string | undefined
+  password?: string | undefined
+  /** Whether the official must change the password at first sign-in; by default when it was generated. */
+  mustChangePassword?: boolean
+}
 
 /** An official as a system administrator's list shows them. */
 export interface OfficialRow { username: string, fullName: string, agencyName: string, status: string, roles: OfficialRole[], email: string | null, phone: string | null }
@@ -63,11 +75,11 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
 
   async function load (officialId: string): Promise<SignedInOfficial | undefined> {
     const o = await db.kysely.selectFrom('officials as o').innerJoin('agencies as a', 'a.id', 'o.agencyId')
-      .select(['o.id', 'o.username', 'o.fullName', 'a.code', 'a.name']).where('o.id', '=', officialId).where('o.status', '=', 'active').executeTakeFirst()
+      .select(['o.id', 'o.username', 'o.fullName', 'o.mustChangePassword', 'a.code', 'a.name']).where('o.id', '=', officialId).where('o.status', '=', 'active').executeTakeFirst()
     if (!o) return undefined
     const roles = await db.kysely.selectFrom('officialRoles as r').innerJoin('agencies as a', 'a.id', 'r.agencyId')
       .select(['r.role', 'r.agencyId', 'a.code as agencyCode', 'a.name as agencyName']).where('r.officialId', '=', officialId).orderBy('r.role').execute()
-    return { id: o.id, username: o.username, fullName: o.fullName, agency: { code: o.code, name: o.name }, roles }
+    return { id: o.id, username: o.username, fullName: o.fullName, agency: { code: o.code, name: o.name }, roles, mustChangePassword: o.mustChangePassword }
   }
 
   return {
@@ -96,7 +108,8 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
       const passwordHash = await hashPassword(password)
       const id = await db.transaction(async (trx) => {
         if (await trx.selectFrom('officials').select('id').where('username', '=', username).executeTakeFirst()) throw new AppError('CONFLICT', `user name ${username} is taken`)
-        const row = await trx.insertInto('officials').values({ username, fullName: input.fullName.trim(), email, phone, agencyId: agency!.id, passwordHash }).returning('id').executeTakeFirstOrThrow()
+        // A generated password (handed over by the administrator) is changed at first sign-in.
+        const row = await trx.insertInto('officials').values({ username, fullName: input.fullName.trim(), email, phone, agencyId: agency!.id, passwordHash, mustChangePassword: input.mustChangePassword ?? input.password === undefined }).returning('id').executeTakeFirstOrThrow()
         await trx.insertInto('officialRoles').values([...new Set(input.roles)].map(role => ({ officialId: row.id, role, agencyId: agency!.id }))).execute()
         await audit.record(trx, { actor, action: 'official.create', targetType: 'official', targetId: row.id, details: { username, roles: input.roles, agency: input.agencyCode } })
         return row.id
@@ -234,7 +247,7 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
       checkNewPassword(password, confirm, [row.username])
       const hash = await hashPassword(password)
       await db.transaction(async (trx) => {
-        await trx.updateTable('officials').set({ passwordHash: hash }).where('id', '=', officialId).execute()
+        await trx.updateTable('officials').set({ passwordHash: hash, mustChangePassword: false }).where('id', '=', officialId).execute()
         await trx.updateTable('officialSessions').set({ revokedAt: new Date() }).where('officialId', '=', officialId).where('tokenHash', '!=', hashSecret(sessionToken)).where('revokedAt', 'is', null).execute()
         await audit.record(trx, { actor: { type: 'official', id: officialId }, action: 'official.password.change', targetType: 'official', targetId: officialId })
       })

@@ -136,7 +136,22 @@ test('a system administrator creates and locks officials in the back office, onl
   const created = await post('/can-bo/quan-tri/can-bo/them', { username: 'motcua.dang', fullName: 'Đặng Thị Một Cửa', agency: '000.01.11.H34', roles: ['receptionist', 'specialist'], email: 'motcua.dang@example.vn' })
   assert.equal(created.statusCode, 200)
   const password = /<code>([^<]+)<\/code>/.exec(created.body)![1]!
-  assert.equal((await signIn('motcua.dang', password)).first.statusCode, 303, 'the password shown once signs in')
+  const first = await signIn('motcua.dang', password)
+  assert.equal(first.first.statusCode, 303, 'the password shown once signs in')
+  // …and must be changed before anything else: every page leads to the password form, every action is refused.
+  const entered = await submitCode(first, first.code!)
+  const newcomer = `mc_staff=${entered.cookies.find(c => c.name === 'mc_staff')!.value}`
+  const home = await t.app.inject({ url: '/can-bo', headers: { cookie: newcomer } })
+  assert.equal(home.statusCode, 303)
+  assert.equal(home.headers.location, '/can-bo/mat-khau?bat-buoc=1')
+  assert.equal((await t.app.inject({ url: '/can-bo/ho-so?hang-doi=cho-tiep-nhan', headers: { cookie: newcomer } })).headers.location, '/can-bo/mat-khau?bat-buoc=1')
+  const pwPage = await t.app.inject({ url: '/can-bo/mat-khau?bat-buoc=1', headers: { cookie: newcomer } })
+  assert.equal(pwPage.statusCode, 200)
+  const csrf = pwPage.cookies.find(c => c.name === 'mc_csrf')!.value
+  const token = /name="_csrf" value="([^"]+)"/.exec(pwPage.body)![1]!
+  const changed = await t.app.inject({ method: 'POST', url: '/can-bo/mat-khau', payload: { _csrf: token, current: password, password: 'Mật khẩu riêng của Đặng 2025', passwordConfirm: 'Mật khẩu riêng của Đặng 2025' }, headers: { cookie: `${newcomer}; mc_csrf=${csrf}` } })
+  assert.equal(changed.statusCode, 303)
+  assert.equal((await t.app.inject({ url: '/can-bo', headers: { cookie: newcomer } })).statusCode, 200, 'free once changed')
   assert.equal((await post('/can-bo/quan-tri/can-bo/them', { username: 'motcua.dang', fullName: 'Trùng', agency: '000.01.11.H34', roles: 'specialist', email: 'trung@example.vn' })).body.includes('Tên đăng nhập đã có người dùng'), true)
 
   // Roles: changed within the administrator's agencies, at least one, audited with before and after.

@@ -1,7 +1,7 @@
 import { workflowPages } from '../workflow/workflow.pages.js'
 import { calendarPages } from '../calendar/calendar.pages.js'
 import { auditPages } from '../audit/audit.pages.js'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import { Button, Form, TextInput } from '../../platform/html/components/form.js'
 import { CaptchaField } from '../../platform/html/components/CaptchaField.js'
@@ -83,10 +83,11 @@ function Workspace ({ official, counts, provinceAdmin }: { official: SignedInOff
   )
 }
 
-function StaffPassword ({ errors, done }: { errors: FieldError[], done?: boolean }) {
+function StaffPassword ({ errors, done, required }: { errors: FieldError[], done?: boolean, required?: boolean }) {
   return (
     <>
       <h1 class='heading-l'>Đổi mật khẩu</h1>
+      {required && <div class='notice' role='status'><p>Mật khẩu của bạn do quản trị viên cấp. Hãy đặt mật khẩu của riêng bạn trước khi làm việc.</p></div>}
       {done && <div class='notice' role='status'><p>Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.</p></div>}
       <ErrorSummary errors={errors} />
       <PasswordChangeForm action='/can-bo/mat-khau' errors={errors} />
@@ -104,7 +105,14 @@ export async function staffPages (app: FastifyInstance, { services }: { services
     const token = request.cookies[app.cookieNames.staff]
     if (token && /^[A-Za-z0-9_-]{40,60}$/.test(token)) request.official = await services.officials.sessionOfficial(token)
   })
-  const requireOfficial = async (request: FastifyRequest) => { if (!request.official) throw new AppError('UNAUTHENTICATED') }
+  // An official whose password someone else set may do nothing but change it (GETs are sent there).
+  const requireOfficial = async (request: FastifyRequest, reply?: FastifyReply) => {
+    if (!request.official) throw new AppError('UNAUTHENTICATED')
+    if (request.official.mustChangePassword && !request.url.startsWith('/can-bo/mat-khau')) {
+      if (request.method === 'GET' && reply) return reply.redirect('/can-bo/mat-khau?bat-buoc=1', 303)
+      throw new AppError('FORBIDDEN', 'the password must be changed first')
+    }
+  }
 
   app.get('/can-bo/dang-nhap', async (request, reply) =>
     reply.page(<StaffSignIn errors={[]} captcha={await question(request)} />, { title: 'Đăng nhập cán bộ' }))
@@ -160,7 +168,7 @@ export async function staffPages (app: FastifyInstance, { services }: { services
     reply.page(<Workspace official={request.official!} counts={await services.workflow.counts(request.official!)} provinceAdmin={await services.officials.provinceWide(request.official!, 'system_admin')} />, { title: 'Không gian làm việc' }))
 
   app.get('/can-bo/mat-khau', { preHandler: requireOfficial }, async (request, reply) =>
-    reply.page(<StaffPassword errors={[]} done={(request.query as { xong?: string }).xong === '1'} />, { title: 'Đổi mật khẩu' }))
+    reply.page(<StaffPassword errors={[]} done={(request.query as { xong?: string }).xong === '1'} required={request.official!.mustChangePassword === true} />, { title: 'Đổi mật khẩu' }))
 
   app.post('/can-bo/mat-khau', { preHandler: requireOfficial }, async (request, reply) => {
     const { current = '', password = '', passwordConfirm = '' } = request.body as Record<string, string | undefined>

@@ -385,6 +385,8 @@ export interface OfficialsTable {
   status: Generated<'active' | 'locked'>
   createdAt: Generated<Date>
   lockedAt: Date | null
+  /** Set with a password someone else chose; cleared when the official sets their own. */
+  mustChangePassword: Generated<boolean>
 }
 
 export interface OfficialRolesTable { officialId: string, role: OfficialRole, agencyId: number }
