@@ -152,7 +152,7 @@ test('the default process: reception → specialist → head (sent back once) �
   assert.ok(own.body.includes(`href="/can-bo/ho-so/${enc(code)}"`), 'the department\'s register lists its dossier')
   assert.ok(!(await ld.get('/can-bo/so-theo-doi?theo=tiep-nhan')).body.includes(`href="/can-bo/ho-so/${enc(code)}"`))
   const deptBook = await pdfText((await ld.get(`/can-bo/so-theo-doi.pdf?co-quan=000.00.11.H34&theo=giai-quyet&tu=${today}&den=${today}`)).rawPayload)
-  for (const words of ['Cơ quan giải quyết: Sở Giao thông vận tải tỉnh Kon Tum', code]) assert.ok(deptBook.includes(words), words)
+  for (const words of ['Cơ quan giải quyết: Sở Giao thông vận tải tỉnh Kon Tum', code, 'ỦY BAN NHÂN DÂN TỈNH KON TUM']) assert.ok(deptBook.includes(words), words)
   // Another department's official gets its own agencies only, and never this one's register.
   const stranger = browserSession(t, (await newOfficial(t, '000.00.15.H34', ['specialist'])).cookie)
   const theirs = await stranger.get(`/can-bo/so-theo-doi?co-quan=${agency}`)

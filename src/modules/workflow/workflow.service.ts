@@ -853,8 +853,8 @@ export function createWorkflowService (deps: {
         .select(['d.code', 'd.status', 'd.channel', 'd.applicant', 'd.receivedAt', 'd.dueAt', 'd.postponedFrom', 'd.postponedLate', 'd.finishedAt', 'd.returnedAt', 'v.name as procedureName'])
         .where(by === 'processing' ? 'd.processingAgencyCode' : 'd.agencyCode', 'in', by === 'processing' ? await withUnits(agencyCode) : [agencyCode]).where('d.receivedAt', '>=', vnDayStart(from)).where('d.receivedAt', '<', vnDayStart(to, 1))
         .orderBy('d.receivedAt').limit(REGISTER_LIMIT + 1).execute()
-      const agency = await db.kysely.selectFrom('agencies').select('name').where('code', '=', agencyCode).executeTakeFirst()
-      return { agency: agency?.name ?? agencyCode, by, rows: rows.slice(0, REGISTER_LIMIT), truncated: rows.length > REGISTER_LIMIT }
+      const agency = await db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select(['a.name', 'p.name as parentName']).where('a.code', '=', agencyCode).executeTakeFirst()
+      return { agency: agency?.name ?? agencyCode, parent: agency?.parentName ?? null, by, rows: rows.slice(0, REGISTER_LIMIT), truncated: rows.length > REGISTER_LIMIT }
     },
 
     async registerPdf (o: SignedInOfficial, agencyCode: string, from: string, to: string, by: RegisterBy = 'receiving'): Promise<Buffer> {
@@ -867,7 +867,8 @@ export function createWorkflowService (deps: {
       return officialFormPdf({
         number: words.number,
         title: words.title,
-        issuer: { parent: site.provinceName, agency: r.agency },
+        // Headed like every other form: the agency under its parent (the province for a top-level one).
+        issuer: { parent: r.parent ?? site.provinceName, agency: r.agency },
         province: site.provinceName,
         date: clock(),
         body,
