@@ -1,5 +1,5 @@
 import crypto from 'node:crypto'
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../../platform/db/db.js'
 import type { OfficialRole } from '../../platform/db/database.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
@@ -67,10 +67,15 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
   async function covered (official: SignedInOfficial, role: OfficialRole): Promise<number[]> {
     const roots = official.roles.filter(r => r.role === role).map(r => r.agencyId)
     if (roots.length === 0) return []
-    const rows = await sql<{ id: number }>`
-      with recursive tree(id) as (select id from agencies where id in (${sql.join(roots)}) union select a.id from agencies a join tree t on a.parent_id = t.id)
-      select id from tree`.execute(db.kysely)
-    return rows.rows.map(r => r.id)
+    return (await tree(sql`select id from agencies where id in (${sql.join(roots)})`)).map(r => r.id)
+  }
+
+  /** Agencies chosen by `roots` (a query of ids) and every unit below them, at any depth (one query). */
+  async function tree (roots: RawBuilder<unknown>): Promise<Array<{ id: number, code: string }>> {
+    const rows = await sql<{ id: number, code: string }>`
+      with recursive tree(id) as (${roots} union select a.id from agencies a join tree t on a.parent_id = t.id)
+      select a.id, a.code from tree join agencies a on a.id = tree.id`.execute(db.kysely)
+    return rows.rows
   }
 
   async function load (officialId: string): Promise<SignedInOfficial | undefined> {
@@ -255,6 +260,11 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
 
     async signOut (token: string): Promise<void> {
       await db.kysely.updateTable('officialSessions').set({ revokedAt: new Date() }).where('tokenHash', '=', hashSecret(token)).execute()
+    },
+
+    /** An agency's code with the codes of every unit below it. */
+    async withUnits (agencyCode: string): Promise<string[]> {
+      return (await tree(sql`select id from agencies where code = ${agencyCode}`)).map(r => r.code)
     },
 
     /** The codes of the agencies where the official holds any of the roles (their agency and its units). */

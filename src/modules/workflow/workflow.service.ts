@@ -167,15 +167,6 @@ export function createWorkflowService (deps: {
     return { counter: 'Tại bộ phận một cửa', post: 'Qua bưu chính', ...(d.hasAccount ? { online: 'Trực tuyến trên Cổng' } : {}) }
   }
 
-  /** An agency and the units under it (two levels: a department's centres and offices), by code. */
-  async function withUnits (agencyCode: string): Promise<string[]> {
-    const r = await sql<{ code: string }>`
-      select c.code from agencies a join agencies c on c.id = a.id or c.parent_id = a.id
-        or c.parent_id in (select u.id from agencies u where u.parent_id = a.id)
-      where a.code = ${agencyCode}`.execute(db.kysely)
-    return r.rows.map(x => x.code)
-  }
-
   /** What an official took out of the system (a file, a form, a receipt) is in the audit log, like every view. */
   async function downloaded (o: SignedInOfficial, d: { id: string, code: string | null }, action: string, details: Record<string, unknown>): Promise<void> {
     await db.transaction(trx => audit.record(trx, { actor: actorOf(o), action, targetType: 'dossier', targetId: d.id, details: { code: d.code, ...details } }))
@@ -851,7 +842,7 @@ export function createWorkflowService (deps: {
       if (!(await officialScope(o)).includes(agencyCode)) throw new AppError('FORBIDDEN', 'register of another agency')
       const rows = await db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
         .select(['d.code', 'd.status', 'd.channel', 'd.applicant', 'd.receivedAt', 'd.dueAt', 'd.postponedFrom', 'd.postponedLate', 'd.finishedAt', 'd.returnedAt', 'v.name as procedureName'])
-        .where(by === 'processing' ? 'd.processingAgencyCode' : 'd.agencyCode', 'in', by === 'processing' ? await withUnits(agencyCode) : [agencyCode]).where('d.receivedAt', '>=', vnDayStart(from)).where('d.receivedAt', '<', vnDayStart(to, 1))
+        .where(by === 'processing' ? 'd.processingAgencyCode' : 'd.agencyCode', 'in', by === 'processing' ? await officials.withUnits(agencyCode) : [agencyCode]).where('d.receivedAt', '>=', vnDayStart(from)).where('d.receivedAt', '<', vnDayStart(to, 1))
         .orderBy('d.receivedAt').limit(REGISTER_LIMIT + 1).execute()
       const agency = await db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select(['a.name', 'p.name as parentName']).where('a.code', '=', agencyCode).executeTakeFirst()
       return { agency: agency?.name ?? agencyCode, parent: agency?.parentName ?? null, by, rows: rows.slice(0, REGISTER_LIMIT), truncated: rows.length > REGISTER_LIMIT }
