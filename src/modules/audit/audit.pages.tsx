@@ -7,7 +7,7 @@ import { Button, TextInput } from '../../platform/html/components/form.js'
 import { PrevNext } from '../../platform/html/components/layout-parts.js'
 import { formatInstant } from '../calendar/due.js'
 import type { AuditFilter, AuditRow } from './audit.service.js'
-import { ACTION_LABELS as DOSSIER_ACTIONS } from '../dossiers/dossiers.service.js'
+import { ACTION_LABELS as DOSSIER_ACTIONS } from '../dossiers/model.js'
 import { pageNumber } from '../../platform/http/page-number.js'
 
 const PAGE_SIZE = 50

@@ -6,7 +6,7 @@ import { newCitizen } from '../../../test/citizens.js'
 import { browserSession, pressSubmit, readyDraft, serviceDraft } from '../../../test/dossiers.js'
 import type { AppError } from '../../platform/http/errors.js'
 import { sampleExe, sampleJpeg, samplePdf, samplePng } from '../../../test/files.js'
-import { LOOKUP_ALLOWANCE, vietnamDay } from './dossiers.service.js'
+import { LOOKUP_ALLOWANCE, vietnamDay } from './model.js'
 
 const t = useTestApp({ config: { MAX_FILE_MB: '1', MAX_DOSSIER_MB: '2' }, setup: ctx => loadCatalog(ctx.services) })
 // Registration of motor vehicle inspection: fees of 180,000 and 50,000 đồng.

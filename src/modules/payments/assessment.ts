@@ -1,5 +1,5 @@
 import { AppError, type FieldError } from '../../platform/http/errors.js'
-import type { FeeLine } from '../dossiers/dossiers.service.js'
+import type { FeeLine } from '../dossiers/model.js'
 
 /**
  * What the one-stop desk says of a dossier's fees at reception: the procedure's amounts, an amount

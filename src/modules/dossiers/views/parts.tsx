@@ -5,7 +5,7 @@ import { formatInstant } from '../../calendar/due.js'
 import { COPY_TYPE } from '../../catalog/views/labels.js'
 import { formatSize } from '../../files/sniff.js'
 import { formatAddress, RESULT_LABELS, submissionLabel, type Delivery, type Person } from '../dossier-form.js'
-import type { AttachedFile, ComponentSlot, FeeLine } from '../dossiers.service.js'
+import type { AttachedFile, ComponentSlot, FeeLine } from '../model.js'
 import { ISSUED_FORMS } from '../issued-forms.js'
 import { STATUS_LABELS, type DossierStatus } from '../status.js'
 

@@ -1,0 +1,107 @@
+import { AppError, type FieldError } from '../../../platform/http/errors.js'
+import type { StoredFile } from '../../files/files.service.js'
+import { type ComponentSlot, INTERNAL_COMPONENT } from '../model.js'
+import type { DossierContext } from '../context.js'
+
+/** A dossier's files as the citizen handles them: upload, reuse, remove, download. */
+export function fileUseCases (ctx: DossierContext) {
+  const { db, files, audit, citizen, ownDossier, next, view, shape, attach } = ctx
+  const useCases = {
+    /**
+     * Keeps uploads for one component of a draft (or of a dossier answering a supplement request).
+     * Each file is checked; on the first refused one nothing of this upload is attached.
+     */
+    async addFiles (accountId: string, dossierRef: { id?: string, code?: string }, component: string, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>): Promise<StoredFile[]> {
+      const d = await ownDossier(db.kysely, accountId, dossierRef)
+      const round = useCases.uploadRound(await shape(db.kysely, d), component)
+      const field = `tp-${component}`
+      const present = uploads.filter(u => u.name !== '' || u.data.length > 0)
+      if (present.length === 0) throw new AppError('VALIDATION', 'no file', [{ field, message: 'Chọn tệp cần tải lên' }])
+      // Every file is checked before any is kept (storeMany); the dossier's total is checked under its lock (attach).
+      const stored = await files.storeMany(accountId, present, field)
+      try {
+        await attach(accountId, d.id, component, stored, round)
+      } catch (err) {
+        for (const f of stored) await files.deleteIfUnused(f.id)
+        throw err
+      }
+      return stored
+    },
+
+    /**
+     * One form's choices for several components at once: files under `tp-<component>` and earlier files
+     * under `dung-lai-<component>`. Each component is kept or refused on its own (a refused one attaches
+     * nothing); the refusals come back as field errors, next to their components.
+     */
+    async addChosen (accountId: string, dossierRef: { id?: string, code?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean, field: string }>, fields: Record<string, string>): Promise<FieldError[]> {
+      const errors: FieldError[] = []
+      const keep = async (work: () => Promise<unknown>) => {
+        try { await work() } catch (err) {
+          if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) errors.push(...err.fields)
+          else throw err
+        }
+      }
+      const chosen = new Map<string, typeof uploads>()
+      for (const u of uploads) {
+        if (!u.field.startsWith('tp-') || (u.name === '' && u.data.length === 0)) continue
+        chosen.set(u.field.slice(3), [...(chosen.get(u.field.slice(3)) ?? []), u])
+      }
+      for (const [component, list] of chosen) await keep(() => useCases.addFiles(accountId, dossierRef, component, list))
+      for (const [name, fileId] of Object.entries(fields)) {
+        if (name.startsWith('dung-lai-') && fileId !== '') await keep(() => useCases.reuseFile(accountId, dossierRef, name.slice(9), fileId))
+      }
+      return errors
+    },
+
+    /** Attaches a file the citizen uploaded to an earlier dossier. */
+    async reuseFile (accountId: string, dossierRef: { id?: string, code?: string }, component: string, fileId: string | undefined): Promise<void> {
+      const d = await ownDossier(db.kysely, accountId, dossierRef)
+      const round = useCases.uploadRound(await shape(db.kysely, d), component)
+      const file = (await files.reusable(accountId, 500)).find(f => f.id === fileId)
+      if (!file) throw new AppError('VALIDATION', 'file not reusable', [{ field: `tp-${component}`, message: 'Chọn một tệp đã nộp trước đây' }])
+      await attach(accountId, d.id, component, [file], round)
+    },
+
+    /** The round new files of a component belong to: 0 in a draft, the open request's round when supplementing. */
+    uploadRound (v: { status: number, slots: ComponentSlot[], openSupplement?: { round: number, items: Array<{ component: string }> } | undefined }, component: string): number {
+      if (v.status === 0) {
+        if (!v.slots.some(s => s.key === component)) throw new AppError('NOT_FOUND', 'no such component')
+        return 0
+      }
+      const open = v.openSupplement
+      if (!open || !open.items.some(i => i.component === component)) throw new AppError('CONFLICT', 'Thành phần này không nằm trong yêu cầu bổ sung.')
+      return open.round
+    },
+
+    /** Removes a file from a draft, or a not-yet-sent supplement file; earlier versions are never removed. */
+    async removeFile (accountId: string, dossierRef: { id?: string, code?: string }, attachmentId: number): Promise<void> {
+      const d = await ownDossier(db.kysely, accountId, dossierRef)
+      const v = await view(db.kysely, d)
+      const a = v.files.find(f => f.attachmentId === attachmentId)
+      const removable = a && (v.status === 0 || (v.openSupplement && a.round === v.openSupplement.round && !a.superseded))
+      if (!a || !removable) throw new AppError('NOT_FOUND', 'no such file in this dossier')
+      await db.transaction(async (trx) => {
+        await trx.deleteFrom('dossierFiles').where('id', '=', attachmentId).where('dossierId', '=', d.id).execute()
+        await audit.record(trx, { actor: citizen(accountId), action: 'dossier.file.remove', targetType: 'dossier', targetId: d.id, details: { file: a.id } })
+      })
+      await files.deleteIfUnused(a.id)
+    },
+
+    /** A file the account may read: its own upload, or a file in one of its dossiers. */
+    async readFile (accountId: string, fileId: string) {
+      const f = await files.get(db.kysely, fileId)
+      if (!f) throw new AppError('NOT_FOUND', 'no such file')
+      const mine = await db.kysely.selectFrom('files').select('id').where('id', '=', fileId)
+        .where(eb => eb.or([
+          eb('ownerAccountId', '=', accountId),
+          eb.exists(eb.selectFrom('dossierFiles as df').innerJoin('dossiers as d', 'd.id', 'df.dossierId').select('df.id')
+            .whereRef('df.fileId', '=', 'files.id').where('d.accountId', '=', accountId).where('df.component', '!=', INTERNAL_COMPONENT))
+        ])).executeTakeFirst()
+      if (!mine) throw new AppError('NOT_FOUND', 'no such file')
+      return files.read(fileId)
+    },
+
+    reusableFiles: (accountId: string) => files.reusable(accountId)
+  }
+  return useCases
+}

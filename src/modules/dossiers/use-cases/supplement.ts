@@ -1,0 +1,77 @@
+import { sql } from 'kysely'
+import { AppError, type FieldError } from '../../../platform/http/errors.js'
+import type { Person } from '../dossier-form.js'
+import { formatInstant } from '../../calendar/due.js'
+import { STATUS_LABELS, type DossierStatus } from '../status.js'
+import type { DossierRow, OfficeActor, IssuedDocument } from '../model.js'
+import type { DossierContext } from '../context.js'
+
+/** A supplement: the office asks (form 02), the citizen answers. */
+export function supplementUseCases (ctx: DossierContext) {
+  const { db, audit, hooks, citizen, ownDossier, event, tell, next, supplementContext, view } = ctx
+  return {
+    /**
+     * An official asks for a supplement (before reception: everything missing in one go, form 02;
+     * during processing: once). `items` name components of the dossier with what is wrong with each.
+     */
+    async requestSupplement (actor: OfficeActor, code: string, request: { items: Array<{ component: string, note: string }>, message?: string, dueAt?: Date | null, agencyCode?: string, document?: (d: DossierRow) => IssuedDocument }): Promise<void> {
+      await db.transaction(async (trx) => {
+        const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
+        if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
+        const v = await view(trx, d)
+        const errors: FieldError[] = []
+        if (request.items.length === 0) errors.push({ field: 'items', message: 'Chọn ít nhất một thành phần cần bổ sung' })
+        for (const i of request.items) {
+          if (!v.slots.some(s => s.key === i.component)) errors.push({ field: `item-${i.component}`, message: 'Thành phần không có trong hồ sơ' })
+          if (!i.note.trim()) errors.push({ field: `item-${i.component}`, message: 'Ghi rõ nội dung cần bổ sung' })
+        }
+        if (errors.length > 0) throw new AppError('VALIDATION', 'supplement request invalid', errors)
+        const ctx = await supplementContext(trx, d)
+        const to = next(d.status, 'request-supplement', ctx)
+        const round = 1 + ((await trx.selectFrom('supplementRequests').select(sql<number>`coalesce(max(round), 0)::int`.as('r')).where('dossierId', '=', d.id).executeTakeFirst())?.r ?? 0)
+        await trx.insertInto('supplementRequests').values({
+          dossierId: d.id, duringProcessing: d.status === 2 || d.status === 4, items: JSON.stringify(request.items), message: request.message ?? null,
+          requestedBy: actor.name, dueAt: request.dueAt ?? null, round
+        }).execute()
+        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
+        await event(trx, d.id, { action: 'request-supplement', from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: request.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: request.message ?? null, details: { items: request.items }, ...(request.document ? { document: request.document(d) } : {}) })
+        await audit.record(trx, { actor, action: 'dossier.request-supplement', targetType: 'dossier', targetId: d.id })
+        const names = request.items.map(i => `- ${v.slots.find(s => s.key === i.component)!.name}: ${i.note}`).join('\n')
+        const deadline = request.dueAt ? `Hạn bổ sung: ${formatInstant(request.dueAt)}` : undefined
+        await tell(trx, d, `Hồ sơ ${code} cần bổ sung`, `Cơ quan yêu cầu bổ sung hồ sơ ${code}:\n${names}${request.message ? `\n${request.message}` : ''}${deadline ? `\n${deadline}.` : ''}`, undefined, deadline)
+      })
+    },
+
+    /**
+     * The applicant answers the open supplement request: every listed component must have a new file;
+     * earlier versions are kept, marked superseded. The dossier returns to reception or processing.
+     */
+    async answerSupplement (accountId: string, code: string, note: string | undefined): Promise<void> {
+      await db.transaction(async (trx) => {
+        const d = await ownDossier(trx, accountId, { code }, true)
+        const v = await view(trx, d)
+        const open = v.openSupplement
+        if (!open) throw new AppError('CONFLICT', 'Hồ sơ không có yêu cầu bổ sung đang chờ.')
+        const errors: FieldError[] = []
+        for (const item of open.items) {
+          if (!v.files.some(f => f.component === item.component && f.round === open.round)) {
+            errors.push({ field: `tp-${item.component}`, message: `Tải lên tệp bổ sung cho “${v.slots.find(s => s.key === item.component)?.name ?? item.component}”` })
+          }
+        }
+        if (errors.length > 0) throw new AppError('VALIDATION', 'supplement incomplete', errors)
+        const to = next(d.status, 'supplement', await supplementContext(trx, d))
+        const components = open.items.map(i => i.component)
+        await trx.updateTable('dossierFiles').set({ supersededAt: sql`now()` })
+          .where('dossierId', '=', d.id).where('component', 'in', components).where('round', '<', open.round).where('supersededAt', 'is', null).execute()
+        await trx.updateTable('supplementRequests').set({ answeredAt: sql`now()`, answerNote: (note ?? '').trim().slice(0, 2000) || null }).where('id', '=', open.id).execute()
+        // Back in processing: the clock resumes, the wait added back (the due date moves by the paused working time).
+        let dueAt: Date | undefined
+        if (to === 4 && d.receivedAt && hooks.resumed) dueAt = await hooks.resumed(trx, d, [...v.supplements.filter(x => x.duringProcessing && x.answeredAt).map(x => ({ from: x.requestedAt, to: x.answeredAt! })), { from: open.requestedAt, to: new Date() }])
+        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...(dueAt ? { dueAt } : {}) }).where('id', '=', d.id).execute()
+        await event(trx, d.id, { action: 'supplement', from: 5, to, actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: (note ?? '').trim() || null, details: { components, round: open.round } })
+        await audit.record(trx, { actor: citizen(accountId), action: 'dossier.supplement', targetType: 'dossier', targetId: d.id })
+        await tell(trx, d, `Hồ sơ ${code} đã được bổ sung`, `Bạn đã gửi bổ sung hồ sơ ${code}. Trạng thái: ${STATUS_LABELS[to]}.`)
+      })
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { sql } from 'kysely'
+import { AppError } from '../../../platform/http/errors.js'
+import type { Person } from '../dossier-form.js'
+import type { DossierStatus } from '../status.js'
+import type { DossierContext } from '../context.js'
+
+/** The citizen withdraws a dossier. */
+export function withdrawUseCases (ctx: DossierContext) {
+  const { db, audit, hooks, citizen, ownDossier, event, tell, next } = ctx
+  return {
+    /** Withdraws a dossier while no decision has been issued. The reason is required. */
+    async withdraw (accountId: string, code: string, reason: string | undefined): Promise<void> {
+      const text = (reason ?? '').trim().slice(0, 1000)
+      if (text.length < 5) throw new AppError('VALIDATION', 'reason required', [{ field: 'reason', message: 'Nhập lý do rút hồ sơ' }])
+      await db.transaction(async (trx) => {
+        const d = await ownDossier(trx, accountId, { code }, true)
+        const to = next(d.status, 'withdraw', { decisionIssued: d.finishedAt !== null })
+        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
+        await hooks.closed?.(trx, d, to, { ...citizen(accountId), name: (d.submitter as Person).fullName })
+        await event(trx, d.id, { action: 'withdraw', from: d.status as DossierStatus, to, actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: text })
+        await audit.record(trx, { actor: citizen(accountId), action: 'dossier.withdraw', targetType: 'dossier', targetId: d.id })
+        await tell(trx, d, `Hồ sơ ${code} đã được rút`, `Bạn đã rút hồ sơ ${code}. Lý do: ${text}`)
+      })
+    }
+  }
+}
