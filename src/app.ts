@@ -23,10 +23,17 @@ import { catalogApi } from './modules/catalog/catalog.api.js'
 import { devOutboxPages } from './modules/notifications/notifications.pages.js'
 import { accountsPages } from './modules/accounts/accounts.pages.js'
 import { staffPages } from './modules/accounts/staff.pages.js'
+import { registerStaffSession } from './modules/accounts/staff-session.js'
+import { workspacePages } from './modules/workflow/workspace.pages.js'
+import { workflowPages } from './modules/workflow/workflow.pages.js'
+import { calendarPages } from './modules/calendar/calendar.pages.js'
+import { auditPages } from './modules/audit/audit.pages.js'
+import { DOSSIER_AUDIT_LABELS } from './modules/dossiers/model.js'
 import { paymentsRoutes } from './modules/payments/payments.routes.js'
 import { dossiersPages } from './modules/dossiers/dossiers.pages.js'
 import { dossiersApi } from './modules/dossiers/dossiers.api.js'
-import { registerSessions } from './platform/http/session.js'
+import { citizenFormRoutes } from './modules/workflow/citizen-forms.routes.js'
+import { registerSessions } from './modules/accounts/session.js'
 import { registerOpenApi, registerOpenApiRoutes } from './platform/http/openapi.js'
 
 const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('@fontsource/be-vietnam-pro/package.json')), 'files')
@@ -92,8 +99,17 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   await app.register(siteModule, { services })
   await app.register(catalogPages, { services })
   await app.register(accountsPages, { services })
-  await app.register(staffPages, { services })
+  // The back office: one scope where the official's session is resolved, for its routes only.
+  await app.register(async (office) => {
+    const requireOfficial = registerStaffSession(office, services.officials)
+    await office.register(staffPages, { services, requireOfficial })
+    await office.register(workspacePages, { workflow: services.workflow, officials: services.officials, requireOfficial })
+    await office.register(workflowPages, { services, requireOfficial })
+    await office.register(calendarPages, { services, isProvinceAdmin: request => services.officials.provinceWide(request.official!, 'system_admin'), requireOfficial })
+    await office.register(auditPages, { db: services.db, audit: services.audit, administered: request => services.officials.administered(request.official!), actionLabels: DOSSIER_AUDIT_LABELS, requireOfficial })
+  })
   await app.register(dossiersPages, { services })
+  await app.register(citizenFormRoutes, { workflow: services.workflow })
   await app.register(paymentsRoutes, { services })
   await app.register(catalogApi, { services, prefix: '/api/v1' })
   await app.register(dossiersApi, { services, prefix: '/api/v1' })

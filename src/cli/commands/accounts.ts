@@ -1,6 +1,6 @@
 import { AppError } from '../../platform/http/errors.js'
 import type { CliCommand } from '../command.js'
-import { formatInstant as when } from '../../modules/calendar/due.js'
+import { formatInstant as when } from '../../platform/vn-time.js'
 
 
 export const accountsCommand: CliCommand = {

@@ -1,7 +1,7 @@
 import os from 'node:os'
 import { cliActor } from '../../modules/audit/audit.service.js'
-import { fromLocal } from '../../modules/calendar/calendar.js'
-import { dmy } from '../../modules/calendar/due.js'
+import { fromLocal } from '../../platform/vn-time.js'
+import { dmy } from '../../platform/vn-time.js'
 import { AppError } from '../../platform/http/errors.js'
 import type { CliCommand } from '../command.js'
 

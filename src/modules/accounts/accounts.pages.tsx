@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Services } from '../../services.js'
+import type { AccountsService } from './accounts.service.js'
+import type { CaptchaService } from './captcha.js'
+import type { NationalIdentity } from './national-identity.js'
 import { AppError } from '../../platform/http/errors.js'
-import { clearSessionCookie, requireCitizen, setSessionCookie } from '../../platform/http/session.js'
+import { clearSessionCookie, requireCitizen, setSessionCookie } from './session.js'
 import { rotateCsrf } from '../../platform/http/security.js'
 import type { RegistrationForm } from './accounts.service.js'
 import { CheckInboxPage, ConfirmFailedPage, ConfirmedPage, KIND_SLUGS, kindTitle, RegisterChoosePage, RegisterFormPage } from './views/RegisterPages.js'
@@ -26,7 +28,15 @@ export function safeNext (value: unknown): string | undefined {
 
 const REF_COOKIE = 'mc_reg'
 
-export async function accountsPages (app: FastifyInstance, { services }: { services: Services }) {
+/** What the citizens' account pages use. */
+export interface AccountsPagesDeps {
+  accounts: AccountsService
+  captcha: CaptchaService
+  nationalIdentity: NationalIdentity
+  config: { PUBLIC_URL: string, SECURE_COOKIES: boolean }
+}
+
+export async function accountsPages (app: FastifyInstance, { services }: { services: AccountsPagesDeps }) {
   const secure = services.config.SECURE_COOKIES
   const signInOptions = { nationalIdentity: services.nationalIdentity.enabled, only: services.nationalIdentity.only }
   // When the national e-identity is the only way in, nobody registers a local account.
@@ -283,7 +293,7 @@ export async function accountsPages (app: FastifyInstance, { services }: { servi
   })
 
   const personal = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply, extra: { errors?: NonNullable<AppError['fields']>, values?: Record<string, string | undefined>, notice?: string } = {}) =>
-    reply.page(<PersonalPage profile={await services.accounts.profile(request.account!.id)} unread={await services.dossiers.unreadNotices(request.account!.id)} {...extra} />,
+    reply.page(<PersonalPage profile={await services.accounts.profile(request.account!.id)} unread={request.account!.unread ?? 0} {...extra} />,
       { title: 'Trang cá nhân', ...(extra.errors ? { status: 422, hasErrors: true } : {}) })
   const NOTICES: Record<string, string> = {
     'thong-tin': 'Đã lưu thông tin liên hệ.',

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify'
 import type { Db } from '../../platform/db/db.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { createThrottle, throttleKey } from '../../platform/throttle.js'
-import { formatInstant } from '../calendar/due.js'
+import { formatInstant } from '../../platform/vn-time.js'
 import { foldAnswer, newQuestion } from './captcha-questions.js'
 
 const ALPHABET = 'ABCDEFHKMNPRSTUVWXYZ2345678'

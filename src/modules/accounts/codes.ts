@@ -1,6 +1,6 @@
 import { AppError } from '../../platform/http/errors.js'
 import type { NewMessage } from '../notifications/notifications.repository.js'
-import { formatInstant } from '../calendar/due.js'
+import { formatInstant } from '../../platform/vn-time.js'
 
 /** A one-time code may be sent again this long after the last one, at most MAX_RESENDS times. */
 export const RESEND_AFTER_SECONDS = 60

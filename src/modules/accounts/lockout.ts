@@ -2,7 +2,7 @@ import type { Db } from '../../platform/db/db.js'
 import { AppError } from '../../platform/http/errors.js'
 import { createThrottle, throttleKey } from '../../platform/throttle.js'
 import type { AuditService } from '../audit/audit.service.js'
-import { formatInstant } from '../calendar/due.js'
+import { formatInstant } from '../../platform/vn-time.js'
 import { normalizeMobile } from './identity.js'
 
 /** The one answer to a wrong user name or password, whichever it was. */

@@ -1,8 +1,4 @@
-import { workflowPages } from '../workflow/workflow.pages.js'
-import { calendarPages } from '../calendar/calendar.pages.js'
-import { auditPages } from '../audit/audit.pages.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Services } from '../../services.js'
 import { Button, Form, TextInput } from '../../platform/html/components/form.js'
 import { CaptchaField } from '../../platform/html/components/CaptchaField.js'
 import { requireCredentials } from './registration-form.js'
@@ -10,17 +6,14 @@ import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { SummaryList } from '../../platform/html/components/layout-parts.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { rotateCsrf } from '../../platform/http/security.js'
-import type { Captcha } from './captcha.js'
-import { ROLES, type OfficialRole, type SignedInOfficial } from './officials.service.js'
+import type { Captcha, CaptchaService } from './captcha.js'
+import type { RequireOfficial } from './staff-session.js'
+import type { OfficialRole, OfficialsService } from './officials.service.js'
 import { PasswordChangeForm } from './views/PasswordChangeForm.js'
 import { SignInCodePage } from './views/SignInPages.js'
 import { ADMIN_PATH, EditRolesPage, NewOfficialPage, OfficialCreatedPage, OfficialsListPage, type OfficialForm } from './views/StaffAdminPages.js'
 
 const CODE_COOKIE = 'mc_staff_code'
-
-declare module 'fastify' {
-  interface FastifyRequest { official?: SignedInOfficial }
-}
 
 function StaffSignIn ({ errors, username, captcha }: { errors: FieldError[], username?: string | undefined, captcha: Captcha }) {
   const err = (f: string) => errors.find(e => e.field === f)?.message
@@ -38,51 +31,6 @@ function StaffSignIn ({ errors, username, captcha }: { errors: FieldError[], use
   )
 }
 
-type WorkspaceCounts = Awaited<ReturnType<Services['workflow']['counts']>>
-
-function Workspace ({ official, counts, provinceAdmin }: { official: SignedInOfficial, counts: WorkspaceCounts, provinceAdmin: boolean }) {
-  const has = (...roles: string[]) => official.roles.some(r => roles.includes(r.role))
-  const card = (href: string, title: string, n: number, text: string, urgent = false) => (
-    <li class='card' key={href}><a class='heading-s' href={href}>{title} ({n})</a>{urgent && n > 0 ? <> <strong class='tag tag--red'>Cần xử lý ngay</strong></> : null}<p class='body'>{text}</p></li>
-  )
-  return (
-    <>
-      <h1 class='heading-l'>Không gian làm việc</h1>
-      <SummaryList rows={[
-        ['Cán bộ', official.fullName],
-        ['Đơn vị', official.agency.name],
-        ['Vai trò', official.roles.map(r => `${ROLES[r.role]} (${r.agencyName})`).join('; ')]
-      ]} />
-      {has('catalog_admin') && <p class='body'><a href='/can-bo/thu-tuc'>Thời hạn và quy trình của thủ tục</a></p>}
-      {has('system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/nhat-ky'>Nhật ký thao tác</a>{provinceAdmin && <> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a> · <a href='/can-bo/mau-van-ban'>Mẫu văn bản</a></>}</p>}
-      {has('receptionist', 'specialist', 'department_head', 'agency_leader') && (
-        <>
-          <form action='/can-bo/ho-so' method='get' role='search' aria-label='Tìm hồ sơ theo mã' class='inline-search'>
-            <label class='label' for='tim-ma'>Tìm hồ sơ theo mã</label>
-            <input class='input' id='tim-ma' name='ma' type='search' />
-            <button type='submit' class='button button--secondary'>Tìm</button>
-            <a class='body' href='/can-bo/ho-so'>Tìm kiếm nâng cao</a>
-            <a class='body' href='/can-bo/so-theo-doi'>Sổ theo dõi hồ sơ (mẫu 07)</a>
-          </form>
-          <ul class='list cards'>
-            {has('receptionist') && card('/can-bo/ho-so?hang-doi=cho-tiep-nhan', 'Chờ tiếp nhận', counts.reception, 'Hồ sơ nộp trực tuyến cần quyết định trong 8 giờ làm việc.')}
-            {has('receptionist') && <li class='card'><a class='heading-s' href='/can-bo/tiep-nhan-truc-tiep'>Tiếp nhận trực tiếp, qua bưu chính</a><p class='body'>Nhập hồ sơ người đến nộp tại quầy hoặc gửi qua bưu chính, in giấy hẹn.</p></li>}
-            {has('receptionist') && <li class='card'><p class='heading-s'>Chờ công dân bổ sung ({counts.waitingSupplement})</p><p class='body'>Đã yêu cầu bổ sung trước khi tiếp nhận.</p></li>}
-            {card('/can-bo/ho-so?hang-doi=cua-toi', 'Cần xử lý', counts.toProcess, 'Các bước thẩm định, xem xét được giao cho bạn hoặc cho vai trò của bạn.')}
-            {has('agency_leader') && card('/can-bo/ho-so?hang-doi=cho-phe-duyet', 'Chờ phê duyệt', counts.toApprove, 'Hồ sơ trình ký chờ bạn phê duyệt và ban hành kết quả.')}
-            {has('receptionist') && card('/can-bo/ho-so?hang-doi=cho-tra-ket-qua', 'Chờ trả kết quả', counts.toReturn, 'Kết quả đã ban hành, chờ trả cho công dân.')}
-            {card('/can-bo/ho-so?hang-doi=xin-y-kien', 'Xin ý kiến', counts.consultations, 'Cơ quan khác xin ý kiến của đơn vị bạn về hồ sơ họ đang giải quyết.')}
-            {card('/can-bo/ho-so?hang-doi=sap-den-han', 'Sắp đến hạn', counts.dueSoon, 'Hồ sơ đến hạn trả kết quả trước khi hết ngày làm việc tiếp theo.')}
-            {card('/can-bo/ho-so?hang-doi=qua-han', 'Quá hạn', counts.overdue, 'Hồ sơ đã quá ngày hẹn trả.', true)}
-          </ul>
-        </>
-      )}
-      <p class='body'><a href='/can-bo/mat-khau'>Đổi mật khẩu</a></p>
-      <Form action='/can-bo/dang-xuat'><Button secondary>Đăng xuất</Button></Form>
-    </>
-  )
-}
-
 function StaffPassword ({ errors, done, required }: { errors: FieldError[], done?: boolean, required?: boolean }) {
   return (
     <>
@@ -96,23 +44,20 @@ function StaffPassword ({ errors, done, required }: { errors: FieldError[], done
   )
 }
 
-/** The officials' sign-in (password, verification code, then a one-time code) and their workspace. */
-export async function staffPages (app: FastifyInstance, { services }: { services: Services }) {
+/** What the officials' pages use. */
+export interface StaffPagesDeps {
+  officials: OfficialsService
+  captcha: CaptchaService
+  config: { SECURE_COOKIES: boolean }
+}
+
+/**
+ * The officials' sign-in (password, verification code, then a one-time code), their password and the
+ * administration of officials. `requireOfficial` comes from registerStaffSession, in the same scope.
+ */
+export async function staffPages (app: FastifyInstance, { services, requireOfficial }: { services: StaffPagesDeps, requireOfficial: RequireOfficial }) {
   const secure = services.config.SECURE_COOKIES
   const question = (request: FastifyRequest) => services.captcha.forRequest(request)
-
-  app.addHook('onRequest', async (request) => {
-    const token = request.cookies[app.cookieNames.staff]
-    if (token && /^[A-Za-z0-9_-]{40,60}$/.test(token)) request.official = await services.officials.sessionOfficial(token)
-  })
-  // An official whose password someone else set may do nothing but change it (GETs are sent there).
-  const requireOfficial = async (request: FastifyRequest, reply?: FastifyReply) => {
-    if (!request.official) throw new AppError('UNAUTHENTICATED')
-    if (request.official.mustChangePassword && !request.url.startsWith('/can-bo/mat-khau')) {
-      if (request.method === 'GET' && reply) return reply.redirect('/can-bo/mat-khau?bat-buoc=1', 303)
-      throw new AppError('FORBIDDEN', 'the password must be changed first')
-    }
-  }
 
   app.get('/can-bo/dang-nhap', async (request, reply) =>
     reply.page(<StaffSignIn errors={[]} captcha={await question(request)} />, { title: 'Đăng nhập cán bộ' }))
@@ -163,9 +108,6 @@ export async function staffPages (app: FastifyInstance, { services }: { services
       throw err
     }
   })
-
-  app.get('/can-bo', { preHandler: requireOfficial }, async (request, reply) =>
-    reply.page(<Workspace official={request.official!} counts={await services.workflow.counts(request.official!)} provinceAdmin={await services.officials.provinceWide(request.official!, 'system_admin')} />, { title: 'Không gian làm việc' }))
 
   app.get('/can-bo/mat-khau', { preHandler: requireOfficial }, async (request, reply) =>
     reply.page(<StaffPassword errors={[]} done={(request.query as { xong?: string }).xong === '1'} required={request.official!.mustChangePassword === true} />, { title: 'Đổi mật khẩu' }))
@@ -243,10 +185,6 @@ export async function staffPages (app: FastifyInstance, { services }: { services
     await services.officials.lock(actorOf(request), username, (await administered(request)).map(a => a.id))
     return reply.redirect(ADMIN_PATH, 303)
   })
-
-  await app.register(workflowPages, { services, requireOfficial })
-  await app.register(calendarPages, { services, requireOfficial })
-  await app.register(auditPages, { services, requireOfficial })
 
   app.post('/can-bo/dang-xuat', async (request, reply) => {
     const token = request.cookies[app.cookieNames.staff]

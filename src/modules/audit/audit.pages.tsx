@@ -1,20 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Services } from '../../services.js'
+import type { Db } from '../../platform/db/db.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { parseDayRange, vnDayStart } from '../../platform/http/day-range.js'
 import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, TextInput } from '../../platform/html/components/form.js'
 import { PrevNext } from '../../platform/html/components/layout-parts.js'
-import { formatInstant } from '../calendar/due.js'
-import type { AuditFilter, AuditRow } from './audit.service.js'
-import { ACTION_LABELS as DOSSIER_ACTIONS } from '../dossiers/model.js'
+import { formatInstant } from '../../platform/vn-time.js'
+import type { AuditFilter, AuditRow, AuditService } from './audit.service.js'
 import { pageNumber } from '../../platform/http/page-number.js'
 
 const PAGE_SIZE = 50
 
-/** What each recorded action means, for the people reading the log. */
-const ACTION_LABELS: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(DOSSIER_ACTIONS).map(([k, v]) => [`dossier.${k}`, v])),
+/** What each recorded action means, for the people reading the log (other modules' labels are given to auditPages). */
+const OWN_LABELS: Record<string, string> = {
   'dossier.view': 'Xem hồ sơ',
   'dossier.submit': 'Nộp hồ sơ',
   'dossier.file.attach': 'Đính kèm tệp',
@@ -43,7 +41,7 @@ const FILTER_KEYS = ['can-bo', 'ho-so', 'thao-tac', 'tu', 'den']
 const EXPORT_LIMIT = 10_000
 const ACTOR_TYPES = { citizen: 'Công dân', official: 'Cán bộ', system: 'Hệ thống', cli: 'Dòng lệnh', anonymous: 'Khách' }
 
-function AuditPage ({ rows, more, page, query, errors }: { rows: AuditRow[], more: boolean, page: number, query: Record<string, string | undefined>, errors: FieldError[] }) {
+function AuditPage ({ rows, more, page, query, errors, labels }: { rows: AuditRow[], more: boolean, page: number, query: Record<string, string | undefined>, errors: FieldError[], labels: Record<string, string> }) {
   const err = (f: string) => errors.find(e => e.field === f)?.message
   const link = (p: number) => `/can-bo/nhat-ky?${new URLSearchParams([...FILTER_KEYS.filter(k => query[k]).map(k => [k, query[k]!] as [string, string]), ['trang', String(p)]]).toString()}`
   return (
@@ -75,7 +73,7 @@ function AuditPage ({ rows, more, page, query, errors }: { rows: AuditRow[], mor
                   <tr key={String(r.id)}>
                     <td>{formatInstant(r.at)}</td>
                     <td>{r.officialName ? <>{r.officialName}<br /><span class='hint'>{r.username}</span></> : ACTOR_TYPES[r.actorType]}</td>
-                    <td>{ACTION_LABELS[r.action] ?? r.action}<br /><span class='hint'>{r.action}</span></td>
+                    <td>{labels[r.action] ?? r.action}<br /><span class='hint'>{r.action}</span></td>
                     <td>{r.dossierCode ? <a href={`/can-bo/ho-so/${encodeURIComponent(r.dossierCode)}`}>Hồ sơ {r.dossierCode}</a> : r.targetType ? `${r.targetType} ${r.targetId ?? ''}` : '—'}</td>
                     <td><span class='hint'>{r.requestId ?? '—'}</span></td>
                   </tr>
@@ -93,10 +91,21 @@ function AuditPage ({ rows, more, page, query, errors }: { rows: AuditRow[], mor
 const cell = (v: string) => `"${(/^[=+\-@\t\r]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"`
 
 /** `/can-bo/nhat-ky`: system administrators browse the audit log of the agencies they administer, and export it. */
-export async function auditPages (app: FastifyInstance, { services, requireOfficial }: { services: Services, requireOfficial: (request: FastifyRequest) => Promise<void> }) {
+export interface AuditPagesOptions {
+  db: Db
+  audit: AuditService
+  /** The agencies whose log the signed-in official administers (none: not an administrator). */
+  administered: (request: FastifyRequest) => Promise<Array<{ id: number, code: string }>>
+  /** Labels of other modules' actions (e.g. `dossier.receive`), shown beside the audit module's own. */
+  actionLabels: Record<string, string>
+  requireOfficial: (request: FastifyRequest) => Promise<unknown>
+}
+
+export async function auditPages (app: FastifyInstance, { db, audit, administered, actionLabels, requireOfficial }: AuditPagesOptions) {
+  const labels = { ...actionLabels, ...OWN_LABELS }
   /** The administrator's scope and the filter the address asks for (the same for the page and the export). */
   const read = async (request: FastifyRequest, pageSize: number) => {
-    const agencies = await services.officials.administered(request.official!)
+    const agencies = await administered(request)
     if (agencies.length === 0) throw new AppError('FORBIDDEN', 'audit log: system administrators only')
     const query = request.query as Record<string, string | undefined>
     const days = parseDayRange(query, { from: 'tu', to: 'den' })
@@ -110,26 +119,26 @@ export async function auditPages (app: FastifyInstance, { services, requireOffic
     if (days.to) filter.to = vnDayStart(days.to, 1)
     const { rows, more } = days.errors.length > 0
       ? { rows: [], more: false }
-      : await services.audit.browse(services.db.kysely, { agencyIds: agencies.map(a => a.id), agencyCodes: agencies.map(a => a.code) }, filter)
+      : await audit.browse(db.kysely, { agencyIds: agencies.map(a => a.id), agencyCodes: agencies.map(a => a.code) }, filter)
     return { query, page, rows, more, errors: days.errors }
   }
 
   app.get('/can-bo/nhat-ky', { preHandler: requireOfficial }, async (request, reply) => {
     const { rows, more, page, query, errors } = await read(request, PAGE_SIZE)
-    return reply.page(<AuditPage rows={rows} more={more} page={page} query={query} errors={errors} />,
+    return reply.page(<AuditPage rows={rows} more={more} page={page} query={query} errors={errors} labels={labels} />,
       { title: 'Nhật ký thao tác', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
   })
 
   app.get('/can-bo/nhat-ky.csv', { preHandler: requireOfficial }, async (request, reply) => {
     const { rows, more, query, errors } = await read(request, EXPORT_LIMIT)
     if (errors.length > 0) throw new AppError('VALIDATION', errors[0]!.message, errors)
-    await services.db.transaction(trx => services.audit.record(trx, {
+    await db.transaction(trx => audit.record(trx, {
       actor: { type: 'official', id: request.official!.id }, action: 'audit.export', targetType: 'audit', targetId: 'log',
       details: { filter: Object.fromEntries(FILTER_KEYS.filter(k => query[k]).map(k => [k, query[k]])), rows: rows.length, truncated: more }, requestId: String(request.id)
     }))
     const head = ['Thời điểm', 'Người thực hiện', 'Tên đăng nhập', 'Loại', 'Thao tác', 'Mã thao tác', 'Hồ sơ', 'Đối tượng', 'Chi tiết', 'Mã yêu cầu']
     const lines = rows.map(r => [
-      formatInstant(r.at), r.officialName ?? '', r.username ?? '', ACTOR_TYPES[r.actorType], ACTION_LABELS[r.action] ?? r.action, r.action,
+      formatInstant(r.at), r.officialName ?? '', r.username ?? '', ACTOR_TYPES[r.actorType], labels[r.action] ?? r.action, r.action,
       r.dossierCode ?? '', r.targetType ? `${r.targetType} ${r.targetId ?? ''}`.trim() : '', JSON.stringify(r.details ?? {}), r.requestId ?? ''
     ])
     if (more) lines.push([`Chỉ gồm ${EXPORT_LIMIT.toLocaleString('vi-VN')} thao tác mới nhất; hãy thu hẹp khoảng ngày để xuất phần còn lại.`, '', '', '', '', '', '', '', '', ''])

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Services } from '../../services.js'
+import type { CalendarService } from './calendar.service.js'
 import { parseDay } from '../../platform/http/day-range.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
@@ -69,10 +69,17 @@ function CalendarPage ({ year, off, workingWeekends, exceptions, errors, values 
 }
 
 /** `/can-bo/lich`: system administrators keep the working-day calendar; every change is audited. */
-export async function calendarPages (app: FastifyInstance, { services, requireOfficial }: { services: Services, requireOfficial: (request: FastifyRequest) => Promise<void> }) {
+/** What the calendar pages use; `isProvinceAdmin` tells whether the signed-in official administers the whole province. */
+export interface CalendarPagesOptions {
+  services: { calendar: CalendarService }
+  isProvinceAdmin: (request: FastifyRequest) => Promise<boolean>
+  requireOfficial: (request: FastifyRequest) => Promise<unknown>
+}
+
+export async function calendarPages (app: FastifyInstance, { services, isProvinceAdmin, requireOfficial }: CalendarPagesOptions) {
   const requireAdmin = async (request: FastifyRequest) => {
     await requireOfficial(request)
-    if (!(await services.officials.provinceWide(request.official!, 'system_admin'))) throw new AppError('FORBIDDEN', 'calendar: province-wide system administrators only')
+    if (!(await isProvinceAdmin(request))) throw new AppError('FORBIDDEN', 'calendar: province-wide system administrators only')
   }
   const yearOf = (request: FastifyRequest) => {
     const n = Number.parseInt((request.query as { nam?: string }).nam ?? '', 10)

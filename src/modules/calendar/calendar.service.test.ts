@@ -8,7 +8,7 @@ import { loadCatalog } from '../../../test/catalog.js'
 import { ROOT } from '../../platform/paths.js'
 import { AppError } from '../../platform/http/errors.js'
 import { cliActor } from '../audit/audit.service.js'
-import { fromLocal, toLocal } from './calendar.js'
+import { fromLocal, toLocal } from '../../platform/vn-time.js'
 
 const t = useTestApp({ setup: ctx => loadCatalog(ctx.services) })
 const actor = cliActor('test')

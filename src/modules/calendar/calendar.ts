@@ -5,8 +5,7 @@
  * All dates are Vietnam civil dates (UTC+7, no daylight saving time) as YYYY-MM-DD strings.
  */
 import { lunarDate, lunarNewYear } from './lunar.js'
-
-export const VN_OFFSET_MS = 7 * 3600_000
+import { fromLocal, toLocal } from '../../platform/vn-time.js'
 const DAY_MS = 86_400_000
 
 export type DayKind = 'weekend' | 'holiday' | 'compensation' | 'off' | 'work' | 'working'
@@ -44,17 +43,6 @@ export const dayMs = (date: string): number => Date.parse(`${date}T00:00:00Z`)
 export const addDays = (date: string, n: number): string => iso(dayMs(date) + n * DAY_MS)
 /** 0 = Sunday … 6 = Saturday. */
 export const weekday = (date: string): number => new Date(dayMs(date)).getUTCDay()
-
-/** Vietnam civil date and minute of the day of an instant. */
-export function toLocal (t: Date): { date: string, minute: number } {
-  const local = t.getTime() + VN_OFFSET_MS
-  return { date: iso(local), minute: Math.floor((local % DAY_MS) / 60_000) }
-}
-
-/** The instant of a Vietnam civil date and minute. */
-export function fromLocal (date: string, minute: number): Date {
-  return new Date(dayMs(date) + minute * 60_000 - VN_OFFSET_MS)
-}
 
 interface Holiday { date: string, name: string }
 

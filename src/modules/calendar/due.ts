@@ -2,7 +2,8 @@
  * Due dates in working time, each with its explanation in Vietnamese. Pure functions over a
  * WorkCalendar: no I/O, so they are cheap enough to recompute for every dossier in a report.
  */
-import { addDays, fromLocal, toLocal, weekday, type DayInfo, type WorkCalendar } from './calendar.js'
+import { addDays, weekday, type DayInfo, type WorkCalendar } from './calendar.js'
+import { dmy, fromLocal, hhmm, toLocal } from '../../platform/vn-time.js'
 
 export type DurationUnit = 'working_days' | 'working_hours' | 'calendar_days' | 'same_day'
 
@@ -33,21 +34,7 @@ function result (due: Date, start: Date, explain: () => string): DueResult {
 
 export const DEFAULT_SAME_DAY_CUTOFF = 15 * 60
 
-const pad = (n: number) => String(n).padStart(2, '0')
-export const hhmm = (minute: number) => `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`
-export const dmy = (date: string) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`
 const at = (date: string, minute: number) => `${hhmm(minute)} ngày ${dmy(date)}`
-
-/** An instant in Vietnam time, as people read it: "14:20 ngày 22/06/2022". */
-export function formatInstant (t: Date): string {
-  const l = toLocal(t)
-  return at(l.date, l.minute)
-}
-
-/** The Vietnam day of an instant: "22/06/2022". */
-export function formatDay (t: Date): string {
-  return dmy(toLocal(t).date)
-}
 
 /**
  * The first working moment at or after a local time: outside office hours or on a day off, the

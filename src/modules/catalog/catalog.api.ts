@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import type { FastifyInstance } from 'fastify'
-import type { Services } from '../../services.js'
+import type { CatalogService } from './catalog.service.js'
 import { workingDaysOf } from './import/fields.js'
 import type { ProcedureSummary } from './catalog.types.js'
 import {
@@ -13,7 +13,7 @@ const withWorkingDays = <T extends { processingTime: ProcedureSummary['processin
 const problem = { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: ProblemSchema } } }
 
 /** The open-data API of the catalog under /api/v1. */
-export async function catalogApi (app: FastifyInstance, { services }: { services: Services }) {
+export async function catalogApi (app: FastifyInstance, { services }: { services: { catalog: CatalogService } }) {
   app.get('/procedures', {
     schema: {
       tags: ['catalog'], summary: 'Search and filter procedures', querystring: ProcedureQuerySchema,

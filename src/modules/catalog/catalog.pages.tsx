@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { Services } from '../../services.js'
+import type { CatalogService } from './catalog.service.js'
 import type { GovernmentLevel, OnlineLevel, ProcedureFilters } from './catalog.types.js'
 import { LEVEL_LABELS, ONLINE_LEVEL_LABELS } from './catalog.types.js'
 import { ProcedureListPage } from './views/ProcedureListPage.js'
@@ -41,7 +41,7 @@ function queryString (f: ProcedureFilters, page: number): string {
   return `/thu-tuc${s ? `?${s}` : ''}`
 }
 
-export async function catalogPages (app: FastifyInstance, { services }: { services: Services }) {
+export async function catalogPages (app: FastifyInstance, { services }: { services: { catalog: CatalogService } }) {
   // Catalog pages are the same for every visitor: served from memory, keyed by the catalog revision.
   app.get('/thu-tuc', async (request, reply) => {
     const filters = filtersFromQuery(request.query as ListQuery)

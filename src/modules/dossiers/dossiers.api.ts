@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
-import type { Services } from '../../services.js'
+import type { DossiersService } from './dossiers.service.js'
 import { AppError } from '../../platform/http/errors.js'
 
 const Step = Type.Object({ at: Type.String({ format: 'date-time' }), label: Type.String(), status: Type.String(), unit: Type.Union([Type.String(), Type.Null()]) })
@@ -21,7 +21,7 @@ const Status = Type.Object({
 const iso = (t: Date | null) => (t ? t.toISOString() : null)
 
 /** The public status of a dossier as JSON: the same data as the lookup page without personal data. */
-export async function dossiersApi (app: FastifyInstance, { services }: { services: Services }) {
+export async function dossiersApi (app: FastifyInstance, { services }: { services: { dossiers: DossiersService } }) {
   app.get('/dossiers/:code/status', {
     schema: {
       tags: ['dossiers'],

@@ -1,7 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Services } from '../../services.js'
+import type { DossiersService } from './dossiers.service.js'
+import type { CatalogService } from '../catalog/catalog.service.js'
+import type { FilesService } from '../files/files.service.js'
+import type { PaymentsService } from '../payments/payments.service.js'
+import type { SiteService } from '../site/site.service.js'
+import type { CaptchaService } from '../accounts/captcha.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
-import { requireCitizen } from '../../platform/http/session.js'
+import { requireCitizen } from '../accounts/session.js'
 import { readUploads } from '../../platform/http/uploads.js'
 import { ErrorPage } from '../../platform/http/error-handlers.js'
 import { addressFields, personFields, type Delivery, type Person } from './dossier-form.js'
@@ -12,7 +17,6 @@ import { AgencyPage, ComponentsPage, DeliveryPage, draftUrl, PartiesPage, Review
 import { DossierListPage, DossierPage, dossierUrl, NoticesPage } from './views/DossierPages.js'
 import { LookupPage } from './views/LookupPage.js'
 import { downloadHeaders } from '../files/files.service.js'
-import { citizenFormRoutes } from '../workflow/workflow.pages.js'
 import { pageNumber } from '../../platform/http/page-number.js'
 
 type Body = Record<string, string | undefined>
@@ -24,7 +28,18 @@ function fieldsOf (err: unknown): FieldError[] {
   throw err
 }
 
-export async function dossiersPages (app: FastifyInstance, { services }: { services: Services }) {
+/** What the citizen's dossier pages use. */
+export interface DossiersPagesDeps {
+  dossiers: DossiersService
+  catalog: CatalogService
+  files: FilesService
+  payments: PaymentsService
+  site: SiteService
+  captcha: CaptchaService
+  config: { PUBLIC_URL: string, MAX_FILE_MB: number }
+}
+
+export async function dossiersPages (app: FastifyInstance, { services }: { services: DossiersPagesDeps }) {
   const { dossiers, catalog, config } = services
   const me = (request: FastifyRequest) => request.account!.id
   const from = (request: FastifyRequest) => (request.query as { tu?: string }).tu
@@ -287,7 +302,6 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     return reply.page(<NoticesPage notices={notices} />, { title: 'Thông báo' })
   })
 
-  await app.register(citizenFormRoutes, { services, requireCitizen })
 
   // --- Public lookup -------------------------------------------------------------------------------------
   app.get('/tra-cuu-ho-so', async (request, reply) => {

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely'
 import type { DossiersTable } from '../../platform/db/database.js'
 import type { Actor } from '../audit/audit.service.js'
-import type { Component, ProcedureContent } from '../catalog/catalog.types.js'
+import type { Component, Fee, ProcedureContent } from '../catalog/catalog.types.js'
 import type { StoredFile } from '../files/files.service.js'
 import type { Person } from './dossier-form.js'
 
@@ -30,7 +30,7 @@ export interface AttachedFile extends StoredFile {
   attachedAt: Date
 }
 
-export interface FeeLine { text: string, amountVnd: number | null }
+export type FeeLine = Fee
 
 /** A dossier entered at the counter: the form's fields and, per component, the ids of its stored scans. */
 export interface CounterInput {
@@ -82,6 +82,9 @@ export const ACTION_LABELS: Record<string, string> = {
   'consult-answer': 'Cơ quan phối hợp trả lời',
   rate: 'Đánh giá mức độ hài lòng'
 }
+
+/** The dossier actions as the audit log names them (`dossier.<action>`). */
+export const DOSSIER_AUDIT_LABELS: Record<string, string> = Object.fromEntries(Object.entries(ACTION_LABELS).map(([k, v]) => [`dossier.${k}`, v]))
 
 /** Components of a procedure version for a case (when it has several) and a filing on someone's behalf. */
 export function componentSlots (content: ProcedureContent, caseGroup: string | null, onBehalf: boolean): ComponentSlot[] {

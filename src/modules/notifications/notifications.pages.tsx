@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import type { Services } from '../../services.js'
+import type { NotificationsService } from './notifications.service.js'
 import { AppError } from '../../platform/http/errors.js'
 import { SummaryList } from '../../platform/html/components/layout-parts.js'
-import { formatInstant as when } from '../calendar/due.js'
+import { formatInstant as when } from '../../platform/vn-time.js'
 
 const STATE: Record<string, string> = { queued: 'Đang chờ gửi', sent: 'Đã gửi', captured: 'Đã lưu vào hộp thư thử nghiệm', failed: 'Gửi không thành công' }
 
@@ -13,7 +13,7 @@ export const fromThisMachine = (ip: string) => /^(127\.\d+\.\d+\.\d+|::1|::ffff:
  * The development outbox: every message the demo would have sent (sign-in codes, reset links), readable
  * in the browser — from this machine only: to anyone else it does not exist. Demo profile only.
  */
-export async function devOutboxPages (app: FastifyInstance, { services }: { services: Services }) {
+export async function devOutboxPages (app: FastifyInstance, { services }: { services: { notifications: NotificationsService } }) {
   app.addHook('onRequest', async (request) => {
     if (!fromThisMachine(request.ip)) throw new AppError('NOT_FOUND', 'the development outbox answers this machine only')
   })

@@ -1,7 +1,7 @@
 import { errorOf, type FieldError } from '../../platform/http/errors.js'
 import { Radios, TextInput } from '../../platform/html/components/form.js'
 import { formatVnd } from '../../platform/html/components/layout-parts.js'
-import type { FeeLine } from '../dossiers/model.js'
+import type { Fee as FeeLine } from '../catalog/catalog.types.js'
 import { FEE_MODES, feesVary } from './assessment.js'
 
 

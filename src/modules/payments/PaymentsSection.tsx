@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact'
 import { formatVnd } from '../../platform/html/components/layout-parts.js'
-import { formatInstant } from '../calendar/due.js'
+import { formatInstant } from '../../platform/vn-time.js'
 import type { PaymentsService } from './payments.service.js'
 import { METHOD_LABELS, PAYMENT_STATE_LABELS } from './payments.service.js'
 

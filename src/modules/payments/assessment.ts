@@ -1,5 +1,5 @@
 import { AppError, type FieldError } from '../../platform/http/errors.js'
-import type { FeeLine } from '../dossiers/model.js'
+import type { Fee as FeeLine } from '../catalog/catalog.types.js'
 
 /**
  * What the one-stop desk says of a dossier's fees at reception: the procedure's amounts, an amount

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify'
-import type { Services } from '../../services.js'
+import type { Db } from '../../platform/db/db.js'
+import type { JobQueue } from '../../platform/jobs/queue.js'
+import type { DossierLedger, PaymentsService } from './payments.service.js'
 import { AppError } from '../../platform/http/errors.js'
-import { requireCitizen } from '../../platform/http/session.js'
+import { requireCitizen } from '../accounts/session.js'
 import { Button, Form } from '../../platform/html/components/form.js'
 import { formatVnd, SummaryList } from '../../platform/html/components/layout-parts.js'
 import { IPN_PATH, PAYMENT_STATE_LABELS, RETURN_PATH, sandboxAnswer, SANDBOX_API_PATH, SANDBOX_IPN_JOB, SANDBOX_TMN_CODE } from './payments.service.js'
@@ -9,7 +11,7 @@ import { signQueryDrAnswer, signRefundAnswer, verifyParams, verifyQueryDr, verif
 import QRCode from 'qrcode'
 import { VNPAY_CHOICES } from './vnpay-provider.js'
 
-type ReturnView = Awaited<ReturnType<Services['payments']['returnView']>>
+type ReturnView = Awaited<ReturnType<PaymentsService['returnView']>>
 
 function ReturnPage ({ v }: { v: ReturnView }) {
   if (!v.valid) {
@@ -57,7 +59,10 @@ function SandboxPage ({ query, amount, info, choice }: { query: string, amount: 
 }
 
 /** Online payment: the citizen's button, the gateway's return page and IPN, and (demo, tests) the sandbox gateway. */
-export async function paymentsRoutes (app: FastifyInstance, { services }: { services: Services }) {
+/** What the payment routes use (the sandbox bank keeps its transactions in the database). */
+export interface PaymentsRoutesDeps { payments: PaymentsService, dossiers: Pick<DossierLedger, 'get'>, db: Db, jobs: JobQueue, config: { PUBLIC_URL: string } }
+
+export async function paymentsRoutes (app: FastifyInstance, { services }: { services: PaymentsRoutesDeps }) {
   const { payments, jobs, config } = services
 
   app.post('/ca-nhan/ho-so/:code/thanh-toan', { preHandler: requireCitizen }, async (request, reply) => {

@@ -5,7 +5,6 @@ import type { PaymentState } from '../../platform/db/database.js'
 import { AppError } from '../../platform/http/errors.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
 import type { Actor } from '../audit/audit.service.js'
-import type { DossiersService } from '../dossiers/dossiers.service.js'
 import { transferMessage, vietQr } from './vietqr.js'
 import { localNumbering, RECEIPT_TEMPLATE, receiptSeries, vietnamYear, type ReceiptNumbering } from './receipts.js'
 import { vndInWords } from './vnd-words.js'
@@ -50,12 +49,30 @@ export const REFUND_JOB = 'payments.refund'
 export const SANDBOX_API_PATH = '/sandbox/vnpay/merchant_webapi/api/transaction'
 export const RETURN_PATH = '/thanh-toan/vnpay/ket-qua'
 
+/** A dossier as payments reads it: whose it is, where it stands, which agencies collect for it. */
+export interface PayableDossier { id: string, code: string | null, status: number, agency: { code: string } | null, processingAgencyCode?: string | null }
+
+/** Who records a payment's event in a dossier's history: the gateway (the system) or an official. */
+export type LedgerActor = Actor & { name: string }
+
+/**
+ * What payments needs of the dossiers module, which the composition root gives it (the dossiers
+ * service satisfies it): a citizen's own dossier, and events and moves in a dossier's history written
+ * in one transaction with payments' own rows. Payments never imports the dossiers module.
+ */
+export interface DossierLedger {
+  get (accountId: string, code: string): Promise<PayableDossier>
+  record (actor: LedgerActor, code: string, e: { action: string, message?: string | null, notify?: { subject: string, body: string } }, within: (trx: Executor) => Promise<void>): Promise<void>
+  act (actor: LedgerActor, code: string, action: 'fees-paid', input: { message: string, within: (trx: Executor) => Promise<void> }): Promise<unknown>
+  attachInTransaction (trx: Executor, dossierId: string, component: string, fileIds: string[]): Promise<void>
+}
+
 /**
  * Fees of dossiers: the payment request an official makes (the dossier waits in status 6), cash
  * recorded at the counter, and online payment through VNPay, where the gateway's server-to-server
  * notification (IPN) is the only thing that marks a payment paid.
  */
-export function createPaymentsService (deps: { db: Db, dossiers: DossiersService, jobs: JobQueue, config: Config, numbering?: ReceiptNumbering, sandboxSecret?: string | undefined }) {
+export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, jobs: JobQueue, config: Config, numbering?: ReceiptNumbering, sandboxSecret?: string | undefined }) {
   const { db, dossiers, config } = deps
   const numbering = deps.numbering ?? localNumbering
   const gateway = gatewayOf(config, deps.sandboxSecret)

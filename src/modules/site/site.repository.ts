@@ -1,14 +1,8 @@
 import type { Executor } from '../../platform/db/db.js'
 
-export interface SiteProfile {
-  portalName: string
-  provinceName: string
-  provinceCode: string
-  operatorName: string
-  hotline: string
-  email: string | null
-  address: string
-}
+import type { SiteProfile } from '../../platform/html/context.js'
+
+export type { SiteProfile }
 
 const COLUMNS = ['portalName', 'provinceName', 'provinceCode', 'operatorName', 'hotline', 'email', 'address'] as const
 

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Services } from '../../services.js'
+import type { DossiersService } from '../dossiers/dossiers.service.js'
+import type { FilesService } from '../files/files.service.js'
+import type { RequireOfficial } from '../accounts/staff-session.js'
 import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
 import { ErrorMessage, ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, MultipartForm, Radios } from '../../platform/html/components/form.js'
@@ -129,7 +131,10 @@ function EnterPage ({ p, kind, channel, caseGroup, values, errors, kept, found }
 }
 
 /** `/can-bo/tiep-nhan-truc-tiep`: the receptionist enters a walk-in or postal dossier. */
-export async function counterPages (app: FastifyInstance, { services, requireOfficial }: { services: Services, requireOfficial: (request: FastifyRequest) => Promise<void> }) {
+/** What the counter intake pages use. */
+export interface CounterPagesDeps { workflow: WorkflowService, dossiers: DossiersService, files: FilesService }
+
+export async function counterPages (app: FastifyInstance, { services, requireOfficial }: { services: CounterPagesDeps, requireOfficial: RequireOfficial }) {
   const { workflow } = services
   const offeredTo = async (request: FastifyRequest) => {
     const offered = await workflow.counterProcedures(request.official!)

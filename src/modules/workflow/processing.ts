@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { toLocal } from '../calendar/calendar.js'
+import { toLocal } from '../../platform/vn-time.js'
 import type { Db, Executor } from '../../platform/db/db.js'
 import { AppError } from '../../platform/http/errors.js'
 import type { OfficialRole, OfficialsService, SignedInOfficial } from '../accounts/officials.service.js'

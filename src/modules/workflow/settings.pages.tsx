@@ -1,5 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Services } from '../../services.js'
+import type { WorkflowService } from './workflow.service.js'
+import type { CatalogService } from '../catalog/catalog.service.js'
+import type { OfficialsService } from '../accounts/officials.service.js'
+import type { RequireOfficial } from '../accounts/staff-session.js'
 import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
 import { ErrorMessage, ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, Form, Radios, Textarea, TextInput } from '../../platform/html/components/form.js'
@@ -125,7 +128,10 @@ function SettingsPage ({ p, s, errors, values }: { p: ProcedureDetail, s: Proced
 }
 
 /** `/can-bo/thu-tuc`: catalog administrators set each procedure's time limits and internal process. */
-export async function settingsPages (app: FastifyInstance, { services, requireOfficial }: { services: Services, requireOfficial: (request: FastifyRequest) => Promise<void> }) {
+/** What the procedure settings pages use. */
+export interface SettingsPagesDeps { workflow: WorkflowService, catalog: CatalogService, officials: OfficialsService }
+
+export async function settingsPages (app: FastifyInstance, { services, requireOfficial }: { services: SettingsPagesDeps, requireOfficial: RequireOfficial }) {
   const { catalog, workflow, officials } = services
   /** The procedure, if the administrator's agencies receive or process it. */
   const editable = async (request: FastifyRequest): Promise<ProcedureDetail> => {

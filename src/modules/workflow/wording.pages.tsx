@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Services } from '../../services.js'
+import type { WorkflowService } from './workflow.service.js'
+import type { OfficialsService } from '../accounts/officials.service.js'
+import type { RequireOfficial } from '../accounts/staff-session.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, Form, Textarea, TextInput } from '../../platform/html/components/form.js'
@@ -42,7 +44,7 @@ function EditPage ({ form, w, errors, values }: { form: FormKey, w: Wording, err
 }
 
 /** `/can-bo/mau-van-ban`: system administrators adjust the wording of the forms; every change audited. */
-export async function wordingPages (app: FastifyInstance, { services, requireOfficial }: { services: Services, requireOfficial: (request: FastifyRequest) => Promise<void> }) {
+export async function wordingPages (app: FastifyInstance, { services, requireOfficial }: { services: { workflow: WorkflowService, officials: OfficialsService }, requireOfficial: RequireOfficial }) {
   const { wording } = services.workflow
   const requireAdmin = async (request: FastifyRequest) => {
     await requireOfficial(request)

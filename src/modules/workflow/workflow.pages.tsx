@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Services } from '../../services.js'
+import type { CounterPagesDeps } from './counter.pages.js'
+import type { SettingsPagesDeps } from './settings.pages.js'
+import type { RequireOfficial } from '../accounts/staff-session.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { readUploads } from '../../platform/http/uploads.js'
 import { downloadHeaders } from '../files/files.service.js'
@@ -18,7 +20,10 @@ import { RegisterPage } from './views/RegisterPage.js'
 
 type Body = Record<string, string | string[] | undefined>
 
-export async function workflowPages (app: FastifyInstance, { services, requireOfficial }: { services: Services, requireOfficial: (request: FastifyRequest) => Promise<void> }) {
+/** What the back office's pages use (theirs and the counter's, settings' and wording's). */
+export type WorkflowPagesDeps = CounterPagesDeps & SettingsPagesDeps
+
+export async function workflowPages (app: FastifyInstance, { services, requireOfficial }: { services: WorkflowPagesDeps, requireOfficial: RequireOfficial }) {
   const { workflow } = services
   const code = (request: FastifyRequest) => (request.params as { code: string }).code
   const page = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[], values?: Body } = {}) => {

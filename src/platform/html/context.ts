@@ -1,6 +1,19 @@
 import { createContext } from 'preact'
 import { useContext } from 'preact/hooks'
-import type { SiteProfile } from '../../modules/site/site.repository.js'
+
+/** The portal's identity, shown in every page's header and footer (kept by the site module). */
+export interface SiteProfile {
+  portalName: string
+  provinceName: string
+  provinceCode: string
+  operatorName: string
+  hotline: string
+  email: string | null
+  address: string
+}
+
+/** Where pages read the site's identity from (the site module's service). */
+export interface SiteProfileSource { profile (): Promise<SiteProfile> }
 
 /** What every page needs from the request: the site's identity, the current path and the CSRF token. */
 export interface PageContext {

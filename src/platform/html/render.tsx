@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { VNode } from 'preact'
 import { renderToString } from 'preact-render-to-string'
-import type { SiteService } from '../../modules/site/site.service.js'
-import { PageCtx, type PageContext } from './context.js'
+import { PageCtx, type PageContext, type SiteProfileSource } from './context.js'
 import { Layout } from './Layout.js'
 import { Lru } from '../cache.js'
 import { hasNotice } from '../http/notice.js'
@@ -42,7 +41,7 @@ export function renderDocument (ctx: PageContext, body: VNode, options: PageOpti
  * Renders a page for a request. `shared` is true when nothing in it belongs to this visitor (no
  * form asked for a CSRF token), so the HTML may be served to anyone asking for the same URL.
  */
-export async function renderPage (request: FastifyRequest, site: SiteService, demo: boolean, body: VNode, options: PageOptions, notice?: string): Promise<{ html: string, shared: boolean }> {
+export async function renderPage (request: FastifyRequest, site: SiteProfileSource, demo: boolean, body: VNode, options: PageOptions, notice?: string): Promise<{ html: string, shared: boolean }> {
   const profile = await site.profile()
   let token: string | undefined
   const ctx: PageContext = {
@@ -62,7 +61,7 @@ export async function renderPage (request: FastifyRequest, site: SiteService, de
 /** Shared pages are kept a short while so that a change to the site profile shows within seconds. */
 const SHARED_TTL_MS = 10_000
 
-export function registerRendering (app: FastifyInstance, deps: { site: SiteService, demo: boolean }) {
+export function registerRendering (app: FastifyInstance, deps: { site: SiteProfileSource, demo: boolean }) {
   const shared = new Lru<string, { html: string, at: number }>(2000)
 
   const sendPage = async (reply: FastifyReply, body: VNode, options: PageOptions) => {

@@ -5,7 +5,7 @@ import { DataTable, SummaryList } from '../../../platform/html/components/layout
 import type { FieldError } from '../../../platform/http/errors.js'
 import type { AccountsService } from '../accounts.service.js'
 import { PasswordChangeForm } from './PasswordChangeForm.js'
-import { formatInstant as when } from '../../calendar/due.js'
+import { formatInstant as when } from '../../../platform/vn-time.js'
 
 type Profile = Awaited<ReturnType<AccountsService['profile']>>
 

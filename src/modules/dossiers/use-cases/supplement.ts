@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { AppError, type FieldError } from '../../../platform/http/errors.js'
 import type { Person } from '../dossier-form.js'
-import { formatInstant } from '../../calendar/due.js'
+import { formatInstant } from '../../../platform/vn-time.js'
 import { STATUS_LABELS, type DossierStatus } from '../status.js'
 import type { DossierRow, OfficeActor, IssuedDocument } from '../model.js'
 import type { DossierContext } from '../context.js'

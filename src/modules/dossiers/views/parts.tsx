@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact'
 import { ActionButton } from '../../../platform/html/components/form.js'
 import { formatVnd, SummaryList } from '../../../platform/html/components/layout-parts.js'
-import { formatInstant } from '../../calendar/due.js'
+import { formatInstant } from '../../../platform/vn-time.js'
 import { COPY_TYPE } from '../../catalog/views/labels.js'
 import { formatSize } from '../../files/sniff.js'
 import { formatAddress, RESULT_LABELS, submissionLabel, type Delivery, type Person } from '../dossier-form.js'

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { AppError, type FieldError } from '../../../platform/http/errors.js'
 import type { SignedInOfficial } from '../../accounts/officials.service.js'
-import { formatInstant } from '../../calendar/due.js'
+import { formatInstant } from '../../../platform/vn-time.js'
 import { CASE_ROLES } from '../model.js'
 import type { WorkflowContext } from '../context.js'
 

@@ -1,7 +1,7 @@
 import { assessFees, assessmentLine } from '../../payments/assessment.js'
 import { AppError, type FieldError } from '../../../platform/http/errors.js'
 import type { SignedInOfficial } from '../../accounts/officials.service.js'
-import { formatInstant } from '../../calendar/due.js'
+import { formatInstant } from '../../../platform/vn-time.js'
 import type { Person } from '../../dossiers/dossier-form.js'
 import { PAGE_SIZE } from '../search.js'
 import type { WorkflowContext } from '../context.js'

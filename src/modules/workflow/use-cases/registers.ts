@@ -1,7 +1,7 @@
 import { OUTCOME_LABELS, TIMING_LABELS } from '../processing.js'
 import { AppError } from '../../../platform/http/errors.js'
 import { ROLES as ROLE_NAMES, type OfficialRole, type SignedInOfficial } from '../../accounts/officials.service.js'
-import { formatInstant } from '../../calendar/due.js'
+import { formatInstant } from '../../../platform/vn-time.js'
 import type { Person } from '../../dossiers/dossier-form.js'
 import { CHANNEL_LABELS } from '../../dossiers/model.js'
 import { STATUS_LABELS, type DossierStatus } from '../../dossiers/status.js'

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import type { AccountsService, SignedIn } from '../../modules/accounts/accounts.service.js'
-import { SESSION_HOURS } from '../../modules/accounts/accounts.service.js'
-import { AppError } from './errors.js'
+import type { AccountsService, SignedIn } from './accounts.service.js'
+import { SESSION_HOURS } from './accounts.service.js'
+import { AppError } from '../../platform/http/errors.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
