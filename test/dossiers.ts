@@ -98,3 +98,6 @@ export async function pressSubmit (t: Pick<TestApp, 'app' | 'services'>, b: Brow
 export async function serviceDraft (services: TestApp['services'], accountId: string, procedureCode: string, options: { leaveEmpty?: string } = {}): Promise<string> {
   return fillDraft(services.dossiers, accountId, procedureCode, (id, key) => samplePdf(`${id}-${key}`), options)
 }
+
+/** The open step's id in a dossier page's action forms (the `taskId` hidden field). */
+export const taskIdOf = (body: string) => /name="taskId" value="(\d+)"/.exec(body)?.[1]

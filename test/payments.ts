@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import type { TestApp } from './app.js'
 import { newCitizen } from './citizens.js'
-import { browserSession, serviceDraft } from './dossiers.js'
+import { browserSession, serviceDraft, taskIdOf as taskIdIn } from './dossiers.js'
 import { newOfficial } from './officials.js'
 
 export const FEES_PROCEDURE = '1.004325.000.00.00.H34'
-const taskIdOf = (body: string) => /name="taskId" value="(\d+)"/.exec(body)![1]!
+const taskIdOf = (body: string) => taskIdIn(body)!
 
 /**
  * A dossier as the back office brings it to the fees: submitted, received at the desk, forwarded by

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
-import { browserSession, serviceDraft } from '../../../test/dossiers.js'
+import { browserSession, serviceDraft, taskIdOf } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
 import { dossierAwaitingFees, FEES_PROCEDURE } from '../../../test/payments.js'
@@ -12,7 +12,6 @@ import { assessFees } from './assessment.js'
 
 const t = useTestApp({ setup: ctx => loadCatalog(ctx.services) })
 const enc = encodeURIComponent
-const taskIdOf = (body: string) => /name="taskId" value="(\d+)"/.exec(body)?.[1]
 const fieldsOf = (fn: () => unknown) => { try { fn(); return [] } catch (err) { return ((err as AppError).fields ?? []).map(f => f.field) } }
 
 test('the fees part of reception: the procedure\'s amounts, an amount for the case with how it was computed, or an exemption with its reason', () => {

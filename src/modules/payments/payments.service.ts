@@ -1,71 +1,17 @@
 import { sql } from 'kysely'
 import type { Config } from '../../config.js'
 import type { Db, Executor } from '../../platform/db/db.js'
-import type { PaymentState } from '../../platform/db/database.js'
 import { AppError } from '../../platform/http/errors.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
 import type { Actor } from '../audit/audit.service.js'
 import { transferMessage, vietQr } from './vietqr.js'
-import { localNumbering, RECEIPT_TEMPLATE, receiptSeries, vietnamYear, type ReceiptNumbering } from './receipts.js'
-import { vndInWords } from './vnd-words.js'
-import { officialFormPdf } from '../../platform/pdf/forms-pdf.js'
-import { IPN_ANSWERS, orderInfo, RESPONSE_MESSAGES, signParams, vnpDate } from './vnpay.js'
-import { vnpayProvider, type VnpaySettings } from './vnpay-provider.js'
+import { issueReceiptFor, localNumbering, receiptPdf, type ReceiptNumbering } from './receipts.js'
+import { IPN_ANSWERS, orderInfo, RESPONSE_MESSAGES, vnpDate } from './vnpay.js'
+import { vnpayProvider } from './vnpay-provider.js'
 import type { Reported } from './provider.js'
+import { gatewayOf, PAYMENT_COMPONENT, RETURN_PATH, RECONCILE_JOB, REFUND_JOB, SANDBOX_IPN_JOB, type DossierLedger } from './payments.model.js'
 
-/** The sandbox's merchant code: it only ever talks to this portal. */
-export const SANDBOX_TMN_CODE = 'MCSANDBOX'
-
-/** The sandbox's signing secret: made at random for each database (migration 0036), never in the source. */
-export async function sandboxSecretOf (db: Executor): Promise<string> {
-  return (await db.selectFrom('paymentSandboxSecret').select('secret').executeTakeFirstOrThrow()).secret
-}
-
-/**
- * The gateway in use: VNPay as configured, or the built-in sandbox (demo profile, tests) signing with
- * `sandboxSecret`; none otherwise.
- */
-export function gatewayOf (config: Config, sandboxSecret?: string): VnpaySettings | undefined {
-  if (config.VNPAY_TMN_CODE && config.VNPAY_HASH_SECRET && config.VNPAY_PAYMENT_URL) {
-    return { tmnCode: config.VNPAY_TMN_CODE, secret: config.VNPAY_HASH_SECRET, paymentUrl: config.VNPAY_PAYMENT_URL, apiUrl: config.VNPAY_API_URL, sandbox: false }
-  }
-  if ((config.PAYMENT_SANDBOX || config.DEMO) && sandboxSecret) {
-    return { tmnCode: SANDBOX_TMN_CODE, secret: sandboxSecret, paymentUrl: `${config.PUBLIC_URL}/sandbox/vnpay/paymentv2/vpcpay.html`, apiUrl: `${config.PUBLIC_URL}${SANDBOX_API_PATH}`, sandbox: true }
-  }
-  return undefined
-}
-
-export const PAYMENT_STATE_LABELS: Record<PaymentState, string> = {
-  pending: 'Đang chờ thanh toán', paid: 'Đã thanh toán', failed: 'Không thành công', expired: 'Hết hạn', cancelled: 'Đã hủy', refunded: 'Đã hoàn tiền'
-}
-export const METHOD_LABELS = { cash: 'Tiền mặt tại bộ phận một cửa', transfer: 'Chuyển khoản', vnpay: 'Trực tuyến qua VNPay' } as const
-
-export const IPN_PATH = '/api/v1/payments/vnpay/ipn'
-/** The dossier component under which transfer slips are kept. */
-export const PAYMENT_COMPONENT = 'payment'
-export const RECONCILE_JOB = 'payments.reconcile'
-export const SANDBOX_IPN_JOB = 'payments.sandbox-ipn'
-export const REFUND_JOB = 'payments.refund'
-export const SANDBOX_API_PATH = '/sandbox/vnpay/merchant_webapi/api/transaction'
-export const RETURN_PATH = '/thanh-toan/vnpay/ket-qua'
-
-/** A dossier as payments reads it: whose it is, where it stands, which agencies collect for it. */
-export interface PayableDossier { id: string, code: string | null, status: number, agency: { code: string } | null, processingAgencyCode?: string | null }
-
-/** Who records a payment's event in a dossier's history: the gateway (the system) or an official. */
-export type LedgerActor = Actor & { name: string }
-
-/**
- * What payments needs of the dossiers module, which the composition root gives it (the dossiers
- * service satisfies it): a citizen's own dossier, and events and moves in a dossier's history written
- * in one transaction with payments' own rows. Payments never imports the dossiers module.
- */
-export interface DossierLedger {
-  get (accountId: string, code: string): Promise<PayableDossier>
-  record (actor: LedgerActor, code: string, e: { action: string, message?: string | null, notify?: { subject: string, body: string } }, within: (trx: Executor) => Promise<void>): Promise<void>
-  act (actor: LedgerActor, code: string, action: 'fees-paid', input: { message: string, within: (trx: Executor) => Promise<void> }): Promise<unknown>
-  attachInTransaction (trx: Executor, dossierId: string, component: string, fileIds: string[]): Promise<void>
-}
+export * from './payments.model.js'
 
 /**
  * Fees of dossiers: the payment request an official makes (the dossier waits in status 6), cash
@@ -86,26 +32,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
     })
   }
 
-  /**
-   * The receipt of a payment just marked paid, in the same transaction: numbered for the collecting
-   * agency (the processing agency, else the receiving one) and the Vietnam year of the payment.
-   */
-  async function issueReceipt (trx: Executor, paymentId: number): Promise<void> {
-    const p = await trx.selectFrom('payments as p').innerJoin('paymentRequests as r', 'r.id', 'p.requestId').innerJoin('dossiers as d', 'd.id', 'r.dossierId')
-      .innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
-      .select(['p.id', 'p.amountVnd', 'p.settledAt', 'd.code', 'd.applicant', 'd.agencyCode', 'd.processingAgencyCode', 'v.name as procedureName'])
-      .where('p.id', '=', paymentId).executeTakeFirstOrThrow()
-    const at = p.settledAt ?? new Date()
-    const year = vietnamYear(at)
-    const agencyCode = p.processingAgencyCode ?? p.agencyCode!
-    const key = { agencyCode, template: RECEIPT_TEMPLATE, series: receiptSeries(year), year }
-    const number = await numbering.next(trx, key)
-    const payer = p.applicant as { fullName: string, address?: string, idNumber?: string }
-    await trx.insertInto('receipts').values({
-      paymentId: p.id, ...key, number, amountVnd: p.amountVnd, payerName: payer.fullName, payerAddress: payer.address ?? null, payerIdNumber: payer.idNumber ?? null,
-      content: `Phí, lệ phí hồ sơ ${p.code}: ${p.procedureName}`.slice(0, 500), issuedAt: at
-    }).execute()
-  }
+  const issueReceipt = (trx: Executor, paymentId: number) => issueReceiptFor(trx, numbering, paymentId)
 
   /** The open request of a dossier and its payments. */
   async function openRequest (ex: Executor, dossierId: string, lock = false) {
@@ -370,29 +297,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
     },
 
     async receiptPdf (dossierId: string, receiptId: number, province: string): Promise<Buffer> {
-      const r = await service.receipt(dossierId, receiptId)
-      return officialFormPdf({
-        number: `Mẫu số: ${r.template}   Ký hiệu: ${r.series}   Số: ${String(r.number).padStart(7, '0')}`,
-        title: 'Biên lai thu phí, lệ phí',
-        issuer: { parent: province, agency: r.agencyName },
-        province,
-        date: r.issuedAt,
-        body: [
-          `Tên đơn vị thu phí, lệ phí: ${r.agencyName}`,
-          `Tên người nộp: ${r.payerName}`,
-          `Địa chỉ: ${r.payerAddress ?? '—'}${r.payerIdNumber ? `    Số định danh / mã số thuế: ${r.payerIdNumber}` : ''}`,
-          `Nội dung thu: ${r.content}`,
-          `Số tiền: ${r.amountVnd.toLocaleString('vi-VN')} đồng`,
-          `(Viết bằng chữ: ${vndInWords(r.amountVnd)})`,
-          `Hình thức thanh toán: ${METHOD_LABELS[r.method]}`,
-          ...(r.cancelledAt ? [`ĐÃ HỦY ngày ${r.cancelledAt.toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}: ${r.cancelReason ?? ''}`] : [])
-        ],
-        // The collector: the official who took the cash or confirmed the transfer; an online payment was collected by the gateway.
-        signatures: [
-          { title: 'Người nộp tiền', note: '(Ký, ghi rõ họ tên)', name: r.payerName },
-          { title: 'Người thu tiền', note: r.recordedByName ? '(Ký, ghi rõ họ tên)' : '(Thu qua cổng thanh toán trực tuyến)', name: r.recordedByName ?? '' }
-        ]
-      })
+      return receiptPdf(await service.receipt(dossierId, receiptId), province)
     },
 
     /** What the return page shows: never a decision, only what the IPN recorded (or that it is awaited). */
@@ -475,12 +380,3 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
 class NotApplied extends Error {}
 
 export type PaymentsService = ReturnType<typeof createPaymentsService>
-
-/** The sandbox's signed answer for a payment (the return URL's query and the IPN's). */
-export function sandboxAnswer (secret: string, params: { txnRef: string, amount: string, info: string, approve: boolean, at: Date, transactionNo: string }): string {
-  return signParams(secret, {
-    vnp_Amount: params.amount, vnp_BankCode: 'NCB', vnp_BankTranNo: `VNP${params.transactionNo}`, vnp_CardType: 'ATM', vnp_OrderInfo: params.info,
-    vnp_PayDate: vnpDate(params.at), vnp_ResponseCode: params.approve ? '00' : '24', vnp_TmnCode: SANDBOX_TMN_CODE, vnp_TransactionNo: params.transactionNo,
-    vnp_TransactionStatus: params.approve ? '00' : '02', vnp_TxnRef: params.txnRef
-  })
-}

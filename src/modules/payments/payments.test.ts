@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
-import { browserSession, serviceDraft } from '../../../test/dossiers.js'
+import { browserSession, serviceDraft, taskIdOf } from '../../../test/dossiers.js'
 import { newOfficial } from '../../../test/officials.js'
 import { dossierAwaitingFees } from '../../../test/payments.js'
 import { samplePdf } from '../../../test/files.js'
@@ -17,7 +17,6 @@ import { signParams } from './vnpay.js'
 const t = useTestApp({ config: { PAYMENT_SANDBOX: 'true' }, setup: ctx => loadCatalog(ctx.services) })
 const PROCEDURE = '1.004325.000.00.00.H34'
 const enc = encodeURIComponent
-const taskIdOf = (body: string) => /name="taskId" value="(\d+)"/.exec(body)?.[1]
 
 /** A dossier waiting for 230,000 đồng, and the citizen's session. */
 async function awaitingFees () {

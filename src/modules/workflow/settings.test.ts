@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
-import { browserSession, serviceDraft } from '../../../test/dossiers.js'
+import { browserSession, serviceDraft, taskIdOf } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
 import { checkProcess, DEFAULT_PROCESS, processFrom, readProcess } from './process.js'
@@ -11,7 +11,6 @@ import { checkProcess, DEFAULT_PROCESS, processFrom, readProcess } from './proce
 const t = useTestApp({ setup: ctx => loadCatalog(ctx.services) })
 const PROCEDURE = '1.004325.000.00.00.H34'
 const enc = encodeURIComponent
-const taskIdOf = (body: string) => /name="taskId" value="(\d+)"/.exec(body)?.[1]
 
 test('a process has work steps, one approval just before the return, and shares summing to 100', () => {
   assert.deepEqual(checkProcess(DEFAULT_PROCESS), [])
