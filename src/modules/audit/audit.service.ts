@@ -68,18 +68,23 @@ export function refusalRecorder (db: Db, audit: AuditService) {
 }
 
 /** Audit rows are written by services inside their business transaction, never as log lines. */
+/** The row an audit entry is written as (also for statements that insert it themselves, in one round trip). */
+export function auditRow (entry: AuditEntry) {
+  return {
+    actorType: entry.actor.type,
+    actorId: entry.actor.id ?? null,
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+    requestId: entry.requestId ?? null
+  }
+}
+
 export function createAuditService () {
   return {
     async record (trx: Executor, entry: AuditEntry): Promise<void> {
-      await trx.insertInto('auditLog').values({
-        actorType: entry.actor.type,
-        actorId: entry.actor.id ?? null,
-        action: entry.action,
-        targetType: entry.targetType ?? null,
-        targetId: entry.targetId ?? null,
-        details: JSON.stringify(entry.details ?? {}),
-        requestId: entry.requestId ?? null
-      }).execute()
+      await trx.insertInto('auditLog').values(auditRow(entry)).execute()
     },
 
     /**

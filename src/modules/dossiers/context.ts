@@ -3,10 +3,10 @@ import type { Db, Executor } from '../../platform/db/db.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
 import { createThrottle } from '../../platform/throttle.js'
-import type { Actor, AuditService } from '../audit/audit.service.js'
+import { auditRow, type Actor, type AuditService } from '../audit/audit.service.js'
 import type { CatalogService } from '../catalog/catalog.service.js'
 import { meetsAssurance, ASSURANCE_LABELS, type Assurance } from '../catalog/catalog.types.js'
-import type { FilesService, StoredFile } from '../files/files.service.js'
+import type { FileState, FilesService, StoredFile } from '../files/files.service.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
 import { readPerson, type Delivery, type Person } from './dossier-form.js'
 import { STATUS_LABELS, transition, TransitionError, can, type DossierAction, type DossierStatus } from './status.js'
@@ -264,17 +264,32 @@ export function createDossierContext (deps: DossiersDeps) {
     }
   }
 
-  /** Attaches stored files to a component of a dossier, within the dossier's total size. */
-  async function attach (accountId: string, dossierId: string, component: string, stored: StoredFile[], round: number) {
-    await db.transaction(async (trx) => {
-      // Touching the row locks it (two uploads at once are counted one after the other) and returns the bytes it holds.
-      const held = await trx.updateTable('dossiers').set({ updatedAt: sql`now()` }).where('id', '=', dossierId)
-        .returning(sql<string>`(select coalesce(sum(f.size), 0) from dossier_files df join files f on f.id = df.file_id where df.dossier_id = dossiers.id and df.superseded_at is null)`.as('bytes'))
-        .executeTakeFirstOrThrow()
-      if (Number(held.bytes) + stored.reduce((n, f) => n + f.size, 0) > maxDossierBytes) throw tooLarge(component)
-      await trx.insertInto('dossierFiles').values(stored.map(f => ({ dossierId, component, fileId: f.id, round }))).execute()
-      await audit.record(trx, { actor: citizen(accountId), action: 'dossier.file.attach', targetType: 'dossier', targetId: dossierId, details: { component, files: stored.map(f => f.id) } })
-    })
+  /**
+   * Attaches stored files to a component of a dossier, within the dossier's total size, in one
+   * statement (one round trip, atomic): touching the dossier row locks it, so two uploads at once are
+   * counted one after the other; within the total, the files are attached, marked `finish` (files
+   * just stored, still 'uploading') and the audit row written; beyond it nothing is.
+   */
+  async function attach (accountId: string, dossierId: string, component: string, stored: StoredFile[], round: number, finish?: FileState) {
+    const ids = stored.map(f => f.id)
+    const bytes = stored.reduce((n, f) => n + f.size, 0)
+    const a = auditRow({ actor: citizen(accountId), action: 'dossier.file.attach', targetType: 'dossier', targetId: dossierId, details: { component, files: ids } })
+    const r = await sql<{ fits: boolean }>`
+      with held as (
+        update dossiers set updated_at = now() where id = ${dossierId}
+        returning (select coalesce(sum(f.size), 0) from dossier_files df join files f on f.id = df.file_id where df.dossier_id = dossiers.id and df.superseded_at is null) as bytes
+      ), fits as (select bytes + ${bytes}::bigint <= ${maxDossierBytes}::bigint as ok from held),
+      kept as (
+        update files set state = ${finish ?? null}::text where ${finish ?? null}::text is not null and id = any(${ids}::uuid[]) and (select ok from fits)
+      ), attached as (
+        insert into dossier_files (dossier_id, component, file_id, round)
+        select ${dossierId}::uuid, ${component}::text, f, ${round}::int from unnest(${ids}::uuid[]) as f where (select ok from fits)
+      ), audited as (
+        insert into audit_log (actor_type, actor_id, action, target_type, target_id, details, request_id)
+        select ${a.actorType}::text, ${a.actorId}::text, ${a.action}::text, ${a.targetType}::text, ${a.targetId}::text, ${a.details}::jsonb, ${a.requestId}::text where (select ok from fits)
+      )
+      select ok as fits from fits`.execute(db.kysely)
+    if (r.rows[0]?.fits !== true) throw tooLarge(component)
   }
 
   /**

@@ -99,6 +99,11 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
 
   const service = {
     storageKind: storage.kind,
+    /**
+     * The state a caller sets itself on files stored with `leaveUploading` ('clean'), or undefined when
+     * a virus scanner decides it (then storeMany marks the files as before).
+     */
+    markedByCaller: (deps.clamd ? undefined : 'clean') as FileState | undefined,
 
     /** Checks an upload without keeping anything: throws VALIDATION (field `field`) naming the file. */
     check (upload: { name: string, data: Buffer, truncated?: boolean }, field = 'file'): { name: string, mediaType: string } {
@@ -123,7 +128,7 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
      * Keeps several uploads at once: every file is checked first; rows are written in one statement,
      * objects side by side, states in one statement. If any file is refused (or infected), none is kept.
      */
-    async storeMany (ownerAccountId: string | null, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>, field = 'file'): Promise<StoredFile[]> {
+    async storeMany (ownerAccountId: string | null, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>, field = 'file', options: { leaveUploading?: boolean } = {}): Promise<StoredFile[]> {
       const checked = uploads.map(u => ({ ...this.check(u, field), data: u.data }))
       if (checked.length === 0) return []
       const now = new Date()
@@ -136,6 +141,9 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
       const stored = items.map(i => ({ id: idOf.get(i.storageKey)!, name: i.name, mediaType: i.mediaType, size: i.data.length, sha256: i.sha256, state: (deps.clamd ? 'quarantine' : 'clean') as FileState, createdAt: now }))
       try {
         await Promise.all(items.map(i => storage.put(i.storageKey, i.data, i.mediaType)))
+        // The caller marks the rows in the statement that attaches them (one round trip less); if it
+        // never does (refused, or the process died), they stay 'uploading' and the cleanup removes them.
+        if (options.leaveUploading && service.markedByCaller) return stored
         await db.kysely.updateTable('files').set({ state: deps.clamd ? 'quarantine' : 'clean' }).where('id', 'in', stored.map(f => f.id)).execute()
         if (deps.clamd) {
           for (const [n, f] of stored.entries()) {

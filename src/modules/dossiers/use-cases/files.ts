@@ -18,9 +18,10 @@ export function fileUseCases (ctx: DossierContext) {
       const present = uploads.filter(u => u.name !== '' || u.data.length > 0)
       if (present.length === 0) throw new AppError('VALIDATION', 'no file', [{ field, message: 'Chọn tệp cần tải lên' }])
       // Every file is checked before any is kept (storeMany); the dossier's total is checked under its lock (attach).
-      const stored = await files.storeMany(accountId, present, field)
+      // Without a virus scanner the files' rows are marked clean in the statement that attaches them.
+      const stored = await files.storeMany(accountId, present, field, { leaveUploading: true })
       try {
-        await attach(accountId, d.id, component, stored, round)
+        await attach(accountId, d.id, component, stored, round, files.markedByCaller)
       } catch (err) {
         for (const f of stored) await files.deleteIfUnused(f.id)
         throw err
