@@ -18,6 +18,7 @@ import { DossierListPage, DossierPage, dossierUrl, NoticesPage } from './views/D
 import { LookupPage } from './views/LookupPage.js'
 import { downloadHeaders } from '../files/files.service.js'
 import { pageNumber } from '../../platform/http/page-number.js'
+import { chosen } from '../files/bytes.js'
 
 type Body = Record<string, string | undefined>
 const PAGE_SIZE = 20
@@ -29,6 +30,9 @@ function fieldsOf (err: unknown): FieldError[] {
 }
 
 /** What the citizen's dossier pages use. */
+/** The field of an upload error that concerns the whole form; shown beside the first component. */
+const ANY_COMPONENT = 'tp-'
+
 export interface DossiersPagesDeps {
   dossiers: DossiersService
   catalog: CatalogService
@@ -116,8 +120,10 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
   })
 
   // --- Step 3: components and files -------------------------------------------------------------------
-  const componentsPage = async (request: FastifyRequest, reply: FastifyReply, errors: FieldError[]) => {
+  const componentsPage = async (request: FastifyRequest, reply: FastifyReply, given: FieldError[]) => {
     const d = await draftOf(request)
+    // A form-wide upload error (too many files, not a form) is shown beside the first component.
+    const errors = given.map(e => e.field === ANY_COMPONENT ? { ...e, field: `tp-${d.slots[0]?.key ?? ''}` } : e)
     const reusable = await dossiers.reusableFiles(me(request))
     return reply.page(<ComponentsPage d={d} errors={errors} reusable={reusable} maxFileMb={config.MAX_FILE_MB} from={from(request)} />,
       { title: 'Thành phần hồ sơ', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
@@ -137,14 +143,16 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
   })
   // One form for every component: whatever files were chosen are uploaded, by either button.
   app.post('/nop-ho-so/:id/thanh-phan', { preHandler: requireCitizen }, async (request, reply) => {
-    const d = await draftOf(request)
+    const { id } = request.params as { id: string }
     try {
       if (request.isMultipart()) {
-        const { files, fields } = await readUploads(request, `tp-${d.slots[0]?.key ?? ''}`)
-        const errors = await dossiers.addChosen(me(request), { id: d.id }, files, fields)
+        // The upload checks the draft itself (the owner's, still a draft): no page is built to upload.
+        const { files, fields } = await readUploads(request, ANY_COMPONENT)
+        const errors = await dossiers.addChosen(me(request), { id }, files, fields, { draft: true })
         if (errors.length > 0) return await componentsPage(request, reply, errors)
-        if (fields['action'] === 'upload') return reply.redirect(`/nop-ho-so/${d.id}/thanh-phan`, 303)
+        if (fields['action'] === 'upload') return reply.redirect(`/nop-ho-so/${id}/thanh-phan`, 303)
       }
+      const d = await draftOf(request)
       await dossiers.completeComponents(me(request), d.id)
       return reply.redirect(after(request, d, 'thanh-phan', stepsOf(d)), 303)
     } catch (err) { return componentsPage(request, reply, fieldsOf(err)) }
@@ -234,7 +242,7 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     if (d.status !== 6) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
     try {
       const { files } = await readUploads(request, 'slip')
-      const present = files.filter(f => f.name !== '' || f.data.length > 0)
+      const present = files.filter(chosen)
       if (present.length !== 1) throw new AppError('VALIDATION', 'one slip', [{ field: 'slip', message: 'Chọn một tệp ảnh hoặc PDF của chứng từ chuyển khoản' }])
       const [stored] = await services.files.storeMany(me(request), present, 'slip')
       await services.payments.addSlip(d.id, stored!.id)

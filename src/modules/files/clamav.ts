@@ -9,7 +9,7 @@ export type ClamdAddress = { socket: string } | { host: string, port: number }
  * each prefixed by its 4-byte big-endian length, then a zero length). clamd answers
  * "stream: OK" or "stream: <signature> FOUND".
  */
-export async function clamdScan (address: ClamdAddress, data: Buffer, timeoutMs = 30_000): Promise<ScanResult> {
+export async function clamdScan (address: ClamdAddress, input: Buffer | readonly Buffer[], timeoutMs = 30_000): Promise<ScanResult> {
   const answer = await new Promise<string>((resolve, reject) => {
     const socket = 'socket' in address ? net.createConnection(address.socket) : net.createConnection(address.port, address.host)
     const chunks: Buffer[] = []
@@ -20,12 +20,14 @@ export async function clamdScan (address: ClamdAddress, data: Buffer, timeoutMs 
     socket.on('connect', () => {
       socket.write('zINSTREAM\0')
       const CHUNK = 64 * 1024
-      for (let i = 0; i < data.length; i += CHUNK) {
-        const part = data.subarray(i, i + CHUNK)
-        const size = Buffer.alloc(4)
-        size.writeUInt32BE(part.length)
-        socket.write(size)
-        socket.write(part)
+      for (const data of Buffer.isBuffer(input) ? [input] : input) {
+        for (let i = 0; i < data.length; i += CHUNK) {
+          const part = data.subarray(i, i + CHUNK)
+          const size = Buffer.alloc(4)
+          size.writeUInt32BE(part.length)
+          socket.write(size)
+          socket.write(part)
+        }
       }
       socket.end(Buffer.alloc(4))
     })

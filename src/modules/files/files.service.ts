@@ -4,6 +4,7 @@ import { AppError } from '../../platform/http/errors.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
 import { clamdScan, type ClamdAddress } from './clamav.js'
 import { ACCEPTED_LABEL, sniff } from './sniff.js'
+import { chunksOf, sizeOf, type FileInput } from './bytes.js'
 import type { Storage } from './storage.js'
 
 export interface StoredFile { id: string, name: string, mediaType: string, size: number, sha256: string | null, state: FileState, createdAt: Date }
@@ -74,7 +75,7 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
   const toFile = (r: { id: string, name: string, mediaType: string, size: number | string | bigint, sha256: string | null, state: FileState, createdAt: Date }): StoredFile => ({ ...r, size: Number(r.size) })
 
   /** Scans a quarantined file; marks it clean, or infected (and removes its bytes). */
-  async function scan (id: string, data: Buffer): Promise<FileState> {
+  async function scan (id: string, data: Buffer | readonly Buffer[]): Promise<FileState> {
     const result = await clamdScan(deps.clamd!, data)
     if (result.clean) {
       await db.kysely.updateTable('files').set({ state: 'clean' }).where('id', '=', id).where('state', '=', 'quarantine').execute()
@@ -106,12 +107,12 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
     markedByCaller: (deps.clamd ? undefined : 'clean') as FileState | undefined,
 
     /** Checks an upload without keeping anything: throws VALIDATION (field `field`) naming the file. */
-    check (upload: { name: string, data: Buffer, truncated?: boolean }, field = 'file'): { name: string, mediaType: string } {
+    check (upload: FileInput, field = 'file'): { name: string, mediaType: string } {
       const name = cleanFileName(upload.name)
       const refuse = (message: string) => new AppError('VALIDATION', `file refused: ${message}`, [{ field, message }])
-      if (upload.truncated || upload.data.length > deps.maxFileBytes) throw refuse(`Tệp “${name}” lớn hơn ${Math.round(deps.maxFileBytes / 1024 / 1024)} MB, giới hạn cho mỗi tệp.`)
-      if (upload.data.length === 0) throw refuse(`Tệp “${name}” trống (0 byte).`)
-      const type = sniff(upload.data)
+      if (upload.truncated || sizeOf(upload) > deps.maxFileBytes) throw refuse(`Tệp “${name}” lớn hơn ${Math.round(deps.maxFileBytes / 1024 / 1024)} MB, giới hạn cho mỗi tệp.`)
+      if (sizeOf(upload) === 0) throw refuse(`Tệp “${name}” trống (0 byte).`)
+      const type = sniff(chunksOf(upload))
       if (!type) throw refuse(`Tệp “${name}” không phải là tệp ${ACCEPTED_LABEL} (hệ thống kiểm tra nội dung tệp, không dựa vào tên tệp).`)
       return { name: nameForType(name, type.mediaType), mediaType: type.mediaType }
     },
@@ -120,7 +121,7 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
      * Checks and keeps one upload for an account. Throws VALIDATION (field `field`) with a message
      * naming the file when it is empty, too large, of a type not accepted, or infected; then nothing is kept.
      */
-    async store (ownerAccountId: string | null, upload: { name: string, data: Buffer, truncated?: boolean }, field = 'file'): Promise<StoredFile> {
+    async store (ownerAccountId: string | null, upload: FileInput, field = 'file'): Promise<StoredFile> {
       return (await this.storeMany(ownerAccountId, [upload], field))[0]!
     },
 
@@ -128,17 +129,18 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
      * Keeps several uploads at once: every file is checked first; rows are written in one statement,
      * objects side by side, states in one statement. If any file is refused (or infected), none is kept.
      */
-    async storeMany (ownerAccountId: string | null, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>, field = 'file', options: { leaveUploading?: boolean } = {}): Promise<StoredFile[]> {
-      const checked = uploads.map(u => ({ ...this.check(u, field), data: u.data }))
+    async storeMany (ownerAccountId: string | null, uploads: FileInput[], field = 'file', options: { leaveUploading?: boolean } = {}): Promise<StoredFile[]> {
+      const checked = uploads.map(u => ({ ...this.check(u, field), data: chunksOf(u), size: sizeOf(u) }))
       if (checked.length === 0) return []
       const now = new Date()
       const prefix = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}`
-      const items = checked.map(c => ({ ...c, sha256: crypto.createHash('sha256').update(c.data).digest('hex'), storageKey: `${prefix}/${crypto.randomUUID()}` }))
+      const hashOf = (chunks: readonly Buffer[]) => { const h = crypto.createHash('sha256'); for (const c of chunks) h.update(c); return h.digest('hex') }
+      const items = checked.map(c => ({ ...c, sha256: hashOf(c.data), storageKey: `${prefix}/${crypto.randomUUID()}` }))
       const rows = await db.kysely.insertInto('files').values(items.map(i => ({
-        ownerAccountId, storageKey: i.storageKey, name: i.name, mediaType: i.mediaType, size: i.data.length, sha256: i.sha256, state: 'uploading' as const
+        ownerAccountId, storageKey: i.storageKey, name: i.name, mediaType: i.mediaType, size: i.size, sha256: i.sha256, state: 'uploading' as const
       }))).returning(['id', 'storageKey']).execute()
       const idOf = new Map(rows.map(r => [r.storageKey, r.id]))
-      const stored = items.map(i => ({ id: idOf.get(i.storageKey)!, name: i.name, mediaType: i.mediaType, size: i.data.length, sha256: i.sha256, state: (deps.clamd ? 'quarantine' : 'clean') as FileState, createdAt: now }))
+      const stored = items.map(i => ({ id: idOf.get(i.storageKey)!, name: i.name, mediaType: i.mediaType, size: i.size, sha256: i.sha256, state: (deps.clamd ? 'quarantine' : 'clean') as FileState, createdAt: now }))
       try {
         await Promise.all(items.map(i => storage.put(i.storageKey, i.data, i.mediaType)))
         // The caller marks the rows in the statement that attaches them (one round trip less); if it

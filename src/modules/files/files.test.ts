@@ -61,20 +61,36 @@ after(async () => { await clamd.close() })
 
 const t = useTestApp({ config: () => ({ CLAMD_HOST: '127.0.0.1', CLAMD_PORT: String(clamd.port) }) })
 
+const zip = (names: string[]) => Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), ...names.map(n => Buffer.from(n)), Buffer.alloc(40)])
+const ole = (stream: string) => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(64), Buffer.from(stream, 'utf16le')])
+
 test('types are read from the content: PDF, JPEG, PNG, DOC(X), XLS(X); anything else is not accepted', () => {
   assert.equal(sniff(samplePdf())?.ext, 'pdf')
   assert.equal(sniff(sampleJpeg())?.ext, 'jpg')
   assert.equal(sniff(samplePng())?.ext, 'png')
-  const zip = (names: string[]) => Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), ...names.map(n => Buffer.from(n)), Buffer.alloc(40)])
   assert.equal(sniff(zip(['[Content_Types].xml', 'word/document.xml']))?.ext, 'docx')
   assert.equal(sniff(zip(['[Content_Types].xml', 'xl/workbook.xml']))?.ext, 'xlsx')
   assert.equal(sniff(zip(['photo.jpg'])), undefined, 'a plain ZIP is not a document')
-  const ole = (stream: string) => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(64), Buffer.from(stream, 'utf16le')])
   assert.equal(sniff(ole('WordDocument'))?.ext, 'doc')
   assert.equal(sniff(ole('Workbook'))?.ext, 'xls')
   assert.equal(sniff(sampleExe()), undefined)
   assert.equal(sniff(Buffer.from('%PDF-1.4 but never ends')), undefined, 'a truncated PDF has no %%EOF')
   assert.equal(sniff(Buffer.from('<html><script>alert(1)</script></html>')), undefined)
+})
+
+test('an upload checked as the parser\'s chunks, never joined, gets the type the whole file gets, wherever the chunks break', () => {
+  const split = (data: Buffer, sizes: number[]) => { const out: Buffer[] = []; let at = 0; for (const n of sizes) { out.push(data.subarray(at, at + n)); at += n } if (at < data.length) out.push(data.subarray(at)); return out }
+  const pdf = samplePdf('chunks', 200_000)
+  const cases: Array<[string, Buffer]> = [['pdf', pdf], ['jpg', sampleJpeg()], ['docx', zip(['[Content_Types].xml', 'word/document.xml'])], ['xls', ole('Workbook')], ['exe', sampleExe()]]
+  for (const [label, data] of cases) {
+    const whole = sniff(data)?.ext
+    for (const sizes of [[1], [3, 5], [700], [65_536], [data.length - 3], [data.length - 5, 1], [data.length - 4]]) {
+      assert.equal(sniff(split(data, sizes))?.ext, whole, `${label} split at ${sizes.join(', ')}`)
+    }
+  }
+  // "%%EOF" straddling the last two chunks, and a truncated PDF in chunks.
+  assert.equal(sniff(split(pdf, [pdf.length - 3]))?.ext, 'pdf')
+  assert.equal(sniff(split(Buffer.from('%PDF-1.4 but never ends'), [4, 4])), undefined)
 })
 
 test('with ClamAV configured every upload is scanned; a detected file is refused and nothing of it is kept', async () => {

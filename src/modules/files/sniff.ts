@@ -3,6 +3,8 @@
  * Only the kinds the portal accepts are recognized; anything else (an executable renamed .pdf,
  * a text file, an empty file) is undefined.
  */
+import { headOf, joined } from './bytes.js'
+
 export interface SniffedType { mediaType: string, ext: string, label: string }
 
 const PDF: SniffedType = { mediaType: 'application/pdf', ext: 'pdf', label: 'PDF' }
@@ -19,16 +21,29 @@ export const ACCEPT_ATTR = '.pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx,applicati
 
 const starts = (b: Buffer, sig: number[], at = 0) => b.length >= at + sig.length && sig.every((v, i) => b[at + i] === v)
 
-export function sniff (data: Buffer): SniffedType | undefined {
-  if (data.length < 8) return undefined
+export function sniff (input: Buffer | readonly Buffer[]): SniffedType | undefined {
+  const chunks = Buffer.isBuffer(input) ? [input] : input
+  const size = chunks.reduce((n, c) => n + c.length, 0)
+  if (size < 8) return undefined
   // A PDF may have a few bytes of garbage before its header; readers accept it within the first 1 KB.
-  const head = data.subarray(0, 1024)
-  if (head.indexOf('%PDF-') >= 0 && data.lastIndexOf('%%EOF') > 0) return PDF
-  if (starts(data, [0xff, 0xd8, 0xff])) return JPEG
-  if (starts(data, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return PNG
-  if (starts(data, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return oleKind(data)
-  if (starts(data, [0x50, 0x4b, 0x03, 0x04])) return zipKind(data)
+  const head = headOf(chunks, 1024)
+  if (head.indexOf('%PDF-') >= 0 && endMarkerAfterStart(chunks)) return PDF
+  if (starts(head, [0xff, 0xd8, 0xff])) return JPEG
+  if (starts(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return PNG
+  if (starts(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return oleKind(joined(chunks))
+  if (starts(head, [0x50, 0x4b, 0x03, 0x04])) return zipKind(joined(chunks))
   return undefined
+}
+
+/**
+ * Whether "%%EOF" occurs anywhere but at the very start. It ends a PDF, so it is looked for in the
+ * last chunk first; only a file where it is not there (or straddles two chunks) is searched whole.
+ */
+function endMarkerAfterStart (chunks: readonly Buffer[]): boolean {
+  const last = chunks[chunks.length - 1]!
+  const at = last.lastIndexOf('%%EOF')
+  if (at > 0 || (at === 0 && chunks.length > 1)) return true
+  return chunks.length > 1 && joined(chunks).lastIndexOf('%%EOF') > 0
 }
 
 /** Word and Excel 97–2003 files are OLE compound files; the stream names tell them apart. */

@@ -8,7 +8,8 @@ import path from 'node:path'
  */
 export interface Storage {
   readonly kind: 'local' | 's3'
-  put (key: string, data: Buffer, mediaType: string): Promise<void>
+  /** Writes an object: one buffer, or chunks in order (written as they are, never joined locally). */
+  put (key: string, data: Buffer | readonly Buffer[], mediaType: string): Promise<void>
   /** The bytes, or undefined when the object does not exist. */
   get (key: string): Promise<Buffer | undefined>
   /** Removes the object; removing one that does not exist is not an error. */
@@ -32,7 +33,17 @@ export function localStorage (root: string): Storage {
       const file = resolve(key)
       const dir = path.dirname(file)
       if (!made.has(dir)) { await fs.mkdir(dir, { recursive: true }); made.add(dir) }
-      await fs.writeFile(file, data, { mode: 0o600 })
+      if (Buffer.isBuffer(data)) { await fs.writeFile(file, data, { mode: 0o600 }); return }
+      const handle = await fs.open(file, 'w', 0o600)
+      try {
+        const total = data.reduce((n, c) => n + c.length, 0)
+        const written = (await handle.writev([...data])).bytesWritten
+        // A short write (rare on a local disk) is finished from where it stopped.
+        if (written < total) {
+          const rest = Buffer.concat(data).subarray(written)
+          for (let at = 0; at < rest.length;) at += (await handle.write(rest, at, rest.length - at, written + at)).bytesWritten
+        }
+      } finally { await handle.close() }
     },
     async get (key) {
       try { return await fs.readFile(resolve(key)) } catch (err) {
@@ -79,7 +90,8 @@ export function s3Storage (o: S3Options): Storage {
   return {
     kind: 's3',
     async put (key, data, mediaType) {
-      const res = await request('PUT', key, data, mediaType)
+      // Signature V4 signs the payload's hash and the request needs its length: one buffer.
+      const res = await request('PUT', key, Buffer.isBuffer(data) ? data : Buffer.concat(data), mediaType)
       if (!res.ok) throw await fail('PUT', res)
       await res.arrayBuffer()
     },

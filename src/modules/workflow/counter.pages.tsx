@@ -13,6 +13,7 @@ import type { Person } from '../dossiers/dossier-form.js'
 import { PersonFields } from '../dossiers/views/JourneyPages.js'
 import type { WorkflowService } from './workflow.service.js'
 import { AssessmentFields } from '../payments/AssessmentFields.js'
+import { chosen } from '../files/bytes.js'
 
 type Offered = Awaited<ReturnType<WorkflowService['counterProcedures']>>[number]
 type Values = Record<string, string | undefined>
@@ -178,7 +179,7 @@ export async function counterPages (app: FastifyInstance, { services, requireOff
     const errors: FieldError[] = []
     const paper = slots.filter(s => fields[`giay-${s.key}`] === 'yes').map(s => s.key)
     for (const s of slots) {
-      const mine = files.filter(f => f.field === `tp-${s.key}` && (f.name !== '' || f.data.length > 0))
+      const mine = files.filter(f => f.field === `tp-${s.key}` && chosen(f))
       if (mine.length === 0) continue
       try {
         keptIds[s.key] = [...keptIds[s.key]!, ...(await services.files.storeMany(null, mine, `tp-${s.key}`)).map(f => f.id)]

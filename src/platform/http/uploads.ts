@@ -3,8 +3,21 @@ import type { FastifyRequest } from 'fastify'
 import { AppError } from './errors.js'
 import { REST_OF_PARTS } from './security.js'
 
-/** One uploaded file; `field` is the form field it came in (forms with a file input per item). */
-export interface Upload { name: string, data: Buffer, truncated: boolean, field: string }
+/**
+ * One uploaded file; `field` is the form field it came in (forms with a file input per item). Its
+ * bytes are the parser's chunks, kept as they came (`chunks`, `size`): checks, hash, scan and storage
+ * take them one by one, so a file is never copied whole; `data` joins them for a caller that asks.
+ */
+export interface Upload { name: string, data: Buffer, chunks: readonly Buffer[], size: number, truncated: boolean, field: string }
+
+function upload (name: string, chunks: Buffer[], truncated: boolean, field: string): Upload {
+  const size = chunks.reduce((n, c) => n + c.length, 0)
+  let whole: Buffer | undefined
+  return {
+    name, chunks, size, truncated, field,
+    get data () { return (whole ??= chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)) }
+  }
+}
 
 /**
  * A multipart form read whole: its files (each bounded by the multipart limits; a larger one comes
@@ -20,8 +33,9 @@ export async function readUploads (request: FastifyRequest, field: string): Prom
     const parts: AsyncIterable<Multipart> = rest === undefined ? request.parts() : { [Symbol.asyncIterator]: () => rest }
     for await (const part of parts) {
       if (part.type === 'file') {
-        const data = await part.toBuffer()
-        files.push({ name: part.filename, data, truncated: part.file.truncated, field: part.fieldname })
+        const chunks: Buffer[] = []
+        for await (const chunk of part.file as AsyncIterable<Buffer>) chunks.push(chunk)
+        files.push(upload(part.filename, chunks, part.file.truncated, part.fieldname))
       } else if (typeof part.value === 'string') {
         fields[part.fieldname] = part.value
       }

@@ -2,20 +2,24 @@ import { AppError, type FieldError } from '../../../platform/http/errors.js'
 import type { StoredFile } from '../../files/files.service.js'
 import { type ComponentSlot, INTERNAL_COMPONENT } from '../model.js'
 import type { DossierContext } from '../context.js'
+import { chosen, type FileInput } from '../../files/bytes.js'
 
 /** A dossier's files as the citizen handles them: upload, reuse, remove, download. */
 export function fileUseCases (ctx: DossierContext) {
-  const { db, files, audit, citizen, ownDossier, next, view, shape, attach } = ctx
+  const { db, files, audit, citizen, ownDossier, ownDraft, next, view, shape, attach } = ctx
+  /** The citizen's dossier; with `draft`, only while it is a draft (the journey's pages). */
+  const owned = (accountId: string, ref: { id?: string, code?: string }, options: { draft?: boolean }) =>
+    options.draft ? ownDraft(db.kysely, accountId, ref.id ?? '') : ownDossier(db.kysely, accountId, ref)
   const useCases = {
     /**
      * Keeps uploads for one component of a draft (or of a dossier answering a supplement request).
      * Each file is checked; on the first refused one nothing of this upload is attached.
      */
-    async addFiles (accountId: string, dossierRef: { id?: string, code?: string }, component: string, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>): Promise<StoredFile[]> {
-      const d = await ownDossier(db.kysely, accountId, dossierRef)
+    async addFiles (accountId: string, dossierRef: { id?: string, code?: string }, component: string, uploads: FileInput[], options: { draft?: boolean } = {}): Promise<StoredFile[]> {
+      const d = await owned(accountId, dossierRef, options)
       const round = useCases.uploadRound(await shape(db.kysely, d), component)
       const field = `tp-${component}`
-      const present = uploads.filter(u => u.name !== '' || u.data.length > 0)
+      const present = uploads.filter(chosen)
       if (present.length === 0) throw new AppError('VALIDATION', 'no file', [{ field, message: 'Chọn tệp cần tải lên' }])
       // Every file is checked before any is kept (storeMany); the dossier's total is checked under its lock (attach).
       // Without a virus scanner the files' rows are marked clean in the statement that attaches them.
@@ -34,7 +38,7 @@ export function fileUseCases (ctx: DossierContext) {
      * under `dung-lai-<component>`. Each component is kept or refused on its own (a refused one attaches
      * nothing); the refusals come back as field errors, next to their components.
      */
-    async addChosen (accountId: string, dossierRef: { id?: string, code?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean, field: string }>, fields: Record<string, string>): Promise<FieldError[]> {
+    async addChosen (accountId: string, dossierRef: { id?: string, code?: string }, uploads: Array<FileInput & { field: string }>, fields: Record<string, string>, options: { draft?: boolean } = {}): Promise<FieldError[]> {
       const errors: FieldError[] = []
       const keep = async (work: () => Promise<unknown>) => {
         try { await work() } catch (err) {
@@ -42,21 +46,21 @@ export function fileUseCases (ctx: DossierContext) {
           else throw err
         }
       }
-      const chosen = new Map<string, typeof uploads>()
+      const byComponent = new Map<string, typeof uploads>()
       for (const u of uploads) {
-        if (!u.field.startsWith('tp-') || (u.name === '' && u.data.length === 0)) continue
-        chosen.set(u.field.slice(3), [...(chosen.get(u.field.slice(3)) ?? []), u])
+        if (!u.field.startsWith('tp-') || !chosen(u)) continue
+        byComponent.set(u.field.slice(3), [...(byComponent.get(u.field.slice(3)) ?? []), u])
       }
-      for (const [component, list] of chosen) await keep(() => useCases.addFiles(accountId, dossierRef, component, list))
+      for (const [component, list] of byComponent) await keep(() => useCases.addFiles(accountId, dossierRef, component, list, options))
       for (const [name, fileId] of Object.entries(fields)) {
-        if (name.startsWith('dung-lai-') && fileId !== '') await keep(() => useCases.reuseFile(accountId, dossierRef, name.slice(9), fileId))
+        if (name.startsWith('dung-lai-') && fileId !== '') await keep(() => useCases.reuseFile(accountId, dossierRef, name.slice(9), fileId, options))
       }
       return errors
     },
 
     /** Attaches a file the citizen uploaded to an earlier dossier. */
-    async reuseFile (accountId: string, dossierRef: { id?: string, code?: string }, component: string, fileId: string | undefined): Promise<void> {
-      const d = await ownDossier(db.kysely, accountId, dossierRef)
+    async reuseFile (accountId: string, dossierRef: { id?: string, code?: string }, component: string, fileId: string | undefined, options: { draft?: boolean } = {}): Promise<void> {
+      const d = await owned(accountId, dossierRef, options)
       const round = useCases.uploadRound(await shape(db.kysely, d), component)
       const file = (await files.reusable(accountId, 500)).find(f => f.id === fileId)
       if (!file) throw new AppError('VALIDATION', 'file not reusable', [{ field: `tp-${component}`, message: 'Chọn một tệp đã nộp trước đây' }])

@@ -8,13 +8,14 @@ import { INTERNAL_COMPONENT } from '../../dossiers/model.js'
 import { parseDay } from '../../../platform/http/day-range.js'
 import { ONCE_POSTPONED } from '../model.js'
 import type { WorkflowContext } from '../context.js'
+import { chosen, type FileInput } from '../../files/bytes.js'
 
 /** The steps of processing: forward, send back, approve (the decision), postpone with an apology, stop, refuse after review. */
 export function processingUseCases (ctx: WorkflowContext) {
   const { db, dossiers, officials, calendar, catalog, deps, clock, actorOf, tasks, wording, processOf, processingAgencyOf, myTask, visible, feesGoAhead, apologyLate, shared, reasonFrom, stepAgency, issueDecision, signatureFor, renderForm } = ctx
   return {
     /** Hands the dossier to the next step (to a chosen official, or to the role), with a comment. */
-    async forward (o: SignedInOfficial, code: string, form: { taskId?: string, assignee?: string, comment?: string, 'comment-public'?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }> = []): Promise<string> {
+    async forward (o: SignedInOfficial, code: string, form: { taskId?: string, assignee?: string, comment?: string, 'comment-public'?: string }, uploads: FileInput[] = []): Promise<string> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       const process = processOf(d)
@@ -27,7 +28,7 @@ export function processingUseCases (ctx: WorkflowContext) {
       const comment = (form.comment ?? '').trim().slice(0, 2000) || null
       const p = await catalog.getProcedure(d.procedure.code)
       // Working papers handed on with the step (an appraisal report): kept with the dossier, for officials only.
-      const stored = await deps.files.storeMany(null, uploads.filter(u => u.name !== '' || u.data.length > 0), 'forward-files')
+      const stored = await deps.files.storeMany(null, uploads.filter(chosen), 'forward-files')
       const papers = stored.length > 0 ? ` Kèm theo: ${stored.map(f => f.name).join(', ')}.` : ''
       const work = async (trx: Executor) => {
         await tasks.close(trx, t.id, o, 'forwarded', comment ? `${comment}${papers}` : papers.trim() || null)
@@ -65,11 +66,11 @@ export function processingUseCases (ctx: WorkflowContext) {
      * The agency leader approves: the result (a PDF or a scan) is attached and the dossier is finished
      * (status 9); the return of the result becomes the one-stop desk's step.
      */
-    async approve (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string, 'comment-public'?: string, 'fees-reason'?: string }, uploads: Array<{ name: string, data: Buffer, truncated?: boolean }>): Promise<void> {
+    async approve (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string, 'comment-public'?: string, 'fees-reason'?: string }, uploads: FileInput[]): Promise<void> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       if (t.kind !== 'approve') throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới ban hành kết quả.')
-      const present = uploads.filter(u => u.name !== '' || u.data.length > 0)
+      const present = uploads.filter(chosen)
       if (present.length === 0) throw new AppError('VALIDATION', 'result required', [{ field: 'result', message: 'Tải lên văn bản kết quả giải quyết (PDF hoặc bản quét)' }])
       const feesReason = await feesGoAhead(d, form['fees-reason'])
       const stored = await deps.files.storeMany(null, present, 'result')
