@@ -17,7 +17,7 @@ export function pgBinDir (): string | undefined {
  * A throwaway cluster under `work` (tests and benchmarks): trust auth on loopback only, tuned for
  * speed over durability. As root the cluster belongs to the postgres user (initdb refuses root).
  */
-export async function startThrowawayPostgres (work: string): Promise<{ adminUrl: string, stop: () => void }> {
+export async function startThrowawayPostgres (work: string): Promise<{ adminUrl: string, socketUrl: (database: string) => string, stop: () => void }> {
   const bin = pgBinDir()
   if (!bin) throw new Error('PostgreSQL is not installed: apt-get install -y postgresql')
   const dir = path.join(work, 'pg')
@@ -37,6 +37,8 @@ export async function startThrowawayPostgres (work: string): Promise<{ adminUrl:
   run('pg_ctl', ['-D', path.join(dir, 'data'), '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start'])
   return {
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    /** The same server through its Unix socket (as an app on the database's own host would connect). */
+    socketUrl: (database: string) => `postgres://postgres@localhost/${database}?host=${encodeURIComponent(dir)}&port=${port}`,
     stop: () => {
       try { run('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop']) } catch (err) { process.stderr.write(`${String(err)}\n`) }
     }
@@ -44,7 +46,7 @@ export async function startThrowawayPostgres (work: string): Promise<{ adminUrl:
 }
 
 /** A throwaway cluster with an empty database `name` (benchmarks): its URL, and how to stop and remove it. */
-export async function throwawayDatabase (prefix: string, name: string): Promise<{ url: string, work: string, stop: () => void }> {
+export async function throwawayDatabase (prefix: string, name: string): Promise<{ url: string, socketUrl: string, work: string, stop: () => void }> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
   const cluster = await startThrowawayPostgres(work)
   const admin = new pg.Client({ connectionString: cluster.adminUrl })
@@ -53,5 +55,5 @@ export async function throwawayDatabase (prefix: string, name: string): Promise<
   await admin.end()
   const url = new URL(cluster.adminUrl)
   url.pathname = `/${name}`
-  return { url: url.toString(), work, stop: () => { cluster.stop(); fs.rmSync(work, { recursive: true, force: true }) } }
+  return { url: url.toString(), socketUrl: cluster.socketUrl(name), work, stop: () => { cluster.stop(); fs.rmSync(work, { recursive: true, force: true }) } }
 }
