@@ -1,3 +1,4 @@
+import { openDb, type Db } from '../src/platform/db/db.js'
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -102,4 +103,9 @@ export async function startTwoServers (database: { env: Record<string, string> }
     throw err
   }
   return { bases: ports.map(p => `http://127.0.0.1:${p}`), stop }
+}
+
+/** A connection to the database a spawned process uses (its DATABASE_URL, else its PGlite directory). */
+export async function openProcessDb (env: Record<string, string>): Promise<Db> {
+  return env['DATABASE_URL'] ? openDb({ databaseUrl: env['DATABASE_URL'], poolSize: 1 }) : openDb({ dataDir: env['DATA_DIR']! })
 }

@@ -62,6 +62,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'request-supplement': 'Yêu cầu bổ sung hồ sơ',
   refuse: 'Từ chối tiếp nhận',
   supplement: 'Công dân bổ sung hồ sơ',
+  'supplement.desk': 'Bộ phận một cửa nhận hồ sơ bổ sung trực tiếp',
   'supplement-expired': 'Hết hạn bổ sung, dừng xử lý',
   'start-processing': 'Chuyển xử lý',
   'request-fees': 'Yêu cầu nộp phí, lệ phí',

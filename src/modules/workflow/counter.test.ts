@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
-import { browserSession } from '../../../test/dossiers.js'
+import { browserSession, taskIdOf } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
 import { pdfText } from '../../../test/pdf.js'
@@ -127,4 +127,53 @@ test('counter intake: the procedure found by a few words; the applicant filled f
   })
   assert.equal(done.redirectedFrom?.statusCode, 303, done.body.slice(0, 400))
   assert.match(done.body, /Đã nhận bản giấy tại bộ phận một cửa/)
+})
+
+test('a supplement asked during processing of a counter dossier is brought in person: the desk records a scan and a paper received, the dossier goes back to its step', async () => {
+  const deskOfficial = await newOfficial(t, '000.01.01.H34', ['receptionist'], 'Lê Thị Một Cửa')
+  const desk = browserSession(t, deskOfficial.cookie)
+  const form = await desk.get(`${PATH}?thu-tuc=${encodeURIComponent(`${PROCEDURE}|${AGENCY}`)}&loai=individual&kenh=counter`)
+  const slots = [...form.body.matchAll(/<input class="file-upload" id="tp-(c\d+)"/g)].map(m => m[1]!)
+  const done = await desk.upload(PATH, slots.map(s => ({ field: `tp-${s}`, name: `${s}.pdf`, data: samplePdf(s) })),
+    { procedure: PROCEDURE, agency: AGENCY, kind: 'individual', channel: 'counter', result: 'office', ...walkIn })
+  assert.equal(done.redirectedFrom?.statusCode, 303, done.body.slice(0, 400))
+  const url = /\/can-bo\/ho-so\/[^?"]+/.exec(done.redirectedFrom!.location)![0]
+  const row = await t.db.kysely.selectFrom('dossiers').selectAll().where('code', '=', decodeURIComponent(url.split('/').pop()!)).executeTakeFirstOrThrow()
+  // The official holding the first step asks for two components (once during processing).
+  const task = await t.db.kysely.selectFrom('dossierTasks').select(['role', 'agencyCode']).where('dossierId', '=', row.id).where('finishedAt', 'is', null).executeTakeFirstOrThrow()
+  const holder = browserSession(t, (await newOfficial(t, task.agencyCode, [task.role as 'specialist'])).cookie)
+  const taskId = taskIdOf((await holder.get(url)).body)!
+  const [first, second] = [slots[0]!, slots[1]!]
+  const asked = await holder.post(`${url}/yeu-cau-bo-sung`, { taskId, components: [first, second], [`note-${first}`]: 'Bản sao chưa chứng thực', [`note-${second}`]: 'Thiếu chữ ký' })
+  assert.equal(asked.statusCode, 200)
+  assert.equal((await t.db.kysely.selectFrom('dossiers').select('status').where('id', '=', row.id).executeTakeFirstOrThrow()).status, 5)
+  // The desk's page offers to record it; the step holder's does not, and may not.
+  const page = await desk.get(url)
+  assert.match(page.body, /Nhận hồ sơ bổ sung trực tiếp, qua bưu chính/)
+  assert.match(page.body, /Nội dung cần bổ sung: Bản sao chưa chứng thực/)
+  assert.doesNotMatch((await holder.get(url)).body, /Nhận hồ sơ bổ sung trực tiếp/)
+  assert.equal((await holder.upload(`${url}/nhan-bo-sung`, [], { [`giay-${first}`]: 'yes', [`giay-${second}`]: 'yes' })).statusCode, 403)
+  // Nothing brought for a component: told next to it, nothing kept.
+  const missing = await desk.upload(`${url}/nhan-bo-sung`, [{ field: `tp-${first}`, name: 'chung-thuc.pdf', data: samplePdf('chung thuc') }], { note: 'Mang đến quầy' })
+  assert.equal(missing.statusCode, 422)
+  assert.match(missing.body, new RegExp(`id="tp-${second}-error"[^>]*>[^<]*<span[^>]*>Lỗi:</span> Tải lên tệp bổ sung cho .+hoặc đánh dấu đã nhận bản giấy`))
+  assert.equal((await t.db.kysely.selectFrom('dossierFiles').select('id').where('dossierId', '=', row.id).where('round', '>', 0).execute()).length, 0, 'the scan of a refused record is not kept')
+  // A scan for one, the paper for the other: back in processing, the same step, the applicant told.
+  const recorded = await desk.upload(`${url}/nhan-bo-sung`, [{ field: `tp-${first}`, name: 'chung-thuc.pdf', data: samplePdf('chung thuc') }], { [`giay-${second}`]: 'yes', note: 'Mang đến quầy' })
+  assert.equal(recorded.redirectedFrom?.statusCode, 303, recorded.body.slice(0, 400))
+  assert.match(recorded.body, /Đã ghi nhận hồ sơ bổ sung; hồ sơ trở lại trạng thái “Đang xử lý”/)
+  const after = await t.db.kysely.selectFrom('dossiers').select(['status', 'dueAt']).where('id', '=', row.id).executeTakeFirstOrThrow()
+  assert.equal(after.status, 4)
+  assert.equal(taskIdOf((await holder.get(url)).body), taskId, 'the same step resumes')
+  const files = await t.db.kysely.selectFrom('dossierFiles').select(['component', 'round', 'supersededAt']).where('dossierId', '=', row.id).execute()
+  assert.deepEqual(files.filter(f => f.round === 1).map(f => f.component), [first])
+  assert.ok(files.find(f => f.component === first && f.round === 0)!.supersededAt, 'the earlier scan is superseded')
+  assert.equal(files.find(f => f.component === second && f.round === 0)!.supersededAt, null, 'the paper brought keeps the earlier scan current')
+  const event = await t.db.kysely.selectFrom('dossierEvents').selectAll().where('dossierId', '=', row.id).where('action', '=', 'supplement').executeTakeFirstOrThrow()
+  assert.equal(event.actorId, deskOfficial.id)
+  assert.match(event.message!, /Đã nhận hồ sơ bổ sung tại bộ phận một cửa: Mang đến quầy/)
+  assert.deepEqual((event.details as { paper: string[] }).paper, [second])
+  assert.ok(await t.db.kysely.selectFrom('auditLog').select('id').where('action', '=', 'dossier.supplement.desk').where('actorId', '=', deskOfficial.id).executeTakeFirst())
+  const told = await t.db.kysely.selectFrom('messages').select(['recipient', 'subject']).where('recipient', '=', walkIn['a-email']).where('subject', 'like', '%đã được bổ sung%').execute()
+  assert.equal(told.length, 1, 'the applicant without an account is told at the contact they gave')
 })

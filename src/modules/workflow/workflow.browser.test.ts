@@ -206,3 +206,26 @@ test('counter intake in the browser: choose the procedure, enter the walk-in app
     fs.rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('the desk records in the browser a supplement the applicant brought in person: the paper received, the dossier back in processing (axe on the page)', async () => {
+  const code = await receivedDossier()
+  const url = `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`
+  await asOfficial('000.00.11.H34', ['specialist'], async page => {
+    await visit(page, url)
+    const name = (await page.getByRole('group', { name: 'Thành phần cần bổ sung' }).getByRole('checkbox').first().getAttribute('value'))!
+    const label = (await page.locator(`label[for="components"]`).textContent())!
+    assert.ok(name && label)
+    await page.getByRole('checkbox', { name: label }).check()
+    await page.getByLabel(`Nội dung cần bổ sung: ${label}`).fill('Bản sao chưa chứng thực')
+    await press(page, 'Gửi yêu cầu bổ sung')
+  })
+  await asOfficial('000.01.01.H34', ['receptionist'], async page => {
+    await visit(page, url)
+    await assertAccessible(page)
+    const section = page.getByRole('region', { name: 'Nhận hồ sơ bổ sung trực tiếp, qua bưu chính' })
+    await section.getByText('Đã nhận bản giấy, không quét').click()
+    await press(page, 'Ghi nhận đã nhận hồ sơ bổ sung')
+    assert.ok(await page.getByText(/Đã ghi nhận hồ sơ bổ sung; hồ sơ trở lại trạng thái “Đang xử lý”/).isVisible())
+    await assertAccessible(page)
+  })
+})

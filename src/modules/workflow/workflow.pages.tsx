@@ -3,6 +3,7 @@ import type { CounterPagesDeps } from './counter.pages.js'
 import type { SettingsPagesDeps } from './settings.pages.js'
 import type { RequireOfficial } from '../accounts/staff-session.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
+import { STATUS_LABELS } from '../dossiers/status.js'
 import { readUploads } from '../../platform/http/uploads.js'
 import { downloadHeaders } from '../files/files.service.js'
 import { pageNumber } from '../../platform/http/page-number.js'
@@ -114,6 +115,12 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
       // The page sends it as multipart (working papers may go with it); a plain form post works too.
       const { files, fields } = request.isMultipart() ? await readUploads(request, 'forward-files') : { files: [], fields: form(request) as Record<string, string> }
       return `Đã chuyển bước “${await workflow.forward(request.official!, code(request), fields, files)}”.`
+    }))
+  app.post('/can-bo/ho-so/:code/nhan-bo-sung', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => {
+      const { files, fields } = await readUploads(request, 'nhan-bo-sung')
+      const to = await workflow.recordSupplement(request.official!, code(request), fields, files)
+      return `Đã ghi nhận hồ sơ bổ sung; hồ sơ trở lại trạng thái “${STATUS_LABELS[to]}”. Người nộp đã được thông báo.`
     }))
   app.post('/can-bo/ho-so/:code/tra-lai', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => { await workflow.sendBack(request.official!, code(request), { ...form(request), comment: form(request)['back-reason'] }); return 'Đã trả lại bước trước.' }))

@@ -94,7 +94,9 @@ export function queueUseCases (ctx: WorkflowContext) {
         may: {
           receive: receptionist && can(d.status, 'receive'),
           requestSupplement: receptionist && d.status === 1,
-          refuse: receptionist && can(d.status, 'refuse')
+          refuse: receptionist && can(d.status, 'refuse'),
+          /** The desk records a supplement brought in person or by post. */
+          recordSupplement: receptionist && d.status === 5 && d.openSupplement !== undefined
         }
       }
     },

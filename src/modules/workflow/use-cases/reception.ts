@@ -4,11 +4,13 @@ import type { SignedInOfficial } from '../../accounts/officials.service.js'
 import { formatInstant } from '../../../platform/vn-time.js'
 import type { Person } from '../../dossiers/dossier-form.js'
 import { PAGE_SIZE } from '../search.js'
+import { chosen, type FileInput } from '../../files/bytes.js'
+import type { DossierStatus } from '../../dossiers/status.js'
 import type { WorkflowContext } from '../context.js'
 
 /** Reception at the one-stop desk: the queue of online dossiers, receive (form 01), ask for a supplement (form 02), refuse (form 03), and supplements that ran out. */
 export function receptionUseCases (ctx: WorkflowContext) {
-  const { db, dossiers, calendar, catalog, payments, clock, actorOf, tasks, settings, receptionScope, processingAgencyOf, myTask, visible, feesDue, reasonFrom, requireReception, receptionDue, stepAgency } = ctx
+  const { deps, db, dossiers, calendar, catalog, payments, clock, actorOf, tasks, settings, receptionScope, processingAgencyOf, myTask, visible, feesDue, reasonFrom, requireReception, receptionDue, stepAgency } = ctx
   return {
     /** Closes the dossiers whose supplement request expired unanswered; returns how many. */
     async expireSupplements (now = clock()): Promise<number> {
@@ -99,6 +101,31 @@ export function receptionUseCases (ctx: WorkflowContext) {
       // Form 02 is issued by the desk's agency before reception, by the processing agency during processing.
       const issuer = d.status === 2 || d.status === 4 ? await processingAgencyOf(d) : o.agency.code
       await dossiers.requestSupplement(actorOf(o), code, { items, ...(message ? { message } : {}), dueAt: due.due, document: () => ({ form: '02', agencyCode: issuer }) })
+    },
+
+    /**
+     * The desk records a supplement brought in person or sent by post (any channel, before or during
+     * processing): a scan for each requested component, or "received on paper". Scans are stored
+     * first and removed again if the record is refused.
+     */
+    async recordSupplement (o: SignedInOfficial, code: string, form: Record<string, string | undefined>, uploads: Array<FileInput & { field: string }>): Promise<DossierStatus> {
+      const d = await visible(o, code)
+      await requireReception(o, d)
+      const open = d.openSupplement
+      if (d.status !== 5 || !open) throw new AppError('CONFLICT', 'Hồ sơ không có yêu cầu bổ sung đang chờ.')
+      const requested = open.items.map(i => i.component)
+      const paper = requested.filter(c => form[`giay-${c}`] === 'yes')
+      const stored: Array<{ component: string, fileIds: string[] }> = []
+      try {
+        for (const component of requested) {
+          const chosenFiles = uploads.filter(u => u.field === `tp-${component}` && chosen(u))
+          if (chosenFiles.length > 0) stored.push({ component, fileIds: (await deps.files.storeMany(null, chosenFiles, `tp-${component}`)).map(f => f.id) })
+        }
+        return await dossiers.answerSupplementAtDesk(actorOf(o), code, { files: stored, paper, note: form['note'] })
+      } catch (err) {
+        for (const id of stored.flatMap(s => s.fileIds)) await deps.files.deleteIfUnused(id)
+        throw err
+      }
     },
 
     /** Refuses a dossier at reception (form 03); the reason is required and goes to the applicant. */

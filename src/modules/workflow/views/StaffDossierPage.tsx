@@ -10,6 +10,7 @@ import { CHANNEL_LABELS, INTERNAL_COMPONENT } from '../../dossiers/model.js'
 import { StatusTag } from '../../dossiers/views/DossierPages.js'
 import { ComponentsTable, FeesTable, PersonList, when } from '../../dossiers/views/parts.js'
 import { AssessmentFields } from '../../payments/AssessmentFields.js'
+import { SupplementAtDesk } from './SupplementAtDesk.js'
 import { OUTCOME_LABELS, TIMING_LABELS } from '../processing.js'
 import { PaymentsSection } from '../../payments/PaymentsSection.js'
 import { IssuedFormLinks, ResultFiles, Timeline } from '../../dossiers/views/parts.js'
@@ -344,6 +345,7 @@ export function StaffDossierPage ({ o, errors = [], values = {} }: { o: Opened, 
           </Form>
         </section>
       )}
+      {o.may.recordSupplement && <SupplementAtDesk d={d} url={url} errors={errors} values={values} />}
       {o.may.refuse && (
         <details class='section' open={Boolean(errorOf(errors, 'reason'))}>
           <summary>Từ chối tiếp nhận (mẫu 03)</summary>
