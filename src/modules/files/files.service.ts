@@ -100,12 +100,6 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
 
   const service = {
     storageKind: storage.kind,
-    /**
-     * The state a caller sets itself on files stored with `leaveUploading` ('clean'), or undefined when
-     * a virus scanner decides it (then storeMany marks the files as before).
-     */
-    markedByCaller: (deps.clamd ? undefined : 'clean') as FileState | undefined,
-
     /** Checks an upload without keeping anything: throws VALIDATION (field `field`) naming the file. */
     check (upload: FileInput, field = 'file'): { name: string, mediaType: string } {
       const name = cleanFileName(upload.name)
@@ -145,7 +139,8 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
         await Promise.all(items.map(i => storage.put(i.storageKey, i.data, i.mediaType)))
         // The caller marks the rows in the statement that attaches them (one round trip less); if it
         // never does (refused, or the process died), they stay 'uploading' and the cleanup removes them.
-        if (options.leaveUploading && service.markedByCaller) return stored
+        // (Only without a virus scanner: a scanned file's state is the scan's.) They come back 'uploading'.
+        if (options.leaveUploading && !deps.clamd) return stored.map(f => ({ ...f, state: 'uploading' as const }))
         await db.kysely.updateTable('files').set({ state: deps.clamd ? 'quarantine' : 'clean' }).where('id', 'in', stored.map(f => f.id)).execute()
         if (deps.clamd) {
           for (const [n, f] of stored.entries()) {

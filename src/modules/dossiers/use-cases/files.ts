@@ -1,6 +1,6 @@
 import { AppError, type FieldError } from '../../../platform/http/errors.js'
 import type { StoredFile } from '../../files/files.service.js'
-import { type ComponentSlot, INTERNAL_COMPONENT } from '../model.js'
+import { type ComponentSlot, type DossierRow, INTERNAL_COMPONENT } from '../model.js'
 import type { DossierContext } from '../context.js'
 import { chosen, type FileInput } from '../../files/bytes.js'
 
@@ -16,21 +16,7 @@ export function fileUseCases (ctx: DossierContext) {
      * Each file is checked; on the first refused one nothing of this upload is attached.
      */
     async addFiles (accountId: string, dossierRef: { id?: string, code?: string }, component: string, uploads: FileInput[], options: { draft?: boolean } = {}): Promise<StoredFile[]> {
-      const d = await owned(accountId, dossierRef, options)
-      const round = useCases.uploadRound(await shape(db.kysely, d), component)
-      const field = `tp-${component}`
-      const present = uploads.filter(chosen)
-      if (present.length === 0) throw new AppError('VALIDATION', 'no file', [{ field, message: 'Chọn tệp cần tải lên' }])
-      // Every file is checked before any is kept (storeMany); the dossier's total is checked under its lock (attach).
-      // Without a virus scanner the files' rows are marked clean in the statement that attaches them.
-      const stored = await files.storeMany(accountId, present, field, { leaveUploading: true })
-      try {
-        await attach(accountId, d.id, component, stored, round, files.markedByCaller)
-      } catch (err) {
-        for (const f of stored) await files.deleteIfUnused(f.id)
-        throw err
-      }
-      return stored
+      return keepFiles(accountId, await owned(accountId, dossierRef, options), component, uploads)
     },
 
     /**
@@ -51,20 +37,18 @@ export function fileUseCases (ctx: DossierContext) {
         if (!u.field.startsWith('tp-') || !chosen(u)) continue
         byComponent.set(u.field.slice(3), [...(byComponent.get(u.field.slice(3)) ?? []), u])
       }
-      for (const [component, list] of byComponent) await keep(() => useCases.addFiles(accountId, dossierRef, component, list, options))
-      for (const [name, fileId] of Object.entries(fields)) {
-        if (name.startsWith('dung-lai-') && fileId !== '') await keep(() => useCases.reuseFile(accountId, dossierRef, name.slice(9), fileId, options))
-      }
+      const reused = Object.entries(fields).filter(([name, fileId]) => name.startsWith('dung-lai-') && fileId !== '')
+      if (byComponent.size === 0 && reused.length === 0) return errors
+      // The dossier is checked once for the whole form, not once per component.
+      const d = await owned(accountId, dossierRef, options)
+      for (const [component, list] of byComponent) await keep(() => keepFiles(accountId, d, component, list))
+      for (const [name, fileId] of reused) await keep(() => reuseInto(accountId, d, name.slice(9), fileId))
       return errors
     },
 
     /** Attaches a file the citizen uploaded to an earlier dossier. */
     async reuseFile (accountId: string, dossierRef: { id?: string, code?: string }, component: string, fileId: string | undefined, options: { draft?: boolean } = {}): Promise<void> {
-      const d = await owned(accountId, dossierRef, options)
-      const round = useCases.uploadRound(await shape(db.kysely, d), component)
-      const file = (await files.reusable(accountId, 500)).find(f => f.id === fileId)
-      if (!file) throw new AppError('VALIDATION', 'file not reusable', [{ field: `tp-${component}`, message: 'Chọn một tệp đã nộp trước đây' }])
-      await attach(accountId, d.id, component, [file], round)
+      await reuseInto(accountId, await owned(accountId, dossierRef, options), component, fileId)
     },
 
     /** The round new files of a component belong to: 0 in a draft, the open request's round when supplementing. */
@@ -108,5 +92,34 @@ export function fileUseCases (ctx: DossierContext) {
 
     reusableFiles: (accountId: string) => files.reusable(accountId)
   }
+  /**
+   * Keeps uploads for one component of a dossier the caller checked. Every file is checked before any
+   * is kept (storeMany); the dossier's total is checked under its lock (attach). A refusal keeps nothing.
+   */
+  async function keepFiles (accountId: string, d: DossierRow, component: string, uploads: FileInput[]): Promise<StoredFile[]> {
+    const round = useCases.uploadRound(await shape(db.kysely, d), component)
+    const field = `tp-${component}`
+    const present = uploads.filter(chosen)
+    if (present.length === 0) throw new AppError('VALIDATION', 'no file', [{ field, message: 'Chọn tệp cần tải lên' }])
+    const stored = await files.storeMany(accountId, present, field, { leaveUploading: true })
+    // Files left 'uploading' (no virus scanner) become clean in the statement that attaches them.
+    const finish = stored.some(f => f.state === 'uploading') ? 'clean' as const : undefined
+    try {
+      await attach(accountId, d.id, component, stored, round, finish)
+    } catch (err) {
+      for (const f of stored) await files.deleteIfUnused(f.id)
+      throw err
+    }
+    return finish ? stored.map(f => ({ ...f, state: finish })) : stored
+  }
+
+  /** Attaches to a dossier the caller checked a file the citizen uploaded to an earlier dossier. */
+  async function reuseInto (accountId: string, d: DossierRow, component: string, fileId: string | undefined): Promise<void> {
+    const round = useCases.uploadRound(await shape(db.kysely, d), component)
+    const file = (await files.reusable(accountId, 500)).find(f => f.id === fileId)
+    if (!file) throw new AppError('VALIDATION', 'file not reusable', [{ field: `tp-${component}`, message: 'Chọn một tệp đã nộp trước đây' }])
+    await attach(accountId, d.id, component, [file], round)
+  }
+
   return useCases
 }

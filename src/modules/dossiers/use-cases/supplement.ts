@@ -9,7 +9,7 @@ import type { DossierContext } from '../context.js'
 
 /** A supplement: the office asks (form 02), the citizen answers. */
 export function supplementUseCases (ctx: DossierContext) {
-  const { db, audit, hooks, citizen, ownDossier, event, tell, next, supplementContext, view } = ctx
+  const { db, audit, hooks, citizen, ownDossier, event, tell, next, supplementContext, view, shape } = ctx
   return {
     /**
      * An official asks for a supplement (before reception: everything missing in one go, form 02;
@@ -65,9 +65,9 @@ export function supplementUseCases (ctx: DossierContext) {
       return db.transaction(async (trx) => {
         const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
         if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
-        const open = await trx.selectFrom('supplementRequests').select(['round', 'items']).where('dossierId', '=', d.id).where('answeredAt', 'is', null).orderBy('id', 'desc').executeTakeFirst()
-        if (d.status !== 5 || !open) throw new AppError('CONFLICT', 'Hồ sơ không có yêu cầu bổ sung đang chờ.')
-        const requested = (open.items as Array<{ component: string }>).map(i => i.component)
+        const open = (await shape(trx, d)).openSupplement
+        if (!open) throw new AppError('CONFLICT', 'Hồ sơ không có yêu cầu bổ sung đang chờ.')
+        const requested = open.items.map(i => i.component)
         const rows = input.files.filter(f => requested.includes(f.component)).flatMap(f => f.fileIds.map(fileId => ({ dossierId: d.id, component: f.component, fileId, round: open.round })))
         if (rows.length > 0) await trx.insertInto('dossierFiles').values(rows).execute()
         const to = await complete(trx, d, { actor, note: input.note, paper: input.paper.filter(c => requested.includes(c)) })
