@@ -20,8 +20,7 @@ export function submitUseCases (ctx: DossierContext) {
      * (the review page's verification code and declaration) are reported with what the draft misses.
      */
     async submit (accountId: string, id: string, requestId?: string, formErrors: FieldError[] = []): Promise<{ code: string, created: boolean }> {
-      const before = await ownDossier(db.kysely, accountId, { id })
-      if (before.status !== 0) return { code: before.code!, created: false }
+      // No read before the transaction: a second press is rare, and the locked read below answers it.
       return db.transaction(async (trx) => {
         const d = await ownDossier(trx, accountId, { id }, true)
         if (d.status !== 0) return { code: d.code!, created: false }
