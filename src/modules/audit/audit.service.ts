@@ -1,6 +1,7 @@
 import { sql, type SqlBool } from 'kysely'
 import type { FastifyRequest } from 'fastify'
 import type { Db, Executor } from '../../platform/db/db.js'
+import type { Write } from '../../platform/db/write-together.js'
 import type { AppError } from '../../platform/http/errors.js'
 
 export type ActorType = 'citizen' | 'official' | 'system' | 'cli' | 'anonymous'
@@ -86,6 +87,9 @@ export function createAuditService () {
     async record (trx: Executor, entry: AuditEntry): Promise<void> {
       await trx.insertInto('auditLog').values(auditRow(entry)).execute()
     },
+
+    /** The same row as a write of one statement with others (writeTogether). */
+    write: (trx: Executor, entry: AuditEntry): Write => ({ query: trx.insertInto('auditLog').values(auditRow(entry)) }),
 
     /**
      * One page of the log, newest first, for an administrator of the given agencies: actions of their

@@ -1,9 +1,10 @@
 import { sql } from 'kysely'
 import type { Db, Executor } from '../../platform/db/db.js'
+import { writeTogether, type Write } from '../../platform/db/write-together.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
 import { createThrottle } from '../../platform/throttle.js'
-import { auditRow, type Actor, type AuditService } from '../audit/audit.service.js'
+import { auditRow, type Actor, type AuditEntry, type AuditService } from '../audit/audit.service.js'
 import type { CatalogService } from '../catalog/catalog.service.js'
 import { meetsAssurance, ASSURANCE_LABELS, type Assurance } from '../catalog/catalog.types.js'
 import type { FileState, FilesService, StoredFile } from '../files/files.service.js'
@@ -68,17 +69,26 @@ export function createDossierContext (deps: DossiersDeps) {
     }))
   }
 
+  type EventInput = { action: string, from?: DossierStatus | null, to?: DossierStatus | null, actor: Actor, actorName?: string | null, agencyCode?: string | null, message?: string | null, note?: string | null, details?: Record<string, unknown>, document?: IssuedDocument }
+
   /** A step of the dossier's history: `message` is read by the citizen and the public, `note` by officials only. */
-  async function event (trx: Executor, dossierId: string, e: { action: string, from?: DossierStatus | null, to?: DossierStatus | null, actor: Actor, actorName?: string | null, agencyCode?: string | null, message?: string | null, note?: string | null, details?: Record<string, unknown>, document?: IssuedDocument }) {
+  async function eventWrites (trx: Executor, dossierId: string, e: EventInput): Promise<Write[]> {
     // A document the event issues (a form) takes the next number of its agency's register for the year
     // (or the one reserved for it when it was printed before the event: a refusal letter).
     const numbered = e.document ? (e.document.reserved ?? await nextNumber(trx, e.document.agencyCode)) : undefined
     const details = e.document ? { ...e.details, document: { agencyCode: e.document.agencyCode, ...numbered, form: e.document.form } } : (e.details ?? {})
-    const row = await trx.insertInto('dossierEvents').values({
+    const insert = trx.insertInto('dossierEvents').values({
       dossierId, action: e.action, fromStatus: e.from ?? null, toStatus: e.to ?? null, actorType: e.actor.type, actorId: e.actor.id ?? null,
       actorName: e.actorName ?? null, agencyCode: e.agencyCode ?? null, message: e.message ?? null, note: e.note ?? null, details: JSON.stringify(details)
-    }).returning('id').executeTakeFirstOrThrow()
-    if (e.document) await trx.insertInto('issuedDocuments').values({ agencyCode: e.document.agencyCode, ...numbered!, form: e.document.form, dossierId, eventId: row.id }).execute()
+    })
+    if (!e.document) return [{ query: insert }]
+    return [{ as: 'event', query: insert.returning('id') }, {
+      query: trx.insertInto('issuedDocuments').columns(['agencyCode', 'year', 'number', 'form', 'dossierId', 'eventId'])
+        .expression(eb => eb.selectFrom(sql.table('event').as('e')).select([
+          sql`${e.document!.agencyCode}::text`.as('agencyCode'), sql`${numbered!.year}::int`.as('year'), sql`${numbered!.number}::int`.as('number'),
+          sql`${e.document!.form}::text`.as('form'), sql`${dossierId}::uuid`.as('dossierId'), sql`e.id`.as('eventId')
+        ]))
+    }]
   }
 
   /** The next number of an agency's register of issued documents this year (the counter row is locked until commit). */
@@ -89,30 +99,54 @@ export function createDossierContext (deps: DossiersDeps) {
     return { year, number: r.rows[0]!.last }
   }
 
+  interface Telling {
+    dossier: { id: string, accountId: string | null, code: string | null, submitter?: unknown }
+    subject: string
+    body: string
+    /** The account's contact when the caller has read it already. */
+    account?: { email: string | null, phone: string | null } | undefined
+    /** What an SMS adds to the subject: what the person must know without opening the link (an amount, a deadline). */
+    sms?: string | undefined
+  }
+
   /**
-   * Tells the applicant: an in-app notice and a message to their account's e-mail (else phone) with a
-   * link to the dossier; for a dossier entered at the counter for someone without an account, a
-   * message to the contact they gave, with a link to the public lookup. `account`: the account's
-   * contact when the caller has read it already.
+   * Tells the applicant: an in-app notice (with an account), and an e-mail to the account's address, else
+   * an SMS, with a link to the dossier; for a dossier entered at the counter for someone without an
+   * account, a message to the contact they gave, with a link to the public lookup.
    */
-  /**
-   * Tells the applicant: an in-app notice (with an account), and an e-mail, else an SMS. An SMS carries
-   * the subject and `sms`, what the person must know without opening the link (an amount, a deadline).
-   */
-  async function tell (trx: Executor, dossier: { id: string, accountId: string | null, code: string | null, submitter?: unknown }, subject: string, body: string, account?: { email: string | null, phone: string | null }, sms?: string) {
+  async function tellWrites (trx: Executor, t: Telling): Promise<Write[]> {
+    const { dossier, subject, body, sms } = t
     const code = encodeURIComponent(dossier.code ?? '')
+    const writes: Write[] = []
     let contact: { email?: string | null, phone?: string | null } | undefined
     let link: string
     if (dossier.accountId === null) {
       contact = dossier.submitter as Partial<Person> | undefined
       link = `${config.PUBLIC_URL}/tra-cuu-ho-so?ma=${code}`
     } else {
-      await trx.insertInto('accountNotices').values({ accountId: dossier.accountId, dossierId: dossier.id, text: subject }).execute()
-      contact = account ?? await trx.selectFrom('accounts').select(['email', 'phone']).where('id', '=', dossier.accountId).executeTakeFirst()
+      writes.push({ query: trx.insertInto('accountNotices').values({ accountId: dossier.accountId, dossierId: dossier.id, text: subject }) })
+      contact = t.account ?? await trx.selectFrom('accounts').select(['email', 'phone']).where('id', '=', dossier.accountId).executeTakeFirst()
       link = `${config.PUBLIC_URL}/ca-nhan/ho-so/${code}`
     }
-    if (contact?.email) await notifications.enqueue(trx, { channel: 'email', recipient: contact.email, template: 'dossier', subject, body: `${body}\n\nXem hồ sơ: ${link}\n` })
-    else if (contact?.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: contact.phone, template: 'dossier', subject, body: `${subject}.${sms ? ` ${sms}.` : ''} Xem tai ${link}` })
+    if (contact?.email) writes.push(...notifications.enqueueWrites(trx, { channel: 'email', recipient: contact.email, template: 'dossier', subject, body: `${body}\n\nXem hồ sơ: ${link}\n` }))
+    else if (contact?.phone) writes.push(...notifications.enqueueWrites(trx, { channel: 'sms', recipient: contact.phone, template: 'dossier', subject, body: `${subject}.${sms ? ` ${sms}.` : ''} Xem tai ${link}` }))
+    return writes
+  }
+
+  async function tell (trx: Executor, dossier: Telling['dossier'], subject: string, body: string, account?: Telling['account'], sms?: string) {
+    await writeTogether(trx, await tellWrites(trx, { dossier, subject, body, account, sms }))
+  }
+
+  /**
+   * What a step of a dossier writes besides the dossier itself — its event, its audit row, the applicant's
+   * notice and message — in one statement.
+   */
+  async function recordStep (trx: Executor, dossierId: string, step: { event?: EventInput, audit?: AuditEntry, tell?: Telling }) {
+    await writeTogether(trx, [
+      ...(step.event ? await eventWrites(trx, dossierId, step.event) : []),
+      ...(step.audit ? [audit.write(trx, step.audit)] : []),
+      ...(step.tell ? await tellWrites(trx, step.tell) : [])
+    ])
   }
 
   /** Refuses an account whose identity assurance is below what the procedure requires. */
@@ -177,9 +211,9 @@ export function createDossierContext (deps: DossiersDeps) {
   }
 
   /** The whole dossier as its pages show it; `info` when the caller has it already. */
-  async function view (ex: Executor, row: DossierRow, info?: Awaited<ReturnType<typeof catalogInfo>>) {
+  async function view (ex: Executor, row: DossierRow, info?: Awaited<ReturnType<typeof catalogInfo>>, known: { agency?: { code: string, name: string, address: string | null } | undefined } = {}) {
     const { version, procedure } = info ?? await catalogInfo(row.procedureVersionId)
-    const agency = row.agencyCode ? await ex.selectFrom('agencies').select(['code', 'name', 'address']).where('code', '=', row.agencyCode).executeTakeFirst() : undefined
+    const agency = known.agency ?? (row.agencyCode ? await ex.selectFrom('agencies').select(['code', 'name', 'address']).where('code', '=', row.agencyCode).executeTakeFirst() : undefined)
     const files = await attachments(ex, row.id)
     const slots = componentSlots(version.content, row.caseGroup, row.onBehalf)
     const events = row.status === 0 ? [] : await ex.selectFrom('dossierEvents as e').leftJoin('agencies as a', 'a.code', 'e.agencyCode')
@@ -297,17 +331,21 @@ export function createDossierContext (deps: DossiersDeps) {
    * day, incremented in the caller's transaction (unique under concurrency, no gaps on rollback).
    */
   async function takeCode (trx: Executor, agencyCode: string, at: Date): Promise<string> {
-    const day = vietnamDay(at)
-    const r = await sql<{ last: number }>`
-      insert into dossier_counters (agency_code, day, last) values (${agencyCode}, ${day.iso}, 1)
-      on conflict (agency_code, day) do update set last = dossier_counters.last + 1
-      returning last`.execute(trx)
-    return `${agencyCode}-${day.short}-${String(r.rows[0]!.last).padStart(4, '0')}`
+    const r = await sql<{ code: string }>`with ${codeCounter(agencyCode, at)} select ${codeOf(agencyCode, at)} as code from counter`.execute(trx)
+    return r.rows[0]!.code
   }
+
+  /** takeCode's counter as a `with` part named counter, and the code it makes (codeOf), for statements that set the code themselves. */
+  function codeCounter (agencyCode: string, at: Date) {
+    return sql`counter as (insert into dossier_counters (agency_code, day, last) values (${agencyCode}, ${vietnamDay(at).iso}, 1)
+      on conflict (agency_code, day) do update set last = dossier_counters.last + 1 returning last)`
+  }
+  const codeOf = (agencyCode: string, at: Date) =>
+    sql<string>`${`${agencyCode}-${vietnamDay(at).short}-`}::text || lpad(counter.last::text, greatest(4, length(counter.last::text)), '0')`
 
   return {
     db, catalog, files, audit, notifications, jobs, config, hooks, throttle, maxDossierBytes, citizen,
-    ownDossier, ownDraft, attachments, event, nextNumber, tell, requireAssurance, next, supplementContext, unattachedScans, checkCounter, catalogInfo, view, missingForSubmit, tooLarge, shape, attach, takeCode
+    ownDossier, ownDraft, attachments, nextNumber, tell, recordStep, requireAssurance, next, supplementContext, unattachedScans, checkCounter, catalogInfo, view, missingForSubmit, tooLarge, shape, attach, takeCode, codeCounter, codeOf
   }
 }
 

@@ -3,9 +3,21 @@ import type { Config } from '../../config.js'
 import type { Db, Executor } from '../../platform/db/db.js'
 import { AppError } from '../../platform/http/errors.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
+import type { Write } from '../../platform/db/write-together.js'
 import type { NewMessage, NotificationsRepository } from './notifications.repository.js'
 
 export const SEND_JOB = 'notifications.send'
+const SEND_ATTEMPTS = 8
+
+/** Refuses a message whose recipient is not an address of its channel. */
+function check (message: NewMessage): void {
+  if (message.channel === 'email' && !EMAIL.test(message.recipient)) {
+    throw new AppError('VALIDATION', 'invalid e-mail address', [{ field: 'email', message: 'Địa chỉ thư điện tử không hợp lệ' }])
+  }
+  if (message.channel === 'sms' && !/^\+?\d{9,15}$/.test(message.recipient)) {
+    throw new AppError('VALIDATION', 'invalid phone number', [{ field: 'phone', message: 'Số điện thoại không hợp lệ' }])
+  }
+}
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/
 
 /**
@@ -62,15 +74,19 @@ export function createNotificationsService (deps: { db: Db, repo: NotificationsR
      * Delivery is at least once: a process that dies between the SMTP answer and the record may resend.
      */
     async enqueue (trx: Executor, message: NewMessage): Promise<number> {
-      if (message.channel === 'email' && !EMAIL.test(message.recipient)) {
-        throw new AppError('VALIDATION', 'invalid e-mail address', [{ field: 'email', message: 'Địa chỉ thư điện tử không hợp lệ' }])
-      }
-      if (message.channel === 'sms' && !/^\+?\d{9,15}$/.test(message.recipient)) {
-        throw new AppError('VALIDATION', 'invalid phone number', [{ field: 'phone', message: 'Số điện thoại không hợp lệ' }])
-      }
+      check(message)
       const id = await repo.insertMessage(trx, message)
-      await jobs.enqueue(trx, SEND_JOB, { messageId: id }, { dedupeKey: `message:${id}`, maxAttempts: 8 })
+      await jobs.enqueue(trx, SEND_JOB, { messageId: id }, { dedupeKey: `message:${id}`, maxAttempts: SEND_ATTEMPTS })
       return id
+    },
+
+    /** The same as enqueue, as writes of one statement (writeTogether): the message, then its sending job. */
+    enqueueWrites (trx: Executor, message: NewMessage): Write[] {
+      check(message)
+      return [
+        { as: 'message', query: trx.insertInto('messages').values(message).returning('id') },
+        jobs.enqueueFor(trx, SEND_JOB, { as: 'message', key: 'messageId', dedupePrefix: 'message:' }, { maxAttempts: SEND_ATTEMPTS })
+      ]
     },
 
     /** Sends a test e-mail (CLI), to check the SMTP configuration end to end through the queue. */

@@ -6,6 +6,7 @@ import { freshDb } from '../../../test/db.js'
 import { testEnv } from '../../../test/env.js'
 import { waitFor } from '../../../test/processes.js'
 import { openDb, type Db } from '../db/db.js'
+import { writeTogether } from '../db/write-together.js'
 import { backoffMs, createJobQueue } from './queue.js'
 import { createWorker } from './worker.js'
 
@@ -16,6 +17,31 @@ before(async () => {
   await sql`create table job_effects (job_id bigint not null, worker text not null)`.execute(db.kysely)
 })
 after(async () => { await db.close() })
+
+test('writes of one statement: a job made for the row an earlier write returns; all of it rolls back with the transaction', async () => {
+  const queue = createJobQueue(db)
+  await sql`create table if not exists together_rows (id bigserial primary key, text text not null)`.execute(db.kysely)
+  const writes = (text: string) => [
+    { as: 'made', query: db.kysely.insertInto('together_rows' as never).values({ text } as never).returning('id' as never) },
+    queue.enqueueFor(db.kysely, 'test.together', { as: 'made', key: 'rowId', dedupePrefix: 'together:' }, { maxAttempts: 3 })
+  ]
+  await db.transaction(trx => writeTogether(trx, writes('kept')))
+  const row = await sql<{ id: number }>`select id from together_rows where text = 'kept'`.execute(db.kysely)
+  const job = await sql<{ payload: { rowId: number }, dedupeKey: string, maxAttempts: number, state: string }>`select payload, dedupe_key, max_attempts, state from jobs where name = 'test.together'`.execute(db.kysely)
+  assert.equal(job.rows.length, 1)
+  assert.deepEqual(job.rows[0], { payload: { rowId: row.rows[0]!.id }, dedupeKey: `together:${row.rows[0]!.id}`, maxAttempts: 3, state: 'pending' })
+
+  await assert.rejects(db.transaction(async (trx) => {
+    await writeTogether(trx, writes('lost'))
+    throw new Error('business rule failed')
+  }), /business rule failed/)
+  assert.equal((await sql`select 1 from together_rows where text = 'lost'`.execute(db.kysely)).rows.length, 0)
+  assert.equal((await sql`select 1 from jobs where name = 'test.together'`.execute(db.kysely)).rows.length, 1)
+  // Two writes under one name would read each other's rows: refused before anything is sent.
+  await assert.rejects(writeTogether(db.kysely, [...writes('a'), ...writes('b')]), /two writes named alike/)
+  assert.equal((await sql`select 1 from together_rows where text in ('a', 'b')`.execute(db.kysely)).rows.length, 0)
+  await sql`delete from jobs where name = 'test.together'`.execute(db.kysely)
+})
 
 test('a job enqueued in a transaction that rolls back never exists', async () => {
   const queue = createJobQueue(db)

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Logger } from 'pino'
 import type { Db, Executor } from '../db/db.js'
+import type { Write } from '../db/write-together.js'
 
 export interface Job<P = unknown> {
   id: number
@@ -77,6 +78,25 @@ export function createJobQueue (db: Db) {
         ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {})
       }).onConflict(oc => oc.column('dedupeKey').doNothing()).returning('id').executeTakeFirst()
       return row?.id
+    },
+
+    /**
+     * The insert of one job for each row an earlier write of the same statement returns (writeTogether):
+     * its payload is `{ [key]: <that row's id> }` and its dedupe key `<dedupePrefix><id>`.
+     */
+    enqueueFor (trx: Executor, name: string, from: { as: string, key: string, dedupePrefix: string }, options: Omit<EnqueueOptions, 'dedupeKey'> = {}): Write {
+      // The columns left out take their defaults (run now, the table's number of attempts).
+      const extra = [...(options.runAt ? [['runAt', sql`${options.runAt}::timestamptz`] as const] : []), ...(options.maxAttempts ? [['maxAttempts', sql`${options.maxAttempts}::int`] as const] : [])]
+      return {
+        query: trx.insertInto('jobs').columns(['name', 'payload', 'dedupeKey', ...extra.map(([c]) => c)])
+          .expression(eb => eb.selectFrom(sql.table(from.as).as('w')).select([
+            sql`${name}::text`.as('name'),
+            sql`jsonb_build_object(${from.key}::text, w.id)`.as('payload'),
+            sql`${from.dedupePrefix}::text || w.id`.as('dedupeKey'),
+            ...extra.map(([c, v]) => v.as(c))
+          ]))
+          .onConflict(oc => oc.column('dedupeKey').doNothing())
+      }
     },
 
     /** Claims up to `limit` due jobs for `workerId`; rows locked by another worker are skipped, not waited for. */

@@ -5,7 +5,7 @@ import type { DossierContext } from '../context.js'
 
 /** A dossier entered at the counter (in person or by post) by the desk. */
 export function counterUseCases (ctx: DossierContext) {
-  const { db, catalog, files, audit, event, next, unattachedScans, checkCounter, takeCode } = ctx
+  const { db, catalog, files, recordStep, next, unattachedScans, checkCounter, takeCode } = ctx
   return {
     /** What is wrong with a counter dossier as entered so far (shown all at once, with a bad scan's message). */
     async counterErrors (input: CounterInput): Promise<FieldError[]> {
@@ -44,12 +44,14 @@ export function counterUseCases (ctx: DossierContext) {
         if (ids.length > 0) await trx.insertInto('dossierFiles').values(ids.map(i => ({ dossierId: row.id, component: i.component, fileId: i.fileId }))).execute()
         await catalog.markVersionInUse(trx, p.versionId)
         const paper = slots.filter(s => (input.paper ?? []).includes(s.key))
-        await event(trx, row.id, {
-          action: 'enter', from: 0, to, actor, actorName: actor.name, agencyCode: input.agencyCode,
-          message: `${input.channel === 'postal' ? 'Hồ sơ nhận qua bưu chính.' : 'Hồ sơ nộp trực tiếp tại bộ phận một cửa.'}${paper.length > 0 ? ` Nhận bản giấy: ${paper.map(s => s.name).join('; ')}.` : ''}`,
-          details: { paper: paper.map(s => s.key) }
+        await recordStep(trx, row.id, {
+          event: {
+            action: 'enter', from: 0, to, actor, actorName: actor.name, agencyCode: input.agencyCode,
+            message: `${input.channel === 'postal' ? 'Hồ sơ nhận qua bưu chính.' : 'Hồ sơ nộp trực tiếp tại bộ phận một cửa.'}${paper.length > 0 ? ` Nhận bản giấy: ${paper.map(s => s.name).join('; ')}.` : ''}`,
+            details: { paper: paper.map(s => s.key) }
+          },
+          audit: { actor, action: 'dossier.enter', targetType: 'dossier', targetId: row.id, details: { code, channel: input.channel } }
         })
-        await audit.record(trx, { actor, action: 'dossier.enter', targetType: 'dossier', targetId: row.id, details: { code, channel: input.channel } })
         return { code, id: row.id }
       })
     },

@@ -7,7 +7,7 @@ import type { DossierContext } from '../context.js'
 
 /** What the back office does through the dossier's own rules: transitions, events, attachments, files. */
 export function officeUseCases (ctx: DossierContext) {
-  const { db, files, audit, hooks, event, nextNumber, tell, next, supplementContext, view } = ctx
+  const { db, files, hooks, nextNumber, recordStep, next, supplementContext, view } = ctx
   const useCases = {
     /** The back office closes its open step when a dossier is withdrawn or stopped, in the same transaction. */
     onClose (fn: (trx: Executor, d: DossierRow, to: DossierStatus, actor: OfficeActor) => Promise<void>) { hooks.closed = fn },
@@ -44,9 +44,11 @@ export function officeUseCases (ctx: DossierContext) {
         }
         await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...stamps }).where('id', '=', d.id).execute()
         if (to === 7 || to === 8) await hooks.closed?.(trx, d, to, actor)
-        await event(trx, d.id, { action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: input.message ?? null, note: input.note ?? null, ...(input.details ? { details: input.details } : {}), ...(input.document ? { document: input.document } : {}) })
-        await audit.record(trx, { actor, action: `dossier.${action}`, targetType: 'dossier', targetId: d.id })
-        await tell(trx, d, `Hồ sơ ${code}: ${STATUS_LABELS[to]}`, `Hồ sơ ${code} chuyển sang trạng thái “${STATUS_LABELS[to]}”.${input.message ? `\n${input.message}` : ''}`, undefined, input.sms)
+        await recordStep(trx, d.id, {
+          event: { action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: input.message ?? null, note: input.note ?? null, ...(input.details ? { details: input.details } : {}), ...(input.document ? { document: input.document } : {}) },
+          audit: { actor, action: `dossier.${action}`, targetType: 'dossier', targetId: d.id },
+          tell: { dossier: d, subject: `Hồ sơ ${code}: ${STATUS_LABELS[to]}`, body: `Hồ sơ ${code} chuyển sang trạng thái “${STATUS_LABELS[to]}”.${input.message ? `\n${input.message}` : ''}`, sms: input.sms }
+        })
         return to
       })
     },
@@ -60,9 +62,11 @@ export function officeUseCases (ctx: DossierContext) {
         const d = await trx.selectFrom('dossiers').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
         if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
         await within(trx, d)
-        await event(trx, d.id, { action: e.action, actor, actorName: actor.name, agencyCode: e.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: e.message ?? null, note: e.note ?? null, ...(e.details ? { details: e.details } : {}), ...(e.document ? { document: e.document } : {}) })
-        await audit.record(trx, { actor, action: `dossier.${e.action}`, targetType: 'dossier', targetId: d.id })
-        if (e.notify) await tell(trx, d, e.notify.subject, e.notify.body)
+        await recordStep(trx, d.id, {
+          event: { action: e.action, actor, actorName: actor.name, agencyCode: e.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: e.message ?? null, note: e.note ?? null, ...(e.details ? { details: e.details } : {}), ...(e.document ? { document: e.document } : {}) },
+          audit: { actor, action: `dossier.${e.action}`, targetType: 'dossier', targetId: d.id },
+          ...(e.notify ? { tell: { dossier: d, ...e.notify } } : {})
+        })
       })
     },
 

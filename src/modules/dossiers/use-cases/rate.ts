@@ -6,7 +6,7 @@ import type { DossierContext } from '../context.js'
 
 /** The citizen rates the service once the result is returned. */
 export function rateUseCases (ctx: DossierContext) {
-  const { db, audit, citizen, ownDossier, event } = ctx
+  const { db, citizen, ownDossier, recordStep } = ctx
   return {
     /** The applicant rates the handling once the result is returned (once). */
     async rate (accountId: string, code: string, rating: number, comment: string | undefined): Promise<void> {
@@ -17,8 +17,10 @@ export function rateUseCases (ctx: DossierContext) {
         if (d.rating !== null) throw new AppError('CONFLICT', 'Hồ sơ này đã được đánh giá.')
         const text = (comment ?? '').trim().slice(0, 2000) || null
         await trx.updateTable('dossiers').set({ rating, ratingComment: text, ratedAt: sql`now()` }).where('id', '=', d.id).execute()
-        await event(trx, d.id, { action: 'rate', actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: `${RATING_LABELS[rating]}${text ? `: ${text}` : ''}` })
-        await audit.record(trx, { actor: citizen(accountId), action: 'dossier.rate', targetType: 'dossier', targetId: d.id, details: { rating } })
+        await recordStep(trx, d.id, {
+          event: { action: 'rate', actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: `${RATING_LABELS[rating]}${text ? `: ${text}` : ''}` },
+          audit: { actor: citizen(accountId), action: 'dossier.rate', targetType: 'dossier', targetId: d.id, details: { rating } }
+        })
       })
     }
   }

@@ -6,7 +6,7 @@ import type { DossierContext } from '../context.js'
 
 /** Submitting a draft: the checks, the code, the first event and the notice. */
 export function submitUseCases (ctx: DossierContext) {
-  const { db, catalog, audit, citizen, ownDossier, event, tell, requireAssurance, next, catalogInfo, view, missingForSubmit, takeCode } = ctx
+  const { db, catalog, citizen, recordStep, requireAssurance, next, catalogInfo, view, missingForSubmit, codeCounter, codeOf } = ctx
   return {
     /** The account a dossier belongs to (tests and the back office). */
     async ownerOf (id: string): Promise<string | undefined> {
@@ -21,28 +21,40 @@ export function submitUseCases (ctx: DossierContext) {
      */
     async submit (accountId: string, id: string, requestId?: string, formErrors: FieldError[] = []): Promise<{ code: string, created: boolean }> {
       // No read before the transaction: a second press is rare, and the locked read below answers it.
+      if (!/^[0-9a-f-]{36}$/.test(id)) throw new AppError('NOT_FOUND', 'no such dossier')
       return db.transaction(async (trx) => {
-        const d = await ownDossier(trx, accountId, { id }, true)
+        // The draft (locked), with its account's assurance and contact and its agency, in one read.
+        const row = await trx.selectFrom('dossiers as d').innerJoin('accounts as a', 'a.id', 'd.accountId').leftJoin('agencies as g', 'g.code', 'd.agencyCode')
+          .selectAll('d').select(['a.assurance', 'a.email', 'a.phone', 'g.code as gCode', 'g.name as gName', 'g.address as gAddress'])
+          .where('d.id', '=', id).where('d.accountId', '=', accountId).forUpdate('d').executeTakeFirst()
+        // Another citizen's dossier is reported exactly like one that does not exist.
+        if (!row) throw new AppError('NOT_FOUND', 'no such dossier')
+        const { assurance, email, phone, gCode, gName, gAddress, ...d } = row
         if (d.status !== 0) return { code: d.code!, created: false }
         const info = await catalogInfo(d.procedureVersionId)
-        const v = await view(trx, d, info)
+        const v = await view(trx, d, info, { agency: gCode === null ? undefined : { code: gCode, name: gName!, address: gAddress } })
         if (v.procedure.onlineLevel === 'none') throw new AppError('CONFLICT', 'Thủ tục này hiện không nhận hồ sơ trực tuyến.')
         // Checked again at submission: the procedure's minimum may have been raised since the draft began.
-        const account = await trx.selectFrom('accounts').select(['assurance', 'email', 'phone']).where('id', '=', accountId).executeTakeFirstOrThrow()
-        if (info.procedure) requireAssurance(account.assurance, info.procedure.minAssurance)
+        if (info.procedure) requireAssurance(assurance, info.procedure.minAssurance)
         const errors = [...missingForSubmit(v), ...formErrors]
         if (errors.length > 0) throw new AppError('VALIDATION', 'draft incomplete', errors)
         const to = next(0, 'submit')
         const now = new Date()
-        const code = await takeCode(trx, d.agencyCode!, now)
-        await trx.updateTable('dossiers').set({
-          code, status: to, submittedAt: now, fees: JSON.stringify(v.content.fees), updatedAt: sql`now()`, stepsDone: []
-        }).where('id', '=', d.id).execute()
+        // The code (the agency's counter for the day) and the dossier's new state in one statement.
+        const { code } = (await sql<{ code: string }>`with ${codeCounter(d.agencyCode!, now)}
+          update dossiers set code = ${codeOf(d.agencyCode!, now)}, status = ${to}, submitted_at = ${now}, fees = ${JSON.stringify(v.content.fees)}::jsonb,
+            updated_at = now(), steps_done = '{}' from counter where dossiers.id = ${d.id} returning dossiers.code`.execute(trx)).rows[0]!
         await catalog.markVersionInUse(trx, d.procedureVersionId)
-        await event(trx, d.id, { action: 'submit', from: 0, to, actor: citizen(accountId), actorName: (v.submitter as Person).fullName, agencyCode: d.agencyCode })
-        await audit.record(trx, { actor: citizen(accountId), action: 'dossier.submit', targetType: 'dossier', targetId: d.id, details: { code }, ...(requestId ? { requestId } : {}) })
-        await tell(trx, { id: d.id, accountId, code }, `Hồ sơ ${code} đã được nộp`,
-          `Hồ sơ “${v.procedure.name}” đã được nộp trực tuyến lúc ${now.toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}.\nMã hồ sơ: ${code}\nTrạng thái: ${STATUS_LABELS[to]}.\nCơ quan tiếp nhận: ${v.agency?.name ?? ''}.`, account)
+        await recordStep(trx, d.id, {
+          event: { action: 'submit', from: 0, to, actor: citizen(accountId), actorName: (v.submitter as Person).fullName, agencyCode: d.agencyCode },
+          audit: { actor: citizen(accountId), action: 'dossier.submit', targetType: 'dossier', targetId: d.id, details: { code }, ...(requestId ? { requestId } : {}) },
+          tell: {
+            dossier: { id: d.id, accountId, code },
+            subject: `Hồ sơ ${code} đã được nộp`,
+            body: `Hồ sơ “${v.procedure.name}” đã được nộp trực tuyến lúc ${now.toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}.\nMã hồ sơ: ${code}\nTrạng thái: ${STATUS_LABELS[to]}.\nCơ quan tiếp nhận: ${v.agency?.name ?? ''}.`,
+            account: { email, phone }
+          }
+        })
         return { code, created: true }
       })
     }

@@ -9,7 +9,7 @@ import type { DossierContext } from '../context.js'
 
 /** A supplement: the office asks (form 02), the citizen answers. */
 export function supplementUseCases (ctx: DossierContext) {
-  const { db, audit, hooks, citizen, ownDossier, event, tell, next, supplementContext, view, shape } = ctx
+  const { db, hooks, citizen, ownDossier, recordStep, tell, next, supplementContext, view, shape } = ctx
   return {
     /**
      * An official asks for a supplement (before reception: everything missing in one go, form 02;
@@ -35,11 +35,13 @@ export function supplementUseCases (ctx: DossierContext) {
           requestedBy: actor.name, dueAt: request.dueAt ?? null, round
         }).execute()
         await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
-        await event(trx, d.id, { action: 'request-supplement', from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: request.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: request.message ?? null, details: { items: request.items }, ...(request.document ? { document: request.document(d) } : {}) })
-        await audit.record(trx, { actor, action: 'dossier.request-supplement', targetType: 'dossier', targetId: d.id })
         const names = request.items.map(i => `- ${v.slots.find(s => s.key === i.component)!.name}: ${i.note}`).join('\n')
         const deadline = request.dueAt ? `Hạn bổ sung: ${formatInstant(request.dueAt)}` : undefined
-        await tell(trx, d, `Hồ sơ ${code} cần bổ sung`, `Cơ quan yêu cầu bổ sung hồ sơ ${code}:\n${names}${request.message ? `\n${request.message}` : ''}${deadline ? `\n${deadline}.` : ''}`, undefined, deadline)
+        await recordStep(trx, d.id, {
+          event: { action: 'request-supplement', from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: request.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: request.message ?? null, details: { items: request.items }, ...(request.document ? { document: request.document(d) } : {}) },
+          audit: { actor, action: 'dossier.request-supplement', targetType: 'dossier', targetId: d.id },
+          tell: { dossier: d, subject: `Hồ sơ ${code} cần bổ sung`, body: `Cơ quan yêu cầu bổ sung hồ sơ ${code}:\n${names}${request.message ? `\n${request.message}` : ''}${deadline ? `\n${deadline}.` : ''}`, sms: deadline }
+        })
       })
     },
 
@@ -108,12 +110,14 @@ export function supplementUseCases (ctx: DossierContext) {
     if (to === 4 && d.receivedAt && hooks.resumed) dueAt = await hooks.resumed(trx, d, [...v.supplements.filter(x => x.duringProcessing && x.answeredAt).map(x => ({ from: x.requestedAt, to: x.answeredAt! })), { from: open.requestedAt, to: new Date() }])
     await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...(dueAt ? { dueAt } : {}) }).where('id', '=', d.id).execute()
     const atDesk = by.actor.type === 'official'
-    await event(trx, d.id, {
-      action: 'supplement', from: 5, to, actor: by.actor, actorName: by.actor.name, agencyCode: by.actor.agencyCode ?? null,
-      message: atDesk ? `Đã nhận hồ sơ bổ sung tại bộ phận một cửa${note ? `: ${note}` : '.'}` : note,
-      details: { components, round: open.round, ...(atDesk ? { atDesk: true, paper: by.paper } : {}) }
+    await recordStep(trx, d.id, {
+      event: {
+        action: 'supplement', from: 5, to, actor: by.actor, actorName: by.actor.name, agencyCode: by.actor.agencyCode ?? null,
+        message: atDesk ? `Đã nhận hồ sơ bổ sung tại bộ phận một cửa${note ? `: ${note}` : '.'}` : note,
+        details: { components, round: open.round, ...(atDesk ? { atDesk: true, paper: by.paper } : {}) }
+      },
+      audit: { actor: by.actor, action: atDesk ? 'dossier.supplement.desk' : 'dossier.supplement', targetType: 'dossier', targetId: d.id, details: atDesk ? { components, paper: by.paper } : {} }
     })
-    await audit.record(trx, { actor: by.actor, action: atDesk ? 'dossier.supplement.desk' : 'dossier.supplement', targetType: 'dossier', targetId: d.id, details: atDesk ? { components, paper: by.paper } : {} })
     return to
   }
 }

@@ -6,7 +6,7 @@ import type { DossierContext } from '../context.js'
 
 /** The citizen withdraws a dossier. */
 export function withdrawUseCases (ctx: DossierContext) {
-  const { db, audit, hooks, citizen, ownDossier, event, tell, next } = ctx
+  const { db, hooks, citizen, ownDossier, recordStep, next } = ctx
   return {
     /** Withdraws a dossier while no decision has been issued. The reason is required. */
     async withdraw (accountId: string, code: string, reason: string | undefined): Promise<void> {
@@ -17,9 +17,11 @@ export function withdrawUseCases (ctx: DossierContext) {
         const to = next(d.status, 'withdraw', { decisionIssued: d.finishedAt !== null })
         await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
         await hooks.closed?.(trx, d, to, { ...citizen(accountId), name: (d.submitter as Person).fullName })
-        await event(trx, d.id, { action: 'withdraw', from: d.status as DossierStatus, to, actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: text })
-        await audit.record(trx, { actor: citizen(accountId), action: 'dossier.withdraw', targetType: 'dossier', targetId: d.id })
-        await tell(trx, d, `Hồ sơ ${code} đã được rút`, `Bạn đã rút hồ sơ ${code}. Lý do: ${text}`)
+        await recordStep(trx, d.id, {
+          event: { action: 'withdraw', from: d.status as DossierStatus, to, actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: text },
+          audit: { actor: citizen(accountId), action: 'dossier.withdraw', targetType: 'dossier', targetId: d.id },
+          tell: { dossier: d, subject: `Hồ sơ ${code} đã được rút`, body: `Bạn đã rút hồ sơ ${code}. Lý do: ${text}` }
+        })
       })
     }
   }
