@@ -4,7 +4,7 @@
  * the server process sampled along a soak run of submissions and lookups (BENCH_SOAK_SECONDS, e.g. 600
  * for ten minutes). Beside them, an upload baseline: the same files to a route that only reads, hashes
  * and writes them. BENCH_CPU_PROF=<file> writes the server's CPU profile of the submissions;
- * BENCH_GC=1 prints the server's GC trace.
+ * BENCH_CPU_PROF_PAGE=<file> that of the lookup page; BENCH_GC=1 prints the server's GC trace.
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -288,7 +288,14 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     for (let r = 0; r < LOOKUP_ROUNDS; r++) {
       rounds.bare.push(await measured(base, () => cannon(`${base}/bench/pk?id=${prepared.pkId}`, seconds, connections)))
       rounds.api.push(await measured(base, () => cannon(`${base}/api/v1/dossiers/${code}/status?proof=${proof}`, seconds, connections)))
-      rounds.page.push(await measured(base, () => cannon(`${base}/tra-cuu-ho-so?ma=${code}&giay-to=${proof}`, seconds, connections)))
+      rounds.page.push(await measured(base, async () => {
+        // BENCH_CPU_PROF_PAGE=<file>: the server's CPU profile of the lookup page's first round.
+        const pageProfile = r === 0 ? process.env['BENCH_CPU_PROF_PAGE'] : undefined
+        if (pageProfile) await fetch(`${base}/bench/profile/start`)
+        const result = await cannon(`${base}/tra-cuu-ho-so?ma=${code}&giay-to=${proof}`, seconds, connections)
+        if (pageProfile) fs.writeFileSync(pageProfile, await (await fetch(`${base}/bench/profile/stop`)).text())
+        return result
+      }))
     }
     const [bare2, api, page] = [combined(rounds.bare), combined(rounds.api), combined(rounds.page)]
     const ratio = (runs: Array<Figures & Costs>) => {
