@@ -43,3 +43,8 @@ test('no hand-written source file is over 400 lines', () => {
     .filter(f => f.lines > 400)
   assert.deepEqual(long, [])
 })
+
+test('every table on a page is a DataTable, which reads on a phone (stacked rows under 40em)', () => {
+  const raw = files.filter(f => /\.tsx$/.test(f.file) && !f.file.endsWith(path.join('components', 'layout-parts.tsx')) && /<table\b/.test(f.text))
+  assert.deepEqual(raw.map(f => path.relative(ROOT, f.file)), [], 'a hand-made <table>: use DataTable from platform/html/components/layout-parts.tsx')
+})

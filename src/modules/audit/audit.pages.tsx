@@ -4,7 +4,7 @@ import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { parseDayRange, vnDayStart } from '../../platform/http/day-range.js'
 import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, TextInput } from '../../platform/html/components/form.js'
-import { PrevNext } from '../../platform/html/components/layout-parts.js'
+import { DataTable, PrevNext } from '../../platform/html/components/layout-parts.js'
 import { formatInstant } from '../../platform/vn-time.js'
 import type { AuditFilter, AuditRow, AuditService } from './audit.service.js'
 import { pageNumber } from '../../platform/http/page-number.js'
@@ -34,7 +34,8 @@ const OWN_LABELS: Record<string, string> = {
   'dossier.form.download': 'Tải phiếu, mẫu của hồ sơ',
   'dossier.receipt.download': 'Tải biên lai',
   'register.download': 'Tải sổ theo dõi (mẫu 07)',
-  'audit.export': 'Xuất nhật ký ra tệp CSV'
+  'audit.export': 'Xuất nhật ký ra tệp CSV',
+  'task.escalate': 'Nhắc lãnh đạo: bước xử lý sắp hết hạn'
 }
 const FILTER_KEYS = ['can-bo', 'ho-so', 'thao-tac', 'tu', 'den']
 /** The most rows one export holds; narrow the filter for more. */
@@ -64,23 +65,13 @@ function AuditPage ({ rows, more, page, query, errors, labels }: { rows: AuditRo
       {rows.length === 0
         ? <p class='body'>Không có thao tác phù hợp.</p>
         : (
-          <div class='table-wrap'>
-            <table class='table'>
-              <caption class='table__caption visually-hidden'>Thao tác, mới nhất trước</caption>
-              <thead><tr><th scope='col'>Thời điểm</th><th scope='col'>Người thực hiện</th><th scope='col'>Thao tác</th><th scope='col'>Đối tượng</th><th scope='col'>Mã yêu cầu</th></tr></thead>
-              <tbody>
-                {rows.map(r => (
-                  <tr key={String(r.id)}>
-                    <td>{formatInstant(r.at)}</td>
-                    <td>{r.officialName ? <>{r.officialName}<br /><span class='hint'>{r.username}</span></> : ACTOR_TYPES[r.actorType]}</td>
-                    <td>{labels[r.action] ?? r.action}<br /><span class='hint'>{r.action}</span></td>
-                    <td>{r.dossierCode ? <a href={`/can-bo/ho-so/${encodeURIComponent(r.dossierCode)}`}>Hồ sơ {r.dossierCode}</a> : r.targetType ? `${r.targetType} ${r.targetId ?? ''}` : '—'}</td>
-                    <td><span class='hint'>{r.requestId ?? '—'}</span></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption='Thao tác, mới nhất trước' rows={rows} rowKey={r => String(r.id)} columns={[
+            { label: 'Thời điểm', cell: r => formatInstant(r.at) },
+            { label: 'Người thực hiện', cell: r => r.officialName ? <>{r.officialName}<br /><span class='hint'>{r.username}</span></> : ACTOR_TYPES[r.actorType] },
+            { label: 'Thao tác', cell: r => <>{labels[r.action] ?? r.action}<br /><span class='hint'>{r.action}</span></> },
+            { label: 'Đối tượng', cell: r => r.dossierCode ? <a href={`/can-bo/ho-so/${encodeURIComponent(r.dossierCode)}`}>Hồ sơ {r.dossierCode}</a> : r.targetType ? `${r.targetType} ${r.targetId ?? ''}` : '—' },
+            { label: 'Mã yêu cầu', cell: r => <span class='hint'>{r.requestId ?? '—'}</span> }
+          ]} />
           )}
       <PrevNext page={page} more={more} href={link} />
     </>

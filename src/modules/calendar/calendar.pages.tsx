@@ -4,12 +4,19 @@ import { parseDay } from '../../platform/http/day-range.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, Form, Radios, TextInput } from '../../platform/html/components/form.js'
+import { type Column, DataTable } from '../../platform/html/components/layout-parts.js'
 import type { CalendarException, DayInfo } from './calendar.js'
 
 const KIND: Record<string, string> = { weekend: 'Cuối tuần', holiday: 'Ngày lễ, Tết', compensation: 'Nghỉ bù', off: 'Nghỉ theo thông báo', work: 'Làm việc theo thông báo', working: 'Ngày làm việc' }
 const WEEKDAY = ['Chủ nhật', 'Thứ hai', 'Thứ ba', 'Thứ tư', 'Thứ năm', 'Thứ sáu', 'Thứ bảy']
 const vnDate = (iso: string) => iso.split('-').reverse().join('/')
 const weekday = (iso: string) => WEEKDAY[new Date(`${iso}T00:00:00Z`).getUTCDay()]
+/** The columns of a list of days: the date, its weekday and why it is off (or worked). */
+const dayColumns = (why: string): Array<Column<DayInfo>> => [
+  { label: 'Ngày', cell: d => vnDate(d.date) },
+  { label: 'Thứ', cell: d => weekday(d.date) },
+  { label: why, cell: d => d.name ?? KIND[d.kind] }
+]
 
 interface Props { year: number, off: DayInfo[], workingWeekends: DayInfo[], exceptions: CalendarException[], errors: FieldError[], values: Record<string, string | undefined> }
 
@@ -26,22 +33,8 @@ function CalendarPage ({ year, off, workingWeekends, exceptions, errors, values 
         <a href={`/can-bo/lich?nam=${year - 1}`}>‹ Năm {year - 1}</a> · <a href={`/can-bo/lich?nam=${year + 1}`}>Năm {year + 1} ›</a>
       </p>
       <p class='body'>Ngày lễ, Tết tính theo Bộ luật Lao động 2019 (Tết và Giỗ Tổ theo âm lịch Việt Nam) và nghỉ bù khi trùng cuối tuần. Các ngày hoán đổi, nghỉ thêm theo thông báo của Thủ tướng Chính phủ được nhập dưới đây; mọi thời hạn giải quyết tính theo lịch này.</p>
-      <div class='table-wrap'>
-        <table class='table'>
-          <caption class='table__caption'>Ngày nghỉ trong tuần (thứ hai đến thứ sáu)</caption>
-          <thead><tr><th scope='col'>Ngày</th><th scope='col'>Thứ</th><th scope='col'>Lý do</th></tr></thead>
-          <tbody>{off.filter(d => d.kind !== 'weekend').map(d => <tr key={d.date}><td>{vnDate(d.date)}</td><td>{weekday(d.date)}</td><td>{d.name ?? KIND[d.kind]}</td></tr>)}</tbody>
-        </table>
-      </div>
-      {workingWeekends.length > 0 && (
-        <div class='table-wrap'>
-          <table class='table'>
-            <caption class='table__caption'>Thứ bảy, chủ nhật làm việc</caption>
-            <thead><tr><th scope='col'>Ngày</th><th scope='col'>Thứ</th><th scope='col'>Căn cứ</th></tr></thead>
-            <tbody>{workingWeekends.map(d => <tr key={d.date}><td>{vnDate(d.date)}</td><td>{weekday(d.date)}</td><td>{d.name ?? KIND[d.kind]}</td></tr>)}</tbody>
-          </table>
-        </div>
-      )}
+      <DataTable caption='Ngày nghỉ trong tuần (thứ hai đến thứ sáu)' captionHidden={false} rows={off.filter(d => d.kind !== 'weekend')} rowKey={d => d.date} columns={dayColumns('Lý do')} />
+      {workingWeekends.length > 0 && <DataTable caption='Thứ bảy, chủ nhật làm việc' captionHidden={false} rows={workingWeekends} rowKey={d => d.date} columns={dayColumns('Căn cứ')} />}
       <h2 class='heading-m'>Ngày điều chỉnh theo thông báo</h2>
       {mine.length === 0
         ? <p class='body'>Chưa có ngày điều chỉnh trong năm {year}.</p>

@@ -20,6 +20,21 @@ test('the templates printed after a procedure in the decision are kept with it, 
   assert.equal(templateFor('Giấy tờ không có mẫu', p.templates, fold), undefined)
 })
 
+test('a form name finds its template by the annex it cites, else by the words of the template\'s bold heading', async () => {
+  // Two forms cite annexes 7a and 7b; the decision printed only 7b.
+  const lao = await t.services.catalog.getProcedure('1.002852.000.00.00.H34')
+  assert.deepEqual(lao.forms.map(f => templateFor(f, lao.templates, fold)), [undefined, 0])
+  // The title caught a letterhead ("TÊN ĐƠN VỊ KDVT"); the bold heading "GIẤY ĐỀ NGHỊ CẤP …" names the form.
+  const transport = await t.services.catalog.getProcedure('1.000703.000.00.00.H34')
+  assert.equal(templateFor(transport.forms[0]!, transport.templates, fold), 0)
+  // The hand-entered passport procedure carries its declaration (form TK01), offered for download as elsewhere.
+  const passport = await t.services.catalog.getProcedure('NHAPTAY.BCA.HOCHIEU')
+  assert.equal(templateFor(passport.forms[0]!, passport.templates, fold), 0)
+  assert.match(passport.templates![0]!.markdown, /Số định danh cá nhân/)
+  const page = await t.app.inject({ url: '/thu-tuc/NHAPTAY.BCA.HOCHIEU' })
+  assert.ok(page.body.includes('href="/thu-tuc/NHAPTAY.BCA.HOCHIEU/mau/1/tai-ve"'))
+})
+
 test('a template page to print, and a file Word opens; unknown numbers are 404', async () => {
   const page = await t.app.inject({ url: `/thu-tuc/${CODE}/mau/1` })
   assert.equal(page.statusCode, 200)

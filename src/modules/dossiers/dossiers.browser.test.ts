@@ -207,8 +207,11 @@ test('guide 002 passport: portrait and both sides of the ID card as JPEG, receiv
     await next(page, 'Nộp hồ sơ')
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Nộp hồ sơ thành công')
     assert.ok(await page.getByRole('link', { name: 'chan-dung.jpg' }).isVisible())
-    // On a phone the list of dossiers reads: each row a block, the status not cut off.
+    // On a phone the dossier (components and fees), and the list of dossiers read: each row a block, the status not cut off.
     await page.setViewportSize({ width: 390, height: 800 })
+    await visit(page, page.url())
+    await assertReadsOnPhone(page)
+    assert.ok(await page.getByText('Tệp tin').first().isVisible())
     await visit(page, `${t.url}/ca-nhan/ho-so`)
     await assertReadsOnPhone(page)
     assert.ok(await page.getByText('Trạng thái').first().isVisible())

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { NotificationsService } from './notifications.service.js'
 import { AppError } from '../../platform/http/errors.js'
-import { SummaryList } from '../../platform/html/components/layout-parts.js'
+import { DataTable, SummaryList } from '../../platform/html/components/layout-parts.js'
 import { formatInstant as when } from '../../platform/vn-time.js'
 
 const STATE: Record<string, string> = { queued: 'Đang chờ gửi', sent: 'Đã gửi', captured: 'Đã lưu vào hộp thư thử nghiệm', failed: 'Gửi không thành công' }
@@ -26,23 +26,13 @@ export async function devOutboxPages (app: FastifyInstance, { services }: { serv
         {messages.length === 0
           ? <p class='body'>Chưa có thư nào.</p>
           : (
-            <div class='table-wrap'>
-              <table class='table'>
-                <caption class='table__caption'>{messages.length} thư gần nhất</caption>
-                <thead><tr><th scope='col'>Thời gian</th><th scope='col'>Kênh</th><th scope='col'>Người nhận</th><th scope='col'>Tiêu đề</th><th scope='col'>Trạng thái</th></tr></thead>
-                <tbody>
-                  {messages.map(m => (
-                    <tr key={m.id}>
-                      <td>{when(m.createdAt)}</td>
-                      <td>{m.channel === 'email' ? 'Thư điện tử' : 'Tin nhắn'}</td>
-                      <td>{m.recipient}</td>
-                      <td><a href={`/dev/hop-thu/${m.id}`}>{m.subject || m.body.slice(0, 60)}</a></td>
-                      <td>{STATE[m.state]}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption={`${messages.length} thư gần nhất`} captionHidden={false} rows={messages} rowKey={m => String(m.id)} columns={[
+              { label: 'Thời gian', cell: m => when(m.createdAt) },
+              { label: 'Kênh', cell: m => m.channel === 'email' ? 'Thư điện tử' : 'Tin nhắn' },
+              { label: 'Người nhận', cell: m => m.recipient },
+              { label: 'Tiêu đề', cell: m => <a href={`/dev/hop-thu/${m.id}`}>{m.subject || m.body.slice(0, 60)}</a> },
+              { label: 'Trạng thái', cell: m => STATE[m.state] }
+            ]} />
             )}
       </>,
       { title: 'Hộp thư thử nghiệm' })

@@ -6,7 +6,7 @@ import type { RequireOfficial } from '../accounts/staff-session.js'
 import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
 import { ErrorMessage, ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, Form, Radios, Textarea, TextInput } from '../../platform/html/components/form.js'
-import { Pagination, Tag } from '../../platform/html/components/layout-parts.js'
+import { DataTable, Pagination, Tag } from '../../platform/html/components/layout-parts.js'
 import { ROLES, type OfficialRole } from '../accounts/officials.service.js'
 import type { ProcedureDetail } from '../catalog/catalog.types.js'
 import { shortDuration } from '../catalog/views/labels.js'
@@ -40,20 +40,10 @@ function ListPage ({ items, page, total }: { items: Array<{ code: string, name: 
       <a class='back-link' href='/can-bo'>Không gian làm việc</a>
       <h1 class='heading-l'>Thời hạn và quy trình của thủ tục</h1>
       <p class='body'>Chọn thủ tục để đặt thời hạn giải quyết, thời hạn tiếp nhận và bổ sung, và quy trình nội bộ. Hồ sơ đã tiếp nhận giữ quy trình và hạn của lúc tiếp nhận.</p>
-      <div class='table-wrap'>
-        <table class='table'>
-          <caption class='table__caption visually-hidden'>Thủ tục hành chính</caption>
-          <thead><tr><th scope='col'>Thủ tục</th><th scope='col'>Thời hạn giải quyết</th></tr></thead>
-          <tbody>
-            {items.map(p => (
-              <tr key={p.code}>
-                <td><a href={`${BASE}/${encodeURIComponent(p.code)}`}>{p.name}</a><br /><span class='hint'>{p.code}</span></td>
-                <td>{p.processingTime.value === null ? <Tag kind='grey'>Chưa xác định</Tag> : shortDuration(p.processingTime)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption='Thủ tục hành chính' rows={items} rowKey={p => p.code} columns={[
+        { label: 'Thủ tục', cell: p => <><a href={`${BASE}/${encodeURIComponent(p.code)}`}>{p.name}</a><br /><span class='hint'>{p.code}</span></> },
+        { label: 'Thời hạn giải quyết', cell: p => p.processingTime.value === null ? <Tag kind='grey'>Chưa xác định</Tag> : shortDuration(p.processingTime) }
+      ]} />
       <Pagination page={page} pageSize={50} total={total} href={n => `${BASE}?trang=${n}`} />
     </>
   )

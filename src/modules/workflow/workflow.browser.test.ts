@@ -5,7 +5,7 @@ import path from 'node:path'
 import { test } from 'node:test'
 import type { BrowserContext } from 'playwright-core'
 import { useTestApp } from '../../../test/app.js'
-import { assertAccessible, press, useBrowser, visit } from '../../../test/browser.js'
+import { assertAccessible, assertReadsOnPhone, press, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { serviceDraft } from '../../../test/dossiers.js'
@@ -163,6 +163,10 @@ test('an official searches dossiers and opens the overdue queue; an administrato
     await page.waitForLoadState()
     await assertAccessible(page)
     assert.ok(await page.getByRole('row', { name: new RegExp(code.replace(/\./g, '\\.')) }).getByText('Quá hạn').isVisible())
+    // On a phone the dossier (its components and process log) reads.
+    await page.setViewportSize({ width: 390, height: 800 })
+    await visit(page, `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`)
+    await assertReadsOnPhone(page)
   })
   await asOfficial('000.00.00.H34', ['system_admin'], async ap => {
     await visit(ap, `${t.url}/can-bo`)
@@ -171,6 +175,17 @@ test('an official searches dossiers and opens the overdue queue; an administrato
     await ap.getByLabel('Mã hồ sơ').fill(code)
     await press(ap, 'Lọc')
     assert.ok(await ap.getByRole('cell', { name: /Tiếp nhận hồ sơ/ }).first().isVisible())
+    // On a phone the log and the calendar read (each row a block, nothing cut off).
+    await ap.setViewportSize({ width: 390, height: 800 })
+    for (const url of [ap.url(), `${t.url}/can-bo/lich`]) {
+      await visit(ap, url)
+      await assertReadsOnPhone(ap)
+    }
+  })
+  await asOfficial('000.00.00.H34', ['catalog_admin'], async ca => {
+    await ca.setViewportSize({ width: 390, height: 800 })
+    await visit(ca, `${t.url}/can-bo/thu-tuc`)
+    await assertReadsOnPhone(ca)
   })
 })
 

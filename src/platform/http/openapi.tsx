@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
+import { DataTable } from '../html/components/layout-parts.js'
 
 interface OpenApiDoc { info: { title: string, version: string, description?: string }, paths: Record<string, Record<string, { summary?: string, parameters?: Array<{ name: string, in: string, required?: boolean, description?: string, schema?: { type?: string, enum?: string[] } }>, responses?: Record<string, { description?: string }> }>> }
 
@@ -26,13 +27,12 @@ function DocsPage ({ doc }: { doc: OpenApiDoc }) {
           <h2 class='heading-m' id={`op-${method}-${path}`.replace(/[^a-z0-9-]/gi, '-')}><code>{method.toUpperCase()} {path}</code></h2>
           <p class='body'>{op.summary}</p>
           {op.parameters && op.parameters.length > 0 && (
-            <div class='table-wrap'>
-              <table class='table'>
-                <caption class='table__caption'>Tham số</caption>
-                <thead><tr><th scope='col'>Tên</th><th scope='col'>Vị trí</th><th scope='col'>Kiểu</th><th scope='col'>Mô tả</th></tr></thead>
-                <tbody>{op.parameters.map(p => <tr key={p.name}><td><code>{p.name}</code>{p.required ? ' (*)' : ''}</td><td>{p.in}</td><td>{p.schema?.enum?.join(' | ') ?? p.schema?.type ?? ''}</td><td>{p.description ?? ''}</td></tr>)}</tbody>
-              </table>
-            </div>
+            <DataTable caption='Tham số' captionHidden={false} rows={op.parameters} rowKey={p => `${p.in} ${p.name}`} columns={[
+              { label: 'Tên', cell: p => <><code>{p.name}</code>{p.required ? ' (*)' : ''}</> },
+              { label: 'Vị trí', cell: p => p.in },
+              { label: 'Kiểu', cell: p => p.schema?.enum?.join(' | ') ?? p.schema?.type ?? '' },
+              { label: 'Mô tả', cell: p => p.description ?? '' }
+            ]} />
           )}
           <p class='body'>Trả về: {Object.entries(op.responses ?? {}).map(([code, r]) => `${code} ${r.description ?? ''}`).join('; ')}</p>
         </section>

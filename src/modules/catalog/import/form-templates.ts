@@ -69,19 +69,35 @@ export function templateHtml (markdown: string): string {
   return out.join('\n')
 }
 
+/** The annex a form name or a template's first lines cite ("Phụ lục 7a", "PHỤ LỤC I"), folded, if any. */
+function annexOf (text: string, fold: (s: string) => string): string | undefined {
+  return /\bphu luc\s*(?:so\s*)?([0-9]+[a-z]?|[ivxlc]+)\b/.exec(fold(text))?.[1]
+}
+
 /**
  * The template a component's form name points to ("Văn bản đề nghị nghiệm thu … (phụ lục VII …)" →
- * "MẪU VĂN BẢN ĐỀ NGHỊ NGHIỆM THU …"): the one sharing most words of the name, if at least half.
+ * "MẪU VĂN BẢN ĐỀ NGHỊ NGHIỆM THU …"): the one whose annex the name cites ("Phụ lục 7a"), else the one
+ * whose title and bold headings share most words of the name, if at least half.
  */
 export function templateFor (formName: string | null, templates: FormTemplate[] | undefined, fold: (s: string) => string): number | undefined {
   if (!formName || !templates?.length) return undefined
+  const annex = annexOf(formName, fold)
+  const annexes = templates.map(t => annexOf(t.markdown.split('\n').filter(l => l.trim()).slice(0, 3).join(' '), fold))
+  if (annex) {
+    const cited = annexes.flatMap((a, i) => a === annex ? [i] : [])
+    if (cited.length === 1) return cited[0]
+  }
   const words = (s: string) => new Set(fold(s.replace(/\(.*?\)/g, ' ')).split(/[^a-z0-9]+/).filter(w => w.length > 1 && w !== 'mau'))
   const want = words(formName)
   if (want.size === 0) return undefined
   let best: number | undefined
   let bestScore = 0
   templates.forEach((t, i) => {
-    const have = words(t.title)
+    // A template printed under another annex than the one the name cites is another form, however alike.
+    if (annex && annexes[i] && annexes[i] !== annex) return
+    // The heading of a form is its bold lines near the top ("**GIẤY ĐỀ NGHỊ CẤP …**"), whatever the title caught.
+    const headings = t.markdown.split('\n').slice(0, 25).filter(l => /\*\*/.test(l)).map(plain).join(' ')
+    const have = words(`${t.title} ${headings}`)
     const score = [...want].filter(w => have.has(w)).length / want.size
     if (score > bestScore) { best = i; bestScore = score }
   })

@@ -1,8 +1,9 @@
 import type { ComponentChildren } from 'preact'
-import { formatVnd, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
+import { DataTable, formatVnd, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
 import type { Component, ProcedureDetail } from '../catalog.types.js'
 import { ASSURANCE_LABELS, LEVEL_LABELS } from '../catalog.types.js'
 import { COPY_TYPE, ONLINE_TAG, shortDuration } from './labels.js'
+import { TemplateLink } from './TemplatePage.js'
 
 function groupsOf (components: Component[]): Array<[string | null, Component[]]> {
   const groups = new Map<string | null, Component[]>()
@@ -58,22 +59,12 @@ export function ProcedurePage ({ p }: { p: ProcedureDetail }) {
         {p.components.length === 0
           ? <Lines text={p.componentsText} />
           : groupsOf(p.components).map(([group, items]) => (
-            <div class='table-wrap' key={group ?? '-'}>
-              <table class='table'>
-                <caption class='table__caption'>{group ?? 'Giấy tờ phải nộp'}</caption>
-                <thead><tr><th scope='col'>Tên giấy tờ</th><th scope='col'>Loại bản</th><th scope='col'>Số lượng</th><th scope='col'>Bắt buộc</th></tr></thead>
-                <tbody>
-                  {items.map((c, i) => (
-                    <tr key={i}>
-                      <td>{c.name}{c.formTemplate && <span class='hint'> (mẫu: {c.formTemplate})</span>}</td>
-                      <td>{c.copyType ? COPY_TYPE[c.copyType] : '—'}</td>
-                      <td>{c.quantity ?? '—'}</td>
-                      <td>{c.required ? 'Có' : 'Nếu có'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable key={group ?? '-'} caption={group ?? 'Giấy tờ phải nộp'} captionHidden={false} rows={items} rowKey={(_, i) => String(i)} columns={[
+              { label: 'Tên giấy tờ', cell: c => <>{c.name}{c.formTemplate && <span class='hint'> (mẫu: <TemplateLink code={p.code} templates={p.templates} name={c.formTemplate} />)</span>}</> },
+              { label: 'Loại bản', cell: c => c.copyType ? COPY_TYPE[c.copyType] : '—' },
+              { label: 'Số lượng', cell: c => c.quantity ?? '—' },
+              { label: 'Bắt buộc', cell: c => c.required ? 'Có' : 'Nếu có' }
+            ]} />
           ))}
         {p.numberOfSets && <p class='body'>Số lượng hồ sơ: {p.numberOfSets}</p>}
       </Section>

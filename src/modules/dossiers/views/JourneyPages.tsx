@@ -7,8 +7,7 @@ import { SummaryList } from '../../../platform/html/components/layout-parts.js'
 import { errorOf, type FieldError } from '../../../platform/http/errors.js'
 import type { ProcedureDetail } from '../../catalog/catalog.types.js'
 import { shortDuration } from '../../catalog/views/labels.js'
-import { templateFor } from '../../catalog/import/form-templates.js'
-import { fold } from '../../catalog/import/text.js'
+import { TemplateLink } from '../../catalog/views/TemplatePage.js'
 import { ACCEPT_ATTR, ACCEPTED_LABEL, formatSize } from '../../files/sniff.js'
 import type { StoredFile } from '../../files/files.service.js'
 import { provinceList, type Person } from '../dossier-form.js'
@@ -165,7 +164,7 @@ export function ComponentsPage ({ d, errors, reusable, maxFileMb, from }: { d: D
             return (
               <section class='section' key={s.key} aria-labelledby={`h-${s.key}`}>
                 <h2 class='heading-s' id={`h-${s.key}`}>{i + 1}. {s.name} {s.required ? <span class='required'>(bắt buộc)</span> : <span class='hint'>(không bắt buộc)</span>}</h2>
-                <p class='hint'>{s.quantity ?? 1} bản{s.formTemplate && <> · Mẫu: <TemplateLink d={d} name={s.formTemplate} /></>}</p>
+                <p class='hint'>{s.quantity ?? 1} bản{s.formTemplate && <> · Mẫu: <TemplateLink code={d.procedure.code} templates={d.content.templates} name={s.formTemplate} /></>}</p>
                 <FileList files={files} removeHref={f => `/nop-ho-so/${d.id}/tep/${f.attachmentId}/xoa`} />
                 <FileInput name={`tp-${s.key}`} label={files.length > 0 ? `Thêm tệp cho “${s.name}”` : `Chọn tệp cho “${s.name}”`}
                   accept={ACCEPT_ATTR} error={errorOf(errors, `tp-${s.key}`)} />
@@ -198,15 +197,6 @@ export function ComponentsPage ({ d, errors, reusable, maxFileMb, from }: { d: D
       )}
     </Journey>
   )
-}
-
-/** The component's form template: straight to it when the decision printed it, else the procedure's list of forms. */
-function TemplateLink ({ d, name }: { d: Draft, name: string }) {
-  const base = `/thu-tuc/${encodeURIComponent(d.procedure.code)}`
-  const n = templateFor(name, d.content.templates, fold)
-  return n === undefined
-    ? <a href={`${base}#mau-don`}>{name}</a>
-    : <><a href={`${base}/mau/${n + 1}`}>{name}</a> (<a href={`${base}/mau/${n + 1}/tai-ve`} download>tải mẫu</a>)</>
 }
 
 function AddressFields ({ prefix, legend, values, errors }: { prefix: string, legend: string, values: Values, errors: FieldError[] }) {

@@ -1,6 +1,6 @@
 import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
 import { TextInput } from '../../../platform/html/components/form.js'
-import { SummaryList } from '../../../platform/html/components/layout-parts.js'
+import { DataTable, SummaryList } from '../../../platform/html/components/layout-parts.js'
 import type { FieldError } from '../../../platform/http/errors.js'
 import type { LookupResult } from '../dossiers.service.js'
 import { StatusTag } from './DossierPages.js'
@@ -32,13 +32,12 @@ export function LookupPage ({ code, proof, result, errors }: { code?: string | u
           ]} />
           {result.proofGiven && !result.applicant && <p class='body'>Số giấy tờ hoặc số điện thoại không khớp với hồ sơ, nên thông tin cá nhân không được hiển thị.</p>}
           <h3 class='heading-s'>Quá trình xử lý</h3>
-          <div class='table-wrap'>
-            <table class='table'>
-              <caption class='table__caption visually-hidden'>Các bước xử lý</caption>
-              <thead><tr><th scope='col'>Thời gian</th><th scope='col'>Bước</th><th scope='col'>Đơn vị</th><th scope='col'>Trạng thái</th></tr></thead>
-              <tbody>{result.steps.map((s, i) => <tr key={i}><td>{when(s.at)}</td><td>{s.label}</td><td>{s.unit ?? '—'}</td><td>{s.status}</td></tr>)}</tbody>
-            </table>
-          </div>
+          <DataTable caption='Các bước xử lý' rows={result.steps} rowKey={(_, i) => String(i)} columns={[
+            { label: 'Thời gian', cell: s => when(s.at) },
+            { label: 'Bước', cell: s => s.label },
+            { label: 'Đơn vị', cell: s => s.unit ?? '—' },
+            { label: 'Trạng thái', cell: s => s.status }
+          ]} />
         </section>
       )}
     </>

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact'
 import { ActionButton } from '../../../platform/html/components/form.js'
-import { formatVnd, SummaryList } from '../../../platform/html/components/layout-parts.js'
+import { DataTable, formatVnd, SummaryList } from '../../../platform/html/components/layout-parts.js'
 import { formatInstant } from '../../../platform/vn-time.js'
 import { COPY_TYPE } from '../../catalog/views/labels.js'
 import { formatSize } from '../../files/sniff.js'
@@ -52,38 +52,31 @@ export function FileList ({ files, removeHref }: { files: AttachedFile[], remove
 /** The components table: name, quantity and copy type, files (with earlier versions when there are any). */
 /** `newRound`: the supplement round just answered, whose files the back office sees marked as new. */
 export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ sơ', hrefFor = fileHref, newRound, paper = [] }: { slots: ComponentSlot[], files: AttachedFile[], caption?: string, hrefFor?: (fileId: string) => string, newRound?: number | undefined, paper?: string[] }) {
+  const filesOf = (s: ComponentSlot) => {
+    const mine = files.filter(f => f.component === s.key)
+    const current = mine.filter(f => !f.superseded)
+    const old = mine.filter(f => f.superseded)
+    return (
+      <div>
+        {current.length === 0 && <span>{paper.includes(s.key) ? 'Đã nhận bản giấy tại bộ phận một cửa' : 'Không có tệp'}</span>}
+        <ul class='table-files'>
+          {current.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.round > 0 ? ` – bổ sung lần ${f.round}` : ''}{newRound !== undefined && f.round === newRound ? <> <strong class='tag tag--green'>Mới bổ sung</strong></> : null}</li>)}
+        </ul>
+        {old.length > 0 && (
+          <details>
+            <summary>Phiên bản trước ({old.length})</summary>
+            <ul class='table-files'>{old.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)}, nộp {when(f.attachedAt)})</li>)}</ul>
+          </details>
+        )}
+      </div>
+    )
+  }
   return (
-    <div class='table-wrap'>
-      <table class='table'>
-        <caption class='table__caption'>{caption}</caption>
-        <thead><tr><th scope='col'>Tên giấy tờ</th><th scope='col'>Số lượng / loại bản</th><th scope='col'>Tệp tin</th></tr></thead>
-        <tbody>
-          {slots.map(s => {
-            const mine = files.filter(f => f.component === s.key)
-            const current = mine.filter(f => !f.superseded)
-            const old = mine.filter(f => f.superseded)
-            return (
-              <tr key={s.key}>
-                <td>{s.name}{s.required ? '' : ' (không bắt buộc)'}</td>
-                <td>{s.quantity ?? 1} {s.copyType ? COPY_TYPE[s.copyType].toLowerCase() : 'bản'}</td>
-                <td>
-                  {current.length === 0 && <span>{paper.includes(s.key) ? 'Đã nhận bản giấy tại bộ phận một cửa' : 'Không có tệp'}</span>}
-                  <ul class='table-files'>
-                    {current.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.round > 0 ? ` – bổ sung lần ${f.round}` : ''}{newRound !== undefined && f.round === newRound ? <> <strong class='tag tag--green'>Mới bổ sung</strong></> : null}</li>)}
-                  </ul>
-                  {old.length > 0 && (
-                    <details>
-                      <summary>Phiên bản trước ({old.length})</summary>
-                      <ul class='table-files'>{old.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)}, nộp {when(f.attachedAt)})</li>)}</ul>
-                    </details>
-                  )}
-                </td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={caption} captionHidden={false} rows={slots} rowKey={s => s.key} columns={[
+      { label: 'Tên giấy tờ', cell: s => `${s.name}${s.required ? '' : ' (không bắt buộc)'}` },
+      { label: 'Số lượng / loại bản', cell: s => `${s.quantity ?? 1} ${s.copyType ? COPY_TYPE[s.copyType].toLowerCase() : 'bản'}` },
+      { label: 'Tệp tin', cell: filesOf }
+    ]} />
   )
 }
 
@@ -91,21 +84,15 @@ export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ s
 export function FeesTable ({ fees, payable }: { fees: FeeLine[], payable?: { amountVnd: number, note: string | null } | null }) {
   const total = fees.reduce((n, f) => n + (f.amountVnd ?? 0), 0)
   const open = fees.some(f => f.amountVnd === null) && !payable
+  const rows = fees.length === 0 ? [{ text: 'Không thu phí, lệ phí', amountVnd: 0 }] : fees
   return (
-    <div class='table-wrap'>
-      <table class='table'>
-        <caption class='table__caption'>Lệ phí hồ sơ</caption>
-        <thead><tr><th scope='col'>Loại phí, lệ phí</th><th scope='col'>Mức phí</th></tr></thead>
-        <tbody>
-          {fees.length === 0 && <tr><td>Không thu phí, lệ phí</td><td>0 đồng</td></tr>}
-          {fees.map((f, i) => <tr key={i}><td>{f.text}</td><td>{f.amountVnd === null ? 'Theo trường hợp cụ thể' : formatVnd(f.amountVnd)}</td></tr>)}
-        </tbody>
-        <tfoot>
-          <tr><th scope='row'>Tổng</th><td><strong>{formatVnd(total)}</strong>{open ? ' (chưa gồm khoản tính theo trường hợp; cơ quan sẽ thông báo)' : ''}</td></tr>
-          {payable && <tr><th scope='row'>Phải nộp cho hồ sơ này (xác định khi tiếp nhận)</th><td><strong>{formatVnd(payable.amountVnd)}</strong>{payable.note ? ` – ${payable.note}` : ''}</td></tr>}
-        </tfoot>
-      </table>
-    </div>
+    <DataTable caption='Lệ phí hồ sơ' captionHidden={false} rows={rows} rowKey={(_, i) => String(i)} columns={[
+      { label: 'Loại phí, lệ phí', cell: f => f.text },
+      { label: 'Mức phí', cell: f => f.amountVnd === null ? 'Theo trường hợp cụ thể' : formatVnd(f.amountVnd) }
+    ]} foot={<>
+      <tr><th scope='row'>Tổng</th><td><strong>{formatVnd(total)}</strong>{open ? ' (chưa gồm khoản tính theo trường hợp; cơ quan sẽ thông báo)' : ''}</td></tr>
+      {payable && <tr><th scope='row'>Phải nộp cho hồ sơ này (xác định khi tiếp nhận)</th><td><strong>{formatVnd(payable.amountVnd)}</strong>{payable.note ? ` – ${payable.note}` : ''}</td></tr>}
+    </>} />
   )
 }
 

@@ -1,6 +1,7 @@
 import { errorOf, type FieldError } from '../../../platform/http/errors.js'
 import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
 import { Button, TextInput } from '../../../platform/html/components/form.js'
+import { DataTable } from '../../../platform/html/components/layout-parts.js'
 import type { Person } from '../../dossiers/dossier-form.js'
 import type { DossierStatus } from '../../dossiers/status.js'
 import { StatusTag } from '../../dossiers/views/DossierPages.js'
@@ -42,25 +43,15 @@ export function RegisterPage ({ agencies, query, errors, register }: { agencies:
           <h2 class='heading-m' id='so'>{register.agency}: {register.rows.length} hồ sơ{register.truncated ? ' (chỉ hiện phần đầu; hãy chia nhỏ khoảng thời gian)' : ''}</h2>
           {register.rows.length > 0 && <p class='body'><a href={pdf}>Tải sổ theo dõi (PDF, mẫu 07)</a></p>}
           {register.rows.length > 0 && (
-            <div class='table-wrap'>
-              <table class='table'>
-                <caption class='table__caption visually-hidden'>Hồ sơ tiếp nhận trong kỳ, theo thứ tự tiếp nhận</caption>
-                <thead><tr><th scope='col'>Mã hồ sơ</th><th scope='col'>Thủ tục</th><th scope='col'>Chủ hồ sơ</th><th scope='col'>Tiếp nhận</th><th scope='col'>Hẹn trả</th><th scope='col'>Có kết quả</th><th scope='col'>Trạng thái</th></tr></thead>
-                <tbody>
-                  {register.rows.slice(0, 500).map(r => (
-                    <tr key={r.code}>
-                      <td><a href={staffDossierUrl(r.code!)}>{r.code}</a></td>
-                      <td>{r.procedureName}</td>
-                      <td>{(r.applicant as Person).fullName}</td>
-                      <td>{when(r.receivedAt)}</td>
-                      <td>{when(r.dueAt)}</td>
-                      <td>{r.finishedAt ? when(r.finishedAt) : '—'}</td>
-                      <td><StatusTag status={r.status as DossierStatus} /></td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption='Hồ sơ tiếp nhận trong kỳ, theo thứ tự tiếp nhận' rows={register.rows.slice(0, 500)} rowKey={r => r.code!} columns={[
+              { label: 'Mã hồ sơ', cell: r => <a href={staffDossierUrl(r.code!)}>{r.code}</a> },
+              { label: 'Thủ tục', cell: r => r.procedureName },
+              { label: 'Chủ hồ sơ', cell: r => (r.applicant as Person).fullName },
+              { label: 'Tiếp nhận', cell: r => when(r.receivedAt) },
+              { label: 'Hẹn trả', cell: r => when(r.dueAt) },
+              { label: 'Có kết quả', cell: r => r.finishedAt ? when(r.finishedAt) : '—' },
+              { label: 'Trạng thái', cell: r => <StatusTag status={r.status as DossierStatus} /> }
+            ]} />
           )}
         </section>
       )}

@@ -76,19 +76,20 @@ export interface Column<T> { label: string, cell: (row: T) => ComponentChildren 
  * A list as a table that reads on a phone: under 40em each row becomes a block whose cells carry their
  * column's name (`data-label`), so nothing is squeezed to a word a line or cut off at the side.
  */
-export function DataTable<T> ({ caption, captionHidden = true, columns, rows, rowKey, rowClass }: { caption: string, captionHidden?: boolean, columns: Array<Column<T>>, rows: T[], rowKey: (row: T) => string, rowClass?: (row: T) => string | undefined }) {
+export function DataTable<T> ({ caption, captionHidden = true, columns, rows, rowKey, rowClass, foot }: { caption: ComponentChildren, captionHidden?: boolean, columns: Array<Column<T>>, rows: T[], rowKey: (row: T, index: number) => string, rowClass?: (row: T) => string | undefined, foot?: ComponentChildren }) {
   return (
     <div class='table-wrap'>
       <table class='table table--stack'>
         <caption class={`table__caption${captionHidden ? ' visually-hidden' : ''}`}>{caption}</caption>
         <thead><tr>{columns.map(c => <th scope='col' key={c.label}>{c.label}</th>)}</tr></thead>
         <tbody>
-          {rows.map(r => (
-            <tr key={rowKey(r)} class={rowClass?.(r)}>
+          {rows.map((r, i) => (
+            <tr key={rowKey(r, i)} class={rowClass?.(r)}>
               {columns.map(c => <td key={c.label} data-label={c.label}>{c.cell(r)}</td>)}
             </tr>
           ))}
         </tbody>
+        {foot !== undefined && <tfoot>{foot}</tfoot>}
       </table>
     </div>
   )
