@@ -61,7 +61,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config })
   const sandboxSecret = config.PAYMENT_SANDBOX || config.DEMO ? await sandboxSecretOf(db.kysely).catch(() => undefined) : undefined
   const payments = createPaymentsService({ db, dossiers, jobs, config, sandboxSecret })
-  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, publicUrl: () => config.PUBLIC_URL, now: options.clock ?? (() => new Date()) })
+  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, notifications, publicUrl: () => config.PUBLIC_URL, now: options.clock ?? (() => new Date()) })
 
   return {
     config,

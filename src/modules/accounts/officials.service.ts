@@ -10,6 +10,7 @@ import { canonicalUsername, createSignInGuard } from './lockout.js'
 import { hashPassword, hashSecret, newCode, newSecret, verifyPassword } from './passwords.js'
 import { checkResend, renewedExpiry, withCode, type CodeMessage } from './codes.js'
 import { EMAIL } from './registration-form.js'
+import { createPeople } from './people.js'
 
 export type { OfficialRole }
 
@@ -30,6 +31,10 @@ export interface SignedInOfficial {
   roles: Array<{ role: OfficialRole, agencyId: number, agencyCode: string, agencyName: string }>
   /** The password was set by someone else: nothing but changing it until it is changed. */
   mustChangePassword?: boolean
+  /** The department (phòng) of their agency they belong to, if any: their queues follow it. */
+  department?: { id: number, name: string } | null
+  /** Colleagues away who delegated their steps to this official today. */
+  standsFor?: Array<{ id: string, fullName: string }>
 }
 
 export interface NewOfficial {
@@ -45,7 +50,7 @@ export interface NewOfficial {
 }
 
 /** An official as a system administrator's list shows them. */
-export interface OfficialRow { username: string, fullName: string, agencyName: string, status: string, roles: OfficialRole[], email: string | null, phone: string | null }
+export interface OfficialRow { username: string, fullName: string, agencyId: number, agencyName: string, departmentId: number | null, departmentName: string | null, status: string, roles: OfficialRole[], email: string | null, phone: string | null }
 
 const CODE_MINUTES = 5
 const CODE_ATTEMPTS = 5
@@ -62,6 +67,7 @@ export const topAgencyCode = (provinceCode: string) => `000.00.00.${provinceCode
 export function createOfficialsService (deps: { db: Db, audit: AuditService, notifications: NotificationsService, idleMinutes: number, provinceCode: () => Promise<string> }) {
   const { db, audit, notifications } = deps
   const guard = createSignInGuard({ db, audit, scope: 'staff', action: 'official.sign-in' })
+  const people = createPeople({ db, audit })
 
   /** The agencies the official's `role` covers: each agency it is held at and every unit below them (one query). */
   async function covered (official: SignedInOfficial, role: OfficialRole): Promise<number[]> {
@@ -79,15 +85,19 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
   }
 
   async function load (officialId: string): Promise<SignedInOfficial | undefined> {
-    const o = await db.kysely.selectFrom('officials as o').innerJoin('agencies as a', 'a.id', 'o.agencyId')
-      .select(['o.id', 'o.username', 'o.fullName', 'o.mustChangePassword', 'a.code', 'a.name']).where('o.id', '=', officialId).where('o.status', '=', 'active').executeTakeFirst()
+    const o = await db.kysely.selectFrom('officials as o').innerJoin('agencies as a', 'a.id', 'o.agencyId').leftJoin('departments as dp', 'dp.id', 'o.departmentId')
+      .select(['o.id', 'o.username', 'o.fullName', 'o.mustChangePassword', 'a.code', 'a.name', 'o.departmentId', 'dp.name as departmentName']).where('o.id', '=', officialId).where('o.status', '=', 'active').executeTakeFirst()
     if (!o) return undefined
     const roles = await db.kysely.selectFrom('officialRoles as r').innerJoin('agencies as a', 'a.id', 'r.agencyId')
       .select(['r.role', 'r.agencyId', 'a.code as agencyCode', 'a.name as agencyName']).where('r.officialId', '=', officialId).orderBy('r.role').execute()
-    return { id: o.id, username: o.username, fullName: o.fullName, agency: { code: o.code, name: o.name }, roles, mustChangePassword: o.mustChangePassword }
+    const standsFor = await people.standsFor(o.id)
+    const department = o.departmentId !== null && o.departmentName !== null ? { id: o.departmentId, name: o.departmentName } : null
+    return { id: o.id, username: o.username, fullName: o.fullName, agency: { code: o.code, name: o.name }, roles, mustChangePassword: o.mustChangePassword, department, standsFor }
   }
 
   return {
+    ...people,
+
     /**
      * Creates an official with roles in an agency. Returns the password (generated when none is given,
      * to be handed over once). Throws VALIDATION naming the field, CONFLICT for a taken user name.
@@ -163,8 +173,8 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
     /** The officials of the given agencies, by agency and name (only the one with `username`, if given). */
     async list (agencyIds: number[], username?: string): Promise<OfficialRow[]> {
       if (agencyIds.length === 0) return []
-      const rows = await db.kysely.selectFrom('officials as o').innerJoin('agencies as a', 'a.id', 'o.agencyId')
-        .select(['o.id', 'o.username', 'o.fullName', 'o.status', 'o.email', 'o.phone', 'a.name as agencyName'])
+      const rows = await db.kysely.selectFrom('officials as o').innerJoin('agencies as a', 'a.id', 'o.agencyId').leftJoin('departments as dp', 'dp.id', 'o.departmentId')
+        .select(['o.id', 'o.username', 'o.fullName', 'o.status', 'o.email', 'o.phone', 'o.agencyId', 'a.name as agencyName', 'o.departmentId', 'dp.name as departmentName'])
         .where('o.agencyId', 'in', agencyIds).$if(username !== undefined, qb => qb.where('o.username', '=', username!.toLowerCase())).orderBy('a.code').orderBy('o.username').execute()
       const roles = rows.length === 0 ? [] : await db.kysely.selectFrom('officialRoles').select(['officialId', 'role']).where('officialId', 'in', rows.map(r => r.id)).orderBy('role').execute()
       const order = Object.keys(ROLES)

@@ -35,7 +35,11 @@ const OWN_LABELS: Record<string, string> = {
   'dossier.receipt.download': 'Tải biên lai',
   'register.download': 'Tải sổ theo dõi (mẫu 07)',
   'audit.export': 'Xuất nhật ký ra tệp CSV',
-  'task.escalate': 'Nhắc lãnh đạo: bước xử lý sắp hết hạn'
+  'task.escalate': 'Nhắc lãnh đạo: bước xử lý sắp hết hạn',
+  'department.create': 'Thêm phòng của cơ quan',
+  'official.department.set': 'Xếp cán bộ vào phòng',
+  'official.delegate': 'Ủy quyền khi vắng mặt',
+  'official.delegate.revoke': 'Hủy ủy quyền'
 }
 const FILTER_KEYS = ['can-bo', 'ho-so', 'thao-tac', 'tu', 'den']
 /** The most rows one export holds; narrow the filter for more. */

@@ -81,8 +81,12 @@ export const ACTION_LABELS: Record<string, string> = {
   'refund-asked': 'Đề nghị hoàn tiền qua cổng thanh toán',
   'refund-refused': 'Cổng thanh toán không hoàn được tiền',
   'consult-answer': 'Cơ quan phối hợp trả lời',
-  rate: 'Đánh giá mức độ hài lòng'
+  rate: 'Đánh giá mức độ hài lòng',
+  reassign: 'Giao lại người xử lý'
 }
+
+/** Steps of the history only officials read: who holds a step inside the agency is not the applicant's concern. */
+export const OFFICE_ONLY_ACTIONS: ReadonlySet<string> = new Set(['reassign'])
 
 /** The dossier actions as the audit log names them (`dossier.<action>`). */
 export const DOSSIER_AUDIT_LABELS: Record<string, string> = Object.fromEntries(Object.entries(ACTION_LABELS).map(([k, v]) => [`dossier.${k}`, v]))

@@ -9,6 +9,7 @@ import { createProcedureSettings } from './settings.js'
 import { createWordingService } from './wording.js'
 import { AppError } from '../../platform/http/errors.js'
 import type { AuditService } from '../audit/audit.service.js'
+import type { NotificationsService } from '../notifications/notifications.service.js'
 import type { OfficialRole, OfficialsService, SignedInOfficial } from '../accounts/officials.service.js'
 import type { CalendarService } from '../calendar/calendar.service.js'
 import { formatDay, formatInstant } from '../../platform/vn-time.js'
@@ -34,6 +35,8 @@ export interface WorkflowDeps {
   jobs: JobQueue
   files: FilesService
   payments: PaymentsService
+  /** Messages to officials (a step about to run out is told to the head above). */
+  notifications: NotificationsService
   /** Where links lead (read when a form is printed: in the demo it follows the request). */
   publicUrl: () => string
   /** The clock deadlines count from. */

@@ -218,3 +218,57 @@ test('a supplement asked during processing: once, by the official holding the st
 })
 
 /** A dossier received at the department's desk; the specialist's session and the page's task id. */
+
+test('the desk hands the first step to the specialist it chooses: only they see it; an official without the role is refused', async () => {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const dept = '000.00.11.H34'
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  const chosen = await newOfficial(t, dept, ['specialist'], 'Đỗ Thị Được Chọn')
+  const colleague = await newOfficial(t, dept, ['specialist'])
+  const elsewhere = await newOfficial(t, '000.00.15.H34', ['specialist'])
+  const url = `/can-bo/ho-so/${enc(code)}`
+  const page = await desk.get(url)
+  assert.match(page.body, /<label class="label" for="assignee">Chuyển thẩm định hồ sơ cho<\/label>/)
+  assert.ok(page.body.includes(`<option value="${chosen.id}">Đỗ Thị Được Chọn</option>`))
+  assert.ok(!page.body.includes(`<option value="${elsewhere.id}">`), 'only officials who may take the step are offered')
+  // A specialist of another department cannot be chosen; nothing is received.
+  const refused = await desk.post(`${url}/tiep-nhan`, { assignee: elsewhere.id })
+  assert.equal(refused.statusCode, 422)
+  assert.match(refused.body, /id="assignee-error"[^]*Chọn một cán bộ có vai trò của bước “Thẩm định hồ sơ”/)
+  assert.equal((await t.services.dossiers.get(c.id, code)).status, 1, 'still waiting for reception')
+  assert.equal((await desk.post(`${url}/tiep-nhan`, { assignee: chosen.id })).statusCode, 200)
+  assert.ok((await browserSession(t, chosen.cookie).get('/can-bo/ho-so?hang-doi=cua-toi')).body.includes(code))
+  assert.ok(!(await browserSession(t, colleague.cookie).get('/can-bo/ho-so?hang-doi=cua-toi')).body.includes(code), 'a colleague does not get a step handed to someone else')
+  assert.match((await desk.get(url)).body, /Bước hiện tại:<\/strong> Thẩm định hồ sơ – Đỗ Thị Được Chọn/)
+})
+
+test('a step with a working day or less left is told once to the department head above the specialist, with an audit row', async () => {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const dept = '000.00.11.H34'
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  const specialist = await newOfficial(t, dept, ['specialist'], 'Vũ Văn Chậm')
+  const head = await newOfficial(t, dept, ['department_head'], 'Lý Thị Đôn Đốc')
+  assert.equal((await desk.post(`/can-bo/ho-so/${enc(code)}/tiep-nhan`, { assignee: specialist.id })).statusCode, 200)
+  const d = await t.db.kysely.selectFrom('dossiers').select('id').where('code', '=', code).executeTakeFirstOrThrow()
+  const told = () => t.db.kysely.selectFrom('messages').select(['subject', 'body']).where('recipient', '=', `${head.username}@example.vn`).where('template', '=', 'step-escalation').where('subject', 'like', `%${code}%`).execute()
+  // Far from its due time: nobody is told.
+  await t.db.kysely.updateTable('dossierTasks').set({ dueAt: new Date(Date.now() + 30 * 86_400_000) }).where('dossierId', '=', d.id).where('finishedAt', 'is', null).execute()
+  await t.services.workflow.escalateDueSteps()
+  assert.deepEqual(await told(), [])
+  // Two hours left: the head is told, with the step, who holds it and the link.
+  await t.db.kysely.updateTable('dossierTasks').set({ dueAt: new Date(Date.now() + 2 * 3600_000) }).where('dossierId', '=', d.id).where('finishedAt', 'is', null).execute()
+  await t.services.workflow.escalateDueSteps()
+  const messages = await told()
+  assert.equal(messages.length, 1)
+  assert.equal(messages[0]!.subject, `Hồ sơ ${code}: bước “Thẩm định hồ sơ” sắp hết hạn`)
+  assert.match(messages[0]!.body, /do Vũ Văn Chậm xử lý, có hạn/)
+  assert.ok(messages[0]!.body.includes(`/can-bo/ho-so/${enc(code)}`))
+  // Once only, even when the job runs again (or in another process).
+  await Promise.all([t.services.workflow.escalateDueSteps(), t.services.workflow.escalateDueSteps()])
+  assert.equal((await told()).length, 1)
+  const audit = await t.db.kysely.selectFrom('auditLog').select('details').where('action', '=', 'task.escalate').where('targetId', '=', d.id).execute()
+  assert.equal(audit.length, 1)
+  assert.ok((audit[0]!.details as { to: string[] }).to.includes('Lý Thị Đôn Đốc'))
+})

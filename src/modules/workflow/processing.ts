@@ -12,7 +12,10 @@ export { DEFAULT_PROCESS, type ProcessStep } from './process.js'
 /** The agencies where an official holds a role (the one-stop desk counts for receptionists). */
 export type ScopeOf = (o: SignedInOfficial, role: OfficialRole) => Promise<string[]>
 
-export interface OpenTask { id: number, step: number, kind: ProcessStep['kind'], name: string, role: OfficialRole, agencyCode: string, assigneeId: string | null, assigneeName: string | null, startedAt: Date, dueAt: Date | null }
+export interface OpenTask { id: number, step: number, kind: ProcessStep['kind'], name: string, role: OfficialRole, agencyCode: string, assigneeId: string | null, assigneeName: string | null, departmentId: number | null, startedAt: Date, dueAt: Date | null }
+
+/** Roles whose steps belong to a department (phòng); a leader's step belongs to the whole agency. */
+const DEPARTMENT_ROLES: OfficialRole[] = ['specialist', 'department_head']
 
 /** Tasks: the steps of dossiers' internal processes, who holds them, and their allotted times. */
 export function createTasks (deps: { db: Db, officials: OfficialsService, calendar: CalendarService }) {
@@ -27,19 +30,26 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
   }
 
   return {
-    /** Opens the task of `step` in the caller's transaction, with its allotted due time from the calendar. */
-    async open (trx: Executor, dossierId: string, step: number, s: ProcessStep, agencyCode: string, time: Pick<ProcessingTime, 'value' | 'unit'>, assignee?: { id: string, name: string }, dossierDue?: Date | null): Promise<void> {
+    /**
+     * Opens the task of `step` in the caller's transaction, with its allotted due time from the calendar.
+     * It belongs to the assignee's department, else to `department` (the one it comes from) for a
+     * department's role, else to the whole agency.
+     */
+    async open (trx: Executor, dossierId: string, step: number, s: ProcessStep, agencyCode: string, time: Pick<ProcessingTime, 'value' | 'unit'>, assignee?: { id: string, name: string }, dossierDue?: Date | null, department?: number | null): Promise<void> {
       const hours = allotted(time, s.share)
       const now = new Date()
       const due = hours ? (await calendar.computeDue(now, { value: hours, unit: 'working_hours' }, {}, agencyCode)).due : (dossierDue ?? null)
       await trx.insertInto('dossierTasks').values({
-        dossierId, step, kind: s.kind, name: s.name, role: s.role, agencyCode, assigneeId: assignee?.id ?? null, assigneeName: assignee?.name ?? null, dueAt: due
+        dossierId, step, kind: s.kind, name: s.name, role: s.role, agencyCode, assigneeId: assignee?.id ?? null, assigneeName: assignee?.name ?? null, dueAt: due,
+        departmentId: assignee ? sql<number | null>`(select department_id from officials where id = ${assignee.id})` : DEPARTMENT_ROLES.includes(s.role) ? department ?? null : null
       }).execute()
     },
 
     /** Closes the open task (locked by the caller's transaction) as done by the official. */
     async close (trx: Executor, taskId: number, o: { id: string, fullName: string }, outcome: string, comment: string | null): Promise<void> {
-      const r = await trx.updateTable('dossierTasks').set({ finishedAt: sql`now()`, finishedBy: o.id, finishedByName: o.fullName, outcome, comment })
+      // A colleague standing in for the assignee (delegation) is named as such in the log and form 06.
+      const by = sql<string>`case when assignee_id is not null and assignee_id <> ${o.id} then ${o.fullName} || ' (thay ' || assignee_name || ')' else ${o.fullName} end`
+      const r = await trx.updateTable('dossierTasks').set({ finishedAt: sql`now()`, finishedBy: o.id, finishedByName: by, outcome, comment })
         .where('id', '=', taskId).where('finishedAt', 'is', null).executeTakeFirst()
       if (Number(r.numUpdatedRows) !== 1) throw new AppError('CONFLICT', 'Bước này vừa được cán bộ khác xử lý.')
     },
@@ -52,7 +62,7 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
     },
 
     async openTask (ex: Executor, dossierId: string): Promise<OpenTask | undefined> {
-      const t = await ex.selectFrom('dossierTasks').select(['id', 'step', 'kind', 'name', 'role', 'agencyCode', 'assigneeId', 'assigneeName', 'startedAt', 'dueAt'])
+      const t = await ex.selectFrom('dossierTasks').select(['id', 'step', 'kind', 'name', 'role', 'agencyCode', 'assigneeId', 'assigneeName', 'departmentId', 'startedAt', 'dueAt'])
         .where('dossierId', '=', dossierId).where('finishedAt', 'is', null).executeTakeFirst()
       return t ? { ...t, role: t.role as OfficialRole } : undefined
     },
@@ -65,17 +75,19 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
 
     /** Whether the official may act on the task: the task's role over its agency, and the assignee if there is one. */
     async mayAct (o: SignedInOfficial, t: OpenTask, scopeOf: ScopeOf): Promise<boolean> {
-      if (t.assigneeId && t.assigneeId !== o.id) return false
+      if (t.assigneeId && t.assigneeId !== o.id && !o.standsFor?.some(s => s.id === t.assigneeId)) return false
+      if (!t.assigneeId && t.departmentId !== null && o.department && o.department.id !== t.departmentId) return false
       return (await scopeOf(o, t.role)).includes(t.agencyCode)
     },
 
     /** Officials who may take a step: the role at the agency or one above it, active. */
-    async candidates (role: OfficialRole, agencyCode: string): Promise<Array<{ id: string, fullName: string }>> {
-      const rows = await sql<{ id: string, fullName: string }>`
+    async candidates (role: OfficialRole, agencyCode: string): Promise<Array<{ id: string, fullName: string, departmentId: number | null, departmentName: string | null }>> {
+      const rows = await sql<{ id: string, fullName: string, departmentId: number | null, departmentName: string | null }>`
         with recursive up(id, parent_id) as (
           select id, parent_id from agencies where code = ${agencyCode}
           union select a.id, a.parent_id from agencies a join up on a.id = up.parent_id)
-        select distinct o.id, o.full_name from officials o join official_roles r on r.official_id = o.id
+        select distinct o.id, o.full_name, o.department_id, d.name as department_name from officials o join official_roles r on r.official_id = o.id
+        left join departments d on d.id = o.department_id
         where r.role = ${role} and r.agency_id in (select id from up) and o.status = 'active'
         order by o.full_name`.execute(db.kysely)
       return rows.rows
@@ -110,7 +122,12 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
     if (usable.length === 0) return undefined
     return db.kysely.selectFrom('dossierTasks as t').innerJoin('dossiers as d', 'd.id', 't.dossierId')
       .where('t.finishedAt', 'is', null)
-      .where(eb => eb.or(usable.map(p => eb.and([eb('t.role', '=', p.role), eb('t.agencyCode', 'in', p.scope), eb.or([eb('t.assigneeId', 'is', null), eb('t.assigneeId', '=', o.id)])]))))
+      .where(eb => eb.or(usable.map(p => eb.and([eb('t.role', '=', p.role), eb('t.agencyCode', 'in', p.scope), eb.or([
+        // Unassigned: the role's, or the official's department's (an official of no department sees the agency's all).
+        eb.and([eb('t.assigneeId', 'is', null), o.department ? eb.or([eb('t.departmentId', 'is', null), eb('t.departmentId', '=', o.department.id)]) : eb.lit(true)]),
+        // Assigned to them, or to a colleague away who delegated to them today.
+        eb('t.assigneeId', 'in', [o.id, ...(o.standsFor ?? []).map(s => s.id)])
+      ])]))))
   }
 }
 

@@ -122,6 +122,8 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
       const to = await workflow.recordSupplement(request.official!, code(request), fields, files)
       return `Đã ghi nhận hồ sơ bổ sung; hồ sơ trở lại trạng thái “${STATUS_LABELS[to]}”. Người nộp đã được thông báo.`
     }))
+  app.post('/can-bo/ho-so/:code/giao-lai', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => `Đã giao bước cho ${await workflow.reassign(request.official!, code(request), { taskId: form(request)['taskId'], assignee: form(request)['reassign-to'], reason: form(request)['reassign-reason'] })}; người được giao đã được báo.`))
   app.post('/can-bo/ho-so/:code/tra-lai', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => { await workflow.sendBack(request.official!, code(request), { ...form(request), comment: form(request)['back-reason'] }); return 'Đã trả lại bước trước.' }))
   app.post('/can-bo/ho-so/:code/phe-duyet', { preHandler: requireOfficial }, async (request, reply) =>

@@ -7,6 +7,8 @@ import { feeUseCases } from './use-cases/fees.js'
 import { resultUseCases } from './use-cases/results.js'
 import { registerUseCases } from './use-cases/registers.js'
 import { queueUseCases } from './use-cases/queues.js'
+import { escalationUseCases } from './use-cases/escalation.js'
+import { assignmentUseCases } from './use-cases/assignment.js'
 
 /**
  * The one-stop back office: reception, counter intake, the steps of processing, consultations, fees,
@@ -28,7 +30,9 @@ export function createWorkflowService (deps: WorkflowDeps) {
     ...feeUseCases(ctx),
     ...resultUseCases(ctx),
     ...registerUseCases(ctx),
-    ...queueUseCases(ctx)
+    ...queueUseCases(ctx),
+    ...escalationUseCases(ctx),
+    ...assignmentUseCases(ctx)
   }
 
   /**
@@ -38,6 +42,12 @@ export function createWorkflowService (deps: WorkflowDeps) {
   deps.jobs.registerPeriodic('workflow.supplement-expiry', 15 * 60_000, async (_job, { log }) => {
     const n = await service.expireSupplements()
     if (n > 0) log.info({ closed: n }, 'closed dossiers whose supplement time ran out')
+  })
+
+  /** A step with a working day or less left, or late, is told once to the head above (every 15 minutes). */
+  deps.jobs.registerPeriodic('workflow.step-escalation', 15 * 60_000, async (_job, { log }) => {
+    const n = await service.escalateDueSteps()
+    if (n > 0) log.info({ steps: n }, 'told the heads of steps about to run out')
   })
 
   // When the applicant answers a supplement requested during processing, the due date is computed

@@ -19,8 +19,10 @@ function Workspace ({ official, counts, provinceAdmin }: { official: SignedInOff
       <SummaryList rows={[
         ['Cán bộ', official.fullName],
         ['Đơn vị', official.agency.name],
-        ['Vai trò', official.roles.map(r => `${ROLES[r.role]} (${r.agencyName})`).join('; ')]
+        ['Vai trò', official.roles.map(r => `${ROLES[r.role]} (${r.agencyName})`).join('; ')],
+        ...(official.department ? [['Phòng', official.department.name] as [string, string]] : [])
       ]} />
+      {official.standsFor && official.standsFor.length > 0 && <div class='inset'><p class='body'>Hôm nay bạn xử lý thay <strong>{official.standsFor.map(s => s.fullName).join(', ')}</strong> theo ủy quyền: các bước của họ có trong mục “Cần xử lý”.</p></div>}
       {has('catalog_admin') && <p class='body'><a href='/can-bo/thu-tuc'>Thời hạn và quy trình của thủ tục</a></p>}
       {has('system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/nhat-ky'>Nhật ký thao tác</a>{provinceAdmin && <> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a> · <a href='/can-bo/mau-van-ban'>Mẫu văn bản</a></>}</p>}
       {has('receptionist', 'specialist', 'department_head', 'agency_leader') && (
@@ -45,7 +47,7 @@ function Workspace ({ official, counts, provinceAdmin }: { official: SignedInOff
           </ul>
         </>
       )}
-      <p class='body'><a href='/can-bo/mat-khau'>Đổi mật khẩu</a></p>
+      <p class='body'>{has('receptionist', 'specialist', 'department_head', 'agency_leader') && <><a href='/can-bo/uy-quyen'>Ủy quyền khi vắng mặt</a> · </>}<a href='/can-bo/mat-khau'>Đổi mật khẩu</a></p>
       <Form action='/can-bo/dang-xuat'><Button secondary>Đăng xuất</Button></Form>
     </>
   )

@@ -108,6 +108,25 @@ export interface CatalogRevision {
   revision: Generated<number>
 }
 
+export interface Delegations {
+  createdAt: Generated<Timestamp>
+  createdBy: string
+  delegateId: string
+  endsOn: string
+  id: Generated<number>
+  officialId: string
+  reason: string
+  revokedAt: Timestamp | null
+  startsOn: string
+}
+
+export interface Departments {
+  agencyId: number
+  createdAt: Generated<Timestamp>
+  id: Generated<number>
+  name: string
+}
+
 export interface DocumentCounters {
   agencyCode: string
   last: number
@@ -201,8 +220,10 @@ export interface DossierTasks {
   assigneeId: string | null
   assigneeName: string | null
   comment: string | null
+  departmentId: number | null
   dossierId: string
   dueAt: Timestamp | null
+  escalatedAt: Timestamp | null
   finishedAt: Timestamp | null
   finishedBy: string | null
   finishedByName: string | null
@@ -309,6 +330,7 @@ export interface OfficialRoles {
 export interface Officials {
   agencyId: number
   createdAt: Generated<Timestamp>
+  departmentId: number | null
   email: string | null
   fullName: string
   id: Generated<string>
@@ -562,6 +584,8 @@ export interface DB {
   calendarExceptions: CalendarExceptions
   captchas: Captchas
   catalogRevision: CatalogRevision
+  delegations: Delegations
+  departments: Departments
   documentCounters: DocumentCounters
   dossierConsultations: DossierConsultations
   dossierCounters: DossierCounters

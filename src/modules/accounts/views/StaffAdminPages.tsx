@@ -1,6 +1,6 @@
 import { Button, Form, TextInput } from '../../../platform/html/components/form.js'
 import { ErrorMessage, ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
-import { SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
+import { DataTable, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
 import type { FieldError } from '../../../platform/http/errors.js'
 import { ROLES, type OfficialRole, type OfficialRow } from '../officials.service.js'
 
@@ -11,31 +11,29 @@ export function OfficialsListPage ({ officials, self }: { officials: OfficialRow
   return (
     <>
       <h1 class='heading-l'>Quản lý tài khoản cán bộ</h1>
-      <p class='body'><a class='button' href={`${ADMIN_PATH}/them`}>Thêm cán bộ</a></p>
-      <div class='table-wrap'>
-        <table class='table'>
-          <caption class='table__caption'>{officials.length} tài khoản cán bộ trong các cơ quan bạn quản trị</caption>
-          <thead><tr><th scope='col'>Tên đăng nhập</th><th scope='col'>Họ và tên</th><th scope='col'>Cơ quan</th><th scope='col'>Vai trò</th><th scope='col'>Trạng thái</th></tr></thead>
-          <tbody>
-            {officials.map(o => (
-              <tr key={o.username}>
-                <td>{o.username}</td>
-                <td>{o.fullName}</td>
-                <td>{o.agencyName}</td>
-                <td>{o.roles.map(r => ROLES[r]).join(', ')} <a href={`${ADMIN_PATH}/${encodeURIComponent(o.username)}/vai-tro`}>Sửa<span class='visually-hidden'> vai trò của {o.username}</span></a></td>
-                <td>
-                  {o.status === 'active' ? <Tag kind='green'>Đang hoạt động</Tag> : <Tag kind='grey'>Đã khóa</Tag>}
-                  {o.status === 'active' && o.username !== self && (
-                    <Form action={`${ADMIN_PATH}/${encodeURIComponent(o.username)}/khoa`}>
-                      <button type='submit' class='button button--secondary'>Khóa<span class='visually-hidden'> tài khoản {o.username}</span></button>
-                    </Form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <div class='button-group'>
+        <a class='button' href={`${ADMIN_PATH}/them`}>Thêm cán bộ</a>
+        <a href={`${ADMIN_PATH}/phong`}>Phòng, ban của cơ quan</a>
       </div>
+      <DataTable caption={`${officials.length} tài khoản cán bộ trong các cơ quan bạn quản trị`} captionHidden={false} rows={officials} rowKey={o => o.username} columns={[
+        { label: 'Tên đăng nhập', cell: o => o.username },
+        { label: 'Họ và tên', cell: o => o.fullName },
+        { label: 'Cơ quan, phòng', cell: o => <>{o.agencyName}<br /><span class='hint'>{o.departmentName ?? 'Chưa thuộc phòng nào'}</span> <a href={`${ADMIN_PATH}/${encodeURIComponent(o.username)}/phong`}>Đổi phòng<span class='visually-hidden'> của {o.username}</span></a></> },
+        { label: 'Vai trò', cell: o => <>{o.roles.map(r => ROLES[r]).join(', ')} <a href={`${ADMIN_PATH}/${encodeURIComponent(o.username)}/vai-tro`}>Sửa<span class='visually-hidden'> vai trò của {o.username}</span></a></> },
+        {
+          label: 'Trạng thái',
+          cell: o => (
+            <div>
+              {o.status === 'active' ? <Tag kind='green'>Đang hoạt động</Tag> : <Tag kind='grey'>Đã khóa</Tag>}
+              {o.status === 'active' && o.username !== self && (
+                <Form action={`${ADMIN_PATH}/${encodeURIComponent(o.username)}/khoa`}>
+                  <button type='submit' class='button button--secondary'>Khóa<span class='visually-hidden'> tài khoản {o.username}</span></button>
+                </Form>
+              )}
+            </div>
+          )
+        }
+      ]} />
       <p class='body'><a href='/can-bo'>Về không gian làm việc</a></p>
     </>
   )

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { AppError } from '../../../platform/http/errors.js'
 import type { DossierStatus } from '../status.js'
-import { INTERNAL_COMPONENT, forCitizen } from '../model.js'
+import { INTERNAL_COMPONENT, OFFICE_ONLY_ACTIONS, forCitizen } from '../model.js'
 import type { DossierContext } from '../context.js'
 
 /** The citizen's own dossiers and notices. */
@@ -13,7 +13,7 @@ export function mineUseCases (ctx: DossierContext) {
       const d = await ownDossier(db.kysely, accountId, { code })
       if (d.status === 0) throw new AppError('NOT_FOUND', 'no such dossier')
       const v = await view(db.kysely, d)
-      return { ...v, files: v.files.filter(f => f.component !== INTERNAL_COMPONENT), events: v.events.map(forCitizen) }
+      return { ...v, files: v.files.filter(f => f.component !== INTERNAL_COMPONENT), events: v.events.filter(e => !OFFICE_ONLY_ACTIONS.has(e.action)).map(forCitizen) }
     },
 
     /** The account's submitted dossiers, newest first, optionally of one status. */

@@ -10,6 +10,10 @@ import { ONCE_POSTPONED } from '../model.js'
 import type { WorkflowContext } from '../context.js'
 import { chosen, type FileInput } from '../../files/bytes.js'
 
+/** Whom a step sent back returns to: its assignee (a colleague standing in still sees it), else whoever did it. */
+const backTo = (previous: { assigneeId: string | null, assigneeName: string | null, finishedBy: string | null, finishedByName: string | null }) =>
+  previous.assigneeId ? { id: previous.assigneeId, name: previous.assigneeName ?? '' } : previous.finishedBy ? { id: previous.finishedBy, name: previous.finishedByName ?? '' } : undefined
+
 /** The steps of processing: forward, send back, approve (the decision), postpone with an apology, stop, refuse after review. */
 export function processingUseCases (ctx: WorkflowContext) {
   const { db, dossiers, officials, calendar, catalog, deps, clock, actorOf, tasks, wording, processOf, processingAgencyOf, myTask, visible, feesGoAhead, apologyLate, shared, reasonFrom, stepAgency, issueDecision, signatureFor, renderForm } = ctx
@@ -33,7 +37,8 @@ export function processingUseCases (ctx: WorkflowContext) {
       const work = async (trx: Executor) => {
         await tasks.close(trx, t.id, o, 'forwarded', comment ? `${comment}${papers}` : papers.trim() || null)
         await dossiers.attachInTransaction(trx, d.id, INTERNAL_COMPONENT, stored.map(f => f.id))
-        await tasks.open(trx, d.id, t.step + 1, nextStep, agency, p.processingTime, assignee ? { id: assignee.id, name: assignee.fullName } : undefined, d.dueAt)
+        // Within the agency the next step stays in the department the dossier is in (or the official's).
+        await tasks.open(trx, d.id, t.step + 1, nextStep, agency, p.processingTime, assignee ? { id: assignee.id, name: assignee.fullName } : undefined, d.dueAt, agency === t.agencyCode ? t.departmentId ?? o.department?.id ?? null : null)
       }
       const details = { from: t.name, to: nextStep.name, assignee: assignee?.fullName ?? null, files: stored.map(f => f.id) }
       const note = `${t.name} → ${nextStep.name}${assignee ? ` (${assignee.fullName})` : ''}${comment ? `: ${comment}` : ''}`
@@ -58,7 +63,7 @@ export function processingUseCases (ctx: WorkflowContext) {
       const p = await catalog.getProcedure(d.procedure.code)
       await dossiers.record(actorOf(o), code, { action: 'send-back', note: `${t.name} → ${previous.name}: ${comment}`, message: shared(form, comment) }, async trx => {
         await tasks.close(trx, t.id, o, 'sent-back', comment)
-        await tasks.open(trx, d.id, t.step - 1, processOf(d)[t.step - 1]!, previous.agencyCode, p.processingTime, previous.finishedBy ? { id: previous.finishedBy, name: previous.finishedByName ?? '' } : undefined, d.dueAt)
+        await tasks.open(trx, d.id, t.step - 1, processOf(d)[t.step - 1]!, previous.agencyCode, p.processingTime, backTo(previous), d.dueAt, previous.departmentId)
       })
     },
 

@@ -4,9 +4,11 @@ import { can } from '../../dossiers/status.js'
 import { dueCounts, dueDossiers, searchDossiers, type DossierCriteria, type DueQueue } from '../search.js'
 import { type StepQueue, QUEUE_KINDS, CASE_ROLES } from '../model.js'
 import type { WorkflowContext } from '../context.js'
+import { assignmentUseCases } from './assignment.js'
 
 /** What an official sees: counts, queues, search, and one dossier's page. */
 export function queueUseCases (ctx: WorkflowContext) {
+  const { reassignable } = assignmentUseCases(ctx)
   const { db, dossiers, officials, calendar, catalog, audit, payments, clock, actorOf, tasks, settings, processOf, scopeOf, receptionScope, visible, officialScope, dueSoonBefore, feesDue, unsettledFees, feesReturnable, returnMethods, apologyLate, mayReceive, receptionDue, stepAgency } = ctx
   return {
     /** Counts for the workspace: reception, the official's steps by kind, and due dates near or past. */
@@ -89,8 +91,12 @@ export function queueUseCases (ctx: WorkflowContext) {
           requestFees: d.status === 4 && task.kind !== 'return' && !requests.some(r => r.state === 'exempt') ? feesDue(d) : undefined,
           stop: can(d.status, 'stop', { decisionIssued: d.finishedAt !== null })
         } : undefined,
+        /** A head over the open step may give it to another official (the candidates), with a reason. */
+        reassign: task && ![5, 7, 8, 10].includes(d.status) ? await reassignable(o, task).then(c => c && c.length > 0 ? { taskId: task.id, name: task.name, holder: task.assigneeName, candidates: c } : undefined) : undefined,
         receptionDue: due?.due,
         receptionLeft: due ? await calendar.remaining(clock(), due.due, d.agency?.code) : undefined,
+        /** At reception, whom the first step may be handed to (the desk chooses, or leaves it to the role). */
+        receiveTo: receptionist && can(d.status, 'receive') && process[0] ? { name: process[0].name, candidates: await tasks.candidates(process[0].role, await stepAgency(d, process[0])) } : undefined,
         may: {
           receive: receptionist && can(d.status, 'receive'),
           requestSupplement: receptionist && d.status === 1,

@@ -69,12 +69,17 @@ export function receptionUseCases (ctx: WorkflowContext) {
       const process = (await settings.get(d.procedure.code)).process
       const first = process[0]!
       const firstAgency = await stepAgency(d, first)
+      // The desk may hand the first step to one official (else any official with its role takes it).
+      const picked = typeof form['assignee'] === 'string' && form['assignee'] ? form['assignee'] : undefined
+      const assignee = picked ? (await tasks.candidates(first.role, firstAgency)).find(c => c.id === picked) : undefined
+      if (picked && !assignee) throw new AppError('VALIDATION', 'assignee not allowed', [{ field: 'assignee', message: `Chọn một cán bộ có vai trò của bước “${first.name}”` }])
       await dossiers.act(actorOf(o), code, 'receive', {
         message: `Hẹn trả kết quả: ${formatInstant(due.due)}. ${due.explanation}${assessmentLine(fees)}`,
+        ...(assignee ? { note: `Chuyển ${first.name.toLowerCase()}: ${assignee.fullName}` } : {}),
         details: fees.kind === 'standard' ? {} : { fees },
         set: { receivedAt: now, dueAt: due.due, processingAgencyCode: processing, process: JSON.stringify(process), ...(fees.kind === 'case' ? { payableVnd: fees.amountVnd, payableNote: fees.note } : {}) },
         within: async trx => {
-          await tasks.open(trx, d.id, 0, first, firstAgency, t, undefined, due.due)
+          await tasks.open(trx, d.id, 0, first, firstAgency, t, assignee ? { id: assignee.id, name: assignee.fullName } : undefined, due.due)
           if (fees.kind === 'exempt') await payments.exempt(trx, d.id, Math.max(1, feesDue(d)), fees.reason, { id: o.id, name: o.fullName })
         }
       })

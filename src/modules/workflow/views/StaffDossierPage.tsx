@@ -4,7 +4,7 @@ import { ErrorSummary, ErrorMessage } from '../../../platform/html/components/Er
 import { Button, Form, MultipartForm, Radios, Textarea, TextInput } from '../../../platform/html/components/form.js'
 import { ACCEPT_ATTR, formatSize } from '../../files/sniff.js'
 import { ROLES } from '../../accounts/officials.service.js'
-import { SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
+import { DataTable, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
 import type { Delivery, Person } from '../../dossiers/dossier-form.js'
 import { CHANNEL_LABELS, INTERNAL_COMPONENT } from '../../dossiers/model.js'
 import { StatusTag } from '../../dossiers/views/DossierPages.js'
@@ -20,30 +20,36 @@ import type { WorkflowService } from '../workflow.service.js'
 type Opened = Awaited<ReturnType<WorkflowService['open']>>
 type Body = Record<string, string | string[] | undefined>
 
+/** Whom a step goes to: one of the officials who may take it, or (empty) any of them. */
+function AssigneeSelect ({ candidates, errors, values, label = 'Người xử lý', anyone = 'Bất kỳ cán bộ có vai trò này', name = 'assignee' }: { candidates: Array<{ id: string, fullName: string, departmentName?: string | null }>, errors: FieldError[], values: Body, label?: string, anyone?: string | null, name?: string }) {
+  const chosen = typeof values[name] === 'string' ? values[name] : ''
+  const error = errorOf(errors, name)
+  return (
+    <div class={`form-group${error ? ' form-group--error' : ''}`}>
+      <label class='label' for={name}>{label}</label>
+      <ErrorMessage id={name} message={error} />
+      <select class='select' id={name} name={name} aria-describedby={error ? `${name}-error` : undefined}>
+        {anyone !== null && <option value=''>{anyone}</option>}
+        {candidates.map(c => <option key={c.id} value={c.id} selected={c.id === chosen}>{c.fullName}{c.departmentName ? ` – ${c.departmentName}` : ''}</option>)}
+      </select>
+    </div>
+  )
+}
+
 /** The processing log: every step, who held it, when it started and ended, against its allotted time (form 06). */
 export function ProcessLog ({ log, url }: { log: Opened['log'], url: string }) {
   if (log.length === 0) return null
   return (
     <>
     <p class='body'><a href={`${url}/mau-06.pdf`}>In phiếu kiểm soát quá trình giải quyết (mẫu 06)</a></p>
-    <div class='table-wrap'>
-      <table class='table'>
-        <caption class='table__caption'>Phiếu kiểm soát quá trình giải quyết</caption>
-        <thead><tr><th scope='col'>Bước</th><th scope='col'>Người xử lý</th><th scope='col'>Bắt đầu</th><th scope='col'>Hạn</th><th scope='col'>Kết thúc</th><th scope='col'>Kết quả</th></tr></thead>
-        <tbody>
-          {log.map(r => (
-            <tr key={r.id}>
-              <td>{r.name}</td>
-              <td>{r.finishedByName ?? r.assigneeName ?? ROLES[r.role as keyof typeof ROLES]}</td>
-              <td>{when(r.startedAt)}</td>
-              <td>{when(r.dueAt)}</td>
-              <td>{r.finishedAt ? when(r.finishedAt) : 'Đang xử lý'}</td>
-              <td>{r.outcome ? `${OUTCOME_LABELS[r.outcome] ?? r.outcome}${r.timing ? ` – ${TIMING_LABELS[r.timing]}` : ''}` : ''}{r.comment ? <><br /><span class='hint'>{r.comment}</span></> : null}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption='Phiếu kiểm soát quá trình giải quyết' captionHidden={false} rows={log} rowKey={r => String(r.id)} columns={[
+      { label: 'Bước', cell: r => r.name },
+      { label: 'Người xử lý', cell: r => r.finishedByName ?? r.assigneeName ?? ROLES[r.role as keyof typeof ROLES] },
+      { label: 'Bắt đầu', cell: r => when(r.startedAt) },
+      { label: 'Hạn', cell: r => when(r.dueAt) },
+      { label: 'Kết thúc', cell: r => r.finishedAt ? when(r.finishedAt) : 'Đang xử lý' },
+      { label: 'Kết quả', cell: r => <>{r.outcome ? `${OUTCOME_LABELS[r.outcome] ?? r.outcome}${r.timing ? ` – ${TIMING_LABELS[r.timing]}` : ''}` : ''}{r.comment ? <><br /><span class='hint'>{r.comment}</span></> : null}</> }
+    ]} />
     </>
   )
 }
@@ -174,19 +180,24 @@ export function StaffDossierPage ({ o, errors = [], values = {} }: { o: Opened, 
           <p class='body'><strong>Bước hiện tại:</strong> {o.task.name} – {o.task.assigneeName ?? ROLES[o.task.role]}{o.task.dueAt ? `, hạn ${when(o.task.dueAt)}` : ''}</p>
         </div>
       )}
+      {o.reassign && (
+        <section class='section' aria-labelledby='giao-lai'>
+          <h2 class='heading-m' id='giao-lai'>Giao lại bước “{o.reassign.name}”</h2>
+          <p class='body'>{o.reassign.holder ? `Đang giao cho ${o.reassign.holder}.` : 'Chưa giao cho cán bộ cụ thể.'} Người được giao nhận thư báo; lý do chỉ cán bộ xem được.</p>
+          <Form action={`${url}/giao-lai`}>
+            <input type='hidden' name='taskId' value={String(o.reassign.taskId)} />
+            <AssigneeSelect candidates={o.reassign.candidates} errors={errors} values={values} label='Giao cho' anyone={null} name='reassign-to' />
+            <Textarea name='reassign-reason' label='Lý do giao lại' value={values['reassign-reason'] as string | undefined} error={errorOf(errors, 'reassign-reason')} rows={2} />
+            <Button secondary>Giao lại</Button>
+          </Form>
+        </section>
+      )}
       {o.act?.forwardTo && (
         <section class='section' aria-labelledby='chuyen'>
           <h2 class='heading-m' id='chuyen'>Chuyển bước: {o.act.forwardTo.name}</h2>
           <MultipartForm action={`${url}/chuyen`}>
             <input type='hidden' name='taskId' value={String(o.act.taskId)} />
-            <div class={`form-group${errorOf(errors, 'assignee') ? ' form-group--error' : ''}`}>
-              <label class='label' for='assignee'>Người xử lý</label>
-              <ErrorMessage id='assignee' message={errorOf(errors, 'assignee')} />
-              <select class='select' id='assignee' name='assignee'>
-                <option value=''>Bất kỳ cán bộ có vai trò này</option>
-                {o.act.forwardTo.candidates.map(c => <option key={c.id} value={c.id}>{c.fullName}</option>)}
-              </select>
-            </div>
+            <AssigneeSelect candidates={o.act.forwardTo.candidates} errors={errors} values={values} />
             <Textarea name='comment' label='Ý kiến, nội dung chuyển' value={values['comment'] as string | undefined} rows={2} />
             <Checkbox name='comment-public' value='yes' id='forward-comment-public'>Công dân được xem ý kiến này (để trống: chỉ cán bộ xem)</Checkbox>
             <div class={`form-group${errorOf(errors, 'forward-files') ? ' form-group--error' : ''}`}>
@@ -313,6 +324,7 @@ export function StaffDossierPage ({ o, errors = [], values = {} }: { o: Opened, 
           <p class='body'>Ngày hẹn trả kết quả được tính theo thời hạn của thủ tục ({d.procedure.processingTime.text.split('\n')[0]}) và lịch làm việc, từ lúc bấm tiếp nhận.</p>
           <Form action={`${url}/tiep-nhan`}>
             <AssessmentFields fees={d.fees} values={values} errors={errors} />
+            {o.receiveTo && <AssigneeSelect candidates={o.receiveTo.candidates} errors={errors} values={values} label={`Chuyển ${o.receiveTo.name.toLowerCase()} cho`} />}
             <Button>Tiếp nhận và in giấy hẹn (mẫu 01)</Button>
           </Form>
         </section>
