@@ -23,6 +23,7 @@ import { catalogApi } from './modules/catalog/catalog.api.js'
 import { devOutboxPages } from './modules/notifications/notifications.pages.js'
 import { accountsPages } from './modules/accounts/accounts.pages.js'
 import { staffPages } from './modules/accounts/staff.pages.js'
+import { hoursPages } from './modules/calendar/hours.pages.js'
 import { peoplePages } from './modules/accounts/people.pages.js'
 import { registerStaffSession } from './modules/accounts/staff-session.js'
 import { workspacePages } from './modules/workflow/workspace.pages.js'
@@ -107,6 +108,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     await office.register(peoplePages, { officials: services.officials, requireOfficial })
     await office.register(workspacePages, { workflow: services.workflow, officials: services.officials, requireOfficial })
     await office.register(workflowPages, { services, requireOfficial })
+    await office.register(hoursPages, { services, administered: request => services.officials.administered(request.official!), requireOfficial })
     await office.register(calendarPages, { services, isProvinceAdmin: request => services.officials.provinceWide(request.official!, 'system_admin'), requireOfficial })
     await office.register(auditPages, { db: services.db, audit: services.audit, administered: request => services.officials.administered(request.official!), actionLabels: DOSSIER_AUDIT_LABELS, requireOfficial })
   })

@@ -100,6 +100,14 @@ export function createCalendarService (deps: { db: Db, repo: CalendarRepository,
     },
 
     /** An agency's own office hours ("07:30-11:30,13:30-17:00"), or null for the standard ones. */
+    /** The office hours of agencies that set none (configuration OFFICE_HOURS). */
+    defaultOfficeHours: deps.config.OFFICE_HOURS,
+
+    /** The office hours each agency set (agencies absent keep the default). */
+    async officeHours (): Promise<Map<string, string>> {
+      return repo.officeHoursOf(db.kysely)
+    },
+
     async setOfficeHours (actor: Actor, agencyCode: string, hours: string | null): Promise<void> {
       if (hours !== null) {
         try { parseOfficeHours(hours) } catch (err) { throw new AppError('VALIDATION', (err as Error).message, [{ field: 'hours', message: 'Giờ làm việc phải có dạng 07:30-11:30,13:30-17:00' }]) }

@@ -34,7 +34,7 @@ export function contentOf (p: ParsedProcedure): ProcedureContent {
   }
 }
 
-function hashOf (content: ProcedureContent): string {
+export function hashOf (content: ProcedureContent): string {
   return crypto.createHash('sha256').update(JSON.stringify(content)).digest('hex')
 }
 
@@ -76,7 +76,8 @@ export async function applyProcedure (
     outcome = 'created'
   } else {
     procedureId = existing.id
-    if (existing.contentHash === hash) return 'unchanged'
+    // Unchanged, or the very content an administrator's edits started from: their edits stand.
+    if (existing.contentHash === hash || existing.editedFromHash === hash) return 'unchanged'
     if (existing.versionId !== null && existing.decisionId === ctx.decisionId && !existing.inUse) {
       await repo.updateVersionInPlace(trx, existing.versionId, { contentHash: hash, name: input.content.name, content: input.content })
       outcome = 'updated'
@@ -85,7 +86,8 @@ export async function applyProcedure (
       outcome = 'versioned'
     }
     // An administrator's processing time stands until they change it.
-    await repo.updateProcedure(trx, procedureId, { sectorId, needsReview: needsReview && existing.processingTimeOverride === null, position: input.position, searchName, searchText, ...(existing.onlineLevelSet ? {} : { onlineLevel: input.onlineLevel }) })
+    // A decision that changes the procedure supersedes an administrator's edits of its components and fees.
+    await repo.updateProcedure(trx, procedureId, { sectorId, needsReview: needsReview && existing.processingTimeOverride === null, position: input.position, searchName, searchText, editedFromHash: null, ...(existing.onlineLevelSet ? {} : { onlineLevel: input.onlineLevel }) })
   }
 
   const byCode = (codes: string[]) => codes.map(code => {

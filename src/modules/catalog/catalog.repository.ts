@@ -23,7 +23,7 @@ export interface AgencyInput {
 
 export interface AgencyRow { id: number, code: string, name: string, shortName: string | null, parentId: number | null, kind: string, codeConfirmed: boolean, aliases: string[], validFrom: string | null, validTo: string | null }
 
-export interface VersionRow { id: number, procedureId: number, version: number, decisionId: number, contentHash: string, inUse: boolean }
+export interface VersionRow { id: number, procedureId: number, version: number, decisionId: number, decisionNumber: string, contentHash: string, inUse: boolean, createdAt: Date, updatedAt: Date }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, m => `\\${m}`)
 /** Matches at the start of a word: search columns are stored with a leading space. */
@@ -92,7 +92,7 @@ export function createCatalogRepository () {
 
     async findProcedureForImport (db: Executor, code: string) {
       return db.selectFrom('procedures as p').leftJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
-        .select(['p.id', 'p.onlineLevelSet', 'p.processingTimeOverride', 'v.id as versionId', 'v.version', 'v.decisionId', 'v.contentHash', 'v.inUse'])
+        .select(['p.id', 'p.onlineLevelSet', 'p.processingTimeOverride', 'p.editedFromHash', 'v.id as versionId', 'v.version', 'v.decisionId', 'v.contentHash', 'v.inUse', 'v.content'])
         .where('p.code', '=', code).executeTakeFirst()
     },
 
@@ -101,7 +101,7 @@ export function createCatalogRepository () {
       return row.id
     },
 
-    async updateProcedure (db: Executor, id: number, p: { sectorId: number, onlineLevel?: OnlineLevel, needsReview: boolean, position: number, searchName: string, searchText: string }): Promise<void> {
+    async updateProcedure (db: Executor, id: number, p: { sectorId: number, onlineLevel?: OnlineLevel, needsReview: boolean, position: number, searchName: string, searchText: string, editedFromHash?: string | null }): Promise<void> {
       await db.updateTable('procedures').set({ ...p, updatedAt: new Date() }).where('id', '=', id).execute()
     },
 
@@ -128,8 +128,8 @@ export function createCatalogRepository () {
     },
 
     async listVersions (db: Executor, code: string): Promise<VersionRow[]> {
-      return db.selectFrom('procedureVersions as v').innerJoin('procedures as p', 'p.id', 'v.procedureId')
-        .select(['v.id', 'v.procedureId', 'v.version', 'v.decisionId', 'v.contentHash', 'v.inUse'])
+      return db.selectFrom('procedureVersions as v').innerJoin('procedures as p', 'p.id', 'v.procedureId').innerJoin('publishingDecisions as d', 'd.id', 'v.decisionId')
+        .select(['v.id', 'v.procedureId', 'v.version', 'v.decisionId', 'd.number as decisionNumber', 'v.contentHash', 'v.inUse', 'v.createdAt', 'v.updatedAt'])
         .where('p.code', '=', code).orderBy('v.version').execute()
     },
 

@@ -13,6 +13,7 @@ import { ASSURANCE_LEVELS, type Assurance, type OnlineLevel, type ProcedureConte
 import { DecisionFormatError, parseDecision, type ImportWarning } from './import/decision-parser.js'
 import { workingDaysOf, type DurationUnit } from './import/fields.js'
 
+import { applyContentEdit, type ContentEdit } from './content-edit.js'
 const DURATION_WORDS: Record<DurationUnit, string> = { working_days: 'ngày làm việc', working_hours: 'giờ làm việc', calendar_days: 'ngày', same_day: 'trong ngày' }
 import { Lru } from '../../platform/cache.js'
 
@@ -231,6 +232,11 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
         if (!(await repo.setProcessingTime(trx, code, { text, value, unit, needsReview: false }))) throw new AppError('NOT_FOUND', `no procedure ${code}`)
         await audit.record(trx, { actor, action: 'catalog.processing-time.set', targetType: 'procedure', targetId: code, details: { before: { value: current.processingTime.value, unit: current.processingTime.unit }, after: { value, unit }, published: { value: published.value, unit: published.unit }, ...(differs ? { reason: why } : {}) } })
       })
+    },
+
+    /** An administrator's edit of a procedure's components and fees, versioned like an import (content-edit.ts). Returns the version (0: nothing changed). */
+    async editContent (actor: Actor, code: string, edit: ContentEdit): Promise<number> {
+      return write(trx => applyContentEdit(trx, repo, audit, actor, code, edit))
     },
 
     /** Throws NOT_FOUND for an unknown code. */

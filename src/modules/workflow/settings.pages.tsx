@@ -60,6 +60,7 @@ function SettingsPage ({ p, s, errors, values }: { p: ProcedureDetail, s: Proced
       <a class='back-link' href={BASE}>Thời hạn và quy trình của thủ tục</a>
       <h1 class='heading-l'><span class='caption'>{p.code}</span> {p.name}</h1>
       <ErrorSummary errors={errors} />
+      <p class='body'><a href={`${url}/thanh-phan`}>Thành phần hồ sơ và phí, lệ phí</a> (mỗi lần lưu là một phiên bản của thủ tục)</p>
 
       <section class='section' aria-labelledby='thoi-han'>
         <h2 class='heading-m' id='thoi-han'>Thời hạn giải quyết</h2>

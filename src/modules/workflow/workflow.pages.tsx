@@ -12,6 +12,7 @@ import type { RegisterBy } from './model.js'
 import { parseCriteria } from './search.js'
 import { counterPages } from './counter.pages.js'
 import { settingsPages } from './settings.pages.js'
+import { contentPages } from './content.pages.js'
 import { wordingPages } from './wording.pages.js'
 import { parseDayRange } from '../../platform/http/day-range.js'
 import { isIssuedForm } from '../dossiers/issued-forms.js'
@@ -101,6 +102,7 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
     page(request, reply))
   await app.register(counterPages, { services, requireOfficial })
   await app.register(settingsPages, { services, requireOfficial })
+  await app.register(contentPages, { services, requireOfficial })
   await app.register(wordingPages, { services, requireOfficial })
   app.post('/can-bo/ho-so/:code/tiep-nhan', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => `Đã tiếp nhận hồ sơ; hẹn trả kết quả ${when(await workflow.receive(request.official!, code(request), form(request)))}. Công dân đã được thông báo.`))

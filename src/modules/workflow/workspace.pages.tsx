@@ -24,7 +24,7 @@ function Workspace ({ official, counts, provinceAdmin }: { official: SignedInOff
       ]} />
       {official.standsFor && official.standsFor.length > 0 && <div class='inset'><p class='body'>Hôm nay bạn xử lý thay <strong>{official.standsFor.map(s => s.fullName).join(', ')}</strong> theo ủy quyền: các bước của họ có trong mục “Cần xử lý”.</p></div>}
       {has('catalog_admin') && <p class='body'><a href='/can-bo/thu-tuc'>Thời hạn và quy trình của thủ tục</a></p>}
-      {has('system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/nhat-ky'>Nhật ký thao tác</a>{provinceAdmin && <> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a> · <a href='/can-bo/mau-van-ban'>Mẫu văn bản</a></>}</p>}
+      {has('system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/nhat-ky'>Nhật ký thao tác</a> · <a href='/can-bo/gio-lam-viec'>Giờ làm việc của cơ quan</a>{provinceAdmin && <> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a> · <a href='/can-bo/mau-van-ban'>Mẫu văn bản</a></>}</p>}
       {has('receptionist', 'specialist', 'department_head', 'agency_leader') && (
         <>
           <form action='/can-bo/ho-so' method='get' role='search' aria-label='Tìm hồ sơ theo mã' class='inline-search'>

@@ -444,6 +444,7 @@ export interface ProcedureAgencies {
 export interface Procedures {
   code: string
   currentVersionId: number | null
+  editedFromHash: string | null
   enteredByHand: Generated<boolean>
   id: Generated<number>
   minAssurance: Generated<Assurance>

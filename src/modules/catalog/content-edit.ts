@@ -1,0 +1,65 @@
+import type { Transaction } from 'kysely'
+import type { Database } from '../../platform/db/database.js'
+import { AppError, type FieldError } from '../../platform/http/errors.js'
+import type { Actor, AuditService } from '../audit/audit.service.js'
+import { hashOf } from './catalog.import.js'
+import type { CatalogRepository } from './catalog.repository.js'
+import type { Component, Fee, ProcedureContent } from './catalog.types.js'
+
+/** A row of the edit form: the value, and the prefix of its fields (`c3`, `f1`) that errors name. */
+export type EditedRow<T> = T & { key: string }
+
+export interface ContentEdit { components: Array<EditedRow<Component>>, fees: Array<EditedRow<Fee>>, reason: string }
+
+/** The publishing record under which administrators' edits are versioned (beside the decisions imported). */
+const ADMIN_RECORD = { number: 'QTDM', issuedOn: null, title: 'Cập nhật của quản trị danh mục: thành phần hồ sơ, phí, lệ phí', kind: 'manual' as const, sourceSha256: null }
+const COPY_TYPES = new Set(['original', 'copy', 'certified_copy', 'original_or_copy'])
+
+/** Checks an edit: at least one component, each named, quantities 1–99, amounts whole đồng, a reason. */
+export function checkContentEdit (edit: ContentEdit): FieldError[] {
+  const errors: FieldError[] = []
+  if (edit.components.length === 0) errors.push({ field: 'c0-name', message: 'Thủ tục cần ít nhất một thành phần hồ sơ' })
+  for (const c of edit.components) {
+    if (c.name.trim().length < 3 || c.name.length > 1000) errors.push({ field: `${c.key}-name`, message: 'Nhập tên giấy tờ, từ 3 đến 1000 ký tự' })
+    if (c.quantity !== null && (!Number.isInteger(c.quantity) || c.quantity < 1 || c.quantity > 99)) errors.push({ field: `${c.key}-quantity`, message: 'Số lượng là số nguyên từ 1 đến 99, hoặc để trống' })
+    if (c.copyType !== null && !COPY_TYPES.has(c.copyType)) errors.push({ field: `${c.key}-copy`, message: 'Chọn loại bản trong danh sách' })
+  }
+  for (const f of edit.fees) {
+    if (f.text.trim().length < 3 || f.text.length > 1000) errors.push({ field: `${f.key}-text`, message: 'Nhập tên khoản phí, lệ phí, từ 3 đến 1000 ký tự' })
+    if (f.amountVnd !== null && (!Number.isInteger(f.amountVnd) || f.amountVnd < 0 || f.amountVnd > 1_000_000_000)) errors.push({ field: `${f.key}-amount`, message: 'Mức thu là số đồng (số nguyên, không âm), hoặc để trống nếu tính theo trường hợp' })
+  }
+  if (edit.reason.trim().length < 10) errors.push({ field: 'reason', message: 'Ghi rõ căn cứ thay đổi (ít nhất 10 ký tự), ví dụ số văn bản quy định mới' })
+  return errors
+}
+
+/**
+ * Writes an administrator's edit of a procedure's components and fees as a version, like the importer:
+ * the current version is rewritten while it is itself an administrator's edit no dossier uses; otherwise
+ * a new version becomes current and dossiers keep theirs. Returns the version number (unchanged: 0).
+ */
+export async function applyContentEdit (trx: Transaction<Database>, repo: CatalogRepository, audit: AuditService, actor: Actor, code: string, edit: ContentEdit): Promise<number> {
+  const errors = checkContentEdit(edit)
+  if (errors.length > 0) throw new AppError('VALIDATION', 'invalid content edit', errors)
+  const existing = await repo.findProcedureForImport(trx, code)
+  if (!existing || existing.versionId === null) throw new AppError('NOT_FOUND', `no procedure ${code}`)
+  const before = existing.content as ProcedureContent
+  const components = edit.components.map(({ key: _key, ...c }) => ({ ...c, name: c.name.trim(), group: c.group?.trim() || null, formTemplate: c.formTemplate?.trim() || null }))
+  const fees = edit.fees.map(({ key: _key, ...f }) => ({ ...f, text: f.text.trim() }))
+  const content: ProcedureContent = { ...before, components, fees }
+  const hash = hashOf(content)
+  if (hash === existing.contentHash) return 0
+  const record = await repo.upsertDecision(trx, ADMIN_RECORD)
+  let version = existing.version!
+  if (existing.decisionId === record && !existing.inUse) {
+    await repo.updateVersionInPlace(trx, existing.versionId, { contentHash: hash, name: content.name, content })
+  } else {
+    version += 1
+    await repo.insertVersion(trx, { procedureId: existing.id, version, decisionId: record, contentHash: hash, name: content.name, content })
+  }
+  await trx.updateTable('procedures').set({ editedFromHash: existing.editedFromHash ?? existing.contentHash, updatedAt: new Date() }).where('id', '=', existing.id).execute()
+  await audit.record(trx, {
+    actor, action: 'catalog.content.edit', targetType: 'procedure', targetId: code,
+    details: { version, reason: edit.reason.trim().slice(0, 1000), before: { components: before.components.length, fees: before.fees }, after: { components: components.length, fees } }
+  })
+  return version
+}
