@@ -14,8 +14,10 @@ import { PersonFields } from '../dossiers/views/JourneyPages.js'
 import type { WorkflowService } from './workflow.service.js'
 import { AssessmentFields } from '../payments/AssessmentFields.js'
 import { chosen } from '../files/bytes.js'
+import { AssigneeSelect } from './views/AssigneeSelect.js'
 
 type Offered = Awaited<ReturnType<WorkflowService['counterProcedures']>>[number]
+type FirstStep = Awaited<ReturnType<WorkflowService['counterFirstStep']>>
 type Values = Record<string, string | undefined>
 const PATH = '/can-bo/tiep-nhan-truc-tiep'
 const KINDS: Array<{ value: Person['kind'], label: string }> = [
@@ -66,7 +68,7 @@ function ChoosePage ({ offered, values, errors }: { offered: Offered[], values: 
 }
 
 /** Step 2: the applicant's particulars, a scan for each component, how the result goes back. */
-function EnterPage ({ p, kind, channel, caseGroup, values, errors, kept, found }: { p: Offered, kind: Person['kind'], channel: string, caseGroup: string | undefined, values: Values, errors: FieldError[], kept: Array<{ id: string, name: string, size: number, component: string }>, found?: 'account' | 'dossier' | 'none' | undefined }) {
+function EnterPage ({ p, kind, channel, caseGroup, values, errors, kept, found, firstStep }: { p: Offered, kind: Person['kind'], channel: string, caseGroup: string | undefined, values: Values, errors: FieldError[], kept: Array<{ id: string, name: string, size: number, component: string }>, found?: 'account' | 'dossier' | 'none' | undefined, firstStep: FirstStep }) {
   const slots = p.slots(caseGroup)
   return (
     <>
@@ -122,6 +124,7 @@ function EnterPage ({ p, kind, channel, caseGroup, values, errors, kept, found }
           })}
         </fieldset>
         <AssessmentFields fees={p.fees} values={values} errors={errors} />
+        {firstStep && <AssigneeSelect candidates={firstStep.candidates} errors={errors} values={values} label={`Chuyển ${firstStep.name.toLowerCase()} cho`} />}
         <Radios name='result' legend='Trả kết quả' value={values['result'] ?? 'office'} error={errorOf(errors, 'result')} options={[
           { value: 'office', label: 'Tại bộ phận một cửa' }, { value: 'post', label: 'Qua bưu chính, đến địa chỉ của chủ hồ sơ' }
         ]} />
@@ -160,7 +163,7 @@ export async function counterPages (app: FastifyInstance, { services, requireOff
     // "Tìm và điền sẵn": the applicant from an account or an earlier dossier with that ID (audited).
     const looked = q['so-giay-to']?.trim() ? await workflow.findApplicant(request.official!, q['so-giay-to'].trim()) : undefined
     const values: Values = looked ? { 'so-giay-to': q['so-giay-to'], ...Object.fromEntries(Object.entries(looked.person).map(([k, v]) => [`a-${k}`, v ?? undefined])) } : { 'so-giay-to': q['so-giay-to'] }
-    return reply.page(<EnterPage p={p!} kind={kindOf(q['loai'])} channel={q['kenh'] === 'postal' ? 'postal' : 'counter'} caseGroup={q['nhom']} values={values} errors={[]} kept={[]} found={q['so-giay-to']?.trim() ? (looked?.from ?? 'none') : undefined} />, { title: 'Nhập hồ sơ trực tiếp' })
+    return reply.page(<EnterPage p={p!} kind={kindOf(q['loai'])} channel={q['kenh'] === 'postal' ? 'postal' : 'counter'} caseGroup={q['nhom']} values={values} errors={[]} kept={[]} found={q['so-giay-to']?.trim() ? (looked?.from ?? 'none') : undefined} firstStep={await workflow.counterFirstStep(p!.code, p!.agencyCode)} />, { title: 'Nhập hồ sơ trực tiếp' })
   })
 
   app.post(PATH, { preHandler: requireOfficial }, async (request, reply) => {
@@ -191,7 +194,7 @@ export async function counterPages (app: FastifyInstance, { services, requireOff
     const render = async (errs: FieldError[]) => {
       const scans = await services.dossiers.pendingScans(Object.values(keptIds).flat())
       const kept = Object.entries(keptIds).flatMap(([component, ids]) => scans.filter(x => ids.includes(x.id)).map(x => ({ ...x, component })))
-      return reply.page(<EnterPage p={p} kind={kind} channel={channel} caseGroup={caseGroup} values={fields} errors={errs} kept={kept} />, { title: 'Nhập hồ sơ trực tiếp', status: 422, hasErrors: true })
+      return reply.page(<EnterPage p={p} kind={kind} channel={channel} caseGroup={caseGroup} values={fields} errors={errs} kept={kept} firstStep={await workflow.counterFirstStep(p.code, p.agencyCode)} />, { title: 'Nhập hồ sơ trực tiếp', status: 422, hasErrors: true })
     }
     if (errors.length > 0) {
       const rejected = errors.map(e => e.field.replace(/^tp-/, ''))

@@ -77,19 +77,31 @@ test('counter intake: the receptionist enters a walk-in dossier with its scans, 
   assert.equal(again.statusCode, 422)
 })
 
-test('counter intake links the dossier to the applicant\'s account when one exists; only receptionists may enter', async () => {
+test('counter intake links the dossier to the applicant\'s account when one exists and hands the first step to the chosen specialist; only receptionists may enter', async () => {
   const c = await newCitizen(t)
   const me = await t.services.dossiers.draft(c.id, await t.services.dossiers.startDraft(c.id, PROCEDURE))
   const person = me.submitter as { fullName: string, idNumber: string, dateOfBirth: string, phone: string, address: string }
   const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
   const form = await desk.get(`${PATH}?thu-tuc=${encodeURIComponent(`${PROCEDURE}|${AGENCY}`)}&loai=individual&kenh=counter`)
   const slots = [...form.body.matchAll(/<input class="file-upload" id="tp-(c\d+)"/g)].map(m => m[1]!)
-  const done = await desk.upload(PATH, slots.map(s => ({ field: `tp-${s}`, name: `${s}.pdf`, data: samplePdf(s) })), {
-    procedure: PROCEDURE, agency: AGENCY, kind: 'individual', channel: 'counter', result: 'office',
+  // The desk may hand the first step to a specialist; one of another agency is refused before anything is written.
+  const chosen = await newOfficial(t, '000.00.11.H34', ['specialist'], 'Quầy Chọn Chuyên Viên')
+  const elsewhere = await newOfficial(t, '000.00.15.H34', ['specialist'])
+  assert.match((await desk.get(`${PATH}?thu-tuc=${encodeURIComponent(`${PROCEDURE}|${AGENCY}`)}&loai=individual&kenh=counter`)).body, new RegExp(`<option value="${chosen.id}">Quầy Chọn Chuyên Viên</option>`))
+  const entered = async (assignee: string) => desk.upload(PATH, slots.map(s => ({ field: `tp-${s}`, name: `${s}.pdf`, data: samplePdf(s) })), {
+    procedure: PROCEDURE, agency: AGENCY, kind: 'individual', channel: 'counter', result: 'office', assignee,
     'a-fullName': person.fullName, 'a-dateOfBirth': person.dateOfBirth.split('-').reverse().join('/'), 'a-idNumber': person.idNumber, 'a-phone': person.phone, 'a-address': person.address
   })
+  const count = async () => Number((await t.db.kysely.selectFrom('dossiers').select(eb => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+  const before = await count()
+  const refused = await entered(elsewhere.id)
+  assert.equal(refused.statusCode, 422)
+  assert.match(refused.body, /id="assignee-error"/)
+  assert.equal(await count(), before, 'no dossier half-entered')
+  const done = await entered(chosen.id)
   assert.equal(done.redirectedFrom?.statusCode, 303, done.body.slice(0, 400))
   const code = decodeURIComponent(/\/can-bo\/ho-so\/([^?]+)/.exec(done.redirectedFrom!.location)![1]!)
+  assert.match(done.body, /Bước hiện tại:<\/strong> Thẩm định hồ sơ – Quầy Chọn Chuyên Viên/)
   const mine = await browserSession(t, c.cookie).get('/ca-nhan/ho-so')
   assert.ok(mine.body.includes(code), 'in the citizen\'s own list')
   const sp = browserSession(t, (await newOfficial(t, '000.00.11.H34', ['specialist'])).cookie)

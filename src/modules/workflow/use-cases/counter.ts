@@ -9,7 +9,7 @@ import { receptionUseCases } from './reception.js'
 
 /** Counter intake: a dossier brought in person or by post, entered and received by the desk. */
 export function counterUseCases (ctx: WorkflowContext) {
-  const { db, dossiers, catalog, audit, actorOf, receptionScope } = ctx
+  const { db, dossiers, catalog, audit, actorOf, receptionScope, settings, tasks } = ctx
   const reception = receptionUseCases(ctx)
   const useCases = {
     /** What a receptionist may enter at the counter: published procedures received by their desk's agencies. */
@@ -43,6 +43,15 @@ export function counterUseCases (ctx: WorkflowContext) {
       return found
     },
 
+    /** The first step of the procedure's process, and the officials the desk may hand it to at intake. */
+    async counterFirstStep (procedureCode: string, agencyCode: string): Promise<{ name: string, candidates: Array<{ id: string, fullName: string, departmentName: string | null }> } | undefined> {
+      const first = (await settings.get(procedureCode)).process[0]
+      if (!first) return undefined
+      const p = await catalog.getProcedure(procedureCode)
+      const agency = first.at === 'receiving' ? agencyCode : p.agencies.processing[0]?.code ?? agencyCode
+      return { name: first.name, candidates: await tasks.candidates(first.role, agency) }
+    },
+
     /**
      * Counter or postal intake: the receptionist enters the dossier with its scanned files and
      * receives it at once (form 01 with the due date), as for an online one.
@@ -53,6 +62,9 @@ export function counterUseCases (ctx: WorkflowContext) {
       if (!agency) throw new AppError('VALIDATION', 'no such procedure here', [{ field: 'thu-tuc', message: 'Chọn thủ tục do bộ phận một cửa của bạn tiếp nhận' }])
       // The fees part is checked before anything is written: a wrong amount never leaves a dossier half-entered.
       assessFees(agency.fees, input.form)
+      const picked = typeof input.form['assignee'] === 'string' && input.form['assignee'] ? input.form['assignee'] : undefined
+      const first = picked ? await useCases.counterFirstStep(input.procedureCode, agency.agencyCode) : undefined
+      if (picked && !first?.candidates.some(c => c.id === picked)) throw new AppError('VALIDATION', 'assignee not allowed', [{ field: 'assignee', message: `Chọn một cán bộ có vai trò của bước “${first?.name ?? 'đầu tiên'}”` }])
       const { code } = await dossiers.enterAtCounter(actorOf(o), { ...input, agencyCode: agency.agencyCode })
       return { code, due: await reception.receive(o, code, input.form) }
     }

@@ -5,6 +5,7 @@ import { Button, Form, MultipartForm, Radios, Textarea, TextInput } from '../../
 import { ACCEPT_ATTR, formatSize } from '../../files/sniff.js'
 import { ROLES } from '../../accounts/officials.service.js'
 import { DataTable, SummaryList, Tag } from '../../../platform/html/components/layout-parts.js'
+import { AssigneeSelect } from './AssigneeSelect.js'
 import type { Delivery, Person } from '../../dossiers/dossier-form.js'
 import { CHANNEL_LABELS, INTERNAL_COMPONENT } from '../../dossiers/model.js'
 import { StatusTag } from '../../dossiers/views/DossierPages.js'
@@ -20,21 +21,6 @@ import type { WorkflowService } from '../workflow.service.js'
 type Opened = Awaited<ReturnType<WorkflowService['open']>>
 type Body = Record<string, string | string[] | undefined>
 
-/** Whom a step goes to: one of the officials who may take it, or (empty) any of them. */
-function AssigneeSelect ({ candidates, errors, values, label = 'Người xử lý', anyone = 'Bất kỳ cán bộ có vai trò này', name = 'assignee' }: { candidates: Array<{ id: string, fullName: string, departmentName?: string | null }>, errors: FieldError[], values: Body, label?: string, anyone?: string | null, name?: string }) {
-  const chosen = typeof values[name] === 'string' ? values[name] : ''
-  const error = errorOf(errors, name)
-  return (
-    <div class={`form-group${error ? ' form-group--error' : ''}`}>
-      <label class='label' for={name}>{label}</label>
-      <ErrorMessage id={name} message={error} />
-      <select class='select' id={name} name={name} aria-describedby={error ? `${name}-error` : undefined}>
-        {anyone !== null && <option value=''>{anyone}</option>}
-        {candidates.map(c => <option key={c.id} value={c.id} selected={c.id === chosen}>{c.fullName}{c.departmentName ? ` – ${c.departmentName}` : ''}</option>)}
-      </select>
-    </div>
-  )
-}
 
 /** The processing log: every step, who held it, when it started and ended, against its allotted time (form 06). */
 export function ProcessLog ({ log, url }: { log: Opened['log'], url: string }) {
