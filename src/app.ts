@@ -25,6 +25,7 @@ import { accountsPages } from './modules/accounts/accounts.pages.js'
 import { staffPages } from './modules/accounts/staff.pages.js'
 import { hoursPages } from './modules/calendar/hours.pages.js'
 import { peoplePages } from './modules/accounts/people.pages.js'
+import { statisticsPages } from './modules/statistics/statistics.pages.js'
 import { registerStaffSession } from './modules/accounts/staff-session.js'
 import { workspacePages } from './modules/workflow/workspace.pages.js'
 import { workflowPages } from './modules/workflow/workflow.pages.js'
@@ -106,6 +107,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     const requireOfficial = registerStaffSession(office, services.officials)
     await office.register(staffPages, { services, requireOfficial })
     await office.register(peoplePages, { officials: services.officials, requireOfficial })
+    await office.register(statisticsPages, { statistics: services.statistics, requireOfficial })
     await office.register(workspacePages, { workflow: services.workflow, officials: services.officials, requireOfficial })
     await office.register(workflowPages, { services, requireOfficial })
     await office.register(hoursPages, { services, administered: request => services.officials.administered(request.official!), requireOfficial })

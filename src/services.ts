@@ -22,6 +22,7 @@ import { createDossiersService } from './modules/dossiers/dossiers.service.js'
 import { createFilesService } from './modules/files/files.service.js'
 import { localStorage, s3Storage } from './modules/files/storage.js'
 import { createWorkflowService } from './modules/workflow/workflow.service.js'
+import { createStatisticsService } from './modules/statistics/statistics.service.js'
 import { createSiteRepository } from './modules/site/site.repository.js'
 import { createSiteService } from './modules/site/site.service.js'
 
@@ -63,6 +64,8 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const payments = createPaymentsService({ db, dossiers, jobs, config, sandboxSecret })
   const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, notifications, publicUrl: () => config.PUBLIC_URL, now: options.clock ?? (() => new Date()) })
 
+  const statistics = createStatisticsService({ db, officials, audit, now: options.clock ?? (() => new Date()) })
+
   return {
     config,
     log,
@@ -80,6 +83,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     files,
     dossiers,
     workflow,
+    statistics,
     payments,
     sessionSecret: sessionSecret(config),
     async close () {

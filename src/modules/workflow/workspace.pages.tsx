@@ -24,7 +24,7 @@ function Workspace ({ official, counts, provinceAdmin }: { official: SignedInOff
       ]} />
       {official.standsFor && official.standsFor.length > 0 && <div class='inset'><p class='body'>Hôm nay bạn xử lý thay <strong>{official.standsFor.map(s => s.fullName).join(', ')}</strong> theo ủy quyền: các bước của họ có trong mục “Cần xử lý”.</p></div>}
       {has('catalog_admin') && <p class='body'><a href='/can-bo/thu-tuc'>Thời hạn và quy trình của thủ tục</a></p>}
-      {has('system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/nhat-ky'>Nhật ký thao tác</a> · <a href='/can-bo/gio-lam-viec'>Giờ làm việc của cơ quan</a>{provinceAdmin && <> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a> · <a href='/can-bo/mau-van-ban'>Mẫu văn bản</a></>}</p>}
+      {has('system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/nhat-ky'>Nhật ký thao tác</a> · <a href='/can-bo/gio-lam-viec'>Giờ làm việc của cơ quan</a>{!has('agency_leader', 'department_head') && <> · <a href='/can-bo/thong-ke'>Thống kê (Biểu 06)</a></>}{provinceAdmin && <> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a> · <a href='/can-bo/mau-van-ban'>Mẫu văn bản</a></>}</p>}
       {has('receptionist', 'specialist', 'department_head', 'agency_leader') && (
         <>
           <form action='/can-bo/ho-so' method='get' role='search' aria-label='Tìm hồ sơ theo mã' class='inline-search'>
@@ -33,6 +33,7 @@ function Workspace ({ official, counts, provinceAdmin }: { official: SignedInOff
             <button type='submit' class='button button--secondary'>Tìm</button>
             <a class='body' href='/can-bo/ho-so'>Tìm kiếm nâng cao</a>
             <a class='body' href='/can-bo/so-theo-doi'>Sổ theo dõi hồ sơ (mẫu 07)</a>
+            {has('agency_leader', 'department_head') && <a class='body' href='/can-bo/thong-ke'>Thống kê (Biểu 06)</a>}
           </form>
           <ul class='list cards'>
             {has('receptionist') && card('/can-bo/ho-so?hang-doi=cho-tiep-nhan', 'Chờ tiếp nhận', counts.reception, 'Hồ sơ nộp trực tuyến cần quyết định trong 8 giờ làm việc.')}

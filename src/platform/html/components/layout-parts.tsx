@@ -70,22 +70,40 @@ export function Tag ({ children, kind }: { children: ComponentChildren, kind?: '
 
 export const formatVnd = (n: number) => `${n.toLocaleString('vi-VN')} đồng`
 
-export interface Column<T> { label: string, cell: (row: T) => ComponentChildren }
+/** A column: its header, its cell, and the group its header sits under (a two-row header, as official report forms have). */
+export interface Column<T> { label: string, cell: (row: T) => ComponentChildren, group?: string }
 
 /**
  * A list as a table that reads on a phone: under 40em each row becomes a block whose cells carry their
  * column's name (`data-label`), so nothing is squeezed to a word a line or cut off at the side.
  */
 export function DataTable<T> ({ caption, captionHidden = true, columns, rows, rowKey, rowClass, foot }: { caption: ComponentChildren, captionHidden?: boolean, columns: Array<Column<T>>, rows: T[], rowKey: (row: T, index: number) => string, rowClass?: (row: T) => string | undefined, foot?: ComponentChildren }) {
+  const grouped = columns.some(c => c.group)
+  // The first header row: each group once over its columns, an ungrouped column over both rows.
+  const spans: Array<{ label: string, span: number, group: boolean }> = []
+  for (const c of columns) {
+    const last = spans[spans.length - 1]
+    if (c.group && last?.group && last.label === c.group) last.span++
+    else spans.push({ label: c.group ?? c.label, span: 1, group: Boolean(c.group) })
+  }
+  // On a phone each cell is named by its column, with its group when it has one.
+  const named = (c: Column<T>) => c.group ? `${c.group}: ${c.label}` : c.label
   return (
     <div class='table-wrap'>
       <table class='table table--stack'>
         <caption class={`table__caption${captionHidden ? ' visually-hidden' : ''}`}>{caption}</caption>
-        <thead><tr>{columns.map(c => <th scope='col' key={c.label}>{c.label}</th>)}</tr></thead>
+        {grouped
+          ? (
+            <thead>
+              <tr>{spans.map((g, i) => g.group ? <th scope='colgroup' colSpan={g.span} key={i}>{g.label}</th> : <th scope='col' rowSpan={2} key={i}>{g.label}</th>)}</tr>
+              <tr>{columns.filter(c => c.group).map((c, i) => <th scope='col' key={i}>{c.label}</th>)}</tr>
+            </thead>
+            )
+          : <thead><tr>{columns.map((c, i) => <th scope='col' key={i}>{c.label}</th>)}</tr></thead>}
         <tbody>
           {rows.map((r, i) => (
             <tr key={rowKey(r, i)} class={rowClass?.(r)}>
-              {columns.map(c => <td key={c.label} data-label={c.label}>{c.cell(r)}</td>)}
+              {columns.map((c, n) => <td key={n} data-label={named(c)}>{c.cell(r)}</td>)}
             </tr>
           ))}
         </tbody>

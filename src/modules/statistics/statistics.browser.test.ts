@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { useTestApp } from '../../../test/app.js'
+import { assertReadsOnPhone, press, useBrowser, visit } from '../../../test/browser.js'
+import { loadCatalog } from '../../../test/catalog.js'
+import { backOfficeBrowser } from '../../../test/back-office.js'
+
+const t = useTestApp({ listen: true, setup: ctx => loadCatalog(ctx.services) })
+const b = useBrowser()
+const { asOfficial, receivedDossier } = backOfficeBrowser(t, b, '1.004325.000.00.00.H34')
+
+test('a leader opens Biểu 06 from the workspace, drills into a figure and finds that many dossiers; the form reads on a phone (axe on each page)', async () => {
+  const codes = [await receivedDossier(), await receivedDossier()]
+  await asOfficial('000.00.00.H34', ['agency_leader'], async page => {
+    await visit(page, `${t.url}/can-bo`)
+    await page.getByRole('link', { name: 'Thống kê (Biểu 06)' }).click()
+    await page.waitForLoadState()
+    await page.getByLabel('Cơ quan giải quyết').check()
+    await press(page, 'Xem báo cáo')
+    const total = page.getByRole('row', { name: /Tổng cộng/ })
+    // The received total of the totals row, then the list behind it.
+    const link = total.getByRole('link').first()
+    const n = Number(/^\s*([\d.]+)/.exec(await link.innerText())![1]!.replace(/\./g, ''))
+    assert.ok(n >= codes.length, `${n} received`)
+    await link.click()
+    await page.waitForLoadState()
+    assert.equal(await page.locator('td[data-label="Mã hồ sơ"]').count(), n)
+    for (const code of codes) assert.ok(await page.getByRole('link', { name: code }).isVisible())
+    await page.setViewportSize({ width: 390, height: 800 })
+    await page.goBack()
+    await page.waitForLoadState()
+    await assertReadsOnPhone(page)
+  })
+})

@@ -1,0 +1,133 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
+import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
+import { Button, Radios, TextInput } from '../../platform/html/components/form.js'
+import { DataTable, type Column } from '../../platform/html/components/layout-parts.js'
+import { dmy, formatInstant } from '../../platform/vn-time.js'
+import type { RequireOfficial } from '../accounts/staff-session.js'
+import type { Person } from '../dossiers/dossier-form.js'
+import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
+import { COLUMN_OF, type Form06By, type Form06Column, type Form06Figures } from './form06.js'
+import type { Form06Row, StatisticsService } from './statistics.service.js'
+
+type Query = Record<string, string | undefined>
+const BASE = '/can-bo/thong-ke'
+
+/** What each column of Biểu 06 is called, as the drill-down page names the figure it lists. */
+export const COLUMN_LABELS: Record<Form06Column, string> = {
+  received: 'Số hồ sơ nhận giải quyết – tổng số',
+  'received-online': 'Nhận trong kỳ – trực tuyến',
+  'received-direct': 'Nhận trong kỳ – trực tiếp, dịch vụ bưu chính',
+  'carried-over': 'Từ kỳ trước chuyển sang',
+  resolved: 'Số hồ sơ đã giải quyết – tổng số',
+  'resolved-early': 'Đã giải quyết trước hạn',
+  'resolved-on-time': 'Đã giải quyết đúng hạn',
+  'resolved-late': 'Đã giải quyết quá hạn',
+  'in-progress': 'Số hồ sơ đang giải quyết – tổng số',
+  'in-progress-within': 'Đang giải quyết trong hạn',
+  'in-progress-overdue': 'Đang giải quyết quá hạn'
+}
+
+const byOf = (q: Query): Form06By => q['theo'] === 'co-quan' ? 'agency' : 'sector'
+const BY_PARAM: Record<Form06By, string> = { sector: 'linh-vuc', agency: 'co-quan' }
+
+type Shown = Form06Row & { total?: boolean }
+
+function Form06Page ({ r, query, errors }: { r?: Awaited<ReturnType<StatisticsService['form06']>> | undefined, query: Query, errors: FieldError[] }) {
+  const link = (row: Shown, column: Form06Column, n: number) => {
+    if (!r || n === 0) return String(n)
+    const params = new URLSearchParams({ tu: r.from, den: r.to, theo: BY_PARAM[r.by], cot: column, ...(row.total ? {} : { dong: row.key }) })
+    return <a href={`${BASE}/ho-so?${params.toString()}`}>{n.toLocaleString('vi-VN')}<span class='visually-hidden'> hồ sơ: {COLUMN_LABELS[column].toLowerCase()}, {row.label}</span></a>
+  }
+  const figure = (group: keyof Form06Figures, name: string, label: string, title: string): Column<Shown> => ({
+    group: title, label, cell: row => link(row, COLUMN_OF[group][name]!, (row.figures[group] as Record<string, number>)[name]!)
+  })
+  const columns: Array<Column<Shown>> = [
+    { label: r?.by === 'agency' ? 'Cơ quan' : 'Lĩnh vực', cell: row => row.total ? <strong>{row.label}</strong> : row.label },
+    figure('received', 'total', 'Tổng số', 'Số hồ sơ nhận giải quyết'),
+    figure('received', 'online', 'Trực tuyến', 'Số hồ sơ nhận giải quyết'),
+    figure('received', 'directOrPostal', 'Trực tiếp, dịch vụ bưu chính', 'Số hồ sơ nhận giải quyết'),
+    figure('received', 'carriedOver', 'Từ kỳ trước', 'Số hồ sơ nhận giải quyết'),
+    figure('resolved', 'total', 'Tổng số', 'Số hồ sơ đã giải quyết'),
+    figure('resolved', 'early', 'Trước hạn', 'Số hồ sơ đã giải quyết'),
+    figure('resolved', 'onTime', 'Đúng hạn', 'Số hồ sơ đã giải quyết'),
+    figure('resolved', 'late', 'Quá hạn', 'Số hồ sơ đã giải quyết'),
+    figure('inProgress', 'total', 'Tổng số', 'Số hồ sơ đang giải quyết'),
+    figure('inProgress', 'withinDue', 'Trong hạn', 'Số hồ sơ đang giải quyết'),
+    figure('inProgress', 'overdue', 'Quá hạn', 'Số hồ sơ đang giải quyết')
+  ]
+  const rows: Shown[] = r ? [...r.rows, { key: '', label: 'Tổng cộng', figures: r.total, total: true }] : []
+  return (
+    <>
+      <a class='back-link' href='/can-bo'>Không gian làm việc</a>
+      <ErrorSummary errors={errors} />
+      <h1 class='heading-l'><span class='caption'>Biểu số 06/VPCP/KSTT</span> Tình hình, kết quả giải quyết thủ tục hành chính</h1>
+      <form action={BASE} method='get' noValidate>
+        <div class='grid-row'>
+          <TextInput name='tu' label='Từ ngày' hint='Ví dụ: 01/01/2026' value={query['tu'] ?? (r ? dmy(r.from) : undefined)} error={errorOf(errors, 'tu')} />
+          <TextInput name='den' label='Đến ngày' hint='Ví dụ: 31/03/2026' value={query['den'] ?? (r ? dmy(r.to) : undefined)} error={errorOf(errors, 'den')} />
+        </div>
+        <Radios name='theo' legend='Theo' value={query['theo'] === 'co-quan' ? 'co-quan' : 'linh-vuc'} options={[{ value: 'linh-vuc', label: 'Lĩnh vực' }, { value: 'co-quan', label: 'Cơ quan giải quyết' }]} />
+        <Button>Xem báo cáo</Button>
+      </form>
+      {r && (
+        <section class='section' aria-labelledby='bieu-06'>
+          <h2 class='heading-m' id='bieu-06'>Kỳ báo cáo: từ {dmy(r.from)} đến {dmy(r.to)}</h2>
+          <p class='body'>Số liệu tính trực tiếp từ hồ sơ đến {formatInstant(r.asOf)}. Mỗi số là một liên kết tới danh sách đúng những hồ sơ đó. Cách tính: hồ sơ nhận trong kỳ theo ngày tiếp nhận; “từ kỳ trước” là hồ sơ tiếp nhận trước kỳ chưa giải quyết xong khi bắt đầu kỳ; trước hạn là xong trước ngày hẹn, đúng hạn là xong trong ngày hẹn không quá giờ hẹn, quá hạn là sau giờ hẹn (ngày hẹn sau khi đã hẹn lại và trừ thời gian chờ bổ sung).</p>
+          {r.rows.length === 0
+            ? <p class='body'>Không có hồ sơ nào trong kỳ.</p>
+            : <DataTable caption={`Biểu 06 theo ${r.by === 'agency' ? 'cơ quan' : 'lĩnh vực'}, từ ${dmy(r.from)} đến ${dmy(r.to)}`} rows={rows} rowKey={row => row.total ? 'total' : row.key} rowClass={row => row.total ? 'row--total' : undefined} columns={columns} />}
+        </section>
+      )}
+    </>
+  )
+}
+
+function DrilldownPage ({ r }: { r: Awaited<ReturnType<StatisticsService['form06Dossiers']>> }) {
+  const back = new URLSearchParams({ tu: r.from, den: r.to, theo: BY_PARAM[r.by] })
+  return (
+    <>
+      <a class='back-link' href={`${BASE}?${back.toString()}`}>Biểu 06</a>
+      <h1 class='heading-l'><span class='caption'>Từ {dmy(r.from)} đến {dmy(r.to)}{r.rowLabel ? ` · ${r.rowLabel}` : ' · tất cả'}</span> {COLUMN_LABELS[r.column]}: {r.rows.length}{r.truncated ? '+' : ''} hồ sơ</h1>
+      {r.truncated && <p class='body'>Chỉ hiện 500 hồ sơ đầu tiên; hãy chọn kỳ ngắn hơn.</p>}
+      {r.rows.length === 0
+        ? <p class='body'>Không có hồ sơ.</p>
+        : <DataTable caption='Các hồ sơ của số liệu' rows={r.rows} rowKey={d => d.id} columns={[
+          { label: 'Mã hồ sơ', cell: d => <a href={`/can-bo/ho-so/${encodeURIComponent(d.code!)}`}>{d.code}</a> },
+          { label: 'Thủ tục', cell: d => d.procedureName },
+          { label: 'Chủ hồ sơ', cell: d => (d.applicant as Person).fullName },
+          { label: 'Tiếp nhận', cell: d => d.receivedAt ? formatInstant(d.receivedAt) : '—' },
+          { label: 'Hẹn trả', cell: d => d.dueAt ? formatInstant(d.dueAt) : '—' },
+          { label: 'Có kết quả', cell: d => d.finishedAt ? formatInstant(d.finishedAt) : '—' },
+          { label: 'Trạng thái', cell: d => STATUS_LABELS[d.status as DossierStatus] }
+        ]} />}
+    </>
+  )
+}
+
+/** `/can-bo/thong-ke`: Biểu 06 for leaders over their agencies, each figure drilling down to its dossiers. */
+export async function statisticsPages (app: FastifyInstance, { statistics, requireOfficial }: { statistics: StatisticsService, requireOfficial: RequireOfficial }) {
+  const show = (reply: FastifyReply, r: Awaited<ReturnType<StatisticsService['form06']>> | undefined, query: Query, errors: FieldError[]) =>
+    reply.page(<Form06Page r={r} query={query} errors={errors} />, { title: 'Thống kê: Biểu 06', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
+
+  app.get(BASE, { preHandler: requireOfficial }, async (request: FastifyRequest, reply) => {
+    const q = request.query as Query
+    try {
+      return show(reply, await statistics.form06(request.official!, { from: q['tu'], to: q['den'] }, byOf(q)), q, [])
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return show(reply, undefined, q, err.fields)
+      throw err
+    }
+  })
+
+  app.get(`${BASE}/ho-so`, { preHandler: requireOfficial }, async (request: FastifyRequest, reply) => {
+    const q = request.query as Query
+    try {
+      const r = await statistics.form06Dossiers(request.official!, { from: q['tu'], to: q['den'] }, byOf(q), q['cot'] ?? '', q['dong'])
+      return reply.page(<DrilldownPage r={r} />, { title: `Thống kê: ${COLUMN_LABELS[r.column]}` })
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return show(reply, undefined, q, err.fields)
+      throw err
+    }
+  })
+}
