@@ -65,6 +65,8 @@ export async function benchBackOffice (): Promise<string[]> {
     const n = Math.min(200, sample.codes.length)
     const repeat = (p: string) => Array.from({ length: n }, () => p)
     const enc = encodeURIComponent
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
+    const yearAgo = new Date(Date.now() + 7 * 3600_000 - 365 * 86_400_000).toISOString().slice(0, 10)
     // Warm both sides the same way (connections, plans), then measure.
     await series(base, repeat(`/bench/pk?id=${sample.pkId}`).slice(0, 20))
     await series(base, repeat('/can-bo').slice(0, 5), sample.cookies.head)
@@ -80,7 +82,10 @@ export async function benchBackOffice (): Promise<string[]> {
       ['search by ID number (province)', sample.idNumbers.slice(0, n).map(c => `/can-bo/ho-so?giay-to=${enc(c)}`), sample.cookies.province],
       ['search by full name (department head)', sample.names.slice(0, n).map(c => `/can-bo/ho-so?ten=${enc(c)}`), sample.cookies.head],
       ['status + last 30 days (department head)', repeat(`/can-bo/ho-so?trang-thai=4&tu=${new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10)}`), sample.cookies.head],
-      ['newest page, all statuses (province)', repeat('/can-bo/ho-so?tu=2000-01-01'), sample.cookies.province]
+      ['newest page, all statuses (province)', repeat('/can-bo/ho-so?tu=2000-01-01'), sample.cookies.province],
+      // Statistics over the whole province for the last twelve months (target < 1 s; 20 requests).
+      ['Biểu 06, 12 months by sector (province)', repeat(`/can-bo/thong-ke?tu=${yearAgo}&den=${today}`).slice(0, 20), sample.cookies.province],
+      ['Biểu 06, 12 months by agency (province)', repeat(`/can-bo/thong-ke?tu=${yearAgo}&den=${today}&theo=co-quan`).slice(0, 20), sample.cookies.province]
     ]
     out.push(`  ${'case'.padEnd(44)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)}  (${n} requests one at a time; target p99 < 100 ms)`)
     out.push(`  ${'bare primary-key route'.padEnd(44)} ${bare.p50.toFixed(1).padStart(7)} ${bare.p99.toFixed(1).padStart(7)} ${bare.max.toFixed(1).padStart(7)}`)

@@ -20,6 +20,7 @@ export const cases: BenchCase[] = [
   { name: 'API search "lien van"', path: '/api/v1/procedures?q=lien+van' },
   { name: 'procedure detail page', path: '/thu-tuc/1.002835.000.00.00.H34' },
   { name: 'API procedure detail', path: '/api/v1/procedures/1.002835.000.00.00.H34' },
+  { name: 'public statistics page (cached)', path: '/thong-ke' },
   { name: '404 page', path: '/khong-co-trang-nay' },
   { name: 'healthz (JSON)', path: '/healthz' }
 ]

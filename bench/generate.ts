@@ -49,7 +49,7 @@ export async function generateDossiers (db: Db, opts: { count: number, agencies?
     const to = Math.min(opts.count, from + batch) - 1
     await sql`
       insert into dossiers (id, code, status, procedure_id, procedure_version_id, account_id, agency_code, processing_agency_code,
-                            channel, applicant, submitter, delivery, submitted_at, received_at, due_at, finished_at, returned_at, created_at, updated_at)
+                            channel, applicant, submitter, delivery, submitted_at, received_at, due_at, finished_at, returned_at, closed_at, created_at, updated_at)
       select md5('bench-dossier-' || n)::uuid,
              ag || '-' || to_char(submitted at time zone 'Asia/Ho_Chi_Minh', 'YYMMDD') || '-' || lpad(n::text, 7, '0'),
              status, pid, vid, md5('bench-account-' || (n % 2000))::uuid, ag,
@@ -65,6 +65,7 @@ export async function generateDossiers (db: Db, opts: { count: number, agencies?
              case when status not in (1, 3) then submitted + make_interval(days => 3 + (r5 * 12)::int) end,
              case when status in (9, 10) then submitted + make_interval(days => 2 + (r5 * 12)::int) end,
              case when status = 10 then submitted + make_interval(days => 3 + (r5 * 12)::int) end,
+             case when status in (7, 8) then submitted + make_interval(days => 1 + (r5 * 6)::int) end,
              submitted, submitted
       from (
         select n, r4, r5, pi,

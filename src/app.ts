@@ -26,6 +26,8 @@ import { staffPages } from './modules/accounts/staff.pages.js'
 import { hoursPages } from './modules/calendar/hours.pages.js'
 import { peoplePages } from './modules/accounts/people.pages.js'
 import { statisticsPages } from './modules/statistics/statistics.pages.js'
+import { statisticsApi } from './modules/statistics/statistics.api.js'
+import { publicStatisticsPages } from './modules/statistics/public.pages.js'
 import { registerStaffSession } from './modules/accounts/staff-session.js'
 import { workspacePages } from './modules/workflow/workspace.pages.js'
 import { workflowPages } from './modules/workflow/workflow.pages.js'
@@ -108,6 +110,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     await office.register(staffPages, { services, requireOfficial })
     await office.register(peoplePages, { officials: services.officials, requireOfficial })
     await office.register(statisticsPages, { statistics: services.statistics, requireOfficial })
+    await office.register(statisticsApi, { statistics: services.statistics, requireOfficial, prefix: '/api/v1' })
     await office.register(workspacePages, { workflow: services.workflow, officials: services.officials, requireOfficial })
     await office.register(workflowPages, { services, requireOfficial })
     await office.register(hoursPages, { services, administered: request => services.officials.administered(request.official!), requireOfficial })
@@ -115,6 +118,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     await office.register(auditPages, { db: services.db, audit: services.audit, administered: request => services.officials.administered(request.official!), actionLabels: DOSSIER_AUDIT_LABELS, requireOfficial })
   })
   await app.register(dossiersPages, { services })
+  await app.register(publicStatisticsPages, { statistics: services.statistics })
   await app.register(citizenFormRoutes, { workflow: services.workflow })
   await app.register(paymentsRoutes, { services })
   await app.register(catalogApi, { services, prefix: '/api/v1' })

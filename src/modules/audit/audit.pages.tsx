@@ -8,6 +8,7 @@ import { DataTable, PrevNext } from '../../platform/html/components/layout-parts
 import { formatInstant } from '../../platform/vn-time.js'
 import type { AuditFilter, AuditRow, AuditService } from './audit.service.js'
 import { pageNumber } from '../../platform/http/page-number.js'
+import { csvFile } from '../../platform/http/csv.js'
 
 const PAGE_SIZE = 50
 
@@ -82,8 +83,6 @@ function AuditPage ({ rows, more, page, query, errors, labels }: { rows: AuditRo
   )
 }
 
-/** One CSV cell: quoted, and never read by a spreadsheet as a formula (=, +, -, @ at the start). */
-const cell = (v: string) => `"${(/^[=+\-@\t\r]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"`
 
 /** `/can-bo/nhat-ky`: system administrators browse the audit log of the agencies they administer, and export it. */
 export interface AuditPagesOptions {
@@ -137,8 +136,7 @@ export async function auditPages (app: FastifyInstance, { db, audit, administere
       r.dossierCode ?? '', r.targetType ? `${r.targetType} ${r.targetId ?? ''}`.trim() : '', JSON.stringify(r.details ?? {}), r.requestId ?? ''
     ])
     if (more) lines.push([`Chỉ gồm ${EXPORT_LIMIT.toLocaleString('vi-VN')} thao tác mới nhất; hãy thu hẹp khoảng ngày để xuất phần còn lại.`, '', '', '', '', '', '', '', '', ''])
-    // A byte-order mark, so that Excel reads the Vietnamese as UTF-8; CRLF as RFC 4180 says.
-    const csv = '\uFEFF' + [head, ...lines].map(l => l.map(cell).join(',')).join('\r\n') + '\r\n'
+    const csv = csvFile([head, ...lines])
     const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="nhat-ky-${day}.csv"`).header('cache-control', 'private, no-store').send(csv)
   })

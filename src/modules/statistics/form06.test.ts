@@ -27,10 +27,10 @@ async function dossier (d: { status: number, channel?: 'online' | 'counter' | 'p
   const id = crypto.randomUUID()
   const code = `000.00.11.H34-260401-${String(++seq).padStart(4, '0')}`
   const agency = d.agency ?? '000.00.11.H34'
-  await sql`insert into dossiers (id, code, status, procedure_id, procedure_version_id, agency_code, processing_agency_code, channel, applicant, submitter, submitted_at, received_at, due_at, finished_at, postponed_from)
+  await sql`insert into dossiers (id, code, status, procedure_id, procedure_version_id, agency_code, processing_agency_code, channel, applicant, submitter, submitted_at, received_at, due_at, finished_at, postponed_from, closed_at)
     values (${id}, ${code}, ${d.status}, ${p.id}, ${p.currentVersionId}, ${agency}, ${d.received ? d.processing ?? agency : null}, ${d.channel ?? 'online'},
             ${JSON.stringify({ kind: 'individual', fullName: `Người nộp ${seq}`, idNumber: '062000000000' })}, ${JSON.stringify({ kind: 'individual', fullName: `Người nộp ${seq}` })},
-            ${d.received ? vn(d.received) : vn('2026-03-01 08:00')}, ${d.received ? vn(d.received) : null}, ${d.due ? vn(d.due) : null}, ${d.finished ? vn(d.finished) : null}, ${d.postponedFrom ? vn(d.postponedFrom) : null})`.execute(t.db.kysely)
+            ${d.received ? vn(d.received) : vn('2026-03-01 08:00')}, ${d.received ? vn(d.received) : null}, ${d.due ? vn(d.due) : null}, ${d.finished ? vn(d.finished) : null}, ${d.postponedFrom ? vn(d.postponedFrom) : null}, ${d.closed ? vn(d.closed) : null})`.execute(t.db.kysely)
   if (d.closed) {
     await sql`insert into dossier_events (dossier_id, action, from_status, to_status, actor_type, at) values (${id}, ${d.status === 7 ? 'withdraw' : 'stop'}, 4, ${d.status}, ${d.status === 7 ? 'citizen' : 'official'}, ${vn(d.closed)})`.execute(t.db.kysely)
   }
@@ -167,4 +167,101 @@ test('on random ledgers the rows add up: each group\'s parts make its total, rec
       for (const column of FORM06_COLUMNS) assert.equal((await t.services.statistics.form06Dossiers(leader, { from, to }, by, column, undefined)).rows.length, flat[column], `${from}–${to} ${by} ${column}`)
     }
   }
+})
+
+test('the overdue report (Biểu 07), the CSV and the JSON API give the same dossiers and figures as Biểu 06', async () => {
+  await april()
+  const leader = await official('000.00.00.H34')
+  const id = async (name: string) => (await t.db.kysely.selectFrom('dossiers').select('id').where('code', '=', L[name]!).executeTakeFirstOrThrow()).id
+  // The overdue dossier: an apology with its reason, and the step that ran over, still open with its holder.
+  await sql`insert into dossier_events (dossier_id, action, actor_type, at, details) values (${await id('inProgressOverdue')}, 'postpone', 'official', ${vn('2026-04-24 10:00')}, ${JSON.stringify({ reason: 'Chờ kết quả kiểm định của cơ quan phối hợp' })})`.execute(t.db.kysely)
+  await sql`insert into dossier_tasks (dossier_id, step, kind, name, role, agency_code, assignee_name, started_at, due_at) values (${await id('inProgressOverdue')}, 0, 'work', 'Thẩm định hồ sơ', 'specialist', '000.00.11.H34', 'Trần Chậm Trễ', ${vn('2026-04-08 10:00')}, ${vn('2026-04-20 17:00')})`.execute(t.db.kysely)
+  const r = await t.services.statistics.overdue(leader, APRIL)
+  assert.deepEqual(r.rows.map(x => x.code).sort(), ['secondAfter', 'carriedLate', 'stoppedLate', 'inProgressOverdue', 'resolvedInMay'].map(n => L[n]!).sort())
+  const row = (name: string) => r.rows.find(x => x.code === L[name])!
+  assert.equal(row('secondAfter').daysLate, 1, 'a second late is a day begun')
+  assert.equal(row('inProgressOverdue').daysLate, 6, 'due 25/04 17:00, still open at the end of April')
+  assert.equal(row('inProgressOverdue').reason, 'Chờ kết quả kiểm định của cơ quan phối hợp')
+  assert.deepEqual(row('inProgressOverdue').step, { name: 'Thẩm định hồ sơ', holder: 'Trần Chậm Trễ' })
+  assert.equal(row('stoppedLate').resolved, true)
+  assert.equal(row('resolvedInMay').resolved, false, 'resolved after the period: overdue in it')
+  const s = browserSession(t, leader.cookie)
+  const page = await s.get('/can-bo/thong-ke/qua-han?tu=01/04/2026&den=30/04/2026')
+  assert.equal(page.statusCode, 200)
+  assert.match(page.body, /Hồ sơ giải quyết quá hạn: 5/)
+  // The CSV: the two header rows and the totals, numbers as numbers.
+  const csv = await s.get('/can-bo/thong-ke.csv?tu=01/04/2026&den=30/04/2026')
+  assert.equal(csv.headers['content-type'], 'text/csv; charset=utf-8')
+  assert.ok(csv.body.startsWith('\uFEFF'))
+  assert.match(csv.body, /"Số hồ sơ nhận giải quyết","Số hồ sơ nhận giải quyết"/)
+  assert.match(csv.body, /"","Tổng cộng",12,7,4,1,8,3,2,3,4,2,2\r\n$/)
+  // The API: the same figures as JSON, for the signed-in leader only.
+  const api = await s.get('/api/v1/statistics/form-06?from=2026-04-01&to=2026-04-30&by=agency')
+  assert.equal(api.statusCode, 200)
+  const body = api.json() as { total: Form06Figures, rows: Array<{ key: string, received: { total: number } }> }
+  assert.deepEqual(body.total, (await t.services.statistics.form06(leader, APRIL, 'agency')).total)
+  assert.deepEqual(body.rows.map(x => [x.key, x.received.total]), [['000.00.11.H34', 11], ['000.00.15.H34', 1]])
+  const anonymous = await t.app.inject({ url: '/api/v1/statistics/form-06' })
+  assert.equal(anonymous.statusCode, 401)
+  assert.match(String(anonymous.headers['content-type']), /application\/problem\+json/)
+  const openapi = (await t.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, unknown> }
+  assert.ok('/api/v1/statistics/form-06' in openapi.paths)
+})
+
+test('the public page shows aggregates of the same ledger (on-time, online rates), never a name or a dossier code, with its chart and table', async () => {
+  await april()
+  const page = await t.app.inject({ url: '/thong-ke' })
+  assert.equal(page.statusCode, 200)
+  assert.equal(page.headers['cache-control'], 'public, max-age=300')
+  // This year to 10 May: 14 received (10 online), 10 resolved of which 6 early or on time.
+  assert.match(page.body, /aria-label="Toàn tỉnh, năm 2026"[^]*?<span class="stat-tile__value">14<\/span> <span class="stat-tile__label">Hồ sơ tiếp nhận/)
+  assert.match(page.body, /aria-label="Toàn tỉnh, năm 2026"[^]*?<span class="stat-tile__value">60%<\/span> <span class="stat-tile__label">Giải quyết đúng hạn/)
+  assert.match(page.body, /aria-label="Toàn tỉnh, năm 2026"[^]*?<span class="stat-tile__value">71,4%<\/span> <span class="stat-tile__label">Nộp trực tuyến/)
+  assert.match(page.body, /<svg class="chart__svg"[^>]*role="img"[^>]*><title id="dung-han-theo-thang-title">/)
+  assert.doesNotMatch(page.body, /\d{3}\.\d{2}\.\d{2}\.H34-\d{6}-\d{4}/, 'no dossier code')
+  assert.doesNotMatch(page.body, /Người nộp/, 'no applicant')
+  assert.match((await t.app.inject({ url: '/' })).body, /href="\/thong-ke"/)
+})
+
+test('the Excel file has the official layout (title, period, merged two-row header) and numbers that read back as the page\'s', async () => {
+  await april()
+  const leader = await official('000.00.00.H34')
+  const res = await browserSession(t, leader.cookie).get('/can-bo/thong-ke.xlsx?tu=01/04/2026&den=30/04/2026&theo=co-quan')
+  assert.equal(res.statusCode, 200)
+  assert.equal(res.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  assert.match(String(res.headers['content-disposition']), /filename="bieu-06-2026-04-01-2026-04-30\.xlsx"/)
+  const { default: ExcelJS } = await import('exceljs')
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer)
+  const ws = wb.getWorksheet('Biểu 06')!
+  assert.equal(ws.getCell('A2').value, 'TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH')
+  assert.match(String(ws.getCell('A3').value), /từ ngày 01\/04\/2026 đến ngày 30\/04\/2026/)
+  assert.equal(ws.getCell('C5').value, 'Số hồ sơ nhận giải quyết')
+  assert.equal(ws.getCell('D5').master.address, 'C5', 'the group title spans its columns')
+  assert.equal(ws.getCell('A6').master.address, 'A5', 'STT spans both header rows')
+  assert.equal(ws.getCell('H6').value, 'Trước hạn')
+  assert.deepEqual([ws.getCell('B7').value, ws.getCell('C7').value, ws.getCell('B8').value, ws.getCell('C8').value], ['Sở Giao thông vận tải tỉnh Kon Tum', 11, 'Sở Văn hóa, Thể thao và Du lịch tỉnh Kon Tum', 1])
+  const total = ws.getCell('C9').value as { formula: string, result: number }
+  assert.deepEqual([ws.getCell('B9').value, total.formula, total.result], ['Tổng cộng', 'SUM(C7:C8)', 12])
+  assert.equal((ws.getCell('M9').value as { result: number }).result, 2, 'in progress, overdue')
+})
+
+test('through the real flow: a dossier received at the desk and withdrawn by its applicant is resolved at the instant of its withdrawal event', async () => {
+  const { newCitizen } = await import('../../../test/citizens.js')
+  const { serviceDraft } = await import('../../../test/dossiers.js')
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const desk = await official('000.01.01.H34', ['receptionist'])
+  await t.services.workflow.receive(desk, code)
+  await t.services.dossiers.withdraw(c.id, code, 'Không còn nhu cầu')
+  const d = await t.db.kysely.selectFrom('dossiers').select(['id', 'closedAt', 'receivedAt']).where('code', '=', code).executeTakeFirstOrThrow()
+  const event = await t.db.kysely.selectFrom('dossierEvents').select('at').where('dossierId', '=', d.id).where('toStatus', '=', 7).executeTakeFirstOrThrow()
+  assert.equal(d.closedAt?.getTime(), event.at.getTime())
+  const leader = await official('000.00.00.H34')
+  // Received on the service's clock (10 May), withdrawn on the database's (today): resolved in a period holding both.
+  const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
+  const resolved = (await t.services.statistics.form06Dossiers(leader, { from: '2026-05-01', to: today }, 'sector', 'resolved', undefined)).rows.map(x => x.code)
+  assert.ok(resolved.includes(code), 'withdrawn after receipt: resolved')
+  const received = (await t.services.statistics.form06Dossiers(leader, { from: '2026-05-01', to: '2026-05-31' }, 'sector', 'in-progress', undefined)).rows.map(x => x.code)
+  assert.ok(received.includes(code), 'in May it was still in progress')
 })

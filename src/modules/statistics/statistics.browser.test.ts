@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
-import { assertReadsOnPhone, press, useBrowser, visit } from '../../../test/browser.js'
+import { assertAccessible, assertReadsOnPhone, press, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { backOfficeBrowser } from '../../../test/back-office.js'
 
@@ -30,5 +30,24 @@ test('a leader opens Biểu 06 from the workspace, drills into a figure and find
     await page.goBack()
     await page.waitForLoadState()
     await assertReadsOnPhone(page)
+    await page.getByRole('link', { name: 'Hồ sơ quá hạn và lý do (Biểu 07)' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Hồ sơ giải quyết quá hạn: \d+/)
   })
+})
+
+test('the public statistics page, from the home page: figures, the chart with its description and table, readable on a phone (axe)', async () => {
+  const page = await b.browser.newPage()
+  try {
+    await visit(page, t.url)
+    await page.getByRole('link', { name: 'Công khai kết quả giải quyết' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    assert.ok(await page.getByRole('img', { name: /Tỉ lệ giải quyết đúng hạn theo tháng/ }).isVisible())
+    assert.ok(await page.getByRole('table', { name: /Số liệu của biểu đồ/ }).isVisible())
+    await page.setViewportSize({ width: 390, height: 800 })
+    await assertReadsOnPhone(page)
+    await assertAccessible(page)
+  } finally { await page.close() }
 })

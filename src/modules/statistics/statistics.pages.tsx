@@ -7,7 +7,9 @@ import { dmy, formatInstant } from '../../platform/vn-time.js'
 import type { RequireOfficial } from '../accounts/staff-session.js'
 import type { Person } from '../dossiers/dossier-form.js'
 import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
-import { COLUMN_OF, type Form06By, type Form06Column, type Form06Figures } from './form06.js'
+import { cellsOf, COLUMN_OF, FORM06_GROUPS, type Form06By, type Form06Column, type Form06Figures } from './form06.js'
+import { csvFile } from '../../platform/http/csv.js'
+import { form06Workbook } from './form06-xlsx.js'
 import type { Form06Row, StatisticsService } from './statistics.service.js'
 
 type Query = Record<string, string | undefined>
@@ -74,6 +76,11 @@ function Form06Page ({ r, query, errors }: { r?: Awaited<ReturnType<StatisticsSe
         <section class='section' aria-labelledby='bieu-06'>
           <h2 class='heading-m' id='bieu-06'>Kỳ báo cáo: từ {dmy(r.from)} đến {dmy(r.to)}</h2>
           <p class='body'>Số liệu tính trực tiếp từ hồ sơ đến {formatInstant(r.asOf)}. Mỗi số là một liên kết tới danh sách đúng những hồ sơ đó. Cách tính: hồ sơ nhận trong kỳ theo ngày tiếp nhận; “từ kỳ trước” là hồ sơ tiếp nhận trước kỳ chưa giải quyết xong khi bắt đầu kỳ; trước hạn là xong trước ngày hẹn, đúng hạn là xong trong ngày hẹn không quá giờ hẹn, quá hạn là sau giờ hẹn (ngày hẹn sau khi đã hẹn lại và trừ thời gian chờ bổ sung).</p>
+          <p class='body'><a href={`${BASE}/qua-han?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Hồ sơ quá hạn và lý do (Biểu 07)</a></p>
+          <p class='body'>
+            <a href={`${BASE}.xlsx?${new URLSearchParams({ tu: r.from, den: r.to, theo: BY_PARAM[r.by] }).toString()}`} download>Tải biểu Excel (.xlsx)</a>
+            {' · '}<a href={`${BASE}.csv?${new URLSearchParams({ tu: r.from, den: r.to, theo: BY_PARAM[r.by] }).toString()}`} download>CSV</a>
+          </p>
           {r.rows.length === 0
             ? <p class='body'>Không có hồ sơ nào trong kỳ.</p>
             : <DataTable caption={`Biểu 06 theo ${r.by === 'agency' ? 'cơ quan' : 'lĩnh vực'}, từ ${dmy(r.from)} đến ${dmy(r.to)}`} rows={rows} rowKey={row => row.total ? 'total' : row.key} rowClass={row => row.total ? 'row--total' : undefined} columns={columns} />}
@@ -105,6 +112,28 @@ function DrilldownPage ({ r }: { r: Awaited<ReturnType<StatisticsService['form06
   )
 }
 
+function OverduePage ({ r }: { r: Awaited<ReturnType<StatisticsService['overdue']>> }) {
+  const back = new URLSearchParams({ tu: r.from, den: r.to })
+  return (
+    <>
+      <a class='back-link' href={`${BASE}?${back.toString()}`}>Biểu 06</a>
+      <h1 class='heading-l'><span class='caption'>Biểu 07 · từ {dmy(r.from)} đến {dmy(r.to)}</span> Hồ sơ giải quyết quá hạn: {r.rows.length}</h1>
+      <p class='body'>Hồ sơ đã giải quyết quá hạn trong kỳ và hồ sơ đang giải quyết đã quá hạn (đến {formatInstant(r.asOf)}), nhiều ngày quá hạn nhất trước; bước xử lý là bước đầu tiên vượt thời gian của bước.</p>
+      {r.rows.length === 0
+        ? <p class='body'>Không có hồ sơ quá hạn trong kỳ.</p>
+        : <DataTable caption='Hồ sơ quá hạn' rows={r.rows} rowKey={d => d.id} columns={[
+          { label: 'Mã hồ sơ', cell: d => <a href={`/can-bo/ho-so/${encodeURIComponent(d.code!)}`}>{d.code}</a> },
+          { label: 'Thủ tục', cell: d => <>{d.procedureName}<br /><span class='hint'>{d.agencyName}</span></> },
+          { label: 'Hẹn trả', cell: d => <>{d.dueAt ? formatInstant(d.dueAt) : '—'}{d.postponedFrom ? <><br /><span class='hint'>hẹn lần đầu {formatInstant(d.postponedFrom)}</span></> : null}</> },
+          { label: 'Tình trạng', cell: d => d.resolved ? `Đã giải quyết ${formatInstant(d.resolvedAt!)}` : 'Đang giải quyết' },
+          { label: 'Số ngày quá hạn', cell: d => String(d.daysLate) },
+          { label: 'Bước chậm, người xử lý', cell: d => d.step ? `${d.step.name} – ${d.step.holder}` : '—' },
+          { label: 'Lý do (văn bản xin lỗi)', cell: d => d.reason ?? 'Chưa có văn bản xin lỗi' }
+        ]} />}
+    </>
+  )
+}
+
 /** `/can-bo/thong-ke`: Biểu 06 for leaders over their agencies, each figure drilling down to its dossiers. */
 export async function statisticsPages (app: FastifyInstance, { statistics, requireOfficial }: { statistics: StatisticsService, requireOfficial: RequireOfficial }) {
   const show = (reply: FastifyReply, r: Awaited<ReturnType<StatisticsService['form06']>> | undefined, query: Query, errors: FieldError[]) =>
@@ -118,6 +147,39 @@ export async function statisticsPages (app: FastifyInstance, { statistics, requi
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return show(reply, undefined, q, err.fields)
       throw err
     }
+  })
+
+  /** The form as CSV (Excel opens it with its Vietnamese), the same figures as the page. */
+  app.get(`${BASE}.csv`, { preHandler: requireOfficial }, async (request: FastifyRequest, reply) => {
+    const q = request.query as Query
+    const r = await statistics.form06(request.official!, { from: q['tu'], to: q['den'] }, byOf(q))
+    const first = r.by === 'agency' ? 'Cơ quan' : 'Lĩnh vực'
+    const csv = csvFile([
+      [`Biểu số 06/VPCP/KSTT: tình hình, kết quả giải quyết thủ tục hành chính từ ${dmy(r.from)} đến ${dmy(r.to)} (số liệu đến ${formatInstant(r.asOf)})`],
+      ['STT', first, ...FORM06_GROUPS.flatMap(g => g.columns.map(() => g.title))],
+      ['', '', ...FORM06_GROUPS.flatMap(g => g.columns)],
+      ...r.rows.map((row, i) => [i + 1, row.label, ...cellsOf(row.figures)]),
+      ['', 'Tổng cộng', ...cellsOf(r.total)]
+    ])
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="bieu-06-${r.from}-${r.to}.csv"`).header('cache-control', 'private, no-store').send(csv)
+  })
+
+  app.get(`${BASE}/qua-han`, { preHandler: requireOfficial }, async (request: FastifyRequest, reply) => {
+    const q = request.query as Query
+    try {
+      return reply.page(<OverduePage r={await statistics.overdue(request.official!, { from: q['tu'], to: q['den'] })} />, { title: 'Thống kê: hồ sơ quá hạn (Biểu 07)' })
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return show(reply, undefined, q, err.fields)
+      throw err
+    }
+  })
+
+  /** The form as an Excel workbook in the official layout (merged two-row header, totals as formulas). */
+  app.get(`${BASE}.xlsx`, { preHandler: requireOfficial }, async (request: FastifyRequest, reply) => {
+    const q = request.query as Query
+    const r = await statistics.form06(request.official!, { from: q['tu'], to: q['den'] }, byOf(q))
+    const file = await form06Workbook(r, request.official!.agency.name)
+    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="bieu-06-${r.from}-${r.to}.xlsx"`).header('cache-control', 'private, no-store').send(file)
   })
 
   app.get(`${BASE}/ho-so`, { preHandler: requireOfficial }, async (request: FastifyRequest, reply) => {

@@ -3,8 +3,10 @@ import { parseDay, vnDayStart } from '../../platform/http/day-range.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { toLocal } from '../../platform/vn-time.js'
 import type { AuditService } from '../audit/audit.service.js'
-import type { OfficialRole, OfficialsService, SignedInOfficial } from '../accounts/officials.service.js'
-import { FORM06_COLUMNS, form06Dossiers, form06Rows, totalOf, type Form06By, type Form06Column, type Form06Figures, type Period } from './form06.js'
+import { ROLES, type OfficialRole, type OfficialsService, type SignedInOfficial } from '../accounts/officials.service.js'
+import { sql } from 'kysely'
+import { createPublicStatistics } from './public.js'
+import { FORM06_COLUMNS, form06Dossiers, form06Rows, inReport, totalOf, type Form06By, type Form06Column, type Form06Figures, type Period } from './form06.js'
 
 /** Who reads the statistics: leaders of an agency or a department, and system administrators, over their agencies and the units below. */
 const READERS: OfficialRole[] = ['agency_leader', 'department_head', 'system_admin']
@@ -50,14 +52,57 @@ export function createStatisticsService (deps: { db: Db, officials: OfficialsSer
     return new Map((await db.kysely.selectFrom('agencies').select(['code', 'name']).execute()).map(a => [a.code, a.name]))
   }
 
+  const publicStatistics = createPublicStatistics({ db, now })
+
   return {
     periodOf,
+
+    /** The public page's aggregates (cached per process for five minutes). */
+    publicFigures: () => publicStatistics.get(),
+
+    /**
+     * The overdue report (Biểu 07): dossiers of the period resolved late or still overdue at its end — the
+     * same two columns of Biểu 06 — with the apology's reason, the first step that ran over its time and
+     * who held it, and the days past the due instant (calendar days, begun days counted).
+     */
+    async overdue (o: SignedInOfficial, input: PeriodInput) {
+      const scope = await scopeOf(o)
+      const { period, from, to } = periodOf(input)
+      const [late, open] = await inReport(db, ex => Promise.all([
+        form06Dossiers(ex, period, scope, 'agency', 'resolved-late'),
+        form06Dossiers(ex, period, scope, 'agency', 'in-progress-overdue')
+      ]))
+      const all = [...late, ...open]
+      if (all.length === 0) return { from, to, asOf: period.asOf, rows: [] }
+      const ids = all.map(x => x.id)
+      const [dossiers, apologies, steps] = await Promise.all([
+        db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
+          .leftJoin('agencies as a', join => join.on(sql<boolean>`a.code = coalesce(d.processing_agency_code, d.agency_code)`))
+          .select(['d.id', 'd.code', 'd.status', 'd.receivedAt', 'd.postponedFrom', 'v.name as procedureName', 'a.name as agencyName']).where('d.id', 'in', ids).execute(),
+        db.kysely.selectFrom('dossierEvents').select(['dossierId', 'details']).where('dossierId', 'in', ids).where('action', '=', 'postpone').orderBy('id').execute(),
+        db.kysely.selectFrom('dossierTasks').select(['dossierId', 'name', 'role', 'assigneeName', 'finishedByName', 'dueAt', 'finishedAt']).where('dossierId', 'in', ids)
+          .where(eb => eb.or([eb('finishedAt', '>', eb.ref('dueAt')), eb.and([eb('finishedAt', 'is', null), eb('dueAt', '<', period.asOf)])])).orderBy('id').execute()
+      ])
+      const byId = new Map(dossiers.map(d => [d.id, d]))
+      const rows = all.map(x => {
+        const d = byId.get(x.id)!
+        const step = steps.find(s => s.dossierId === x.id)
+        const until = x.resolvedAt ?? period.asOf
+        const reason = apologies.filter(a => a.dossierId === x.id).map(a => String((a.details as { reason?: string }).reason ?? '')).filter(Boolean).at(-1) ?? null
+        return {
+          ...d, dueAt: x.dueAt, resolvedAt: x.resolvedAt, resolved: x.resolvedAt !== null && x.resolvedAt < period.end,
+          daysLate: Math.max(1, Math.ceil((until.getTime() - x.dueAt!.getTime()) / 86_400_000)),
+          reason, step: step ? { name: step.name, holder: step.finishedByName ?? step.assigneeName ?? ROLES[step.role as OfficialRole] ?? step.role } : null
+        }
+      }).sort((a, b) => b.daysLate - a.daysLate || a.code!.localeCompare(b.code!))
+      return { from, to, asOf: period.asOf, rows }
+    },
 
     /** Biểu 06 for the official's agencies: one row per sector (or agency) with dossiers, and the totals row. */
     async form06 (o: SignedInOfficial, input: PeriodInput, by: Form06By) {
       const scope = await scopeOf(o)
       const { period, from, to } = periodOf(input)
-      const [rows, names] = await Promise.all([form06Rows(db.reader(), period, scope, by), labels(by)])
+      const [rows, names] = await Promise.all([inReport(db, ex => form06Rows(ex, period, scope, by)), labels(by)])
       const labelled: Form06Row[] = rows.map(r => ({ ...r, label: names.get(r.key) ?? r.key })).sort((a, b) => a.label.localeCompare(b.label, 'vi'))
       return { from, to, asOf: period.asOf, by, rows: labelled, total: totalOf(rows) }
     },
@@ -70,7 +115,7 @@ export function createStatisticsService (deps: { db: Db, officials: OfficialsSer
       if (!FORM06_COLUMNS.includes(column as Form06Column)) throw new AppError('NOT_FOUND', `no column ${column}`)
       const scope = await scopeOf(o)
       const { period, from, to } = periodOf(input)
-      const ids = await form06Dossiers(db.reader(), period, scope, by, column as Form06Column, rowKey || undefined)
+      const ids = await inReport(db, ex => form06Dossiers(ex, period, scope, by, column as Form06Column, rowKey || undefined))
       const rows = ids.length === 0 ? [] : await db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
         .select(['d.id', 'd.code', 'd.status', 'd.channel', 'd.applicant', 'd.receivedAt', 'd.dueAt', 'd.finishedAt', 'v.name as procedureName'])
         .where('d.id', 'in', ids.map(i => i.id)).execute()

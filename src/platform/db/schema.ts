@@ -186,6 +186,7 @@ export interface Dossiers {
   applicant: Generated<JsonColumn<unknown>>
   caseGroup: string | null
   channel: Generated<'online' | 'counter' | 'postal'>
+  closedAt: Timestamp | null
   code: string | null
   createdAt: Generated<Timestamp>
   delivery: Generated<JsonColumn<unknown>>

@@ -42,7 +42,8 @@ export function officeUseCases (ctx: DossierContext) {
           ...(action === 'return-result' ? { returnedAt: now } : {}),
           ...input.set
         }
-        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...stamps }).where('id', '=', d.id).execute()
+        // Withdrawn or stopped: the instant it closed, the transaction's now() as its event's (statistics, decision 0012).
+        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...stamps, ...(to === 7 || to === 8 ? { closedAt: sql`now()` } : {}) }).where('id', '=', d.id).execute()
         if (to === 7 || to === 8) await hooks.closed?.(trx, d, to, actor)
         await recordStep(trx, d.id, {
           event: { action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: input.message ?? null, note: input.note ?? null, ...(input.details ? { details: input.details } : {}), ...(input.document ? { document: input.document } : {}) },

@@ -15,7 +15,7 @@ export function withdrawUseCases (ctx: DossierContext) {
       await db.transaction(async (trx) => {
         const d = await ownDossier(trx, accountId, { code }, true)
         const to = next(d.status, 'withdraw', { decisionIssued: d.finishedAt !== null })
-        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
+        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, closedAt: sql`now()` }).where('id', '=', d.id).execute()
         await hooks.closed?.(trx, d, to, { ...citizen(accountId), name: (d.submitter as Person).fullName })
         await recordStep(trx, d.id, {
           event: { action: 'withdraw', from: d.status as DossierStatus, to, actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: text },

@@ -33,6 +33,10 @@ export function HomePage ({ provinceName, sectors, agencies }: HomeProps) {
           <h2 class='heading-m' id='card-lookup'><a href='/tra-cuu-ho-so'>Tra cứu hồ sơ</a></h2>
           <p>Nhập mã hồ sơ để xem tình trạng giải quyết và ngày hẹn trả kết quả.</p>
         </section>
+        <section class='card' aria-labelledby='card-statistics'>
+          <h2 class='heading-m' id='card-statistics'><a href='/thong-ke'>Công khai kết quả giải quyết</a></h2>
+          <p>Số hồ sơ tiếp nhận, tỉ lệ giải quyết đúng hạn, nộp và thanh toán trực tuyến, mức độ hài lòng của từng cơ quan.</p>
+        </section>
       </div>
     </>
   )
