@@ -139,19 +139,22 @@ export async function statisticsPages (app: FastifyInstance, { statistics, requi
   const show = (reply: FastifyReply, r: Awaited<ReturnType<StatisticsService['form06']>> | undefined, query: Query, errors: FieldError[]) =>
     reply.page(<Form06Page r={r} query={query} errors={errors} />, { title: 'Thống kê: Biểu 06', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
 
-  app.get(BASE, { preHandler: requireOfficial }, async (request: FastifyRequest, reply) => {
+  /** A report route: a bad period (or other field) shows the form with its errors beside the fields. */
+  const report = (fn: (request: FastifyRequest, reply: FastifyReply, q: Query) => Promise<FastifyReply>) => async (request: FastifyRequest, reply: FastifyReply) => {
     const q = request.query as Query
     try {
-      return show(reply, await statistics.form06(request.official!, { from: q['tu'], to: q['den'] }, byOf(q)), q, [])
+      return await fn(request, reply, q)
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return show(reply, undefined, q, err.fields)
       throw err
     }
-  })
+  }
+
+  app.get(BASE, { preHandler: requireOfficial }, report(async (request, reply, q) =>
+    show(reply, await statistics.form06(request.official!, { from: q['tu'], to: q['den'] }, byOf(q)), q, [])))
 
   /** The form as CSV (Excel opens it with its Vietnamese), the same figures as the page. */
-  app.get(`${BASE}.csv`, { preHandler: requireOfficial }, async (request: FastifyRequest, reply) => {
-    const q = request.query as Query
+  app.get(`${BASE}.csv`, { preHandler: requireOfficial }, report(async (request, reply, q) => {
     const r = await statistics.form06(request.official!, { from: q['tu'], to: q['den'] }, byOf(q))
     const first = r.by === 'agency' ? 'Cơ quan' : 'Lĩnh vực'
     const csv = csvFile([
@@ -162,34 +165,20 @@ export async function statisticsPages (app: FastifyInstance, { statistics, requi
       ['', 'Tổng cộng', ...cellsOf(r.total)]
     ])
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="bieu-06-${r.from}-${r.to}.csv"`).header('cache-control', 'private, no-store').send(csv)
-  })
-
-  app.get(`${BASE}/qua-han`, { preHandler: requireOfficial }, async (request: FastifyRequest, reply) => {
-    const q = request.query as Query
-    try {
-      return reply.page(<OverduePage r={await statistics.overdue(request.official!, { from: q['tu'], to: q['den'] })} />, { title: 'Thống kê: hồ sơ quá hạn (Biểu 07)' })
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return show(reply, undefined, q, err.fields)
-      throw err
-    }
-  })
+  }))
 
   /** The form as an Excel workbook in the official layout (merged two-row header, totals as formulas). */
-  app.get(`${BASE}.xlsx`, { preHandler: requireOfficial }, async (request: FastifyRequest, reply) => {
-    const q = request.query as Query
+  app.get(`${BASE}.xlsx`, { preHandler: requireOfficial }, report(async (request, reply, q) => {
     const r = await statistics.form06(request.official!, { from: q['tu'], to: q['den'] }, byOf(q))
     const file = await form06Workbook(r, request.official!.agency.name)
     return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="bieu-06-${r.from}-${r.to}.xlsx"`).header('cache-control', 'private, no-store').send(file)
-  })
+  }))
 
-  app.get(`${BASE}/ho-so`, { preHandler: requireOfficial }, async (request: FastifyRequest, reply) => {
-    const q = request.query as Query
-    try {
-      const r = await statistics.form06Dossiers(request.official!, { from: q['tu'], to: q['den'] }, byOf(q), q['cot'] ?? '', q['dong'])
-      return reply.page(<DrilldownPage r={r} />, { title: `Thống kê: ${COLUMN_LABELS[r.column]}` })
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return show(reply, undefined, q, err.fields)
-      throw err
-    }
-  })
+  app.get(`${BASE}/qua-han`, { preHandler: requireOfficial }, report(async (request, reply, q) =>
+    reply.page(<OverduePage r={await statistics.overdue(request.official!, { from: q['tu'], to: q['den'] })} />, { title: 'Thống kê: hồ sơ quá hạn (Biểu 07)' })))
+
+  app.get(`${BASE}/ho-so`, { preHandler: requireOfficial }, report(async (request, reply, q) => {
+    const r = await statistics.form06Dossiers(request.official!, { from: q['tu'], to: q['den'] }, byOf(q), q['cot'] ?? '', q['dong'])
+    return reply.page(<DrilldownPage r={r} />, { title: `Thống kê: ${COLUMN_LABELS[r.column]}` })
+  }))
 }

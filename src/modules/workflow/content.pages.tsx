@@ -11,6 +11,7 @@ import { formatInstant } from '../../platform/vn-time.js'
 import type { Component, ProcedureDetail } from '../catalog/catalog.types.js'
 import type { ContentEdit } from '../catalog/content-edit.js'
 import { COPY_TYPE } from '../catalog/views/labels.js'
+import { editableProcedure } from './catalog-admin.js'
 
 type Values = Record<string, string | undefined>
 const BASE = '/can-bo/thu-tuc'
@@ -110,13 +111,7 @@ export interface ContentPagesDeps { catalog: CatalogService, officials: Official
  */
 export async function contentPages (app: FastifyInstance, { services, requireOfficial }: { services: ContentPagesDeps, requireOfficial: RequireOfficial }) {
   const { catalog, officials } = services
-  const editable = async (request: FastifyRequest): Promise<ProcedureDetail> => {
-    const scope = await officials.scope(request.official!, ['catalog_admin'])
-    if (scope.length === 0) throw new AppError('FORBIDDEN', 'catalog administrators only')
-    const p = await catalog.getProcedure((request.params as { code: string }).code)
-    if (![...p.agencies.receiving, ...p.agencies.processing].some(a => scope.includes(a.code))) throw new AppError('FORBIDDEN', 'procedure outside the administrator\'s agencies')
-    return p
-  }
+  const editable = (request: FastifyRequest) => editableProcedure({ officials, catalog }, request)
   const show = async (reply: FastifyReply, p: ProcedureDetail, values: Values, errors: FieldError[]) =>
     reply.page(<ContentPage p={p} versions={await catalog.listVersions(p.code)} values={values} errors={errors} />,
       { title: `Thành phần hồ sơ và phí: ${p.name}`, ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })

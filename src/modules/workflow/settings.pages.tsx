@@ -13,6 +13,7 @@ import { shortDuration } from '../catalog/views/labels.js'
 import { APPROVE_ROLES, MAX_WORK_STEPS, processFields, readProcess, WORK_ROLES } from './process.js'
 import type { ProcedureSettings } from './settings.js'
 import { pageNumber } from '../../platform/http/page-number.js'
+import { editableProcedure } from './catalog-admin.js'
 
 const BASE = '/can-bo/thu-tuc'
 type Values = Record<string, string | undefined>
@@ -125,13 +126,7 @@ export interface SettingsPagesDeps { workflow: WorkflowService, catalog: Catalog
 export async function settingsPages (app: FastifyInstance, { services, requireOfficial }: { services: SettingsPagesDeps, requireOfficial: RequireOfficial }) {
   const { catalog, workflow, officials } = services
   /** The procedure, if the administrator's agencies receive or process it. */
-  const editable = async (request: FastifyRequest): Promise<ProcedureDetail> => {
-    const scope = await officials.scope(request.official!, ['catalog_admin'])
-    if (scope.length === 0) throw new AppError('FORBIDDEN', 'catalog administrators only')
-    const p = await catalog.getProcedure((request.params as { code: string }).code)
-    if (![...p.agencies.receiving, ...p.agencies.processing].some(a => scope.includes(a.code))) throw new AppError('FORBIDDEN', 'procedure outside the administrator\'s agencies')
-    return p
-  }
+  const editable = (request: FastifyRequest) => editableProcedure({ officials, catalog }, request)
   const actor = (request: FastifyRequest) => ({ type: 'official' as const, id: request.official!.id })
   const page = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[], values?: Values } = {}) => {
     const p = await editable(request)

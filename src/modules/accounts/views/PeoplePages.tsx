@@ -1,5 +1,5 @@
-import { Button, Form, Textarea, TextInput } from '../../../platform/html/components/form.js'
-import { ErrorMessage, ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
+import { Button, Form, Select as PlainSelect, Textarea, TextInput } from '../../../platform/html/components/form.js'
+import { ErrorSummary } from '../../../platform/html/components/ErrorSummary.js'
 import { DataTable, SummaryList } from '../../../platform/html/components/layout-parts.js'
 import { errorOf, type FieldError } from '../../../platform/http/errors.js'
 import { dmy } from '../../../platform/vn-time.js'
@@ -9,20 +9,10 @@ import { ADMIN_PATH } from './StaffAdminPages.js'
 
 type Values = Record<string, string | undefined>
 
-/** A select with its label and error, the error summary's link target being the select itself. */
-function Select ({ name, label, options, value, errors, empty }: { name: string, label: string, options: Array<{ value: string, label: string }>, value?: string | undefined, errors: FieldError[], empty?: string }) {
-  const error = errorOf(errors, name)
-  return (
-    <div class={`form-group${error ? ' form-group--error' : ''}`}>
-      <label class='label' for={name}>{label}</label>
-      <ErrorMessage id={name} message={error} />
-      <select class='select' id={name} name={name} aria-describedby={error ? `${name}-error` : undefined}>
-        {empty !== undefined && <option value=''>{empty}</option>}
-        {options.map(o => <option key={o.value} value={o.value} selected={o.value === value}>{o.label}</option>)}
-      </select>
-    </div>
-  )
-}
+/** A select whose error is read from the page's errors by its name. */
+const Select = ({ errors, ...p }: { name: string, label: string, options: Array<{ value: string, label: string }>, value?: string | undefined, errors: FieldError[], empty?: string }) =>
+  <PlainSelect {...p} error={errorOf(errors, p.name)} />
+
 
 /** `/can-bo/quan-tri/can-bo/phong`: the departments of the administered agencies, and a form to add one. */
 export function DepartmentsPage ({ departments, agencies, values, errors }: { departments: Department[], agencies: Array<{ id: number, name: string }>, values: Values, errors: FieldError[] }) {

@@ -101,6 +101,16 @@ function Field ({ name, label, hint, error, control }: { name: string, label: st
   )
 }
 
+/** A drop-down with its label, hint and error; `empty` is a first choice with no value (none chosen). */
+export function Select ({ name, label, options, value, error, hint, empty }: { name: string, label: string, options: Array<{ value: string, label: string }>, value?: string | undefined, error?: string | undefined, hint?: string, empty?: string | undefined }) {
+  return <Field name={name} label={label} hint={hint} error={error} control={d => (
+    <select class='select' id={name} name={name} aria-describedby={d}>
+      {empty !== undefined && <option value=''>{empty}</option>}
+      {options.map(o => <option key={o.value} value={o.value} selected={o.value === value}>{o.label}</option>)}
+    </select>
+  )} />
+}
+
 export function Textarea ({ name, label, value, error, hint, rows = 4 }: { name: string, label: string, value?: string | undefined, error?: string | undefined, hint?: string, rows?: number }) {
   return <Field name={name} label={label} hint={hint} error={error} control={d => <textarea class='textarea' id={name} name={name} rows={rows} aria-describedby={d}>{value ?? ''}</textarea>} />
 }
