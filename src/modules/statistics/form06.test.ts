@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
-import crypto from 'node:crypto'
 import { test } from 'node:test'
 import { sql } from 'kysely'
 import { useTestApp } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { browserSession } from '../../../test/dossiers.js'
 import { newOfficial } from '../../../test/officials.js'
+import { ledgerDossier, vn, type LedgerDossier } from '../../../test/ledger.js'
 import type { SignedInOfficial } from '../accounts/officials.service.js'
 import { FORM06_COLUMNS, type Form06Figures } from './form06.js'
 
@@ -18,24 +18,8 @@ const NOW = new Date('2026-05-10T03:00:00Z')
 const t = useTestApp({ clock: () => NOW, setup: ctx => loadCatalog(ctx.services) })
 const PROCEDURE = '1.004325.000.00.00.H34'
 const APRIL = { from: '01/04/2026', to: '30/04/2026' }
-const vn = (s: string) => new Date(`${s.replace(' ', 'T')}+07:00`)
 
-let seq = 0
-/** A dossier as the ledger holds it: received (or not), due, finished, or closed (7, 8) by an event. */
-async function dossier (d: { status: number, channel?: 'online' | 'counter' | 'postal', received?: string, due?: string, finished?: string, closed?: string, processing?: string, agency?: string, postponedFrom?: string }): Promise<string> {
-  const p = await t.db.kysely.selectFrom('procedures').select(['id', 'currentVersionId']).where('code', '=', PROCEDURE).executeTakeFirstOrThrow()
-  const id = crypto.randomUUID()
-  const code = `000.00.11.H34-260401-${String(++seq).padStart(4, '0')}`
-  const agency = d.agency ?? '000.00.11.H34'
-  await sql`insert into dossiers (id, code, status, procedure_id, procedure_version_id, agency_code, processing_agency_code, channel, applicant, submitter, submitted_at, received_at, due_at, finished_at, postponed_from, closed_at)
-    values (${id}, ${code}, ${d.status}, ${p.id}, ${p.currentVersionId}, ${agency}, ${d.received ? d.processing ?? agency : null}, ${d.channel ?? 'online'},
-            ${JSON.stringify({ kind: 'individual', fullName: `Người nộp ${seq}`, idNumber: '062000000000' })}, ${JSON.stringify({ kind: 'individual', fullName: `Người nộp ${seq}` })},
-            ${d.received ? vn(d.received) : vn('2026-03-01 08:00')}, ${d.received ? vn(d.received) : null}, ${d.due ? vn(d.due) : null}, ${d.finished ? vn(d.finished) : null}, ${d.postponedFrom ? vn(d.postponedFrom) : null}, ${d.closed ? vn(d.closed) : null})`.execute(t.db.kysely)
-  if (d.closed) {
-    await sql`insert into dossier_events (dossier_id, action, from_status, to_status, actor_type, at) values (${id}, ${d.status === 7 ? 'withdraw' : 'stop'}, 4, ${d.status}, ${d.status === 7 ? 'citizen' : 'official'}, ${vn(d.closed)})`.execute(t.db.kysely)
-  }
-  return code
-}
+const dossier = (d: LedgerDossier) => ledgerDossier(t, PROCEDURE, d)
 
 async function official (agency: string, roles: Parameters<typeof newOfficial>[2] = ['agency_leader']): Promise<SignedInOfficial & { cookie: string }> {
   const o = await newOfficial(t, agency, roles)

@@ -7,6 +7,7 @@ import { dmy, formatInstant } from '../../platform/vn-time.js'
 import type { RequireOfficial } from '../accounts/staff-session.js'
 import type { Person } from '../dossiers/dossier-form.js'
 import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
+import { RATING_LABELS } from '../dossiers/model.js'
 import { cellsOf, COLUMN_OF, FORM06_GROUPS, type Form06By, type Form06Column, type Form06Figures } from './form06.js'
 import { csvFile } from '../../platform/http/csv.js'
 import { form06Workbook } from './form06-xlsx.js'
@@ -76,7 +77,11 @@ function Form06Page ({ r, query, errors }: { r?: Awaited<ReturnType<StatisticsSe
         <section class='section' aria-labelledby='bieu-06'>
           <h2 class='heading-m' id='bieu-06'>Kỳ báo cáo: từ {dmy(r.from)} đến {dmy(r.to)}</h2>
           <p class='body'>Số liệu tính trực tiếp từ hồ sơ đến {formatInstant(r.asOf)}. Mỗi số là một liên kết tới danh sách đúng những hồ sơ đó. Cách tính: hồ sơ nhận trong kỳ theo ngày tiếp nhận; “từ kỳ trước” là hồ sơ tiếp nhận trước kỳ chưa giải quyết xong khi bắt đầu kỳ; trước hạn là xong trước ngày hẹn, đúng hạn là xong trong ngày hẹn không quá giờ hẹn, quá hạn là sau giờ hẹn (ngày hẹn sau khi đã hẹn lại và trừ thời gian chờ bổ sung).</p>
-          <p class='body'><a href={`${BASE}/qua-han?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Hồ sơ quá hạn và lý do (Biểu 07)</a></p>
+          <p class='body'>
+            <a href={`${BASE}/qua-han?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Hồ sơ quá hạn và lý do (Biểu 07)</a>
+            {' · '}<a href={`${BASE}/can-bo?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Khối lượng xử lý theo cán bộ</a>
+            {' · '}<a href={`${BASE}/hai-long?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Mức độ hài lòng</a>
+          </p>
           <p class='body'>
             <a href={`${BASE}.xlsx?${new URLSearchParams({ tu: r.from, den: r.to, theo: BY_PARAM[r.by] }).toString()}`} download>Tải biểu Excel (.xlsx)</a>
             {' · '}<a href={`${BASE}.csv?${new URLSearchParams({ tu: r.from, den: r.to, theo: BY_PARAM[r.by] }).toString()}`} download>CSV</a>
@@ -134,6 +139,62 @@ function OverduePage ({ r }: { r: Awaited<ReturnType<StatisticsService['overdue'
   )
 }
 
+const hoursText = (h: number | null) => h === null ? '—' : h.toLocaleString('vi-VN', { maximumFractionDigits: 1 })
+
+function WorkloadPage ({ r }: { r: Awaited<ReturnType<StatisticsService['workload']>> }) {
+  const back = new URLSearchParams({ tu: r.from, den: r.to })
+  return (
+    <>
+      <a class='back-link' href={`${BASE}?${back.toString()}`}>Biểu 06</a>
+      <h1 class='heading-l'><span class='caption'>Từ {dmy(r.from)} đến {dmy(r.to)}</span> Khối lượng xử lý theo cán bộ và bước</h1>
+      <p class='body'>Nhận: bước bắt đầu trong kỳ; đã xử lý: bước kết thúc trong kỳ; thời gian tính từ lúc bước bắt đầu đến lúc kết thúc (giờ theo đồng hồ, gồm cả ngoài giờ làm việc); quá hạn: kết thúc sau hạn của bước, hoặc còn mở đã quá hạn đến {formatInstant(r.asOf)}.</p>
+      {r.rows.length === 0
+        ? <p class='body'>Không có bước xử lý nào trong kỳ.</p>
+        : <DataTable caption='Khối lượng xử lý' rows={r.rows} rowKey={x => `${x.who ?? x.role}:${x.step}`} columns={[
+          { label: 'Cán bộ', cell: x => x.label },
+          { label: 'Bước', cell: x => x.step },
+          { label: 'Nhận trong kỳ', cell: x => String(x.received) },
+          { label: 'Đã xử lý', cell: x => String(x.handled) },
+          { label: 'Thời gian trung bình (giờ)', cell: x => hoursText(x.avgHours) },
+          { label: '90% xong trong (giờ)', cell: x => hoursText(x.p90Hours) },
+          { label: 'Quá hạn bước', cell: x => String(x.overdue) }
+        ]} />}
+    </>
+  )
+}
+
+function SatisfactionPage ({ r }: { r: Awaited<ReturnType<StatisticsService['satisfaction']>> }) {
+  const back = new URLSearchParams({ tu: r.from, den: r.to })
+  const satisfied = (levels: number[]) => { const n = levels.reduce((a, b) => a + b, 0); return n === 0 ? '—' : `${Math.round((levels[3]! + levels[4]!) * 1000 / n) / 10}%`.replace('.', ',') }
+  return (
+    <>
+      <a class='back-link' href={`${BASE}?${back.toString()}`}>Biểu 06</a>
+      <h1 class='heading-l'><span class='caption'>Từ {dmy(r.from)} đến {dmy(r.to)}</span> Mức độ hài lòng của người dân, doanh nghiệp</h1>
+      <p class='body'>Đánh giá công dân gửi sau khi nhận kết quả, theo 5 mức: {[1, 2, 3, 4, 5].map(n => `${n} – ${RATING_LABELS[n]}`).join('; ')}. Hài lòng là mức 4 và 5.</p>
+      {r.rows.length === 0
+        ? <p class='body'>Chưa có đánh giá nào trong kỳ.</p>
+        : <DataTable caption='Đánh giá theo cơ quan và thủ tục' rows={r.rows} rowKey={x => `${x.agencyName}:${x.procedureName}`} columns={[
+          { label: 'Cơ quan', cell: x => x.agencyName ?? '—' },
+          { label: 'Thủ tục', cell: x => x.procedureName },
+          { label: 'Số đánh giá', cell: x => String(x.count) },
+          { label: 'Điểm trung bình', cell: x => x.average.toLocaleString('vi-VN', { maximumFractionDigits: 2 }) },
+          { label: 'Hài lòng', cell: x => satisfied(x.levels) },
+          ...[1, 2, 3, 4, 5].map(n => ({ group: 'Số đánh giá theo mức', label: `Mức ${n}`, cell: (x: { levels: number[] }) => String(x.levels[n - 1]) }))
+        ]} />}
+      <h2 class='heading-m'>Ý kiến gần đây</h2>
+      {r.comments.length === 0
+        ? <p class='body'>Chưa có ý kiến nào trong kỳ.</p>
+        : <DataTable caption='Ý kiến của người dân, mới nhất trước' rows={r.comments} rowKey={c => c.code!} columns={[
+          { label: 'Hồ sơ', cell: c => <a href={`/can-bo/ho-so/${encodeURIComponent(c.code!)}`}>{c.code}</a> },
+          { label: 'Thủ tục', cell: c => c.procedureName },
+          { label: 'Mức', cell: c => RATING_LABELS[c.rating!] ?? String(c.rating) },
+          { label: 'Ý kiến', cell: c => c.ratingComment },
+          { label: 'Ngày', cell: c => formatInstant(c.ratedAt!) }
+        ]} />}
+    </>
+  )
+}
+
 /** `/can-bo/thong-ke`: Biểu 06 for leaders over their agencies, each figure drilling down to its dossiers. */
 export async function statisticsPages (app: FastifyInstance, { statistics, requireOfficial }: { statistics: StatisticsService, requireOfficial: RequireOfficial }) {
   const show = (reply: FastifyReply, r: Awaited<ReturnType<StatisticsService['form06']>> | undefined, query: Query, errors: FieldError[]) =>
@@ -176,6 +237,12 @@ export async function statisticsPages (app: FastifyInstance, { statistics, requi
 
   app.get(`${BASE}/qua-han`, { preHandler: requireOfficial }, report(async (request, reply, q) =>
     reply.page(<OverduePage r={await statistics.overdue(request.official!, { from: q['tu'], to: q['den'] })} />, { title: 'Thống kê: hồ sơ quá hạn (Biểu 07)' })))
+
+  app.get(`${BASE}/can-bo`, { preHandler: requireOfficial }, report(async (request, reply, q) =>
+    reply.page(<WorkloadPage r={await statistics.workload(request.official!, { from: q['tu'], to: q['den'] })} />, { title: 'Thống kê: khối lượng xử lý theo cán bộ' })))
+
+  app.get(`${BASE}/hai-long`, { preHandler: requireOfficial }, report(async (request, reply, q) =>
+    reply.page(<SatisfactionPage r={await statistics.satisfaction(request.official!, { from: q['tu'], to: q['den'] })} />, { title: 'Thống kê: mức độ hài lòng' })))
 
   app.get(`${BASE}/ho-so`, { preHandler: requireOfficial }, report(async (request, reply, q) => {
     const r = await statistics.form06Dossiers(request.official!, { from: q['tu'], to: q['den'] }, byOf(q), q['cot'] ?? '', q['dong'])

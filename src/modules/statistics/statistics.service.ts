@@ -57,6 +57,58 @@ export function createStatisticsService (deps: { db: Db, officials: OfficialsSer
   return {
     periodOf,
 
+    /**
+     * Workload (issue 19): per official and step, the steps they got in the period, those they finished,
+     * the average and 90th-percentile time taken (elapsed hours from the step's start to its end), and
+     * those that ran over the step's own due time (finished late, or still open past it at the end).
+     * A step nobody holds yet is listed under its role.
+     */
+    async workload (o: SignedInOfficial, input: PeriodInput) {
+      const scope = await scopeOf(o)
+      const { period: p, from, to } = periodOf(input)
+      const handled = sql`(t.finished_at >= ${p.start} and t.finished_at < ${p.end} and t.finished_by is not null)`
+      const hours = sql`extract(epoch from (t.finished_at - t.started_at)) / 3600`
+      const rows = await inReport(db, async ex => (await sql<{ who: string | null, name: string | null, role: string, step: string, received: number, handled: number, avgHours: number | null, p90Hours: number | null, overdue: number }>`
+        select coalesce(t.finished_by, t.assignee_id)::text as who, min(o.full_name) as name, min(t.role) as role, t.name as step,
+               count(*) filter (where t.started_at >= ${p.start})::int as received,
+               count(*) filter (where ${handled})::int as handled,
+               avg(${hours}) filter (where ${handled})::float8 as avg_hours,
+               percentile_cont(0.9) within group (order by ${hours}) filter (where ${handled}) as p90_hours,
+               count(*) filter (where (${handled} and t.finished_at > t.due_at) or ((t.finished_at is null or t.finished_at >= ${p.end}) and t.due_at < ${p.asOf}))::int as overdue
+        from dossier_tasks t
+        left join officials o on o.id = coalesce(t.finished_by, t.assignee_id)
+        where t.agency_code in (${sql.join(scope)}) and t.started_at < ${p.end} and (t.finished_at is null or t.finished_at >= ${p.start})
+        group by coalesce(t.finished_by, t.assignee_id), t.role, t.name
+        order by min(o.full_name) nulls last, t.name`.execute(ex)).rows)
+      return {
+        from, to, asOf: p.asOf,
+        rows: rows.map(r => ({ ...r, label: r.name ?? `Chưa giao (${ROLES[r.role as OfficialRole]?.toLowerCase() ?? r.role})`, avgHours: r.avgHours === null ? null : Number(r.avgHours), p90Hours: r.p90Hours === null ? null : Number(r.p90Hours) }))
+      }
+    },
+
+    /**
+     * Satisfaction (issue 19): the 1–5 ratings applicants gave in the period, per resolving agency and
+     * procedure — how many, the average, each level — and the latest comments with their dossiers.
+     */
+    async satisfaction (o: SignedInOfficial, input: PeriodInput) {
+      const scope = await scopeOf(o)
+      const { period: p, from, to } = periodOf(input)
+      const agency = sql<string>`coalesce(d.processing_agency_code, d.agency_code)`
+      const rated = db.kysely.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
+        .where('d.ratedAt', '>=', p.start).where('d.ratedAt', '<', p.end).where('d.rating', 'is not', null)
+        .where(eb => eb.or([eb(agency, 'in', scope), eb('d.agencyCode', 'in', scope)]))
+      const [rows, comments] = await Promise.all([
+        rated.leftJoin('agencies as a', join => join.on(sql<boolean>`a.code = coalesce(d.processing_agency_code, d.agency_code)`))
+          .select(['a.name as agencyName', 'v.name as procedureName', sql<number>`count(*)::int`.as('count'), sql<number>`avg(d.rating)::float8`.as('average'),
+            ...[1, 2, 3, 4, 5].map(n => sql<number>`count(*) filter (where d.rating = ${n})::int`.as(`r${n}`))])
+          .groupBy(['a.name', 'v.name']).orderBy('a.name').orderBy('v.name').execute(),
+        rated.select(['d.code', 'd.rating', 'd.ratingComment', 'd.ratedAt', 'v.name as procedureName']).where('d.ratingComment', 'is not', null).where('d.ratingComment', '<>', '')
+          .orderBy('d.ratedAt', 'desc').limit(50).execute()
+      ])
+      const levels = (r: Record<string, unknown>) => [1, 2, 3, 4, 5].map(n => Number(r[`r${n}`] ?? 0))
+      return { from, to, rows: rows.map(r => ({ agencyName: r.agencyName, procedureName: r.procedureName, count: r.count, average: Number(r.average), levels: levels(r) })), comments }
+    },
+
     /** The public page's aggregates (cached per process for five minutes). */
     publicFigures: () => publicStatistics.get(),
 
