@@ -249,3 +249,34 @@ test('through the real flow: a dossier received at the desk and withdrawn by its
   const received = (await t.services.statistics.form06Dossiers(leader, { from: '2026-05-01', to: '2026-05-31' }, 'sector', 'in-progress', undefined)).rows.map(x => x.code)
   assert.ok(received.includes(code), 'in May it was still in progress')
 })
+
+test('the Decision 766 index of April from the same ledger: each counter beside its ratio and points, "chưa có dữ liệu" where nothing is recorded, the band on the points with data', async () => {
+  await april()
+  const leader = await official('000.00.00.H34')
+  const r = await t.services.statistics.index766(leader, '04/2026')
+  assert.equal(r.month, '2026-04')
+  const group = (g: string) => r.all.index.groups.find(x => x.group === g)!
+  // Progress: 5 of the 8 resolved early or on time → 20 × 5/8.
+  assert.deepEqual(group('progress').counters.map(c => [c.part, c.whole, c.points]), [[5, 8, 12.5]])
+  // Digitisation: 11 received, none with a paper-only component; 6 decided, none with a result file; reuse not recorded.
+  assert.deepEqual(group('digitisation').counters.map(c => [c.part, c.whole]), [[11, 11], [0, 6], [null, null]])
+  // Online: 7 of the 11 received online; no fee paid in April, so no online-payment figure.
+  assert.deepEqual(group('online').counters.map(c => [c.part, c.whole]), [[7, 11], [0, 0]])
+  assert.equal(group('online').counters[1]!.points, null)
+  assert.equal(group('publicity').points, null)
+  assert.equal(group('satisfaction').points, null, 'no rating in April')
+  const points = 12.5 + 22 / 3 + 7
+  const max = 20 + 2 * 22 / 3 + 11
+  assert.equal(r.all.index.points.toFixed(6), points.toFixed(6))
+  assert.equal(r.all.index.maxWithData.toFixed(6), max.toFixed(6))
+  assert.equal(r.all.index.band, 'Trung bình')
+  assert.deepEqual(r.rows.map(x => x.code), ['000.00.11.H34', '000.00.15.H34'].filter(c => r.rows.some(x => x.code === c)).sort((a, b) => (r.rows.find(x => x.code === b)!.index.score ?? -1) - (r.rows.find(x => x.code === a)!.index.score ?? -1)))
+  const s = browserSession(t, leader.cookie)
+  const page = await s.get('/can-bo/thong-ke/chi-so-766?thang=04/2026')
+  assert.equal(page.statusCode, 200)
+  assert.match(page.body, /Chưa có dữ liệu/)
+  assert.match(page.body, /Tiến độ, kết quả giải quyết: 12,5 \/ 20 điểm/)
+  const bad = await s.get('/can-bo/thong-ke/chi-so-766?thang=13/2026')
+  assert.equal(bad.statusCode, 422)
+  assert.match(bad.body, /id="thang-error"/)
+})

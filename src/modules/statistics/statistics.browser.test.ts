@@ -34,7 +34,7 @@ test('a leader opens Biểu 06 from the workspace, drills into a figure and find
     await page.waitForLoadState()
     await assertAccessible(page)
     assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Hồ sơ giải quyết quá hạn: \d+/)
-    for (const [link, heading] of [['Khối lượng xử lý theo cán bộ', /Khối lượng xử lý theo cán bộ và bước/], ['Mức độ hài lòng', /Mức độ hài lòng của người dân/]] as const) {
+    for (const [link, heading] of [['Khối lượng xử lý theo cán bộ', /Khối lượng xử lý theo cán bộ và bước/], ['Mức độ hài lòng', /Mức độ hài lòng của người dân/], ['Bộ chỉ số 766', /Bộ chỉ số phục vụ người dân, doanh nghiệp/]] as const) {
       await page.goBack()
       await page.waitForLoadState()
       await page.getByRole('link', { name: link }).click()

@@ -8,6 +8,7 @@ import type { RequireOfficial } from '../accounts/staff-session.js'
 import type { Person } from '../dossiers/dossier-form.js'
 import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { RATING_LABELS } from '../dossiers/model.js'
+import { GROUP_TITLES } from './index766.js'
 import { cellsOf, COLUMN_OF, FORM06_GROUPS, type Form06By, type Form06Column, type Form06Figures } from './form06.js'
 import { csvFile } from '../../platform/http/csv.js'
 import { form06Workbook } from './form06-xlsx.js'
@@ -81,6 +82,7 @@ function Form06Page ({ r, query, errors }: { r?: Awaited<ReturnType<StatisticsSe
             <a href={`${BASE}/qua-han?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Hồ sơ quá hạn và lý do (Biểu 07)</a>
             {' · '}<a href={`${BASE}/can-bo?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Khối lượng xử lý theo cán bộ</a>
             {' · '}<a href={`${BASE}/hai-long?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Mức độ hài lòng</a>
+            {' · '}<a href={`${BASE}/chi-so-766`}>Bộ chỉ số 766</a>
           </p>
           <p class='body'>
             <a href={`${BASE}.xlsx?${new URLSearchParams({ tu: r.from, den: r.to, theo: BY_PARAM[r.by] }).toString()}`} download>Tải biểu Excel (.xlsx)</a>
@@ -195,6 +197,55 @@ function SatisfactionPage ({ r }: { r: Awaited<ReturnType<StatisticsService['sat
   )
 }
 
+const pts = (n: number | null) => n === null ? 'Chưa có dữ liệu' : n.toLocaleString('vi-VN', { maximumFractionDigits: 1 })
+const monthText = (m: string) => `${Number(m.slice(5))}/${m.slice(0, 4)}`
+const change = (now: number | null, before: number | null) => now === null || before === null ? '—' : `${now >= before ? '+' : ''}${(now - before).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}`
+
+function Index766Page ({ r, typed, errors = [] }: { r?: Awaited<ReturnType<StatisticsService['index766']>> | undefined, typed?: string | undefined, errors?: FieldError[] }) {
+  return (
+    <>
+      <a class='back-link' href={BASE}>Biểu 06</a>
+      <ErrorSummary errors={errors} />
+      <h1 class='heading-l'><span class='caption'>Quyết định 766/QĐ-TTg{r ? ` · tháng ${monthText(r.month)}` : ''}</span> Bộ chỉ số phục vụ người dân, doanh nghiệp</h1>
+      <form action={`${BASE}/chi-so-766`} method='get' noValidate>
+        <TextInput name='thang' label='Tháng' hint='Ví dụ: 03/2026' value={typed ?? (r ? monthText(r.month).padStart(7, '0') : undefined)} error={errorOf(errors, 'thang')} />
+        <Button>Xem</Button>
+      </form>
+      {r && <Index766Figures r={r} />}
+    </>
+  )
+}
+
+function Index766Figures ({ r }: { r: Awaited<ReturnType<StatisticsService['index766']>> }) {
+  const i = r.all.index
+  return (
+    <>
+      <p class='body'>Điểm tính trực tiếp từ hồ sơ. Tiêu chí hệ thống chưa ghi nhận dữ liệu hiện “chưa có dữ liệu” và không được tính điểm: tổng điểm là trên phần có dữ liệu ({pts(i.maxWithData)} điểm), xếp loại theo tỉ lệ đó. Trọng số các nhóm công khai 18, tiến độ 20, hài lòng 18 theo Quyết định; số hóa 22, trực tuyến 22 là giả định, cần đối chiếu phụ lục Quyết định.</p>
+      <div class='inset'>
+        <p class='body'><strong>Các cơ quan bạn theo dõi: {i.score === null ? 'chưa có dữ liệu' : `${pts(i.score)}/100 – ${i.band}`}</strong> ({pts(i.points)}/{pts(i.maxWithData)} điểm có dữ liệu; so với tháng {monthText(r.previous)}: {change(i.score, r.all.previous.score)})</p>
+      </div>
+      {i.groups.map(g => (
+        <DataTable key={g.group} caption={`${g.title}: ${pts(g.points)} / ${g.max} điểm`} captionHidden={false} rows={g.counters} rowKey={c => c.name} columns={[
+          { label: 'Tiêu chí', cell: c => c.name },
+          { label: 'Số liệu', cell: c => c.whole === null ? 'Chưa có dữ liệu' : `${c.part!.toLocaleString('vi-VN')} / ${c.whole.toLocaleString('vi-VN')}` },
+          { label: 'Tỉ lệ', cell: c => c.ratio === null ? '—' : `${(c.ratio * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%` },
+          { label: 'Điểm', cell: c => `${pts(c.points)} / ${pts(c.max)}` }
+        ]} />
+      ))}
+      <h2 class='heading-m'>Xếp hạng các cơ quan</h2>
+      {r.rows.length === 0
+        ? <p class='body'>Chưa có hồ sơ trong tháng.</p>
+        : <DataTable caption={`Xếp hạng theo điểm tháng ${monthText(r.month)}`} rows={r.rows} rowKey={x => x.code} columns={[
+          { label: 'Cơ quan', cell: x => x.name },
+          { label: 'Điểm (trên 100)', cell: x => pts(x.index.score) },
+          { label: 'Xếp loại', cell: x => x.index.band ?? '—' },
+          { label: `So với tháng ${monthText(r.previous)}`, cell: x => change(x.index.score, x.previous.score) },
+          ...(['progress', 'digitisation', 'online', 'satisfaction'] as const).map(g => ({ group: 'Điểm theo nhóm', label: GROUP_TITLES[g], cell: (x: { index: { groups: Array<{ group: string, points: number | null, max: number }> } }) => { const found = x.index.groups.find(y => y.group === g)!; return `${pts(found.points)}/${found.max}` } }))
+        ]} />}
+    </>
+  )
+}
+
 /** `/can-bo/thong-ke`: Biểu 06 for leaders over their agencies, each figure drilling down to its dossiers. */
 export async function statisticsPages (app: FastifyInstance, { statistics, requireOfficial }: { statistics: StatisticsService, requireOfficial: RequireOfficial }) {
   const show = (reply: FastifyReply, r: Awaited<ReturnType<StatisticsService['form06']>> | undefined, query: Query, errors: FieldError[]) =>
@@ -243,6 +294,16 @@ export async function statisticsPages (app: FastifyInstance, { statistics, requi
 
   app.get(`${BASE}/hai-long`, { preHandler: requireOfficial }, report(async (request, reply, q) =>
     reply.page(<SatisfactionPage r={await statistics.satisfaction(request.official!, { from: q['tu'], to: q['den'] })} />, { title: 'Thống kê: mức độ hài lòng' })))
+
+  app.get(`${BASE}/chi-so-766`, { preHandler: requireOfficial }, async (request: FastifyRequest, reply) => {
+    const q = request.query as Query
+    try {
+      return reply.page(<Index766Page r={await statistics.index766(request.official!, q['thang'])} />, { title: 'Thống kê: Bộ chỉ số 766' })
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return reply.page(<Index766Page typed={q['thang']} errors={err.fields} />, { title: 'Thống kê: Bộ chỉ số 766', status: 422, hasErrors: true })
+      throw err
+    }
+  })
 
   app.get(`${BASE}/ho-so`, { preHandler: requireOfficial }, report(async (request, reply, q) => {
     const r = await statistics.form06Dossiers(request.official!, { from: q['tu'], to: q['den'] }, byOf(q), q['cot'] ?? '', q['dong'])

@@ -6,6 +6,7 @@ import type { AuditService } from '../audit/audit.service.js'
 import { ROLES, type OfficialRole, type OfficialsService, type SignedInOfficial } from '../accounts/officials.service.js'
 import { sql } from 'kysely'
 import { createPublicStatistics } from './public.js'
+import { index766 } from './index766.js'
 import { FORM06_COLUMNS, form06Dossiers, form06Rows, inReport, totalOf, type Form06By, type Form06Column, type Form06Figures, type Period } from './form06.js'
 
 /** Who reads the statistics: leaders of an agency or a department, and system administrators, over their agencies and the units below. */
@@ -107,6 +108,23 @@ export function createStatisticsService (deps: { db: Db, officials: OfficialsSer
       ])
       const levels = (r: Record<string, unknown>) => [1, 2, 3, 4, 5].map(n => Number(r[`r${n}`] ?? 0))
       return { from, to, rows: rows.map(r => ({ agencyName: r.agencyName, procedureName: r.procedureName, count: r.count, average: Number(r.average), levels: levels(r) })), comments }
+    },
+
+    /**
+     * The Decision 766 index of a month (YYYY-MM; this month by default) for the official's agencies
+     * together and each of them, with the month before for the change (index766.ts). Throws VALIDATION.
+     */
+    async index766 (o: SignedInOfficial, month?: string) {
+      const scope = await scopeOf(o)
+      const today = toLocal(now()).date
+      const typed = month?.trim() ?? ''
+      const mmyyyy = /^(\d{1,2})\/(\d{4})$/.exec(typed)
+      const m = mmyyyy ? `${mmyyyy[2]}-${mmyyyy[1]!.padStart(2, '0')}` : typed || today.slice(0, 7)
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(m) || m > today.slice(0, 7) || m < '2000-01') throw new AppError('VALIDATION', 'invalid month', [{ field: 'thang', message: 'Chọn một tháng đã qua hoặc tháng này' }])
+      const [y, mm] = m.split('-').map(Number) as [number, number]
+      const previous = mm === 1 ? `${y - 1}-12` : `${y}-${String(mm - 1).padStart(2, '0')}`
+      const [r, names] = await Promise.all([index766(db, m, previous, scope, now()), labels('agency')])
+      return { month: m, previous, ...r, rows: r.rows.map(x => ({ ...x, name: names.get(x.code) ?? x.code })) }
     },
 
     /** The public page's aggregates (cached per process for five minutes). */
