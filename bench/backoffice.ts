@@ -85,7 +85,8 @@ export async function benchBackOffice (): Promise<string[]> {
       ['newest page, all statuses (province)', repeat('/can-bo/ho-so?tu=2000-01-01'), sample.cookies.province],
       // Statistics over the whole province for the last twelve months (target < 1 s; 20 requests).
       ['Biểu 06, 12 months by sector (province)', repeat(`/can-bo/thong-ke?tu=${yearAgo}&den=${today}`).slice(0, 20), sample.cookies.province],
-      ['Biểu 06, 12 months by agency (province)', repeat(`/can-bo/thong-ke?tu=${yearAgo}&den=${today}&theo=co-quan`).slice(0, 20), sample.cookies.province]
+      ['Biểu 06, 12 months by agency (province)', repeat(`/can-bo/thong-ke?tu=${yearAgo}&den=${today}&theo=co-quan`).slice(0, 20), sample.cookies.province],
+      ['Decision 766 index, this month and the last (province)', repeat('/can-bo/thong-ke/chi-so-766').slice(0, 20), sample.cookies.province]
     ]
     out.push(`  ${'case'.padEnd(44)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)}  (${n} requests one at a time; target p99 < 100 ms)`)
     out.push(`  ${'bare primary-key route'.padEnd(44)} ${bare.p50.toFixed(1).padStart(7)} ${bare.p99.toFixed(1).padStart(7)} ${bare.max.toFixed(1).padStart(7)}`)

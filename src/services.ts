@@ -64,7 +64,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const payments = createPaymentsService({ db, dossiers, jobs, config, sandboxSecret })
   const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, notifications, publicUrl: () => config.PUBLIC_URL, now: options.clock ?? (() => new Date()) })
 
-  const statistics = createStatisticsService({ db, officials, audit, now: options.clock ?? (() => new Date()) })
+  const statistics = createStatisticsService({ db, officials, audit, site, now: options.clock ?? (() => new Date()) })
 
   return {
     config,

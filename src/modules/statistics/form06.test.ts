@@ -280,3 +280,17 @@ test('the Decision 766 index of April from the same ledger: each counter beside 
   assert.equal(bad.statusCode, 422)
   assert.match(bad.body, /id="thang-error"/)
 })
+
+test('Biểu 06 as a printable PDF: the title, the period, the grouped header and the same totals, nothing printed over anything', async () => {
+  await april()
+  const leader = await official('000.00.00.H34')
+  const res = await browserSession(t, leader.cookie).get('/can-bo/thong-ke.pdf?tu=01/04/2026&den=30/04/2026')
+  assert.equal(res.statusCode, 200)
+  assert.equal(res.headers['content-type'], 'application/pdf')
+  const { pdfText } = await import('../../../test/pdf.js')
+  const text = await pdfText(res.rawPayload)
+  assert.match(text, /TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH/)
+  assert.match(text, /từ ngày 01\/04\/2026 đến ngày 30\/04\/2026/)
+  assert.match(text, /Số hồ sơ nhận giải quyết/)
+  assert.match(text, /Tổng cộng 12 7 4 1 8 3 2 3 4 2 2/)
+})

@@ -86,6 +86,7 @@ function Form06Page ({ r, query, errors }: { r?: Awaited<ReturnType<StatisticsSe
           </p>
           <p class='body'>
             <a href={`${BASE}.xlsx?${new URLSearchParams({ tu: r.from, den: r.to, theo: BY_PARAM[r.by] }).toString()}`} download>Tải biểu Excel (.xlsx)</a>
+            {' · '}<a href={`${BASE}.pdf?${new URLSearchParams({ tu: r.from, den: r.to, theo: BY_PARAM[r.by] }).toString()}`}>Bản in (PDF)</a>
             {' · '}<a href={`${BASE}.csv?${new URLSearchParams({ tu: r.from, den: r.to, theo: BY_PARAM[r.by] }).toString()}`} download>CSV</a>
           </p>
           {r.rows.length === 0
@@ -284,6 +285,12 @@ export async function statisticsPages (app: FastifyInstance, { statistics, requi
     const r = await statistics.form06(request.official!, { from: q['tu'], to: q['den'] }, byOf(q))
     const file = await form06Workbook(r, request.official!.agency.name)
     return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="bieu-06-${r.from}-${r.to}.xlsx"`).header('cache-control', 'private, no-store').send(file)
+  }))
+
+  /** The form as a printable PDF (landscape, the two-row header on every page, signature blocks). */
+  app.get(`${BASE}.pdf`, { preHandler: requireOfficial }, report(async (request, reply, q) => {
+    const pdf = await statistics.form06Pdf(request.official!, { from: q['tu'], to: q['den'] }, byOf(q))
+    return reply.type('application/pdf').header('content-disposition', 'inline; filename="bieu-06.pdf"').header('cache-control', 'private, no-store').send(pdf)
   }))
 
   app.get(`${BASE}/qua-han`, { preHandler: requireOfficial }, report(async (request, reply, q) =>

@@ -1,13 +1,15 @@
 import type { Db } from '../../platform/db/db.js'
 import { parseDay, vnDayStart } from '../../platform/http/day-range.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
-import { toLocal } from '../../platform/vn-time.js'
 import type { AuditService } from '../audit/audit.service.js'
+import type { SiteService } from '../site/site.service.js'
+import { officialFormPdf } from '../../platform/pdf/forms-pdf.js'
+import { dmy, formatInstant, toLocal } from '../../platform/vn-time.js'
 import { ROLES, type OfficialRole, type OfficialsService, type SignedInOfficial } from '../accounts/officials.service.js'
 import { sql } from 'kysely'
 import { createPublicStatistics } from './public.js'
 import { index766 } from './index766.js'
-import { FORM06_COLUMNS, form06Dossiers, form06Rows, inReport, totalOf, type Form06By, type Form06Column, type Form06Figures, type Period } from './form06.js'
+import { cellsOf, FORM06_COLUMNS, FORM06_GROUPS, form06Dossiers, form06Rows, inReport, totalOf, type Form06By, type Form06Column, type Form06Figures, type Period } from './form06.js'
 
 /** Who reads the statistics: leaders of an agency or a department, and system administrators, over their agencies and the units below. */
 const READERS: OfficialRole[] = ['agency_leader', 'department_head', 'system_admin']
@@ -21,7 +23,7 @@ export interface Form06Row { key: string, label: string, figures: Form06Figures 
  * Statistics for leaders, read from the dossier ledger (docs/decisions/0012): Biểu 06 by sector or by
  * agency for any period, and the dossiers behind each of its figures.
  */
-export function createStatisticsService (deps: { db: Db, officials: OfficialsService, audit: AuditService, now?: () => Date }) {
+export function createStatisticsService (deps: { db: Db, officials: OfficialsService, audit: AuditService, site: Pick<SiteService, 'profile'>, now?: () => Date }) {
   const { db, officials, audit } = deps
   const now = deps.now ?? (() => new Date())
 
@@ -125,6 +127,30 @@ export function createStatisticsService (deps: { db: Db, officials: OfficialsSer
       const previous = mm === 1 ? `${y - 1}-12` : `${y}-${String(mm - 1).padStart(2, '0')}`
       const [r, names] = await Promise.all([index766(db, m, previous, scope, now()), labels('agency')])
       return { month: m, previous, ...r, rows: r.rows.map(x => ({ ...x, name: names.get(x.code) ?? x.code })) }
+    },
+
+    /**
+     * Biểu 06 as a printable PDF (landscape, the form's two-row header repeated on each page), headed by
+     * the official's agency under its parent, to be signed by whoever drew it up and the agency's head.
+     */
+    async form06Pdf (o: SignedInOfficial, input: PeriodInput, by: Form06By): Promise<Buffer> {
+      const r = await this.form06(o, input, by)
+      const [site, agency] = await Promise.all([deps.site.profile(), db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select(['a.name', 'p.name as parentName']).where('a.code', '=', o.agency.code).executeTakeFirst()])
+      return officialFormPdf({
+        number: 'Biểu số 06/VPCP/KSTT',
+        title: 'Tình hình, kết quả giải quyết thủ tục hành chính',
+        issuer: { parent: agency?.parentName ?? site.provinceName, agency: agency?.name ?? o.agency.name },
+        province: site.provinceName,
+        date: now(),
+        body: [`Kỳ báo cáo: từ ngày ${dmy(r.from)} đến ngày ${dmy(r.to)}; số liệu tính từ hồ sơ đến ${formatInstant(r.asOf)}.`],
+        signatures: [{ title: 'Người lập biểu', note: '(Ký, ghi rõ họ tên)' }, { title: 'Thủ trưởng cơ quan', note: '(Ký, ghi rõ họ tên, đóng dấu)' }],
+        landscape: true,
+        table: {
+          columns: [{ title: 'STT', share: 0.6 }, { title: r.by === 'agency' ? 'Cơ quan' : 'Lĩnh vực', share: 3.2 },
+            ...FORM06_GROUPS.flatMap(g => g.columns.map(title => ({ title, share: 1, group: g.title })))],
+          rows: [...r.rows.map((row, i) => [String(i + 1), row.label, ...cellsOf(row.figures).map(n => n.toLocaleString('vi-VN'))]), ['', 'Tổng cộng', ...cellsOf(r.total).map(n => n.toLocaleString('vi-VN'))]]
+        }
+      })
     },
 
     /** The public page's aggregates (cached per process for five minutes). */

@@ -33,7 +33,7 @@ export interface OfficialForm {
   signatures: Array<{ title: string, note: string, name?: string }>
   qr?: { url: string, caption: string }
   /** A table after the text (the control sheet, the register): columns by share of the width; the header repeats on each page. */
-  table?: { columns: Array<{ title: string, share: number }>, rows: string[][] }
+  table?: { columns: Array<{ title: string, share: number, group?: string }>, rows: string[][] }
   landscape?: boolean
 }
 
@@ -105,9 +105,32 @@ function drawTable (doc: PDFKit.PDFDocument, table: NonNullable<OfficialForm['ta
     })
   }
   const header = table.columns.map(c => c.title)
-  const headerHeight = rowHeight(header, 'bold')
+  const grouped = table.columns.some(c => c.group)
+  // With groups (an official report's two-row header): each group once over its columns, an ungrouped
+  // column over both rows.
+  const groupHeight = grouped ? rowHeight(table.columns.map(c => c.group ?? ''), 'bold') : 0
+  const columnHeight = rowHeight(table.columns.map(c => c.group ? c.title : ''), 'bold')
+  const headerHeight = grouped ? groupHeight + columnHeight : rowHeight(header, 'bold')
+  const cell = (text: string, x: number, y: number, w: number, h: number) => {
+    doc.rect(x, y, w, h).stroke()
+    doc.font('bold').fontSize(size).text(text, x + pad, y + pad, { width: w - 2 * pad, align: 'center' })
+  }
+  const drawHeader = (y: number) => {
+    if (!grouped) { drawRow(header, 'bold', y, headerHeight); return }
+    let x = left
+    for (let i = 0; i < table.columns.length;) {
+      const c = table.columns[i]!
+      if (!c.group) { cell(c.title, x, y, widths[i]!, headerHeight); x += widths[i]!; i++; continue }
+      let span = 0
+      let j = i
+      for (; j < table.columns.length && table.columns[j]!.group === c.group; j++) span += widths[j]!
+      cell(c.group, x, y, span, groupHeight)
+      for (let k = i; k < j; k++) { cell(table.columns[k]!.title, x, y + groupHeight, widths[k]!, columnHeight); x += widths[k]! }
+      i = j
+    }
+  }
   let y = doc.y + 4
-  drawRow(header, 'bold', y, headerHeight)
+  drawHeader(y)
   y += headerHeight
   doc.lineWidth(0.5)
   for (const row of table.rows) {
@@ -115,7 +138,7 @@ function drawTable (doc: PDFKit.PDFDocument, table: NonNullable<OfficialForm['ta
     if (y + h > bottom()) {
       doc.addPage()
       y = doc.page.margins.top
-      drawRow(header, 'bold', y, headerHeight)
+      drawHeader(y)
       y += headerHeight
     }
     drawRow(row, 'serif', y, h)
