@@ -12,3 +12,7 @@ update dossiers d set closed_at = e.at
 create index dossiers_statistics on dossiers (received_at)
   include (status, channel, due_at, finished_at, closed_at, procedure_id, agency_code, processing_agency_code)
   where received_at is not null;
+
+-- The Decision 766 index counts the decisions and the ratings of a month.
+create index dossiers_finished on dossiers (finished_at) where finished_at is not null;
+create index dossiers_rated on dossiers (rated_at) where rated_at is not null;

@@ -37,7 +37,7 @@ async function countersOf (db: Db, p: Period, scope: string[]) {
     const inScope = sql`(coalesce(d.processing_agency_code, d.agency_code) in (${sql.join(scope)}) or d.agency_code in (${sql.join(scope)}))`
     const received = await sql<{ agency: string, received: number, digitised: number, onlineCapable: number, onlineOfCapable: number }>`
       select coalesce(d.processing_agency_code, d.agency_code) as agency, count(*)::int as received,
-             count(*) filter (where not exists (select 1 from dossier_events e where e.dossier_id = d.id and e.action = 'enter' and jsonb_array_length(coalesce(e.details -> 'paper', '[]'::jsonb)) > 0))::int as digitised,
+             count(*) filter (where d.channel = 'online' or not exists (select 1 from dossier_events e where e.dossier_id = d.id and e.action = 'enter' and jsonb_array_length(coalesce(e.details -> 'paper', '[]'::jsonb)) > 0))::int as digitised,
              count(*) filter (where p.online_level in ('full', 'partial'))::int as online_capable,
              count(*) filter (where p.online_level in ('full', 'partial') and d.channel = 'online')::int as online_of_capable
       from dossiers d join procedures p on p.id = d.procedure_id

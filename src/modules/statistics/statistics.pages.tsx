@@ -3,6 +3,7 @@ import { AppError, errorOf, type FieldError } from '../../platform/http/errors.j
 import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, Radios, TextInput } from '../../platform/html/components/form.js'
 import { DataTable, type Column } from '../../platform/html/components/layout-parts.js'
+import { BarChart } from '../../platform/html/components/BarChart.js'
 import { dmy, formatInstant } from '../../platform/vn-time.js'
 import type { RequireOfficial } from '../accounts/staff-session.js'
 import type { Person } from '../dossiers/dossier-form.js'
@@ -92,8 +93,24 @@ function Form06Page ({ r, query, errors }: { r?: Awaited<ReturnType<StatisticsSe
           {r.rows.length === 0
             ? <p class='body'>Không có hồ sơ nào trong kỳ.</p>
             : <DataTable caption={`Biểu 06 theo ${r.by === 'agency' ? 'cơ quan' : 'lĩnh vực'}, từ ${dmy(r.from)} đến ${dmy(r.to)}`} rows={rows} rowKey={row => row.total ? 'total' : row.key} rowClass={row => row.total ? 'row--total' : undefined} columns={columns} />}
+          {r.rows.length > 0 && <Form06Charts total={r.total} />}
         </section>
       )}
+    </>
+  )
+}
+
+/** The totals of the form drawn: how dossiers came in, and how the resolved ones were resolved against their due dates. */
+function Form06Charts ({ total: t }: { total: Form06Figures }) {
+  const n = (v: number) => v.toLocaleString('vi-VN')
+  return (
+    <>
+      <BarChart id='kenh' title='Hồ sơ nhận giải quyết theo kênh' unit='Số hồ sơ' category='Kênh' format={n}
+        description={`Trực tuyến ${n(t.received.online)}, trực tiếp và bưu chính ${n(t.received.directOrPostal)}, từ kỳ trước ${n(t.received.carriedOver)}.`}
+        bars={[{ label: 'Trực tuyến', value: t.received.online }, { label: 'Trực tiếp, bưu chính', value: t.received.directOrPostal }, { label: 'Từ kỳ trước', value: t.received.carriedOver }]} />
+      <BarChart id='han' title='Hồ sơ đã giải quyết so với hạn' unit='Số hồ sơ' category='Kết quả' format={n}
+        description={`Trước hạn ${n(t.resolved.early)}, đúng hạn ${n(t.resolved.onTime)}, quá hạn ${n(t.resolved.late)}.`}
+        bars={[{ label: 'Trước hạn', value: t.resolved.early }, { label: 'Đúng hạn', value: t.resolved.onTime }, { label: 'Quá hạn', value: t.resolved.late }]} />
     </>
   )
 }
@@ -233,6 +250,11 @@ function Index766Figures ({ r }: { r: Awaited<ReturnType<StatisticsService['inde
           { label: 'Điểm', cell: c => `${pts(c.points)} / ${pts(c.max)}` }
         ]} />
       ))}
+      {r.rows.some(x => x.index.score !== null) && (
+        <BarChart id='xep-hang' title={`Điểm chỉ số 766 theo cơ quan, tháng ${monthText(r.month)}`} unit='Điểm (trên 100)' category='Cơ quan' max={100} format={v => pts(v)}
+          description={r.rows.map(x => `${x.name}: ${x.index.score === null ? 'chưa có dữ liệu' : pts(x.index.score)}`).join('; ')}
+          bars={r.rows.map(x => ({ label: x.shortName, value: x.index.score, note: x.name }))} />
+      )}
       <h2 class='heading-m'>Xếp hạng các cơ quan</h2>
       {r.rows.length === 0
         ? <p class='body'>Chưa có hồ sơ trong tháng.</p>

@@ -125,8 +125,9 @@ export function createStatisticsService (deps: { db: Db, officials: OfficialsSer
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(m) || m > today.slice(0, 7) || m < '2000-01') throw new AppError('VALIDATION', 'invalid month', [{ field: 'thang', message: 'Chọn một tháng đã qua hoặc tháng này' }])
       const [y, mm] = m.split('-').map(Number) as [number, number]
       const previous = mm === 1 ? `${y - 1}-12` : `${y}-${String(mm - 1).padStart(2, '0')}`
-      const [r, names] = await Promise.all([index766(db, m, previous, scope, now()), labels('agency')])
-      return { month: m, previous, ...r, rows: r.rows.map(x => ({ ...x, name: names.get(x.code) ?? x.code })) }
+      const [r, names, short] = await Promise.all([index766(db, m, previous, scope, now()), labels('agency'), db.kysely.selectFrom('agencies').select(['code', 'shortName']).execute()])
+      const shortNames = new Map(short.map(a => [a.code, a.shortName]))
+      return { month: m, previous, ...r, rows: r.rows.map(x => ({ ...x, name: names.get(x.code) ?? x.code, shortName: shortNames.get(x.code) ?? names.get(x.code) ?? x.code })) }
     },
 
     /**

@@ -8,7 +8,7 @@ export interface Bar { label: string, value: number | null, note?: string }
  * reads (`role="img"`, `aria-labelledby`), bars scaled with d3-scale, each value and label printed under
  * its bar in HTML (text inside SVG cannot be checked for contrast), and the same figures as a table. `format` prints a value; `max` fixes the top of the scale.
  */
-export function BarChart ({ id, title, description, bars, format, max, unit }: { id: string, title: string, description: string, bars: Bar[], format: (v: number) => string, max?: number, unit: string }) {
+export function BarChart ({ id, title, description, bars, format, max, unit, category = 'Kỳ' }: { id: string, title: string, description: string, bars: Bar[], format: (v: number) => string, max?: number, unit: string, category?: string }) {
   const width = 640
   const height = 220
   const margin = { top: 8, right: 8, bottom: 2, left: 8 }
@@ -31,7 +31,7 @@ export function BarChart ({ id, title, description, bars, format, max, unit }: {
       </div>
       <figcaption class='chart__caption'>{title}</figcaption>
       <DataTable caption={`Số liệu của biểu đồ: ${title}`} rows={bars} rowKey={b => b.label} columns={[
-        { label: 'Kỳ', cell: b => b.label },
+        { label: category, cell: b => b.label },
         { label: unit, cell: b => b.value === null ? 'Chưa có số liệu' : format(b.value) },
         ...(bars.some(b => b.note) ? [{ label: 'Ghi chú', cell: (b: Bar) => b.note ?? '' }] : [])
       ]} />
