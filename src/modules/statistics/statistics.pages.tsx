@@ -139,6 +139,8 @@ function DrilldownPage ({ r }: { r: Awaited<ReturnType<StatisticsService['form06
 
 function OverduePage ({ r }: { r: Awaited<ReturnType<StatisticsService['overdue']>> }) {
   const back = new URLSearchParams({ tu: r.from, den: r.to })
+  // Where the time was lost: the overdue dossiers by the first step that ran over.
+  const bySteps = [...r.rows.reduce((m, d) => m.set(d.step?.name ?? 'Không xác định được bước', (m.get(d.step?.name ?? 'Không xác định được bước') ?? 0) + 1), new Map<string, number>())].sort((a, b) => b[1] - a[1])
   return (
     <>
       <a class='back-link' href={`${BASE}?${back.toString()}`}>Biểu 06</a>
@@ -155,6 +157,10 @@ function OverduePage ({ r }: { r: Awaited<ReturnType<StatisticsService['overdue'
           { label: 'Bước chậm, người xử lý', cell: d => d.step ? `${d.step.name} – ${d.step.holder}` : '—' },
           { label: 'Lý do (văn bản xin lỗi)', cell: d => d.reason ?? 'Chưa có văn bản xin lỗi' }
         ]} />}
+      {bySteps.length > 0 && (
+        <BarChart id='qua-han-theo-buoc' title='Hồ sơ quá hạn theo bước chậm đầu tiên' unit='Số hồ sơ' category='Bước' format={v => v.toLocaleString('vi-VN')}
+          description={bySteps.map(([step, n]) => `${step}: ${n}`).join('; ')} bars={bySteps.map(([step, n]) => ({ label: step, value: n }))} />
+      )}
     </>
   )
 }
