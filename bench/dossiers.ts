@@ -284,7 +284,9 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     const proof = prepared.proofs[0]!
     // Lookups in rounds of bare route, API and page in turn, so that each ratio compares runs made
     // moments apart and the median of the rounds stands against the machine's noise.
-    const rounds: Record<'bare' | 'api' | 'page', Array<Figures & Costs>> = { bare: [], api: [], page: [] }
+    const rounds: Record<'bare' | 'api' | 'page' | 'browser', Array<Figures & Costs>> = { bare: [], api: [], page: [], browser: [] }
+    // The page as Chromium asks for it: compressed (the portal compresses pages over 1 KB).
+    const asBrowser = { headers: { accept: 'text/html,application/xhtml+xml', 'accept-encoding': 'gzip, deflate, br, zstd' } }
     for (let r = 0; r < LOOKUP_ROUNDS; r++) {
       rounds.bare.push(await measured(base, () => cannon(`${base}/bench/pk?id=${prepared.pkId}`, seconds, connections)))
       rounds.api.push(await measured(base, () => cannon(`${base}/api/v1/dossiers/${code}/status?proof=${proof}`, seconds, connections)))
@@ -296,6 +298,7 @@ export async function benchDossiers (seconds: number, connections: number): Prom
         if (pageProfile) fs.writeFileSync(pageProfile, await (await fetch(`${base}/bench/profile/stop`)).text())
         return result
       }))
+      rounds.browser.push(await measured(base, () => cannon(`${base}/tra-cuu-ho-so?ma=${code}&giay-to=${proof}`, seconds, connections, asBrowser)))
     }
     const [bare2, api, page] = [combined(rounds.bare), combined(rounds.api), combined(rounds.page)]
     const ratio = (runs: Array<Figures & Costs>) => {
@@ -315,6 +318,9 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     out.push(`    ${perItem(api, api.total, 'request')}`)
     out.push(`  lookup page by code             ${page.rps.toFixed(0)} req/s, p99 ${page.p99} ms, median ratio to bare ${ratio(rounds.page)}${page.errors ? `, ${page.errors} errors` : ''}`)
     out.push(`    ${perItem(page, page.total, 'request')}`)
+    const browser = combined(rounds.browser)
+    out.push(`  lookup page as a browser asks   ${browser.rps.toFixed(0)} req/s, p99 ${browser.p99} ms, median ratio to bare ${ratio(rounds.browser)} (accept-encoding: gzip, br; target ≥ 0.5)${browser.errors ? `, ${browser.errors} errors` : ''}`)
+    out.push(`    ${perItem(browser, browser.total, 'request')}`)
     out.push(`  server memory after GC: start ${mem0.heapUsed.toFixed(0)} MB heap / ${mem0.rss.toFixed(0)} MB RSS; after submissions ${mem1.heapUsed.toFixed(0)} / ${mem1.rss.toFixed(0)}; after lookups ${mem2.heapUsed.toFixed(0)} / ${mem2.rss.toFixed(0)}`)
 
     // Soak: BENCH_SOAK_SECONDS in 30-second rounds of 10 s of submissions and 20 s of lookups (page and
