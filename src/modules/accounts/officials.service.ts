@@ -88,9 +88,12 @@ export function createOfficialsService (deps: { db: Db, audit: AuditService, not
     const o = await db.kysely.selectFrom('officials as o').innerJoin('agencies as a', 'a.id', 'o.agencyId').leftJoin('departments as dp', 'dp.id', 'o.departmentId')
       .select(['o.id', 'o.username', 'o.fullName', 'o.mustChangePassword', 'a.code', 'a.name', 'o.departmentId', 'dp.name as departmentName']).where('o.id', '=', officialId).where('o.status', '=', 'active').executeTakeFirst()
     if (!o) return undefined
-    const roles = await db.kysely.selectFrom('officialRoles as r').innerJoin('agencies as a', 'a.id', 'r.agencyId')
-      .select(['r.role', 'r.agencyId', 'a.code as agencyCode', 'a.name as agencyName']).where('r.officialId', '=', officialId).orderBy('r.role').execute()
-    const standsFor = await people.standsFor(o.id)
+    // Every back-office request loads these: the roles and today's delegations side by side, not one after the other.
+    const [roles, standsFor] = await Promise.all([
+      db.kysely.selectFrom('officialRoles as r').innerJoin('agencies as a', 'a.id', 'r.agencyId')
+        .select(['r.role', 'r.agencyId', 'a.code as agencyCode', 'a.name as agencyName']).where('r.officialId', '=', officialId).orderBy('r.role').execute(),
+      people.standsFor(o.id)
+    ])
     const department = o.departmentId !== null && o.departmentName !== null ? { id: o.departmentId, name: o.departmentName } : null
     return { id: o.id, username: o.username, fullName: o.fullName, agency: { code: o.code, name: o.name }, roles, mustChangePassword: o.mustChangePassword, department, standsFor }
   }

@@ -105,12 +105,12 @@ export async function form06Dossiers (ex: Executor, p: Period, scope: string[], 
 }
 
 function figuresOf (row: Record<string, number>): Form06Figures {
-  const n = (col: Form06Column) => Number(row[CELL[col]] ?? 0)
-  return {
-    received: { total: n('received'), online: n('received-online'), directOrPostal: n('received-direct'), carriedOver: n('carried-over') },
-    resolved: { total: n('resolved'), early: n('resolved-early'), onTime: n('resolved-on-time'), late: n('resolved-late') },
-    inProgress: { total: n('in-progress'), withinDue: n('in-progress-within'), overdue: n('in-progress-overdue') }
+  const f = totalOf([])
+  for (const col of FORM06_COLUMNS) {
+    const [group, key] = FIELD_OF[col];
+    (f[group] as Record<string, number>)[key] = Number(row[CELL[col]] ?? 0)
   }
+  return f
 }
 
 /** The totals row: the sum of the rows (each dossier is in exactly one row). */
@@ -126,11 +126,7 @@ export function totalOf (rows: Array<{ figures: Form06Figures }>): Form06Figures
 }
 
 /** A row's eleven figures in the form's column order (FORM06_COLUMNS), for exports. */
-export const cellsOf = (f: Form06Figures): number[] => [
-  f.received.total, f.received.online, f.received.directOrPostal, f.received.carriedOver,
-  f.resolved.total, f.resolved.early, f.resolved.onTime, f.resolved.late,
-  f.inProgress.total, f.inProgress.withinDue, f.inProgress.overdue
-]
+export const cellsOf = (f: Form06Figures): number[] => FORM06_COLUMNS.map(c => figureOf(f, c))
 
 /** The form's two header rows: the three groups, and the columns under them. */
 export const FORM06_GROUPS: Array<{ title: string, columns: string[] }> = [
@@ -139,9 +135,15 @@ export const FORM06_GROUPS: Array<{ title: string, columns: string[] }> = [
   { title: 'Số hồ sơ đang giải quyết', columns: ['Tổng số', 'Trong hạn', 'Quá hạn'] }
 ]
 
-/** Where a figure of the form sits: its column name for a drill-down link. */
-export const COLUMN_OF: Record<keyof Form06Figures, Record<string, Form06Column>> = {
-  received: { total: 'received', online: 'received-online', directOrPostal: 'received-direct', carriedOver: 'carried-over' },
-  resolved: { total: 'resolved', early: 'resolved-early', onTime: 'resolved-on-time', late: 'resolved-late' },
-  inProgress: { total: 'in-progress', withinDue: 'in-progress-within', overdue: 'in-progress-overdue' }
+/** Where each column's figure sits in a row's figures: the one table the rows, exports and links read. */
+export const FIELD_OF: Record<Form06Column, [keyof Form06Figures, string]> = {
+  received: ['received', 'total'], 'received-online': ['received', 'online'], 'received-direct': ['received', 'directOrPostal'], 'carried-over': ['received', 'carriedOver'],
+  resolved: ['resolved', 'total'], 'resolved-early': ['resolved', 'early'], 'resolved-on-time': ['resolved', 'onTime'], 'resolved-late': ['resolved', 'late'],
+  'in-progress': ['inProgress', 'total'], 'in-progress-within': ['inProgress', 'withinDue'], 'in-progress-overdue': ['inProgress', 'overdue']
+}
+
+/** A column's figure in a row. */
+export const figureOf = (f: Form06Figures, column: Form06Column): number => {
+  const [group, key] = FIELD_OF[column]
+  return (f[group] as Record<string, number>)[key]!
 }

@@ -74,11 +74,12 @@ export function createPublicStatistics (deps: { db: Db, now: () => Date, ttlMs?:
     const now = deps.now()
     const today = toLocal(now).date
     const year = today.slice(0, 4)
-    const scope = (await deps.db.reader().selectFrom('agencies').select('code').execute()).map(a => a.code)
+    const agencies = await deps.db.reader().selectFrom('agencies').select(['code', 'name']).execute()
+    const scope = agencies.map(a => a.code)
+    const names = new Map(agencies.map(a => [a.code, a.name]))
     const period = (from: string, toExclusive: Date): Period => ({ start: vnDayStart(from), end: toExclusive, asOf: new Date(Math.min(toExclusive.getTime(), now.getTime())) })
     const tomorrow = vnDayStart(today, 1)
     const [y, m] = await Promise.all([figures(deps.db, period(`${year}-01-01`, tomorrow), scope), figures(deps.db, period(`${today.slice(0, 8)}01`, tomorrow), scope)])
-    const names = new Map((await deps.db.reader().selectFrom('agencies').select(['code', 'name']).execute()).map(a => [a.code, a.name]))
     const months: PublicStatistics['months'] = []
     for (let n = 1; n <= Number(today.slice(5, 7)); n++) {
       const first = `${year}-${String(n).padStart(2, '0')}-01`

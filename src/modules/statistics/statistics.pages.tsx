@@ -10,7 +10,7 @@ import type { Person } from '../dossiers/dossier-form.js'
 import { STATUS_LABELS, type DossierStatus } from '../dossiers/status.js'
 import { RATING_LABELS } from '../dossiers/model.js'
 import { GROUP_TITLES } from './index766.js'
-import { cellsOf, COLUMN_OF, FORM06_GROUPS, type Form06By, type Form06Column, type Form06Figures } from './form06.js'
+import { cellsOf, figureOf, FORM06_COLUMNS, FORM06_GROUPS, type Form06By, type Form06Column, type Form06Figures } from './form06.js'
 import { csvFile } from '../../platform/http/csv.js'
 import { form06Workbook } from './form06-xlsx.js'
 import type { Form06Row, StatisticsService } from './statistics.service.js'
@@ -44,22 +44,11 @@ function Form06Page ({ r, query, errors }: { r?: Awaited<ReturnType<StatisticsSe
     const params = new URLSearchParams({ tu: r.from, den: r.to, theo: BY_PARAM[r.by], cot: column, ...(row.total ? {} : { dong: row.key }) })
     return <a href={`${BASE}/ho-so?${params.toString()}`}>{n.toLocaleString('vi-VN')}<span class='visually-hidden'> hồ sơ: {COLUMN_LABELS[column].toLowerCase()}, {row.label}</span></a>
   }
-  const figure = (group: keyof Form06Figures, name: string, label: string, title: string): Column<Shown> => ({
-    group: title, label, cell: row => link(row, COLUMN_OF[group][name]!, (row.figures[group] as Record<string, number>)[name]!)
-  })
+  // The form's columns, in order, under their groups: each figure a link to its dossiers.
+  const titles = FORM06_GROUPS.flatMap(g => g.columns.map(label => ({ group: g.title, label })))
   const columns: Array<Column<Shown>> = [
     { label: r?.by === 'agency' ? 'Cơ quan' : 'Lĩnh vực', cell: row => row.total ? <strong>{row.label}</strong> : row.label },
-    figure('received', 'total', 'Tổng số', 'Số hồ sơ nhận giải quyết'),
-    figure('received', 'online', 'Trực tuyến', 'Số hồ sơ nhận giải quyết'),
-    figure('received', 'directOrPostal', 'Trực tiếp, dịch vụ bưu chính', 'Số hồ sơ nhận giải quyết'),
-    figure('received', 'carriedOver', 'Từ kỳ trước', 'Số hồ sơ nhận giải quyết'),
-    figure('resolved', 'total', 'Tổng số', 'Số hồ sơ đã giải quyết'),
-    figure('resolved', 'early', 'Trước hạn', 'Số hồ sơ đã giải quyết'),
-    figure('resolved', 'onTime', 'Đúng hạn', 'Số hồ sơ đã giải quyết'),
-    figure('resolved', 'late', 'Quá hạn', 'Số hồ sơ đã giải quyết'),
-    figure('inProgress', 'total', 'Tổng số', 'Số hồ sơ đang giải quyết'),
-    figure('inProgress', 'withinDue', 'Trong hạn', 'Số hồ sơ đang giải quyết'),
-    figure('inProgress', 'overdue', 'Quá hạn', 'Số hồ sơ đang giải quyết')
+    ...FORM06_COLUMNS.map((column, i): Column<Shown> => ({ ...titles[i]!, cell: row => link(row, column, figureOf(row.figures, column)) }))
   ]
   const rows: Shown[] = r ? [...r.rows, { key: '', label: 'Tổng cộng', figures: r.total, total: true }] : []
   return (

@@ -55,6 +55,15 @@ export function createStatisticsService (deps: { db: Db, officials: OfficialsSer
     return new Map((await db.kysely.selectFrom('agencies').select(['code', 'name']).execute()).map(a => [a.code, a.name]))
   }
 
+  /** Biểu 06 for the official's agencies: one row per sector (or agency) with dossiers, and the totals row. */
+  async function form06 (o: SignedInOfficial, input: PeriodInput, by: Form06By) {
+    const scope = await scopeOf(o)
+    const { period, from, to } = periodOf(input)
+    const [rows, names] = await Promise.all([inReport(db, ex => form06Rows(ex, period, scope, by)), labels(by)])
+    const labelled: Form06Row[] = rows.map(r => ({ ...r, label: names.get(r.key) ?? r.key })).sort((a, b) => a.label.localeCompare(b.label, 'vi'))
+    return { from, to, asOf: period.asOf, by, rows: labelled, total: totalOf(rows) }
+  }
+
   const publicStatistics = createPublicStatistics({ db, now })
 
   return {
@@ -135,7 +144,7 @@ export function createStatisticsService (deps: { db: Db, officials: OfficialsSer
      * the official's agency under its parent, to be signed by whoever drew it up and the agency's head.
      */
     async form06Pdf (o: SignedInOfficial, input: PeriodInput, by: Form06By): Promise<Buffer> {
-      const r = await this.form06(o, input, by)
+      const r = await form06(o, input, by)
       const [site, agency] = await Promise.all([deps.site.profile(), db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select(['a.name', 'p.name as parentName']).where('a.code', '=', o.agency.code).executeTakeFirst()])
       return officialFormPdf({
         number: 'Biểu số 06/VPCP/KSTT',
@@ -195,14 +204,7 @@ export function createStatisticsService (deps: { db: Db, officials: OfficialsSer
       return { from, to, asOf: period.asOf, rows }
     },
 
-    /** Biểu 06 for the official's agencies: one row per sector (or agency) with dossiers, and the totals row. */
-    async form06 (o: SignedInOfficial, input: PeriodInput, by: Form06By) {
-      const scope = await scopeOf(o)
-      const { period, from, to } = periodOf(input)
-      const [rows, names] = await Promise.all([inReport(db, ex => form06Rows(ex, period, scope, by)), labels(by)])
-      const labelled: Form06Row[] = rows.map(r => ({ ...r, label: names.get(r.key) ?? r.key })).sort((a, b) => a.label.localeCompare(b.label, 'vi'))
-      return { from, to, asOf: period.asOf, by, rows: labelled, total: totalOf(rows) }
-    },
+    form06,
 
     /**
      * The dossiers behind one figure of Biểu 06 (at most 500, by receipt), with what a leader checks by

@@ -35,14 +35,26 @@ export function escalationUseCases (ctx: WorkflowContext) {
         .select(['t.id', 't.name', 't.role', 't.agencyCode', 't.assigneeId', 't.assigneeName', 't.dueAt', 'd.id as dossierId', 'd.code', 'v.name as procedureName'])
         .where('t.finishedAt', 'is', null).where('t.escalatedAt', 'is', null).where('t.dueAt', '<=', soon)
         .where('d.status', 'in', [...RUNNING]).orderBy('t.dueAt').limit(BATCH).execute()
+      // Who is above each step: the officials of a role at an agency are asked once per run, their
+      // addresses once for the whole batch.
+      const known = new Map<string, ReturnType<typeof tasks.candidates>>()
+      const candidatesOf = (role: OfficialRole, agency: string) => {
+        const key = `${role}|${agency}`
+        if (!known.has(key)) known.set(key, tasks.candidates(role, agency))
+        return known.get(key)!
+      }
+      const above = new Map<number, string[]>()
+      for (const s of steps) {
+        for (const role of ABOVE[s.role as OfficialRole] ?? []) {
+          const ids = (await candidatesOf(role, s.agencyCode)).filter(c => c.id !== s.assigneeId).map(c => c.id)
+          if (ids.length > 0) { above.set(s.id, ids); break }
+        }
+      }
+      const everyone = [...new Set([...above.values()].flat())]
+      const addresses = new Map((everyone.length === 0 ? [] : await db.kysely.selectFrom('officials').select(['id', 'fullName', 'email', 'phone']).where('id', 'in', everyone).execute()).map(o => [o.id, o]))
       let told = 0
       for (const s of steps) {
-        let above: Array<{ id: string, fullName: string }> = []
-        for (const role of ABOVE[s.role as OfficialRole] ?? []) {
-          above = (await tasks.candidates(role, s.agencyCode)).filter(c => c.id !== s.assigneeId)
-          if (above.length > 0) break
-        }
-        const contacts = above.length === 0 ? [] : await db.kysely.selectFrom('officials').select(['id', 'fullName', 'email', 'phone']).where('id', 'in', above.map(a => a.id)).execute()
+        const contacts = (above.get(s.id) ?? []).map(id => addresses.get(id)!).filter(Boolean)
         const late = s.dueAt!.getTime() <= now.getTime()
         const left = await calendar.remaining(now, s.dueAt!, s.agencyCode)
         const holder = s.assigneeName ?? `cán bộ có vai trò ${ROLES[s.role as OfficialRole]?.toLowerCase() ?? s.role}`
