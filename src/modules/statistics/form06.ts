@@ -104,6 +104,16 @@ export async function form06Dossiers (ex: Executor, p: Period, scope: string[], 
   return r.rows
 }
 
+/** How many dossiers of one row are in any of the columns, online ones only when asked (the self-assessment's index 9). */
+export async function form06Count (ex: Executor, p: Period, scope: string[], by: Form06By, columns: Form06Column[], rowKey: string, channel?: 'online'): Promise<number> {
+  if (scope.length === 0 || columns.length === 0) return 0
+  const r = await sql<{ n: number }>`
+    with c as (${classified(p, scope, by)})
+    select count(*)::int as n from c where c.k = ${rowKey} and (${sql.join(columns.map(col => inColumn(col, p)), sql` or `)})
+      ${channel ? sql`and c.channel = ${channel}` : sql``}`.execute(ex)
+  return Number(r.rows[0]?.n ?? 0)
+}
+
 function figuresOf (row: Record<string, number>): Form06Figures {
   const f = totalOf([])
   for (const col of FORM06_COLUMNS) {

@@ -59,3 +59,26 @@ test('the public statistics page, from the home page: figures, the chart with it
     await assertAccessible(page)
   } finally { await page.close() }
 })
+
+test('a leader fills the quarterly self-assessment: a missing score is shown beside its question, then the saved form gives the total and band (axe)', async () => {
+  await asOfficial('000.00.11.H34', ['agency_leader'], async page => {
+    await visit(page, `${t.url}/can-bo/thong-ke`)
+    await page.getByRole('link', { name: 'Tự đánh giá theo quý' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Tự đánh giá theo quý/)
+    for (const n of [4, 5, 6, 7]) await page.getByRole('group', { name: new RegExp(`^Chỉ số ${n}\\.`) }).getByLabel(/^2 điểm/).check()
+    await page.getByLabel('Căn cứ chấm chỉ số 6').fill('Niêm yết tại Bộ phận Một cửa và công khai trên Cổng')
+    await press(page, 'Lưu bản tự đánh giá')
+    const error = page.locator('#chi-so-8-error')
+    assert.match(await error.innerText(), /Chọn mức điểm của chỉ số 8/)
+    assert.equal(await page.getByLabel('Căn cứ chấm chỉ số 6').inputValue(), 'Niêm yết tại Bộ phận Một cửa và công khai trên Cổng', 'what was typed is kept')
+    await page.getByRole('group', { name: /^Chỉ số 8\./ }).getByLabel(/^1 điểm/).check()
+    await press(page, 'Lưu bản tự đánh giá')
+    assert.match(await page.locator('main').innerText(), /Đã lưu bản tự đánh giá quý [IV]+ năm \d{4}: [\d,]+\/18 điểm/)
+    const row = page.getByRole('row', { name: /Công khai thủ tục hành chính/ })
+    assert.match(await row.innerText(), /2[\s\S]*Niêm yết tại Bộ phận Một cửa/)
+    await page.setViewportSize({ width: 390, height: 800 })
+    await assertReadsOnPhone(page)
+  })
+})

@@ -14,6 +14,7 @@ import { cellsOf, figureOf, FORM06_COLUMNS, FORM06_GROUPS, type Form06By, type F
 import { csvFile } from '../../platform/http/csv.js'
 import { form06Workbook } from './form06-xlsx.js'
 import type { Form06Row, StatisticsService } from './statistics.service.js'
+import { selfAssessmentPages } from './self-assessment.pages.js'
 
 type Query = Record<string, string | undefined>
 const BASE = '/can-bo/thong-ke'
@@ -73,6 +74,7 @@ function Form06Page ({ r, query, errors }: { r?: Awaited<ReturnType<StatisticsSe
             {' · '}<a href={`${BASE}/can-bo?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Khối lượng xử lý theo cán bộ</a>
             {' · '}<a href={`${BASE}/hai-long?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Mức độ hài lòng</a>
             {' · '}<a href={`${BASE}/chi-so-766`}>Bộ chỉ số 766</a>
+            {' · '}<a href={`${BASE}/tu-danh-gia`}>Tự đánh giá theo quý</a>
           </p>
           <p class='body'>
             <a href={`${BASE}.xlsx?${new URLSearchParams({ tu: r.from, den: r.to, theo: BY_PARAM[r.by] }).toString()}`} download>Tải biểu Excel (.xlsx)</a>
@@ -279,6 +281,8 @@ export async function statisticsPages (app: FastifyInstance, { statistics, requi
       throw err
     }
   }
+
+  await app.register(selfAssessmentPages, { statistics, requireOfficial })
 
   app.get(BASE, { preHandler: requireOfficial }, report(async (request, reply, q) =>
     show(reply, await statistics.form06(request.official!, { from: q['tu'], to: q['den'] }, byOf(q)), q, [])))

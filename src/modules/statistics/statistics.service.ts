@@ -9,6 +9,7 @@ import { ROLES, type OfficialRole, type OfficialsService, type SignedInOfficial 
 import { sql } from 'kysely'
 import { createPublicStatistics } from './public.js'
 import { index766 } from './index766.js'
+import { createSelfAssessment } from './self-assessment.js'
 import { cellsOf, FORM06_COLUMNS, FORM06_GROUPS, form06Dossiers, form06Rows, inReport, totalOf, type Form06By, type Form06Column, type Form06Figures, type Period } from './form06.js'
 
 /** Who reads the statistics: leaders of an agency or a department, and system administrators, over their agencies and the units below. */
@@ -68,6 +69,9 @@ export function createStatisticsService (deps: { db: Db, officials: OfficialsSer
 
   return {
     periodOf,
+
+    /** The quarterly self-assessment on the nine indices (self-assessment.ts). */
+    ...createSelfAssessment({ db, officials, audit, now }),
 
     /**
      * Workload (issue 19): per official and step, the steps they got in the period, those they finished,

@@ -8,6 +8,20 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>
 
+export type Json = JsonValue
+
+export type JsonArray = JsonValue[]
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined
+}
+
+export type JsonPrimitive = boolean | number | string | null
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive
+
+export type Numeric = ColumnType<string, number | string, number | string>
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>
 
 export interface AccountNotices {
@@ -73,6 +87,19 @@ export interface Agencies {
   shortName: string | null
   validFrom: string | null
   validTo: string | null
+}
+
+export interface AgencySelfAssessments {
+  agencyCode: string
+  band: string
+  computed: Json
+  entered: Json
+  quarter: number
+  savedAt: Generated<Timestamp>
+  savedBy: string
+  savedByName: string
+  total: Numeric
+  year: number
 }
 
 export interface AuditLog {
@@ -582,6 +609,7 @@ export interface DB {
   accounts: Accounts
   accountTokens: AccountTokens
   agencies: Agencies
+  agencySelfAssessments: AgencySelfAssessments
   auditLog: AuditLog
   calendarExceptions: CalendarExceptions
   captchas: Captchas
