@@ -45,7 +45,8 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const log = options.log ?? pino(loggerOptions(config))
   const db = options.db ?? await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE })
   const jobs = createJobQueue(db)
-  const audit = createAuditService()
+  const clock = options.clock ?? (() => new Date())
+  const audit = createAuditService({ now: clock })
   const site = createSiteService({ db, repo: createSiteRepository(), audit })
   const catalog = createCatalogService({ db, repo: createCatalogRepository(), audit })
   const calendar = createCalendarService({ db, repo: createCalendarRepository(), audit, config })
@@ -59,12 +60,12 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     : localStorage(path.join(config.DATA_DIR, 'files'))
   const clamd = config.CLAMD_SOCKET ? { socket: config.CLAMD_SOCKET } : config.CLAMD_HOST ? { host: config.CLAMD_HOST, port: config.CLAMD_PORT } : undefined
   const files = createFilesService({ db, storage, jobs, clamd, maxFileBytes: config.MAX_FILE_MB * 1024 * 1024 })
-  const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config })
+  const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config, now: clock })
   const sandboxSecret = config.PAYMENT_SANDBOX || config.DEMO ? await sandboxSecretOf(db.kysely).catch(() => undefined) : undefined
-  const payments = createPaymentsService({ db, dossiers, jobs, config, sandboxSecret })
-  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, notifications, publicUrl: () => config.PUBLIC_URL, now: options.clock ?? (() => new Date()) })
+  const payments = createPaymentsService({ db, dossiers, jobs, config, sandboxSecret, now: clock })
+  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, notifications, publicUrl: () => config.PUBLIC_URL, now: clock })
 
-  const statistics = createStatisticsService({ db, officials, audit, site, now: options.clock ?? (() => new Date()) })
+  const statistics = createStatisticsService({ db, officials, audit, site, now: clock })
 
   return {
     config,

@@ -70,8 +70,9 @@ export function refusalRecorder (db: Db, audit: AuditService) {
 
 /** Audit rows are written by services inside their business transaction, never as log lines. */
 /** The row an audit entry is written as (also for statements that insert it themselves, in one round trip). */
-export function auditRow (entry: AuditEntry) {
+export function auditRow (entry: AuditEntry, at: Date = new Date()) {
   return {
+    at,
     actorType: entry.actor.type,
     actorId: entry.actor.id ?? null,
     action: entry.action,
@@ -82,14 +83,18 @@ export function auditRow (entry: AuditEntry) {
   }
 }
 
-export function createAuditService () {
+/** `now`: the instant a row is stamped with (the system clock; a simulated one for the demo's history). */
+export function createAuditService (deps: { now?: () => Date } = {}) {
+  const now = deps.now ?? (() => new Date())
   return {
+    now,
+
     async record (trx: Executor, entry: AuditEntry): Promise<void> {
-      await trx.insertInto('auditLog').values(auditRow(entry)).execute()
+      await trx.insertInto('auditLog').values(auditRow(entry, now())).execute()
     },
 
     /** The same row as a write of one statement with others (writeTogether). */
-    write: (trx: Executor, entry: AuditEntry): Write => ({ query: trx.insertInto('auditLog').values(auditRow(entry)) }),
+    write: (trx: Executor, entry: AuditEntry): Write => ({ query: trx.insertInto('auditLog').values(auditRow(entry, now())) }),
 
     /**
      * One page of the log, newest first, for an administrator of the given agencies: actions of their

@@ -22,6 +22,8 @@ export interface DossiersDeps {
   notifications: NotificationsService
   jobs: JobQueue
   config: { PUBLIC_URL: string, MAX_DOSSIER_MB: number, DRAFT_RETENTION_DAYS: number }
+  /** The instant every record of the dossier's life is stamped with: the system clock, or a simulated one (the demo's year of history). */
+  now?: () => Date
 }
 
 /**
@@ -31,6 +33,7 @@ export interface DossiersDeps {
 export function createDossierContext (deps: DossiersDeps) {
   const { db, catalog, files, audit, notifications, jobs, config } = deps
   const throttle = createThrottle(db)
+  const clock = deps.now ?? (() => new Date())
   /** Set by the back office (onResume, onClose): its part of a dossier's due date and of its closing. */
   const hooks: {
     /** The due date of a received dossier given its supplement pauses. */
@@ -69,7 +72,7 @@ export function createDossierContext (deps: DossiersDeps) {
     }))
   }
 
-  type EventInput = { action: string, from?: DossierStatus | null, to?: DossierStatus | null, actor: Actor, actorName?: string | null, agencyCode?: string | null, message?: string | null, note?: string | null, details?: Record<string, unknown>, document?: IssuedDocument }
+  type EventInput = { at?: Date, action: string, from?: DossierStatus | null, to?: DossierStatus | null, actor: Actor, actorName?: string | null, agencyCode?: string | null, message?: string | null, note?: string | null, details?: Record<string, unknown>, document?: IssuedDocument }
 
   /** A step of the dossier's history: `message` is read by the citizen and the public, `note` by officials only. */
   async function eventWrites (trx: Executor, dossierId: string, e: EventInput): Promise<Write[]> {
@@ -78,7 +81,7 @@ export function createDossierContext (deps: DossiersDeps) {
     const numbered = e.document ? (e.document.reserved ?? await nextNumber(trx, e.document.agencyCode)) : undefined
     const details = e.document ? { ...e.details, document: { agencyCode: e.document.agencyCode, ...numbered, form: e.document.form } } : (e.details ?? {})
     const insert = trx.insertInto('dossierEvents').values({
-      dossierId, action: e.action, fromStatus: e.from ?? null, toStatus: e.to ?? null, actorType: e.actor.type, actorId: e.actor.id ?? null,
+      at: e.at ?? clock(), dossierId, action: e.action, fromStatus: e.from ?? null, toStatus: e.to ?? null, actorType: e.actor.type, actorId: e.actor.id ?? null,
       actorName: e.actorName ?? null, agencyCode: e.agencyCode ?? null, message: e.message ?? null, note: e.note ?? null, details: JSON.stringify(details)
     })
     if (!e.document) return [{ query: insert }]
@@ -93,7 +96,7 @@ export function createDossierContext (deps: DossiersDeps) {
 
   /** The next number of an agency's register of issued documents this year (the counter row is locked until commit). */
   async function nextNumber (ex: Executor, agencyCode: string): Promise<{ year: number, number: number }> {
-    const year = Number(vietnamDay(new Date()).iso.slice(0, 4))
+    const year = Number(vietnamDay(clock()).iso.slice(0, 4))
     const r = await sql<{ last: number }>`insert into document_counters (agency_code, year, last) values (${agencyCode}, ${year}, 1)
       on conflict (agency_code, year) do update set last = document_counters.last + 1 returning last`.execute(ex)
     return { year, number: r.rows[0]!.last }
@@ -307,20 +310,21 @@ export function createDossierContext (deps: DossiersDeps) {
   async function attach (accountId: string, dossierId: string, component: string, stored: StoredFile[], round: number, finish?: FileState) {
     const ids = stored.map(f => f.id)
     const bytes = stored.reduce((n, f) => n + f.size, 0)
-    const a = auditRow({ actor: citizen(accountId), action: 'dossier.file.attach', targetType: 'dossier', targetId: dossierId, details: { component, files: ids } })
+    const at = clock()
+    const a = auditRow({ actor: citizen(accountId), action: 'dossier.file.attach', targetType: 'dossier', targetId: dossierId, details: { component, files: ids } }, at)
     const r = await sql<{ fits: boolean }>`
       with held as (
-        update dossiers set updated_at = now() where id = ${dossierId}
+        update dossiers set updated_at = ${at} where id = ${dossierId}
         returning (select coalesce(sum(f.size), 0) from dossier_files df join files f on f.id = df.file_id where df.dossier_id = dossiers.id and df.superseded_at is null) as bytes
       ), fits as (select bytes + ${bytes}::bigint <= ${maxDossierBytes}::bigint as ok from held),
       kept as (
         update files set state = ${finish ?? null}::text where ${finish ?? null}::text is not null and id = any(${ids}::uuid[]) and (select ok from fits)
       ), attached as (
-        insert into dossier_files (dossier_id, component, file_id, round)
-        select ${dossierId}::uuid, ${component}::text, f, ${round}::int from unnest(${ids}::uuid[]) as f where (select ok from fits)
+        insert into dossier_files (dossier_id, component, file_id, round, created_at)
+        select ${dossierId}::uuid, ${component}::text, f, ${round}::int, ${at}::timestamptz from unnest(${ids}::uuid[]) as f where (select ok from fits)
       ), audited as (
-        insert into audit_log (actor_type, actor_id, action, target_type, target_id, details, request_id)
-        select ${a.actorType}::text, ${a.actorId}::text, ${a.action}::text, ${a.targetType}::text, ${a.targetId}::text, ${a.details}::jsonb, ${a.requestId}::text where (select ok from fits)
+        insert into audit_log (at, actor_type, actor_id, action, target_type, target_id, details, request_id)
+        select ${at}::timestamptz, ${a.actorType}::text, ${a.actorId}::text, ${a.action}::text, ${a.targetType}::text, ${a.targetId}::text, ${a.details}::jsonb, ${a.requestId}::text where (select ok from fits)
       )
       select ok as fits from fits`.execute(db.kysely)
     if (r.rows[0]?.fits !== true) throw tooLarge(component)
@@ -344,7 +348,7 @@ export function createDossierContext (deps: DossiersDeps) {
     sql<string>`${`${agencyCode}-${vietnamDay(at).short}-`}::text || lpad(counter.last::text, greatest(4, length(counter.last::text)), '0')`
 
   return {
-    db, catalog, files, audit, notifications, jobs, config, hooks, throttle, maxDossierBytes, citizen,
+    db, catalog, files, audit, notifications, jobs, config, hooks, throttle, clock, maxDossierBytes, citizen,
     ownDossier, ownDraft, attachments, nextNumber, tell, recordStep, requireAssurance, next, supplementContext, unattachedScans, checkCounter, catalogInfo, view, missingForSubmit, tooLarge, shape, attach, takeCode, codeCounter, codeOf
   }
 }

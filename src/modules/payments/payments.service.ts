@@ -18,8 +18,9 @@ export * from './payments.model.js'
  * recorded at the counter, and online payment through VNPay, where the gateway's server-to-server
  * notification (IPN) is the only thing that marks a payment paid.
  */
-export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, jobs: JobQueue, config: Config, numbering?: ReceiptNumbering, sandboxSecret?: string | undefined }) {
+export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, jobs: JobQueue, config: Config, numbering?: ReceiptNumbering, sandboxSecret?: string | undefined, now?: () => Date }) {
   const { db, dossiers, config } = deps
+  const clock = deps.now ?? (() => new Date())
   const numbering = deps.numbering ?? localNumbering
   const gateway = gatewayOf(config, deps.sandboxSecret)
   const provider = gateway ? vnpayProvider(gateway) : undefined
@@ -49,7 +50,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
   /** The payment's money is back with the payer: it is marked refunded and its receipt cancelled by a record. */
   async function refunded (trx: Executor, paymentId: number, reason: string, by: { id?: string | null, name: string }): Promise<void> {
     await trx.updateTable('payments').set({ state: 'refunded', decidedReason: reason, recordedBy: by.id ?? null, recordedByName: by.name }).where('id', '=', paymentId).execute()
-    await trx.updateTable('receipts').set({ cancelledAt: sql`now()`, cancelReason: `Hoàn tiền: ${reason}` }).where('paymentId', '=', paymentId).where('cancelledAt', 'is', null).execute()
+    await trx.updateTable('receipts').set({ cancelledAt: clock(), cancelReason: `Hoàn tiền: ${reason}` }).where('paymentId', '=', paymentId).where('cancelledAt', 'is', null).execute()
   }
 
   // A refund asked of the gateway: retried with back-off while it does not answer; accepted, the
@@ -73,7 +74,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
         ? { action: 'refund', message: `${provider.name} đã nhận yêu cầu hoàn ${amount} về tài khoản đã thanh toán: ${r.reason}`, notify: { subject: `Hồ sơ ${r.code}: đã hoàn tiền phí, lệ phí`, body: `Khoản ${amount} bạn thanh toán trực tuyến cho hồ sơ ${r.code} đã được hoàn về tài khoản, thẻ đã dùng để thanh toán (ngân hàng có thể cần vài ngày làm việc).\n${r.reason}` } }
         : { action: 'refund-refused', message: `${provider.name} không hoàn được ${amount}: ${answer.message}${answer.code ? ` (mã ${answer.code})` : ''}. Cán bộ cần hoàn bằng cách khác.` },
       async (trx) => {
-        const now = await trx.updateTable('paymentRefunds').set({ state: answer.accepted ? 'done' : 'refused', responseCode: answer.code || null, responseMessage: answer.message, settledAt: new Date() })
+        const now = await trx.updateTable('paymentRefunds').set({ state: answer.accepted ? 'done' : 'refused', responseCode: answer.code || null, responseMessage: answer.message, settledAt: clock() })
           .where('id', '=', r.id).where('state', '=', 'requested').executeTakeFirst()
         if (Number(now.numUpdatedRows) !== 1) throw new NotApplied()
         if (answer.accepted) await refunded(trx, r.paymentId, r.reason, system)
@@ -98,7 +99,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
      * asks the gateway what happened (QueryDR) and settles each as the IPN would have; an order the
      * gateway never saw completed expires.
      */
-    async reconcile (now = new Date()): Promise<{ checked: number, paid: number, failed: number, expired: number }> {
+    async reconcile (now = clock()): Promise<{ checked: number, paid: number, failed: number, expired: number }> {
       const counts = { checked: 0, paid: 0, failed: 0, expired: 0 }
       if (!provider?.hasApi) return counts
       const before = new Date(now.getTime() - (config.PAYMENT_PENDING_MINUTES + 5) * 60_000)
@@ -138,14 +139,14 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
 
     /** In the official's transaction (the dossier moving to status 6): the amount to pay, with a note. */
     async request (trx: Executor, dossierId: string, amountVnd: number, note: string | null, by: { id: string, name: string }): Promise<void> {
-      await trx.insertInto('paymentRequests').values({ dossierId, amountVnd, note, requestedBy: by.id, requestedByName: by.name }).execute()
+      await trx.insertInto('paymentRequests').values({ dossierId, amountVnd, note, requestedBy: by.id, requestedByName: by.name, requestedAt: clock() }).execute()
     },
 
     /** In the official's transaction: the applicant is exempt from the fees; recorded with the reason, nothing to pay; once. */
     async exempt (trx: Executor, dossierId: string, amountVnd: number, reason: string, by: { id: string, name: string }): Promise<void> {
       const already = await trx.selectFrom('paymentRequests').select('id').where('dossierId', '=', dossierId).where('state', '=', 'exempt').executeTakeFirst()
       if (already) throw new AppError('CONFLICT', 'Chủ hồ sơ đã được ghi nhận miễn phí, lệ phí.')
-      await trx.insertInto('paymentRequests').values({ dossierId, amountVnd, note: reason, state: 'exempt', requestedBy: by.id, requestedByName: by.name }).execute()
+      await trx.insertInto('paymentRequests').values({ dossierId, amountVnd, note: reason, state: 'exempt', requestedBy: by.id, requestedByName: by.name, requestedAt: clock() }).execute()
     },
 
     /**
@@ -160,7 +161,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
       if (!p || p.state !== 'paid') throw new AppError('CONFLICT', 'Khoản này không ở trạng thái đã thanh toán.')
       const asked = await trx.selectFrom('paymentRefunds').select('id').where('paymentId', '=', p.id).where('state', '=', 'requested').executeTakeFirst()
       if (asked) throw new AppError('CONFLICT', 'Khoản này đang được hoàn qua cổng thanh toán.')
-      const r = await trx.insertInto('paymentRefunds').values({ paymentId: p.id, amountVnd: p.amountVnd, reason, via, state: via === 'gateway' ? 'requested' : 'done', requestedBy: by.id, requestedByName: by.name, ...(via === 'manual' ? { settledAt: new Date() } : {}) })
+      const r = await trx.insertInto('paymentRefunds').values({ paymentId: p.id, amountVnd: p.amountVnd, reason, via, state: via === 'gateway' ? 'requested' : 'done', requestedBy: by.id, requestedByName: by.name, ...(via === 'manual' ? { settledAt: clock() } : {}) })
         .returning('id').executeTakeFirstOrThrow()
       if (via === 'gateway') await deps.jobs.enqueue(trx, REFUND_JOB, { refundId: r.id }, { maxAttempts: 8 })
       else await refunded(trx, p.id, reason, by)
@@ -197,9 +198,9 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
     async recordCash (trx: Executor, dossierId: string, by: { id: string, name: string }): Promise<number> {
       const r = await openRequest(trx, dossierId)
       if (!r) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
-      await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', r.id).where('state', '=', 'pending').execute()
-      const p = await trx.insertInto('payments').values({ requestId: r.id, method: 'cash', state: 'paid', amountVnd: r.amountVnd, recordedBy: by.id, recordedByName: by.name, settledAt: new Date() }).returning('id').executeTakeFirstOrThrow()
-      await trx.updateTable('paymentRequests').set({ state: 'paid', paidAt: sql`now()` }).where('id', '=', r.id).execute()
+      await trx.updateTable('payments').set({ state: 'cancelled', settledAt: clock() }).where('requestId', '=', r.id).where('state', '=', 'pending').execute()
+      const p = await trx.insertInto('payments').values({ requestId: r.id, method: 'cash', state: 'paid', amountVnd: r.amountVnd, recordedBy: by.id, recordedByName: by.name, settledAt: clock() }).returning('id').executeTakeFirstOrThrow()
+      await trx.updateTable('paymentRequests').set({ state: 'paid', paidAt: clock() }).where('id', '=', r.id).execute()
       await issueReceipt(trx, p.id)
       return r.amountVnd
     },
@@ -213,11 +214,11 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
       if (!provider.choices.some(c => c.code === choice)) throw new AppError('VALIDATION', 'no such choice', [{ field: 'bank', message: 'Chọn một cách thanh toán trong danh sách' }])
       const d = await dossiers.get(accountId, code)
       if (d.status !== 6) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
-      const now = new Date()
+      const now = clock()
       const payment = await db.transaction(async (trx) => {
         const r = await openRequest(trx, d.id, true)
         if (!r) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
-        await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', r.id).where('method', '=', provider.method).where('state', '=', 'pending').execute()
+        await trx.updateTable('payments').set({ state: 'cancelled', settledAt: clock() }).where('requestId', '=', r.id).where('method', '=', provider.method).where('state', '=', 'pending').execute()
         const p = await trx.insertInto('payments').values({ requestId: r.id, method: provider.method, state: 'pending', amountVnd: r.amountVnd, createdAt: now }).returning(['id', 'amountVnd']).executeTakeFirstOrThrow()
         // Unique per day as VNPay requires: the date and the payment's number.
         const txnRef = `MC${vnpDate(now).slice(2, 8)}${String(p.id).padStart(8, '0')}`
@@ -259,7 +260,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
       await db.transaction(async (trx) => {
         const r = await openRequest(trx, dossierId)
         if (!r) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
-        await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()`, decidedReason: 'Đã gửi chứng từ khác' }).where('requestId', '=', r.id).where('method', '=', 'transfer').where('state', '=', 'pending').execute()
+        await trx.updateTable('payments').set({ state: 'cancelled', settledAt: clock(), decidedReason: 'Đã gửi chứng từ khác' }).where('requestId', '=', r.id).where('method', '=', 'transfer').where('state', '=', 'pending').execute()
         await trx.insertInto('payments').values({ requestId: r.id, method: 'transfer', state: 'pending', amountVnd: r.amountVnd, slipFileId: fileId }).execute()
         // Kept with the dossier, so both sides read it through their file routes.
         await dossiers.attachInTransaction(trx, dossierId, PAYMENT_COMPONENT, [fileId])
@@ -275,13 +276,13 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
         .where('p.id', '=', paymentId).where('r.dossierId', '=', dossierId).where('p.method', '=', 'transfer').forUpdate().executeTakeFirst()
       if (!p || p.state !== 'pending') throw new AppError('CONFLICT', 'Chứng từ này đã được xử lý.')
       if (!confirm) {
-        await trx.updateTable('payments').set({ state: 'failed', decidedReason: reason, recordedBy: by.id, recordedByName: by.name, settledAt: sql`now()` }).where('id', '=', p.id).execute()
+        await trx.updateTable('payments').set({ state: 'failed', decidedReason: reason, recordedBy: by.id, recordedByName: by.name, settledAt: clock() }).where('id', '=', p.id).execute()
         return false
       }
       if (p.requestState !== 'open') throw new AppError('CONFLICT', 'Khoản phí này đã được nộp.')
-      await trx.updateTable('payments').set({ state: 'paid', recordedBy: by.id, recordedByName: by.name, settledAt: new Date() }).where('id', '=', p.id).execute()
-      await trx.updateTable('paymentRequests').set({ state: 'paid', paidAt: sql`now()` }).where('id', '=', p.requestId).execute()
-      await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', p.requestId).where('state', '=', 'pending').execute()
+      await trx.updateTable('payments').set({ state: 'paid', recordedBy: by.id, recordedByName: by.name, settledAt: clock() }).where('id', '=', p.id).execute()
+      await trx.updateTable('paymentRequests').set({ state: 'paid', paidAt: clock() }).where('id', '=', p.requestId).execute()
+      await trx.updateTable('payments').set({ state: 'cancelled', settledAt: clock() }).where('requestId', '=', p.requestId).where('state', '=', 'pending').execute()
       await issueReceipt(trx, p.id)
       return true
     },
@@ -347,8 +348,8 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
       await trx.updateTable('payments').set({ state: 'paid', surplus: !pays, ...fields }).where('id', '=', p.id).execute()
       await issueReceipt(trx, p.id)
       if (pays) {
-        await trx.updateTable('paymentRequests').set({ state: 'paid', paidAt: sql`now()` }).where('id', '=', r.id).execute()
-        await trx.updateTable('payments').set({ state: 'cancelled', settledAt: sql`now()` }).where('requestId', '=', r.id).where('state', '=', 'pending').execute()
+        await trx.updateTable('paymentRequests').set({ state: 'paid', paidAt: clock() }).where('id', '=', r.id).execute()
+        await trx.updateTable('payments').set({ state: 'cancelled', settledAt: clock() }).where('requestId', '=', r.id).where('state', '=', 'pending').execute()
       }
       return pays
     }

@@ -15,7 +15,8 @@ import { figureOf, FORM06_COLUMNS, type Form06Figures } from './form06.js'
  * add up.
  */
 const NOW = new Date('2026-05-10T03:00:00Z')
-const t = useTestApp({ clock: () => NOW, setup: ctx => loadCatalog(ctx.services) })
+let clock = NOW
+const t = useTestApp({ clock: () => clock, setup: ctx => loadCatalog(ctx.services) })
 const PROCEDURE = '1.004325.000.00.00.H34'
 const APRIL = { from: '01/04/2026', to: '30/04/2026' }
 
@@ -233,15 +234,19 @@ test('through the real flow: a dossier received at the desk and withdrawn by its
   const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
   const desk = await official('000.01.01.H34', ['receptionist'])
   await t.services.workflow.receive(desk, code)
-  await t.services.dossiers.withdraw(c.id, code, 'Không còn nhu cầu')
+  // Withdrawn three weeks later on the same clock as every record of the flow (the service's).
+  clock = vn('2026-06-02 09:30')
+  try {
+    await t.services.dossiers.withdraw(c.id, code, 'Không còn nhu cầu')
+  } finally { clock = NOW }
   const d = await t.db.kysely.selectFrom('dossiers').select(['id', 'closedAt', 'receivedAt']).where('code', '=', code).executeTakeFirstOrThrow()
   const event = await t.db.kysely.selectFrom('dossierEvents').select('at').where('dossierId', '=', d.id).where('toStatus', '=', 7).executeTakeFirstOrThrow()
   assert.equal(d.closedAt?.getTime(), event.at.getTime())
+  assert.equal(d.closedAt?.getTime(), vn('2026-06-02 09:30').getTime())
+  assert.equal(d.receivedAt?.getTime(), NOW.getTime())
   const leader = await official('000.00.00.H34')
-  // Received on the service's clock (10 May), withdrawn on the database's (today): resolved in a period holding both.
-  const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
-  const resolved = (await t.services.statistics.form06Dossiers(leader, { from: '2026-05-01', to: today }, 'sector', 'resolved', undefined)).rows.map(x => x.code)
-  assert.ok(resolved.includes(code), 'withdrawn after receipt: resolved')
+  const resolved = (await t.services.statistics.form06Dossiers(leader, { from: '2026-06-01', to: '2026-06-30' }, 'sector', 'resolved', undefined)).rows.map(x => x.code)
+  assert.ok(resolved.includes(code), 'withdrawn after receipt: resolved in June')
   const received = (await t.services.statistics.form06Dossiers(leader, { from: '2026-05-01', to: '2026-05-31' }, 'sector', 'in-progress', undefined)).rows.map(x => x.code)
   assert.ok(received.includes(code), 'in May it was still in progress')
 })

@@ -51,7 +51,7 @@ export function createWorkflowContext (deps: WorkflowDeps) {
   const { db, dossiers, officials, calendar, catalog, audit, payments } = deps
   const clock = deps.now ?? (() => new Date())
   const actorOf = (o: SignedInOfficial): OfficeActor => ({ type: 'official', id: o.id, name: o.fullName, agencyCode: o.agency.code })
-  const tasks = createTasks({ db, officials, calendar })
+  const tasks = createTasks({ db, officials, calendar, now: clock })
   const settings = createProcedureSettings({ db, audit })
   const wording = createWordingService({ db, audit })
   /** The process a dossier was received under (the default for one received before processes were configurable). */

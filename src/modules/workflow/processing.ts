@@ -18,8 +18,9 @@ export interface OpenTask { id: number, step: number, kind: ProcessStep['kind'],
 const DEPARTMENT_ROLES: OfficialRole[] = ['specialist', 'department_head']
 
 /** Tasks: the steps of dossiers' internal processes, who holds them, and their allotted times. */
-export function createTasks (deps: { db: Db, officials: OfficialsService, calendar: CalendarService }) {
+export function createTasks (deps: { db: Db, officials: OfficialsService, calendar: CalendarService, now: () => Date }) {
   const { db, officials, calendar } = deps
+  const clock = deps.now
 
   /** Working hours allotted to a step: its share (percent) of a duration in working days or hours (at least one hour). */
   function allotted (t: Pick<ProcessingTime, 'value' | 'unit'>, share: number): number | undefined {
@@ -37,10 +38,10 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
      */
     async open (trx: Executor, dossierId: string, step: number, s: ProcessStep, agencyCode: string, time: Pick<ProcessingTime, 'value' | 'unit'>, assignee?: { id: string, name: string }, dossierDue?: Date | null, department?: number | null): Promise<void> {
       const hours = allotted(time, s.share)
-      const now = new Date()
+      const now = clock()
       const due = hours ? (await calendar.computeDue(now, { value: hours, unit: 'working_hours' }, {}, agencyCode)).due : (dossierDue ?? null)
       await trx.insertInto('dossierTasks').values({
-        dossierId, step, kind: s.kind, name: s.name, role: s.role, agencyCode, assigneeId: assignee?.id ?? null, assigneeName: assignee?.name ?? null, dueAt: due,
+        startedAt: now, dossierId, step, kind: s.kind, name: s.name, role: s.role, agencyCode, assigneeId: assignee?.id ?? null, assigneeName: assignee?.name ?? null, dueAt: due,
         departmentId: assignee ? sql<number | null>`(select department_id from officials where id = ${assignee.id})` : DEPARTMENT_ROLES.includes(s.role) ? department ?? null : null
       }).execute()
     },
@@ -49,7 +50,7 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
     async close (trx: Executor, taskId: number, o: { id: string, fullName: string }, outcome: string, comment: string | null): Promise<void> {
       // A colleague standing in for the assignee (delegation) is named as such in the log and form 06.
       const by = sql<string>`case when assignee_id is not null and assignee_id <> ${o.id} then ${o.fullName} || ' (thay ' || assignee_name || ')' else ${o.fullName} end`
-      const r = await trx.updateTable('dossierTasks').set({ finishedAt: sql`now()`, finishedBy: o.id, finishedByName: by, outcome, comment })
+      const r = await trx.updateTable('dossierTasks').set({ finishedAt: clock(), finishedBy: o.id, finishedByName: by, outcome, comment })
         .where('id', '=', taskId).where('finishedAt', 'is', null).executeTakeFirst()
       if (Number(r.numUpdatedRows) !== 1) throw new AppError('CONFLICT', 'Bước này vừa được cán bộ khác xử lý.')
     },
@@ -57,7 +58,7 @@ export function createTasks (deps: { db: Db, officials: OfficialsService, calend
     /** Closes whatever step is open (the dossier was withdrawn or stopped); nothing when none is. */
     async closeOpen (trx: Executor, dossierId: string, outcome: 'withdrawn' | 'stopped', by: { id: string | null, name: string, official: boolean }): Promise<void> {
       // A citizen who withdraws did not handle the step: its handler stays the official it was with.
-      await trx.updateTable('dossierTasks').set({ finishedAt: sql`now()`, finishedBy: by.official ? by.id : null, finishedByName: by.official ? by.name : null, outcome })
+      await trx.updateTable('dossierTasks').set({ finishedAt: clock(), finishedBy: by.official ? by.id : null, finishedByName: by.official ? by.name : null, outcome })
         .where('dossierId', '=', dossierId).where('finishedAt', 'is', null).execute()
     },
 

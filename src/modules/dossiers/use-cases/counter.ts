@@ -5,7 +5,7 @@ import type { DossierContext } from '../context.js'
 
 /** A dossier entered at the counter (in person or by post) by the desk. */
 export function counterUseCases (ctx: DossierContext) {
-  const { db, catalog, files, recordStep, next, unattachedScans, checkCounter, takeCode } = ctx
+  const { db, clock, catalog, files, recordStep, next, unattachedScans, checkCounter, takeCode } = ctx
   return {
     /** What is wrong with a counter dossier as entered so far (shown all at once, with a bad scan's message). */
     async counterErrors (input: CounterInput): Promise<FieldError[]> {
@@ -29,14 +29,14 @@ export function counterUseCases (ctx: DossierContext) {
         ? await db.kysely.selectFrom('accounts').select('id').where('taxCode', '=', applicant.idNumber.replace('-', '')).executeTakeFirst()
         : applicant.kind === 'individual' ? await db.kysely.selectFrom('accounts').select('id').where('citizenId', '=', applicant.idNumber).executeTakeFirst() : undefined
       return db.transaction(async (trx) => {
-        const now = new Date()
+        const now = clock()
         const code = await takeCode(trx, input.agencyCode, now)
         const to = next(0, 'submit')
         const row = await trx.insertInto('dossiers').values({
           code, status: to, procedureId, procedureVersionId: p.versionId, accountId: account?.id ?? null, agencyCode: input.agencyCode,
           channel: input.channel, applicant: JSON.stringify(applicant), submitter: JSON.stringify(applicant), caseGroup,
           delivery: JSON.stringify({ submission: 'office', pickupAddress: null, result, resultAddress: null }), fees: JSON.stringify(version.content.fees),
-          submittedAt: now, enteredBy: actor.type === 'official' ? actor.id ?? null : null
+          submittedAt: now, createdAt: now, updatedAt: now, enteredBy: actor.type === 'official' ? actor.id ?? null : null
         }).returning('id').executeTakeFirstOrThrow()
         // Only files stored by the back office and not yet in any dossier can be attached.
         const usable = await unattachedScans(trx, ids.map(i => i.fileId))

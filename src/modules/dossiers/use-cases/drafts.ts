@@ -6,7 +6,7 @@ import type { DossierContext } from '../context.js'
 
 /** A draft from start to the review page: open, fill each step, list, delete, purge old ones. */
 export function draftUseCases (ctx: DossierContext) {
-  const { db, catalog, files, audit, config, citizen, ownDraft, attachments, requireAssurance, view } = ctx
+  const { db, clock, catalog, files, audit, config, citizen, ownDraft, attachments, requireAssurance, view } = ctx
   return {
     /**
      * Opens a draft of a procedure for an account, pre-filled from the account. Refuses a procedure
@@ -34,7 +34,7 @@ export function draftUseCases (ctx: DossierContext) {
       return db.transaction(async (trx) => {
         const row = await trx.insertInto('dossiers').values({
           procedureId, procedureVersionId: p.versionId, accountId, agencyCode: only,
-          applicant: JSON.stringify(person), submitter: JSON.stringify(person), fees: '[]', delivery: '{}'
+          applicant: JSON.stringify(person), submitter: JSON.stringify(person), fees: '[]', delivery: '{}', createdAt: clock(), updatedAt: clock()
         }).returning('id').executeTakeFirstOrThrow()
         await audit.record(trx, { actor: citizen(accountId), action: 'dossier.draft.start', targetType: 'dossier', targetId: row.id, details: { procedure: p.code } })
         return row.id
@@ -61,7 +61,7 @@ export function draftUseCases (ctx: DossierContext) {
       await db.transaction(async (trx) => {
         await trx.updateTable('dossiers').set({
           submitter: JSON.stringify(submitter), applicant: JSON.stringify(applicant), onBehalf,
-          stepsDone: sql`array(select distinct unnest(steps_done || array['nguoi-nop']))`, updatedAt: sql`now()`
+          stepsDone: sql`array(select distinct unnest(steps_done || array['nguoi-nop']))`, updatedAt: clock()
         }).where('id', '=', d.id).where('status', '=', 0).execute()
         // A mandate uploaded for a filing on someone's behalf goes when the citizen files for themselves.
         if (!onBehalf) await trx.deleteFrom('dossierFiles').where('dossierId', '=', d.id).where('component', '=', MANDATE_KEY).execute()
@@ -74,7 +74,7 @@ export function draftUseCases (ctx: DossierContext) {
       if (!v.procedure.receiving.some(a => a.code === agencyCode)) {
         throw new AppError('VALIDATION', 'agency not offered', [{ field: 'agency', message: 'Chọn một trong các cơ quan tiếp nhận của thủ tục này' }])
       }
-      await db.kysely.updateTable('dossiers').set({ agencyCode: agencyCode!, stepsDone: sql`array(select distinct unnest(steps_done || array['co-quan']))`, updatedAt: sql`now()` })
+      await db.kysely.updateTable('dossiers').set({ agencyCode: agencyCode!, stepsDone: sql`array(select distinct unnest(steps_done || array['co-quan']))`, updatedAt: clock() })
         .where('id', '=', id).where('status', '=', 0).execute()
     },
 
@@ -82,7 +82,7 @@ export function draftUseCases (ctx: DossierContext) {
     async saveCase (accountId: string, id: string, group: string | undefined): Promise<void> {
       const v = await view(db.kysely, await ownDraft(db.kysely, accountId, id))
       if (!group || !v.caseGroups.includes(group)) throw new AppError('VALIDATION', 'unknown case', [{ field: 'caseGroup', message: 'Chọn trường hợp của hồ sơ' }])
-      await db.kysely.updateTable('dossiers').set({ caseGroup: group, updatedAt: sql`now()` }).where('id', '=', id).where('status', '=', 0).execute()
+      await db.kysely.updateTable('dossiers').set({ caseGroup: group, updatedAt: clock() }).where('id', '=', id).where('status', '=', 0).execute()
     },
 
     /** Step 3 done: every required component has a file. Throws VALIDATION naming each missing one. */
@@ -94,7 +94,7 @@ export function draftUseCases (ctx: DossierContext) {
         if (slot.required && !v.files.some(f => f.component === slot.key)) errors.push({ field: `tp-${slot.key}`, message: `Tải lên “${slot.name}” (bắt buộc)` })
       }
       if (errors.length > 0) throw new AppError('VALIDATION', 'components missing', errors)
-      await db.kysely.updateTable('dossiers').set({ stepsDone: sql`array(select distinct unnest(steps_done || array['thanh-phan']))`, updatedAt: sql`now()` })
+      await db.kysely.updateTable('dossiers').set({ stepsDone: sql`array(select distinct unnest(steps_done || array['thanh-phan']))`, updatedAt: clock() })
         .where('id', '=', id).where('status', '=', 0).execute()
     },
 
@@ -102,7 +102,7 @@ export function draftUseCases (ctx: DossierContext) {
     async saveDelivery (accountId: string, id: string, form: Record<string, string | undefined>): Promise<void> {
       const v = await view(db.kysely, await ownDraft(db.kysely, accountId, id))
       const delivery = readDelivery(form, deliveryOptions(v.procedure))
-      await db.kysely.updateTable('dossiers').set({ delivery: JSON.stringify(delivery), stepsDone: sql`array(select distinct unnest(steps_done || array['nhan-ket-qua']))`, updatedAt: sql`now()` })
+      await db.kysely.updateTable('dossiers').set({ delivery: JSON.stringify(delivery), stepsDone: sql`array(select distinct unnest(steps_done || array['nhan-ket-qua']))`, updatedAt: clock() })
         .where('id', '=', id).where('status', '=', 0).execute()
     },
 
@@ -130,7 +130,7 @@ export function draftUseCases (ctx: DossierContext) {
     /** Deletes drafts untouched for DRAFT_RETENTION_DAYS, and their files. Returns how many. */
     async deleteOldDrafts (): Promise<number> {
       const old = await db.kysely.selectFrom('dossiers').select('id').where('status', '=', 0)
-        .where('updatedAt', '<', new Date(Date.now() - config.DRAFT_RETENTION_DAYS * 86400_000)).limit(500).execute()
+        .where('updatedAt', '<', new Date(clock().getTime() - config.DRAFT_RETENTION_DAYS * 86400_000)).limit(500).execute()
       for (const { id } of old) {
         const fileIds = (await attachments(db.kysely, id)).map(f => f.id)
         await db.kysely.deleteFrom('dossiers').where('id', '=', id).where('status', '=', 0).execute()

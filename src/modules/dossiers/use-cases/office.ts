@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import type { Executor } from '../../../platform/db/db.js'
 import { AppError } from '../../../platform/http/errors.js'
 import { STATUS_LABELS, type DossierAction, type DossierStatus } from '../status.js'
@@ -7,7 +6,7 @@ import type { DossierContext } from '../context.js'
 
 /** What the back office does through the dossier's own rules: transitions, events, attachments, files. */
 export function officeUseCases (ctx: DossierContext) {
-  const { db, files, hooks, nextNumber, recordStep, next, supplementContext, view } = ctx
+  const { db, clock, files, hooks, nextNumber, recordStep, next, supplementContext, view } = ctx
   const useCases = {
     /** The back office closes its open step when a dossier is withdrawn or stopped, in the same transaction. */
     onClose (fn: (trx: Executor, d: DossierRow, to: DossierStatus, actor: OfficeActor) => Promise<void>) { hooks.closed = fn },
@@ -35,18 +34,18 @@ export function officeUseCases (ctx: DossierContext) {
         if (!d) throw new AppError('NOT_FOUND', 'no such dossier')
         const to = next(d.status, action, { ...(await supplementContext(trx, d)), decisionIssued: d.finishedAt !== null })
         await input.within?.(trx, d)
-        const now = new Date()
+        const now = clock()
         const stamps = {
           ...(action === 'receive' ? { receivedAt: now } : {}),
           ...(action === 'finish' ? { finishedAt: now } : {}),
           ...(action === 'return-result' ? { returnedAt: now } : {}),
           ...input.set
         }
-        // Withdrawn or stopped: the instant it closed, the transaction's now() as its event's (statistics, decision 0012).
-        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...stamps, ...(to === 7 || to === 8 ? { closedAt: sql`now()` } : {}) }).where('id', '=', d.id).execute()
+        // Withdrawn or stopped: the instant it closed, the same as its event's (statistics, decision 0012).
+        await trx.updateTable('dossiers').set({ status: to, updatedAt: now, ...stamps, ...(to === 7 || to === 8 ? { closedAt: now } : {}) }).where('id', '=', d.id).execute()
         if (to === 7 || to === 8) await hooks.closed?.(trx, d, to, actor)
         await recordStep(trx, d.id, {
-          event: { action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: input.message ?? null, note: input.note ?? null, ...(input.details ? { details: input.details } : {}), ...(input.document ? { document: input.document } : {}) },
+          event: { at: now, action, from: d.status as DossierStatus, to, actor, actorName: actor.name, agencyCode: input.agencyCode ?? actor.agencyCode ?? d.agencyCode, message: input.message ?? null, note: input.note ?? null, ...(input.details ? { details: input.details } : {}), ...(input.document ? { document: input.document } : {}) },
           audit: { actor, action: `dossier.${action}`, targetType: 'dossier', targetId: d.id },
           tell: { dossier: d, subject: `Hồ sơ ${code}: ${STATUS_LABELS[to]}`, body: `Hồ sơ ${code} chuyển sang trạng thái “${STATUS_LABELS[to]}”.${input.message ? `\n${input.message}` : ''}`, sms: input.sms }
         })

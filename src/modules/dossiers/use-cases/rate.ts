@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import { AppError } from '../../../platform/http/errors.js'
 import type { Person } from '../dossier-form.js'
 import { RATING_LABELS } from '../model.js'
@@ -6,7 +5,7 @@ import type { DossierContext } from '../context.js'
 
 /** The citizen rates the service once the result is returned. */
 export function rateUseCases (ctx: DossierContext) {
-  const { db, citizen, ownDossier, recordStep } = ctx
+  const { db, clock, citizen, ownDossier, recordStep } = ctx
   return {
     /** The applicant rates the handling once the result is returned (once). */
     async rate (accountId: string, code: string, rating: number, comment: string | undefined): Promise<void> {
@@ -16,7 +15,7 @@ export function rateUseCases (ctx: DossierContext) {
         if (d.status !== 10) throw new AppError('CONFLICT', 'Chỉ đánh giá được khi đã nhận kết quả.')
         if (d.rating !== null) throw new AppError('CONFLICT', 'Hồ sơ này đã được đánh giá.')
         const text = (comment ?? '').trim().slice(0, 2000) || null
-        await trx.updateTable('dossiers').set({ rating, ratingComment: text, ratedAt: sql`now()` }).where('id', '=', d.id).execute()
+        await trx.updateTable('dossiers').set({ rating, ratingComment: text, ratedAt: clock() }).where('id', '=', d.id).execute()
         await recordStep(trx, d.id, {
           event: { action: 'rate', actor: citizen(accountId), actorName: (d.submitter as Person).fullName, message: `${RATING_LABELS[rating]}${text ? `: ${text}` : ''}` },
           audit: { actor: citizen(accountId), action: 'dossier.rate', targetType: 'dossier', targetId: d.id, details: { rating } }

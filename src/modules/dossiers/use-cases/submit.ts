@@ -6,7 +6,7 @@ import type { DossierContext } from '../context.js'
 
 /** Submitting a draft: the checks, the code, the first event and the notice. */
 export function submitUseCases (ctx: DossierContext) {
-  const { db, catalog, citizen, recordStep, requireAssurance, next, catalogInfo, view, missingForSubmit, codeCounter, codeOf } = ctx
+  const { db, clock, catalog, citizen, recordStep, requireAssurance, next, catalogInfo, view, missingForSubmit, codeCounter, codeOf } = ctx
   return {
     /** The account a dossier belongs to (tests and the back office). */
     async ownerOf (id: string): Promise<string | undefined> {
@@ -39,11 +39,11 @@ export function submitUseCases (ctx: DossierContext) {
         const errors = [...missingForSubmit(v), ...formErrors]
         if (errors.length > 0) throw new AppError('VALIDATION', 'draft incomplete', errors)
         const to = next(0, 'submit')
-        const now = new Date()
+        const now = clock()
         // The code (the agency's counter for the day) and the dossier's new state in one statement.
         const { code } = (await sql<{ code: string }>`with ${codeCounter(d.agencyCode!, now)}
           update dossiers set code = ${codeOf(d.agencyCode!, now)}, status = ${to}, submitted_at = ${now}, fees = ${JSON.stringify(v.content.fees)}::jsonb,
-            updated_at = now(), steps_done = '{}' from counter where dossiers.id = ${d.id} returning dossiers.code`.execute(trx)).rows[0]!
+            updated_at = ${now}, steps_done = '{}' from counter where dossiers.id = ${d.id} returning dossiers.code`.execute(trx)).rows[0]!
         await catalog.markVersionInUse(trx, d.procedureVersionId)
         await recordStep(trx, d.id, {
           event: { action: 'submit', from: 0, to, actor: citizen(accountId), actorName: (v.submitter as Person).fullName, agencyCode: d.agencyCode },

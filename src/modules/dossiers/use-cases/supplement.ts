@@ -9,7 +9,7 @@ import type { DossierContext } from '../context.js'
 
 /** A supplement: the office asks (form 02), the citizen answers. */
 export function supplementUseCases (ctx: DossierContext) {
-  const { db, hooks, citizen, ownDossier, recordStep, tell, next, supplementContext, view, shape } = ctx
+  const { db, clock, hooks, citizen, ownDossier, recordStep, tell, next, supplementContext, view, shape } = ctx
   return {
     /**
      * An official asks for a supplement (before reception: everything missing in one go, form 02;
@@ -32,9 +32,9 @@ export function supplementUseCases (ctx: DossierContext) {
         const round = 1 + ((await trx.selectFrom('supplementRequests').select(sql<number>`coalesce(max(round), 0)::int`.as('r')).where('dossierId', '=', d.id).executeTakeFirst())?.r ?? 0)
         await trx.insertInto('supplementRequests').values({
           dossierId: d.id, duringProcessing: d.status === 2 || d.status === 4, items: JSON.stringify(request.items), message: request.message ?? null,
-          requestedBy: actor.name, dueAt: request.dueAt ?? null, round
+          requestedBy: actor.name, dueAt: request.dueAt ?? null, round, requestedAt: clock()
         }).execute()
-        await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()` }).where('id', '=', d.id).execute()
+        await trx.updateTable('dossiers').set({ status: to, updatedAt: clock() }).where('id', '=', d.id).execute()
         const names = request.items.map(i => `- ${v.slots.find(s => s.key === i.component)!.name}: ${i.note}`).join('\n')
         const deadline = request.dueAt ? `Hạn bổ sung: ${formatInstant(request.dueAt)}` : undefined
         await recordStep(trx, d.id, {
@@ -100,15 +100,15 @@ export function supplementUseCases (ctx: DossierContext) {
     const components = open.items.map(i => i.component)
     const scanned = components.filter(c => v.files.some(f => f.component === c && f.round === open.round))
     if (scanned.length > 0) {
-      await trx.updateTable('dossierFiles').set({ supersededAt: sql`now()` })
+      await trx.updateTable('dossierFiles').set({ supersededAt: clock() })
         .where('dossierId', '=', d.id).where('component', 'in', scanned).where('round', '<', open.round).where('supersededAt', 'is', null).execute()
     }
     const note = (by.note ?? '').trim().slice(0, 2000) || null
-    await trx.updateTable('supplementRequests').set({ answeredAt: sql`now()`, answerNote: note }).where('id', '=', open.id).execute()
+    await trx.updateTable('supplementRequests').set({ answeredAt: clock(), answerNote: note }).where('id', '=', open.id).execute()
     // Back in processing: the clock resumes, the wait added back (the due date moves by the paused working time).
     let dueAt: Date | undefined
-    if (to === 4 && d.receivedAt && hooks.resumed) dueAt = await hooks.resumed(trx, d, [...v.supplements.filter(x => x.duringProcessing && x.answeredAt).map(x => ({ from: x.requestedAt, to: x.answeredAt! })), { from: open.requestedAt, to: new Date() }])
-    await trx.updateTable('dossiers').set({ status: to, updatedAt: sql`now()`, ...(dueAt ? { dueAt } : {}) }).where('id', '=', d.id).execute()
+    if (to === 4 && d.receivedAt && hooks.resumed) dueAt = await hooks.resumed(trx, d, [...v.supplements.filter(x => x.duringProcessing && x.answeredAt).map(x => ({ from: x.requestedAt, to: x.answeredAt! })), { from: open.requestedAt, to: clock() }])
+    await trx.updateTable('dossiers').set({ status: to, updatedAt: clock(), ...(dueAt ? { dueAt } : {}) }).where('id', '=', d.id).execute()
     const atDesk = by.actor.type === 'official'
     await recordStep(trx, d.id, {
       event: {

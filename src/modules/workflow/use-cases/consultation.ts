@@ -39,7 +39,7 @@ export function consultationUseCases (ctx: WorkflowContext) {
       }
       const late = d.dueAt && due > d.dueAt ? ` Hạn trả lời sau hạn trả kết quả; lý do: ${reason}` : ''
       await dossiers.record(actorOf(o), code, { action: 'consult', note: `Xin ý kiến ${agency!.name}, hạn trả lời ${formatInstant(due)}.${late}`, agencyCode: t.agencyCode, details: { agency: agency!.code } }, async (trx, row) => {
-        await trx.insertInto('dossierConsultations').values({ dossierId: row.id, agencyCode: agency!.code, question, askedBy: o.id, askedByName: o.fullName, dueAt: due }).execute()
+        await trx.insertInto('dossierConsultations').values({ dossierId: row.id, agencyCode: agency!.code, question, askedBy: o.id, askedByName: o.fullName, dueAt: due, askedAt: clock() }).execute()
       })
       return { agency: agency!.name, due }
     },
@@ -53,7 +53,7 @@ export function consultationUseCases (ctx: WorkflowContext) {
       if (!(await officials.scope(o, CASE_ROLES)).includes(c.agencyCode)) throw new AppError('FORBIDDEN', 'not the consulted agency')
       const answer = reasonFrom(form.answer, `answer-${c.id}`, 'Nhập ý kiến trả lời', 5, 4000)
       await dossiers.record(actorOf(o), code, { action: 'consult-answer', note: `Ý kiến của cơ quan được hỏi đã có.`, agencyCode: c.agencyCode, details: { consultation: c.id } }, async (trx) => {
-        const r = await trx.updateTable('dossierConsultations').set({ answer, answeredBy: o.id, answeredByName: o.fullName, answeredAt: sql`now()` })
+        const r = await trx.updateTable('dossierConsultations').set({ answer, answeredBy: o.id, answeredByName: o.fullName, answeredAt: clock() })
           .where('id', '=', c.id).where('answeredAt', 'is', null).executeTakeFirst()
         if (Number(r.numUpdatedRows) !== 1) throw new AppError('CONFLICT', 'Ý kiến này vừa được cán bộ khác trả lời.')
       })

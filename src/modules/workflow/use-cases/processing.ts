@@ -127,7 +127,7 @@ export function processingUseCases (ctx: WorkflowContext) {
         notify: { subject: `Hồ sơ ${code}: xin lỗi và hẹn lại ngày trả kết quả`, body: `${d.agency?.name ?? 'Cơ quan giải quyết'} xin lỗi vì ${late ? 'chưa trả' : 'không thể trả'} kết quả hồ sơ ${code} đúng hẹn (${formatInstant(original)}).\nLý do: ${reason}\nNgày hẹn trả mới: ${formatInstant(due!)}.` }
       }, async (trx, row) => {
         if (row.postponedFrom !== null) throw new AppError('CONFLICT', ONCE_POSTPONED)
-        await trx.updateTable('dossiers').set({ dueAt: due!, postponedFrom: original, postponedLate: late, updatedAt: sql`now()` }).where('id', '=', row.id).execute()
+        await trx.updateTable('dossiers').set({ dueAt: due!, postponedFrom: original, postponedLate: late, updatedAt: clock() }).where('id', '=', row.id).execute()
       })
       return due!
     },
