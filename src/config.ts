@@ -18,6 +18,7 @@ export const ConfigSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string. When set, PostgreSQL is used instead of the embedded PGlite.' })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Maximum connections per process (PostgreSQL only).' }),
   DEMO: Bool('Demo profile: on an empty database loads the Kon Tum site profile (`seed/kon-tum`), and keeps a generated session secret in `DATA_DIR`.', false),
+  DEMO_HISTORY_DOSSIERS: Type.Integer({ minimum: 0, maximum: 100000, default: 2400, description: 'In the demo profile, dossiers of a year of history played through the services on a simulated clock, in the background once per database on first start, so that the statistics show real figures (0: none).' }),
   SESSION_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'Secret (32+ characters) that signs session and CSRF cookies. Required unless `DEMO=true`, where one is generated and kept in `DATA_DIR`.' })),
   SECURE_COOKIES: Bool('Mark cookies `Secure` (needs HTTPS; browsers also accept them on http://localhost).', true),
   TRUST_PROXY: Bool('Trust `X-Forwarded-*` headers from a load balancer.', false),

@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { prepareDemo } from './demo.js'
+import { historyStarted, playHistory } from './demo-history.js'
 import { runMain } from './main.js'
 import { migrate } from './platform/db/migrate.js'
 import { createWorker } from './platform/jobs/worker.js'
@@ -37,6 +38,15 @@ runMain('server', async (config) => {
 
   await app.listen({ port: config.PORT, host: config.HOST })
   worker?.start()
+  if (config.DEMO && config.DEMO_HISTORY_DOSSIERS > 0 && !(await historyStarted(db))) {
+    // A year of history for the statistics, played in the background (the portal answers meanwhile).
+    const started = Date.now()
+    const history = log.child({ component: 'demo-history' })
+    history.info(`demo history: playing ${config.DEMO_HISTORY_DOSSIERS} dossiers of the last 12 months through the services`)
+    void playHistory(config, db, { dossiers: config.DEMO_HISTORY_DOSSIERS, log: history, onProgress: (n, total) => history.info(`demo history: ${n}/${total} dossiers`) })
+      .then(t => history.info(`demo history: ${t.arrived} dossiers (${t.submittedOnline} online, ${t.enteredAtCounter} at the desk), ${t.failed} failed, in ${Math.round((Date.now() - started) / 1000)} s`))
+      .catch(err => history.error({ err }, 'demo history failed'))
+  }
   if (config.DEMO) {
     log.warn('DEMO=true: the demo profile publishes test accounts and their passwords, a payment sandbox and a development outbox. It must never face the internet.')
   }
