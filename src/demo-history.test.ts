@@ -36,6 +36,13 @@ test('a history played through the services on a simulated clock: records in tim
   assert.equal(stamps.rows[0]!.n, tally.arrived)
   assert.equal(stamps.rows[0]!.wrong, 0)
 
+  // The heads were told of steps about to run out on the history's clock, before the steps ended.
+  const told = await sql<{ n: number, wrong: number }>`
+    select count(*)::int as n, count(*) filter (where t.escalated_at >= ${end} or t.escalated_at > coalesce(t.finished_at, ${end}))::int as wrong
+    from dossier_tasks t where t.escalated_at is not null`.execute(t.db.kysely)
+  assert.ok(told.rows[0]!.n > 0, 'some steps were escalated')
+  assert.equal(told.rows[0]!.wrong, 0)
+
   // The statistics of the period have every kind of figure, and Biểu 06's received total is the ledger's count.
   const leader = (await t.services.officials.sessionOfficial((await newOfficial(t, '000.00.00.H34', ['agency_leader'])).cookie.split('=')[1]!))!
   const r = await t.services.statistics.form06(leader, { from: '2026-09-01', to: '2026-10-31' }, 'agency')

@@ -327,7 +327,16 @@ export async function playHistory (config: Config, db: Db, options: HistoryOptio
     const day = toLocal(d).date
     if ((await s.calendar.remaining(new Date(`${day}T07:00:00+07:00`), new Date(`${day}T17:30:00+07:00`))).minutes > 0) days.push(day)
   }
-  const scripts: Array<Promise<void>> = []
+  // Twice a working day the heads are told of steps about to run out, as the periodic job does, on the history's clock.
+  const escalations = async () => {
+    for (const day of days) {
+      for (const hhmm of ['08:00', '14:00']) {
+        await until(new Date(`${day}T${hhmm}:00+07:00`))
+        await s.workflow.escalateDueSteps()
+      }
+    }
+  }
+  const scripts: Array<Promise<void>> = [escalations().catch(err => options.log?.warn({ err }, 'demo history: escalation failed')).finally(() => turnDone?.())]
   for (let i = 0; i < options.dossiers; i++) {
     const day = days[Math.min(days.length - 1, Math.floor(i * days.length / options.dossiers))]!
     const minute = rnd.chance(0.5) ? rnd.int(7 * 60 + 30, 11 * 60 + 20) : rnd.int(13 * 60 + 30, 16 * 60 + 50)

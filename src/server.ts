@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { prepareDemo } from './demo.js'
 import { historyStarted, playHistory } from './demo-history.js'
+import { ESCALATION_JOB } from './modules/workflow/workflow.service.js'
 import { runMain } from './main.js'
 import { migrate } from './platform/db/migrate.js'
 import { createWorker } from './platform/jobs/worker.js'
@@ -24,8 +25,10 @@ runMain('server', async (config) => {
   const demoLines = config.DEMO ? await prepareDemo(services) : []
   if (!services.notifications.emailEnabled) log.warn('SMTP_URL is not set: e-mail to citizens and officials will not be sent')
   const app = await buildApp(services)
+  // While the demo's history plays, its steps are told to their heads on its own clock, not on today's.
+  let historyPlaying = config.DEMO && config.DEMO_HISTORY_DOSSIERS > 0 && !(await historyStarted(db))
   const worker = config.WORKER_IN_PROCESS
-    ? createWorker(services.jobs, { concurrency: config.JOB_CONCURRENCY, pollMs: config.JOB_POLL_MS, log: log.child({ component: 'worker' }) })
+    ? createWorker(services.jobs, { concurrency: config.JOB_CONCURRENCY, pollMs: config.JOB_POLL_MS, log: log.child({ component: 'worker' }), held: () => historyPlaying ? [ESCALATION_JOB] : [] })
     : undefined
 
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS }, async ({ signal, err }) => {
@@ -38,7 +41,7 @@ runMain('server', async (config) => {
 
   await app.listen({ port: config.PORT, host: config.HOST })
   worker?.start()
-  if (config.DEMO && config.DEMO_HISTORY_DOSSIERS > 0 && !(await historyStarted(db))) {
+  if (historyPlaying) {
     // A year of history for the statistics, played in the background (the portal answers meanwhile).
     const started = Date.now()
     const history = log.child({ component: 'demo-history' })
@@ -46,6 +49,7 @@ runMain('server', async (config) => {
     void playHistory(config, db, { dossiers: config.DEMO_HISTORY_DOSSIERS, log: history, onProgress: (n, total) => history.info(`demo history: ${n}/${total} dossiers`) })
       .then(t => history.info(`demo history: ${t.arrived} dossiers (${t.submittedOnline} online, ${t.enteredAtCounter} at the desk), ${t.failed} failed, in ${Math.round((Date.now() - started) / 1000)} s`))
       .catch(err => history.error({ err }, 'demo history failed'))
+      .finally(() => { historyPlaying = false })
   }
   if (config.DEMO) {
     log.warn('DEMO=true: the demo profile publishes test accounts and their passwords, a payment sandbox and a development outbox. It must never face the internet.')

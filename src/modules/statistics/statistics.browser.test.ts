@@ -26,9 +26,19 @@ test('a leader opens Biểu 06 from the workspace, drills into a figure and find
     await page.waitForLoadState()
     assert.equal(await page.locator('td[data-label="Mã hồ sơ"]').count(), n)
     for (const code of codes) assert.ok(await page.getByRole('link', { name: code }).isVisible())
-    await page.setViewportSize({ width: 390, height: 800 })
     await page.goBack()
     await page.waitForLoadState()
+    // The Excel file, downloaded as a browser does, reads back with the page's received total.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải biểu Excel (.xlsx)' }).click()])
+    assert.match(download.suggestedFilename(), /^bieu-06-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx$/)
+    const { default: ExcelJS } = await import('exceljs')
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile((await download.path())!)
+    const sheet = wb.getWorksheet('Biểu 06')!
+    const totalRow = sheet.getRows(1, sheet.rowCount)!.find(r => r.getCell(2).value === 'Tổng cộng')!
+    const cell = totalRow.getCell(3).value as number | { result: number }
+    assert.equal(typeof cell === 'number' ? cell : cell.result, n, 'the same received total as the page')
+    await page.setViewportSize({ width: 390, height: 800 })
     await assertReadsOnPhone(page)
     await page.getByRole('link', { name: 'Hồ sơ quá hạn và lý do (Biểu 07)' }).click()
     await page.waitForLoadState()

@@ -10,6 +10,9 @@ import { queueUseCases } from './use-cases/queues.js'
 import { escalationUseCases } from './use-cases/escalation.js'
 import { assignmentUseCases } from './use-cases/assignment.js'
 
+/** The periodic job that tells the heads of steps about to run out (use-cases/escalation.ts). */
+export const ESCALATION_JOB = 'workflow.step-escalation'
+
 /**
  * The one-stop back office: reception, counter intake, the steps of processing, consultations, fees,
  * the result and the printed forms and registers. Each group of use cases lives in its own file under
@@ -45,7 +48,7 @@ export function createWorkflowService (deps: WorkflowDeps) {
   })
 
   /** A step with a working day or less left, or late, is told once to the head above (every 15 minutes). */
-  deps.jobs.registerPeriodic('workflow.step-escalation', 15 * 60_000, async (_job, { log }) => {
+  deps.jobs.registerPeriodic(ESCALATION_JOB, 15 * 60_000, async (_job, { log }) => {
     const n = await service.escalateDueSteps()
     if (n > 0) log.info({ steps: n }, 'told the heads of steps about to run out')
   })

@@ -119,6 +119,23 @@ test('a job without a handler is not lost: it waits for a process that has one',
   assert.match(row.lastError ?? '', /no handler registered/)
 })
 
+test('a held job waits while the worker holds it, then runs; the others run meanwhile', async () => {
+  const queue = createJobQueue(db)
+  const ran: string[] = []
+  queue.register('test.held', async () => { ran.push('held') })
+  queue.register('test.free', async () => { ran.push('free') })
+  const held = (await queue.enqueue(db.kysely, 'test.held', {}))!
+  await queue.enqueue(db.kysely, 'test.free', {})
+  let holding = true
+  const worker = createWorker(queue, { concurrency: 1, pollMs: 10, log, held: () => holding ? ['test.held'] : [] })
+  await worker.drain()
+  assert.deepEqual(ran, ['free'])
+  assert.equal((await queue.get(held))!.state, 'pending')
+  holding = false
+  await worker.drain()
+  assert.deepEqual(ran, ['free', 'held'])
+})
+
 test('a job left running by a dead worker is claimed again after its lease', async () => {
   const queue = createJobQueue(db)
   let runs = 0

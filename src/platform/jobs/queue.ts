@@ -99,14 +99,15 @@ export function createJobQueue (db: Db) {
       }
     },
 
-    /** Claims up to `limit` due jobs for `workerId`; rows locked by another worker are skipped, not waited for. */
-    async claim (workerId: string, limit: number): Promise<Job[]> {
+    /** Claims up to `limit` due jobs for `workerId` (none named in `held`); rows locked by another worker are skipped, not waited for. */
+    async claim (workerId: string, limit: number, held: string[] = []): Promise<Job[]> {
       const result = await sql<{ id: number, name: string, payload: unknown, attempts: number, maxAttempts: number }>`
         update jobs set state = 'running', attempts = attempts + 1, locked_by = ${workerId}, locked_at = now()
         where id in (
           select id from jobs
-          where (state = 'pending' and run_at <= now())
-             or (state = 'running' and locked_at < now() - make_interval(secs => ${LEASE_SECONDS}))
+          where ((state = 'pending' and run_at <= now())
+             or (state = 'running' and locked_at < now() - make_interval(secs => ${LEASE_SECONDS})))
+            and not (name = any(${held}::text[]))
           order by run_at, id
           limit ${limit}
           for update skip locked

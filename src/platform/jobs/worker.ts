@@ -8,6 +8,8 @@ export interface WorkerOptions {
   pollMs: number
   log: Logger
   id?: string
+  /** Jobs not to claim for now (read before each claim): periodic work paused while something else does it. */
+  held?: () => string[]
 }
 
 /**
@@ -39,7 +41,7 @@ export function createWorker (queue: JobQueue, options: WorkerOptions) {
   async function drainOnce (): Promise<number> {
     const free = options.concurrency - running.size
     if (free <= 0) return 0
-    const jobs = await queue.claim(id, free)
+    const jobs = await queue.claim(id, free, options.held?.() ?? [])
     const runs = jobs.map(job => {
       const p = runJob(job).finally(() => running.delete(p))
       running.add(p)

@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import { ROLES, type OfficialRole } from '../../accounts/officials.service.js'
 import { formatInstant } from '../../../platform/vn-time.js'
 import { systemActor } from '../../audit/audit.service.js'
@@ -65,7 +64,7 @@ export function escalationUseCases (ctx: WorkflowContext) {
           `Mở hồ sơ: ${deps.publicUrl()}/can-bo/ho-so/${encodeURIComponent(s.code!)}`
         ].join('\n\n')
         await db.transaction(async trx => {
-          const claimed = await trx.updateTable('dossierTasks').set({ escalatedAt: sql`now()` })
+          const claimed = await trx.updateTable('dossierTasks').set({ escalatedAt: now })
             .where('id', '=', s.id).where('escalatedAt', 'is', null).where('finishedAt', 'is', null).executeTakeFirst()
           if (Number(claimed.numUpdatedRows) !== 1) return
           const to: string[] = []
