@@ -169,7 +169,11 @@ test('the overdue report (Biểu 07), the CSV and the JSON API give the same dos
   const page = await s.get('/can-bo/thong-ke/qua-han?tu=01/04/2026&den=30/04/2026')
   assert.equal(page.statusCode, 200)
   assert.match(page.body, /Hồ sơ giải quyết quá hạn: 5/)
-  assert.match(page.body, /<desc id="qua-han-theo-buoc-desc">Không xác định được bước: 4; Thẩm định hồ sơ: 1<\/desc>/)
+  // The heat strip: a row per step that ran over, a column per week of April by the due date.
+  assert.match(page.body, /<desc id="qua-han-theo-buoc-desc">Không xác định được bước: 4 hồ sơ; Thẩm định hồ sơ: 1 hồ sơ\./)
+  assert.match(page.body, /Hồ sơ quá hạn theo bước chậm đầu tiên và tuần đến hạn/)
+  assert.equal([...page.body.matchAll(/class="chart__cell"/g)].length, 5, 'five week-and-step cells with dossiers')
+  assert.equal([...page.body.matchAll(/class="chart__cell chart__cell--empty"/g)].length, 5, 'and five without')
   // The CSV: the two header rows and the totals, numbers as numbers.
   const csv = await s.get('/can-bo/thong-ke.csv?tu=01/04/2026&den=30/04/2026')
   assert.equal(csv.headers['content-type'], 'text/csv; charset=utf-8')

@@ -4,6 +4,7 @@ import { useTestApp } from '../../../test/app.js'
 import { assertAccessible, assertReadsOnPhone, press, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { backOfficeBrowser } from '../../../test/back-office.js'
+import { ledgerDossier } from '../../../test/ledger.js'
 
 const t = useTestApp({ listen: true, setup: ctx => loadCatalog(ctx.services) })
 const b = useBrowser()
@@ -11,6 +12,9 @@ const { asOfficial, receivedDossier } = backOfficeBrowser(t, b, '1.004325.000.00
 
 test('a leader opens Biểu 06 from the workspace, drills into a figure and finds that many dossiers; the form reads on a phone (axe on each page)', async () => {
   const codes = [await receivedDossier(), await receivedDossier()]
+  // One dossier overdue (from the ledger: due five days ago), so that Biểu 07 draws its heat strip.
+  const vnTime = (daysAgo: number) => new Date(Date.now() + 7 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 16).replace('T', ' ')
+  await ledgerDossier(t, '1.004325.000.00.00.H34', { status: 4, channel: 'counter', received: vnTime(20), due: vnTime(5) })
   await asOfficial('000.00.00.H34', ['agency_leader'], async page => {
     await visit(page, `${t.url}/can-bo`)
     await page.getByRole('link', { name: 'Thống kê (Biểu 06)' }).click()
@@ -44,6 +48,7 @@ test('a leader opens Biểu 06 from the workspace, drills into a figure and find
     await page.waitForLoadState()
     await assertAccessible(page)
     assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Hồ sơ giải quyết quá hạn: \d+/)
+    assert.ok(await page.getByRole('img', { name: /Hồ sơ quá hạn theo bước chậm đầu tiên/ }).isVisible(), 'the heat strip')
     for (const [link, heading] of [['Khối lượng xử lý theo cán bộ', /Khối lượng xử lý theo cán bộ và bước/], ['Mức độ hài lòng', /Mức độ hài lòng của người dân/], ['Bộ chỉ số 766', /Bộ chỉ số phục vụ người dân, doanh nghiệp/]] as const) {
       await page.goBack()
       await page.waitForLoadState()

@@ -4,6 +4,7 @@ import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, Radios, TextInput } from '../../platform/html/components/form.js'
 import { DataTable, type Column } from '../../platform/html/components/layout-parts.js'
 import { BarChart } from '../../platform/html/components/BarChart.js'
+import { HeatStrip, type HeatRow } from '../../platform/html/components/HeatStrip.js'
 import { dmy, formatInstant } from '../../platform/vn-time.js'
 import type { RequireOfficial } from '../accounts/staff-session.js'
 import type { Person } from '../dossiers/dossier-form.js'
@@ -128,10 +129,45 @@ function DrilldownPage ({ r }: { r: Awaited<ReturnType<StatisticsService['form06
   )
 }
 
+/**
+ * The overdue dossiers as a heat strip: a row per step that first ran over (most first), a column per
+ * week (periods up to two months) or month of the period by the due date, and one for dossiers already
+ * due before the period.
+ */
+function overdueStrip (r: Awaited<ReturnType<StatisticsService['overdue']>>): { weekly: boolean, columns: string[], rows: HeatRow[] } {
+  const start = Date.parse(`${r.from}T00:00:00+07:00`)
+  const end = Date.parse(`${r.to}T00:00:00+07:00`) + 86_400_000
+  const weekly = end - start <= 62 * 86_400_000
+  const edges: number[] = []
+  const labels: string[] = []
+  if (weekly) {
+    for (let t = start; t < end; t += 7 * 86_400_000) { edges.push(t); labels.push(`Từ ${dmy(new Date(t + 7 * 3_600_000).toISOString().slice(0, 10)).slice(0, 5)}`) }
+  } else {
+    for (let [y, m] = r.from.split('-').map(Number) as [number, number]; ; m === 12 ? (y++, m = 1) : m++) {
+      const t = Math.max(start, Date.parse(`${y}-${String(m).padStart(2, '0')}-01T00:00:00+07:00`))
+      if (t >= end) break
+      edges.push(t); labels.push(`T${m}/${y}`)
+    }
+  }
+  const before = r.rows.some(d => d.dueAt && d.dueAt.getTime() < start)
+  const columns = [...(before ? ['Trước kỳ'] : []), ...labels]
+  const byStep = new Map<string, number[]>()
+  for (const d of r.rows) {
+    const step = d.step?.name ?? 'Không xác định được bước'
+    const due = d.dueAt?.getTime() ?? start
+    const i = due < start ? 0 : (before ? 1 : 0) + Math.max(0, edges.findLastIndex(e => e <= due))
+    const values = byStep.get(step) ?? columns.map(() => 0)
+    values[i]!++
+    byStep.set(step, values)
+  }
+  const rows = [...byStep].map(([label, values]) => ({ label, values })).sort((a, b) => b.values.reduce((n, v) => n + v, 0) - a.values.reduce((n, v) => n + v, 0))
+  return { weekly, columns, rows }
+}
+
 function OverduePage ({ r }: { r: Awaited<ReturnType<StatisticsService['overdue']>> }) {
   const back = new URLSearchParams({ tu: r.from, den: r.to })
-  // Where the time was lost: the overdue dossiers by the first step that ran over.
-  const bySteps = [...r.rows.reduce((m, d) => m.set(d.step?.name ?? 'Không xác định được bước', (m.get(d.step?.name ?? 'Không xác định được bước') ?? 0) + 1), new Map<string, number>())].sort((a, b) => b[1] - a[1])
+  // Where the time was lost: the overdue dossiers by the first step that ran over, and when they fell due.
+  const strip = overdueStrip(r)
   return (
     <>
       <a class='back-link' href={`${BASE}?${back.toString()}`}>Biểu 06</a>
@@ -148,9 +184,9 @@ function OverduePage ({ r }: { r: Awaited<ReturnType<StatisticsService['overdue'
           { label: 'Bước chậm, người xử lý', cell: d => d.step ? `${d.step.name} – ${d.step.holder}` : '—' },
           { label: 'Lý do (văn bản xin lỗi)', cell: d => d.reason ?? 'Chưa có văn bản xin lỗi' }
         ]} />}
-      {bySteps.length > 0 && (
-        <BarChart id='qua-han-theo-buoc' title='Hồ sơ quá hạn theo bước chậm đầu tiên' unit='Số hồ sơ' category='Bước' format={v => v.toLocaleString('vi-VN')}
-          description={bySteps.map(([step, n]) => `${step}: ${n}`).join('; ')} bars={bySteps.map(([step, n]) => ({ label: step, value: n }))} />
+      {strip.rows.length > 0 && (
+        <HeatStrip id='qua-han-theo-buoc' title={`Hồ sơ quá hạn theo bước chậm đầu tiên và ${strip.weekly ? 'tuần' : 'tháng'} đến hạn`} unit='Số hồ sơ' columns={strip.columns} rows={strip.rows}
+          description={strip.rows.map(x => `${x.label}: ${x.values.reduce((n, v) => n + v, 0)} hồ sơ`).join('; ') + '. Màu càng đậm, càng nhiều hồ sơ quá hạn ở bước đó trong kỳ đó.'} />
       )}
     </>
   )
