@@ -26,6 +26,8 @@ import { staffPages } from './modules/accounts/staff.pages.js'
 import { hoursPages } from './modules/calendar/hours.pages.js'
 import { peoplePages } from './modules/accounts/people.pages.js'
 import { statisticsPages } from './modules/statistics/statistics.pages.js'
+import { nationalPages } from './modules/national/national.pages.js'
+import { createStandinState, nationalStandin } from './modules/national/standin.js'
 import { statisticsApi } from './modules/statistics/statistics.api.js'
 import { publicStatisticsPages } from './modules/statistics/public.pages.js'
 import { registerStaffSession } from './modules/accounts/staff-session.js'
@@ -111,6 +113,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     await office.register(staffPages, { services, requireOfficial })
     await office.register(peoplePages, { officials: services.officials, requireOfficial })
     await office.register(statisticsPages, { statistics: services.statistics, requireOfficial })
+    await office.register(nationalPages, { sync: services.national, files: services.files, db: services.db, audit: services.audit, isProvinceAdmin: request => services.officials.provinceWide(request.official!, 'system_admin'), requireOfficial })
     await office.register(statisticsApi, { statistics: services.statistics, requireOfficial, prefix: '/api/v1' })
     await office.register(workspacePages, { workflow: services.workflow, officials: services.officials, requireOfficial })
     await office.register(workflowPages, { services, requireOfficial })
@@ -127,6 +130,11 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   registerOpenApiRoutes(app)
   // The development outbox exists only in the demo profile.
   if (config.DEMO || config.DEV_OUTBOX) await app.register(devOutboxPages, { services })
+  // The stand-in national portal: the demo's and the tests' remote side, never production's.
+  if (config.DEMO || config.DVCQG_STANDIN) {
+    app.log.warn('DVCQG stand-in at /sandbox/dvcqg: a simulated National Public Service Portal for demos and tests. It must never run in production.')
+    await app.register(nationalStandin, { state: createStandinState(), token: config.DVCQG_TOKEN, prefix: '/sandbox/dvcqg' })
+  }
 
   if (options.extraRoutes) await options.extraRoutes(app)
   return app

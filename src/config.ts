@@ -57,6 +57,9 @@ export const ConfigSchema = Type.Object({
   VNPAY_HASH_SECRET: Type.Optional(Type.String({ minLength: 8, description: 'VNPay secret that signs requests and verifies answers (HMAC-SHA512).' })),
   VNPAY_PAYMENT_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'VNPay payment page, e.g. `https://sandbox.vnpayment.vn/paymentv2/vpcpay.html`.' })),
   VNPAY_API_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'VNPay API for transaction queries and refunds, e.g. `https://sandbox.vnpayment.vn/merchant_webapi/api/transaction`.' })),
+  DVCQG_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'The National Public Service Portal’s dossier sync API (Cổng DVCQG). Set, every dossier and step is pushed there from the event ledger (a periodic job, retried with back-off); unset, the sync is off and nothing is queued. The demo profile pushes to its stand-in at `/sandbox/dvcqg`.' })),
+  DVCQG_TOKEN: Type.Optional(Type.String({ minLength: 8, description: 'The bearer credential the national portal issued for the sync.' })),
+  DVCQG_STANDIN: Bool('Serve a stand-in national portal at `/sandbox/dvcqg` (on in the demo profile): it checks each push against the payload schema, shows what it received, and can be told to misbehave. Never in production.', false),
   PAYMENT_SANDBOX: Bool('A built-in VNPay sandbox gateway at `/sandbox/vnpay` (on in the demo profile when VNPay is not configured): a tester approves or declines, and it sends the signed IPN. Never in production.', false),
   PAYMENT_PENDING_MINUTES: Type.Integer({ minimum: 5, maximum: 1440, default: 15, description: 'An online payment attempt expires at the gateway after this many minutes.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000, description: 'Time given to in-flight requests and jobs on SIGTERM before the process exits.' })

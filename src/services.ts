@@ -23,6 +23,7 @@ import { createFilesService } from './modules/files/files.service.js'
 import { localStorage, s3Storage } from './modules/files/storage.js'
 import { createWorkflowService } from './modules/workflow/workflow.service.js'
 import { createStatisticsService } from './modules/statistics/statistics.service.js'
+import { createNationalSync } from './modules/national/sync.js'
 import { createSiteRepository } from './modules/site/site.repository.js'
 import { createSiteService } from './modules/site/site.service.js'
 
@@ -65,6 +66,15 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const payments = createPaymentsService({ db, dossiers, jobs, config, sandboxSecret, now: clock })
   const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, notifications, publicUrl: () => config.PUBLIC_URL, now: clock })
 
+  const national = createNationalSync({
+    db, jobs, audit, log,
+    url: config.DVCQG_URL ?? (config.DEMO || config.DVCQG_STANDIN ? `http://127.0.0.1:${config.PORT}/sandbox/dvcqg` : undefined),
+    token: config.DVCQG_TOKEN,
+    publicUrl: () => config.PUBLIC_URL,
+    fileKey: crypto.createHash('sha256').update(`dvcqg-files:${sessionSecret(config)}`).digest('hex'),
+    now: clock
+  })
+
   const statistics = createStatisticsService({ db, officials, audit, site, now: clock })
 
   return {
@@ -85,6 +95,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     dossiers,
     workflow,
     statistics,
+    national,
     payments,
     sessionSecret: sessionSecret(config),
     async close () {

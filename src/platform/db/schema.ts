@@ -195,6 +195,7 @@ export interface DossierEvents {
   message: string | null
   note: string | null
   toStatus: number | null
+  txid: Generated<string>
 }
 
 export interface DossierFiles {
@@ -334,6 +335,27 @@ export interface Messages {
   state: Generated<'queued' | 'sent' | 'captured' | 'failed'>
   subject: Generated<string>
   template: string
+}
+
+export interface NationalSync {
+  attempts: Generated<number>
+  dossierId: string
+  lastAnswer: Json | null
+  lastError: string | null
+  lockedBy: string | null
+  lockedUntil: Timestamp | null
+  nextAt: Generated<Timestamp>
+  pushedAt: Timestamp | null
+  pushedSeq: Generated<number>
+  state: Generated<string>
+  updatedAt: Generated<Timestamp>
+  wantedSeq: number
+}
+
+export interface NationalSyncCursor {
+  eventId: number
+  id: number
+  txid: string
 }
 
 export interface OfficialCodes {
@@ -629,6 +651,8 @@ export interface DB {
   issuedDocuments: IssuedDocuments
   jobs: Jobs
   messages: Messages
+  nationalSync: NationalSync
+  nationalSyncCursor: NationalSyncCursor
   officialCodes: OfficialCodes
   officialRoles: OfficialRoles
   officials: Officials

@@ -1,0 +1,108 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
+import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
+import { Button, Form, TextInput } from '../../platform/html/components/form.js'
+import { DataTable, SummaryList } from '../../platform/html/components/layout-parts.js'
+import { formatInstant } from '../../platform/vn-time.js'
+import type { RequireOfficial } from '../accounts/staff-session.js'
+import type { AuditService } from '../audit/audit.service.js'
+import type { FilesService } from '../files/files.service.js'
+import type { Db } from '../../platform/db/db.js'
+import type { NationalSync } from './sync.js'
+
+const PATH = '/can-bo/dong-bo'
+type Overview = Awaited<ReturnType<NationalSync['overview']>>
+type Reconciled = Awaited<ReturnType<NationalSync['reconcile']>>
+
+function SyncPage ({ o, reconciled, values, errors }: { o: Overview, reconciled?: Reconciled | undefined, values: Record<string, string | undefined>, errors: FieldError[] }) {
+  return (
+    <>
+      <a class='back-link' href='/can-bo'>Không gian làm việc</a>
+      <ErrorSummary errors={errors} />
+      <h1 class='heading-l'>Đồng bộ hồ sơ với Cổng Dịch vụ công quốc gia</h1>
+      {!o.enabled && <p class='body'>Chưa bật đồng bộ: đặt <code>DVCQG_URL</code> (và thông tin xác thực) trong cấu hình. Khi chưa bật, không hồ sơ nào được xếp hàng.</p>}
+      <SummaryList rows={[
+        ['Địa chỉ Cổng quốc gia', o.url || '—'],
+        ['Chờ đồng bộ', `${o.pending.toLocaleString('vi-VN')} hồ sơ`],
+        ['Đã đồng bộ', `${o.ok.toLocaleString('vi-VN')} hồ sơ`],
+        ['Lỗi (chờ xử lý)', `${o.failed.toLocaleString('vi-VN')} hồ sơ`],
+        ['Độ trễ', o.pending === 0 ? 'Không có hồ sơ chờ' : `hồ sơ chờ lâu nhất ${o.lagSeconds.toLocaleString('vi-VN')} giây`],
+        ['Sự kiện chưa đọc', o.unread.toLocaleString('vi-VN')]
+      ]} />
+      <h2 class='heading-m'>Đồng bộ lại một hồ sơ</h2>
+      <Form action={`${PATH}/day-lai`}>
+        <TextInput name='code' label='Mã hồ sơ' value={values['code']} error={errorOf(errors, 'code')} />
+        <Button>Đồng bộ lại</Button>
+      </Form>
+      <h2 class='heading-m'>Hồ sơ đồng bộ lỗi</h2>
+      {o.failedRows.length === 0
+        ? <p class='body'>Không có hồ sơ lỗi.</p>
+        : (
+          <>
+            <DataTable caption='Hồ sơ đồng bộ lỗi, mới nhất trước' rows={o.failedRows} rowKey={r => r.code!} columns={[
+              { label: 'Mã hồ sơ', cell: r => <a href={`/can-bo/ho-so/${encodeURIComponent(r.code!)}`}>{r.code}</a> },
+              { label: 'Số lần thử', cell: r => String(r.attempts) },
+              { label: 'Lỗi lần cuối', cell: r => r.lastError ?? '—' },
+              { label: 'Lúc', cell: r => formatInstant(r.updatedAt) }
+            ]} />
+            <Form action={`${PATH}/day-lai-loi`}><Button secondary>Đồng bộ lại tất cả hồ sơ lỗi</Button></Form>
+          </>
+          )}
+      <h2 class='heading-m'>Đối chiếu</h2>
+      <p class='body'>So sánh trạng thái Cổng quốc gia đang giữ với sổ hồ sơ của hệ thống (200 hồ sơ đồng bộ gần nhất).</p>
+      <Form action={`${PATH}/doi-chieu`}><Button secondary>Đối chiếu</Button></Form>
+      {reconciled && (reconciled.differences.length === 0
+        ? <p class='body'>Đã đối chiếu {reconciled.checked} hồ sơ: không có chênh lệch.</p>
+        : <DataTable caption={`Chênh lệch sau khi đối chiếu ${reconciled.checked} hồ sơ`} captionHidden={false} rows={reconciled.differences} rowKey={d => d.code} columns={[
+          { label: 'Mã hồ sơ', cell: d => d.code },
+          { label: 'Hệ thống', cell: d => d.ours },
+          { label: 'Cổng quốc gia', cell: d => d.theirs }
+        ]} />)}
+    </>
+  )
+}
+
+/**
+ * `/can-bo/dong-bo` for province-wide system administrators: the sync's state, re-pushing one dossier or
+ * every failed one, and a reconciliation with the national side. And `/api/v1/dvcqg/tep/:id`: a file the
+ * national portal fetches by the signed, expiring address the push gave it (each fetch audited).
+ */
+export async function nationalPages (app: FastifyInstance, { sync, files, db, audit, isProvinceAdmin, requireOfficial }: { sync: NationalSync, files: FilesService, db: Db, audit: AuditService, isProvinceAdmin: (request: FastifyRequest) => Promise<boolean>, requireOfficial: RequireOfficial }) {
+  const admin = async (request: FastifyRequest) => {
+    if (!(await isProvinceAdmin(request))) throw new AppError('FORBIDDEN', 'national sync: province system administrators only')
+  }
+  const show = async (reply: FastifyReply, values: Record<string, string | undefined> = {}, errors: FieldError[] = [], reconciled?: Reconciled) =>
+    reply.page(<SyncPage o={await sync.overview()} reconciled={reconciled} values={values} errors={errors} />, { title: 'Đồng bộ với Cổng Dịch vụ công quốc gia', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
+  const actor = (request: FastifyRequest) => ({ type: 'official' as const, id: request.official!.id })
+
+  app.get(PATH, { preHandler: requireOfficial }, async (request, reply) => { await admin(request); return show(reply) })
+  app.post(`${PATH}/day-lai`, { preHandler: requireOfficial }, async (request, reply) => {
+    await admin(request)
+    const form = request.body as { code?: string }
+    try {
+      await sync.repush(actor(request), form.code ?? '')
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return show(reply, form, err.fields)
+      throw err
+    }
+    return reply.seeOther(PATH, `Đã xếp hồ sơ ${form.code?.trim()} để đồng bộ lại.`)
+  })
+  app.post(`${PATH}/day-lai-loi`, { preHandler: requireOfficial }, async (request, reply) => {
+    await admin(request)
+    const n = await sync.repushFailed(actor(request))
+    return reply.seeOther(PATH, `Đã xếp ${n} hồ sơ lỗi để đồng bộ lại.`)
+  })
+  app.post(`${PATH}/doi-chieu`, { preHandler: requireOfficial }, async (request, reply) => {
+    await admin(request)
+    return show(reply, {}, [], await sync.reconcile(actor(request)))
+  })
+
+  app.get('/api/v1/dvcqg/tep/:id', async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const q = request.query as { 'het-han'?: string, 'chu-ky'?: string }
+    if (!/^[0-9a-f-]{36}$/.test(id) || !sync.checkFileUrl(id, q['het-han'], q['chu-ky'])) throw new AppError('NOT_FOUND', 'no such file link')
+    const { file, data } = await files.read(id)
+    await db.transaction(trx => audit.record(trx, { actor: { type: 'system', id: null }, action: 'national.file.fetch', targetType: 'file', targetId: id, details: { ip: request.ip } }))
+    return reply.type(file.mediaType).header('cache-control', 'private, no-store').header('content-disposition', `attachment; filename="${encodeURIComponent(file.name)}"`).send(data)
+  })
+}
