@@ -5,6 +5,7 @@
  *   npm run bench -- home               only cases whose name contains "home" ("startup": the start-up times; "dossiers": submissions and lookups on PostgreSQL)
  *   BENCH_SOAK_SECONDS=600 npm run bench -- dossiers   adds a ten-minute soak, memory sampled every 30 s
  *   npm run bench -- backoffice   queues and search on a generated PostgreSQL database (BENCH_BACKOFFICE_DOSSIERS, default 1,000,000)
+ *   npm run bench -- national     whether the national sync's outbox keeps up with submissions (BENCH_NATIONAL_DOSSIERS, default 300)
  */
 import { spawn } from 'node:child_process'
 import http from 'node:http'
@@ -17,6 +18,7 @@ import { measureStartup } from './startup.js'
 import { benchDue } from './due.js'
 import { benchDossiers } from './dossiers.js'
 import { benchBackOffice } from './backoffice.js'
+import { benchNational } from './national.js'
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5)
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 10)
@@ -80,6 +82,9 @@ async function main () {
   }
   if (filters.length === 0 || filters.includes('backoffice')) {
     process.stdout.write('\n' + (await benchBackOffice()).join('\n') + '\n')
+  }
+  if (filters.length === 0 || filters.includes('national')) {
+    process.stdout.write('\n' + (await benchNational()).join('\n') + '\n')
   }
   if (filters.length === 0 || filters.includes('startup')) {
     process.stdout.write('\n' + (await measureStartup()).join('\n') + '\n')

@@ -22,6 +22,7 @@ runMain('server', async (config) => {
     throw err
   }
   const services = await buildServices(config, { db, log })
+  await services.national.prepare()
   const demoLines = config.DEMO ? await prepareDemo(services) : []
   if (!services.notifications.emailEnabled) log.warn('SMTP_URL is not set: e-mail to citizens and officials will not be sent')
   const app = await buildApp(services)

@@ -23,7 +23,7 @@ import { createFilesService } from './modules/files/files.service.js'
 import { localStorage, s3Storage } from './modules/files/storage.js'
 import { createWorkflowService } from './modules/workflow/workflow.service.js'
 import { createStatisticsService } from './modules/statistics/statistics.service.js'
-import { createNationalSync } from './modules/national/sync.js'
+import { createNationalService } from './modules/national/national.service.js'
 import { createSiteRepository } from './modules/site/site.repository.js'
 import { createSiteService } from './modules/site/site.service.js'
 
@@ -66,8 +66,8 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const payments = createPaymentsService({ db, dossiers, jobs, config, sandboxSecret, now: clock })
   const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, notifications, publicUrl: () => config.PUBLIC_URL, now: clock })
 
-  const national = createNationalSync({
-    db, jobs, audit, log,
+  const national = createNationalService({
+    db, jobs, audit, log, dossiers, files,
     url: config.DVCQG_URL ?? (config.DEMO || config.DVCQG_STANDIN ? `http://127.0.0.1:${config.PORT}/sandbox/dvcqg` : undefined),
     token: config.DVCQG_TOKEN,
     publicUrl: () => config.PUBLIC_URL,

@@ -12,6 +12,7 @@ runMain('worker', async (config) => {
     await services.close()
     throw new Error(`migrations pending (${status.pending.join(', ')}): start the server or run "npm run cli -- migrate" first`)
   }
+  await services.national.prepare()
   const worker = createWorker(services.jobs, { concurrency: config.JOB_CONCURRENCY, pollMs: config.JOB_POLL_MS, log: services.log.child({ component: 'worker' }) })
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS }, async ({ err }) => {
     if (err) services.log.error({ err }, 'worker stopping after an error')

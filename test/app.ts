@@ -43,6 +43,7 @@ export function useTestApp (options: BuildAppOptions & { config?: Record<string,
     ctx.db = await freshDb()
     ctx.config = testConfig(typeof options.config === 'function' ? options.config() : options.config)
     ctx.services = await buildServices(ctx.config, { db: ctx.db, log: pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) })
+    await ctx.services.national.prepare()
     ctx.app = await buildApp(ctx.services, options)
     if (options.listen) {
       await ctx.app.listen({ port: typeof options.listen === 'function' ? options.listen() : 0, host: '127.0.0.1' })

@@ -231,6 +231,8 @@ export function createDossierContext (deps: DossiersDeps) {
       status: row.status as DossierStatus,
       statusLabel: STATUS_LABELS[row.status as DossierStatus],
       channel: row.channel,
+      /** Submitted on the National Public Service Portal and pulled in: its code there. */
+      nationalCode: row.nationalCode,
       procedure: { code: version.code, name: version.content.name, version: version.version, onlineLevel: procedure?.onlineLevel ?? 'none', receiving: procedure?.agencies.receiving ?? [], methods: version.content.methods, processingTime: version.content.processingTime },
       content: version.content,
       agency: agency ?? null,

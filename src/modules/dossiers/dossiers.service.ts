@@ -3,6 +3,7 @@ import { draftUseCases } from './use-cases/drafts.js'
 import { fileUseCases } from './use-cases/files.js'
 import { submitUseCases } from './use-cases/submit.js'
 import { counterUseCases } from './use-cases/counter.js'
+import { nationalUseCases } from './use-cases/national.js'
 import { supplementUseCases } from './use-cases/supplement.js'
 import { withdrawUseCases } from './use-cases/withdraw.js'
 import { rateUseCases } from './use-cases/rate.js'
@@ -22,6 +23,7 @@ export function createDossiersService (deps: DossiersDeps) {
     ...fileUseCases(ctx),
     ...submitUseCases(ctx),
     ...counterUseCases(ctx),
+    ...nationalUseCases(ctx),
     ...supplementUseCases(ctx),
     ...withdrawUseCases(ctx),
     ...rateUseCases(ctx),

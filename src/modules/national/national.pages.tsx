@@ -8,13 +8,14 @@ import type { RequireOfficial } from '../accounts/staff-session.js'
 import type { AuditService } from '../audit/audit.service.js'
 import type { FilesService } from '../files/files.service.js'
 import type { Db } from '../../platform/db/db.js'
-import type { NationalSync } from './sync.js'
+import type { NationalService } from './national.service.js'
 
 const PATH = '/can-bo/dong-bo'
-type Overview = Awaited<ReturnType<NationalSync['overview']>>
-type Reconciled = Awaited<ReturnType<NationalSync['reconcile']>>
+type Overview = Awaited<ReturnType<NationalService['overview']>>
+type Reconciled = Awaited<ReturnType<NationalService['reconcile']>>
+type Inbox = Awaited<ReturnType<NationalService['inbox']>>
 
-function SyncPage ({ o, reconciled, values, errors }: { o: Overview, reconciled?: Reconciled | undefined, values: Record<string, string | undefined>, errors: FieldError[] }) {
+function SyncPage ({ o, inbox, reconciled, values, errors }: { o: Overview, inbox: Inbox, reconciled?: Reconciled | undefined, values: Record<string, string | undefined>, errors: FieldError[] }) {
   return (
     <>
       <a class='back-link' href='/can-bo'>Không gian làm việc</a>
@@ -26,8 +27,7 @@ function SyncPage ({ o, reconciled, values, errors }: { o: Overview, reconciled?
         ['Chờ đồng bộ', `${o.pending.toLocaleString('vi-VN')} hồ sơ`],
         ['Đã đồng bộ', `${o.ok.toLocaleString('vi-VN')} hồ sơ`],
         ['Lỗi (chờ xử lý)', `${o.failed.toLocaleString('vi-VN')} hồ sơ`],
-        ['Độ trễ', o.pending === 0 ? 'Không có hồ sơ chờ' : `hồ sơ chờ lâu nhất ${o.lagSeconds.toLocaleString('vi-VN')} giây`],
-        ['Sự kiện chưa đọc', o.unread.toLocaleString('vi-VN')]
+        ['Độ trễ', o.pending === 0 ? 'Không có hồ sơ chờ' : `hồ sơ chờ lâu nhất ${o.lagSeconds.toLocaleString('vi-VN')} giây`]
       ]} />
       <h2 class='heading-m'>Đồng bộ lại một hồ sơ</h2>
       <Form action={`${PATH}/day-lai`}>
@@ -48,6 +48,17 @@ function SyncPage ({ o, reconciled, values, errors }: { o: Overview, reconciled?
             <Form action={`${PATH}/day-lai-loi`}><Button secondary>Đồng bộ lại tất cả hồ sơ lỗi</Button></Form>
           </>
           )}
+      <h2 class='heading-m'>Hồ sơ nộp trên Cổng quốc gia chưa nhận được</h2>
+      <p class='body'>Hồ sơ công dân nộp trên Cổng Dịch vụ công quốc gia được lấy về mỗi phút và vào hàng chờ tiếp nhận. Hồ sơ không lấy về được nằm ở đây với lý do, chờ cán bộ xử lý (ví dụ nhập tại quầy và báo cho công dân).</p>
+      <Form action={`${PATH}/lay-ho-so`}><Button secondary>Lấy hồ sơ ngay</Button></Form>
+      {inbox.length === 0
+        ? <p class='body'>Không có hồ sơ nào chờ xử lý.</p>
+        : <DataTable caption='Hồ sơ chưa nhận được, mới nhất trước' rows={inbox} rowKey={r => r.nationalCode} columns={[
+          { label: 'Mã trên Cổng quốc gia', cell: r => r.nationalCode },
+          { label: 'Lấy về lúc', cell: r => formatInstant(r.pulledAt) },
+          { label: 'Lý do', cell: r => r.reason },
+          { label: 'Xử lý', cell: r => <Form action={`${PATH}/da-xu-ly`}><input type='hidden' name='nationalCode' value={r.nationalCode} /><Button secondary>Đã xử lý<span class='visually-hidden'> hồ sơ {r.nationalCode}</span></Button></Form> }
+        ]} />}
       <h2 class='heading-m'>Đối chiếu</h2>
       <p class='body'>So sánh trạng thái Cổng quốc gia đang giữ với sổ hồ sơ của hệ thống (200 hồ sơ đồng bộ gần nhất).</p>
       <Form action={`${PATH}/doi-chieu`}><Button secondary>Đối chiếu</Button></Form>
@@ -67,12 +78,12 @@ function SyncPage ({ o, reconciled, values, errors }: { o: Overview, reconciled?
  * every failed one, and a reconciliation with the national side. And `/api/v1/dvcqg/tep/:id`: a file the
  * national portal fetches by the signed, expiring address the push gave it (each fetch audited).
  */
-export async function nationalPages (app: FastifyInstance, { sync, files, db, audit, isProvinceAdmin, requireOfficial }: { sync: NationalSync, files: FilesService, db: Db, audit: AuditService, isProvinceAdmin: (request: FastifyRequest) => Promise<boolean>, requireOfficial: RequireOfficial }) {
+export async function nationalPages (app: FastifyInstance, { sync, files, db, audit, isProvinceAdmin, requireOfficial }: { sync: NationalService, files: FilesService, db: Db, audit: AuditService, isProvinceAdmin: (request: FastifyRequest) => Promise<boolean>, requireOfficial: RequireOfficial }) {
   const admin = async (request: FastifyRequest) => {
     if (!(await isProvinceAdmin(request))) throw new AppError('FORBIDDEN', 'national sync: province system administrators only')
   }
   const show = async (reply: FastifyReply, values: Record<string, string | undefined> = {}, errors: FieldError[] = [], reconciled?: Reconciled) =>
-    reply.page(<SyncPage o={await sync.overview()} reconciled={reconciled} values={values} errors={errors} />, { title: 'Đồng bộ với Cổng Dịch vụ công quốc gia', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
+    reply.page(<SyncPage o={await sync.overview()} inbox={await sync.inbox()} reconciled={reconciled} values={values} errors={errors} />, { title: 'Đồng bộ với Cổng Dịch vụ công quốc gia', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
   const actor = (request: FastifyRequest) => ({ type: 'official' as const, id: request.official!.id })
 
   app.get(PATH, { preHandler: requireOfficial }, async (request, reply) => { await admin(request); return show(reply) })
@@ -91,6 +102,17 @@ export async function nationalPages (app: FastifyInstance, { sync, files, db, au
     await admin(request)
     const n = await sync.repushFailed(actor(request))
     return reply.seeOther(PATH, `Đã xếp ${n} hồ sơ lỗi để đồng bộ lại.`)
+  })
+  app.post(`${PATH}/lay-ho-so`, { preHandler: requireOfficial }, async (request, reply) => {
+    await admin(request)
+    const r = await sync.pull().catch((err: Error) => { request.log.warn({ err }, 'national pull failed'); return undefined })
+    return reply.seeOther(PATH, r ? `Đã lấy ${r.taken} hồ sơ mới; ${r.setAside} hồ sơ chưa nhận được; ${r.known} hồ sơ đã có.` : 'Không kết nối được Cổng quốc gia; hệ thống sẽ thử lại sau.')
+  })
+  app.post(`${PATH}/da-xu-ly`, { preHandler: requireOfficial }, async (request, reply) => {
+    await admin(request)
+    const code = String((request.body as { nationalCode?: string }).nationalCode ?? '')
+    await sync.dismiss({ type: 'official', id: request.official!.id }, code)
+    return reply.seeOther(PATH, `Đã đánh dấu hồ sơ ${code} là đã xử lý.`)
   })
   app.post(`${PATH}/doi-chieu`, { preHandler: requireOfficial }, async (request, reply) => {
     await admin(request)

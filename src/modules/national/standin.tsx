@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
+import crypto from 'node:crypto'
 import { DataTable, SummaryList } from '../../platform/html/components/layout-parts.js'
+import type { NationalSubmission } from './pull.js'
 
 /**
  * A stand-in for the National Public Service Portal's dossier sync (domain-research §12), shipped for the
@@ -62,11 +64,16 @@ export type Misbehaviour = 'error500' | 'timeout' | 'slow' | 'reject' | 'down'
 export function createStandinState () {
   const dossiers = new Map<string, { latest: Push, pushes: Array<{ seq: number, status: string, at: Date }> }>()
   const planned: Array<{ mode: Misbehaviour, times: number, ms: number }> = []
+  /** Dossiers "submitted on the national portal" for the province to pull, and their files. */
+  const submissions: NationalSubmission[] = []
+  const files = new Map<string, { name: string, data: Buffer }>()
   let downUntil = 0
   let received = 0
   let ignored = 0
   return {
     dossiers,
+    submissions,
+    files,
     get received () { return received },
     get ignored () { return ignored },
     /** The next `times` pushes misbehave (`ms`: how slow; for `down`, how long from now). */
@@ -90,7 +97,7 @@ export function createStandinState () {
       dossiers.set(push.hoSo.MaHoSo, { latest: push, pushes: [...(known?.pushes ?? []), { seq: push.seq, status: push.hoSo.TrangThaiHoSo, at: new Date() }] })
       return true
     },
-    reset () { dossiers.clear(); planned.length = 0; downUntil = 0; received = 0; ignored = 0 }
+    reset () { dossiers.clear(); submissions.length = 0; files.clear(); planned.length = 0; downUntil = 0; received = 0; ignored = 0 }
   }
 }
 export type StandinState = ReturnType<typeof createStandinState>
@@ -108,6 +115,7 @@ const shown = (d: string) => d.length === 14 ? `${d.slice(6, 8)}/${d.slice(4, 6)
  */
 export async function nationalStandin (app: FastifyInstance, { state, token }: { state: StandinState, token?: string | undefined }) {
   const validator = Compile(PushSchema)
+  const authorised = (auth: string | undefined) => !token || auth === `Bearer ${token}`
 
   app.post('/api/dong-bo-ho-so', { config: { csrf: false } }, async (request, reply) => {
     if (state.isDown()) return reply.code(503).send({ error_code: '503', message: 'Hệ thống đang bảo trì' })
@@ -119,7 +127,7 @@ export async function nationalStandin (app: FastifyInstance, { state, token }: {
       return
     }
     if (trouble?.mode === 'slow') await new Promise(resolve => setTimeout(resolve, trouble.ms))
-    if (token && request.headers.authorization !== `Bearer ${token}`) return reply.code(401).send({ error_code: '401', message: 'Sai thông tin xác thực' })
+    if (!authorised(request.headers.authorization)) return reply.code(401).send({ error_code: '401', message: 'Sai thông tin xác thực' })
     if (trouble?.mode === 'reject') return reply.send({ error_code: '1', message: 'Trường NgayHenTra không hợp lệ' })
     if (!validator.Check(request.body)) {
       const e = validator.Errors(request.body)[0]
@@ -127,6 +135,35 @@ export async function nationalStandin (app: FastifyInstance, { state, token }: {
     }
     state.accept(request.body as Push)
     return reply.send({ error_code: '0', message: 'Thành công' })
+  })
+
+  // A dossier "submitted on the national portal" (the demo's and the tests' way to make one): its files come as base64.
+  app.post('/api/nop-ho-so', { config: { csrf: false } }, async (request, reply) => {
+    const b = request.body as Omit<NationalSubmission, 'TepDinhKem'> & { TepDinhKem?: Array<{ MaThanhPhan?: string, TenThanhPhan?: string, TenTep: string, NoiDung: string }> }
+    const origin = `${request.protocol}://${request.headers.host}${app.prefix}`
+    const attached = (b.TepDinhKem ?? []).map(f => {
+      const id = crypto.randomUUID()
+      state.files.set(id, { name: f.TenTep, data: Buffer.from(f.NoiDung ?? '', 'base64') })
+      return { MaThanhPhan: f.MaThanhPhan, TenThanhPhan: f.TenThanhPhan, TenTep: f.TenTep, DuongDan: `${origin}/tep/${id}` }
+    })
+    state.submissions.push({ ...b, TepDinhKem: attached } as NationalSubmission)
+    return reply.send({ error_code: '0', message: 'Đã nộp', MaHoSoQG: b.MaHoSoQG })
+  })
+
+  // What the province pulls: the dossiers after a position, fifty at a time.
+  app.get('/api/ho-so-nop', async (request, reply) => {
+    if (!authorised(request.headers.authorization)) return reply.code(401).send({ error_code: '401', message: 'Sai thông tin xác thực' })
+    if (state.isDown()) return reply.code(503).send({ error_code: '503', message: 'Hệ thống đang bảo trì' })
+    const after = Math.max(0, Number((request.query as { sau?: string }).sau) || 0)
+    const items = state.submissions.slice(after, after + 50)
+    return reply.send({ error_code: '0', items, next: String(after + items.length) })
+  })
+
+  app.get('/tep/:id', async (request, reply) => {
+    if (!authorised(request.headers.authorization)) return reply.code(401).send({ error_code: '401', message: 'Sai thông tin xác thực' })
+    const f = state.files.get((request.params as { id: string }).id)
+    if (!f) return reply.code(404).send({ error_code: '404', message: 'Không có tệp' })
+    return reply.type('application/octet-stream').send(f.data)
   })
 
   app.get('/api/ho-so/:code', async (request, reply) => {

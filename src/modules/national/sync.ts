@@ -37,9 +37,9 @@ export interface NationalSyncDeps {
 
 /**
  * The dossier sync with the National Public Service Portal (issue 20; docs/decisions/0013). The event
- * ledger is the outbox: every change of a dossier writes its event in the change's own transaction, so
- * nothing is pushed that did not happen and nothing that happened is lost. `scan` reads the events of
- * finished transactions past the cursor and marks each dossier's wanted position; `push` leases due
+ * ledger is the outbox: every change of a dossier writes its event in the change's own transaction, and
+ * while the sync is on a trigger marks the dossier's wanted position in that same transaction, so
+ * nothing is pushed that did not happen and nothing that happened is lost. `push` leases due
  * dossiers (two workers never push the same one), sends each one's state as of its latest event, in
  * order (the sequence is the event id; the national side keeps the highest), and records the answer,
  * retrying with back-off and setting a dossier aside as failed after MAX_ATTEMPTS.
@@ -59,32 +59,21 @@ export function createNationalSync (deps: NationalSyncDeps) {
     return `${deps.publicUrl()}/api/v1/dvcqg/tep/${fileId}?het-han=${expires}&chu-ky=${sign(fileId, expires)}`
   }
 
-  /** Reads the events of finished transactions past the cursor and marks their dossiers to push; returns how many events it read. */
-  async function scan (limit = 2000): Promise<number> {
-    return db.transaction(async trx => {
-      const cursor = await trx.selectFrom('nationalSyncCursor').select(['txid', 'eventId']).where('id', '=', 1).forUpdate().executeTakeFirst()
-      // Only transactions older than every running one are finished: no event below the cursor can appear later.
-      const events = (await sql<{ id: number, dossierId: string, txid: string }>`
-        select e.id, e.dossier_id, e.txid::text as txid from dossier_events e join dossiers d on d.id = e.dossier_id
-        where e.txid < pg_snapshot_xmin(pg_current_snapshot())
-          and (e.txid, e.id) > (${cursor?.txid ?? '0'}::xid8, ${cursor?.eventId ?? 0}::bigint)
-          and d.code is not null
-        order by e.txid, e.id limit ${limit}`.execute(trx)).rows
-      if (events.length === 0) return 0
-      const wanted = new Map<string, number>()
-      for (const e of events) wanted.set(e.dossierId, Math.max(wanted.get(e.dossierId) ?? 0, Number(e.id)))
-      for (const [dossierId, seq] of wanted) {
-        await trx.insertInto('nationalSync').values({ dossierId, wantedSeq: seq, nextAt: now(), updatedAt: now() })
-          .onConflict(oc => oc.column('dossierId').doUpdateSet({
-            wantedSeq: sql`greatest(national_sync.wanted_seq, excluded.wanted_seq)`,
-            state: 'pending', attempts: sql`case when national_sync.state = 'failed' then 0 else national_sync.attempts end`,
-            nextAt: sql`case when national_sync.state = 'pending' then national_sync.next_at else excluded.next_at end`, updatedAt: now()
-          })).execute()
+  /**
+   * Switches the ledger's marking on or off as configured (the trigger of migration 0043 reads the flag);
+   * switched on, every submitted dossier is marked up to its last event (what happened while it was
+   * off included), so the whole ledger is pushed. Called at start, after the migrations.
+   */
+  async function prepare (): Promise<void> {
+    await db.transaction(async trx => {
+      const was = await trx.selectFrom('nationalSyncSettings').select('enabled').where('id', '=', 1).forUpdate().executeTakeFirst()
+      await trx.insertInto('nationalSyncSettings').values({ id: 1, enabled }).onConflict(oc => oc.column('id').doUpdateSet({ enabled })).execute()
+      if (enabled && was?.enabled !== true) {
+        await sql`insert into national_sync (dossier_id, wanted_seq, next_at, updated_at)
+          select e.dossier_id, max(e.id), now(), now() from dossier_events e join dossiers d on d.id = e.dossier_id where d.code is not null group by e.dossier_id
+          on conflict (dossier_id) do update set wanted_seq = greatest(national_sync.wanted_seq, excluded.wanted_seq),
+            state = case when national_sync.pushed_seq < excluded.wanted_seq then 'pending' else national_sync.state end, updated_at = now()`.execute(trx)
       }
-      const last = events.at(-1)!
-      await trx.insertInto('nationalSyncCursor').values({ id: 1, txid: last.txid, eventId: Number(last.id) })
-        .onConflict(oc => oc.column('id').doUpdateSet({ txid: last.txid, eventId: Number(last.id) })).execute()
-      return events.length
     })
   }
 
@@ -120,8 +109,8 @@ export function createNationalSync (deps: NationalSyncDeps) {
       let answer: { error_code: string, message: string } | undefined
       try {
         const body = await buildPush(db.kysely, row.dossierId, seq, fileUrl)
-        if (!body) throw new Error('hồ sơ chưa nộp')
-        answer = await send(body)
+        // Nothing the national portal keeps (a dossier not submitted): done, nothing sent.
+        answer = body ? await send(body) : { error_code: '0', message: 'không có gì để gửi' }
         if (answer.error_code !== '0') error = `Cổng quốc gia từ chối (${answer.error_code}): ${answer.message}`
       } catch (err) {
         error = err instanceof Error ? (err.name === 'TimeoutError' ? 'hết thời gian chờ trả lời' : err.message) : String(err)
@@ -150,18 +139,17 @@ export function createNationalSync (deps: NationalSyncDeps) {
   if (enabled) {
     deps.jobs.registerPeriodic(SYNC_JOB, 15_000, async (_job, { log }) => {
       const r = await run()
-      if (r.read > 0 || r.pushed > 0 || r.failed > 0) log.info(r, 'national sync')
+      if (r.pushed > 0 || r.failed > 0) log.info(r, 'national sync')
     })
   }
 
-  /** A scan and pushes until nothing is due (bounded): the periodic job's work. */
-  async function run (rounds = 20): Promise<{ read: number, pushed: number, failed: number }> {
-    const total = { read: 0, pushed: 0, failed: 0 }
+  /** Pushes until nothing is due (bounded): the periodic job's work. */
+  async function run (rounds = 20): Promise<{ pushed: number, failed: number }> {
+    const total = { pushed: 0, failed: 0 }
     for (let i = 0; i < rounds; i++) {
-      const read = await scan()
       const r = await push()
-      total.read += read; total.pushed += r.pushed; total.failed += r.failed
-      if (read === 0 && r.pushed + r.failed === 0) break
+      total.pushed += r.pushed; total.failed += r.failed
+      if (r.pushed + r.failed === 0) break
     }
     return total
   }
@@ -169,7 +157,7 @@ export function createNationalSync (deps: NationalSyncDeps) {
   return {
     enabled,
     fileUrl,
-    scan,
+    prepare,
     push,
     run,
 
@@ -184,13 +172,11 @@ export function createNationalSync (deps: NationalSyncDeps) {
 
     /** The administrator's view: counts by state, the lag, the failed dossiers with the remote's answer. */
     async overview () {
-      const [counts, oldest, failed, cursor, latest] = await Promise.all([
+      const [counts, oldest, failed] = await Promise.all([
         db.kysely.selectFrom('nationalSync').select(['state', sql<number>`count(*)::int`.as('n')]).groupBy('state').execute(),
         db.kysely.selectFrom('nationalSync').select(sql<Date | null>`min(updated_at)`.as('since')).where('state', '=', 'pending').executeTakeFirst(),
         db.kysely.selectFrom('nationalSync as s').innerJoin('dossiers as d', 'd.id', 's.dossierId')
-          .select(['d.code', 's.attempts', 's.lastError', 's.lastAnswer', 's.updatedAt', 's.wantedSeq', 's.pushedSeq']).where('s.state', '=', 'failed').orderBy('s.updatedAt', 'desc').limit(100).execute(),
-        db.kysely.selectFrom('nationalSyncCursor').select('eventId').where('id', '=', 1).executeTakeFirst(),
-        db.kysely.selectFrom('dossierEvents').select(sql<number>`max(id)`.as('id')).executeTakeFirst()
+          .select(['d.code', 's.attempts', 's.lastError', 's.lastAnswer', 's.updatedAt', 's.wantedSeq', 's.pushedSeq']).where('s.state', '=', 'failed').orderBy('s.updatedAt', 'desc').limit(100).execute()
       ])
       const by = Object.fromEntries(counts.map(c => [c.state, c.n])) as Record<string, number>
       return {
@@ -200,7 +186,6 @@ export function createNationalSync (deps: NationalSyncDeps) {
         ok: by['ok'] ?? 0,
         failed: by['failed'] ?? 0,
         lagSeconds: oldest?.since ? Math.max(0, Math.round((now().getTime() - new Date(oldest.since).getTime()) / 1000)) : 0,
-        unread: Math.max(0, Number(latest?.id ?? 0) - Number(cursor?.eventId ?? 0)),
         failedRows: failed
       }
     },

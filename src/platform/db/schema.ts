@@ -195,7 +195,6 @@ export interface DossierEvents {
   message: string | null
   note: string | null
   toStatus: number | null
-  txid: Generated<string>
 }
 
 export interface DossierFiles {
@@ -223,6 +222,7 @@ export interface Dossiers {
   fees: Generated<JsonColumn<unknown>>
   finishedAt: Timestamp | null
   id: Generated<string>
+  nationalCode: string | null
   onBehalf: Generated<boolean>
   payableNote: string | null
   payableVnd: number | null
@@ -337,6 +337,21 @@ export interface Messages {
   template: string
 }
 
+export interface NationalInbox {
+  handledAt: Timestamp | null
+  handledBy: string | null
+  nationalCode: string
+  payload: Json
+  pulledAt: Generated<Timestamp>
+  reason: string
+  state: Generated<string>
+}
+
+export interface NationalPullCursor {
+  id: number
+  position: string
+}
+
 export interface NationalSync {
   attempts: Generated<number>
   dossierId: string
@@ -352,10 +367,9 @@ export interface NationalSync {
   wantedSeq: number
 }
 
-export interface NationalSyncCursor {
-  eventId: number
+export interface NationalSyncSettings {
+  enabled: boolean
   id: number
-  txid: string
 }
 
 export interface OfficialCodes {
@@ -651,8 +665,10 @@ export interface DB {
   issuedDocuments: IssuedDocuments
   jobs: Jobs
   messages: Messages
+  nationalInbox: NationalInbox
+  nationalPullCursor: NationalPullCursor
   nationalSync: NationalSync
-  nationalSyncCursor: NationalSyncCursor
+  nationalSyncSettings: NationalSyncSettings
   officialCodes: OfficialCodes
   officialRoles: OfficialRoles
   officials: Officials

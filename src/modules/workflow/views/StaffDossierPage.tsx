@@ -100,7 +100,7 @@ export function StaffDossierPage ({ o, errors = [], values = {} }: { o: Opened, 
       <SummaryList rows={[
         ['Thủ tục', d.procedure.name],
         ['Trạng thái', <StatusTag status={d.status} />],
-        ['Kênh nộp', CHANNEL_LABELS[d.channel]],
+        ['Kênh nộp', d.nationalCode ? `${CHANNEL_LABELS[d.channel]} – nộp trên Cổng Dịch vụ công quốc gia (mã ${d.nationalCode})` : CHANNEL_LABELS[d.channel]],
         ['Cơ quan tiếp nhận', d.agency?.name ?? '—'],
         ['Nộp lúc', when(d.submittedAt)],
         ...(o.receptionDue ? [['Hạn quyết định tiếp nhận', `${when(o.receptionDue)} (${o.receptionLeft!.text})`] as [string, string]] : []),
