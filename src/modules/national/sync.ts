@@ -13,6 +13,8 @@ export const SYNC_JOB = 'national.sync'
 export const MAX_ATTEMPTS = 8
 /** How long a worker holds the dossiers it is pushing before another may take them (it crashed). */
 const LEASE_MS = 60_000
+/** Pushes in flight at once per worker. */
+const PARALLEL = 4
 /** How long a file address given to the national portal stays valid. */
 const FILE_URL_DAYS = 7
 
@@ -103,7 +105,8 @@ export function createNationalSync (deps: NationalSyncDeps) {
       returning dossier_id, wanted_seq, attempts`.execute(db.kysely)).rows
     let pushed = 0
     let failed = 0
-    for (const row of leased) {
+    // A few at a time: the remote's answers overlap (each dossier still gets one push at a time: it is leased).
+    const one = async (row: typeof leased[number]) => {
       const seq = Number(row.wantedSeq)
       let error: string | undefined
       let answer: { error_code: string, message: string } | undefined
@@ -133,6 +136,7 @@ export function createNationalSync (deps: NationalSyncDeps) {
         deps.log?.warn({ dossierId: row.dossierId, attempts, dead, error }, 'national sync: push failed')
       }
     }
+    for (let k = 0; k < leased.length; k += PARALLEL) await Promise.all(leased.slice(k, k + PARALLEL).map(one))
     return { pushed, failed }
   }
 
