@@ -14,7 +14,23 @@ create table national_inbox (
   handled_at timestamptz
 );
 
-create table national_pull_cursor (
-  id int primary key check (id = 1),
+-- Where each reading of a national list stopped ('dossiers', 'catalog').
+create table national_cursors (
+  name text primary key,
   position text not null
 );
+
+-- A change of a procedure in the national procedure database, waiting for a catalog administrator:
+-- what differs from our current version, applied (a new version; dossiers keep theirs) or rejected.
+create table national_catalog_changes (
+  id bigserial primary key,
+  procedure_code text not null,
+  received_at timestamptz not null default now(),
+  record jsonb not null,
+  differences jsonb not null,
+  state text not null default 'open' check (state in ('open', 'applied', 'rejected')),
+  decided_by uuid references officials (id),
+  decided_at timestamptz,
+  reason text
+);
+create unique index national_catalog_changes_open on national_catalog_changes (procedure_code) where state = 'open';

@@ -113,7 +113,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     await office.register(staffPages, { services, requireOfficial })
     await office.register(peoplePages, { officials: services.officials, requireOfficial })
     await office.register(statisticsPages, { statistics: services.statistics, requireOfficial })
-    await office.register(nationalPages, { sync: services.national, files: services.files, db: services.db, audit: services.audit, isProvinceAdmin: request => services.officials.provinceWide(request.official!, 'system_admin'), requireOfficial })
+    await office.register(nationalPages, { sync: services.national, files: services.files, db: services.db, audit: services.audit, isProvinceAdmin: request => services.officials.provinceWide(request.official!, 'system_admin'), isCatalogAdmin: async request => (await services.officials.scope(request.official!, ['catalog_admin'])).length > 0, requireOfficial })
     await office.register(statisticsApi, { statistics: services.statistics, requireOfficial, prefix: '/api/v1' })
     await office.register(workspacePages, { workflow: services.workflow, officials: services.officials, requireOfficial })
     await office.register(workflowPages, { services, requireOfficial })

@@ -67,7 +67,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, notifications, publicUrl: () => config.PUBLIC_URL, now: clock })
 
   const national = createNationalService({
-    db, jobs, audit, log, dossiers, files,
+    db, jobs, audit, log, dossiers, files, catalog,
     url: config.DVCQG_URL ?? (config.DEMO || config.DVCQG_STANDIN ? `http://127.0.0.1:${config.PORT}/sandbox/dvcqg` : undefined),
     token: config.DVCQG_TOKEN,
     publicUrl: () => config.PUBLIC_URL,

@@ -13,7 +13,7 @@ import { ASSURANCE_LEVELS, type Assurance, type OnlineLevel, type ProcedureConte
 import { DecisionFormatError, parseDecision, type ImportWarning } from './import/decision-parser.js'
 import { workingDaysOf, type DurationUnit } from './import/fields.js'
 
-import { applyContentEdit, type ContentEdit } from './content-edit.js'
+import { applyContentEdit, applyNationalContent, type ContentEdit } from './content-edit.js'
 const DURATION_WORDS: Record<DurationUnit, string> = { working_days: 'ngày làm việc', working_hours: 'giờ làm việc', calendar_days: 'ngày', same_day: 'trong ngày' }
 import { Lru } from '../../platform/cache.js'
 
@@ -237,6 +237,11 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
     /** An administrator's edit of a procedure's components and fees, versioned like an import (content-edit.ts). Returns the version (0: nothing changed). */
     async editContent (actor: Actor, code: string, edit: ContentEdit): Promise<number> {
       return write(trx => applyContentEdit(trx, repo, audit, actor, code, edit))
+    },
+
+    /** A change from the national procedure database, taken into the procedure as a new version (content-edit.ts). Returns the version (0: nothing changed). */
+    async applyNational (actor: Actor, code: string, change: Parameters<typeof applyNationalContent>[5], note: string): Promise<number> {
+      return write(trx => applyNationalContent(trx, repo, audit, actor, code, change, note))
     },
 
     /** Throws NOT_FOUND for an unknown code. */

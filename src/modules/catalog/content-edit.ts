@@ -3,6 +3,7 @@ import type { Database } from '../../platform/db/database.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import { hashOf } from './catalog.import.js'
+import { fold } from './import/text.js'
 import type { CatalogRepository } from './catalog.repository.js'
 import type { Component, Fee, ProcedureContent } from './catalog.types.js'
 
@@ -45,21 +46,49 @@ export async function applyContentEdit (trx: Transaction<Database>, repo: Catalo
   const before = existing.content as ProcedureContent
   const components = edit.components.map(({ key: _key, ...c }) => ({ ...c, name: c.name.trim(), group: c.group?.trim() || null, formTemplate: c.formTemplate?.trim() || null }))
   const fees = edit.fees.map(({ key: _key, ...f }) => ({ ...f, text: f.text.trim() }))
-  const content: ProcedureContent = { ...before, components, fees }
+  return writeVersion(trx, repo, existing, ADMIN_RECORD, { ...before, components, fees }, version => audit.record(trx, {
+    actor, action: 'catalog.content.edit', targetType: 'procedure', targetId: code,
+    details: { version, reason: edit.reason.trim().slice(0, 1000), before: { components: before.components.length, fees: before.fees }, after: { components: components.length, fees } }
+  }))
+}
+
+/** The record under which changes taken from the national procedure database are versioned. */
+const NATIONAL_RECORD = { number: 'CSDLQG', issuedOn: null, title: 'Cập nhật từ Cơ sở dữ liệu quốc gia về thủ tục hành chính', kind: 'manual' as const, sourceSha256: null }
+
+/**
+ * Takes a change of the national procedure database into a procedure (issue 20): the fields it carries
+ * replace ours in a new version (dossiers keep theirs), as an administrator's edit is versioned. Returns
+ * the version (0: nothing changed).
+ */
+export async function applyNationalContent (trx: Transaction<Database>, repo: CatalogRepository, audit: AuditService, actor: Actor, code: string, change: Partial<Pick<ProcedureContent, 'name' | 'processingTime' | 'fees' | 'components' | 'forms'>>, note: string): Promise<number> {
+  const existing = await repo.findProcedureForImport(trx, code)
+  if (!existing || existing.versionId === null) throw new AppError('NOT_FOUND', `no procedure ${code}`)
+  const before = existing.content as ProcedureContent
+  const content: ProcedureContent = { ...before, ...change }
+  const version = await writeVersion(trx, repo, existing, NATIONAL_RECORD, content, v => audit.record(trx, { actor, action: 'catalog.national.apply', targetType: 'procedure', targetId: code, details: { version: v, fields: Object.keys(change), note } }))
+  if (version > 0 && change.name && change.name !== before.name) {
+    await trx.updateTable('procedures').set({ searchName: ` ${fold(change.name)}` }).where('id', '=', existing.id).execute()
+  }
+  return version
+}
+
+/**
+ * Writes a procedure's new content under a publishing record: the current version is rewritten while
+ * it is that record's and no dossier uses it; otherwise a new version becomes current and dossiers keep
+ * theirs. Re-importing the decision the procedure came from keeps it (`edited_from_hash`).
+ */
+async function writeVersion (trx: Transaction<Database>, repo: CatalogRepository, existing: NonNullable<Awaited<ReturnType<CatalogRepository['findProcedureForImport']>>>, recordOf: Parameters<CatalogRepository['upsertDecision']>[1], content: ProcedureContent, audited: (version: number) => Promise<void>): Promise<number> {
   const hash = hashOf(content)
   if (hash === existing.contentHash) return 0
-  const record = await repo.upsertDecision(trx, ADMIN_RECORD)
+  const record = await repo.upsertDecision(trx, recordOf)
   let version = existing.version!
   if (existing.decisionId === record && !existing.inUse) {
-    await repo.updateVersionInPlace(trx, existing.versionId, { contentHash: hash, name: content.name, content })
+    await repo.updateVersionInPlace(trx, existing.versionId!, { contentHash: hash, name: content.name, content })
   } else {
     version += 1
     await repo.insertVersion(trx, { procedureId: existing.id, version, decisionId: record, contentHash: hash, name: content.name, content })
   }
   await trx.updateTable('procedures').set({ editedFromHash: existing.editedFromHash ?? existing.contentHash, updatedAt: new Date() }).where('id', '=', existing.id).execute()
-  await audit.record(trx, {
-    actor, action: 'catalog.content.edit', targetType: 'procedure', targetId: code,
-    details: { version, reason: edit.reason.trim().slice(0, 1000), before: { components: before.components.length, fees: before.fees }, after: { components: components.length, fees } }
-  })
+  await audited(version)
   return version
 }

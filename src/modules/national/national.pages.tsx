@@ -14,6 +14,39 @@ const PATH = '/can-bo/dong-bo'
 type Overview = Awaited<ReturnType<NationalService['overview']>>
 type Reconciled = Awaited<ReturnType<NationalService['reconcile']>>
 type Inbox = Awaited<ReturnType<NationalService['inbox']>>
+type Changes = Awaited<ReturnType<NationalService['catalogChanges']>>
+const CATALOG = '/can-bo/danh-muc-quoc-gia'
+
+function CatalogChangesPage ({ changes, values, errors }: { changes: Changes, values: Record<string, string | undefined>, errors: FieldError[] }) {
+  return (
+    <>
+      <a class='back-link' href='/can-bo'>Không gian làm việc</a>
+      <ErrorSummary errors={errors} />
+      <h1 class='heading-l'>Thay đổi từ Cơ sở dữ liệu quốc gia về thủ tục hành chính</h1>
+      <p class='body'>Khi thủ tục trên Cơ sở dữ liệu quốc gia khác với danh mục của tỉnh, thay đổi chờ ở đây. Áp dụng tạo một phiên bản mới của thủ tục; hồ sơ đang giải quyết giữ phiên bản của mình. Không áp dụng thì ghi lý do.</p>
+      <Form action={`${CATALOG}/lay-ngay`}><Button secondary>Lấy thay đổi ngay</Button></Form>
+      {changes.length === 0
+        ? <p class='body'>Không có thay đổi nào chờ xử lý.</p>
+        : changes.map(c => (
+          <section class='section' key={String(c.id)} aria-labelledby={`tt-${c.id}`}>
+            <h2 class='heading-m' id={`tt-${c.id}`}>Thủ tục {c.procedureCode} <span class='caption'>nhận lúc {formatInstant(c.receivedAt)}</span></h2>
+            <DataTable caption={`Khác biệt của thủ tục ${c.procedureCode}`} rows={c.differences} rowKey={d => d.field} columns={[
+              { label: 'Nội dung', cell: d => d.label },
+              { label: 'Danh mục của tỉnh', cell: d => d.ours },
+              { label: 'Cơ sở dữ liệu quốc gia', cell: d => d.theirs }
+            ]} />
+            <Form action={`${CATALOG}/${c.id}`}>
+              <TextInput name={`reason-${c.id}`} label='Ghi chú hoặc lý do không áp dụng' value={values[`reason-${c.id}`]} error={errorOf(errors, `reason-${c.id}`)} />
+              <div class='button-group'>
+                <button type='submit' class='button' name='decision' value='apply'>Áp dụng<span class='visually-hidden'> thay đổi của thủ tục {c.procedureCode}</span></button>
+                <button type='submit' class='button button--secondary' name='decision' value='reject'>Không áp dụng<span class='visually-hidden'> thay đổi của thủ tục {c.procedureCode}</span></button>
+              </div>
+            </Form>
+          </section>
+        ))}
+    </>
+  )
+}
 
 function SyncPage ({ o, inbox, reconciled, values, errors }: { o: Overview, inbox: Inbox, reconciled?: Reconciled | undefined, values: Record<string, string | undefined>, errors: FieldError[] }) {
   return (
@@ -78,7 +111,7 @@ function SyncPage ({ o, inbox, reconciled, values, errors }: { o: Overview, inbo
  * every failed one, and a reconciliation with the national side. And `/api/v1/dvcqg/tep/:id`: a file the
  * national portal fetches by the signed, expiring address the push gave it (each fetch audited).
  */
-export async function nationalPages (app: FastifyInstance, { sync, files, db, audit, isProvinceAdmin, requireOfficial }: { sync: NationalService, files: FilesService, db: Db, audit: AuditService, isProvinceAdmin: (request: FastifyRequest) => Promise<boolean>, requireOfficial: RequireOfficial }) {
+export async function nationalPages (app: FastifyInstance, { sync, files, db, audit, isProvinceAdmin, isCatalogAdmin, requireOfficial }: { sync: NationalService, files: FilesService, db: Db, audit: AuditService, isProvinceAdmin: (request: FastifyRequest) => Promise<boolean>, isCatalogAdmin: (request: FastifyRequest) => Promise<boolean>, requireOfficial: RequireOfficial }) {
   const admin = async (request: FastifyRequest) => {
     if (!(await isProvinceAdmin(request))) throw new AppError('FORBIDDEN', 'national sync: province system administrators only')
   }
@@ -117,6 +150,32 @@ export async function nationalPages (app: FastifyInstance, { sync, files, db, au
   app.post(`${PATH}/doi-chieu`, { preHandler: requireOfficial }, async (request, reply) => {
     await admin(request)
     return show(reply, {}, [], await sync.reconcile(actor(request)))
+  })
+
+  // The national procedure database's changes, for catalog administrators.
+  const catalogAdmin = async (request: FastifyRequest) => {
+    if (!(await isCatalogAdmin(request))) throw new AppError('FORBIDDEN', 'national catalog changes: catalog administrators only')
+  }
+  const showChanges = async (reply: FastifyReply, values: Record<string, string | undefined> = {}, errors: FieldError[] = []) =>
+    reply.page(<CatalogChangesPage changes={await sync.catalogChanges()} values={values} errors={errors} />, { title: 'Thay đổi từ Cơ sở dữ liệu quốc gia về thủ tục hành chính', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
+  app.get(CATALOG, { preHandler: requireOfficial }, async (request, reply) => { await catalogAdmin(request); return showChanges(reply) })
+  app.post(`${CATALOG}/lay-ngay`, { preHandler: requireOfficial }, async (request, reply) => {
+    await catalogAdmin(request)
+    const r = await sync.pullCatalog().catch((err: Error) => { request.log.warn({ err }, 'national catalog feed failed'); return undefined })
+    return reply.seeOther(CATALOG, r ? `Đã đọc ${r.read} bản ghi; ${r.waiting} thay đổi chờ xử lý.` : 'Không kết nối được Cơ sở dữ liệu quốc gia; hệ thống sẽ thử lại sau.')
+  })
+  app.post(`${CATALOG}/:id`, { preHandler: requireOfficial }, async (request, reply) => {
+    await catalogAdmin(request)
+    const id = Number((request.params as { id: string }).id)
+    if (!Number.isInteger(id)) throw new AppError('NOT_FOUND', 'no such change')
+    const form = request.body as Record<string, string | undefined>
+    try {
+      const r = await sync.decideCatalogChange({ type: 'official', id: request.official!.id }, id, form['decision'] === 'apply', form[`reason-${id}`] ?? '')
+      return reply.seeOther(CATALOG, form['decision'] === 'apply' ? `Đã áp dụng thay đổi của thủ tục ${r.code}${r.version > 0 ? ` (phiên bản ${r.version})` : ''}.` : `Đã ghi không áp dụng thay đổi của thủ tục ${r.code}.`)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return showChanges(reply, form, err.fields)
+      throw err
+    }
   })
 
   app.get('/api/v1/dvcqg/tep/:id', async (request, reply) => {

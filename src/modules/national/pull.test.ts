@@ -40,7 +40,7 @@ test('a dossier submitted on the national portal is pulled into the reception qu
   const files = await t.db.kysely.selectFrom('dossierFiles as df').innerJoin('files as f', 'f.id', 'df.fileId').select(['f.state', 'f.mediaType']).where('df.dossierId', '=', d.id).execute()
   assert.ok(files.length > 0 && files.every(f => f.state === 'clean' && f.mediaType === 'application/pdf'))
   // Pulling again (the cursor reset, as after a restore) finds it: still one dossier.
-  await t.db.kysely.deleteFrom('nationalPullCursor').execute()
+  await t.db.kysely.deleteFrom('nationalCursors').execute()
   assert.deepEqual(await t.services.national.pull(), { taken: 0, known: 1, setAside: 0 })
   assert.equal((await t.db.kysely.selectFrom('dossiers').select('id').where('nationalCode', '=', 'G22.99-261201-0001').execute()).length, 1)
   // Two pulls at once take it in once.
@@ -66,7 +66,7 @@ test('what cannot be taken in waits in the inbox with its reason, once; an offic
   assert.match(reason('G22.99-261201-0103'), /Tệp “c\d+\.pdf”: /)
   assert.match(reason('G22.99-261201-0104'), /Thông tin chủ hồ sơ: /)
   assert.equal((await t.db.kysely.selectFrom('dossiers').select('id').where('nationalCode', 'like', 'G22.99-261201-01%').execute()).length, 0, 'no dossier from any of them')
-  await t.db.kysely.deleteFrom('nationalPullCursor').execute()
+  await t.db.kysely.deleteFrom('nationalCursors').execute()
   assert.equal((await t.services.national.pull()).setAside, 0, 'listed again, set aside once')
   const official = (await newOfficial(t, '000.00.00.H34', ['system_admin'])).id
   await t.services.national.dismiss({ type: 'official', id: official }, 'G22.99-261201-0101')

@@ -83,7 +83,7 @@ export function createNationalPull (deps: { db: Db, jobs: JobQueue, audit: Audit
     const tally = { taken: 0, known: 0, setAside: 0 }
     if (!enabled) return tally
     for (let page = 0; page < 20; page++) {
-      const cursor = (await db.kysely.selectFrom('nationalPullCursor').select('position').where('id', '=', 1).executeTakeFirst())?.position ?? ''
+      const cursor = (await db.kysely.selectFrom('nationalCursors').select('position').where('name', '=', 'dossiers').executeTakeFirst())?.position ?? ''
       const res = await fetch(`${base}/api/ho-so-nop?sau=${encodeURIComponent(cursor)}`, { headers, signal: timeout() })
       if (!res.ok) throw new Error(`national pull: HTTP ${res.status}`)
       const body = await res.json() as { items?: NationalSubmission[], next?: string }
@@ -107,7 +107,7 @@ export function createNationalPull (deps: { db: Db, jobs: JobQueue, audit: Audit
         else tally.known++
       }
       if (typeof body.next === 'string' && body.next !== cursor) {
-        await db.kysely.insertInto('nationalPullCursor').values({ id: 1, position: body.next }).onConflict(oc => oc.column('id').doUpdateSet({ position: body.next! })).execute()
+        await db.kysely.insertInto('nationalCursors').values({ name: 'dossiers', position: body.next }).onConflict(oc => oc.column('name').doUpdateSet({ position: body.next! })).execute()
       }
       if (items.length === 0 || body.next === cursor) break
     }

@@ -4,6 +4,7 @@ import { Compile } from 'typebox/compile'
 import crypto from 'node:crypto'
 import { DataTable, SummaryList } from '../../platform/html/components/layout-parts.js'
 import type { NationalSubmission } from './pull.js'
+import type { NationalProcedure } from './catalog-feed.js'
 
 /**
  * A stand-in for the National Public Service Portal's dossier sync (domain-research §12), shipped for the
@@ -67,6 +68,8 @@ export function createStandinState () {
   /** Dossiers "submitted on the national portal" for the province to pull, and their files. */
   const submissions: NationalSubmission[] = []
   const files = new Map<string, { name: string, data: Buffer }>()
+  /** The national procedure database's feed: each record as it was published, in order. */
+  const catalog: NationalProcedure[] = []
   let downUntil = 0
   let received = 0
   let ignored = 0
@@ -74,6 +77,7 @@ export function createStandinState () {
     dossiers,
     submissions,
     files,
+    catalog,
     get received () { return received },
     get ignored () { return ignored },
     /** The next `times` pushes misbehave (`ms`: how slow; for `down`, how long from now). */
@@ -156,6 +160,18 @@ export async function nationalStandin (app: FastifyInstance, { state, token }: {
     if (state.isDown()) return reply.code(503).send({ error_code: '503', message: 'Hệ thống đang bảo trì' })
     const after = Math.max(0, Number((request.query as { sau?: string }).sau) || 0)
     const items = state.submissions.slice(after, after + 50)
+    return reply.send({ error_code: '0', items, next: String(after + items.length) })
+  })
+
+  // The national procedure database: a record published (the demo's and the tests' way), and the feed.
+  app.post('/api/danh-muc-tthc', { config: { csrf: false } }, async (request, reply) => {
+    state.catalog.push(request.body as NationalProcedure)
+    return reply.send({ error_code: '0', message: 'Đã công bố' })
+  })
+  app.get('/api/danh-muc-tthc', async (request, reply) => {
+    if (!authorised(request.headers.authorization)) return reply.code(401).send({ error_code: '401', message: 'Sai thông tin xác thực' })
+    const after = Math.max(0, Number((request.query as { sau?: string }).sau) || 0)
+    const items = state.catalog.slice(after, after + 50)
     return reply.send({ error_code: '0', items, next: String(after + items.length) })
   })
 

@@ -337,6 +337,23 @@ export interface Messages {
   template: string
 }
 
+export interface NationalCatalogChanges {
+  decidedAt: Timestamp | null
+  decidedBy: string | null
+  differences: Json
+  id: Generated<number>
+  procedureCode: string
+  reason: string | null
+  receivedAt: Generated<Timestamp>
+  record: Json
+  state: Generated<string>
+}
+
+export interface NationalCursors {
+  name: string
+  position: string
+}
+
 export interface NationalInbox {
   handledAt: Timestamp | null
   handledBy: string | null
@@ -345,11 +362,6 @@ export interface NationalInbox {
   pulledAt: Generated<Timestamp>
   reason: string
   state: Generated<string>
-}
-
-export interface NationalPullCursor {
-  id: number
-  position: string
 }
 
 export interface NationalSync {
@@ -665,8 +677,9 @@ export interface DB {
   issuedDocuments: IssuedDocuments
   jobs: Jobs
   messages: Messages
+  nationalCatalogChanges: NationalCatalogChanges
+  nationalCursors: NationalCursors
   nationalInbox: NationalInbox
-  nationalPullCursor: NationalPullCursor
   nationalSync: NationalSync
   nationalSyncSettings: NationalSyncSettings
   officialCodes: OfficialCodes
