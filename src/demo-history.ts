@@ -1,9 +1,8 @@
 import crypto from 'node:crypto'
 import type { Logger } from 'pino'
-import PDFDocument from 'pdfkit'
 import type { Config } from './config.js'
 import type { Db } from './platform/db/db.js'
-import { pdfBytes } from './platform/pdf/bytes.js'
+import { demoScan as scan } from './demo.js'
 import { toLocal } from './platform/vn-time.js'
 import { buildServices } from './services.js'
 import { systemActor } from './modules/audit/audit.service.js'
@@ -115,15 +114,6 @@ class Waits {
   }
 
   private less (x: { t: number, n: number }, y: { t: number, n: number }) { return x.t < y.t || (x.t === y.t && x.n < y.n) }
-}
-
-/** A one-page PDF standing for a scan or a result (standard font: the text is plain ASCII). */
-function scan (label: string): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', info: { Title: label } })
-  const done = pdfBytes(doc)
-  doc.font('Helvetica').fontSize(14).text('Ban chup minh hoa (che do demo)', 72, 72).fontSize(11).text(label)
-  doc.end()
-  return done
 }
 
 /** Whether a history was started on this database already (played once per database). */

@@ -52,7 +52,7 @@ export async function prepareDemo (services: Services): Promise<string[]> {
 const DEMO_PROCEDURE = '1.004325.000.00.00.H34'
 
 /** A one-page PDF saying what it stands for (standard font: the text is plain ASCII). */
-function demoScan (label: string): Promise<Buffer> {
+export function demoScan (label: string): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', info: { Title: label } })
   const done = pdfBytes(doc)
   doc.font('Helvetica').fontSize(14).text('Ban chup minh hoa (che do demo)', 72, 72).fontSize(11).text(label)
