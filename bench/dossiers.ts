@@ -237,16 +237,18 @@ async function memory (base: string): Promise<{ rss: number, heapUsed: number, c
 }
 
 export async function benchDossiers (seconds: number, connections: number): Promise<string[]> {
-  const database = await throwawayDatabase('mc-bench-pg-', 'bench')
+  // BENCH_DOSSIERS_ENGINE=pglite: the same bench on the embedded engine (an in-memory PGlite in the server).
+  const pglite = process.env['BENCH_DOSSIERS_ENGINE'] === 'pglite'
+  const database = pglite ? undefined : await throwawayDatabase('mc-bench-pg-', 'bench')
   // BENCH_PG=socket: the server reaches PostgreSQL through its Unix socket (a database on the app's own
   // host), else over TCP on 127.0.0.1 (the kernel's loopback TCP costs the server ~0.4 ms per query here).
   const overSocket = process.env['BENCH_PG'] === 'socket'
-  const url = new URL(overSocket ? database.socketUrl : database.url)
+  const url = database ? new URL(overSocket ? database.socketUrl : database.url) : undefined
   // Drafts for the submissions (at most 160/s) and for the soak's (a third of each 30-second round, at most 50/s; the pool may run dry, never submit twice).
   const soak = Number(process.env['BENCH_SOAK_SECONDS'] ?? 0)
   const count = Math.max(300, Math.ceil(seconds * 160)) + Math.ceil(soak / 3) * 50
   const server = spawn(process.execPath, ['--expose-gc', ...(process.env['BENCH_GC'] ? ['--trace-gc'] : []), '--import', 'tsx', path.join(ROOT, 'bench/server.ts')], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_DATABASE_URL: url.toString(), BENCH_DOSSIERS: String(count) }
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...(url ? { BENCH_DATABASE_URL: url.toString() } : {}), BENCH_DOSSIERS: String(count) }
   })
   const out: string[] = []
   try {
@@ -307,7 +309,7 @@ export async function benchDossiers (seconds: number, connections: number): Prom
     }
     const mem2 = await memory(base)
 
-    out.push(`Dossiers on PostgreSQL over ${overSocket ? 'its Unix socket' : 'TCP (127.0.0.1)'} (${connections} connections, ${seconds} s per measurement):`)
+    out.push(`Dossiers on ${pglite ? 'PGlite (in-memory, in the server process)' : `PostgreSQL over ${overSocket ? 'its Unix socket' : 'TCP (127.0.0.1)'}`} (${connections} connections, ${seconds} s per measurement):`)
     out.push(`  bare primary-key route          ${bare.rps.toFixed(0)} req/s, p99 ${bare.p99} ms (after the submissions, by round: ${rounds.bare.map(x => x.rps.toFixed(0)).join(', ')} req/s)`)
     out.push(`    ${perItem(bare2, bare2.total, 'request')}`)
     out.push(...described('submissions (3 × 1 MB + submit)', 'submission', whole, ' (target ≥ 100/s)'))
@@ -346,7 +348,7 @@ export async function benchDossiers (seconds: number, connections: number): Prom
   } finally {
     server.kill('SIGTERM')
     await new Promise(resolve => server.once('exit', resolve))
-    database.stop()
+    database?.stop()
   }
   return out
 }
