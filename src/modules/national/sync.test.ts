@@ -135,6 +135,20 @@ test('the portal down for a while loses nothing; two workers never push the same
   for (const code of codes) assert.equal((await held(code))?.pushes, 1, `${code} pushed once`)
 })
 
+test('the Decision 766 index counts the dossiers received this month that reached the national portal', async () => {
+  await syncOf().run()
+  const leader = (await t.services.officials.sessionOfficial((await newOfficial(t, '000.00.00.H34', ['agency_leader'])).cookie.split('=')[1]!))!
+  const r = await t.services.statistics.index766(leader)
+  const counter = r.all.index.groups.find(g => g.group === 'publicity')!.counters[1]!
+  const month = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 7)
+  const start = new Date(`${month}-01T00:00:00+07:00`)
+  const expected = await t.db.kysely.selectFrom('dossiers as d').leftJoin('nationalSync as s', 's.dossierId', 'd.id')
+    .select([eb => eb.fn.countAll<number>().as('received'), eb => eb.fn.count<number>('s.dossierId').filterWhere('s.pushedSeq', '>', 0).as('synced')])
+    .where('d.receivedAt', '>=', start).executeTakeFirstOrThrow()
+  assert.ok(Number(expected.received) > 0)
+  assert.deepEqual([counter.part, counter.whole], [Number(expected.synced), Number(expected.received)])
+})
+
 test('off without DVCQG_URL, nothing is queued; switched on, what happened meanwhile is pushed', async () => {
   const off = createNationalSync({ db: t.db, jobs: createJobQueue(t.db), audit: t.services.audit, publicUrl: () => t.url, fileKey: 'k' })
   assert.equal(off.enabled, false)

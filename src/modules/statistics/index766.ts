@@ -59,7 +59,16 @@ async function countersOf (db: Db, p: Period, scope: string[]) {
       select coalesce(d.processing_agency_code, d.agency_code) as agency, count(*)::int as rated, count(*) filter (where d.rating >= 4)::int as satisfied
       from dossiers d where d.rated_at >= ${p.start} and d.rated_at < ${p.end} and d.rating is not null and ${inScope}
       group by 1`.execute(ex)
-    return { rows, received: received.rows, results: results.rows, fees: fees.rows, ratings: ratings.rows }
+    // Synced to the national portal: counted once the sync is on (issue 20), "chưa có dữ liệu" before.
+    const syncOn = (await sql<{ enabled: boolean }>`select enabled from national_sync_settings where id = 1`.execute(ex)).rows[0]?.enabled === true
+    const synced = syncOn
+      ? (await sql<{ agency: string, received: number, synced: number }>`
+        select coalesce(d.processing_agency_code, d.agency_code) as agency, count(*)::int as received, count(*) filter (where s.pushed_seq > 0)::int as synced
+        from dossiers d left join national_sync s on s.dossier_id = d.id
+        where d.received_at >= ${p.start} and d.received_at < ${p.end} and ${inScope}
+        group by 1`.execute(ex)).rows
+      : undefined
+    return { rows, received: received.rows, results: results.rows, fees: fees.rows, ratings: ratings.rows, synced }
   })
 }
 
@@ -81,7 +90,7 @@ function indexOf (c: Counts, codes: string[]): Index766 {
     return { group: g, title: GROUP_TITLES[g], max: WEIGHTS_766[g], points: known.length === 0 ? null : known.reduce((n, x) => n + x.points!, 0), counters: cs }
   }
   const groups = [
-    group('publicity', [['Thủ tục hành chính cập nhật, công khai đúng hạn', null, null], ['Hồ sơ đồng bộ, công khai tiến độ trên Cổng Dịch vụ công quốc gia', null, null]]),
+    group('publicity', [['Thủ tục hành chính cập nhật, công khai đúng hạn', null, null], ['Hồ sơ đồng bộ, công khai tiến độ trên Cổng Dịch vụ công quốc gia / tiếp nhận', c.synced ? sum(c.synced, 'synced') : null, c.synced ? sum(c.synced, 'received') : null]]),
     group('progress', [['Hồ sơ giải quyết trước hạn và đúng hạn / đã giải quyết', f.resolved.early + f.resolved.onTime, f.resolved.total]]),
     group('digitisation', [
       ['Hồ sơ tiếp nhận có thành phần được số hóa / tiếp nhận', sum(c.received, 'digitised'), sum(c.received, 'received')],
