@@ -166,8 +166,9 @@ export async function nationalPages (app: FastifyInstance, { sync, files, db, au
   })
   app.post(`${CATALOG}/:id`, { preHandler: requireOfficial }, async (request, reply) => {
     await catalogAdmin(request)
-    const id = Number((request.params as { id: string }).id)
-    if (!Number.isInteger(id)) throw new AppError('NOT_FOUND', 'no such change')
+    const raw = (request.params as { id: string }).id
+    if (!/^\d{1,15}$/.test(raw)) throw new AppError('NOT_FOUND', 'no such change')
+    const id = Number(raw)
     const form = request.body as Record<string, string | undefined>
     try {
       const r = await sync.decideCatalogChange({ type: 'official', id: request.official!.id }, id, form['decision'] === 'apply', form[`reason-${id}`] ?? '')
