@@ -193,7 +193,7 @@ export async function playHistory (config: Config, db: Db, options: HistoryOptio
   const taskOf = async (o: SignedInOfficial, code: string) => String((await s.workflow.open(o, code)).task!.id)
 
   /** One dossier's life, from its arrival. */
-  async function life (arrival: number, n: number) {
+  async function life (arrival: number) {
     await until(arrival)
     const p = rnd.pick(played)
     const receiving = rnd.pick(p.receiving)
@@ -299,7 +299,6 @@ export async function playHistory (config: Config, db: Db, options: HistoryOptio
       const rating = lateOne ? rnd.pick([1, 2, 3, 4]) : rnd.pick([5, 5, 5, 5, 4, 4, 4, 3])
       await s.dossiers.rate(citizen.id, code, rating, rnd.chance(0.4) ? rnd.pick(COMMENTS[rating]!) : undefined)
     }
-    void n
   }
 
   /** The citizen pays online: the payment is started as the portal does, and the gateway (the sandbox) reports it with its signed notification. */
@@ -326,18 +325,19 @@ export async function playHistory (config: Config, db: Db, options: HistoryOptio
       }
     }
   }
-  const scripts: Array<Promise<void>> = [escalations().catch(err => options.log?.warn({ err }, 'demo history: escalation failed')).finally(() => turnDone?.())]
+  // Each script runs when the scheduler resumes it; those still waiting at the end are simply left.
+  void escalations().catch(err => options.log?.warn({ err }, 'demo history: escalation failed')).finally(() => turnDone?.())
   for (let i = 0; i < options.dossiers; i++) {
     const day = days[Math.min(days.length - 1, Math.floor(i * days.length / options.dossiers))]!
     const minute = rnd.chance(0.5) ? rnd.int(7 * 60 + 30, 11 * 60 + 20) : rnd.int(13 * 60 + 30, 16 * 60 + 50)
     const arrival = new Date(`${day}T${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:${String(rnd.int(0, 59)).padStart(2, '0')}+07:00`).getTime()
     if (arrival >= endAt) continue
-    scripts.push(life(arrival, i).catch(err => {
+    void life(arrival).catch(err => {
       tally.failed++
       const fields = (err as { fields?: Array<{ field: string, message: string }> }).fields
       if (tally.failures.length < 10) tally.failures.push(`${String((err as Error).message ?? err)}${fields ? `: ${fields.map(f => `${f.field} ${f.message}`).join('; ')}` : ''}`)
       options.log?.warn({ err }, 'demo history: a dossier\'s script failed')
-    }).finally(() => turnDone?.()))
+    }).finally(() => turnDone?.())
   }
   let done = 0
   while (waits.size > 0) {

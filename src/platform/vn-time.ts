@@ -6,6 +6,17 @@
 export const VN_OFFSET_MS = 7 * 3600_000
 const DAY_MS = 86_400_000
 
+/** yyyyMMddHHmmss in Vietnam time: how VNPay, PayGov and the national portal write instants. */
+export function compactVnTime (t: Date): string {
+  return new Date(t.getTime() + VN_OFFSET_MS).toISOString().replace(/[-:T]/g, '').slice(0, 14)
+}
+
+/** A yyyyMMddHHmmss Vietnam time back to an instant (undefined when it is not one). */
+export function fromCompactVnTime (s: unknown): Date | undefined {
+  const m = typeof s === 'string' ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(s) : null
+  return m ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+07:00`) : undefined
+}
+
 /** Vietnam civil date (YYYY-MM-DD) and minute of the day of an instant. */
 export function toLocal (t: Date): { date: string, minute: number } {
   const local = t.getTime() + VN_OFFSET_MS

@@ -1,5 +1,7 @@
 import type { Executor } from '../../platform/db/db.js'
 import type { DossierStatus } from '../dossiers/status.js'
+import { ROLES, type OfficialRole } from '../accounts/officials.service.js'
+import { compactVnTime } from '../../platform/vn-time.js'
 
 /**
  * The push message of the National Public Service Portal's dossier sync (domain-research §12): the
@@ -16,18 +18,12 @@ export const NATIONAL_CHANNEL = { counter: '1', online: '2', postal: '3' } as co
 /** The applicant (`LoaiDoiTuong`): 1 a citizen, 2 an organisation, 4 a foreigner. */
 export const NATIONAL_APPLICANT = { individual: '1', organization: '2', foreigner: '4' } as const
 
-/** An instant as the national portal writes it: yyyyMMddHHmmss, Vietnam time. */
-export function nationalDate (t: Date | null | undefined): string {
-  if (!t) return ''
-  return new Date(t.getTime() + 7 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14)
-}
+/** An instant as the national portal writes it: yyyyMMddHHmmss, Vietnam time; '' for none. */
+export const nationalDate = (t: Date | null | undefined): string => t ? compactVnTime(t) : ''
 
 export interface NationalStep { MaHoSo: string, NguoiXuLy: string, ChucDanh: string, ThoiDiemXuLy: string, PhongBanXuLy: string, NoiDungXuLy: string, TrangThai: string, NgayBatDau: string, NgayKetThucTheoQuyDinh: string }
 export interface NationalPush { seq: number, hoSo: Record<string, unknown> & { MaHoSo: string, TrangThaiHoSo: string }, tienTrinhDongBo: NationalStep[] }
 
-const ROLE_TITLES: Record<string, string> = {
-  receptionist: 'Cán bộ một cửa', specialist: 'Chuyên viên', department_head: 'Lãnh đạo phòng', agency_leader: 'Lãnh đạo cơ quan', system: 'Hệ thống', citizen: 'Chủ hồ sơ'
-}
 
 /**
  * The push of a dossier as of event `seq` (its events up to it: status, dates and steps as they stood),
@@ -36,7 +32,7 @@ const ROLE_TITLES: Record<string, string> = {
 export async function buildPush (ex: Executor, dossierId: string, seq: number, fileUrl: (fileId: string) => string): Promise<NationalPush | undefined> {
   const d = await ex.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId').innerJoin('procedures as p', 'p.id', 'd.procedureId')
     .innerJoin('sectors as s', 's.id', 'p.sectorId').leftJoin('accounts as a', 'a.id', 'd.accountId')
-    .select(['d.id', 'd.code', 'd.channel', 'd.applicant', 'd.fees', 'd.delivery', 'd.agencyCode', 'd.processingAgencyCode', 'd.accountId', 'p.code as procedureCode', 'v.name as procedureName', 's.code as sectorCode', 's.name as sectorName', 'a.assurance'])
+    .select(['d.id', 'd.code', 'd.channel', 'd.dueAt', 'd.postponedFrom', 'd.applicant', 'd.fees', 'd.delivery', 'd.agencyCode', 'd.processingAgencyCode', 'd.accountId', 'p.code as procedureCode', 'v.name as procedureName', 's.code as sectorCode', 's.name as sectorName', 'a.assurance'])
     .where('d.id', '=', dossierId).executeTakeFirst()
   if (!d?.code) return undefined
   const [events, tasks, files, supplements, payments] = await Promise.all([
@@ -76,7 +72,8 @@ export async function buildPush (ex: Executor, dossierId: string, seq: number, f
     SoDienThoai: applicant.phone ?? '',
     NgayNopHoSo: nationalDate(when(['submit', 'enter'])),
     NgayTiepNhan: nationalDate(receivedEvent?.at),
-    NgayHenTra: due ? nationalDate(new Date(String((due.details as { to?: string }).to))) : nationalDate(receivedEvent ? await dueAsReceived(ex, dossierId, receivedEvent.at) : null),
+    // The due date set at reception, or the new one an apology (form 04) gave.
+    NgayHenTra: due ? nationalDate(new Date(String((due.details as { to?: string }).to))) : nationalDate(receivedEvent ? d.postponedFrom ?? d.dueAt : null),
     NgayKetThucXuLy: nationalDate(lastWhen('finish')),
     NgayTra: nationalDate(lastWhen('return-result')),
     NgayTuChoi: nationalDate(lastWhen('refuse')),
@@ -104,7 +101,7 @@ export async function buildPush (ex: Executor, dossierId: string, seq: number, f
     return {
       MaHoSo: d.code!,
       NguoiXuLy: (done ? t.finishedByName : t.assigneeName) ?? t.assigneeName ?? '',
-      ChucDanh: ROLE_TITLES[t.role] ?? t.role,
+      ChucDanh: ROLES[t.role as OfficialRole] ?? t.role,
       ThoiDiemXuLy: nationalDate(done ? t.finishedAt : t.startedAt),
       PhongBanXuLy: t.department ?? '',
       NoiDungXuLy: done ? `${t.name}: ${t.outcome ?? 'xong'}${t.comment ? ` – ${t.comment}` : ''}` : `${t.name}: đang xử lý`,
@@ -114,10 +111,4 @@ export async function buildPush (ex: Executor, dossierId: string, seq: number, f
     }
   })
   return { seq, hoSo, tienTrinhDongBo: steps }
-}
-
-/** The due date set at reception (before any apology moved it): the receive event's details, else the dossier's. */
-async function dueAsReceived (ex: Executor, dossierId: string, _at: Date): Promise<Date | null> {
-  const row = await ex.selectFrom('dossiers').select(['dueAt', 'postponedFrom']).where('id', '=', dossierId).executeTakeFirst()
-  return row?.postponedFrom ?? row?.dueAt ?? null
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Logger } from 'pino'
 import type { Db } from '../../platform/db/db.js'
 import { AppError, type FieldError } from '../../platform/http/errors.js'
@@ -5,6 +6,7 @@ import type { JobQueue } from '../../platform/jobs/queue.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
 import type { DossiersService } from '../dossiers/dossiers.service.js'
 import { readPerson } from '../dossiers/dossier-form.js'
+import { fromCompactVnTime } from '../../platform/vn-time.js'
 import type { FilesService } from '../files/files.service.js'
 
 /** The periodic job that brings in dossiers submitted on the national portal. */
@@ -20,7 +22,6 @@ export interface NationalSubmission {
   TepDinhKem: Array<{ MaThanhPhan?: string, TenThanhPhan?: string, TenTep: string, DuongDan: string }>
 }
 
-const fromNationalDate = (s: string) => /^\d{14}$/.test(s) ? new Date(`${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}+07:00`) : undefined
 const squash = (s: string) => s.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
 
 /**
@@ -40,7 +41,7 @@ export function createNationalPull (deps: { db: Db, jobs: JobQueue, audit: Audit
   /** Why a listed dossier cannot be taken in as it is, or what it becomes. */
   async function check (s: NationalSubmission): Promise<{ reason: string } | { input: Parameters<DossiersService['enterFromNational']>[0] }> {
     if (!s || typeof s.MaHoSoQG !== 'string' || !s.MaHoSoQG.trim()) return { reason: 'Thiếu mã hồ sơ trên Cổng quốc gia' }
-    const submittedAt = fromNationalDate(s.NgayNop ?? '')
+    const submittedAt = fromCompactVnTime(s.NgayNop)
     if (!submittedAt) return { reason: `Ngày nộp không hợp lệ: “${String(s.NgayNop)}”` }
     const procedure = await dossiers.nationalSlots(s.MaTTHC ?? '').catch(() => undefined)
     if (!procedure) return { reason: `Thủ tục ${String(s.MaTTHC)} không có trong danh mục của tỉnh` }
@@ -90,9 +91,8 @@ export function createNationalPull (deps: { db: Db, jobs: JobQueue, audit: Audit
       const items = Array.isArray(body.items) ? body.items : []
       for (const s of items) {
         const nationalCode = typeof s?.MaHoSoQG === 'string' ? s.MaHoSoQG.trim() : ''
-        const seen = nationalCode !== '' && (
-          (await db.kysely.selectFrom('dossiers').select('id').where('nationalCode', '=', nationalCode).executeTakeFirst()) !== undefined ||
-          (await db.kysely.selectFrom('nationalInbox').select('nationalCode').where('nationalCode', '=', nationalCode).executeTakeFirst()) !== undefined)
+        // Taken in already, or set aside already: one round trip.
+        const seen = nationalCode !== '' && (await sql`select 1 from dossiers where national_code = ${nationalCode} union all select 1 from national_inbox where national_code = ${nationalCode} limit 1`.execute(db.kysely)).rows.length > 0
         if (seen) { tally.known++; continue }
         const checked = await check(s)
         if ('reason' in checked) {

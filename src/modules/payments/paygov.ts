@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import { compactVnTime as payGovTime, fromCompactVnTime } from '../../platform/vn-time.js'
 
 /**
  * The messages of the national payment platform (PayGov, version 1.0.6; domain-research §10), as a
@@ -20,9 +21,6 @@ export function payGovChecksum (fields: readonly string[], body: Record<string, 
 
 const sameHex = (a: string, b: unknown) => typeof b === 'string' && a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b.toLowerCase()))
 
-/** An instant as PayGov writes it: yyyyMMddHHmmss, Vietnam time. */
-export const payGovTime = (t: Date) => new Date(t.getTime() + 7 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14)
-export const fromPayGovTime = (s: unknown): Date | undefined => typeof s === 'string' && /^\d{14}$/.test(s) ? new Date(`${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}+07:00`) : undefined
 
 /** The receipt data an INIT carries (ThongTinBienLai): the service, the collecting agency and dossier, the beneficiary account, the payer. */
 export interface PayGovReceipt {
@@ -69,7 +67,7 @@ export function readConfirm (secret: string, body: Record<string, unknown>): { r
   if (!Number.isInteger(amount) || amount < 0) return undefined
   return {
     ref: String(body['MaThamChieu'] ?? ''), amountVnd: amount, success: body['MaLoi'] === '00', providerTxn: body['MaGiaoDich'] ? String(body['MaGiaoDich']) : null,
-    bankCode: body['MaNganHang'] ? String(body['MaNganHang']) : null, responseCode: String(body['MaLoi'] ?? ''), settledAt: fromPayGovTime(body['ThoiGianGD']) ?? new Date()
+    bankCode: body['MaNganHang'] ? String(body['MaNganHang']) : null, responseCode: String(body['MaLoi'] ?? ''), settledAt: fromCompactVnTime(body['ThoiGianGD']) ?? new Date()
   }
 }
 

@@ -1,3 +1,4 @@
+import { compactVnTime, fromCompactVnTime } from '../../platform/vn-time.js'
 import crypto from 'node:crypto'
 
 /**
@@ -34,16 +35,9 @@ export function verifyParams (secret: string, query: Record<string, string | und
   return hashEquals(hmacSha512(secret, signedQuery(rest)), query['vnp_SecureHash'])
 }
 
-/** yyyyMMddHHmmss in Vietnam's time (GMT+7), as VNPay dates are written. */
-export function vnpDate (t: Date): string {
-  return new Date(t.getTime() + 7 * 3600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14)
-}
-
-/** A VNPay date back to an instant. */
-export function fromVnpDate (s: string): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(s)
-  return m ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+07:00`) : undefined
-}
+/** yyyyMMddHHmmss in Vietnam's time (GMT+7), as VNPay dates are written, and back. */
+export const vnpDate = compactVnTime
+export const fromVnpDate = (s: string): Date | undefined => fromCompactVnTime(s)
 
 /** Vietnamese without diacritics, letters, digits, spaces and . - only: what vnp_OrderInfo may carry safely. */
 export function orderInfo (text: string): string {

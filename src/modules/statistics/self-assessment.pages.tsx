@@ -5,7 +5,7 @@ import { Button, Form, Radios, Select, Textarea, TextInput } from '../../platfor
 import { DataTable } from '../../platform/html/components/layout-parts.js'
 import { formatInstant } from '../../platform/vn-time.js'
 import type { RequireOfficial } from '../accounts/staff-session.js'
-import { ENTERED, INDICES, selfBand, selfTotal, type IndexScore } from './self-assessment.js'
+import { ENTERED, INDICES, selfBand, selfTotal } from './self-assessment.js'
 import type { StatisticsService } from './statistics.service.js'
 
 type Values = Record<string, string | undefined>
@@ -42,7 +42,7 @@ function SelfAssessmentPage ({ r, query, values, errors }: { r?: Form | undefine
           <DataTable caption='Chín chỉ số và điểm' captionHidden={false} rows={INDICES} rowKey={i => String(i.n)} columns={[
             { label: 'Chỉ số', cell: i => `${i.n}. ${i.title}` },
             { label: 'Điểm', cell: i => i.computed ? points(computed.get(i.n)?.score ?? null) : entered.has(i.n) ? points(entered.get(i.n)!.score) : 'Chưa chấm' },
-            { label: 'Căn cứ', cell: i => i.computed ? `Tính từ hồ sơ: ${(computed.get(i.n) as IndexScore | undefined)?.basis ?? ''}` : entered.get(i.n)?.note || (entered.has(i.n) ? 'Cơ quan tự chấm' : '—') }
+            { label: 'Căn cứ', cell: i => i.computed ? `Tính từ hồ sơ: ${computed.get(i.n)?.basis ?? ''}` : entered.get(i.n)?.note || (entered.has(i.n) ? 'Cơ quan tự chấm' : '—') }
           ]} />
           {r.canSave
             ? (
