@@ -37,6 +37,7 @@ import { calendarPages } from './modules/calendar/calendar.pages.js'
 import { auditPages } from './modules/audit/audit.pages.js'
 import { DOSSIER_AUDIT_LABELS } from './modules/dossiers/model.js'
 import { paymentsRoutes } from './modules/payments/payments.routes.js'
+import { PAYGOV_CONFIRM_PATH, PAYGOV_RETURN_PATH } from './modules/payments/payments.model.js'
 import { dossiersPages } from './modules/dossiers/dossiers.pages.js'
 import { dossiersApi } from './modules/dossiers/dossiers.api.js'
 import { citizenFormRoutes } from './modules/workflow/citizen-forms.routes.js'
@@ -133,7 +134,11 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   // The stand-in national portal: the demo's and the tests' remote side, never production's.
   if (config.DEMO || config.DVCQG_STANDIN) {
     app.log.warn('DVCQG stand-in at /sandbox/dvcqg: a simulated National Public Service Portal for demos and tests. It must never run in production.')
-    await app.register(nationalStandin, { state: createStandinState(), token: config.DVCQG_TOKEN, prefix: '/sandbox/dvcqg' })
+    const paygov = services.payments.payGovSandbox
+    await app.register(nationalStandin, {
+      state: createStandinState(), token: config.DVCQG_TOKEN, prefix: '/sandbox/dvcqg',
+      paygov: paygov && { ...paygov, confirmUrl: `${config.PUBLIC_URL}${PAYGOV_CONFIRM_PATH}`, returnUrl: `${config.PUBLIC_URL}${PAYGOV_RETURN_PATH}` }
+    })
   }
 
   if (options.extraRoutes) await options.extraRoutes(app)

@@ -57,9 +57,15 @@ export const ConfigSchema = Type.Object({
   VNPAY_HASH_SECRET: Type.Optional(Type.String({ minLength: 8, description: 'VNPay secret that signs requests and verifies answers (HMAC-SHA512).' })),
   VNPAY_PAYMENT_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'VNPay payment page, e.g. `https://sandbox.vnpayment.vn/paymentv2/vpcpay.html`.' })),
   VNPAY_API_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'VNPay API for transaction queries and refunds, e.g. `https://sandbox.vnpayment.vn/merchant_webapi/api/transaction`.' })),
+  PAYGOV_INIT_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'The national payment platform’s (PayGov 1.0.6) address for INIT, the message that creates a payment. With the other `PAYGOV_*` settings it offers PayGov beside VNPay (per agency: `onlinePayment` in the agencies file). The demo profile uses the stand-in at `/sandbox/dvcqg/paygov`.' })),
+  PAYGOV_QUERY_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'PayGov’s address for QUERY (the state of a payment left pending).' })),
+  PAYGOV_BILL_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'PayGov’s address for GET_BILL (the e-receipt as PDF, attached to the dossier).' })),
+  PAYGOV_PARTNER_CODE: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$', description: 'The partner code (MaDoiTac) PayGov issued to the province.' })),
+  PAYGOV_SECRET: Type.Optional(Type.String({ minLength: 8, description: 'The secret PayGov issued: it makes and checks each message’s `MaXacThuc` (SHA-256).' })),
+  PAYGOV_TOKEN: Type.Optional(Type.String({ minLength: 8, description: 'The bearer token sent with every PayGov message.' })),
   DVCQG_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'The National Public Service Portal’s dossier sync API (Cổng DVCQG). Set, every dossier and step is pushed there from the event ledger (a periodic job, retried with back-off); unset, the sync is off and nothing is queued. The demo profile pushes to its stand-in at `/sandbox/dvcqg`.' })),
   DVCQG_TOKEN: Type.Optional(Type.String({ minLength: 8, description: 'The bearer credential the national portal issued for the sync.' })),
-  DVCQG_STANDIN: Bool('Serve a stand-in national portal at `/sandbox/dvcqg` (on in the demo profile): it checks each push against the payload schema, shows what it received, and can be told to misbehave. Never in production.', false),
+  DVCQG_STANDIN: Bool('Serve a stand-in national portal at `/sandbox/dvcqg` (on in the demo profile): it checks each push against the payload schema, shows what it received, serves dossiers and catalog changes to pull, answers PayGov’s messages with a page to pay (when PayGov is not configured), and can be told to misbehave. Never in production.', false),
   PAYMENT_SANDBOX: Bool('A built-in VNPay sandbox gateway at `/sandbox/vnpay` (on in the demo profile when VNPay is not configured): a tester approves or declines, and it sends the signed IPN. Never in production.', false),
   PAYMENT_PENDING_MINUTES: Type.Integer({ minimum: 5, maximum: 1440, default: 15, description: 'An online payment attempt expires at the gateway after this many minutes.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000, description: 'Time given to in-flight requests and jobs on SIGTERM before the process exits.' })
@@ -127,6 +133,8 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     if (c.CLAMD_SOCKET && c.CLAMD_HOST) problems.push('CLAMD_SOCKET, CLAMD_HOST: set one of them, not both')
     const vnpay = [c.VNPAY_TMN_CODE, c.VNPAY_HASH_SECRET, c.VNPAY_PAYMENT_URL].filter(Boolean).length
     if (vnpay > 0 && vnpay < 3) problems.push('VNPAY_TMN_CODE, VNPAY_HASH_SECRET, VNPAY_PAYMENT_URL: set all three or none')
+    const paygov = [c.PAYGOV_INIT_URL, c.PAYGOV_QUERY_URL, c.PAYGOV_BILL_URL, c.PAYGOV_PARTNER_CODE, c.PAYGOV_SECRET, c.PAYGOV_TOKEN].filter(Boolean).length
+    if (paygov > 0 && paygov < 6) problems.push('PAYGOV_INIT_URL, PAYGOV_QUERY_URL, PAYGOV_BILL_URL, PAYGOV_PARTNER_CODE, PAYGOV_SECRET, PAYGOV_TOKEN: set all six or none')
     if (c.MAX_FILE_MB > c.MAX_DOSSIER_MB) problems.push('MAX_FILE_MB: larger than MAX_DOSSIER_MB')
     if (c.OIDC_ONLY && oidc < 3) problems.push('OIDC_ONLY: needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET')
   }

@@ -62,8 +62,8 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const clamd = config.CLAMD_SOCKET ? { socket: config.CLAMD_SOCKET } : config.CLAMD_HOST ? { host: config.CLAMD_HOST, port: config.CLAMD_PORT } : undefined
   const files = createFilesService({ db, storage, jobs, clamd, maxFileBytes: config.MAX_FILE_MB * 1024 * 1024 })
   const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config, now: clock })
-  const sandboxSecret = config.PAYMENT_SANDBOX || config.DEMO ? await sandboxSecretOf(db.kysely).catch(() => undefined) : undefined
-  const payments = createPaymentsService({ db, dossiers, jobs, config, sandboxSecret, now: clock })
+  const sandboxSecret = config.PAYMENT_SANDBOX || config.DEMO || config.DVCQG_STANDIN ? await sandboxSecretOf(db.kysely).catch(() => undefined) : undefined
+  const payments = createPaymentsService({ db, dossiers, jobs, config, sandboxSecret, now: clock, bills: { store: async (name, pdf) => (await files.store(null, { name, data: pdf })).id } })
   const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, notifications, publicUrl: () => config.PUBLIC_URL, now: clock })
 
   const national = createNationalService({

@@ -19,6 +19,8 @@ export interface AgencyInput {
   receptionDesk?: string | null
   /** The account fees are transferred to: NAPAS bank BIN, account number, holder, bank name. */
   bankAccount?: { bin: string, number: string, name: string, bank: string } | null
+  /** The online payment the agency collects through ('vnpay' or 'paygov'); unset, every one the portal has is offered. */
+  onlinePayment?: 'vnpay' | 'paygov' | null
 }
 
 export interface AgencyRow { id: number, code: string, name: string, shortName: string | null, parentId: number | null, kind: string, codeConfirmed: boolean, aliases: string[], validFrom: string | null, validTo: string | null }
@@ -60,10 +62,10 @@ export function createCatalogRepository () {
         code: a.code, name: a.name, shortName: a.shortName ?? null, kind: a.kind, parentId,
         address: a.address ?? null, phone: a.phone ?? null, aliases: JSON.stringify((a.aliases ?? []).map(fold)),
         validFrom: a.validFrom ?? null, validTo: a.validTo ?? null, receptionDeskCode: a.receptionDesk ?? null,
-        bankAccount: a.bankAccount ? JSON.stringify(a.bankAccount) : null
+        bankAccount: a.bankAccount ? JSON.stringify(a.bankAccount) : null, onlinePayment: a.onlinePayment ?? null
       }
       const row = await db.insertInto('agencies').values(values)
-        .onConflict(oc => oc.column('code').doUpdateSet({ name: values.name, shortName: values.shortName, kind: values.kind, parentId, address: values.address, phone: values.phone, aliases: values.aliases, receptionDeskCode: values.receptionDeskCode, bankAccount: values.bankAccount }))
+        .onConflict(oc => oc.column('code').doUpdateSet({ name: values.name, shortName: values.shortName, kind: values.kind, parentId, address: values.address, phone: values.phone, aliases: values.aliases, receptionDeskCode: values.receptionDeskCode, bankAccount: values.bankAccount, onlinePayment: values.onlinePayment }))
         .returning('id').executeTakeFirstOrThrow()
       return row.id
     },

@@ -111,8 +111,8 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
         throw new AppError('VALIDATION', `${file} is not valid JSON`)
       }
       const list = data.agencies ?? []
-      const invalid = list.filter(a => !/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/.test(a.code) || !a.name)
-      if (invalid.length > 0) throw new AppError('VALIDATION', 'invalid agencies', invalid.map(a => ({ field: a.code ?? '?', message: 'agency code must look like 000.00.03.H34 and the name is required' })))
+      const invalid = list.filter(a => !/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/.test(a.code) || !a.name || ![undefined, null, 'vnpay', 'paygov'].includes(a.onlinePayment))
+      if (invalid.length > 0) throw new AppError('VALIDATION', 'invalid agencies', invalid.map(a => ({ field: a.code ?? '?', message: 'agency code must look like 000.00.03.H34, the name is required, onlinePayment is "vnpay", "paygov" or absent' })))
       await write(async (trx) => {
         const ids = new Map<string, number>()
         for (const a of list) {

@@ -223,7 +223,7 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     if (query['chung-tu'] === '1') extra = { ...extra, notice: 'Đã gửi chứng từ chuyển khoản; cơ quan sẽ kiểm tra và xác nhận.' }
     if (query['bo-sung'] === '1') extra = { ...extra, notice: 'Đã gửi hồ sơ bổ sung. Cơ quan sẽ tiếp tục xử lý.' }
     const errors = extra.errors ?? []
-    const pay = { requests: await services.payments.ofDossier(d.id), online: services.payments.choices, transfer: d.status === 6 ? await services.payments.transferInfo(d) : undefined }
+    const pay = { requests: await services.payments.ofDossier(d.id), online: d.status === 6 ? await services.payments.choicesFor(d) : [], transfer: d.status === 6 ? await services.payments.transferInfo(d) : undefined }
     return reply.page(<DossierPage d={d} fresh={fresh} errors={errors} values={extra.values ?? {}} notice={extra.notice} pay={pay} />,
       { title: fresh ? 'Nộp hồ sơ thành công' : `Hồ sơ ${d.code}`, ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
   }

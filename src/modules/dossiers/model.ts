@@ -80,6 +80,7 @@ export const ACTION_LABELS: Record<string, string> = {
   refund: 'Hoàn tiền phí, lệ phí',
   'refund-asked': 'Đề nghị hoàn tiền qua cổng thanh toán',
   'refund-refused': 'Cổng thanh toán không hoàn được tiền',
+  'receipt-attached': 'Nhận biên lai điện tử của cổng thanh toán',
   'consult-answer': 'Cơ quan phối hợp trả lời',
   rate: 'Đánh giá mức độ hài lòng',
   reassign: 'Giao lại người xử lý'

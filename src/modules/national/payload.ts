@@ -2,6 +2,10 @@ import type { Executor } from '../../platform/db/db.js'
 import type { DossierStatus } from '../dossiers/status.js'
 import { ROLES, type OfficialRole } from '../accounts/officials.service.js'
 import { compactVnTime } from '../../platform/vn-time.js'
+import { ONLINE_PAYMENT_METHODS } from '../../platform/db/database.js'
+
+/** A payment made online (VNPay or PayGov): the flag DuocThanhToanTrucTuyen and the fee's HinhThucThu. */
+const online = (p: { method: string }) => (ONLINE_PAYMENT_METHODS as readonly string[]).includes(p.method)
 
 /**
  * The push message of the National Public Service Portal's dossier sync (domain-research §12): the
@@ -83,12 +87,12 @@ export async function buildPush (ex: Executor, dossierId: string, seq: number, f
     NoiNopHoSo: d.agencyCode ?? '',
     HoSoCoThanhPhanSoHoa: visible.some(f => f.component !== 'result' && f.component !== 'payment') ? '1' : '0',
     TaiKhoanDuocXacThucVoiVNeID: d.assurance === 'eid-1' || d.assurance === 'eid-2' ? '1' : '0',
-    DuocThanhToanTrucTuyen: paid.length === 0 ? '0' : paid.some(p => p.method !== 'cash' && p.method !== 'transfer') ? '1' : '3',
+    DuocThanhToanTrucTuyen: paid.length === 0 ? '0' : paid.some(online) ? '1' : '3',
     TaiLieuNop: visible.filter(f => f.component !== 'result').map(f => ({
       TepDinhKemId: f.id, TenTepDinhKem: f.name, IsDeleted: f.supersededAt !== null && f.supersededAt <= upTo ? '1' : '0', MaThanhPhanHoSo: f.component,
       DuongDanTaiTepTin: fileUrl(f.id), DuocSoHoa: '1', DuocTaiSuDung: '0', DuocLayTuKhoDMQG: '0', MaKetQuaThayThe: ''
     })),
-    DanhSachLePhi: fees.map((f, i) => ({ TenPhiLePhi: f.text.slice(0, 500), MaPhiLePhi: `${d.procedureCode}-${i + 1}`, HinhThucThu: paid.some(p => p.method === 'vnpay') ? '2' : '1', Gia: String(f.amountVnd ?? 0), LoaiPhiLePhi: /^lệ phí/i.test(f.text) ? '2' : '1' })),
+    DanhSachLePhi: fees.map((f, i) => ({ TenPhiLePhi: f.text.slice(0, 500), MaPhiLePhi: `${d.procedureCode}-${i + 1}`, HinhThucThu: paid.some(online) ? '2' : '1', Gia: String(f.amountVnd ?? 0), LoaiPhiLePhi: /^lệ phí/i.test(f.text) ? '2' : '1' })),
     DanhSachHoSoBoSung: supplements.filter(s => s.requestedAt <= upTo).map(s => ({
       HoSoBoSungId: String(s.id), NguoiYeuCauBoSung: s.requestedBy ?? '', NoiDungBoSung: s.message ?? (s.items as Array<{ note: string }>).map(i => i.note).join('; '),
       NgayBoSung: nationalDate(s.requestedAt), NgayTiepNhanBoSung: s.answeredAt && s.answeredAt <= upTo ? nationalDate(s.answeredAt) : '',

@@ -5,6 +5,7 @@ import crypto from 'node:crypto'
 import { DataTable, SummaryList } from '../../platform/html/components/layout-parts.js'
 import type { NationalSubmission } from './pull.js'
 import type { NationalProcedure } from './catalog-feed.js'
+import { createPayGovState, payGovStandin, type PayGovStandinOptions } from './standin-paygov.js'
 
 /**
  * A stand-in for the National Public Service Portal's dossier sync (domain-research §12), shipped for the
@@ -59,7 +60,8 @@ export const PushSchema = Type.Object({
 })
 export type Push = Static<typeof PushSchema>
 
-export type Misbehaviour = 'error500' | 'timeout' | 'slow' | 'reject' | 'down'
+export type Misbehaviour = 'error500' | 'timeout' | 'slow' | 'reject' | 'down' | 'callback-twice' | 'callback-lost'
+const MISBEHAVIOURS: readonly Misbehaviour[] = ['error500', 'timeout', 'slow', 'reject', 'down', 'callback-twice', 'callback-lost']
 
 /** What the stand-in holds: each dossier's pushes in the order they were accepted, and how to misbehave next. */
 export function createStandinState () {
@@ -70,6 +72,8 @@ export function createStandinState () {
   const files = new Map<string, { name: string, data: Buffer }>()
   /** The national procedure database's feed: each record as it was published, in order. */
   const catalog: NationalProcedure[] = []
+  /** The payment platform's orders (PayGov). */
+  const paygov = createPayGovState()
   let downUntil = 0
   let received = 0
   let ignored = 0
@@ -78,11 +82,13 @@ export function createStandinState () {
     submissions,
     files,
     catalog,
+    paygov,
     get received () { return received },
     get ignored () { return ignored },
     /** The next `times` pushes misbehave (`ms`: how slow; for `down`, how long from now). */
     misbehave (mode: Misbehaviour, times = 1, ms = 2000) {
-      if (mode === 'down') downUntil = Date.now() + ms
+      if (mode === 'callback-twice' || mode === 'callback-lost') paygov.trouble(mode, times)
+      else if (mode === 'down') downUntil = Date.now() + ms
       else planned.push({ mode, times, ms })
     },
     isDown: () => Date.now() < downUntil,
@@ -101,7 +107,7 @@ export function createStandinState () {
       dossiers.set(push.hoSo.MaHoSo, { latest: push, pushes: [...(known?.pushes ?? []), { seq: push.seq, status: push.hoSo.TrangThaiHoSo, at: new Date() }] })
       return true
     },
-    reset () { dossiers.clear(); submissions.length = 0; files.clear(); planned.length = 0; downUntil = 0; received = 0; ignored = 0 }
+    reset () { paygov.reset(); dossiers.clear(); submissions.length = 0; files.clear(); planned.length = 0; downUntil = 0; received = 0; ignored = 0 }
   }
 }
 export type StandinState = ReturnType<typeof createStandinState>
@@ -114,10 +120,11 @@ const shown = (d: string) => d.length === 14 ? `${d.slice(6, 8)}/${d.slice(4, 6)
 
 /**
  * The stand-in's routes under its prefix: `POST /api/dong-bo-ho-so` (the push), `GET /api/ho-so/:code`
- * (what it holds, for reconciliation), `POST /api/hanh-vi` (misbehave), and the pages `/` and `/ho-so/:code`.
- * `token`: the bearer credential pushes must carry, when set.
+ * (what it holds, for reconciliation), `POST /api/hanh-vi` (misbehave), and the pages `/` and `/ho-so/:code`;
+ * with `paygov`, the payment platform under `/paygov`. `token`: the bearer credential every call must carry, when set.
  */
-export async function nationalStandin (app: FastifyInstance, { state, token }: { state: StandinState, token?: string | undefined }) {
+export async function nationalStandin (app: FastifyInstance, { state, token, paygov }: { state: StandinState, token?: string | undefined, paygov?: Omit<PayGovStandinOptions, 'state' | 'token'> | undefined }) {
+  if (paygov) await app.register(payGovStandin, { ...paygov, state: state.paygov, token, isDown: state.isDown, prefix: '/paygov' })
   const validator = Compile(PushSchema)
   const authorised = (auth: string | undefined) => !token || auth === `Bearer ${token}`
 
@@ -190,7 +197,7 @@ export async function nationalStandin (app: FastifyInstance, { state, token }: {
 
   app.post('/api/hanh-vi', { config: { csrf: false } }, async (request, reply) => {
     const b = (request.body ?? {}) as { mode?: Misbehaviour, times?: number, ms?: number }
-    if (!b.mode || !['error500', 'timeout', 'slow', 'reject', 'down'].includes(b.mode)) return reply.code(400).send({ error_code: '1', message: 'mode: error500, timeout, slow, reject, down' })
+    if (!b.mode || !MISBEHAVIOURS.includes(b.mode)) return reply.code(400).send({ error_code: '1', message: `mode: ${MISBEHAVIOURS.join(', ')}` })
     state.misbehave(b.mode, b.times ?? 1, b.ms ?? 2000)
     return reply.send({ error_code: '0', message: 'Đã đặt' })
   })

@@ -26,6 +26,7 @@ export function PaymentsSection ({ requests, children, fileHref, receiptHref, de
                   {METHOD_LABELS[p.method]}: {PAYMENT_STATE_LABELS[p.state]}{p.settledAt ? ` (${formatInstant(p.settledAt)})` : ''}{p.providerTxn ? `, mã giao dịch ${p.providerTxn}` : ''}{p.surplus ? ' – tiền nộp thừa, sẽ được hoàn lại' : ''}
                   {p.slipFileId && fileHref ? <> – <a href={fileHref(p.slipFileId)}>chứng từ chuyển khoản</a></> : null}
                   {p.decidedReason ? <> – {p.decidedReason}</> : null}
+                  {p.billFileId && fileHref ? <> – <a href={fileHref(p.billFileId)}>biên lai điện tử của Nền tảng thanh toán quốc gia (PDF)</a></> : null}
                   {p.receiptId && receiptHref ? <> – <a href={receiptHref(p.receiptId)}>biên lai số {String(p.receiptNumber).padStart(7, '0')}, ký hiệu {p.receiptSeries} (PDF)</a></> : null}
                   {p.method === 'transfer' && p.state === 'pending' && decide ? decide(p.id) : null}
                   {p.refunds.map(f => (

@@ -1,11 +1,18 @@
 import crypto from 'node:crypto'
 import { compactVnTime as payGovTime, fromCompactVnTime } from '../../platform/vn-time.js'
+import type { OrderReceipt } from './provider.js'
 
 /**
  * The messages of the national payment platform (PayGov, version 1.0.6; domain-research §10), as a
  * production integration (DVC-TH) sends them: JSON over HTTPS with a bearer token, each message checked
  * by `MaXacThuc` = hex(SHA-256(its fields joined by "|", then "|" and the secret)) — a plain SHA-256 with
- * the secret appended, not an HMAC. The protocol only: the provider that uses it is issue 20's next part.
+ * the secret appended, not an HMAC. The protocol only: `paygov-provider.ts` uses it, and the stand-in
+ * national portal answers it.
+ *
+ * Not in the source this follows (so chosen here, and to verify with the platform before going live):
+ * the QUERY answer is `{error_code: "0", message: "<JSON>"}` whose inner JSON is a confirm message
+ * (same fields, same checksum) plus `TrangThaiGD` ("00" paid, "01" not yet paid, "02" failed); an
+ * order the platform does not know answers error_code "91".
  */
 
 export const PAYGOV_VERSION = '1.0.6'
@@ -22,15 +29,8 @@ export function payGovChecksum (fields: readonly string[], body: Record<string, 
 const sameHex = (a: string, b: unknown) => typeof b === 'string' && a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b.toLowerCase()))
 
 
-/** The receipt data an INIT carries (ThongTinBienLai): the service, the collecting agency and dossier, the beneficiary account, the payer. */
-export interface PayGovReceipt {
-  procedureCode: string, procedureName: string, agencyCode: string, agencyName: string, dossierCode: string,
-  account: { number: string, bank: string, name: string }, payer: { name: string, idNumber: string, address: string },
-  fees: Array<{ name: string, amountVnd: number }>
-}
-
 /** INIT: create a payment of `amountVnd` for the order `ref` (unique per attempt). */
-export function initMessage (p: { partner: string, secret: string, ref: string, amountVnd: number, info: string, at: Date, ip: string, receipt: PayGovReceipt }): Record<string, unknown> {
+export function initMessage (p: { partner: string, secret: string, ref: string, amountVnd: number, info: string, at: Date, ip: string, receipt: OrderReceipt }): Record<string, unknown> {
   const body: Record<string, unknown> = {
     LoaiBanTin: 'INIT', PhienBan: PAYGOV_VERSION, MaDoiTac: p.partner, MaThamChieu: p.ref, SoTien: String(p.amountVnd), LoaiHinhThanhToan: 'PAY',
     MaKenhThanhToan: '1', MaThietBi: '1', NgonNgu: 'vi-VN', MaTienTe: 'VND', MaNganHang: 'PAYMENT', ThongTinGiaoDich: p.info, ThoiGianGD: payGovTime(p.at), Ip: p.ip,
@@ -89,3 +89,26 @@ export function queryMessage (kind: 'QUERY' | 'GET_BILL', p: { partner: string, 
 }
 
 export const verifyQuery = (secret: string, body: Record<string, unknown>) => sameHex(payGovChecksum(QUERY_FIELDS, body, secret), body['MaXacThuc'])
+
+/** The state of an order in a QUERY answer. */
+export const TRANSACTION_STATES = { paid: '00', open: '01', failed: '02' } as const
+
+/** The platform's answer to a QUERY (the stand-in's side): the confirm message of the order and its state; or "91", unknown. */
+export function queryAnswer (p: Parameters<typeof confirmMessage>[0] & { state: keyof typeof TRANSACTION_STATES } | undefined): { error_code: string, message: string } {
+  if (!p) return { error_code: '91', message: 'Không tìm thấy giao dịch' }
+  return { error_code: '0', message: JSON.stringify({ ...confirmMessage(p), TrangThaiGD: TRANSACTION_STATES[p.state] }) }
+}
+
+/** A QUERY answer read: the order settled (its confirm checked), still open, or unknown; throws when it cannot be trusted. */
+export function readQueryAnswer (secret: string, answer: unknown): { kind: 'settled', confirm: NonNullable<ReturnType<typeof readConfirm>> } | { kind: 'open' } | { kind: 'unknown' } {
+  const a = answer as { error_code?: unknown, message?: unknown } | undefined
+  if (a && String(a.error_code) === '91') return { kind: 'unknown' }
+  if (!a || String(a.error_code) !== '0') throw new Error(`PayGov QUERY: error ${String(a?.error_code ?? 'none')}`)
+  let inner: Record<string, unknown>
+  try { inner = JSON.parse(String(a.message)) as Record<string, unknown> } catch { throw new Error('PayGov QUERY: the answer is not JSON') }
+  if (inner['TrangThaiGD'] === TRANSACTION_STATES.open) return { kind: 'open' }
+  const confirm = readConfirm(secret, inner)
+  if (!confirm) throw new Error('PayGov QUERY: the answer\'s checksum does not hold')
+  if ((inner['TrangThaiGD'] === TRANSACTION_STATES.paid) !== confirm.success) throw new Error('PayGov QUERY: state and error code disagree')
+  return { kind: 'settled', confirm }
+}

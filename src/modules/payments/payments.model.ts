@@ -4,6 +4,7 @@ import type { PaymentState } from '../../platform/db/database.js'
 import type { Actor } from '../audit/audit.service.js'
 import { signParams, vnpDate } from './vnpay.js'
 import type { VnpaySettings } from './vnpay-provider.js'
+import type { PayGovSettings } from './paygov-provider.js'
 
 /** The sandbox's merchant code: it only ever talks to this portal. */
 export const SANDBOX_TMN_CODE = 'MCSANDBOX'
@@ -27,10 +28,25 @@ export function gatewayOf (config: Config, sandboxSecret?: string): VnpaySetting
   return undefined
 }
 
+/**
+ * The national payment platform in use: PayGov as configured, or (demo profile, tests) the stand-in
+ * national portal's at `/sandbox/dvcqg/paygov`, whose messages carry the sandbox's secret; none otherwise.
+ */
+export function payGovOf (config: Config, sandboxSecret?: string): PayGovSettings | undefined {
+  if (config.PAYGOV_INIT_URL && config.PAYGOV_QUERY_URL && config.PAYGOV_BILL_URL && config.PAYGOV_PARTNER_CODE && config.PAYGOV_SECRET) {
+    return { initUrl: config.PAYGOV_INIT_URL, queryUrl: config.PAYGOV_QUERY_URL, billUrl: config.PAYGOV_BILL_URL, partner: config.PAYGOV_PARTNER_CODE, secret: config.PAYGOV_SECRET, token: config.PAYGOV_TOKEN, sandbox: false }
+  }
+  if ((config.DVCQG_STANDIN || config.DEMO) && sandboxSecret) {
+    const base = `${config.PUBLIC_URL}${PAYGOV_SANDBOX_PREFIX}`
+    return { initUrl: `${base}/init`, queryUrl: `${base}/query`, billUrl: `${base}/bill`, partner: SANDBOX_TMN_CODE, secret: sandboxSecret, token: config.DVCQG_TOKEN, sandbox: true }
+  }
+  return undefined
+}
+
 export const PAYMENT_STATE_LABELS: Record<PaymentState, string> = {
   pending: 'Đang chờ thanh toán', paid: 'Đã thanh toán', failed: 'Không thành công', expired: 'Hết hạn', cancelled: 'Đã hủy', refunded: 'Đã hoàn tiền'
 }
-export const METHOD_LABELS = { cash: 'Tiền mặt tại bộ phận một cửa', transfer: 'Chuyển khoản', vnpay: 'Trực tuyến qua VNPay' } as const
+export const METHOD_LABELS = { cash: 'Tiền mặt tại bộ phận một cửa', transfer: 'Chuyển khoản', vnpay: 'Trực tuyến qua VNPay', paygov: 'Trực tuyến qua Nền tảng thanh toán quốc gia (PayGov)' } as const
 
 export const IPN_PATH = '/api/v1/payments/vnpay/ipn'
 /** The dossier component under which transfer slips are kept. */
@@ -40,9 +56,20 @@ export const SANDBOX_IPN_JOB = 'payments.sandbox-ipn'
 export const REFUND_JOB = 'payments.refund'
 export const SANDBOX_API_PATH = '/sandbox/vnpay/merchant_webapi/api/transaction'
 export const RETURN_PATH = '/thanh-toan/vnpay/ket-qua'
+/** PayGov's confirm callback (server to server, JSON) and the page its payer comes back to. */
+export const PAYGOV_CONFIRM_PATH = '/api/v1/payments/paygov/confirm'
+export const PAYGOV_RETURN_PATH = '/thanh-toan/paygov/ket-qua'
+/** Where the stand-in national portal answers PayGov's messages (demo, tests). */
+export const PAYGOV_SANDBOX_PREFIX = '/sandbox/dvcqg/paygov'
+export const PAYGOV_BILL_JOB = 'payments.paygov-bill'
 
 /** A dossier as payments reads it: whose it is, where it stands, which agencies collect for it. */
-export interface PayableDossier { id: string, code: string | null, status: number, agency: { code: string } | null, processingAgencyCode?: string | null }
+export interface PayableDossier {
+  id: string, code: string | null, status: number, agency: { code: string } | null, processingAgencyCode?: string | null
+  /** What PayGov's receipt data names: the procedure and the applicant. */
+  procedure?: { code: string, name: string }
+  applicant?: { fullName?: string, idNumber?: string, address?: string }
+}
 
 /** Who records a payment's event in a dossier's history: the gateway (the system) or an official. */
 export type LedgerActor = Actor & { name: string }

@@ -6,7 +6,7 @@ import { AppError } from '../../platform/http/errors.js'
 import { requireCitizen } from '../accounts/session.js'
 import { Button, Form } from '../../platform/html/components/form.js'
 import { formatVnd, SummaryList } from '../../platform/html/components/layout-parts.js'
-import { IPN_PATH, PAYMENT_STATE_LABELS, RETURN_PATH, sandboxAnswer, SANDBOX_API_PATH, SANDBOX_IPN_JOB, SANDBOX_TMN_CODE } from './payments.service.js'
+import { IPN_PATH, PAYGOV_CONFIRM_PATH, PAYGOV_RETURN_PATH, PAYMENT_STATE_LABELS, RETURN_PATH, sandboxAnswer, SANDBOX_API_PATH, SANDBOX_IPN_JOB, SANDBOX_TMN_CODE } from './payments.service.js'
 import { signQueryDrAnswer, signRefundAnswer, verifyParams, verifyQueryDr, verifyRefund, vnpDate } from './vnpay.js'
 import QRCode from 'qrcode'
 import { VNPAY_CHOICES } from './vnpay-provider.js'
@@ -83,6 +83,15 @@ export async function paymentsRoutes (app: FastifyInstance, { services }: { serv
   // VNPay's server-to-server notification: its own JSON answer with HTTP 200, as the gateway requires
   // (the one route under /api that does not answer problem+json).
   app.get(IPN_PATH, async (request, reply) => reply.type('application/json').send(await payments.ipn(request.query as Record<string, string>)))
+
+  // PayGov's confirm callback: JSON in, the message echoed with MaLoi and MoTaLoi out (its checksum is
+  // its authorization); and the page its payer comes back to, which shows only what the callback recorded.
+  app.post(PAYGOV_CONFIRM_PATH, { config: { csrf: false } }, async (request, reply) => {
+    const body = request.body
+    return reply.type('application/json').send(await payments.payGovConfirm(body !== null && typeof body === 'object' && !Array.isArray(body) ? body as Record<string, unknown> : {}))
+  })
+  app.get(PAYGOV_RETURN_PATH, async (request, reply) =>
+    reply.page(<ReturnPage v={await payments.returnView(request.query as Record<string, string>, 'paygov')} />, { title: 'Kết quả thanh toán' }))
 
   if (!payments.sandbox) return
   const secret = payments.sandboxSecret!

@@ -1,5 +1,5 @@
 import type { OnlineProvider, Reported } from './provider.js'
-import { fromVnpDate, paymentUrl, queryDrBody, REFUND_MESSAGES, refundBody, verifyParams, verifyQueryDrAnswer, verifyRefundAnswer, vnpDate } from './vnpay.js'
+import { fromVnpDate, paymentUrl, queryDrBody, REFUND_MESSAGES, refundBody, RESPONSE_MESSAGES, verifyParams, verifyQueryDrAnswer, verifyRefundAnswer, vnpDate } from './vnpay.js'
 
 /** VNPay's ways to pay (vnp_BankCode): the citizen picks one, or leaves it to VNPay's page. */
 export const VNPAY_CHOICES = [
@@ -35,16 +35,19 @@ export function vnpayProvider (g: VnpaySettings): OnlineProvider {
     name: 'VNPay',
     sandbox: g.sandbox,
     hasApi: Boolean(g.apiUrl),
+    refunds: Boolean(g.apiUrl),
     choices: VNPAY_CHOICES,
-    checkoutUrl: o => paymentUrl({
+    checkout: async o => paymentUrl({
       tmnCode: g.tmnCode, secret: g.secret, paymentUrl: g.paymentUrl, txnRef: o.txnRef, amountVnd: o.amountVnd, info: o.info,
       returnUrl: o.returnUrl, ipAddr: o.ip.replace(/^::ffff:/, ''), createdAt: o.createdAt, expiresAt: o.expiresAt, bankCode: o.choice || undefined
     }),
-    read (q) {
+    read (raw) {
+      const q = raw as Record<string, string | undefined>
       if (!verifyParams(g.secret, q)) return 'bad-signature'
       if (q['vnp_TmnCode'] !== g.tmnCode) return 'other-merchant'
       return reported(q)
     },
+    describe: code => RESPONSE_MESSAGES[code] ?? `Mã phản hồi ${code}`,
     async query (o, now) {
       const a = await call(queryDrBody({ secret: g.secret, tmnCode: g.tmnCode, txnRef: o.txnRef, transactionDate: vnpDate(o.createdAt), orderInfo: `Doi soat ${o.txnRef}`, ipAddr: '127.0.0.1', requestId: `Q${now.getTime()}${o.txnRef}`.slice(-32), now }))
       if (!verifyQueryDrAnswer(g.secret, a)) throw new Error(`transaction query for ${o.txnRef}: answer not signed`)

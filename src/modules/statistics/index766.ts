@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db/db.js'
+import { isOnlinePayment } from '../../platform/db/database.js'
 import { vnDayStart } from '../../platform/http/day-range.js'
 import { form06Rows, inReport, totalOf, type Period } from './form06.js'
 
@@ -52,7 +53,7 @@ async function countersOf (db: Db, p: Period, scope: string[]) {
       group by 1`.execute(ex)
     const fees = await sql<{ agency: string, paid: number, online: number }>`
       select coalesce(d.processing_agency_code, d.agency_code) as agency, count(distinct d.id)::int as paid,
-             count(distinct d.id) filter (where pay.method = 'vnpay')::int as online
+             count(distinct d.id) filter (where ${isOnlinePayment('pay.method')})::int as online
       from payments pay join payment_requests r on r.id = pay.request_id join dossiers d on d.id = r.dossier_id
       where pay.state = 'paid' and pay.settled_at >= ${p.start} and pay.settled_at < ${p.end} and ${inScope}
       group by 1`.execute(ex)

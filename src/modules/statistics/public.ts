@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db/db.js'
+import { isOnlinePayment } from '../../platform/db/database.js'
 import { vnDayStart } from '../../platform/http/day-range.js'
 import { toLocal } from '../../platform/vn-time.js'
 import { form06Rows, inReport, totalOf, type Form06Figures, type Period } from './form06.js'
@@ -33,7 +34,7 @@ async function figures (db: Db, p: Period, scope: string[]) {
   const [rows, payments, ratings] = await Promise.all([
     inReport(db, ex => form06Rows(ex, p, scope, 'agency')),
     db.reader().selectFrom('payments as pay').innerJoin('paymentRequests as r', 'r.id', 'pay.requestId').innerJoin('dossiers as d', 'd.id', 'r.dossierId')
-      .select([sql<string>`coalesce(d.processing_agency_code, d.agency_code)`.as('agency'), sql<number>`count(*)::int`.as('paid'), sql<number>`count(*) filter (where pay.method = 'vnpay')::int`.as('online')])
+      .select([sql<string>`coalesce(d.processing_agency_code, d.agency_code)`.as('agency'), sql<number>`count(*)::int`.as('paid'), sql<number>`count(*) filter (where ${isOnlinePayment('pay.method')})::int`.as('online')])
       .where('pay.state', '=', 'paid').where('pay.settledAt', '>=', p.start).where('pay.settledAt', '<', p.end).groupBy(sql`coalesce(d.processing_agency_code, d.agency_code)`).execute(),
     db.reader().selectFrom('dossiers as d')
       .select([sql<string>`coalesce(d.processing_agency_code, d.agency_code)`.as('agency'), sql<number>`count(*)::int`.as('count'), sql<number>`sum(d.rating)::int`.as('sum')])

@@ -81,6 +81,7 @@ export interface Agencies {
   kind: 'national' | 'ministry' | 'province' | 'department' | 'unit' | 'district' | 'commune'
   name: string
   officeHours: string | null
+  onlinePayment: 'vnpay' | 'paygov' | null
   parentId: number | null
   phone: string | null
   receptionDeskCode: string | null
@@ -466,10 +467,11 @@ export interface PaymentRequests {
 export interface Payments {
   amountVnd: number
   bankCode: string | null
+  billFileId: string | null
   createdAt: Generated<Timestamp>
   decidedReason: string | null
   id: Generated<number>
-  method: 'cash' | 'transfer' | 'vnpay'
+  method: 'cash' | 'transfer' | 'vnpay' | 'paygov'
   providerTxn: string | null
   recordedBy: string | null
   recordedByName: string | null
