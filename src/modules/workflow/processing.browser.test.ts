@@ -45,6 +45,8 @@ test('asking another agency\'s opinion in the browser: the specialist asks, the 
     await page.getByText('Xin ý kiến một cơ quan khác').click()
     await page.getByLabel('Cơ quan được hỏi').selectOption({ value: '000.00.15.H34' })
     await page.getByLabel('Nội dung xin ý kiến').fill('Đề nghị cho ý kiến về phương tiện phục vụ lễ hội.')
+    // Received in the morning, a same-day dossier is due before any reply: the reason lets it go whatever the hour.
+    await page.getByLabel('Lý do, nếu hạn trả lời muộn hơn hạn trả kết quả').fill('Cần ý kiến chuyên ngành trước khi trình lãnh đạo')
     await press(page, 'Gửi xin ý kiến')
     assert.ok(await page.getByText(/Đã gửi xin ý kiến/).isVisible())
   })
