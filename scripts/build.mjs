@@ -17,4 +17,15 @@ await build({
   splitting: true,
   logLevel: 'warning'
 })
+// The progressive-enhancement scripts for the browser (served at /assets/js/).
+await build({
+  entryPoints: ['src/client/suggest.ts'],
+  outdir: 'dist/client',
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2020',
+  minify: true,
+  logLevel: 'warning'
+})
 console.log(`built dist/ in ${Date.now() - started} ms`)

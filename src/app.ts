@@ -37,6 +37,8 @@ import { calendarPages } from './modules/calendar/calendar.pages.js'
 import { auditPages } from './modules/audit/audit.pages.js'
 import { DOSSIER_AUDIT_LABELS } from './modules/dossiers/model.js'
 import { paymentsRoutes } from './modules/payments/payments.routes.js'
+import { registerClientScripts } from './platform/http/client-scripts.js'
+import { searchPages } from './modules/catalog/search/search.pages.js'
 import { PAYGOV_CONFIRM_PATH, PAYGOV_RETURN_PATH } from './modules/payments/payments.model.js'
 import { dossiersPages } from './modules/dossiers/dossiers.pages.js'
 import { dossiersApi } from './modules/dossiers/dossiers.api.js'
@@ -105,6 +107,8 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     allowedPath: (pathName) => /^\/be-vietnam-pro-(vietnamese|latin|latin-ext)-(400|700)-normal\.woff2$/.test(pathName)
   })
 
+  await registerClientScripts(app)
+
   await app.register(siteModule, { services })
   await app.register(catalogPages, { services })
   await app.register(accountsPages, { services })
@@ -115,6 +119,11 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     await office.register(peoplePages, { officials: services.officials, requireOfficial })
     await office.register(statisticsPages, { statistics: services.statistics, requireOfficial })
     await office.register(nationalPages, { sync: services.national, files: services.files, db: services.db, audit: services.audit, isProvinceAdmin: request => services.officials.provinceWide(request.official!, 'system_admin'), isCatalogAdmin: async request => (await services.officials.scope(request.official!, ['catalog_admin'])).length > 0, requireOfficial })
+    await office.register(searchPages, {
+      search: services.catalog.search, requireOfficial,
+      isCatalogAdmin: async request => (await services.officials.scope(request.official!, ['catalog_admin'])).length > 0,
+      actor: request => ({ type: 'official', id: request.official!.id, name: request.official!.fullName })
+    })
     await office.register(statisticsApi, { statistics: services.statistics, requireOfficial, prefix: '/api/v1' })
     await office.register(workspacePages, { workflow: services.workflow, officials: services.officials, requireOfficial })
     await office.register(workflowPages, { services, requireOfficial })

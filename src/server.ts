@@ -23,6 +23,7 @@ runMain('server', async (config) => {
   }
   const services = await buildServices(config, { db, log })
   await services.national.prepare()
+  await services.catalog.prepareSearch()
   const demoLines = config.DEMO ? await prepareDemo(services) : []
   if (!services.notifications.emailEnabled) log.warn('SMTP_URL is not set: e-mail to citizens and officials will not be sent')
   const app = await buildApp(services)

@@ -100,6 +100,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     sessionSecret: sessionSecret(config),
     async close () {
       await notifications.close()
+      await catalog.search.close().catch(() => undefined)
       await db.close()
     }
   }

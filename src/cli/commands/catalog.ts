@@ -3,11 +3,11 @@ import { cliActor } from '../../modules/audit/audit.service.js'
 import { AppError } from '../../platform/http/errors.js'
 import type { CliCommand } from '../command.js'
 
-const USAGE = 'catalog import <decision.txt> | catalog agencies <agencies.json> | catalog manual <procedures.json> | catalog online-level <code> <full|partial|none> | catalog assurance <code> <basic|eid-1|eid-2> | catalog processing-time <code> <value> <working_days|working_hours|calendar_days|same_day> [căn cứ, khi khác quyết định] | catalog confirm-agency <code> | catalog versions <code> | catalog review'
+const USAGE = 'catalog import <decision.txt> | catalog agencies <agencies.json> | catalog manual <procedures.json> | catalog synonyms <synonyms.json> | catalog online-level <code> <full|partial|none> | catalog assurance <code> <basic|eid-1|eid-2> | catalog processing-time <code> <value> <working_days|working_hours|calendar_days|same_day> [căn cứ, khi khác quyết định] | catalog confirm-agency <code> | catalog versions <code> | catalog review'
 
 export const catalogCommand: CliCommand = {
   name: 'catalog',
-  usage: 'catalog import|agencies|manual|online-level|assurance|processing-time|confirm-agency|versions|review …',
+  usage: 'catalog import|agencies|manual|synonyms|online-level|assurance|processing-time|confirm-agency|versions|review …',
   summary: 'Import a published decision into the procedure catalog, load agencies, set online levels.',
   async run (services, args, out) {
     const actor = cliActor(os.userInfo().username)
@@ -22,6 +22,7 @@ export const catalogCommand: CliCommand = {
       return
     }
     if (sub === 'agencies' && a) { out(`loaded ${await services.catalog.loadAgencies(actor, a)} agencies`); return }
+    if (sub === 'synonyms' && a) { out(`added ${await services.catalog.loadSynonyms(actor, a)} search synonyms`); return }
     if (sub === 'manual' && a) { out(JSON.stringify(await services.catalog.importManual(actor, a))); return }
     if (sub === 'online-level' && a && (b === 'full' || b === 'partial' || b === 'none')) {
       await services.catalog.setOnlineLevel(actor, a, b)

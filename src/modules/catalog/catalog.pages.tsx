@@ -45,6 +45,7 @@ export async function catalogPages (app: FastifyInstance, { services }: { servic
   // Catalog pages are the same for every visitor: served from memory, keyed by the catalog revision.
   app.get('/thu-tuc', async (request, reply) => {
     const filters = filtersFromQuery(request.query as ListQuery)
+    if (filters.q && filters.page === 1) services.catalog.search.searched(filters.q, (await services.catalog.listProcedures(filters)).total > 0)
     return reply.sharedPage(`catalog:${await services.catalog.revision()}:${queryString(filters, filters.page)}`, async () => {
       const [result, sectors, agencies] = await Promise.all([
         services.catalog.listProcedures(filters), services.catalog.listSectors(), services.catalog.listAgencies()
@@ -53,14 +54,24 @@ export async function catalogPages (app: FastifyInstance, { services }: { servic
         body: <ProcedureListPage filters={filters} items={result.items} total={result.total}
           sectors={sectors.map(s => ({ value: s.code, label: `${s.name} (${s.procedureCount})` }))}
           agencies={agencies.filter(a => a.procedureCount > 0).map(a => ({ value: a.code, label: `${a.name} (${a.procedureCount})` }))}
-          queryFor={page => queryString(filters, page)} />,
+          queryFor={page => queryString(filters, page)} corrected={result.corrected} closest={result.closest} />,
         options: { title: filters.q ? `Tìm "${filters.q}"` : 'Thủ tục hành chính' }
       }
     })
   })
 
+  // Suggestions as you type (src/client/suggest.ts): procedure names for the first three characters on.
+  app.get('/thu-tuc/goi-y', async (request, reply) => {
+    const q = (request.query as { q?: unknown }).q
+    const text = typeof q === 'string' ? q.trim().slice(0, 100) : ''
+    const items = text.length < 3 ? [] : (await services.catalog.listProcedures({ q: text, page: 1, pageSize: 8 }, { prefixLast: true })).items
+    return reply.header('cache-control', 'public, max-age=300').send(items.map(i => ({ code: i.code, name: i.name, href: `/thu-tuc/${encodeURIComponent(i.code)}?tim=${encodeURIComponent(text)}` })))
+  })
+
   app.get('/thu-tuc/:code', async (request, reply) => {
     const { code } = request.params as { code: string }
+    const from = (request.query as { tim?: unknown }).tim
+    if (typeof from === 'string' && from) services.catalog.search.opened(from.slice(0, 200))
     return reply.sharedPage(`procedure:${await services.catalog.revision()}:${code}`, async () => {
       const procedure = await services.catalog.getProcedure(code)
       return { body: <ProcedurePage p={procedure} />, options: { title: procedure.name } }

@@ -1,8 +1,9 @@
-import { sql, type Expression, type SqlBool } from 'kysely'
+import { sql, type SqlBool } from 'kysely'
 import type { Executor } from '../../platform/db/db.js'
 import type { Assurance } from '../../platform/db/database.js'
 import type { AgencyRef, GovernmentLevel, OnlineLevel, ProcedureContent, ProcedureFilters, ProcedureSummary, ProcessingTime } from './catalog.types.js'
 import { fold } from './import/text.js'
+import type { RankedQuery } from './search/query.js'
 
 export interface AgencyInput {
   code: string
@@ -26,15 +27,6 @@ export interface AgencyInput {
 export interface AgencyRow { id: number, code: string, name: string, shortName: string | null, parentId: number | null, kind: string, codeConfirmed: boolean, aliases: string[], validFrom: string | null, validTo: string | null }
 
 export interface VersionRow { id: number, procedureId: number, version: number, decisionId: number, decisionNumber: string, contentHash: string, inUse: boolean, createdAt: Date, updatedAt: Date }
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, m => `\\${m}`)
-/** Matches at the start of a word: search columns are stored with a leading space. */
-const wordPrefix = (text: string) => `% ${escapeLike(text)}%`
-
-/** Search words: folded, at most eight, each at least one character. */
-export function searchTokens (q: string | undefined): string[] {
-  return q ? fold(q.normalize('NFC')).split(' ').filter(t => t.length > 0).slice(0, 8) : []
-}
 
 export function createCatalogRepository () {
   async function agencyRefs (db: Executor, procedureIds: number[]): Promise<Map<number, { receiving: AgencyRef[], processing: AgencyRef[] }>> {
@@ -175,23 +167,16 @@ export function createCatalogRepository () {
     },
 
     /**
-     * One page of procedures matching the filters; name matches rank first. Ranking and counting
-     * read only the small search columns; the page's twenty rows are then read in full.
+     * One page of procedures matching the filters, ranked when there is a search (`search.query`: the
+     * analysed query, search/query.ts; `text` its folded words). A procedure sharing one meaningful part
+     * comes; its score adds, for each part found, the part's weight (rare words weigh more) three times
+     * in the name, twice in the result, once elsewhere, and for neighbouring parts side by side in the
+     * name their weight again; ties go to the name most like the query, then the shorter. Ranking and
+     * counting read only the search columns; the page's rows are then read in full.
      */
-    async listProcedures (db: Executor, f: ProcedureFilters): Promise<{ items: ProcedureSummary[], total: number }> {
-      const tokens = searchTokens(f.q)
-      const phrase = tokens.join(' ')
+    async listProcedures (db: Executor, f: ProcedureFilters, search?: { query: RankedQuery, text: string }): Promise<{ items: ProcedureSummary[], total: number }> {
       let query = db.selectFrom('procedures as p').innerJoin('sectors as s', 's.id', 'p.sectorId')
-      // A phrase that occurs as typed is what the citizen means ("giay phep lien van" must not
-      // bring "…giấy phép… liên quan… vận tải"); words in any order are the fallback.
-      if (tokens.length > 1) {
-        const phraseHit = await db.selectFrom('procedures as p').select('p.id')
-          .where(sql<SqlBool>`p.search_text like ${wordPrefix(phrase)}`).limit(1).executeTakeFirst()
-        if (phraseHit) query = query.where(sql<SqlBool>`p.search_text like ${wordPrefix(phrase)}`)
-        else for (const t of tokens) query = query.where(sql<SqlBool>`p.search_text like ${wordPrefix(t)}`)
-      } else if (tokens.length === 1) {
-        query = query.where(sql<SqlBool>`p.search_text like ${wordPrefix(tokens[0]!)}`)
-      }
+      if (search) query = query.where(sql<SqlBool>`p.search_vector @@ to_tsquery('simple', ${search.query.any})`)
       if (f.sector) query = query.where('s.code', '=', f.sector)
       if (f.onlineLevel) query = query.where('p.onlineLevel', '=', f.onlineLevel)
       if (f.level) {
@@ -205,13 +190,18 @@ export function createCatalogRepository () {
           .select('pa.procedureId').whereRef('pa.procedureId', '=', 'p.id').where('a.code', '=', agency)))
       }
       let ranked = query.select(['p.id', sql<number>`(count(*) over ())::int`.as('total')])
-      if (tokens.length > 0) {
-        // Names holding the phrase, then names holding every word, then matches elsewhere;
-        // within a tier, earlier and shorter names first.
-        const allInName: Expression<SqlBool> = sql<SqlBool>`(${sql.join(tokens.map(t => sql`p.search_name like ${wordPrefix(t)}`), sql` and `)})`
+      if (search) {
+        const q = search.query
+        const has = (tsquery: string) => sql`p.search_vector @@ to_tsquery('simple', ${tsquery})`
+        const score = sql.join([
+          ...q.parts.map(ways => ways.length === 1
+            ? sql`(case when ${has(ways[0]!.name)} then 3 when ${has(ways[0]!.result)} then 2 when ${has(ways[0]!.anywhere)} then 1 else 0 end) * ${ways[0]!.weight}::float8`
+            : sql`greatest(${sql.join(ways.map(w => sql`(case when ${has(w.name)} then 3 when ${has(w.result)} then 2 when ${has(w.anywhere)} then 1 else 0 end) * ${w.weight}::float8`))})`),
+          ...q.pairs.map(pair => sql`(case when ${has(pair.name)} then ${pair.weight}::float8 else 0 end)`)
+        ], sql` + `)
         ranked = ranked
-          .orderBy(sql`case when p.search_name like ${wordPrefix(phrase)} then 0 when ${allInName} then 1 else 2 end`)
-          .orderBy(sql`strpos(p.search_name, ${' ' + tokens[0]!})`)
+          .orderBy(sql`${score}`, 'desc')
+          .orderBy(sql`similarity(p.search_name, ${search.text})`, 'desc')
           .orderBy(sql`length(p.search_name)`)
       }
       const page = await ranked.orderBy('s.id').orderBy('p.position').orderBy('p.code')

@@ -14,6 +14,8 @@ import { DecisionFormatError, parseDecision, type ImportWarning } from './import
 import { workingDaysOf, type DurationUnit } from './import/fields.js'
 
 import { applyContentEdit, applyNationalContent, type ContentEdit } from './content-edit.js'
+import { createSearchService } from './search/search.service.js'
+import { words } from './search/normalize.js'
 const DURATION_WORDS: Record<DurationUnit, string> = { working_days: 'ngày làm việc', working_hours: 'giờ làm việc', calendar_days: 'ngày', same_day: 'trong ngày' }
 import { Lru } from '../../platform/cache.js'
 
@@ -41,7 +43,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
   // The catalog is reference data read on every page: it is kept in memory, keyed by the catalog
   // revision that every write bumps, so a change by any process shows within REVISION_CHECK_MS.
   const details = new Lru<string, ProcedureDetail | null>(5000)
-  const lists = new Lru<string, Awaited<ReturnType<CatalogRepository['listProcedures']>>>(1000)
+  const lists = new Lru<string, Awaited<ReturnType<CatalogRepository['listProcedures']>> & { corrected: string | undefined, closest: Array<{ code: string, name: string }> }>(1000)
   let sectorsCache: Awaited<ReturnType<CatalogRepository['listSectorsWithCounts']>> | undefined
   let agenciesCache: Awaited<ReturnType<CatalogRepository['listAgenciesWithCounts']>> | undefined
   let known = -1
@@ -49,6 +51,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
 
   function forget () {
     details.clear(); lists.clear(); sectorsCache = undefined; agenciesCache = undefined
+    search.forget()
     checkedAt = 0
   }
 
@@ -65,6 +68,8 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
     try {
       return await db.transaction(async (trx) => {
         const result = await fn(trx)
+        // Procedures new or changed get their search document in the same transaction.
+        await search.reindex(trx)
         await repo.bumpRevision(trx)
         return result
       })
@@ -72,6 +77,7 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
       forget()
     }
   }
+  const search = createSearchService({ db, audit, write })
 
   async function sectorIds (trx: Executor, names: string[]): Promise<Map<string, number>> {
     const ids = new Map<string, number>()
@@ -285,11 +291,31 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
 
     isEmpty: async () => (await repo.countProcedures(db.kysely)) === 0,
 
-    async listProcedures (filters: ProcedureFilters) {
+    /** Search in the citizen's words: synonyms, the search log, the index (search/search.service.ts). */
+    search,
+
+    /** At start: procedures not yet indexed for search (a database from before search came) get their documents. */
+    async prepareSearch (): Promise<number> {
+      const stale = await db.kysely.selectFrom('procedures').select('id').where(eb => eb.or([eb('searchVersionId', 'is', null), eb('searchVersionId', '!=', eb.ref('currentVersionId'))])).limit(1).executeTakeFirst()
+      return stale ? write(trx => search.reindex(trx)) : 0
+    },
+
+    /**
+     * One page of procedures; with a query, ranked (search/query.ts) and with the corrected query when a
+     * word was corrected ("Có phải bạn muốn tìm"). `prefixLast`: the last word is still being typed.
+     */
+    async listProcedures (filters: ProcedureFilters, options: { prefixLast?: boolean } = {}) {
       await revision()
-      const key = JSON.stringify(filters)
+      const key = JSON.stringify([filters, options.prefixLast ?? false])
       let result = lists.get(key)
-      if (!result) { result = await repo.listProcedures(db.reader(), filters); lists.set(key, result) }
+      if (!result) {
+        const analysis = filters.q ? await search.analyze(filters.q, options) : undefined
+        const found = await repo.listProcedures(db.reader(), filters, analysis?.query ? { query: analysis.query, text: analysis.text } : undefined)
+        const closest = analysis && found.total === 0 ? await search.closest(analysis.text) : []
+        const corrected = analysis?.corrected ? spelled(analysis.corrected, found.items.map(i => i.name)) : undefined
+        result = { ...found, corrected: corrected && words(corrected).join(' ') !== analysis?.text ? corrected : undefined, closest }
+        lists.set(key, result)
+      }
       return result
     },
 
@@ -316,15 +342,46 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
     },
 
     /** The demo profile's catalog: agencies, the decision, and the two examples of the user guides. */
+    /** Loads search synonyms from a JSON file (`{ synonyms: [{ phrase, means, note? }] }`); pairs already there are kept. */
+    async loadSynonyms (actor: Actor, file: string): Promise<number> {
+      let data: { synonyms?: Array<{ phrase: string, means: string, note?: string }> }
+      try { data = JSON.parse(await readSource(file)) as typeof data } catch (err) {
+        if (err instanceof AppError) throw err
+        throw new AppError('VALIDATION', `${file} is not valid JSON`)
+      }
+      return search.seedSynonyms(actor, (data.synonyms ?? []).filter(s => typeof s.phrase === 'string' && typeof s.means === 'string'))
+    },
+
     async loadDemoCatalog (actor: Actor): Promise<ImportSummary> {
       await this.loadAgencies(actor, path.join(SEED_DIR, 'kon-tum', 'agencies.json'))
       const summary = await this.importDecision(actor, path.join(SEED_DIR, 'kon-tum', 'catalog', '213-QD-UBND-2021-giao-thong-van-tai.txt'))
       await this.importManual(actor, path.join(SEED_DIR, 'kon-tum', 'catalog', 'entered-by-hand.json'))
       await this.openAllOnline(actor)
+      await this.loadSynonyms(actor, path.join(SEED_DIR, 'search', 'synonyms.json'))
       return summary
     }
   }
 }
 
 export type CatalogService = ReturnType<typeof createCatalogService>
-export { workingDaysOf }
+
+/**
+ * The corrected query as people write it: for each part, the candidate the best results' names hold
+ * (else the first); each word spelled as those names spell it next to the same neighbour ("lai xe" →
+ * "lái xe", "cap lai" → "cấp lại"), else as they spell it anywhere.
+ */
+function spelled (corrected: string[][][], names: string[]): string {
+  const top = new Set(names.slice(0, 3).flatMap(n => words(n)))
+  const chosen = corrected.flatMap(candidates => candidates.find(c => c.every(w => top.has(w))) ?? candidates[0]!)
+  const single = new Map<string, string>()
+  const pairs = new Map<string, [string, string]>()
+  for (const name of names) {
+    const tokens = name.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean)
+    const folded = tokens.map(t => words(t).join(' '))
+    tokens.forEach((t, i) => {
+      if (!single.has(folded[i]!)) single.set(folded[i]!, t)
+      if (i > 0 && !pairs.has(`${folded[i - 1]} ${folded[i]}`)) pairs.set(`${folded[i - 1]} ${folded[i]}`, [tokens[i - 1]!, t])
+    })
+  }
+  return chosen.map((w, i) => pairs.get(`${chosen[i - 1]} ${w}`)?.[1] ?? pairs.get(`${w} ${chosen[i + 1]}`)?.[0] ?? single.get(w) ?? w).join(' ')
+}

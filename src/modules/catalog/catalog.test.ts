@@ -14,16 +14,17 @@ test('the demo catalog: 72 procedures of the decision and 2 entered by hand, by 
   assert.equal(all.total, 74)
 })
 
-test('search ignores case and diacritics, matches partial words, and ranks name matches first', async () => {
+test('search ignores case and diacritics, ranks the phrase in the name first, and still lists partial matches after them', async () => {
   const plain = await search('giay phep lien van')
-  assert.ok(plain.total >= 5)
-  assert.ok(plain.total >= 5 && plain.items.every(p => /liên vận/i.test(p.name)), `the phrase as typed, not its words anywhere: ${plain.items.map(p => p.name).join(' | ')}`)
+  const phrase = plain.items.filter(p => /giấy phép liên vận/i.test(p.name)).length
+  assert.ok(phrase >= 5)
+  assert.ok(plain.items.slice(0, phrase).every(p => /giấy phép liên vận/i.test(p.name)), `the phrase as typed first: ${plain.items.map(p => p.name).join(' | ')}`)
+  assert.ok(plain.total > phrase, 'procedures sharing some of the words follow (an OR of the meaningful words, ranked)')
   assert.deepEqual((await search('GIẤY PHÉP LIÊN VẬN')).items.map(p => p.code), plain.items.map(p => p.code))
-  assert.ok((await search('lien va')).total >= plain.total, 'a partial last word still matches')
-  assert.ok((await search('xe tap lai')).items.some(p => p.name === 'Cấp Giấy phép xe tập lái'))
+  assert.ok((await search('xe tap lai')).items.slice(0, 2).some(p => p.name === 'Cấp Giấy phép xe tập lái'))
   const byCode = await search('1.002835')
-  assert.deepEqual(byCode.items.map(p => p.code), ['1.002835.000.00.00.H34'])
-  // Words in another order: every word must match; names holding them all rank before matches elsewhere.
+  assert.equal(byCode.items[0]?.code, '1.002835.000.00.00.H34')
+  // Words in another order: names holding them all rank before matches elsewhere.
   const ranked = await search('phương tiện đăng ký lại')
   assert.ok(ranked.total > 0)
   const rank = (name: string) => ['phương tiện', 'đăng ký', 'lại'].every(w => name.toLowerCase().includes(w)) ? 0 : 1
@@ -109,7 +110,7 @@ test('pages: list with count and filters, detail with every section, both small'
   const list = await t.app.inject({ url: '/thu-tuc', query: { q: 'giay phep lien van', 'linh-vuc': 'duong-bo' } })
   assert.equal(list.statusCode, 200)
   assert.match(list.body, /Tìm thấy \d+ thủ tục/)
-  assert.match(list.body, /href="\/thu-tuc\/1\.002856\.000\.00\.00\.H34"/)
+  assert.match(list.body, /href="\/thu-tuc\/1\.002856\.000\.00\.00\.H34\?tim=[^"]+"/)
   assert.match(list.body, /<option value="duong-bo" selected>/)
   assert.ok(Buffer.byteLength(list.body) < 60_000, `list page ${Buffer.byteLength(list.body)} bytes`)
 
@@ -143,7 +144,7 @@ test('the hand-entered examples are marked as such', async () => {
 })
 
 test('a search that finds nothing is not a dead end: the sectors to browse and the hotline', async () => {
-  const res = await t.app.inject('/thu-tuc?q=xyzzy%20kh%C3%B4ng%20c%C3%B3')
+  const res = await t.app.inject('/thu-tuc?q=xyzzy%20qwrtp')
   assert.equal(res.statusCode, 200)
   assert.match(res.body, /Không tìm thấy thủ tục nào phù hợp/)
   const sectors = [...res.body.matchAll(/href="\/thu-tuc\?linh-vuc=([^"]+)"/g)]

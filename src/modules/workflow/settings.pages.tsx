@@ -35,17 +35,27 @@ function Select ({ name, label, options, value, error }: { name: string, label: 
   )
 }
 
-function ListPage ({ items, page, total }: { items: Array<{ code: string, name: string, processingTime: ProcedureDetail['processingTime'] }>, page: number, total: number }) {
+function ListPage ({ items, page, total, q, corrected }: { items: Array<{ code: string, name: string, processingTime: ProcedureDetail['processingTime'] }>, page: number, total: number, q: string, corrected: string | undefined }) {
+  const query = (n: number) => `${BASE}?${new URLSearchParams({ ...(q ? { q } : {}), ...(n > 1 ? { trang: String(n) } : {}) }).toString()}`
   return (
     <>
       <a class='back-link' href='/can-bo'>Không gian làm việc</a>
       <h1 class='heading-l'>Thời hạn và quy trình của thủ tục</h1>
       <p class='body'>Chọn thủ tục để đặt thời hạn giải quyết, thời hạn tiếp nhận và bổ sung, và quy trình nội bộ. Hồ sơ đã tiếp nhận giữ quy trình và hạn của lúc tiếp nhận.</p>
+      <form action={BASE} method='get' role='search' class='search'>
+        <label class='label' for='q'>Tìm thủ tục</label>
+        <div class='search__row'>
+          <input class='input search__input' id='q' name='q' type='search' value={q} autocomplete='off' />
+          <button type='submit' class='button search__button'>Tìm</button>
+        </div>
+      </form>
+      {corrected && <p class='body'>Có phải bạn muốn tìm: <strong>{corrected}</strong>?</p>}
+      {q && <p class='body' role='status'>{total === 0 ? 'Không có thủ tục nào phù hợp.' : `${total} thủ tục phù hợp.`}</p>}
       <DataTable caption='Thủ tục hành chính' rows={items} rowKey={p => p.code} columns={[
         { label: 'Thủ tục', cell: p => <><a href={`${BASE}/${encodeURIComponent(p.code)}`}>{p.name}</a><br /><span class='hint'>{p.code}</span></> },
         { label: 'Thời hạn giải quyết', cell: p => p.processingTime.value === null ? <Tag kind='grey'>Chưa xác định</Tag> : shortDuration(p.processingTime) }
       ]} />
-      <Pagination page={page} pageSize={50} total={total} href={n => `${BASE}?trang=${n}`} />
+      <Pagination page={page} pageSize={50} total={total} href={query} />
     </>
   )
 }
@@ -148,8 +158,10 @@ export async function settingsPages (app: FastifyInstance, { services, requireOf
   app.get(BASE, { preHandler: requireOfficial }, async (request, reply) => {
     if ((await officials.scope(request.official!, ['catalog_admin'])).length === 0) throw new AppError('FORBIDDEN', 'catalog administrators only')
     const n = pageNumber((request.query as { trang?: string }).trang)
-    const r = await catalog.listProcedures({ page: n, pageSize: 50 })
-    return reply.page(<ListPage items={r.items} page={n} total={r.total} />, { title: 'Thời hạn và quy trình của thủ tục' })
+    const rawQ = (request.query as { q?: unknown }).q
+    const q = typeof rawQ === 'string' ? rawQ.trim().slice(0, 200) : ''
+    const r = await catalog.listProcedures({ page: n, pageSize: 50, ...(q ? { q } : {}) })
+    return reply.page(<ListPage items={r.items} page={n} total={r.total} q={q} corrected={r.corrected} />, { title: 'Thời hạn và quy trình của thủ tục' })
   })
   app.get(`${BASE}/:code`, { preHandler: requireOfficial }, async (request, reply) => page(request, reply))
   app.post(`${BASE}/:code/thoi-han`, { preHandler: requireOfficial }, async (request, reply) => save(request, reply, async (p, form) => {

@@ -1,6 +1,7 @@
 import { PGlite, types } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch'
 import {
   CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
   type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult, type TransactionSettings
@@ -16,7 +17,7 @@ export const pgliteParsers = {
 export async function openPglite (options: { dataDir?: string, loadDataDir?: Blob | File }): Promise<PGlite> {
   const pg = await PGlite.create({
     ...options,
-    extensions: { pg_trgm, unaccent },
+    extensions: { pg_trgm, unaccent, fuzzystrmatch },
     parsers: pgliteParsers
   })
   await pg.exec("SET TimeZone = 'UTC'")

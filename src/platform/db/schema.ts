@@ -533,6 +533,8 @@ export interface Procedures {
   processingTimeOverride: ColumnType<unknown, string | null | undefined, string | null>
   searchName: string
   searchText: string
+  searchVector: string | null
+  searchVersionId: number | null
   sectorId: number
   updatedAt: Generated<Timestamp>
 }
@@ -600,6 +602,29 @@ export interface SchemaMigrations {
   appliedAt: Generated<Timestamp>
   checksum: string
   name: string
+}
+
+export interface SearchLexicon {
+  documents: number
+  word: string
+}
+
+export interface SearchQueries {
+  day: string
+  empty: Generated<number>
+  opened: Generated<number>
+  query: string
+  searches: Generated<number>
+}
+
+export interface SearchSynonyms {
+  createdAt: Generated<Timestamp>
+  createdBy: string | null
+  createdByName: string | null
+  id: Generated<number>
+  means: string
+  note: string | null
+  phrase: string
 }
 
 export interface Sectors {
@@ -703,6 +728,9 @@ export interface DB {
   receiptCounters: ReceiptCounters
   receipts: Receipts
   schemaMigrations: SchemaMigrations
+  searchLexicon: SearchLexicon
+  searchQueries: SearchQueries
+  searchSynonyms: SearchSynonyms
   sectors: Sectors
   sessions: Sessions
   siteProfile: SiteProfile

@@ -44,6 +44,8 @@ export function Layout ({ title, hasErrors, children }: LayoutProps) {
         <title>{fullTitle}</title>
         <link rel='stylesheet' href='/assets/styles.css' />
         <link rel='icon' href='/assets/favicon.svg' type='image/svg+xml' />
+        {/* Progressive enhancement only (suggestions as you type); every page works without it. */}
+        <script type='module' src='/assets/js/suggest.js' />
       </head>
       <body>
         <a href='#main-content' class='skip-link'>Bỏ qua để đến nội dung chính</a>

@@ -12,7 +12,9 @@ export function HomePage ({ provinceName, sectors, agencies }: HomeProps) {
       <form action='/thu-tuc' method='get' role='search' class='search'>
         <label class='label' for='q'>Tìm thủ tục hành chính</label>
         <div class='search__row'>
-          <input class='input search__input' id='q' name='q' type='search' autocomplete='off' />
+          <div class='search__field'>
+            <input class='input search__input' id='q' name='q' type='search' autocomplete='off' data-suggest='/thu-tuc/goi-y' />
+          </div>
           <button type='submit' class='button search__button'>Tìm kiếm</button>
         </div>
       </form>

@@ -1,0 +1,81 @@
+import { sql } from 'kysely'
+import type { Executor } from '../../../platform/db/db.js'
+import type { ProcedureContent } from '../catalog.types.js'
+import { searchDocument } from './document.js'
+import type { Lexicon, Synonym } from './query.js'
+
+/** How many procedures one statement indexes. */
+const BATCH = 200
+
+/**
+ * The search index in the database: each procedure's weighted document (`search_vector`), built from
+ * its current version; the lexicon of the words the documents hold; the synonyms; the search log.
+ */
+export const searchRepository = {
+  /**
+   * Builds the document of every procedure whose current version is not the one indexed (new,
+   * changed, or never indexed since search came), then the lexicon when anything changed. Returns how
+   * many were indexed.
+   */
+  async reindex (db: Executor, all = false): Promise<number> {
+    let q = db.selectFrom('procedures as p').innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId').innerJoin('sectors as s', 's.id', 'p.sectorId')
+      .select(['p.id', 'p.code', 'v.id as versionId', 'v.content', 's.name as sectorName'])
+    if (!all) q = q.where(eb => eb.or([eb('p.searchVersionId', 'is', null), eb('p.searchVersionId', '!=', eb.ref('p.currentVersionId'))]))
+    const rows = await q.orderBy('p.id').execute()
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const values = rows.slice(i, i + BATCH).map(r => {
+        const d = searchDocument({ code: r.code, content: r.content as ProcedureContent, sectorName: r.sectorName })
+        return sql`(${r.id}::bigint, ${r.versionId}::bigint, ${d.name}, ${d.result}, ${d.keywords}, ${d.body})`
+      })
+      await sql`
+        update procedures p set search_version_id = d.version_id,
+          search_vector = setweight(to_tsvector('simple', d.name), 'A') || setweight(to_tsvector('simple', d.result), 'B')
+            || setweight(to_tsvector('simple', d.keywords), 'C') || setweight(to_tsvector('simple', d.body), 'D')
+        from (values ${sql.join(values)}) as d (id, version_id, name, result, keywords, body)
+        where p.id = d.id`.execute(db)
+    }
+    if (rows.length > 0) await searchRepository.refreshLexicon(db)
+    return rows.length
+  },
+
+  /** The lexicon rebuilt from the documents: every word and how many procedures hold it. */
+  async refreshLexicon (db: Executor): Promise<void> {
+    await sql`delete from search_lexicon`.execute(db)
+    await sql`insert into search_lexicon (word, documents) select word, ndoc from ts_stat('select search_vector from procedures where search_vector is not null')`.execute(db)
+  },
+
+  /** The lexicon as the query analysis asks it. */
+  lexicon (db: Executor): Lexicon {
+    return {
+      async documents (list) {
+        if (list.length === 0) return new Map()
+        const rows = await db.selectFrom('searchLexicon').select(['word', 'documents']).where('word', 'in', list).execute()
+        return new Map(rows.map(r => [r.word, r.documents]))
+      },
+      async total () {
+        return (await db.selectFrom('procedures').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n
+      },
+      async nearest (word, maxDistance, limit = 3) {
+        // Fewest edits first, then the word that shares more of its letter groups, then the one more procedures hold.
+        const r = await sql<{ word: string }>`
+          select word from search_lexicon
+          where length(word) between ${word.length - maxDistance} and ${word.length + maxDistance}
+            and levenshtein_less_equal(word, ${word}, ${maxDistance}) <= ${maxDistance} and word <> ${word}
+          order by levenshtein_less_equal(word, ${word}, ${maxDistance}), similarity(word, ${word}) desc, documents desc, word
+          limit ${limit}`.execute(db)
+        return r.rows.map(x => x.word)
+      }
+    }
+  },
+
+  /** The procedures whose names look most like a query that matched nothing (trigram likeness). */
+  async closest (db: Executor, text: string, limit = 5): Promise<Array<{ code: string, name: string }>> {
+    if (!text) return []
+    return db.selectFrom('procedures as p').innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId').select(['p.code', 'v.name'])
+      .where(sql<boolean>`similarity(p.search_name, ${text}) > 0.1`).orderBy(sql`similarity(p.search_name, ${text})`, 'desc').orderBy('p.code').limit(limit).execute()
+  },
+
+  async synonyms (db: Executor): Promise<Synonym[]> {
+    return db.selectFrom('searchSynonyms').select(['phrase', 'means']).orderBy('id').execute()
+  }
+}
