@@ -3,6 +3,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { ROOT } from '../paths.js'
+import { AppError } from './errors.js'
 
 /** The progressive-enhancement scripts under src/client/, served at /assets/js/<name>.js. */
 export const CLIENT_SCRIPTS = ['suggest'] as const
@@ -25,7 +26,7 @@ export async function registerClientScripts (app: FastifyInstance): Promise<void
   const cache = new Map<string, Promise<{ body: string, etag: string }>>()
   app.get('/assets/js/:file', async (request, reply) => {
     const name = (request.params as { file: string }).file.replace(/\.js$/, '')
-    if (!(CLIENT_SCRIPTS as readonly string[]).includes(name)) return reply.code(404).type('text/plain').send('not found')
+    if (!(CLIENT_SCRIPTS as readonly string[]).includes(name)) throw new AppError('NOT_FOUND', 'no such script')
     let script = cache.get(name)
     if (!script) {
       script = load(name).then(body => ({ body, etag: `"${crypto.createHash('sha256').update(body).digest('hex').slice(0, 16)}"` }))
