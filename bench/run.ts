@@ -121,7 +121,7 @@ async function httpCases (selected: typeof cases) {
     server.kill('SIGTERM')
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => r[i]!.length)))
-  process.stdout.write(`\n${connections} connections, ${seconds} s per measurement, Node ${process.version}, catalog of ${CATALOG_SIZE} procedures (PGlite)\n`)
+  process.stdout.write(`\n${connections} connections, ${seconds} s per measurement, Node ${process.version}, catalog of ${CATALOG_SIZE} procedures (${process.env['BENCH_DATABASE_URL'] ? 'PostgreSQL' : 'PGlite'})\n`)
   for (const r of rows) process.stdout.write(r.map((cell, i) => i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)).join('  ') + '\n')
   for (const note of notes) process.stdout.write('\n' + note + '\n')
 }

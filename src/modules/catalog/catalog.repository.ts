@@ -28,6 +28,9 @@ export interface AgencyRow { id: number, code: string, name: string, shortName: 
 
 export interface VersionRow { id: number, procedureId: number, version: number, decisionId: number, decisionNumber: string, contentHash: string, inUse: boolean, createdAt: Date, updatedAt: Date }
 
+/** How many matches of a search the full score orders (at least; more when the page asked for is further). */
+const PRESELECT = 300
+
 export function createCatalogRepository () {
   async function agencyRefs (db: Executor, procedureIds: number[]): Promise<Map<number, { receiving: AgencyRef[], processing: AgencyRef[] }>> {
     const map = new Map<number, { receiving: AgencyRef[], processing: AgencyRef[] }>()
@@ -175,8 +178,14 @@ export function createCatalogRepository () {
      * counting read only the search columns; the page's rows are then read in full.
      */
     async listProcedures (db: Executor, f: ProcedureFilters, search?: { query: RankedQuery, text: string }): Promise<{ items: ProcedureSummary[], total: number }> {
-      let query = db.selectFrom('procedures as p').innerJoin('sectors as s', 's.id', 'p.sectorId')
-      if (search) query = query.where(sql<SqlBool>`p.search_vector @@ to_tsquery('simple', ${search.query.any})`)
+      // The query's tsqueries are parsed once, in a one-row subquery every row is compared with.
+      const texts = search ? [...new Set([search.query.any, ...search.query.parts.flat().flatMap(w => [w.name, w.result, w.anywhere]), ...search.query.pairs.map(x => x.name)])] : []
+      const column = (text: string) => sql.raw(`q.q${texts.indexOf(text)}`)
+      const parsed = sql`(select ${sql.join(texts.map((text, i) => sql`to_tsquery('simple', ${text}) as ${sql.raw(`q${i}`)}`))})`.as('q')
+      let query = search
+        ? db.selectFrom('procedures as p').innerJoin('sectors as s', 's.id', 'p.sectorId').innerJoin(parsed, join => join.onTrue())
+        : db.selectFrom('procedures as p').innerJoin('sectors as s', 's.id', 'p.sectorId')
+      if (search) query = query.where(sql<SqlBool>`p.search_vector @@ ${column(search.query.any)}`)
       if (f.sector) query = query.where('s.code', '=', f.sector)
       if (f.onlineLevel) query = query.where('p.onlineLevel', '=', f.onlineLevel)
       if (f.level) {
@@ -189,23 +198,28 @@ export function createCatalogRepository () {
         query = query.where(({ exists, selectFrom }) => exists(selectFrom('procedureAgencies as pa').innerJoin('agencies as a', 'a.id', 'pa.agencyId')
           .select('pa.procedureId').whereRef('pa.procedureId', '=', 'p.id').where('a.code', '=', agency)))
       }
-      let ranked = query.select(['p.id', sql<number>`(count(*) over ())::int`.as('total')])
+      let page: Array<{ id: number, total: number }>
       if (search) {
         const q = search.query
-        const has = (tsquery: string) => sql`p.search_vector @@ to_tsquery('simple', ${tsquery})`
+        // Two steps: the matches' cheap rank (how much of the query each holds) keeps the best few
+        // hundred, which the full score then orders.
+        const kept = Math.max(PRESELECT, f.page * f.pageSize)
+        const candidates = query.select(['p.id', 'p.searchVector', 'p.searchName', 's.id as sectorId', 'p.position', 'p.code', sql<number>`(count(*) over ())::int`.as('total')])
+          .orderBy(sql`ts_rank(p.search_vector, ${column(q.any)})`, 'desc').orderBy('p.id').limit(kept)
+        const has = (tsquery: string) => sql`c.search_vector @@ ${column(tsquery)}`
         const score = sql.join([
           ...q.parts.map(ways => ways.length === 1
             ? sql`(case when ${has(ways[0]!.name)} then 3 when ${has(ways[0]!.result)} then 2 when ${has(ways[0]!.anywhere)} then 1 else 0 end) * ${ways[0]!.weight}::float8`
             : sql`greatest(${sql.join(ways.map(w => sql`(case when ${has(w.name)} then 3 when ${has(w.result)} then 2 when ${has(w.anywhere)} then 1 else 0 end) * ${w.weight}::float8`))})`),
           ...q.pairs.map(pair => sql`(case when ${has(pair.name)} then ${pair.weight}::float8 else 0 end)`)
         ], sql` + `)
-        ranked = ranked
-          .orderBy(sql`${score}`, 'desc')
-          .orderBy(sql`similarity(p.search_name, ${search.text})`, 'desc')
-          .orderBy(sql`length(p.search_name)`)
+        page = await db.selectFrom(candidates.as('c')).innerJoin(parsed, join => join.onTrue()).select(['c.id', 'c.total'])
+          .orderBy(sql`${score}`, 'desc').orderBy(sql`length(c.search_name)`).orderBy('c.sectorId').orderBy('c.position').orderBy('c.code')
+          .limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute()
+      } else {
+        page = await query.select(['p.id', sql<number>`(count(*) over ())::int`.as('total')]).orderBy('s.id').orderBy('p.position').orderBy('p.code')
+          .limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute()
       }
-      const page = await ranked.orderBy('s.id').orderBy('p.position').orderBy('p.code')
-        .limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute()
       let total = page[0]?.total ?? 0
       if (page.length === 0 && f.page > 1) total = (await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n
       if (page.length === 0) return { total, items: [] }
