@@ -6,8 +6,9 @@ import type { Actor } from '../audit/audit.service.js'
 import { IPN_ANSWERS, orderInfo, vnpDate } from './vnpay.js'
 import { vnpayProvider } from './vnpay-provider.js'
 import { payGovProvider } from './paygov-provider.js'
-import { ONLINE_METHODS, type OnlineMethod, type OnlineProvider, type Reported } from './provider.js'
-import { gatewayOf, payGovOf, PAYGOV_BILL_JOB, PAYMENT_COMPONENT, RETURN_PATH, RECONCILE_JOB, REFUND_JOB, SANDBOX_IPN_JOB, type DossierLedger, type PayableDossier } from './payments.model.js'
+import { ONLINE_PAYMENT_METHODS } from '../../platform/db/database.js'
+import { type OnlineMethod, type OnlineProvider, type Reported } from './provider.js'
+import { collectingAgencies, gatewayOf, payGovOf, PAYGOV_BILL_JOB, PAYMENT_COMPONENT, RETURN_PATH, RECONCILE_JOB, REFUND_JOB, SANDBOX_IPN_JOB, type DossierLedger, type PayableDossier } from './payments.model.js'
 
 /** Where a provider's e-receipt (PayGov's GET_BILL) is kept: the files module, given by the composition root. */
 export interface BillStore { store (name: string, pdf: Buffer): Promise<string> }
@@ -32,7 +33,7 @@ export function createOnlinePayments (deps: {
   const payGovSettings = payGovOf(config, deps.sandboxSecret)
   const paygov = payGovSettings ? payGovProvider(payGovSettings) : undefined
   /** The online providers the portal has, by the method their payments record. */
-  const providers = new Map<OnlineMethod, OnlineProvider>([...(vnpay ? [['vnpay', vnpay] as const] : []), ...(paygov ? [['paygov', paygov] as const] : [])])
+  const providers = new Map<OnlineMethod, OnlineProvider>([vnpay, paygov].flatMap(p => p ? [[p.method, p] as const] : []))
   const providerOf = (method: string) => providers.get(method as OnlineMethod)
   // The sandbox's IPN is sent by a job (any worker process), retried with back-off until answered.
   if (vnpay?.sandbox) {
@@ -43,23 +44,21 @@ export function createOnlinePayments (deps: {
     })
   }
 
-
   /**
    * How a payment's money goes back: through the gateway it was paid by (when its API is configured),
    * else by hand — and by hand once the gateway has refused to refund it.
    */
-  const refundVia = (method: string, refusedBefore = false): 'gateway' | 'manual' => providerOf(method)?.refunds && !refusedBefore ? 'gateway' : 'manual'
-
+  const refundVia = (method: string, refusedBefore = false): 'gateway' | 'manual' => providerOf(method)?.refund && !refusedBefore ? 'gateway' : 'manual'
 
   // A refund asked of the gateway: retried with back-off while it does not answer; accepted, the
   // payment is refunded; refused (or never answered), the official is told and refunds another way.
-  if ([...providers.values()].some(p => p.refunds)) {
+  if ([...providers.values()].some(p => p.refund)) {
     deps.jobs.register<{ refundId: number }>(REFUND_JOB, async (job) => {
       const r = await db.kysely.selectFrom('paymentRefunds as f').innerJoin('payments as p', 'p.id', 'f.paymentId').innerJoin('paymentRequests as q', 'q.id', 'p.requestId').innerJoin('dossiers as d', 'd.id', 'q.dossierId')
         .select(['f.id', 'f.state', 'f.amountVnd', 'f.reason', 'f.requestedByName', 'p.id as paymentId', 'p.method', 'p.amountVnd as paidVnd', 'p.txnRef', 'p.providerTxn', 'p.settledAt', 'd.code'])
         .where('f.id', '=', job.payload.refundId).executeTakeFirst()
       const provider = providerOf(r?.method ?? '')
-      if (!r || r.state !== 'requested' || !provider) return
+      if (!r || r.state !== 'requested' || !provider?.refund) return
       const system: Actor & { name: string } = { type: 'system', id: null, name: `Cổng thanh toán ${provider.name}` }
       let answer: { accepted: boolean, code: string, message: string }
       try {
@@ -122,9 +121,7 @@ export function createOnlinePayments (deps: {
      */
     async choicesFor (d: Pick<PayableDossier, 'agency' | 'processingAgencyCode'>): Promise<Array<{ code: string, label: string, method: OnlineMethod }>> {
       if (providers.size === 0) return []
-      const codes = [d.processingAgencyCode ?? '', d.agency?.code ?? ''].filter(Boolean)
-      const set = codes.length === 0 ? [] : await db.kysely.selectFrom('agencies').select(['code', 'onlinePayment']).where('code', 'in', codes).execute()
-      const chosen = (set.find(a => a.code === d.processingAgencyCode && a.onlinePayment) ?? set.find(a => a.onlinePayment))?.onlinePayment
+      const chosen = (await collectingAgencies(db.kysely, d)).find(a => a.onlinePayment)?.onlinePayment
       const offered = chosen && providers.has(chosen) ? [providers.get(chosen)!] : [...providers.values()]
       return offered.flatMap(p => p.choices.map(c => ({ ...c, method: p.method })))
     },
@@ -174,7 +171,7 @@ export function createOnlinePayments (deps: {
       const payment = await db.transaction(async (trx) => {
         const r = await openRequest(trx, d.id, true)
         if (!r) throw new AppError('CONFLICT', 'Hồ sơ không có khoản phí đang chờ nộp.')
-        await trx.updateTable('payments').set({ state: 'cancelled', settledAt: clock() }).where('requestId', '=', r.id).where('method', 'in', [...ONLINE_METHODS]).where('state', '=', 'pending').execute()
+        await trx.updateTable('payments').set({ state: 'cancelled', settledAt: clock() }).where('requestId', '=', r.id).where('method', 'in', [...ONLINE_PAYMENT_METHODS]).where('state', '=', 'pending').execute()
         const p = await trx.insertInto('payments').values({ requestId: r.id, method: provider.method, state: 'pending', amountVnd: r.amountVnd, createdAt: now }).returning(['id', 'amountVnd']).executeTakeFirstOrThrow()
         // Unique per day as VNPay requires (and per attempt, as PayGov's MaThamChieu must be): the date and the payment's number.
         const txnRef = `MC${vnpDate(now).slice(2, 8)}${String(p.id).padStart(8, '0')}`
@@ -227,10 +224,9 @@ export function createOnlinePayments (deps: {
 
   /** The receipt data of an order: the procedure, the collecting agency and its account, the applicant, the fees. */
   async function receiptData (d: PayableDossier, amountVnd: number, note: string | null) {
-    const codes = [d.processingAgencyCode ?? '', d.agency?.code ?? ''].filter(Boolean)
-    const agencies = codes.length === 0 ? [] : await db.kysely.selectFrom('agencies').select(['code', 'name', 'bankAccount']).where('code', 'in', codes).execute()
-    const a = agencies.find(x => x.code === d.processingAgencyCode) ?? agencies[0]
-    const account = (agencies.find(x => x.code === d.processingAgencyCode && x.bankAccount) ?? agencies.find(x => x.bankAccount))?.bankAccount
+    const agencies = await collectingAgencies(db.kysely, d)
+    const a = agencies[0]
+    const account = agencies.find(x => x.bankAccount)?.bankAccount
     return {
       procedureCode: d.procedure?.code ?? '', procedureName: d.procedure?.name ?? '', agencyCode: a?.code ?? '', agencyName: a?.name ?? '', dossierCode: d.code ?? '',
       account: { number: account?.number ?? '', bank: account?.bin ?? '', name: account?.name ?? '' },

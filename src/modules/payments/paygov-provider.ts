@@ -24,7 +24,6 @@ export function payGovProvider (g: PayGovSettings): OnlineProvider {
     name: 'PayGov',
     sandbox: g.sandbox,
     hasApi: true,
-    refunds: false,
     choices: [{ code: PAYGOV_CHOICE, label: 'Nền tảng thanh toán của Cổng Dịch vụ công quốc gia (PayGov): thẻ, tài khoản ngân hàng, ví điện tử' }],
     async checkout (o) {
       const body = initMessage({ partner: g.partner, secret: g.secret, ref: o.txnRef, amountVnd: o.amountVnd, info: o.info, at: o.createdAt, ip: o.ip.replace(/^::ffff:/, ''), receipt: o.receipt })
@@ -47,7 +46,6 @@ export function payGovProvider (g: PayGovSettings): OnlineProvider {
       if (known.confirm.ref !== o.txnRef) throw new Error(`PayGov QUERY for ${o.txnRef} answered for ${known.confirm.ref}`)
       return { kind: 'settled', reported: reported(known.confirm) }
     },
-    async refund () { return { accepted: false, code: '', message: 'PayGov không nhận yêu cầu hoàn tiền qua giao thức kết nối' } },
     async bill (txnRef, now) {
       const res = await post(g.billUrl, queryMessage('GET_BILL', { partner: g.partner, secret: g.secret, ref: txnRef, at: now }))
       const pdf = Buffer.from(await res.arrayBuffer())

@@ -62,8 +62,6 @@ test('PayGov chosen for an agency: INIT carries the receipt data, the platformâ€
   assert.match(own, /PayGov/)
   assert.doesNotMatch(own, /VNPAY-QR/, 'the agency collects through PayGov only')
   assert.equal((await cb.post(`/ca-nhan/ho-so/${enc(code)}/thanh-toan`, { bank: 'VNBANK' })).statusCode, 422, 'VNPay is not offered for this agency')
-  const again = await started()
-  void again
   // The platform's page shows what INIT carried.
   const shown = (await cb.get(page)).body
   assert.match(shown, new RegExp(code.replace(/\./g, '\\.')))

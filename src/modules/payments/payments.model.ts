@@ -71,6 +71,14 @@ export interface PayableDossier {
   applicant?: { fullName?: string, idNumber?: string, address?: string }
 }
 
+/** The agencies that collect a dossier's fees, in that order: the processing agency, then the receiving one. */
+export async function collectingAgencies (db: Executor, d: Pick<PayableDossier, 'agency' | 'processingAgencyCode'>) {
+  const codes = [...new Set([d.processingAgencyCode ?? '', d.agency?.code ?? ''].filter(Boolean))]
+  if (codes.length === 0) return []
+  const rows = await db.selectFrom('agencies').select(['code', 'name', 'bankAccount', 'onlinePayment']).where('code', 'in', codes).execute()
+  return codes.flatMap(c => rows.filter(r => r.code === c))
+}
+
 /** Who records a payment's event in a dossier's history: the gateway (the system) or an official. */
 export type LedgerActor = Actor & { name: string }
 

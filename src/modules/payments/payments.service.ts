@@ -7,7 +7,7 @@ import type { JobQueue } from '../../platform/jobs/queue.js'
 import { transferMessage, vietQr } from './vietqr.js'
 import { createOnlinePayments, type BillStore } from './online.js'
 import { issueReceiptFor, localNumbering, receiptPdf, type ReceiptNumbering } from './receipts.js'
-import { PAYMENT_COMPONENT, REFUND_JOB, type DossierLedger } from './payments.model.js'
+import { collectingAgencies, PAYMENT_COMPONENT, REFUND_JOB, type DossierLedger } from './payments.model.js'
 
 export * from './payments.model.js'
 export type { BillStore } from './online.js'
@@ -133,8 +133,7 @@ export function createPaymentsService (deps: { db: Db, dossiers: DossierLedger, 
     async transferInfo (d: { id: string, code: string | null, agency: { code: string } | null, processingAgencyCode?: string | null }) {
       const r = await openRequest(db.kysely, d.id)
       if (!r) return undefined
-      const agencies = await db.kysely.selectFrom('agencies').select(['code', 'name', 'bankAccount']).where('code', 'in', [d.processingAgencyCode ?? '', d.agency?.code ?? ''].filter(Boolean)).execute()
-      const a = agencies.find(x => x.code === d.processingAgencyCode && x.bankAccount) ?? agencies.find(x => x.bankAccount)
+      const a = (await collectingAgencies(db.kysely, d)).find(x => x.bankAccount)
       if (!a?.bankAccount) return undefined
       return { agency: a.name, account: a.bankAccount, amountVnd: r.amountVnd, message: transferMessage(d.code ?? ''), qr: vietQr({ bin: a.bankAccount.bin, account: a.bankAccount.number, amountVnd: r.amountVnd, message: d.code ?? '' }) }
     },

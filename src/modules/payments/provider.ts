@@ -14,8 +14,6 @@ export interface OnlineProvider {
   readonly sandbox: boolean
   /** Whether it answers transaction queries (its server API is configured). */
   readonly hasApi: boolean
-  /** Whether it takes refund requests (VNPay's API does; PayGov's protocol has no refund message). */
-  readonly refunds: boolean
   /** What the citizen may pick before going to the provider (a bank, a kind of card); codes are unique across providers. */
   readonly choices: ReadonlyArray<{ code: string, label: string }>
   /** The URL the citizen's browser is sent to, to pay the order (PayGov makes it on its side: INIT). */
@@ -27,16 +25,16 @@ export interface OnlineProvider {
   /** What the provider knows of an order: settled (paid or failed), still open, or never completed there. */
   query (order: { txnRef: string, createdAt: Date, amountVnd: number }, now: Date): Promise<{ kind: 'settled', reported: Reported } | { kind: 'open' } | { kind: 'unknown' }>
   /**
-   * Asks the provider to return money of a paid order. Accepted or refused (for good: the official
-   * refunds another way); a failure to get an answer throws, so the caller retries.
+   * Asks the provider to return money of a paid order, when it takes refunds (VNPay with its API;
+   * PayGov's protocol has no refund message). Accepted or refused (for good: the official refunds
+   * another way); a failure to get an answer throws, so the caller retries.
    */
-  refund (r: { txnRef: string, amountVnd: number, full: boolean, providerTxn: string | null, paidAt: Date, by: string, requestId: string, now: Date }): Promise<{ accepted: boolean, code: string, message: string }>
+  refund?: (r: { txnRef: string, amountVnd: number, full: boolean, providerTxn: string | null, paidAt: Date, by: string, requestId: string, now: Date }) => Promise<{ accepted: boolean, code: string, message: string }>
   /** The provider's own e-receipt of a paid order (PayGov's GET_BILL), when it issues one; a failure to get it throws. */
   bill?: (txnRef: string, now: Date) => Promise<Buffer>
 }
 
 export type OnlineMethod = typeof ONLINE_PAYMENT_METHODS[number]
-export { ONLINE_PAYMENT_METHODS as ONLINE_METHODS }
 
 /** What an order carries; `receipt` is the receipt data PayGov's INIT requires. */
 export interface Order {

@@ -35,7 +35,6 @@ export function vnpayProvider (g: VnpaySettings): OnlineProvider {
     name: 'VNPay',
     sandbox: g.sandbox,
     hasApi: Boolean(g.apiUrl),
-    refunds: Boolean(g.apiUrl),
     choices: VNPAY_CHOICES,
     checkout: async o => paymentUrl({
       tmnCode: g.tmnCode, secret: g.secret, paymentUrl: g.paymentUrl, txnRef: o.txnRef, amountVnd: o.amountVnd, info: o.info,
@@ -56,7 +55,7 @@ export function vnpayProvider (g: VnpaySettings): OnlineProvider {
       if (a['vnp_TransactionStatus'] === '01') return { kind: 'open' }
       return { kind: 'settled', reported: reported(a) }
     },
-    async refund (r) {
+    refund: g.apiUrl ? async (r) => {
       const a = await call(refundBody({
         secret: g.secret, tmnCode: g.tmnCode, txnRef: r.txnRef, amountVnd: r.amountVnd, full: r.full, transactionNo: r.providerTxn,
         transactionDate: vnpDate(r.paidAt), createdBy: r.by, orderInfo: `Hoan tien ${r.txnRef}`, ipAddr: '127.0.0.1', requestId: r.requestId, now: r.now
@@ -66,6 +65,6 @@ export function vnpayProvider (g: VnpaySettings): OnlineProvider {
       if (code === '97' || code === '99' || !verifyRefundAnswer(g.secret, a)) throw new Error(`refund of ${r.txnRef}: code ${code || 'none'}${code ? '' : ', answer not signed'}`)
       // 94: asked before (an earlier try whose answer was lost) — the refund is under way.
       return { accepted: code === '00' || code === '94', code, message: REFUND_MESSAGES[code] ?? `Mã phản hồi ${code}` }
-    }
+    } : undefined
   }
 }

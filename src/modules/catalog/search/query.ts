@@ -92,15 +92,15 @@ export async function analyze (q: string, synonyms: readonly Synonym[], lexicon:
         const near = allowance(w) > 0 ? await lexicon.nearest(w, 1) : []
         for (const x of new Set([...sounds.keys(), ...near])) p.alternatives.push([x])
         // The results say which was meant: a correction only when they hold the other word.
-        if (p.alternatives.length > 1) { (p as Part).corrected = p.alternatives; corrected = true }
+        if (p.alternatives.length > 1) { p.corrected = p.alternatives; corrected = true }
       }
       continue
     }
-    if (options.prefixLast && index === parts.length - 1) { (p as Part).prefix = true; continue }
+    if (options.prefixLast && index === parts.length - 1) { p.prefix = true; continue }
     const near = await nearest(w, lexicon)
-    if (near.length > 0) { p.alternatives = near; (p as Part).corrected = near; corrected = true; continue }
+    if (near.length > 0) { p.alternatives = near; p.corrected = near; corrected = true; continue }
     // Unknown and nothing near: still asked for as the start of a word ("gia" of "giay"), never required.
-    (p as Part).prefix = true
+    p.prefix = true
   }
   // Weights, one per way of saying a part: the rarity (idf) of its rarest word, times the words typed for it.
   const n = Math.max(1, await lexicon.total())
