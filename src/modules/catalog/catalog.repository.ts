@@ -204,17 +204,20 @@ export function createCatalogRepository () {
         // Two steps: the matches' cheap rank (how much of the query each holds) keeps the best few
         // hundred, which the full score then orders.
         const kept = Math.max(PRESELECT, f.page * f.pageSize)
-        const candidates = query.select(['p.id', 'p.searchVector', 'p.searchName', 's.id as sectorId', 'p.position', 'p.code', sql<number>`(count(*) over ())::int`.as('total')])
-          .orderBy(sql`ts_rank(p.search_vector, ${column(q.any)})`, 'desc').orderBy('p.id').limit(kept)
-        const has = (tsquery: string) => sql`c.search_vector @@ ${column(tsquery)}`
+        // Only the matches' ids and ranks go through the count, not their documents (`offset 0` keeps
+        // the rank computed below it): the kept few read theirs again for the score.
+        const matches = query.select(['p.id', sql<number>`ts_rank(p.search_vector, ${column(q.any)})`.as('rank')]).offset(0)
+        const candidates = db.selectFrom(matches.as('m')).select(['m.id', sql<number>`(count(*) over ())::int`.as('total')])
+          .orderBy('m.rank', 'desc').orderBy('m.id').limit(kept)
+        const has = (tsquery: string) => sql`k.search_vector @@ ${column(tsquery)}`
         const score = sql.join([
           ...q.parts.map(ways => ways.length === 1
             ? sql`(case when ${has(ways[0]!.name)} then 3 when ${has(ways[0]!.result)} then 2 when ${has(ways[0]!.anywhere)} then 1 else 0 end) * ${ways[0]!.weight}::float8`
             : sql`greatest(${sql.join(ways.map(w => sql`(case when ${has(w.name)} then 3 when ${has(w.result)} then 2 when ${has(w.anywhere)} then 1 else 0 end) * ${w.weight}::float8`))})`),
           ...q.pairs.map(pair => sql`(case when ${has(pair.name)} then ${pair.weight}::float8 else 0 end)`)
         ], sql` + `)
-        page = await db.selectFrom(candidates.as('c')).innerJoin(parsed, join => join.onTrue()).select(['c.id', 'c.total'])
-          .orderBy(sql`${score}`, 'desc').orderBy(sql`length(c.search_name)`).orderBy('c.sectorId').orderBy('c.position').orderBy('c.code')
+        page = await db.selectFrom(candidates.as('c')).innerJoin('procedures as k', 'k.id', 'c.id').innerJoin(parsed, join => join.onTrue()).select(['c.id', 'c.total'])
+          .orderBy(sql`${score}`, 'desc').orderBy(sql`length(k.search_name)`).orderBy('k.sectorId').orderBy('k.position').orderBy('k.code')
           .limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute()
       } else {
         page = await query.select(['p.id', sql<number>`(count(*) over ())::int`.as('total')]).orderBy('s.id').orderBy('p.position').orderBy('p.code')

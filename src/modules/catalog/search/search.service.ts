@@ -4,11 +4,14 @@ import type { Database } from '../../../platform/db/database.js'
 import { AppError } from '../../../platform/http/errors.js'
 import type { Actor, AuditService } from '../../audit/audit.service.js'
 import { words } from './normalize.js'
-import { analyze, rankedQuery, type Synonym } from './query.js'
+import { analyze, rankedQuery, type Lexicon, type Synonym } from './query.js'
 import { searchRepository } from './search.repository.js'
 
 /** How long searches are counted in memory before they are written (one write per query and day). */
 const LOG_FLUSH_MS = 10_000
+
+/** How many words' document counts a process keeps before starting again. */
+const LEXICON_KEPT = 50_000
 
 /**
  * A search query as the log keeps it: normalised, without runs of five or more digits or anything
@@ -27,6 +30,24 @@ export function createSearchService (deps: { db: Db, audit: AuditService, write:
   const { db, audit } = deps
   const clock = deps.now ?? (() => new Date())
   let synonyms: Synonym[] | undefined
+  // What the analysis asks of the lexicon is the same until the catalog changes: the number of
+  // procedures and how many hold a word (0: none) are kept, and forgotten with the synonyms.
+  let total: number | undefined
+  const held = new Map<string, number>()
+  const stored = () => searchRepository.lexicon(db.reader())
+  const lexicon: Lexicon = {
+    async documents (list) {
+      const missing = [...new Set(list.filter(w => !held.has(w)))]
+      if (missing.length > 0) {
+        const found = await stored().documents(missing)
+        if (held.size > LEXICON_KEPT) held.clear()
+        for (const w of missing) held.set(w, found.get(w) ?? 0)
+      }
+      return new Map(list.filter(w => held.get(w)! > 0).map(w => [w, held.get(w)!]))
+    },
+    async total () { return (total ??= await stored().total()) },
+    nearest: (word, maxDistance, limit) => stored().nearest(word, maxDistance, limit)
+  }
   // Counted in memory and written every few seconds: a search is a read, and stays one.
   const pending = new Map<string, { searches: number, empty: number, opened: number }>()
   const day = () => new Date(clock().getTime() + 7 * 3600_000).toISOString().slice(0, 10)
@@ -51,12 +72,12 @@ export function createSearchService (deps: { db: Db, audit: AuditService, write:
 
   const service = {
     /** Drops this process's copy of the synonyms (the catalog revision changed). */
-    forget () { synonyms = undefined },
+    forget () { synonyms = undefined; total = undefined; held.clear() },
 
     /** A query read for the ranked search: its tsquery texts, folded words and correction. */
     async analyze (q: string, options: { prefixLast?: boolean } = {}) {
       synonyms ??= await searchRepository.synonyms(db.reader())
-      const a = await analyze(q, synonyms, searchRepository.lexicon(db.reader()), options)
+      const a = await analyze(q, synonyms, lexicon, options)
       return { query: rankedQuery(a), text: a.text, corrected: a.corrected }
     },
 
