@@ -11,6 +11,7 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import type { Services } from './services.js'
 import { frameworkError, refuseUnstorableInput, registerErrorHandlers } from './platform/http/error-handlers.js'
 import { registerHealth } from './platform/http/health.js'
+import { registerMetrics } from './platform/metrics.js'
 import { registerSecurity, requestId } from './platform/http/security.js'
 import { registerRendering } from './platform/html/render.js'
 import { registerNotices } from './platform/http/notice.js'
@@ -95,6 +96,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   registerErrorHandlers(app, { refused: refusalRecorder(services.db, services.audit) })
   refuseUnstorableInput(app)
   registerHealth(app, services.db)
+  registerMetrics(app, { db: services.db, token: config.METRICS_TOKEN })
   await registerOpenApi(app)
 
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/assets/', maxAge: '1d', index: false })

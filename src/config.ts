@@ -68,6 +68,7 @@ export const ConfigSchema = Type.Object({
   DVCQG_STANDIN: Bool('Serve a stand-in national portal at `/sandbox/dvcqg` (on in the demo profile): it checks each push against the payload schema, shows what it received, serves dossiers and catalog changes to pull, answers PayGov’s messages with a page to pay (when PayGov is not configured), and can be told to misbehave. Never in production.', false),
   PAYMENT_SANDBOX: Bool('A built-in VNPay sandbox gateway at `/sandbox/vnpay` (on in the demo profile when VNPay is not configured): a tester approves or declines, and it sends the signed IPN. Never in production.', false),
   PAYMENT_PENDING_MINUTES: Type.Integer({ minimum: 5, maximum: 1440, default: 15, description: 'An online payment attempt expires at the gateway after this many minutes.' }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Turns on `GET /metrics` (Prometheus text format) for a scraper that sends `Authorization: Bearer <token>`. Unset, the route does not exist.' })),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000, description: 'Time given to in-flight requests and jobs on SIGTERM before the process exits.' })
 })
 

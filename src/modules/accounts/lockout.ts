@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db/db.js'
 import { AppError } from '../../platform/http/errors.js'
 import { createThrottle, throttleKey } from '../../platform/throttle.js'
+import { countSignInFailure } from '../../platform/metrics.js'
 import type { AuditService } from '../audit/audit.service.js'
 import { formatInstant } from '../../platform/vn-time.js'
 import { normalizeMobile } from './identity.js'
@@ -53,6 +54,7 @@ export function createSignInGuard (deps: { db: Db, audit: AuditService, scope: s
     const result = await attempt()
     if (!result.ok) {
       const lock = await throttle.fail([...keys, ...pairs])
+      countSignInFailure(deps.scope, lock !== undefined)
       await deps.db.transaction(trx => deps.audit.record(trx, { actor: { type: 'anonymous' }, action: `${deps.action}.${lock ? 'locked' : 'failed'}`, details: { ip, ...result.details } }))
       throw lock ? lockedError(lock) : wrongCredentials()
     }

@@ -23,6 +23,8 @@ export interface Db {
    */
   reader(): Kysely<Database>
   ping(): Promise<void>
+  /** This process's connections: the PostgreSQL pool's (total, idle, waiting requests, max), or PGlite's one. */
+  connections(): Record<'total' | 'idle' | 'waiting' | 'max', number>
   close(): Promise<void>
   /** PGlite only: the whole data directory as a tarball (used for test templates). */
   dump?(): Promise<Blob>
@@ -55,7 +57,9 @@ export async function openDb (options: DbOptions): Promise<Db> {
       types: pgTypes as pg.CustomTypesConfig
     })
     pool.on('error', () => { /* a dropped idle client; the next query reconnects */ })
-    return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] }), 'postgres')
+    const max = options.poolSize ?? 10
+    return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] }), 'postgres',
+      () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }))
   }
   let pglite: PGlite
   if (options.loadDataDir) {
@@ -68,10 +72,10 @@ export async function openDb (options: DbOptions): Promise<Db> {
     pglite = await openPglite({ dataDir: dir })
   }
   const kysely = new Kysely<Database>({ dialect: new PgliteDialect(pglite), plugins: [new CamelCasePlugin()] })
-  return wrap(kysely, 'pglite', pglite)
+  return wrap(kysely, 'pglite', () => ({ total: 1, idle: 0, waiting: 0, max: 1 }), pglite)
 }
 
-function wrap (kysely: Kysely<Database>, engine: Db['engine'], pglite?: PGlite): Db {
+function wrap (kysely: Kysely<Database>, engine: Db['engine'], connections: Db['connections'], pglite?: PGlite): Db {
   let closed = false
   const current = new AsyncLocalStorage<Transaction<Database>>()
   return {
@@ -80,6 +84,7 @@ function wrap (kysely: Kysely<Database>, engine: Db['engine'], pglite?: PGlite):
     transaction: (fn) => kysely.transaction().execute(trx => current.run(trx, () => fn(trx))),
     reader: () => current.getStore() ?? kysely,
     async ping () { await sql`select 1`.execute(kysely) },
+    connections,
     async close () {
       if (closed) return
       closed = true
