@@ -95,7 +95,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   registerRendering(app, { site: services.site, demo: config.DEMO })
   registerErrorHandlers(app, { refused: refusalRecorder(services.db, services.audit) })
   refuseUnstorableInput(app)
-  registerHealth(app, services.db)
+  registerHealth(app, services.db, services.dependencies)
   registerMetrics(app, { db: services.db, token: config.METRICS_TOKEN })
   await registerOpenApi(app)
 

@@ -13,9 +13,10 @@ import { migrateCommand } from './cli/commands/migrate.js'
 import { notifyCommand } from './cli/commands/notify.js'
 import { siteCommand } from './cli/commands/site.js'
 import { paymentsCommand } from './cli/commands/payments.js'
+import { backupCommand, restoreCommand } from './cli/commands/backup.js'
 
 /** The admin CLI: `npm run cli -- <command> …`. Commands call services, never SQL. */
-const COMMANDS: CliCommand[] = [migrateCommand, siteCommand, catalogCommand, calendarCommand, userCommand, accountsCommand, notifyCommand, jobsCommand, paymentsCommand]
+const COMMANDS: CliCommand[] = [migrateCommand, siteCommand, catalogCommand, calendarCommand, userCommand, accountsCommand, notifyCommand, jobsCommand, paymentsCommand, backupCommand, restoreCommand]
 
 function help (): string {
   return ['usage: npm run cli -- <command> [arguments]', '', ...COMMANDS.map(c => `  ${c.usage.padEnd(48)} ${c.summary}`)].join('\n')

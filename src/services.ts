@@ -21,6 +21,8 @@ import { createNotificationsService } from './modules/notifications/notification
 import { createDossiersService } from './modules/dossiers/dossiers.service.js'
 import { createFilesService } from './modules/files/files.service.js'
 import { localStorage, s3Storage } from './modules/files/storage.js'
+import { clamdPing } from './modules/files/clamav.js'
+import type { DependencyCheck } from './platform/http/health.js'
 import { createWorkflowService } from './modules/workflow/workflow.service.js'
 import { createStatisticsService } from './modules/statistics/statistics.service.js'
 import { createNationalService } from './modules/national/national.service.js'
@@ -92,6 +94,15 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     officials,
     nationalIdentity,
     files,
+    /** Where uploaded files' bytes are (backup and restore read and write it directly). */
+    storage,
+    /** What /readyz reports beside the database: the shared services the portal can wait for. */
+    dependencies: {
+      // A read of a key that does not exist: the store answers "none" when it is there.
+      storage: async () => { await storage.get('health/probe') },
+      ...(clamd ? { clamd: () => clamdPing(clamd) } : {}),
+      ...(notifications.smtpCheck ? { smtp: notifications.smtpCheck } : {})
+    } as Record<string, DependencyCheck>,
     dossiers,
     workflow,
     statistics,

@@ -99,3 +99,28 @@ test('the first system administrator comes from the CLI', async () => {
     assert.equal(lock.code, 0, lock.stderr)
   } finally { await db.cleanup() }
 })
+
+test('backup and restore on the command line: an empty database gets the catalog back; a second restore is refused', async () => {
+  const source = await processDatabase({ migrated: true })
+  const target = await processDatabase({ migrated: false })
+  try {
+    if (!source.url) assert.equal((await run('src/cli.ts', ['migrate'], source.env)).code, 0)
+    assert.equal((await run('src/cli.ts', ['catalog', 'agencies', 'seed/kon-tum/agencies.json'], source.env)).code, 0)
+    assert.equal((await run('src/cli.ts', ['catalog', 'import', 'seed/kon-tum/catalog/213-QD-UBND-2021-giao-thong-van-tai.txt'], source.env)).code, 0)
+    const dir = path.join(source.dataDir, 'sao-luu')
+    const made = await run('src/cli.ts', ['backup', dir], source.env)
+    assert.equal(made.code, 0, made.stderr)
+    assert.match(made.stdout, /procedures: 72 rows/)
+    assert.match((await run('src/cli.ts', ['backup', '--verify', dir], source.env)).stdout, /all match the manifest/)
+    const restored = await run('src/cli.ts', ['restore', dir], target.env)
+    assert.equal(restored.code, 0, restored.stderr)
+    assert.match(restored.stdout, /restored the backup of/)
+    const again = await run('src/cli.ts', ['restore', dir], target.env)
+    assert.equal(again.code, 1)
+    assert.match(again.stderr, /already holds procedures/)
+    const conn = await openProcessDb(target.env)
+    try {
+      assert.equal((await conn.kysely.selectFrom('procedures').select(conn.kysely.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n, 72)
+    } finally { await conn.close() }
+  } finally { await source.cleanup(); await target.cleanup() }
+})

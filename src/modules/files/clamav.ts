@@ -37,3 +37,17 @@ export async function clamdScan (address: ClamdAddress, input: Buffer | readonly
   if (found) return { clean: false, signature: found[1]! }
   throw new Error(`clamd answered: ${answer.slice(0, 200) || '(nothing)'}`)
 }
+
+/** Whether clamd answers (its PING command, answered PONG); throws when it does not. */
+export async function clamdPing (address: ClamdAddress, timeoutMs = 2_000): Promise<void> {
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = 'socket' in address ? net.createConnection(address.socket) : net.createConnection(address.port, address.host)
+    const chunks: Buffer[] = []
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('clamd did not answer in time')))
+    socket.on('data', (c: Buffer) => chunks.push(c))
+    socket.on('error', reject)
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8').replace(/\0/g, '').trim()))
+    socket.on('connect', () => socket.end('zPING\0'))
+  })
+  if (answer !== 'PONG') throw new Error(`clamd answered: ${answer.slice(0, 100) || '(nothing)'}`)
+}

@@ -65,6 +65,8 @@ export function createNotificationsService (deps: { db: Db, repo: NotificationsR
   })
 
   return {
+    /** Whether the mail server accepts a connection (and the credentials); undefined without SMTP. */
+    smtpCheck: smtp ? async () => { await smtp.verify() } : undefined,
     /** Whether e-mail reaches people (an SMTP server, or the demo outbox). */
     get emailEnabled (): boolean { return Boolean(smtp) || outbox },
     get smsEnabled (): boolean { return Boolean(config.SMS_WEBHOOK_URL) || outbox },

@@ -64,7 +64,7 @@ async function statusOn (k: Kysely<Database>, files: MigrationFile[]): Promise<M
  * lock so that several processes starting together apply each file once.
  * Throws MigrationError naming the file and the database's message; nothing of that file is kept.
  */
-export async function migrate (db: Db, options: { dir?: string, log?: (msg: string) => void } = {}): Promise<string[]> {
+export async function migrate (db: Db, options: { dir?: string, log?: (msg: string) => void, upTo?: string | undefined } = {}): Promise<string[]> {
   const dir = options.dir ?? MIGRATIONS_DIR
   const files = await readMigrations(dir)
   const done: string[] = []
@@ -73,7 +73,8 @@ export async function migrate (db: Db, options: { dir?: string, log?: (msg: stri
     try {
       await ensureTable(conn)
       const status = await statusOn(conn, files)
-      for (const file of files.filter(f => status.pending.includes(f.name))) {
+      // `upTo`: no further than that file (a restore rebuilds the schema its backup was made with).
+      for (const file of files.filter(f => status.pending.includes(f.name) && (options.upTo === undefined || f.name <= options.upTo))) {
         try {
           await conn.transaction().execute(async (trx) => {
             await sql.raw(file.sql).execute(trx)

@@ -2,22 +2,60 @@ import type { FastifyInstance } from 'fastify'
 import type { Db } from '../db/db.js'
 import { migrationStatus } from '../db/migrate.js'
 
-/** /healthz: the process answers. /readyz: the database answers and every migration is applied. */
-export function registerHealth (app: FastifyInstance, db: Db) {
+/** A dependency the portal can work without for a while (uploads wait, mail waits in the queue): reported, not fatal. */
+export type DependencyCheck = () => Promise<void>
+
+/** How long one check may take before it counts as down. */
+const CHECK_TIMEOUT_MS = 2_000
+/** How long the dependencies' answers are kept: a load balancer asking every second does not become their load. */
+const KEPT_MS = 5_000
+
+interface Check { ok: boolean, ms: number, error?: string }
+
+async function timed (fn: () => Promise<unknown>): Promise<Check> {
+  const started = performance.now()
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([fn(), new Promise((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS) })])
+    return { ok: true, ms: Math.round(performance.now() - started) }
+  } catch (err) {
+    return { ok: false, ms: Math.round(performance.now() - started), error: (err as Error).message.slice(0, 200) }
+  } finally { clearTimeout(timer) }
+}
+
+/**
+ * /healthz: the process answers. /readyz: whether this process can serve, and what it depends on,
+ * each by name with how long it took: `database` and `migrations` decide (503 `unavailable` when
+ * either fails: the load balancer sends nobody here); the others (file storage, clamd, the mail
+ * server) only make it `degraded` (200), since every process shares them and the portal holds
+ * their work until they are back.
+ */
+export function registerHealth (app: FastifyInstance, db: Db, dependencies: Record<string, DependencyCheck> = {}) {
   let migrated = false
+  let kept: { at: number, checks: Promise<Record<string, Check>> } | undefined
+  const others = () => {
+    if (!kept || Date.now() - kept.at > KEPT_MS) {
+      kept = { at: Date.now(), checks: Promise.all(Object.entries(dependencies).map(async ([name, fn]) => [name, await timed(fn)] as const)).then(Object.fromEntries) }
+    }
+    return kept.checks
+  }
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }))
   app.get('/readyz', { logLevel: 'warn' }, async (request, reply) => {
-    try {
-      await db.ping()
-      if (!migrated) {
+    const [database, rest] = await Promise.all([timed(() => db.ping()), others()])
+    let migrations: Check & { pending?: string[] } = { ok: migrated, ms: 0 }
+    if (database.ok && !migrated) {
+      const started = performance.now()
+      try {
         const status = await migrationStatus(db)
-        if (status.pending.length > 0) return reply.code(503).send({ status: 'migrations pending', pending: status.pending })
-        migrated = true
+        migrated = status.pending.length === 0
+        migrations = { ok: migrated, ms: Math.round(performance.now() - started), ...(migrated ? {} : { pending: status.pending }) }
+      } catch (err) {
+        migrations = { ok: false, ms: Math.round(performance.now() - started), error: (err as Error).message.slice(0, 200) }
       }
-      return { status: 'ready', engine: db.engine }
-    } catch (err) {
-      request.log.warn({ err }, 'readiness check failed')
-      return reply.code(503).send({ status: 'database unavailable' })
     }
+    const checks = { database, migrations, ...rest }
+    const status = !database.ok || !migrations.ok ? 'unavailable' : Object.values(rest).every(c => c.ok) ? 'ready' : 'degraded'
+    if (status !== 'ready') request.log.warn({ checks }, `readiness: ${status}`)
+    return reply.code(status === 'unavailable' ? 503 : 200).header('cache-control', 'no-store').send({ status, engine: db.engine, checks })
   })
 }

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import Fastify from 'fastify'
+import { useTestApp } from '../../../test/app.js'
+import { freePort } from '../../../test/net.js'
+import { useSmtpServer } from '../../../test/smtp.js'
+import { openDb } from '../db/db.js'
+import { registerHealth } from './health.js'
+
+interface Readiness { status: string, engine: string, checks: Record<string, { ok: boolean, ms: number, error?: string, pending?: string[] }> }
+
+// The mail server is up; nothing listens where clamd should be.
+const smtp = useSmtpServer()
+const nobody = await freePort()
+const t = useTestApp({ config: () => ({ SMTP_URL: smtp.url, CLAMD_HOST: '127.0.0.1', CLAMD_PORT: String(nobody) }) })
+
+test('/readyz names each dependency: clamd down makes the process degraded, not unavailable', async () => {
+  const res = await t.app.inject('/readyz')
+  assert.equal(res.statusCode, 200)
+  assert.equal(res.headers['cache-control'], 'no-store')
+  const body = res.json<Readiness>()
+  assert.equal(body.status, 'degraded')
+  assert.deepEqual(Object.keys(body.checks).sort(), ['clamd', 'database', 'migrations', 'smtp', 'storage'])
+  for (const name of ['database', 'migrations', 'storage', 'smtp']) assert.equal(body.checks[name]!.ok, true, `${name}: ${body.checks[name]!.error}`)
+  assert.equal(body.checks['clamd']!.ok, false)
+  assert.match(body.checks['clamd']!.error!, /ECONNREFUSED/)
+})
+
+test('/readyz is 503 "unavailable" when the database does not answer or migrations are pending', async () => {
+  const db = await openDb({ memory: true })
+  const app = Fastify()
+  registerHealth(app, db, { storage: async () => undefined })
+  const pending = (await app.inject('/readyz')).json<Readiness>()
+  assert.equal(pending.status, 'unavailable')
+  assert.equal(pending.checks['database']!.ok, true)
+  assert.equal(pending.checks['migrations']!.ok, false)
+  assert.ok(pending.checks['migrations']!.pending!.includes('0001_platform.sql'))
+  await db.close()
+  const res = await app.inject('/readyz')
+  assert.equal(res.statusCode, 503)
+  const down = res.json<Readiness>()
+  assert.equal(down.checks['database']!.ok, false)
+  assert.equal(down.checks['storage']!.ok, true)
+  await app.close()
+})
