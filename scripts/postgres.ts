@@ -17,7 +17,7 @@ export function pgBinDir (): string | undefined {
  * A throwaway cluster under `work` (tests and benchmarks): trust auth on loopback only, tuned for
  * speed over durability. As root the cluster belongs to the postgres user (initdb refuses root).
  */
-export async function startThrowawayPostgres (work: string): Promise<{ adminUrl: string, socketUrl: (database: string) => string, stop: () => void }> {
+export async function startThrowawayPostgres (work: string, options: { durable?: boolean } = {}): Promise<{ adminUrl: string, socketUrl: (database: string) => string, stop: () => void, crashRestart: () => void }> {
   const bin = pgBinDir()
   if (!bin) throw new Error('PostgreSQL is not installed: apt-get install -y postgresql')
   const dir = path.join(work, 'pg')
@@ -33,7 +33,8 @@ export async function startThrowawayPostgres (work: string): Promise<{ adminUrl:
   }
   run('initdb', ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'])
   const port = await freePort()
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB`
+  // `durable` (the fault battery): PostgreSQL's own crash safety on, as in production.
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${options.durable ? '' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off '}-c max_connections=300 -c shared_buffers=128MB`
   run('pg_ctl', ['-D', path.join(dir, 'data'), '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start'])
   return {
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -41,6 +42,11 @@ export async function startThrowawayPostgres (work: string): Promise<{ adminUrl:
     socketUrl: (database: string) => `postgres://postgres@localhost/${database}?host=${encodeURIComponent(dir)}&port=${port}`,
     stop: () => {
       try { run('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop']) } catch (err) { process.stderr.write(`${String(err)}\n`) }
+    },
+    /** Stops the server as a crash would (immediate: no checkpoint, connections cut) and starts it again (recovery from the WAL). */
+    crashRestart: () => {
+      run('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop'])
+      run('pg_ctl', ['-D', path.join(dir, 'data'), '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start'])
     }
   }
 }

@@ -1,0 +1,28 @@
+/**
+ * The fault battery (issue 22): `npm run chaos` drives citizens' uploads and submissions against real
+ * server processes while the app is killed (SIGKILL) and PostgreSQL crash-restarted at random moments,
+ * then checks from the database and the storage that nothing acknowledged was lost or doubled.
+ *   npm run chaos                         both engines, CHAOS_KILLS app kills (default 100) each, CHAOS_DB_CRASHES (default 20) on PostgreSQL
+ *   npm run chaos -- pglite | postgres    one engine
+ * CHAOS_SUBMISSIONS (default 10 per fault) and CHAOS_CLIENTS (default 8) size the load.
+ */
+import { reportTable, runBattery, type BatteryReport } from '../test/chaos.js'
+
+const engines = (process.argv.slice(2).filter(a => a === 'pglite' || a === 'postgres') as Array<'pglite' | 'postgres'>)
+const kills = Number(process.env['CHAOS_KILLS'] ?? 100)
+const crashes = Number(process.env['CHAOS_DB_CRASHES'] ?? 20)
+const reports: BatteryReport[] = []
+for (const engine of engines.length > 0 ? engines : ['pglite', 'postgres'] as const) {
+  const faults = kills + (engine === 'postgres' ? crashes : 0)
+  reports.push(await runBattery({
+    engine,
+    submissions: Number(process.env['CHAOS_SUBMISSIONS'] ?? faults * 10),
+    clients: Number(process.env['CHAOS_CLIENTS'] ?? 8),
+    appKills: kills,
+    databaseCrashes: crashes,
+    log: line => process.stderr.write(line + '\n')
+  }))
+}
+process.stdout.write(reportTable(reports) + '\n')
+for (const r of reports) for (const p of r.problems) process.stdout.write(`${r.engine}: ${p}\n`)
+process.exitCode = reports.some(r => r.lost > 0 || r.duplicated > 0 || r.problems.length > 0) ? 1 : 0

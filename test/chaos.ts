@@ -1,0 +1,282 @@
+/**
+ * The fault battery (issue 22): real server processes under a load of citizens uploading files and
+ * submitting dossiers, while the app process is killed with SIGKILL at random moments and restarted
+ * (with PGlite that is a hard kill of the embedded database too), and PostgreSQL is crashed and
+ * restarted; the clients retry as a browser would (the same form posted again). Afterwards the
+ * invariants are checked from the database and the file storage, not from what the clients believe.
+ * Used by `npm run chaos` (scripts/chaos.ts, many faults) and by test/chaos.test.ts (the CI subset).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { pino } from 'pino'
+import pg from 'pg'
+import { loadConfig } from '../src/config.js'
+import { openDb, type Db } from '../src/platform/db/db.js'
+import { migrate } from '../src/platform/db/migrate.js'
+import { ROOT } from '../src/platform/paths.js'
+import { buildServices } from '../src/services.js'
+import { startThrowawayPostgres } from '../scripts/postgres.js'
+import { loadCatalog } from './catalog.js'
+import { newCitizen } from './citizens.js'
+import { serviceDraft } from './dossiers.js'
+import { multipart, samplePdf } from './files.js'
+import { freePort } from './net.js'
+
+export const CHAOS_PROCEDURE = '1.004325.000.00.00.H34'
+
+export interface BatteryOptions {
+  engine: 'pglite' | 'postgres'
+  /** Dossiers to submit (each: an upload, then "Nộp hồ sơ"). */
+  submissions: number
+  /** Citizens working at once. */
+  clients: number
+  /** SIGKILLs of the app process. */
+  appKills: number
+  /** Crash restarts of PostgreSQL (postgres only). */
+  databaseCrashes: number
+  log?: (line: string) => void
+}
+
+export interface BatteryReport {
+  engine: BatteryOptions['engine']
+  faults: Record<string, number>
+  requests: number
+  retried: number
+  acknowledged: number
+  lost: number
+  duplicated: number
+  /** Uploads stored twice because the answer to the first was lost and the browser sent it again. */
+  uploadsRepeated: number
+  /** The longest time from a fault to the app answering /readyz again. */
+  recoveredWithinSeconds: number
+  /** Everything an invariant found wrong, in words. */
+  problems: string[]
+}
+
+const SECRET = 'chaos-session-secret-0123456789abcdef'
+/** A citizen's pause between two pages (on average). */
+const THINK_MS = 150
+const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex')
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+export async function runBattery (options: BatteryOptions): Promise<BatteryReport> {
+  const log = options.log ?? (() => undefined)
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-chaos-'))
+  const dataDir = path.join(work, 'data')
+  fs.mkdirSync(dataDir)
+  let cluster: Awaited<ReturnType<typeof startThrowawayPostgres>> | undefined
+  let server: ChildProcess | undefined
+  try {
+    let databaseUrl: string | undefined
+    if (options.engine === 'postgres') {
+      cluster = await startThrowawayPostgres(work, { durable: true })
+      const admin = new pg.Client({ connectionString: cluster.adminUrl })
+      await admin.connect()
+      await admin.query('create database chaos')
+      await admin.end()
+      databaseUrl = cluster.adminUrl.replace(/\/postgres$/, '/chaos')
+    }
+    const env: Record<string, string> = {
+      SESSION_SECRET: SECRET, DATA_DIR: dataDir, PUBLIC_URL: 'http://localhost:3000', CAPTCHA: 'off', SECURE_COOKIES: 'false',
+      LOG_LEVEL: 'warn', MAX_FILE_MB: '2', ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '10' } : {})
+    }
+    const openData = () => databaseUrl ? openDb({ databaseUrl, poolSize: 4 }) : openDb({ dataDir })
+
+    // The citizens, their sessions and their drafts (ready but for one component), made before the server starts.
+    log(`${options.engine}: preparing ${options.submissions} drafts for ${options.clients} citizens`)
+    const prepared = await withServices(openData, env, async (services) => {
+      await loadCatalog(services)
+      const people = []
+      for (let i = 0; i < options.clients; i++) people.push(await newCitizen({ services }))
+      const first = (await services.dossiers.draft(people[0]!.id, await services.dossiers.startDraft(people[0]!.id, CHAOS_PROCEDURE))).slots.find(s => s.required)!.key
+      const drafts: Array<{ id: string, person: number }> = []
+      for (let i = 0; i < options.submissions; i++) {
+        const person = i % people.length
+        drafts.push({ id: await serviceDraft(services, people[person]!.id, CHAOS_PROCEDURE, { leaveEmpty: first }), person })
+      }
+      return { cookies: people.map(p => p.cookie), component: first, drafts }
+    })
+
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' })
+    const port = await freePort()
+    const base = `http://127.0.0.1:${port}`
+    const startServer = () => {
+      server = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js')], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] })
+      let stderr = ''
+      server.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString('utf8')).slice(-4000) })
+      server.once('exit', (code, signal) => { if (code !== null && code !== 0) log(`server exited ${code} ${signal ?? ''}: ${stderr.slice(-1500)}`) })
+    }
+    const ready = async (timeoutMs = 60_000) => {
+      const started = Date.now()
+      for (;;) {
+        try { if ((await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(1000) })).status === 200) return (Date.now() - started) / 1000 } catch { /* not yet */ }
+        if (Date.now() - started > timeoutMs) throw new Error(`the server did not become ready within ${timeoutMs / 1000} s`)
+        await sleep(100)
+      }
+    }
+    startServer()
+    await ready()
+
+    // Each citizen's CSRF cookie and token, as the browser holds them (signed with the session secret: they survive restarts).
+    const auth = await Promise.all(prepared.cookies.map(async (cookie) => {
+      const res = await fetch(`${base}/ca-nhan/ho-so`, { headers: { cookie } })
+      const csrf = /mc_csrf=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]!
+      return { cookie: `${cookie}; mc_csrf=${csrf}`, token: /name="_csrf" value="([^"]+)"/.exec(await res.text())![1]! }
+    }))
+
+    let requests = 0
+    let retried = 0
+    const problems: string[] = []
+    /** A request as a browser sends it, sent again while the answer is lost or the server fails (5xx); gives up after two minutes. */
+    const send = async (url: string, init: RequestInit): Promise<Response> => {
+      const started = Date.now()
+      for (let attempt = 0; ; attempt++) {
+        requests++
+        if (attempt > 0) retried++
+        try {
+          const res = await fetch(base + url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(30_000) })
+          if (res.status < 500) return res
+          await res.arrayBuffer()
+        } catch { /* connection refused or cut: the server is down */ }
+        if (Date.now() - started > 120_000) throw new Error(`${url}: no answer for two minutes`)
+        await sleep(150 + Math.random() * 200)
+      }
+    }
+    const acknowledged: Array<{ id: string, code: string, hash: string }> = []
+    let next = 0
+    let injecting = true
+    const client = async () => {
+      // Until the faults are done (and at least the first draft each), with a person's pause between pages.
+      for (let d = prepared.drafts[next++]; d && (injecting || next <= options.clients); d = prepared.drafts[next++]) {
+        await sleep(THINK_MS * (0.5 + Math.random()))
+        const a = auth[d.person]!
+        const pdf = samplePdf(`chaos ${d.id}`, 20_000)
+        const body = multipart([{ name: 'giay-to.pdf', data: pdf, type: 'application/pdf', field: `tp-${prepared.component}` }], { action: 'upload' })
+        const up = await send(`/nop-ho-so/${d.id}/thanh-phan`, { method: 'POST', headers: { cookie: a.cookie, 'x-csrf-token': a.token, ...body.headers }, body: body.payload })
+        await up.arrayBuffer()
+        if (up.status !== 303) { problems.push(`upload to ${d.id} answered ${up.status}`); continue }
+        const sub = await send(`/nop-ho-so/${d.id}/nop`, { method: 'POST', headers: { cookie: a.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: a.token, declaration: 'yes' }).toString() })
+        await sub.arrayBuffer()
+        const code = /\/ca-nhan\/ho-so\/([^?/]+)/.exec(sub.headers.get('location') ?? '')?.[1]
+        if (sub.status !== 303 || !code) { problems.push(`submission of ${d.id} answered ${sub.status}`); continue }
+        acknowledged.push({ id: d.id, code: decodeURIComponent(code), hash: sha256(pdf) })
+      }
+    }
+
+    // The faults, at random moments while the clients work; each waits for the app to answer again.
+    const faults: Record<string, number> = { 'app SIGKILL': 0, ...(options.engine === 'postgres' ? { 'PostgreSQL crash restart': 0 } : {}) }
+    let recovered = 0
+    const plan = [...Array<string>(options.appKills).fill('app'), ...Array<string>(options.engine === 'postgres' ? options.databaseCrashes : 0).fill('db')].sort(() => Math.random() - 0.5)
+    const injector = async () => {
+      for (const kind of plan) {
+        await sleep(300 + Math.random() * 1200)
+        if (kind === 'app') {
+          const dead = new Promise(resolve => server!.once('exit', resolve))
+          server!.kill('SIGKILL')
+          await dead
+          faults['app SIGKILL']!++
+          startServer()
+        } else {
+          cluster!.crashRestart()
+          faults['PostgreSQL crash restart']!++
+        }
+        recovered = Math.max(recovered, await ready())
+      }
+    }
+    await Promise.all([Promise.all(Array.from({ length: options.clients }, client)), injector().finally(() => { injecting = false })])
+    if (next > prepared.drafts.length && Object.values(faults).reduce((a, b) => a + b, 0) < plan.length) problems.push('the drafts ran out before the faults: prepare more')
+    log(`${options.engine}: ${acknowledged.length} submissions acknowledged, ${Object.values(faults).reduce((a, b) => a + b, 0)} faults, ${requests} requests (${retried} sent again)`)
+
+    // A clean stop, then the invariants, read from the database and the storage.
+    const stopped = new Promise(resolve => server!.once('exit', resolve))
+    server!.kill('SIGTERM')
+    await stopped
+    server = undefined
+    const found = await withServices(openData, env, services => checkInvariants(services.db, dataDir, acknowledged, prepared.component))
+    problems.push(...found.problems)
+    return {
+      engine: options.engine, faults, requests, retried, acknowledged: acknowledged.length, lost: found.lost, duplicated: found.duplicated,
+      uploadsRepeated: found.uploadsRepeated, recoveredWithinSeconds: recovered, problems
+    }
+  } finally {
+    if (server && server.exitCode === null) server.kill('SIGKILL')
+    cluster?.stop()
+    fs.rmSync(work, { recursive: true, force: true })
+  }
+}
+
+async function withServices<T> (open: () => Promise<Db>, env: Record<string, string>, fn: (services: Awaited<ReturnType<typeof buildServices>>) => Promise<T>): Promise<T> {
+  const db = await open()
+  await migrate(db)
+  const services = await buildServices(loadConfig({ ...env, WORKER_IN_PROCESS: 'false' }), { db, log: pino({ level: 'silent' }) })
+  try { return await fn(services) } finally { await services.close(); await db.close() }
+}
+
+/**
+ * What must hold whatever was killed when: every acknowledged submission is one dossier with its code,
+ * its submit event and audit row once each, and the file the citizen sent, readable with its hash;
+ * no code twice, none skipped in an agency's day; every stored file's bytes are there and match.
+ */
+async function checkInvariants (db: Db, dataDir: string, acknowledged: Array<{ id: string, code: string, hash: string }>, component: string) {
+  const k = db.kysely
+  const problems: string[] = []
+  let lost = 0
+  let duplicated = 0
+  let uploadsRepeated = 0
+  const read = (key: string) => { try { return fs.readFileSync(path.join(dataDir, 'files', key)) } catch { return undefined } }
+  for (const ack of acknowledged) {
+    const dossiers = await k.selectFrom('dossiers').select(['id', 'status']).where('code', '=', ack.code).execute()
+    if (dossiers.length !== 1 || dossiers[0]!.id !== ack.id || dossiers[0]!.status < 1) { lost++; problems.push(`${ack.code}: ${dossiers.length} dossiers with the code acknowledged for ${ack.id}`); continue }
+    const events = await k.selectFrom('dossierEvents').select('id').where('dossierId', '=', ack.id).where('action', '=', 'submit').execute()
+    const audits = await k.selectFrom('auditLog').select('id').where('targetId', '=', ack.id).where('action', '=', 'dossier.submit').execute()
+    if (events.length === 0 || audits.length === 0) { lost++; problems.push(`${ack.code}: ${events.length} submit events, ${audits.length} audit rows`) }
+    if (events.length > 1 || audits.length > 1) { duplicated++; problems.push(`${ack.code}: ${events.length} submit events, ${audits.length} audit rows`) }
+    const files = await k.selectFrom('dossierFiles as df').innerJoin('files as f', 'f.id', 'df.fileId').select(['f.storageKey', 'f.sha256', 'f.state'])
+      .where('df.dossierId', '=', ack.id).where('df.component', '=', component).where('df.supersededAt', 'is', null).execute()
+    const sent = files.filter(f => f.sha256 === ack.hash)
+    if (sent.length === 0) { lost++; problems.push(`${ack.code}: the file the citizen sent is not in the dossier`) }
+    if (sent.length > 1) uploadsRepeated++
+    for (const f of files) {
+      const bytes = read(f.storageKey)
+      if (!bytes || sha256(bytes) !== f.sha256) { lost++; problems.push(`${ack.code}: file ${f.storageKey} ${bytes ? 'differs from its hash' : 'is missing'}`) }
+    }
+  }
+  // Codes: once each, and an agency's day numbered 1..last without a hole.
+  const codes = await k.selectFrom('dossiers').select('code').where('code', 'is not', null).execute()
+  const byDay = new Map<string, number[]>()
+  for (const { code } of codes) {
+    const m = /^(.*)-(\d+)$/.exec(code!)!
+    byDay.set(m[1]!, [...(byDay.get(m[1]!) ?? []), Number(m[2])])
+  }
+  for (const [day, numbers] of byDay) {
+    const sorted = numbers.sort((a, b) => a - b)
+    if (new Set(sorted).size !== sorted.length) { duplicated++; problems.push(`${day}: a code used twice`) }
+    if (sorted[sorted.length - 1] !== sorted.length) problems.push(`${day}: ${sorted.length} codes up to ${sorted[sorted.length - 1]}: numbers skipped`)
+  }
+  // Every file the database holds as stored has its bytes; none in the storage is unknown to it.
+  const stored = await k.selectFrom('files').select(['storageKey', 'sha256', 'state']).execute()
+  for (const f of stored.filter(x => x.state === 'clean')) {
+    const bytes = read(f.storageKey)
+    if (!bytes || (f.sha256 && sha256(bytes) !== f.sha256)) { lost++; problems.push(`file ${f.storageKey} (${f.state}) ${bytes ? 'differs from its hash' : 'is missing'}`) }
+  }
+  const known = new Set(stored.map(f => f.storageKey))
+  const walk = (dir: string, prefix = ''): string[] => fs.existsSync(dir)
+    ? fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => e.isDirectory() ? walk(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`])
+    : []
+  const orphans = walk(path.join(dataDir, 'files')).filter(key => !known.has(key))
+  if (orphans.length > 0) problems.push(`${orphans.length} stored objects no file row names`)
+  return { problems, lost, duplicated, uploadsRepeated }
+}
+
+/** The report as the table the issue asks for. */
+export function reportTable (reports: BatteryReport[]): string {
+  const rows = [['engine', 'faults injected', 'requests', 'sent again', 'acknowledged', 'lost', 'duplicated', 'uploads repeated', 'recovered within']]
+  for (const r of reports) {
+    rows.push([r.engine, Object.entries(r.faults).map(([k, v]) => `${v} ${k}`).join(', '), String(r.requests), String(r.retried), String(r.acknowledged), String(r.lost), String(r.duplicated), String(r.uploadsRepeated), `${r.recoveredWithinSeconds.toFixed(1)} s`])
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => r[i]!.length)))
+  return rows.map(r => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n')
+}
