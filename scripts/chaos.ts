@@ -2,7 +2,8 @@
  * The fault battery (issue 22): `npm run chaos` drives citizens' uploads and submissions against real
  * server processes while the app is killed (SIGKILL) and PostgreSQL crash-restarted at random moments,
  * then checks from the database and the storage that nothing acknowledged was lost or doubled.
- *   npm run chaos                         both engines, CHAOS_KILLS app kills (default 100) each, CHAOS_DB_CRASHES (default 20) on PostgreSQL
+ *   npm run chaos                         both engines, CHAOS_KILLS app kills (default 100) and CHAOS_MAIL_OUTAGES
+ *                                         (SMTP and SMS gateway down, default 20) each, CHAOS_DB_CRASHES (default 20) on PostgreSQL
  *   npm run chaos -- pglite | postgres    one engine
  * CHAOS_SUBMISSIONS (default 10 per fault) and CHAOS_CLIENTS (default 8) size the load.
  */
@@ -11,15 +12,17 @@ import { reportTable, runBattery, type BatteryReport } from '../test/chaos.js'
 const engines = (process.argv.slice(2).filter(a => a === 'pglite' || a === 'postgres') as Array<'pglite' | 'postgres'>)
 const kills = Number(process.env['CHAOS_KILLS'] ?? 100)
 const crashes = Number(process.env['CHAOS_DB_CRASHES'] ?? 20)
+const outages = Number(process.env['CHAOS_MAIL_OUTAGES'] ?? 20)
 const reports: BatteryReport[] = []
 for (const engine of engines.length > 0 ? engines : ['pglite', 'postgres'] as const) {
-  const faults = kills + (engine === 'postgres' ? crashes : 0)
+  const faults = kills + outages + (engine === 'postgres' ? crashes : 0)
   reports.push(await runBattery({
     engine,
     submissions: Number(process.env['CHAOS_SUBMISSIONS'] ?? faults * 10),
     clients: Number(process.env['CHAOS_CLIENTS'] ?? 8),
     appKills: kills,
     databaseCrashes: crashes,
+    messagingOutages: outages,
     log: line => process.stderr.write(line + '\n')
   }))
 }

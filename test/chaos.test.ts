@@ -6,14 +6,15 @@ import { testEnv } from './env.js'
 // The CI subset of the fault battery (`npm run chaos` runs the full one): the app process killed with
 // SIGKILL at random moments under citizens' uploads and submissions (with PGlite, a hard kill of the
 // embedded database), and on PostgreSQL crash restarts of the database; nothing acknowledged lost or doubled.
-test(`fault battery (${testEnv.engine}): kills and crashes under load lose and double nothing`, { timeout: 170_000 }, async () => {
+test(`fault battery (${testEnv.engine}): kills and crashes under load lose and double nothing`, { timeout: 300_000 }, async () => {
   const postgres = testEnv.engine === 'postgres'
-  const report = await runBattery({ engine: testEnv.engine, submissions: 400, clients: 4, appKills: postgres ? 6 : 10, databaseCrashes: postgres ? 3 : 0 })
+  const report = await runBattery({ engine: testEnv.engine, submissions: 400, clients: 4, appKills: postgres ? 6 : 10, databaseCrashes: postgres ? 3 : 0, messagingOutages: 2 })
   process.stdout.write(reportTable([report]) + '\n')
   assert.deepEqual(report.problems, [])
   assert.equal(report.lost, 0)
   assert.equal(report.duplicated, 0)
-  assert.equal(Object.values(report.faults).reduce((a, b) => a + b, 0), postgres ? 9 : 10, 'every fault injected')
+  assert.equal(Object.values(report.faults).reduce((a, b) => a + b, 0), postgres ? 11 : 12, 'every fault injected')
   assert.ok(report.acknowledged >= 50, `${report.acknowledged} submissions acknowledged`)
   assert.ok(report.retried > 0, 'the faults cut requests, which were sent again')
+  assert.ok(report.messages >= report.acknowledged, 'a message for each submission, each sent')
 })

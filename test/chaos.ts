@@ -7,12 +7,14 @@
  * Used by `npm run chaos` (scripts/chaos.ts, many faults) and by test/chaos.test.ts (the CI subset).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { pino } from 'pino'
 import pg from 'pg'
+import { SMTPServer } from 'smtp-server'
 import { loadConfig } from '../src/config.js'
 import { openDb, type Db } from '../src/platform/db/db.js'
 import { migrate } from '../src/platform/db/migrate.js'
@@ -37,6 +39,8 @@ export interface BatteryOptions {
   appKills: number
   /** Crash restarts of PostgreSQL (postgres only). */
   databaseCrashes: number
+  /** Times the mail server and the SMS gateway go away for a few seconds. */
+  messagingOutages: number
   log?: (line: string) => void
 }
 
@@ -50,6 +54,9 @@ export interface BatteryReport {
   duplicated: number
   /** Uploads stored twice because the answer to the first was lost and the browser sent it again. */
   uploadsRepeated: number
+  /** Messages queued, and how many reached the mail server or SMS gateway more than once (the same Message-ID / Idempotency-Key). */
+  messages: number
+  messagesRepeated: number
   /** The longest time from a fault to the app answering /readyz again. */
   recoveredWithinSeconds: number
   /** Everything an invariant found wrong, in words. */
@@ -57,6 +64,7 @@ export interface BatteryReport {
 }
 
 const SECRET = 'chaos-session-secret-0123456789abcdef'
+const METRICS_TOKEN = 'chaos-metrics-token-0123456789'
 /** A citizen's pause between two pages (on average). */
 const THINK_MS = 150
 const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex')
@@ -79,7 +87,9 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
       await admin.end()
       databaseUrl = cluster.adminUrl.replace(/\/postgres$/, '/chaos')
     }
+    const mail = await messagingStandIns()
     const env: Record<string, string> = {
+      SMTP_URL: mail.smtpUrl, SMS_WEBHOOK_URL: mail.smsUrl, MAIL_FROM: 'Cổng DVC <no-reply@chaos.test>', METRICS_TOKEN: METRICS_TOKEN,
       SESSION_SECRET: SECRET, DATA_DIR: dataDir, PUBLIC_URL: 'http://localhost:3000', CAPTCHA: 'off', SECURE_COOKIES: 'false',
       LOG_LEVEL: 'warn', MAX_FILE_MB: '2', ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '10' } : {})
     }
@@ -111,9 +121,14 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     }
     const ready = async (timeoutMs = 60_000) => {
       const started = Date.now()
+      let last = ''
       for (;;) {
-        try { if ((await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(1000) })).status === 200) return (Date.now() - started) / 1000 } catch { /* not yet */ }
-        if (Date.now() - started > timeoutMs) throw new Error(`the server did not become ready within ${timeoutMs / 1000} s`)
+        try {
+          const res = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(1000) })
+          if (res.status === 200) return (Date.now() - started) / 1000
+          last = `${res.status} ${await res.text()}`
+        } catch (err) { last = String((err as Error).cause ?? err) }
+        if (Date.now() - started > timeoutMs) throw new Error(`the server did not become ready within ${timeoutMs / 1000} s (server ${server?.exitCode ?? 'running'}; /readyz: ${last.slice(0, 300)})`)
         await sleep(100)
       }
     }
@@ -167,9 +182,9 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     }
 
     // The faults, at random moments while the clients work; each waits for the app to answer again.
-    const faults: Record<string, number> = { 'app SIGKILL': 0, ...(options.engine === 'postgres' ? { 'PostgreSQL crash restart': 0 } : {}) }
+    const faults: Record<string, number> = { 'app SIGKILL': 0, ...(options.engine === 'postgres' ? { 'PostgreSQL crash restart': 0 } : {}), ...(options.messagingOutages > 0 ? { 'SMTP and SMS down': 0 } : {}) }
     let recovered = 0
-    const plan = [...Array<string>(options.appKills).fill('app'), ...Array<string>(options.engine === 'postgres' ? options.databaseCrashes : 0).fill('db')].sort(() => Math.random() - 0.5)
+    const plan = [...Array<string>(options.appKills).fill('app'), ...Array<string>(options.engine === 'postgres' ? options.databaseCrashes : 0).fill('db'), ...Array<string>(options.messagingOutages).fill('mail')].sort(() => Math.random() - 0.5)
     const injector = async () => {
       for (const kind of plan) {
         await sleep(300 + Math.random() * 1200)
@@ -179,17 +194,27 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
           await dead
           faults['app SIGKILL']!++
           startServer()
-        } else {
+        } else if (kind === 'db') {
           cluster!.crashRestart()
           faults['PostgreSQL crash restart']!++
+        } else {
+          // The mail server and the SMS gateway away for a few seconds: the sends fail and are retried later.
+          await mail.down(2000 + Math.random() * 2000)
+          faults['SMTP and SMS down']!++
+          continue
         }
-        recovered = Math.max(recovered, await ready())
+        const took = await ready()
+        log(`${kind} fault: ready again after ${took.toFixed(1)} s`)
+        recovered = Math.max(recovered, took)
       }
     }
     await Promise.all([Promise.all(Array.from({ length: options.clients }, client)), injector().finally(() => { injecting = false })])
     if (next > prepared.drafts.length && Object.values(faults).reduce((a, b) => a + b, 0) < plan.length) problems.push('the drafts ran out before the faults: prepare more')
     log(`${options.engine}: ${acknowledged.length} submissions acknowledged, ${Object.values(faults).reduce((a, b) => a + b, 0)} faults, ${requests} requests (${retried} sent again)`)
 
+    // Every message sent before the stop: the queue read from /metrics (a killed process's sends wait for their lease).
+    const drained = await waitForMessages(base)
+    if (!drained) problems.push('messages still queued three minutes after the load')
     // A clean stop, then the invariants, read from the database and the storage.
     const stopped = new Promise(resolve => server!.once('exit', resolve))
     server!.kill('SIGTERM')
@@ -197,9 +222,18 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     server = undefined
     const found = await withServices(openData, env, services => checkInvariants(services.db, dataDir, acknowledged, prepared.component))
     problems.push(...found.problems)
+    const sent = await withServices(openData, env, services => services.db.kysely.selectFrom('messages').select(['id', 'channel', 'state', 'createdAt']).execute())
+    let messagesRepeated = 0
+    for (const m of sent) {
+      const key = `<mc-${m.id}-${m.createdAt.getTime()}@chaos.test>`
+      const copies = mail.received.get(key) ?? 0
+      if (m.state !== 'sent' || copies === 0) { found.lost++; problems.push(`message ${m.id} (${m.channel}) ${m.state}, received ${copies} times`) }
+      if (copies > 1) messagesRepeated++
+    }
+    await mail.close()
     return {
       engine: options.engine, faults, requests, retried, acknowledged: acknowledged.length, lost: found.lost, duplicated: found.duplicated,
-      uploadsRepeated: found.uploadsRepeated, recoveredWithinSeconds: recovered, problems
+      uploadsRepeated: found.uploadsRepeated, messages: sent.length, messagesRepeated, recoveredWithinSeconds: recovered, problems
     }
   } finally {
     if (server && server.exitCode === null) server.kill('SIGKILL')
@@ -271,11 +305,68 @@ async function checkInvariants (db: Db, dataDir: string, acknowledged: Array<{ i
   return { problems, lost, duplicated, uploadsRepeated }
 }
 
+/**
+ * A mail server and an SMS gateway at the process edge that count what they receive by its Message-ID
+ * or Idempotency-Key, and can go away for a while (they stop listening; connections are refused).
+ */
+async function messagingStandIns () {
+  const received = new Map<string, number>()
+  const count = (key: string) => received.set(key, (received.get(key) ?? 0) + 1)
+  const smtpPort = await freePort()
+  const smsPort = await freePort()
+  let smtp: SMTPServer | undefined
+  let sms: http.Server | undefined
+  const up = async () => {
+    smtp = new SMTPServer({
+      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      onData (stream, _session, callback) {
+        let data = ''
+        stream.on('data', (c: Buffer) => { data += c.toString('utf8') })
+        stream.on('end', () => { count(/^Message-ID: *(<[^>]+>)/mi.exec(data)?.[1] ?? 'none'); callback() })
+      }
+    })
+    // A sender killed in the middle of a conversation resets its connection: not the stand-in's failure.
+    smtp.on('error', () => undefined)
+    sms = http.createServer((req, res) => {
+      req.resume()
+      req.on('end', () => { count(String(req.headers['idempotency-key'] ?? 'none')); res.writeHead(200, { 'content-type': 'application/json' }).end('{}') })
+    })
+    await new Promise<void>(resolve => smtp!.listen(smtpPort, '127.0.0.1', resolve))
+    await new Promise<void>(resolve => sms!.listen(smsPort, '127.0.0.1', resolve))
+  }
+  const close = async () => {
+    await new Promise<void>(resolve => smtp!.close(() => resolve()))
+    sms!.closeAllConnections()
+    await new Promise<void>(resolve => sms!.close(() => resolve()))
+  }
+  await up()
+  return {
+    smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+    smsUrl: `http://127.0.0.1:${smsPort}/send`,
+    received,
+    async down (ms: number) { await close(); await sleep(ms); await up() },
+    close
+  }
+}
+
+/** Waits until /metrics shows no message waiting to be sent; false after three minutes. */
+async function waitForMessages (base: string): Promise<boolean> {
+  const started = Date.now()
+  while (Date.now() - started < 180_000) {
+    try {
+      const body = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()
+      if (!/^mot_cua_jobs\{name="notifications\.send",state="(pending|running)"\} [1-9]/m.test(body)) return true
+    } catch { /* restarting */ }
+    await sleep(1000)
+  }
+  return false
+}
+
 /** The report as the table the issue asks for. */
 export function reportTable (reports: BatteryReport[]): string {
-  const rows = [['engine', 'faults injected', 'requests', 'sent again', 'acknowledged', 'lost', 'duplicated', 'uploads repeated', 'recovered within']]
+  const rows = [['engine', 'faults injected', 'requests', 'sent again', 'acknowledged', 'lost', 'duplicated', 'uploads repeated', 'messages', 'messages repeated', 'recovered within']]
   for (const r of reports) {
-    rows.push([r.engine, Object.entries(r.faults).map(([k, v]) => `${v} ${k}`).join(', '), String(r.requests), String(r.retried), String(r.acknowledged), String(r.lost), String(r.duplicated), String(r.uploadsRepeated), `${r.recoveredWithinSeconds.toFixed(1)} s`])
+    rows.push([r.engine, Object.entries(r.faults).map(([k, v]) => `${v} ${k}`).join(', '), String(r.requests), String(r.retried), String(r.acknowledged), String(r.lost), String(r.duplicated), String(r.uploadsRepeated), String(r.messages), String(r.messagesRepeated), `${r.recoveredWithinSeconds.toFixed(1)} s`])
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => r[i]!.length)))
   return rows.map(r => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n')

@@ -29,10 +29,14 @@ export function createNotificationsService (deps: { db: Db, repo: NotificationsR
   const smtp = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined
   const outbox = config.DEMO || config.DEV_OUTBOX
 
-  /** The SMS adapter: a POST of JSON {to, text} to the configured gateway; any 2xx is accepted. */
-  async function sendSms (to: string, text: string): Promise<string> {
+  // A message's identity outside: the e-mail's Message-ID, the SMS request's Idempotency-Key.
+  const domain = /@([^>\s]+)>?\s*$/.exec(config.MAIL_FROM)?.[1] ?? 'localhost'
+  const messageIdOf = (m: { id: number, createdAt: Date }) => `<mc-${m.id}-${m.createdAt.getTime()}@${domain}>`
+
+  /** The SMS adapter: a POST of JSON {to, text} to the configured gateway, with the message's Idempotency-Key; any 2xx is accepted. */
+  async function sendSms (to: string, text: string, key: string): Promise<string> {
     const res = await fetch(config.SMS_WEBHOOK_URL!, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to, text }), signal: AbortSignal.timeout(15_000)
+      method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ to, text }), signal: AbortSignal.timeout(15_000)
     })
     if (!res.ok) throw new Error(`SMS gateway answered ${res.status}`)
     const body = await res.text()
@@ -45,12 +49,14 @@ export function createNotificationsService (deps: { db: Db, repo: NotificationsR
     if (message.state === 'sent' || message.state === 'captured') return // delivered by an earlier run
     try {
       if (message.channel === 'email' && smtp) {
-        const info = await smtp.sendMail({ from: config.MAIL_FROM, to: message.recipient, subject: message.subject, text: message.body })
+        // One Message-ID per message, the same on every attempt: a copy sent again after a crash between
+        // the server's acceptance and our record of it is recognisably the same e-mail.
+        const info = await smtp.sendMail({ from: config.MAIL_FROM, to: message.recipient, subject: message.subject, text: message.body, messageId: messageIdOf(message) })
         await repo.markDelivered(db.kysely, message.id, 'sent', String(info.messageId ?? ''))
         return
       }
       if (message.channel === 'sms' && config.SMS_WEBHOOK_URL) {
-        await repo.markDelivered(db.kysely, message.id, 'sent', await sendSms(message.recipient, message.body))
+        await repo.markDelivered(db.kysely, message.id, 'sent', await sendSms(message.recipient, message.body, messageIdOf(message)))
         return
       }
       if (outbox) {

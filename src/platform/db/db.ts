@@ -57,6 +57,11 @@ export async function openDb (options: DbOptions): Promise<Db> {
       types: pgTypes as pg.CustomTypesConfig
     })
     pool.on('error', () => { /* a dropped idle client; the next query reconnects */ })
+    // The pool listens for a client's errors only while it is idle: a connection that drops while checked
+    // out (a transaction between two statements when PostgreSQL restarts) would otherwise emit an
+    // unhandled 'error' and end the process (found by the fault battery). The statement in flight
+    // fails with the error; the pool discards the client when it is released.
+    pool.on('connect', (client) => { client.on('error', () => { /* reported by the statement that fails */ }) })
     const max = options.poolSize ?? 10
     return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] }), 'postgres',
       () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }))

@@ -148,6 +148,20 @@ test('a job left running by a dead worker is claimed again after its lease', asy
   assert.equal((await queue.get(id))!.state, 'done')
 })
 
+test('a job whose worker renews its lease (the heartbeat) is not taken from it, however long it runs', async () => {
+  const queue = createJobQueue(db)
+  let runs = 0
+  queue.register('test.long', async () => { runs++ })
+  const id = (await queue.enqueue(db.kysely, 'test.long', {}))!
+  await db.kysely.updateTable('jobs').set({ state: 'running', lockedBy: 'live-worker', lockedAt: new Date(Date.now() - 3600_000), attempts: 1 })
+    .where('id', '=', id).execute()
+  await queue.renew('live-worker')
+  await createWorker(queue, { concurrency: 1, pollMs: 10, log }).drain()
+  assert.equal(runs, 0, 'still its worker’s')
+  assert.equal((await queue.get(id))!.lockedBy, 'live-worker')
+  await db.kysely.updateTable('jobs').set({ state: 'done' }).where('id', '=', id).execute()
+})
+
 test('the polling worker starts, runs what arrives, and stops after finishing its running job', async () => {
   const queue = createJobQueue(db)
   let finished = 0

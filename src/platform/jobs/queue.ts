@@ -31,8 +31,13 @@ export function backoffMs (attempt: number): number {
   return Math.min(5_000 * 2 ** Math.max(0, attempt - 1), 3_600_000)
 }
 
-/** A running job whose worker has not finished it within the lease is assumed dead and claimed again. */
-const LEASE_SECONDS = 300
+/**
+ * A running job whose worker has not renewed it within the lease is assumed dead and claimed again.
+ * A live worker renews its running jobs every HEARTBEAT_MS (however long they take), so a killed
+ * process's jobs wait about a minute, not the length of the longest job.
+ */
+export const LEASE_SECONDS = 60
+export const HEARTBEAT_MS = 15_000
 
 export function createJobQueue (db: Db) {
   const handlers = new Map<string, JobHandler>()
@@ -114,6 +119,11 @@ export function createJobQueue (db: Db) {
         )
         returning id, name, payload, attempts, max_attempts`.execute(db.kysely)
       return result.rows.map(r => ({ id: r.id, name: r.name, payload: r.payload, attempt: r.attempts, maxAttempts: r.maxAttempts }))
+    },
+
+    /** Renews the lease of the jobs `workerId` is running (its heartbeat). */
+    async renew (workerId: string): Promise<void> {
+      await db.kysely.updateTable('jobs').set({ lockedAt: sql`now()` }).where('state', '=', 'running').where('lockedBy', '=', workerId).execute()
     },
 
     async complete (id: number, workerId: string): Promise<void> {

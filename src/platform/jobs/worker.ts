@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
 import os from 'node:os'
 import type { Logger } from 'pino'
-import type { JobQueue } from './queue.js'
+import { HEARTBEAT_MS, type JobQueue } from './queue.js'
 
 export interface WorkerOptions {
   concurrency: number
@@ -21,6 +21,7 @@ export function createWorker (queue: JobQueue, options: WorkerOptions) {
   const running = new Set<Promise<void>>()
   let stopped = true
   let timer: NodeJS.Timeout | undefined
+  let heartbeat: NodeJS.Timeout | undefined
   let wake: (() => void) | undefined
 
   async function runJob (job: Awaited<ReturnType<JobQueue['claim']>>[number]) {
@@ -87,12 +88,17 @@ export function createWorker (queue: JobQueue, options: WorkerOptions) {
       if (!stopped) return
       stopped = false
       queue.schedulePeriodic().catch((err: unknown) => options.log.error({ err }, 'could not schedule periodic jobs'))
+      heartbeat = setInterval(() => {
+        if (running.size > 0) queue.renew(id).catch((err: unknown) => options.log.warn({ err }, 'could not renew the running jobs’ lease'))
+      }, HEARTBEAT_MS)
+      heartbeat.unref()
       loopDone = loop()
     },
     /** Stops claiming and waits for running jobs to finish. */
     async stop () {
       stopped = true
       if (timer) clearTimeout(timer)
+      clearInterval(heartbeat)
       wake?.()
       await loopDone
       await Promise.allSettled([...running])
