@@ -36,6 +36,9 @@ runMain('server', async (config) => {
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error')
     else log.info({ signal }, 'shutting down')
+    // Out of the load balancer first; what still reaches the process is served until it closes.
+    app.stopAccepting()
+    if (!err && config.SHUTDOWN_DRAIN_MS > 0) await new Promise(resolve => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS))
     await app.close()
     await worker?.stop()
     await services.close()

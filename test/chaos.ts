@@ -35,8 +35,12 @@ export interface BatteryOptions {
   submissions: number
   /** Citizens working at once. */
   clients: number
+  /** A citizen's pause between two dossiers, on average (default 150 ms). */
+  thinkMs?: number
   /** SIGKILLs of the app process. */
   appKills: number
+  /** SIGTERMs of the app process (a graceful stop, then a start). */
+  appStops: number
   /** Crash restarts of PostgreSQL (postgres only). */
   databaseCrashes: number
   /** Times the mail server and the SMS gateway go away for a few seconds. */
@@ -57,6 +61,9 @@ export interface BatteryReport {
   /** Messages queued, and how many reached the mail server or SMS gateway more than once (the same Message-ID / Idempotency-Key). */
   messages: number
   messagesRepeated: number
+  /** Requests the server had received when told to stop (SIGTERM), and how many of them it did not answer. */
+  inFlightAtStop: number
+  cutByStop: number
   /** The longest time from a fault to the app answering /readyz again. */
   recoveredWithinSeconds: number
   /** Everything an invariant found wrong, in words. */
@@ -65,8 +72,7 @@ export interface BatteryReport {
 
 const SECRET = 'chaos-session-secret-0123456789abcdef'
 const METRICS_TOKEN = 'chaos-metrics-token-0123456789'
-/** A citizen's pause between two pages (on average). */
-const THINK_MS = 150
+
 const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex')
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -91,7 +97,7 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     const env: Record<string, string> = {
       SMTP_URL: mail.smtpUrl, SMS_WEBHOOK_URL: mail.smsUrl, MAIL_FROM: 'Cổng DVC <no-reply@chaos.test>', METRICS_TOKEN: METRICS_TOKEN,
       SESSION_SECRET: SECRET, DATA_DIR: dataDir, PUBLIC_URL: 'http://localhost:3000', CAPTCHA: 'off', SECURE_COOKIES: 'false',
-      LOG_LEVEL: 'warn', MAX_FILE_MB: '2', ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '10' } : {})
+      LOG_LEVEL: 'warn', MAX_FILE_MB: '2', SHUTDOWN_DRAIN_MS: '1000', ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '10' } : {})
     }
     const openData = () => databaseUrl ? openDb({ databaseUrl, poolSize: 4 }) : openDb({ dataDir })
 
@@ -146,27 +152,35 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     let retried = 0
     const problems: string[] = []
     /** A request as a browser sends it, sent again while the answer is lost or the server fails (5xx); gives up after two minutes. */
+    // Requests waiting for their answer, with when they were sent: a graceful stop must answer those it has.
+    const inflight = new Set<{ sentAt: number, answered: Promise<boolean> }>()
     const send = async (url: string, init: RequestInit): Promise<Response> => {
       const started = Date.now()
       for (let attempt = 0; ; attempt++) {
         requests++
         if (attempt > 0) retried++
-        try {
-          const res = await fetch(base + url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(30_000) })
-          if (res.status < 500) return res
-          await res.arrayBuffer()
-        } catch { /* connection refused or cut: the server is down */ }
+        const answer = fetch(base + url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(30_000) }).then(res => ({ res }), (err: unknown) => ({ err }))
+        const entry = { sentAt: Date.now(), answered: answer.then(r => 'res' in r) }
+        inflight.add(entry)
+        const r = await answer
+        inflight.delete(entry)
+        if ('res' in r) {
+          if (r.res.status < 500) return r.res
+          await r.res.arrayBuffer()
+        } // else: connection refused or cut (the server is down)
         if (Date.now() - started > 120_000) throw new Error(`${url}: no answer for two minutes`)
         await sleep(150 + Math.random() * 200)
       }
     }
+    let inFlightAtStop = 0
+    let cutByStop = 0
     const acknowledged: Array<{ id: string, code: string, hash: string }> = []
     let next = 0
     let injecting = true
     const client = async () => {
       // Until the faults are done (and at least the first draft each), with a person's pause between pages.
       for (let d = prepared.drafts[next++]; d && (injecting || next <= options.clients); d = prepared.drafts[next++]) {
-        await sleep(THINK_MS * (0.5 + Math.random()))
+        await sleep((options.thinkMs ?? 150) * (0.5 + Math.random()))
         const a = auth[d.person]!
         const pdf = samplePdf(`chaos ${d.id}`, 20_000)
         const body = multipart([{ name: 'giay-to.pdf', data: pdf, type: 'application/pdf', field: `tp-${prepared.component}` }], { action: 'upload' })
@@ -182,13 +196,29 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     }
 
     // The faults, at random moments while the clients work; each waits for the app to answer again.
-    const faults: Record<string, number> = { 'app SIGKILL': 0, ...(options.engine === 'postgres' ? { 'PostgreSQL crash restart': 0 } : {}), ...(options.messagingOutages > 0 ? { 'SMTP and SMS down': 0 } : {}) }
+    const faults: Record<string, number> = { 'app SIGKILL': 0, ...(options.appStops > 0 ? { 'app SIGTERM': 0 } : {}), ...(options.engine === 'postgres' ? { 'PostgreSQL crash restart': 0 } : {}), ...(options.messagingOutages > 0 ? { 'SMTP and SMS down': 0 } : {}) }
     let recovered = 0
-    const plan = [...Array<string>(options.appKills).fill('app'), ...Array<string>(options.engine === 'postgres' ? options.databaseCrashes : 0).fill('db'), ...Array<string>(options.messagingOutages).fill('mail')].sort(() => Math.random() - 0.5)
+    const plan = [...Array<string>(options.appKills).fill('app'), ...Array<string>(options.appStops).fill('stop'), ...Array<string>(options.engine === 'postgres' ? options.databaseCrashes : 0).fill('db'), ...Array<string>(options.messagingOutages).fill('mail')].sort(() => Math.random() - 0.5)
     const injector = async () => {
       for (const kind of plan) {
         await sleep(300 + Math.random() * 1200)
-        if (kind === 'app') {
+        if (kind === 'stop') {
+          // SIGTERM while requests are in the server's hands (sent 10 ms or more before): each must be
+          // answered before it exits.
+          // Besides the citizens' requests, eight searches nobody made before (each a few tens of milliseconds of work).
+          const searches = Array.from({ length: 8 }, (_, i) => fetch(`${base}/thu-tuc?q=${encodeURIComponent(`giấy phép ${Math.random().toString(36).slice(2, 6)} ${i}`)}`)
+            .then(async res => { await res.arrayBuffer(); if (res.status !== 200) log(`search at SIGTERM: ${res.status}`); return res.status === 200 }, (err: unknown) => { log(`search at SIGTERM: ${String((err as Error).cause ?? err)}`); return false }))
+          await sleep(15)
+          const received = [...inflight].filter(e => e.sentAt <= Date.now() - 10)
+          const dead = new Promise(resolve => server!.once('exit', resolve))
+          server!.kill('SIGTERM')
+          await dead
+          const answered = [...await Promise.all(received.map(e => e.answered)), ...await Promise.all(searches)]
+          inFlightAtStop += answered.length
+          cutByStop += answered.filter(a => !a).length
+          faults['app SIGTERM']!++
+          startServer()
+        } else if (kind === 'app') {
           const dead = new Promise(resolve => server!.once('exit', resolve))
           server!.kill('SIGKILL')
           await dead
@@ -233,7 +263,7 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     await mail.close()
     return {
       engine: options.engine, faults, requests, retried, acknowledged: acknowledged.length, lost: found.lost, duplicated: found.duplicated,
-      uploadsRepeated: found.uploadsRepeated, messages: sent.length, messagesRepeated, recoveredWithinSeconds: recovered, problems
+      uploadsRepeated: found.uploadsRepeated, messages: sent.length, messagesRepeated, inFlightAtStop, cutByStop, recoveredWithinSeconds: recovered, problems
     }
   } finally {
     if (server && server.exitCode === null) server.kill('SIGKILL')
@@ -364,9 +394,9 @@ async function waitForMessages (base: string): Promise<boolean> {
 
 /** The report as the table the issue asks for. */
 export function reportTable (reports: BatteryReport[]): string {
-  const rows = [['engine', 'faults injected', 'requests', 'sent again', 'acknowledged', 'lost', 'duplicated', 'uploads repeated', 'messages', 'messages repeated', 'recovered within']]
+  const rows = [['engine', 'faults injected', 'requests', 'sent again', 'acknowledged', 'lost', 'duplicated', 'uploads repeated', 'messages', 'messages repeated', 'in flight at SIGTERM', 'cut', 'recovered within']]
   for (const r of reports) {
-    rows.push([r.engine, Object.entries(r.faults).map(([k, v]) => `${v} ${k}`).join(', '), String(r.requests), String(r.retried), String(r.acknowledged), String(r.lost), String(r.duplicated), String(r.uploadsRepeated), String(r.messages), String(r.messagesRepeated), `${r.recoveredWithinSeconds.toFixed(1)} s`])
+    rows.push([r.engine, Object.entries(r.faults).map(([k, v]) => `${v} ${k}`).join(', '), String(r.requests), String(r.retried), String(r.acknowledged), String(r.lost), String(r.duplicated), String(r.uploadsRepeated), String(r.messages), String(r.messagesRepeated), String(r.inFlightAtStop), String(r.cutByStop), `${r.recoveredWithinSeconds.toFixed(1)} s`])
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => r[i]!.length)))
   return rows.map(r => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n')

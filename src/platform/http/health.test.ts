@@ -43,3 +43,13 @@ test('/readyz is 503 "unavailable" when the database does not answer or migratio
   assert.equal(down.checks['storage']!.ok, true)
   await app.close()
 })
+
+test('a graceful stop first takes the process out of the balancer: /readyz 503 "stopping", answers close their connections, pages still served', async () => {
+  t.app.stopAccepting()
+  const ready = await t.app.inject('/readyz')
+  assert.equal(ready.statusCode, 503)
+  assert.equal(ready.json<Readiness>().status, 'stopping')
+  const page = await t.app.inject('/')
+  assert.equal(page.statusCode, 200)
+  assert.equal(page.headers['connection'], 'close')
+})

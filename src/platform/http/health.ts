@@ -30,8 +30,22 @@ async function timed (fn: () => Promise<unknown>): Promise<Check> {
  * server) only make it `degraded` (200), since every process shares them and the portal holds
  * their work until they are back.
  */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * The first step of a graceful stop: /readyz answers 503 "stopping" (the load balancer sends no
+     * more), and every answer closes its connection (keep-alive clients come back through the
+     * balancer), while the process goes on serving what reaches it until it closes.
+     */
+    stopAccepting(): void
+  }
+}
+
 export function registerHealth (app: FastifyInstance, db: Db, dependencies: Record<string, DependencyCheck> = {}) {
   let migrated = false
+  let stopping = false
+  app.decorate('stopAccepting', () => { stopping = true })
+  app.addHook('onSend', async (_request, reply) => { if (stopping) reply.header('connection', 'close') })
   let kept: { at: number, checks: Promise<Record<string, Check>> } | undefined
   const others = () => {
     if (!kept || Date.now() - kept.at > KEPT_MS) {
@@ -41,6 +55,7 @@ export function registerHealth (app: FastifyInstance, db: Db, dependencies: Reco
   }
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }))
   app.get('/readyz', { logLevel: 'warn' }, async (request, reply) => {
+    if (stopping) return reply.code(503).header('cache-control', 'no-store').send({ status: 'stopping', engine: db.engine, checks: {} })
     const [database, rest] = await Promise.all([timed(() => db.ping()), others()])
     let migrations: Check & { pending?: string[] } = { ok: migrated, ms: 0 }
     if (database.ok && !migrated) {
