@@ -71,6 +71,11 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     genReqId: requestId,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
+    // Fastify's default is no limit at all: a client trickling a request would hold its connection forever.
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    // Node checks the limit on this interval (30 s by default: a tenth of the limit here), and only when
+    // the headers' own limit (60 s by default) is not longer.
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.REQUEST_TIMEOUT_MS / 10)), headersTimeout: Math.min(60_000, config.REQUEST_TIMEOUT_MS) },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors: frameworkError
   }).withTypeProvider<TypeBoxTypeProvider>()

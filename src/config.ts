@@ -69,6 +69,7 @@ export const ConfigSchema = Type.Object({
   PAYMENT_SANDBOX: Bool('A built-in VNPay sandbox gateway at `/sandbox/vnpay` (on in the demo profile when VNPay is not configured): a tester approves or declines, and it sends the signed IPN. Never in production.', false),
   PAYMENT_PENDING_MINUTES: Type.Integer({ minimum: 5, maximum: 1440, default: 15, description: 'An online payment attempt expires at the gateway after this many minutes.' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Turns on `GET /metrics` (Prometheus text format) for a scraper that sends `Authorization: Bearer <token>`. Unset, the route does not exist.' })),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3600000, default: 300000, description: 'The longest a client may take to send a whole request (headers and body: a large upload on a slow line) before it is answered 408 and its connection closed.' }),
   SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 60000, default: 0, description: 'On SIGTERM, how long the process goes on serving, with `/readyz` answering 503 "stopping" and each answer closing its connection, before it stops listening. Behind a load balancer set it above the health-check interval (e.g. 5000), so no request is sent to a closed port.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000, description: 'Time given to in-flight requests and jobs on SIGTERM before the process exits.' })
 })
