@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import net from 'node:net'
 import Fastify from 'fastify'
+import { clamdPing } from '../../modules/files/clamav.js'
 import { useTestApp } from '../../../test/app.js'
 import { freePort } from '../../../test/net.js'
 import { useSmtpServer } from '../../../test/smtp.js'
@@ -52,4 +54,13 @@ test('a graceful stop first takes the process out of the balancer: /readyz 503 "
   const page = await t.app.inject('/')
   assert.equal(page.statusCode, 200)
   assert.equal(page.headers['connection'], 'close')
+})
+
+test('the clamd check is its PING answered PONG', async () => {
+  const server = net.createServer(socket => socket.on('data', (d: Buffer) => socket.end(d.toString().startsWith('zPING\0') ? 'PONG\0' : 'UNKNOWN COMMAND\0')))
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  try {
+    await clamdPing({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port })
+  } finally { server.close() }
+  await assert.rejects(clamdPing({ host: '127.0.0.1', port: nobody }), /ECONNREFUSED/)
 })

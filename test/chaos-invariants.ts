@@ -1,0 +1,63 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Db } from '../src/platform/db/db.js'
+
+const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex')
+
+/**
+ * What must hold whatever was killed when: every acknowledged submission is one dossier with its code,
+ * its submit event and audit row once each, and the file the citizen sent, readable with its hash;
+ * no code twice, none skipped in an agency's day; every stored file's bytes are there and match.
+ */
+export async function checkInvariants (db: Db, dataDir: string, acknowledged: Array<{ id: string, code: string, hash: string }>, component: string) {
+  const k = db.kysely
+  const problems: string[] = []
+  let lost = 0
+  let duplicated = 0
+  let uploadsRepeated = 0
+  const read = (key: string) => { try { return fs.readFileSync(path.join(dataDir, 'files', key)) } catch { return undefined } }
+  for (const ack of acknowledged) {
+    const dossiers = await k.selectFrom('dossiers').select(['id', 'status']).where('code', '=', ack.code).execute()
+    if (dossiers.length !== 1 || dossiers[0]!.id !== ack.id || dossiers[0]!.status < 1) { lost++; problems.push(`${ack.code}: ${dossiers.length} dossiers with the code acknowledged for ${ack.id}`); continue }
+    const events = await k.selectFrom('dossierEvents').select('id').where('dossierId', '=', ack.id).where('action', '=', 'submit').execute()
+    const audits = await k.selectFrom('auditLog').select('id').where('targetId', '=', ack.id).where('action', '=', 'dossier.submit').execute()
+    if (events.length === 0 || audits.length === 0) { lost++; problems.push(`${ack.code}: ${events.length} submit events, ${audits.length} audit rows`) }
+    if (events.length > 1 || audits.length > 1) { duplicated++; problems.push(`${ack.code}: ${events.length} submit events, ${audits.length} audit rows`) }
+    const files = await k.selectFrom('dossierFiles as df').innerJoin('files as f', 'f.id', 'df.fileId').select(['f.storageKey', 'f.sha256', 'f.state'])
+      .where('df.dossierId', '=', ack.id).where('df.component', '=', component).where('df.supersededAt', 'is', null).execute()
+    const sent = files.filter(f => f.sha256 === ack.hash)
+    if (sent.length === 0) { lost++; problems.push(`${ack.code}: the file the citizen sent is not in the dossier`) }
+    if (sent.length > 1) uploadsRepeated++
+    for (const f of files) {
+      const bytes = read(f.storageKey)
+      if (!bytes || sha256(bytes) !== f.sha256) { lost++; problems.push(`${ack.code}: file ${f.storageKey} ${bytes ? 'differs from its hash' : 'is missing'}`) }
+    }
+  }
+  // Codes: once each, and an agency's day numbered 1..last without a hole.
+  const codes = await k.selectFrom('dossiers').select('code').where('code', 'is not', null).execute()
+  const byDay = new Map<string, number[]>()
+  for (const { code } of codes) {
+    const m = /^(.*)-(\d+)$/.exec(code!)!
+    byDay.set(m[1]!, [...(byDay.get(m[1]!) ?? []), Number(m[2])])
+  }
+  for (const [day, numbers] of byDay) {
+    const sorted = numbers.sort((a, b) => a - b)
+    if (new Set(sorted).size !== sorted.length) { duplicated++; problems.push(`${day}: a code used twice`) }
+    if (sorted[sorted.length - 1] !== sorted.length) problems.push(`${day}: ${sorted.length} codes up to ${sorted[sorted.length - 1]}: numbers skipped`)
+  }
+  // Every file the database holds as stored has its bytes; none in the storage is unknown to it.
+  const stored = await k.selectFrom('files').select(['storageKey', 'sha256', 'state']).execute()
+  for (const f of stored.filter(x => x.state === 'clean')) {
+    const bytes = read(f.storageKey)
+    if (!bytes || (f.sha256 && sha256(bytes) !== f.sha256)) { lost++; problems.push(`file ${f.storageKey} (${f.state}) ${bytes ? 'differs from its hash' : 'is missing'}`) }
+  }
+  const known = new Set(stored.map(f => f.storageKey))
+  const walk = (dir: string, prefix = ''): string[] => fs.existsSync(dir)
+    ? fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => e.isDirectory() ? walk(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`])
+    : []
+  const orphans = walk(path.join(dataDir, 'files')).filter(key => !known.has(key))
+  if (orphans.length > 0) problems.push(`${orphans.length} stored objects no file row names`)
+  return { problems, lost, duplicated, uploadsRepeated }
+}
+
