@@ -4,7 +4,8 @@
  * then checks from the database and the storage that nothing acknowledged was lost or doubled.
  *   npm run chaos                         both engines, CHAOS_KILLS app kills (default 100) and CHAOS_MAIL_OUTAGES
  *                                         (SMTP and SMS gateway down, default 20) and CHAOS_STOPS (SIGTERM, default 20)
- *                                         each, CHAOS_DB_CRASHES (default 20) on PostgreSQL
+ *                                         each, CHAOS_DB_CRASHES (default 20) and CHAOS_POOL (every connection taken
+ *                                         while the app restarts, default 10) on PostgreSQL
  *   npm run chaos -- pglite | postgres    one engine
  * CHAOS_SUBMISSIONS (default 20 per fault: the clients work until the last fault), CHAOS_CLIENTS (default 4) and
  * CHAOS_THINK_MS (a citizen's pause between dossiers, default 400) size the load.
@@ -16,9 +17,10 @@ const kills = Number(process.env['CHAOS_KILLS'] ?? 100)
 const crashes = Number(process.env['CHAOS_DB_CRASHES'] ?? 20)
 const outages = Number(process.env['CHAOS_MAIL_OUTAGES'] ?? 20)
 const stops = Number(process.env['CHAOS_STOPS'] ?? 20)
+const exhaustions = Number(process.env['CHAOS_POOL'] ?? 10)
 const reports: BatteryReport[] = []
 for (const engine of engines.length > 0 ? engines : ['pglite', 'postgres'] as const) {
-  const faults = kills + stops + outages + (engine === 'postgres' ? crashes : 0)
+  const faults = kills + stops + outages + (engine === 'postgres' ? crashes + exhaustions : 0)
   reports.push(await runBattery({
     engine,
     submissions: Number(process.env['CHAOS_SUBMISSIONS'] ?? faults * 20),
@@ -27,6 +29,7 @@ for (const engine of engines.length > 0 ? engines : ['pglite', 'postgres'] as co
     appKills: kills,
     appStops: stops,
     databaseCrashes: crashes,
+    poolExhaustions: exhaustions,
     messagingOutages: outages,
     log: line => process.stderr.write(line + '\n')
   }))

@@ -34,7 +34,7 @@ export async function startThrowawayPostgres (work: string, options: { durable?:
   run('initdb', ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'])
   const port = await freePort()
   // `durable` (the fault battery): PostgreSQL's own crash safety on, as in production.
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${options.durable ? '' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off '}-c max_connections=300 -c shared_buffers=128MB`
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${options.durable ? '' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off '}-c max_connections=${options.durable ? 60 : 300} -c shared_buffers=128MB`
   run('pg_ctl', ['-D', path.join(dir, 'data'), '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start'])
   return {
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,

@@ -44,6 +44,8 @@ export interface BatteryOptions {
   appStops: number
   /** Crash restarts of PostgreSQL (postgres only). */
   databaseCrashes: number
+  /** Times every PostgreSQL connection is taken while the app restarts (postgres only). */
+  poolExhaustions: number
   /** Times the mail server and the SMS gateway go away for a few seconds. */
   messagingOutages: number
   log?: (line: string) => void
@@ -65,6 +67,8 @@ export interface BatteryReport {
   /** Requests the server had received when told to stop (SIGTERM), and how many of them it did not answer. */
   inFlightAtStop: number
   cutByStop: number
+  /** Times the app process exited on its own and the supervisor started it again. */
+  supervisorRestarts: number
   /** The longest time from a fault to the app answering /readyz again. */
   recoveredWithinSeconds: number
   /** Everything an invariant found wrong, in words. */
@@ -120,11 +124,30 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' })
     const port = await freePort()
     const base = `http://127.0.0.1:${port}`
+    // As systemd would (Restart=always, RestartSec=1): a process that exits on its own is started again.
+    let supervised = true
+    let supervisorRestarts = 0
     const startServer = () => {
-      server = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js')], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] })
+      const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js')], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] })
+      server = child
       let stderr = ''
-      server.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString('utf8')).slice(-4000) })
-      server.once('exit', (code, signal) => { if (code !== null && code !== 0) log(`server exited ${code} ${signal ?? ''}: ${stderr.slice(-1500)}`) })
+      child.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString('utf8')).slice(-4000) })
+      child.once('exit', (code, signal) => {
+        if (code !== null && code !== 0) log(`server exited ${code} ${signal ?? ''}: ${stderr.slice(-600)}`)
+        if (supervised && !stopping.has(child)) {
+          supervisorRestarts++
+          setTimeout(() => { if (supervised && server === child) startServer() }, 1000)
+        }
+      })
+    }
+    /** The processes the battery itself kills or stops (not restarted by the supervisor). */
+    const stopping = new Set<ChildProcess>()
+    const end = async (signal: NodeJS.Signals) => {
+      const child = server!
+      stopping.add(child)
+      const dead = new Promise(resolve => child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve))
+      child.kill(signal)
+      await dead
     }
     const ready = async (timeoutMs = 60_000) => {
       const started = Date.now()
@@ -197,9 +220,9 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     }
 
     // The faults, at random moments while the clients work; each waits for the app to answer again.
-    const faults: Record<string, number> = { 'app SIGKILL': 0, ...(options.appStops > 0 ? { 'app SIGTERM': 0 } : {}), ...(options.engine === 'postgres' ? { 'PostgreSQL crash restart': 0 } : {}), ...(options.messagingOutages > 0 ? { 'SMTP and SMS down': 0 } : {}) }
+    const faults: Record<string, number> = { 'app SIGKILL': 0, ...(options.appStops > 0 ? { 'app SIGTERM': 0 } : {}), ...(options.engine === 'postgres' ? { 'PostgreSQL crash restart': 0, 'connections exhausted': 0 } : {}), ...(options.messagingOutages > 0 ? { 'SMTP and SMS down': 0 } : {}) }
     let recovered = 0
-    const plan = [...Array<string>(options.appKills).fill('app'), ...Array<string>(options.appStops).fill('stop'), ...Array<string>(options.engine === 'postgres' ? options.databaseCrashes : 0).fill('db'), ...Array<string>(options.messagingOutages).fill('mail')].sort(() => Math.random() - 0.5)
+    const plan = [...Array<string>(options.appKills).fill('app'), ...Array<string>(options.appStops).fill('stop'), ...Array<string>(options.engine === 'postgres' ? options.databaseCrashes : 0).fill('db'), ...Array<string>(options.engine === 'postgres' ? options.poolExhaustions : 0).fill('pool'), ...Array<string>(options.messagingOutages).fill('mail')].sort(() => Math.random() - 0.5)
     const injector = async () => {
       for (const kind of plan) {
         await sleep(300 + Math.random() * 1200)
@@ -211,20 +234,31 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
             .then(async res => { await res.arrayBuffer(); if (res.status !== 200) log(`search at SIGTERM: ${res.status}`); return res.status === 200 }, (err: unknown) => { log(`search at SIGTERM: ${String((err as Error).cause ?? err)}`); return false }))
           await sleep(15)
           const received = [...inflight].filter(e => e.sentAt <= Date.now() - 10)
-          const dead = new Promise(resolve => server!.once('exit', resolve))
-          server!.kill('SIGTERM')
-          await dead
+          await end('SIGTERM')
           const answered = [...await Promise.all(received.map(e => e.answered)), ...await Promise.all(searches)]
           inFlightAtStop += answered.length
           cutByStop += answered.filter(a => !a).length
           faults['app SIGTERM']!++
           startServer()
         } else if (kind === 'app') {
-          const dead = new Promise(resolve => server!.once('exit', resolve))
-          server!.kill('SIGKILL')
-          await dead
+          await end('SIGKILL')
           faults['app SIGKILL']!++
           startServer()
+        } else if (kind === 'pool') {
+          // Every connection PostgreSQL allows taken by others, and the app process restarting meanwhile:
+          // it cannot open its pool (nor migrate) until they are released, three seconds later.
+          await end('SIGKILL')
+          await sleep(300) // its backends end
+          const hogs: pg.Client[] = []
+          for (;;) {
+            const c = new pg.Client({ connectionString: cluster!.adminUrl })
+            try { await c.connect(); hogs.push(c) } catch { break }
+          }
+          startServer()
+          await sleep(3000)
+          log(`pool fault: ${hogs.length} connections held; the restarted app ${server!.exitCode === null ? 'waiting' : `exited ${server!.exitCode}`}; ${supervisorRestarts} restarts by the supervisor so far`)
+          await Promise.all(hogs.map(c => c.end()))
+          faults['connections exhausted']!++
         } else if (kind === 'db') {
           cluster!.crashRestart()
           faults['PostgreSQL crash restart']!++
@@ -247,9 +281,8 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     const drained = await waitForMessages(base)
     if (!drained) problems.push('messages still queued three minutes after the load')
     // A clean stop, then the invariants, read from the database and the storage.
-    const stopped = new Promise(resolve => server!.once('exit', resolve))
-    server!.kill('SIGTERM')
-    await stopped
+    supervised = false
+    await end('SIGTERM')
     server = undefined
     const found = await withServices(openData, env, services => checkInvariants(services.db, dataDir, acknowledged, prepared.component))
     problems.push(...found.problems)
@@ -264,7 +297,7 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     await mail.close()
     return {
       engine: options.engine, faults, requests, retried, acknowledged: acknowledged.length, lost: found.lost, duplicated: found.duplicated,
-      uploadsRepeated: found.uploadsRepeated, messages: sent.length, messagesRepeated, inFlightAtStop, cutByStop, recoveredWithinSeconds: recovered, problems
+      uploadsRepeated: found.uploadsRepeated, messages: sent.length, messagesRepeated, inFlightAtStop, cutByStop, supervisorRestarts, recoveredWithinSeconds: recovered, problems
     }
   } finally {
     if (server && server.exitCode === null) server.kill('SIGKILL')
@@ -339,9 +372,9 @@ async function waitForMessages (base: string): Promise<boolean> {
 
 /** The report as the table the issue asks for. */
 export function reportTable (reports: BatteryReport[]): string {
-  const rows = [['engine', 'faults injected', 'requests', 'sent again', 'acknowledged', 'lost', 'duplicated', 'uploads repeated', 'messages', 'messages repeated', 'in flight at SIGTERM', 'cut', 'recovered within']]
+  const rows = [['engine', 'faults injected', 'requests', 'sent again', 'acknowledged', 'lost', 'duplicated', 'uploads repeated', 'messages', 'messages repeated', 'in flight at SIGTERM', 'cut', 'exited on its own', 'recovered within']]
   for (const r of reports) {
-    rows.push([r.engine, Object.entries(r.faults).map(([k, v]) => `${v} ${k}`).join(', '), String(r.requests), String(r.retried), String(r.acknowledged), String(r.lost), String(r.duplicated), String(r.uploadsRepeated), String(r.messages), String(r.messagesRepeated), String(r.inFlightAtStop), String(r.cutByStop), `${r.recoveredWithinSeconds.toFixed(1)} s`])
+    rows.push([r.engine, Object.entries(r.faults).map(([k, v]) => `${v} ${k}`).join(', '), String(r.requests), String(r.retried), String(r.acknowledged), String(r.lost), String(r.duplicated), String(r.uploadsRepeated), String(r.messages), String(r.messagesRepeated), String(r.inFlightAtStop), String(r.cutByStop), String(r.supervisorRestarts), `${r.recoveredWithinSeconds.toFixed(1)} s`])
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => r[i]!.length)))
   return rows.map(r => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n')
