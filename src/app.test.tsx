@@ -140,7 +140,8 @@ test('/readyz is 503 while a migration is pending', async () => {
     await sql`delete from schema_migrations where name = '0001_platform.sql'`.execute(db.kysely)
     const res = await app.inject('/readyz')
     assert.equal(res.statusCode, 503)
-    assert.deepEqual(res.json().pending, ['0001_platform.sql'])
+    assert.equal(res.json().status, 'unavailable')
+    assert.deepEqual(res.json().checks.migrations.pending, ['0001_platform.sql'])
   } finally {
     await app.close()
     await services.close()
