@@ -8,7 +8,7 @@ import { testEnv } from './env.js'
 // embedded database), and on PostgreSQL crash restarts of the database; nothing acknowledged lost or doubled.
 test(`fault battery (${testEnv.engine}): kills and crashes under load lose and double nothing`, { timeout: 300_000 }, async () => {
   const postgres = testEnv.engine === 'postgres'
-  const report = await runBattery({ engine: testEnv.engine, submissions: 250, clients: 4, appKills: 6, appStops: 2, databaseCrashes: postgres ? 3 : 0, poolExhaustions: postgres ? 1 : 0, messagingOutages: 1 })
+  const report = await runBattery({ engine: testEnv.engine, submissions: 400, clients: 4, appKills: 6, appStops: 2, databaseCrashes: postgres ? 3 : 0, poolExhaustions: postgres ? 1 : 0, messagingOutages: 1 })
   process.stdout.write(reportTable([report]) + '\n')
   assert.deepEqual(report.problems, [])
   assert.equal(report.lost, 0)
