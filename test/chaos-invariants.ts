@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Db } from '../src/platform/db/db.js'
 
-const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex')
+export const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex')
 
 /**
  * What must hold whatever was killed when: every acknowledged submission is one dossier with its code,

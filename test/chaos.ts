@@ -8,7 +8,6 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -26,7 +25,7 @@ import { newCitizen } from './citizens.js'
 import { serviceDraft } from './dossiers.js'
 import { multipart, samplePdf } from './files.js'
 import { freePort } from './net.js'
-import { checkInvariants } from './chaos-invariants.js'
+import { checkInvariants, sha256 } from './chaos-invariants.js'
 
 export const CHAOS_PROCEDURE = '1.004325.000.00.00.H34'
 
@@ -78,7 +77,6 @@ export interface BatteryReport {
 const SECRET = 'chaos-session-secret-0123456789abcdef'
 const METRICS_TOKEN = 'chaos-metrics-token-0123456789'
 
-const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex')
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 export async function runBattery (options: BatteryOptions): Promise<BatteryReport> {

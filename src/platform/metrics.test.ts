@@ -37,7 +37,7 @@ test('requests are counted by route pattern and status, never by the address ask
   assert.ok(!body.includes(code) && !body.includes('0912345678'), 'no address, code or number typed in a label')
 })
 
-test('sign-in failures, jobs, payments and connections come from what happened, without personal data', async () => {
+test('sign-in failures, jobs, the national sync lag and connections come from what happened, without personal data', async () => {
   const citizen = await newCitizen(t)
   const failures = 'mot_cua_sign_in_failures_total{scope="signin",outcome="failed"}'
   const before = sample((await scrape(`Bearer ${TOKEN}`)).body, failures) ?? 0

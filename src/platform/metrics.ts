@@ -33,7 +33,7 @@ export function countSignInFailure (scope: string, locked: boolean): void {
 }
 
 /** Times every request of the app by its route pattern (unmatched requests as one route). */
-export function observeRequests (app: FastifyInstance): void {
+function observeRequests (app: FastifyInstance): void {
   app.addHook('onResponse', async (request, reply) => {
     requests.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000)
   })

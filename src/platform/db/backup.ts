@@ -156,7 +156,7 @@ export async function restore (db: Db, storage: BackupStorage, dir: string, log:
     if (n.n > 0) throw new Error(`the database already holds ${table}: restore into a new, empty database`)
   }
   const media = new Map<string, string>()
-  for (const line of await readLines(path.join(dir, 'tables', 'files.jsonl'))) {
+  for await (const line of lines(path.join(dir, 'tables', 'files.jsonl'))) {
     const row = JSON.parse(line) as { storage_key: string, media_type: string }
     media.set(row.storage_key, row.media_type)
   }
@@ -197,10 +197,4 @@ export async function restore (db: Db, storage: BackupStorage, dir: string, log:
 
 function lines (file: string): AsyncIterable<string> {
   return readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity })
-}
-
-async function readLines (file: string): Promise<string[]> {
-  const all: string[] = []
-  for await (const line of lines(file)) all.push(line)
-  return all
 }

@@ -50,9 +50,10 @@ const pgTypes = {
 
 export async function openDb (options: DbOptions): Promise<Db> {
   if (options.databaseUrl) {
+    const max = options.poolSize ?? 10
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
+      max,
       options: '-c TimeZone=UTC',
       types: pgTypes as pg.CustomTypesConfig
     })
@@ -62,7 +63,6 @@ export async function openDb (options: DbOptions): Promise<Db> {
     // unhandled 'error' and end the process (found by the fault battery). The statement in flight
     // fails with the error; the pool discards the client when it is released.
     pool.on('connect', (client) => { client.on('error', () => { /* reported by the statement that fails */ }) })
-    const max = options.poolSize ?? 10
     return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] }), 'postgres',
       () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }))
   }
