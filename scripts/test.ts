@@ -95,7 +95,7 @@ interface RunResult { engine: string, pass: number, fail: number, code: number, 
 
 async function runSuite (engine: string, env: Record<string, string>, files: string[]): Promise<RunResult> {
   log(`running ${files.length} test files on ${engine}`)
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=180000', ...files], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=300000', ...files], {
     cwd: ROOT,
     env: { ...process.env, ...env, TEST_ENGINE: engine, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'inherit']

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto'
-import fs from 'node:fs'
-import path from 'node:path'
 import type { Db } from '../src/platform/db/db.js'
+import type { ObjectStore } from './chaos-edges.js'
 
 export const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex')
 
@@ -10,13 +9,13 @@ export const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).diges
  * its submit event and audit row once each, and the file the citizen sent, readable with its hash;
  * no code twice, none skipped in an agency's day; every stored file's bytes are there and match.
  */
-export async function checkInvariants (db: Db, dataDir: string, acknowledged: Array<{ id: string, code: string, hash: string }>, component: string) {
+export async function checkInvariants (db: Db, objects: ObjectStore, acknowledged: Array<{ id: string, code: string, hash: string }>, component: string) {
   const k = db.kysely
   const problems: string[] = []
   let lost = 0
   let duplicated = 0
   let uploadsRepeated = 0
-  const read = (key: string) => { try { return fs.readFileSync(path.join(dataDir, 'files', key)) } catch { return undefined } }
+  const read = (key: string) => objects.read(key)
   for (const ack of acknowledged) {
     const dossiers = await k.selectFrom('dossiers').select(['id', 'status']).where('code', '=', ack.code).execute()
     if (dossiers.length !== 1 || dossiers[0]!.id !== ack.id || dossiers[0]!.status < 1) { lost++; problems.push(`${ack.code}: ${dossiers.length} dossiers with the code acknowledged for ${ack.id}`); continue }
@@ -52,11 +51,11 @@ export async function checkInvariants (db: Db, dataDir: string, acknowledged: Ar
     const bytes = read(f.storageKey)
     if (!bytes || (f.sha256 && sha256(bytes) !== f.sha256)) { lost++; problems.push(`file ${f.storageKey} (${f.state}) ${bytes ? 'differs from its hash' : 'is missing'}`) }
   }
+  // Every file the scanner could not reach while it was down has been scanned since.
+  const waiting = stored.filter(x => x.state === 'quarantine').length
+  if (waiting > 0) problems.push(`${waiting} files still waiting for the virus scan`)
   const known = new Set(stored.map(f => f.storageKey))
-  const walk = (dir: string, prefix = ''): string[] => fs.existsSync(dir)
-    ? fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => e.isDirectory() ? walk(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`])
-    : []
-  const orphans = walk(path.join(dataDir, 'files')).filter(key => !known.has(key))
+  const orphans = objects.keys().filter(key => !known.has(key))
   if (orphans.length > 0) problems.push(`${orphans.length} stored objects no file row names`)
   return { problems, lost, duplicated, uploadsRepeated }
 }

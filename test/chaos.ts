@@ -1,19 +1,22 @@
 /**
  * The fault battery (issue 22): real server processes under a load of citizens uploading files and
- * submitting dossiers, while the app process is killed with SIGKILL at random moments and restarted
- * (with PGlite that is a hard kill of the embedded database too), and PostgreSQL is crashed and
- * restarted; the clients retry as a browser would (the same form posted again). Afterwards the
- * invariants are checked from the database and the file storage, not from what the clients believe.
- * Used by `npm run chaos` (scripts/chaos.ts, many faults) and by test/chaos.test.ts (the CI subset).
+ * submitting dossiers, and officials taking every n-th dossier through the whole process (reception,
+ * forwards, fees paid online at a VNPay gateway with its IPN, approval with the result, return), while
+ * faults hit at random moments: the app process killed with SIGKILL (with PGlite that is a hard kill of
+ * the embedded database too) or stopped with SIGTERM and started again, PostgreSQL crashed and restarted,
+ * its connections all taken, and the mail server, SMS gateway, payment gateway, virus scanner, object
+ * storage or the files' disk away or full for a while. The clients retry as a browser would (the same
+ * form posted again). Afterwards the invariants are checked from the database and the file storage, not
+ * from what the clients believe. Used by `npm run chaos` (scripts/chaos.ts, many faults) and by
+ * test/chaos.test.ts (the CI subset).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import http from 'node:http'
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { pino } from 'pino'
 import pg from 'pg'
-import { SMTPServer } from 'smtp-server'
 import { loadConfig } from '../src/config.js'
 import { openDb, type Db } from '../src/platform/db/db.js'
 import { migrate } from '../src/platform/db/migrate.js'
@@ -26,53 +29,16 @@ import { serviceDraft } from './dossiers.js'
 import { multipart, samplePdf } from './files.js'
 import { freePort } from './net.js'
 import { checkInvariants, sha256 } from './chaos-invariants.js'
+import { localObjects, messagingStandIns, objectStorage, smallDisk, waitForJobs } from './chaos-edges.js'
+import { checkOffice, officeWork, signedInBrowser, type Office } from './chaos-office.js'
+import { fakeClamd } from './clamd.js'
+import { newOfficial } from './officials.js'
+import { vnpayGateway } from './vnpay-gateway.js'
+import type { BatteryOptions, BatteryReport } from './chaos-report.js'
+
+export { reportTable, type BatteryOptions, type BatteryReport } from './chaos-report.js'
 
 export const CHAOS_PROCEDURE = '1.004325.000.00.00.H34'
-
-export interface BatteryOptions {
-  engine: 'pglite' | 'postgres'
-  /** Dossiers to submit (each: an upload, then "Nộp hồ sơ"). */
-  submissions: number
-  /** Citizens working at once. */
-  clients: number
-  /** A citizen's pause between two dossiers, on average (default 150 ms). */
-  thinkMs?: number
-  /** SIGKILLs of the app process. */
-  appKills: number
-  /** SIGTERMs of the app process (a graceful stop, then a start). */
-  appStops: number
-  /** Crash restarts of PostgreSQL (postgres only). */
-  databaseCrashes: number
-  /** Times every PostgreSQL connection is taken while the app restarts (postgres only). */
-  poolExhaustions: number
-  /** Times the mail server and the SMS gateway go away for a few seconds. */
-  messagingOutages: number
-  log?: (line: string) => void
-}
-
-export interface BatteryReport {
-  engine: BatteryOptions['engine']
-  faults: Record<string, number>
-  requests: number
-  retried: number
-  acknowledged: number
-  lost: number
-  duplicated: number
-  /** Uploads stored twice because the answer to the first was lost and the browser sent it again. */
-  uploadsRepeated: number
-  /** Messages queued, and how many reached the mail server or SMS gateway more than once (the same Message-ID / Idempotency-Key). */
-  messages: number
-  messagesRepeated: number
-  /** Requests the server had received when told to stop (SIGTERM), and how many of them it did not answer. */
-  inFlightAtStop: number
-  cutByStop: number
-  /** Times the app process exited on its own and the supervisor started it again. */
-  supervisorRestarts: number
-  /** The longest time from a fault to the app answering /readyz again. */
-  recoveredWithinSeconds: number
-  /** Everything an invariant found wrong, in words. */
-  problems: string[]
-}
 
 const SECRET = 'chaos-session-secret-0123456789abcdef'
 const METRICS_TOKEN = 'chaos-metrics-token-0123456789'
@@ -86,6 +52,7 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
   fs.mkdirSync(dataDir)
   let cluster: Awaited<ReturnType<typeof startThrowawayPostgres>> | undefined
   let server: ChildProcess | undefined
+  const closing: Array<() => unknown> = []
   try {
     let databaseUrl: string | undefined
     if (options.engine === 'postgres') {
@@ -96,11 +63,31 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
       await admin.end()
       databaseUrl = cluster.adminUrl.replace(/\/postgres$/, '/chaos')
     }
+    const port = await freePort()
+    const base = `http://127.0.0.1:${port}`
+    // The edges: mail and SMS, the payment gateway, the virus scanner, the object storage or the files' own disk.
     const mail = await messagingStandIns()
+    closing.push(mail.close)
+    const gatewaySecret = crypto.randomBytes(16).toString('hex')
+    const gateway = await vnpayGateway(gatewaySecret, base)
+    closing.push(gateway.close)
+    const clamd = options.scannerOutages > 0 ? await fakeClamd() : undefined
+    if (clamd) closing.push(clamd.close)
+    const s3 = options.storage === 's3' ? await objectStorage(path.join(work, 's3')) : undefined
+    if (s3) closing.push(s3.close)
+    const notInjected: string[] = []
+    const disk = options.diskFull > 0 && !s3 ? smallDisk(path.join(dataDir, 'files'), 256) : undefined
+    if (disk) closing.push(disk.unmount)
+    else if (options.diskFull > 0) notInjected.push(s3 ? 'disk full: files are in S3' : 'disk full: a tmpfs cannot be mounted here (needs root)')
+    if (options.storageOutages > 0 && !s3) notInjected.push('S3 down: files are on the local disk')
+    const objects = s3 ? s3.objects : localObjects(path.join(dataDir, 'files'))
     const env: Record<string, string> = {
       SMTP_URL: mail.smtpUrl, SMS_WEBHOOK_URL: mail.smsUrl, MAIL_FROM: 'Cổng DVC <no-reply@chaos.test>', METRICS_TOKEN: METRICS_TOKEN,
-      SESSION_SECRET: SECRET, DATA_DIR: dataDir, PUBLIC_URL: 'http://localhost:3000', CAPTCHA: 'off', SECURE_COOKIES: 'false',
-      LOG_LEVEL: 'warn', MAX_FILE_MB: '2', SHUTDOWN_DRAIN_MS: '1000', ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '10' } : {})
+      SESSION_SECRET: SECRET, DATA_DIR: dataDir, PUBLIC_URL: base, CAPTCHA: 'off', SECURE_COOKIES: 'false',
+      LOG_LEVEL: 'warn', MAX_FILE_MB: '2', SHUTDOWN_DRAIN_MS: '1000', ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '10' } : {}),
+      VNPAY_TMN_CODE: 'MCSANDBOX', VNPAY_HASH_SECRET: gatewaySecret, VNPAY_PAYMENT_URL: gateway.paymentUrl, VNPAY_API_URL: gateway.apiUrl,
+      ...(clamd ? { CLAMD_HOST: '127.0.0.1', CLAMD_PORT: String(clamd.port) } : {}),
+      ...(s3?.env ?? {})
     }
     const openData = () => databaseUrl ? openDb({ databaseUrl, poolSize: 4 }) : openDb({ dataDir })
 
@@ -110,18 +97,20 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
       await loadCatalog(services)
       const people = []
       for (let i = 0; i < options.clients; i++) people.push(await newCitizen({ services }))
+      // The officials of the default process (the procedure's desk and department), signed in.
+      const t = { services, db: services.db }
+      const dept = '000.00.11.H34'
+      const office = { desk: await newOfficial(t, '000.01.01.H34', ['receptionist']), specialist: await newOfficial(t, dept, ['specialist']), head: await newOfficial(t, dept, ['department_head']), leader: await newOfficial(t, dept, ['agency_leader']) }
       const first = (await services.dossiers.draft(people[0]!.id, await services.dossiers.startDraft(people[0]!.id, CHAOS_PROCEDURE))).slots.find(s => s.required)!.key
       const drafts: Array<{ id: string, person: number }> = []
       for (let i = 0; i < options.submissions; i++) {
         const person = i % people.length
         drafts.push({ id: await serviceDraft(services, people[person]!.id, CHAOS_PROCEDURE, { leaveEmpty: first }), person })
       }
-      return { cookies: people.map(p => p.cookie), component: first, drafts }
+      return { cookies: people.map(p => p.cookie), component: first, drafts, office }
     })
 
     execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' })
-    const port = await freePort()
-    const base = `http://127.0.0.1:${port}`
     // As systemd would (Restart=always, RestartSec=1): a process that exits on its own is started again.
     let supervised = true
     let supervisorRestarts = 0
@@ -164,11 +153,8 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     await ready()
 
     // Each citizen's CSRF cookie and token, as the browser holds them (signed with the session secret: they survive restarts).
-    const auth = await Promise.all(prepared.cookies.map(async (cookie) => {
-      const res = await fetch(`${base}/ca-nhan/ho-so`, { headers: { cookie } })
-      const csrf = /mc_csrf=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]!
-      return { cookie: `${cookie}; mc_csrf=${csrf}`, token: /name="_csrf" value="([^"]+)"/.exec(await res.text())![1]! }
-    }))
+    const auth = await Promise.all(prepared.cookies.map(cookie => signedInBrowser(base, cookie, '/ca-nhan/ho-so')))
+    const office: Office = Object.fromEntries(await Promise.all(Object.entries(prepared.office).map(async ([role, o]) => [role, { id: o.id, ...await signedInBrowser(base, o.cookie, '/can-bo') }]))) as unknown as Office
 
     let requests = 0
     let retried = 0
@@ -181,7 +167,9 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
       for (let attempt = 0; ; attempt++) {
         requests++
         if (attempt > 0) retried++
-        const answer = fetch(base + url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(30_000) }).then(res => ({ res }), (err: unknown) => ({ err }))
+        // An answer is the whole of it: a body cut by the process dying is no answer, and the request is sent again.
+        const answer = fetch(base + url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(30_000) })
+          .then(async res => ({ res: new Response([204, 304].includes(res.status) ? null : await res.arrayBuffer(), { status: res.status, headers: res.headers }) }), (err: unknown) => ({ err }))
         const entry = { sentAt: Date.now(), answered: answer.then(r => 'res' in r) }
         inflight.add(entry)
         const r = await answer
@@ -197,6 +185,11 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     let inFlightAtStop = 0
     let cutByStop = 0
     const acknowledged: Array<{ id: string, code: string, hash: string }> = []
+    const officeWorkers = officeWork({ send, office, gateway, problems })
+    /** Dossiers the officials take through the process, as the citizens' submissions are acknowledged. */
+    const inbox: Array<{ code: string, person: number }> = []
+    const officeCodes: string[] = []
+    let citizensDone = false
     let next = 0
     let injecting = true
     let runningLow = false
@@ -215,18 +208,45 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
         const up = await send(`/nop-ho-so/${d.id}/thanh-phan`, { method: 'POST', headers: { cookie: a.cookie, 'x-csrf-token': a.token, ...body.headers }, body: body.payload })
         await up.arrayBuffer()
         if (up.status !== 303) { problems.push(`upload to ${d.id} answered ${up.status}`); continue }
-        const sub = await send(`/nop-ho-so/${d.id}/nop`, { method: 'POST', headers: { cookie: a.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: a.token, declaration: 'yes' }).toString() })
-        await sub.arrayBuffer()
+        // A file uploaded while the scanner was away waits for its scan: the citizen is told so and submits again a little later.
+        let sub: Response
+        let said: string
+        for (let waited = 0; ; waited++) {
+          sub = await send(`/nop-ho-so/${d.id}/nop`, { method: 'POST', headers: { cookie: a.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: a.token, declaration: 'yes' }).toString() })
+          said = (await sub.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
+          if (sub.status !== 422 || !said.includes('đang được kiểm tra virus') || waited === 60) break
+          await sleep(2000)
+        }
         const code = /\/ca-nhan\/ho-so\/([^?/]+)/.exec(sub.headers.get('location') ?? '')?.[1]
-        if (sub.status !== 303 || !code) { problems.push(`submission of ${d.id} answered ${sub.status}`); continue }
+        if (sub.status !== 303 || !code) { problems.push(`submission of ${d.id} answered ${sub.status}: ${said.slice(said.indexOf('Có lỗi cần sửa'), 300)}`); continue }
         acknowledged.push({ id: d.id, code: decodeURIComponent(code), hash: sha256(pdf) })
+        if (options.officeEvery > 0 && acknowledged.length % options.officeEvery === 0) inbox.push({ code: decodeURIComponent(code), person: d.person })
+      }
+    }
+    const official = async () => {
+      for (;;) {
+        const work = inbox.shift()
+        if (!work) { if (citizensDone) return; await sleep(200); continue }
+        officeCodes.push(work.code)
+        await officeWorkers.process(work.code, auth[work.person]!)
       }
     }
 
     // The faults, at random moments while the clients work; each waits for the app to answer again.
-    const faults: Record<string, number> = { 'app SIGKILL': 0, ...(options.appStops > 0 ? { 'app SIGTERM': 0 } : {}), ...(options.engine === 'postgres' ? { 'PostgreSQL crash restart': 0, 'connections exhausted': 0 } : {}), ...(options.messagingOutages > 0 ? { 'SMTP and SMS down': 0 } : {}) }
+    const postgres = options.engine === 'postgres'
+    const kinds: Array<[kind: string, label: string, times: number]> = [
+      ['app', 'app SIGKILL', options.appKills], ['stop', 'app SIGTERM', options.appStops],
+      ['db', 'PostgreSQL crash restart', postgres ? options.databaseCrashes : 0], ['pool', 'connections exhausted', postgres ? options.poolExhaustions : 0],
+      ['mail', 'SMTP and SMS down', options.messagingOutages], ['gateway', 'payment gateway down or slow', options.gatewayOutages],
+      ['scanner', 'clamd down', options.scannerOutages], ['s3', 'S3 storage down', s3 ? options.storageOutages : 0], ['disk', 'disk full', disk ? options.diskFull : 0]
+    ]
+    const faults: Record<string, number> = Object.fromEntries(kinds.filter(k => k[2] > 0).map(k => [k[1], 0]))
+    const labelOf = Object.fromEntries(kinds.map(k => [k[0], k[1]]))
     let recovered = 0
-    const plan = [...Array<string>(options.appKills).fill('app'), ...Array<string>(options.appStops).fill('stop'), ...Array<string>(options.engine === 'postgres' ? options.databaseCrashes : 0).fill('db'), ...Array<string>(options.engine === 'postgres' ? options.poolExhaustions : 0).fill('pool'), ...Array<string>(options.messagingOutages).fill('mail')].sort(() => Math.random() - 0.5)
+    const plan = kinds.flatMap(([kind, , times]) => Array<string>(times).fill(kind)).sort(() => Math.random() - 0.5)
+    /** A dependency away for two to four seconds; the app keeps answering (degraded) and catches up after. */
+    const outage = () => 2000 + Math.random() * 2000
+    let gatewayFaults = 0
     const injector = async () => {
       for (const kind of plan) {
         await sleep(300 + Math.random() * 1200)
@@ -242,11 +262,9 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
           const answered = [...await Promise.all(received.map(e => e.answered)), ...await Promise.all(searches)]
           inFlightAtStop += answered.length
           cutByStop += answered.filter(a => !a).length
-          faults['app SIGTERM']!++
           startServer()
         } else if (kind === 'app') {
           await end('SIGKILL')
-          faults['app SIGKILL']!++
           startServer()
         } else if (kind === 'pool') {
           // Every connection PostgreSQL allows taken by others, and the app process restarting meanwhile:
@@ -262,34 +280,48 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
           await sleep(3000)
           log(`pool fault: ${hogs.length} connections held; the restarted app ${server!.exitCode === null ? 'waiting' : `exited ${server!.exitCode}`}; ${supervisorRestarts} restarts by the supervisor so far`)
           await Promise.all(hogs.map(c => c.end()))
-          faults['connections exhausted']!++
         } else if (kind === 'db') {
           cluster!.crashRestart()
-          faults['PostgreSQL crash restart']!++
         } else {
-          // The mail server and the SMS gateway away for a few seconds: the sends fail and are retried later.
-          await mail.down(2000 + Math.random() * 2000)
-          faults['SMTP and SMS down']!++
+          // A dependency away for a few seconds (the app process keeps running): the mail server and the SMS
+          // gateway (sends retried later), the payment gateway (no IPN, payment page refused; or every answer
+          // two and a half seconds late), the virus scanner (files wait in quarantine for a later scan), the
+          // object storage or the files' disk (uploads refused with 503, sent again).
+          if (kind === 'mail') await mail.down(outage())
+          else if (kind === 'gateway') await (gatewayFaults++ % 2 === 0 ? gateway.down(outage()) : gateway.slow(2500, 5000))
+          else if (kind === 'scanner') { clamd!.state.down = true; await sleep(outage()); clamd!.state.down = false } else if (kind === 's3') await s3!.down(outage())
+          else await disk!.full(outage())
+          faults[labelOf[kind]!]!++
           continue
         }
+        faults[labelOf[kind]!]!++
         const took = await ready()
         log(`${kind} fault: ready again after ${took.toFixed(1)} s`)
         recovered = Math.max(recovered, took)
       }
     }
-    await Promise.all([Promise.all(Array.from({ length: options.clients }, client)), injector().finally(() => { injecting = false })])
+    await Promise.all([
+      Promise.all(Array.from({ length: options.clients }, client)).finally(() => { citizensDone = true }),
+      Promise.all(Array.from({ length: 2 }, official)),
+      injector().finally(() => { injecting = false })
+    ])
     if (runningLow) log(`${options.engine}: the drafts ran low before the last fault; the citizens slowed down (prepare more for a steadier load)`)
     log(`${options.engine}: ${acknowledged.length} submissions acknowledged, ${Object.values(faults).reduce((a, b) => a + b, 0)} faults, ${requests} requests (${retried} sent again)`)
 
     // Every message sent before the stop: the queue read from /metrics (a killed process's sends wait for their lease).
-    const drained = await waitForMessages(base)
-    if (!drained) problems.push('messages still queued three minutes after the load')
+    // And every file the scanner missed scanned, every payment settled.
+    const drained = await waitForJobs(base, METRICS_TOKEN, ['notifications.send', 'files.scan'])
+    if (!drained) problems.push('messages or scans still queued three minutes after the load')
     // A clean stop, then the invariants, read from the database and the storage.
     supervised = false
     await end('SIGTERM')
     server = undefined
-    const found = await withServices(openData, env, services => checkInvariants(services.db, dataDir, acknowledged, prepared.component))
+    const found = await withServices(openData, env, services => checkInvariants(services.db, objects, acknowledged, prepared.component))
     problems.push(...found.problems)
+    const books = await withServices(openData, env, services => checkOffice(services.db.kysely, { ...officeWorkers, codes: officeCodes }, gateway.ledger))
+    problems.push(...books.problems)
+    found.lost += books.lost
+    found.duplicated += books.duplicated
     const sent = await withServices(openData, env, services => services.db.kysely.selectFrom('messages').select(['id', 'channel', 'state', 'createdAt']).execute())
     let messagesRepeated = 0
     for (const m of sent) {
@@ -298,13 +330,14 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
       if (m.state !== 'sent' || copies === 0) { found.lost++; problems.push(`message ${m.id} (${m.channel}) ${m.state}, received ${copies} times`) }
       if (copies > 1) messagesRepeated++
     }
-    await mail.close()
     return {
       engine: options.engine, faults, requests, retried, acknowledged: acknowledged.length, lost: found.lost, duplicated: found.duplicated,
-      uploadsRepeated: found.uploadsRepeated, messages: sent.length, messagesRepeated, inFlightAtStop, cutByStop, supervisorRestarts, recoveredWithinSeconds: recovered, problems
+      uploadsRepeated: found.uploadsRepeated, messages: sent.length, messagesRepeated, inFlightAtStop, cutByStop, supervisorRestarts, recoveredWithinSeconds: recovered,
+      transitions: officeWorkers.acknowledged.length, officeDossiers: officeCodes.length, payments: officeWorkers.paid.length, moneyTaken: books.taken, moneyRecorded: books.recorded, notInjected, problems
     }
   } finally {
     if (server && server.exitCode === null) server.kill('SIGKILL')
+    for (const close of closing.reverse()) await Promise.resolve(close()).catch(() => undefined)
     cluster?.stop()
     fs.rmSync(work, { recursive: true, force: true })
   }
@@ -315,71 +348,4 @@ async function withServices<T> (open: () => Promise<Db>, env: Record<string, str
   await migrate(db)
   const services = await buildServices(loadConfig({ ...env, WORKER_IN_PROCESS: 'false' }), { db, log: pino({ level: 'silent' }) })
   try { return await fn(services) } finally { await services.close(); await db.close() }
-}
-
-/**
- * A mail server and an SMS gateway at the process edge that count what they receive by its Message-ID
- * or Idempotency-Key, and can go away for a while (they stop listening; connections are refused).
- */
-async function messagingStandIns () {
-  const received = new Map<string, number>()
-  const count = (key: string) => received.set(key, (received.get(key) ?? 0) + 1)
-  const smtpPort = await freePort()
-  const smsPort = await freePort()
-  let smtp: SMTPServer | undefined
-  let sms: http.Server | undefined
-  const up = async () => {
-    smtp = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-      onData (stream, _session, callback) {
-        let data = ''
-        stream.on('data', (c: Buffer) => { data += c.toString('utf8') })
-        stream.on('end', () => { count(/^Message-ID: *(<[^>]+>)/mi.exec(data)?.[1] ?? 'none'); callback() })
-      }
-    })
-    // A sender killed in the middle of a conversation resets its connection: not the stand-in's failure.
-    smtp.on('error', () => undefined)
-    sms = http.createServer((req, res) => {
-      req.resume()
-      req.on('end', () => { count(String(req.headers['idempotency-key'] ?? 'none')); res.writeHead(200, { 'content-type': 'application/json' }).end('{}') })
-    })
-    await new Promise<void>(resolve => smtp!.listen(smtpPort, '127.0.0.1', resolve))
-    await new Promise<void>(resolve => sms!.listen(smsPort, '127.0.0.1', resolve))
-  }
-  const close = async () => {
-    await new Promise<void>(resolve => smtp!.close(() => resolve()))
-    sms!.closeAllConnections()
-    await new Promise<void>(resolve => sms!.close(() => resolve()))
-  }
-  await up()
-  return {
-    smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
-    smsUrl: `http://127.0.0.1:${smsPort}/send`,
-    received,
-    async down (ms: number) { await close(); await sleep(ms); await up() },
-    close
-  }
-}
-
-/** Waits until /metrics shows no message waiting to be sent; false after three minutes. */
-async function waitForMessages (base: string): Promise<boolean> {
-  const started = Date.now()
-  while (Date.now() - started < 180_000) {
-    try {
-      const body = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()
-      if (!/^mot_cua_jobs\{name="notifications\.send",state="(pending|running)"\} [1-9]/m.test(body)) return true
-    } catch { /* restarting */ }
-    await sleep(1000)
-  }
-  return false
-}
-
-/** The report as the table the issue asks for. */
-export function reportTable (reports: BatteryReport[]): string {
-  const rows = [['engine', 'faults injected', 'requests', 'sent again', 'acknowledged', 'lost', 'duplicated', 'uploads repeated', 'messages', 'messages repeated', 'in flight at SIGTERM', 'cut', 'exited on its own', 'recovered within']]
-  for (const r of reports) {
-    rows.push([r.engine, Object.entries(r.faults).map(([k, v]) => `${v} ${k}`).join(', '), String(r.requests), String(r.retried), String(r.acknowledged), String(r.lost), String(r.duplicated), String(r.uploadsRepeated), String(r.messages), String(r.messagesRepeated), String(r.inFlightAtStop), String(r.cutByStop), String(r.supervisorRestarts), `${r.recoveredWithinSeconds.toFixed(1)} s`])
-  }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => r[i]!.length)))
-  return rows.map(r => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n')
 }

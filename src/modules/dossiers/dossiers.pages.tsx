@@ -25,9 +25,11 @@ const PAGE_SIZE = 20
 
 /** Validation errors are shown on the page; anything else goes to the error handler. */
 function fieldsOf (err: unknown): FieldError[] {
-  if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) return err.fields
+  if (err instanceof AppError && (err.code === 'VALIDATION' || err.code === 'UPSTREAM_UNAVAILABLE') && err.fields) return err.fields
   throw err
 }
+/** The status of a page shown again with an error beside its field: refused input, or (503) storage away for now, to send again. */
+const statusOfErrors = (err: unknown) => err instanceof AppError && err.code === 'UPSTREAM_UNAVAILABLE' ? 503 : 422
 
 /** What the citizen's dossier pages use. */
 /** The field of an upload error that concerns the whole form; shown beside the first component. */
@@ -120,13 +122,13 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
   })
 
   // --- Step 3: components and files -------------------------------------------------------------------
-  const componentsPage = async (request: FastifyRequest, reply: FastifyReply, given: FieldError[]) => {
+  const componentsPage = async (request: FastifyRequest, reply: FastifyReply, given: FieldError[], status = 422) => {
     const d = await draftOf(request)
     // A form-wide upload error (too many files, not a form) is shown beside the first component.
     const errors = given.map(e => e.field === ANY_COMPONENT ? { ...e, field: `tp-${d.slots[0]?.key ?? ''}` } : e)
     const reusable = await dossiers.reusableFiles(me(request))
     return reply.page(<ComponentsPage d={d} errors={errors} reusable={reusable} maxFileMb={config.MAX_FILE_MB} from={from(request)} />,
-      { title: 'Thành phần hồ sơ', ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
+      { title: 'Thành phần hồ sơ', ...(errors.length > 0 ? { status, hasErrors: true } : {}) })
   }
   app.get('/nop-ho-so/:id/thanh-phan', { preHandler: requireCitizen }, async (request, reply) => componentsPage(request, reply, []))
   app.post('/nop-ho-so/:id/thanh-phan/truong-hop', { preHandler: requireCitizen }, async (request, reply) => {
@@ -134,7 +136,7 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     try {
       await dossiers.saveCase(me(request), id, (request.body as Body)['caseGroup'])
       return reply.redirect(`/nop-ho-so/${id}/thanh-phan`, 303)
-    } catch (err) { return componentsPage(request, reply, fieldsOf(err)) }
+    } catch (err) { return componentsPage(request, reply, fieldsOf(err), statusOfErrors(err)) }
   })
   app.post('/nop-ho-so/:id/tep/:attachment/xoa', { preHandler: requireCitizen }, async (request, reply) => {
     const { id, attachment } = request.params as { id: string, attachment: string }
@@ -155,7 +157,7 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
       const d = await draftOf(request)
       await dossiers.completeComponents(me(request), d.id)
       return reply.redirect(after(request, d, 'thanh-phan', stepsOf(d)), 303)
-    } catch (err) { return componentsPage(request, reply, fieldsOf(err)) }
+    } catch (err) { return componentsPage(request, reply, fieldsOf(err), statusOfErrors(err)) }
   })
 
   // --- Step 4: delivery ------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ export interface StoredFile { id: string, name: string, mediaType: string, size:
 export type FileState = 'uploading' | 'quarantine' | 'clean' | 'infected'
 
 export const SCAN_JOB = 'files.scan'
+/** When a file's scan job runs if the scan at upload did not settle it (scanner away, process dead). */
+export const SCAN_JOB_DELAY_MS = 10_000
 export const CLEANUP_JOB = 'files.cleanup'
 
 /** A row still 'uploading' this long after it was made belongs to a process that died mid-upload. */
@@ -136,19 +138,28 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
       const idOf = new Map(rows.map(r => [r.storageKey, r.id]))
       const stored = items.map(i => ({ id: idOf.get(i.storageKey)!, name: i.name, mediaType: i.mediaType, size: i.size, sha256: i.sha256, state: (deps.clamd ? 'quarantine' : 'clean') as FileState, createdAt: now }))
       try {
-        await Promise.all(items.map(i => storage.put(i.storageKey, i.data, i.mediaType)))
+        await Promise.all(items.map(i => storage.put(i.storageKey, i.data, i.mediaType))).catch((err: unknown) => {
+          // The disk is full or the object storage does not answer: nothing is kept, and the sender is told to try again shortly.
+          throw new AppError('UPSTREAM_UNAVAILABLE', `file storage: ${err instanceof Error ? err.message : String(err)}`, [{ field, message: 'Chưa lưu được tệp vì kho lưu trữ tệp đang tạm thời gặp sự cố. Vui lòng gửi lại tệp sau ít phút.' }], { cause: err })
+        })
         // The caller marks the rows in the statement that attaches them (one round trip less); if it
         // never does (refused, or the process died), they stay 'uploading' and the cleanup removes them.
         // (Only without a virus scanner: a scanned file's state is the scan's.) They come back 'uploading'.
         if (options.leaveUploading && !deps.clamd) return stored.map(f => ({ ...f, state: 'uploading' as const }))
-        await db.kysely.updateTable('files').set({ state: deps.clamd ? 'quarantine' : 'clean' }).where('id', 'in', stored.map(f => f.id)).execute()
-        if (deps.clamd) {
+        if (!deps.clamd) await db.kysely.updateTable('files').set({ state: 'clean' }).where('id', 'in', stored.map(f => f.id)).execute()
+        else {
+          // Quarantined with its scan job in one transaction: the scan below normally comes first (the job then
+          // finds nothing to do); if the scanner is unreachable, or this process dies before the scan, the job
+          // scans it later. (A quarantined file with no job would block its dossier for good: the fault battery found one.)
+          await db.transaction(async (trx) => {
+            await trx.updateTable('files').set({ state: 'quarantine' }).where('id', 'in', stored.map(f => f.id)).execute()
+            for (const f of stored) await jobs.enqueue(trx, SCAN_JOB, { fileId: f.id }, { dedupeKey: `scan:${f.id}`, maxAttempts: 20, runAt: new Date(Date.now() + SCAN_JOB_DELAY_MS) })
+          })
           for (const [n, f] of stored.entries()) {
             try {
               f.state = await scan(f.id, items[n]!.data)
             } catch {
-              // The scanner is unreachable: the file waits in quarantine and a job scans it later.
-              await db.transaction(trx => jobs.enqueue(trx, SCAN_JOB, { fileId: f.id }, { dedupeKey: `scan:${f.id}`, maxAttempts: 20 }))
+              // The scanner is unreachable: the file waits in quarantine and its job scans it later.
             }
             if (f.state === 'infected') throw new AppError('VALIDATION', 'file refused: infected', [{ field, message: `Tệp “${f.name}” chứa mã độc và đã bị từ chối.` }])
           }

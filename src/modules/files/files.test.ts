@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
@@ -8,6 +7,7 @@ import { pino } from 'pino'
 import S3rver from 's3rver'
 import { useTestApp } from '../../../test/app.js'
 import { sampleJpeg, samplePdf, samplePng, sampleExe } from '../../../test/files.js'
+import { EICAR, fakeClamd } from '../../../test/clamd.js'
 import { freePort } from '../../../test/net.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { AppError } from '../../platform/http/errors.js'
@@ -17,43 +17,6 @@ import { sniff } from './sniff.js'
 import { s3Storage, signV4 } from './storage.js'
 import { createFilesService } from './files.service.js'
 import { createJobQueue } from '../../platform/jobs/queue.js'
-
-/** The EICAR test string every anti-virus detects (it is harmless). */
-const EICAR = Buffer.from('X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*')
-
-/**
- * A stand-in for clamd at the process edge: a real TCP server speaking clamd's INSTREAM protocol,
- * which reports the EICAR signature. `down` makes it drop connections (scanner unavailable).
- */
-async function fakeClamd () {
-  const state = { down: false, scans: 0 }
-  const server = net.createServer(socket => {
-    if (state.down) { socket.destroy(); return }
-    let buf = Buffer.alloc(0)
-    socket.on('data', (chunk: Buffer) => {
-      buf = Buffer.concat([buf, chunk])
-      const start = buf.indexOf(0) + 1 // after "zINSTREAM\0"
-      if (start <= 0) return
-      const parts: Buffer[] = []
-      let at = start
-      while (at + 4 <= buf.length) {
-        const len = buf.readUInt32BE(at)
-        if (len === 0) {
-          state.scans++
-          const data = Buffer.concat(parts)
-          socket.end(data.includes(EICAR) ? 'stream: Eicar-Test-Signature FOUND\0' : 'stream: OK\0')
-          return
-        }
-        if (at + 4 + len > buf.length) return
-        parts.push(buf.subarray(at + 4, at + 4 + len))
-        at += 4 + len
-      }
-    })
-  })
-  const port = await freePort()
-  await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve))
-  return { port, state, close: () => new Promise<void>(resolve => server.close(() => resolve())) }
-}
 
 let clamd: Awaited<ReturnType<typeof fakeClamd>>
 before(async () => { clamd = await fakeClamd() })
@@ -116,7 +79,28 @@ test('when the scanner is down a file waits in quarantine, cannot be read, and a
   } finally { clamd.state.down = false }
   assert.equal(f.state, 'quarantine')
   await assert.rejects(t.services.files.read(f.id), (err: unknown) => err instanceof AppError && err.code === 'NOT_FOUND')
+  const drain = () => createWorker(t.services.jobs, { concurrency: 1, pollMs: 0, log: pino({ level: 'silent' }) }).drain()
+  // Its job waits SCAN_JOB_DELAY_MS (moved to now here, as time passing would).
+  await drain()
+  assert.equal((await t.db.kysely.selectFrom('files').select('state').where('id', '=', f.id).executeTakeFirstOrThrow()).state, 'quarantine', 'not before its time')
+  await t.db.kysely.updateTable('jobs').set({ runAt: new Date() }).where('dedupeKey', '=', `scan:${f.id}`).execute()
+  await drain()
+  assert.equal((await t.services.files.read(f.id)).file.state, 'clean')
+})
+
+test('a file is quarantined with its scan job in one transaction: one a dead process left unscanned is scanned later (the fault battery found such files blocking their dossiers)', async () => {
+  const c = await newCitizen(t)
+  const f = await t.services.files.store(c.id, { name: 'quet.pdf', data: samplePdf('quet') })
+  assert.equal(f.state, 'clean', 'scanned at upload')
+  const job = await t.db.kysely.selectFrom('jobs').select(['state', 'runAt']).where('dedupeKey', '=', `scan:${f.id}`).executeTakeFirstOrThrow()
+  assert.equal(job.state, 'pending')
+  assert.ok(job.runAt.getTime() > Date.now(), 'due later: the scan at upload normally settles the file first')
+  // What a process killed between the quarantine and the scan leaves: the job scans it when due.
+  await t.db.kysely.updateTable('files').set({ state: 'quarantine' }).where('id', '=', f.id).execute()
+  await t.db.kysely.updateTable('jobs').set({ runAt: new Date() }).where('dedupeKey', '=', `scan:${f.id}`).execute()
+  const scans = clamd.state.scans
   await createWorker(t.services.jobs, { concurrency: 1, pollMs: 0, log: pino({ level: 'silent' }) }).drain()
+  assert.equal(clamd.state.scans, scans + 1)
   assert.equal((await t.services.files.read(f.id)).file.state, 'clean')
 })
 
