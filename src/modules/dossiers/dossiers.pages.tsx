@@ -217,7 +217,7 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     return reply.page(<DossierListPage items={result.items} total={result.total} page={page} pageSize={PAGE_SIZE} status={status} drafts={drafts} href={href} />, { title: 'Hồ sơ của tôi' })
   })
 
-  const dossierPage = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[], values?: Body, notice?: string } = {}) => {
+  const dossierPage = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[], values?: Body, notice?: string, status?: number } = {}) => {
     const { code } = request.params as { code: string }
     const d = await dossiers.get(me(request), code)
     const fresh = (request.query as { moi?: string }).moi === '1' && d.status === 1
@@ -227,7 +227,7 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     const errors = extra.errors ?? []
     const pay = { requests: await services.payments.ofDossier(d.id), online: d.status === 6 ? await services.payments.choicesFor(d) : [], transfer: d.status === 6 ? await services.payments.transferInfo(d) : undefined }
     return reply.page(<DossierPage d={d} fresh={fresh} errors={errors} values={extra.values ?? {}} notice={extra.notice} pay={pay} />,
-      { title: fresh ? 'Nộp hồ sơ thành công' : `Hồ sơ ${d.code}`, ...(errors.length > 0 ? { status: 422, hasErrors: true } : {}) })
+      { title: fresh ? 'Nộp hồ sơ thành công' : `Hồ sơ ${d.code}`, ...(errors.length > 0 ? { status: extra.status ?? 422, hasErrors: true } : {}) })
   }
   const code = (request: FastifyRequest) => (request.params as { code: string }).code
   app.get('/ca-nhan/ho-so/:code', { preHandler: requireCitizen }, async (request, reply) => dossierPage(request, reply))
@@ -267,7 +267,7 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     try {
       await dossiers.withdraw(me(request), code(request), body['reason'])
       return reply.redirect(dossierUrl(code(request)), 303)
-    } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err), values: body }) }
+    } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err), values: body, status: statusOfErrors(err) }) }
   })
 
   app.post('/ca-nhan/ho-so/:code/bo-sung/tep/:attachment/xoa', { preHandler: requireCitizen }, async (request, reply) => {
@@ -290,14 +290,14 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
       }
       await dossiers.answerSupplement(me(request), code(request), body['note'])
       return reply.redirect(`${dossierUrl(code(request))}?bo-sung=1`, 303)
-    } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err), values: body }) }
+    } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err), values: body, status: statusOfErrors(err) }) }
   })
   app.post('/ca-nhan/ho-so/:code/danh-gia', { preHandler: requireCitizen }, async (request, reply) => {
     const body = request.body as Body
     try {
       await dossiers.rate(me(request), code(request), Number(body['rating'] ?? 0), body['comment'])
       return dossierPage(request, reply, { notice: 'Cảm ơn bạn đã đánh giá.' })
-    } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err), values: body }) }
+    } catch (err) { return dossierPage(request, reply, { errors: fieldsOf(err), values: body, status: statusOfErrors(err) }) }
   })
 
   // Files are never static: each download checks that the signed-in account may read it.

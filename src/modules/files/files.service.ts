@@ -165,7 +165,8 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
           }
         }
       } catch (err) {
-        for (const f of stored) await this.deleteIfUnused(f.id)
+        // Nothing of a refused upload is kept.
+        await this.discard(stored.map(f => f.id))
         throw err
       }
       return stored
@@ -214,12 +215,23 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
       return rows.length
     },
 
-    /** Deletes a file no dossier refers to any more (a draft's file removed by the citizen). */
+    /**
+     * Removes files no dossier refers to (a draft's file removed, an upload whose action failed); one the
+     * storage cannot remove now keeps its row, unusable or unattached, and the cleanup job removes it later.
+     */
+    async discard (ids: readonly string[]): Promise<void> {
+      for (const id of ids) await this.deleteIfUnused(id).catch(() => undefined)
+    },
+
+    /** Deletes a file no dossier refers to any more, with its object. */
     async deleteIfUnused (id: string): Promise<void> {
-      const r = await db.kysely.deleteFrom('files').where('id', '=', id)
-        .where(eb => eb.not(eb.exists(eb.selectFrom('dossierFiles').select('dossierFiles.id').whereRef('dossierFiles.fileId', '=', 'files.id'))))
-        .returning('storageKey').executeTakeFirst()
-      if (r) await storage.delete(r.storageKey)
+      // The row goes only with its object: if the storage fails, the row stays (and the cleanup tries again), never an object no row names.
+      await db.transaction(async (trx) => {
+        const r = await trx.deleteFrom('files').where('id', '=', id)
+          .where(eb => eb.not(eb.exists(eb.selectFrom('dossierFiles').select('dossierFiles.id').whereRef('dossierFiles.fileId', '=', 'files.id'))))
+          .returning('storageKey').executeTakeFirst()
+        if (r) await storage.delete(r.storageKey)
+      })
     }
   }
   return service

@@ -214,7 +214,7 @@ export function createWorkflowContext (deps: WorkflowDeps) {
         }
       })
     } catch (err) {
-      for (const f of stored) await deps.files.deleteIfUnused(f.id)
+      await deps.files.discard(stored.map(f => f.id))
       throw err
     }
   }

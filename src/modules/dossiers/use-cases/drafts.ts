@@ -124,7 +124,7 @@ export function draftUseCases (ctx: DossierContext) {
         await trx.deleteFrom('dossiers').where('id', '=', d.id).where('status', '=', 0).execute()
         await audit.record(trx, { actor: citizen(accountId), action: 'dossier.draft.delete', targetType: 'dossier', targetId: d.id })
       })
-      for (const f of fileIds) await files.deleteIfUnused(f)
+      await files.discard(fileIds)
     },
 
     /** Deletes drafts untouched for DRAFT_RETENTION_DAYS, and their files. Returns how many. */
@@ -134,7 +134,7 @@ export function draftUseCases (ctx: DossierContext) {
       for (const { id } of old) {
         const fileIds = (await attachments(db.kysely, id)).map(f => f.id)
         await db.kysely.deleteFrom('dossiers').where('id', '=', id).where('status', '=', 0).execute()
-        for (const f of fileIds) await files.deleteIfUnused(f)
+        await files.discard(fileIds)
       }
       return old.length
     }

@@ -73,7 +73,7 @@ export function fileUseCases (ctx: DossierContext) {
         await trx.deleteFrom('dossierFiles').where('id', '=', attachmentId).where('dossierId', '=', d.id).execute()
         await audit.record(trx, { actor: citizen(accountId), action: 'dossier.file.remove', targetType: 'dossier', targetId: d.id, details: { file: a.id } })
       })
-      await files.deleteIfUnused(a.id)
+      await files.discard([a.id])
     },
 
     /** A file the account may read: its own upload, or a file in one of its dossiers. */
@@ -107,7 +107,7 @@ export function fileUseCases (ctx: DossierContext) {
     try {
       await attach(accountId, d.id, component, stored, round, finish)
     } catch (err) {
-      for (const f of stored) await files.deleteIfUnused(f.id)
+      await files.discard(stored.map(f => f.id))
       throw err
     }
     return finish ? stored.map(f => ({ ...f, state: finish })) : stored

@@ -47,7 +47,7 @@ export function processingUseCases (ctx: WorkflowContext) {
         if (d.status === 2) await dossiers.act(actorOf(o), code, 'start-processing', { note, details, within: work, ...(told ? { message: told } : {}) })
         else await dossiers.record(actorOf(o), code, { action: 'forward', note, message: told, details }, work)
       } catch (err) {
-        for (const f of stored) await deps.files.deleteIfUnused(f.id)
+        await deps.files.discard(stored.map(f => f.id))
         throw err
       }
       return nextStep.name

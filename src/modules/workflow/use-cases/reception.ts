@@ -128,7 +128,7 @@ export function receptionUseCases (ctx: WorkflowContext) {
         }
         return await dossiers.answerSupplementAtDesk(actorOf(o), code, { files: stored, paper, note: form['note'] })
       } catch (err) {
-        for (const id of stored.flatMap(s => s.fileIds)) await deps.files.deleteIfUnused(id)
+        await deps.files.discard(stored.flatMap(s => s.fileIds))
         throw err
       }
     },
