@@ -30,6 +30,10 @@ export interface BatteryOptions {
   storageOutages: number
   /** Times the files' disk is full for a few seconds (storage 'local'; its tmpfs needs root). */
   diskFull: number
+  /** App processes (several: behind HAProxy, with a worker process of their own; PostgreSQL only). */
+  appProcesses?: number
+  /** The load lasts at least this long (a sustained run); the bare route, memory and queue lag are sampled meanwhile. */
+  durationMs?: number
   log?: (line: string) => void
 }
 
@@ -64,6 +68,13 @@ export interface BatteryReport {
   notInjected: string[]
   /** Everything an invariant found wrong, in words. */
   problems: string[]
+  /** Answers of 5xx or none at all (connection refused or cut), from the clients' side: the faults' doing, or errors. */
+  serverErrors: number
+  durationSeconds: number
+  /** Answer times by route, the bare route (`GET /healthz (bare route)`) among them when sampled. */
+  routes: Array<{ route: string, count: number, p50: number, p99: number }>
+  memory: Array<{ process: string, firstMinuteMb: number, lastMinuteMb: number, maxMb: number }>
+  queueLagMaxSeconds: number
 }
 
 /** The report as the table the issue asks for. */

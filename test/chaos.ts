@@ -31,6 +31,7 @@ import { freePort } from './net.js'
 import { checkInvariants, sha256 } from './chaos-invariants.js'
 import { localObjects, messagingStandIns, objectStorage, smallDisk, waitForJobs } from './chaos-edges.js'
 import { checkOffice, officeWork, signedInBrowser, type Office } from './chaos-office.js'
+import { memoryTrend, queueLagSeconds, residentMb, startBalancer, Timings } from './soak.js'
 import { fakeClamd } from './clamd.js'
 import { newOfficial } from './officials.js'
 import { vnpayGateway } from './vnpay-gateway.js'
@@ -52,6 +53,8 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
   fs.mkdirSync(dataDir)
   let cluster: Awaited<ReturnType<typeof startThrowawayPostgres>> | undefined
   let server: ChildProcess | undefined
+  /** Every process the battery started, to be sure none outlives it. */
+  const spawned = new Set<ChildProcess>()
   const closing: Array<() => unknown> = []
   try {
     let databaseUrl: string | undefined
@@ -107,26 +110,33 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
         const person = i % people.length
         drafts.push({ id: await serviceDraft(services, people[person]!.id, CHAOS_PROCEDURE, { leaveEmpty: first }), person })
       }
-      return { cookies: people.map(p => p.cookie), component: first, drafts, office }
+      return { cookies: people.map(p => p.cookie), ids: people.map(p => p.citizenId), component: first, drafts, office }
     })
 
     execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' })
     // As systemd would (Restart=always, RestartSec=1): a process that exits on its own is started again.
     let supervised = true
     let supervisorRestarts = 0
-    const startServer = () => {
-      const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js')], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] })
-      server = child
+    // One app process on the portal's port; or several behind HAProxy there, with a worker process of their own.
+    const multi = (options.appProcesses ?? 1) > 1
+    const appPorts = multi ? await Promise.all(Array.from({ length: options.appProcesses! }, () => freePort())) : [port]
+    const procs: Array<{ name: string, script: string, port?: number, child?: ChildProcess }> = [...appPorts.map((p, i) => ({ name: `app ${i + 1}`, script: 'server.js', port: p })), ...(multi ? [{ name: 'worker', script: 'worker.js' }] : [])]
+    const start = (p: typeof procs[number]) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'dist', p.script)], { cwd: ROOT, env: { ...process.env, ...env, ...(p.port ? { PORT: String(p.port), HOST: '127.0.0.1' } : {}), ...(multi ? { WORKER_IN_PROCESS: 'false' } : {}) }, stdio: ['ignore', 'ignore', 'pipe'] })
+      p.child = child
+      spawned.add(child)
+      if (p === procs[0]) server = child
       let stderr = ''
       child.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString('utf8')).slice(-4000) })
       child.once('exit', (code, signal) => {
-        if (code !== null && code !== 0) log(`server exited ${code} ${signal ?? ''}: ${stderr.slice(-600)}`)
+        if (code !== null && code !== 0) log(`${p.name} exited ${code} ${signal ?? ''}: ${stderr.slice(-600)}`)
         if (supervised && !stopping.has(child)) {
           supervisorRestarts++
-          setTimeout(() => { if (supervised && server === child) startServer() }, 1000)
+          setTimeout(() => { if (supervised && p.child === child) start(p) }, 1000)
         }
       })
     }
+    const startServer = () => start(procs[0]!)
     /** The processes the battery itself kills or stops (not restarted by the supervisor). */
     const stopping = new Set<ChildProcess>()
     const end = async (signal: NodeJS.Signals) => {
@@ -141,7 +151,7 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
       let last = ''
       for (;;) {
         try {
-          const res = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(1000) })
+          const res = await fetch(`http://127.0.0.1:${appPorts[0]}/readyz`, { signal: AbortSignal.timeout(1000) })
           if (res.status === 200) return (Date.now() - started) / 1000
           last = `${res.status} ${await res.text()}`
         } catch (err) { last = String((err as Error).cause ?? err) }
@@ -151,6 +161,12 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     }
     startServer()
     await ready()
+    if (multi) {
+      for (const p of procs.slice(1)) start(p)
+      const balancer = await startBalancer(work, port, appPorts)
+      closing.push(() => balancer.kill('SIGTERM'))
+      await sleep(2000) // every backend checked at least once
+    }
 
     // Each citizen's CSRF cookie and token, as the browser holds them (signed with the session secret: they survive restarts).
     const auth = await Promise.all(prepared.cookies.map(cookie => signedInBrowser(base, cookie, '/ca-nhan/ho-so')))
@@ -162,11 +178,14 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     /** A request as a browser sends it, sent again while the answer is lost or the server fails (5xx); gives up after two minutes. */
     // Requests waiting for their answer, with when they were sent: a graceful stop must answer those it has.
     const inflight = new Set<{ sentAt: number, answered: Promise<boolean> }>()
+    const timings = new Timings()
+    let serverErrors = 0
     const send = async (url: string, init: RequestInit): Promise<Response> => {
       const started = Date.now()
       for (let attempt = 0; ; attempt++) {
         requests++
         if (attempt > 0) retried++
+        const sentAt = performance.now()
         // An answer is the whole of it: a body cut by the process dying is no answer, and the request is sent again.
         const answer = fetch(base + url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(30_000) })
           .then(async res => ({ res: new Response([204, 304].includes(res.status) ? null : await res.arrayBuffer(), { status: res.status, headers: res.headers }) }), (err: unknown) => ({ err }))
@@ -175,9 +194,9 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
         const r = await answer
         inflight.delete(entry)
         if ('res' in r) {
-          if (r.res.status < 500) return r.res
-          await r.res.arrayBuffer()
-        } // else: connection refused or cut (the server is down)
+          if (r.res.status < 500) { timings.add(init.method ?? 'GET', url, performance.now() - sentAt); return r.res }
+          serverErrors++
+        } else serverErrors++ // connection refused or cut (the server is down)
         if (Date.now() - started > 120_000) throw new Error(`${url}: no answer for two minutes`)
         await sleep(150 + Math.random() * 200)
       }
@@ -221,6 +240,9 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
         if (sub.status !== 303 || !code) { problems.push(`submission of ${d.id} answered ${sub.status}: ${said.slice(said.indexOf('Có lỗi cần sửa'), 300)}`); continue }
         acknowledged.push({ id: d.id, code: decodeURIComponent(code), hash: sha256(pdf) })
         if (options.officeEvery > 0 && acknowledged.length % options.officeEvery === 0) inbox.push({ code: decodeURIComponent(code), person: d.person })
+        // And looks it up on the public page, with the proof of being its applicant.
+        const found = await send(`/tra-cuu-ho-so?ma=${code}&giay-to=${prepared.ids[d.person]}`, { headers: {} })
+        if (found.status !== 200) problems.push(`lookup of ${decodeURIComponent(code)} answered ${found.status}`)
       }
     }
     const official = async () => {
@@ -247,6 +269,7 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     /** A dependency away for two to four seconds; the app keeps answering (degraded) and catches up after. */
     const outage = () => 2000 + Math.random() * 2000
     let gatewayFaults = 0
+    const loadStarted = Date.now()
     const injector = async () => {
       for (const kind of plan) {
         await sleep(300 + Math.random() * 1200)
@@ -299,11 +322,29 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
         log(`${kind} fault: ready again after ${took.toFixed(1)} s`)
         recovered = Math.max(recovered, took)
       }
+      // A run of a set length (the sustained load) goes on after its faults, if any.
+      if (options.durationMs) await sleep(loadStarted + options.durationMs - Date.now())
+    }
+    // While the load runs (a run of a set length): the bare route's answer times beside the load's, each
+    // process's memory and the job queue's lag.
+    const memory: Array<{ at: number, mb: Record<string, number> }> = []
+    let queueLag = 0
+    const sampler = async () => {
+      for (let n = 0; options.durationMs && injecting; n++) {
+        const sentAt = performance.now()
+        try { await (await fetch(`${base}/healthz`)).arrayBuffer(); timings.add('GET', '/healthz (bare route)', performance.now() - sentAt) } catch { /* restarting */ }
+        if (n % 20 === 0) {
+          memory.push({ at: Date.now(), mb: Object.fromEntries(procs.map(p => [p.name, residentMb(p.child?.pid)]).filter(([, mb]) => mb !== undefined)) as Record<string, number> })
+          try { queueLag = Math.max(queueLag, queueLagSeconds(await (await fetch(`http://127.0.0.1:${appPorts[0]}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text())) } catch { /* restarting */ }
+        }
+        await sleep(250)
+      }
     }
     await Promise.all([
       Promise.all(Array.from({ length: options.clients }, client)).finally(() => { citizensDone = true }),
       Promise.all(Array.from({ length: 2 }, official)),
-      injector().finally(() => { injecting = false })
+      injector().finally(() => { injecting = false }),
+      sampler()
     ])
     if (runningLow) log(`${options.engine}: the drafts ran low before the last fault; the citizens slowed down (prepare more for a steadier load)`)
     log(`${options.engine}: ${acknowledged.length} submissions acknowledged, ${Object.values(faults).reduce((a, b) => a + b, 0)} faults, ${requests} requests (${retried} sent again)`)
@@ -316,6 +357,12 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     supervised = false
     await end('SIGTERM')
     server = undefined
+    for (const p of procs.slice(1)) {
+      stopping.add(p.child!)
+      const dead = new Promise(resolve => p.child!.exitCode !== null || p.child!.signalCode !== null ? resolve(undefined) : p.child!.once('exit', resolve))
+      p.child!.kill('SIGTERM')
+      await dead
+    }
     const found = await withServices(openData, env, services => checkInvariants(services.db, objects, acknowledged, prepared.component))
     problems.push(...found.problems)
     const books = await withServices(openData, env, services => checkOffice(services.db.kysely, { ...officeWorkers, codes: officeCodes }, gateway.ledger))
@@ -333,10 +380,11 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     return {
       engine: options.engine, faults, requests, retried, acknowledged: acknowledged.length, lost: found.lost, duplicated: found.duplicated,
       uploadsRepeated: found.uploadsRepeated, messages: sent.length, messagesRepeated, inFlightAtStop, cutByStop, supervisorRestarts, recoveredWithinSeconds: recovered,
-      transitions: officeWorkers.acknowledged.length, officeDossiers: officeCodes.length, payments: officeWorkers.paid.length, moneyTaken: books.taken, moneyRecorded: books.recorded, notInjected, problems
+      transitions: officeWorkers.acknowledged.length, officeDossiers: officeCodes.length, payments: officeWorkers.paid.length, moneyTaken: books.taken, moneyRecorded: books.recorded, notInjected, problems,
+      serverErrors, durationSeconds: (Date.now() - loadStarted) / 1000, routes: timings.summary(), memory: memoryTrend(memory), queueLagMaxSeconds: queueLag
     }
   } finally {
-    if (server && server.exitCode === null) server.kill('SIGKILL')
+    for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     for (const close of closing.reverse()) await Promise.resolve(close()).catch(() => undefined)
     cluster?.stop()
     fs.rmSync(work, { recursive: true, force: true })
