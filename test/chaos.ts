@@ -188,7 +188,8 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
         const sentAt = performance.now()
         // An answer is the whole of it: a body cut by the process dying is no answer, and the request is sent again.
         const answer = fetch(base + url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(30_000) })
-          .then(async res => ({ res: new Response([204, 304].includes(res.status) ? null : await res.arrayBuffer(), { status: res.status, headers: res.headers }) }), (err: unknown) => ({ err }))
+          .then(async res => ({ res: new Response([204, 304].includes(res.status) ? null : await res.arrayBuffer(), { status: res.status, headers: res.headers }) }))
+          .catch((err: unknown) => ({ err }))
         const entry = { sentAt: Date.now(), answered: answer.then(r => 'res' in r) }
         inflight.add(entry)
         const r = await answer
@@ -278,7 +279,8 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
           // answered before it exits.
           // Besides the citizens' requests, eight searches nobody made before (each a few tens of milliseconds of work).
           const searches = Array.from({ length: 8 }, (_, i) => fetch(`${base}/thu-tuc?q=${encodeURIComponent(`giấy phép ${Math.random().toString(36).slice(2, 6)} ${i}`)}`)
-            .then(async res => { await res.arrayBuffer(); if (res.status !== 200) log(`search at SIGTERM: ${res.status}`); return res.status === 200 }, (err: unknown) => { log(`search at SIGTERM: ${String((err as Error).cause ?? err)}`); return false }))
+            .then(async res => { await res.arrayBuffer(); if (res.status !== 200) log(`search at SIGTERM: ${res.status}`); return res.status === 200 })
+            .catch((err: unknown) => { log(`search at SIGTERM: ${String((err as Error).cause ?? err)}`); return false }))
           await sleep(15)
           const received = [...inflight].filter(e => e.sentAt <= Date.now() - 10)
           await end('SIGTERM')
