@@ -139,13 +139,13 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     const startServer = () => start(procs[0]!)
     /** The processes the battery itself kills or stops (not restarted by the supervisor). */
     const stopping = new Set<ChildProcess>()
-    const end = async (signal: NodeJS.Signals) => {
-      const child = server!
+    const stop = async (child: ChildProcess, signal: NodeJS.Signals) => {
       stopping.add(child)
       const dead = new Promise(resolve => child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve))
       child.kill(signal)
       await dead
     }
+    const end = (signal: NodeJS.Signals) => stop(server!, signal)
     const ready = async (timeoutMs = 60_000) => {
       const started = Date.now()
       let last = ''
@@ -359,12 +359,7 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     supervised = false
     await end('SIGTERM')
     server = undefined
-    for (const p of procs.slice(1)) {
-      stopping.add(p.child!)
-      const dead = new Promise(resolve => p.child!.exitCode !== null || p.child!.signalCode !== null ? resolve(undefined) : p.child!.once('exit', resolve))
-      p.child!.kill('SIGTERM')
-      await dead
-    }
+    for (const p of procs.slice(1)) await stop(p.child!, 'SIGTERM')
     const found = await withServices(openData, env, services => checkInvariants(services.db, objects, acknowledged, prepared.component))
     problems.push(...found.problems)
     const books = await withServices(openData, env, services => checkOffice(services.db.kysely, { ...officeWorkers, codes: officeCodes }, gateway.ledger))

@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { useTestApp } from '../../test/app.js'
 import { loadCatalog } from '../../test/catalog.js'
 import { newCitizen } from '../../test/citizens.js'
+import { dossierAwaitingFees } from '../../test/payments.js'
 
 const TOKEN = 'metrics-token-0123456789'
 const t = useTestApp({ config: { METRICS_TOKEN: TOKEN }, setup: ctx => loadCatalog(ctx.services) })
@@ -37,18 +38,24 @@ test('requests are counted by route pattern and status, never by the address ask
   assert.ok(!body.includes(code) && !body.includes('0912345678'), 'no address, code or number typed in a label')
 })
 
-test('sign-in failures, jobs, the national sync lag and connections come from what happened, without personal data', async () => {
+test('sign-in failures, jobs, payments, the national sync lag and connections come from what happened, without personal data', async () => {
   const citizen = await newCitizen(t)
   const failures = 'mot_cua_sign_in_failures_total{scope="signin",outcome="failed"}'
   const before = sample((await scrape(`Bearer ${TOKEN}`)).body, failures) ?? 0
   await assert.rejects(t.services.accounts.signIn(citizen.citizenId, 'sai mật khẩu', 'test', '127.0.0.1'))
   await t.db.transaction(trx => t.services.jobs.enqueue(trx, 'metrics.test', {}, { runAt: new Date(Date.now() - 60_000) }))
+  // A dossier's fees paid in cash at the desk.
+  const cash = 'mot_cua_payments{method="cash",state="paid"}'
+  const cashBefore = sample((await scrape(`Bearer ${TOKEN}`)).body, cash) ?? 0
+  const fees = await dossierAwaitingFees(t)
+  assert.equal((await fees.desk.post(`/can-bo/ho-so/${encodeURIComponent(fees.code)}/nop-tien-mat`)).statusCode, 200)
   await new Promise(resolve => setTimeout(resolve, 5_100)) // the database's figures are kept five seconds
   const body = (await scrape(`Bearer ${TOKEN}`)).body
   assert.equal(sample(body, failures), before + 1)
   assert.equal(sample(body, 'mot_cua_jobs{name="metrics.test",state="pending"}'), 1)
   assert.ok(sample(body, 'mot_cua_jobs_oldest_due_seconds{name="metrics.test"}')! >= 59)
   assert.equal(sample(body, 'mot_cua_national_sync_lag_seconds'), 0)
+  assert.equal(sample(body, cash), cashBefore + 1)
   assert.ok(sample(body, 'mot_cua_db_connections{state="max"}')! >= 1)
   assert.ok(!body.includes(citizen.citizenId) && !body.includes(citizen.email))
 })
