@@ -22,7 +22,7 @@ export interface Paid { code: string, txnRef: string, amountVnd: number }
 
 export const FEES_VND = 230_000
 /** What each step leaves in the dossier's ledger (event action; audit action `dossier.<action>`), and how many times at most. */
-export const OFFICE_ACTIONS: Record<string, number> = { receive: 1, 'start-processing': 1, forward: 1, 'request-fees': 1, 'fees-paid': 1, finish: 1, 'return-result': 1 }
+export const OFFICE_ACTIONS: Record<string, number> = { 'request-supplement': 1, supplement: 1, receive: 1, 'start-processing': 1, forward: 1, 'request-fees': 1, 'fees-paid': 1, finish: 1, 'return-result': 1 }
 
 /** The CSRF cookie and token a signed-in browser holds, from a page with a form. */
 export async function signedInBrowser (base: string, cookie: string, page: string): Promise<Browser> {
@@ -33,8 +33,8 @@ export async function signedInBrowser (base: string, cookie: string, page: strin
   return { cookie: `${cookie}; mc_csrf=${csrf}`, token }
 }
 
-export function officeWork (deps: { send: Send, office: Office, gateway: Awaited<ReturnType<typeof vnpayGateway>>, problems: string[] }) {
-  const { send, office, gateway, problems } = deps
+export function officeWork (deps: { send: Send, office: Office, gateway: Awaited<ReturnType<typeof vnpayGateway>>, problems: string[], supplementComponent: string }) {
+  const { send, office, gateway, problems, supplementComponent: component } = deps
   const acknowledged: Acknowledged[] = []
   const paid: Paid[] = []
   const form = (b: Browser, fields: Record<string, string>) => ({ method: 'POST', headers: { cookie: b.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: b.token, ...fields }).toString() })
@@ -90,9 +90,22 @@ export function officeWork (deps: { send: Send, office: Office, gateway: Awaited
     return true
   }
 
-  /** The dossier through the whole process; false at the first step that could not be done. */
-  async function process (code: string, citizen: Browser): Promise<boolean> {
+  /** The citizen sends what the desk asked for (a file of the component and a note), in one form. */
+  async function supplement (code: string, citizen: Browser): Promise<boolean> {
+    const mine = `/ca-nhan/ho-so/${encodeURIComponent(code)}`
+    const body = multipart([{ name: 'bo-sung.pdf', data: samplePdf(`bo sung ${code}`, 8_000), type: 'application/pdf', field: `tp-${component}` }], { note: 'Đã nộp lại bản chụp rõ' })
+    const res = await send(`${mine}/bo-sung`, { method: 'POST', headers: { cookie: citizen.cookie, 'x-csrf-token': citizen.token, ...body.headers }, body: body.payload })
+    const answer = await res.text()
+    if (res.status === 303) { acknowledged.push({ code, action: 'supplement' }); return true }
+    if (!(await text(mine, citizen)).body.includes(`action="${mine}/bo-sung"`)) return true
+    problems.push(`${code}: the supplement answered ${res.status}: ${answer.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 200)}`)
+    return false
+  }
+
+  /** The dossier through the whole process (first a supplement asked and sent, if `supplementFirst`); false at the first step that could not be done. */
+  async function process (code: string, citizen: Browser, supplementFirst: boolean): Promise<boolean> {
     const { desk, specialist, head, leader } = office
+    if (supplementFirst && !(await step(code, desk, 'yeu-cau-bo-sung', 'request-supplement', () => ({ components: component, [`note-${component}`]: 'Bản chụp chưa rõ, đề nghị nộp lại' })) && await supplement(code, citizen))) return false
     return await step(code, desk, 'tiep-nhan', 'receive', () => ({})) &&
       await step(code, specialist, 'chuyen', 'start-processing', taskId => ({ taskId, assignee: head.id, comment: 'Hồ sơ đủ điều kiện' })) &&
       await step(code, head, 'yeu-cau-nop-phi', 'request-fees', taskId => ({ taskId, amount: String(FEES_VND), note: 'Lệ phí cấp giấy' })) &&

@@ -104,13 +104,14 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
       const t = { services, db: services.db }
       const dept = '000.00.11.H34'
       const office = { desk: await newOfficial(t, '000.01.01.H34', ['receptionist']), specialist: await newOfficial(t, dept, ['specialist']), head: await newOfficial(t, dept, ['department_head']), leader: await newOfficial(t, dept, ['agency_leader']) }
-      const first = (await services.dossiers.draft(people[0]!.id, await services.dossiers.startDraft(people[0]!.id, CHAOS_PROCEDURE))).slots.find(s => s.required)!.key
+      const slots = (await services.dossiers.draft(people[0]!.id, await services.dossiers.startDraft(people[0]!.id, CHAOS_PROCEDURE))).slots
+      const first = slots.find(s => s.required)!.key
       const drafts: Array<{ id: string, person: number }> = []
       for (let i = 0; i < options.submissions; i++) {
         const person = i % people.length
         drafts.push({ id: await serviceDraft(services, people[person]!.id, CHAOS_PROCEDURE, { leaveEmpty: first }), person })
       }
-      return { cookies: people.map(p => p.cookie), ids: people.map(p => p.citizenId), component: first, drafts, office }
+      return { cookies: people.map(p => p.cookie), ids: people.map(p => p.citizenId), component: first, other: slots.find(s => s.key !== first)!.key, drafts, office }
     })
 
     execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' })
@@ -205,7 +206,7 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     let inFlightAtStop = 0
     let cutByStop = 0
     const acknowledged: Array<{ id: string, code: string, hash: string }> = []
-    const officeWorkers = officeWork({ send, office, gateway, problems })
+    const officeWorkers = officeWork({ send, office, gateway, problems, supplementComponent: prepared.other })
     /** Dossiers the officials take through the process, as the citizens' submissions are acknowledged. */
     const inbox: Array<{ code: string, person: number }> = []
     const officeCodes: string[] = []
@@ -251,7 +252,7 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
         const work = inbox.shift()
         if (!work) { if (citizensDone) return; await sleep(200); continue }
         officeCodes.push(work.code)
-        await officeWorkers.process(work.code, auth[work.person]!)
+        await officeWorkers.process(work.code, auth[work.person]!, officeCodes.length % 2 === 0)
       }
     }
 
