@@ -4,7 +4,8 @@
  * (Debian's `haproxy`, started here) with a worker process of their own, and no faults (set CHAOS_KILLS
  * etc. as for `npm run chaos` to add some). It prints each route's answer times beside the bare route's
  * (GET /healthz through the balancer, sampled in the same run), each process's memory over the run, the
- * job queue's largest lag, and the errors; then the battery's invariants. Exit 1 on any error or problem.
+ * job queue's largest lag, and the errors; then the battery's invariants. Exit 1 on any error or problem,
+ * or on a process whose memory in the last minute is more than a quarter above its settled figure.
  */
 import { runBattery } from '../test/chaos.js'
 import { reportTable } from '../test/chaos-report.js'
@@ -40,12 +41,15 @@ const lines = [
   'route                                              answers   p50 ms   p99 ms   p99 / bare p99',
   ...r.routes.map(x => `${x.route.padEnd(50)} ${String(x.count).padStart(7)} ${x.p50.toFixed(1).padStart(8)} ${x.p99.toFixed(1).padStart(8)} ${bare ? (x.p99 / bare.p99).toFixed(1).padStart(10) : ''}`),
   '',
-  'process      first minute MB   last minute MB   most MB',
-  ...r.memory.map(m => `${m.process.padEnd(12)} ${m.firstMinuteMb.toFixed(0).padStart(15)} ${m.lastMinuteMb.toFixed(0).padStart(16)} ${m.maxMb.toFixed(0).padStart(9)}`),
+  'process      first minute MB   settled MB   last minute MB   most MB',
+  ...r.memory.map(m => `${m.process.padEnd(12)} ${m.firstMinuteMb.toFixed(0).padStart(15)} ${m.settledMb.toFixed(0).padStart(12)} ${m.lastMinuteMb.toFixed(0).padStart(16)} ${m.maxMb.toFixed(0).padStart(9)}`),
   '',
   reportTable([r]),
   ...r.problems
 ]
 process.stdout.write(lines.join('\n') + '\n')
+// Memory flat: the last minute within a quarter of the settled figure.
+const grown = r.memory.filter(m => m.lastMinuteMb > m.settledMb * 1.25)
+for (const m of grown) process.stdout.write(`${m.process}: memory grew from ${m.settledMb.toFixed(0)} MB settled to ${m.lastMinuteMb.toFixed(0)} MB in the last minute\n`)
 const faults = Object.values(r.faults).reduce((a, b) => a + b, 0)
-process.exitCode = r.problems.length > 0 || r.lost > 0 || r.duplicated > 0 || (faults === 0 && r.serverErrors > 0) ? 1 : 0
+process.exitCode = r.problems.length > 0 || r.lost > 0 || r.duplicated > 0 || grown.length > 0 || (faults === 0 && r.serverErrors > 0) ? 1 : 0

@@ -73,7 +73,7 @@ export interface BatteryReport {
   durationSeconds: number
   /** Answer times by route, the bare route (`GET /healthz (bare route)`) among them when sampled. */
   routes: Array<{ route: string, count: number, p50: number, p99: number }>
-  memory: Array<{ process: string, firstMinuteMb: number, lastMinuteMb: number, maxMb: number }>
+  memory: Array<{ process: string, firstMinuteMb: number, settledMb: number, lastMinuteMb: number, maxMb: number }>
   queueLagMaxSeconds: number
 }
 

@@ -60,7 +60,11 @@ export function residentMb (pid: number | undefined): number | undefined {
   } catch { return undefined }
 }
 
-/** Each process's memory over the run: the first and the last minute's median, and the most. */
+/**
+ * Each process's memory over the run: the first and the last minute's median, the most, and the median
+ * once settled (minutes 5 to 10 of a run of 15 minutes or more: caches filled, code compiled; else the
+ * first minute), which the last minute's is compared with.
+ */
 export function memoryTrend (samples: Array<{ at: number, mb: Record<string, number> }>) {
   if (samples.length === 0) return []
   const start = samples[0]!.at
@@ -69,7 +73,8 @@ export function memoryTrend (samples: Array<{ at: number, mb: Record<string, num
   const names = [...new Set(samples.flatMap(s => Object.keys(s.mb)))]
   return names.map(name => {
     const of = (from: number, to: number) => samples.filter(s => s.at >= from && s.at <= to && s.mb[name] !== undefined).map(s => s.mb[name]!)
-    return { process: name, firstMinuteMb: median(of(start, start + 60_000)), lastMinuteMb: median(of(end - 60_000, end)), maxMb: Math.max(...of(start, end)) }
+    const settled = end - start >= 15 * 60_000 ? of(start + 5 * 60_000, start + 10 * 60_000) : of(start, start + 60_000)
+    return { process: name, firstMinuteMb: median(of(start, start + 60_000)), settledMb: median(settled), lastMinuteMb: median(of(end - 60_000, end)), maxMb: Math.max(...of(start, end)) }
   })
 }
 
