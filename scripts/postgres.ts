@@ -17,7 +17,7 @@ export function pgBinDir (): string | undefined {
  * A throwaway cluster under `work` (tests and benchmarks): trust auth on loopback only, tuned for
  * speed over durability. As root the cluster belongs to the postgres user (initdb refuses root).
  */
-export async function startThrowawayPostgres (work: string, options: { durable?: boolean } = {}): Promise<{ adminUrl: string, socketUrl: (database: string) => string, stop: () => void, crashRestart: () => void }> {
+export async function startThrowawayPostgres (work: string, options: { durable?: boolean } = {}): Promise<{ adminUrl: string, socketUrl: (database: string) => string, stop: () => void, crashRestart: (downMs?: number) => Promise<void> }> {
   const bin = pgBinDir()
   if (!bin) throw new Error('PostgreSQL is not installed: apt-get install -y postgresql')
   const dir = path.join(work, 'pg')
@@ -43,9 +43,10 @@ export async function startThrowawayPostgres (work: string, options: { durable?:
     stop: () => {
       try { run('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop']) } catch (err) { process.stderr.write(`${String(err)}\n`) }
     },
-    /** Stops the server as a crash would (immediate: no checkpoint, connections cut) and starts it again (recovery from the WAL). */
-    crashRestart: () => {
+    /** Stops the server as a crash would (immediate: no checkpoint, connections cut), leaves it down `downMs`, and starts it again (recovery from the WAL). */
+    crashRestart: async (downMs = 0) => {
       run('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop'])
+      if (downMs > 0) await new Promise(resolve => setTimeout(resolve, downMs))
       run('pg_ctl', ['-D', path.join(dir, 'data'), '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start'])
     }
   }

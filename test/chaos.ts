@@ -307,7 +307,7 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
           log(`pool fault: ${hogs.length} connections held; the restarted app ${server!.exitCode === null ? 'waiting' : `exited ${server!.exitCode}`}; ${supervisorRestarts} restarts by the supervisor so far`)
           await Promise.all(hogs.map(c => c.end()))
         } else if (kind === 'db') {
-          cluster!.crashRestart()
+          await cluster!.crashRestart(outage() - 1500) // down for half a second to two and a half
         } else {
           // A dependency away for a few seconds (the app process keeps running): the mail server and the SMS
           // gateway (sends retried later), the payment gateway (no IPN, payment page refused; or every answer
