@@ -32,6 +32,8 @@ function ensurePrerequisites () {
   const missing: string[] = []
   if (!fs.existsSync(CHROMIUM)) missing.push('chromium')
   if (engines.includes('postgres') && !pgBinDir()) missing.push('postgresql')
+  // pdfsig checks signed results with a tool that is not ours (issue 23).
+  if (!fs.existsSync('/usr/bin/pdfsig')) missing.push('poppler-utils')
   if (missing.length === 0) return
   if (!isRoot) {
     process.stderr.write(`Missing: ${missing.join(', ')}. Install them with:\n  sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}\n`)

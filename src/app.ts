@@ -31,6 +31,7 @@ import { nationalPages } from './modules/national/national.pages.js'
 import { createStandinState, nationalStandin } from './modules/national/standin.js'
 import { statisticsApi } from './modules/statistics/statistics.api.js'
 import { publicStatisticsPages } from './modules/statistics/public.pages.js'
+import { signingPages } from './modules/signing/signing.pages.js'
 import { registerStaffSession } from './modules/accounts/staff-session.js'
 import { workspacePages } from './modules/workflow/workspace.pages.js'
 import { workflowPages } from './modules/workflow/workflow.pages.js'
@@ -140,6 +141,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   })
   await app.register(dossiersPages, { services })
   await app.register(publicStatisticsPages, { statistics: services.statistics })
+  await app.register(signingPages, { signing: services.signing, read: async id => (await services.files.read(id)).data })
   await app.register(citizenFormRoutes, { workflow: services.workflow })
   await app.register(paymentsRoutes, { services })
   await app.register(catalogApi, { services, prefix: '/api/v1' })

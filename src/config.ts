@@ -33,6 +33,7 @@ export const ConfigSchema = Type.Object({
   MAIL_FROM: Type.String({ minLength: 3, default: 'Cổng Dịch vụ công <no-reply@localhost>', description: 'Sender of e-mail.' }),
   CAPTCHA: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on', description: 'The verification code on sign-in and registration. `off` only for automated testing of a whole deployment.' }),
   SESSION_IDLE_MINUTES: Type.Integer({ minimum: 5, maximum: 1440, default: 60, description: 'A session unused this long ends (it ends anyway 12 hours after sign-in).' }),
+  SIGNING_TRUSTED_ROOTS: Type.Optional(Type.String({ minLength: 1, description: 'PEM file of the root certificates a signature must chain to (the licensed CAs, e.g. the National Root CA). Agencies\' seal certificates are checked against it when configured, and every verification page against it. In the demo profile the demo CA (kept in `DATA_DIR`) is trusted too.' })),
   SIGN_IN_CODE: Bool('After the password, citizens also enter a one-time code sent by e-mail (or SMS without e-mail); 5 minutes, 5 attempts. Officials always do.', false),
   OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://', description: 'National e-identity (VNeID / National Public Service Portal) OpenID Connect issuer. With `OIDC_CLIENT_ID` and `OIDC_CLIENT_SECRET` it shows the “Đăng nhập bằng VNeID” button (authorization code + PKCE).' })),
   OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, description: 'Client id registered with the identity provider.' })),

@@ -28,6 +28,8 @@ import { createStatisticsService } from './modules/statistics/statistics.service
 import { createNationalService } from './modules/national/national.service.js'
 import { createSiteRepository } from './modules/site/site.repository.js'
 import { createSiteService } from './modules/site/site.service.js'
+import { demoCaIn } from './modules/signing/keys.js'
+import { createSigningService, splitPem } from './modules/signing/signing.service.js'
 
 export interface BuildServicesOptions {
   /** An already open database (tests); otherwise one is opened from the configuration. */
@@ -66,7 +68,16 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config, now: clock })
   const sandboxSecret = config.PAYMENT_SANDBOX || config.DEMO || config.DVCQG_STANDIN ? await sandboxSecretOf(db.kysely).catch(() => undefined) : undefined
   const payments = createPaymentsService({ db, dossiers, jobs, config, sandboxSecret, now: clock, bills: { store: async (name, pdf) => (await files.store(null, { name, data: pdf })).id } })
-  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, notifications, publicUrl: () => config.PUBLIC_URL, now: clock })
+  // Signed results (issue 23): the roots signatures must chain to; in the demo, a demo CA that issues each agency's seal on first use.
+  const demoCa = config.DEMO ? demoCaIn(config.DATA_DIR) : undefined
+  const signing = createSigningService({
+    db, audit, demoCa,
+    trustedRoots: [...(config.SIGNING_TRUSTED_ROOTS ? splitPem(fs.readFileSync(config.SIGNING_TRUSTED_ROOTS, 'utf8')) : []), ...(demoCa ? [demoCa.certificate] : [])],
+    sealKey: crypto.createHash('sha256').update(`signing-keys:${sessionSecret(config)}`).digest(),
+    publicUrl: () => config.PUBLIC_URL,
+    now: clock
+  })
+  const workflow = createWorkflowService({ db, dossiers, officials, calendar, catalog, audit, site, jobs, files, payments, notifications, signing, publicUrl: () => config.PUBLIC_URL, now: clock })
 
   const national = createNationalService({
     db, jobs, audit, log, dossiers, files, catalog,
@@ -108,6 +119,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     statistics,
     national,
     payments,
+    signing,
     sessionSecret: sessionSecret(config),
     async close () {
       await notifications.close()

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { Db } from '../../platform/db/db.js'
+import type { Db, Executor } from '../../platform/db/db.js'
+import type { SigningService } from '../signing/signing.service.js'
 import type { JobQueue } from '../../platform/jobs/queue.js'
 import type { FilesService } from '../files/files.service.js'
 import type { PaymentsService } from '../payments/payments.service.js'
@@ -39,6 +40,8 @@ export interface WorkflowDeps {
   notifications: NotificationsService
   /** Where links lead (read when a form is printed: in the demo it follows the request). */
   publicUrl: () => string
+  /** Signs the results an agency issues with its seal certificate, when it has one (issue 23). */
+  signing?: Pick<SigningService, 'sign'> | undefined
   /** The clock deadlines count from. */
   now?: () => Date
 }
@@ -200,7 +203,7 @@ export function createWorkflowContext (deps: WorkflowDeps) {
    * (stored already) are attached, and the return step opens, in one transaction; the files are
    * removed again if that fails.
    */
-  async function issueDecision (o: SignedInOfficial, d: DossierView, t: OpenTask, stored: Array<{ id: string }>, e: { outcome: 'approved' | 'refused', comment: string | null, message: string, note?: string | null, details?: Record<string, unknown>, document?: IssuedDocument }): Promise<void> {
+  async function issueDecision (o: SignedInOfficial, d: DossierView, t: OpenTask, stored: Array<{ id: string }>, e: { outcome: 'approved' | 'refused', comment: string | null, message: string, note?: string | null, details?: Record<string, unknown>, document?: IssuedDocument, within?: (trx: Executor) => Promise<void> }): Promise<void> {
     try {
       await dossiers.act(actorOf(o), d.code!, 'finish', {
         message: e.message,
@@ -211,6 +214,7 @@ export function createWorkflowContext (deps: WorkflowDeps) {
           await tasks.close(trx, t.id, o, e.outcome, e.comment)
           await dossiers.attachInTransaction(trx, d.id, 'result', stored.map(f => f.id))
           await tasks.open(trx, d.id, t.step + 1, processOf(d)[t.step + 1]!, d.agency!.code, { value: null, unit: null }, undefined, d.dueAt)
+          await e.within?.(trx)
         }
       })
     } catch (err) {

@@ -42,6 +42,8 @@ export const COLUMN_TYPES: Record<string, string> = {
   'dossiers.process': "ColumnType<unknown, string | null | undefined, string | null>",
   'dossiers.submitter': "Generated<JsonColumn<unknown>>",
   'files.state': "Generated<'uploading' | 'quarantine' | 'clean' | 'infected'>",
+  'signing_keys.kind': "'p12' | 'remote' | 'demo'",
+  'signed_documents.kind': "'result' | 'form'",
   'form_wording.body': "ColumnType<string[], string, string>",
   'jobs.payload': "ColumnType<unknown, string | undefined, string>",
   'jobs.state': "Generated<'pending' | 'running' | 'done' | 'failed'>",

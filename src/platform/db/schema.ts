@@ -645,6 +645,35 @@ export interface Sessions {
   userAgent: string | null
 }
 
+export interface SignedDocuments {
+  agencyName: string
+  dossierId: string
+  fileId: string
+  id: Generated<string>
+  keyId: number
+  kind: 'result' | 'form'
+  sha256: string
+  signedAt: Generated<Timestamp>
+  signer: string
+  title: string
+}
+
+export interface SigningKeys {
+  agencyCode: string
+  certificates: string
+  createdAt: Generated<Timestamp>
+  createdBy: string
+  id: Generated<number>
+  kind: 'p12' | 'remote' | 'demo'
+  notAfter: Timestamp
+  p12: Buffer | null
+  remoteKeyId: string | null
+  remoteUrl: string | null
+  revokedAt: Timestamp | null
+  sealedSecret: string | null
+  subject: string
+}
+
 export interface SiteProfile {
   address: string
   email: string | null
@@ -733,6 +762,8 @@ export interface DB {
   searchSynonyms: SearchSynonyms
   sectors: Sectors
   sessions: Sessions
+  signedDocuments: SignedDocuments
+  signingKeys: SigningKeys
   siteProfile: SiteProfile
   supplementRequests: SupplementRequests
   throttles: Throttles

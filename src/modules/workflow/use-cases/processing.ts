@@ -8,7 +8,11 @@ import { INTERNAL_COMPONENT } from '../../dossiers/model.js'
 import { parseDay } from '../../../platform/http/day-range.js'
 import { ONCE_POSTPONED } from '../model.js'
 import type { WorkflowContext } from '../context.js'
-import { chosen, type FileInput } from '../../files/bytes.js'
+import { chosen, chunksOf, type FileInput } from '../../files/bytes.js'
+import type { DossierView } from '../../dossiers/dossiers.service.js'
+import { KeyError } from '../../signing/keys.js'
+import { NotAPdf } from '../../signing/pdf-sign.js'
+import type { PreparedSignature } from '../../signing/signing.service.js'
 
 /** Whom a step sent back returns to: its assignee (a colleague standing in still sees it), else whoever did it. */
 const backTo = (previous: { assigneeId: string | null, assigneeName: string | null, finishedBy: string | null, finishedByName: string | null }) =>
@@ -17,6 +21,30 @@ const backTo = (previous: { assigneeId: string | null, assigneeName: string | nu
 /** The steps of processing: forward, send back, approve (the decision), postpone with an apology, stop, refuse after review. */
 export function processingUseCases (ctx: WorkflowContext) {
   const { db, dossiers, officials, calendar, catalog, deps, clock, actorOf, tasks, wording, processOf, processingAgencyOf, myTask, visible, feesGoAhead, apologyLate, shared, reasonFrom, stepAgency, issueDecision, signatureFor, renderForm } = ctx
+  /**
+   * The signatures of the PDF results (undefined for a scan, or when the agency has no key): each file
+   * is checked (type, size) before it is read; a PDF that cannot be signed, or a signing service that
+   * does not answer, is said beside the result field.
+   */
+  async function signResults (d: DossierView, uploads: FileInput[]): Promise<Array<PreparedSignature | undefined>> {
+    const signing = deps.signing
+    if (!signing || !d.agency) return uploads.map(() => undefined)
+    const agency = { code: d.agency.code, name: d.agency.name }
+    const location = (await deps.site.profile()).provinceName
+    const out: Array<PreparedSignature | undefined> = []
+    for (const u of uploads) {
+      if (deps.files.check(u, 'result').mediaType !== 'application/pdf') { out.push(undefined); continue }
+      try {
+        out.push(await signing.sign({ agency, dossierId: d.id, kind: 'result', title: `Kết quả giải quyết thủ tục hành chính: ${d.procedure.name}`, pdf: Buffer.concat(chunksOf(u)), location }))
+      } catch (err) {
+        if (err instanceof NotAPdf) throw new AppError('VALIDATION', 'unsignable pdf', [{ field: 'result', message: `Không ký số được tệp “${u.name}”: tệp PDF bị hỏng hoặc có mật khẩu. Hãy xuất lại tệp PDF rồi tải lên.` }])
+        if (err instanceof KeyError) throw new AppError('UPSTREAM_UNAVAILABLE', `signing: ${err.message}`, [{ field: 'result', message: `Chưa ký số được kết quả: ${err.message}. Vui lòng thử lại sau ít phút.` }], { cause: err })
+        throw err
+      }
+    }
+    return out
+  }
+
   return {
     /** Hands the dossier to the next step (to a chosen official, or to the role), with a comment. */
     async forward (o: SignedInOfficial, code: string, form: { taskId?: string, assignee?: string, comment?: string, 'comment-public'?: string }, uploads: FileInput[] = []): Promise<string> {
@@ -78,14 +106,19 @@ export function processingUseCases (ctx: WorkflowContext) {
       const present = uploads.filter(chosen)
       if (present.length === 0) throw new AppError('VALIDATION', 'result required', [{ field: 'result', message: 'Tải lên văn bản kết quả giải quyết (PDF hoặc bản quét)' }])
       const feesReason = await feesGoAhead(d, form['fees-reason'])
-      const stored = await deps.files.storeMany(null, present, 'result')
+      // A PDF result is signed with the agency's seal certificate when it has one; a scanned image is kept as it came.
+      const signatures = await signResults(d, present)
+      const stored = await deps.files.storeMany(null, present.map((u, i) => signatures[i] ? { name: u.name, data: signatures[i].pdf } : u), 'result')
       const comment = (form.comment ?? '').trim().slice(0, 2000) || null
       const told = shared(form, comment)
+      const signed = signatures.filter(s => s !== undefined)
       await issueDecision(o, d, t, stored, {
         outcome: 'approved',
         comment,
-        message: `Đã phê duyệt, ban hành kết quả${told ? `: ${told.replace(/[.\s]+$/, '')}` : ''}.`,
-        note: [comment, feesReason ? `Phí, lệ phí chưa thu; lý do: ${feesReason}` : ''].filter(Boolean).join(' ') || null
+        message: `Đã phê duyệt, ban hành kết quả${told ? `: ${told.replace(/[.\s]+$/, '')}` : ''}.${signed.length > 0 ? ' Văn bản kết quả đã được ký số; quét mã QR trên văn bản để kiểm tra.' : ''}`,
+        note: [comment, feesReason ? `Phí, lệ phí chưa thu; lý do: ${feesReason}` : ''].filter(Boolean).join(' ') || null,
+        ...(signed.length > 0 ? { details: { signed: signed.map(s => s.id) } } : {}),
+        within: async trx => { for (const [i, s] of signatures.entries()) if (s) await s.record(trx, stored[i]!) }
       })
     },
 

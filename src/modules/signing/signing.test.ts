@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { test } from 'node:test'
+import PDFDocument from 'pdfkit'
+import { pdfBytes } from '../../platform/pdf/bytes.js'
+import { useTestApp } from '../../../test/app.js'
+import { loadCatalog } from '../../../test/catalog.js'
+import { newCitizen } from '../../../test/citizens.js'
+import { browserSession, serviceDraft, taskIdOf } from '../../../test/dossiers.js'
+import { samplePdf } from '../../../test/files.js'
+import { newOfficial } from '../../../test/officials.js'
+import { pdfText } from '../../../test/pdf.js'
+import { signingServer } from '../../../test/signing-server.js'
+import { createDemoCa, issueDemoP12 } from './keys.js'
+
+// The province's trusted root: a CA made for this test, written where SIGNING_TRUSTED_ROOTS points.
+const ca = createDemoCa('CA của bài kiểm tra')
+const t = useTestApp({
+  setup: ctx => loadCatalog(ctx.services),
+  config: () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-roots-')), 'roots.pem')
+    fs.writeFileSync(file, ca.certificate)
+    return { SIGNING_TRUSTED_ROOTS: file }
+  }
+})
+const PROCEDURE = '1.004325.000.00.00.H34'
+const enc = encodeURIComponent
+const admin = { type: 'official' as const, id: null, name: 'Quản trị hệ thống' }
+
+async function resultPdf (): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4' })
+  const bytes = pdfBytes(doc)
+  doc.fontSize(14).text('GIAY CHUNG NHAN DANG KY XE', { align: 'center' })
+  doc.end()
+  return bytes
+}
+
+function pdfsig (pdf: Buffer): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-sig-')), 'ket-qua.pdf')
+  fs.writeFileSync(file, pdf)
+  try { return execFileSync('pdfsig', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) } catch (err) { return String((err as { stdout?: string }).stdout ?? '') } finally { fs.rmSync(path.dirname(file), { recursive: true, force: true }) }
+}
+
+/** A dossier taken to its leader's approval step: the leader's session, the page's address, the step. */
+async function atApproval () {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const dept = '000.00.11.H34'
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  const sp = browserSession(t, (await newOfficial(t, dept, ['specialist'])).cookie)
+  const head = await newOfficial(t, dept, ['department_head'])
+  const leader = await newOfficial(t, dept, ['agency_leader'], 'Phạm Văn Lãnh')
+  const url = `/can-bo/ho-so/${enc(code)}`
+  assert.equal((await desk.post(`${url}/tiep-nhan`)).statusCode, 200)
+  assert.equal((await sp.post(`${url}/chuyen`, { taskId: taskIdOf((await sp.get(url)).body)!, assignee: head.id })).statusCode, 200)
+  const hd = browserSession(t, head.cookie)
+  assert.equal((await hd.post(`${url}/chuyen`, { taskId: taskIdOf((await hd.get(url)).body)!, assignee: leader.id })).statusCode, 200)
+  const ld = browserSession(t, leader.cookie)
+  const d = await t.services.dossiers.get(c.id, code)
+  return { c, code, url, ld, taskId: taskIdOf((await ld.get(url)).body)!, agency: d.agency! }
+}
+
+test('an agency with a seal certificate signs its PDF results: pdfsig verifies the file the citizen downloads, the QR page says it is authentic, a changed copy is refused', async () => {
+  const a = await atApproval()
+  // The administrator gives the agency its PKCS#12 file: a wrong passphrase and a certificate from an untrusted CA are refused.
+  const p12 = issueDemoP12(ca, { commonName: a.agency.name, organization: 'UBND tỉnh Kon Tum' }, 'đúng-mật-khẩu')
+  await assert.rejects(t.services.signing.configure(admin, a.agency.code, { p12, passphrase: 'sai' }), /sai mật khẩu/)
+  const stranger = issueDemoP12(createDemoCa('CA lạ'), { commonName: 'X', organization: 'Y' }, 'p')
+  await assert.rejects(t.services.signing.configure(admin, a.agency.code, { p12: stranger, passphrase: 'p' }), /không do tổ chức cung cấp dịch vụ chứng thực được tin cậy/)
+  const configured = await t.services.signing.configure(admin, a.agency.code, { p12, passphrase: 'đúng-mật-khẩu' })
+  assert.match(configured.subject, new RegExp(`CN=${a.agency.name}`))
+  const key = await t.db.kysely.selectFrom('signingKeys').select(['sealedSecret']).where('agencyCode', '=', a.agency.code).where('revokedAt', 'is', null).executeTakeFirstOrThrow()
+  assert.ok(!key.sealedSecret!.includes('đúng-mật-khẩu'), 'the passphrase is sealed')
+
+  // A PDF that cannot be read is told beside the result field, and nothing is approved.
+  const bad = await a.ld.upload(`${a.url}/phe-duyet`, [{ name: 'hong.pdf', data: Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >>\n%%EOF\n') }], { taskId: a.taskId, 'fees-reason': 'Thu khi trả kết quả' })
+  assert.equal(bad.statusCode, 422)
+  assert.match(bad.body, /Không ký số được tệp “hong\.pdf”/)
+  assert.equal((await t.services.dossiers.get(a.c.id, a.code)).status, 4)
+
+  const approved = await a.ld.upload(`${a.url}/phe-duyet`, [{ name: 'giay-chung-nhan.pdf', data: await resultPdf() }], { taskId: a.taskId, 'fees-reason': 'Thu khi trả kết quả' })
+  assert.equal(approved.statusCode, 200, approved.body.slice(0, 300))
+  const d = await t.services.dossiers.get(a.c.id, a.code)
+  assert.equal(d.status, 9)
+  assert.ok(d.events.some(e => /Văn bản kết quả đã được ký số/.test(e.message ?? '')))
+  const result = d.files.find(f => f.component === 'result')!
+  const { data } = await t.services.dossiers.readFile(a.c.id, result.id)
+  const said = pdfsig(data)
+  assert.match(said, /Signature Validation: Signature is Valid/, said)
+  assert.match(said, /ETSI\.CAdES\.detached/)
+  assert.match(said, new RegExp(`Signer Certificate Common Name: ${a.agency.name}`))
+  const doc = await t.db.kysely.selectFrom('signedDocuments').selectAll().where('dossierId', '=', d.id).executeTakeFirstOrThrow()
+  assert.equal(doc.fileId, result.id)
+  assert.equal(doc.signer, a.agency.name)
+
+  // The QR code's page: authentic, what it is and who issued it; no name of the applicant.
+  const page = await t.app.inject({ url: `/xac-thuc/${doc.id}` })
+  assert.equal(page.statusCode, 200)
+  assert.match(page.body, /Văn bản hợp lệ: chữ ký số đúng, văn bản không bị thay đổi kể từ khi ban hành/)
+  assert.ok(page.body.includes(a.code))
+  assert.ok(page.body.includes(a.agency.name))
+  assert.ok((await pdfText(data)).includes(`/xac-thuc/${doc.id}`), 'the verification address is printed on the result')
+  assert.equal((await t.app.inject({ url: '/xac-thuc/00000000-0000-0000-0000-000000000000' })).statusCode, 404)
+
+  // Anyone checks a file they were given: the very file is found in the register; one changed byte is not valid.
+  const visitor = browserSession(t, '')
+  await visitor.get('/xac-thuc')
+  const same = await visitor.upload('/xac-thuc', [{ name: 'nhan-duoc.pdf', data }], {})
+  assert.equal(same.statusCode, 200, same.body.slice(0, 300))
+  assert.match(same.body, /Văn bản hợp lệ/)
+  const changed = Buffer.from(data)
+  const at = changed.indexOf('stream\n') + 30
+  changed[at] = changed[at]! ^ 0x01
+  const refused = await visitor.upload('/xac-thuc', [{ name: 'da-sua.pdf', data: changed }], {})
+  assert.match(refused.body, /Văn bản KHÔNG hợp lệ/)
+  assert.match(refused.body, /Không đạt – nội dung đã bị thay đổi sau khi ký/)
+  assert.match(pdfsig(changed), /Digest Mismatch/)
+  const unsigned = await visitor.upload('/xac-thuc', [{ name: 'khong-ky.pdf', data: samplePdf('x') }], {})
+  assert.match(unsigned.body, /Tệp này không có chữ ký số/)
+  const notPdf = await visitor.upload('/xac-thuc', [{ name: 'anh.txt', data: Buffer.from('hello') }], {})
+  assert.equal(notPdf.statusCode, 400)
+  assert.match(notPdf.body, /id="file-error"[\s\S]*Tệp không phải PDF/)
+
+  const audit = await t.db.kysely.selectFrom('auditLog').select(['action']).where('action', 'like', 'signing.%').execute()
+  assert.ok(audit.some(r => r.action === 'signing.key.configure'))
+})
+
+test('an agency signs through a remote signing service (a stand-in over HTTP); when the service does not answer, the leader is told and nothing is approved', async () => {
+  const a = await atApproval()
+  const server = await signingServer(ca, { token: 'tk', keys: { 'seal-9': { commonName: a.agency.name, organization: 'UBND tỉnh Kon Tum' } } })
+  try {
+    await t.services.signing.configure(admin, a.agency.code, { url: server.url, keyId: 'seal-9', token: 'tk' })
+    await server.close()
+    const down = await a.ld.upload(`${a.url}/phe-duyet`, [{ name: 'kq.pdf', data: await resultPdf() }], { taskId: a.taskId, 'fees-reason': 'Thu khi trả kết quả' })
+    assert.equal(down.statusCode, 503)
+    assert.match(down.body, /Chưa ký số được kết quả: Không kết nối được dịch vụ ký số từ xa/)
+    assert.equal((await t.services.dossiers.get(a.c.id, a.code)).status, 4)
+  } finally { await server.close().catch(() => undefined) }
+  // The service is back (a new one with the same key id): the approval signs.
+  const again = await signingServer(ca, { token: 'tk', keys: { 'seal-9': { commonName: a.agency.name, organization: 'UBND tỉnh Kon Tum' } } })
+  try {
+    await t.services.signing.configure(admin, a.agency.code, { url: again.url, keyId: 'seal-9', token: 'tk' })
+    const ok = await a.ld.upload(`${a.url}/phe-duyet`, [{ name: 'kq.pdf', data: await resultPdf() }], { taskId: a.taskId, 'fees-reason': 'Thu khi trả kết quả' })
+    assert.equal(ok.statusCode, 200, ok.body.slice(0, 300))
+    const d = await t.services.dossiers.get(a.c.id, a.code)
+    const { data } = await t.services.dossiers.readFile(a.c.id, d.files.find(f => f.component === 'result')!.id)
+    assert.match(pdfsig(data), /Signature is Valid/)
+    assert.ok(again.signed.length >= 2, 'the probe at configuration and the result')
+  } finally { await again.close() }
+})
