@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { test } from 'node:test'
+import PDFDocument from 'pdfkit'
+import { pdfBytes } from '../../platform/pdf/bytes.js'
+import { useTestApp } from '../../../test/app.js'
+import { assertReadsOnPhone, press, useBrowser, visit } from '../../../test/browser.js'
+import { loadCatalog } from '../../../test/catalog.js'
+import { newCitizen } from '../../../test/citizens.js'
+import { serviceDraft } from '../../../test/dossiers.js'
+import { createDemoCa, issueDemoP12 } from './keys.js'
+
+const ca = createDemoCa('CA của bài kiểm tra')
+const t = useTestApp({
+  listen: true,
+  setup: ctx => loadCatalog(ctx.services),
+  config: () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-roots-')), 'roots.pem')
+    fs.writeFileSync(file, ca.certificate)
+    return { SIGNING_TRUSTED_ROOTS: file }
+  }
+})
+const b = useBrowser()
+
+test('the verification page a QR code opens, and the check of a file someone was given, without JavaScript; axe on each page', async () => {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, '1.004325.000.00.00.H34'))
+  const d = await t.services.dossiers.get(c.id, code)
+  const agency = { code: d.agency!.code, name: d.agency!.name }
+  await t.services.signing.configure({ type: 'official', id: null, name: 'Quản trị' }, agency.code, { p12: issueDemoP12(ca, { commonName: agency.name, organization: 'UBND tỉnh Kon Tum' }, 'p'), passphrase: 'p' })
+  const doc = new PDFDocument({ size: 'A4' })
+  const bytes = pdfBytes(doc)
+  doc.text('KET QUA')
+  doc.end()
+  const signed = (await t.services.signing.sign({ agency, dossierId: d.id, kind: 'result', title: 'Giấy chứng nhận lưu hành', pdf: await bytes, location: 'Kon Tum' }))!
+  const stored = await t.services.files.store(null, { name: 'ket-qua.pdf', data: signed.pdf })
+  await signed.record(t.db.kysely, stored)
+
+  const changed = Buffer.from(signed.pdf)
+  const at = changed.indexOf('stream\n') + 30
+  changed[at] = changed[at]! ^ 0x01
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-up-')), 'nhan-duoc.pdf')
+  fs.writeFileSync(file, changed)
+
+  const page = await b.browser.newPage()
+  try {
+    await visit(page, `${t.url}/xac-thuc/${signed.id}`)
+    assert.match(await page.getByRole('status').innerText(), /Văn bản hợp lệ/)
+    assert.ok(await page.getByText(agency.name).first().isVisible())
+    await assertReadsOnPhone(page)
+    // A copy changed after signing, uploaded through the form: not valid, and why.
+    await page.getByLabel('Tệp PDF cần kiểm tra').setInputFiles(file)
+    await press(page, /^Kiểm tra$/)
+    assert.match(await page.getByRole('status').innerText(), /KHÔNG hợp lệ/)
+    assert.ok(await page.getByText('Không đạt – nội dung đã bị thay đổi sau khi ký').isVisible())
+    // Nothing chosen: the message is beside the field.
+    await press(page, /^Kiểm tra$/)
+    assert.ok(await page.locator('#file-error').getByText('Chọn tệp PDF cần kiểm tra').isVisible())
+  } finally { await page.close() }
+
+  // The same check without JavaScript (axe needs scripts, so it ran above).
+  const context = await b.browser.newContext({ javaScriptEnabled: false })
+  const plain = await context.newPage()
+  try {
+    await visit(plain, `${t.url}/xac-thuc`, { accessible: false })
+    await plain.getByLabel('Tệp PDF cần kiểm tra').setInputFiles(file)
+    await plain.getByRole('button', { name: 'Kiểm tra', exact: true }).click()
+    await plain.waitForLoadState()
+    assert.match(await plain.getByRole('status').innerText(), /KHÔNG hợp lệ/)
+  } finally { await context.close() }
+})
