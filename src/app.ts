@@ -32,6 +32,7 @@ import { createStandinState, nationalStandin } from './modules/national/standin.
 import { statisticsApi } from './modules/statistics/statistics.api.js'
 import { publicStatisticsPages } from './modules/statistics/public.pages.js'
 import { signingPages } from './modules/signing/signing.pages.js'
+import { keysPages } from './modules/signing/keys.pages.js'
 import { registerStaffSession } from './modules/accounts/staff-session.js'
 import { workspacePages } from './modules/workflow/workspace.pages.js'
 import { workflowPages } from './modules/workflow/workflow.pages.js'
@@ -135,6 +136,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     await office.register(statisticsApi, { statistics: services.statistics, requireOfficial, prefix: '/api/v1' })
     await office.register(workspacePages, { workflow: services.workflow, officials: services.officials, requireOfficial })
     await office.register(workflowPages, { services, requireOfficial })
+    await office.register(keysPages, { signing: services.signing, administered: request => services.officials.administered(request.official!), requireOfficial, actor: request => ({ type: 'official', id: request.official!.id, name: request.official!.fullName }) })
     await office.register(hoursPages, { services, administered: request => services.officials.administered(request.official!), requireOfficial })
     await office.register(calendarPages, { services, isProvinceAdmin: request => services.officials.provinceWide(request.official!, 'system_admin'), requireOfficial })
     await office.register(auditPages, { db: services.db, audit: services.audit, administered: request => services.officials.administered(request.official!), actionLabels: DOSSIER_AUDIT_LABELS, requireOfficial })

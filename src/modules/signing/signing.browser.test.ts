@@ -6,10 +6,11 @@ import { test } from 'node:test'
 import PDFDocument from 'pdfkit'
 import { pdfBytes } from '../../platform/pdf/bytes.js'
 import { useTestApp } from '../../../test/app.js'
-import { assertReadsOnPhone, press, useBrowser, visit } from '../../../test/browser.js'
+import { assertReadsOnPhone, press, signedInContext, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { serviceDraft } from '../../../test/dossiers.js'
+import { newOfficial } from '../../../test/officials.js'
 import { createDemoCa, issueDemoP12 } from './keys.js'
 
 const ca = createDemoCa('CA của bài kiểm tra')
@@ -69,5 +70,29 @@ test('the verification page a QR code opens, and the check of a file someone was
     await plain.getByRole('button', { name: 'Kiểm tra', exact: true }).click()
     await plain.waitForLoadState()
     assert.match(await plain.getByRole('status').innerText(), /KHÔNG hợp lệ/)
+  } finally { await context.close() }
+})
+
+test('a system administrator gives the agency its seal certificate in the browser: a wrong passphrase is told beside the field, the right one is listed; axe on each page', async () => {
+  const admin = await newOfficial(t, '000.00.11.H34', ['system_admin'])
+  const context = await signedInContext(b.browser, t.url, admin.cookie)
+  const page = await context.newPage()
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-p12-')), 'con-dau.p12')
+  fs.writeFileSync(file, issueDemoP12(ca, { commonName: 'Con dấu của Sở', organization: 'UBND tỉnh Kon Tum' }, 'mk-đúng'))
+  try {
+    await visit(page, `${t.url}/can-bo`)
+    await page.getByRole('link', { name: 'Chứng thư số của cơ quan' }).click()
+    await page.waitForLoadState()
+    await assertReadsOnPhone(page)
+    await page.locator('#p12-agency').selectOption('000.00.11.H34')
+    await page.getByLabel('Tệp chứng thư số (.p12, .pfx)').setInputFiles(file)
+    await page.getByLabel('Mật khẩu của tệp').fill('sai')
+    await press(page, 'Lưu chứng thư số')
+    assert.ok(await page.locator('#p12-error').getByText(/sai mật khẩu/).isVisible())
+    await page.getByLabel('Tệp chứng thư số (.p12, .pfx)').setInputFiles(file)
+    await page.getByLabel('Mật khẩu của tệp').fill('mk-đúng')
+    await press(page, 'Lưu chứng thư số')
+    assert.match(await page.getByRole('status').innerText(), /Đã lưu chứng thư số/)
+    assert.ok(await page.getByRole('cell', { name: /Con dấu của Sở/ }).isVisible())
   } finally { await context.close() }
 })

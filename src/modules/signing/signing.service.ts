@@ -163,6 +163,14 @@ export function createSigningService (deps: SigningDeps) {
       return { subject: leaf.subject, notAfter: new Date(leaf.validTo) }
     },
 
+    /** The keys in use of these agencies (what the administrators' page lists), by agency code. */
+    async keysOf (agencyCodes: string[]): Promise<Map<string, { kind: 'p12' | 'remote' | 'demo', subject: string, notAfter: Date, createdBy: string, createdAt: Date }>> {
+      if (agencyCodes.length === 0) return new Map()
+      const rows = await db.kysely.selectFrom('signingKeys').select(['agencyCode', 'kind', 'subject', 'notAfter', 'createdBy', 'createdAt'])
+        .where('agencyCode', 'in', agencyCodes).where('revokedAt', 'is', null).execute()
+      return new Map(rows.map(r => [r.agencyCode, { kind: r.kind, subject: r.subject, notAfter: new Date(r.notAfter), createdBy: r.createdBy, createdAt: new Date(r.createdAt) }]))
+    },
+
     /** Withdraws an agency's key (a new one may then be configured); audited. */
     async revoke (actor: Actor, agencyCode: string, trx: Executor = db.kysely): Promise<void> {
       const r = await trx.updateTable('signingKeys').set({ revokedAt: clock() }).where('agencyCode', '=', agencyCode).where('revokedAt', 'is', null).returning('id').executeTakeFirst()

@@ -151,3 +151,45 @@ test('an agency signs through a remote signing service (a stand-in over HTTP); w
     assert.ok(again.signed.length >= 2, 'the probe at configuration and the result')
   } finally { await again.close() }
 })
+
+test('the administrators\' page: a system administrator gives an agency its PKCS#12 file, sees it, withdraws it; mistakes are told beside their field; others may not', async () => {
+  const agency = '000.00.11.H34'
+  const admin = browserSession(t, (await newOfficial(t, agency, ['system_admin'], 'Quản Trị Sở')).cookie)
+  const specialist = browserSession(t, (await newOfficial(t, agency, ['specialist'])).cookie)
+  assert.equal((await specialist.get('/can-bo/chu-ky-so')).statusCode, 403)
+  let page = await admin.get('/can-bo/chu-ky-so')
+  assert.equal(page.statusCode, 200)
+  const name = /<option value="000\.00\.11\.H34"[^>]*>([^<]+)<\/option>/.exec(page.body)![1]!
+  const p12 = issueDemoP12(ca, { commonName: 'Con dấu điện tử của Sở', organization: 'UBND tỉnh Kon Tum' }, 'mk-123')
+
+  let r = await admin.upload('/can-bo/chu-ky-so/tep', [{ name: 'so.p12', data: p12, field: 'p12' }], { agency, passphrase: 'sai' })
+  assert.equal(r.statusCode, 422)
+  assert.match(r.body, /id="p12-error"[\s\S]*?sai mật khẩu hoặc tệp không đúng định dạng/)
+  r = await admin.upload('/can-bo/chu-ky-so/tep', [], { agency, passphrase: '' })
+  assert.equal(r.statusCode, 422)
+  assert.match(r.body, /Chọn tệp chứng thư số/)
+  assert.match(r.body, /Nhập mật khẩu của tệp/)
+  r = await admin.upload('/can-bo/chu-ky-so/tep', [{ name: 'so.p12', data: p12, field: 'p12' }], { agency: '000.00.99.H34', passphrase: 'mk-123' })
+  assert.match(r.body, /Chọn một cơ quan bạn quản trị/)
+  r = await admin.upload('/can-bo/chu-ky-so/tep', [{ name: 'so.p12', data: p12, field: 'p12' }], { agency, passphrase: 'mk-123' })
+  assert.equal(r.statusCode, 200, r.body.slice(0, 300))
+  assert.match(r.body, new RegExp(`Đã lưu chứng thư số của ${name}: Con dấu điện tử của Sở`))
+  page = await admin.get('/can-bo/chu-ky-so')
+  assert.match(page.body, /Con dấu điện tử của Sở<br\/?><span class="hint">Tệp PKCS#12/)
+
+  r = await admin.post('/can-bo/chu-ky-so/tu-xa', { agency, url: 'ftp://x', 'key-id': '' })
+  assert.equal(r.statusCode, 422)
+  assert.match(r.body, /id="url-error"/)
+  assert.match(r.body, /id="key-id-error"/)
+  r = await admin.post('/can-bo/chu-ky-so/tu-xa', { agency, url: 'http://127.0.0.1:9', 'key-id': 'k', token: 't' })
+  assert.equal(r.statusCode, 422)
+  assert.match(r.body, /Không kết nối được dịch vụ ký số từ xa/)
+
+  r = await admin.post('/can-bo/chu-ky-so/thu-hoi', { agency })
+  assert.equal(r.statusCode, 200)
+  assert.match(r.body, /Đã ngừng dùng chứng thư số/)
+  assert.equal((await t.services.signing.keysOf([agency])).size, 0)
+  const actions = (await t.db.kysely.selectFrom('auditLog').select(['action', 'actorId']).where('action', 'like', 'signing.key.%').execute())
+  assert.ok(actions.some(a => a.action === 'signing.key.configure' && a.actorId !== null))
+  assert.ok(actions.some(a => a.action === 'signing.key.revoke'))
+})
