@@ -65,7 +65,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     : localStorage(path.join(config.DATA_DIR, 'files'))
   const clamd = config.CLAMD_SOCKET ? { socket: config.CLAMD_SOCKET } : config.CLAMD_HOST ? { host: config.CLAMD_HOST, port: config.CLAMD_PORT } : undefined
   const files = createFilesService({ db, storage, jobs, clamd, maxFileBytes: config.MAX_FILE_MB * 1024 * 1024 })
-  const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config, now: clock })
+  const dossiers = createDossiersService({ db, catalog, files, audit, notifications, jobs, config, shareSecret: sessionSecret(config), now: clock })
   const sandboxSecret = config.PAYMENT_SANDBOX || config.DEMO || config.DVCQG_STANDIN ? await sandboxSecretOf(db.kysely).catch(() => undefined) : undefined
   const payments = createPaymentsService({ db, dossiers, jobs, config, sandboxSecret, now: clock, bills: { store: async (name, pdf) => (await files.store(null, { name, data: pdf })).id } })
   // Signed results (issue 23): the roots signatures must chain to; in the demo, a demo CA that issues each agency's seal on first use.

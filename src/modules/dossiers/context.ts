@@ -22,6 +22,8 @@ export interface DossiersDeps {
   notifications: NotificationsService
   jobs: JobQueue
   config: { PUBLIC_URL: string, MAX_DOSSIER_MB: number, DRAFT_RETENTION_DAYS: number }
+  /** Signs the links that share a document of a citizen's store. */
+  shareSecret?: string
   /** The instant every record of the dossier's life is stamped with: the system clock, or a simulated one (the demo's year of history). */
   now?: () => Date
 }
@@ -63,12 +65,14 @@ export function createDossierContext (deps: DossiersDeps) {
 
   async function attachments (ex: Executor, dossierId: string): Promise<AttachedFile[]> {
     const rows = await ex.selectFrom('dossierFiles as df').innerJoin('files as f', 'f.id', 'df.fileId')
-      .select(['df.id as attachmentId', 'df.component', 'df.round', 'df.supersededAt', 'df.createdAt as attachedAt',
+      .leftJoin('dossierFiles as src', 'src.id', 'df.reusedFrom').leftJoin('dossiers as sd', 'sd.id', 'src.dossierId')
+      .select(['df.id as attachmentId', 'df.component', 'df.round', 'df.supersededAt', 'df.createdAt as attachedAt', 'df.digitisation', 'sd.code as reusedFromCode',
         'f.id', 'f.name', 'f.mediaType', 'f.size', 'f.sha256', 'f.state', 'f.createdAt'])
       .where('df.dossierId', '=', dossierId).orderBy('df.id').execute()
     return rows.map(r => ({
       attachmentId: r.attachmentId, component: r.component, round: r.round, superseded: r.supersededAt !== null, attachedAt: r.attachedAt,
-      id: r.id, name: r.name, mediaType: r.mediaType, size: Number(r.size), sha256: r.sha256, state: r.state, createdAt: r.createdAt
+      id: r.id, name: r.name, mediaType: r.mediaType, size: Number(r.size), sha256: r.sha256, state: r.state, createdAt: r.createdAt,
+      ...(r.digitisation === 2 || r.digitisation === 3 ? { reused: { digitisation: r.digitisation, dossierCode: r.reusedFromCode } } : {})
     }))
   }
 
@@ -309,11 +313,11 @@ export function createDossierContext (deps: DossiersDeps) {
    * counted one after the other; within the total, the files are attached, marked `finish` (files
    * just stored, still 'uploading') and the audit row written; beyond it nothing is.
    */
-  async function attach (accountId: string, dossierId: string, component: string, stored: StoredFile[], round: number, finish?: FileState) {
+  async function attach (accountId: string, dossierId: string, component: string, stored: StoredFile[], round: number, finish?: FileState, reuse?: { digitisation: 2 | 3, from: number }) {
     const ids = stored.map(f => f.id)
     const bytes = stored.reduce((n, f) => n + f.size, 0)
     const at = clock()
-    const a = auditRow({ actor: citizen(accountId), action: 'dossier.file.attach', targetType: 'dossier', targetId: dossierId, details: { component, files: ids } }, at)
+    const a = auditRow({ actor: citizen(accountId), action: 'dossier.file.attach', targetType: 'dossier', targetId: dossierId, details: { component, files: ids, ...(reuse ? { reusedFrom: reuse.from } : {}) } }, at)
     const r = await sql<{ fits: boolean }>`
       with held as (
         update dossiers set updated_at = ${at} where id = ${dossierId}
@@ -322,8 +326,9 @@ export function createDossierContext (deps: DossiersDeps) {
       kept as (
         update files set state = ${finish ?? null}::text where ${finish ?? null}::text is not null and id = any(${ids}::uuid[]) and (select ok from fits)
       ), attached as (
-        insert into dossier_files (dossier_id, component, file_id, round, created_at)
-        select ${dossierId}::uuid, ${component}::text, f, ${round}::int, ${at}::timestamptz from unnest(${ids}::uuid[]) as f where (select ok from fits)
+        insert into dossier_files (dossier_id, component, file_id, round, created_at, digitisation, reused_from)
+        select ${dossierId}::uuid, ${component}::text, f, ${round}::int, ${at}::timestamptz, ${reuse?.digitisation ?? 1}::smallint, ${reuse?.from ?? null}::bigint
+        from unnest(${ids}::uuid[]) as f where (select ok from fits)
       ), audited as (
         insert into audit_log (at, actor_type, actor_id, action, target_type, target_id, details, request_id)
         select ${at}::timestamptz, ${a.actorType}::text, ${a.actorId}::text, ${a.action}::text, ${a.targetType}::text, ${a.targetId}::text, ${a.details}::jsonb, ${a.requestId}::text where (select ok from fits)
@@ -350,7 +355,7 @@ export function createDossierContext (deps: DossiersDeps) {
     sql<string>`${`${agencyCode}-${vietnamDay(at).short}-`}::text || lpad(counter.last::text, greatest(4, length(counter.last::text)), '0')`
 
   return {
-    db, catalog, files, audit, notifications, jobs, config, hooks, throttle, clock, maxDossierBytes, citizen,
+    deps, db, catalog, files, audit, notifications, jobs, config, hooks, throttle, clock, maxDossierBytes, citizen,
     ownDossier, ownDraft, attachments, nextNumber, tell, recordStep, requireAssurance, next, supplementContext, unattachedScans, checkCounter, catalogInfo, view, missingForSubmit, tooLarge, shape, attach, takeCode, codeCounter, codeOf
   }
 }

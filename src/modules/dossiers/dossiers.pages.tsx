@@ -126,8 +126,8 @@ export async function dossiersPages (app: FastifyInstance, { services }: { servi
     const d = await draftOf(request)
     // A form-wide upload error (too many files, not a form) is shown beside the first component.
     const errors = given.map(e => e.field === ANY_COMPONENT ? { ...e, field: `tp-${d.slots[0]?.key ?? ''}` } : e)
-    const reusable = await dossiers.reusableFiles(me(request))
-    return reply.page(<ComponentsPage d={d} errors={errors} reusable={reusable} maxFileMb={config.MAX_FILE_MB} from={from(request)} />,
+    const offers = await dossiers.reuseOffers(me(request), d.slots)
+    return reply.page(<ComponentsPage d={d} errors={errors} offers={offers} maxFileMb={config.MAX_FILE_MB} from={from(request)} />,
       { title: 'Thành phần hồ sơ', ...(errors.length > 0 ? { status, hasErrors: true } : {}) })
   }
   app.get('/nop-ho-so/:id/thanh-phan', { preHandler: requireCitizen }, async (request, reply) => componentsPage(request, reply, []))

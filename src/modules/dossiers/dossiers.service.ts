@@ -10,6 +10,7 @@ import { rateUseCases } from './use-cases/rate.js'
 import { officeUseCases } from './use-cases/office.js'
 import { mineUseCases } from './use-cases/mine.js'
 import { lookupUseCases } from './use-cases/lookup.js'
+import { storeUseCases } from './use-cases/store.js'
 
 /**
  * The dossiers module: a citizen's dossier from draft to result, and the rules the back office moves it
@@ -30,6 +31,7 @@ export function createDossiersService (deps: DossiersDeps) {
     ...officeUseCases(ctx),
     ...mineUseCases(ctx),
     ...lookupUseCases(ctx),
+    ...storeUseCases(ctx),
     takeCode: ctx.takeCode
   }
 

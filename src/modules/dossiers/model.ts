@@ -28,6 +28,8 @@ export interface AttachedFile extends StoredFile {
   round: number
   superseded: boolean
   attachedAt: Date
+  /** Reused from the citizen's store (2: a component, 3: a result of another dossier), with that dossier's code. */
+  reused?: { digitisation: 2 | 3, dossierCode: string | null } | undefined
 }
 
 export type FeeLine = Fee

@@ -187,16 +187,6 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
       return { file: toFile(r), data }
     },
 
-    /** An account's clean files in dossiers it has submitted (for reuse in a new one), newest first. */
-    async reusable (accountId: string, limit = 30): Promise<StoredFile[]> {
-      const rows = await db.kysely.selectFrom('files').select(fields.map(f => `files.${f}` as const))
-        .where('files.ownerAccountId', '=', accountId).where('files.state', '=', 'clean')
-        .where(eb => eb.exists(eb.selectFrom('dossierFiles').innerJoin('dossiers', 'dossiers.id', 'dossierFiles.dossierId').select('dossierFiles.id')
-          .whereRef('dossierFiles.fileId', '=', 'files.id').where('dossiers.status', '>', 0)))
-        .orderBy('files.createdAt', 'desc').limit(limit).execute()
-      return rows.map(toFile)
-    },
-
     /**
      * Removes what nobody can use: rows a dead process left 'uploading' (with any object written),
      * files never attached to a dossier after a day, infected rows. Returns how many went.

@@ -43,7 +43,7 @@ export async function buildPush (ex: Executor, dossierId: string, seq: number, f
     ex.selectFrom('dossierEvents').select(['id', 'action', 'at', 'toStatus', 'actorType', 'actorName', 'message', 'details']).where('dossierId', '=', dossierId).where('id', '<=', seq).orderBy('id').execute(),
     ex.selectFrom('dossierTasks as t').leftJoin('departments as dp', 'dp.id', 't.departmentId')
       .select(['t.name', 't.role', 't.assigneeName', 't.finishedByName', 't.startedAt', 't.dueAt', 't.finishedAt', 't.outcome', 't.comment', 'dp.name as department']).where('t.dossierId', '=', dossierId).orderBy('t.id').execute(),
-    ex.selectFrom('dossierFiles as df').innerJoin('files as f', 'f.id', 'df.fileId').select(['f.id', 'f.name', 'df.component', 'df.supersededAt', 'df.createdAt']).where('df.dossierId', '=', dossierId).orderBy('df.id').execute(),
+    ex.selectFrom('dossierFiles as df').innerJoin('files as f', 'f.id', 'df.fileId').select(['f.id', 'f.name', 'df.component', 'df.supersededAt', 'df.createdAt', 'df.digitisation']).where('df.dossierId', '=', dossierId).orderBy('df.id').execute(),
     ex.selectFrom('supplementRequests').select(['id', 'requestedBy', 'message', 'items', 'requestedAt', 'answeredAt', 'answerNote']).where('dossierId', '=', dossierId).orderBy('id').execute(),
     ex.selectFrom('payments as pay').innerJoin('paymentRequests as r', 'r.id', 'pay.requestId').select(['pay.method', 'pay.state']).where('r.dossierId', '=', dossierId).execute()
   ])
@@ -90,7 +90,7 @@ export async function buildPush (ex: Executor, dossierId: string, seq: number, f
     DuocThanhToanTrucTuyen: paid.length === 0 ? '0' : paid.some(online) ? '1' : '3',
     TaiLieuNop: visible.filter(f => f.component !== 'result').map(f => ({
       TepDinhKemId: f.id, TenTepDinhKem: f.name, IsDeleted: f.supersededAt !== null && f.supersededAt <= upTo ? '1' : '0', MaThanhPhanHoSo: f.component,
-      DuongDanTaiTepTin: fileUrl(f.id), DuocSoHoa: '1', DuocTaiSuDung: '0', DuocLayTuKhoDMQG: '0', MaKetQuaThayThe: ''
+      DuongDanTaiTepTin: fileUrl(f.id), DuocSoHoa: '1', DuocTaiSuDung: f.digitisation === 1 ? '0' : '1', DuocLayTuKhoDMQG: '0', MaKetQuaThayThe: ''
     })),
     DanhSachLePhi: fees.map((f, i) => ({ TenPhiLePhi: f.text.slice(0, 500), MaPhiLePhi: `${d.procedureCode}-${i + 1}`, HinhThucThu: paid.some(online) ? '2' : '1', Gia: String(f.amountVnd ?? 0), LoaiPhiLePhi: /^lệ phí/i.test(f.text) ? '2' : '1' })),
     DanhSachHoSoBoSung: supplements.filter(s => s.requestedAt <= upTo).map(s => ({

@@ -263,15 +263,15 @@ test('the Decision 766 index of April from the same ledger: each counter beside 
   const group = (g: string) => r.all.index.groups.find(x => x.group === g)!
   // Progress: 5 of the 8 resolved early or on time → 20 × 5/8.
   assert.deepEqual(group('progress').counters.map(c => [c.part, c.whole, c.points]), [[5, 8, 12.5]])
-  // Digitisation: 11 received, none with a paper-only component; 6 decided, none with a result file; reuse not recorded.
-  assert.deepEqual(group('digitisation').counters.map(c => [c.part, c.whole]), [[11, 11], [0, 6], [null, null]])
+  // Digitisation: 11 received, none with a paper-only component; 6 decided, none with a result file; none reused from a store (the reuse counts are tested in signing/store tests).
+  assert.deepEqual(group('digitisation').counters.map(c => [c.part, c.whole]), [[11, 11], [0, 6], [0, 11]])
   // Online: 7 of the 11 received online; no fee paid in April, so no online-payment figure.
   assert.deepEqual(group('online').counters.map(c => [c.part, c.whole]), [[7, 11], [0, 0]])
   assert.equal(group('online').counters[1]!.points, null)
   assert.equal(group('publicity').points, null)
   assert.equal(group('satisfaction').points, null, 'no rating in April')
   const points = 12.5 + 22 / 3 + 7
-  const max = 20 + 2 * 22 / 3 + 11
+  const max = 20 + 3 * 22 / 3 + 11
   assert.equal(r.all.index.points.toFixed(6), points.toFixed(6))
   assert.equal(r.all.index.maxWithData.toFixed(6), max.toFixed(6))
   assert.equal(r.all.index.band, 'Trung bình')

@@ -36,10 +36,11 @@ async function countersOf (db: Db, p: Period, scope: string[]) {
   return inReport(db, async ex => {
     const rows = await form06Rows(ex, p, scope, 'agency')
     const inScope = sql`(coalesce(d.processing_agency_code, d.agency_code) in (${sql.join(scope)}) or d.agency_code in (${sql.join(scope)}))`
-    const received = await sql<{ agency: string, received: number, digitised: number, onlineCapable: number, onlineOfCapable: number, synced: number }>`
+    const received = await sql<{ agency: string, received: number, digitised: number, reused: number, onlineCapable: number, onlineOfCapable: number, synced: number }>`
       select coalesce(d.processing_agency_code, d.agency_code) as agency, count(*)::int as received,
              count(*) filter (where exists (select 1 from national_sync s where s.dossier_id = d.id and s.pushed_seq > 0))::int as synced,
              count(*) filter (where d.channel = 'online' or not exists (select 1 from dossier_events e where e.dossier_id = d.id and e.action = 'enter' and jsonb_array_length(coalesce(e.details -> 'paper', '[]'::jsonb)) > 0))::int as digitised,
+             count(*) filter (where exists (select 1 from dossier_files df where df.dossier_id = d.id and df.digitisation in (2, 3)))::int as reused,
              count(*) filter (where p.online_level in ('full', 'partial'))::int as online_capable,
              count(*) filter (where p.online_level in ('full', 'partial') and d.channel = 'online')::int as online_of_capable
       from dossiers d join procedures p on p.id = d.procedure_id
@@ -90,7 +91,7 @@ function indexOf (c: Counts, codes: string[]): Index766 {
     group('digitisation', [
       ['Hồ sơ tiếp nhận có thành phần được số hóa / tiếp nhận', sum(c.received, 'digitised'), sum(c.received, 'received')],
       ['Kết quả giải quyết được số hóa (có tệp kết quả) / đã có kết quả', sum(c.results, 'withFile'), sum(c.results, 'decided')],
-      ['Thành phần hồ sơ được tái sử dụng', null, null]
+      ['Hồ sơ tiếp nhận có thành phần dùng lại từ kho dữ liệu (giấy tờ, kết quả đã cấp) / tiếp nhận', sum(c.received, 'reused'), sum(c.received, 'received')]
     ]),
     group('online', [
       ['Hồ sơ nộp trực tuyến / tiếp nhận của thủ tục có dịch vụ trực tuyến', sum(c.received, 'onlineOfCapable'), sum(c.received, 'onlineCapable')],

@@ -201,9 +201,11 @@ export interface DossierEvents {
 export interface DossierFiles {
   component: string
   createdAt: Generated<Timestamp>
+  digitisation: Generated<number>
   dossierId: string
   fileId: string
   id: Generated<number>
+  reusedFrom: number | null
   round: Generated<number>
   supersededAt: Timestamp | null
 }
@@ -598,6 +600,14 @@ export interface Receipts {
   year: number
 }
 
+export interface ResultEquivalences {
+  componentPhrase: string
+  createdAt: Generated<Timestamp>
+  createdBy: string
+  id: Generated<number>
+  resultProcedureCode: string
+}
+
 export interface SchemaMigrations {
   appliedAt: Generated<Timestamp>
   checksum: string
@@ -686,6 +696,12 @@ export interface SiteProfile {
   updatedAt: Generated<Timestamp>
 }
 
+export interface StoreRemoved {
+  accountId: string
+  dossierFileId: number
+  removedAt: Generated<Timestamp>
+}
+
 export interface SupplementRequests {
   answeredAt: Timestamp | null
   answerNote: string | null
@@ -756,6 +772,7 @@ export interface DB {
   publishingDecisions: PublishingDecisions
   receiptCounters: ReceiptCounters
   receipts: Receipts
+  resultEquivalences: ResultEquivalences
   schemaMigrations: SchemaMigrations
   searchLexicon: SearchLexicon
   searchQueries: SearchQueries
@@ -765,6 +782,7 @@ export interface DB {
   signedDocuments: SignedDocuments
   signingKeys: SigningKeys
   siteProfile: SiteProfile
+  storeRemoved: StoreRemoved
   supplementRequests: SupplementRequests
   throttles: Throttles
 }

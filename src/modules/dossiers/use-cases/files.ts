@@ -3,10 +3,12 @@ import type { StoredFile } from '../../files/files.service.js'
 import { type ComponentSlot, type DossierRow, INTERNAL_COMPONENT } from '../model.js'
 import type { DossierContext } from '../context.js'
 import { chosen, type FileInput } from '../../files/bytes.js'
+import { storeUseCases } from './store.js'
 
 /** A dossier's files as the citizen handles them: upload, reuse, remove, download. */
 export function fileUseCases (ctx: DossierContext) {
   const { db, files, audit, citizen, ownDossier, ownDraft, next, view, shape, attach } = ctx
+  const store = storeUseCases(ctx)
   /** The citizen's dossier; with `draft`, only while it is a draft (the journey's pages). */
   const owned = (accountId: string, ref: { id?: string, code?: string }, options: { draft?: boolean }) =>
     options.draft ? ownDraft(db.kysely, accountId, ref.id ?? '') : ownDossier(db.kysely, accountId, ref)
@@ -90,7 +92,8 @@ export function fileUseCases (ctx: DossierContext) {
       return files.read(fileId)
     },
 
-    reusableFiles: (accountId: string) => files.reusable(accountId)
+    /** The store's documents offered for each component of a draft, the fitting ones first. */
+    reuseOffers: (accountId: string, slots: ComponentSlot[]) => store.storeOffers(accountId, slots)
   }
   /**
    * Keeps uploads for one component of a dossier the caller checked. Every file is checked before any
@@ -113,12 +116,16 @@ export function fileUseCases (ctx: DossierContext) {
     return finish ? stored.map(f => ({ ...f, state: finish })) : stored
   }
 
-  /** Attaches to a dossier the caller checked a file the citizen uploaded to an earlier dossier. */
-  async function reuseInto (accountId: string, d: DossierRow, component: string, fileId: string | undefined): Promise<void> {
+  /**
+   * Attaches to a dossier the caller checked a document of the citizen's store (`entry`: its attachment
+   * in the dossier it came from), marked reused from a component (2) or from a result (3), with its source.
+   */
+  async function reuseInto (accountId: string, d: DossierRow, component: string, entry: string | undefined): Promise<void> {
     const round = useCases.uploadRound(await shape(db.kysely, d), component)
-    const file = (await files.reusable(accountId, 500)).find(f => f.id === fileId)
-    if (!file) throw new AppError('VALIDATION', 'file not reusable', [{ field: `tp-${component}`, message: 'Chọn một tệp đã nộp trước đây' }])
-    await attach(accountId, d.id, component, [file], round)
+    const doc = await store.storeDocument(accountId, Number(entry)).catch(() => undefined)
+    const file = doc && await files.get(db.kysely, doc.file.id)
+    if (!doc || !file || doc.dossierCode === d.code) throw new AppError('VALIDATION', 'not in the store', [{ field: `tp-${component}`, message: 'Chọn một giấy tờ trong kho dữ liệu của bạn' }])
+    await attach(accountId, d.id, component, [file], round, undefined, { digitisation: doc.kind === 'result' ? 3 : 2, from: doc.entryId })
   }
 
   return useCases

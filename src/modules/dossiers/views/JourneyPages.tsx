@@ -9,7 +9,8 @@ import type { ProcedureDetail } from '../../catalog/catalog.types.js'
 import { shortDuration } from '../../catalog/views/labels.js'
 import { TemplateLink } from '../../catalog/views/TemplatePage.js'
 import { ACCEPT_ATTR, ACCEPTED_LABEL, formatSize } from '../../files/sniff.js'
-import type { StoredFile } from '../../files/files.service.js'
+import type { ComponentSlot } from '../model.js'
+import type { StoreDocument } from '../use-cases/store.js'
 import { provinceList, type Person } from '../dossier-form.js'
 import type { DossiersService } from '../dossiers.service.js'
 import { ComponentsTable, DeliveryList, FeesTable, FileList, PersonList, when } from './parts.js'
@@ -144,7 +145,29 @@ export function AgencyPage ({ d, value, errors, from }: { d: Draft, value?: stri
 }
 
 /** Uploads per component: files listed with name and size, removable; earlier files reusable. */
-export function ComponentsPage ({ d, errors, reusable, maxFileMb, from }: { d: Draft, errors: FieldError[], reusable: StoredFile[], maxFileMb: number, from?: string | undefined }) {
+/**
+ * A document of the citizen's store in place of an upload (Decree 45/2020 art. 16: not asked again for
+ * what was already issued or accepted): the ones that fit the component first, opened when there are.
+ */
+function ReuseChoice ({ slot, offer }: { slot: ComponentSlot, offer?: { fitting: StoreDocument[], others: StoreDocument[] } | undefined }) {
+  if (!offer || offer.fitting.length + offer.others.length === 0) return null
+  const option = (doc: StoreDocument) => <option key={doc.entryId} value={String(doc.entryId)}>{doc.name} – {doc.file.name} ({formatSize(doc.file.size)}, hồ sơ {doc.dossierCode}, {when(doc.issuedAt)})</option>
+  return (
+    <details open={offer.fitting.length > 0}>
+      <summary>{offer.fitting.length > 0 ? `Dùng giấy tờ có sẵn trong kho dữ liệu (${offer.fitting.length} phù hợp)` : 'Dùng giấy tờ trong kho dữ liệu của bạn'}</summary>
+      <div class='form-group'>
+        <label class='label' for={`dung-lai-${slot.key}`}>Giấy tờ trong kho dữ liệu</label>
+        <select class='select' id={`dung-lai-${slot.key}`} name={`dung-lai-${slot.key}`}>
+          <option value=''>Không dùng</option>
+          {offer.fitting.length > 0 && <optgroup label='Phù hợp với thành phần này'>{offer.fitting.map(option)}</optgroup>}
+          {offer.others.length > 0 && <optgroup label='Giấy tờ khác'>{offer.others.map(option)}</optgroup>}
+        </select>
+      </div>
+    </details>
+  )
+}
+
+export function ComponentsPage ({ d, errors, offers, maxFileMb, from }: { d: Draft, errors: FieldError[], offers: Map<string, { fitting: StoreDocument[], others: StoreDocument[] }>, maxFileMb: number, from?: string | undefined }) {
   const base = draftUrl(d, 'thanh-phan')
   const needCase = d.caseGroups.length >= 2
   return (
@@ -168,18 +191,7 @@ export function ComponentsPage ({ d, errors, reusable, maxFileMb, from }: { d: D
                 <FileList files={files} removeHref={f => `/nop-ho-so/${d.id}/tep/${f.attachmentId}/xoa`} />
                 <FileInput name={`tp-${s.key}`} label={files.length > 0 ? `Thêm tệp cho “${s.name}”` : `Chọn tệp cho “${s.name}”`}
                   accept={ACCEPT_ATTR} error={errorOf(errors, `tp-${s.key}`)} />
-                {reusable.length > 0 && (
-                  <details>
-                    <summary>Dùng lại tệp đã nộp trước đây</summary>
-                    <div class='form-group'>
-                      <label class='label' for={`dung-lai-${s.key}`}>Tệp đã nộp</label>
-                      <select class='select' id={`dung-lai-${s.key}`} name={`dung-lai-${s.key}`}>
-                        <option value=''>Không dùng lại</option>
-                        {reusable.map(f => <option key={f.id} value={f.id}>{f.name} ({formatSize(f.size)}, {when(f.createdAt)})</option>)}
-                      </select>
-                    </div>
-                  </details>
-                )}
+                <ReuseChoice slot={s} offer={offers.get(s.key)} />
               </section>
             )
           })}

@@ -60,7 +60,7 @@ export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ s
       <div>
         {current.length === 0 && <span>{paper.includes(s.key) ? 'Đã nhận bản giấy tại bộ phận một cửa' : 'Không có tệp'}</span>}
         <ul class='table-files'>
-          {current.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.round > 0 ? ` – bổ sung lần ${f.round}` : ''}{newRound !== undefined && f.round === newRound ? <> <strong class='tag tag--green'>Mới bổ sung</strong></> : null}</li>)}
+          {current.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.round > 0 ? ` – bổ sung lần ${f.round}` : ''}{f.reused ? ` – dùng lại ${f.reused.digitisation === 3 ? 'kết quả' : 'giấy tờ'} của hồ sơ ${f.reused.dossierCode ?? ''} (kho dữ liệu)` : ''}{newRound !== undefined && f.round === newRound ? <> <strong class='tag tag--green'>Mới bổ sung</strong></> : null}</li>)}
         </ul>
         {old.length > 0 && (
           <details>

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { useTestApp } from '../../../test/app.js'
+import { loadCatalog } from '../../../test/catalog.js'
+import { newCitizen } from '../../../test/citizens.js'
+import { browserSession, serviceDraft, taskIdOf } from '../../../test/dossiers.js'
+import { samplePdf } from '../../../test/files.js'
+import { newOfficial } from '../../../test/officials.js'
+import { fillDraft } from './fill-draft.js'
+
+// A clock the test moves forward (shared links expire).
+let offsetMs = 0
+const t = useTestApp({ setup: ctx => loadCatalog(ctx.services), clock: () => new Date(Date.now() + offsetMs) })
+const PROCEDURE = '1.004325.000.00.00.H34'
+const enc = encodeURIComponent
+
+/** A dossier of the citizen received, processed and approved with a result file; returns its code. */
+async function finished (citizenId: string): Promise<string> {
+  const { code } = await t.services.dossiers.submit(citizenId, await serviceDraft(t.services, citizenId, PROCEDURE))
+  const dept = '000.00.11.H34'
+  const url = `/can-bo/ho-so/${enc(code)}`
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  assert.equal((await desk.post(`${url}/tiep-nhan`)).statusCode, 200)
+  const sp = browserSession(t, (await newOfficial(t, dept, ['specialist'])).cookie)
+  const head = await newOfficial(t, dept, ['department_head'])
+  const leader = await newOfficial(t, dept, ['agency_leader'])
+  assert.equal((await sp.post(`${url}/chuyen`, { taskId: taskIdOf((await sp.get(url)).body)!, assignee: head.id })).statusCode, 200)
+  const hd = browserSession(t, head.cookie)
+  assert.equal((await hd.post(`${url}/chuyen`, { taskId: taskIdOf((await hd.get(url)).body)!, assignee: leader.id })).statusCode, 200)
+  const ld = browserSession(t, leader.cookie)
+  const ok = await ld.upload(`${url}/phe-duyet`, [{ name: 'giay-chung-nhan-luu-hanh.pdf', data: samplePdf('ket qua') }], { taskId: taskIdOf((await ld.get(url)).body)!, 'fees-reason': 'Thu khi trả' })
+  assert.equal(ok.statusCode, 200, ok.body.slice(0, 300))
+  return code
+}
+
+test('the document store: what was accepted and issued is listed, offered first for a matching component, reused with its source, seen by officials and counted; shared by an expiring link; removed', async () => {
+  const c = await newCitizen(t)
+  const me = browserSession(t, c.cookie)
+  const first = await finished(c.id)
+  let store = await t.services.dossiers.storeDocuments(c.id)
+  const result = store.find(d => d.kind === 'result')!
+  assert.ok(result, 'the result is in the store')
+  assert.equal(result.dossierCode, first)
+  const component = store.find(d => d.kind === 'component')!
+  assert.ok(component, 'the accepted components are in the store')
+  assert.equal(component.digitisation, 1)
+
+  const page = await me.get('/ca-nhan/kho-du-lieu')
+  assert.equal(page.statusCode, 200)
+  assert.ok(page.body.includes(component.name))
+  assert.ok(page.body.includes(first))
+  const download = await me.get(`/ca-nhan/kho-du-lieu/${result.entryId}/tai-ve`)
+  assert.equal(download.statusCode, 200)
+  assert.equal(download.headers['content-type'], 'application/pdf')
+  // Another citizen reaches nothing of it.
+  const other = browserSession(t, (await newCitizen(t)).cookie)
+  assert.equal((await other.get(`/ca-nhan/kho-du-lieu/${result.entryId}/tai-ve`)).statusCode, 404)
+  assert.doesNotMatch((await other.get('/ca-nhan/kho-du-lieu')).body, new RegExp(first))
+
+  // A second dossier of the same procedure: the component is offered first, reused by the form, and marked.
+  const slotKey = (await t.services.dossiers.draft(c.id, await t.services.dossiers.startDraft(c.id, PROCEDURE))).slots.find(s => s.name === component.name)!.key
+  const id = await fillDraft(t.services.dossiers, c.id, PROCEDURE, () => samplePdf('moi'), { leaveEmpty: slotKey })
+  const form = await me.get(`/nop-ho-so/${id}/thanh-phan`)
+  assert.match(form.body, new RegExp(`<select class="select" id="dung-lai-${slotKey}" name="dung-lai-${slotKey}"><option value(="")?>Không dùng</option><optgroup label="Phù hợp với thành phần này"><option value="${component.entryId}">`))
+  // A document not in the citizen's store is refused beside the component.
+  const refused = await me.upload(`/nop-ho-so/${id}/thanh-phan`, [], { action: 'upload', [`dung-lai-${slotKey}`]: '999999' })
+  assert.equal(refused.statusCode, 422)
+  assert.match(refused.body, /Chọn một giấy tờ trong kho dữ liệu của bạn/)
+  const reused = await me.upload(`/nop-ho-so/${id}/thanh-phan`, [], { action: 'upload', [`dung-lai-${slotKey}`]: String(component.entryId) })
+  assert.ok([200, 303].includes(reused.statusCode), reused.body.slice(0, 300))
+  let d = await t.services.dossiers.draft(c.id, id)
+  const attached = d.files.find(f => f.component === slotKey)!
+  assert.deepEqual(attached.reused, { digitisation: 2, dossierCode: first })
+  const row = await t.db.kysely.selectFrom('dossierFiles').select(['digitisation', 'reusedFrom']).where('id', '=', attached.attachmentId).executeTakeFirstOrThrow()
+  assert.deepEqual(row, { digitisation: 2, reusedFrom: component.entryId })
+
+  // A result stands in for a component when the catalog administrators' table says so: offered and reused as a result (3).
+  const other2 = (await t.services.dossiers.draft(c.id, id)).slots.find(s => s.key !== slotKey)!
+  await t.db.kysely.insertInto('resultEquivalences').values({ resultProcedureCode: PROCEDURE, componentPhrase: other2.name.split(' ').slice(0, 4).join(' '), createdBy: 'test' }).execute()
+  const offers = await t.services.dossiers.reuseOffers(c.id, d.slots)
+  assert.ok(offers.get(other2.key)!.fitting.some(x => x.entryId === result.entryId), 'the result is offered for the component')
+  await t.services.dossiers.reuseFile(c.id, { id }, other2.key, String(result.entryId), { draft: true })
+  d = await t.services.dossiers.draft(c.id, id)
+  assert.deepEqual(d.files.find(f => f.component === other2.key && f.reused)!.reused, { digitisation: 3, dossierCode: first })
+  await t.services.dossiers.completeComponents(c.id, id)
+  const { code: second } = await t.services.dossiers.submit(c.id, id)
+
+  // Officials see where it came from; the national payload says it was reused; the 766 counter counts it.
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  const staff = await desk.get(`/can-bo/ho-so/${enc(second)}`)
+  assert.match(staff.body, new RegExp(`dùng lại giấy tờ của hồ sơ ${first.replace(/\./g, '\\.')} \\(kho dữ liệu\\)`))
+  assert.match(staff.body, new RegExp(`dùng lại kết quả của hồ sơ ${first.replace(/\./g, '\\.')}`))
+  assert.equal((await desk.post(`/can-bo/ho-so/${enc(second)}/tiep-nhan`)).statusCode, 200)
+  const leader = await newOfficial(t, '000.00.00.H34', ['agency_leader'])
+  const o = (await t.services.officials.sessionOfficial(leader.cookie.split('=')[1]!))!
+  const index = await t.services.statistics.index766(o, undefined)
+  const reuseCounter = index.all.index.groups.find(g => g.group === 'digitisation')!.counters[2]!
+  assert.ok(reuseCounter.part! >= 1 && reuseCounter.whole! >= 2, JSON.stringify(reuseCounter))
+
+  // Shared by a link that opens without signing in, until it expires; a forged link opens nothing.
+  const shared = await me.post(`/ca-nhan/kho-du-lieu/${result.entryId}/chia-se`, { days: '7' })
+  assert.equal(shared.statusCode, 200)
+  const link = /href="(http[^"]+\/kho-du-lieu\/chia-se\/([^"]+))"/.exec(shared.body)!
+  const path = `/kho-du-lieu/chia-se/${link[2]}`
+  const opened = await t.app.inject({ url: path })
+  assert.equal(opened.statusCode, 200)
+  assert.equal(opened.headers['content-type'], 'application/pdf')
+  assert.equal((await t.app.inject({ url: path.replace(/.$/, ch => ch === 'A' ? 'B' : 'A') })).statusCode, 404)
+  assert.equal((await me.post(`/ca-nhan/kho-du-lieu/${result.entryId}/chia-se`, { days: '90' })).statusCode, 422)
+  offsetMs = 8 * 86_400_000
+  try {
+    assert.equal((await t.app.inject({ url: path })).statusCode, 404, 'expired')
+  } finally { offsetMs = 0 }
+
+  // Removed from the store: gone from the list and from its links; the dossier keeps the file.
+  const removed = await me.post(`/ca-nhan/kho-du-lieu/${result.entryId}/xoa`)
+  assert.ok([200, 303].includes(removed.statusCode))
+  store = await t.services.dossiers.storeDocuments(c.id)
+  assert.ok(!store.some(x => x.entryId === result.entryId))
+  assert.equal((await t.app.inject({ url: path })).statusCode, 404)
+  assert.ok((await t.services.dossiers.get(c.id, first)).files.some(f => f.component === 'result'))
+  const audit = await t.db.kysely.selectFrom('auditLog').select('action').where('action', 'in', ['store.share', 'store.remove']).execute()
+  assert.deepEqual(new Set(audit.map(a => a.action)), new Set(['store.share', 'store.remove']))
+})
