@@ -3,7 +3,8 @@ import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
-import { browserSession, serviceDraft, taskIdOf } from '../../../test/dossiers.js'
+import { finishedDossier, FLOW_PROCEDURE as PROCEDURE } from '../../../test/approval.js'
+import { browserSession } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
 import { fillDraft } from './fill-draft.js'
@@ -11,32 +12,12 @@ import { fillDraft } from './fill-draft.js'
 // A clock the test moves forward (shared links expire).
 let offsetMs = 0
 const t = useTestApp({ setup: ctx => loadCatalog(ctx.services), clock: () => new Date(Date.now() + offsetMs) })
-const PROCEDURE = '1.004325.000.00.00.H34'
 const enc = encodeURIComponent
-
-/** A dossier of the citizen received, processed and approved with a result file; returns its code. */
-async function finished (citizenId: string): Promise<string> {
-  const { code } = await t.services.dossiers.submit(citizenId, await serviceDraft(t.services, citizenId, PROCEDURE))
-  const dept = '000.00.11.H34'
-  const url = `/can-bo/ho-so/${enc(code)}`
-  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
-  assert.equal((await desk.post(`${url}/tiep-nhan`)).statusCode, 200)
-  const sp = browserSession(t, (await newOfficial(t, dept, ['specialist'])).cookie)
-  const head = await newOfficial(t, dept, ['department_head'])
-  const leader = await newOfficial(t, dept, ['agency_leader'])
-  assert.equal((await sp.post(`${url}/chuyen`, { taskId: taskIdOf((await sp.get(url)).body)!, assignee: head.id })).statusCode, 200)
-  const hd = browserSession(t, head.cookie)
-  assert.equal((await hd.post(`${url}/chuyen`, { taskId: taskIdOf((await hd.get(url)).body)!, assignee: leader.id })).statusCode, 200)
-  const ld = browserSession(t, leader.cookie)
-  const ok = await ld.upload(`${url}/phe-duyet`, [{ name: 'giay-chung-nhan-luu-hanh.pdf', data: samplePdf('ket qua') }], { taskId: taskIdOf((await ld.get(url)).body)!, 'fees-reason': 'Thu khi trả' })
-  assert.equal(ok.statusCode, 200, ok.body.slice(0, 300))
-  return code
-}
 
 test('the document store: what was accepted and issued is listed, offered first for a matching component, reused with its source, seen by officials and counted; shared by an expiring link; removed', async () => {
   const c = await newCitizen(t)
   const me = browserSession(t, c.cookie)
-  const first = await finished(c.id)
+  const first = await finishedDossier(t, c.id)
   let store = await t.services.dossiers.storeDocuments(c.id)
   const result = store.find(d => d.kind === 'result')!
   assert.ok(result, 'the result is in the store')

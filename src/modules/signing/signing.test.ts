@@ -9,7 +9,8 @@ import { pdfBytes } from '../../platform/pdf/bytes.js'
 import { useTestApp } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
-import { browserSession, serviceDraft, taskIdOf } from '../../../test/dossiers.js'
+import { toApproval } from '../../../test/approval.js'
+import { browserSession } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
 import { pdfText } from '../../../test/pdf.js'
@@ -26,7 +27,6 @@ const t = useTestApp({
     return { SIGNING_TRUSTED_ROOTS: file }
   }
 })
-const PROCEDURE = '1.004325.000.00.00.H34'
 const enc = encodeURIComponent
 const admin = { type: 'official' as const, id: null, name: 'Quản trị hệ thống' }
 
@@ -44,23 +44,9 @@ function pdfsig (pdf: Buffer): string {
   try { return execFileSync('pdfsig', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) } catch (err) { return String((err as { stdout?: string }).stdout ?? '') } finally { fs.rmSync(path.dirname(file), { recursive: true, force: true }) }
 }
 
-/** A dossier taken to its leader's approval step: the leader's session, the page's address, the step. */
-async function atApproval () {
+const atApproval = async () => {
   const c = await newCitizen(t)
-  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
-  const dept = '000.00.11.H34'
-  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
-  const sp = browserSession(t, (await newOfficial(t, dept, ['specialist'])).cookie)
-  const head = await newOfficial(t, dept, ['department_head'])
-  const leader = await newOfficial(t, dept, ['agency_leader'], 'Phạm Văn Lãnh')
-  const url = `/can-bo/ho-so/${enc(code)}`
-  assert.equal((await desk.post(`${url}/tiep-nhan`)).statusCode, 200)
-  assert.equal((await sp.post(`${url}/chuyen`, { taskId: taskIdOf((await sp.get(url)).body)!, assignee: head.id })).statusCode, 200)
-  const hd = browserSession(t, head.cookie)
-  assert.equal((await hd.post(`${url}/chuyen`, { taskId: taskIdOf((await hd.get(url)).body)!, assignee: leader.id })).statusCode, 200)
-  const ld = browserSession(t, leader.cookie)
-  const d = await t.services.dossiers.get(c.id, code)
-  return { c, code, url, ld, taskId: taskIdOf((await ld.get(url)).body)!, agency: d.agency! }
+  return { c, ...await toApproval(t, c.id) }
 }
 
 test('an agency with a seal certificate signs its PDF results: pdfsig verifies the file the citizen downloads, the QR page says it is authentic, a changed copy is refused', async () => {

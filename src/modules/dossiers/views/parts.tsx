@@ -41,7 +41,7 @@ export function FileList ({ files, removeHref }: { files: AttachedFile[], remove
     <ul class='file-list'>
       {files.map(f => (
         <li key={f.attachmentId}>
-          <a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.state === 'quarantine' ? ' – đang kiểm tra virus' : ''}
+          <a href={fileHref(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.state === 'quarantine' ? ' – đang kiểm tra virus' : ''}{f.reused ? ` – dùng lại từ kho dữ liệu (hồ sơ ${f.reused.dossierCode ?? ''})` : ''}
           <ActionButton action={removeHref(f)}>Xóa<span class='visually-hidden'> tệp {f.name}</span></ActionButton>
         </li>
       ))}
