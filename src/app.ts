@@ -45,6 +45,7 @@ import { searchPages } from './modules/catalog/search/search.pages.js'
 import { PAYGOV_CONFIRM_PATH, PAYGOV_RETURN_PATH } from './modules/payments/payments.model.js'
 import { dossiersPages } from './modules/dossiers/dossiers.pages.js'
 import { storePages } from './modules/dossiers/store.pages.js'
+import { equivalencesPages } from './modules/dossiers/equivalences.pages.js'
 import { dossiersApi } from './modules/dossiers/dossiers.api.js'
 import { citizenFormRoutes } from './modules/workflow/citizen-forms.routes.js'
 import { registerSessions } from './modules/accounts/session.js'
@@ -131,6 +132,11 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     await office.register(nationalPages, { sync: services.national, files: services.files, db: services.db, audit: services.audit, isProvinceAdmin: request => services.officials.provinceWide(request.official!, 'system_admin'), isCatalogAdmin: async request => (await services.officials.scope(request.official!, ['catalog_admin'])).length > 0, requireOfficial })
     await office.register(searchPages, {
       search: services.catalog.search, requireOfficial,
+      isCatalogAdmin: async request => (await services.officials.scope(request.official!, ['catalog_admin'])).length > 0,
+      actor: request => ({ type: 'official', id: request.official!.id, name: request.official!.fullName })
+    })
+    await office.register(equivalencesPages, {
+      dossiers: services.dossiers, requireOfficial,
       isCatalogAdmin: async request => (await services.officials.scope(request.official!, ['catalog_admin'])).length > 0,
       actor: request => ({ type: 'official', id: request.official!.id, name: request.official!.fullName })
     })

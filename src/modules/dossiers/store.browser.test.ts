@@ -2,10 +2,11 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
 import { finishedDossier, FLOW_PROCEDURE } from '../../../test/approval.js'
-import { assertAccessible, assertReadsOnPhone, signedInContext, useBrowser, visit } from '../../../test/browser.js'
+import { assertAccessible, assertReadsOnPhone, press, signedInContext, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { samplePdf } from '../../../test/files.js'
+import { newOfficial } from '../../../test/officials.js'
 import { fillDraft } from './fill-draft.js'
 
 const t = useTestApp({ listen: true, setup: ctx => loadCatalog(ctx.services) })
@@ -68,4 +69,24 @@ test('the document store in the browser: listed, shared by a link that opens sig
     assert.match(await p3.getByRole('status').innerText(), /Đã xóa .* khỏi kho dữ liệu/)
     await assertAccessible(p3)
   } finally { await again.close() }
+})
+
+test('a catalog administrator says which result stands in for which paper, in the browser: a mistake beside its field, then the row; axe on each page', async () => {
+  const admin = await newOfficial(t, '000.00.00.H34', ['catalog_admin'])
+  const context = await signedInContext(b.browser, t.url, admin.cookie)
+  const page = await context.newPage()
+  try {
+    await visit(page, `${t.url}/can-bo`)
+    await page.getByRole('link', { name: 'Kết quả dùng thay giấy tờ' }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    await page.getByLabel('Mã thủ tục có kết quả dùng thay').fill('không có')
+    await page.getByLabel(/Tên giấy tờ được thay/).fill('giấy chứng nhận lưu hành')
+    await press(page, 'Thêm')
+    assert.ok(await page.locator('#procedure-error').isVisible())
+    await page.getByLabel('Mã thủ tục có kết quả dùng thay').fill(FLOW_PROCEDURE)
+    await press(page, 'Thêm')
+    assert.match(await page.getByRole('status').innerText(), /Đã thêm/)
+    assert.ok(await page.getByRole('cell', { name: 'giấy chứng nhận lưu hành', exact: true }).isVisible())
+  } finally { await context.close() }
 })

@@ -57,7 +57,16 @@ test('the document store: what was accepted and issued is listed, offered first 
 
   // A result stands in for a component when the catalog administrators' table says so: offered and reused as a result (3).
   const other2 = (await t.services.dossiers.draft(c.id, id)).slots.find(s => s.key !== slotKey)!
-  await t.db.kysely.insertInto('resultEquivalences').values({ resultProcedureCode: PROCEDURE, componentPhrase: other2.name.split(' ').slice(0, 4).join(' '), createdBy: 'test' }).execute()
+  // (the catalog administrator's page: mistakes beside their fields; only catalog administrators)
+  const cataloguer = browserSession(t, (await newOfficial(t, '000.00.00.H34', ['catalog_admin'])).cookie)
+  assert.equal((await browserSession(t, (await newOfficial(t, '000.00.11.H34', ['specialist'])).cookie).get('/can-bo/ket-qua-thay-the')).statusCode, 403)
+  let eq = await cataloguer.post('/can-bo/ket-qua-thay-the', { procedure: '9.999', phrase: 'x' })
+  assert.equal(eq.statusCode, 422)
+  assert.match(eq.body, /id="procedure-error"/)
+  assert.match(eq.body, /id="phrase-error"/)
+  eq = await cataloguer.post('/can-bo/ket-qua-thay-the', { procedure: PROCEDURE, phrase: other2.name.split(' ').slice(0, 4).join(' ') })
+  assert.equal(eq.statusCode, 200)
+  assert.match(eq.body, /Đã thêm: kết quả của thủ tục/)
   const offers = await t.services.dossiers.reuseOffers(c.id, d.slots)
   assert.ok(offers.get(other2.key)!.fitting.some(x => x.entryId === result.entryId), 'the result is offered for the component')
   await t.services.dossiers.reuseFile(c.id, { id }, other2.key, String(result.entryId), { draft: true })
@@ -102,4 +111,5 @@ test('the document store: what was accepted and issued is listed, offered first 
   assert.ok((await t.services.dossiers.get(c.id, first)).files.some(f => f.component === 'result'))
   const audit = await t.db.kysely.selectFrom('auditLog').select('action').where('action', 'in', ['store.share', 'store.remove']).execute()
   assert.deepEqual(new Set(audit.map(a => a.action)), new Set(['store.share', 'store.remove']))
+  assert.ok(await t.db.kysely.selectFrom('auditLog').select('id').where('action', '=', 'store.equivalence.add').executeTakeFirst())
 })

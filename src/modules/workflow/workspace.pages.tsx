@@ -23,7 +23,7 @@ function Workspace ({ official, counts, provinceAdmin }: { official: SignedInOff
         ...(official.department ? [['Phòng', official.department.name] as [string, string]] : [])
       ]} />
       {official.standsFor && official.standsFor.length > 0 && <div class='inset'><p class='body'>Hôm nay bạn xử lý thay <strong>{official.standsFor.map(s => s.fullName).join(', ')}</strong> theo ủy quyền: các bước của họ có trong mục “Cần xử lý”.</p></div>}
-      {has('catalog_admin') && <p class='body'><a href='/can-bo/thu-tuc'>Thời hạn và quy trình của thủ tục</a> · <a href='/can-bo/danh-muc-quoc-gia'>Thay đổi từ Cơ sở dữ liệu quốc gia</a> · <a href='/can-bo/tu-dong-nghia'>Từ đồng nghĩa cho tìm kiếm</a></p>}
+      {has('catalog_admin') && <p class='body'><a href='/can-bo/thu-tuc'>Thời hạn và quy trình của thủ tục</a> · <a href='/can-bo/danh-muc-quoc-gia'>Thay đổi từ Cơ sở dữ liệu quốc gia</a> · <a href='/can-bo/tu-dong-nghia'>Từ đồng nghĩa cho tìm kiếm</a> · <a href='/can-bo/ket-qua-thay-the'>Kết quả dùng thay giấy tờ</a></p>}
       {has('system_admin') && <p class='body'><a href={ADMIN_PATH}>Quản lý tài khoản cán bộ</a> · <a href='/can-bo/nhat-ky'>Nhật ký thao tác</a> · <a href='/can-bo/gio-lam-viec'>Giờ làm việc của cơ quan</a> · <a href='/can-bo/chu-ky-so'>Chứng thư số của cơ quan</a>{!has('agency_leader', 'department_head') && <> · <a href='/can-bo/thong-ke'>Thống kê (Biểu 06)</a></>}{provinceAdmin && <> · <a href='/can-bo/lich'>Lịch làm việc, ngày nghỉ</a> · <a href='/can-bo/mau-van-ban'>Mẫu văn bản</a> · <a href='/can-bo/dong-bo'>Đồng bộ với Cổng Dịch vụ công quốc gia</a></>}</p>}
       {has('receptionist', 'specialist', 'department_head', 'agency_leader') && (
         <>

@@ -75,6 +75,41 @@ export function storeUseCases (ctx: DossierContext) {
   const shareMac = (entryId: number, until: number) => crypto.createHmac('sha256', shareKey).update(`${entryId}.${until}`).digest('base64url').slice(0, 32)
 
   const useCases = {
+    /** The table of results that stand in for components (catalog administrators keep it). */
+    async listEquivalences () {
+      const rows = await db.kysely.selectFrom('resultEquivalences as e').leftJoin('procedures as p', 'p.code', 'e.resultProcedureCode').leftJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
+        .select(['e.id', 'e.resultProcedureCode', 'e.componentPhrase', 'e.createdBy', 'e.createdAt', 'v.name as procedureName', sql<string | null>`v.content ->> 'result'`.as('result')])
+        .orderBy('e.resultProcedureCode').orderBy('e.componentPhrase').execute()
+      return rows.map(r => ({ ...r, createdAt: new Date(r.createdAt) }))
+    },
+
+    /** A catalog administrator says a procedure's result stands in for components named by a phrase; VALIDATION names the field; audited. */
+    async addEquivalence (actor: { type: 'official', id: string, name: string }, input: { procedure?: string, phrase?: string }): Promise<void> {
+      const code = (input.procedure ?? '').trim()
+      const phrase = (input.phrase ?? '').replace(/\s+/g, ' ').trim()
+      const errors: Array<{ field: string, message: string }> = []
+      const known = code && await db.kysely.selectFrom('procedures').select('id').where('code', '=', code).executeTakeFirst()
+      if (!known) errors.push({ field: 'procedure', message: 'Nhập mã một thủ tục trong danh mục, ví dụ 1.004325.000.00.00.H34' })
+      if (words(phrase).length < 2) errors.push({ field: 'phrase', message: 'Nhập tên giấy tờ (ít nhất hai từ) mà kết quả này thay thế, ví dụ: giấy chứng nhận lưu hành' })
+      else if (phrase.length > 200) errors.push({ field: 'phrase', message: 'Tên giấy tờ dài tối đa 200 ký tự' })
+      if (errors.length > 0) throw new AppError('VALIDATION', 'invalid equivalence', errors)
+      await db.transaction(async (trx) => {
+        const r = await trx.insertInto('resultEquivalences').values({ resultProcedureCode: code, componentPhrase: phrase, createdBy: actor.name })
+          .onConflict(oc => oc.columns(['resultProcedureCode', 'componentPhrase']).doNothing()).returning('id').executeTakeFirst()
+        if (!r) throw new AppError('VALIDATION', 'duplicate', [{ field: 'phrase', message: 'Cặp thủ tục và giấy tờ này đã có' }])
+        await audit.record(trx, { actor, action: 'store.equivalence.add', targetType: 'result_equivalence', targetId: String(r.id), details: { procedure: code, phrase } })
+      })
+    },
+
+    async removeEquivalence (actor: { type: 'official', id: string }, id: number): Promise<void> {
+      if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('NOT_FOUND', 'no such equivalence')
+      await db.transaction(async (trx) => {
+        const r = await trx.deleteFrom('resultEquivalences').where('id', '=', id).returning(['resultProcedureCode', 'componentPhrase']).executeTakeFirst()
+        if (!r) throw new AppError('NOT_FOUND', 'no such equivalence')
+        await audit.record(trx, { actor, action: 'store.equivalence.remove', targetType: 'result_equivalence', targetId: String(id), details: r })
+      })
+    },
+
     /** Every document of the account's store, newest first. */
     async storeDocuments (accountId: string): Promise<StoreDocument[]> {
       const rows = await storeQuery(db.kysely, accountId).orderBy('df.createdAt', 'desc').orderBy('df.id', 'desc').limit(500).execute()
