@@ -45,6 +45,7 @@ import { searchPages } from './modules/catalog/search/search.pages.js'
 import { PAYGOV_CONFIRM_PATH, PAYGOV_RETURN_PATH } from './modules/payments/payments.model.js'
 import { dossiersPages } from './modules/dossiers/dossiers.pages.js'
 import { storePages } from './modules/dossiers/store.pages.js'
+import { declarationPages } from './modules/dossiers/declaration.pages.js'
 import { equivalencesPages } from './modules/dossiers/equivalences.pages.js'
 import { dossiersApi } from './modules/dossiers/dossiers.api.js'
 import { citizenFormRoutes } from './modules/workflow/citizen-forms.routes.js'
@@ -149,6 +150,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     await office.register(auditPages, { db: services.db, audit: services.audit, administered: request => services.officials.administered(request.official!), actionLabels: DOSSIER_AUDIT_LABELS, requireOfficial })
   })
   await app.register(dossiersPages, { services })
+  await app.register(declarationPages, { dossiers: services.dossiers })
   await app.register(storePages, { dossiers: services.dossiers, publicUrl: () => config.PUBLIC_URL })
   await app.register(publicStatisticsPages, { statistics: services.statistics })
   await app.register(signingPages, { signing: services.signing, read: async id => (await services.files.read(id)).data })

@@ -11,6 +11,7 @@ import { officeUseCases } from './use-cases/office.js'
 import { mineUseCases } from './use-cases/mine.js'
 import { lookupUseCases } from './use-cases/lookup.js'
 import { storeUseCases } from './use-cases/store.js'
+import { declarationUseCases } from './use-cases/declaration.js'
 
 /**
  * The dossiers module: a citizen's dossier from draft to result, and the rules the back office moves it
@@ -32,6 +33,7 @@ export function createDossiersService (deps: DossiersDeps) {
     ...mineUseCases(ctx),
     ...lookupUseCases(ctx),
     ...storeUseCases(ctx),
+    ...declarationUseCases(ctx),
     takeCode: ctx.takeCode
   }
 

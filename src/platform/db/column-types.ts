@@ -44,6 +44,7 @@ export const COLUMN_TYPES: Record<string, string> = {
   'files.state': "Generated<'uploading' | 'quarantine' | 'clean' | 'infected'>",
   'signing_keys.kind': "'p12' | 'remote' | 'demo'",
   'signed_documents.kind': "'result' | 'form'",
+  'dossier_declarations.answers': "JsonColumn<Record<string, string | Array<Record<string, string>>>>",
   'form_wording.body': "ColumnType<string[], string, string>",
   'jobs.payload': "ColumnType<unknown, string | undefined, string>",
   'jobs.state': "Generated<'pending' | 'running' | 'done' | 'failed'>",

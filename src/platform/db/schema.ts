@@ -182,6 +182,15 @@ export interface DossierCounters {
   last: number
 }
 
+export interface DossierDeclarations {
+  answers: JsonColumn<Record<string, string | Array<Record<string, string>>>>
+  component: string
+  dossierId: string
+  fileId: string | null
+  templateTitle: string
+  updatedAt: Generated<Timestamp>
+}
+
 export interface DossierEvents {
   action: string
   actorId: string | null
@@ -739,6 +748,7 @@ export interface DB {
   documentCounters: DocumentCounters
   dossierConsultations: DossierConsultations
   dossierCounters: DossierCounters
+  dossierDeclarations: DossierDeclarations
   dossierEvents: DossierEvents
   dossierFiles: DossierFiles
   dossiers: Dossiers

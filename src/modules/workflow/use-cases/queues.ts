@@ -67,6 +67,8 @@ export function queueUseCases (ctx: WorkflowContext) {
         log: await tasks.log(db.kysely, d.id),
         process,
         consultations,
+        /** Declarations the applicant filled online: each component's fields and answers. */
+        declarations: await dossiers.declarationsOf(d.id, d.content.templates, d.slots),
         payments: requests,
         mayRecordCash: d.status === 6 && (receptionist || mine),
         mayRefund: receptionist || mine,

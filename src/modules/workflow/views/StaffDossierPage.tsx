@@ -10,6 +10,7 @@ import type { Delivery, Person } from '../../dossiers/dossier-form.js'
 import { CHANNEL_LABELS, INTERNAL_COMPONENT } from '../../dossiers/model.js'
 import { StatusTag } from '../../dossiers/views/DossierPages.js'
 import { ComponentsTable, FeesTable, PersonList, when } from '../../dossiers/views/parts.js'
+import { filledFields } from '../../catalog/eforms/definition.js'
 import { AssessmentFields } from '../../payments/AssessmentFields.js'
 import { SupplementAtDesk } from './SupplementAtDesk.js'
 import { OUTCOME_LABELS, TIMING_LABELS } from '../processing.js'
@@ -117,6 +118,12 @@ export function StaffDossierPage ({ o, errors = [], values = {} }: { o: Opened, 
         </div>
       )}
       <ComponentsTable slots={d.slots} files={d.files} hrefFor={fileId => `${url}/tep/${fileId}`} newRound={lastAnswer?.round} paper={d.paper} />
+      {o.declarations.map(x => (
+        <details class='section' key={x.component}>
+          <summary>Tờ khai điện tử: {x.title}</summary>
+          <SummaryList rows={filledFields(x.definition, x.answers)} />
+        </details>
+      ))}
       {d.files.some(f => f.component === INTERNAL_COMPONENT) && (
         <section class='section' aria-labelledby='noi-bo'>
           <h2 class='heading-m' id='noi-bo'>Tài liệu xử lý nội bộ</h2>
