@@ -72,6 +72,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   const demoCa = config.DEMO ? demoCaIn(config.DATA_DIR) : undefined
   const signing = createSigningService({
     db, audit, demoCa,
+    crls: () => (config.SIGNING_CRLS ?? '').split(',').map(f => f.trim()).filter(Boolean).flatMap(f => { try { return [fs.readFileSync(f)] } catch { log.warn({ file: f }, 'signing: a revocation list cannot be read'); return [] } }),
     trustedRoots: [...(config.SIGNING_TRUSTED_ROOTS ? splitPem(fs.readFileSync(config.SIGNING_TRUSTED_ROOTS, 'utf8')) : []), ...(demoCa ? [demoCa.certificate] : [])],
     sealKey: crypto.createHash('sha256').update(`signing-keys:${sessionSecret(config)}`).digest(),
     publicUrl: () => config.PUBLIC_URL,

@@ -80,16 +80,40 @@ export async function cadesDetached (content: Buffer, key: SigningKey): Promise<
   return Buffer.from(info.toSchema().toBER(false))
 }
 
+/** A certificate revocation list (DER or PEM) as PKI.js reads it. */
+export function crlOf (data: Buffer): pkijs.CertificateRevocationList {
+  const text = data.toString('latin1')
+  const der = text.includes('-----BEGIN X509 CRL-----') ? Buffer.from(text.replace(/-----(BEGIN|END) X509 CRL-----|\s/g, ''), 'base64') : data
+  return pkijs.CertificateRevocationList.fromBER(arrayBuffer(der))
+}
+
+/**
+ * What the configured revocation lists say of the signer: null when none was issued by its issuer (not
+ * checked), else whether it is listed and when the list was made. A list whose signature does not
+ * verify with the issuer's key is ignored.
+ */
+async function revocationOf (crls: pkijs.CertificateRevocationList[], signer: pkijs.Certificate, chain: pkijs.Certificate[]): Promise<{ revoked: boolean, listedAt: Date } | null> {
+  for (const crl of crls) {
+    if (!crl.issuer.isEqual(signer.issuer)) continue
+    const issuer = chain.find(c => c.subject.isEqual(signer.issuer))
+    if (!issuer || !(await crl.verify({ issuerCertificate: issuer }).catch(() => false))) continue
+    return { revoked: crl.isCertificateRevoked(signer), listedAt: crl.thisUpdate.value }
+  }
+  return null
+}
+
 export interface CmsCheck {
   /** The signature matches the content and the signer's certificate. */
   signatureValid: boolean
   /** The signer's certificate chains to one of the trusted roots (and is within its dates at `at`). */
   trusted: boolean
   signer: { subject: string, issuer: string, serial: string, notBefore: Date, notAfter: Date, pem: string } | null
+  /** The configured revocation lists' word on the signer's certificate (null: no list of its issuer is configured). */
+  revocation?: { revoked: boolean, listedAt: Date } | null
 }
 
 /** Checks a detached CMS over `content` against the trusted roots (PEM). */
-export async function verifyCades (cms: Buffer, content: Buffer, roots: string[], at: Date = new Date()): Promise<CmsCheck> {
+export async function verifyCades (cms: Buffer, content: Buffer, roots: string[], at: Date = new Date(), crls: pkijs.CertificateRevocationList[] = []): Promise<CmsCheck> {
   let signed: pkijs.SignedData
   try {
     const info = pkijs.ContentInfo.fromBER(arrayBuffer(cms))
@@ -108,8 +132,12 @@ export async function verifyCades (cms: Buffer, content: Buffer, roots: string[]
   }
   const signatureValid = alone.signatureVerified === true
   if (!signatureValid || roots.length === 0) return { signatureValid, trusted: false, signer }
-  const chained = await signed.verify({ ...base, checkChain: true, trustedCerts: roots.map(certificateOf) }).catch((err: pkijs.SignedDataVerifyError) => err)
-  return { signatureValid, trusted: chained.signatureVerified === true && chained.signerCertificateVerified === true, signer }
+  const trustedCerts = roots.map(certificateOf)
+  const chained = await signed.verify({ ...base, checkChain: true, trustedCerts }).catch((err: pkijs.SignedDataVerifyError) => err)
+  const chain = [...(signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate), ...trustedCerts]
+  const revocation = signerCert && crls.length > 0 ? await revocationOf(crls, signerCert, chain) : null
+  const trusted = chained.signatureVerified === true && chained.signerCertificateVerified === true && revocation?.revoked !== true
+  return { signatureValid, trusted, signer, revocation }
 }
 
 /** Whether a chain (the signer's first, PEM) reaches one of the roots: each certificate signed by the next, or by a root. */

@@ -2,6 +2,8 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import forge from 'node-forge'
+import * as asn1js from 'asn1js'
+import * as pkijs from 'pkijs'
 import { signDigestWith, type SigningKey } from './cms.js'
 
 /**
@@ -128,4 +130,22 @@ export function demoCaIn (dir: string): DemoCa {
     fs.writeFileSync(file, JSON.stringify(ca), { mode: 0o600 })
     return ca
   }
+}
+
+/** A revocation list the demo CA signs, listing these certificates (PEM) as revoked now (DER). */
+export async function issueDemoCrl (ca: DemoCa, revoked: string[], at = new Date()): Promise<Buffer> {
+  const caCert = pkijs.Certificate.fromBER(new Uint8Array(new crypto.X509Certificate(ca.certificate).raw))
+  const crl = new pkijs.CertificateRevocationList({
+    version: 1,
+    issuer: caCert.subject,
+    thisUpdate: new pkijs.Time({ type: 0, value: at }),
+    nextUpdate: new pkijs.Time({ type: 0, value: new Date(at.getTime() + 7 * 86_400_000) }),
+    revokedCertificates: revoked.map(pem => new pkijs.RevokedCertificate({
+      userCertificate: new asn1js.Integer({ valueHex: new Uint8Array(Buffer.from(new crypto.X509Certificate(pem).serialNumber, 'hex')).buffer }),
+      revocationDate: new pkijs.Time({ type: 0, value: at })
+    }))
+  })
+  const key = await crypto.webcrypto.subtle.importKey('pkcs8', crypto.createPrivateKey(ca.privateKey).export({ type: 'pkcs8', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign'])
+  await crl.sign(key, 'SHA-256')
+  return Buffer.from(crl.toSchema(true).toBER(false))
 }

@@ -8,7 +8,8 @@ import PDFDocument from 'pdfkit'
 import { pdfBytes } from '../../platform/pdf/bytes.js'
 import { pdfText } from '../../../test/pdf.js'
 import { signingServer } from '../../../test/signing-server.js'
-import { createDemoCa, issueDemoP12, KeyError, p12Key, remoteChain, remoteKey } from './keys.js'
+import { crlOf } from './cms.js'
+import { createDemoCa, issueDemoCrl, issueDemoP12, KeyError, p12Key, remoteChain, remoteKey } from './keys.js'
 import { checkPdfSignature, NotAPdf, signPdf } from './pdf-sign.js'
 
 /** What poppler's pdfsig (not our code) says of a PDF's signature. */
@@ -73,6 +74,16 @@ describe('PAdES signing', () => {
     assert.deepEqual([check.signatureValid, check.trusted], [true, false])
     const plain = await checkPdfSignature(await aResult(), [ca.certificate])
     assert.deepEqual([plain.signed, plain.signatureValid], [false, false])
+  })
+
+  it('a revocation list of the signer\'s CA that lists it makes the signature untrusted; one that does not, or one the CA did not sign, leaves it trusted', async () => {
+    const signed = await signPdf(await aResult(), agency, options)
+    const listed = await checkPdfSignature(signed, [ca.certificate], undefined, [crlOf(await issueDemoCrl(ca, [agency.chain[0]!]))])
+    assert.deepEqual([listed.signatureValid, listed.trusted, listed.revocation?.revoked], [true, false, true])
+    const clean = await checkPdfSignature(signed, [ca.certificate], undefined, [crlOf(await issueDemoCrl(ca, []))])
+    assert.deepEqual([clean.trusted, clean.revocation?.revoked], [true, false])
+    const forged = await checkPdfSignature(signed, [ca.certificate], undefined, [crlOf(await issueDemoCrl({ ...createDemoCa(), certificate: ca.certificate }, [agency.chain[0]!]))])
+    assert.deepEqual([forged.trusted, forged.revocation], [true, null])
   })
 
   it('a byte added after the signature is seen: the signature no longer covers the whole file', async () => {

@@ -7,6 +7,7 @@ import { SignPdf } from '@signpdf/signpdf'
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils'
 import * as asn1js from 'asn1js'
 import { PDFDocument, rgb, type PDFPage } from 'pdf-lib'
+import type { CertificateRevocationList } from 'pkijs'
 import QRCode from 'qrcode'
 import { cadesDetached, verifyCades, type CmsCheck, type SigningKey } from './cms.js'
 
@@ -66,7 +67,7 @@ export interface PdfSignatureCheck extends CmsCheck {
 }
 
 /** Finds the PDF's (last) signature and checks it: digest, signature, coverage and the chain to the roots. */
-export async function checkPdfSignature (pdf: Buffer, roots: string[], at?: Date): Promise<PdfSignatureCheck> {
+export async function checkPdfSignature (pdf: Buffer, roots: string[], at?: Date, crls: CertificateRevocationList[] = []): Promise<PdfSignatureCheck> {
   const none = { signed: false, wholeFile: false, signatureValid: false, trusted: false, signer: null }
   const at_ = pdf.lastIndexOf('/ByteRange [')
   if (at_ < 0) return none
@@ -82,6 +83,6 @@ export async function checkPdfSignature (pdf: Buffer, roots: string[], at?: Date
   if (parsed.offset === -1) return { ...none, signed: true }
   const cms = raw.subarray(0, parsed.offset)
   const content = Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)])
-  const check = await verifyCades(cms, content, roots, at)
+  const check = await verifyCades(cms, content, roots, at, crls)
   return { ...check, signed: true, wholeFile: c + d === pdf.length }
 }

@@ -29,7 +29,8 @@ function Result ({ v }: { v: Verification }) {
     ['Chữ ký số', c.signed ? yes(c.signatureValid, 'chữ ký khớp với nội dung văn bản', 'nội dung đã bị thay đổi sau khi ký hoặc chữ ký bị hỏng') : 'Không có'],
     ...(c.signed ? [
       ['Phạm vi ký', yes(c.wholeFile, 'chữ ký bao trùm toàn bộ tệp', 'tệp có phần được thêm vào sau khi ký')] as [string, string],
-      ['Chứng thư số', yes(c.trusted, 'do tổ chức chứng thực được tin cậy cấp, còn hiệu lực', 'không xác minh được đến tổ chức chứng thực được tin cậy, hoặc đã hết hiệu lực')] as [string, string]
+      ['Chứng thư số', yes(c.trusted, 'do tổ chức chứng thực được tin cậy cấp, còn hiệu lực', c.revocation?.revoked ? 'chứng thư số đã bị thu hồi' : 'không xác minh được đến tổ chức chứng thực được tin cậy, hoặc đã hết hiệu lực')] as [string, string],
+      ['Tình trạng thu hồi', c.revocation ? (c.revocation.revoked ? `Đã bị thu hồi (theo danh sách thu hồi ngày ${formatInstant(c.revocation.listedAt)})` : `Chưa bị thu hồi (theo danh sách thu hồi ngày ${formatInstant(c.revocation.listedAt)})`) : 'Chưa kiểm tra (chưa cấu hình danh sách thu hồi của tổ chức cấp chứng thư số này)'] as [string, string]
     ] : []),
     ...(c.signer ? [['Người ký (theo chứng thư số)', c.signer.subject.replace(/\n/g, ', ')] as [string, string], ['Chứng thư số có hiệu lực', `${formatInstant(c.signer.notBefore)} đến ${formatInstant(c.signer.notAfter)}`] as [string, string]] : []),
     ...(v.issued ? [

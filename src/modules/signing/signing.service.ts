@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
 import type { Db, Executor } from '../../platform/db/db.js'
 import type { Actor, AuditService } from '../audit/audit.service.js'
-import { chainsToTrusted, SHA256_DIGEST_INFO, type SigningKey } from './cms.js'
+import { chainsToTrusted, crlOf, SHA256_DIGEST_INFO, type SigningKey } from './cms.js'
 import { issueDemoP12, KeyError, p12Key, remoteChain, remoteKey, type DemoCa } from './keys.js'
 import { checkPdfSignature, signPdf, type PdfSignatureCheck } from './pdf-sign.js'
 
@@ -26,6 +26,8 @@ export interface SigningDeps {
   audit: AuditService
   /** The root certificates (PEM) a signature must chain to, to be called trusted. */
   trustedRoots: string[]
+  /** The certificate revocation lists to check signers against (read at each check: the files are replaced as the CAs publish). */
+  crls?: () => Buffer[]
   /** The demo CA: in the demo profile, an agency without a key gets a seal certificate from it when it first signs. */
   demoCa?: DemoCa | undefined
   /** Seals the passphrases and tokens kept in the database (32 bytes). */
@@ -87,6 +89,8 @@ export function createSigningService (deps: SigningDeps) {
     return keyRow(agency.code)
   }
 
+  // A list that cannot be read is left out (the page then says revocation was not checked for that issuer).
+  const crls = () => (deps.crls?.() ?? []).flatMap(data => { try { return [crlOf(data)] } catch { return [] } })
   const verifyUrl = (id: string) => `${deps.publicUrl()}/xac-thuc/${id}`
 
   const service = {
@@ -121,14 +125,14 @@ export function createSigningService (deps: SigningDeps) {
       const doc = await issuedQuery().where('sd.id', '=', id).executeTakeFirst()
       if (!doc) return undefined
       const pdf = await read(doc.fileId)
-      return { issued: issuedOf(doc), unchanged: crypto.createHash('sha256').update(pdf).digest('hex') === doc.sha256, check: await checkPdfSignature(pdf, deps.trustedRoots) }
+      return { issued: issuedOf(doc), unchanged: crypto.createHash('sha256').update(pdf).digest('hex') === doc.sha256, check: await checkPdfSignature(pdf, deps.trustedRoots, undefined, crls()) }
     },
 
     /** A PDF someone was given, checked: its signature, and whether the portal issued exactly this file. */
     async verifyUpload (pdf: Buffer): Promise<Verification> {
       const sha256 = crypto.createHash('sha256').update(pdf).digest('hex')
       const doc = await issuedQuery().where('sd.sha256', '=', sha256).executeTakeFirst()
-      return { issued: doc ? issuedOf(doc) : null, unchanged: Boolean(doc), check: await checkPdfSignature(pdf, deps.trustedRoots) }
+      return { issued: doc ? issuedOf(doc) : null, unchanged: Boolean(doc), check: await checkPdfSignature(pdf, deps.trustedRoots, undefined, crls()) }
     },
 
     /**

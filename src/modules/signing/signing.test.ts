@@ -15,16 +15,18 @@ import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
 import { pdfText } from '../../../test/pdf.js'
 import { signingServer } from '../../../test/signing-server.js'
-import { createDemoCa, issueDemoP12 } from './keys.js'
+import { createDemoCa, issueDemoCrl, issueDemoP12 } from './keys.js'
 
 // The province's trusted root: a CA made for this test, written where SIGNING_TRUSTED_ROOTS points.
 const ca = createDemoCa('CA của bài kiểm tra')
+// Where the CA's revocation list is kept (written by the test when it revokes the agency's certificate).
+const CRL_FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-crl-')), 'ca.crl')
 const t = useTestApp({
   setup: ctx => loadCatalog(ctx.services),
   config: () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-roots-')), 'roots.pem')
     fs.writeFileSync(file, ca.certificate)
-    return { SIGNING_TRUSTED_ROOTS: file }
+    return { SIGNING_TRUSTED_ROOTS: file, SIGNING_CRLS: CRL_FILE }
   }
 })
 const enc = encodeURIComponent
@@ -90,6 +92,16 @@ test('an agency with a seal certificate signs its PDF results: pdfsig verifies t
   assert.ok(page.body.includes(a.agency.name))
   assert.ok((await pdfText(data)).includes(`/xac-thuc/${doc.id}`), 'the verification address is printed on the result')
   assert.equal((await t.app.inject({ url: '/xac-thuc/00000000-0000-0000-0000-000000000000' })).statusCode, 404)
+  assert.match(page.body, /Chưa kiểm tra \(chưa cấu hình danh sách thu hồi/)
+  // The CA revokes the agency's certificate and publishes its list: the page says so, and the document is no longer valid.
+  const leafPem = (await t.db.kysely.selectFrom('signingKeys').select('certificates').where('agencyCode', '=', a.agency.code).where('revokedAt', 'is', null).executeTakeFirstOrThrow()).certificates.split('-----END CERTIFICATE-----')[0] + '-----END CERTIFICATE-----\n'
+  fs.writeFileSync(CRL_FILE, await issueDemoCrl(ca, []))
+  assert.match((await t.app.inject({ url: `/xac-thuc/${doc.id}` })).body, /Chưa bị thu hồi \(theo danh sách thu hồi ngày/)
+  fs.writeFileSync(CRL_FILE, await issueDemoCrl(ca, [leafPem]))
+  const revoked = await t.app.inject({ url: `/xac-thuc/${doc.id}` })
+  assert.match(revoked.body, /Đã bị thu hồi \(theo danh sách thu hồi ngày/)
+  assert.match(revoked.body, /Văn bản KHÔNG hợp lệ/)
+  fs.rmSync(CRL_FILE)
 
   // Anyone checks a file they were given: the very file is found in the register; one changed byte is not valid.
   const visitor = browserSession(t, '')
