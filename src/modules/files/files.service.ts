@@ -125,7 +125,7 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
      * Keeps several uploads at once: every file is checked first; rows are written in one statement,
      * objects side by side, states in one statement. If any file is refused (or infected), none is kept.
      */
-    async storeMany (ownerAccountId: string | null, uploads: FileInput[], field = 'file', options: { leaveUploading?: boolean } = {}): Promise<StoredFile[]> {
+    async storeMany (ownerAccountId: string | null, uploads: FileInput[], field = 'file', options: { leaveUploading?: boolean, generated?: boolean } = {}): Promise<StoredFile[]> {
       const checked = uploads.map(u => ({ ...this.check(u, field), data: chunksOf(u), size: sizeOf(u) }))
       if (checked.length === 0) return []
       const now = new Date()
@@ -145,8 +145,12 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
         // The caller marks the rows in the statement that attaches them (one round trip less); if it
         // never does (refused, or the process died), they stay 'uploading' and the cleanup removes them.
         // (Only without a virus scanner: a scanned file's state is the scan's.) They come back 'uploading'.
-        if (options.leaveUploading && !deps.clamd) return stored.map(f => ({ ...f, state: 'uploading' as const }))
-        if (!deps.clamd) await db.kysely.updateTable('files').set({ state: 'clean' }).where('id', 'in', stored.map(f => f.id)).execute()
+        if (options.leaveUploading && !deps.clamd && !options.generated) return stored.map(f => ({ ...f, state: 'uploading' as const }))
+        // A file the portal made itself (a signed form) is not scanned: nothing of it came from outside.
+        if (!deps.clamd || options.generated) {
+          await db.kysely.updateTable('files').set({ state: 'clean' }).where('id', 'in', stored.map(f => f.id)).execute()
+          for (const f of stored) f.state = 'clean'
+        }
         else {
           // Quarantined with its scan job in one transaction: the scan below normally comes first (the job then
           // finds nothing to do); if the scanner is unreachable, or this process dies before the scan, the job

@@ -122,6 +122,21 @@ test('an agency with a seal certificate signs its PDF results: pdfsig verifies t
   assert.equal(notPdf.statusCode, 400)
   assert.match(notPdf.body, /id="file-error"[\s\S]*Tệp không phải PDF/)
 
+  // The reception form (01) is signed with the seal of the agency that issued it (the one-stop desk's), once, and the same copy served again.
+  const receipt = await t.db.kysely.selectFrom('dossierEvents').select(['details', 'agencyCode']).where('dossierId', '=', d.id).where('action', '=', 'receive').executeTakeFirstOrThrow()
+  const deskAgency = (receipt.details as { document?: { agencyCode: string } }).document?.agencyCode ?? receipt.agencyCode ?? a.agency.code
+  await t.services.signing.configure(admin, deskAgency, { p12: issueDemoP12(ca, { commonName: 'Bộ phận một cửa', organization: 'UBND tỉnh Kon Tum' }, 'p'), passphrase: 'p' })
+  const citizen = browserSession(t, a.c.cookie)
+  const form01 = await citizen.get(`/ca-nhan/ho-so/${encodeURIComponent(a.code)}/mau-01.pdf`)
+  assert.equal(form01.statusCode, 200)
+  assert.match(pdfsig(form01.rawPayload), /Signature Validation: Signature is Valid/)
+  const again = await citizen.get(`/ca-nhan/ho-so/${encodeURIComponent(a.code)}/mau-01.pdf`)
+  assert.ok(again.rawPayload.equals(form01.rawPayload), 'the same signed copy')
+  const forms = await t.db.kysely.selectFrom('signedDocuments').select(['kind', 'formKey', 'title']).where('dossierId', '=', d.id).where('kind', '=', 'form').execute()
+  assert.equal(forms.length, 1)
+  assert.match(forms[0]!.formKey!, /^01:\d+$/)
+  assert.match((await t.app.inject({ url: `/xac-thuc/${(await t.db.kysely.selectFrom('signedDocuments').select('id').where('formKey', '=', forms[0]!.formKey).executeTakeFirstOrThrow()).id}` })).body, /Giấy tiếp nhận và hẹn trả kết quả/)
+
   const audit = await t.db.kysely.selectFrom('auditLog').select(['action']).where('action', 'like', 'signing.%').execute()
   assert.ok(audit.some(r => r.action === 'signing.key.configure'))
 })

@@ -668,6 +668,7 @@ export interface SignedDocuments {
   agencyName: string
   dossierId: string
   fileId: string
+  formKey: string | null
   id: Generated<string>
   keyId: number
   kind: 'result' | 'form'

@@ -131,7 +131,41 @@ export function registerUseCases (ctx: WorkflowContext) {
       const document = (event.details as { document?: { agencyCode: string, year: number, number: number } }).document
       const issuer = document?.agencyCode ?? event.agencyCode ?? d.agency?.code ?? ''
       const signature = await signatureFor(form, issuer, event, event.fromStatus === 2 || event.fromStatus === 4)
-      return renderForm(d, form, event.at, event.actorName ?? '', extra, {}, { ...(document ? { document } : {}), signature, issuer })
+      const pdf = await renderForm(d, form, event.at, event.actorName ?? '', extra, {}, { ...(document ? { document } : {}), signature, issuer })
+      return sealed(d, form, event.id, issuer, pdf)
+    }
+  }
+  /**
+   * A form signed with the issuing agency's seal, when it has one (issue 23): signed once, kept, and
+   * served again from then on (the register of signed documents knows it by form and event). If the
+   * signing service does not answer, the form is served unsigned, as it was printed before.
+   */
+  async function sealed (d: { id: string, code: string | null }, form: IssuedForm, eventId: number, issuer: string, pdf: Buffer): Promise<Buffer> {
+    if (!deps.signing) return pdf
+    const formKey = `${form}:${eventId}`
+    const kept = () => db.kysely.selectFrom('signedDocuments').select('fileId').where('dossierId', '=', d.id).where('formKey', '=', formKey).executeTakeFirst()
+    const existing = await kept()
+    if (existing) return (await deps.files.read(existing.fileId)).data
+    const agency = await db.kysely.selectFrom('agencies').select(['code', 'name']).where('code', '=', issuer).executeTakeFirst()
+    if (!agency) return pdf
+    const label = ISSUED_FORMS.find(f => f.form === form)!.label
+    let signed
+    try {
+      signed = await deps.signing.sign({ agency, dossierId: d.id, kind: 'form', title: label.charAt(0).toUpperCase() + label.slice(1), pdf, location: (await deps.site.profile()).provinceName, formKey })
+    } catch {
+      return pdf
+    }
+    if (!signed) return pdf
+    const [stored] = await deps.files.storeMany(null, [{ name: `mau-${form}-${d.code ?? d.id}.pdf`, data: signed.pdf }], 'form', { generated: true })
+    try {
+      await signed.record(db.kysely, stored!)
+      return signed.pdf
+    } catch (err) {
+      // Another request signed it first: its copy is the one kept.
+      await deps.files.discard([stored!.id])
+      const first = await kept()
+      if (!first) throw err
+      return (await deps.files.read(first.fileId)).data
     }
   }
   return useCases
