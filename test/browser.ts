@@ -126,8 +126,8 @@ export async function press (page: Page, name: string | RegExp): Promise<void> {
 }
 
 /** A browser context signed in with a session cookie (`name=value`) for the app at `url`. */
-export async function signedInContext (browser: Browser, url: string, cookie: string): Promise<BrowserContext> {
-  const context = await browser.newContext()
+export async function signedInContext (browser: Browser, url: string, cookie: string, options: { javaScript?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options.javaScript === false ? { javaScriptEnabled: false } : {})
   const [name, value] = cookie.split('=') as [string, string]
   await context.addCookies([{ name, value, url }])
   return context

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 
 interface Box { text: string, x0: number, x1: number, y0: number, y1: number }
@@ -44,4 +48,25 @@ export async function pdfText (data: Buffer): Promise<string> {
   await doc.destroy()
   if (problems.length > 0) throw new Error(`text printed over other text in the PDF:\n${problems.slice(0, 10).join('\n')}`)
   return pages.join('\n').replace(/\s+/g, ' ')
+}
+
+/** What poppler's pdfsig (a tool that is not ours) says of a PDF's signatures. */
+export function pdfsig (pdf: Buffer): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-sig-'))
+  const file = path.join(dir, 'doc.pdf')
+  fs.writeFileSync(file, pdf)
+  try {
+    return execFileSync('pdfsig', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  } catch (err) {
+    // pdfsig exits non-zero when a signature does not verify; what it printed is the answer.
+    return String((err as { stdout?: string }).stdout ?? '')
+  } finally { fs.rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** The same PDF with one byte of its signed part changed (inside the first content stream). */
+export function tampered (pdf: Buffer): Buffer {
+  const copy = Buffer.from(pdf)
+  const at = copy.indexOf('stream\n') + 30
+  copy[at] = copy[at]! ^ 0x01
+  return copy
 }

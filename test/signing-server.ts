@@ -4,7 +4,10 @@
  * keys issued by a demo CA. `GET /certificates?keyId=` gives a key's chain; `POST /sign` signs a
  * SHA-256 hash with RSA PKCS#1 v1.5. A bearer token is required; every hash signed is kept.
  */
+import fs from 'node:fs'
 import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
 import { signDigestWith } from '../src/modules/signing/cms.js'
 import { issueDemoP12, p12Key, type DemoCa } from '../src/modules/signing/keys.js'
 import { freePort } from './net.js'
@@ -39,4 +42,11 @@ export async function signingServer (ca: DemoCa, options: { token: string, keys:
   })
   await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve))
   return { url: `http://127.0.0.1:${port}`, signed, close: () => new Promise<void>(resolve => server.close(() => resolve())) }
+}
+
+/** The configuration that trusts `ca` (its root written where SIGNING_TRUSTED_ROOTS points), with more settings. */
+export function trustingConfig (ca: DemoCa, extra: Record<string, string> = {}): Record<string, string> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-roots-')), 'roots.pem')
+  fs.writeFileSync(file, ca.certificate)
+  return { SIGNING_TRUSTED_ROOTS: file, ...extra }
 }

@@ -18,8 +18,7 @@ for (const js of [false, true]) {
     const f = await t.services.dossiers.declaration(c.id, id, 'c0')
     const rows = f.definition.blocks.find(x => x.kind === 'rows')!
     if (rows.kind !== 'rows') throw new Error('no rows')
-    const context = js ? await signedInContext(b.browser, t.url, c.cookie) : await b.browser.newContext({ javaScriptEnabled: false })
-    if (!js) await context.addCookies([{ name: c.cookie.split('=')[0]!, value: c.cookie.split('=')[1]!, url: t.url }])
+    const context = await signedInContext(b.browser, t.url, c.cookie, { javaScript: js })
     const page = await context.newPage()
     const check = async () => { if (js) await assertAccessible(page) }
     try {

@@ -46,8 +46,7 @@ test('the document store in the browser: listed, shared by a link that opens sig
   // A new dossier of the same procedure, without JavaScript: the component is offered from the store and reused.
   const slotKey = (await t.services.dossiers.draft(c.id, await t.services.dossiers.startDraft(c.id, FLOW_PROCEDURE))).slots.find(s => s.name === component.name)!.key
   const id = await fillDraft(t.services.dossiers, c.id, FLOW_PROCEDURE, () => samplePdf('moi'), { leaveEmpty: slotKey })
-  const plain = await b.browser.newContext({ javaScriptEnabled: false })
-  await plain.addCookies([{ name: c.cookie.split('=')[0]!, value: c.cookie.split('=')[1]!, url: t.url }])
+  const plain = await signedInContext(b.browser, t.url, c.cookie, { javaScript: false })
   const p2 = await plain.newPage()
   try {
     await visit(p2, `${t.url}/nop-ho-so/${id}/thanh-phan`, { accessible: false })

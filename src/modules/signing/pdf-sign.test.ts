@@ -1,27 +1,12 @@
-import { execFileSync } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import PDFDocument from 'pdfkit'
 import { pdfBytes } from '../../platform/pdf/bytes.js'
-import { pdfText } from '../../../test/pdf.js'
+import { pdfsig, pdfText, tampered } from '../../../test/pdf.js'
 import { signingServer } from '../../../test/signing-server.js'
 import { crlOf } from './cms.js'
 import { createDemoCa, issueDemoCrl, issueDemoP12, KeyError, p12Key, remoteChain, remoteKey } from './keys.js'
 import { checkPdfSignature, NotAPdf, signPdf } from './pdf-sign.js'
-
-/** What poppler's pdfsig (not our code) says of a PDF's signature. */
-function pdfsig (pdf: Buffer): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-sig-')), 'doc.pdf')
-  fs.writeFileSync(file, pdf)
-  try {
-    return execFileSync('pdfsig', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-  } catch (err) {
-    return String((err as { stdout?: string }).stdout ?? '')
-  } finally { fs.rmSync(path.dirname(file), { recursive: true, force: true }) }
-}
 
 async function aResult (): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4' })
@@ -29,14 +14,6 @@ async function aResult (): Promise<Buffer> {
   doc.fontSize(14).text('GIAY PHEP LAI XE', { align: 'center' }).text('So: 123/GPLX')
   doc.end()
   return bytes
-}
-
-/** The same file with one byte of its signed part changed (inside the page's content stream). */
-function tampered (pdf: Buffer): Buffer {
-  const copy = Buffer.from(pdf)
-  const at = copy.indexOf('stream\n') + 20
-  copy[at] = copy[at]! ^ 0x01
-  return copy
 }
 
 describe('PAdES signing', () => {

@@ -11,17 +11,15 @@ import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { serviceDraft } from '../../../test/dossiers.js'
 import { newOfficial } from '../../../test/officials.js'
+import { trustingConfig } from '../../../test/signing-server.js'
+import { tampered } from '../../../test/pdf.js'
 import { createDemoCa, issueDemoP12 } from './keys.js'
 
 const ca = createDemoCa('CA của bài kiểm tra')
 const t = useTestApp({
   listen: true,
   setup: ctx => loadCatalog(ctx.services),
-  config: () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-roots-')), 'roots.pem')
-    fs.writeFileSync(file, ca.certificate)
-    return { SIGNING_TRUSTED_ROOTS: file }
-  }
+  config: () => trustingConfig(ca)
 })
 const b = useBrowser()
 
@@ -39,9 +37,7 @@ test('the verification page a QR code opens, and the check of a file someone was
   const stored = await t.services.files.store(null, { name: 'ket-qua.pdf', data: signed.pdf })
   await signed.record(t.db.kysely, stored)
 
-  const changed = Buffer.from(signed.pdf)
-  const at = changed.indexOf('stream\n') + 30
-  changed[at] = changed[at]! ^ 0x01
+  const changed = tampered(signed.pdf)
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-up-')), 'nhan-duoc.pdf')
   fs.writeFileSync(file, changed)
 

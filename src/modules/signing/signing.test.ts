@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -13,8 +12,8 @@ import { toApproval } from '../../../test/approval.js'
 import { browserSession } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
-import { pdfText } from '../../../test/pdf.js'
-import { signingServer } from '../../../test/signing-server.js'
+import { pdfsig, pdfText, tampered } from '../../../test/pdf.js'
+import { signingServer, trustingConfig } from '../../../test/signing-server.js'
 import { createDemoCa, issueDemoCrl, issueDemoP12 } from './keys.js'
 
 // The province's trusted root: a CA made for this test, written where SIGNING_TRUSTED_ROOTS points.
@@ -23,11 +22,7 @@ const ca = createDemoCa('CA của bài kiểm tra')
 const CRL_FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-crl-')), 'ca.crl')
 const t = useTestApp({
   setup: ctx => loadCatalog(ctx.services),
-  config: () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-roots-')), 'roots.pem')
-    fs.writeFileSync(file, ca.certificate)
-    return { SIGNING_TRUSTED_ROOTS: file, SIGNING_CRLS: CRL_FILE }
-  }
+  config: () => trustingConfig(ca, { SIGNING_CRLS: CRL_FILE })
 })
 const enc = encodeURIComponent
 const admin = { type: 'official' as const, id: null, name: 'Quản trị hệ thống' }
@@ -38,12 +33,6 @@ async function resultPdf (): Promise<Buffer> {
   doc.fontSize(14).text('GIAY CHUNG NHAN DANG KY XE', { align: 'center' })
   doc.end()
   return bytes
-}
-
-function pdfsig (pdf: Buffer): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-sig-')), 'ket-qua.pdf')
-  fs.writeFileSync(file, pdf)
-  try { return execFileSync('pdfsig', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) } catch (err) { return String((err as { stdout?: string }).stdout ?? '') } finally { fs.rmSync(path.dirname(file), { recursive: true, force: true }) }
 }
 
 const atApproval = async () => {
@@ -109,9 +98,7 @@ test('an agency with a seal certificate signs its PDF results: pdfsig verifies t
   const same = await visitor.upload('/xac-thuc', [{ name: 'nhan-duoc.pdf', data }], {})
   assert.equal(same.statusCode, 200, same.body.slice(0, 300))
   assert.match(same.body, /Văn bản hợp lệ/)
-  const changed = Buffer.from(data)
-  const at = changed.indexOf('stream\n') + 30
-  changed[at] = changed[at]! ^ 0x01
+  const changed = tampered(data)
   const refused = await visitor.upload('/xac-thuc', [{ name: 'da-sua.pdf', data: changed }], {})
   assert.match(refused.body, /Văn bản KHÔNG hợp lệ/)
   assert.match(refused.body, /Không đạt – nội dung đã bị thay đổi sau khi ký/)
