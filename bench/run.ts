@@ -6,6 +6,7 @@
  *   BENCH_SOAK_SECONDS=600 npm run bench -- dossiers   adds a ten-minute soak, memory sampled every 30 s
  *   npm run bench -- backoffice   queues and search on a generated PostgreSQL database (BENCH_BACKOFFICE_DOSSIERS, default 1,000,000)
  *   npm run bench -- national     whether the national sync's outbox keeps up with submissions (BENCH_NATIONAL_DOSSIERS, default 300)
+ *   npm run bench -- signing      signing a result and checking it, beside making and reading the same PDF
  */
 import { spawn } from 'node:child_process'
 import http from 'node:http'
@@ -16,6 +17,7 @@ import { ROOT } from '../src/platform/paths.js'
 import { CATALOG_SIZE, cases } from './cases.js'
 import { measureStartup } from './startup.js'
 import { benchDue } from './due.js'
+import { benchSigning } from './signing.js'
 import { benchDossiers } from './dossiers.js'
 import { benchBackOffice } from './backoffice.js'
 import { benchNational } from './national.js'
@@ -77,6 +79,7 @@ async function main () {
   const selected = cases.filter(x => filters.length === 0 || filters.some(f => x.name.includes(f)))
   if (selected.length > 0 || filters.includes('search')) await httpCases(selected)
   if (filters.length === 0 || filters.includes('due')) process.stdout.write('\n' + benchDue().join('\n') + '\n')
+  if (filters.length === 0 || filters.includes('signing')) process.stdout.write('\n' + (await benchSigning()).join('\n') + '\n')
   if (filters.length === 0 || filters.includes('dossiers')) {
     process.stdout.write('\n' + (await benchDossiers(seconds, connections)).join('\n') + '\n')
   }

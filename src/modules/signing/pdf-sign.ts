@@ -13,8 +13,8 @@ import { cadesDetached, verifyCades, type CmsCheck, type SigningKey } from './cm
 
 const FONT = path.join(path.dirname(createRequire(import.meta.url).resolve('@expo-google-fonts/tinos/package.json')), '400Regular', 'Tinos_400Regular.ttf')
 
-/** Room kept for the CMS in the PDF (hex doubles it): a chain of three or four RSA certificates fits. */
-const SIGNATURE_LENGTH = 16_384
+/** Room kept for the CMS in the PDF (hex doubles it): ours is ~3 kB with two RSA certificates; a chain of four fits. */
+const SIGNATURE_LENGTH = 8_192
 
 class CadesSigner extends Signer {
   constructor (private readonly key: SigningKey) { super() }
