@@ -5,7 +5,7 @@
  *   npm test -- --engine=pglite  one engine only (pglite | postgres)
  *   npm test -- jobs app         only test files whose path contains one of these words
  *
- * It installs what is missing (Debian's chromium and postgresql, when run as root), migrates a
+ * It installs what is missing (Debian's chromium, postgresql and poppler-utils, when run as root), migrates a
  * template database once per engine, starts a throwaway PostgreSQL cluster on loopback and stops it.
  */
 import { execFileSync, spawn } from 'node:child_process'
