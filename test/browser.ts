@@ -125,6 +125,13 @@ export async function press (page: Page, name: string | RegExp): Promise<void> {
   await assertAccessible(page)
 }
 
+/** Follows a link of the page, waits for the page it leads to, and checks that page's accessibility. */
+export async function follow (page: Page, name: string | RegExp): Promise<void> {
+  await page.getByRole('link', { name }).first().click()
+  await page.waitForLoadState()
+  await assertAccessible(page)
+}
+
 /** A browser context signed in with a session cookie (`name=value`) for the app at `url`. */
 export async function signedInContext (browser: Browser, url: string, cookie: string, options: { javaScript?: boolean } = {}): Promise<BrowserContext> {
   const context = await browser.newContext(options.javaScript === false ? { javaScriptEnabled: false } : {})

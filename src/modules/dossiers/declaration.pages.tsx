@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Checkbox } from '../../platform/html/components/Checkbox.js'
 import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Form, TextInput } from '../../platform/html/components/form.js'
-import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
+import { errorOf, type FieldError } from '../../platform/http/errors.js'
 import type { Answers, FieldType, FormDefinition } from '../catalog/eforms/definition.js'
 import { requireCitizen } from '../accounts/session.js'
 import type { DossiersService } from './dossiers.service.js'
@@ -81,16 +81,8 @@ export async function declarationPages (app: FastifyInstance, { dossiers }: { do
   app.post('/nop-ho-so/:id/to-khai/:component', { preHandler: requireCitizen }, async (request, reply) => {
     const { id, component } = params(request)
     const form = (request.body ?? {}) as Record<string, string | undefined>
-    try {
-      const r = await dossiers.saveDeclaration(request.account!.id, id, component, form)
-      if (!r.saved) return show(request, reply, { answers: r.answers, errors: [] })
-      return reply.seeOther(`/nop-ho-so/${id}/thanh-phan`, 'Đã lưu tờ khai và tạo tệp PDF trong thành phần hồ sơ.')
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'VALIDATION' && err.fields) {
-        const f = await dossiers.declaration(request.account!.id, id, component)
-        return show(request, reply, { answers: f.answers, errors: err.fields })
-      }
-      throw err
-    }
+    const r = await dossiers.saveDeclaration(request.account!.id, id, component, form)
+    if (!r.saved) return show(request, reply, { answers: r.answers, errors: r.errors })
+    return reply.seeOther(`/nop-ho-so/${id}/thanh-phan`, 'Đã lưu tờ khai và tạo tệp PDF trong thành phần hồ sơ.')
   })
 }

@@ -70,6 +70,10 @@ test('a declaration filled online: prefilled from the applicant, rows added with
   assert.equal(files.length, 1)
   assert.ok((await pdfText((await t.services.dossiers.readFile(c.id, files[0]!.id)).data)).includes('Khai lại'))
 
+  // A later attempt that fails its checks keeps nothing: the PDF and the answers officials read stay those saved.
+  assert.equal((await me.post(url, { ...form, [text[0]!.id]: 'Không lưu', [date.id]: '32/01/2024', action: 'save' })).statusCode, 422)
+  assert.equal((await t.services.dossiers.draft(c.id, id)).files.filter(x => x.component === 'c0').length, 1)
+
   // Officials read the answers as a form.
   await t.services.dossiers.completeComponents(c.id, id)
   const { code } = await t.services.dossiers.submit(c.id, id)
@@ -78,6 +82,7 @@ test('a declaration filled online: prefilled from the applicant, rows added with
   assert.equal(staff.statusCode, 200)
   assert.match(staff.body, /Tờ khai điện tử:/)
   assert.ok(staff.body.includes('Khai lại'))
+  assert.ok(!staff.body.includes('Không lưu'))
   assert.ok(staff.body.includes('Dòng 2'))
   // Another citizen cannot open the form of this draft.
   assert.equal((await browserSession(t, (await newCitizen(t)).cookie).get(url)).statusCode, 404)

@@ -5,6 +5,7 @@ import { DataTable } from '../../platform/html/components/layout-parts.js'
 import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
 import { formatInstant } from '../../platform/vn-time.js'
 import type { DossiersService } from './dossiers.service.js'
+import { resultName } from './use-cases/store.js'
 
 export const EQUIVALENCES_PATH = '/can-bo/ket-qua-thay-the'
 type Rows = Awaited<ReturnType<DossiersService['listEquivalences']>>
@@ -30,7 +31,7 @@ function EquivalencesPage ({ rows, values, errors }: { rows: Rows, values: Value
         {rows.length === 0
           ? <p class='body'>Chưa có kết quả nào được dùng thay giấy tờ.</p>
           : <DataTable caption='Kết quả dùng thay giấy tờ' rows={rows} rowKey={r => String(r.id)} columns={[
-            { label: 'Kết quả của thủ tục', cell: r => <>{r.result?.split(/[.;]/)[0] ?? ''}<br /><span class='hint'>{r.procedureName ?? 'thủ tục không còn trong danh mục'} ({r.resultProcedureCode})</span></> },
+            { label: 'Kết quả của thủ tục', cell: r => <>{resultName(r.result)}<br /><span class='hint'>{r.procedureName ?? 'thủ tục không còn trong danh mục'} ({r.resultProcedureCode})</span></> },
             { label: 'Thay giấy tờ', cell: r => r.componentPhrase },
             { label: 'Người thêm', cell: r => <>{r.createdBy}<br /><span class='hint'>{formatInstant(r.createdAt)}</span></> },
             { label: 'Xóa', cell: r => <Form action={`${EQUIVALENCES_PATH}/${r.id}/xoa`}><Button secondary>Xóa<span class='visually-hidden'> “{r.componentPhrase}”</span></Button></Form> }

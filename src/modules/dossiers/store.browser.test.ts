@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
 import { finishedDossier, FLOW_PROCEDURE } from '../../../test/approval.js'
-import { assertAccessible, assertReadsOnPhone, press, signedInContext, useBrowser, visit } from '../../../test/browser.js'
+import { assertAccessible, assertReadsOnPhone, follow, press, signedInContext, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { samplePdf } from '../../../test/files.js'
@@ -22,8 +22,7 @@ test('the document store in the browser: listed, shared by a link that opens sig
   const page = await context.newPage()
   try {
     await visit(page, `${t.url}/ca-nhan`)
-    await page.getByRole('link', { name: 'Kho dữ liệu của tôi' }).click()
-    await page.waitForLoadState()
+    await follow(page, 'Kho dữ liệu của tôi')
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Kho dữ liệu của tôi')
     await assertReadsOnPhone(page)
     assert.ok(await page.getByRole('link', { name: first }).first().isVisible())
@@ -76,9 +75,7 @@ test('a catalog administrator says which result stands in for which paper, in th
   const page = await context.newPage()
   try {
     await visit(page, `${t.url}/can-bo`)
-    await page.getByRole('link', { name: 'Kết quả dùng thay giấy tờ' }).click()
-    await page.waitForLoadState()
-    await assertAccessible(page)
+    await follow(page, 'Kết quả dùng thay giấy tờ')
     await page.getByLabel('Mã thủ tục có kết quả dùng thay').fill('không có')
     await page.getByLabel(/Tên giấy tờ được thay/).fill('giấy chứng nhận lưu hành')
     await press(page, 'Thêm')

@@ -56,7 +56,7 @@ function StorePage ({ docs, shared }: { docs: StoreDocument[], shared?: { doc: S
 }
 
 /** `/ca-nhan/kho-du-lieu`: the citizen's electronic document store; shared links open without signing in. */
-export async function storePages (app: FastifyInstance, { dossiers, publicUrl }: { dossiers: Pick<DossiersService, 'storeDocuments' | 'readStoreDocument' | 'removeFromStore' | 'shareStoreDocument' | 'openShared' | 'storeDocument'>, publicUrl: () => string }) {
+export async function storePages (app: FastifyInstance, { dossiers, publicUrl }: { dossiers: Pick<DossiersService, 'storeDocuments' | 'readStoreDocument' | 'removeFromStore' | 'shareStoreDocument' | 'openShared'>, publicUrl: () => string }) {
   const me = (request: FastifyRequest) => request.account!.id
   const entry = (request: FastifyRequest) => Number((request.params as { id: string }).id)
 
@@ -70,8 +70,7 @@ export async function storePages (app: FastifyInstance, { dossiers, publicUrl }:
 
   app.post(`${PATH}/:id/chia-se`, { preHandler: requireCitizen }, async (request, reply) => {
     const days = Number((request.body as { days?: string }).days)
-    const { token, until } = await dossiers.shareStoreDocument(me(request), entry(request), Number.isInteger(days) ? days : 0)
-    const doc = await dossiers.storeDocument(me(request), entry(request))
+    const { token, until, doc } = await dossiers.shareStoreDocument(me(request), entry(request), Number.isInteger(days) ? days : 0)
     return reply.header('cache-control', 'no-store').page(<StorePage docs={await dossiers.storeDocuments(me(request))} shared={{ doc, url: `${publicUrl()}/kho-du-lieu/chia-se/${token}`, until }} />, { title: 'Kho dữ liệu của tôi' })
   })
 

@@ -123,7 +123,11 @@ export async function verifyCades (cms: Buffer, content: Buffer, roots: string[]
     return { signatureValid: false, trusted: false, signer: null }
   }
   const base = { signer: 0, data: arrayBuffer(content), extendedMode: true as const, checkDate: at }
-  const alone = await signed.verify({ ...base, checkChain: false }).catch((err: pkijs.SignedDataVerifyError) => err)
+  const trustedCerts = roots.map(certificateOf)
+  // With the chain checked first: a chain that reaches a root is the common case and needs one pass; a
+  // chain that does not stops PKI.js before the signature, which is then checked on its own.
+  const chained = trustedCerts.length > 0 ? await signed.verify({ ...base, checkChain: true, trustedCerts }).catch((err: pkijs.SignedDataVerifyError) => err) : undefined
+  const alone = chained?.signatureVerified === true ? chained : await signed.verify({ ...base, checkChain: false }).catch((err: pkijs.SignedDataVerifyError) => err)
   const signerCert = alone.signerCertificate ?? null
   let signer: CmsCheck['signer'] = null
   if (signerCert) {
@@ -131,9 +135,7 @@ export async function verifyCades (cms: Buffer, content: Buffer, roots: string[]
     signer = { subject: x.subject, issuer: x.issuer, serial: x.serialNumber, notBefore: new Date(x.validFrom), notAfter: new Date(x.validTo), pem: x.toString() }
   }
   const signatureValid = alone.signatureVerified === true
-  if (!signatureValid || roots.length === 0) return { signatureValid, trusted: false, signer }
-  const trustedCerts = roots.map(certificateOf)
-  const chained = await signed.verify({ ...base, checkChain: true, trustedCerts }).catch((err: pkijs.SignedDataVerifyError) => err)
+  if (!signatureValid || !chained) return { signatureValid, trusted: false, signer }
   const chain = [...(signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate), ...trustedCerts]
   const revocation = signerCert && crls.length > 0 ? await revocationOf(crls, signerCert, chain) : null
   const trusted = chained.signatureVerified === true && chained.signerCertificateVerified === true && revocation?.revoked !== true

@@ -6,7 +6,7 @@ import { AppError, errorOf, type FieldError } from '../../platform/http/errors.j
 import { readUploads } from '../../platform/http/uploads.js'
 import { formatInstant } from '../../platform/vn-time.js'
 import { KeyError } from './keys.js'
-import type { SigningService } from './signing.service.js'
+import { cnOf, type SigningService } from './signing.service.js'
 
 type Values = Record<string, string | undefined>
 type Agency = { code: string, name: string }
@@ -14,7 +14,6 @@ type Keys = Awaited<ReturnType<SigningService['keysOf']>>
 const PATH = '/can-bo/chu-ky-so'
 const KIND = { p12: 'Tệp PKCS#12', remote: 'Dịch vụ ký số từ xa', demo: 'CA thử nghiệm (không dùng thật)' } as const
 const MAX_P12_BYTES = 64 * 1024
-const cn = (subject: string) => /CN=([^\n,]+)/.exec(subject)?.[1] ?? subject
 
 function AgencySelect ({ id, agencies, value, error }: { id: string, agencies: Agency[], value?: string | undefined, error?: string | undefined }) {
   return (
@@ -38,7 +37,7 @@ function KeysPage ({ agencies, keys, values, errors, form }: { agencies: Agency[
       <p class='body'>Văn bản kết quả dạng PDF được ký số bằng chứng thư số của cơ quan khi lãnh đạo phê duyệt. Chứng thư số phải do tổ chức cung cấp dịch vụ chứng thực được tin cậy cấp và còn hiệu lực. Mật khẩu và mã truy cập được mã hóa khi lưu.</p>
       <DataTable caption='Chứng thư số đang dùng' captionHidden={false} rows={agencies} rowKey={a => a.code} columns={[
         { label: 'Cơ quan', cell: a => <>{a.name}<br /><span class='hint'>{a.code}</span></> },
-        { label: 'Chứng thư số', cell: a => { const k = keys.get(a.code); return k ? <>{cn(k.subject)}<br /><span class='hint'>{KIND[k.kind]}</span></> : 'Chưa có (kết quả không được ký số)' } },
+        { label: 'Chứng thư số', cell: a => { const k = keys.get(a.code); return k ? <>{cnOf(k.subject)}<br /><span class='hint'>{KIND[k.kind]}</span></> : 'Chưa có (kết quả không được ký số)' } },
         { label: 'Hiệu lực đến', cell: a => { const k = keys.get(a.code); return k ? formatInstant(k.notAfter) : '—' } },
         { label: 'Cấu hình', cell: a => { const k = keys.get(a.code); return k ? `${k.createdBy}, ${formatInstant(k.createdAt)}` : '—' } }
       ]} />
@@ -111,7 +110,7 @@ export async function keysPages (app: FastifyInstance, { signing, administered, 
     if (errors.length > 0) return show(reply, agencies, fields, errors, 'p12')
     return attempt(reply, agencies, fields, 'p12', 'p12', async () => {
       const r = await signing.configure(actor(request), agency!.code, { p12: file!.data, passphrase: fields['passphrase']! })
-      return `Đã lưu chứng thư số của ${agency!.name}: ${cn(r.subject)}, hiệu lực đến ${formatInstant(r.notAfter)}.`
+      return `Đã lưu chứng thư số của ${agency!.name}: ${cnOf(r.subject)}, hiệu lực đến ${formatInstant(r.notAfter)}.`
     })
   })
 
@@ -128,7 +127,7 @@ export async function keysPages (app: FastifyInstance, { signing, administered, 
     if (errors.length > 0) return show(reply, agencies, form, errors, 'remote')
     return attempt(reply, agencies, form, 'remote', 'url', async () => {
       const r = await signing.configure(actor(request), agency!.code, { url, keyId, token: form['token'] ?? '' })
-      return `Đã kết nối dịch vụ ký số từ xa cho ${agency!.name}: ${cn(r.subject)}, hiệu lực đến ${formatInstant(r.notAfter)}.`
+      return `Đã kết nối dịch vụ ký số từ xa cho ${agency!.name}: ${cnOf(r.subject)}, hiệu lực đến ${formatInstant(r.notAfter)}.`
     })
   })
 

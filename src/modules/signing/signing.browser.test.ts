@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import PDFDocument from 'pdfkit'
 import { pdfBytes } from '../../platform/pdf/bytes.js'
 import { useTestApp } from '../../../test/app.js'
-import { assertReadsOnPhone, press, signedInContext, useBrowser, visit } from '../../../test/browser.js'
+import { assertReadsOnPhone, follow, press, signedInContext, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { serviceDraft } from '../../../test/dossiers.js'
@@ -77,8 +77,7 @@ test('a system administrator gives the agency its seal certificate in the browse
   fs.writeFileSync(file, issueDemoP12(ca, { commonName: 'Con dấu của Sở', organization: 'UBND tỉnh Kon Tum' }, 'mk-đúng'))
   try {
     await visit(page, `${t.url}/can-bo`)
-    await page.getByRole('link', { name: 'Chứng thư số của cơ quan' }).click()
-    await page.waitForLoadState()
+    await follow(page, 'Chứng thư số của cơ quan')
     await assertReadsOnPhone(page)
     await page.locator('#p12-agency').selectOption('000.00.11.H34')
     await page.getByLabel('Tệp chứng thư số (.p12, .pfx)').setInputFiles(file)

@@ -51,7 +51,10 @@ export function unseal (key: Buffer, sealed: string): string {
   return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8')
 }
 
-const cnOf = (subject: string) => /(?:^|\n|,\s*)CN=([^\n,]+)/.exec(subject)?.[1] ?? subject
+const sha256Hex = (data: Buffer) => crypto.createHash('sha256').update(data).digest('hex')
+
+/** The common name of a certificate's subject ("C=VN\nO=…\nCN=…"), else the whole subject. */
+export const cnOf = (subject: string) => /(?:^|\n|,\s*)CN=([^\n,]+)/.exec(subject)?.[1] ?? subject
 
 /**
  * Electronic results with a digital signature (issue 23): each agency signs with its key in use, the
@@ -62,7 +65,15 @@ export function createSigningService (deps: SigningDeps) {
   const clock = deps.now ?? (() => new Date())
   type KeyRow = { id: number, kind: 'p12' | 'remote' | 'demo', p12: Buffer | Uint8Array | null, sealedSecret: string | null, remoteUrl: string | null, remoteKeyId: string | null, certificates: string, subject: string }
 
+  // A key row never changes (a new key is a new row): opened once per process. Opening a PKCS#12 file
+  // (its key derivation and 3DES) costs more than the signature itself.
+  const opened = new Map<number, SigningKey>()
   function open (row: KeyRow): SigningKey {
+    let key = opened.get(row.id)
+    if (!key) opened.set(row.id, key = openRow(row))
+    return key
+  }
+  function openRow (row: KeyRow): SigningKey {
     const secret = row.sealedSecret ? unseal(deps.sealKey, row.sealedSecret) : ''
     if (row.kind === 'remote') return remoteKey({ url: row.remoteUrl!, keyId: row.remoteKeyId!, token: secret || null, chain: splitPem(row.certificates) })
     return p12Key(Buffer.from(row.p12!), secret)
@@ -94,11 +105,6 @@ export function createSigningService (deps: SigningDeps) {
   const verifyUrl = (id: string) => `${deps.publicUrl()}/xac-thuc/${id}`
 
   const service = {
-    /** Whether the agency signs its results (it has a key in use, or the demo CA issues one). */
-    async canSign (agencyCode: string): Promise<boolean> {
-      return Boolean(deps.demoCa) || Boolean(await keyRow(agencyCode))
-    },
-
     /**
      * Signs a result (or a form) the agency issues, with the QR code of its verification page. Undefined
      * when the agency has no key. The signature is recorded by `record`, in the caller's transaction.
@@ -109,7 +115,7 @@ export function createSigningService (deps: SigningDeps) {
       const id = crypto.randomUUID()
       const signer = cnOf(row.subject)
       const pdf = await signPdf(input.pdf, open(row), { verifyUrl: verifyUrl(id), signerName: signer, reason: input.title, location: input.location, at: clock() })
-      const sha256 = crypto.createHash('sha256').update(pdf).digest('hex')
+      const sha256 = sha256Hex(pdf)
       return {
         id,
         pdf,
@@ -125,13 +131,12 @@ export function createSigningService (deps: SigningDeps) {
       const doc = await issuedQuery().where('sd.id', '=', id).executeTakeFirst()
       if (!doc) return undefined
       const pdf = await read(doc.fileId)
-      return { issued: issuedOf(doc), unchanged: crypto.createHash('sha256').update(pdf).digest('hex') === doc.sha256, check: await checkPdfSignature(pdf, deps.trustedRoots, undefined, crls()) }
+      return { issued: issuedOf(doc), unchanged: sha256Hex(pdf) === doc.sha256, check: await checkPdfSignature(pdf, deps.trustedRoots, undefined, crls()) }
     },
 
     /** A PDF someone was given, checked: its signature, and whether the portal issued exactly this file. */
     async verifyUpload (pdf: Buffer): Promise<Verification> {
-      const sha256 = crypto.createHash('sha256').update(pdf).digest('hex')
-      const doc = await issuedQuery().where('sd.sha256', '=', sha256).executeTakeFirst()
+      const doc = await issuedQuery().where('sd.sha256', '=', sha256Hex(pdf)).executeTakeFirst()
       return { issued: doc ? issuedOf(doc) : null, unchanged: Boolean(doc), check: await checkPdfSignature(pdf, deps.trustedRoots, undefined, crls()) }
     },
 

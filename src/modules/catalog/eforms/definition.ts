@@ -1,5 +1,6 @@
 import { words } from '../search/normalize.js'
-import { plain, type FormTemplate } from '../import/form-templates.js'
+import { plain, templateFor, type FormTemplate } from '../import/form-templates.js'
+import { fold as foldName } from '../import/text.js'
 
 /**
  * Interactive declarations (tờ khai điện tử, Decree 45/2020 art. 9 and 14): a form template as the
@@ -116,7 +117,7 @@ export function formDefinition (t: FormTemplate): FormDefinition {
       continue
     }
     let last = 0
-    const marks = [...text.matchAll(/\u0001|\u0002|(?:…|\.{2,}|_{3,})(?:[\s/]*(?:…|\.{2,}|_{3,}))*/gu)]
+    const marks = [...text.matchAll(new RegExp(`\u0001|\u0002|${BLANK.source}`, 'gu'))]
     if (marks.length === 0) { blocks.push({ kind: 'line', parts: [{ text }], bold }); continue }
     for (const m of marks) {
       const before = text.slice(last, m.index)
@@ -207,4 +208,10 @@ export function filledFields (d: FormDefinition, answers: Answers): Array<[strin
     rows.forEach((r, i) => out.push([`Dòng ${i + 1}`, b.columns.map(c => `${c.label}: ${r[c.id] ?? ''}`).join('; ')]))
   }
   return out
+}
+
+/** The template a component's form name points to, when the decision printed it: what can be declared online. */
+export function declarationTemplate (slot: { formTemplate: string | null } | undefined, templates: FormTemplate[] | undefined): FormTemplate | undefined {
+  const n = slot?.formTemplate ? templateFor(slot.formTemplate, templates, foldName) : undefined
+  return n === undefined ? undefined : templates![n]
 }

@@ -1,12 +1,12 @@
 import { AppError, type FieldError } from '../../../platform/http/errors.js'
 import { formatDay } from '../../../platform/vn-time.js'
-import { allFields, checkAnswer, formDefinition, type Answers, type FormDefinition } from '../../catalog/eforms/definition.js'
+import { checkAnswer, declarationTemplate, formDefinition, type Answers, type FormDefinition } from '../../catalog/eforms/definition.js'
+import type { FormTemplate } from '../../catalog/import/form-templates.js'
 import { declarationPdf } from '../../catalog/eforms/pdf.js'
-import { templateFor } from '../../catalog/import/form-templates.js'
-import { fold } from '../../catalog/import/text.js'
 import { words } from '../../catalog/search/normalize.js'
 import type { DossierContext } from '../context.js'
 import type { Person } from '../dossier-form.js'
+import type { ComponentSlot } from '../model.js'
 import { fileUseCases } from './files.js'
 
 /** How many rows a repeating table of a declaration may have. */
@@ -37,9 +37,9 @@ export function declarationUseCases (ctx: DossierContext) {
   async function formOf (accountId: string, id: string, component: string) {
     const d = await view(db.kysely, await ownDraft(db.kysely, accountId, id))
     const slot = d.slots.find(s => s.key === component)
-    const n = slot?.formTemplate ? templateFor(slot.formTemplate, d.content.templates, fold) : undefined
-    if (!slot || n === undefined) throw new AppError('NOT_FOUND', 'no form to fill for this component')
-    return { d, slot, definition: formDefinition(d.content.templates![n]!) }
+    const template = declarationTemplate(slot, d.content.templates)
+    if (!slot || !template) throw new AppError('NOT_FOUND', 'no form to fill for this component')
+    return { d, slot, definition: formDefinition(template) }
   }
 
   /** Answers from the form's fields (`f3`, and `r7-0-r7c2` for row 0 of a repeating table), each trimmed; rows wholly empty dropped. */
@@ -70,18 +70,16 @@ export function declarationUseCases (ctx: DossierContext) {
       const saved = await db.kysely.selectFrom('dossierDeclarations').select(['answers', 'fileId']).where('dossierId', '=', d.id).where('component', '=', component).executeTakeFirst()
       if (saved) return { d, slot, definition, answers: saved.answers, prefilled: false, saved: true }
       // Prefilled: the applicant's particulars, then what this account declared before under the same label.
-      const earlier = await db.kysely.selectFrom('dossierDeclarations as dd').innerJoin('dossiers as x', 'x.id', 'dd.dossierId')
-        .select(['dd.answers', 'dd.templateTitle']).where('x.accountId', '=', accountId).where('x.id', '!=', d.id).orderBy('dd.updatedAt', 'desc').limit(20).execute()
+      const earlier = await db.kysely.selectFrom('dossierDeclarations as dd').innerJoin('dossiers as x', 'x.id', 'dd.dossierId').select('dd.answers')
+        .where('x.accountId', '=', accountId).where('x.id', '!=', d.id).where('dd.templateTitle', '=', definition.title).orderBy('dd.updatedAt', 'desc').limit(5).execute()
+      // The newest answer of each field wins.
       const known = new Map<string, string>()
-      for (const e of earlier.reverse()) {
-        const def = e.templateTitle === definition.title ? definition : undefined
-        for (const [k, v] of Object.entries(e.answers)) if (typeof v === 'string' && def) known.set(label(def.fields.find(f => f.id === k)?.label ?? ''), v)
-      }
+      for (const e of earlier.reverse()) for (const f of definition.fields) if (typeof e.answers[f.id] === 'string') known.set(f.id, e.answers[f.id] as string)
       const person = d.submitter as Partial<Person>
       const answers: Answers = {}
       for (const f of definition.fields) {
         const l = label(f.label)
-        const v = known.get(l) ?? fromPerson(l, person) ?? (f.label === 'Ngày ký' ? formatDay(clock()) : undefined)
+        const v = known.get(f.id) ?? fromPerson(l, person) ?? (f.label === 'Ngày ký' ? formatDay(clock()) : undefined)
         if (v) answers[f.id] = v
       }
       for (const b of definition.blocks) if (b.kind === 'rows') answers[b.id] = [Object.fromEntries(b.columns.map(c => [c.id, '']))]
@@ -89,19 +87,16 @@ export function declarationUseCases (ctx: DossierContext) {
     },
 
     /**
-     * Saves a declaration: "add a row" keeps what was typed and adds an empty row (no check); "save"
-     * checks every answer (VALIDATION names each field), makes the PDF and puts it in the component in
-     * place of the one made before. Returns the answers kept.
+     * Saves a declaration: "add a row" gives back what was typed with an empty row (nothing kept, nothing
+     * checked); "save" checks every answer and, when one is wrong, gives back the answers with the errors
+     * (nothing kept); when all fit, makes the PDF, puts it in the component in place of the one made before
+     * and keeps the answers with it — so the answers officials read are always those the PDF prints.
      */
-    async saveDeclaration (accountId: string, id: string, component: string, form: Record<string, string | undefined>): Promise<{ saved: boolean, answers: Answers }> {
+    async saveDeclaration (accountId: string, id: string, component: string, form: Record<string, string | undefined>): Promise<{ saved: boolean, answers: Answers, errors: FieldError[] }> {
       const { d, slot, definition } = await formOf(accountId, id, component)
       const addRow = /^add-row:(r\d+)$/.exec(form['action'] ?? '')?.[1]
       const answers = answersFrom(definition, form, addRow)
-      const keep = async (fileId: string | null) => {
-        await db.kysely.insertInto('dossierDeclarations').values({ dossierId: d.id, component, templateTitle: definition.title, answers: JSON.stringify(answers), fileId, updatedAt: clock() })
-          .onConflict(oc => oc.columns(['dossierId', 'component']).doUpdateSet({ answers: JSON.stringify(answers), fileId, updatedAt: clock() })).execute()
-      }
-      if (addRow) { await keep((await db.kysely.selectFrom('dossierDeclarations').select('fileId').where('dossierId', '=', d.id).where('component', '=', component).executeTakeFirst())?.fileId ?? null); return { saved: false, answers } }
+      if (addRow) return { saved: false, answers, errors: [] }
       const errors: FieldError[] = []
       for (const f of definition.fields) {
         const message = checkAnswer(f, typeof answers[f.id] === 'string' ? answers[f.id] as string : '', clock())
@@ -116,27 +111,28 @@ export function declarationUseCases (ctx: DossierContext) {
           }
         }
       }
-      if (Object.keys(answers).filter(k => allFields(definition).some(f => f.id === k) && answers[k] !== '').length === 0) errors.push({ field: definition.fields[0]?.id ?? 'form', message: 'Tờ khai chưa có nội dung nào' })
-      if (errors.length > 0) { await keep(null); throw new AppError('VALIDATION', 'declaration', errors) }
+      if (!definition.fields.some(f => typeof answers[f.id] === 'string' && answers[f.id] !== '')) errors.push({ field: definition.fields[0]?.id ?? 'form', message: 'Tờ khai chưa có nội dung nào' })
+      if (errors.length > 0) return { saved: false, answers, errors }
       const pdf = await declarationPdf(definition, answers, `Tờ khai được khai trực tuyến trên Cổng Dịch vụ công ngày ${formatDay(clock())}, hồ sơ thủ tục “${d.procedure.name}”.`)
-      // The PDF made before (if any) gives way to the new one.
+      // The PDF made before (if still attached) gives way to the new one.
       const before = await db.kysely.selectFrom('dossierDeclarations').select('fileId').where('dossierId', '=', d.id).where('component', '=', component).executeTakeFirst()
       const previous = before?.fileId ? d.files.find(f => f.id === before.fileId && f.component === component) : undefined
       const [stored] = await files.addFiles(accountId, { id }, component, [{ name: `to-khai-${slot.key}.pdf`, data: pdf }], { draft: true })
-      await keep(stored!.id)
+      const row = { templateTitle: definition.title, answers: JSON.stringify(answers), fileId: stored!.id, updatedAt: clock() }
+      await db.kysely.insertInto('dossierDeclarations').values({ dossierId: d.id, component, ...row })
+        .onConflict(oc => oc.columns(['dossierId', 'component']).doUpdateSet(row)).execute()
       if (previous) await files.removeFile(accountId, { id }, previous.attachmentId)
-      return { saved: true, answers }
+      return { saved: true, answers, errors: [] }
     },
 
-    /** The declarations of a dossier as officials read them: each component's fields and answers. */
-    async declarationsOf (dossierId: string, content: Parameters<typeof templateFor>[1], slots: Array<{ key: string, formTemplate: string | null }>) {
-      const rows = await db.kysely.selectFrom('dossierDeclarations').select(['component', 'answers', 'templateTitle']).where('dossierId', '=', dossierId).where('fileId', 'is not', null).execute()
+    /** The declarations of a dossier as officials read them: each component's fields and answers, while their PDF is attached. */
+    async declarationsOf (dossierId: string, templates: FormTemplate[] | undefined, slots: ComponentSlot[]) {
+      const rows = await db.kysely.selectFrom('dossierDeclarations as dd').select(['dd.component', 'dd.answers', 'dd.templateTitle']).where('dd.dossierId', '=', dossierId)
+        .where(eb => eb.exists(eb.selectFrom('dossierFiles as df').select('df.id').whereRef('df.dossierId', '=', 'dd.dossierId').whereRef('df.fileId', '=', 'dd.fileId').where('df.supersededAt', 'is', null)))
+        .execute()
       return rows.flatMap(r => {
-        const slot = slots.find(s => s.key === r.component)
-        const n = slot?.formTemplate ? templateFor(slot.formTemplate, content, fold) : undefined
-        if (n === undefined) return []
-        const definition = formDefinition(content![n]!)
-        return [{ component: r.component, title: r.templateTitle, definition, answers: r.answers }]
+        const t = declarationTemplate(slots.find(s => s.key === r.component), templates)
+        return t ? [{ component: r.component, title: r.templateTitle, definition: formDefinition(t), answers: r.answers }] : []
       })
     }
   }

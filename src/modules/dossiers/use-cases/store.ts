@@ -29,6 +29,9 @@ export const SHARE_DAYS_MAX = 30
 
 const folded = (text: string) => words(text).join(' ')
 
+/** A procedure's result as a document's name: its first clause ("Giấy chứng nhận…; …" → "Giấy chứng nhận…"). */
+export const resultName = (result: string | null | undefined) => result?.split(/[.;]/)[0]?.trim() ?? ''
+
 /**
  * The citizen's electronic document store (Kho quản lý dữ liệu điện tử, Decree 45/2020 art. 16): what
  * the account was issued and what it submitted that officials accepted, reused in a new dossier instead
@@ -62,7 +65,7 @@ export function storeUseCases (ctx: DossierContext) {
   const toDocument = (r: Row): StoreDocument => ({
     entryId: r.entryId,
     kind: r.component === 'result' ? 'result' : 'component',
-    name: r.component === 'result' ? `Kết quả: ${r.result?.split(/[.;]/)[0]?.trim() || r.procedureName}` : r.component === MANDATE_KEY ? MANDATE_NAME : r.componentName ?? r.component,
+    name: r.component === 'result' ? `Kết quả: ${resultName(r.result) || r.procedureName}` : r.component === MANDATE_KEY ? MANDATE_NAME : r.componentName ?? r.component,
     procedure: { code: r.procedureCode, name: r.procedureName },
     dossierCode: r.dossierCode ?? '',
     issuedAt: new Date((r.component === 'result' ? r.finishedAt : r.receivedAt) ?? 0),
@@ -161,12 +164,12 @@ export function storeUseCases (ctx: DossierContext) {
     },
 
     /** A link that opens the document without signing in, for `days` days (1 to 30); audited. */
-    async shareStoreDocument (accountId: string, entryId: number, days: number): Promise<{ token: string, until: Date }> {
+    async shareStoreDocument (accountId: string, entryId: number, days: number): Promise<{ token: string, until: Date, doc: StoreDocument }> {
       if (!Number.isInteger(days) || days < 1 || days > SHARE_DAYS_MAX) throw new AppError('VALIDATION', 'share days', [{ field: 'days', message: `Chọn thời hạn từ 1 đến ${SHARE_DAYS_MAX} ngày` }])
       const doc = await useCases.storeDocument(accountId, entryId)
       const until = Math.floor(clock().getTime() / 1000) + days * 86_400
       await audit.record(db.kysely, { actor: citizen(accountId), action: 'store.share', targetType: 'dossier_file', targetId: String(entryId), details: { file: doc.file.id, until: new Date(until * 1000).toISOString() } })
-      return { token: `${entryId}.${until}.${shareMac(entryId, until)}`, until: new Date(until * 1000) }
+      return { token: `${entryId}.${until}.${shareMac(entryId, until)}`, until: new Date(until * 1000), doc }
     },
 
     /** The document a shared link opens: only while the link is unexpired and the document still in its owner's store. */

@@ -8,8 +8,7 @@ import { errorOf, type FieldError } from '../../../platform/http/errors.js'
 import type { ProcedureDetail } from '../../catalog/catalog.types.js'
 import { shortDuration } from '../../catalog/views/labels.js'
 import { TemplateLink } from '../../catalog/views/TemplatePage.js'
-import { templateFor } from '../../catalog/import/form-templates.js'
-import { fold } from '../../catalog/import/text.js'
+import { declarationTemplate } from '../../catalog/eforms/definition.js'
 import { ACCEPT_ATTR, ACCEPTED_LABEL, formatSize } from '../../files/sniff.js'
 import type { ComponentSlot } from '../model.js'
 import type { StoreDocument } from '../use-cases/store.js'
@@ -190,7 +189,7 @@ export function ComponentsPage ({ d, errors, offers, maxFileMb, from }: { d: Dra
               <section class='section' key={s.key} aria-labelledby={`h-${s.key}`}>
                 <h2 class='heading-s' id={`h-${s.key}`}>{i + 1}. {s.name} {s.required ? <span class='required'>(bắt buộc)</span> : <span class='hint'>(không bắt buộc)</span>}</h2>
                 <p class='hint'>{s.quantity ?? 1} bản{s.formTemplate && <> · Mẫu: <TemplateLink code={d.procedure.code} templates={d.content.templates} name={s.formTemplate} /></>}</p>
-                {s.formTemplate && templateFor(s.formTemplate, d.content.templates, fold) !== undefined && (
+                {declarationTemplate(s, d.content.templates) && (
                   <p class='body'><a href={`/nop-ho-so/${d.id}/to-khai/${s.key}`}>Khai trực tuyến<span class='visually-hidden'> “{s.name}”</span></a> – không cần in, ký và chụp lại tờ khai.</p>
                 )}
                 <FileList files={files} removeHref={f => `/nop-ho-so/${d.id}/tep/${f.attachmentId}/xoa`} />
