@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import readline from 'node:readline'
+import { sql } from 'kysely'
 import { pino } from 'pino'
 import { ROOT } from '../src/platform/paths.js'
 import { loadConfig } from '../src/config.js'
@@ -14,7 +15,8 @@ import { openDb } from '../src/platform/db/db.js'
 import { migrate } from '../src/platform/db/migrate.js'
 import { buildServices } from '../src/services.js'
 import { systemActor } from '../src/modules/audit/audit.service.js'
-import { throwawayDatabase } from '../scripts/postgres.js'
+import fs from 'node:fs'
+import { keptDatabase, throwawayDatabase } from '../scripts/postgres.js'
 import { generateDossiers } from './generate.js'
 
 export interface BackOfficeSample { cookies: Record<'specialist' | 'head' | 'province' | 'desk', string>, codes: string[], idNumbers: string[], names: string[], pkId: string }
@@ -37,7 +39,10 @@ async function series (base: string, paths: string[], cookie?: string) {
 
 export async function benchBackOffice (): Promise<string[]> {
   const count = Number(process.env['BENCH_BACKOFFICE_DOSSIERS'] ?? 1_000_000)
-  const database = await throwawayDatabase('mc-bench-bo-', 'bench')
+  // BENCH_BACKOFFICE_KEEP=<dir>: the generated database is kept there and reused by the next run asking for
+  // the same count (generated once: 10 M dossiers take half an hour and ~25 GB); newer migrations apply to it.
+  const keep = process.env['BENCH_BACKOFFICE_KEEP']
+  const database = keep ? await keptDatabase(keep, 'bench') : await throwawayDatabase('mc-bench-bo-', 'bench')
   const url = new URL(database.url)
   const work = database.work
   const out: string[] = []
@@ -46,12 +51,25 @@ export async function benchBackOffice (): Promise<string[]> {
     // Schema, catalog and the generated dossiers, before the server starts.
     const db = await openDb({ databaseUrl: url.toString(), dataDir: work, poolSize: 4 })
     await migrate(db)
-    const config = loadConfig({ SESSION_SECRET: 'bench-secret-0123456789abcdefghijkl', DATA_DIR: work, LOG_LEVEL: 'silent', WORKER_IN_PROCESS: 'false', DATABASE_URL: url.toString(), PUBLIC_URL: 'http://localhost:3000' })
-    const services = await buildServices(config, { db, log: pino({ level: 'silent' }) })
-    await services.catalog.loadDemoCatalog(systemActor)
-    const g = await generateDossiers(db, { count, log: line => process.stderr.write(`${line}\n`) })
-    await services.close()
-    out.push(`Back office on PostgreSQL, generated ${g.dossiers.toLocaleString('en')} dossiers, ${g.tasks.toLocaleString('en')} tasks, ${g.events.toLocaleString('en')} events in ${g.agencies} agencies (${g.seconds.toFixed(0)} s to generate):`)
+    const marker = keep ? path.join(keep, 'generated.json') : undefined
+    let g = marker && fs.existsSync(marker) ? JSON.parse(fs.readFileSync(marker, 'utf8')) as Awaited<ReturnType<typeof generateDossiers>> & { count: number, at: string } : undefined
+    if (g && g.count !== count) throw new Error(`${keep} holds ${g.count} generated dossiers, not ${count}: use another directory`)
+    const reused = g !== undefined
+    const sizeOf = async () => Number((await sql<{ n: string }>`select pg_database_size(current_database()) as n`.execute(db.kysely)).rows[0]!.n)
+    let size: number
+    if (!g) {
+      const config = loadConfig({ SESSION_SECRET: 'bench-secret-0123456789abcdefghijkl', DATA_DIR: work, LOG_LEVEL: 'silent', WORKER_IN_PROCESS: 'false', DATABASE_URL: url.toString(), PUBLIC_URL: 'http://localhost:3000' })
+      const services = await buildServices(config, { db, log: pino({ level: 'silent' }) })
+      await services.catalog.loadDemoCatalog(systemActor)
+      g = { ...await generateDossiers(db, { count, log: line => process.stderr.write(`${line}\n`) }), count, at: new Date().toISOString() }
+      size = await sizeOf()
+      await services.close()
+      if (marker) fs.writeFileSync(marker, JSON.stringify(g))
+    } else {
+      size = await sizeOf()
+      await db.close()
+    }
+    out.push(`Back office on PostgreSQL, ${reused ? `reused (generated ${g.at.slice(0, 10)}) ` : 'generated '}${g.dossiers.toLocaleString('en')} dossiers, ${g.tasks.toLocaleString('en')} tasks, ${g.events.toLocaleString('en')} events in ${g.agencies} agencies (${g.seconds.toFixed(0)} s to generate; ${(size / 2 ** 30).toFixed(1)} GB${keep ? ', kept' : ''}):`)
 
     server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/server.ts')], {
       cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_DATABASE_URL: url.toString(), BENCH_BACKOFFICE: '1' }
