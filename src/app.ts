@@ -45,6 +45,9 @@ import { searchPages } from './modules/catalog/search/search.pages.js'
 import { PAYGOV_CONFIRM_PATH, PAYGOV_RETURN_PATH } from './modules/payments/payments.model.js'
 import { dossiersPages } from './modules/dossiers/dossiers.pages.js'
 import { storePages } from './modules/dossiers/store.pages.js'
+import { feedbackPages } from './modules/feedback/feedback.pages.js'
+import { feedbackOfficePages } from './modules/feedback/office.pages.js'
+import { feedbackApi } from './modules/feedback/feedback.api.js'
 import { declarationPages } from './modules/dossiers/declaration.pages.js'
 import { equivalencesPages } from './modules/dossiers/equivalences.pages.js'
 import { dossiersApi } from './modules/dossiers/dossiers.api.js'
@@ -144,6 +147,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     await office.register(statisticsApi, { statistics: services.statistics, requireOfficial, prefix: '/api/v1' })
     await office.register(workspacePages, { workflow: services.workflow, officials: services.officials, requireOfficial })
     await office.register(workflowPages, { services, requireOfficial })
+    await office.register(feedbackOfficePages, { feedback: services.feedback, requireOfficial })
     await office.register(keysPages, { signing: services.signing, administered: request => services.officials.administered(request.official!), requireOfficial, actor: request => ({ type: 'official', id: request.official!.id, name: request.official!.fullName }) })
     await office.register(hoursPages, { services, administered: request => services.officials.administered(request.official!), requireOfficial })
     await office.register(calendarPages, { services, isProvinceAdmin: request => services.officials.provinceWide(request.official!, 'system_admin'), requireOfficial })
@@ -151,6 +155,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   })
   await app.register(dossiersPages, { services })
   await app.register(declarationPages, { dossiers: services.dossiers })
+  await app.register(feedbackPages, { feedback: services.feedback })
   await app.register(storePages, { dossiers: services.dossiers, publicUrl: () => config.PUBLIC_URL })
   await app.register(publicStatisticsPages, { statistics: services.statistics })
   await app.register(signingPages, { signing: services.signing, read: async id => (await services.files.read(id)).data })
@@ -158,6 +163,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   await app.register(paymentsRoutes, { services })
   await app.register(catalogApi, { services, prefix: '/api/v1' })
   await app.register(dossiersApi, { services, prefix: '/api/v1' })
+  await app.register(feedbackApi, { feedback: services.feedback, prefix: '/api/v1' })
   registerOpenApiRoutes(app)
   // The development outbox exists only in the demo profile.
   if (config.DEMO || config.DEV_OUTBOX) await app.register(devOutboxPages, { services })

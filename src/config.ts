@@ -44,6 +44,7 @@ export const ConfigSchema = Type.Object({
   OIDC_ONLY: Bool('Sign-in and registration of citizens only through the national e-identity (the national model since 2025).', false),
   OFFICE_HOURS: Type.String({ pattern: '^\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2}(,\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2})*$', default: '07:00-11:30,13:30-17:00', description: 'Office hours (Monday to Friday) that deadlines count; an agency may have its own.' }),
   SAME_DAY_CUTOFF: Type.String({ pattern: '^\\d{1,2}:\\d{2}$', default: '15:00', description: 'Same-day procedures received after this time are due the next working day.' }),
+  FEEDBACK_ANSWER_DAYS: Type.Integer({ minimum: 1, maximum: 60, default: 10, description: 'Working days an agency has to answer a citizen\'s feedback or petition (phản ánh, kiến nghị).' }),
   MAX_FILE_MB: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Largest file a citizen may upload (MB).' }),
   MAX_DOSSIER_MB: Type.Integer({ minimum: 1, maximum: 2000, default: 50, description: 'Largest total of the files in one dossier (MB).' }),
   DRAFT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30, description: 'Drafts not touched for this many days are deleted with their files.' }),

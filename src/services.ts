@@ -24,6 +24,7 @@ import { localStorage, s3Storage } from './modules/files/storage.js'
 import { clamdPing } from './modules/files/clamav.js'
 import type { DependencyCheck } from './platform/http/health.js'
 import { createWorkflowService } from './modules/workflow/workflow.service.js'
+import { createFeedbackService } from './modules/feedback/feedback.service.js'
 import { createStatisticsService } from './modules/statistics/statistics.service.js'
 import { createNationalService } from './modules/national/national.service.js'
 import { createSiteRepository } from './modules/site/site.repository.js'
@@ -90,6 +91,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   })
 
   const statistics = createStatisticsService({ db, officials, audit, site, now: clock })
+  const feedback = createFeedbackService({ db, audit, calendar, notifications, officials, jobs, answerDays: config.FEEDBACK_ANSWER_DAYS, publicUrl: () => config.PUBLIC_URL, now: clock })
 
   return {
     config,
@@ -121,6 +123,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
     national,
     payments,
     signing,
+    feedback,
     sessionSecret: sessionSecret(config),
     async close () {
       await notifications.close()

@@ -277,6 +277,51 @@ export interface DossierTasks {
   step: number
 }
 
+export interface Feedback {
+  accountId: string
+  agencyCode: string
+  answer: string | null
+  answerBy: string | null
+  answeredAt: Timestamp | null
+  approvedBy: string | null
+  assignedTo: string | null
+  body: string
+  category: 'procedure' | 'official' | 'late' | 'regulation' | 'proposal' | 'other'
+  clockStartedAt: Timestamp
+  code: string
+  dossierId: string | null
+  dueAt: Timestamp
+  fingerprint: string
+  firstAgencyCode: string
+  hiddenReason: string | null
+  id: Generated<number>
+  infoRequest: string | null
+  mergedInto: number | null
+  pausedAt: Timestamp | null
+  pauses: ColumnType<Array<{ from: string, to: string }>, string | undefined, string>
+  procedureId: number | null
+  rating: number | null
+  redirectTo: string | null
+  searchText: Generated<string>
+  showName: Generated<boolean>
+  status: 'received' | 'processing' | 'waiting_citizen' | 'awaiting_approval' | 'published' | 'not_competent' | 'merged'
+  submittedAt: Timestamp
+  title: string
+  updatedAt: Timestamp
+}
+
+export interface FeedbackEvents {
+  action: string
+  actorName: string | null
+  actorType: 'citizen' | 'official' | 'system'
+  agencyCode: string | null
+  at: Timestamp
+  feedbackId: number
+  id: Generated<number>
+  message: string | null
+  note: string | null
+}
+
 export interface Files {
   createdAt: Generated<Timestamp>
   id: Generated<string>
@@ -754,6 +799,8 @@ export interface DB {
   dossierFiles: DossierFiles
   dossiers: Dossiers
   dossierTasks: DossierTasks
+  feedback: Feedback
+  feedbackEvents: FeedbackEvents
   files: Files
   formWording: FormWording
   identityMerges: IdentityMerges

@@ -1,0 +1,82 @@
+import type { Db, Executor } from '../../platform/db/db.js'
+import { AppError } from '../../platform/http/errors.js'
+import { formatInstant } from '../../platform/vn-time.js'
+import type { AuditService } from '../audit/audit.service.js'
+import type { CalendarService } from '../calendar/calendar.service.js'
+import type { WorkCalendar } from '../calendar/calendar.js'
+import { computeDue } from '../calendar/due.js'
+import type { NotificationsService } from '../notifications/notifications.service.js'
+import type { OfficialRole, OfficialsService, SignedInOfficial } from '../accounts/officials.service.js'
+import { words } from '../catalog/search/normalize.js'
+import type { FeedbackStatus } from './model.js'
+
+export interface FeedbackDeps {
+  db: Db
+  audit: AuditService
+  calendar: Pick<CalendarService, 'calendar'>
+  notifications: Pick<NotificationsService, 'enqueue'>
+  officials: Pick<OfficialsService, 'scope'>
+  /** Working days an agency has to answer (FEEDBACK_ANSWER_DAYS). */
+  answerDays: number
+  publicUrl: () => string
+  now?: () => Date
+}
+
+/** Officials who handle feedback of their agency, and those who approve the answers. */
+export const HANDLERS: OfficialRole[] = ['receptionist', 'specialist', 'department_head', 'agency_leader']
+export const LEADERS: OfficialRole[] = ['department_head', 'agency_leader']
+
+export function createFeedbackContext (deps: FeedbackDeps) {
+  const { db, audit, calendar, notifications } = deps
+  const now = deps.now ?? (() => new Date())
+
+  /**
+   * The due time of an answer: the limit in working days from the clock's start, the citizen's waits added
+   * back, by the agency's calendar. The calendar is read before a transaction opens (`calendarOf`): the
+   * embedded database has one connection, which the transaction holds.
+   */
+  const calendarOf = (agencyCode: string) => calendar.calendar(agencyCode)
+  const dueIn = (cal: WorkCalendar, start: Date, pauses: Array<{ from: string, to: string }>): Date =>
+    computeDue(cal, start, { value: deps.answerDays, unit: 'working_days' }, { pauseMode: 'pause', pauses: pauses.map(p => ({ from: new Date(p.from), to: new Date(p.to) })) }).due
+
+  /** The folded words the public search matches, space-delimited at both ends so a word matches from its start. */
+  const searchText = (...texts: Array<string | null | undefined>) => ` ${words(texts.filter(Boolean).join(' ')).join(' ')} `
+
+  async function event (trx: Executor, feedbackId: number, e: { action: string, actor: { type: 'citizen' | 'official' | 'system', name?: string | null }, agencyCode?: string | null, message?: string | null, note?: string | null }) {
+    await trx.insertInto('feedbackEvents').values({
+      feedbackId, at: now(), action: e.action, actorType: e.actor.type, actorName: e.actor.name ?? null, agencyCode: e.agencyCode ?? null, message: e.message ?? null, note: e.note ?? null
+    }).execute()
+  }
+
+  /** Tells the citizen what changed, by e-mail if their account has one, else by SMS, in the caller's transaction. */
+  async function tell (trx: Executor, f: { code: string, accountId: string }, subject: string, text: string) {
+    const contact = await trx.selectFrom('accounts').select(['email', 'phone']).where('id', '=', f.accountId).executeTakeFirst()
+    const link = `${deps.publicUrl()}/ca-nhan/phan-anh/${f.code}`
+    if (contact?.email) await notifications.enqueue(trx, { channel: 'email', recipient: contact.email, template: 'feedback', subject: `Phản ánh ${f.code}: ${subject}`, body: `${text}\n\nXem phản ánh: ${link}\n` })
+    else if (contact?.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: contact.phone, template: 'feedback', subject: '', body: `Cong DVC: phan anh ${f.code} - ${subject}. Xem tai ${link}` })
+  }
+
+  /** A feedback the official may handle (its agency in their `scope`, read before the transaction), locked for the change. */
+  async function handled (trx: Executor, scope: string[], code: string) {
+    const f = await trx.selectFrom('feedback').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
+    if (!f) throw new AppError('NOT_FOUND', 'Không tìm thấy phản ánh')
+    if (!scope.includes(f.agencyCode)) throw new AppError('FORBIDDEN', `feedback ${code} is not in the official's scope`)
+    return f
+  }
+
+  function expect (status: FeedbackStatus, allowed: FeedbackStatus[], what: string) {
+    if (!allowed.includes(status)) throw new AppError('CONFLICT', `Phản ánh đang ở trạng thái không thể ${what}.`)
+  }
+
+  const auditOf = (trx: Executor, official: SignedInOfficial, action: string, code: string, details: Record<string, unknown> = {}) =>
+    audit.record(trx, { actor: { type: 'official', id: official.id }, action: `feedback.${action}`, targetType: 'feedback', targetId: code, details })
+
+  const dueText = (due: Date) => `hạn trả lời ${formatInstant(due)}`
+
+  /** Marks the moment of a change on the row (the caller's update), with the clock's fields when it moved. */
+  const touch = () => ({ updatedAt: now() })
+
+  return { db, deps, now, calendarOf, dueIn, searchText, event, tell, handled, expect, auditOf, dueText, touch }
+}
+
+export type FeedbackContext = ReturnType<typeof createFeedbackContext>

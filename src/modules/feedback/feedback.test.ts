@@ -1,0 +1,273 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { useTestApp } from '../../../test/app.js'
+import { loadCatalog } from '../../../test/catalog.js'
+import { newCitizen } from '../../../test/citizens.js'
+import { browserSession, serviceDraft } from '../../../test/dossiers.js'
+import { newOfficial } from '../../../test/officials.js'
+import { FLOW_PROCEDURE } from '../../../test/approval.js'
+import { AppError } from '../../platform/http/errors.js'
+import { maskPersonal } from './model.js'
+
+// A clock the test moves forward (the answer's time limit runs out).
+let offsetMs = 0
+const t = useTestApp({ setup: ctx => loadCatalog(ctx.services), clock: () => new Date(Date.now() + offsetMs) })
+const DAY = 86_400_000
+const DEPT = '000.00.11.H34'
+const OTHER = '000.00.15.H34'
+
+const rejects = async (p: Promise<unknown>, code: string, field?: string) => {
+  await assert.rejects(p, (err: unknown) => {
+    assert.ok(err instanceof AppError, String(err))
+    assert.equal(err.code, code, err.detail)
+    if (field) assert.ok(err.fields?.some(f => f.field === field), JSON.stringify(err.fields))
+    return true
+  })
+}
+const actions = async (code: string) => (await t.db.kysely.selectFrom('auditLog').select('action').where('targetType', '=', 'feedback').where('targetId', '=', code).orderBy('id').execute()).map(r => r.action)
+const row = (code: string) => t.db.kysely.selectFrom('feedback').selectAll().where('code', '=', code).executeTakeFirstOrThrow()
+
+test('a citizen\'s feedback about their dossier: received with a due date, taken, paused while they add information, drafted, refused approval by a specialist, approved by a leader, rated; every step audited and told', async () => {
+  offsetMs = 0
+  const c = await newCitizen(t)
+  const account = { id: c.id, fullName: 'Nguyễn Văn Thử' }
+  const { code: dossierCode } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, FLOW_PROCEDURE))
+  const dossier = await t.db.kysely.selectFrom('dossiers').select(['agencyCode', 'processingAgencyCode']).where('code', '=', dossierCode).executeTakeFirstOrThrow()
+  const agency = dossier.processingAgencyCode ?? dossier.agencyCode!
+
+  // Checked field by field, nothing stored.
+  await rejects(t.services.feedback.send(account, { category: 'nonsense', title: 'ab', body: 'ngắn', dossierCode }), 'VALIDATION', 'body')
+  await rejects(t.services.feedback.send(account, { category: 'late', title: 'Hồ sơ chậm', body: 'x'.repeat(5001), dossierCode }), 'VALIDATION', 'body')
+  await rejects(t.services.feedback.send(account, { category: 'late', title: 'Hồ sơ của người khác', body: 'Nội dung đủ dài để gửi đi được.', dossierCode: 'H34.99-000000-0000' }), 'NOT_FOUND')
+  assert.equal((await t.services.feedback.mine(c.id)).length, 0)
+
+  const sent = await t.services.feedback.send(account, { category: 'late', title: 'Hồ sơ quá hẹn chưa có kết quả', body: 'Tôi nộp hồ sơ đã lâu, cán bộ yêu cầu nộp thêm bản sao chứng thực không có trong quy định. Số điện thoại của tôi 0912 345 678.', dossierCode })
+  assert.match(sent.code, /^PA-\d{6}-\d{6}$/)
+  let f = await row(sent.code)
+  assert.equal(f.agencyCode, agency, 'sent to the agency handling the dossier')
+  assert.equal(f.status, 'received')
+  const expected = await t.services.calendar.computeDue(f.submittedAt, { value: 10, unit: 'working_days' }, {}, agency)
+  assert.equal(f.dueAt.getTime(), expected.due.getTime(), 'due in 10 working days by the agency\'s calendar')
+  assert.ok(f.dueAt.getTime() - f.submittedAt.getTime() >= 12 * DAY, '10 working days are at least two weeks')
+  const told = await t.db.kysely.selectFrom('messages').select(['subject', 'body']).where('recipient', '=', c.email).where('template', '=', 'feedback').execute()
+  assert.equal(told.length, 1)
+  assert.match(told[0]!.body, new RegExp(sent.code))
+
+  // The same text again is refused, naming the first.
+  await rejects(t.services.feedback.send(account, { category: 'late', title: 'Hồ sơ quá hẹn chưa có kết quả', body: f.body, dossierCode }), 'CONFLICT', 'body')
+
+  // Officials: only those of the agency reach it.
+  const specialist = await newOfficial(t, agency, ['specialist'], 'Trần Chuyên Viên')
+  const leader = await newOfficial(t, agency, ['agency_leader'], 'Lê Lãnh Đạo')
+  const stranger = await newOfficial(t, agency === OTHER ? DEPT : OTHER, ['specialist'])
+  const sp = (await t.services.officials.sessionOfficial(specialist.cookie.split('=')[1]!))!
+  const ld = (await t.services.officials.sessionOfficial(leader.cookie.split('=')[1]!))!
+  const st = (await t.services.officials.sessionOfficial(stranger.cookie.split('=')[1]!))!
+  assert.ok((await t.services.feedback.queue(sp, 'open')).some(r => r.code === sent.code))
+  assert.ok(!(await t.services.feedback.queue(st, 'open')).some(r => r.code === sent.code), 'another agency does not see it')
+  await rejects(t.services.feedback.forOfficial(st, sent.code), 'NOT_FOUND')
+  await rejects(t.services.feedback.assign(st, sent.code), 'FORBIDDEN')
+
+  await t.services.feedback.assign(sp, sent.code)
+  assert.equal((await row(sent.code)).status, 'processing')
+  await rejects(t.services.feedback.assign(sp, sent.code, st.id), 'VALIDATION', 'official')
+
+  // Asking for more stops the clock; the time waited is added back when the citizen answers.
+  const before = (await row(sent.code)).dueAt
+  await rejects(t.services.feedback.askInfo(sp, sent.code, ''), 'VALIDATION', 'request')
+  await t.services.feedback.askInfo(sp, sent.code, 'Đề nghị cho biết ngày nộp và tên cán bộ yêu cầu bản sao.')
+  f = await row(sent.code)
+  assert.equal(f.status, 'waiting_citizen')
+  assert.ok(f.pausedAt)
+  assert.ok(!(await t.services.feedback.queue(sp, 'overdue')).some(r => r.code === sent.code))
+  offsetMs = 7 * DAY
+  await rejects(t.services.feedback.draft(sp, sent.code, 'Trả lời khi đang chờ'), 'CONFLICT')
+  await t.services.feedback.addInfo(account, sent.code, 'Tôi nộp ngày 01, cán bộ một cửa yêu cầu.')
+  f = await row(sent.code)
+  assert.equal(f.status, 'processing')
+  assert.equal(f.pauses.length, 1)
+  assert.ok(f.dueAt > before, 'the due time moved by the wait')
+  assert.equal(f.dueAt.getTime(), (await t.services.calendar.computeDue(f.clockStartedAt, { value: 10, unit: 'working_days' }, { pauseMode: 'pause', pauses: f.pauses.map(p => ({ from: new Date(p.from), to: new Date(p.to) })) }, agency)).due.getTime())
+  assert.match(f.body, /cán bộ một cửa yêu cầu/)
+
+  // Drafted by the specialist, who may not approve; the leader approves (with a correction).
+  await t.services.feedback.draft(sp, sent.code, 'Sở đã kiểm tra. Yêu cầu bản sao chứng thực là không đúng quy định.')
+  assert.equal((await row(sent.code)).status, 'awaiting_approval')
+  await rejects(t.services.feedback.approve(sp, sent.code, 'Tự duyệt'), 'FORBIDDEN')
+  await t.services.feedback.sendBack(ld, sent.code, 'Nêu rõ biện pháp chấn chỉnh.')
+  assert.equal((await row(sent.code)).status, 'processing')
+  await t.services.feedback.draft(sp, sent.code, 'Sở đã kiểm tra. Yêu cầu bản sao chứng thực là không đúng quy định; cán bộ đã được nhắc nhở.')
+  const answer = 'Sở đã kiểm tra. Yêu cầu bản sao chứng thực là không đúng quy định; cán bộ đã được nhắc nhở và hồ sơ được giải quyết ngay.'
+  await t.services.feedback.approve(ld, sent.code, answer)
+  f = await row(sent.code)
+  assert.equal(f.status, 'published')
+  assert.equal(f.answer, answer)
+  assert.ok(f.answeredAt! <= f.dueAt)
+
+  // The citizen rates it; their page shows the answer and what they may see of the timeline (no officials' notes).
+  await rejects(t.services.feedback.rate(c.id, sent.code, 3), 'VALIDATION', 'rating')
+  await t.services.feedback.rate(c.id, sent.code, 1)
+  const own = await t.services.feedback.own(c.id, sent.code)
+  assert.equal(own.answer, answer)
+  assert.ok(own.events.every(e => !/nhắc nhở|chấn chỉnh|Giao /.test(e.message ?? '')), 'notes stay with officials')
+  await rejects(t.services.feedback.own((await newCitizen(t)).id, sent.code), 'NOT_FOUND')
+
+  assert.deepEqual(await actions(sent.code), ['feedback.send', 'feedback.assign', 'feedback.ask-info', 'feedback.add-info', 'feedback.draft', 'feedback.send-back', 'feedback.draft', 'feedback.approve', 'feedback.rate'])
+  const subjects = (await t.db.kysely.selectFrom('messages').select('subject').where('recipient', '=', c.email).where('template', '=', 'feedback').orderBy('id').execute()).map(m => m.subject)
+  assert.deepEqual(subjects.map(s => s.replace(/^Phản ánh \S+: /, '')), ['đã tiếp nhận', 'cần bổ sung thông tin', 'đã có trả lời'])
+
+  // Published without the sender: no name, no phone, no e-mail, on the page and in the API.
+  const page = await t.app.inject(`/phan-anh-kien-nghi/${sent.code}`)
+  assert.equal(page.statusCode, 200)
+  const api = await t.app.inject(`/api/v1/feedback/${sent.code}`)
+  assert.equal(api.statusCode, 200)
+  for (const body of [page.body, api.body]) {
+    assert.ok(body.includes('cán bộ đã được nhắc nhở'))
+    assert.ok(!body.includes('Nguyễn Văn Thử'), 'no name')
+    assert.ok(!/0912.?345.?678/.test(body), 'no phone number')
+    assert.ok(!body.includes(c.email) && !body.includes(c.citizenId), 'no e-mail, no ID number')
+  }
+  assert.equal((JSON.parse(api.body) as { sender?: string }).sender, undefined)
+  offsetMs = 0
+})
+
+test('the clock: overdue when the limit passes (in the queue, the figures and a reminder), restarted by a transfer; not competent, merged and hidden ones stay off the public page', async () => {
+  offsetMs = 0
+  const c = await newCitizen(t)
+  const account = { id: c.id, fullName: 'Nguyễn Văn Thử' }
+  const head = await newOfficial(t, DEPT, ['department_head'])
+  const other = await newOfficial(t, OTHER, ['specialist'])
+  const hd = (await t.services.officials.sessionOfficial(head.cookie.split('=')[1]!))!
+  const ot = (await t.services.officials.sessionOfficial(other.cookie.split('=')[1]!))!
+  const send = (title: string, extra: Record<string, unknown> = {}) => t.services.feedback.send(account, { category: 'regulation', title, body: `Quy định về ${title} chưa phù hợp với thực tế địa phương, đề nghị xem xét.`, agencyCode: DEPT, ...extra })
+
+  const late = await send('lệ phí đăng ký')
+  offsetMs = 20 * DAY
+  assert.ok((await t.services.feedback.queue(hd, 'overdue')).some(r => r.code === late.code), 'overdue after its limit')
+  assert.ok((await t.services.feedback.forOfficial(hd, late.code)).overdue)
+  assert.ok(await t.services.feedback.remind() >= 1)
+  const reminder = await t.db.kysely.selectFrom('messages').select('body').where('recipient', '=', `${head.username}@example.vn`).where('template', 'like', 'feedback-reminder:%').executeTakeFirst()
+  assert.ok(reminder?.body.includes(late.code), 'the leader is reminded of it')
+  const again = await t.db.kysely.selectFrom('messages').select('id').where('template', 'like', 'feedback-reminder:%').execute()
+  await t.services.feedback.remind()
+  assert.equal((await t.db.kysely.selectFrom('messages').select('id').where('template', 'like', 'feedback-reminder:%').execute()).length, again.length, 'one reminder a day')
+
+  // Transferred: the other agency has the whole limit again from the transfer; the first one no longer reaches it.
+  await rejects(t.services.feedback.transfer(hd, late.code, OTHER, ''), 'VALIDATION', 'reason')
+  await rejects(t.services.feedback.transfer(hd, late.code, DEPT, 'Cùng cơ quan'), 'VALIDATION', 'agency')
+  await t.services.feedback.transfer(hd, late.code, OTHER, 'Thuộc lĩnh vực của Sở khác')
+  const moved = await row(late.code)
+  assert.equal(moved.agencyCode, OTHER)
+  assert.equal(moved.firstAgencyCode, DEPT)
+  assert.equal(moved.status, 'received')
+  assert.ok(moved.dueAt.getTime() > Date.now() + offsetMs, 'no longer overdue: the clock started again')
+  assert.equal(moved.dueAt.getTime(), (await t.services.calendar.computeDue(moved.clockStartedAt, { value: 10, unit: 'working_days' }, {}, OTHER)).due.getTime())
+  await rejects(t.services.feedback.forOfficial(hd, late.code), 'NOT_FOUND')
+  assert.ok((await t.services.feedback.queue(ot, 'open')).some(r => r.code === late.code))
+
+  // Answered late (the other agency lets it run out), counted as late.
+  offsetMs += 20 * DAY
+  await t.services.feedback.draft(ot, late.code, 'Sở sẽ kiến nghị sửa quy định.')
+  const otLeader = await newOfficial(t, OTHER, ['agency_leader'])
+  const ol = (await t.services.officials.sessionOfficial(otLeader.cookie.split('=')[1]!))!
+  await t.services.feedback.approve(ol, late.code, 'Sở sẽ kiến nghị sửa quy định.')
+  const figures = (await t.services.feedback.figures(ol, new Date(Date.now() - DAY), new Date(Date.now() + offsetMs + DAY))).find(r => r.agencyCode === OTHER)!
+  assert.equal(figures.answered, 1)
+  assert.equal(figures.late, 1)
+  assert.equal(figures.onTime, 0)
+
+  // Not competent: closed with where to turn, not published.
+  offsetMs = 0
+  const nc = await send('thuế thu nhập cá nhân')
+  await rejects(t.services.feedback.notCompetent(hd, nc.code, '', 'Thuộc ngành thuế'), 'VALIDATION', 'redirect')
+  await t.services.feedback.notCompetent(hd, nc.code, 'Cục Thuế tỉnh Kon Tum', 'Nội dung thuộc thẩm quyền của cơ quan thuế.')
+  assert.equal((await row(nc.code)).status, 'not_competent')
+  assert.equal((await t.services.feedback.own(c.id, nc.code)).redirectTo, 'Cục Thuế tỉnh Kon Tum')
+  assert.equal((await t.app.inject(`/phan-anh-kien-nghi/${nc.code}`)).statusCode, 404)
+
+  // Merged into another of the same agency.
+  const main = await send('giờ làm việc bộ phận một cửa')
+  const dup = await send('giờ mở cửa bộ phận một cửa')
+  await rejects(t.services.feedback.merge(hd, dup.code, late.code), 'VALIDATION', 'into')
+  await t.services.feedback.merge(hd, dup.code, main.code)
+  assert.equal((await t.services.feedback.own(c.id, dup.code)).mergedIntoCode, main.code)
+
+  // Published, then hidden with a reason: gone from the page, the list and the API.
+  await t.services.feedback.draft(hd, main.code, 'Bộ phận một cửa làm việc cả sáng thứ Bảy.')
+  await t.services.feedback.approve(hd, main.code, 'Bộ phận một cửa làm việc cả sáng thứ Bảy.')
+  assert.equal((await t.app.inject(`/phan-anh-kien-nghi/${main.code}`)).statusCode, 200)
+  assert.ok((await t.services.feedback.published({ q: 'mot cua sang thu bay' })).items.some(i => i.code === main.code), 'found without diacritics')
+  await rejects(t.services.feedback.hide(hd, main.code, ''), 'VALIDATION', 'hide')
+  await t.services.feedback.hide(hd, main.code, 'Thử ẩn nội dung')
+  assert.equal((await t.app.inject(`/phan-anh-kien-nghi/${main.code}`)).statusCode, 404)
+  assert.equal((await t.app.inject(`/api/v1/feedback/${main.code}`)).statusCode, 404)
+  assert.ok(!(await t.services.feedback.published({})).items.some(i => i.code === main.code))
+  assert.deepEqual(await actions(main.code), ['feedback.send', 'feedback.draft', 'feedback.approve', 'feedback.hide'])
+})
+
+test('abuse limits: five a day per account, then refused beside the text; a name shown only when the sender agreed; personal numbers masked', async () => {
+  offsetMs = 0
+  const c = await newCitizen(t, { fullName: 'Trần Thị Bình' })
+  const account = { id: c.id, fullName: 'Trần Thị Bình' }
+  for (let i = 1; i <= 5; i++) await t.services.feedback.send(account, { category: 'proposal', title: `Đề xuất số ${i}`, body: `Đề xuất cải tiến thứ ${i}: mở thêm quầy tiếp nhận buổi chiều.`, agencyCode: DEPT, showName: i === 1 })
+  await rejects(t.services.feedback.send(account, { category: 'proposal', title: 'Đề xuất số 6', body: 'Đề xuất cải tiến thứ 6: mở thêm quầy tiếp nhận.', agencyCode: DEPT }), 'RATE_LIMITED', 'body')
+  const me = browserSession(t, c.cookie)
+  const page = await me.post('/phan-anh-kien-nghi/gui', { category: 'proposal', title: 'Đề xuất số 6', body: 'Đề xuất cải tiến thứ 6: mở thêm quầy tiếp nhận.', agency: DEPT })
+  assert.equal(page.statusCode, 429)
+  assert.match(page.body, /tối đa 5 phản ánh trong 24 giờ/)
+  assert.match(page.body, /value="Đề xuất số 6"/, 'what was typed is kept')
+  offsetMs = DAY + 60_000
+  const sixth = await t.services.feedback.send(account, { category: 'proposal', title: 'Đề xuất số 6', body: 'Đề xuất cải tiến thứ 6: mở thêm quầy tiếp nhận.', agencyCode: DEPT })
+  assert.ok(sixth.code)
+
+  // The sender who agreed is named on the public page; the others are not.
+  const hd = (await t.services.officials.sessionOfficial((await newOfficial(t, DEPT, ['agency_leader'])).cookie.split('=')[1]!))!
+  const mine = await t.services.feedback.mine(c.id)
+  for (const f of mine.filter(m => /số [12]$/.test(m.title))) {
+    await t.services.feedback.draft(hd, f.code, 'Sẽ bố trí thêm quầy.')
+    await t.services.feedback.approve(hd, f.code, 'Sẽ bố trí thêm quầy.')
+  }
+  const list = (await t.services.feedback.published({ q: 'de xuat' })).items.filter(i => i.text.includes('mở thêm quầy'))
+  assert.equal(list.find(i => i.title === 'Đề xuất số 1')?.sender, 'Trần Thị Bình')
+  assert.equal(list.find(i => i.title === 'Đề xuất số 2')?.sender, undefined)
+  offsetMs = 0
+
+  assert.equal(maskPersonal('Gọi 0912.345.678 hoặc +84 912 345 678, CCCD 062090123456, thư a.b@example.vn'), 'Gọi [đã ẩn] hoặc [đã ẩn], CCCD [đã ẩn], thư [đã ẩn]')
+  assert.equal(maskPersonal('Tôi là Trần Thị Bình, hồ sơ năm 2024', ['Trần Thị Bình']), 'Tôi là [đã ẩn], hồ sơ năm 2024')
+})
+
+test('the pages: sending needs a session and the CSRF token, errors are told beside their fields, the official answers through forms', async () => {
+  offsetMs = 0
+  const anonymous = await t.app.inject('/phan-anh-kien-nghi/gui')
+  assert.ok([302, 303].includes(anonymous.statusCode), `sign-in first (${anonymous.statusCode})`)
+  const c = await newCitizen(t)
+  const noToken = await t.app.inject({ method: 'POST', url: '/phan-anh-kien-nghi/gui', headers: { cookie: c.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'title=x' })
+  assert.equal(noToken.statusCode, 403)
+  const me = browserSession(t, c.cookie)
+  const bad = await me.post('/phan-anh-kien-nghi/gui', { title: 'Hi', body: 'ngắn' })
+  assert.equal(bad.statusCode, 422)
+  for (const m of ['Chọn cơ quan nhận phản ánh', 'Chọn loại phản ánh', 'Nhập tiêu đề', 'Nêu nội dung phản ánh']) assert.ok(bad.body.includes(m), m)
+  const sent = await me.post(`/phan-anh-kien-nghi/gui?thu-tuc=${FLOW_PROCEDURE}`, { category: 'procedure', title: 'Yêu cầu thêm giấy tờ', body: 'Cán bộ yêu cầu nộp thêm giấy xác nhận cư trú không có trong thành phần hồ sơ.' })
+  assert.equal(sent.statusCode, 303)
+  const code = /\/ca-nhan\/phan-anh\/(PA-[\d-]+)/.exec(String(sent.headers.location))![1]!
+  const f = await row(code)
+  assert.ok(f.procedureId, 'linked to the procedure')
+
+  const official = await newOfficial(t, f.agencyCode, ['agency_leader'])
+  const staff = browserSession(t, official.cookie)
+  const item = await staff.get(`/can-bo/phan-anh/${code}`)
+  assert.equal(item.statusCode, 200)
+  assert.ok(item.body.includes(c.email), 'officials see who sent it')
+  const empty = await staff.post(`/can-bo/phan-anh/${code}/du-thao`, { answer: '' })
+  assert.equal(empty.statusCode, 422)
+  assert.match(empty.body, /Nhập nội dung trả lời/)
+  assert.equal((await staff.post(`/can-bo/phan-anh/${code}/du-thao`, { answer: 'Giấy xác nhận cư trú không phải nộp; đã chấn chỉnh.' })).statusCode, 200)
+  assert.equal((await staff.post(`/can-bo/phan-anh/${code}/duyet`, { answer: 'Giấy xác nhận cư trú không phải nộp; đã chấn chỉnh.' })).statusCode, 200)
+  const list = await t.app.inject(`/phan-anh-kien-nghi?thu-tuc=${FLOW_PROCEDURE}`)
+  assert.ok(list.body.includes('Yêu cầu thêm giấy tờ'), 'listed under its procedure')
+  const other = browserSession(t, (await newCitizen(t)).cookie)
+  assert.equal((await other.get(`/ca-nhan/phan-anh/${code}`)).statusCode, 404)
+  const stranger = browserSession(t, (await newOfficial(t, f.agencyCode === OTHER ? DEPT : OTHER, ['specialist'])).cookie)
+  assert.equal((await stranger.get(`/can-bo/phan-anh/${code}`)).statusCode, 404)
+  assert.ok((await t.app.inject('/can-bo/phan-anh')).statusCode >= 300, 'the queue needs an official')
+})

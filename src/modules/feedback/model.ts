@@ -1,0 +1,61 @@
+/**
+ * Feedback and petitions (phản ánh, kiến nghị): what a citizen sends, the states it goes through and
+ * the words for them, the limits, and how its text is made safe to publish.
+ */
+export type FeedbackCategory = 'procedure' | 'official' | 'late' | 'regulation' | 'proposal' | 'other'
+export type FeedbackStatus = 'received' | 'processing' | 'waiting_citizen' | 'awaiting_approval' | 'published' | 'not_competent' | 'merged'
+
+export const CATEGORIES: Record<FeedbackCategory, string> = {
+  procedure: 'Thủ tục hành chính (đòi thêm giấy tờ, yêu cầu không đúng quy định)',
+  late: 'Hồ sơ giải quyết chậm, trễ hẹn',
+  official: 'Thái độ, hành vi của cán bộ, công chức',
+  regulation: 'Quy định hành chính không phù hợp',
+  proposal: 'Kiến nghị, đề xuất cải tiến',
+  other: 'Nội dung khác'
+}
+
+export const STATUSES: Record<FeedbackStatus, string> = {
+  received: 'Đã tiếp nhận',
+  processing: 'Đang xử lý',
+  waiting_citizen: 'Chờ người gửi bổ sung thông tin',
+  awaiting_approval: 'Chờ lãnh đạo duyệt trả lời',
+  published: 'Đã trả lời',
+  not_competent: 'Không thuộc thẩm quyền',
+  merged: 'Đã gộp với phản ánh cùng nội dung'
+}
+
+/** States in which the agency still owes an answer (the clock runs, except while waiting for the citizen). */
+export const OPEN: FeedbackStatus[] = ['received', 'processing', 'waiting_citizen', 'awaiting_approval']
+/** States the clock runs in: overdue is counted only here. */
+export const RUNNING: FeedbackStatus[] = ['received', 'processing', 'awaiting_approval']
+
+export const LIMITS = {
+  title: 200,
+  body: 5000,
+  /** Shortest text worth routing to an agency. */
+  bodyMin: 20,
+  answer: 10_000,
+  reason: 500,
+  /** Feedback one account may send in a day. */
+  perDay: 5,
+  /** The same title and text from the same account within this many days is the same feedback. */
+  duplicateDays: 30
+}
+
+/** Working days an agency has to answer unless the configuration says otherwise (the common local rule). */
+export const DEFAULT_ANSWER_DAYS = 10
+
+/**
+ * Text fit for the public page: personal data the citizen may have typed is hidden — ID, phone and
+ * account numbers (runs of 9 or more digits, spaces and dots allowed between), e-mail addresses and,
+ * unless they agreed to show it, their own name.
+ */
+export function maskPersonal (text: string, names: string[] = []): string {
+  let out = text
+    .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '[đã ẩn]')
+    .replace(/\+?\d(?:[ .-]?\d){8,}/g, '[đã ẩn]')
+  for (const name of names.map(n => n.trim()).filter(n => n.split(/\s+/).length >= 2)) {
+    out = out.replace(new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu'), '[đã ẩn]')
+  }
+  return out
+}

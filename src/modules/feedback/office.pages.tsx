@@ -1,0 +1,208 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
+import { Button, Form, Select, TextInput, Textarea } from '../../platform/html/components/form.js'
+import { DataTable, SummaryList } from '../../platform/html/components/layout-parts.js'
+import { errorOf, type FieldError } from '../../platform/http/errors.js'
+import { formatDay, formatInstant, fromLocal } from '../../platform/vn-time.js'
+import type { SignedInOfficial } from '../accounts/officials.service.js'
+import type { FeedbackService } from './feedback.service.js'
+import { CATEGORIES } from './model.js'
+import type { QueueTab } from './use-cases/handling.js'
+import { attempt, Paragraphs, StatusTag, Timeline, type Values } from './views.js'
+
+const PATH = '/can-bo/phan-anh'
+const TABS: Array<[string, QueueTab, string]> = [['chua-tra-loi', 'open', 'Chưa trả lời'], ['qua-han', 'overdue', 'Quá hạn'], ['cho-duyet', 'approval', 'Chờ duyệt'], ['da-xong', 'closed', 'Đã xong']]
+
+type Service = Pick<FeedbackService, 'queue' | 'forOfficial' | 'assign' | 'askInfo' | 'transfer' | 'draft' | 'approve' | 'sendBack' | 'notCompetent' | 'merge' | 'hide' | 'figures'>
+type Item = Awaited<ReturnType<FeedbackService['forOfficial']>>
+
+function QueuePage ({ tab, rows }: { tab: string, rows: Awaited<ReturnType<FeedbackService['queue']>> }) {
+  const now = Date.now()
+  return (
+    <>
+      <a class='back-link' href='/can-bo'>Không gian làm việc</a>
+      <h1 class='heading-l'>Phản ánh, kiến nghị</h1>
+      <nav aria-label='Hàng đợi phản ánh'>
+        <ul class='inline-actions'>
+          {TABS.map(([slug, , label]) => <li key={slug}>{slug === tab ? <strong aria-current='page'>{label}</strong> : <a href={`${PATH}?hang-doi=${slug}`}>{label}</a>}</li>)}
+          <li><a href={`${PATH}/thong-ke`}>Thống kê</a></li>
+        </ul>
+      </nav>
+      {rows.length === 0
+        ? <p class='body'>Không có phản ánh nào trong hàng đợi này.</p>
+        : <DataTable caption='Phản ánh, kiến nghị' rows={rows} rowKey={r => r.code} columns={[
+          { label: 'Mã, tiêu đề', cell: r => <><a href={`${PATH}/${r.code}`}>{r.code}</a><br />{r.title}{r.hiddenReason && <><br /><span class='hint'>Đã ẩn khỏi trang công khai</span></>}</> },
+          { label: 'Cơ quan', cell: r => r.agencyName },
+          { label: 'Ngày gửi', cell: r => formatDay(r.submittedAt) },
+          { label: 'Hạn trả lời', cell: r => r.status === 'waiting_citizen' ? 'Tạm dừng' : formatInstant(r.dueAt) },
+          { label: 'Trạng thái', cell: r => <StatusTag status={r.status} overdue={['received', 'processing', 'awaiting_approval'].includes(r.status) && r.dueAt.getTime() < now} /> },
+          { label: 'Người xử lý', cell: r => r.assignedName ?? '—' }
+        ]} />}
+    </>
+  )
+}
+
+function ItemPage ({ f, me, values, errors, form }: { f: Item, me: SignedInOfficial, values: Values, errors: FieldError[], form?: string | undefined }) {
+  const open = ['received', 'processing'].includes(f.status)
+  const err = (field: string, of: string) => form === of ? errorOf(errors, field) : undefined
+  const val = (field: string, of: string) => form === of ? values[field] : undefined
+  const act = `${PATH}/${f.code}`
+  return (
+    <>
+      <a class='back-link' href={PATH}>Phản ánh, kiến nghị</a>
+      <ErrorSummary errors={errors} />
+      <h1 class='heading-l'>{f.title}</h1>
+      <SummaryList rows={[
+        ['Mã', f.code],
+        ['Trạng thái', <StatusTag key='s' status={f.status} overdue={f.overdue} />],
+        ['Hạn trả lời', f.status === 'waiting_citizen' ? 'Tạm dừng chờ người gửi bổ sung' : formatInstant(f.dueAt)],
+        ['Cơ quan trả lời', f.agencyName],
+        ['Người gửi', `${f.senderName}${f.senderEmail ? `, ${f.senderEmail}` : ''}${f.senderPhone ? `, ${f.senderPhone}` : ''}`],
+        ['Loại', CATEGORIES[f.category]],
+        ['Về hồ sơ, thủ tục', `${f.dossierCode ?? ''}${f.dossierCode && f.procedureName ? ' · ' : ''}${f.procedureName ?? ''}` || '—'],
+        ['Người xử lý', f.assignedName ?? 'Chưa phân công'],
+        ['Công khai', f.hiddenReason ? `Đã ẩn: ${f.hiddenReason}` : f.showName ? 'Được hiện họ tên người gửi' : 'Không hiện họ tên người gửi']
+      ]} />
+      <h2 class='heading-m'>Nội dung</h2>
+      <Paragraphs text={f.body} />
+      {f.answer && <><h2 class='heading-m'>{f.status === 'awaiting_approval' ? 'Dự thảo trả lời' : 'Trả lời'}</h2><Paragraphs text={f.answer} /></>}
+
+      {open && (
+        <>
+          <h2 class='heading-m' id='phan-cong'>Phân công</h2>
+          <Form action={`${act}/phan-cong`}>
+            <Select name='official' label='Cán bộ xử lý' options={f.colleagues.map(c => ({ value: c.id, label: c.fullName }))} value={val('official', 'assign') ?? me.id} error={err('official', 'assign')} />
+            <Button secondary>Giao xử lý</Button>
+          </Form>
+          <h2 class='heading-m' id='tra-loi'>Dự thảo trả lời</h2>
+          <Form action={`${act}/du-thao`}>
+            <Textarea name='answer' label='Nội dung trả lời' rows={8} hint='Lãnh đạo duyệt trước khi công khai.' value={val('answer', 'draft') ?? f.answer ?? undefined} error={err('answer', 'draft')} />
+            <Button>Trình lãnh đạo duyệt</Button>
+          </Form>
+          <h2 class='heading-m' id='bo-sung'>Đề nghị người gửi bổ sung</h2>
+          <Form action={`${act}/bo-sung`}>
+            <Textarea name='request' label='Thông tin cần bổ sung' hint='Thời hạn trả lời tạm dừng đến khi người gửi bổ sung.' value={val('request', 'ask')} error={err('request', 'ask')} />
+            <Button secondary>Gửi đề nghị</Button>
+          </Form>
+          <h2 class='heading-m' id='chuyen'>Chuyển cơ quan có thẩm quyền</h2>
+          <Form action={`${act}/chuyen`}>
+            <Select name='agency' label='Cơ quan nhận' empty='Chọn cơ quan' options={f.agencies.map(a => ({ value: a.code, label: a.name }))} value={val('agency', 'transfer')} error={err('agency', 'transfer')} />
+            <Textarea name='reason' label='Lý do chuyển' hint='Cơ quan nhận có đủ thời hạn trả lời, tính từ khi chuyển.' value={val('reason', 'transfer')} error={err('reason', 'transfer')} />
+            <Button secondary>Chuyển</Button>
+          </Form>
+          <h2 class='heading-m' id='gop'>Gộp với phản ánh cùng nội dung</h2>
+          <Form action={`${act}/gop`}>
+            <TextInput name='into' label='Mã phản ánh chính' hint='Ví dụ: PA-261207-000012. Người gửi nhận câu trả lời của phản ánh đó.' value={val('into', 'merge')} error={err('into', 'merge')} />
+            <Button secondary>Gộp</Button>
+          </Form>
+        </>
+      )}
+      {(open || f.status === 'awaiting_approval') && (
+        <>
+          <h2 class='heading-m' id='tham-quyen'>Không thuộc thẩm quyền của tỉnh</h2>
+          <Form action={`${act}/khong-tham-quyen`}>
+            <TextInput name='redirect' label='Cơ quan có thẩm quyền người gửi cần liên hệ' value={val('redirect', 'not-competent')} error={err('redirect', 'not-competent')} />
+            <Textarea name='explanation' label='Giải thích' value={val('explanation', 'not-competent')} error={err('explanation', 'not-competent')} />
+            <Button secondary>Kết thúc, hướng dẫn người gửi</Button>
+          </Form>
+        </>
+      )}
+      {f.status === 'awaiting_approval' && f.canApprove && (
+        <>
+          <h2 class='heading-m' id='duyet'>Duyệt trả lời</h2>
+          <Form action={`${act}/duyet`}>
+            <Textarea name='answer' label='Nội dung trả lời được công khai' rows={8} value={val('answer', 'approve') ?? f.answer ?? undefined} error={err('answer', 'approve')} />
+            <Button>Duyệt và công khai</Button>
+          </Form>
+          <Form action={`${act}/tra-lai`}>
+            <Textarea name='note' label='Yêu cầu sửa dự thảo' value={val('note', 'send-back')} error={err('note', 'send-back')} />
+            <Button secondary>Trả lại dự thảo</Button>
+          </Form>
+        </>
+      )}
+      {!f.hiddenReason && (
+        <>
+          <h2 class='heading-m' id='an'>Ẩn nội dung không phù hợp</h2>
+          <Form action={`${act}/an`}>
+            <TextInput name='hide' label='Lý do ẩn khỏi trang công khai' hint='Ví dụ: lời lẽ xúc phạm, quảng cáo. Người gửi vẫn xem được phản ánh của mình.' value={val('hide', 'hide')} error={err('hide', 'hide')} />
+            <Button secondary>Ẩn</Button>
+          </Form>
+        </>
+      )}
+      <h2 class='heading-m'>Quá trình xử lý</h2>
+      <Timeline events={f.events} />
+    </>
+  )
+}
+
+function FiguresPage ({ from, to, rows }: { from: string, to: string, rows: Awaited<ReturnType<FeedbackService['figures']>> }) {
+  return (
+    <>
+      <a class='back-link' href={PATH}>Phản ánh, kiến nghị</a>
+      <h1 class='heading-l'>Thống kê phản ánh, kiến nghị</h1>
+      <form action={`${PATH}/thong-ke`} method='get' class='inline-search'>
+        <div class='form-group'><label class='label' for='tu'>Từ ngày</label><input class='input' type='date' id='tu' name='tu' value={from} /></div>
+        <div class='form-group'><label class='label' for='den'>Đến ngày</label><input class='input' type='date' id='den' name='den' value={to} /></div>
+        <button type='submit' class='button'>Xem</button>
+      </form>
+      <DataTable caption={`Từ ${from} đến ${to}`} captionHidden={false} rows={rows} rowKey={r => r.agencyCode} columns={[
+        { label: 'Cơ quan', cell: r => r.agencyName },
+        { label: 'Tiếp nhận', cell: r => r.received },
+        { label: 'Đã trả lời', cell: r => r.answered },
+        { label: 'Đúng hạn', cell: r => r.onTime },
+        { label: 'Trễ hạn', cell: r => r.late },
+        { label: 'Không thuộc thẩm quyền', cell: r => r.notCompetent },
+        { label: 'Đang quá hạn', cell: r => r.openOverdue },
+        { label: 'Hài lòng / không', cell: r => `${r.satisfied} / ${r.unsatisfied}` }
+      ]} />
+    </>
+  )
+}
+
+/** The agencies' feedback in the back office: queues, handling, approval, figures. Every change is audited by the service. */
+export async function feedbackOfficePages (app: FastifyInstance, { feedback, requireOfficial }: { feedback: Service, requireOfficial: (request: FastifyRequest) => Promise<unknown> }) {
+  const code = (request: FastifyRequest) => (request.params as { code: string }).code
+  const me = (request: FastifyRequest) => request.official!
+
+  app.get(PATH, { preHandler: requireOfficial }, async (request, reply) => {
+    const slug = (request.query as { 'hang-doi'?: string })['hang-doi'] ?? 'chua-tra-loi'
+    const tab = TABS.find(t => t[0] === slug) ?? TABS[0]!
+    return reply.header('cache-control', 'no-store').page(<QueuePage tab={tab[0]} rows={await feedback.queue(me(request), tab[1])} />, { title: 'Phản ánh, kiến nghị' })
+  })
+
+  app.get(`${PATH}/thong-ke`, { preHandler: requireOfficial }, async (request, reply) => {
+    const q = request.query as { tu?: string, den?: string }
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
+    const date = (s: string | undefined, fallback: string) => s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) ? s : fallback
+    const from = date(q.tu, `${today.slice(0, 4)}-01-01`)
+    const to = date(q.den, today)
+    const end = new Date(fromLocal(to, 0).getTime() + 86_400_000)
+    return reply.page(<FiguresPage from={from} to={to} rows={await feedback.figures(me(request), fromLocal(from, 0), end)} />, { title: 'Thống kê phản ánh, kiến nghị' })
+  })
+
+  const show = async (request: FastifyRequest, reply: FastifyReply, values: Values = {}, errors: FieldError[] = [], form?: string, page: { status?: number, hasErrors?: boolean } = {}) => {
+    const f = await feedback.forOfficial(me(request), code(request))
+    return reply.header('cache-control', 'no-store').page(<ItemPage f={f} me={me(request)} values={values} errors={errors} form={form} />, { title: f.title, ...page })
+  }
+  app.get(`${PATH}/:code`, { preHandler: requireOfficial }, async (request, reply) => show(request, reply))
+
+  // Each action: the form's fields → the service; errors beside the fields of that form.
+  const action = (slug: string, form: string, run: (official: SignedInOfficial, code: string, v: Values) => Promise<void>, done: string) => {
+    app.post(`${PATH}/:code/${slug}`, { preHandler: requireOfficial }, async (request, reply) => {
+      const values = request.body as Values
+      return attempt(async () => {
+        await run(me(request), code(request), values)
+        return reply.seeOther(`${PATH}/${code(request)}`, done)
+      }, (errors, page) => show(request, reply, values, errors, form, page))
+    })
+  }
+  action('phan-cong', 'assign', (o, c, v) => feedback.assign(o, c, v['official'] || o.id), 'Đã giao xử lý.')
+  action('bo-sung', 'ask', (o, c, v) => feedback.askInfo(o, c, v['request']), 'Đã gửi đề nghị bổ sung; thời hạn tạm dừng.')
+  action('chuyen', 'transfer', (o, c, v) => feedback.transfer(o, c, v['agency'], v['reason']), 'Đã chuyển phản ánh.')
+  action('du-thao', 'draft', (o, c, v) => feedback.draft(o, c, v['answer']), 'Đã trình lãnh đạo duyệt.')
+  action('duyet', 'approve', (o, c, v) => feedback.approve(o, c, v['answer']), 'Đã duyệt; câu trả lời được công khai và gửi cho người gửi.')
+  action('tra-lai', 'send-back', (o, c, v) => feedback.sendBack(o, c, v['note']), 'Đã trả lại dự thảo.')
+  action('khong-tham-quyen', 'not-competent', (o, c, v) => feedback.notCompetent(o, c, v['redirect'], v['explanation']), 'Đã kết thúc và hướng dẫn người gửi.')
+  action('gop', 'merge', (o, c, v) => feedback.merge(o, c, v['into']), 'Đã gộp phản ánh.')
+  action('an', 'hide', (o, c, v) => feedback.hide(o, c, v['hide']), 'Đã ẩn khỏi trang công khai.')
+}

@@ -1,0 +1,122 @@
+import { sql } from 'kysely'
+import { AppError } from '../../../platform/http/errors.js'
+import { words } from '../../catalog/search/normalize.js'
+import type { FeedbackContext } from '../context.js'
+import { maskPersonal, type FeedbackCategory } from '../model.js'
+
+export interface PublicFilter { q?: string | undefined, agency?: string | undefined, procedure?: string | undefined, page?: number }
+
+/** A published question and answer: nothing that says who asked unless they agreed, no personal data in the text. */
+export interface PublishedFeedback {
+  code: string
+  category: FeedbackCategory
+  title: string
+  text: string
+  /** The sender's name when they chose to show it; otherwise absent. */
+  sender?: string
+  agency: { code: string, name: string }
+  procedure: { code: string, name: string } | null
+  submittedAt: Date
+  answeredAt: Date
+  answer: string
+  onTime: boolean
+}
+
+const PAGE = 20
+
+/** Reading feedback: the public questions and answers, and the citizen's own. */
+export function readingUseCases (ctx: FeedbackContext) {
+  const k = ctx.db.kysely
+
+  const published = () => k.selectFrom('feedback as f').innerJoin('agencies as a', 'a.code', 'f.agencyCode').innerJoin('accounts as c', 'c.id', 'f.accountId')
+    .leftJoin('procedures as p', 'p.id', 'f.procedureId').leftJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
+    .select(['f.code', 'f.category', 'f.title', 'f.body', 'f.showName', 'f.submittedAt', 'f.answeredAt', 'f.answer', 'f.dueAt', 'a.code as agencyCode', 'a.name as agencyName', 'c.fullName', 'p.code as procedureCode', 'v.name as procedureName'])
+    .where('f.status', '=', 'published').where('f.hiddenReason', 'is', null)
+
+  type Row = Awaited<ReturnType<ReturnType<typeof published>['execute']>>[number]
+  const toPublic = (r: Row): PublishedFeedback => {
+    // The sender's name is hidden from the text too unless they chose to show it.
+    const names = r.showName ? [] : [r.fullName]
+    return {
+      code: r.code,
+      category: r.category,
+      title: maskPersonal(r.title, names),
+      text: maskPersonal(r.body, names),
+      ...(r.showName ? { sender: r.fullName } : {}),
+      agency: { code: r.agencyCode, name: r.agencyName },
+      procedure: r.procedureCode ? { code: r.procedureCode, name: r.procedureName ?? r.procedureCode } : null,
+      submittedAt: r.submittedAt,
+      answeredAt: r.answeredAt!,
+      answer: r.answer ?? '',
+      onTime: r.answeredAt! <= r.dueAt
+    }
+  }
+
+  return {
+    /** Published questions and answers, newest answer first: every word of `q` (folded) must appear; by agency, by procedure. */
+    async published (filter: PublicFilter): Promise<{ items: PublishedFeedback[], total: number, page: number, pages: number }> {
+      let q = published()
+      for (const w of words(filter.q ?? '').slice(0, 8)) q = q.where('f.searchText', 'like', `% ${w.replace(/[\\%_]/g, m => `\\${m}`)}%`)
+      if (filter.agency) q = q.where('a.code', '=', filter.agency)
+      if (filter.procedure) q = q.where('p.code', '=', filter.procedure)
+      const page = Math.max(1, Math.min(filter.page ?? 1, 500))
+      const rows = await q.select(sql<string>`count(*) over ()`.as('total')).orderBy('f.answeredAt', 'desc').orderBy('f.id', 'desc').limit(PAGE).offset((page - 1) * PAGE).execute()
+      const total = Number(rows[0]?.total ?? 0)
+      return { items: rows.map(toPublic), total, page, pages: Math.max(1, Math.ceil(total / PAGE)) }
+    },
+
+    /** One published question and answer (NOT_FOUND when it is not published or was hidden). */
+    async publishedOne (code: string): Promise<PublishedFeedback> {
+      const r = await published().where('f.code', '=', code).executeTakeFirst()
+      if (!r) throw new AppError('NOT_FOUND', 'Không tìm thấy phản ánh, kiến nghị đã trả lời')
+      return toPublic(r)
+    },
+
+    /** How many answered questions a procedure has (its page links to them). */
+    async countForProcedure (procedureCode: string): Promise<number> {
+      const r = await published().clearSelect().select(sql<string>`count(*)`.as('n')).where('p.code', '=', procedureCode).executeTakeFirstOrThrow()
+      return Number(r.n)
+    },
+
+    /** The agencies that have published answers, for the filter. */
+    async answeringAgencies () {
+      return k.selectFrom('agencies as a').select(['a.code', 'a.name'])
+        .where(({ exists, selectFrom }) => exists(selectFrom('feedback as f').select('f.id').whereRef('f.agencyCode', '=', 'a.code').where('f.status', '=', 'published').where('f.hiddenReason', 'is', null)))
+        .orderBy('a.name').execute()
+    },
+
+    /** The agencies a citizen may address feedback to. */
+    async agencies () {
+      return k.selectFrom('agencies').select(['code', 'name']).where('kind', 'in', ['province', 'department', 'unit', 'district']).orderBy('name').execute()
+    },
+
+    /** What the send form says the feedback is about: the citizen's own dossier, or a procedure (NOT_FOUND otherwise). */
+    async about (accountId: string, of: { dossierCode?: string | undefined, procedureCode?: string | undefined }) {
+      if (of.dossierCode) {
+        const d = await k.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId').innerJoin('agencies as a', join => join.on(sql<boolean>`a.code = coalesce(d.processing_agency_code, d.agency_code)`))
+          .select(['d.code', 'v.name as procedureName', 'a.name as agencyName']).where('d.code', '=', of.dossierCode).where('d.accountId', '=', accountId).where('d.status', '>', 0).executeTakeFirst()
+        if (!d) throw new AppError('NOT_FOUND', 'Không tìm thấy hồ sơ của bạn')
+        return { dossier: { ...d, code: of.dossierCode } }
+      }
+      if (of.procedureCode) {
+        const p = await k.selectFrom('procedures as p').innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId').select(['p.code', 'v.name']).where('p.code', '=', of.procedureCode).executeTakeFirst()
+        if (!p) throw new AppError('NOT_FOUND', 'Không tìm thấy thủ tục')
+        return { procedure: p }
+      }
+      return {}
+    },
+
+    /** The citizen's own feedback, whole, with what they may see of its timeline (messages, never officials' notes). */
+    async own (accountId: string, code: string) {
+      const f = await k.selectFrom('feedback as f').innerJoin('agencies as a', 'a.code', 'f.agencyCode')
+        .leftJoin('procedures as p', 'p.id', 'f.procedureId').leftJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
+        .leftJoin('dossiers as d', 'd.id', 'f.dossierId').leftJoin('feedback as m', 'm.id', 'f.mergedInto')
+        .select(['f.id', 'f.code', 'f.category', 'f.title', 'f.body', 'f.status', 'f.showName', 'f.submittedAt', 'f.dueAt', 'f.answeredAt', 'f.infoRequest', 'f.redirectTo', 'f.rating', 'f.hiddenReason',
+          sql<string | null>`case when f.status in ('published', 'not_competent') then f.answer end`.as('answer'), 'a.name as agencyName', 'v.name as procedureName', 'd.code as dossierCode', 'm.code as mergedIntoCode'])
+        .where('f.code', '=', code).where('f.accountId', '=', accountId).executeTakeFirst()
+      if (!f) throw new AppError('NOT_FOUND', 'Không tìm thấy phản ánh của bạn')
+      const events = await k.selectFrom('feedbackEvents').select(['at', 'message']).where('feedbackId', '=', f.id).where('message', 'is not', null).orderBy('at').orderBy('id').execute()
+      return { ...f, events }
+    }
+  }
+}
