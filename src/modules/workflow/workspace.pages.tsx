@@ -8,7 +8,7 @@ import type { WorkflowService } from './workflow.service.js'
 
 type WorkspaceCounts = Awaited<ReturnType<WorkflowService['counts']>>
 
-function Workspace ({ official, counts, provinceAdmin }: { official: SignedInOfficial, counts: WorkspaceCounts, provinceAdmin: boolean }) {
+function Workspace ({ official, counts, provinceAdmin, feedbackOverdue }: { official: SignedInOfficial, counts: WorkspaceCounts, provinceAdmin: boolean, feedbackOverdue: number }) {
   const has = (...roles: string[]) => official.roles.some(r => roles.includes(r.role))
   const card = (href: string, title: string, n: number, text: string, urgent = false) => (
     <li class='card' key={href}><a class='heading-s' href={href}>{title} ({n})</a>{urgent && n > 0 ? <> <strong class='tag tag--red'>Cần xử lý ngay</strong></> : null}<p class='body'>{text}</p></li>
@@ -45,6 +45,7 @@ function Workspace ({ official, counts, provinceAdmin }: { official: SignedInOff
             {card('/can-bo/ho-so?hang-doi=xin-y-kien', 'Xin ý kiến', counts.consultations, 'Cơ quan khác xin ý kiến của đơn vị bạn về hồ sơ họ đang giải quyết.')}
             {card('/can-bo/ho-so?hang-doi=sap-den-han', 'Sắp đến hạn', counts.dueSoon, 'Hồ sơ đến hạn trả kết quả trước khi hết ngày làm việc tiếp theo.')}
             {card('/can-bo/ho-so?hang-doi=qua-han', 'Quá hạn', counts.overdue, 'Hồ sơ đã quá ngày hẹn trả.', true)}
+            <li class='card'><a class='heading-s' href='/can-bo/phan-anh'>Phản ánh, kiến nghị</a>{feedbackOverdue > 0 && <> <a class='tag tag--red' href='/can-bo/phan-anh?hang-doi=qua-han'>{feedbackOverdue} quá hạn trả lời</a></>}<p class='body'>Phản ánh của người dân về thủ tục, hồ sơ và cán bộ của đơn vị: phân công, trả lời, trình duyệt.</p></li>
           </ul>
         </>
       )}
@@ -55,7 +56,7 @@ function Workspace ({ official, counts, provinceAdmin }: { official: SignedInOff
 }
 
 /** The official's workspace (/can-bo): their roles, the counts of their queues, and their tools. */
-export async function workspacePages (app: FastifyInstance, { workflow, officials, requireOfficial }: { workflow: Pick<WorkflowService, 'counts'>, officials: Pick<OfficialsService, 'provinceWide'>, requireOfficial: RequireOfficial }) {
+export async function workspacePages (app: FastifyInstance, { workflow, officials, requireOfficial, feedbackOverdue }: { workflow: Pick<WorkflowService, 'counts'>, officials: Pick<OfficialsService, 'provinceWide'>, requireOfficial: RequireOfficial, feedbackOverdue: (official: SignedInOfficial) => Promise<number> }) {
   app.get('/can-bo', { preHandler: requireOfficial }, async (request, reply) =>
-    reply.page(<Workspace official={request.official!} counts={await workflow.counts(request.official!)} provinceAdmin={await officials.provinceWide(request.official!, 'system_admin')} />, { title: 'Không gian làm việc' }))
+    reply.page(<Workspace official={request.official!} counts={await workflow.counts(request.official!)} provinceAdmin={await officials.provinceWide(request.official!, 'system_admin')} feedbackOverdue={await feedbackOverdue(request.official!)} />, { title: 'Không gian làm việc' }))
 }

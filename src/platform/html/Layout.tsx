@@ -11,7 +11,8 @@ export interface LayoutProps {
 const NAV = [
   { href: '/', label: 'Trang chủ' },
   { href: '/thu-tuc', label: 'Thủ tục hành chính' },
-  { href: '/tra-cuu-ho-so', label: 'Tra cứu hồ sơ' }
+  { href: '/tra-cuu-ho-so', label: 'Tra cứu hồ sơ' },
+  { href: '/phan-anh-kien-nghi', label: 'Phản ánh, kiến nghị' }
 ]
 
 function isCurrent (path: string, href: string) {

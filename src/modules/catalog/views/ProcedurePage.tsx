@@ -101,6 +101,13 @@ export function ProcedurePage ({ p }: { p: ProcedureDetail }) {
       <Section id='can-cu' title='Căn cứ pháp lý'>
         <ul class='list list--bullet'>{p.legalBasis.map((l, i) => <li key={i}>{l}</li>)}</ul>
       </Section>
+
+      <Section id='phan-anh' title='Phản ánh, kiến nghị'>
+        <ul class='list list--bullet'>
+          <li><a href={`/phan-anh-kien-nghi?thu-tuc=${encodeURIComponent(p.code)}`}>Câu hỏi đã được trả lời về thủ tục này</a></li>
+          <li><a href={`/phan-anh-kien-nghi/gui?thu-tuc=${encodeURIComponent(p.code)}`}>Gửi phản ánh, kiến nghị về thủ tục này</a></li>
+        </ul>
+      </Section>
     </>
   )
 }

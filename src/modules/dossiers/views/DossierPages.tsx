@@ -200,6 +200,7 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
         </section>
       )}
       {d.rating !== null && <p class='body'>Bạn đã đánh giá: <strong>{RATING_LABELS[d.rating]}</strong>{d.ratingComment ? ` – ${d.ratingComment}` : ''}</p>}
+      {d.code && <p class='body'><a href={`/phan-anh-kien-nghi/gui?ho-so=${encodeURIComponent(d.code)}`}>Phản ánh, kiến nghị về hồ sơ này</a> (đòi thêm giấy tờ, trễ hẹn, thái độ cán bộ…)</p>}
 
       {d.canWithdraw && (
         <details class='section' open={Boolean(errorOf(errors, 'reason'))}>
