@@ -175,6 +175,10 @@ test('the clock: overdue when the limit passes (in the queue, the figures and a 
   assert.equal(figures.answered, 1)
   assert.equal(figures.late, 1)
   assert.equal(figures.onTime, 0)
+  // The Decision 766 satisfaction counters of that month: 0 of 1 on time, 0 of 1 without delay or complaint.
+  const index = await t.services.statistics.index766(ol)
+  const satisfaction = index.all.index.groups.find(g => g.group === 'satisfaction')!.counters
+  assert.deepEqual(satisfaction.slice(1).map(x => [x.part, x.whole]), [[0, 1], [0, 1]])
 
   // Not competent: closed with where to turn, not published.
   offsetMs = 0

@@ -62,9 +62,20 @@ async function countersOf (db: Db, p: Period, scope: string[]) {
       select coalesce(d.processing_agency_code, d.agency_code) as agency, count(*)::int as rated, count(*) filter (where d.rating >= 4)::int as satisfied
       from dossiers d where d.rated_at >= ${p.start} and d.rated_at < ${p.end} and d.rating is not null and ${inScope}
       group by 1`.execute(ex)
+    // Feedback within the agencies' competence (issue 24, docs/feedback.md) that fell due in the period: answered
+    // in it, or open past a due time in it. On time = approved by the due time; unhappy = late or rated "không hài lòng".
+    const feedback = await sql<{ agency: string, due: number, onTime: number, unhappy: number }>`
+      select f.agency_code as agency, count(*)::int as due,
+             count(*) filter (where f.status = 'published' and f.answered_at <= f.due_at)::int as on_time,
+             count(*) filter (where f.status <> 'published' or f.answered_at > f.due_at or f.rating = 2)::int as unhappy
+      from feedback f
+      where f.agency_code in (${sql.join(scope)}) and f.status not in ('not_competent', 'merged', 'waiting_citizen')
+        and ((f.status = 'published' and f.answered_at >= ${p.start} and f.answered_at < ${p.end})
+          or (f.status <> 'published' and f.due_at >= ${p.start} and f.due_at < ${p.asOf}))
+      group by 1`.execute(ex)
     // Synced to the national portal: counted once the sync is on (issue 20), "chưa có dữ liệu" before.
     const syncOn = (await sql<{ enabled: boolean }>`select enabled from national_sync_settings where id = 1`.execute(ex)).rows[0]?.enabled === true
-    return { rows, received: received.rows, results: results.rows, fees: fees.rows, ratings: ratings.rows, syncOn }
+    return { rows, received: received.rows, results: results.rows, fees: fees.rows, ratings: ratings.rows, feedback: feedback.rows, syncOn }
   })
 }
 
@@ -99,8 +110,8 @@ function indexOf (c: Counts, codes: string[]): Index766 {
     ]),
     group('satisfaction', [
       ['Đánh giá hài lòng (mức 4, 5) / số đánh giá về giải quyết thủ tục', sum(c.ratings, 'satisfied'), sum(c.ratings, 'rated')],
-      ['Phản ánh, kiến nghị xử lý đúng hạn', null, null],
-      ['Hài lòng trong xử lý phản ánh, kiến nghị', null, null]
+      ['Phản ánh, kiến nghị xử lý đúng hạn / thuộc thẩm quyền, đến hạn', sum(c.feedback, 'onTime'), sum(c.feedback, 'due')],
+      ['Phản ánh, kiến nghị không bị quá hạn hoặc không hài lòng / thuộc thẩm quyền, đến hạn', sum(c.feedback, 'due') - sum(c.feedback, 'unhappy'), sum(c.feedback, 'due')]
     ])
   ]
   const counters = groups.flatMap(g => g.counters)
@@ -122,7 +133,7 @@ export function monthPeriod (month: string, now: Date): Period {
 /** The index for a month and the month before: the whole scope, and each agency of it with dossiers, best first. */
 export async function index766 (db: Db, month: string, previous: string, scope: string[], now: Date) {
   const [c, before] = await Promise.all([countersOf(db, monthPeriod(month, now), scope), countersOf(db, monthPeriod(previous, now), scope)])
-  const agencies = [...new Set([...c.rows.map(r => r.key), ...c.received.map(r => r.agency), ...c.ratings.map(r => r.agency), ...c.fees.map(r => r.agency), ...c.results.map(r => r.agency)])].filter(a => scope.includes(a))
+  const agencies = [...new Set([...c.rows.map(r => r.key), ...c.received.map(r => r.agency), ...c.ratings.map(r => r.agency), ...c.fees.map(r => r.agency), ...c.results.map(r => r.agency), ...c.feedback.map(r => r.agency)])].filter(a => scope.includes(a))
   const rows = agencies.map(code => ({ code, index: indexOf(c, [code]), previous: indexOf(before, [code]) }))
     .sort((a, b) => (b.index.score ?? -1) - (a.index.score ?? -1))
   return { all: { index: indexOf(c, scope), previous: indexOf(before, scope) }, rows }
