@@ -59,3 +59,10 @@ create table feedback_events (
   note text
 );
 create index feedback_events_of on feedback_events (feedback_id, at);
+
+-- Files the citizen attached (scanned and sniffed by the files module; never on the public page).
+create table feedback_files (
+  feedback_id bigint not null references feedback (id),
+  file_id uuid not null references files (id),
+  primary key (feedback_id, file_id)
+);

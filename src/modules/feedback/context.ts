@@ -8,6 +8,7 @@ import { computeDue } from '../calendar/due.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
 import type { OfficialRole, OfficialsService, SignedInOfficial } from '../accounts/officials.service.js'
 import { words } from '../catalog/search/normalize.js'
+import type { FilesService } from '../files/files.service.js'
 import type { FeedbackStatus } from './model.js'
 
 export interface FeedbackDeps {
@@ -16,6 +17,7 @@ export interface FeedbackDeps {
   calendar: Pick<CalendarService, 'calendar'>
   notifications: Pick<NotificationsService, 'enqueue'>
   officials: Pick<OfficialsService, 'scope'>
+  files: Pick<FilesService, 'storeMany' | 'discard' | 'read'>
   /** Working days an agency has to answer (FEEDBACK_ANSWER_DAYS). */
   answerDays: number
   publicUrl: () => string
@@ -71,12 +73,16 @@ export function createFeedbackContext (deps: FeedbackDeps) {
   const auditOf = (trx: Executor, official: SignedInOfficial, action: string, code: string, details: Record<string, unknown> = {}) =>
     audit.record(trx, { actor: { type: 'official', id: official.id }, action: `feedback.${action}`, targetType: 'feedback', targetId: code, details })
 
+  /** The files attached to a feedback (for its sender and its handlers only). */
+  const attachmentsOf = (feedbackId: number) => db.kysely.selectFrom('feedbackFiles as ff').innerJoin('files as f', 'f.id', 'ff.fileId')
+    .select(['f.id', 'f.name', 'f.size', 'f.mediaType', 'f.state']).where('ff.feedbackId', '=', feedbackId).orderBy('f.createdAt').execute()
+
   const dueText = (due: Date) => `hạn trả lời ${formatInstant(due)}`
 
   /** Marks the moment of a change on the row (the caller's update), with the clock's fields when it moved. */
   const touch = () => ({ updatedAt: now() })
 
-  return { db, deps, now, calendarOf, dueIn, searchText, event, tell, handled, expect, auditOf, dueText, touch }
+  return { db, deps, now, calendarOf, dueIn, searchText, event, tell, handled, expect, auditOf, attachmentsOf, dueText, touch }
 }
 
 export type FeedbackContext = ReturnType<typeof createFeedbackContext>

@@ -1,21 +1,24 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Checkbox } from '../../platform/html/components/Checkbox.js'
-import { Button, Form, Radios, Select, TextInput, Textarea } from '../../platform/html/components/form.js'
+import { Button, FileInput, Form, MultipartForm, Radios, Select, TextInput, Textarea } from '../../platform/html/components/form.js'
 import { DataTable, Pagination, SummaryList } from '../../platform/html/components/layout-parts.js'
 import { errorOf, type FieldError } from '../../platform/http/errors.js'
 import { formatDay, formatInstant } from '../../platform/vn-time.js'
+import { readUploads } from '../../platform/http/uploads.js'
 import { requireCitizen } from '../accounts/session.js'
+import { downloadHeaders } from '../files/files.service.js'
+import { ACCEPT_ATTR, ACCEPTED_LABEL } from '../files/sniff.js'
 import type { FeedbackService } from './feedback.service.js'
 import { CATEGORIES, LIMITS } from './model.js'
 import type { PublicFilter, PublishedFeedback } from './use-cases/reading.js'
-import { attempt, Paragraphs, StatusTag, Timeline, type Values } from './views.js'
+import { attempt, Attachments, Paragraphs, StatusTag, Timeline, type Values } from './views.js'
 
 const PUBLIC = '/phan-anh-kien-nghi'
 const MINE = '/ca-nhan/phan-anh'
 const CODE = /^PA-\d{6}-\d{6,}$/
 
-type Service = Pick<FeedbackService, 'send' | 'mine' | 'own' | 'addInfo' | 'rate' | 'published' | 'publishedOne' | 'answeringAgencies' | 'agencies' | 'about' | 'answerDays'>
+type Service = Pick<FeedbackService, 'send' | 'mine' | 'own' | 'addInfo' | 'rate' | 'published' | 'publishedOne' | 'answeringAgencies' | 'agencies' | 'about' | 'answerDays' | 'attachment'>
 type About = Awaited<ReturnType<FeedbackService['about']>>
 
 function PublishedItem ({ f, heading = 'h2' }: { f: PublishedFeedback, heading?: 'h1' | 'h2' }) {
@@ -80,14 +83,15 @@ function SendPage ({ about, agencies, values, errors, days }: { about: About, ag
       <p class='body'>Cơ quan có thẩm quyền trả lời trong {days} ngày làm việc (thời hạn tạm dừng khi cơ quan đề nghị bạn bổ sung thông tin). Bạn theo dõi và đánh giá câu trả lời tại trang cá nhân.</p>
       {about.dossier && <SummaryList rows={[['Về hồ sơ', about.dossier.code], ['Thủ tục', about.dossier.procedureName ?? ''], ['Cơ quan giải quyết', about.dossier.agencyName]]} />}
       {about.procedure && <SummaryList rows={[['Về thủ tục', about.procedure.name ?? about.procedure.code]]} />}
-      <Form action={action}>
+      <MultipartForm action={action}>
         {!about.dossier && <Select name='agency' label='Cơ quan nhận phản ánh' empty={about.procedure ? 'Cơ quan giải quyết thủ tục' : 'Chọn cơ quan'} options={agencies.map(a => ({ value: a.code, label: a.name }))} value={values['agency']} error={errorOf(errors, 'agency')} />}
         <Radios name='category' legend='Loại phản ánh, kiến nghị' options={Object.entries(CATEGORIES).map(([value, label]) => ({ value, label }))} value={values['category'] ?? (about.dossier ? 'late' : undefined)} error={errorOf(errors, 'category')} />
         <TextInput name='title' label='Tiêu đề' hint={`Tóm tắt trong một câu, tối đa ${LIMITS.title} ký tự.`} value={values['title']} error={errorOf(errors, 'title')} />
         <Textarea name='body' label='Nội dung' rows={8} hint={`Nêu sự việc, thời gian, địa điểm và đề nghị của bạn; tối đa ${LIMITS.body.toLocaleString('vi-VN')} ký tự. Không ghi số giấy tờ, số điện thoại của người khác.`} value={values['body']} error={errorOf(errors, 'body')} />
+        <FileInput name='files' label='Tệp đính kèm (nếu có)' hint={`Ảnh, văn bản liên quan: tối đa ${LIMITS.files} tệp ${ACCEPTED_LABEL}. Tệp chỉ cơ quan xử lý xem được, không công khai.`} accept={ACCEPT_ATTR} error={errorOf(errors, 'files')} />
         <Checkbox name='show-name' value='1' checked={values['show-name'] === '1'}>Cho phép hiện họ tên của tôi khi câu trả lời được công khai (mặc định không hiện)</Checkbox>
         <Button>Gửi phản ánh</Button>
-      </Form>
+      </MultipartForm>
     </>
   )
 }
@@ -129,6 +133,7 @@ function OwnPage ({ f, values, errors }: { f: Awaited<ReturnType<FeedbackService
       ]} />
       <h2 class='heading-m'>Nội dung</h2>
       <Paragraphs text={f.body} />
+      <Attachments files={f.files} href={id => `${MINE}/${f.code}/tep/${id}`} />
       {f.status === 'waiting_citizen' && (
         <>
           <h2 class='heading-m'>Cơ quan đề nghị bổ sung</h2>
@@ -185,12 +190,14 @@ export async function feedbackPages (app: FastifyInstance, { feedback }: { feedb
     return reply.header('cache-control', 'no-store').page(body, { title: 'Gửi phản ánh, kiến nghị' })
   })
   app.post(`${PUBLIC}/gui`, { preHandler: requireCitizen }, async (request, reply) => {
-    const form = request.body as Values
     const q = request.query as Record<string, string | undefined>
+    let form: Values = {}
     return attempt(async () => {
+      const { files, fields } = await readUploads(request, 'files')
+      form = fields
       const r = await feedback.send(request.account!, {
         category: form['category'] ?? '', title: form['title'] ?? '', body: form['body'] ?? '', agencyCode: form['agency'] || undefined,
-        dossierCode: q['ho-so'], procedureCode: q['thu-tuc'], showName: form['show-name'] === '1'
+        dossierCode: q['ho-so'], procedureCode: q['thu-tuc'], showName: form['show-name'] === '1', files
       })
       return reply.seeOther(`${MINE}/${r.code}`, `Đã gửi phản ánh, kiến nghị, mã ${r.code}. Hạn trả lời: ${formatInstant(r.dueAt)}.`)
     }, async (errors, page) => {
@@ -215,6 +222,10 @@ export async function feedbackPages (app: FastifyInstance, { feedback }: { feedb
   app.get(`${MINE}/:code`, { preHandler: requireCitizen }, async (request, reply) => {
     const { f, body } = await ownPage(request)
     return reply.header('cache-control', 'no-store').page(body, { title: f.title })
+  })
+  app.get(`${MINE}/:code/tep/:file`, { preHandler: requireCitizen }, async (request, reply) => {
+    const { file, data } = await feedback.attachment(code(request), (request.params as { file: string }).file, { accountId: request.account!.id })
+    return reply.header('cache-control', 'no-store').headers(downloadHeaders(file)).send(data)
   })
   app.post(`${MINE}/:code/bo-sung`, { preHandler: requireCitizen }, async (request, reply) => {
     const form = request.body as Values

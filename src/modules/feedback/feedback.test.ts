@@ -6,6 +6,7 @@ import { newCitizen } from '../../../test/citizens.js'
 import { browserSession, serviceDraft } from '../../../test/dossiers.js'
 import { newOfficial } from '../../../test/officials.js'
 import { FLOW_PROCEDURE } from '../../../test/approval.js'
+import { samplePdf } from '../../../test/files.js'
 import { AppError } from '../../platform/http/errors.js'
 import { maskPersonal } from './model.js'
 
@@ -216,7 +217,7 @@ test('abuse limits: five a day per account, then refused beside the text; a name
   for (let i = 1; i <= 5; i++) await t.services.feedback.send(account, { category: 'proposal', title: `Đề xuất số ${i}`, body: `Đề xuất cải tiến thứ ${i}: mở thêm quầy tiếp nhận buổi chiều.`, agencyCode: DEPT, showName: i === 1 })
   await rejects(t.services.feedback.send(account, { category: 'proposal', title: 'Đề xuất số 6', body: 'Đề xuất cải tiến thứ 6: mở thêm quầy tiếp nhận.', agencyCode: DEPT }), 'RATE_LIMITED', 'body')
   const me = browserSession(t, c.cookie)
-  const page = await me.post('/phan-anh-kien-nghi/gui', { category: 'proposal', title: 'Đề xuất số 6', body: 'Đề xuất cải tiến thứ 6: mở thêm quầy tiếp nhận.', agency: DEPT })
+  const page = await me.upload('/phan-anh-kien-nghi/gui', [], { category: 'proposal', title: 'Đề xuất số 6', body: 'Đề xuất cải tiến thứ 6: mở thêm quầy tiếp nhận.', agency: DEPT })
   assert.equal(page.statusCode, 429)
   assert.match(page.body, /tối đa 5 phản ánh trong 24 giờ/)
   assert.match(page.body, /value="Đề xuất số 6"/, 'what was typed is kept')
@@ -248,20 +249,34 @@ test('the pages: sending needs a session and the CSRF token, errors are told bes
   const noToken = await t.app.inject({ method: 'POST', url: '/phan-anh-kien-nghi/gui', headers: { cookie: c.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'title=x' })
   assert.equal(noToken.statusCode, 403)
   const me = browserSession(t, c.cookie)
-  const bad = await me.post('/phan-anh-kien-nghi/gui', { title: 'Hi', body: 'ngắn' })
+  const bad = await me.upload('/phan-anh-kien-nghi/gui', [], { title: 'Hi', body: 'ngắn' })
   assert.equal(bad.statusCode, 422)
   for (const m of ['Chọn cơ quan nhận phản ánh', 'Chọn loại phản ánh', 'Nhập tiêu đề', 'Nêu nội dung phản ánh']) assert.ok(bad.body.includes(m), m)
-  const sent = await me.post(`/phan-anh-kien-nghi/gui?thu-tuc=${FLOW_PROCEDURE}`, { category: 'procedure', title: 'Yêu cầu thêm giấy tờ', body: 'Cán bộ yêu cầu nộp thêm giấy xác nhận cư trú không có trong thành phần hồ sơ.' })
-  assert.equal(sent.statusCode, 303)
+  const fields = { category: 'procedure', title: 'Yêu cầu thêm giấy tờ', body: 'Cán bộ yêu cầu nộp thêm giấy xác nhận cư trú không có trong thành phần hồ sơ.' }
+  // A file that is not a document is refused beside the file field, and nothing is kept.
+  const filesBefore = Number((await t.db.kysely.selectFrom('files').select(eb => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+  const notDoc = await me.upload(`/phan-anh-kien-nghi/gui?thu-tuc=${FLOW_PROCEDURE}`, [{ name: 'anh.pdf', data: Buffer.from('không phải PDF'), field: 'files' }], fields)
+  assert.equal(notDoc.statusCode, 422)
+  assert.match(notDoc.body, /id="files-error"[^>]*>[\s\S]*?không phải là tệp PDF/)
+  assert.equal((await t.services.feedback.mine(c.id)).length, 0)
+  assert.equal(Number((await t.db.kysely.selectFrom('files').select(eb => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n), filesBefore)
+  const sent = await me.upload(`/phan-anh-kien-nghi/gui?thu-tuc=${FLOW_PROCEDURE}`, [{ name: 'giay-hen.pdf', data: samplePdf('giấy hẹn'), field: 'files' }], fields)
+  assert.equal(sent.statusCode, 303, sent.body.slice(0, 500))
   const code = /\/ca-nhan\/phan-anh\/(PA-[\d-]+)/.exec(String(sent.headers.location))![1]!
   const f = await row(code)
   assert.ok(f.procedureId, 'linked to the procedure')
+  const own = await me.get(`/ca-nhan/phan-anh/${code}`)
+  const fileUrl = /href="(\/ca-nhan\/phan-anh\/PA-[\d-]+\/tep\/[0-9a-f-]+)"/.exec(own.body)![1]!
+  assert.equal((await me.get(fileUrl)).headers['content-type'], 'application/pdf')
 
   const official = await newOfficial(t, f.agencyCode, ['agency_leader'])
   const staff = browserSession(t, official.cookie)
   const item = await staff.get(`/can-bo/phan-anh/${code}`)
   assert.equal(item.statusCode, 200)
   assert.ok(item.body.includes(c.email), 'officials see who sent it')
+  const officialFile = fileUrl.replace(/^\/ca-nhan\/phan-anh/, '/can-bo/phan-anh')
+  assert.ok(item.body.includes(officialFile), 'and the attached file')
+  assert.equal((await staff.get(officialFile)).statusCode, 200)
   const empty = await staff.post(`/can-bo/phan-anh/${code}/du-thao`, { answer: '' })
   assert.equal(empty.statusCode, 422)
   assert.match(empty.body, /Nhập nội dung trả lời/)
@@ -271,7 +286,10 @@ test('the pages: sending needs a session and the CSRF token, errors are told bes
   assert.ok(list.body.includes('Yêu cầu thêm giấy tờ'), 'listed under its procedure')
   const other = browserSession(t, (await newCitizen(t)).cookie)
   assert.equal((await other.get(`/ca-nhan/phan-anh/${code}`)).statusCode, 404)
+  assert.equal((await other.get(fileUrl)).statusCode, 404, 'nor its file')
+  assert.ok(!(await t.app.inject(`/phan-anh-kien-nghi/${code}`)).body.includes('/tep/'), 'files are never public')
   const stranger = browserSession(t, (await newOfficial(t, f.agencyCode === OTHER ? DEPT : OTHER, ['specialist'])).cookie)
   assert.equal((await stranger.get(`/can-bo/phan-anh/${code}`)).statusCode, 404)
+  assert.equal((await stranger.get(officialFile)).statusCode, 404)
   assert.ok((await t.app.inject('/can-bo/phan-anh')).statusCode >= 300, 'the queue needs an official')
 })

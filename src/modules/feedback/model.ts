@@ -36,6 +36,8 @@ export const LIMITS = {
   bodyMin: 20,
   answer: 10_000,
   reason: 500,
+  /** Files attached to one feedback. */
+  files: 3,
   /** Feedback one account may send in a day. */
   perDay: 5,
   /** The same title and text from the same account within this many days is the same feedback. */

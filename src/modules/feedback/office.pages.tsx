@@ -8,12 +8,13 @@ import type { SignedInOfficial } from '../accounts/officials.service.js'
 import type { FeedbackService } from './feedback.service.js'
 import { CATEGORIES } from './model.js'
 import type { QueueTab } from './use-cases/handling.js'
-import { attempt, Paragraphs, StatusTag, Timeline, type Values } from './views.js'
+import { downloadHeaders } from '../files/files.service.js'
+import { attempt, Attachments, Paragraphs, StatusTag, Timeline, type Values } from './views.js'
 
 const PATH = '/can-bo/phan-anh'
 const TABS: Array<[string, QueueTab, string]> = [['chua-tra-loi', 'open', 'Chưa trả lời'], ['qua-han', 'overdue', 'Quá hạn'], ['cho-duyet', 'approval', 'Chờ duyệt'], ['da-xong', 'closed', 'Đã xong']]
 
-type Service = Pick<FeedbackService, 'queue' | 'forOfficial' | 'assign' | 'askInfo' | 'transfer' | 'draft' | 'approve' | 'sendBack' | 'notCompetent' | 'merge' | 'hide' | 'figures'>
+type Service = Pick<FeedbackService, 'queue' | 'forOfficial' | 'attachment' | 'assign' | 'askInfo' | 'transfer' | 'draft' | 'approve' | 'sendBack' | 'notCompetent' | 'merge' | 'hide' | 'figures'>
 type Item = Awaited<ReturnType<FeedbackService['forOfficial']>>
 
 function QueuePage ({ tab, rows }: { tab: string, rows: Awaited<ReturnType<FeedbackService['queue']>> }) {
@@ -65,6 +66,7 @@ function ItemPage ({ f, me, values, errors, form }: { f: Item, me: SignedInOffic
       ]} />
       <h2 class='heading-m'>Nội dung</h2>
       <Paragraphs text={f.body} />
+      <Attachments files={f.files} href={id => `${act}/tep/${id}`} />
       {f.answer && <><h2 class='heading-m'>{f.status === 'awaiting_approval' ? 'Dự thảo trả lời' : 'Trả lời'}</h2><Paragraphs text={f.answer} /></>}
 
       {open && (
@@ -185,6 +187,10 @@ export async function feedbackOfficePages (app: FastifyInstance, { feedback, req
     return reply.header('cache-control', 'no-store').page(<ItemPage f={f} me={me(request)} values={values} errors={errors} form={form} />, { title: f.title, ...page })
   }
   app.get(`${PATH}/:code`, { preHandler: requireOfficial }, async (request, reply) => show(request, reply))
+  app.get(`${PATH}/:code/tep/:file`, { preHandler: requireOfficial }, async (request, reply) => {
+    const { file, data } = await feedback.attachment(code(request), (request.params as { file: string }).file, { official: me(request) })
+    return reply.header('cache-control', 'no-store').headers(downloadHeaders(file)).send(data)
+  })
 
   // Each action: the form's fields → the service; errors beside the fields of that form.
   const action = (slug: string, form: string, run: (official: SignedInOfficial, code: string, v: Values) => Promise<void>, done: string) => {

@@ -1,5 +1,6 @@
 import { AppError, type FieldError } from '../../platform/http/errors.js'
 import { formatInstant } from '../../platform/vn-time.js'
+import { formatSize } from '../files/sniff.js'
 import { STATUSES, type FeedbackStatus } from './model.js'
 
 export type Values = Record<string, string | undefined>
@@ -40,4 +41,17 @@ export async function attempt (run: () => Promise<unknown>, again: (errors: Fiel
     }
     throw err
   }
+}
+
+/** The files attached to a feedback, each a download link (a file still being scanned says so). */
+export function Attachments ({ files, href }: { files: Array<{ id: string, name: string, size: number, state: string }>, href: (id: string) => string }) {
+  if (files.length === 0) return null
+  return (
+    <>
+      <h2 class='heading-m'>Tệp đính kèm</h2>
+      <ul class='list list--bullet'>
+        {files.map(f => <li key={f.id}>{f.state === 'clean' ? <a href={href(f.id)}>{f.name}</a> : <>{f.name} (đang kiểm tra mã độc)</>} <span class='hint'>{formatSize(f.size)}</span></li>)}
+      </ul>
+    </>
+  )
 }

@@ -202,7 +202,8 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
           eb('state', '=', 'infected'),
           eb.and([
             eb('createdAt', '<', new Date(Date.now() - 24 * ABANDONED_MS)),
-            eb.not(eb.exists(eb.selectFrom('dossierFiles').select('dossierFiles.id').whereRef('dossierFiles.fileId', '=', 'files.id')))
+            eb.not(eb.exists(eb.selectFrom('dossierFiles').select('dossierFiles.id').whereRef('dossierFiles.fileId', '=', 'files.id'))),
+            eb.not(eb.exists(eb.selectFrom('feedbackFiles').select('feedbackFiles.fileId').whereRef('feedbackFiles.fileId', '=', 'files.id')))
           ])
         ])).limit(1000).execute()
       for (const r of rows) await this.deleteIfUnused(r.id)
@@ -217,12 +218,13 @@ export function createFilesService (deps: { db: Db, storage: Storage, jobs: JobQ
       for (const id of ids) await this.deleteIfUnused(id).catch(() => undefined)
     },
 
-    /** Deletes a file no dossier refers to any more, with its object. */
+    /** Deletes a file no dossier (and no feedback) refers to any more, with its object. */
     async deleteIfUnused (id: string): Promise<void> {
       // The row goes only with its object: if the storage fails, the row stays (and the cleanup tries again), never an object no row names.
       await db.transaction(async (trx) => {
         const r = await trx.deleteFrom('files').where('id', '=', id)
           .where(eb => eb.not(eb.exists(eb.selectFrom('dossierFiles').select('dossierFiles.id').whereRef('dossierFiles.fileId', '=', 'files.id'))))
+          .where(eb => eb.not(eb.exists(eb.selectFrom('feedbackFiles').select('feedbackFiles.fileId').whereRef('feedbackFiles.fileId', '=', 'files.id'))))
           .returning('storageKey').executeTakeFirst()
         if (r) await storage.delete(r.storageKey)
       })

@@ -322,6 +322,11 @@ export interface FeedbackEvents {
   note: string | null
 }
 
+export interface FeedbackFiles {
+  feedbackId: number
+  fileId: string
+}
+
 export interface Files {
   createdAt: Generated<Timestamp>
   id: Generated<string>
@@ -801,6 +806,7 @@ export interface DB {
   dossierTasks: DossierTasks
   feedback: Feedback
   feedbackEvents: FeedbackEvents
+  feedbackFiles: FeedbackFiles
   files: Files
   formWording: FormWording
   identityMerges: IdentityMerges

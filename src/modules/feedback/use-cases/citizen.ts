@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { AppError, type FieldError } from '../../../platform/http/errors.js'
 import { words } from '../../catalog/search/normalize.js'
+import { chosen, type FileInput } from '../../files/bytes.js'
 import type { FeedbackContext } from '../context.js'
 import { CATEGORIES, LIMITS, type FeedbackCategory } from '../model.js'
 
@@ -13,6 +14,8 @@ export interface NewFeedback {
   procedureCode?: string | undefined
   dossierCode?: string | undefined
   showName?: boolean
+  /** Up to LIMITS.files documents (scanned, type-sniffed and size-checked by the files module). */
+  files?: FileInput[]
 }
 
 /** What a citizen does: send feedback, follow it, add what they are asked for, rate the answer. */
@@ -59,32 +62,43 @@ export function citizenUseCases (ctx: FeedbackContext) {
       if (body.length < LIMITS.bodyMin) errors.push({ field: 'body', message: `Nêu nội dung phản ánh, kiến nghị (ít nhất ${LIMITS.bodyMin} ký tự)` })
       else if (body.length > LIMITS.body) errors.push({ field: 'body', message: `Nội dung dài quá ${LIMITS.body.toLocaleString('vi-VN')} ký tự (hiện ${body.length.toLocaleString('vi-VN')})` })
       const subject = await subjectOf(account.id, input, errors)
+      const uploads = (input.files ?? []).filter(chosen)
+      if (uploads.length > LIMITS.files) errors.push({ field: 'files', message: `Đính kèm tối đa ${LIMITS.files} tệp` })
       if (errors.length > 0) throw new AppError('VALIDATION', 'invalid feedback', errors)
       const fingerprint = words(`${title} ${body}`).join(' ')
       const at = now()
       const dueAt = ctx.dueIn(await ctx.calendarOf(subject.agencyCode), at, [])
-      return db.transaction(async trx => {
-        // One at a time per account, so the day's share and the duplicate check hold under concurrent sends.
-        await sql`select pg_advisory_xact_lock(hashtext(${`feedback:${account.id}`}))`.execute(trx)
-        const dayAgo = new Date(at.getTime() - 86_400_000)
-        const recent = await trx.selectFrom('feedback').select(['code', 'fingerprint', 'submittedAt']).where('accountId', '=', account.id)
-          .where('submittedAt', '>', new Date(at.getTime() - LIMITS.duplicateDays * 86_400_000)).execute()
-        const same = recent.find(r => r.fingerprint === fingerprint)
-        if (same) throw new AppError('CONFLICT', `Bạn đã gửi phản ánh cùng nội dung (mã ${same.code}); hãy theo dõi phản ánh đó.`, [{ field: 'body', message: `Bạn đã gửi phản ánh cùng nội dung, mã ${same.code}` }])
-        if (recent.filter(r => r.submittedAt > dayAgo).length >= LIMITS.perDay) {
-          throw new AppError('RATE_LIMITED', `Mỗi tài khoản gửi được tối đa ${LIMITS.perDay} phản ánh trong 24 giờ. Hãy gửi lại sau.`, [{ field: 'body', message: `Mỗi tài khoản gửi được tối đa ${LIMITS.perDay} phản ánh trong 24 giờ` }])
-        }
-        const row = await trx.insertInto('feedback').values({
-          code: sql<string>`'PA-' || to_char(${at}::timestamptz at time zone 'Asia/Ho_Chi_Minh', 'YYMMDD') || '-' || lpad(nextval('feedback_numbers')::text, 6, '0')`,
-          accountId: account.id, agencyCode: subject.agencyCode, firstAgencyCode: subject.agencyCode, procedureId: subject.procedureId, dossierId: subject.dossierId,
-          category: input.category as FeedbackCategory, title, body, showName: input.showName === true, status: 'received',
-          submittedAt: at, clockStartedAt: at, dueAt, fingerprint, searchText: ctx.searchText(title, body), updatedAt: at
-        }).returning(['id', 'code']).executeTakeFirstOrThrow()
-        await ctx.event(trx, row.id, { action: 'send', actor: { type: 'citizen', name: account.fullName }, agencyCode: subject.agencyCode, message: 'Đã gửi phản ánh, kiến nghị' })
-        await ctx.deps.audit.record(trx, { actor: { type: 'citizen', id: account.id }, action: 'feedback.send', targetType: 'feedback', targetId: row.code, details: { agency: subject.agencyCode } })
-        await ctx.tell(trx, { code: row.code, accountId: account.id }, 'đã tiếp nhận', `Cổng Dịch vụ công đã nhận phản ánh, kiến nghị “${title}” của bạn, mã ${row.code}; ${ctx.dueText(dueAt)}.`)
-        return { code: row.code, dueAt }
-      })
+      // The files are kept first (a refused one refuses the whole feedback, told beside the field); if the
+      // feedback is then refused, they go again.
+      const stored = await ctx.deps.files.storeMany(account.id, uploads, 'files')
+      try {
+        return await db.transaction(async trx => {
+          // One at a time per account, so the day's share and the duplicate check hold under concurrent sends.
+          await sql`select pg_advisory_xact_lock(hashtext(${`feedback:${account.id}`}))`.execute(trx)
+          const dayAgo = new Date(at.getTime() - 86_400_000)
+          const recent = await trx.selectFrom('feedback').select(['code', 'fingerprint', 'submittedAt']).where('accountId', '=', account.id)
+            .where('submittedAt', '>', new Date(at.getTime() - LIMITS.duplicateDays * 86_400_000)).execute()
+          const same = recent.find(r => r.fingerprint === fingerprint)
+          if (same) throw new AppError('CONFLICT', `Bạn đã gửi phản ánh cùng nội dung (mã ${same.code}); hãy theo dõi phản ánh đó.`, [{ field: 'body', message: `Bạn đã gửi phản ánh cùng nội dung, mã ${same.code}` }])
+          if (recent.filter(r => r.submittedAt > dayAgo).length >= LIMITS.perDay) {
+            throw new AppError('RATE_LIMITED', `Mỗi tài khoản gửi được tối đa ${LIMITS.perDay} phản ánh trong 24 giờ. Hãy gửi lại sau.`, [{ field: 'body', message: `Mỗi tài khoản gửi được tối đa ${LIMITS.perDay} phản ánh trong 24 giờ` }])
+          }
+          const row = await trx.insertInto('feedback').values({
+            code: sql<string>`'PA-' || to_char(${at}::timestamptz at time zone 'Asia/Ho_Chi_Minh', 'YYMMDD') || '-' || lpad(nextval('feedback_numbers')::text, 6, '0')`,
+            accountId: account.id, agencyCode: subject.agencyCode, firstAgencyCode: subject.agencyCode, procedureId: subject.procedureId, dossierId: subject.dossierId,
+            category: input.category as FeedbackCategory, title, body, showName: input.showName === true, status: 'received',
+            submittedAt: at, clockStartedAt: at, dueAt, fingerprint, searchText: ctx.searchText(title, body), updatedAt: at
+          }).returning(['id', 'code']).executeTakeFirstOrThrow()
+          await ctx.event(trx, row.id, { action: 'send', actor: { type: 'citizen', name: account.fullName }, agencyCode: subject.agencyCode, message: 'Đã gửi phản ánh, kiến nghị' })
+          await ctx.deps.audit.record(trx, { actor: { type: 'citizen', id: account.id }, action: 'feedback.send', targetType: 'feedback', targetId: row.code, details: { agency: subject.agencyCode } })
+          if (stored.length > 0) await trx.insertInto('feedbackFiles').values(stored.map(f => ({ feedbackId: row.id, fileId: f.id }))).execute()
+          await ctx.tell(trx, { code: row.code, accountId: account.id }, 'đã tiếp nhận', `Cổng Dịch vụ công đã nhận phản ánh, kiến nghị “${title}” của bạn, mã ${row.code}; ${ctx.dueText(dueAt)}.`)
+          return { code: row.code, dueAt }
+          })
+      } catch (err) {
+        await ctx.deps.files.discard(stored.map(f => f.id))
+        throw err
+      }
     },
 
     /** The account's feedback, newest first. */

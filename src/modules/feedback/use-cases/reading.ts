@@ -1,7 +1,8 @@
 import { sql } from 'kysely'
 import { AppError } from '../../../platform/http/errors.js'
 import { words } from '../../catalog/search/normalize.js'
-import type { FeedbackContext } from '../context.js'
+import type { SignedInOfficial } from '../../accounts/officials.service.js'
+import { HANDLERS, type FeedbackContext } from '../context.js'
 import { maskPersonal, type FeedbackCategory } from '../model.js'
 
 export interface PublicFilter { q?: string | undefined, agency?: string | undefined, procedure?: string | undefined, page?: number }
@@ -85,6 +86,15 @@ export function readingUseCases (ctx: FeedbackContext) {
         .orderBy('a.name').execute()
     },
 
+    /** One attached file's bytes, for whoever `reach` says may see the feedback (NOT_FOUND otherwise, or while it is being scanned). */
+    async attachment (code: string, fileId: string, who: { accountId: string } | { official: SignedInOfficial }) {
+      const reach = 'accountId' in who ? who : { scope: await ctx.deps.officials.scope(who.official, HANDLERS) }
+      let q = k.selectFrom('feedbackFiles as ff').innerJoin('feedback as f', 'f.id', 'ff.feedbackId').select('ff.fileId').where('f.code', '=', code).where('ff.fileId', '=', sql<string>`${/^[0-9a-f-]{36}$/.test(fileId) ? fileId : '00000000-0000-0000-0000-000000000000'}::uuid`)
+      q = 'accountId' in reach ? q.where('f.accountId', '=', reach.accountId) : q.where('f.agencyCode', 'in', reach.scope.length > 0 ? reach.scope : [''])
+      if (!await q.executeTakeFirst()) throw new AppError('NOT_FOUND', 'Không tìm thấy tệp')
+      return ctx.deps.files.read(fileId)
+    },
+
     /** The agencies a citizen may address feedback to. */
     async agencies () {
       return k.selectFrom('agencies').select(['code', 'name']).where('kind', 'in', ['province', 'department', 'unit', 'district']).orderBy('name').execute()
@@ -115,8 +125,11 @@ export function readingUseCases (ctx: FeedbackContext) {
           sql<string | null>`case when f.status in ('published', 'not_competent') then f.answer end`.as('answer'), 'a.name as agencyName', 'v.name as procedureName', 'd.code as dossierCode', 'm.code as mergedIntoCode'])
         .where('f.code', '=', code).where('f.accountId', '=', accountId).executeTakeFirst()
       if (!f) throw new AppError('NOT_FOUND', 'Không tìm thấy phản ánh của bạn')
-      const events = await k.selectFrom('feedbackEvents').select(['at', 'message']).where('feedbackId', '=', f.id).where('message', 'is not', null).orderBy('at').orderBy('id').execute()
-      return { ...f, events }
+      const [events, files] = await Promise.all([
+        k.selectFrom('feedbackEvents').select(['at', 'message']).where('feedbackId', '=', f.id).where('message', 'is not', null).orderBy('at').orderBy('id').execute(),
+        ctx.attachmentsOf(f.id)
+      ])
+      return { ...f, events, files }
     }
   }
 }
