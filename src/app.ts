@@ -155,7 +155,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
   })
   await app.register(dossiersPages, { services })
   await app.register(declarationPages, { dossiers: services.dossiers })
-  await app.register(feedbackPages, { feedback: services.feedback })
+  await app.register(feedbackPages, { feedback: services.feedback, captcha: services.captcha })
   await app.register(storePages, { dossiers: services.dossiers, publicUrl: () => config.PUBLIC_URL })
   await app.register(publicStatisticsPages, { statistics: services.statistics })
   await app.register(signingPages, { signing: services.signing, read: async id => (await services.files.read(id)).data })

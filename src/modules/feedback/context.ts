@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import type { Db, Executor } from '../../platform/db/db.js'
 import { AppError } from '../../platform/http/errors.js'
 import { formatInstant } from '../../platform/vn-time.js'
@@ -11,6 +12,9 @@ import { words } from '../catalog/search/normalize.js'
 import type { FilesService } from '../files/files.service.js'
 import type { FeedbackStatus } from './model.js'
 
+/** Who follows their feedback: by their account, or by the signed link sent to them. */
+export type Owner = { accountId: string } | { token: string }
+
 export interface FeedbackDeps {
   db: Db
   audit: AuditService
@@ -21,6 +25,8 @@ export interface FeedbackDeps {
   /** Working days an agency has to answer (FEEDBACK_ANSWER_DAYS). */
   answerDays: number
   publicUrl: () => string
+  /** Signs the follow links of senders without an account. */
+  followKey: string
   now?: () => Date
 }
 
@@ -50,10 +56,35 @@ export function createFeedbackContext (deps: FeedbackDeps) {
     }).execute()
   }
 
-  /** Tells the citizen what changed, by e-mail if their account has one, else by SMS, in the caller's transaction. */
-  async function tell (trx: Executor, f: { code: string, accountId: string }, subject: string, text: string) {
-    const contact = await trx.selectFrom('accounts').select(['email', 'phone']).where('id', '=', f.accountId).executeTakeFirst()
-    const link = `${deps.publicUrl()}/ca-nhan/phan-anh/${f.code}`
+  /** The secret address a sender without an account follows their feedback by: its code signed (HMAC). */
+  const followToken = (code: string) => `${code}.${crypto.createHmac('sha256', deps.followKey).update(`feedback-follow:${code}`).digest('base64url').slice(0, 32)}`
+  /** The code a follow token is for, when its signature holds. */
+  function codeOfToken (token: string): string | undefined {
+    const code = token.split('.')[0] ?? ''
+    const expected = Buffer.from(followToken(code))
+    const given = Buffer.from(token)
+    return given.length === expected.length && crypto.timingSafeEqual(given, expected) ? code : undefined
+  }
+  /** Where the sender follows a feedback: their page when signed in, the signed link otherwise. */
+  const followUrl = (f: { code: string, accountId: string | null }) =>
+    f.accountId ? `${deps.publicUrl()}/ca-nhan/phan-anh/${f.code}` : `${deps.publicUrl()}/phan-anh-kien-nghi/theo-doi/${followToken(f.code)}`
+
+  /** The feedback an owner reaches: by their account, or by the signed follow link (NOT_FOUND otherwise). */
+  async function ownedBy (owner: Owner, code?: string) {
+    const c = 'token' in owner ? codeOfToken(owner.token) : code
+    let q = db.kysely.selectFrom('feedback').select(['id', 'code', 'accountId', 'agencyCode']).where('code', '=', c ?? '')
+    if ('accountId' in owner) q = q.where('accountId', '=', owner.accountId)
+    const f = c ? await q.executeTakeFirst() : undefined
+    if (!f) throw new AppError('NOT_FOUND', 'Không tìm thấy phản ánh của bạn')
+    return f
+  }
+
+  /** Tells the sender what changed — the account's e-mail, else its phone; or the contact they proved — in the caller's transaction. */
+  async function tell (trx: Executor, f: { code: string, accountId: string | null, contact?: string | null }, subject: string, text: string) {
+    const contact = f.accountId
+      ? await trx.selectFrom('accounts').select(['email', 'phone']).where('id', '=', f.accountId).executeTakeFirst()
+      : f.contact?.includes('@') ? { email: f.contact, phone: null } : { email: null, phone: f.contact ?? null }
+    const link = followUrl(f)
     if (contact?.email) await notifications.enqueue(trx, { channel: 'email', recipient: contact.email, template: 'feedback', subject: `Phản ánh ${f.code}: ${subject}`, body: `${text}\n\nXem phản ánh: ${link}\n` })
     else if (contact?.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: contact.phone, template: 'feedback', subject: '', body: `Cong DVC: phan anh ${f.code} - ${subject}. Xem tai ${link}` })
   }
@@ -82,7 +113,7 @@ export function createFeedbackContext (deps: FeedbackDeps) {
   /** Marks the moment of a change on the row (the caller's update), with the clock's fields when it moved. */
   const touch = () => ({ updatedAt: now() })
 
-  return { db, deps, now, calendarOf, dueIn, searchText, event, tell, handled, expect, auditOf, attachmentsOf, dueText, touch }
+  return { db, deps, now, followToken, codeOfToken, followUrl, ownedBy, calendarOf, dueIn, searchText, event, tell, handled, expect, auditOf, attachmentsOf, dueText, touch }
 }
 
 export type FeedbackContext = ReturnType<typeof createFeedbackContext>

@@ -7,18 +7,21 @@ import { errorOf, type FieldError } from '../../platform/http/errors.js'
 import { formatDay, formatInstant } from '../../platform/vn-time.js'
 import { readUploads } from '../../platform/http/uploads.js'
 import { requireCitizen } from '../accounts/session.js'
+import type { Captcha, CaptchaService } from '../accounts/captcha.js'
+import { CaptchaField } from '../../platform/html/components/CaptchaField.js'
 import { downloadHeaders } from '../files/files.service.js'
 import { ACCEPT_ATTR, ACCEPTED_LABEL } from '../files/sniff.js'
 import type { FeedbackService } from './feedback.service.js'
 import { CATEGORIES, LIMITS } from './model.js'
 import type { PublicFilter, PublishedFeedback } from './use-cases/reading.js'
+import type { Owner } from './context.js'
 import { attempt, Attachments, Paragraphs, StatusTag, Timeline, type Values } from './views.js'
 
 const PUBLIC = '/phan-anh-kien-nghi'
 const MINE = '/ca-nhan/phan-anh'
 const CODE = /^PA-\d{6}-\d{6,}$/
 
-type Service = Pick<FeedbackService, 'send' | 'mine' | 'own' | 'addInfo' | 'rate' | 'published' | 'publishedOne' | 'answeringAgencies' | 'agencies' | 'about' | 'answerDays' | 'attachment'>
+type Service = Pick<FeedbackService, 'validateAnonymous' | 'startAnonymous' | 'confirmAnonymous' | 'send' | 'mine' | 'own' | 'addInfo' | 'rate' | 'published' | 'publishedOne' | 'answeringAgencies' | 'agencies' | 'about' | 'answerDays' | 'attachment'>
 type About = Awaited<ReturnType<FeedbackService['about']>>
 
 function PublishedItem ({ f, heading = 'h2' }: { f: PublishedFeedback, heading?: 'h1' | 'h2' }) {
@@ -73,25 +76,40 @@ function PublicList ({ result, filter, agencies, days }: { result: Awaited<Retur
   )
 }
 
-function SendPage ({ about, agencies, values, errors, days }: { about: About, agencies: Array<{ code: string, name: string }>, values: Values, errors: FieldError[], days: number }) {
+function SendPage ({ about, agencies, values, errors, days, anonymous }: { about: About, agencies: Array<{ code: string, name: string }>, values: Values, errors: FieldError[], days: number, anonymous?: Captcha | undefined }) {
   const action = `${PUBLIC}/gui${about.dossier ? `?ho-so=${encodeURIComponent(about.dossier.code)}` : about.procedure ? `?thu-tuc=${encodeURIComponent(about.procedure.code)}` : ''}`
   return (
     <>
       <a class='back-link' href={about.dossier ? `/ca-nhan/ho-so/${encodeURIComponent(about.dossier.code)}` : PUBLIC}>Quay lại</a>
       <ErrorSummary errors={errors} />
       <h1 class='heading-l'>Gửi phản ánh, kiến nghị</h1>
-      <p class='body'>Cơ quan có thẩm quyền trả lời trong {days} ngày làm việc (thời hạn tạm dừng khi cơ quan đề nghị bạn bổ sung thông tin). Bạn theo dõi và đánh giá câu trả lời tại trang cá nhân.</p>
+      <p class='body'>Cơ quan có thẩm quyền trả lời trong {days} ngày làm việc (thời hạn tạm dừng khi cơ quan đề nghị bạn bổ sung thông tin). {anonymous ? 'Bạn theo dõi và đánh giá câu trả lời qua đường liên kết gửi đến thư điện tử hoặc số điện thoại của bạn.' : 'Bạn theo dõi và đánh giá câu trả lời tại trang cá nhân.'}</p>
+      {anonymous && <p class='body'>Bạn có tài khoản? <a href={`/dang-nhap?tiep=${encodeURIComponent(action)}`}>Đăng nhập</a> để gửi kèm tệp và theo dõi tại trang cá nhân. Không đăng nhập, bạn cần xác nhận thư điện tử hoặc số điện thoại bằng mã được gửi đến.</p>}
       {about.dossier && <SummaryList rows={[['Về hồ sơ', about.dossier.code], ['Thủ tục', about.dossier.procedureName ?? ''], ['Cơ quan giải quyết', about.dossier.agencyName]]} />}
       {about.procedure && <SummaryList rows={[['Về thủ tục', about.procedure.name ?? about.procedure.code]]} />}
-      <MultipartForm action={action}>
-        {!about.dossier && <Select name='agency' label='Cơ quan nhận phản ánh' empty={about.procedure ? 'Cơ quan giải quyết thủ tục' : 'Chọn cơ quan'} options={agencies.map(a => ({ value: a.code, label: a.name }))} value={values['agency']} error={errorOf(errors, 'agency')} />}
-        <Radios name='category' legend='Loại phản ánh, kiến nghị' options={Object.entries(CATEGORIES).map(([value, label]) => ({ value, label }))} value={values['category'] ?? (about.dossier ? 'late' : undefined)} error={errorOf(errors, 'category')} />
-        <TextInput name='title' label='Tiêu đề' hint={`Tóm tắt trong một câu, tối đa ${LIMITS.title} ký tự.`} value={values['title']} error={errorOf(errors, 'title')} />
-        <Textarea name='body' label='Nội dung' rows={8} hint={`Nêu sự việc, thời gian, địa điểm và đề nghị của bạn; tối đa ${LIMITS.body.toLocaleString('vi-VN')} ký tự. Không ghi số giấy tờ, số điện thoại của người khác.`} value={values['body']} error={errorOf(errors, 'body')} />
-        <FileInput name='files' label='Tệp đính kèm (nếu có)' hint={`Ảnh, văn bản liên quan: tối đa ${LIMITS.files} tệp ${ACCEPTED_LABEL}. Tệp chỉ cơ quan xử lý xem được, không công khai.`} accept={ACCEPT_ATTR} error={errorOf(errors, 'files')} />
-        <Checkbox name='show-name' value='1' checked={values['show-name'] === '1'}>Cho phép hiện họ tên của tôi khi câu trả lời được công khai (mặc định không hiện)</Checkbox>
-        <Button>Gửi phản ánh</Button>
-      </MultipartForm>
+      {anonymous
+        ? (
+          <Form action={action}>
+            {!about.dossier && <Select name='agency' label='Cơ quan nhận phản ánh' empty={about.procedure ? 'Cơ quan giải quyết thủ tục' : 'Chọn cơ quan'} options={agencies.map(a => ({ value: a.code, label: a.name }))} value={values['agency']} error={errorOf(errors, 'agency')} />}
+            <Radios name='category' legend='Loại phản ánh, kiến nghị' options={Object.entries(CATEGORIES).map(([value, label]) => ({ value, label }))} value={values['category'] ?? (about.dossier ? 'late' : undefined)} error={errorOf(errors, 'category')} />
+            <TextInput name='title' label='Tiêu đề' hint={`Tóm tắt trong một câu, tối đa ${LIMITS.title} ký tự.`} value={values['title']} error={errorOf(errors, 'title')} />
+            <Textarea name='body' label='Nội dung' rows={8} hint={`Nêu sự việc, thời gian, địa điểm và đề nghị của bạn; tối đa ${LIMITS.body.toLocaleString('vi-VN')} ký tự. Không ghi số giấy tờ, số điện thoại của người khác.`} value={values['body']} error={errorOf(errors, 'body')} />
+            <TextInput name='contact' label='Thư điện tử hoặc số điện thoại di động' hint='Để nhận mã xác nhận và câu trả lời; không công khai.' autocomplete='email' value={values['contact']} error={errorOf(errors, 'contact')} />
+            <CaptchaField {...anonymous} error={errorOf(errors, 'captcha')} />
+            <Button>Nhận mã xác nhận</Button>
+          </Form>
+          )
+        : (
+          <MultipartForm action={action}>
+            {!about.dossier && <Select name='agency' label='Cơ quan nhận phản ánh' empty={about.procedure ? 'Cơ quan giải quyết thủ tục' : 'Chọn cơ quan'} options={agencies.map(a => ({ value: a.code, label: a.name }))} value={values['agency']} error={errorOf(errors, 'agency')} />}
+            <Radios name='category' legend='Loại phản ánh, kiến nghị' options={Object.entries(CATEGORIES).map(([value, label]) => ({ value, label }))} value={values['category'] ?? (about.dossier ? 'late' : undefined)} error={errorOf(errors, 'category')} />
+            <TextInput name='title' label='Tiêu đề' hint={`Tóm tắt trong một câu, tối đa ${LIMITS.title} ký tự.`} value={values['title']} error={errorOf(errors, 'title')} />
+            <Textarea name='body' label='Nội dung' rows={8} hint={`Nêu sự việc, thời gian, địa điểm và đề nghị của bạn; tối đa ${LIMITS.body.toLocaleString('vi-VN')} ký tự. Không ghi số giấy tờ, số điện thoại của người khác.`} value={values['body']} error={errorOf(errors, 'body')} />
+            <FileInput name='files' label='Tệp đính kèm (nếu có)' hint={`Ảnh, văn bản liên quan: tối đa ${LIMITS.files} tệp ${ACCEPTED_LABEL}. Tệp chỉ cơ quan xử lý xem được, không công khai.`} accept={ACCEPT_ATTR} error={errorOf(errors, 'files')} />
+            <Checkbox name='show-name' value='1' checked={values['show-name'] === '1'}>Cho phép hiện họ tên của tôi khi câu trả lời được công khai (mặc định không hiện)</Checkbox>
+            <Button>Gửi phản ánh</Button>
+          </MultipartForm>
+          )}
     </>
   )
 }
@@ -114,10 +132,10 @@ function MinePage ({ rows }: { rows: Awaited<ReturnType<FeedbackService['mine']>
   )
 }
 
-function OwnPage ({ f, values, errors }: { f: Awaited<ReturnType<FeedbackService['own']>>, values: Values, errors: FieldError[] }) {
+function OwnPage ({ f, values, errors, base, back }: { f: Awaited<ReturnType<FeedbackService['own']>>, values: Values, errors: FieldError[], base: string, back?: { href: string, label: string } | undefined }) {
   return (
     <>
-      <a class='back-link' href={MINE}>Phản ánh, kiến nghị của tôi</a>
+      {back && <a class='back-link' href={back.href}>{back.label}</a>}
       <ErrorSummary errors={errors} />
       <h1 class='heading-l'>{f.title}</h1>
       <SummaryList rows={[
@@ -133,12 +151,12 @@ function OwnPage ({ f, values, errors }: { f: Awaited<ReturnType<FeedbackService
       ]} />
       <h2 class='heading-m'>Nội dung</h2>
       <Paragraphs text={f.body} />
-      <Attachments files={f.files} href={id => `${MINE}/${f.code}/tep/${id}`} />
+      {f.accountId && <Attachments files={f.files} href={id => `${MINE}/${f.code}/tep/${id}`} />}
       {f.status === 'waiting_citizen' && (
         <>
           <h2 class='heading-m'>Cơ quan đề nghị bổ sung</h2>
           <Paragraphs text={f.infoRequest ?? ''} />
-          <Form action={`${MINE}/${f.code}/bo-sung`}>
+          <Form action={`${base}/bo-sung`}>
             <Textarea name='info' label='Thông tin bổ sung' rows={5} value={values['info']} error={errorOf(errors, 'info')} />
             <Button>Gửi thông tin bổ sung</Button>
           </Form>
@@ -154,7 +172,7 @@ function OwnPage ({ f, values, errors }: { f: Awaited<ReturnType<FeedbackService
       )}
       {f.mergedIntoCode && <p class='body'>Gộp với phản ánh cùng nội dung <a href={`${PUBLIC}/${f.mergedIntoCode}`}>{f.mergedIntoCode}</a>.</p>}
       {f.status === 'published' && (
-        <Form action={`${MINE}/${f.code}/danh-gia`}>
+        <Form action={`${base}/danh-gia`}>
           <Radios name='rating' legend='Bạn có hài lòng với câu trả lời?' value={values['rating'] ?? (f.rating ? String(f.rating) : undefined)} error={errorOf(errors, 'rating')}
             options={[{ value: '1', label: 'Hài lòng' }, { value: '2', label: 'Không hài lòng' }]} />
           <Button secondary>Gửi đánh giá</Button>
@@ -167,7 +185,7 @@ function OwnPage ({ f, values, errors }: { f: Awaited<ReturnType<FeedbackService
 }
 
 /** Public questions and answers, and the citizen's own feedback: send, follow, add information, rate. */
-export async function feedbackPages (app: FastifyInstance, { feedback }: { feedback: Service }) {
+export async function feedbackPages (app: FastifyInstance, { feedback, captcha }: { feedback: Service, captcha: Pick<CaptchaService, 'forRequest' | 'swapRequested' | 'verifyWith'> }) {
   const code = (request: FastifyRequest) => (request.params as { code: string }).code
   const filterOf = (request: FastifyRequest): PublicFilter => {
     const q = request.query as Record<string, string | undefined>
@@ -180,18 +198,31 @@ export async function feedbackPages (app: FastifyInstance, { feedback }: { feedb
     return reply.page(<PublicList result={result} filter={filter} agencies={agencies} days={feedback.answerDays} />, { title: 'Phản ánh, kiến nghị' })
   })
 
-  const sendPage = async (request: FastifyRequest, values: Values, errors: FieldError[], page: { status?: number, hasErrors?: boolean } = {}) => {
+  const sendPage = async (request: FastifyRequest, values: Values, errors: FieldError[]) => {
     const q = request.query as Record<string, string | undefined>
-    const about = await feedback.about(request.account!.id, { dossierCode: q['ho-so'], procedureCode: q['thu-tuc'] })
-    return { about, body: <SendPage about={about} agencies={await feedback.agencies()} values={values} errors={errors} days={feedback.answerDays} />, page }
+    const about = await feedback.about(request.account?.id ?? null, { dossierCode: q['ho-so'], procedureCode: q['thu-tuc'] })
+    const anonymous = request.account ? undefined : await captcha.forRequest(request)
+    return <SendPage about={about} agencies={await feedback.agencies()} values={values} errors={errors} days={feedback.answerDays} anonymous={anonymous} />
   }
-  app.get(`${PUBLIC}/gui`, { preHandler: requireCitizen }, async (request, reply) => {
-    const { body } = await sendPage(request, {}, [])
-    return reply.header('cache-control', 'no-store').page(body, { title: 'Gửi phản ánh, kiến nghị' })
-  })
-  app.post(`${PUBLIC}/gui`, { preHandler: requireCitizen }, async (request, reply) => {
+  // Signed in: the whole form with files. Without an account: the form with a contact to prove and a captcha.
+  // About a dossier: only its owner, signed in.
+  const signedInFor = async (request: FastifyRequest) => { if ((request.query as Record<string, string | undefined>)['ho-so']) await requireCitizen(request) }
+  app.get(`${PUBLIC}/gui`, { preHandler: signedInFor }, async (request, reply) =>
+    reply.header('cache-control', 'no-store').page(await sendPage(request, {}, []), { title: 'Gửi phản ánh, kiến nghị' }))
+  app.post(`${PUBLIC}/gui`, { preHandler: signedInFor }, async (request, reply) => {
     const q = request.query as Record<string, string | undefined>
     let form: Values = {}
+    const again = async (errors: FieldError[], page: { status?: number, hasErrors?: boolean } = {}) => reply.page(await sendPage(request, form, errors), { title: 'Gửi phản ánh, kiến nghị', ...page })
+    if (!request.account) {
+      form = request.body as Values
+      if (captcha.swapRequested(request)) return again([])
+      return attempt(async () => {
+        const input = { category: form['category'] ?? '', title: form['title'] ?? '', body: form['body'] ?? '', agencyCode: form['agency'] || undefined, procedureCode: q['thu-tuc'], contact: form['contact'] ?? '' }
+        await captcha.verifyWith(form['captchaId'], form['captcha'], () => feedback.validateAnonymous(input))
+        const r = await feedback.startAnonymous(input, request.ip)
+        return reply.seeOther(`${PUBLIC}/xac-nhan/${r.pendingId}?qua=${r.channel}`)
+      }, again)
+    }
     return attempt(async () => {
       const { files, fields } = await readUploads(request, 'files')
       form = fields
@@ -200,10 +231,29 @@ export async function feedbackPages (app: FastifyInstance, { feedback }: { feedb
         dossierCode: q['ho-so'], procedureCode: q['thu-tuc'], showName: form['show-name'] === '1', files
       })
       return reply.seeOther(`${MINE}/${r.code}`, `Đã gửi phản ánh, kiến nghị, mã ${r.code}. Hạn trả lời: ${formatInstant(r.dueAt)}.`)
-    }, async (errors, page) => {
-      const { body } = await sendPage(request, form, errors)
-      return reply.page(body, { title: 'Gửi phản ánh, kiến nghị', ...page })
-    })
+    }, again)
+  })
+
+  // The code sent to the contact of someone without an account.
+  const confirmPage = (id: string, channel: string | undefined, errors: FieldError[] = []) => (
+    <>
+      <ErrorSummary errors={errors} />
+      <h1 class='heading-l'>Xác nhận gửi phản ánh</h1>
+      <p class='body'>Chúng tôi đã gửi mã xác nhận gồm 6 chữ số đến {channel === 'sms' ? 'số điện thoại' : 'địa chỉ thư điện tử'} bạn nhập. Mã dùng trong 10 phút. Phản ánh chỉ được gửi đến cơ quan sau khi bạn nhập đúng mã.</p>
+      <Form action={`${PUBLIC}/xac-nhan/${id}`}>
+        <TextInput name='code' label='Mã xác nhận' inputmode='numeric' autocomplete='one-time-code' error={errorOf(errors, 'code')} />
+        <Button>Xác nhận và gửi</Button>
+      </Form>
+    </>
+  )
+  app.get(`${PUBLIC}/xac-nhan/:id`, async (request, reply) =>
+    reply.header('cache-control', 'no-store').page(confirmPage((request.params as { id: string }).id, (request.query as { qua?: string }).qua), { title: 'Xác nhận gửi phản ánh' }))
+  app.post(`${PUBLIC}/xac-nhan/:id`, async (request, reply) => {
+    const id = (request.params as { id: string }).id
+    return attempt(async () => {
+      const r = await feedback.confirmAnonymous(id, (request.body as Values)['code'] ?? '')
+      return reply.seeOther(`${PUBLIC}/theo-doi/${r.token}`, `Đã gửi phản ánh, kiến nghị, mã ${r.code}. Hạn trả lời: ${formatInstant(r.dueAt)}. Đường liên kết theo dõi đã được gửi đến bạn; hãy giữ nó.`)
+    }, (errors, page) => reply.page(confirmPage(id, undefined, errors), { title: 'Xác nhận gửi phản ánh', ...page }))
   })
 
   app.get(`${PUBLIC}/:code`, async (request, reply) => {
@@ -215,30 +265,32 @@ export async function feedbackPages (app: FastifyInstance, { feedback }: { feedb
   app.get(MINE, { preHandler: requireCitizen }, async (request, reply) =>
     reply.header('cache-control', 'no-store').page(<MinePage rows={await feedback.mine(request.account!.id)} />, { title: 'Phản ánh, kiến nghị của tôi' }))
 
-  const ownPage = async (request: FastifyRequest, values: Values = {}, errors: FieldError[] = []) => {
-    const f = await feedback.own(request.account!.id, code(request))
-    return { f, body: <OwnPage f={f} values={values} errors={errors} /> }
+  // The sender's own page and its forms: by account under /ca-nhan/phan-anh/{code}, or by the signed follow link.
+  const own = (path: string, guard: { preHandler?: typeof requireCitizen }, ownerOf: (request: FastifyRequest) => Owner, urlOf: (request: FastifyRequest) => string, back?: { href: string, label: string }) => {
+    const codeOf = (request: FastifyRequest) => (request.params as { code?: string }).code
+    const ownPage = async (request: FastifyRequest, values: Values = {}, errors: FieldError[] = []) => {
+      const f = await feedback.own(ownerOf(request), codeOf(request))
+      return { f, body: <OwnPage f={f} values={values} errors={errors} base={urlOf(request)} back={back} /> }
+    }
+    app.get(path, guard, async (request, reply) => {
+      const { f, body } = await ownPage(request)
+      return reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').page(body, { title: f.title })
+    })
+    const form = (slug: string, run: (request: FastifyRequest, v: Values) => Promise<unknown>, done: string) =>
+      app.post(`${path}/${slug}`, guard, async (request, reply) => {
+        const values = request.body as Values
+        return attempt(async () => {
+          await run(request, values)
+          return reply.seeOther(urlOf(request), done)
+        }, async (errors, page) => { const { f, body } = await ownPage(request, values, errors); return reply.page(body, { title: f.title, ...page }) })
+      })
+    form('bo-sung', (request, v) => feedback.addInfo(ownerOf(request), codeOf(request), v['info'] ?? ''), 'Đã gửi thông tin bổ sung; thời hạn trả lời được tính tiếp.')
+    form('danh-gia', (request, v) => feedback.rate(ownerOf(request), codeOf(request), Number(v['rating'])), 'Cảm ơn bạn đã đánh giá câu trả lời.')
   }
-  app.get(`${MINE}/:code`, { preHandler: requireCitizen }, async (request, reply) => {
-    const { f, body } = await ownPage(request)
-    return reply.header('cache-control', 'no-store').page(body, { title: f.title })
-  })
+  own(`${MINE}/:code`, { preHandler: requireCitizen }, request => ({ accountId: request.account!.id }), request => `${MINE}/${code(request)}`, { href: MINE, label: 'Phản ánh, kiến nghị của tôi' })
+  own(`${PUBLIC}/theo-doi/:token`, {}, request => ({ token: (request.params as { token: string }).token }), request => `${PUBLIC}/theo-doi/${(request.params as { token: string }).token}`)
   app.get(`${MINE}/:code/tep/:file`, { preHandler: requireCitizen }, async (request, reply) => {
     const { file, data } = await feedback.attachment(code(request), (request.params as { file: string }).file, { accountId: request.account!.id })
     return reply.header('cache-control', 'no-store').headers(downloadHeaders(file)).send(data)
-  })
-  app.post(`${MINE}/:code/bo-sung`, { preHandler: requireCitizen }, async (request, reply) => {
-    const form = request.body as Values
-    return attempt(async () => {
-      await feedback.addInfo(request.account!, code(request), form['info'] ?? '')
-      return reply.seeOther(`${MINE}/${code(request)}`, 'Đã gửi thông tin bổ sung; thời hạn trả lời được tính tiếp.')
-    }, async (errors, page) => { const { f, body } = await ownPage(request, form, errors); return reply.page(body, { title: f.title, ...page }) })
-  })
-  app.post(`${MINE}/:code/danh-gia`, { preHandler: requireCitizen }, async (request, reply) => {
-    const form = request.body as Values
-    return attempt(async () => {
-      await feedback.rate(request.account!.id, code(request), Number(form['rating']))
-      return reply.seeOther(`${MINE}/${code(request)}`, 'Cảm ơn bạn đã đánh giá câu trả lời.')
-    }, async (errors, page) => { const { f, body } = await ownPage(request, form, errors); return reply.page(body, { title: f.title, ...page }) })
   })
 }

@@ -83,7 +83,7 @@ test('a citizen\'s feedback about their dossier: received with a due date, taken
   assert.ok(!(await t.services.feedback.queue(sp, 'overdue')).some(r => r.code === sent.code))
   offsetMs = 7 * DAY
   await rejects(t.services.feedback.draft(sp, sent.code, 'Trả lời khi đang chờ'), 'CONFLICT')
-  await t.services.feedback.addInfo(account, sent.code, 'Tôi nộp ngày 01, cán bộ một cửa yêu cầu.')
+  await t.services.feedback.addInfo({ accountId: c.id }, sent.code, 'Tôi nộp ngày 01, cán bộ một cửa yêu cầu.')
   f = await row(sent.code)
   assert.equal(f.status, 'processing')
   assert.equal(f.pauses.length, 1)
@@ -106,12 +106,12 @@ test('a citizen\'s feedback about their dossier: received with a due date, taken
   assert.ok(f.answeredAt! <= f.dueAt)
 
   // The citizen rates it; their page shows the answer and what they may see of the timeline (no officials' notes).
-  await rejects(t.services.feedback.rate(c.id, sent.code, 3), 'VALIDATION', 'rating')
-  await t.services.feedback.rate(c.id, sent.code, 1)
-  const own = await t.services.feedback.own(c.id, sent.code)
+  await rejects(t.services.feedback.rate({ accountId: c.id }, sent.code, 3), 'VALIDATION', 'rating')
+  await t.services.feedback.rate({ accountId: c.id }, sent.code, 1)
+  const own = await t.services.feedback.own({ accountId: c.id }, sent.code)
   assert.equal(own.answer, answer)
   assert.ok(own.events.every(e => !/nhắc nhở|chấn chỉnh|Giao /.test(e.message ?? '')), 'notes stay with officials')
-  await rejects(t.services.feedback.own((await newCitizen(t)).id, sent.code), 'NOT_FOUND')
+  await rejects(t.services.feedback.own({ accountId: (await newCitizen(t)).id }, sent.code), 'NOT_FOUND')
 
   assert.deepEqual(await actions(sent.code), ['feedback.send', 'feedback.assign', 'feedback.ask-info', 'feedback.add-info', 'feedback.draft', 'feedback.send-back', 'feedback.draft', 'feedback.approve', 'feedback.rate'])
   const subjects = (await t.db.kysely.selectFrom('messages').select('subject').where('recipient', '=', c.email).where('template', '=', 'feedback').orderBy('id').execute()).map(m => m.subject)
@@ -187,7 +187,7 @@ test('the clock: overdue when the limit passes (in the queue, the figures and a 
   await rejects(t.services.feedback.notCompetent(hd, nc.code, '', 'Thuộc ngành thuế'), 'VALIDATION', 'redirect')
   await t.services.feedback.notCompetent(hd, nc.code, 'Cục Thuế tỉnh Kon Tum', 'Nội dung thuộc thẩm quyền của cơ quan thuế.')
   assert.equal((await row(nc.code)).status, 'not_competent')
-  assert.equal((await t.services.feedback.own(c.id, nc.code)).redirectTo, 'Cục Thuế tỉnh Kon Tum')
+  assert.equal((await t.services.feedback.own({ accountId: c.id }, nc.code)).redirectTo, 'Cục Thuế tỉnh Kon Tum')
   assert.equal((await t.app.inject(`/phan-anh-kien-nghi/${nc.code}`)).statusCode, 404)
 
   // Merged into another of the same agency.
@@ -195,7 +195,7 @@ test('the clock: overdue when the limit passes (in the queue, the figures and a 
   const dup = await send('giờ mở cửa bộ phận một cửa')
   await rejects(t.services.feedback.merge(hd, dup.code, late.code), 'VALIDATION', 'into')
   await t.services.feedback.merge(hd, dup.code, main.code)
-  assert.equal((await t.services.feedback.own(c.id, dup.code)).mergedIntoCode, main.code)
+  assert.equal((await t.services.feedback.own({ accountId: c.id }, dup.code)).mergedIntoCode, main.code)
 
   // Published, then hidden with a reason: gone from the page, the list and the API.
   await t.services.feedback.draft(hd, main.code, 'Bộ phận một cửa làm việc cả sáng thứ Bảy.')
@@ -243,8 +243,8 @@ test('abuse limits: five a day per account, then refused beside the text; a name
 
 test('the pages: sending needs a session and the CSRF token, errors are told beside their fields, the official answers through forms', async () => {
   offsetMs = 0
-  const anonymous = await t.app.inject('/phan-anh-kien-nghi/gui')
-  assert.ok([302, 303].includes(anonymous.statusCode), `sign-in first (${anonymous.statusCode})`)
+  const anonymous = await t.app.inject('/phan-anh-kien-nghi/gui?ho-so=H34.00-261207-0001')
+  assert.ok([302, 303].includes(anonymous.statusCode), `about a dossier: sign in first (${anonymous.statusCode})`)
   const c = await newCitizen(t)
   const noToken = await t.app.inject({ method: 'POST', url: '/phan-anh-kien-nghi/gui', headers: { cookie: c.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'title=x' })
   assert.equal(noToken.statusCode, 403)
@@ -292,4 +292,66 @@ test('the pages: sending needs a session and the CSRF token, errors are told bes
   assert.equal((await stranger.get(`/can-bo/phan-anh/${code}`)).statusCode, 404)
   assert.equal((await stranger.get(officialFile)).statusCode, 404)
   assert.ok((await t.app.inject('/can-bo/phan-anh')).statusCode >= 300, 'the queue needs an official')
+})
+
+test('without an account: the contact proved by a code (captcha first, five tries, a day\'s share), then followed, answered and rated through the signed link; never named in public', async () => {
+  offsetMs = 0
+  const b = browserSession(t, '')
+  const form = await b.get('/phan-anh-kien-nghi/gui')
+  assert.equal(form.statusCode, 200)
+  assert.match(form.body, /name="contact"/)
+  assert.doesNotMatch(form.body, /name="files"/, 'files only for signed-in senders')
+  const captchaOf = (body: string) => /name="captchaId" value="([^"]+)"/.exec(body)![1]!
+  // Every mistake at once, the wrong verification code among them; nothing sent.
+  const bad = await b.post('/phan-anh-kien-nghi/gui', { captchaId: captchaOf(form.body), captcha: 'sai', contact: 'khong-phai-dia-chi', title: 'Hi' })
+  assert.equal(bad.statusCode, 422)
+  for (const m of ['Nhập địa chỉ thư điện tử hoặc số điện thoại', 'Nhập tiêu đề', 'Mã xác thực']) assert.ok(bad.body.includes(m), m)
+  const contact = `an-danh-${Date.now()}@example.vn`
+  assert.equal((await t.db.kysely.selectFrom('messages').select('id').where('recipient', '=', contact).execute()).length, 0)
+
+  const fields = { category: 'official', title: 'Cán bộ thu thêm tiền', body: 'Tại bộ phận một cửa, cán bộ thu thêm 50.000 đồng ngoài lệ phí và không có biên lai.', agency: DEPT, contact }
+  const sent = await b.post('/phan-anh-kien-nghi/gui', { ...fields, captchaId: captchaOf(bad.body), captcha: (await t.services.captcha.answer(captchaOf(bad.body)))! })
+  assert.equal(sent.statusCode, 303, sent.body.slice(0, 300))
+  const confirmUrl = String(sent.headers.location).split('?')[0]!
+  const codeMessage = await t.db.kysely.selectFrom('messages').select('body').where('recipient', '=', contact).where('template', '=', 'feedback-code').executeTakeFirstOrThrow()
+  const otp = /(\d{6})/.exec(codeMessage.body)![1]!
+  assert.equal((await t.db.kysely.selectFrom('feedback').select('id').where('contact', '=', contact).execute()).length, 0, 'nothing recorded before the code')
+
+  await b.get(confirmUrl)
+  const wrong = await b.post(confirmUrl, { code: otp === '000000' ? '111111' : '000000' })
+  assert.equal(wrong.statusCode, 422)
+  assert.match(wrong.body, /còn 4 lần/)
+  const ok = await b.post(confirmUrl, { code: otp })
+  assert.equal(ok.statusCode, 303, 'the right code')
+  const followUrl = String(ok.headers.location)
+  assert.match(followUrl, /^\/phan-anh-kien-nghi\/theo-doi\/PA-\d{6}-\d{6}\.[\w-]{32}$/)
+  assert.equal((await b.post(confirmUrl, { code: otp })).statusCode, 404, 'a code is used once')
+  const f = await t.db.kysely.selectFrom('feedback').selectAll().where('contact', '=', contact).executeTakeFirstOrThrow()
+  assert.equal(f.accountId, null)
+  assert.equal(f.agencyCode, DEPT)
+  const received = await t.db.kysely.selectFrom('messages').select('body').where('recipient', '=', contact).where('template', '=', 'feedback').executeTakeFirstOrThrow()
+  assert.ok(received.body.includes(followUrl), 'the follow link is sent to the proved contact')
+  const page = await b.get(followUrl)
+  assert.equal(page.statusCode, 200)
+  assert.ok(page.body.includes('Cán bộ thu thêm tiền'))
+  assert.equal((await b.get(followUrl.replace(/.$/, c => c === 'A' ? 'B' : 'A'))).statusCode, 404, 'a forged link shows nothing')
+
+  // Asked for more, answered through the link; approved; rated through the link.
+  const hd = (await t.services.officials.sessionOfficial((await newOfficial(t, DEPT, ['agency_leader'])).cookie.split('=')[1]!))!
+  assert.match((await t.services.feedback.forOfficial(hd, f.code)).contact ?? '', /an-danh-/, 'the handlers see the contact')
+  await t.services.feedback.askInfo(hd, f.code, 'Đề nghị cho biết ngày, giờ.')
+  assert.equal((await b.post(`${followUrl}/bo-sung`, { info: 'Sáng thứ Hai, khoảng 9 giờ.' })).statusCode, 303, 'information added')
+  assert.equal((await row(f.code)).status, 'processing')
+  await t.services.feedback.draft(hd, f.code, 'Đã xác minh và xử lý cán bộ vi phạm; số tiền thu sai được trả lại.')
+  await t.services.feedback.approve(hd, f.code, 'Đã xác minh và xử lý cán bộ vi phạm; số tiền thu sai được trả lại.')
+  assert.equal((await b.post(`${followUrl}/danh-gia`, { rating: '1' })).statusCode, 303, 'rated')
+  assert.equal((await row(f.code)).rating, 1)
+  const pub = await t.app.inject(`/api/v1/feedback/${f.code}`)
+  assert.equal(pub.statusCode, 200)
+  assert.ok(!pub.body.includes(contact) && !pub.body.includes('an-danh-'), 'the contact is never public')
+  assert.deepEqual((await actions(f.code)).filter(a => a !== 'feedback.code'), ['feedback.send', 'feedback.ask-info', 'feedback.add-info', 'feedback.draft', 'feedback.approve', 'feedback.rate'])
+
+  // Five codes a day to one contact.
+  for (let i = 0; i < 4; i++) await t.services.feedback.startAnonymous({ ...fields, title: `Lần ${i}`, agencyCode: DEPT }, '10.0.0.9')
+  await rejects(t.services.feedback.startAnonymous({ ...fields, agencyCode: DEPT }, '10.0.0.9'), 'RATE_LIMITED', 'contact')
 })

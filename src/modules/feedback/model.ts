@@ -40,6 +40,8 @@ export const LIMITS = {
   files: 3,
   /** Feedback one account may send in a day. */
   perDay: 5,
+  /** Codes for feedback without an account one network address may ask for in a day. */
+  perAddress: 20,
   /** The same title and text from the same account within this many days is the same feedback. */
   duplicateDays: 30
 }

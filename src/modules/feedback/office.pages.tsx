@@ -58,7 +58,7 @@ function ItemPage ({ f, me, values, errors, form }: { f: Item, me: SignedInOffic
         ['Trạng thái', <StatusTag key='s' status={f.status} overdue={f.overdue} />],
         ['Hạn trả lời', f.status === 'waiting_citizen' ? 'Tạm dừng chờ người gửi bổ sung' : formatInstant(f.dueAt)],
         ['Cơ quan trả lời', f.agencyName],
-        ['Người gửi', `${f.senderName}${f.senderEmail ? `, ${f.senderEmail}` : ''}${f.senderPhone ? `, ${f.senderPhone}` : ''}`],
+        ['Người gửi', f.senderName ? `${f.senderName}${f.senderEmail ? `, ${f.senderEmail}` : ''}${f.senderPhone ? `, ${f.senderPhone}` : ''}` : `Không có tài khoản, đã xác nhận ${f.contact ?? ''}`],
         ['Loại', CATEGORIES[f.category]],
         ['Về hồ sơ, thủ tục', `${f.dossierCode ?? ''}${f.dossierCode && f.procedureName ? ' · ' : ''}${f.procedureName ?? ''}` || '—'],
         ['Người xử lý', f.assignedName ?? 'Chưa phân công'],

@@ -48,6 +48,8 @@ export const COLUMN_TYPES: Record<string, string> = {
   'feedback.category': "'procedure' | 'official' | 'late' | 'regulation' | 'proposal' | 'other'",
   'feedback.status': "'received' | 'processing' | 'waiting_citizen' | 'awaiting_approval' | 'published' | 'not_competent' | 'merged'",
   'feedback.pauses': "ColumnType<Array<{ from: string, to: string }>, string | undefined, string>",
+  'feedback_pending.channel': "'email' | 'sms'",
+  'feedback_pending.input': "JsonColumn<{ category: string, title: string, body: string, agencyCode?: string, procedureCode?: string, showName?: boolean }>",
   'feedback_events.actor_type': "'citizen' | 'official' | 'system'",
   'form_wording.body': "ColumnType<string[], string, string>",
   'jobs.payload': "ColumnType<unknown, string | undefined, string>",

@@ -278,7 +278,7 @@ export interface DossierTasks {
 }
 
 export interface Feedback {
-  accountId: string
+  accountId: string | null
   agencyCode: string
   answer: string | null
   answerBy: string | null
@@ -289,6 +289,7 @@ export interface Feedback {
   category: 'procedure' | 'official' | 'late' | 'regulation' | 'proposal' | 'other'
   clockStartedAt: Timestamp
   code: string
+  contact: string | null
   dossierId: string | null
   dueAt: Timestamp
   fingerprint: string
@@ -325,6 +326,19 @@ export interface FeedbackEvents {
 export interface FeedbackFiles {
   feedbackId: number
   fileId: string
+}
+
+export interface FeedbackPending {
+  attempts: Generated<number>
+  channel: 'email' | 'sms'
+  codeHash: string
+  contact: string
+  createdAt: Timestamp
+  expiresAt: Timestamp
+  id: Generated<string>
+  input: JsonColumn<{ category: string, title: string, body: string, agencyCode?: string, procedureCode?: string, showName?: boolean }>
+  ip: string
+  usedAt: Timestamp | null
 }
 
 export interface Files {
@@ -807,6 +821,7 @@ export interface DB {
   feedback: Feedback
   feedbackEvents: FeedbackEvents
   feedbackFiles: FeedbackFiles
+  feedbackPending: FeedbackPending
   files: Files
   formWording: FormWording
   identityMerges: IdentityMerges

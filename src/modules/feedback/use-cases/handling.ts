@@ -60,7 +60,7 @@ export function handlingUseCases (ctx: FeedbackContext) {
     /** One feedback as its handlers see it: the sender, what it is about, its timeline, who may take it, where it may go. */
     async forOfficial (official: SignedInOfficial, code: string) {
       const scope = await ctx.deps.officials.scope(official, HANDLERS)
-      const f = await k.selectFrom('feedback as f').innerJoin('agencies as a', 'a.code', 'f.agencyCode').innerJoin('accounts as c', 'c.id', 'f.accountId')
+      const f = await k.selectFrom('feedback as f').innerJoin('agencies as a', 'a.code', 'f.agencyCode').leftJoin('accounts as c', 'c.id', 'f.accountId')
         .leftJoin('procedures as p', 'p.id', 'f.procedureId').leftJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
         .leftJoin('dossiers as d', 'd.id', 'f.dossierId').leftJoin('officials as o', 'o.id', 'f.assignedTo').leftJoin('feedback as m', 'm.id', 'f.mergedInto')
         .selectAll('f').select(['a.name as agencyName', 'c.fullName as senderName', 'c.email as senderEmail', 'c.phone as senderPhone', 'p.code as procedureCode', 'v.name as procedureName', 'd.code as dossierCode', 'o.fullName as assignedName', 'm.code as mergedIntoCode'])

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { AppError } from '../../../platform/http/errors.js'
 import { words } from '../../catalog/search/normalize.js'
 import type { SignedInOfficial } from '../../accounts/officials.service.js'
-import { HANDLERS, type FeedbackContext } from '../context.js'
+import { HANDLERS, type FeedbackContext, type Owner } from '../context.js'
 import { maskPersonal, type FeedbackCategory } from '../model.js'
 
 export interface PublicFilter { q?: string | undefined, agency?: string | undefined, procedure?: string | undefined, page?: number }
@@ -29,7 +29,7 @@ const PAGE = 20
 export function readingUseCases (ctx: FeedbackContext) {
   const k = ctx.db.kysely
 
-  const published = () => k.selectFrom('feedback as f').innerJoin('agencies as a', 'a.code', 'f.agencyCode').innerJoin('accounts as c', 'c.id', 'f.accountId')
+  const published = () => k.selectFrom('feedback as f').innerJoin('agencies as a', 'a.code', 'f.agencyCode').leftJoin('accounts as c', 'c.id', 'f.accountId')
     .leftJoin('procedures as p', 'p.id', 'f.procedureId').leftJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
     .select(['f.code', 'f.category', 'f.title', 'f.body', 'f.showName', 'f.submittedAt', 'f.answeredAt', 'f.answer', 'f.dueAt', 'a.code as agencyCode', 'a.name as agencyName', 'c.fullName', 'p.code as procedureCode', 'v.name as procedureName'])
     .where('f.status', '=', 'published').where('f.hiddenReason', 'is', null)
@@ -37,13 +37,13 @@ export function readingUseCases (ctx: FeedbackContext) {
   type Row = Awaited<ReturnType<ReturnType<typeof published>['execute']>>[number]
   const toPublic = (r: Row): PublishedFeedback => {
     // The sender's name is hidden from the text too unless they chose to show it.
-    const names = r.showName ? [] : [r.fullName]
+    const names = r.showName || !r.fullName ? [] : [r.fullName]
     return {
       code: r.code,
       category: r.category,
       title: maskPersonal(r.title, names),
       text: maskPersonal(r.body, names),
-      ...(r.showName ? { sender: r.fullName } : {}),
+      ...(r.showName && r.fullName ? { sender: r.fullName } : {}),
       agency: { code: r.agencyCode, name: r.agencyName },
       procedure: r.procedureCode ? { code: r.procedureCode, name: r.procedureName ?? r.procedureCode } : null,
       submittedAt: r.submittedAt,
@@ -101,8 +101,8 @@ export function readingUseCases (ctx: FeedbackContext) {
     },
 
     /** What the send form says the feedback is about: the citizen's own dossier, or a procedure (NOT_FOUND otherwise). */
-    async about (accountId: string, of: { dossierCode?: string | undefined, procedureCode?: string | undefined }) {
-      if (of.dossierCode) {
+    async about (accountId: string | null, of: { dossierCode?: string | undefined, procedureCode?: string | undefined }) {
+      if (of.dossierCode && accountId) {
         const d = await k.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId').innerJoin('agencies as a', join => join.on(sql<boolean>`a.code = coalesce(d.processing_agency_code, d.agency_code)`))
           .select(['d.code', 'v.name as procedureName', 'a.name as agencyName']).where('d.code', '=', of.dossierCode).where('d.accountId', '=', accountId).where('d.status', '>', 0).executeTakeFirst()
         if (!d) throw new AppError('NOT_FOUND', 'Không tìm thấy hồ sơ của bạn')
@@ -117,14 +117,14 @@ export function readingUseCases (ctx: FeedbackContext) {
     },
 
     /** The citizen's own feedback, whole, with what they may see of its timeline (messages, never officials' notes). */
-    async own (accountId: string, code: string) {
+    async own (owner: Owner, code?: string) {
+      const { id } = await ctx.ownedBy(owner, code)
       const f = await k.selectFrom('feedback as f').innerJoin('agencies as a', 'a.code', 'f.agencyCode')
         .leftJoin('procedures as p', 'p.id', 'f.procedureId').leftJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
         .leftJoin('dossiers as d', 'd.id', 'f.dossierId').leftJoin('feedback as m', 'm.id', 'f.mergedInto')
-        .select(['f.id', 'f.code', 'f.category', 'f.title', 'f.body', 'f.status', 'f.showName', 'f.submittedAt', 'f.dueAt', 'f.answeredAt', 'f.infoRequest', 'f.redirectTo', 'f.rating', 'f.hiddenReason',
+        .select(['f.id', 'f.code', 'f.accountId', 'f.category', 'f.title', 'f.body', 'f.status', 'f.showName', 'f.submittedAt', 'f.dueAt', 'f.answeredAt', 'f.infoRequest', 'f.redirectTo', 'f.rating', 'f.hiddenReason',
           sql<string | null>`case when f.status in ('published', 'not_competent') then f.answer end`.as('answer'), 'a.name as agencyName', 'v.name as procedureName', 'd.code as dossierCode', 'm.code as mergedIntoCode'])
-        .where('f.code', '=', code).where('f.accountId', '=', accountId).executeTakeFirst()
-      if (!f) throw new AppError('NOT_FOUND', 'Không tìm thấy phản ánh của bạn')
+        .where('f.id', '=', id).executeTakeFirstOrThrow()
       const [events, files] = await Promise.all([
         k.selectFrom('feedbackEvents').select(['at', 'message']).where('feedbackId', '=', f.id).where('message', 'is not', null).orderBy('at').orderBy('id').execute(),
         ctx.attachmentsOf(f.id)
