@@ -64,26 +64,23 @@ export async function keptDatabase (dir: string, name: string): Promise<{ url: s
   const fresh = !fs.existsSync(path.join(dir, 'pg', 'data', 'PG_VERSION'))
   fs.mkdirSync(dir, { recursive: true })
   const cluster = await startThrowawayPostgres(dir, { kept: true })
-  if (fresh) {
-    const admin = new pg.Client({ connectionString: cluster.adminUrl })
-    await admin.connect()
-    await admin.query(`create database ${name}`)
-    await admin.end()
-  }
-  const url = new URL(cluster.adminUrl)
-  url.pathname = `/${name}`
-  return { url: url.toString(), work: dir, fresh, stop: cluster.stop }
+  if (fresh) await createDatabase(cluster.adminUrl, name)
+  return { url: databaseUrl(cluster.adminUrl, name), work: dir, fresh, stop: cluster.stop }
 }
+
+async function createDatabase (adminUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+}
+
+const databaseUrl = (adminUrl: string, name: string) => { const url = new URL(adminUrl); url.pathname = `/${name}`; return url.toString() }
 
 /** A throwaway cluster with an empty database `name` (benchmarks): its URL, and how to stop and remove it. */
 export async function throwawayDatabase (prefix: string, name: string): Promise<{ url: string, socketUrl: string, work: string, stop: () => void }> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
   const cluster = await startThrowawayPostgres(work)
-  const admin = new pg.Client({ connectionString: cluster.adminUrl })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(cluster.adminUrl)
-  url.pathname = `/${name}`
-  return { url: url.toString(), socketUrl: cluster.socketUrl(name), work, stop: () => { cluster.stop(); fs.rmSync(work, { recursive: true, force: true }) } }
+  await createDatabase(cluster.adminUrl, name)
+  return { url: databaseUrl(cluster.adminUrl, name), socketUrl: cluster.socketUrl(name), work, stop: () => { cluster.stop(); fs.rmSync(work, { recursive: true, force: true }) } }
 }
