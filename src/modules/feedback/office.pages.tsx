@@ -6,7 +6,7 @@ import { errorOf, type FieldError } from '../../platform/http/errors.js'
 import { formatDay, formatInstant, fromLocal } from '../../platform/vn-time.js'
 import type { SignedInOfficial } from '../accounts/officials.service.js'
 import type { FeedbackService } from './feedback.service.js'
-import { CATEGORIES } from './model.js'
+import { CATEGORIES, RUNNING } from './model.js'
 import type { QueueTab } from './use-cases/handling.js'
 import { downloadHeaders } from '../files/files.service.js'
 import { attempt, Attachments, Paragraphs, StatusTag, Timeline, type Values } from './views.js'
@@ -36,7 +36,7 @@ function QueuePage ({ tab, rows }: { tab: string, rows: Awaited<ReturnType<Feedb
           { label: 'Cơ quan', cell: r => r.agencyName },
           { label: 'Ngày gửi', cell: r => formatDay(r.submittedAt) },
           { label: 'Hạn trả lời', cell: r => r.status === 'waiting_citizen' ? 'Tạm dừng' : formatInstant(r.dueAt) },
-          { label: 'Trạng thái', cell: r => <StatusTag status={r.status} overdue={['received', 'processing', 'awaiting_approval'].includes(r.status) && r.dueAt.getTime() < now} /> },
+          { label: 'Trạng thái', cell: r => <StatusTag status={r.status} overdue={RUNNING.includes(r.status) && r.dueAt.getTime() < now} /> },
           { label: 'Người xử lý', cell: r => r.assignedName ?? '—' }
         ]} />}
     </>

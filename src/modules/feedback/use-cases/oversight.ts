@@ -59,10 +59,12 @@ export function oversightUseCases (ctx: FeedbackContext) {
       let sent = 0
       await ctx.db.transaction(async trx => {
         const contacts = await trx.selectFrom('officials').select(['id', 'email', 'phone']).where('id', 'in', [...byOfficial.keys(), '00000000-0000-0000-0000-000000000000']).execute()
+        // Who was reminded today already (one message a day each), read once.
+        const sentToday = await trx.selectFrom('messages').select('recipient').where('template', '=', `feedback-reminder:${day}`).execute()
+        const reminded = new Set(sentToday.map(m => m.recipient))
         for (const c of contacts) {
           const items = byOfficial.get(c.id)!
-          const already = await trx.selectFrom('messages').select('id').where('template', '=', `feedback-reminder:${day}`).where('recipient', 'in', [c.email ?? '', c.phone ?? '']).executeTakeFirst()
-          if (already) continue
+          if ((c.email && reminded.has(c.email)) || (c.phone && reminded.has(c.phone))) continue
           const lines = items.map(d => `- ${d.code} “${d.title}”: ${d.dueAt < at ? 'QUÁ HẠN từ' : 'hạn'} ${formatInstant(d.dueAt)}`)
           const subject = `${items.length} phản ánh, kiến nghị sắp đến hạn hoặc quá hạn trả lời`
           if (c.email) await ctx.deps.notifications.enqueue(trx, { channel: 'email', recipient: c.email, template: `feedback-reminder:${day}`, subject, body: `${lines.join('\n')}\n\nMở hàng đợi: ${ctx.deps.publicUrl()}/can-bo/phan-anh?hang-doi=qua-han\n` })
