@@ -33,6 +33,8 @@ export interface FeedbackDeps {
 /** Officials who handle feedback of their agency, and those who approve the answers. */
 export const HANDLERS: OfficialRole[] = ['receptionist', 'specialist', 'department_head', 'agency_leader']
 export const LEADERS: OfficialRole[] = ['department_head', 'agency_leader']
+/** Those told of a new or transferred feedback: who takes it at the desk, and who gives it out. */
+export const RECEIVERS: OfficialRole[] = ['receptionist', ...LEADERS]
 
 export function createFeedbackContext (deps: FeedbackDeps) {
   const { db, audit, calendar, notifications } = deps
@@ -89,6 +91,24 @@ export function createFeedbackContext (deps: FeedbackDeps) {
     else if (contact?.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: contact.phone, template: 'feedback', subject: '', body: `Cong DVC: phan anh ${f.code} - ${subject}. Xem tai ${link}` })
   }
 
+  /**
+   * Tells officials of a feedback that needs them — the agency's receptionists and leaders of a new or
+   * transferred one (those who take it or give it out), the leaders of a draft to approve, the handler of
+   * a draft sent back — by e-mail, else SMS, in the caller's transaction.
+   */
+  async function alert (trx: Executor, to: { agencyCode: string, roles: OfficialRole[] } | { officialId: string }, f: { code: string, title: string, dueAt: Date }, subject: string) {
+    let q = trx.selectFrom('officials as o').select(['o.email', 'o.phone']).distinct().where('o.status', '=', 'active')
+    q = 'officialId' in to
+      ? q.where('o.id', '=', to.officialId)
+      : q.where(eb => eb.exists(eb.selectFrom('officialRoles as r').innerJoin('agencies as a', 'a.id', 'r.agencyId').select('r.officialId')
+        .whereRef('r.officialId', '=', 'o.id').where('a.code', '=', to.agencyCode).where('r.role', 'in', to.roles)))
+    const link = `${deps.publicUrl()}/can-bo/phan-anh/${f.code}`
+    for (const o of await q.execute()) {
+      if (o.email) await notifications.enqueue(trx, { channel: 'email', recipient: o.email, template: 'feedback-official', subject: `Phản ánh ${f.code}: ${subject}`, body: `Phản ánh, kiến nghị “${f.title}” (${dueText(f.dueAt)}).\n\nMở phản ánh: ${link}\n` })
+      else if (o.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: o.phone, template: 'feedback-official', subject: '', body: `Cong DVC: phan anh ${f.code} can xu ly. Xem tai ${link}` })
+    }
+  }
+
   /** A feedback the official may handle (its agency in their `scope`, read before the transaction), locked for the change. */
   async function handled (trx: Executor, scope: string[], code: string) {
     const f = await trx.selectFrom('feedback').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
@@ -113,7 +133,7 @@ export function createFeedbackContext (deps: FeedbackDeps) {
   /** Marks the moment of a change on the row (the caller's update), with the clock's fields when it moved. */
   const touch = () => ({ updatedAt: now() })
 
-  return { db, deps, now, followToken, codeOfToken, followUrl, ownedBy, calendarOf, dueIn, searchText, event, tell, handled, expect, auditOf, attachmentsOf, dueText, touch }
+  return { db, deps, now, followToken, codeOfToken, followUrl, ownedBy, calendarOf, dueIn, searchText, event, tell, alert, handled, expect, auditOf, attachmentsOf, dueText, touch }
 }
 
 export type FeedbackContext = ReturnType<typeof createFeedbackContext>

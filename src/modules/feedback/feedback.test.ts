@@ -113,6 +113,11 @@ test('a citizen\'s feedback about their dossier: received with a due date, taken
   assert.ok(own.events.every(e => !/nhắc nhở|chấn chỉnh|Giao /.test(e.message ?? '')), 'notes stay with officials')
   await rejects(t.services.feedback.own({ accountId: (await newCitizen(t)).id }, sent.code), 'NOT_FOUND')
 
+  // Officials told: the leaders of each draft to approve, the handler of the draft sent back.
+  const toldOfficial = async (o: { username: string }) => (await t.db.kysely.selectFrom('messages').select(['subject', 'body']).where('recipient', '=', `${o.username}@example.vn`).where('template', '=', 'feedback-official').orderBy('id').execute())
+  assert.deepEqual((await toldOfficial(leader)).map(m => m.subject), [`Phản ánh ${sent.code}: dự thảo trả lời chờ duyệt (Trần Chuyên Viên)`, `Phản ánh ${sent.code}: dự thảo trả lời chờ duyệt (Trần Chuyên Viên)`])
+  assert.deepEqual((await toldOfficial(specialist)).map(m => m.subject), [`Phản ánh ${sent.code}: lãnh đạo trả lại dự thảo: Nêu rõ biện pháp chấn chỉnh.`])
+  assert.match((await toldOfficial(specialist))[0]!.body, new RegExp(`/can-bo/phan-anh/${sent.code}`))
   assert.deepEqual(await actions(sent.code), ['feedback.send', 'feedback.assign', 'feedback.ask-info', 'feedback.add-info', 'feedback.draft', 'feedback.send-back', 'feedback.draft', 'feedback.approve', 'feedback.rate'])
   const subjects = (await t.db.kysely.selectFrom('messages').select('subject').where('recipient', '=', c.email).where('template', '=', 'feedback').orderBy('id').execute()).map(m => m.subject)
   assert.deepEqual(subjects.map(s => s.replace(/^Phản ánh \S+: /, '')), ['đã tiếp nhận', 'cần bổ sung thông tin', 'đã có trả lời'])
@@ -143,6 +148,9 @@ test('the clock: overdue when the limit passes (in the queue, the figures and a 
   const send = (title: string, extra: Record<string, unknown> = {}) => t.services.feedback.send(account, { category: 'regulation', title, body: `Quy định về ${title} chưa phù hợp với thực tế địa phương, đề nghị xem xét.`, agencyCode: DEPT, ...extra })
 
   const late = await send('lệ phí đăng ký')
+  const newItem = await t.db.kysely.selectFrom('messages').select(['subject', 'body']).where('recipient', '=', `${head.username}@example.vn`).where('template', '=', 'feedback-official').execute()
+  assert.deepEqual(newItem.map(m => m.subject), [`Phản ánh ${late.code}: phản ánh mới cần xử lý`], 'the agency\'s leader is told of the new feedback')
+  assert.equal((await t.db.kysely.selectFrom('messages').select('id').where('recipient', '=', `${other.username}@example.vn`).where('template', '=', 'feedback-official').execute()).length, 0, 'not another agency')
   offsetMs = 20 * DAY
   assert.ok((await t.services.feedback.queue(hd, 'overdue')).some(r => r.code === late.code), 'overdue after its limit')
   assert.ok((await t.services.feedback.forOfficial(hd, late.code)).overdue)
@@ -172,7 +180,7 @@ test('the clock: overdue when the limit passes (in the queue, the figures and a 
   const otLeader = await newOfficial(t, OTHER, ['agency_leader'])
   const ol = (await t.services.officials.sessionOfficial(otLeader.cookie.split('=')[1]!))!
   await t.services.feedback.approve(ol, late.code, 'Sở sẽ kiến nghị sửa quy định.')
-  const figures = (await t.services.feedback.figures(ol, new Date(Date.now() - DAY), new Date(Date.now() + offsetMs + DAY))).find(r => r.agencyCode === OTHER)!
+  const figures = (await t.services.statistics.feedback(ol, {})).rows.find(r => r.agencyCode === OTHER)!
   assert.equal(figures.answered, 1)
   assert.equal(figures.late, 1)
   assert.equal(figures.onTime, 0)
@@ -180,6 +188,34 @@ test('the clock: overdue when the limit passes (in the queue, the figures and a 
   const index = await t.services.statistics.index766(ol)
   const satisfaction = index.all.index.groups.find(g => g.group === 'satisfaction')!.counters
   assert.deepEqual(satisfaction.slice(1).map(x => [x.part, x.whole]), [[0, 1], [0, 1]])
+  // The statistics page of a leader, its CSV and its Excel file: the same figures, the old address leads there.
+  const leaderWeb = browserSession(t, otLeader.cookie)
+  const page = await leaderWeb.get('/can-bo/thong-ke/phan-anh')
+  assert.equal(page.statusCode, 200)
+  assert.match(page.body, /Sở Văn hóa, Thể thao và Du lịch tỉnh Kon Tum/)
+  assert.match(page.body, /Trễ hạn/)
+  assert.match((await leaderWeb.get('/can-bo/thong-ke/phan-anh?tu=31/02/2026')).body, /Từ ngày không hợp lệ/)
+  const oldAddress = await t.app.inject({ url: '/can-bo/phan-anh/thong-ke?tu=2026-01-01', headers: { cookie: otLeader.cookie } })
+  assert.equal(oldAddress.statusCode, 303)
+  assert.equal(oldAddress.headers.location, '/can-bo/thong-ke/phan-anh?tu=2026-01-01')
+  const csv = await leaderWeb.get('/can-bo/thong-ke/phan-anh.csv')
+  assert.match(String(csv.headers['content-type']), /^text\/csv/)
+  const line = csv.body.split('\r\n').find(l => l.includes('Sở Văn hóa'))!
+  assert.deepEqual(line.split(',').slice(-8, -4).map(Number), [figures.received, 1, 0, 1], 'received, answered, on time, late (the name is quoted, commas and all)')
+  const xlsx = await leaderWeb.get('/can-bo/thong-ke/phan-anh.xlsx')
+  const { default: ExcelJS } = await import('exceljs')
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
+  const ws = wb.getWorksheet('Phản ánh, kiến nghị')!
+  assert.equal(ws.getCell('D4').value, 'Đã trả lời trong kỳ')
+  assert.equal(ws.getCell('E4').master.address, 'D4', 'the group spans its columns')
+  assert.equal(ws.getCell('A5').master.address, 'A4', 'STT spans both header rows')
+  const sheetRow = ws.getRows(6, ws.rowCount)!.find(r => r.getCell(2).value === 'Sở Văn hóa, Thể thao và Du lịch tỉnh Kon Tum')!
+  assert.deepEqual([4, 5, 6].map(c => sheetRow.getCell(c).value), [1, 0, 1])
+  const totals = ws.getRows(6, ws.rowCount)!.find(r => r.getCell(2).value === 'Tổng cộng')!
+  assert.match((totals.getCell(6).value as { formula: string }).formula, /^SUM\(F6:F\d+\)$/)
+  // A specialist is no reader of statistics.
+  assert.equal((await browserSession(t, other.cookie).get('/can-bo/thong-ke/phan-anh')).statusCode, 403)
 
   // Not competent: closed with where to turn, not published.
   offsetMs = 0

@@ -3,9 +3,10 @@ import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
 import { Button, Form, Select, TextInput, Textarea } from '../../platform/html/components/form.js'
 import { DataTable, SummaryList } from '../../platform/html/components/layout-parts.js'
 import { errorOf, type FieldError } from '../../platform/http/errors.js'
-import { formatDay, formatInstant, fromLocal } from '../../platform/vn-time.js'
+import { formatDay, formatInstant } from '../../platform/vn-time.js'
 import type { SignedInOfficial } from '../accounts/officials.service.js'
 import type { FeedbackService } from './feedback.service.js'
+import { LEADERS } from './context.js'
 import { CATEGORIES, RUNNING } from './model.js'
 import type { QueueTab } from './use-cases/handling.js'
 import { downloadHeaders } from '../files/files.service.js'
@@ -14,10 +15,10 @@ import { attempt, Attachments, Paragraphs, StatusTag, Timeline, type Values } fr
 const PATH = '/can-bo/phan-anh'
 const TABS: Array<[string, QueueTab, string]> = [['chua-tra-loi', 'open', 'Chưa trả lời'], ['qua-han', 'overdue', 'Quá hạn'], ['cho-duyet', 'approval', 'Chờ duyệt'], ['da-xong', 'closed', 'Đã xong']]
 
-type Service = Pick<FeedbackService, 'queue' | 'forOfficial' | 'attachment' | 'assign' | 'askInfo' | 'transfer' | 'draft' | 'approve' | 'sendBack' | 'notCompetent' | 'merge' | 'hide' | 'figures'>
+type Service = Pick<FeedbackService, 'queue' | 'forOfficial' | 'attachment' | 'assign' | 'askInfo' | 'transfer' | 'draft' | 'approve' | 'sendBack' | 'notCompetent' | 'merge' | 'hide'>
 type Item = Awaited<ReturnType<FeedbackService['forOfficial']>>
 
-function QueuePage ({ tab, rows }: { tab: string, rows: Awaited<ReturnType<FeedbackService['queue']>> }) {
+function QueuePage ({ tab, rows, leader }: { tab: string, rows: Awaited<ReturnType<FeedbackService['queue']>>, leader: boolean }) {
   const now = Date.now()
   return (
     <>
@@ -26,7 +27,7 @@ function QueuePage ({ tab, rows }: { tab: string, rows: Awaited<ReturnType<Feedb
       <nav aria-label='Hàng đợi phản ánh'>
         <ul class='inline-actions'>
           {TABS.map(([slug, , label]) => <li key={slug}>{slug === tab ? <strong aria-current='page'>{label}</strong> : <a href={`${PATH}?hang-doi=${slug}`}>{label}</a>}</li>)}
-          <li><a href={`${PATH}/thong-ke`}>Thống kê</a></li>
+          {leader && <li><a href='/can-bo/thong-ke/phan-anh'>Thống kê</a></li>}
         </ul>
       </nav>
       {rows.length === 0
@@ -137,30 +138,6 @@ function ItemPage ({ f, me, values, errors, form }: { f: Item, me: SignedInOffic
   )
 }
 
-function FiguresPage ({ from, to, rows }: { from: string, to: string, rows: Awaited<ReturnType<FeedbackService['figures']>> }) {
-  return (
-    <>
-      <a class='back-link' href={PATH}>Phản ánh, kiến nghị</a>
-      <h1 class='heading-l'>Thống kê phản ánh, kiến nghị</h1>
-      <form action={`${PATH}/thong-ke`} method='get' class='inline-search'>
-        <div class='form-group'><label class='label' for='tu'>Từ ngày</label><input class='input' type='date' id='tu' name='tu' value={from} /></div>
-        <div class='form-group'><label class='label' for='den'>Đến ngày</label><input class='input' type='date' id='den' name='den' value={to} /></div>
-        <button type='submit' class='button'>Xem</button>
-      </form>
-      <DataTable caption={`Từ ${from} đến ${to}`} captionHidden={false} rows={rows} rowKey={r => r.agencyCode} columns={[
-        { label: 'Cơ quan', cell: r => r.agencyName },
-        { label: 'Tiếp nhận', cell: r => r.received },
-        { label: 'Đã trả lời', cell: r => r.answered },
-        { label: 'Đúng hạn', cell: r => r.onTime },
-        { label: 'Trễ hạn', cell: r => r.late },
-        { label: 'Không thuộc thẩm quyền', cell: r => r.notCompetent },
-        { label: 'Đang quá hạn', cell: r => r.openOverdue },
-        { label: 'Hài lòng / không', cell: r => `${r.satisfied} / ${r.unsatisfied}` }
-      ]} />
-    </>
-  )
-}
-
 /** The agencies' feedback in the back office: queues, handling, approval, figures. Every change is audited by the service. */
 export async function feedbackOfficePages (app: FastifyInstance, { feedback, requireOfficial }: { feedback: Service, requireOfficial: (request: FastifyRequest) => Promise<unknown> }) {
   const code = (request: FastifyRequest) => (request.params as { code: string }).code
@@ -169,17 +146,14 @@ export async function feedbackOfficePages (app: FastifyInstance, { feedback, req
   app.get(PATH, { preHandler: requireOfficial }, async (request, reply) => {
     const slug = (request.query as { 'hang-doi'?: string })['hang-doi'] ?? 'chua-tra-loi'
     const tab = TABS.find(t => t[0] === slug) ?? TABS[0]!
-    return reply.header('cache-control', 'no-store').page(<QueuePage tab={tab[0]} rows={await feedback.queue(me(request), tab[1])} />, { title: 'Phản ánh, kiến nghị' })
+    return reply.header('cache-control', 'no-store').page(<QueuePage tab={tab[0]} rows={await feedback.queue(me(request), tab[1])} leader={me(request).roles.some(r => LEADERS.includes(r.role))} />, { title: 'Phản ánh, kiến nghị' })
   })
 
+  // The figures moved to the statistics pages (with their exports); the old address leads there.
   app.get(`${PATH}/thong-ke`, { preHandler: requireOfficial }, async (request, reply) => {
-    const q = request.query as { tu?: string, den?: string }
-    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
-    const date = (s: string | undefined, fallback: string) => s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) ? s : fallback
-    const from = date(q.tu, `${today.slice(0, 4)}-01-01`)
-    const to = date(q.den, today)
-    const end = new Date(fromLocal(to, 0).getTime() + 86_400_000)
-    return reply.page(<FiguresPage from={from} to={to} rows={await feedback.figures(me(request), fromLocal(from, 0), end)} />, { title: 'Thống kê phản ánh, kiến nghị' })
+    const q = request.query as Record<string, string | undefined>
+    const period = new URLSearchParams(Object.entries({ tu: q['tu'], den: q['den'] }).filter((e): e is [string, string] => Boolean(e[1]))).toString()
+    return reply.redirect(`/can-bo/thong-ke/phan-anh${period ? `?${period}` : ''}`, 303)
   })
 
   const show = async (request: FastifyRequest, reply: FastifyReply, values: Values = {}, errors: FieldError[] = [], form?: string, page: { status?: number, hasErrors?: boolean } = {}) => {

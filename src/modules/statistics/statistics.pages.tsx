@@ -16,6 +16,7 @@ import { csvFile } from '../../platform/http/csv.js'
 import { form06Workbook } from './form06-xlsx.js'
 import type { Form06Row, StatisticsService } from './statistics.service.js'
 import { selfAssessmentPages } from './self-assessment.pages.js'
+import { feedbackReportPages } from './feedback.pages.js'
 
 type Query = Record<string, string | undefined>
 const BASE = '/can-bo/thong-ke'
@@ -74,6 +75,7 @@ function Form06Page ({ r, query, errors }: { r?: Awaited<ReturnType<StatisticsSe
             <a href={`${BASE}/qua-han?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Hồ sơ quá hạn và lý do (Biểu 07)</a>
             {' · '}<a href={`${BASE}/can-bo?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Khối lượng xử lý theo cán bộ</a>
             {' · '}<a href={`${BASE}/hai-long?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Mức độ hài lòng</a>
+            {' · '}<a href={`${BASE}/phan-anh?${new URLSearchParams({ tu: r.from, den: r.to }).toString()}`}>Phản ánh, kiến nghị</a>
             {' · '}<a href={`${BASE}/chi-so-766`}>Bộ chỉ số 766</a>
             {' · '}<a href={`${BASE}/tu-danh-gia`}>Tự đánh giá theo quý</a>
           </p>
@@ -319,6 +321,7 @@ export async function statisticsPages (app: FastifyInstance, { statistics, requi
   }
 
   await app.register(selfAssessmentPages, { statistics, requireOfficial })
+  await app.register(feedbackReportPages, { statistics, requireOfficial })
 
   app.get(BASE, { preHandler: requireOfficial }, report(async (request, reply, q) =>
     show(reply, await statistics.form06(request.official!, { from: q['tu'], to: q['den'] }, byOf(q)), q, [])))

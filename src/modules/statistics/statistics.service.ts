@@ -10,6 +10,7 @@ import { sql } from 'kysely'
 import { createPublicStatistics } from './public.js'
 import { index766 } from './index766.js'
 import { createSelfAssessment } from './self-assessment.js'
+import { feedbackFigures, feedbackTotal } from '../feedback/figures.js'
 import { cellsOf, FORM06_COLUMNS, FORM06_GROUPS, form06Dossiers, form06Rows, inReport, totalOf, type Form06By, type Form06Column, type Form06Figures, type Period } from './form06.js'
 
 /** Who reads the statistics: leaders of an agency or a department, and system administrators, over their agencies and the units below. */
@@ -209,6 +210,18 @@ export function createStatisticsService (deps: { db: Db, officials: OfficialsSer
     },
 
     form06,
+
+    /**
+     * Feedback and petitions (issue 24) per agency for the period: received, answered on time or late,
+     * not within competence, open and overdue now, the senders' ratings (feedback/figures.ts, the count
+     * the feedback back office shows too), with the totals.
+     */
+    async feedback (o: SignedInOfficial, input: PeriodInput) {
+      const scope = await scopeOf(o)
+      const { period: p, from, to } = periodOf(input)
+      const rows = await inReport(db, ex => feedbackFigures(ex, scope, p.start, p.end, now()))
+      return { from, to, asOf: p.asOf, rows, total: feedbackTotal(rows) }
+    },
 
     /**
      * The dossiers behind one figure of Biểu 06 (at most 500, by receipt), with what a leader checks by

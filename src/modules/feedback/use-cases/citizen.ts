@@ -5,7 +5,7 @@ import { chosen, type FileInput } from '../../files/bytes.js'
 import { normalizeMobile } from '../../accounts/identity.js'
 import { hashSecret, newCode } from '../../accounts/passwords.js'
 import { EMAIL } from '../../accounts/registration-form.js'
-import type { FeedbackContext, Owner } from '../context.js'
+import { RECEIVERS, type FeedbackContext, type Owner } from '../context.js'
 import { CATEGORIES, LIMITS, type FeedbackCategory } from '../model.js'
 
 export interface NewFeedback {
@@ -102,6 +102,7 @@ export function citizenUseCases (ctx: FeedbackContext) {
       await ctx.deps.audit.record(trx, { actor: 'accountId' in sender ? { type: 'citizen', id: sender.accountId } : { type: 'anonymous' }, action: 'feedback.send', targetType: 'feedback', targetId: row.code, details: { agency: subject.agencyCode } })
       if (fileIds.length > 0) await trx.insertInto('feedbackFiles').values(fileIds.map(fileId => ({ feedbackId: row.id, fileId }))).execute()
       await ctx.tell(trx, { code: row.code, ...owner }, 'đã tiếp nhận', `Cổng Dịch vụ công đã nhận phản ánh, kiến nghị “${title}” của bạn, mã ${row.code}; ${ctx.dueText(dueAt)}.`)
+      await ctx.alert(trx, { agencyCode: subject.agencyCode, roles: RECEIVERS }, { code: row.code, title, dueAt }, 'phản ánh mới cần xử lý')
       return { code: row.code, dueAt }
     })
   }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { AppError } from '../../../platform/http/errors.js'
 import type { SignedInOfficial } from '../../accounts/officials.service.js'
-import { HANDLERS, LEADERS, type FeedbackContext } from '../context.js'
+import { HANDLERS, LEADERS, RECEIVERS, type FeedbackContext } from '../context.js'
 import { LIMITS, RUNNING, type FeedbackStatus } from '../model.js'
 
 export type QueueTab = 'open' | 'overdue' | 'approval' | 'closed'
@@ -116,6 +116,7 @@ export function handlingUseCases (ctx: FeedbackContext) {
         await trx.updateTable('feedback').set({ status: 'received', agencyCode: target.code, assignedTo: null, clockStartedAt: at, pauses: '[]', pausedAt: null, dueAt, ...ctx.touch() }).where('id', '=', f.id).execute()
         await ctx.event(trx, f.id, { action: 'transfer', actor: by(official), agencyCode: f.agencyCode, message: `Chuyển đến ${target.name} để trả lời: ${why}` })
         await ctx.tell(trx, f, 'đã chuyển cơ quan', `Phản ánh “${f.title}” đã được chuyển đến ${target.name} để trả lời. Lý do: ${why}\n\nThời hạn trả lời tính lại từ khi chuyển: ${ctx.dueText(dueAt)}.`)
+        await ctx.alert(trx, { agencyCode: target.code, roles: RECEIVERS }, { code: f.code, title: f.title, dueAt }, `được chuyển đến cơ quan để trả lời (${why})`)
         return { from: f.agencyCode, to: target.code, reason: why }
       })
     },
@@ -126,6 +127,7 @@ export function handlingUseCases (ctx: FeedbackContext) {
       await change(official, code, 'draft', ['received', 'processing', 'awaiting_approval'], 'dự thảo trả lời', async (f, trx) => {
         await trx.updateTable('feedback').set({ status: 'awaiting_approval', answer: text, answerBy: official.id, assignedTo: f.assignedTo ?? official.id, ...ctx.touch() }).where('id', '=', f.id).execute()
         await ctx.event(trx, f.id, { action: 'draft', actor: by(official), agencyCode: f.agencyCode, note: 'Dự thảo trả lời, trình lãnh đạo duyệt' })
+        await ctx.alert(trx, { agencyCode: f.agencyCode, roles: LEADERS }, f, `dự thảo trả lời chờ duyệt (${official.fullName})`)
       })
     },
 
@@ -147,6 +149,8 @@ export function handlingUseCases (ctx: FeedbackContext) {
       await change(official, code, 'send-back', ['awaiting_approval'], 'trả lại dự thảo', async (f, trx) => {
         await trx.updateTable('feedback').set({ status: 'processing', ...ctx.touch() }).where('id', '=', f.id).execute()
         await ctx.event(trx, f.id, { action: 'send-back', actor: by(official), agencyCode: f.agencyCode, note: `Trả lại dự thảo: ${text}` })
+        const handler = f.assignedTo ?? f.answerBy
+        if (handler) await ctx.alert(trx, { officialId: handler }, f, `lãnh đạo trả lại dự thảo: ${text}`)
       }, LEADERS)
     },
 

@@ -1,42 +1,12 @@
-import { sql } from 'kysely'
-import { AppError } from '../../../platform/http/errors.js'
 import { formatInstant } from '../../../platform/vn-time.js'
-import type { SignedInOfficial } from '../../accounts/officials.service.js'
-import { HANDLERS, type FeedbackContext } from '../context.js'
+import type { FeedbackContext } from '../context.js'
 import { RUNNING } from '../model.js'
 
-export interface FeedbackFigures { agencyCode: string, agencyName: string, received: number, answered: number, onTime: number, late: number, notCompetent: number, openOverdue: number, satisfied: number, unsatisfied: number }
-
-/** Counting the agencies' feedback work, and reminding them of what falls due. */
+/** Reminding the agencies of the feedback that falls due (its figures: figures.ts, shown by the statistics pages). */
 export function oversightUseCases (ctx: FeedbackContext) {
   const k = ctx.db.kysely
 
   return {
-    /**
-     * Per agency (the one answering now) for [from, to): received = sent in the period; answered = published
-     * in it, on time when by the due time; not competent; still open and overdue now; ratings of the answers.
-     */
-    async figures (official: SignedInOfficial, from: Date, to: Date): Promise<FeedbackFigures[]> {
-      const scope = await ctx.deps.officials.scope(official, HANDLERS)
-      if (scope.length === 0) throw new AppError('FORBIDDEN', 'feedback figures: no handling role')
-      const inPeriod = (col: string) => sql<boolean>`${sql.ref(col)} >= ${from} and ${sql.ref(col)} < ${to}`
-      const rows = await k.selectFrom('feedback as f').innerJoin('agencies as a', 'a.code', 'f.agencyCode')
-        .select(['a.code as agencyCode', 'a.name as agencyName',
-          sql<string>`count(*) filter (where ${inPeriod('f.submitted_at')})`.as('received'),
-          sql<string>`count(*) filter (where f.status = 'published' and ${inPeriod('f.answered_at')})`.as('answered'),
-          sql<string>`count(*) filter (where f.status = 'published' and ${inPeriod('f.answered_at')} and f.answered_at <= f.due_at)`.as('onTime'),
-          sql<string>`count(*) filter (where f.status = 'not_competent' and ${inPeriod('f.answered_at')})`.as('notCompetent'),
-          sql<string>`count(*) filter (where f.status in (${sql.join(RUNNING)}) and f.due_at < ${ctx.now()})`.as('openOverdue'),
-          sql<string>`count(*) filter (where f.rating = 1 and ${inPeriod('f.answered_at')})`.as('satisfied'),
-          sql<string>`count(*) filter (where f.rating = 2 and ${inPeriod('f.answered_at')})`.as('unsatisfied')])
-        .where('f.agencyCode', 'in', scope).groupBy(['a.code', 'a.name']).orderBy('a.name').execute()
-      return rows.map(r => {
-        const answered = Number(r.answered)
-        const onTime = Number(r.onTime)
-        return { agencyCode: r.agencyCode, agencyName: r.agencyName, received: Number(r.received), answered, onTime, late: answered - onTime, notCompetent: Number(r.notCompetent), openOverdue: Number(r.openOverdue), satisfied: Number(r.satisfied), unsatisfied: Number(r.unsatisfied) }
-      })
-    },
-
     /**
      * Reminds handlers of feedback overdue or due within a day: the assigned official, or the agency's
      * leaders when nobody has taken it. One message per official and day (dedupe by day).
