@@ -81,12 +81,14 @@ export function createFeedbackContext (deps: FeedbackDeps) {
     return f
   }
 
-  /** Tells the sender what changed — the account's e-mail, else its phone; or the contact they proved — in the caller's transaction. */
+  /** Tells the sender what changed — an in-app notice and the account's e-mail, else its phone; or the contact they proved — in the caller's transaction. */
   async function tell (trx: Executor, f: { code: string, accountId: string | null, contact?: string | null }, subject: string, text: string) {
     const contact = f.accountId
       ? await trx.selectFrom('accounts').select(['email', 'phone']).where('id', '=', f.accountId).executeTakeFirst()
       : f.contact?.includes('@') ? { email: f.contact, phone: null } : { email: null, phone: f.contact ?? null }
     const link = followUrl(f)
+    // With an account, also an in-app notice (the personal page counts those unread), leading to the feedback.
+    if (f.accountId) await trx.insertInto('accountNotices').values({ accountId: f.accountId, text: `Phản ánh ${f.code}: ${subject}`, href: `/ca-nhan/phan-anh/${f.code}` }).execute()
     if (contact?.email) await notifications.enqueue(trx, { channel: 'email', recipient: contact.email, template: 'feedback', subject: `Phản ánh ${f.code}: ${subject}`, body: `${text}\n\nXem phản ánh: ${link}\n` })
     else if (contact?.phone) await notifications.enqueue(trx, { channel: 'sms', recipient: contact.phone, template: 'feedback', subject: '', body: `Cong DVC: phan anh ${f.code} - ${subject}. Xem tai ${link}` })
   }

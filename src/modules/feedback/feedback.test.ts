@@ -121,6 +121,11 @@ test('a citizen\'s feedback about their dossier: received with a due date, taken
   assert.deepEqual(await actions(sent.code), ['feedback.send', 'feedback.assign', 'feedback.ask-info', 'feedback.add-info', 'feedback.draft', 'feedback.send-back', 'feedback.draft', 'feedback.approve', 'feedback.rate'])
   const subjects = (await t.db.kysely.selectFrom('messages').select('subject').where('recipient', '=', c.email).where('template', '=', 'feedback').orderBy('id').execute()).map(m => m.subject)
   assert.deepEqual(subjects.map(s => s.replace(/^Phản ánh \S+: /, '')), ['đã tiếp nhận', 'cần bổ sung thông tin', 'đã có trả lời'])
+  // The same changes as in-app notices, leading to the feedback from the notices page.
+  const notices = await t.db.kysely.selectFrom('accountNotices').select(['text', 'href', 'readAt']).where('accountId', '=', c.id).where('href', 'is not', null).orderBy('id').execute()
+  assert.deepEqual(notices.map(n => [n.text, n.href]), subjects.map(s => [s, `/ca-nhan/phan-anh/${sent.code}`]))
+  const noticesPage = await browserSession(t, c.cookie).get('/ca-nhan/thong-bao')
+  assert.ok(noticesPage.body.includes(`href="/ca-nhan/phan-anh/${sent.code}"`), 'the notices page links to it')
 
   // Published without the sender: no name, no phone, no e-mail, on the page and in the API.
   const page = await t.app.inject(`/phan-anh-kien-nghi/${sent.code}`)

@@ -28,6 +28,7 @@ export interface AccountNotices {
   accountId: string
   createdAt: Generated<Timestamp>
   dossierId: string | null
+  href: string | null
   id: Generated<number>
   readAt: Timestamp | null
   text: string

@@ -35,7 +35,7 @@ export function PersonalPage ({ profile, errors = [], values = {}, notice, unrea
         <li class='card'><a class='heading-s' href='/ca-nhan/ho-so'>Hồ sơ của tôi</a><p class='body'>Hồ sơ đã nộp, hồ sơ nháp, bổ sung hồ sơ, kết quả.</p></li>
         <li class='card'><a class='heading-s' href='/ca-nhan/kho-du-lieu'>Kho dữ liệu của tôi</a><p class='body'>Kết quả đã cấp, giấy tờ đã nộp: tải về, chia sẻ, dùng lại khi nộp hồ sơ mới.</p></li>
         <li class='card'><a class='heading-s' href='/ca-nhan/phan-anh'>Phản ánh, kiến nghị của tôi</a><p class='body'>Theo dõi phản ánh đã gửi, bổ sung thông tin, đánh giá câu trả lời.</p></li>
-        <li class='card'><a class='heading-s' href='/ca-nhan/thong-bao'>Thông báo{unread > 0 ? ` (${unread} mới)` : ''}</a><p class='body'>Mọi thay đổi của hồ sơ.</p></li>
+        <li class='card'><a class='heading-s' href='/ca-nhan/thong-bao'>Thông báo{unread > 0 ? ` (${unread} mới)` : ''}</a><p class='body'>Mọi thay đổi của hồ sơ và phản ánh, kiến nghị.</p></li>
       </ul>
       <ErrorSummary errors={errors} />
       <SummaryList rows={[

@@ -31,7 +31,7 @@ export function mineUseCases (ctx: DossierContext) {
 
     async notices (accountId: string, limit = 20) {
       return db.kysely.selectFrom('accountNotices as n').leftJoin('dossiers as d', 'd.id', 'n.dossierId')
-        .select(['n.id', 'n.text', 'n.createdAt', 'n.readAt', 'd.code']).where('n.accountId', '=', accountId)
+        .select(['n.id', 'n.text', 'n.createdAt', 'n.readAt', 'n.href', 'd.code']).where('n.accountId', '=', accountId)
         .orderBy('n.id', 'desc').limit(limit).execute()
     },
 

@@ -215,7 +215,7 @@ export function DossierPage ({ d, fresh, errors = [], values = {}, notice, pay }
   )
 }
 
-export function NoticesPage ({ notices }: { notices: Array<{ id: number, text: string, createdAt: Date, readAt: Date | null, code: string | null }> }) {
+export function NoticesPage ({ notices }: { notices: Array<{ id: number, text: string, createdAt: Date, readAt: Date | null, code: string | null, href: string | null }> }) {
   return (
     <>
       <a class='back-link' href='/ca-nhan'>Trang cá nhân</a>
@@ -223,7 +223,7 @@ export function NoticesPage ({ notices }: { notices: Array<{ id: number, text: s
       {notices.length === 0 && <p class='body'>Chưa có thông báo.</p>}
       <ul class='list notices'>
         {notices.map(n => (
-          <li key={n.id}>{n.readAt === null && <Tag>Mới</Tag>} {n.code ? <a href={dossierUrl(n.code)}>{n.text}</a> : n.text} <span class='hint'>{when(n.createdAt)}</span></li>
+          <li key={n.id}>{n.readAt === null && <Tag>Mới</Tag>} {n.code ? <a href={dossierUrl(n.code)}>{n.text}</a> : n.href ? <a href={n.href}>{n.text}</a> : n.text} <span class='hint'>{when(n.createdAt)}</span></li>
         ))}
       </ul>
     </>
