@@ -164,7 +164,7 @@ function OwnPage ({ f, values, errors, base, back }: { f: Awaited<ReturnType<Fee
       )}
       {f.answer && (
         <>
-          <h2 class='heading-m'>{f.status === 'not_competent' ? 'Không thuộc thẩm quyền' : 'Trả lời của cơ quan'}</h2>
+          <h2 class='heading-m'>{f.status === 'not_competent' ? 'Không thuộc thẩm quyền' : f.status === 'spam' ? 'Không tiếp nhận' : 'Trả lời của cơ quan'}</h2>
           <Paragraphs text={f.answer} />
           {f.redirectTo && <p class='body'>Đề nghị liên hệ: <strong>{f.redirectTo}</strong></p>}
           {f.status === 'published' && !f.hiddenReason && <p class='body'><a href={`${PUBLIC}/${f.code}`}>Xem trên trang công khai</a></p>}

@@ -8,7 +8,7 @@ import { newOfficial } from '../../../test/officials.js'
 import { FLOW_PROCEDURE } from '../../../test/approval.js'
 import { samplePdf } from '../../../test/files.js'
 import { AppError } from '../../platform/http/errors.js'
-import { maskPersonal } from './model.js'
+import { maskPersonal, spamSignals } from './model.js'
 
 // A clock the test moves forward (the answer's time limit runs out).
 let offsetMs = 0
@@ -280,6 +280,52 @@ test('abuse limits: five a day per account, then refused beside the text; a name
 
   assert.equal(maskPersonal('Gọi 0912.345.678 hoặc +84 912 345 678, CCCD 062090123456, thư a.b@example.vn'), 'Gọi [đã ẩn] hoặc [đã ẩn], CCCD [đã ẩn], thư [đã ẩn]')
   assert.equal(maskPersonal('Tôi là Trần Thị Bình, hồ sơ năm 2024', ['Trần Thị Bình']), 'Tôi là [đã ẩn], hồ sơ năm 2024')
+})
+
+test('spam: ordinary complaints carry no mark; advertising is marked for the officials, still received, and only a leader rejects it (told, audited, never published, not counted); too many links refused beside the text', async () => {
+  offsetMs = 0
+  const fold = (x: string) => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)
+  for (const ordinary of [
+    'Tôi nộp hồ sơ cấp đổi giấy phép lái xe ngày 02/12/2026, đến nay đã quá hẹn 5 ngày mà chưa có kết quả.',
+    'CÁN BỘ MỘT CỬA YÊU CẦU NỘP THÊM BẢN SAO. Xem quy định tại https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.004088',
+    'Đề nghị mở thêm quầy tiếp nhận buổi chiều, số điện thoại của tôi 0912 345 678'
+  ]) assert.ok(spamSignals(ordinary, fold(ordinary)).length < 2, ordinary)
+  const advert = 'KHUYẾN MÃI CỰC SỐC!!!!!!!! Vay tiền nhanh, liên hệ ngay www.vaynhanh.example và https://casino.example'
+  assert.ok(spamSignals(advert, fold(advert)).length >= 2)
+
+  const c = await newCitizen(t)
+  const account = { id: c.id, fullName: 'Lê Văn Rác' }
+  await rejects(t.services.feedback.send(account, { category: 'other', title: 'Xem các trang', body: 'Trang một https://a.example, trang hai https://b.example, trang ba https://c.example', agencyCode: DEPT }), 'VALIDATION', 'body')
+  const plain = await t.services.feedback.send(account, { category: 'late', title: 'Hồ sơ trễ hẹn', body: 'Hồ sơ đăng ký xe của tôi đã quá hẹn trả kết quả ba ngày.', agencyCode: DEPT })
+  const spam = await t.services.feedback.send(account, { category: 'other', title: 'KHUYẾN MÃI CỰC SỐC', body: advert, agencyCode: DEPT })
+  assert.equal((await row(plain.code)).spamSignals, null)
+  assert.match((await row(spam.code)).spamSignals ?? '', /quảng cáo/)
+  assert.equal((await row(spam.code)).status, 'received', 'received all the same: a person decides')
+
+  const specialist = (await t.services.officials.sessionOfficial((await newOfficial(t, DEPT, ['specialist'])).cookie.split('=')[1]!))!
+  const leaderLogin = await newOfficial(t, DEPT, ['agency_leader'])
+  const leader = (await t.services.officials.sessionOfficial(leaderLogin.cookie.split('=')[1]!))!
+  const suspected = await t.services.feedback.queue(specialist, 'suspected')
+  assert.ok(suspected.some(r => r.code === spam.code) && !suspected.some(r => r.code === plain.code))
+  const before = (await t.services.statistics.feedback(leader, {})).rows.find(r => r.agencyCode === DEPT)!.received
+  await rejects(t.services.feedback.rejectSpam(specialist, spam.code, 'Quảng cáo'), 'FORBIDDEN')
+  // Through the page: the reason is required beside its field, then rejected.
+  const web = browserSession(t, leaderLogin.cookie)
+  const item = await web.get(`/can-bo/phan-anh/${spam.code}`)
+  assert.match(item.body, /Nghi là quảng cáo, tin rác/)
+  const empty = await web.post(`/can-bo/phan-anh/${spam.code}/tin-rac`, { spam: '' })
+  assert.equal(empty.statusCode, 422)
+  assert.match(empty.body, /Nêu lý do không tiếp nhận/)
+  await web.post(`/can-bo/phan-anh/${spam.code}/tin-rac`, { spam: 'Nội dung quảng cáo cho vay, cá cược' })
+  const rejected = await row(spam.code)
+  assert.equal(rejected.status, 'spam')
+  assert.deepEqual(await actions(spam.code), ['feedback.send', 'feedback.reject-spam'])
+  const told = await t.db.kysely.selectFrom('messages').select('subject').where('recipient', '=', c.email).where('template', '=', 'feedback').orderBy('id', 'desc').executeTakeFirstOrThrow()
+  assert.equal(told.subject, `Phản ánh ${spam.code}: không được tiếp nhận`)
+  assert.equal((await t.services.feedback.own({ accountId: c.id }, spam.code)).answer, 'Nội dung quảng cáo cho vay, cá cược', 'the sender sees why')
+  assert.equal((await t.app.inject(`/phan-anh-kien-nghi/${spam.code}`)).statusCode, 404)
+  assert.equal((await t.services.statistics.feedback(leader, {})).rows.find(r => r.agencyCode === DEPT)!.received, before - 1, 'no longer counted as received')
+  await rejects(t.services.feedback.rejectSpam(leader, spam.code, 'Lần nữa'), 'CONFLICT')
 })
 
 test('the pages: sending needs a session and the CSRF token, errors are told beside their fields, the official answers through forms', async () => {

@@ -6,7 +6,7 @@ import { RUNNING } from './model.js'
 export interface FeedbackFigures { agencyCode: string, agencyName: string, received: number, answered: number, onTime: number, late: number, notCompetent: number, openOverdue: number, satisfied: number, unsatisfied: number }
 
 /**
- * Per agency of `scope` for [start, end): received = sent in the period; answered = published in it, on
+ * Per agency of `scope` for [start, end): received = sent in the period (but not what a leader rejected as advertising); answered = published in it, on
  * time when approved by the due time, late otherwise; not within competence (closed in it); still open
  * and overdue at `at`; the senders' ratings of the answers published in it. The one count the feedback
  * back office and the statistics pages (and their exports) show; agencies with nothing are left out.
@@ -16,7 +16,7 @@ export async function feedbackFigures (ex: Executor, scope: string[], start: Dat
   const inPeriod = (col: string) => sql<boolean>`${sql.ref(col)} >= ${start} and ${sql.ref(col)} < ${end}`
   const rows = await ex.selectFrom('feedback as f').innerJoin('agencies as a', 'a.code', 'f.agencyCode')
     .select(['a.code as agencyCode', 'a.name as agencyName',
-      sql<string>`count(*) filter (where ${inPeriod('f.submitted_at')})`.as('received'),
+      sql<string>`count(*) filter (where ${inPeriod('f.submitted_at')} and f.status <> 'spam')`.as('received'),
       sql<string>`count(*) filter (where f.status = 'published' and ${inPeriod('f.answered_at')})`.as('answered'),
       sql<string>`count(*) filter (where f.status = 'published' and ${inPeriod('f.answered_at')} and f.answered_at <= f.due_at)`.as('onTime'),
       sql<string>`count(*) filter (where f.status = 'not_competent' and ${inPeriod('f.answered_at')})`.as('notCompetent'),

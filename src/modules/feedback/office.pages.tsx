@@ -13,9 +13,9 @@ import { downloadHeaders } from '../files/files.service.js'
 import { attempt, Attachments, Paragraphs, StatusTag, Timeline, type Values } from './views.js'
 
 const PATH = '/can-bo/phan-anh'
-const TABS: Array<[string, QueueTab, string]> = [['chua-tra-loi', 'open', 'Chưa trả lời'], ['qua-han', 'overdue', 'Quá hạn'], ['cho-duyet', 'approval', 'Chờ duyệt'], ['da-xong', 'closed', 'Đã xong']]
+const TABS: Array<[string, QueueTab, string]> = [['chua-tra-loi', 'open', 'Chưa trả lời'], ['qua-han', 'overdue', 'Quá hạn'], ['cho-duyet', 'approval', 'Chờ duyệt'], ['nghi-tin-rac', 'suspected', 'Nghi là tin rác'], ['da-xong', 'closed', 'Đã xong']]
 
-type Service = Pick<FeedbackService, 'queue' | 'forOfficial' | 'attachment' | 'assign' | 'askInfo' | 'transfer' | 'draft' | 'approve' | 'sendBack' | 'notCompetent' | 'merge' | 'hide'>
+type Service = Pick<FeedbackService, 'queue' | 'forOfficial' | 'attachment' | 'assign' | 'askInfo' | 'transfer' | 'draft' | 'approve' | 'sendBack' | 'notCompetent' | 'merge' | 'hide' | 'rejectSpam'>
 type Item = Awaited<ReturnType<FeedbackService['forOfficial']>>
 
 function QueuePage ({ tab, rows, leader }: { tab: string, rows: Awaited<ReturnType<FeedbackService['queue']>>, leader: boolean }) {
@@ -33,7 +33,7 @@ function QueuePage ({ tab, rows, leader }: { tab: string, rows: Awaited<ReturnTy
       {rows.length === 0
         ? <p class='body'>Không có phản ánh nào trong hàng đợi này.</p>
         : <DataTable caption='Phản ánh, kiến nghị' rows={rows} rowKey={r => r.code} columns={[
-          { label: 'Mã, tiêu đề', cell: r => <><a href={`${PATH}/${r.code}`}>{r.code}</a><br />{r.title}{r.hiddenReason && <><br /><span class='hint'>Đã ẩn khỏi trang công khai</span></>}</> },
+          { label: 'Mã, tiêu đề', cell: r => <><a href={`${PATH}/${r.code}`}>{r.code}</a><br />{r.title}{r.hiddenReason && <><br /><span class='hint'>Đã ẩn khỏi trang công khai</span></>}{r.spamSignals && r.status !== 'spam' && <><br /><span class='hint'>Nghi là tin rác: {r.spamSignals}</span></>}</> },
           { label: 'Cơ quan', cell: r => r.agencyName },
           { label: 'Ngày gửi', cell: r => formatDay(r.submittedAt) },
           { label: 'Hạn trả lời', cell: r => r.status === 'waiting_citizen' ? 'Tạm dừng' : formatInstant(r.dueAt) },
@@ -65,6 +65,9 @@ function ItemPage ({ f, me, values, errors, form }: { f: Item, me: SignedInOffic
         ['Người xử lý', f.assignedName ?? 'Chưa phân công'],
         ['Công khai', f.hiddenReason ? `Đã ẩn: ${f.hiddenReason}` : f.showName ? 'Được hiện họ tên người gửi' : 'Không hiện họ tên người gửi']
       ]} />
+      {f.spamSignals && ['received', 'processing', 'waiting_citizen', 'awaiting_approval'].includes(f.status) && (
+        <div class='notice notice--warning' role='note'><strong>Nghi là quảng cáo, tin rác:</strong> {f.spamSignals}. Vẫn đang tính hạn trả lời; lãnh đạo có thể không tiếp nhận (cuối trang).</div>
+      )}
       <h2 class='heading-m'>Nội dung</h2>
       <Paragraphs text={f.body} />
       <Attachments files={f.files} href={id => `${act}/tep/${id}`} />
@@ -120,6 +123,15 @@ function ItemPage ({ f, me, values, errors, form }: { f: Item, me: SignedInOffic
           <Form action={`${act}/tra-lai`}>
             <Textarea name='note' label='Yêu cầu sửa dự thảo' value={val('note', 'send-back')} error={err('note', 'send-back')} />
             <Button secondary>Trả lại dự thảo</Button>
+          </Form>
+        </>
+      )}
+      {f.canApprove && ['received', 'processing', 'waiting_citizen', 'awaiting_approval'].includes(f.status) && (
+        <>
+          <h2 class='heading-m' id='tin-rac'>Không tiếp nhận: quảng cáo, tin rác</h2>
+          <Form action={`${act}/tin-rac`}>
+            <TextInput name='spam' label='Lý do không tiếp nhận' hint='Người gửi được báo lý do. Phản ánh không được công khai và không tính vào số tiếp nhận.' value={val('spam', 'spam')} error={err('spam', 'spam')} />
+            <Button secondary>Không tiếp nhận</Button>
           </Form>
         </>
       )}
@@ -185,4 +197,5 @@ export async function feedbackOfficePages (app: FastifyInstance, { feedback, req
   action('khong-tham-quyen', 'not-competent', (o, c, v) => feedback.notCompetent(o, c, v['redirect'], v['explanation']), 'Đã kết thúc và hướng dẫn người gửi.')
   action('gop', 'merge', (o, c, v) => feedback.merge(o, c, v['into']), 'Đã gộp phản ánh.')
   action('an', 'hide', (o, c, v) => feedback.hide(o, c, v['hide']), 'Đã ẩn khỏi trang công khai.')
+  action('tin-rac', 'spam', (o, c, v) => feedback.rejectSpam(o, c, v['spam']), 'Đã không tiếp nhận; người gửi được báo lý do.')
 }

@@ -69,7 +69,7 @@ async function countersOf (db: Db, p: Period, scope: string[]) {
              count(*) filter (where f.status = 'published' and f.answered_at <= f.due_at)::int as on_time,
              count(*) filter (where f.status <> 'published' or f.answered_at > f.due_at or f.rating = 2)::int as unhappy
       from feedback f
-      where f.agency_code in (${sql.join(scope)}) and f.status not in ('not_competent', 'merged', 'waiting_citizen')
+      where f.agency_code in (${sql.join(scope)}) and f.status not in ('not_competent', 'merged', 'waiting_citizen', 'spam')
         and ((f.status = 'published' and f.answered_at >= ${p.start} and f.answered_at < ${p.end})
           or (f.status <> 'published' and f.due_at >= ${p.start} and f.due_at < ${p.asOf}))
       group by 1`.execute(ex)

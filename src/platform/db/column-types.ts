@@ -46,7 +46,7 @@ export const COLUMN_TYPES: Record<string, string> = {
   'signed_documents.kind': "'result' | 'form'",
   'dossier_declarations.answers': "JsonColumn<Record<string, string | Array<Record<string, string>>>>",
   'feedback.category': "'procedure' | 'official' | 'late' | 'regulation' | 'proposal' | 'other'",
-  'feedback.status': "'received' | 'processing' | 'waiting_citizen' | 'awaiting_approval' | 'published' | 'not_competent' | 'merged'",
+  'feedback.status': "'received' | 'processing' | 'waiting_citizen' | 'awaiting_approval' | 'published' | 'not_competent' | 'merged' | 'spam'",
   'feedback.pauses': "ColumnType<Array<{ from: string, to: string }>, string | undefined, string>",
   'feedback_pending.channel': "'email' | 'sms'",
   'feedback_pending.input': "JsonColumn<{ category: string, title: string, body: string, agencyCode?: string, procedureCode?: string, showName?: boolean }>",

@@ -306,7 +306,8 @@ export interface Feedback {
   redirectTo: string | null
   searchText: Generated<string>
   showName: Generated<boolean>
-  status: 'received' | 'processing' | 'waiting_citizen' | 'awaiting_approval' | 'published' | 'not_competent' | 'merged'
+  spamSignals: string | null
+  status: 'received' | 'processing' | 'waiting_citizen' | 'awaiting_approval' | 'published' | 'not_competent' | 'merged' | 'spam'
   submittedAt: Timestamp
   title: string
   updatedAt: Timestamp

@@ -2,9 +2,9 @@ import { sql } from 'kysely'
 import { AppError } from '../../../platform/http/errors.js'
 import type { SignedInOfficial } from '../../accounts/officials.service.js'
 import { HANDLERS, LEADERS, RECEIVERS, type FeedbackContext } from '../context.js'
-import { LIMITS, RUNNING, type FeedbackStatus } from '../model.js'
+import { LIMITS, OPEN, RUNNING, type FeedbackStatus } from '../model.js'
 
-export type QueueTab = 'open' | 'overdue' | 'approval' | 'closed'
+export type QueueTab = 'open' | 'overdue' | 'approval' | 'suspected' | 'closed'
 
 const required = (field: string, value: string | undefined, message: string, max: number = LIMITS.reason) => {
   const v = (value ?? '').trim()
@@ -40,12 +40,13 @@ export function handlingUseCases (ctx: FeedbackContext) {
       const scope = await ctx.deps.officials.scope(official, HANDLERS)
       if (scope.length === 0) throw new AppError('FORBIDDEN', 'feedback queue: no handling role')
       let q = k.selectFrom('feedback as f').innerJoin('agencies as a', 'a.code', 'f.agencyCode').leftJoin('officials as o', 'o.id', 'f.assignedTo')
-        .select(['f.code', 'f.title', 'f.category', 'f.status', 'f.submittedAt', 'f.dueAt', 'f.answeredAt', 'f.hiddenReason', 'a.name as agencyName', 'o.fullName as assignedName'])
+        .select(['f.code', 'f.title', 'f.category', 'f.status', 'f.submittedAt', 'f.dueAt', 'f.answeredAt', 'f.hiddenReason', 'f.spamSignals', 'a.name as agencyName', 'o.fullName as assignedName'])
         .where('f.agencyCode', 'in', scope)
       if (tab === 'open') q = q.where('f.status', 'in', ['received', 'processing', 'waiting_citizen', 'awaiting_approval']).orderBy('f.dueAt')
       else if (tab === 'overdue') q = q.where('f.status', 'in', RUNNING).where('f.dueAt', '<', now()).orderBy('f.dueAt')
       else if (tab === 'approval') q = q.where('f.status', '=', 'awaiting_approval').orderBy('f.dueAt')
-      else q = q.where('f.status', 'in', ['published', 'not_competent', 'merged']).orderBy('f.answeredAt', 'desc')
+      else if (tab === 'suspected') q = q.where('f.status', 'in', OPEN).where('f.spamSignals', 'is not', null).orderBy('f.dueAt')
+      else q = q.where('f.status', 'in', ['published', 'not_competent', 'merged', 'spam']).orderBy('f.answeredAt', 'desc')
       return q.limit(200).execute()
     },
 
@@ -179,10 +180,24 @@ export function handlingUseCases (ctx: FeedbackContext) {
       })
     },
 
+    /**
+     * A leader rejects advertising or noise (suspected or not): closed with the reason, which the sender
+     * is told; never published, not counted as received in the figures.
+     */
+    async rejectSpam (official: SignedInOfficial, code: string, reason: string | undefined): Promise<void> {
+      const why = required('spam', reason, 'Nêu lý do không tiếp nhận')
+      await change(official, code, 'reject-spam', ['received', 'processing', 'waiting_citizen', 'awaiting_approval'], 'loại', async (f, trx) => {
+        await trx.updateTable('feedback').set({ status: 'spam', answer: why, answerBy: official.id, answeredAt: now(), pausedAt: null, ...ctx.touch() }).where('id', '=', f.id).execute()
+        await ctx.event(trx, f.id, { action: 'reject-spam', actor: by(official), agencyCode: f.agencyCode, message: `Không tiếp nhận: ${why}` })
+        await ctx.tell(trx, f, 'không được tiếp nhận', `Phản ánh “${f.title}” không được tiếp nhận vì nội dung là quảng cáo hoặc không phải phản ánh, kiến nghị: ${why}\n\nNếu đây là nhầm lẫn, bạn có thể gửi lại nội dung phản ánh cụ thể.`)
+        return { reason: why, signals: f.spamSignals }
+      }, LEADERS)
+    },
+
     /** Hides abusive content from the public page (the reason recorded; the citizen still sees their own). */
     async hide (official: SignedInOfficial, code: string, reason: string | undefined): Promise<void> {
       const why = required('hide', reason, 'Nêu lý do ẩn nội dung')
-      await change(official, code, 'hide', ['received', 'processing', 'waiting_citizen', 'awaiting_approval', 'published', 'not_competent', 'merged'], 'ẩn', async (f, trx) => {
+      await change(official, code, 'hide', ['received', 'processing', 'waiting_citizen', 'awaiting_approval', 'published', 'not_competent', 'merged', 'spam'], 'ẩn', async (f, trx) => {
         await trx.updateTable('feedback').set({ hiddenReason: why, ...ctx.touch() }).where('id', '=', f.id).execute()
         await ctx.event(trx, f.id, { action: 'hide', actor: by(official), agencyCode: f.agencyCode, note: `Ẩn khỏi trang công khai: ${why}` })
         return { reason: why }

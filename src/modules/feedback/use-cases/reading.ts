@@ -123,7 +123,7 @@ export function readingUseCases (ctx: FeedbackContext) {
         .leftJoin('procedures as p', 'p.id', 'f.procedureId').leftJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
         .leftJoin('dossiers as d', 'd.id', 'f.dossierId').leftJoin('feedback as m', 'm.id', 'f.mergedInto')
         .select(['f.id', 'f.code', 'f.accountId', 'f.category', 'f.title', 'f.body', 'f.status', 'f.showName', 'f.submittedAt', 'f.dueAt', 'f.answeredAt', 'f.infoRequest', 'f.redirectTo', 'f.rating', 'f.hiddenReason',
-          sql<string | null>`case when f.status in ('published', 'not_competent') then f.answer end`.as('answer'), 'a.name as agencyName', 'v.name as procedureName', 'd.code as dossierCode', 'm.code as mergedIntoCode'])
+          sql<string | null>`case when f.status in ('published', 'not_competent', 'spam') then f.answer end`.as('answer'), 'a.name as agencyName', 'v.name as procedureName', 'd.code as dossierCode', 'm.code as mergedIntoCode'])
         .where('f.id', '=', id).executeTakeFirstOrThrow()
       const [events, files] = await Promise.all([
         k.selectFrom('feedbackEvents').select(['at', 'message']).where('feedbackId', '=', f.id).where('message', 'is not', null).orderBy('at').orderBy('id').execute(),
