@@ -11,7 +11,7 @@ import { newOfficial } from '../../../test/officials.js'
 const t = useTestApp({ listen: true, setup: ctx => loadCatalog(ctx.services) })
 const b = useBrowser()
 
-test('feedback in the browser: a citizen sends it about their dossier (errors beside the fields first), an official drafts the answer, a leader approves it, anyone finds it on the public page without the sender; axe on each page', async () => {
+test('feedback in the browser: a citizen sends it about their dossier (errors beside the fields first), an official drafts the answer, a leader approves it and reads the figures, anyone finds it on the public page without the sender; axe on each page', async () => {
   const c = await newCitizen(t)
   const { code: dossierCode } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, FLOW_PROCEDURE))
 
@@ -61,6 +61,16 @@ test('feedback in the browser: a citizen sends it about their dossier (errors be
     await follow(p3, code)
     await press(p3, 'Duyệt và công khai')
     assert.ok(await p3.getByText('Đã trả lời').first().isVisible())
+    // The leader's figures (the statistics page, reached from the queue): answered on time, 100%.
+    await visit(p3, `${t.url}/can-bo/phan-anh`)
+    await follow(p3, 'Thống kê')
+    assert.equal(await p3.getByRole('heading', { level: 1 }).innerText(), 'Thống kê\nTiếp nhận, trả lời phản ánh, kiến nghị')
+    const agencyRow = p3.locator('tbody tr').filter({ hasText: 'Tổng cộng' })
+    assert.match(await agencyRow.innerText(), /100%/)
+    const [download] = await Promise.all([p3.waitForEvent('download'), p3.getByRole('link', { name: 'Tải Excel (.xlsx)' }).click()])
+    await p3.setViewportSize({ width: 390, height: 800 })
+    await assertReadsOnPhone(p3)
+    assert.match(download.suggestedFilename(), /^phan-anh-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx$/)
   } finally { await ld.close() }
 
   // Anyone: the public page finds it by words without diacritics; no name, no phone.

@@ -37,9 +37,11 @@ type Row = Counts & { agencyCode: string, agencyName: string, total?: boolean }
 function FeedbackReportPage ({ r, query, errors }: { r?: Report | undefined, query: Query, errors: FieldError[] }) {
   const columns: Array<Column<Row>> = [
     { label: 'Cơ quan', cell: x => x.total ? <strong>{x.agencyName}</strong> : x.agencyName },
-    ...COLUMNS.map((c): Column<Row> => ({ label: c.label, ...(c.group ? { group: c.group } : {}), cell: x => n(x[c.key]) })),
-    { label: 'Tỉ lệ đúng hạn', cell: x => percent(x.onTime, x.answered) },
-    { label: 'Tỉ lệ hài lòng', cell: x => percent(x.satisfied, x.satisfied + x.unsatisfied) }
+    // On time and satisfied with their share beside them (of the answered, of the ratings).
+    ...COLUMNS.map((c): Column<Row> => ({
+      label: c.label, ...(c.group ? { group: c.group } : {}),
+      cell: x => c.key === 'onTime' ? `${n(x.onTime)} (${percent(x.onTime, x.answered)})` : c.key === 'satisfied' ? `${n(x.satisfied)} (${percent(x.satisfied, x.satisfied + x.unsatisfied)})` : n(x[c.key])
+    }))
   ]
   const rows: Row[] = r ? [...r.rows, { ...r.total, agencyCode: '', agencyName: 'Tổng cộng', total: true }] : []
   return (
