@@ -91,7 +91,7 @@ export async function buildServices (config: Config, options: BuildServicesOptio
   })
 
   const statistics = createStatisticsService({ db, officials, audit, site, now: clock })
-  const feedback = createFeedbackService({ db, audit, calendar, notifications, officials, files, jobs, answerDays: config.FEEDBACK_ANSWER_DAYS, publicUrl: () => config.PUBLIC_URL, followKey: crypto.createHash('sha256').update(`feedback-follow:${sessionSecret(config)}`).digest('hex'), now: clock })
+  const feedback = createFeedbackService({ db, audit, calendar, notifications, officials, files, jobs, search: catalog.search, answerDays: config.FEEDBACK_ANSWER_DAYS, publicUrl: () => config.PUBLIC_URL, followKey: crypto.createHash('sha256').update(`feedback-follow:${sessionSecret(config)}`).digest('hex'), now: clock })
 
   return {
     config,

@@ -4,6 +4,7 @@ import type { Assurance } from '../../platform/db/database.js'
 import type { AgencyRef, GovernmentLevel, OnlineLevel, ProcedureContent, ProcedureFilters, ProcedureSummary, ProcessingTime } from './catalog.types.js'
 import { fold } from './import/text.js'
 import type { RankedQuery } from './search/query.js'
+import { rankScore, tsqueryTexts } from './search/search.repository.js'
 
 export interface AgencyInput {
   code: string
@@ -179,7 +180,7 @@ export function createCatalogRepository () {
      */
     async listProcedures (db: Executor, f: ProcedureFilters, search?: { query: RankedQuery, text: string }): Promise<{ items: ProcedureSummary[], total: number }> {
       // The query's tsqueries are parsed once, in a one-row subquery every row is compared with.
-      const texts = search ? [...new Set([search.query.any, ...search.query.parts.flat().flatMap(w => [w.name, w.result, w.anywhere]), ...search.query.pairs.map(x => x.name)])] : []
+      const texts = search ? tsqueryTexts(search.query) : []
       const column = (text: string) => sql.raw(`q.q${texts.indexOf(text)}`)
       const parsed = sql`(select ${sql.join(texts.map((text, i) => sql`to_tsquery('simple', ${text}) as ${sql.raw(`q${i}`)}`))})`.as('q')
       let query = search
@@ -209,13 +210,7 @@ export function createCatalogRepository () {
         const matches = query.select(['p.id', sql<number>`ts_rank(p.search_vector, ${column(q.any)})`.as('rank')]).offset(0)
         const candidates = db.selectFrom(matches.as('m')).select(['m.id', sql<number>`(count(*) over ())::int`.as('total')])
           .orderBy('m.rank', 'desc').orderBy('m.id').limit(kept)
-        const has = (tsquery: string) => sql`k.search_vector @@ ${column(tsquery)}`
-        const score = sql.join([
-          ...q.parts.map(ways => ways.length === 1
-            ? sql`(case when ${has(ways[0]!.name)} then 3 when ${has(ways[0]!.result)} then 2 when ${has(ways[0]!.anywhere)} then 1 else 0 end) * ${ways[0]!.weight}::float8`
-            : sql`greatest(${sql.join(ways.map(w => sql`(case when ${has(w.name)} then 3 when ${has(w.result)} then 2 when ${has(w.anywhere)} then 1 else 0 end) * ${w.weight}::float8`))})`),
-          ...q.pairs.map(pair => sql`(case when ${has(pair.name)} then ${pair.weight}::float8 else 0 end)`)
-        ], sql` + `)
+        const score = rankScore(q, tsquery => sql`k.search_vector @@ ${column(tsquery)}`)
         page = await db.selectFrom(candidates.as('c')).innerJoin('procedures as k', 'k.id', 'c.id').innerJoin(parsed, join => join.onTrue()).select(['c.id', 'c.total'])
           .orderBy(sql`${score}`, 'desc').orderBy(sql`length(k.search_name)`).orderBy('k.sectorId').orderBy('k.position').orderBy('k.code')
           .limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute()

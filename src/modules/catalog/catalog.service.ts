@@ -15,6 +15,7 @@ import { workingDaysOf, type DurationUnit } from './import/fields.js'
 
 import { applyContentEdit, applyNationalContent, type ContentEdit } from './content-edit.js'
 import { createSearchService } from './search/search.service.js'
+import { spelled } from './search/query.js'
 import { words } from './search/normalize.js'
 const DURATION_WORDS: Record<DurationUnit, string> = { working_days: 'ngày làm việc', working_hours: 'giờ làm việc', calendar_days: 'ngày', same_day: 'trong ngày' }
 import { Lru } from '../../platform/cache.js'
@@ -364,24 +365,3 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
 }
 
 export type CatalogService = ReturnType<typeof createCatalogService>
-
-/**
- * The corrected query as people write it: for each part, the candidate the best results' names hold
- * (else the first); each word spelled as those names spell it next to the same neighbour ("lai xe" →
- * "lái xe", "cap lai" → "cấp lại"), else as they spell it anywhere.
- */
-function spelled (corrected: string[][][], names: string[]): string {
-  const top = new Set(names.slice(0, 3).flatMap(n => words(n)))
-  const chosen = corrected.flatMap(candidates => candidates.find(c => c.every(w => top.has(w))) ?? candidates[0]!)
-  const single = new Map<string, string>()
-  const pairs = new Map<string, [string, string]>()
-  for (const name of names) {
-    const tokens = name.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean)
-    const folded = tokens.map(t => words(t).join(' '))
-    tokens.forEach((t, i) => {
-      if (!single.has(folded[i]!)) single.set(folded[i]!, t)
-      if (i > 0 && !pairs.has(`${folded[i - 1]} ${folded[i]}`)) pairs.set(`${folded[i - 1]} ${folded[i]}`, [tokens[i - 1]!, t])
-    })
-  }
-  return chosen.map((w, i) => pairs.get(`${chosen[i - 1]} ${w}`)?.[1] ?? pairs.get(`${w} ${chosen[i + 1]}`)?.[0] ?? single.get(w) ?? w).join(' ')
-}

@@ -8,9 +8,21 @@ import type { WorkCalendar } from '../calendar/calendar.js'
 import { computeDue } from '../calendar/due.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
 import type { OfficialRole, OfficialsService, SignedInOfficial } from '../accounts/officials.service.js'
-import { words } from '../catalog/search/normalize.js'
+import { withAbbreviations, words } from '../catalog/search/normalize.js'
+import type { SearchService } from '../catalog/search/search.service.js'
+import { sql } from 'kysely'
 import type { FilesService } from '../files/files.service.js'
-import type { FeedbackStatus } from './model.js'
+import { OPEN, type FeedbackStatus } from './model.js'
+
+/** Days a follow link keeps working after its feedback is closed (answered, not competent, merged, rejected). */
+export const FOLLOW_DAYS = 180
+
+/** A follow link past its time: said as such on its page (a plain "not found" otherwise). */
+export class LapsedLink extends AppError {
+  constructor (readonly feedbackCode: string) {
+    super('NOT_FOUND', `Liên kết theo dõi đã hết hạn (${FOLLOW_DAYS} ngày sau khi phản ánh kết thúc).`)
+  }
+}
 
 /** Who follows their feedback: by their account, or by the signed link sent to them. */
 export type Owner = { accountId: string } | { token: string }
@@ -22,6 +34,8 @@ export interface FeedbackDeps {
   notifications: Pick<NotificationsService, 'enqueue'>
   officials: Pick<OfficialsService, 'scope'>
   files: Pick<FilesService, 'storeMany' | 'discard' | 'read'>
+  /** The catalog's search: the public questions and answers are searched by the same analysis. */
+  search: Pick<SearchService, 'analyzeAgainst'>
   /** Working days an agency has to answer (FEEDBACK_ANSWER_DAYS). */
   answerDays: number
   publicUrl: () => string
@@ -49,8 +63,18 @@ export function createFeedbackContext (deps: FeedbackDeps) {
   const dueIn = (cal: WorkCalendar, start: Date, pauses: Array<{ from: string, to: string }>): Date =>
     computeDue(cal, start, { value: deps.answerDays, unit: 'working_days' }, { pauseMode: 'pause', pauses: pauses.map(p => ({ from: new Date(p.from), to: new Date(p.to) })) }).due
 
-  /** The folded words the public search matches, space-delimited at both ends so a word matches from its start. */
-  const searchText = (...texts: Array<string | null | undefined>) => ` ${words(texts.filter(Boolean).join(' ')).join(' ')} `
+  /**
+   * The document the public search matches (the catalog's normalisation: folded words, abbreviations added):
+   * the title weighted A, the citizen's text B, the answer C, as the catalog's ranking reads them.
+   */
+  const folded = (text: string) => withAbbreviations(words(text)).join(' ')
+  const searchDocument = (f: { title: string, body: string, answer: string }) =>
+    sql<string>`setweight(to_tsvector('simple', ${folded(f.title)}), 'A') || setweight(to_tsvector('simple', ${folded(f.body)}), 'B') || setweight(to_tsvector('simple', ${folded(f.answer)}), 'C')`
+  /** Counts a published document's words in (+1) or out (-1) of the lexicon that corrects searches, in the caller's transaction. */
+  const lexicon = (trx: Executor, feedbackId: number, by: 1 | -1) => sql`
+    insert into feedback_lexicon (word, documents)
+    select word, ${by === 1 ? 1 : 0} from unnest(tsvector_to_array((select search_vector from feedback where id = ${feedbackId}))) as word
+    on conflict (word) do update set documents = greatest(0, feedback_lexicon.documents + ${by})`.execute(trx)
 
   async function event (trx: Executor, feedbackId: number, e: { action: string, actor: { type: 'citizen' | 'official' | 'system', name?: string | null }, agencyCode?: string | null, message?: string | null, note?: string | null }) {
     await trx.insertInto('feedbackEvents').values({
@@ -71,13 +95,19 @@ export function createFeedbackContext (deps: FeedbackDeps) {
   const followUrl = (f: { code: string, accountId: string | null }) =>
     f.accountId ? `${deps.publicUrl()}/ca-nhan/phan-anh/${f.code}` : `${deps.publicUrl()}/phan-anh-kien-nghi/theo-doi/${followToken(f.code)}`
 
-  /** The feedback an owner reaches: by their account, or by the signed follow link (NOT_FOUND otherwise). */
+  /**
+   * The feedback an owner reaches: by their account, or by the signed follow link — which lapses
+   * FOLLOW_DAYS after the feedback was closed, so an old forwarded e-mail stops showing it (NOT_FOUND otherwise).
+   */
   async function ownedBy (owner: Owner, code?: string) {
     const c = 'token' in owner ? codeOfToken(owner.token) : code
-    let q = db.kysely.selectFrom('feedback').select(['id', 'code', 'accountId', 'agencyCode']).where('code', '=', c ?? '')
+    let q = db.kysely.selectFrom('feedback').select(['id', 'code', 'accountId', 'agencyCode', 'status', 'answeredAt']).where('code', '=', c ?? '')
     if ('accountId' in owner) q = q.where('accountId', '=', owner.accountId)
     const f = c ? await q.executeTakeFirst() : undefined
     if (!f) throw new AppError('NOT_FOUND', 'Không tìm thấy phản ánh của bạn')
+    if ('token' in owner && !OPEN.includes(f.status) && f.answeredAt && f.answeredAt.getTime() < now().getTime() - FOLLOW_DAYS * 86_400_000) {
+      throw new LapsedLink(f.code)
+    }
     return f
   }
 
@@ -135,7 +165,7 @@ export function createFeedbackContext (deps: FeedbackDeps) {
   /** Marks the moment of a change on the row (the caller's update), with the clock's fields when it moved. */
   const touch = () => ({ updatedAt: now() })
 
-  return { db, deps, now, followToken, codeOfToken, followUrl, ownedBy, calendarOf, dueIn, searchText, event, tell, alert, handled, expect, auditOf, attachmentsOf, dueText, touch }
+  return { db, deps, now, followToken, codeOfToken, followUrl, ownedBy, calendarOf, dueIn, searchDocument, lexicon, event, tell, alert, handled, expect, auditOf, attachmentsOf, dueText, touch }
 }
 
 export type FeedbackContext = ReturnType<typeof createFeedbackContext>

@@ -14,7 +14,7 @@ import { ACCEPT_ATTR, ACCEPTED_LABEL } from '../files/sniff.js'
 import type { FeedbackService } from './feedback.service.js'
 import { CATEGORIES, LIMITS } from './model.js'
 import type { PublicFilter, PublishedFeedback } from './use-cases/reading.js'
-import type { Owner } from './context.js'
+import { LapsedLink, type Owner } from './context.js'
 import { attempt, Attachments, Paragraphs, StatusTag, Timeline, type Values } from './views.js'
 
 const PUBLIC = '/phan-anh-kien-nghi'
@@ -69,7 +69,9 @@ function PublicList ({ result, filter, agencies, days }: { result: Awaited<Retur
         <button type='submit' class='button'>Tìm</button>
       </form>
       {filter.procedure && <p class='body'>Đang xem câu hỏi về thủ tục {filter.procedure}. <a href={PUBLIC}>Xem tất cả</a></p>}
-      <p class='result-count' role='status'>{result.total.toLocaleString('vi-VN')} câu hỏi đã được trả lời</p>
+      <p class='result-count' role='status'>{result.total.toLocaleString('vi-VN')} câu hỏi đã được trả lời{filter.q ? ` phù hợp với “${filter.q}”` : ''}</p>
+      {result.corrected && <p class='body'>Có phải bạn muốn tìm: <a href={`${PUBLIC}?q=${encodeURIComponent(result.corrected)}`}><strong>{result.corrected}</strong></a>? Kết quả dưới đây theo cách viết này.</p>}
+      {result.total === 0 && filter.q && <p class='body'>Chưa có câu hỏi nào như vậy được trả lời. Hãy thử từ khác, <a href={PUBLIC}>xem tất cả câu hỏi</a>, hoặc <a href={`${PUBLIC}/gui`}>gửi phản ánh, kiến nghị</a> của bạn.</p>}
       {result.items.map(f => <PublishedItem key={f.code} f={f} />)}
       <Pagination page={result.page} pageSize={20} total={result.total} href={params} />
     </>
@@ -273,8 +275,19 @@ export async function feedbackPages (app: FastifyInstance, { feedback, captcha }
       return { f, body: <OwnPage f={f} values={values} errors={errors} base={urlOf(request)} back={back} /> }
     }
     app.get(path, guard, async (request, reply) => {
-      const { f, body } = await ownPage(request)
-      return reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').page(body, { title: f.title })
+      reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex')
+      try {
+        const { f, body } = await ownPage(request)
+        return reply.page(body, { title: f.title })
+      } catch (err) {
+        if (!(err instanceof LapsedLink)) throw err
+        return reply.page(
+          <>
+            <h1 class='heading-l'>Liên kết theo dõi đã hết hạn</h1>
+            <p class='body'>{err.detail} Nếu phản ánh đã được trả lời, câu trả lời vẫn được công khai tại trang <a href={`${PUBLIC}/${err.feedbackCode}`}>phản ánh {err.feedbackCode}</a>.</p>
+            <p class='body'><a href={`${PUBLIC}/gui`}>Gửi phản ánh, kiến nghị mới</a></p>
+          </>, { title: 'Liên kết theo dõi đã hết hạn', status: 404 })
+      }
     })
     const form = (slug: string, run: (request: FastifyRequest, v: Values) => Promise<unknown>, done: string) =>
       app.post(`${path}/${slug}`, guard, async (request, reply) => {

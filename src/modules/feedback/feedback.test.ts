@@ -207,6 +207,9 @@ test('the clock: overdue when the limit passes (in the queue, the figures and a 
   assert.match(String(csv.headers['content-type']), /^text\/csv/)
   const line = csv.body.split('\r\n').find(l => l.includes('Sở Văn hóa'))!
   assert.deepEqual(line.split(',').slice(-8, -4).map(Number), [figures.received, 1, 0, 1], 'received, answered, on time, late (the name is quoted, commas and all)')
+  const pdf = await leaderWeb.get('/can-bo/thong-ke/phan-anh.pdf')
+  assert.equal(pdf.headers['content-type'], 'application/pdf')
+  assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-')
   const xlsx = await leaderWeb.get('/can-bo/thong-ke/phan-anh.xlsx')
   const { default: ExcelJS } = await import('exceljs')
   const wb = new ExcelJS.Workbook()
@@ -249,6 +252,43 @@ test('the clock: overdue when the limit passes (in the queue, the figures and a 
   assert.equal((await t.app.inject(`/api/v1/feedback/${main.code}`)).statusCode, 404)
   assert.ok(!(await t.services.feedback.published({})).items.some(i => i.code === main.code))
   assert.deepEqual(await actions(main.code), ['feedback.send', 'feedback.draft', 'feedback.approve', 'feedback.hide'])
+})
+
+test('the public search is the catalog\'s: abbreviations and synonyms, ranked title first, typos corrected against the published words ("Có phải bạn muốn tìm"), hidden answers leave the lexicon', async () => {
+  offsetMs = 0
+  const c = await newCitizen(t)
+  const account = { id: c.id, fullName: 'Phạm Văn Tìm' }
+  const leader = (await t.services.officials.sessionOfficial((await newOfficial(t, DEPT, ['agency_leader'])).cookie.split('=')[1]!))!
+  const publish = async (title: string, body: string, answer: string) => {
+    const { code } = await t.services.feedback.send(account, { category: 'procedure', title, body, agencyCode: DEPT })
+    await t.services.feedback.draft(leader, code, answer)
+    await t.services.feedback.approve(leader, code, answer)
+    return code
+  }
+  const licence = await publish('Giấy phép lái xe cấp đổi chậm', 'Tôi đổi giấy phép lái xe đã ba tuần chưa nhận được kết quả.', 'Sở đã trả kết quả cho ông.')
+  const manner = await publish('Thái độ cán bộ tiếp nhận', 'Khi tôi hỏi về đổi giấy phép lái xe, cán bộ trả lời thiếu tôn trọng.', 'Sở đã nhắc nhở cán bộ.')
+  const plates = await publish('Biển số xe đấu giá', 'Đề nghị hướng dẫn rõ cách nhận biển số ô tô đã trúng đấu giá.', 'Người trúng đấu giá nộp hồ sơ đăng ký xe kèm văn bản xác nhận kết quả đấu giá.')
+  const codes = (r: { items: Array<{ code: string }> }) => r.items.map(i => i.code)
+
+  // The abbreviation finds the full wording; the one with it in its title comes first.
+  const gplx = await t.services.feedback.published({ q: 'thủ tục làm GPLX ở đâu' })
+  assert.deepEqual(codes(gplx).filter(x => [licence, manner, plates].includes(x)), [licence, manner], 'title before text; the unrelated one not at all')
+  // One wrong letter pair: corrected to the words published answers hold, and said so.
+  const typo = await t.services.feedback.published({ q: 'bein so xe dau gia' })
+  assert.equal(typo.items[0]?.code, plates)
+  assert.equal(typo.corrected, 'biển số xe đấu giá')
+  const page = await t.app.inject(`/phan-anh-kien-nghi?q=${encodeURIComponent('bein so xe dau gia')}`)
+  assert.match(page.body, /Có phải bạn muốn tìm: <a href="\/phan-anh-kien-nghi\?q=bi%E1%BB%83n%20s%E1%BB%91%20xe%20%C4%91%E1%BA%A5u%20gi%C3%A1"><strong>biển số xe đấu giá<\/strong>/)
+  // Nothing found: a way on, not a dead end.
+  const none = await t.app.inject(`/phan-anh-kien-nghi?q=${encodeURIComponent('zzzqqq')}`)
+  assert.match(none.body, /gửi phản ánh, kiến nghị<\/a> của bạn/)
+
+  // Hidden: out of the results, and its words no longer correct anyone's typos.
+  const lexicon = async (word: string) => (await t.db.kysely.selectFrom('feedbackLexicon').select('documents').where('word', '=', word).executeTakeFirst())?.documents ?? 0
+  assert.equal(await lexicon('bien'), 1)
+  await t.services.feedback.hide(leader, plates, 'Thử ẩn')
+  assert.equal(await lexicon('bien'), 0)
+  assert.ok(!codes(await t.services.feedback.published({ q: 'bein so xe dau gia' })).includes(plates))
 })
 
 test('abuse limits: five a day per account, then refused beside the text; a name shown only when the sender agreed; personal numbers masked', async () => {
@@ -437,6 +477,13 @@ test('without an account: the contact proved by a code (captcha first, five trie
   assert.equal(pub.statusCode, 200)
   assert.ok(!pub.body.includes(contact) && !pub.body.includes('an-danh-'), 'the contact is never public')
   assert.deepEqual((await actions(f.code)).filter(a => a !== 'feedback.code'), ['feedback.send', 'feedback.ask-info', 'feedback.add-info', 'feedback.draft', 'feedback.approve', 'feedback.rate'])
+  // The link lapses 180 days after the answer (the published answer stays public).
+  offsetMs = 181 * DAY
+  const lapsed = await b.get(followUrl)
+  assert.equal(lapsed.statusCode, 404)
+  assert.match(lapsed.body, /Liên kết theo dõi đã hết hạn/)
+  assert.equal((await t.app.inject(`/phan-anh-kien-nghi/${f.code}`)).statusCode, 200)
+  offsetMs = 0
 
   // Five codes a day to one contact.
   for (let i = 0; i < 4; i++) await t.services.feedback.startAnonymous({ ...fields, title: `Lần ${i}`, agencyCode: DEPT }, '10.0.0.9')

@@ -62,6 +62,7 @@ function FeedbackReportPage ({ r, query, errors }: { r?: Report | undefined, que
           <p class='body'>Số liệu tính trực tiếp từ các phản ánh đến {formatInstant(r.asOf)}, theo cơ quan đang trả lời. Tiếp nhận theo ngày gửi; đã trả lời theo ngày lãnh đạo duyệt câu trả lời, đúng hạn khi duyệt trước hạn trả lời (hạn tính theo ngày làm việc, trừ thời gian chờ người gửi bổ sung, tính lại từ ngày chuyển khi chuyển cơ quan); đang quá hạn là số phản ánh chưa trả lời đã quá hạn vào lúc xem; đánh giá là đánh giá của người gửi về các câu trả lời trong kỳ.</p>
           <p class='body'>
             <a href={`${PATH}.xlsx?${periodQuery(r)}`} download>Tải Excel (.xlsx)</a>
+            {' · '}<a href={`${PATH}.pdf?${periodQuery(r)}`}>Bản in (PDF)</a>
             {' · '}<a href={`${PATH}.csv?${periodQuery(r)}`} download>CSV</a>
             {' · '}<a href='/can-bo/phan-anh'>Hàng đợi phản ánh</a>
           </p>
@@ -82,7 +83,7 @@ function FeedbackReportPage ({ r, query, errors }: { r?: Report | undefined, que
 }
 
 /** `/can-bo/thong-ke/phan-anh` (and .csv, .xlsx): the feedback figures of the leader's agencies for a period. */
-export async function feedbackReportPages (app: FastifyInstance, { statistics, requireOfficial }: { statistics: Pick<StatisticsService, 'feedback'>, requireOfficial: RequireOfficial }) {
+export async function feedbackReportPages (app: FastifyInstance, { statistics, requireOfficial }: { statistics: Pick<StatisticsService, 'feedback' | 'reportPdf'>, requireOfficial: RequireOfficial }) {
   const report = (fn: (r: Report, request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) => async (request: FastifyRequest, reply: FastifyReply) => {
     const q = request.query as Query
     try {
@@ -105,6 +106,15 @@ export async function feedbackReportPages (app: FastifyInstance, { statistics, r
       ...r.rows.map((x, i) => [i + 1, x.agencyName, ...cells(x)]),
       ['', 'Tổng cộng', ...cells(r.total)]
     ]))))
+
+  app.get(`${PATH}.pdf`, { preHandler: requireOfficial }, report(async (r, request, reply) =>
+    reply.type('application/pdf').header('content-disposition', 'inline; filename="phan-anh-kien-nghi.pdf"').header('cache-control', 'private, no-store').send(await statistics.reportPdf(request.official!, {
+      number: 'Thống kê phản ánh, kiến nghị',
+      title: 'Tình hình tiếp nhận, trả lời phản ánh, kiến nghị',
+      period: `Kỳ báo cáo: từ ngày ${dmy(r.from)} đến ngày ${dmy(r.to)}; số liệu tính từ các phản ánh đến ${formatInstant(r.asOf)}.`,
+      columns: [{ title: 'STT', share: 0.6 }, { title: 'Cơ quan', share: 3.2 }, ...COLUMNS.map(c => ({ title: c.label, share: 1, ...(c.group ? { group: c.group } : {}) }))],
+      rows: [...r.rows.map((x, i) => [String(i + 1), x.agencyName, ...cells(x).map(n)]), ['', 'Tổng cộng', ...cells(r.total).map(n)]]
+    }))))
 
   app.get(`${PATH}.xlsx`, { preHandler: requireOfficial }, report(async (r, request, reply) =>
     download(reply, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `phan-anh-${r.from}-${r.to}.xlsx`).send(await reportWorkbook({

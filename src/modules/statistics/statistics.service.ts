@@ -68,6 +68,21 @@ export function createStatisticsService (deps: { db: Db, officials: OfficialsSer
 
   const publicStatistics = createPublicStatistics({ db, now })
 
+  async function reportPdf (o: SignedInOfficial, r: { number: string, title: string, period: string, columns: Array<{ title: string, share: number, group?: string }>, rows: string[][] }): Promise<Buffer> {
+    const [site, agency] = await Promise.all([deps.site.profile(), db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select(['a.name', 'p.name as parentName']).where('a.code', '=', o.agency.code).executeTakeFirst()])
+    return officialFormPdf({
+      number: r.number,
+      title: r.title,
+      issuer: { parent: agency?.parentName ?? site.provinceName, agency: agency?.name ?? o.agency.name },
+      province: site.provinceName,
+      date: now(),
+      body: [r.period],
+      signatures: [{ title: 'Người lập biểu', note: '(Ký, ghi rõ họ tên)' }, { title: 'Thủ trưởng cơ quan', note: '(Ký, ghi rõ họ tên, đóng dấu)' }],
+      landscape: true,
+      table: { columns: r.columns, rows: r.rows }
+    })
+  }
+
   return {
     periodOf,
 
@@ -150,23 +165,21 @@ export function createStatisticsService (deps: { db: Db, officials: OfficialsSer
      */
     async form06Pdf (o: SignedInOfficial, input: PeriodInput, by: Form06By): Promise<Buffer> {
       const r = await form06(o, input, by)
-      const [site, agency] = await Promise.all([deps.site.profile(), db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select(['a.name', 'p.name as parentName']).where('a.code', '=', o.agency.code).executeTakeFirst()])
-      return officialFormPdf({
+      return reportPdf(o, {
         number: 'Biểu số 06/VPCP/KSTT',
         title: 'Tình hình, kết quả giải quyết thủ tục hành chính',
-        issuer: { parent: agency?.parentName ?? site.provinceName, agency: agency?.name ?? o.agency.name },
-        province: site.provinceName,
-        date: now(),
-        body: [`Kỳ báo cáo: từ ngày ${dmy(r.from)} đến ngày ${dmy(r.to)}; số liệu tính từ hồ sơ đến ${formatInstant(r.asOf)}.`],
-        signatures: [{ title: 'Người lập biểu', note: '(Ký, ghi rõ họ tên)' }, { title: 'Thủ trưởng cơ quan', note: '(Ký, ghi rõ họ tên, đóng dấu)' }],
-        landscape: true,
-        table: {
-          columns: [{ title: 'STT', share: 0.6 }, { title: r.by === 'agency' ? 'Cơ quan' : 'Lĩnh vực', share: 3.2 },
-            ...FORM06_GROUPS.flatMap(g => g.columns.map(title => ({ title, share: 1, group: g.title })))],
-          rows: [...r.rows.map((row, i) => [String(i + 1), row.label, ...cellsOf(row.figures).map(n => n.toLocaleString('vi-VN'))]), ['', 'Tổng cộng', ...cellsOf(r.total).map(n => n.toLocaleString('vi-VN'))]]
-        }
+        period: `Kỳ báo cáo: từ ngày ${dmy(r.from)} đến ngày ${dmy(r.to)}; số liệu tính từ hồ sơ đến ${formatInstant(r.asOf)}.`,
+        columns: [{ title: 'STT', share: 0.6 }, { title: r.by === 'agency' ? 'Cơ quan' : 'Lĩnh vực', share: 3.2 },
+          ...FORM06_GROUPS.flatMap(g => g.columns.map(title => ({ title, share: 1, group: g.title })))],
+        rows: [...r.rows.map((row, i) => [String(i + 1), row.label, ...cellsOf(row.figures).map(n => n.toLocaleString('vi-VN'))]), ['', 'Tổng cộng', ...cellsOf(r.total).map(n => n.toLocaleString('vi-VN'))]]
       })
     },
+
+    /**
+     * A report as a printable PDF (landscape, its header repeated on each page), headed by the official's
+     * agency under its parent, to be signed by whoever drew it up and the agency's head.
+     */
+    reportPdf,
 
     /** The public page's aggregates (cached per process for five minutes). */
     publicFigures: () => publicStatistics.get(),

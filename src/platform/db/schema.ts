@@ -304,7 +304,7 @@ export interface Feedback {
   procedureId: number | null
   rating: number | null
   redirectTo: string | null
-  searchText: Generated<string>
+  searchVector: string | null
   showName: Generated<boolean>
   spamSignals: string | null
   status: 'received' | 'processing' | 'waiting_citizen' | 'awaiting_approval' | 'published' | 'not_competent' | 'merged' | 'spam'
@@ -328,6 +328,11 @@ export interface FeedbackEvents {
 export interface FeedbackFiles {
   feedbackId: number
   fileId: string
+}
+
+export interface FeedbackLexicon {
+  documents: number
+  word: string
 }
 
 export interface FeedbackPending {
@@ -823,6 +828,7 @@ export interface DB {
   feedback: Feedback
   feedbackEvents: FeedbackEvents
   feedbackFiles: FeedbackFiles
+  feedbackLexicon: FeedbackLexicon
   feedbackPending: FeedbackPending
   files: Files
   formWording: FormWording

@@ -46,8 +46,11 @@ export const STOP_PHRASES: readonly string[] = [
   // "cơ (giới)", "chở", "ô (tô)", "(vận) tải", "thi (sát hạch)", "căn (cước)".
 ].sort((a, b) => b.split(' ').length - a.split(' ').length)
 
-/** The query's words with the stop phrases taken out (all of them kept when nothing else is left). */
-export function meaningful (list: string[]): string[] {
+/**
+ * The query's words with the stop phrases taken out — all of them kept when nothing else is left, unless
+ * `elsewhere` (the query's meaning is already held by a synonym or an abbreviation: "làm GPLX ở đâu").
+ */
+export function meaningful (list: string[], elsewhere = false): string[] {
   const kept = [...list]
   const gone = new Array<boolean>(list.length).fill(false)
   for (const phrase of STOP_PHRASES) {
@@ -57,7 +60,7 @@ export function meaningful (list: string[]): string[] {
     }
   }
   const left = kept.filter((_, i) => !gone[i])
-  return left.length > 0 ? left : list
+  return left.length > 0 || elsewhere ? left : list
 }
 
 /** An indexed text's words with the abbreviations of the wording it holds added ("giay phep lai xe" → + "gplx"). */

@@ -66,7 +66,7 @@ export async function analyze (q: string, synonyms: readonly Synonym[], lexicon:
   const all = words(q).slice(0, 12)
   const spans = phrasesIn(all, synonyms)
   const covered = new Set(spans.flatMap(s => Array.from({ length: s.length }, (_, k) => s.start + k)))
-  const rest = meaningful(all.filter((_, i) => !covered.has(i)))
+  const rest = meaningful(all.filter((_, i) => !covered.has(i)), spans.length > 0)
   const keep = new Set<number>()
   // The words left after the stop phrases, in their places.
   for (let i = 0, r = 0; i < all.length && r < rest.length; i++) if (!covered.has(i) && all[i] === rest[r]) { keep.add(i); r++ }
@@ -170,4 +170,25 @@ export function rankedQuery (a: Analysis): RankedQuery | undefined {
     parts: a.parts.map(p => p.alternatives.map((alt, k) => ({ name: altQuery(p, alt, 'A'), result: altQuery(p, alt, 'B'), anywhere: altQuery(p, alt), weight: p.weights[k]! }))),
     pairs: a.parts.slice(1).map((p, i) => ({ name: `${partQuery(a.parts[i]!, 'A')} <-> ${partQuery(p, 'A')}`, weight: (Math.min(...a.parts[i]!.weights) + Math.min(...p.weights)) / 2 }))
   }
+}
+
+/**
+ * The corrected query as people write it: for each part, the candidate the best results' names (or titles) hold
+ * (else the first); each word spelled as those names spell it next to the same neighbour ("lai xe" →
+ * "lái xe", "cap lai" → "cấp lại"), else as they spell it anywhere.
+ */
+export function spelled (corrected: string[][][], names: string[]): string {
+  const top = new Set(names.slice(0, 3).flatMap(n => words(n)))
+  const chosen = corrected.flatMap(candidates => candidates.find(c => c.every(w => top.has(w))) ?? candidates[0]!)
+  const single = new Map<string, string>()
+  const pairs = new Map<string, [string, string]>()
+  for (const name of names) {
+    const tokens = name.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean)
+    const folded = tokens.map(t => words(t).join(' '))
+    tokens.forEach((t, i) => {
+      if (!single.has(folded[i]!)) single.set(folded[i]!, t)
+      if (i > 0 && !pairs.has(`${folded[i - 1]} ${folded[i]}`)) pairs.set(`${folded[i - 1]} ${folded[i]}`, [tokens[i - 1]!, t])
+    })
+  }
+  return chosen.map((w, i) => pairs.get(`${chosen[i - 1]} ${w}`)?.[1] ?? pairs.get(`${w} ${chosen[i + 1]}`)?.[0] ?? single.get(w) ?? w).join(' ')
 }

@@ -1,8 +1,8 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Executor } from '../../../platform/db/db.js'
 import type { ProcedureContent } from '../catalog.types.js'
 import { searchDocument } from './document.js'
-import type { Lexicon, Synonym } from './query.js'
+import type { Lexicon, RankedQuery, Synonym } from './query.js'
 
 /** How many procedures one statement indexes. */
 const BATCH = 200
@@ -45,28 +45,8 @@ export const searchRepository = {
   },
 
   /** The lexicon as the query analysis asks it. */
-  lexicon (db: Executor): Lexicon {
-    return {
-      async documents (list) {
-        if (list.length === 0) return new Map()
-        const rows = await db.selectFrom('searchLexicon').select(['word', 'documents']).where('word', 'in', list).execute()
-        return new Map(rows.map(r => [r.word, r.documents]))
-      },
-      async total () {
-        return (await db.selectFrom('procedures').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n
-      },
-      async nearest (word, maxDistance, limit = 3) {
-        // Fewest edits first, then the word that shares more of its letter groups, then the one more procedures hold.
-        const r = await sql<{ word: string }>`
-          select word from search_lexicon
-          where length(word) between ${word.length - maxDistance} and ${word.length + maxDistance}
-            and levenshtein_less_equal(word, ${word}, ${maxDistance}) <= ${maxDistance} and word <> ${word}
-          order by levenshtein_less_equal(word, ${word}, ${maxDistance}), similarity(word, ${word}) desc, documents desc, word
-          limit ${limit}`.execute(db)
-        return r.rows.map(x => x.word)
-      }
-    }
-  },
+  lexicon: (db: Executor): Lexicon => tableLexicon(db, 'search_lexicon', async () =>
+    (await db.selectFrom('procedures').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n),
 
   /** The procedures whose names look most like a query that matched nothing (trigram likeness). */
   async closest (db: Executor, text: string, limit = 5): Promise<Array<{ code: string, name: string }>> {
@@ -79,3 +59,47 @@ export const searchRepository = {
     return db.selectFrom('searchSynonyms').select(['phrase', 'means']).orderBy('id').execute()
   }
 }
+
+/**
+ * A lexicon kept in a table of (word, documents) — the catalog's, or another searchable collection's
+ * (the published feedback) — as the query analysis asks it; `total` counts the collection's documents.
+ */
+export function tableLexicon (db: Executor, table: 'search_lexicon' | 'feedback_lexicon', total: () => Promise<number>): Lexicon {
+  const from = sql.table(table)
+  return {
+    async documents (list) {
+      if (list.length === 0) return new Map()
+      const r = await sql<{ word: string, documents: number }>`select word, documents from ${from} where word in (${sql.join(list)}) and documents > 0`.execute(db)
+      return new Map(r.rows.map(x => [x.word, x.documents]))
+    },
+    total,
+    async nearest (word, maxDistance, limit = 3) {
+      // Fewest edits first, then the word that shares more of its letter groups, then the one more documents hold.
+      const r = await sql<{ word: string }>`
+        select word from ${from}
+        where length(word) between ${word.length - maxDistance} and ${word.length + maxDistance} and documents > 0
+          and levenshtein_less_equal(word, ${word}, ${maxDistance}) <= ${maxDistance} and word <> ${word}
+        order by levenshtein_less_equal(word, ${word}, ${maxDistance}), similarity(word, ${word}) desc, documents desc, word
+        limit ${limit}`.execute(db)
+      return r.rows.map(x => x.word)
+    }
+  }
+}
+
+/**
+ * The score of a document for an analysed query: for each part found, the part's weight (rare words weigh
+ * more) three times in the A-weighted text (a procedure's name, a feedback's title), twice in the B text,
+ * once elsewhere; for neighbouring parts side by side in the A text, their weight again. `has` tells
+ * whether the document matches one of the query's tsqueries.
+ */
+export function rankScore (q: RankedQuery, has: (tsquery: string) => RawBuilder<unknown>): RawBuilder<number> {
+  const found = (w: { name: string, result: string, anywhere: string, weight: number }) =>
+    sql`(case when ${has(w.name)} then 3 when ${has(w.result)} then 2 when ${has(w.anywhere)} then 1 else 0 end) * ${w.weight}::float8`
+  return sql<number>`${sql.join([
+    ...q.parts.map(ways => ways.length === 1 ? found(ways[0]!) : sql`greatest(${sql.join(ways.map(found))})`),
+    ...q.pairs.map(pair => sql`(case when ${has(pair.name)} then ${pair.weight}::float8 else 0 end)`)
+  ], sql` + `)}`
+}
+
+/** Every tsquery text of an analysed query once (its "any", each part's ways, the pairs), to parse once. */
+export const tsqueryTexts = (q: RankedQuery): string[] => [...new Set([q.any, ...q.parts.flat().flatMap(w => [w.name, w.result, w.anywhere]), ...q.pairs.map(x => x.name)])]

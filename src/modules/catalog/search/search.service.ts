@@ -81,6 +81,16 @@ export function createSearchService (deps: { db: Db, audit: AuditService, write:
       return { query: rankedQuery(a), text: a.text, corrected: a.corrected }
     },
 
+    /**
+     * A query read against another collection's lexicon (the published feedback): the same synonyms,
+     * abbreviations and stop words, typos corrected to the words that collection holds.
+     */
+    async analyzeAgainst (q: string, other: Lexicon) {
+      synonyms ??= await searchRepository.synonyms(db.reader())
+      const a = await analyze(q, synonyms, other)
+      return { query: rankedQuery(a), text: a.text, corrected: a.corrected }
+    },
+
     /** When a query matched nothing: the procedures with the most similar names. */
     closest: (text: string) => searchRepository.closest(db.reader(), text),
 

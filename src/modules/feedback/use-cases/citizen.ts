@@ -100,7 +100,7 @@ export function citizenUseCases (ctx: FeedbackContext) {
         code: sql<string>`'PA-' || to_char(${at}::timestamptz at time zone 'Asia/Ho_Chi_Minh', 'YYMMDD') || '-' || lpad(nextval('feedback_numbers')::text, 6, '0')`,
         ...owner, agencyCode: subject.agencyCode, firstAgencyCode: subject.agencyCode, procedureId: subject.procedureId, dossierId: subject.dossierId,
         category: input.category as FeedbackCategory, title, body, showName: 'accountId' in sender && input.showName === true, status: 'received',
-        submittedAt: at, clockStartedAt: at, dueAt, fingerprint, searchText: ctx.searchText(title, body), updatedAt: at, spamSignals: signals.length >= 2 ? signals.join('; ') : null
+        submittedAt: at, clockStartedAt: at, dueAt, fingerprint, updatedAt: at, spamSignals: signals.length >= 2 ? signals.join('; ') : null
       }).returning(['id', 'code']).executeTakeFirstOrThrow()
       await ctx.event(trx, row.id, { action: 'send', actor: { type: 'citizen', name: 'accountId' in sender ? sender.name : null }, agencyCode: subject.agencyCode, message: 'Đã gửi phản ánh, kiến nghị' })
       await ctx.deps.audit.record(trx, { actor: 'accountId' in sender ? { type: 'citizen', id: sender.accountId } : { type: 'anonymous' }, action: 'feedback.send', targetType: 'feedback', targetId: row.code, details: { agency: subject.agencyCode } })
@@ -223,7 +223,7 @@ export function citizenUseCases (ctx: FeedbackContext) {
         const at = now()
         const pauses = [...f.pauses, { from: f.pausedAt!.toISOString(), to: at.toISOString() }]
         const dueAt = ctx.dueIn(cal, f.clockStartedAt, pauses)
-        await trx.updateTable('feedback').set({ status: 'processing', pauses: JSON.stringify(pauses), pausedAt: null, dueAt, body: `${f.body}\n\n[Bổ sung ${at.toISOString().slice(0, 10)}] ${info}`.slice(0, LIMITS.body * 2), searchText: ctx.searchText(f.title, f.body, info), updatedAt: at }).where('id', '=', f.id).execute()
+        await trx.updateTable('feedback').set({ status: 'processing', pauses: JSON.stringify(pauses), pausedAt: null, dueAt, body: `${f.body}\n\n[Bổ sung ${at.toISOString().slice(0, 10)}] ${info}`.slice(0, LIMITS.body * 2), updatedAt: at }).where('id', '=', f.id).execute()
         await ctx.event(trx, f.id, { action: 'add-info', actor: { type: 'citizen' }, message: `Đã bổ sung thông tin: ${info}` })
         await ctx.deps.audit.record(trx, { actor: f.accountId ? { type: 'citizen', id: f.accountId } : { type: 'anonymous' }, action: 'feedback.add-info', targetType: 'feedback', targetId: f.code })
       })

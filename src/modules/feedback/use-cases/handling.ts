@@ -137,7 +137,8 @@ export function handlingUseCases (ctx: FeedbackContext) {
       const text = required('answer', answer, 'Nhập nội dung trả lời', LIMITS.answer)
       await change(official, code, 'approve', ['awaiting_approval'], 'duyệt', async (f, trx) => {
         const at = now()
-        await trx.updateTable('feedback').set({ status: 'published', answer: text, approvedBy: official.id, answeredAt: at, searchText: ctx.searchText(f.title, f.body, text), ...ctx.touch() }).where('id', '=', f.id).execute()
+        await trx.updateTable('feedback').set({ status: 'published', answer: text, approvedBy: official.id, answeredAt: at, searchVector: ctx.searchDocument({ title: f.title, body: f.body, answer: text }), ...ctx.touch() }).where('id', '=', f.id).execute()
+        if (!f.hiddenReason) await ctx.lexicon(trx, f.id, 1)
         await ctx.event(trx, f.id, { action: 'approve', actor: by(official), agencyCode: f.agencyCode, message: 'Cơ quan đã trả lời phản ánh, kiến nghị', note: text === f.answer ? null : 'Lãnh đạo sửa nội dung trả lời khi duyệt' })
         await ctx.tell(trx, f, 'đã có trả lời', `Cơ quan đã trả lời phản ánh, kiến nghị “${f.title}” của bạn:\n\n${text}\n\nBạn có thể đánh giá câu trả lời trên Cổng.`)
         return { onTime: at <= f.dueAt }
@@ -199,6 +200,8 @@ export function handlingUseCases (ctx: FeedbackContext) {
       const why = required('hide', reason, 'Nêu lý do ẩn nội dung')
       await change(official, code, 'hide', ['received', 'processing', 'waiting_citizen', 'awaiting_approval', 'published', 'not_competent', 'merged', 'spam'], 'ẩn', async (f, trx) => {
         await trx.updateTable('feedback').set({ hiddenReason: why, ...ctx.touch() }).where('id', '=', f.id).execute()
+        // Its words no longer correct anyone's search.
+        if (f.status === 'published' && !f.hiddenReason) await ctx.lexicon(trx, f.id, -1)
         await ctx.event(trx, f.id, { action: 'hide', actor: by(official), agencyCode: f.agencyCode, note: `Ẩn khỏi trang công khai: ${why}` })
         return { reason: why }
       })

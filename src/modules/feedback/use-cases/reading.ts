@@ -1,6 +1,8 @@
-import { sql } from 'kysely'
+import { sql, type SqlBool } from 'kysely'
 import { AppError } from '../../../platform/http/errors.js'
 import { words } from '../../catalog/search/normalize.js'
+import { spelled } from '../../catalog/search/query.js'
+import { rankScore, tableLexicon, tsqueryTexts } from '../../catalog/search/search.repository.js'
 import type { SignedInOfficial } from '../../accounts/officials.service.js'
 import { HANDLERS, type FeedbackContext, type Owner } from '../context.js'
 import { maskPersonal, type FeedbackCategory } from '../model.js'
@@ -53,17 +55,40 @@ export function readingUseCases (ctx: FeedbackContext) {
     }
   }
 
+  // The words published answers hold, which correct the typos of a search; the total counts what is searchable.
+  const lexicon = tableLexicon(k, 'feedback_lexicon', async () =>
+    Number((await published().clearSelect().select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n))
+
   return {
-    /** Published questions and answers, newest answer first: every word of `q` (folded) must appear; by agency, by procedure. */
-    async published (filter: PublicFilter): Promise<{ items: PublishedFeedback[], total: number, page: number, pages: number }> {
+    /**
+     * Published questions and answers: with words, searched by the catalog's analysis (synonyms,
+     * abbreviations, stop words; typos corrected against the words published answers hold) and ranked by
+     * the catalog's score (the title above the citizen's text above the answer; words side by side), a
+     * sharing of one meaningful word enough to come; without, newest answer first. By agency, by procedure.
+     */
+    async published (filter: PublicFilter): Promise<{ items: PublishedFeedback[], total: number, page: number, pages: number, corrected?: string | undefined }> {
       let q = published()
-      for (const w of words(filter.q ?? '').slice(0, 8)) q = q.where('f.searchText', 'like', `% ${w.replace(/[\\%_]/g, m => `\\${m}`)}%`)
       if (filter.agency) q = q.where('a.code', '=', filter.agency)
       if (filter.procedure) q = q.where('p.code', '=', filter.procedure)
       const page = Math.max(1, Math.min(filter.page ?? 1, 500))
-      const rows = await q.select(sql<string>`count(*) over ()`.as('total')).orderBy('f.answeredAt', 'desc').orderBy('f.id', 'desc').limit(PAGE).offset((page - 1) * PAGE).execute()
-      const total = Number(rows[0]?.total ?? 0)
-      return { items: rows.map(toPublic), total, page, pages: Math.max(1, Math.ceil(total / PAGE)) }
+      const a = filter.q?.trim() ? await ctx.deps.search.analyzeAgainst(filter.q, lexicon) : undefined
+      const total = sql<string>`count(*) over ()`.as('total')
+      let rows
+      if (a?.query) {
+        // The query's tsqueries parsed once, in a one-row subquery every row is compared with.
+        const texts = tsqueryTexts(a.query)
+        const column = (text: string) => sql.raw(`q.q${texts.indexOf(text)}`)
+        const parsed = sql`(select ${sql.join(texts.map((text, i) => sql`to_tsquery('simple', ${text}) as ${sql.raw(`q${i}`)}`))})`.as('q')
+        rows = await q.innerJoin(parsed, join => join.onTrue()).where(sql<SqlBool>`f.search_vector @@ ${column(a.query.any)}`).select(total)
+          .orderBy(rankScore(a.query, t => sql`f.search_vector @@ ${column(t)}`), 'desc').orderBy('f.answeredAt', 'desc').orderBy('f.id', 'desc')
+          .limit(PAGE).offset((page - 1) * PAGE).execute()
+      } else {
+        rows = await q.select(total).orderBy('f.answeredAt', 'desc').orderBy('f.id', 'desc').limit(PAGE).offset((page - 1) * PAGE).execute()
+      }
+      const count = Number(rows[0]?.total ?? 0)
+      const items = rows.map(toPublic)
+      const corrected = a?.corrected && items.length > 0 ? spelled(a.corrected, items.map(i => i.title)) : undefined
+      return { items, total: count, page, pages: Math.max(1, Math.ceil(count / PAGE)), corrected: corrected && words(corrected).join(' ') !== a?.text ? corrected : undefined }
     },
 
     /** One published question and answer (NOT_FOUND when it is not published or was hidden). */
