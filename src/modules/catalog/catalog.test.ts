@@ -151,4 +151,5 @@ test('a search that finds nothing is not a dead end: the sectors to browse and t
   assert.ok(sectors.length >= 3, `${sectors.length} sectors offered`)
   assert.equal((await t.app.inject(`/thu-tuc?linh-vuc=${sectors[0]![1]!}`)).body.includes('Không tìm thấy'), false, 'each sector link leads to procedures')
   assert.match(res.body, /đường dây nóng <a href="tel:[\d+]+">/)
+  assert.match(res.body, /<a href="\/phan-anh-kien-nghi\/gui">gửi câu hỏi cho bộ phận một cửa<\/a>/, 'a way to ask the one-stop office (issue 24)')
 })

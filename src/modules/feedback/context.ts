@@ -141,6 +141,32 @@ export function createFeedbackContext (deps: FeedbackDeps) {
     }
   }
 
+  /**
+   * What a feedback is about: the citizen's own dossier (submitted, not a draft) with the agency handling
+   * it, or a procedure with its first processing agency; NOT_FOUND when neither is theirs or known. The one
+   * read the send form and the send share.
+   */
+  async function subject (accountId: string | null, of: { dossierCode?: string | undefined, procedureCode?: string | undefined }) {
+    const k = db.kysely
+    if (of.dossierCode && accountId) {
+      const dossier = await k.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId')
+        .innerJoin('agencies as a', join => join.on(sql<boolean>`a.code = coalesce(d.processing_agency_code, d.agency_code)`))
+        .select(['d.id', 'd.procedureId', 'v.name as procedureName', 'a.code as agencyCode', 'a.name as agencyName'])
+        .where('d.code', '=', of.dossierCode).where('d.accountId', '=', accountId).where('d.status', '>', 0).executeTakeFirst()
+      if (!dossier) throw new AppError('NOT_FOUND', 'Không tìm thấy hồ sơ của bạn')
+      return { dossier: { ...dossier, code: of.dossierCode } }
+    }
+    if (of.procedureCode) {
+      const procedure = await k.selectFrom('procedures as p').innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId')
+        .leftJoin('procedureAgencies as pa', join => join.onRef('pa.procedureId', '=', 'p.id').on('pa.role', '=', 'processing'))
+        .leftJoin('agencies as a', 'a.id', 'pa.agencyId')
+        .select(['p.id', 'p.code', 'v.name', 'a.code as agencyCode']).where('p.code', '=', of.procedureCode).orderBy('a.id').executeTakeFirst()
+      if (!procedure) throw new AppError('NOT_FOUND', 'Không tìm thấy thủ tục')
+      return { procedure }
+    }
+    return {}
+  }
+
   /** A feedback the official may handle (its agency in their `scope`, read before the transaction), locked for the change. */
   async function handled (trx: Executor, scope: string[], code: string) {
     const f = await trx.selectFrom('feedback').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
@@ -165,7 +191,7 @@ export function createFeedbackContext (deps: FeedbackDeps) {
   /** Marks the moment of a change on the row (the caller's update), with the clock's fields when it moved. */
   const touch = () => ({ updatedAt: now() })
 
-  return { db, deps, now, followToken, codeOfToken, followUrl, ownedBy, calendarOf, dueIn, searchDocument, lexicon, event, tell, alert, handled, expect, auditOf, attachmentsOf, dueText, touch }
+  return { db, deps, now, subject, followToken, codeOfToken, followUrl, ownedBy, calendarOf, dueIn, searchDocument, lexicon, event, tell, alert, handled, expect, auditOf, attachmentsOf, dueText, touch }
 }
 
 export type FeedbackContext = ReturnType<typeof createFeedbackContext>

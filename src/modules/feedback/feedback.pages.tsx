@@ -79,6 +79,15 @@ function PublicList ({ result, filter, agencies, days }: { result: Awaited<Retur
 }
 
 function SendPage ({ about, agencies, values, errors, days, anonymous }: { about: About, agencies: Array<{ code: string, name: string }>, values: Values, errors: FieldError[], days: number, anonymous?: Captcha | undefined }) {
+  // What both ways of sending ask.
+  const fields = (
+    <>
+      {!about.dossier && <Select name='agency' label='Cơ quan nhận phản ánh' empty={about.procedure ? 'Cơ quan giải quyết thủ tục' : 'Chọn cơ quan'} options={agencies.map(a => ({ value: a.code, label: a.name }))} value={values['agency']} error={errorOf(errors, 'agency')} />}
+      <Radios name='category' legend='Loại phản ánh, kiến nghị' options={Object.entries(CATEGORIES).map(([value, label]) => ({ value, label }))} value={values['category'] ?? (about.dossier ? 'late' : undefined)} error={errorOf(errors, 'category')} />
+      <TextInput name='title' label='Tiêu đề' hint={`Tóm tắt trong một câu, tối đa ${LIMITS.title} ký tự.`} value={values['title']} error={errorOf(errors, 'title')} />
+      <Textarea name='body' label='Nội dung' rows={8} hint={`Nêu sự việc, thời gian, địa điểm và đề nghị của bạn; tối đa ${LIMITS.body.toLocaleString('vi-VN')} ký tự. Không ghi số giấy tờ, số điện thoại của người khác.`} value={values['body']} error={errorOf(errors, 'body')} />
+    </>
+  )
   const action = `${PUBLIC}/gui${about.dossier ? `?ho-so=${encodeURIComponent(about.dossier.code)}` : about.procedure ? `?thu-tuc=${encodeURIComponent(about.procedure.code)}` : ''}`
   return (
     <>
@@ -92,10 +101,7 @@ function SendPage ({ about, agencies, values, errors, days, anonymous }: { about
       {anonymous
         ? (
           <Form action={action}>
-            {!about.dossier && <Select name='agency' label='Cơ quan nhận phản ánh' empty={about.procedure ? 'Cơ quan giải quyết thủ tục' : 'Chọn cơ quan'} options={agencies.map(a => ({ value: a.code, label: a.name }))} value={values['agency']} error={errorOf(errors, 'agency')} />}
-            <Radios name='category' legend='Loại phản ánh, kiến nghị' options={Object.entries(CATEGORIES).map(([value, label]) => ({ value, label }))} value={values['category'] ?? (about.dossier ? 'late' : undefined)} error={errorOf(errors, 'category')} />
-            <TextInput name='title' label='Tiêu đề' hint={`Tóm tắt trong một câu, tối đa ${LIMITS.title} ký tự.`} value={values['title']} error={errorOf(errors, 'title')} />
-            <Textarea name='body' label='Nội dung' rows={8} hint={`Nêu sự việc, thời gian, địa điểm và đề nghị của bạn; tối đa ${LIMITS.body.toLocaleString('vi-VN')} ký tự. Không ghi số giấy tờ, số điện thoại của người khác.`} value={values['body']} error={errorOf(errors, 'body')} />
+            {fields}
             <TextInput name='contact' label='Thư điện tử hoặc số điện thoại di động' hint='Để nhận mã xác nhận và câu trả lời; không công khai.' autocomplete='email' value={values['contact']} error={errorOf(errors, 'contact')} />
             <CaptchaField {...anonymous} error={errorOf(errors, 'captcha')} />
             <Button>Nhận mã xác nhận</Button>
@@ -103,10 +109,7 @@ function SendPage ({ about, agencies, values, errors, days, anonymous }: { about
           )
         : (
           <MultipartForm action={action}>
-            {!about.dossier && <Select name='agency' label='Cơ quan nhận phản ánh' empty={about.procedure ? 'Cơ quan giải quyết thủ tục' : 'Chọn cơ quan'} options={agencies.map(a => ({ value: a.code, label: a.name }))} value={values['agency']} error={errorOf(errors, 'agency')} />}
-            <Radios name='category' legend='Loại phản ánh, kiến nghị' options={Object.entries(CATEGORIES).map(([value, label]) => ({ value, label }))} value={values['category'] ?? (about.dossier ? 'late' : undefined)} error={errorOf(errors, 'category')} />
-            <TextInput name='title' label='Tiêu đề' hint={`Tóm tắt trong một câu, tối đa ${LIMITS.title} ký tự.`} value={values['title']} error={errorOf(errors, 'title')} />
-            <Textarea name='body' label='Nội dung' rows={8} hint={`Nêu sự việc, thời gian, địa điểm và đề nghị của bạn; tối đa ${LIMITS.body.toLocaleString('vi-VN')} ký tự. Không ghi số giấy tờ, số điện thoại của người khác.`} value={values['body']} error={errorOf(errors, 'body')} />
+            {fields}
             <FileInput name='files' label='Tệp đính kèm (nếu có)' hint={`Ảnh, văn bản liên quan: tối đa ${LIMITS.files} tệp ${ACCEPTED_LABEL}. Tệp chỉ cơ quan xử lý xem được, không công khai.`} accept={ACCEPT_ATTR} error={errorOf(errors, 'files')} />
             <Checkbox name='show-name' value='1' checked={values['show-name'] === '1'}>Cho phép hiện họ tên của tôi khi câu trả lời được công khai (mặc định không hiện)</Checkbox>
             <Button>Gửi phản ánh</Button>

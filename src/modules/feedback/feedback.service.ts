@@ -23,7 +23,7 @@ export function createFeedbackService (deps: FeedbackDeps & { jobs: Pick<JobQueu
     const n = await service.remind()
     if (n > 0) log.info({ officials: n }, 'feedback reminders sent')
     // Codes for feedback without an account are kept a day (the daily share counts them), then go.
-    await deps.db.kysely.deleteFrom('feedbackPending').where('createdAt', '<', new Date(Date.now() - 2 * 86_400_000)).execute()
+    await deps.db.kysely.deleteFrom('feedbackPending').where('createdAt', '<', new Date(ctx.now().getTime() - 2 * 86_400_000)).execute()
   })
   return service
 }

@@ -34,7 +34,7 @@ function NothingFound ({ sectors, closest }: { sectors: SelectOption[], closest:
       <ul class='list list--bullet'>
         {sectors.map(s => <li key={s.value}><a href={`/thu-tuc?linh-vuc=${encodeURIComponent(s.value)}`}>{s.label}</a></li>)}
       </ul>
-      <p class='body'>Cần giúp tìm thủ tục? Gọi đường dây nóng <a href={`tel:${site.hotline.replace(/[^\d+]/g, '')}`}>{site.hotline}</a>.</p>
+      <p class='body'>Cần giúp tìm thủ tục? Gọi đường dây nóng <a href={`tel:${site.hotline.replace(/[^\d+]/g, '')}`}>{site.hotline}</a>, hoặc <a href='/phan-anh-kien-nghi/gui'>gửi câu hỏi cho bộ phận một cửa</a> (trả lời trong thời hạn, công khai tại trang Phản ánh, kiến nghị).</p>
     </div>
   )
 }

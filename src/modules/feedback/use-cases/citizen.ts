@@ -33,19 +33,9 @@ export function citizenUseCases (ctx: FeedbackContext) {
 
   /** Where the feedback goes: the dossier's processing agency, else the procedure's, else the one chosen. */
   async function subjectOf (accountId: string | null, input: NewFeedback, errors: FieldError[]) {
-    const k = db.kysely
-    if (input.dossierCode && accountId) {
-      const d = await k.selectFrom('dossiers').select(['id', 'procedureId', sql<string>`coalesce(processing_agency_code, agency_code)`.as('agencyCode')])
-        .where('code', '=', input.dossierCode).where('accountId', '=', accountId).executeTakeFirst()
-      if (!d) throw new AppError('NOT_FOUND', 'Không tìm thấy hồ sơ của bạn')
-      return { agencyCode: d.agencyCode, procedureId: d.procedureId, dossierId: d.id }
-    }
-    if (input.procedureCode) {
-      const p = await k.selectFrom('procedures as p')
-        .leftJoin('procedureAgencies as pa', join => join.onRef('pa.procedureId', '=', 'p.id').on('pa.role', '=', 'processing'))
-        .leftJoin('agencies as a', 'a.id', 'pa.agencyId')
-        .select(['p.id', 'a.code as agencyCode']).where('p.code', '=', input.procedureCode).orderBy('a.id').executeTakeFirst()
-      if (!p) throw new AppError('NOT_FOUND', 'Không tìm thấy thủ tục')
+    const { dossier: d, procedure: p } = await ctx.subject(accountId, input)
+    if (d) return { agencyCode: d.agencyCode, procedureId: d.procedureId, dossierId: d.id }
+    if (p) {
       const agencyCode = input.agencyCode && await agencyExists(input.agencyCode) ? input.agencyCode : p.agencyCode
       if (!agencyCode) errors.push({ field: 'agency', message: 'Chọn cơ quan nhận phản ánh' })
       return { agencyCode: agencyCode ?? '', procedureId: p.id, dossierId: null }

@@ -126,20 +126,7 @@ export function readingUseCases (ctx: FeedbackContext) {
     },
 
     /** What the send form says the feedback is about: the citizen's own dossier, or a procedure (NOT_FOUND otherwise). */
-    async about (accountId: string | null, of: { dossierCode?: string | undefined, procedureCode?: string | undefined }) {
-      if (of.dossierCode && accountId) {
-        const d = await k.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId').innerJoin('agencies as a', join => join.on(sql<boolean>`a.code = coalesce(d.processing_agency_code, d.agency_code)`))
-          .select(['d.code', 'v.name as procedureName', 'a.name as agencyName']).where('d.code', '=', of.dossierCode).where('d.accountId', '=', accountId).where('d.status', '>', 0).executeTakeFirst()
-        if (!d) throw new AppError('NOT_FOUND', 'Không tìm thấy hồ sơ của bạn')
-        return { dossier: { ...d, code: of.dossierCode } }
-      }
-      if (of.procedureCode) {
-        const p = await k.selectFrom('procedures as p').innerJoin('procedureVersions as v', 'v.id', 'p.currentVersionId').select(['p.code', 'v.name']).where('p.code', '=', of.procedureCode).executeTakeFirst()
-        if (!p) throw new AppError('NOT_FOUND', 'Không tìm thấy thủ tục')
-        return { procedure: p }
-      }
-      return {}
-    },
+    about: (accountId: string | null, of: { dossierCode?: string | undefined, procedureCode?: string | undefined }) => ctx.subject(accountId, of),
 
     /** The citizen's own feedback, whole, with what they may see of its timeline (messages, never officials' notes). */
     async own (owner: Owner, code?: string) {
