@@ -146,7 +146,7 @@ export async function buildApp (services: Services, options: BuildAppOptions = {
     })
     await office.register(statisticsApi, { statistics: services.statistics, requireOfficial, prefix: '/api/v1' })
     await office.register(workspacePages, { workflow: services.workflow, officials: services.officials, requireOfficial, feedbackOverdue: official => services.feedback.overdueCount(official) })
-    await office.register(workflowPages, { services, requireOfficial })
+    await office.register(workflowPages, { services, requireOfficial, feedbackOverdue: official => services.feedback.overdueCount(official) })
     await office.register(feedbackOfficePages, { feedback: services.feedback, requireOfficial })
     await office.register(keysPages, { signing: services.signing, administered: request => services.officials.administered(request.official!), requireOfficial, actor: request => ({ type: 'official', id: request.official!.id, name: request.official!.fullName }) })
     await office.register(hoursPages, { services, administered: request => services.officials.administered(request.official!), requireOfficial })

@@ -33,6 +33,9 @@ test('a citizen\'s feedback about their dossier: received with a due date, taken
   const c = await newCitizen(t)
   const account = { id: c.id, fullName: 'Nguyễn Văn Thử' }
   const { code: dossierCode } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, FLOW_PROCEDURE))
+  const received = await t.db.kysely.selectFrom('dossiers').select('agencyCode').where('code', '=', dossierCode).executeTakeFirstOrThrow()
+  const desk = await newOfficial(t, received.agencyCode!, ['receptionist'], 'Đỗ Tiếp Nhận')
+  await t.services.workflow.receive((await t.services.officials.sessionOfficial(desk.cookie.split('=')[1]!))!, dossierCode)
   const dossier = await t.db.kysely.selectFrom('dossiers').select(['agencyCode', 'processingAgencyCode']).where('code', '=', dossierCode).executeTakeFirstOrThrow()
   const agency = dossier.processingAgencyCode ?? dossier.agencyCode!
 
@@ -65,6 +68,7 @@ test('a citizen\'s feedback about their dossier: received with a due date, taken
   const ld = (await t.services.officials.sessionOfficial(leader.cookie.split('=')[1]!))!
   const st = (await t.services.officials.sessionOfficial(stranger.cookie.split('=')[1]!))!
   assert.ok((await t.services.feedback.queue(sp, 'open')).some(r => r.code === sent.code))
+  assert.ok((await t.services.feedback.forOfficial(sp, sent.code)).dossierHandlers.some(h => h === 'Đỗ Tiếp Nhận'), 'the officials who handled the dossier are named to its handlers')
   assert.ok(!(await t.services.feedback.queue(st, 'open')).some(r => r.code === sent.code), 'another agency does not see it')
   await rejects(t.services.feedback.forOfficial(st, sent.code), 'NOT_FOUND')
   await rejects(t.services.feedback.assign(st, sent.code), 'FORBIDDEN')
@@ -159,6 +163,8 @@ test('the clock: overdue when the limit passes (in the queue, the figures and a 
   offsetMs = 20 * DAY
   assert.ok((await t.services.feedback.queue(hd, 'overdue')).some(r => r.code === late.code), 'overdue after its limit')
   assert.ok((await t.services.feedback.forOfficial(hd, late.code)).overdue)
+  const overdueView = await browserSession(t, head.cookie).get('/can-bo/ho-so?hang-doi=qua-han')
+  assert.match(overdueView.body, /<a href="\/can-bo\/phan-anh\?hang-doi=qua-han">\d+ phản ánh, kiến nghị quá hạn trả lời<\/a>/, 'in the officials\' overdue view')
   assert.ok(await t.services.feedback.remind() >= 1)
   const reminder = await t.db.kysely.selectFrom('messages').select('body').where('recipient', '=', `${head.username}@example.vn`).where('template', 'like', 'feedback-reminder:%').executeTakeFirst()
   assert.ok(reminder?.body.includes(late.code), 'the leader is reminded of it')

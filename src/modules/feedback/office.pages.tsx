@@ -61,7 +61,8 @@ function ItemPage ({ f, me, values, errors, form }: { f: Item, me: SignedInOffic
         ['Cơ quan trả lời', f.agencyName],
         ['Người gửi', f.senderName ? `${f.senderName}${f.senderEmail ? `, ${f.senderEmail}` : ''}${f.senderPhone ? `, ${f.senderPhone}` : ''}` : `Không có tài khoản, đã xác nhận ${f.contact ?? ''}`],
         ['Loại', CATEGORIES[f.category]],
-        ['Về hồ sơ, thủ tục', `${f.dossierCode ?? ''}${f.dossierCode && f.procedureName ? ' · ' : ''}${f.procedureName ?? ''}` || '—'],
+        ['Về hồ sơ, thủ tục', <span key='d'>{f.dossierCode ? <a href={`/can-bo/ho-so/${encodeURIComponent(f.dossierCode)}`}>{f.dossierCode}</a> : null}{f.dossierCode && f.procedureName ? ' · ' : ''}{f.procedureName ?? ''}{!f.dossierCode && !f.procedureName ? '—' : ''}</span>],
+        ...(f.dossierHandlers.length > 0 ? [['Cán bộ đã xử lý hồ sơ', f.dossierHandlers.join('; ')] as [string, string]] : []),
         ['Người xử lý', f.assignedName ?? 'Chưa phân công'],
         ['Công khai', f.hiddenReason ? `Đã ẩn: ${f.hiddenReason}` : f.showName ? 'Được hiện họ tên người gửi' : 'Không hiện họ tên người gửi']
       ]} />

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { SignedInOfficial } from '../accounts/officials.service.js'
 import type { CounterPagesDeps } from './counter.pages.js'
 import type { SettingsPagesDeps } from './settings.pages.js'
 import type { RequireOfficial } from '../accounts/staff-session.js'
@@ -25,7 +26,7 @@ type Body = Record<string, string | string[] | undefined>
 /** What the back office's pages use (theirs and the counter's, settings' and wording's). */
 export type WorkflowPagesDeps = CounterPagesDeps & SettingsPagesDeps
 
-export async function workflowPages (app: FastifyInstance, { services, requireOfficial }: { services: WorkflowPagesDeps, requireOfficial: RequireOfficial }) {
+export async function workflowPages (app: FastifyInstance, { services, requireOfficial, feedbackOverdue }: { services: WorkflowPagesDeps, requireOfficial: RequireOfficial, feedbackOverdue?: (official: SignedInOfficial) => Promise<number> }) {
   const { workflow } = services
   const code = (request: FastifyRequest) => (request.params as { code: string }).code
   const page = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldError[], values?: Body } = {}) => {
@@ -57,7 +58,9 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
       return reply.page(<TaskQueuePage queue={queue} rows={await workflow.taskQueue(request.official!, queue)} />, { title: STEP_QUEUES[queue].title })
     }
     if (queue === 'sap-den-han' || queue === 'qua-han') {
-      return reply.page(<DueQueuePage kind={queue} rows={await workflow.dueQueue(request.official!, queue === 'qua-han' ? 'overdue' : 'due-soon')} />, { title: queue === 'qua-han' ? 'Hồ sơ quá hạn' : 'Hồ sơ sắp đến hạn' })
+      // The overdue view also names the agency's feedback past its answer time (issue 24).
+      const feedback = queue === 'qua-han' && feedbackOverdue ? await feedbackOverdue(request.official!) : 0
+      return reply.page(<DueQueuePage kind={queue} rows={await workflow.dueQueue(request.official!, queue === 'qua-han' ? 'overdue' : 'due-soon')} feedbackOverdue={feedback} />, { title: queue === 'qua-han' ? 'Hồ sơ quá hạn' : 'Hồ sơ sắp đến hạn' })
     }
     if (queue === 'xin-y-kien') return reply.page(<ConsultationQueuePage rows={await workflow.consultationQueue(request.official!)} />, { title: 'Xin ý kiến' })
     if (queue === 'cho-tiep-nhan') {

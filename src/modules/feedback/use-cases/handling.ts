@@ -67,15 +67,22 @@ export function handlingUseCases (ctx: FeedbackContext) {
         .selectAll('f').select(['a.name as agencyName', 'c.fullName as senderName', 'c.email as senderEmail', 'c.phone as senderPhone', 'p.code as procedureCode', 'v.name as procedureName', 'd.code as dossierCode', 'o.fullName as assignedName', 'm.code as mergedIntoCode'])
         .where('f.code', '=', code).executeTakeFirst()
       if (!f || !scope.includes(f.agencyCode)) throw new AppError('NOT_FOUND', 'Không tìm thấy phản ánh')
-      const [events, colleagues, agencies, leads, files] = await Promise.all([
+      const [events, colleagues, agencies, leads, files, handlers] = await Promise.all([
         k.selectFrom('feedbackEvents').selectAll().where('feedbackId', '=', f.id).orderBy('at').orderBy('id').execute(),
         k.selectFrom('officials as o').innerJoin('officialRoles as r', 'r.officialId', 'o.id').innerJoin('agencies as a', 'a.id', 'r.agencyId')
           .select(['o.id', 'o.fullName']).distinct().where('a.code', '=', f.agencyCode).where('r.role', 'in', HANDLERS).where('o.status', '=', 'active').orderBy('o.fullName').execute(),
         k.selectFrom('agencies').select(['code', 'name']).where('code', '!=', f.agencyCode).where('kind', 'in', ['province', 'department', 'unit', 'district']).orderBy('name').execute(),
         ctx.deps.officials.scope(official, LEADERS),
-        ctx.attachmentsOf(f.id)
+        ctx.attachmentsOf(f.id),
+        // About a dossier: the officials who acted on it or hold a step of it (whom the complaint may be about).
+        f.dossierId ? sql<{ who: string }>`
+          select who from (
+            select actor_name as who, min(at) as since from dossier_events where dossier_id = ${f.dossierId} and actor_type = 'official' and actor_name is not null group by actor_name
+            union all
+            select coalesce(finished_by_name, assignee_name), min(started_at) from dossier_tasks where dossier_id = ${f.dossierId} and coalesce(finished_by_name, assignee_name) is not null group by 1
+          ) x group by who order by min(since)`.execute(k).then(r => r.rows.map(x => x.who)) : []
       ])
-      return { ...f, events, colleagues, agencies, files, canApprove: leads.includes(f.agencyCode), overdue: RUNNING.includes(f.status) && f.dueAt < now() }
+      return { ...f, events, colleagues, agencies, files, dossierHandlers: handlers, canApprove: leads.includes(f.agencyCode), overdue: RUNNING.includes(f.status) && f.dueAt < now() }
     },
 
     /** Takes the feedback to handle oneself, or (a leader) gives it to a colleague of the agency. */

@@ -97,7 +97,7 @@ export function ConsultationQueuePage ({ rows }: { rows: Awaited<ReturnType<Work
   )
 }
 
-export function DueQueuePage ({ rows, kind }: { rows: DueRows, kind: 'sap-den-han' | 'qua-han' }) {
+export function DueQueuePage ({ rows, kind, feedbackOverdue = 0 }: { rows: DueRows, kind: 'sap-den-han' | 'qua-han', feedbackOverdue?: number }) {
   const title = kind === 'qua-han' ? 'Hồ sơ quá hạn' : 'Hồ sơ sắp đến hạn'
   return (
     <>
@@ -106,6 +106,7 @@ export function DueQueuePage ({ rows, kind }: { rows: DueRows, kind: 'sap-den-ha
       <p class='body'>{kind === 'qua-han'
         ? 'Hồ sơ đang giải quyết đã quá ngày hẹn trả kết quả. Cơ quan phải gửi văn bản xin lỗi và hẹn lại (mẫu 04).'
         : 'Hồ sơ đang giải quyết đến hạn trả kết quả trước khi hết ngày làm việc tiếp theo.'}</p>
+      {feedbackOverdue > 0 && <div class='notice notice--warning'><p>Đơn vị còn <a href='/can-bo/phan-anh?hang-doi=qua-han'>{feedbackOverdue} phản ánh, kiến nghị quá hạn trả lời</a>.</p></div>}
       {rows.length === 0 ? <p class='body'>Không có hồ sơ.</p> : <DossierTable rows={rows} caption={title} now={new Date()} />}
     </>
   )
