@@ -264,7 +264,8 @@ test('the public search is the catalog\'s: abbreviations and synonyms, ranked ti
   offsetMs = 0
   const c = await newCitizen(t)
   const account = { id: c.id, fullName: 'Phạm Văn Tìm' }
-  const leader = (await t.services.officials.sessionOfficial((await newOfficial(t, DEPT, ['agency_leader'])).cookie.split('=')[1]!))!
+  const leaderLogin = await newOfficial(t, DEPT, ['agency_leader'])
+  const leader = (await t.services.officials.sessionOfficial(leaderLogin.cookie.split('=')[1]!))!
   const publish = async (title: string, body: string, answer: string) => {
     const { code } = await t.services.feedback.send(account, { category: 'procedure', title, body, agencyCode: DEPT })
     await t.services.feedback.draft(leader, code, answer)
@@ -288,6 +289,13 @@ test('the public search is the catalog\'s: abbreviations and synonyms, ranked ti
   // Nothing found: a way on, not a dead end.
   const none = await t.app.inject(`/phan-anh-kien-nghi?q=${encodeURIComponent('zzzqqq')}`)
   assert.match(none.body, /gửi phản ánh, kiến nghị<\/a> của bạn/)
+
+  // Markup typed by a citizen (or an official) is text wherever it is shown.
+  const markup = await publish('Giờ làm việc <script>alert(1)</script>', 'Đề nghị <img src=x onerror=alert(1)> niêm yết giờ làm việc buổi chiều.', 'Trả lời <b>in đậm</b> về giờ làm việc.')
+  for (const body of [(await t.app.inject(`/phan-anh-kien-nghi/${markup}`)).body, (await t.app.inject('/phan-anh-kien-nghi')).body, (await browserSession(t, leaderLogin.cookie).get(`/can-bo/phan-anh/${markup}`)).body]) {
+    assert.ok(!body.includes('<script>alert(1)') && !body.includes('<img src=x') && !body.includes('<b>in đậm'), 'no markup of theirs')
+    assert.ok(body.includes('&lt;script>alert(1)&lt;/script>'), 'shown as typed (a < escaped is never a tag)')
+  }
 
   // Hidden: out of the results, and its words no longer correct anyone's typos.
   const lexicon = async (word: string) => (await t.db.kysely.selectFrom('feedbackLexicon').select('documents').where('word', '=', word).executeTakeFirst())?.documents ?? 0
