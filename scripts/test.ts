@@ -1,5 +1,6 @@
 /**
- * The whole test suite, on PGlite and again on PostgreSQL: `npm test`.
+ * The whole test suite, on PGlite and again on PostgreSQL: `npm test`. The browser journeys run once, on
+ * PostgreSQL, when both engines run (they test the pages; the SQL beneath is tested on both).
  *
  *   npm test                     every suite on both engines
  *   npm test -- --engine=pglite  one engine only (pglite | postgres)
@@ -120,9 +121,13 @@ async function main () {
   const files = testFiles()
   if (files.length === 0) throw new Error(`no test files match ${filters.join(' ')}`)
   const results: RunResult[] = []
+  // Browser journeys drive the same services and SQL the other suites test on both engines: when both
+  // run, they run once, on PostgreSQL (what a province runs); asked for one engine, they run on it.
+  const browser = (f: string) => f.includes('.browser.test.')
+  const pgliteFiles = engines.length > 1 ? files.filter(f => !browser(f)) : files
   for (const engine of engines) {
     if (engine === 'pglite') {
-      results.push(await runSuite('pglite', { TEST_PGLITE_TEMPLATE: await pgliteTemplate() }, files))
+      if (pgliteFiles.length > 0) results.push(await runSuite('pglite', { TEST_PGLITE_TEMPLATE: await pgliteTemplate() }, pgliteFiles))
     } else if (engine === 'postgres') {
       const cluster = await startPostgres()
       try {
