@@ -84,6 +84,14 @@ test('a declaration filled online: prefilled from the applicant, rows added with
   assert.ok(staff.body.includes('Khai lại'))
   assert.ok(!staff.body.includes('Không lưu'))
   assert.ok(staff.body.includes('Dòng 2'))
+  // The national sync sends the answers with the declaration's file (label and value).
+  const { buildPush } = await import('../national/payload.js')
+  const dossierId = (await t.db.kysely.selectFrom('dossiers').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id
+  const push = await buildPush(t.db.kysely, dossierId, Number.MAX_SAFE_INTEGER, fileId => `/tep/${fileId}`)
+  const sent = (push!.hoSo['TaiLieuNop'] as Array<{ MaThanhPhanHoSo: string, ToKhaiDienTu?: { TenToKhai: string, DuLieu: Array<{ TruongThongTin: string, GiaTri: string }> } }>).find(x => x.MaThanhPhanHoSo === 'c0')!
+  assert.ok(sent.ToKhaiDienTu, 'the declaration travels with its file')
+  assert.ok(sent.ToKhaiDienTu.DuLieu.some(x => x.GiaTri === 'Khai lại') && sent.ToKhaiDienTu.DuLieu.some(x => /^Dòng 2$/.test(x.TruongThongTin)))
+  assert.ok(!sent.ToKhaiDienTu.DuLieu.some(x => x.GiaTri === 'Không lưu'))
   // Another citizen cannot open the form of this draft.
   assert.equal((await browserSession(t, (await newCitizen(t)).cookie).get(url)).statusCode, 404)
 })

@@ -3,6 +3,9 @@ import type { DossierStatus } from '../dossiers/status.js'
 import { ROLES, type OfficialRole } from '../accounts/officials.service.js'
 import { compactVnTime } from '../../platform/vn-time.js'
 import { ONLINE_PAYMENT_METHODS } from '../../platform/db/database.js'
+import { componentSlots } from '../dossiers/model.js'
+import type { ProcedureContent } from '../catalog/catalog.types.js'
+import { declarationTemplate, filledFields, formDefinition, type Answers } from '../catalog/eforms/definition.js'
 
 /** A payment made online (VNPay or PayGov): the flag DuocThanhToanTrucTuyen and the fee's HinhThucThu. */
 const online = (p: { method: string }) => (ONLINE_PAYMENT_METHODS as readonly string[]).includes(p.method)
@@ -36,17 +39,25 @@ export interface NationalPush { seq: number, hoSo: Record<string, unknown> & { M
 export async function buildPush (ex: Executor, dossierId: string, seq: number, fileUrl: (fileId: string) => string): Promise<NationalPush | undefined> {
   const d = await ex.selectFrom('dossiers as d').innerJoin('procedureVersions as v', 'v.id', 'd.procedureVersionId').innerJoin('procedures as p', 'p.id', 'd.procedureId')
     .innerJoin('sectors as s', 's.id', 'p.sectorId').leftJoin('accounts as a', 'a.id', 'd.accountId')
-    .select(['d.id', 'd.code', 'd.channel', 'd.dueAt', 'd.postponedFrom', 'd.applicant', 'd.fees', 'd.delivery', 'd.agencyCode', 'd.processingAgencyCode', 'd.accountId', 'p.code as procedureCode', 'v.name as procedureName', 's.code as sectorCode', 's.name as sectorName', 'a.assurance'])
+    .select(['d.id', 'd.code', 'd.channel', 'd.dueAt', 'd.postponedFrom', 'd.applicant', 'd.fees', 'd.delivery', 'd.agencyCode', 'd.processingAgencyCode', 'd.accountId', 'd.caseGroup', 'd.onBehalf', 'v.content', 'p.code as procedureCode', 'v.name as procedureName', 's.code as sectorCode', 's.name as sectorName', 'a.assurance'])
     .where('d.id', '=', dossierId).executeTakeFirst()
   if (!d?.code) return undefined
-  const [events, tasks, files, supplements, payments] = await Promise.all([
+  const [events, tasks, files, supplements, payments, declarations] = await Promise.all([
     ex.selectFrom('dossierEvents').select(['id', 'action', 'at', 'toStatus', 'actorType', 'actorName', 'message', 'details']).where('dossierId', '=', dossierId).where('id', '<=', seq).orderBy('id').execute(),
     ex.selectFrom('dossierTasks as t').leftJoin('departments as dp', 'dp.id', 't.departmentId')
       .select(['t.name', 't.role', 't.assigneeName', 't.finishedByName', 't.startedAt', 't.dueAt', 't.finishedAt', 't.outcome', 't.comment', 'dp.name as department']).where('t.dossierId', '=', dossierId).orderBy('t.id').execute(),
     ex.selectFrom('dossierFiles as df').innerJoin('files as f', 'f.id', 'df.fileId').select(['f.id', 'f.name', 'df.component', 'df.supersededAt', 'df.createdAt', 'df.digitisation']).where('df.dossierId', '=', dossierId).orderBy('df.id').execute(),
     ex.selectFrom('supplementRequests').select(['id', 'requestedBy', 'message', 'items', 'requestedAt', 'answeredAt', 'answerNote']).where('dossierId', '=', dossierId).orderBy('id').execute(),
-    ex.selectFrom('payments as pay').innerJoin('paymentRequests as r', 'r.id', 'pay.requestId').select(['pay.method', 'pay.state']).where('r.dossierId', '=', dossierId).execute()
+    ex.selectFrom('payments as pay').innerJoin('paymentRequests as r', 'r.id', 'pay.requestId').select(['pay.method', 'pay.state']).where('r.dossierId', '=', dossierId).execute(),
+    ex.selectFrom('dossierDeclarations').select(['component', 'templateTitle', 'answers', 'fileId']).where('dossierId', '=', dossierId).execute()
   ])
+  // Declarations filled online (issue 23): their answers go with the file made of them, as label and value.
+  const content = d.content as ProcedureContent
+  const slots = componentSlots(content, d.caseGroup, d.onBehalf)
+  const declared = new Map(declarations.flatMap(x => {
+    const template = declarationTemplate(slots.find(s => s.key === x.component), content.templates)
+    return template && x.fileId ? [[x.fileId, { TenToKhai: x.templateTitle, DuLieu: filledFields(formDefinition(template), x.answers as Answers).map(([TruongThongTin, GiaTri]) => ({ TruongThongTin, GiaTri })) }] as const] : []
+  }))
   const last = events.at(-1)
   const upTo = last?.at ?? new Date(0)
   const statusAt = [...events].reverse().find(e => e.toStatus !== null)?.toStatus as DossierStatus | undefined
@@ -90,7 +101,8 @@ export async function buildPush (ex: Executor, dossierId: string, seq: number, f
     DuocThanhToanTrucTuyen: paid.length === 0 ? '0' : paid.some(online) ? '1' : '3',
     TaiLieuNop: visible.filter(f => f.component !== 'result').map(f => ({
       TepDinhKemId: f.id, TenTepDinhKem: f.name, IsDeleted: f.supersededAt !== null && f.supersededAt <= upTo ? '1' : '0', MaThanhPhanHoSo: f.component,
-      DuongDanTaiTepTin: fileUrl(f.id), DuocSoHoa: '1', DuocTaiSuDung: f.digitisation === 1 ? '0' : '1', DuocLayTuKhoDMQG: '0', MaKetQuaThayThe: ''
+      DuongDanTaiTepTin: fileUrl(f.id), DuocSoHoa: '1', DuocTaiSuDung: f.digitisation === 1 ? '0' : '1', DuocLayTuKhoDMQG: '0', MaKetQuaThayThe: '',
+      ...(declared.has(f.id) ? { ToKhaiDienTu: declared.get(f.id) } : {})
     })),
     DanhSachLePhi: fees.map((f, i) => ({ TenPhiLePhi: f.text.slice(0, 500), MaPhiLePhi: `${d.procedureCode}-${i + 1}`, HinhThucThu: paid.some(online) ? '2' : '1', Gia: String(f.amountVnd ?? 0), LoaiPhiLePhi: /^lệ phí/i.test(f.text) ? '2' : '1' })),
     DanhSachHoSoBoSung: supplements.filter(s => s.requestedAt <= upTo).map(s => ({
