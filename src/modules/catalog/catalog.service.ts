@@ -13,7 +13,7 @@ import { ASSURANCE_LEVELS, type Assurance, type OnlineLevel, type ProcedureConte
 import { DecisionFormatError, parseDecision, type ImportWarning } from './import/decision-parser.js'
 import { workingDaysOf, type DurationUnit } from './import/fields.js'
 
-import { applyContentEdit, applyNationalContent, type ContentEdit } from './content-edit.js'
+import { applyContentEdit, applyFormCorrection, applyNationalContent, type ContentEdit, type FormCorrectionInput } from './content-edit.js'
 import { createSearchService } from './search/search.service.js'
 import { spelled } from './search/query.js'
 import { words } from './search/normalize.js'
@@ -244,6 +244,11 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
     /** An administrator's edit of a procedure's components and fees, versioned like an import (content-edit.ts). Returns the version (0: nothing changed). */
     async editContent (actor: Actor, code: string, edit: ContentEdit): Promise<number> {
       return write(trx => applyContentEdit(trx, repo, audit, actor, code, edit))
+    },
+
+    /** An administrator's correction of a declaration generated from the decision's template, versioned (content-edit.ts). Returns the version (0: nothing changed). */
+    async correctForm (actor: Actor, code: string, input: FormCorrectionInput): Promise<number> {
+      return write(trx => applyFormCorrection(trx, repo, audit, actor, code, input))
     },
 
     /** A change from the national procedure database, taken into the procedure as a new version (content-edit.ts). Returns the version (0: nothing changed). */

@@ -1,5 +1,6 @@
 import type { Assurance } from '../../platform/db/database.js'
 import type { FormTemplate } from './import/form-templates.js'
+import type { FormCorrection } from './eforms/definition.js'
 import type {
   ApplicantType, Component, Fee, GovernmentLevel, Methods, OnlineLevel, ProcessingTime
 } from './import/fields.js'
@@ -28,6 +29,8 @@ export interface ProcedureContent {
   legalBasis: string[]
   /** The form templates printed in the decision after the procedure (absent in older versions). */
   templates?: FormTemplate[]
+  /** A catalog administrator's corrections of the definitions generated from the templates, by template title (eforms/definition.ts). */
+  formCorrections?: Record<string, FormCorrection>
 }
 
 export type { Assurance }

@@ -6,6 +6,8 @@ import { hashOf } from './catalog.import.js'
 import { fold } from './import/text.js'
 import type { CatalogRepository } from './catalog.repository.js'
 import type { Component, Fee, ProcedureContent } from './catalog.types.js'
+import type { FormTemplate } from './import/form-templates.js'
+import { allFields, FIELD_TYPES, formDefinition, type FieldType, type FormCorrection } from './eforms/definition.js'
 
 /** A row of the edit form: the value, and the prefix of its fields (`c3`, `f1`) that errors name. */
 export type EditedRow<T> = T & { key: string }
@@ -49,6 +51,52 @@ export async function applyContentEdit (trx: Transaction<Database>, repo: Catalo
   return writeVersion(trx, repo, existing, ADMIN_RECORD, { ...before, components, fees }, version => audit.record(trx, {
     actor, action: 'catalog.content.edit', targetType: 'procedure', targetId: code,
     details: { version, reason: edit.reason.trim().slice(0, 1000), before: { components: before.components.length, fees: before.fees }, after: { components: components.length, fees } }
+  }))
+}
+
+/** An administrator's correction of a generated declaration: each field's label and type (by id), and why. */
+export interface FormCorrectionInput { template: number, fields: Record<string, { label: string, type: string }>, reason: string }
+
+/**
+ * Checks a correction against the definition generated from the template: every field named exists, its
+ * label is 2–120 characters, its type one of FIELD_TYPES; a reason. Returns the errors (beside `label-{id}`,
+ * `type-{id}`, `reason`) and what differs from the generated definition.
+ */
+export function checkFormCorrection (t: FormTemplate, input: FormCorrectionInput): { errors: FieldError[], correction: FormCorrection } {
+  const errors: FieldError[] = []
+  const generated = new Map(allFields(formDefinition(t)).map(f => [f.id, f]))
+  const correction: FormCorrection = { fields: {} }
+  for (const [id, given] of Object.entries(input.fields)) {
+    const f = generated.get(id)
+    if (!f) continue
+    const label = given.label.trim().replace(/\s+/g, ' ')
+    if (label.length < 2 || label.length > 120) errors.push({ field: `label-${id}`, message: 'Nhãn của ô từ 2 đến 120 ký tự' })
+    if (!(given.type in FIELD_TYPES)) errors.push({ field: `type-${id}`, message: 'Chọn kiểu dữ liệu trong danh sách' })
+    const fix: { label?: string, type?: FieldType } = {}
+    if (label !== f.label) fix.label = label
+    if (given.type !== f.type && given.type in FIELD_TYPES) fix.type = given.type as FieldType
+    if (fix.label !== undefined || fix.type !== undefined) correction.fields[id] = fix
+  }
+  if (input.reason.trim().length < 10) errors.push({ field: 'reason', message: 'Ghi rõ lý do sửa (ít nhất 10 ký tự), ví dụ nhãn sai, kiểu dữ liệu chưa đúng' })
+  return { errors, correction }
+}
+
+/**
+ * Writes a correction of a procedure's declaration as a version (dossiers keep the definition of theirs),
+ * audited. Returns the version (0: nothing changed).
+ */
+export async function applyFormCorrection (trx: Transaction<Database>, repo: CatalogRepository, audit: AuditService, actor: Actor, code: string, input: FormCorrectionInput): Promise<number> {
+  const existing = await repo.findProcedureForImport(trx, code)
+  if (!existing || existing.versionId === null) throw new AppError('NOT_FOUND', `no procedure ${code}`)
+  const before = existing.content as ProcedureContent
+  const t = before.templates?.[input.template]
+  if (!t) throw new AppError('NOT_FOUND', `no form template ${input.template} in ${code}`)
+  const { errors, correction } = checkFormCorrection(t, input)
+  if (errors.length > 0) throw new AppError('VALIDATION', 'invalid form correction', errors)
+  const formCorrections = { ...before.formCorrections, [t.title]: correction }
+  return writeVersion(trx, repo, existing, ADMIN_RECORD, { ...before, formCorrections }, version => audit.record(trx, {
+    actor, action: 'catalog.form.correct', targetType: 'procedure', targetId: code,
+    details: { version, template: t.title, fields: Object.keys(correction.fields).length, reason: input.reason.trim().slice(0, 1000) }
   }))
 }
 

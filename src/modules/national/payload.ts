@@ -5,7 +5,7 @@ import { compactVnTime } from '../../platform/vn-time.js'
 import { ONLINE_PAYMENT_METHODS } from '../../platform/db/database.js'
 import { componentSlots } from '../dossiers/model.js'
 import type { ProcedureContent } from '../catalog/catalog.types.js'
-import { declarationTemplate, filledFields, formDefinition, type Answers } from '../catalog/eforms/definition.js'
+import { declarationTemplate, definitionIn, filledFields, type Answers } from '../catalog/eforms/definition.js'
 
 /** A payment made online (VNPay or PayGov): the flag DuocThanhToanTrucTuyen and the fee's HinhThucThu. */
 const online = (p: { method: string }) => (ONLINE_PAYMENT_METHODS as readonly string[]).includes(p.method)
@@ -56,7 +56,7 @@ export async function buildPush (ex: Executor, dossierId: string, seq: number, f
   const slots = componentSlots(content, d.caseGroup, d.onBehalf)
   const declared = new Map(declarations.flatMap(x => {
     const template = declarationTemplate(slots.find(s => s.key === x.component), content.templates)
-    return template && x.fileId ? [[x.fileId, { TenToKhai: x.templateTitle, DuLieu: filledFields(formDefinition(template), x.answers as Answers).map(([TruongThongTin, GiaTri]) => ({ TruongThongTin, GiaTri })) }] as const] : []
+    return template && x.fileId ? [[x.fileId, { TenToKhai: x.templateTitle, DuLieu: filledFields(definitionIn(content, template), x.answers as Answers).map(([TruongThongTin, GiaTri]) => ({ TruongThongTin, GiaTri })) }] as const] : []
   }))
   const last = events.at(-1)
   const upTo = last?.at ?? new Date(0)

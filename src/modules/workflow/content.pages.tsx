@@ -91,6 +91,15 @@ function ContentPage ({ p, versions, values, errors }: { p: ProcedureDetail, ver
         <Textarea name='reason' label='Căn cứ thay đổi' hint='Ví dụ: Thông tư số 63/2023/TT-BTC sửa đổi mức thu lệ phí' rows={2} value={values['reason']} error={e('reason')} />
         <Button>Lưu thành phiên bản mới</Button>
       </Form>
+      {(p.templates ?? []).length > 0 && (
+        <section class='section' aria-labelledby='to-khai'>
+          <h2 class='heading-m' id='to-khai'>Tờ khai điện tử</h2>
+          <p class='body'>Các mẫu tờ khai in trong quyết định, người dân khai trực tuyến. Sửa nhãn và kiểu dữ liệu của các ô được tạo tự động:</p>
+          <ul class='list'>
+            {p.templates!.map((t, i) => <li key={i}><a href={`${BASE}/${encodeURIComponent(p.code)}/to-khai/${i}`}>{t.title}</a>{p.formCorrections?.[t.title] ? ' (đã sửa)' : ''}</li>)}
+          </ul>
+        </section>
+      )}
       <DataTable caption='Các phiên bản của thủ tục' captionHidden={false} rows={[...versions].reverse()} rowKey={v => String(v.id)} columns={[
         { label: 'Phiên bản', cell: v => `${v.version}${v.version === p.version ? ' (hiện hành)' : ''}` },
         { label: 'Nguồn', cell: v => v.decisionNumber === 'QTDM' ? 'Quản trị danh mục cập nhật' : `Quyết định ${v.decisionNumber}` },

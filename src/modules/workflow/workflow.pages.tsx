@@ -14,6 +14,7 @@ import { parseCriteria } from './search.js'
 import { counterPages } from './counter.pages.js'
 import { settingsPages } from './settings.pages.js'
 import { contentPages } from './content.pages.js'
+import { formDesignerPages } from './form-designer.pages.js'
 import { wordingPages } from './wording.pages.js'
 import { parseDayRange } from '../../platform/http/day-range.js'
 import { isIssuedForm } from '../dossiers/issued-forms.js'
@@ -106,6 +107,7 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
   await app.register(counterPages, { services, requireOfficial })
   await app.register(settingsPages, { services, requireOfficial })
   await app.register(contentPages, { services, requireOfficial })
+  await app.register(formDesignerPages, { services, requireOfficial })
   await app.register(wordingPages, { services, requireOfficial })
   app.post('/can-bo/ho-so/:code/tiep-nhan', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => `Đã tiếp nhận hồ sơ; hẹn trả kết quả ${when(await workflow.receive(request.official!, code(request), form(request)))}. Công dân đã được thông báo.`))

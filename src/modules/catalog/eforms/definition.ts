@@ -144,6 +144,25 @@ export function formDefinition (t: FormTemplate): FormDefinition {
   return { title: t.title, blocks, fields, officialsFrom }
 }
 
+/** What a catalog administrator corrected of a generated definition: fields' labels and types, by field id. */
+export interface FormCorrection { fields: Record<string, { label?: string, type?: FieldType }> }
+
+export const FIELD_TYPES: Record<FieldType, string> = {
+  text: 'Chữ', date: 'Ngày', idNumber: 'Số định danh, CCCD', plate: 'Biển số xe', address: 'Địa chỉ', phone: 'Số điện thoại',
+  email: 'Thư điện tử', year: 'Năm', number: 'Số', check: 'Ô đánh dấu (có/không)'
+}
+
+/** The generated definition with an administrator's corrections applied (a field or column the correction names). */
+export function correctedDefinition (t: FormTemplate, correction?: FormCorrection): FormDefinition {
+  const d = formDefinition(t)
+  if (!correction) return d
+  const fix = (f: FormField): FormField => ({ ...f, ...correction.fields[f.id] })
+  return { ...d, fields: d.fields.map(fix), blocks: d.blocks.map(b => b.kind === 'rows' ? { ...b, columns: b.columns.map(fix) } : b) }
+}
+
+/** The definition of a template as the procedure's version has it (with its corrections). */
+export const definitionIn = (content: { formCorrections?: Record<string, FormCorrection> | undefined }, t: FormTemplate) => correctedDefinition(t, content.formCorrections?.[t.title])
+
 /** Every field of a definition, the repeating tables' columns included. */
 export function allFields (d: FormDefinition): FormField[] {
   return [...d.fields, ...d.blocks.flatMap(b => b.kind === 'rows' ? b.columns : [])]

@@ -1,7 +1,7 @@
 import { AppError, type FieldError } from '../../../platform/http/errors.js'
 import { formatDay } from '../../../platform/vn-time.js'
-import { checkAnswer, declarationTemplate, formDefinition, type Answers, type FormDefinition } from '../../catalog/eforms/definition.js'
-import type { FormTemplate } from '../../catalog/import/form-templates.js'
+import { checkAnswer, declarationTemplate, definitionIn, type Answers, type FormDefinition } from '../../catalog/eforms/definition.js'
+import type { ProcedureContent } from '../../catalog/catalog.types.js'
 import { declarationPdf } from '../../catalog/eforms/pdf.js'
 import { words } from '../../catalog/search/normalize.js'
 import type { DossierContext } from '../context.js'
@@ -39,7 +39,7 @@ export function declarationUseCases (ctx: DossierContext) {
     const slot = d.slots.find(s => s.key === component)
     const template = declarationTemplate(slot, d.content.templates)
     if (!slot || !template) throw new AppError('NOT_FOUND', 'no form to fill for this component')
-    return { d, slot, definition: formDefinition(template) }
+    return { d, slot, definition: definitionIn(d.content, template) }
   }
 
   /** Answers from the form's fields (`f3`, and `r7-0-r7c2` for row 0 of a repeating table), each trimmed; rows wholly empty dropped. */
@@ -126,13 +126,13 @@ export function declarationUseCases (ctx: DossierContext) {
     },
 
     /** The declarations of a dossier as officials read them: each component's fields and answers, while their PDF is attached. */
-    async declarationsOf (dossierId: string, templates: FormTemplate[] | undefined, slots: ComponentSlot[]) {
+    async declarationsOf (dossierId: string, content: Pick<ProcedureContent, 'templates' | 'formCorrections'>, slots: ComponentSlot[]) {
       const rows = await db.kysely.selectFrom('dossierDeclarations as dd').select(['dd.component', 'dd.answers', 'dd.templateTitle']).where('dd.dossierId', '=', dossierId)
         .where(eb => eb.exists(eb.selectFrom('dossierFiles as df').select('df.id').whereRef('df.dossierId', '=', 'dd.dossierId').whereRef('df.fileId', '=', 'dd.fileId').where('df.supersededAt', 'is', null)))
         .execute()
       return rows.flatMap(r => {
-        const t = declarationTemplate(slots.find(s => s.key === r.component), templates)
-        return t ? [{ component: r.component, title: r.templateTitle, definition: formDefinition(t), answers: r.answers }] : []
+        const t = declarationTemplate(slots.find(s => s.key === r.component), content.templates)
+        return t ? [{ component: r.component, title: r.templateTitle, definition: definitionIn(content, t), answers: r.answers }] : []
       })
     }
   }

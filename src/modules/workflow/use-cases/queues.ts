@@ -68,7 +68,7 @@ export function queueUseCases (ctx: WorkflowContext) {
         process,
         consultations,
         /** Declarations the applicant filled online: each component's fields and answers. */
-        declarations: await dossiers.declarationsOf(d.id, d.content.templates, d.slots),
+        declarations: await dossiers.declarationsOf(d.id, d.content, d.slots),
         payments: requests,
         mayRecordCash: d.status === 6 && (receptionist || mine),
         mayRefund: receptionist || mine,

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { useTestApp } from '../../../test/app.js'
+import { assertReadsOnPhone, follow, press, signedInContext, useBrowser, visit } from '../../../test/browser.js'
+import { loadCatalog } from '../../../test/catalog.js'
+import { newOfficial } from '../../../test/officials.js'
+import { allFields, formDefinition } from '../catalog/eforms/definition.js'
+
+const t = useTestApp({ listen: true, setup: ctx => loadCatalog(ctx.services) })
+const b = useBrowser()
+const DECLARED = '1.001994.000.00.00.H34'
+
+test('the form designer in the browser: from the content page, a label corrected and previewed, saved with its reason as a new version (axe on each page)', async () => {
+  const p = await t.services.catalog.getProcedure(DECLARED)
+  const field = allFields(formDefinition(p.templates![0]!)).find(f => f.type === 'text')!
+  const agency = p.agencies.processing[0]?.code ?? p.agencies.receiving[0]!.code
+  const admin = await newOfficial(t, agency, ['catalog_admin'])
+  const context = await signedInContext(b.browser, t.url, admin.cookie)
+  const page = await context.newPage()
+  try {
+    await visit(page, `${t.url}/can-bo/thu-tuc/${DECLARED}/thanh-phan`)
+    await follow(page, p.templates![0]!.title)
+    assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /^Sửa tờ khai điện tử/)
+    await page.locator(`#label-${field.id}`).fill('Tên chủ xe (ghi chữ in hoa)')
+    await press(page, 'Xem trước')
+    assert.ok(await page.getByRole('region', { name: /Xem trước/ }).getByLabel('Tên chủ xe (ghi chữ in hoa)').isVisible(), 'the preview shows the corrected label')
+    await press(page, 'Lưu thành phiên bản mới')
+    assert.ok(await page.locator('#reason-error').isVisible(), 'a reason is asked for, beside its field')
+    assert.equal(await page.locator(`#label-${field.id}`).inputValue(), 'Tên chủ xe (ghi chữ in hoa)', 'what was typed is kept')
+    await page.getByLabel('Lý do sửa').fill('Nhãn tạo tự động chưa rõ phải ghi chữ in hoa')
+    await press(page, 'Lưu thành phiên bản mới')
+    assert.match(await page.getByRole('status').first().innerText(), new RegExp(`Đã lưu phiên bản ${p.version + 1}`))
+    await page.setViewportSize({ width: 390, height: 800 })
+    await assertReadsOnPhone(page)
+  } finally { await context.close() }
+  assert.equal((await t.services.catalog.getProcedure(DECLARED)).formCorrections?.[p.templates![0]!.title]?.fields[field.id]?.label, 'Tên chủ xe (ghi chữ in hoa)')
+})
