@@ -51,7 +51,8 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
   let checkedAt = 0
 
   function forget () {
-    details.clear(); lists.clear(); sectorsCache = undefined; agenciesCache = undefined
+    // Versions too: one no dossier was filed under may be rewritten in place by an administrator's edit.
+    details.clear(); lists.clear(); versions.clear(); sectorsCache = undefined; agenciesCache = undefined
     search.forget()
     checkedAt = 0
   }

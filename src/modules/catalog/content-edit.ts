@@ -55,7 +55,7 @@ export async function applyContentEdit (trx: Transaction<Database>, repo: Catalo
 }
 
 /** An administrator's correction of a generated declaration: each field's label and type (by id), and why. */
-export interface FormCorrectionInput { template: number, fields: Record<string, { label: string, type: string }>, reason: string }
+export interface FormCorrectionInput { template: number, fields: Record<string, { label: string, type: string, omit?: boolean }>, reason: string }
 
 /**
  * Checks a correction against the definition generated from the template: every field named exists, its
@@ -64,7 +64,9 @@ export interface FormCorrectionInput { template: number, fields: Record<string, 
  */
 export function checkFormCorrection (t: FormTemplate, input: FormCorrectionInput): { errors: FieldError[], correction: FormCorrection } {
   const errors: FieldError[] = []
-  const generated = new Map(allFields(formDefinition(t)).map(f => [f.id, f]))
+  const d = formDefinition(t)
+  const generated = new Map(allFields(d).map(f => [f.id, f]))
+  const lineFields = new Set(d.fields.map(f => f.id))
   const correction: FormCorrection = { fields: {} }
   for (const [id, given] of Object.entries(input.fields)) {
     const f = generated.get(id)
@@ -72,11 +74,13 @@ export function checkFormCorrection (t: FormTemplate, input: FormCorrectionInput
     const label = given.label.trim().replace(/\s+/g, ' ')
     if (label.length < 2 || label.length > 120) errors.push({ field: `label-${id}`, message: 'Nhãn của ô từ 2 đến 120 ký tự' })
     if (!(given.type in FIELD_TYPES)) errors.push({ field: `type-${id}`, message: 'Chọn kiểu dữ liệu trong danh sách' })
-    const fix: { label?: string, type?: FieldType } = {}
+    const fix: { label?: string, type?: FieldType, omit?: boolean } = {}
     if (label !== f.label) fix.label = label
     if (given.type !== f.type && given.type in FIELD_TYPES) fix.type = given.type as FieldType
-    if (fix.label !== undefined || fix.type !== undefined) correction.fields[id] = fix
+    if (given.omit && lineFields.has(id)) fix.omit = true
+    if (Object.keys(fix).length > 0) correction.fields[id] = fix
   }
+  if (d.fields.length > 0 && d.fields.every(f => input.fields[f.id]?.omit)) errors.push({ field: `omit-${d.fields[0]!.id}`, message: 'Tờ khai cần ít nhất một ô người dân điền' })
   if (input.reason.trim().length < 10) errors.push({ field: 'reason', message: 'Ghi rõ lý do sửa (ít nhất 10 ký tự), ví dụ nhãn sai, kiểu dữ liệu chưa đúng' })
   return { errors, correction }
 }

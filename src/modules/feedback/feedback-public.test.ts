@@ -34,6 +34,9 @@ test('the public search is the catalog\'s: abbreviations and synonyms, ranked ti
   const typo = await t.services.feedback.published({ q: 'bein so xe dau gia' })
   assert.equal(typo.items[0]?.code, plates)
   assert.equal(typo.corrected, 'biển số xe đấu giá')
+  const api = await t.app.inject(`/api/v1/feedback?q=${encodeURIComponent('bein so xe dau gia')}`)
+  assert.equal((JSON.parse(api.body) as { corrected?: string, items: Array<{ code: string }> }).corrected, 'biển số xe đấu giá')
+  assert.equal((JSON.parse(api.body) as { items: Array<{ code: string }> }).items[0]?.code, plates)
   const page = await t.app.inject(`/phan-anh-kien-nghi?q=${encodeURIComponent('bein so xe dau gia')}`)
   assert.match(page.body, /Có phải bạn muốn tìm: <a href="\/phan-anh-kien-nghi\?q=bi%E1%BB%83n%20s%E1%BB%91%20xe%20%C4%91%E1%BA%A5u%20gi%C3%A1"><strong>biển số xe đấu giá<\/strong>/)
   // Nothing found: a way on, not a dead end.

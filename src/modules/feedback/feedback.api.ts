@@ -24,14 +24,14 @@ const PublishedSchema = Type.Object({
 export async function feedbackApi (app: FastifyInstance, { feedback }: { feedback: Pick<FeedbackService, 'published' | 'publishedOne'> }) {
   app.get('/feedback', {
     schema: {
-      tags: ['feedback'], summary: 'Published feedback and petitions with their answers, newest answer first',
+      tags: ['feedback'], summary: 'Published feedback and petitions with their answers: with `q`, ranked by the catalog\'s search (synonyms, abbreviations, typos); without, newest answer first',
       querystring: Type.Object({
-        q: Type.Optional(Type.String({ maxLength: 200, description: 'Words to find (diacritics optional)' })),
+        q: Type.Optional(Type.String({ maxLength: 200, description: 'Words to find, as people type them (diacritics optional, typos corrected)' })),
         agency: Type.Optional(Type.String({ maxLength: 40 })),
         procedure: Type.Optional(Type.String({ maxLength: 60 })),
         page: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 }))
       }),
-      response: { 200: Type.Object({ items: Type.Array(PublishedSchema), total: Type.Integer(), page: Type.Integer(), pages: Type.Integer() }) }
+      response: { 200: Type.Object({ items: Type.Array(PublishedSchema), total: Type.Integer(), page: Type.Integer(), pages: Type.Integer(), corrected: Type.Optional(Type.String({ description: 'The query as corrected, when the results came from correcting a typo' })) }) }
     }
   }, async (request) => {
     const q = request.query as { q?: string, agency?: string, procedure?: string, page?: number }

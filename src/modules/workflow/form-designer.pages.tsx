@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, errorOf, type FieldError } from '../../platform/http/errors.js'
 import { ErrorSummary } from '../../platform/html/components/ErrorSummary.js'
-import { Button, Form, Select, Textarea, TextInput } from '../../platform/html/components/form.js'
+import { Form, Select, Textarea, TextInput } from '../../platform/html/components/form.js'
+import { Checkbox } from '../../platform/html/components/Checkbox.js'
 import type { RequireOfficial } from '../accounts/staff-session.js'
 import type { ProcedureDetail } from '../catalog/catalog.types.js'
 import { checkFormCorrection, type FormCorrectionInput } from '../catalog/content-edit.js'
@@ -15,17 +16,24 @@ type Values = Record<string, string | undefined>
 const BASE = '/can-bo/thu-tuc'
 const TYPE_OPTIONS = Object.entries(FIELD_TYPES).map(([value, label]) => ({ value, label }))
 
-/** The form's values for a definition: `label-{id}` and `type-{id}` of every field. */
-const valuesOf = (d: FormDefinition): Values => Object.fromEntries(allFields(d).flatMap(f => [[`label-${f.id}`, f.label], [`type-${f.id}`, f.type]]))
+/** The form's values for a template's current definition: `label-{id}`, `type-{id}`, and `omit-{id}` for a field no longer asked. */
+const valuesOf = (t: FormTemplate, d: FormDefinition): Values => {
+  const current = new Map(allFields(d).map(f => [f.id, f]))
+  return Object.fromEntries(allFields(formDefinition(t)).flatMap(g => {
+    const f = current.get(g.id)
+    return f ? [[`label-${f.id}`, f.label], [`type-${f.id}`, f.type]] : [[`label-${g.id}`, g.label], [`type-${g.id}`, g.type], [`omit-${g.id}`, 'yes']]
+  }))
+}
 
 /** What the administrator sent, as a correction of template `n`. */
 function inputOf (n: number, t: FormTemplate, form: Values): FormCorrectionInput {
-  const fields = Object.fromEntries(allFields(formDefinition(t)).map(f => [f.id, { label: form[`label-${f.id}`] ?? f.label, type: form[`type-${f.id}`] ?? f.type }]))
+  const fields = Object.fromEntries(allFields(formDefinition(t)).map(f => [f.id, { label: form[`label-${f.id}`] ?? f.label, type: form[`type-${f.id}`] ?? f.type, omit: form[`omit-${f.id}`] === 'yes' }]))
   return { template: n, fields, reason: form['reason'] ?? '' }
 }
 
 function DesignerPage ({ p, n, t, preview, values, errors }: { p: ProcedureDetail, n: number, t: FormTemplate, preview: FormDefinition, values: Values, errors: FieldError[] }) {
   const generated = new Map(allFields(formDefinition(t)).map(f => [f.id, f]))
+  const lineFields = new Set(formDefinition(t).fields.map(f => f.id))
   const action = `${BASE}/${encodeURIComponent(p.code)}/to-khai/${n}`
   return (
     <>
@@ -44,6 +52,7 @@ function DesignerPage ({ p, n, t, preview, values, errors }: { p: ProcedureDetai
             <legend class='label'>Ô {i + 1}</legend>
             <TextInput name={`label-${f.id}`} label='Nhãn' hint={`Tạo từ mẫu: “${generated.get(f.id)!.label}”`} value={values[`label-${f.id}`]} error={errorOf(errors, `label-${f.id}`)} />
             <Select name={`type-${f.id}`} label='Kiểu dữ liệu' options={TYPE_OPTIONS} value={values[`type-${f.id}`]} error={errorOf(errors, `type-${f.id}`)} />
+            {lineFields.has(f.id) && <Checkbox name={`omit-${f.id}`} value='yes' checked={values[`omit-${f.id}`] === 'yes'} error={errorOf(errors, `omit-${f.id}`)}>Không hỏi người dân (ô để trống khi in, ví dụ phần cơ quan ghi)</Checkbox>}
           </fieldset>
         ))}
         <Textarea name='reason' label='Lý do sửa' hint='Ví dụ: nhãn tạo tự động lấy nhầm lời văn của dòng; ô ngày cấp cần kiểu Ngày' rows={2} value={values['reason']} error={errorOf(errors, 'reason')} />
@@ -83,7 +92,7 @@ export async function formDesignerPages (app: FastifyInstance, { services, requi
   app.get(`${BASE}/:code/to-khai/:n`, { preHandler: requireOfficial }, async (request, reply) => {
     const x = await target(request)
     const current = definitionIn(x.p, x.t)
-    return show(reply, x, current, valuesOf(current), [])
+    return show(reply, x, current, valuesOf(x.t, current), [])
   })
 
   app.post(`${BASE}/:code/to-khai/:n`, { preHandler: requireOfficial }, async (request, reply) => {

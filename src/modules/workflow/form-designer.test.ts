@@ -18,8 +18,8 @@ test('the form designer: a catalog administrator corrects a generated declaratio
   const n = 0
   const template = p.templates![n]!
   const generated = allFields(formDefinition(template))
-  const [first, second] = generated.filter(f => f.type === 'text')
-  assert.ok(first && second, 'the template has text fields')
+  const [first, second, third] = formDefinition(template).fields.filter(f => f.type === 'text')
+  assert.ok(first && second && third, 'the template has text fields')
   const agency = p.agencies.processing[0]?.code ?? p.agencies.receiving[0]!.code
   const admin = browserSession(t, (await newOfficial(t, agency, ['catalog_admin'])).cookie)
   const url = `/can-bo/thu-tuc/${DECLARED}/to-khai/${n}`
@@ -69,6 +69,18 @@ test('the form designer: a catalog administrator corrects a generated declaratio
   assert.equal(now.definition.fields.find(f => f.id === second.id)!.type, 'date')
   const kept = await t.services.dossiers.declaration(c.id, before, 'c0')
   assert.equal(kept.definition.fields.find(f => f.id === first.id)!.label, first.label)
+
+  // A blank the generator took for the citizen's is left out: not asked, a blank when printed; not all of them.
+  const all = Object.fromEntries(formDefinition(template).fields.map(f => [`omit-${f.id}`, 'yes']))
+  const none = await admin.post(url, { ...changed, ...all, reason: 'Thử bỏ hết các ô của tờ khai', action: 'save' })
+  assert.equal(none.statusCode, 422)
+  assert.match(none.body, /Tờ khai cần ít nhất một ô người dân điền/)
+  const omitSaved = await admin.post(url, { ...changed, [`omit-${third.id}`]: 'yes', reason: 'Ô này là phần cơ quan đăng ký ghi', action: 'save' })
+  assert.ok([200, 303].includes(omitSaved.statusCode), /error-summary__list">(.*?)<\/ul>/.exec(omitSaved.body)?.[1] ?? String(omitSaved.statusCode))
+  const omitted = await t.services.dossiers.declaration(c.id, await fillDraft(t.services.dossiers, c.id, DECLARED, () => samplePdf('x'), { leaveEmpty: 'c0' }), 'c0')
+  assert.ok(!omitted.definition.fields.some(f => f.id === third.id), 'not asked')
+  assert.ok(omitted.definition.fields.some(f => f.id === first.id && f.label === 'Họ và tên chủ sở hữu xe'), 'the earlier correction stays')
+  assert.match((await admin.get(url)).body, new RegExp(`name="omit-${third.id}" type="checkbox" value="yes" checked`))
 
   // Only the procedure's catalog administrators.
   assert.equal((await browserSession(t, (await newOfficial(t, agency, ['specialist'])).cookie).get(url)).statusCode, 403)

@@ -144,8 +144,12 @@ export function formDefinition (t: FormTemplate): FormDefinition {
   return { title: t.title, blocks, fields, officialsFrom }
 }
 
-/** What a catalog administrator corrected of a generated definition: fields' labels and types, by field id. */
-export interface FormCorrection { fields: Record<string, { label?: string, type?: FieldType }> }
+/**
+ * What a catalog administrator corrected of a generated definition, by field id: a label, a type, or that
+ * the field is not asked (a blank the generator took for the citizen's, e.g. one officials fill: it stays a
+ * blank in the printed form). Repeating tables' columns take labels and types only.
+ */
+export interface FormCorrection { fields: Record<string, { label?: string, type?: FieldType, omit?: boolean }> }
 
 export const FIELD_TYPES: Record<FieldType, string> = {
   text: 'Chữ', date: 'Ngày', idNumber: 'Số định danh, CCCD', plate: 'Biển số xe', address: 'Địa chỉ', phone: 'Số điện thoại',
@@ -156,8 +160,18 @@ export const FIELD_TYPES: Record<FieldType, string> = {
 export function correctedDefinition (t: FormTemplate, correction?: FormCorrection): FormDefinition {
   const d = formDefinition(t)
   if (!correction) return d
-  const fix = (f: FormField): FormField => ({ ...f, ...correction.fields[f.id] })
-  return { ...d, fields: d.fields.map(fix), blocks: d.blocks.map(b => b.kind === 'rows' ? { ...b, columns: b.columns.map(fix) } : b) }
+  const fix = (f: FormField): FormField => {
+    const c = correction.fields[f.id]
+    return { ...f, ...(c?.label !== undefined ? { label: c.label } : {}), ...(c?.type !== undefined ? { type: c.type } : {}) }
+  }
+  const omitted = new Set(Object.entries(correction.fields).filter(([, c]) => c.omit).map(([id]) => id))
+  const types = new Map(d.fields.map(f => [f.id, f.type]))
+  const part = (p: Part): Part => 'field' in p && omitted.has(p.field) ? { text: types.get(p.field) === 'check' ? '☐' : '…………' } : p
+  return {
+    ...d,
+    fields: d.fields.filter(f => !omitted.has(f.id)).map(fix),
+    blocks: d.blocks.map(b => b.kind === 'rows' ? { ...b, columns: b.columns.map(fix) } : b.kind === 'line' ? { ...b, parts: b.parts.map(part) } : b)
+  }
 }
 
 /** The definition of a template as the procedure's version has it (with its corrections). */
