@@ -208,6 +208,11 @@ test('the clock: overdue when the limit passes (in the queue, the figures and a 
   assert.deepEqual([4, 5, 6].map(c => sheetRow.getCell(c).value), [1, 0, 1])
   const totals = ws.getRows(6, ws.rowCount)!.find(r => r.getCell(2).value === 'Tổng cộng')!
   assert.match((totals.getCell(6).value as { formula: string }).formula, /^SUM\(F6:F\d+\)$/)
+  const json = await leaderWeb.get('/api/v1/statistics/feedback')
+  assert.equal(json.statusCode, 200)
+  const api = JSON.parse(json.body) as { rows: Array<{ agencyCode: string, answered: number, late: number }>, total: { answered: number } }
+  assert.deepEqual(api.rows.find(r => r.agencyCode === OTHER), { ...figures }, 'the same figures as JSON')
+  assert.ok(api.total.answered >= 1)
   // A specialist is no reader of statistics.
   assert.equal((await browserSession(t, other.cookie).get('/can-bo/thong-ke/phan-anh')).statusCode, 403)
 

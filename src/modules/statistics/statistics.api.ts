@@ -18,7 +18,8 @@ const Form06 = Type.Object({
 
 /**
  * `GET /api/v1/statistics/form-06`: Biểu 06 as JSON, the same figures as the page (docs/decisions/0012),
- * for a signed-in leader over their agencies (the back-office session); errors as problem+json.
+ * and `GET /api/v1/statistics/feedback`: the feedback figures as their page has them (issue 24), for a
+ * signed-in leader over their agencies (the back-office session); errors as problem+json.
  */
 export async function statisticsApi (app: FastifyInstance, { statistics, requireOfficial }: { statistics: StatisticsService, requireOfficial: RequireOfficial }) {
   app.get('/statistics/form-06', {
@@ -42,5 +43,38 @@ export async function statisticsApi (app: FastifyInstance, { statistics, require
       rows: r.rows.map(x => ({ key: x.key, label: x.label, ...x.figures })),
       total: r.total
     })
+  })
+
+  const Counts = {
+    received: Type.Integer({ description: 'Sent in the period (not counting what a leader rejected as advertising)' }),
+    answered: Type.Integer({ description: 'Answers a leader approved in the period' }),
+    onTime: Type.Integer({ description: 'Of those, approved by the due time' }),
+    late: Type.Integer(),
+    notCompetent: Type.Integer({ description: 'Closed in the period as not within the province\'s competence' }),
+    openOverdue: Type.Integer({ description: 'Still unanswered and past the due time now' }),
+    satisfied: Type.Integer({ description: 'Senders satisfied with the answers of the period' }),
+    unsatisfied: Type.Integer()
+  }
+  app.get('/statistics/feedback', {
+    preHandler: requireOfficial,
+    schema: {
+      tags: ['statistics'],
+      summary: 'Feedback and petitions per answering agency for a period, the same figures as /can-bo/thong-ke/phan-anh (back-office session required)',
+      querystring: Type.Object({
+        from: Type.Optional(Type.String({ maxLength: 10, description: 'First day, YYYY-MM-DD (default: the first of this month)' })),
+        to: Type.Optional(Type.String({ maxLength: 10, description: 'Last day, included, YYYY-MM-DD (default: today)' }))
+      }),
+      response: {
+        200: Type.Object({
+          from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }), asOf: Type.String({ format: 'date-time' }),
+          rows: Type.Array(Type.Object({ agencyCode: Type.String(), agencyName: Type.String(), ...Counts })),
+          total: Type.Object(Counts)
+        })
+      }
+    }
+  }, async (request, reply) => {
+    const q = request.query as { from?: string, to?: string }
+    const r = await statistics.feedback(request.official!, { from: q.from, to: q.to })
+    return reply.header('cache-control', 'private, no-store').send({ from: r.from, to: r.to, asOf: r.asOf.toISOString(), rows: r.rows, total: r.total })
   })
 }
