@@ -4,7 +4,7 @@ import type { Assurance } from '../../platform/db/database.js'
 import type { AgencyRef, GovernmentLevel, OnlineLevel, ProcedureContent, ProcedureFilters, ProcedureSummary, ProcessingTime } from './catalog.types.js'
 import { fold } from './import/text.js'
 import type { RankedQuery } from './search/query.js'
-import { rankScore, tsqueryTexts } from './search/search.repository.js'
+import { parsedQuery, rankScore } from './search/search.repository.js'
 
 export interface AgencyInput {
   code: string
@@ -180,9 +180,7 @@ export function createCatalogRepository () {
      */
     async listProcedures (db: Executor, f: ProcedureFilters, search?: { query: RankedQuery, text: string }): Promise<{ items: ProcedureSummary[], total: number }> {
       // The query's tsqueries are parsed once, in a one-row subquery every row is compared with.
-      const texts = search ? tsqueryTexts(search.query) : []
-      const column = (text: string) => sql.raw(`q.q${texts.indexOf(text)}`)
-      const parsed = sql`(select ${sql.join(texts.map((text, i) => sql`to_tsquery('simple', ${text}) as ${sql.raw(`q${i}`)}`))})`.as('q')
+      const { parsed, column } = parsedQuery(search?.query ?? { any: '', parts: [], pairs: [] })
       let query = search
         ? db.selectFrom('procedures as p').innerJoin('sectors as s', 's.id', 'p.sectorId').innerJoin(parsed, join => join.onTrue())
         : db.selectFrom('procedures as p').innerJoin('sectors as s', 's.id', 'p.sectorId')

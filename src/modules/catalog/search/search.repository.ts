@@ -101,5 +101,14 @@ export function rankScore (q: RankedQuery, has: (tsquery: string) => RawBuilder<
   ], sql` + `)}`
 }
 
-/** Every tsquery text of an analysed query once (its "any", each part's ways, the pairs), to parse once. */
-export const tsqueryTexts = (q: RankedQuery): string[] => [...new Set([q.any, ...q.parts.flat().flatMap(w => [w.name, w.result, w.anywhere]), ...q.pairs.map(x => x.name)])]
+/**
+ * An analysed query's tsqueries parsed once, in a one-row subquery `q` every row is joined with; `column`
+ * names the parsed form of one of them (its "any", a part's way, a pair).
+ */
+export function parsedQuery (q: RankedQuery) {
+  const texts = [...new Set([q.any, ...q.parts.flat().flatMap(w => [w.name, w.result, w.anywhere]), ...q.pairs.map(x => x.name)])]
+  return {
+    parsed: sql`(select ${sql.join(texts.map((text, i) => sql`to_tsquery('simple', ${text}) as ${sql.raw(`q${i}`)}`))})`.as('q'),
+    column: (text: string) => sql.raw(`q.q${texts.indexOf(text)}`)
+  }
+}

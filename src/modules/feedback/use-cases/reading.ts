@@ -2,7 +2,7 @@ import { sql, type SqlBool } from 'kysely'
 import { AppError } from '../../../platform/http/errors.js'
 import { words } from '../../catalog/search/normalize.js'
 import { spelled } from '../../catalog/search/query.js'
-import { rankScore, tableLexicon, tsqueryTexts } from '../../catalog/search/search.repository.js'
+import { parsedQuery, rankScore, tableLexicon } from '../../catalog/search/search.repository.js'
 import type { SignedInOfficial } from '../../accounts/officials.service.js'
 import { HANDLERS, type FeedbackContext, type Owner } from '../context.js'
 import { maskPersonal, type FeedbackCategory } from '../model.js'
@@ -57,7 +57,7 @@ export function readingUseCases (ctx: FeedbackContext) {
 
   // The words published answers hold, which correct the typos of a search; the total counts what is searchable.
   const lexicon = tableLexicon(k, 'feedback_lexicon', async () =>
-    Number((await published().clearSelect().select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n))
+    Number((await k.selectFrom('feedback').select(sql<string>`count(*)`.as('n')).where('status', '=', 'published').where('hiddenReason', 'is', null).executeTakeFirstOrThrow()).n))
 
   return {
     /**
@@ -75,10 +75,7 @@ export function readingUseCases (ctx: FeedbackContext) {
       const total = sql<string>`count(*) over ()`.as('total')
       let rows
       if (a?.query) {
-        // The query's tsqueries parsed once, in a one-row subquery every row is compared with.
-        const texts = tsqueryTexts(a.query)
-        const column = (text: string) => sql.raw(`q.q${texts.indexOf(text)}`)
-        const parsed = sql`(select ${sql.join(texts.map((text, i) => sql`to_tsquery('simple', ${text}) as ${sql.raw(`q${i}`)}`))})`.as('q')
+        const { parsed, column } = parsedQuery(a.query)
         rows = await q.innerJoin(parsed, join => join.onTrue()).where(sql<SqlBool>`f.search_vector @@ ${column(a.query.any)}`).select(total)
           .orderBy(rankScore(a.query, t => sql`f.search_vector @@ ${column(t)}`), 'desc').orderBy('f.answeredAt', 'desc').orderBy('f.id', 'desc')
           .limit(PAGE).offset((page - 1) * PAGE).execute()
