@@ -15,6 +15,16 @@ const NAV = [
   { href: '/phan-anh-kien-nghi', label: 'Phản ánh, kiến nghị' }
 ]
 
+/** The main navigation's item the path is under (-1 for none): all an anonymous visitor's header depends on. */
+export function currentNav (path: string): number {
+  return NAV.findIndex(item => isCurrent(path, item.href))
+}
+
+/** What the previous form did (post/redirect/get), shown once at the top of the page. */
+export function Notice ({ text }: { text: string | undefined }) {
+  return text ? <div class='notice' role='status'><p>{text}</p></div> : null
+}
+
 function isCurrent (path: string, href: string) {
   return href === '/' ? path === '/' : path === href || path.startsWith(href + '/')
 }
@@ -85,7 +95,7 @@ export function Layout ({ title, hasErrors, children }: LayoutProps) {
         </header>
         <div class='width-container'>
           <main id='main-content' class='main' tabIndex={-1}>
-            {notice && <div class='notice' role='status'><p>{notice}</p></div>}
+            <Notice text={notice} />
             {children}
           </main>
         </div>

@@ -32,3 +32,23 @@ test('the document is Vietnamese, with a skip link, one main landmark and the ti
   assert.match(html, /<main id="main-content"/)
   assert.match(html, /<title>Lỗi: Trang chủ – Cổng &lt;b>DVC&lt;\/b><\/title>|<title>Lỗi: Trang chủ – Cổng &lt;b&gt;DVC&lt;\/b&gt;<\/title>/)
 })
+
+test('an anonymous page comes out the same whether its layout was kept or rendered with it', async () => {
+  const { renderWhole } = await import('./render.js')
+  const signedIn = { ...ctx, account: { fullName: 'Nguyễn Văn A', unread: 2 } }
+  const pages: Array<[PageContext, string, boolean]> = [
+    [ctx, 'Trang chủ', false], [{ ...ctx, path: '/thu-tuc/1.0001' }, 'Thủ tục <"&> một', true],
+    [{ ...ctx, path: '/tra-cuu-ho-so', notice: 'Đã gửi <b>' }, 'Tra cứu', false], [{ ...ctx, path: '/khac' }, 'Khác', false],
+    [signedIn, 'Cá nhân', false]
+  ]
+  for (let round = 0; round < 2; round++) {
+    for (const [page, title, hasErrors] of pages) {
+      const body = <Greeting name={`${title} <script>`} href='/x?a=1&b="2"' />
+      assert.equal(renderDocument(page, body, { title, hasErrors }), renderWhole(page, body, { title, hasErrors }), `${page.path} ${title}`)
+    }
+  }
+  // A changed profile is a new object: its pages show it at once.
+  const changed = { ...ctx, site: { ...ctx.site, portalName: 'Cổng mới' } }
+  assert.match(renderDocument(changed, <p>x</p>, { title: 'T' }), /<title>T – Cổng mới<\/title>/)
+  assert.equal(renderDocument(signedIn, <p>x</p>, { title: 'T' }).includes('Nguyễn Văn A'), true)
+})

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { VNode } from 'preact'
 import { renderToString } from 'preact-render-to-string'
-import { PageCtx, type PageContext, type SiteProfileSource } from './context.js'
-import { Layout } from './Layout.js'
+import { PageCtx, type PageContext, type SiteProfile, type SiteProfileSource } from './context.js'
+import { currentNav, Layout, Notice } from './Layout.js'
 import { Lru } from '../cache.js'
 import { hasNotice } from '../http/notice.js'
 
@@ -30,11 +30,50 @@ declare module 'fastify' {
 
 /** The one place TSX becomes HTML. preact-render-to-string escapes every string child and attribute. */
 export function renderDocument (ctx: PageContext, body: VNode, options: PageOptions): string {
+  const shell = ctx.account || ctx.official ? undefined : shellFor(ctx)
+  if (!shell) return renderWhole(ctx, body, options)
+  return shell[0] + escapeText(`${options.hasErrors ? 'Lỗi: ' : ''}${options.title}`) + shell[1] +
+    renderToString(<PageCtx.Provider value={ctx}><Notice text={ctx.notice} />{body}</PageCtx.Provider>) + shell[2]
+}
+
+/** The layout and the page rendered together (a signed-in visitor's header is their own). */
+export function renderWhole (ctx: PageContext, body: VNode, options: PageOptions): string {
   return '<!doctype html>' + renderToString(
     <PageCtx.Provider value={ctx}>
       <Layout title={options.title} hasErrors={options.hasErrors ?? false}>{body}</Layout>
     </PageCtx.Provider>
   )
+}
+
+/**
+ * An anonymous visitor's layout depends only on the site profile and the navigation item the page is
+ * under, so it is rendered once for each and kept as the text around the title and the page's own part
+ * (the profile is a new object when it changes, which drops the old shells).
+ */
+type Shell = [beforeTitle: string, beforeBody: string, after: string]
+const shells = new WeakMap<SiteProfile, Map<number, Shell | null>>()
+const TITLE_MARK = '\u0001title\u0001'
+const BODY_MARK = '\u0001body\u0001'
+
+function shellFor (ctx: PageContext): Shell | undefined {
+  const nav = currentNav(ctx.path)
+  let byNav = shells.get(ctx.site)
+  if (!byNav) shells.set(ctx.site, byNav = new Map())
+  let shell = byNav.get(nav)
+  if (shell === undefined) {
+    const html = renderWhole({ ...ctx, notice: undefined }, <>{BODY_MARK}</>, { title: TITLE_MARK })
+    const [a, rest, ...more] = html.split(TITLE_MARK)
+    const [b, c, ...after] = (rest ?? '').split(BODY_MARK)
+    // A profile holding a mark itself (it cannot be typed, but still) is rendered whole every time.
+    shell = a !== undefined && b !== undefined && c !== undefined && more.length === 0 && after.length === 0 ? [a, b, c] : null
+    byNav.set(nav, shell)
+  }
+  return shell ?? undefined
+}
+
+/** Text escaped as preact-render-to-string escapes it. */
+function escapeText (text: string): string {
+  return text.replace(/["&<]/g, ch => ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&quot;')
 }
 
 /**
