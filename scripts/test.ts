@@ -94,11 +94,14 @@ async function pgTemplate (adminUrl: string): Promise<void> {
   await db.close()
 }
 
+/** Test files run at once (TEST_CONCURRENCY): most wait on servers, browsers and child processes. */
+const CONCURRENCY = Number(process.env['TEST_CONCURRENCY'] ?? 2)
+
 interface RunResult { engine: string, pass: number, fail: number, code: number, failures: string }
 
 async function runSuite (engine: string, env: Record<string, string>, files: string[]): Promise<RunResult> {
   log(`running ${files.length} test files on ${engine}`)
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=300000', ...files], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${CONCURRENCY}`, '--test-timeout=300000', ...files], {
     cwd: ROOT,
     env: { ...process.env, ...env, TEST_ENGINE: engine, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'inherit']

@@ -27,6 +27,8 @@ test('a declaration filled online: prefilled from the applicant, rows added with
   const person = draft.submitter as { fullName: string, address: string }
   assert.ok(Object.values(f.answers).includes(person.fullName), 'the owner\'s name comes from the applicant')
   assert.ok(page.body.includes(`value="${person.fullName}"`))
+  // A co-owner's particulars are someone else's: never filled from the applicant.
+  for (const x of f.definition.fields) if (/đồng chủ sở hữu/.test(x.label)) assert.equal(f.answers[x.id] ?? '', '', x.label)
   const rows = f.definition.blocks.find(b => b.kind === 'rows')!
   assert.ok(rows && rows.kind === 'rows')
 

@@ -1,6 +1,8 @@
+import crypto from 'node:crypto'
 import { words } from '../search/normalize.js'
 import { plain, templateFor, type FormTemplate } from '../import/form-templates.js'
 import { fold as foldName } from '../import/text.js'
+import { REVIEWED } from './reviewed.js'
 
 /**
  * Interactive declarations (tờ khai điện tử, Decree 45/2020 art. 9 and 14): a form template as the
@@ -33,24 +35,28 @@ export interface FormDefinition {
 }
 
 const BLANK = /(?:…|\.{2,}|_{3,})(?:[\s/]*(?:…|\.{2,}|_{3,}))*/gu
-const DATE_WORDS = /ngày\s*(?:…|\.{2,})+\s*tháng\s*(?:…|\.{2,})+\s*năm\s*(?:…|\.{2,})*/giu
+// "ngày … tháng … năm …", also "Sinh ngày: … tháng … năm …" and "năm 20…" (the century printed).
+const DATE_WORDS = /ngày\s*:?\s*(?:…|\.{2,})+\s*tháng\s*:?\s*(?:…|\.{2,})+\s*năm\s*:?\s*(?:20\s*(?=…|\.{2,}))?(?:…|\.{2,})*/giu
 const SLASH_DATE = /(?:…|\.{2,})+\s*\/\s*(?:…|\.{2,})+\s*\/\s*(?:…|\.{2,})+/gu
 const TICK = /[□☐]/u
 const OFFICIALS = /^(phan (ghi|danh|xac nhan)|xac nhan cua|y kien cua|danh cho co quan|can bo (lam thu tuc|tiep nhan)|ket qua kiem tra)/
 
 const fold = (s: string) => words(s).join(' ')
+const SIGNED_AT = 'Nơi ký (địa danh)'
 
 /** The type a label asks for (its folded words). */
 export function typeOf (label: string, after = ''): FieldType {
   const f = fold(label)
-  if (/\b(ngay|thoi gian) (cap|sinh|het han|dang ky|san xuat)\b|^ngay\b|\bngay thang nam\b/.test(f)) return 'date'
+  // A reason, a summary, or several things asked at once ("Máy chính (số lượng, kiểu, công suất)", "dài x rộng x cao") are words.
+  if (/^(ly do|noi dung|trich yeu|ghi chu)\b/.test(f) || /\([^)]*,[^)]*\)/u.test(label) || /\bdai x rong\b/.test(f)) return 'text'
+  if (/\b(ngay|thoi gian) (cap|sinh|het han|dang ky|san xuat)\b|^ngay\b|\bngay thang nam\b|\bsinh ngay\b/.test(f)) return 'date'
   if (/\b(cmnd|cccd|can cuoc|dinh danh|ho chieu|chung minh)\b/.test(f) && !/\b(noi|ngay)\b/.test(f)) return 'idNumber'
   if (/\bbien (so|kiem soat)\b/.test(f) && !/\b(ngay|noi)\b/.test(f)) return 'plate'
   if (/\bdia chi\b|\bthuong tru\b|\bnoi (o|cu tru)\b/.test(f)) return 'address'
   if (/\b(dien thoai|so dt|dtdd)\b/.test(f)) return 'phone'
   if (/\b(email|thu dien tu)\b/.test(f)) return 'email'
   if (/\bnam (san xuat|sinh|che tao)\b/.test(f)) return 'year'
-  if (/^\s*\((kg|kw|mm|m|cm|tan|ml|lit|cc|cm3|ghe|cho|nguoi|km)\)/i.test(after) || /\b(trong luong|cong suat|so luong|so cho|so nguoi|dung tich|kich thuoc)\b/.test(f)) return 'number'
+  if (/^\s*\((kg|kw|mm|m|cm|tan|ml|lit|cc|cm3|ghe|cho|nguoi|km)\)/i.test(after) || UNIT_AFTER.test(fold(after.slice(0, 12))) || /\b(trong luong|cong suat|so luong|so cho|so nguoi|dung tich)\b/.test(f)) return 'number'
   return 'text'
 }
 
@@ -58,15 +64,49 @@ export function typeOf (label: string, after = ''): FieldType {
 function labelOf (before: string): string {
   // "1. Tên chủ sở hữu: 2. Số CMND: ……": the blank belongs to the last numbered item before it.
   const items = plain(before).split(/\s(?=\d{1,2}\.\s)/u)
-  return items[items.length - 1]!.replace(/^[\s,;:]+/u, '').replace(/^\s*(?:[-+•]|\d+[.)]|[a-zđ][.)])\s*/iu, '').replace(/^\s*\(?\d+\)\s*/, '').replace(/[:;,]\s*$/u, '').trim()
+  const label = items[items.length - 1]!.replace(UNIT_BEFORE, '').replace(/^[\s,;:]+/u, '').replace(/^\s*(?:[-+•]|\d+[.)]|[a-zđ][.)])\s*/iu, '').replace(/^\s*\(?\d+\)\s*/, '')
+    .replace(/[:;,]?\s*\(\d\)\s*$/u, '').replace(/[:;,]\s*$/u, '').trim()
+  return PLAIN_LABELS.find(([words]) => words.test(fold(label)))?.[1] ?? label
 }
 
-/** The template as a definition: blocks of wording and fields; ids f1, f2… in order. */
+/** A unit the blank before was measured in, left before the next label ("…… m Chiều dài lớn nhất"). */
+const UNIT_BEFORE = /^\s*(?:m|mm|cm|km|tấn|kg|kW|người|chiếc|cv|\(chiếc\));?\s+(?=\p{Lu})/u
+/** Units printed after a blank: the answer is a number. */
+const UNIT_AFTER = /^(m|mm|cm|km|tan|kg|kw|nguoi|chiec|cv|ghe|cho)\b/
+
+/** Openings the forms use for a common particular, named as a citizen expects to read them. */
+const PLAIN_LABELS: Array<[RegExp, string]> = [
+  [/^toi (la|ten la)$/, 'Họ và tên'],
+  [/^(nam nu|nam hoac nu|gioi tinh nam nu)$/, 'Giới tính (Nam, Nữ)'],
+  [/^do$/, 'Cơ quan cấp']
+]
+
+/** The template as a definition, with the reading by hand where there is one (`reviewed.ts`). */
 export function formDefinition (t: FormTemplate): FormDefinition {
+  const d = generatedDefinition(t)
+  const reviewed = REVIEWED[shapeOf(d)]
+  if (!reviewed) return d
+  const fix = (f: FormField): FormField => {
+    const r = reviewed.fields[f.id]
+    return r && r.was === f.label ? { ...f, ...(r.label ? { label: r.label } : {}), ...(r.type ? { type: r.type } : {}) } : f
+  }
+  return { ...d, fields: d.fields.map(fix), blocks: d.blocks.map(b => b.kind === 'rows' ? { ...b, columns: b.columns.map(fix) } : b) }
+}
+
+/** What names a generated form: its fields' ids and labels (transcriptions of one printed form share it). */
+export function shapeOf (d: FormDefinition): string {
+  return crypto.createHash('sha256').update(allFields(d).map(f => `${f.id}:${f.label}`).join('\n')).digest('hex').slice(0, 16)
+}
+
+/** The template as the generator reads it: blocks of wording and fields; ids f1, f2… in order. */
+export function generatedDefinition (t: FormTemplate): FormDefinition {
   const blocks: Block[] = []
   const fields: FormField[] = []
   let n = 0
   let officialsFrom: number | null = null
+  let nextLead = ''
+  // Whether the line before ended on its answer's blank (a line opening with a blank then continues it).
+  let endedOnBlank = false
   const field = (label: string, type: FieldType): FormField => {
     const f = { id: `f${++n}`, label: label.slice(0, 120) || `Nội dung ${n}`, type }
     fields.push(f)
@@ -99,6 +139,14 @@ export function formDefinition (t: FormTemplate): FormDefinition {
     }
     const bold = /^\s*\*\*.*\*\*\s*$/.test(raw.trim())
     let text = plain(raw)
+    // "7. Người đại diện theo pháp luật:" then the next item: the blank the decision's text lost.
+    if (/^\d{1,2}\.\s.{2,120}:$/u.test(text) && /^\s*\d{1,2}\.\s/u.test(lines.slice(i + 1).find(l => l.trim() !== '') ?? '')) text += ' .....'
+    const lead = nextLead
+    const continues = endedOnBlank
+    endedOnBlank = false
+    // The words a line without blanks ends on with a colon label the blank lines under it ("- …", "- …").
+    const onlyBlank = /^\s*(?:[-+•]\s*)?(?:…|\.{2,})+\s*$/u.test(text)
+    nextLead = onlyBlank ? lead : /:\s*$/u.test(text) && !new RegExp(BLANK.source, 'u').test(text) ? labelOf(text) : ''
     if (officialsFrom !== null) { blocks.push({ kind: 'line', parts: [{ text }], bold }); continue }
     const parts: Part[] = []
     // "……, ngày … tháng … năm …": the place and the date the citizen signs.
@@ -125,14 +173,25 @@ export function formDefinition (t: FormTemplate): FormDefinition {
       if (m[0] === '\u0001') {
         if (before) parts.push({ text: before })
         const lbl = labelOf(before)
-        parts.push({ text: 'ngày ' }, { field: field(lbl ? (fold(lbl).startsWith('ngay') ? lbl : `${lbl} ngày`) : 'Ngày ký', 'date').id })
+        const earlier = [...parts].reverse().find((x): x is { field: string } => 'field' in x)
+        // With no words before it, the date of the answer before it ("Số giấy phép …… ngày …"), else the signing date.
+        const earlierLabel = earlier ? fields.find(f => f.id === earlier.field)!.label : SIGNED_AT
+        const named = lbl ? (fold(lbl).startsWith('ngay') ? lbl : `${lbl} ngày`) : earlierLabel === SIGNED_AT ? 'Ngày ký' : `${earlierLabel}: ngày`
+        parts.push({ text: 'ngày ' }, { field: field(named, 'date').id })
       } else if (m[0] === '\u0002') {
         if (before) parts.push({ text: before })
         parts.push({ field: field(labelOf(before) || 'Ngày', 'date').id })
       } else {
         let label = labelOf(before)
         // A blank before ", ngày …" is the place the form is signed at.
-        if (!label && /^\s*,?\s*\u0001/.test(after)) label = 'Nơi ký (địa danh)'
+        if (!label && /^\s*,?\s*\u0001/.test(after)) label = SIGNED_AT
+        // A blank after a unit or a parenthesis alone ("(kW) ……") continues the answer before it.
+        if (/^\([^)]*\)$/u.test(label) && parts.some(x => 'field' in x)) { parts.push({ text: before + m[0] }); last = m.index! + m[0].length; continue }
+        // A line that opens with its blank answers the line before it ("Số giấy chứng minh nhân dân:" / "…… cấp ngày …").
+        const opening = /^\s*(?:[-+•]\s*)?$/u.test(before) && !parts.some(x => 'field' in x)
+        if (!label && opening && lead) label = lead
+        // "Số giấy chứng minh nhân dân: ……" / "……, cấp ngày …": the second line's first blank is the same answer's room.
+        if (!label && opening && continues && /^\s*,/u.test(after)) { parts.push({ text: before + m[0] }); last = m.index! + m[0].length; continue }
         if (!label) label = labelOf(after.replace(/[\u0001\u0002]/g, '').split(/(?:…|\.{2,})/u)[0] ?? '')
         parts.push({ text: before }, { field: field(label, typeOf(label, after)).id })
       }
@@ -140,6 +199,7 @@ export function formDefinition (t: FormTemplate): FormDefinition {
     }
     if (last < text.length) parts.push({ text: text.slice(last) })
     blocks.push({ kind: 'line', parts: parts.filter(p => !('text' in p) || p.text !== ''), bold })
+    endedOnBlank = 'field' in parts[parts.length - 1]!
   }
   return { title: t.title, blocks, fields, officialsFrom }
 }

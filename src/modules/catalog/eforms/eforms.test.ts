@@ -4,7 +4,8 @@ import { test } from 'node:test'
 import { DECISION_FILE } from '../../../../test/catalog.js'
 import { pdfText } from '../../../../test/pdf.js'
 import { parseDecision } from '../import/decision-parser.js'
-import { allFields, checkAnswer, formDefinition, type Answers, type FieldType, type FormField } from './definition.js'
+import { allFields, checkAnswer, formDefinition, generatedDefinition, shapeOf, type Answers, type FieldType, type FormField } from './definition.js'
+import { REVIEWED } from './reviewed.js'
 import { declarationPdf } from './pdf.js'
 
 const decision = parseDecision(fs.readFileSync(DECISION_FILE, 'utf8'))
@@ -61,4 +62,47 @@ test('every template of the decision has a definition that is filled and printed
     fields += allFields(d).length
   }
   assert.ok(fields > 1000, `${fields} fields`)
+})
+
+/**
+ * The declarations of the ten most used procedures (driving licences: new, renewed, exchanged ×4; special-use
+ * vehicles: registered, transferred, replaced, returned) and three more, read by hand against the printed
+ * forms: every field the citizen fills, in order, with its label and type ("|type"; none: words).
+ */
+const READ_BY_HAND: Record<string, string[]> = {
+  '1.000703.000.00.00.H34': ['Tên đơn vị kinh doanh vận tải (đầu văn bản)', 'Số văn bản của đơn vị', 'Nơi ký (địa danh)', 'Ngày ký|date', 'Kính gửi Sở Giao thông vận tải (tỉnh, thành phố)', 'Tên đơn vị kinh doanh vận tải', 'Tên giao dịch quốc tế (nếu có)', 'Địa chỉ trụ sở|address', 'Số điện thoại (Fax)|phone', 'Số giấy chứng nhận đăng ký kinh doanh (đăng ký doanh nghiệp)', 'Cơ quan cấp giấy chứng nhận đăng ký kinh doanh', 'Ngày cấp giấy chứng nhận đăng ký kinh doanh|date', 'Mã số thuế', 'Người đại diện theo pháp luật', 'Tổng số vị trí đỗ xe (ghi rõ địa điểm, diện tích từng vị trí)', 'Loại hình kinh doanh vận tải đề nghị cấp phép (thứ nhất)', 'Loại hình kinh doanh vận tải đề nghị cấp phép (thứ hai, nếu có)', 'Đơn vị đạt hạng', 'Màu sơn đặc trưng của xe buýt'],
+  '2.002288.000.00.00.H34': ['Tên đơn vị kinh doanh vận tải (đầu văn bản)', 'Số văn bản của đơn vị', 'Nơi ký (địa danh)', 'Ngày ký|date', 'Kính gửi Sở Giao thông vận tải (tỉnh, thành phố)', 'Tên đơn vị kinh doanh vận tải', 'Địa chỉ|address', 'Số điện thoại (Fax)|phone', 'Số Giấy phép kinh doanh vận tải bằng xe ô tô', 'Ngày cấp giấy phép kinh doanh vận tải|date', 'Nơi cấp giấy phép kinh doanh vận tải', 'Nội dung khác (nếu có)', 'Số lượng phù hiệu, biển hiệu nộp lại|number', 'Đề nghị được cấp'],
+  '1.002835.000.00.00.H34': ['Kính gửi', 'Họ và tên', 'Quốc tịch', 'Sinh ngày|date', 'Giới tính (Nam, Nữ)', 'Nơi đăng ký hộ khẩu thường trú|address', 'Nơi cư trú|address', 'Số giấy chứng minh nhân dân hoặc thẻ căn cước công dân (hoặc hộ chiếu)|idNumber', 'Ngày cấp giấy tờ tùy thân|date', 'Nơi cấp giấy tờ tùy thân', 'Số giấy phép lái xe đang có', 'Hạng giấy phép lái xe đang có', 'Cơ quan cấp giấy phép lái xe', 'Ngày cấp giấy phép lái xe|date', 'Hạng giấy phép lái xe đề nghị học, sát hạch', 'Các tài liệu khác có liên quan gồm', 'Nơi ký (địa danh)', 'Ngày ký|date'],
+  '1.002820.000.00.00.H34': ['Họ và tên', 'Quốc tịch', 'Sinh ngày|date', 'Giới tính (Nam, Nữ)', 'Nơi đăng ký hộ khẩu thường trú|address', 'Nơi cư trú|address', 'Số giấy chứng minh nhân dân hoặc thẻ căn cước công dân (hoặc hộ chiếu)|idNumber', 'Ngày cấp giấy tờ tùy thân|date', 'Nơi cấp giấy tờ tùy thân', 'Đã học lái xe tại', 'Năm học lái xe|year', 'Hạng giấy phép lái xe đang có', 'Số giấy phép lái xe đang có', 'Cơ quan cấp giấy phép lái xe', 'Ngày cấp giấy phép lái xe|date', 'Hạng giấy phép lái xe đề nghị đổi, cấp lại', 'Lý do', 'Nơi ký (địa danh)', 'Ngày ký|date'],
+  '1.002809.000.00.00.H34': ['Kính gửi', 'Họ và tên', 'Quốc tịch', 'Sinh ngày|date', 'Giới tính (Nam, Nữ)', 'Nơi đăng ký hộ khẩu thường trú|address', 'Nơi cư trú|address', 'Số giấy chứng minh nhân dân hoặc thẻ căn cước công dân (hoặc hộ chiếu)|idNumber', 'Ngày cấp giấy tờ tùy thân|date', 'Nơi cấp giấy tờ tùy thân', 'Đã học lái xe tại', 'Năm học lái xe|year', 'Số giấy phép lái xe đang có', 'Hạng giấy phép lái xe đang có', 'Cơ quan cấp giấy phép lái xe', 'Ngày cấp giấy phép lái xe|date', 'Hạng giấy phép lái xe đề nghị đổi, cấp lại', 'Lý do', 'Nơi ký (địa danh)', 'Ngày ký|date'],
+  '2.000847.000.00.00.H34': ['Tên chủ sở hữu', 'Số CMND/ Giấy Chứng nhận ĐKKD|idNumber', 'Ngày cấp CMND/CCCD hoặc giấy chứng nhận ĐKKD|date', 'Nơi cấp CMND/CCCD hoặc giấy chứng nhận ĐKKD', 'Địa chỉ thường trú/ Văn phòng|address', 'Họ và tên đồng chủ sở hữu (nếu có)', 'Số CMND/CCCD hoặc giấy chứng nhận ĐKKD của đồng chủ sở hữu|idNumber', 'Ngày cấp giấy tờ của đồng chủ sở hữu|date', 'Nơi cấp giấy tờ của đồng chủ sở hữu', 'Địa chỉ thường trú/văn phòng của đồng chủ sở hữu|address', 'Loại xe máy chuyên dùng', 'Nhãn hiệu (mác, kiểu)', 'Công suất|number', 'Màu sơn', 'Năm sản xuất|year', 'Nước sản xuất', 'Số khung', 'Số động cơ', 'Trọng lượng|number', 'Biển số đang có|plate', 'Sở Giao thông vận tải đã cấp (tỉnh, thành phố)', 'Ngày cấp giấy chứng nhận đăng ký|date', 'Lý do xin cấp lại giấy chứng nhận đăng ký, biển số', 'Nơi ký (địa danh)', 'Ngày ký|date'],
+  '2.000881.000.00.00.H34': ['Tên chủ sở hữu', 'Số CMND/ Giấy Chứng nhận ĐKKD|idNumber', 'Ngày cấp CMND/CCCD hoặc giấy chứng nhận ĐKKD|date', 'Nơi cấp CMND/CCCD hoặc giấy chứng nhận ĐKKD', 'Địa chỉ thường trú/ Văn phòng|address', 'Họ và tên đồng chủ sở hữu (nếu có)', 'Số CMND/CCCD hoặc giấy chứng nhận ĐKKD của đồng chủ sở hữu|idNumber', 'Ngày cấp giấy tờ của đồng chủ sở hữu|date', 'Nơi cấp giấy tờ của đồng chủ sở hữu', 'Địa chỉ thường trú/văn phòng của đồng chủ sở hữu|address', 'Loại xe máy chuyên dùng', 'Nhãn hiệu (mác, kiểu)', 'Công suất|number', 'Màu sơn', 'Năm sản xuất|year', 'Nước sản xuất', 'Số khung', 'Số động cơ', 'Trọng lượng|number', 'Kích thước bao (dài x rộng x cao (mm))', 'Sở Giao thông vận tải được đề nghị (tỉnh, thành phố)', 'Nơi ký (địa danh)', 'Ngày ký|date'],
+  '1.001826.000.00.00.H34': ['Tên chủ sở hữu', 'Số CMND/ Giấy Chứng nhận ĐKKD|idNumber', 'Ngày cấp CMND/CCCD hoặc giấy chứng nhận ĐKKD|date', 'Nơi cấp CMND/CCCD hoặc giấy chứng nhận ĐKKD', 'Địa chỉ thường trú/ Văn phòng|address', 'Họ và tên đồng chủ sở hữu (nếu có)', 'Số CMND/CCCD hoặc giấy chứng nhận ĐKKD của đồng chủ sở hữu|idNumber', 'Ngày cấp giấy tờ của đồng chủ sở hữu|date', 'Nơi cấp giấy tờ của đồng chủ sở hữu', 'Địa chỉ thường trú/văn phòng của đồng chủ sở hữu|address', 'Loại xe máy chuyên dùng', 'Nhãn hiệu (mác, kiểu)', 'Công suất|number', 'Màu sơn', 'Năm sản xuất|year', 'Nước sản xuất', 'Số khung', 'Số động cơ', 'Trọng lượng|number', 'Kích thước bao (dài x rộng x cao (mm))', 'Biển số đang có|plate', 'Sở Giao thông vận tải đã cấp (tỉnh, thành phố)', 'Ngày cấp giấy chứng nhận đăng ký|date', 'Lý do xin thu hồi giấy chứng nhận đăng ký, biển số', 'Cơ quan được đề nghị thu hồi (Sở Giao thông vận tải tỉnh, thành phố)', 'Nơi ký (địa danh)', 'Ngày ký|date'],
+  '1.003930.000.00.00.H34': ['Kính gửi', 'Tổ chức, cá nhân đăng ký', 'Đại diện cho các đồng sở hữu (nếu có)', 'Trụ sở chính', 'Điện thoại|phone', 'Email|email', 'Tên phương tiện đang sở hữu', 'Số đăng ký phương tiện', 'Cơ quan cấp giấy chứng nhận đăng ký', 'Ngày cấp giấy chứng nhận đăng ký|date', 'Công dụng', 'Vật liệu vỏ', 'Năm và nơi đóng', 'Chiều dài thiết kế|number', 'Chiều dài lớn nhất|number', 'Chiều rộng thiết kế|number', 'Chiều rộng lớn nhất|number', 'Chiều cao mạn|number', 'Chiều chìm|number', 'Mạn khô|number', 'Trọng tải toàn phần|number', 'Số người được phép chở|number', 'Sức kéo, đẩy|number', 'Máy chính (số lượng, kiểu, nước sản xuất, công suất)', 'Máy phụ (nếu có)', 'Nơi ký (địa danh)', 'Ngày ký|date']
+}
+
+test('the declarations of the most used procedures, read by hand: every field, its label and its type', () => {
+  const shapes = new Set<string>()
+  for (const [code, expected] of Object.entries(READ_BY_HAND)) {
+    const p = decision.procedures.find(x => x.code === code)!
+    const t = p.templates!.find(x => REVIEWED[shapeOf(generatedDefinition(x))])!
+    assert.ok(t, `${code} has a reviewed declaration`)
+    shapes.add(shapeOf(generatedDefinition(t)))
+    assert.deepEqual(formDefinition(t).fields.map(f => `${f.label}${f.type === 'text' ? '' : `|${f.type}`}`), expected, code)
+  }
+  // Every reviewed form is one of them or shares its shape, every procedure it names has it, and every
+  // correction still meets the field it was written for (a changed generator shows here).
+  let procedures = 0
+  for (const [shape, r] of Object.entries(REVIEWED)) {
+    for (const code of r.procedures) {
+      const p = decision.procedures.find(x => x.code === code)!
+      const t = p.templates!.find(x => shapeOf(generatedDefinition(x)) === shape)
+      assert.ok(t, `${code}: its declaration has the reviewed shape ${shape}`)
+      const generated = new Map(allFields(generatedDefinition(t)).map(f => [f.id, f.label]))
+      for (const [id, c] of Object.entries(r.fields)) assert.equal(generated.get(id), c.was, `${code} ${id}`)
+      procedures++
+    }
+  }
+  assert.ok(procedures >= 10, `${procedures} procedures read by hand`)
+  assert.ok([...shapes].every(s => REVIEWED[s]))
 })

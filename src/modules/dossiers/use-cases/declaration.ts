@@ -15,12 +15,14 @@ const label = (s: string) => words(s).join(' ')
 
 /** What the applicant's particulars fill, by the field's folded label. */
 function fromPerson (l: string, p: Partial<Person>): string | undefined {
-  if (/\b(ho va ten|ho ten|ten chu|ten nguoi|nguoi (khai|de nghi|lam don))\b/.test(l) && !/\b(dong chu|cha|me|vo|chong)\b/.test(l)) return p.fullName
-  if (/\bngay sinh\b/.test(l)) return p.dateOfBirth ? p.dateOfBirth.split('-').reverse().join('/') : undefined
+  // Someone else's particulars (a co-owner's, a parent's, a spouse's) are not the applicant's.
+  if (/\b(dong chu|dong so huu|cha|me|vo|chong)\b/.test(l)) return undefined
+  if (/\b(ho va ten|ho ten|ten chu|ten nguoi|nguoi (khai|de nghi|lam don))\b/.test(l)) return p.fullName
+  if (/\b(ngay sinh|sinh ngay)\b/.test(l)) return p.dateOfBirth ? p.dateOfBirth.split('-').reverse().join('/') : undefined
   if (/\b(cmnd|cccd|can cuoc|dinh danh|chung minh)\b/.test(l) && !/\b(ngay|noi)\b/.test(l)) return p.idNumber
   if (/\b(dien thoai)\b/.test(l)) return p.phone
   if (/\b(email|thu dien tu)\b/.test(l)) return p.email ?? undefined
-  if (/\bdia chi\b|\bthuong tru\b/.test(l)) return p.address
+  if (/\bdia chi\b|\bthuong tru\b|\bnoi cu tru\b/.test(l)) return p.address
   return undefined
 }
 
