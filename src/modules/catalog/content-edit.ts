@@ -7,7 +7,7 @@ import { fold } from './import/text.js'
 import type { CatalogRepository } from './catalog.repository.js'
 import type { Component, Fee, ProcedureContent } from './catalog.types.js'
 import type { FormTemplate } from './import/form-templates.js'
-import { allFields, FIELD_TYPES, formDefinition, type FieldType, type FormCorrection } from './eforms/definition.js'
+import { allFields, citizenLines, FIELD_TYPES, formDefinition, type AddedField, type FieldType, type FormCorrection } from './eforms/definition.js'
 
 /** A row of the edit form: the value, and the prefix of its fields (`c3`, `f1`) that errors name. */
 export type EditedRow<T> = T & { key: string }
@@ -55,7 +55,16 @@ export async function applyContentEdit (trx: Transaction<Database>, repo: Catalo
 }
 
 /** An administrator's correction of a generated declaration: each field's label and type (by id), and why. */
-export interface FormCorrectionInput { template: number, fields: Record<string, { label: string, type: string, omit?: boolean }>, reason: string }
+export interface FormCorrectionInput {
+  template: number
+  fields: Record<string, { label: string, type: string, omit?: boolean }>
+  /** Fields added at the end of a line (its block index, as text from the form); an empty row is ignored. */
+  added?: Array<{ label: string, type: string, line: string, remove?: boolean }>
+  reason: string
+}
+
+/** How many fields an administrator may add to one declaration. */
+export const MAX_ADDED_FIELDS = 20
 
 /**
  * Checks a correction against the definition generated from the template: every field named exists, its
@@ -80,7 +89,19 @@ export function checkFormCorrection (t: FormTemplate, input: FormCorrectionInput
     if (given.omit && lineFields.has(id)) fix.omit = true
     if (Object.keys(fix).length > 0) correction.fields[id] = fix
   }
-  if (d.fields.length > 0 && d.fields.every(f => input.fields[f.id]?.omit)) errors.push({ field: `omit-${d.fields[0]!.id}`, message: 'Tờ khai cần ít nhất một ô người dân điền' })
+  const lines = new Set(citizenLines(d).map(x => x.line))
+  const added: AddedField[] = []
+  for (const [i, a] of (input.added ?? []).entries()) {
+    const label = a.label.trim().replace(/\s+/g, ' ')
+    if (a.remove || (label === '' && a.line === '')) continue
+    if (label.length < 2 || label.length > 120) errors.push({ field: `added-${i}-label`, message: 'Nhãn của ô từ 2 đến 120 ký tự' })
+    if (!(a.type in FIELD_TYPES)) errors.push({ field: `added-${i}-type`, message: 'Chọn kiểu dữ liệu trong danh sách' })
+    if (!/^\d+$/.test(a.line) || !lines.has(Number(a.line))) errors.push({ field: `added-${i}-line`, message: 'Chọn dòng của mẫu mà ô mới đứng cuối' })
+    if (added.length >= MAX_ADDED_FIELDS) { errors.push({ field: `added-${i}-label`, message: `Thêm tối đa ${MAX_ADDED_FIELDS} ô` }); continue }
+    added.push({ id: `a${added.length + 1}`, line: Number(a.line), label, type: a.type as FieldType })
+  }
+  if (added.length > 0) correction.added = added
+  if (d.fields.length > 0 && added.length === 0 && d.fields.every(f => input.fields[f.id]?.omit)) errors.push({ field: `omit-${d.fields[0]!.id}`, message: 'Tờ khai cần ít nhất một ô người dân điền' })
   if (input.reason.trim().length < 10) errors.push({ field: 'reason', message: 'Ghi rõ lý do sửa (ít nhất 10 ký tự), ví dụ nhãn sai, kiểu dữ liệu chưa đúng' })
   return { errors, correction }
 }
@@ -100,7 +121,7 @@ export async function applyFormCorrection (trx: Transaction<Database>, repo: Cat
   const formCorrections = { ...before.formCorrections, [t.title]: correction }
   return writeVersion(trx, repo, existing, ADMIN_RECORD, { ...before, formCorrections }, version => audit.record(trx, {
     actor, action: 'catalog.form.correct', targetType: 'procedure', targetId: code,
-    details: { version, template: t.title, fields: Object.keys(correction.fields).length, reason: input.reason.trim().slice(0, 1000) }
+    details: { version, template: t.title, fields: Object.keys(correction.fields).length, added: correction.added?.length ?? 0, reason: input.reason.trim().slice(0, 1000) }
   }))
 }
 

@@ -5,8 +5,8 @@ import { Form, Select, Textarea, TextInput } from '../../platform/html/component
 import { Checkbox } from '../../platform/html/components/Checkbox.js'
 import type { RequireOfficial } from '../accounts/staff-session.js'
 import type { ProcedureDetail } from '../catalog/catalog.types.js'
-import { checkFormCorrection, type FormCorrectionInput } from '../catalog/content-edit.js'
-import { allFields, correctedDefinition, definitionIn, FIELD_TYPES, formDefinition, type FormDefinition } from '../catalog/eforms/definition.js'
+import { checkFormCorrection, MAX_ADDED_FIELDS, type FormCorrectionInput } from '../catalog/content-edit.js'
+import { allFields, citizenLines, correctedDefinition, definitionIn, FIELD_TYPES, formDefinition, type FormCorrection, type FormDefinition } from '../catalog/eforms/definition.js'
 import type { FormTemplate } from '../catalog/import/form-templates.js'
 import { DeclarationFields } from '../dossiers/views/declaration-form.js'
 import { editableProcedure } from './catalog-admin.js'
@@ -17,24 +17,35 @@ const BASE = '/can-bo/thu-tuc'
 const TYPE_OPTIONS = Object.entries(FIELD_TYPES).map(([value, label]) => ({ value, label }))
 
 /** The form's values for a template's current definition: `label-{id}`, `type-{id}`, and `omit-{id}` for a field no longer asked. */
-const valuesOf = (t: FormTemplate, d: FormDefinition): Values => {
+const valuesOf = (t: FormTemplate, d: FormDefinition, correction: FormCorrection | undefined): Values => {
   const current = new Map(allFields(d).map(f => [f.id, f]))
-  return Object.fromEntries(allFields(formDefinition(t)).flatMap(g => {
-    const f = current.get(g.id)
-    return f ? [[`label-${f.id}`, f.label], [`type-${f.id}`, f.type]] : [[`label-${g.id}`, g.label], [`type-${g.id}`, g.type], [`omit-${g.id}`, 'yes']]
-  }))
+  const added = correction?.added ?? []
+  return {
+    ...Object.fromEntries(allFields(formDefinition(t)).flatMap(g => {
+      const f = current.get(g.id)
+      return f ? [[`label-${f.id}`, f.label], [`type-${f.id}`, f.type]] : [[`label-${g.id}`, g.label], [`type-${g.id}`, g.type], [`omit-${g.id}`, 'yes']]
+    })),
+    ...Object.fromEntries(added.flatMap((a, i) => [[`added-${i}-label`, a.label], [`added-${i}-type`, a.type], [`added-${i}-line`, String(a.line)]])),
+    'added-count': String(added.length)
+  }
 }
+
+/** How many rows of added fields the form sent (those saved, and the empty one for a new field). */
+const addedRows = (form: Values) => Math.min(Math.max(Number(form['added-count']) || 0, 0), MAX_ADDED_FIELDS) + 1
 
 /** What the administrator sent, as a correction of template `n`. */
 function inputOf (n: number, t: FormTemplate, form: Values): FormCorrectionInput {
   const fields = Object.fromEntries(allFields(formDefinition(t)).map(f => [f.id, { label: form[`label-${f.id}`] ?? f.label, type: form[`type-${f.id}`] ?? f.type, omit: form[`omit-${f.id}`] === 'yes' }]))
-  return { template: n, fields, reason: form['reason'] ?? '' }
+  const added = Array.from({ length: addedRows(form) }, (_, i) => ({ label: form[`added-${i}-label`] ?? '', type: form[`added-${i}-type`] ?? 'text', line: form[`added-${i}-line`] ?? '', remove: form[`added-${i}-remove`] === 'yes' }))
+  return { template: n, fields, added, reason: form['reason'] ?? '' }
 }
 
 function DesignerPage ({ p, n, t, preview, values, errors }: { p: ProcedureDetail, n: number, t: FormTemplate, preview: FormDefinition, values: Values, errors: FieldError[] }) {
   const generated = new Map(allFields(formDefinition(t)).map(f => [f.id, f]))
   const lineFields = new Set(formDefinition(t).fields.map(f => f.id))
   const action = `${BASE}/${encodeURIComponent(p.code)}/to-khai/${n}`
+  const lineOptions = [...citizenLines(formDefinition(t)).map(x => ({ value: String(x.line), label: x.text.length > 90 ? `${x.text.slice(0, 90)}…` : x.text }))]
+  const rows = addedRows(values)
   return (
     <>
       <a class='back-link' href={`${BASE}/${encodeURIComponent(p.code)}/thanh-phan`}>Thành phần hồ sơ và phí</a>
@@ -55,6 +66,20 @@ function DesignerPage ({ p, n, t, preview, values, errors }: { p: ProcedureDetai
             {lineFields.has(f.id) && <Checkbox name={`omit-${f.id}`} value='yes' checked={values[`omit-${f.id}`] === 'yes'} error={errorOf(errors, `omit-${f.id}`)}>Không hỏi người dân (ô để trống khi in, ví dụ phần cơ quan ghi)</Checkbox>}
           </fieldset>
         ))}
+        <fieldset class='fieldset section'>
+          <legend class='label'>Thêm ô mẫu tự động chưa nhận ra</legend>
+          <p class='hint'>Ô mới đứng cuối dòng được chọn, trong phần người dân khai. Muốn chuyển một ô sang dòng khác: chọn “Không hỏi người dân” cho ô cũ và thêm ô mới ở dòng đúng.</p>
+          <input type='hidden' name='added-count' value={String(rows - 1)} />
+          {Array.from({ length: rows }, (_, i) => (
+            <fieldset class='fieldset' key={i}>
+              <legend class='label'>{i < rows - 1 ? `Ô thêm ${i + 1}` : 'Ô mới (để trống nếu không thêm)'}</legend>
+              <TextInput name={`added-${i}-label`} label='Nhãn' value={values[`added-${i}-label`]} error={errorOf(errors, `added-${i}-label`)} />
+              <Select name={`added-${i}-type`} label='Kiểu dữ liệu' options={TYPE_OPTIONS} value={values[`added-${i}-type`] ?? 'text'} error={errorOf(errors, `added-${i}-type`)} />
+              <Select name={`added-${i}-line`} label='Đứng cuối dòng' options={lineOptions} empty='— Chọn dòng —' value={values[`added-${i}-line`] ?? ''} error={errorOf(errors, `added-${i}-line`)} />
+              {i < rows - 1 && <Checkbox name={`added-${i}-remove`} value='yes' checked={values[`added-${i}-remove`] === 'yes'}>Bỏ ô này</Checkbox>}
+            </fieldset>
+          ))}
+        </fieldset>
         <Textarea name='reason' label='Lý do sửa' hint='Ví dụ: nhãn tạo tự động lấy nhầm lời văn của dòng; ô ngày cấp cần kiểu Ngày' rows={2} value={values['reason']} error={errorOf(errors, 'reason')} />
         <div class='button-group'>
           <button type='submit' class='button button--secondary' name='action' value='preview'>Xem trước</button>
@@ -92,13 +117,16 @@ export async function formDesignerPages (app: FastifyInstance, { services, requi
   app.get(`${BASE}/:code/to-khai/:n`, { preHandler: requireOfficial }, async (request, reply) => {
     const x = await target(request)
     const current = definitionIn(x.p, x.t)
-    return show(reply, x, current, valuesOf(x.t, current), [])
+    return show(reply, x, current, valuesOf(x.t, current, x.p.formCorrections?.[x.t.title]), [])
   })
 
   app.post(`${BASE}/:code/to-khai/:n`, { preHandler: requireOfficial }, async (request, reply) => {
     const x = await target(request)
-    const form = request.body as Values
+    const form = { ...(request.body as Values) }
     const input = inputOf(x.n, x.t, form)
+    // A filled new row becomes one of the added rows when the page is shown again, under a fresh empty one.
+    const last = addedRows(form) - 1
+    if ((form[`added-${last}-label`] ?? '').trim() !== '' && last < MAX_ADDED_FIELDS) form['added-count'] = String(last + 1)
     if (form['action'] === 'preview') {
       // The form as it would be, nothing saved; the reason is only asked when saving.
       const { errors, correction } = checkFormCorrection(x.t, input)

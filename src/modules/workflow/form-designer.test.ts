@@ -6,7 +6,7 @@ import { newCitizen } from '../../../test/citizens.js'
 import { browserSession } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
-import { allFields, formDefinition } from '../catalog/eforms/definition.js'
+import { allFields, citizenLines, filledText, formDefinition } from '../catalog/eforms/definition.js'
 import { fillDraft } from '../dossiers/fill-draft.js'
 
 const t = useTestApp({ setup: ctx => loadCatalog(ctx.services) })
@@ -85,4 +85,54 @@ test('the form designer: a catalog administrator corrects a generated declaratio
   // Only the procedure's catalog administrators.
   assert.equal((await browserSession(t, (await newOfficial(t, agency, ['specialist'])).cookie).get(url)).statusCode, 403)
   assert.equal((await admin.get(`/can-bo/thu-tuc/${DECLARED}/to-khai/999`)).statusCode, 404)
+})
+
+test('the form designer adds a field the generator missed at the end of a line of the citizen\'s part (or moves one there), checks it beside its row, and the declaration asks and prints it', async () => {
+  const p = await t.services.catalog.getProcedure(DECLARED)
+  const template = p.templates![0]!
+  const d = formDefinition(template)
+  const lines = citizenLines(d)
+  const target = lines.find(x => d.blocks[x.line]!.kind === 'line' && (d.blocks[x.line] as { parts: Array<{ field?: string }> }).parts.some(part => part.field))!
+  const officials = d.officialsFrom ?? d.blocks.length
+  const agency = p.agencies.processing[0]?.code ?? p.agencies.receiving[0]!.code
+  const admin = browserSession(t, (await newOfficial(t, agency, ['catalog_admin'])).cookie)
+  const url = `/can-bo/thu-tuc/${DECLARED}/to-khai/0`
+  const form = Object.fromEntries(allFields(d).flatMap(f => [[`label-${f.id}`, f.label], [`type-${f.id}`, f.type]]))
+  const adding = { ...form, 'added-count': '0', 'added-0-label': 'Số giấy phép lái xe (nếu có)', 'added-0-type': 'text', 'added-0-line': String(target.line) }
+
+  // The page offers the citizen's lines only; a row with no line, or a line of the officials' part, is told beside it.
+  const page = await admin.get(url)
+  assert.match(page.body, /name="added-0-label"/)
+  assert.ok(page.body.includes(`<option value="${target.line}"`))
+  if (d.officialsFrom !== null) assert.ok(!page.body.includes(`<option value="${officials}"`), 'no line of the officials\' part')
+  for (const line of ['', String(officials + 1), 'x']) {
+    const bad = await admin.post(url, { ...adding, 'added-0-line': line, reason: 'Mẫu có ô số giấy phép mà máy chưa nhận ra', action: 'save' })
+    assert.equal(bad.statusCode, 422, line)
+    assert.match(bad.body, /id="added-0-line-error"/)
+  }
+  assert.equal((await t.services.catalog.getProcedure(DECLARED)).version, p.version)
+
+  // Preview shows it (and a fresh row under it); saved, a new draft asks it right after its line's fields.
+  const preview = await admin.post(url, { ...adding, action: 'preview' })
+  assert.equal(preview.statusCode, 200)
+  assert.match(preview.body, /<label class="label" for="a1">Số giấy phép lái xe \(nếu có\)<\/label>/)
+  assert.match(preview.body, /name="added-1-label"/)
+  const saved = await admin.post(url, { ...adding, reason: 'Mẫu có ô số giấy phép mà máy chưa nhận ra', action: 'save' })
+  assert.ok([200, 303].includes(saved.statusCode))
+  const after = await t.services.catalog.getProcedure(DECLARED)
+  assert.deepEqual(after.formCorrections?.[template.title]?.added, [{ id: 'a1', line: target.line, label: 'Số giấy phép lái xe (nếu có)', type: 'text' }])
+  const c = await newCitizen(t)
+  const draft = await fillDraft(t.services.dossiers, c.id, DECLARED, () => samplePdf('x'), { leaveEmpty: 'c0' })
+  const now = await t.services.dossiers.declaration(c.id, draft, 'c0')
+  const ids = now.definition.fields.map(f => f.id)
+  const lastOfLine = (d.blocks[target.line] as { parts: Array<{ field?: string }> }).parts.filter(part => part.field).at(-1)!.field!
+  assert.equal(ids[ids.indexOf(lastOfLine) + 1], 'a1', 'asked right after the fields of its line')
+  const printed = filledText(now.definition, { a1: 'GPLX-790123' })
+  assert.ok(printed.some(x => 'text' in x && x.text.endsWith('GPLX-790123')), 'printed at the end of its line')
+
+  // Shown again with its row; removed, it is no longer asked.
+  assert.match((await admin.get(url)).body, /name="added-0-label"[^>]*value="Số giấy phép lái xe \(nếu có\)"|value="Số giấy phép lái xe \(nếu có\)"[^>]*name="added-0-label"/)
+  const removed = await admin.post(url, { ...form, 'added-count': '1', 'added-0-label': 'Số giấy phép lái xe (nếu có)', 'added-0-type': 'text', 'added-0-line': String(target.line), 'added-0-remove': 'yes', reason: 'Ô thêm nhầm, bỏ đi', action: 'save' })
+  assert.ok([200, 303].includes(removed.statusCode))
+  assert.equal((await t.services.catalog.getProcedure(DECLARED)).formCorrections?.[template.title]?.added, undefined)
 })

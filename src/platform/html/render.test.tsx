@@ -52,3 +52,12 @@ test('an anonymous page comes out the same whether its layout was kept or render
   assert.match(renderDocument(changed, <p>x</p>, { title: 'T' }), /<title>T – Cổng mới<\/title>/)
   assert.equal(renderDocument(signedIn, <p>x</p>, { title: 'T' }).includes('Nguyễn Văn A'), true)
 })
+
+test('keeping the layout does not issue a form token: a public page stays shareable', () => {
+  let issued = 0
+  const site = { ...ctx.site, portalName: 'Cổng thử' }
+  const page: PageContext = { ...ctx, site, get csrfToken () { issued++; return 'token' } }
+  renderDocument(page, <p>x</p>, { title: 'T' })
+  renderDocument(page, <p>y</p>, { title: 'T' })
+  assert.equal(issued, 0)
+})

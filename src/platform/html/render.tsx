@@ -61,7 +61,8 @@ function shellFor (ctx: PageContext): Shell | undefined {
   if (!byNav) shells.set(ctx.site, byNav = new Map())
   let shell = byNav.get(nav)
   if (shell === undefined) {
-    const html = renderWhole({ ...ctx, notice: undefined }, <>{BODY_MARK}</>, { title: TITLE_MARK })
+    // The context without its notice; not spread, which would read (and so issue) the CSRF token.
+    const html = renderWhole(Object.create(ctx, { notice: { value: undefined } }) as PageContext, <>{BODY_MARK}</>, { title: TITLE_MARK })
     const [a, rest, ...more] = html.split(TITLE_MARK)
     const [b, c, ...after] = (rest ?? '').split(BODY_MARK)
     // A profile holding a mark itself (it cannot be typed, but still) is rendered whole every time.

@@ -209,7 +209,21 @@ export function generatedDefinition (t: FormTemplate): FormDefinition {
  * the field is not asked (a blank the generator took for the citizen's, e.g. one officials fill: it stays a
  * blank in the printed form). Repeating tables' columns take labels and types only.
  */
-export interface FormCorrection { fields: Record<string, { label?: string, type?: FieldType, omit?: boolean }> }
+export interface FormCorrection {
+  fields: Record<string, { label?: string, type?: FieldType, omit?: boolean }>
+  /** Fields the generator did not find (ids a1, a2…), each at the end of a line of the citizen's part (a block's index). */
+  added?: AddedField[] | undefined
+}
+
+export interface AddedField { id: string, line: number, label: string, type: FieldType }
+
+/** The lines of the citizen's part a field may be added to: their block index and wording (blanks as "…"). */
+export function citizenLines (d: FormDefinition): Array<{ line: number, text: string }> {
+  const labels = new Map(d.fields.map(f => [f.id, f.label]))
+  return d.blocks.flatMap((b, line) => b.kind === 'line' && (d.officialsFrom === null || line < d.officialsFrom)
+    ? [{ line, text: b.parts.map(x => 'text' in x ? x.text : `[${labels.get(x.field) ?? '…'}]`).join('').trim() }]
+    : []).filter(x => x.text !== '')
+}
 
 export const FIELD_TYPES: Record<FieldType, string> = {
   text: 'Chữ', date: 'Ngày', idNumber: 'Số định danh, CCCD', plate: 'Biển số xe', address: 'Địa chỉ', phone: 'Số điện thoại',
@@ -227,11 +241,16 @@ export function correctedDefinition (t: FormTemplate, correction?: FormCorrectio
   const omitted = new Set(Object.entries(correction.fields).filter(([, c]) => c.omit).map(([id]) => id))
   const types = new Map(d.fields.map(f => [f.id, f.type]))
   const part = (p: Part): Part => 'field' in p && omitted.has(p.field) ? { text: types.get(p.field) === 'check' ? '☐' : '…………' } : p
-  return {
-    ...d,
-    fields: d.fields.filter(f => !omitted.has(f.id)).map(fix),
-    blocks: d.blocks.map(b => b.kind === 'rows' ? { ...b, columns: b.columns.map(fix) } : b.kind === 'line' ? { ...b, parts: b.parts.map(part) } : b)
-  }
+  const added = correction.added ?? []
+  const blocks = d.blocks.map((b, line) => b.kind === 'rows'
+    ? { ...b, columns: b.columns.map(fix) }
+    : b.kind === 'line'
+      ? { ...b, parts: [...b.parts.map(part), ...added.filter(a => a.line === line).flatMap(a => [{ text: ' ' }, { field: a.id }])] }
+      : b)
+  // The fields in the order the form shows them: an added one where its line is.
+  const byId = new Map<string, FormField>([...d.fields.filter(f => !omitted.has(f.id)).map(fix), ...added.map(a => ({ id: a.id, label: a.label, type: a.type }))].map(f => [f.id, f]))
+  const fields = blocks.flatMap(b => b.kind === 'line' ? b.parts.flatMap(x => 'field' in x && byId.has(x.field) ? [byId.get(x.field)!] : []) : [])
+  return { ...d, fields, blocks }
 }
 
 /** The definition of a template as the procedure's version has it (with its corrections). */
