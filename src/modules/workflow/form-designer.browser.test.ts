@@ -10,7 +10,7 @@ const t = useTestApp({ listen: true, setup: ctx => loadCatalog(ctx.services) })
 const b = useBrowser()
 const DECLARED = '1.001994.000.00.00.H34'
 
-test('the form designer in the browser: from the content page, a label corrected and previewed, saved with its reason as a new version (axe on each page)', async () => {
+test('the form designer in the browser: from the content page, a label corrected and a field added, previewed, saved with its reason as a new version (axe on each page)', async () => {
   const p = await t.services.catalog.getProcedure(DECLARED)
   const field = allFields(formDefinition(p.templates![0]!)).find(f => f.type === 'text')!
   const agency = p.agencies.processing[0]?.code ?? p.agencies.receiving[0]!.code
@@ -22,8 +22,15 @@ test('the form designer in the browser: from the content page, a label corrected
     await follow(page, p.templates![0]!.title)
     assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /^Sửa tờ khai điện tử/)
     await page.locator(`#label-${field.id}`).fill('Tên chủ xe (ghi chữ in hoa)')
+    // A field the generator missed, added at the end of the line the corrected one is on.
+    await page.locator('#added-0-label').fill('Số điện thoại liên hệ')
+    await page.locator('#added-0-type').selectOption('phone')
+    await page.locator('#added-0-line').selectOption({ index: 1 })
     await press(page, 'Xem trước')
-    assert.ok(await page.getByRole('region', { name: /Xem trước/ }).getByLabel('Tên chủ xe (ghi chữ in hoa)').isVisible(), 'the preview shows the corrected label')
+    const preview = page.getByRole('region', { name: /Xem trước/ })
+    assert.ok(await preview.getByLabel('Tên chủ xe (ghi chữ in hoa)').isVisible(), 'the preview shows the corrected label')
+    assert.ok(await preview.getByLabel('Số điện thoại liên hệ').isVisible(), 'and the added field')
+    assert.ok(await page.locator('#added-1-label').isVisible(), 'a fresh row for one more')
     await press(page, 'Lưu thành phiên bản mới')
     assert.ok(await page.locator('#reason-error').isVisible(), 'a reason is asked for, beside its field')
     assert.equal(await page.locator(`#label-${field.id}`).inputValue(), 'Tên chủ xe (ghi chữ in hoa)', 'what was typed is kept')
@@ -33,5 +40,7 @@ test('the form designer in the browser: from the content page, a label corrected
     await page.setViewportSize({ width: 390, height: 800 })
     await assertReadsOnPhone(page)
   } finally { await context.close() }
-  assert.equal((await t.services.catalog.getProcedure(DECLARED)).formCorrections?.[p.templates![0]!.title]?.fields[field.id]?.label, 'Tên chủ xe (ghi chữ in hoa)')
+  const corrected = (await t.services.catalog.getProcedure(DECLARED)).formCorrections?.[p.templates![0]!.title]
+  assert.equal(corrected?.fields[field.id]?.label, 'Tên chủ xe (ghi chữ in hoa)')
+  assert.deepEqual(corrected?.added?.map(a => [a.label, a.type]), [['Số điện thoại liên hệ', 'phone']])
 })
