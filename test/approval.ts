@@ -29,9 +29,9 @@ export async function toApproval (t: Pick<TestApp, 'app' | 'services' | 'db'>, c
 }
 
 /** toApproval, then the leader approves with a result file: the dossier's code. */
-export async function finishedDossier (t: Pick<TestApp, 'app' | 'services' | 'db'>, citizenId: string, result = { name: 'giay-chung-nhan-luu-hanh.pdf', data: samplePdf('ket qua') }): Promise<string> {
+export async function finishedDossier (t: Pick<TestApp, 'app' | 'services' | 'db'>, citizenId: string, result = { name: 'giay-chung-nhan-luu-hanh.pdf', data: samplePdf('ket qua') }, validUntil = ''): Promise<string> {
   const a = await toApproval(t, citizenId)
-  const ok = await a.ld.upload(`${a.url}/phe-duyet`, [result], { taskId: a.taskId, 'fees-reason': 'Thu khi trả kết quả' })
+  const ok = await a.ld.upload(`${a.url}/phe-duyet`, [result], { taskId: a.taskId, 'fees-reason': 'Thu khi trả kết quả', 'valid-until': validUntil })
   assert.equal(ok.statusCode, 200, ok.body.slice(0, 300))
   return a.code
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Form } from '../../platform/html/components/form.js'
-import { DataTable } from '../../platform/html/components/layout-parts.js'
+import { DataTable, Tag } from '../../platform/html/components/layout-parts.js'
 import { AppError } from '../../platform/http/errors.js'
-import { formatInstant } from '../../platform/vn-time.js'
+import { dmy, formatInstant } from '../../platform/vn-time.js'
 import { requireCitizen } from '../accounts/session.js'
 import { downloadHeaders } from '../files/files.service.js'
 import { formatSize } from '../files/sniff.js'
@@ -32,6 +32,7 @@ function StorePage ({ docs, shared }: { docs: StoreDocument[], shared?: { doc: S
           { label: 'Giấy tờ', cell: d => <><a href={`${PATH}/${d.entryId}/tai-ve`}>{d.name}</a><br /><span class='hint'>{d.file.name}, {formatSize(d.file.size)}{d.signedId && <> · <a href={`/xac-thuc/${d.signedId}`}>đã ký số, kiểm tra</a></>}</span></> },
           { label: 'Thủ tục, hồ sơ', cell: d => <>{d.procedure.name}<br /><a href={dossierUrl(d.dossierCode)}>{d.dossierCode}</a></> },
           { label: 'Ngày cấp, ngày tiếp nhận', cell: d => when(d.issuedAt) },
+          { label: 'Hiệu lực', cell: d => d.validUntil === null ? 'Không ghi thời hạn' : d.expired ? <Tag kind='red'>Hết hiệu lực từ {dmy(d.validUntil)}</Tag> : `Đến hết ngày ${dmy(d.validUntil)}` },
           { label: 'Nguồn', cell: d => SOURCE[d.digitisation] ?? '' },
           {
             label: 'Thao tác',

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
-import { finishedDossier, FLOW_PROCEDURE as PROCEDURE } from '../../../test/approval.js'
+import { finishedDossier, FLOW_PROCEDURE as PROCEDURE, toApproval } from '../../../test/approval.js'
 import { browserSession } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
@@ -22,6 +22,7 @@ test('the document store: what was accepted and issued is listed, offered first 
   const result = store.find(d => d.kind === 'result')!
   assert.ok(result, 'the result is in the store')
   assert.equal(result.dossierCode, first)
+  assert.equal(result.validUntil, null, 'no end stated when the leader gave none')
   const component = store.find(d => d.kind === 'component')!
   assert.ok(component, 'the accepted components are in the store')
   assert.equal(component.digitisation, 1)
@@ -30,6 +31,7 @@ test('the document store: what was accepted and issued is listed, offered first 
   assert.equal(page.statusCode, 200)
   assert.ok(page.body.includes(component.name))
   assert.ok(page.body.includes(first))
+  assert.ok(page.body.includes('Không ghi thời hạn'))
   const download = await me.get(`/ca-nhan/kho-du-lieu/${result.entryId}/tai-ve`)
   assert.equal(download.statusCode, 200)
   assert.equal(download.headers['content-type'], 'application/pdf')
@@ -112,4 +114,44 @@ test('the document store: what was accepted and issued is listed, offered first 
   const audit = await t.db.kysely.selectFrom('auditLog').select('action').where('action', 'in', ['store.share', 'store.remove']).execute()
   assert.deepEqual(new Set(audit.map(a => a.action)), new Set(['store.share', 'store.remove']))
   assert.ok(await t.db.kysely.selectFrom('auditLog').select('id').where('action', '=', 'store.equivalence.add').executeTakeFirst())
+})
+
+test('a result\'s validity: the leader gives it (a real day after today, else told beside the field), the store shows it, and once past it is marked and never reused', async () => {
+  const c = await newCitizen(t)
+  const me = browserSession(t, c.cookie)
+  const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10)
+  const inDays = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
+  const dmy = (iso: string) => iso.split('-').reverse().join('/')
+
+  // Told beside the field, the typed text kept; nothing issued meanwhile.
+  const a = await toApproval(t, c.id)
+  for (const [typed, message] of [['31/02/2031', /Nhập ngày hết hiệu lực theo dạng ngày\/tháng\/năm/], [dmy(today), /Ngày hết hiệu lực phải sau hôm nay/]] as const) {
+    const bad = await a.ld.upload(`${a.url}/phe-duyet`, [{ name: 'kq.pdf', data: samplePdf('kq') }], { taskId: a.taskId, 'fees-reason': 'Thu khi trả kết quả', 'valid-until': typed })
+    assert.equal(bad.statusCode, 422)
+    assert.match(bad.body, /id="valid-until-error"/)
+    assert.match(bad.body, message)
+    assert.ok(bad.body.includes(`value="${typed}"`), 'what was typed is kept')
+  }
+  assert.notEqual((await t.services.dossiers.get(c.id, a.code)).status, 9, 'not issued')
+
+  // Issued valid through a day: the store says so.
+  const until = inDays(10)
+  const code = await finishedDossier(t, c.id, undefined, dmy(until))
+  let doc = (await t.services.dossiers.storeDocuments(c.id)).find(d => d.kind === 'result' && d.dossierCode === code)!
+  assert.equal(doc.validUntil, until)
+  assert.equal(doc.expired, false)
+  assert.ok((await me.get('/ca-nhan/kho-du-lieu')).body.includes(`Đến hết ngày ${dmy(until)}`))
+
+  // Past it: marked on the page, not offered, and refused if sent anyway.
+  offsetMs = 12 * 86_400_000
+  try {
+    doc = (await t.services.dossiers.storeDocuments(c.id)).find(d => d.entryId === doc.entryId)!
+    assert.equal(doc.expired, true)
+    assert.match((await me.get('/ca-nhan/kho-du-lieu')).body, new RegExp(`Hết hiệu lực từ ${dmy(until).replace(/\//g, '\\/')}`))
+    const id = await t.services.dossiers.startDraft(c.id, PROCEDURE)
+    const slots = (await t.services.dossiers.draft(c.id, id)).slots
+    const offers = await t.services.dossiers.reuseOffers(c.id, slots)
+    for (const [, o] of offers) assert.ok(![...o.fitting, ...o.others].some(x => x.entryId === doc.entryId), 'an expired document is not offered')
+    await assert.rejects(t.services.dossiers.reuseFile(c.id, { id }, slots[0]!.key, String(doc.entryId), { draft: true }), (err: Error & { fields?: Array<{ message: string }> }) => /đã hết hiệu lực/.test(err.fields?.[0]?.message ?? ''))
+  } finally { offsetMs = 0 }
 })

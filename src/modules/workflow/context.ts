@@ -203,7 +203,7 @@ export function createWorkflowContext (deps: WorkflowDeps) {
    * (stored already) are attached, and the return step opens, in one transaction; the files are
    * removed again if that fails.
    */
-  async function issueDecision (o: SignedInOfficial, d: DossierView, t: OpenTask, stored: Array<{ id: string }>, e: { outcome: 'approved' | 'refused', comment: string | null, message: string, note?: string | null, details?: Record<string, unknown>, document?: IssuedDocument, within?: (trx: Executor) => Promise<void> }): Promise<void> {
+  async function issueDecision (o: SignedInOfficial, d: DossierView, t: OpenTask, stored: Array<{ id: string }>, e: { outcome: 'approved' | 'refused', comment: string | null, message: string, note?: string | null, details?: Record<string, unknown>, document?: IssuedDocument, validUntil?: string | null, within?: (trx: Executor) => Promise<void> }): Promise<void> {
     try {
       await dossiers.act(actorOf(o), d.code!, 'finish', {
         message: e.message,
@@ -212,7 +212,7 @@ export function createWorkflowContext (deps: WorkflowDeps) {
         ...(e.details ? { details: e.details } : {}),
         within: async (trx) => {
           await tasks.close(trx, t.id, o, e.outcome, e.comment)
-          await dossiers.attachInTransaction(trx, d.id, 'result', stored.map(f => f.id))
+          await dossiers.attachInTransaction(trx, d.id, 'result', stored.map(f => f.id), e.validUntil)
           await tasks.open(trx, d.id, t.step + 1, processOf(d)[t.step + 1]!, d.agency!.code, { value: null, unit: null }, undefined, d.dueAt)
           await e.within?.(trx)
         }

@@ -136,6 +136,8 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
   app.post('/can-bo/ho-so/:code/phe-duyet', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => {
       const { files, fields } = await readUploads(request, 'result')
+      // What was typed comes back beside the errors (the files are chosen again).
+      request.body = fields
       await workflow.approve(request.official!, code(request), fields, files)
       return 'Đã phê duyệt; kết quả chờ trả cho công dân.'
     }))

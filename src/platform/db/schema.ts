@@ -218,6 +218,7 @@ export interface DossierFiles {
   reusedFrom: number | null
   round: Generated<number>
   supersededAt: Timestamp | null
+  validUntil: string | null
 }
 
 export interface Dossiers {

@@ -1,4 +1,5 @@
 import { AppError, type FieldError } from '../../../platform/http/errors.js'
+import { dmy } from '../../../platform/vn-time.js'
 import type { StoredFile } from '../../files/files.service.js'
 import { type ComponentSlot, type DossierRow, INTERNAL_COMPONENT } from '../model.js'
 import type { DossierContext } from '../context.js'
@@ -125,6 +126,7 @@ export function fileUseCases (ctx: DossierContext) {
     const doc = await store.storeDocument(accountId, Number(entry)).catch(() => undefined)
     const file = doc && await files.get(db.kysely, doc.file.id)
     if (!doc || !file || doc.dossierCode === d.code) throw new AppError('VALIDATION', 'not in the store', [{ field: `tp-${component}`, message: 'Chọn một giấy tờ trong kho dữ liệu của bạn' }])
+    if (doc.expired) throw new AppError('VALIDATION', 'expired', [{ field: `tp-${component}`, message: `Giấy tờ “${doc.name}” đã hết hiệu lực từ ${dmy(doc.validUntil!)}; hãy tải lên giấy tờ còn hiệu lực` }])
     await attach(accountId, d.id, component, [file], round, undefined, { digitisation: doc.kind === 'result' ? 3 : 2, from: doc.entryId })
   }
 

@@ -70,9 +70,9 @@ export function officeUseCases (ctx: DossierContext) {
       })
     },
 
-    /** Attaches files kept by the back office (a result) to a dossier, in the caller's transaction. */
-    async attachInTransaction (trx: Executor, dossierId: string, component: string, fileIds: string[]): Promise<void> {
-      if (fileIds.length > 0) await trx.insertInto('dossierFiles').values(fileIds.map(fileId => ({ dossierId, component, fileId }))).execute()
+    /** Attaches files kept by the back office (a result, valid through `validUntil` when it says) to a dossier, in the caller's transaction. */
+    async attachInTransaction (trx: Executor, dossierId: string, component: string, fileIds: string[], validUntil?: string | null): Promise<void> {
+      if (fileIds.length > 0) await trx.insertInto('dossierFiles').values(fileIds.map(fileId => ({ dossierId, component, fileId, validUntil: validUntil ?? null }))).execute()
     },
 
     /** A submitted dossier as the back office sees it (the caller checks the official's scope). */

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import { sql } from 'kysely'
 import type { Executor } from '../../../platform/db/db.js'
+import { toLocal } from '../../../platform/vn-time.js'
 import { AppError } from '../../../platform/http/errors.js'
 import { words } from '../../catalog/search/normalize.js'
 import type { DossierContext } from '../context.js'
@@ -22,6 +23,10 @@ export interface StoreDocument {
   signedId: string | null
   /** How it came into its dossier: 1 uploaded or scanned, 2 reused from a component, 3 reused from a result. */
   digitisation: number
+  /** The last day it is valid (yyyy-mm-dd, Vietnam), when its issuer said; null: no end stated. */
+  validUntil: string | null
+  /** Past its last valid day: shown as such, never offered for reuse. */
+  expired: boolean
 }
 
 /** How long a shared link opens the document, at most. */
@@ -50,7 +55,7 @@ export function storeUseCases (ctx: DossierContext) {
       .leftJoin('signedDocuments as sd', 'sd.fileId', 'f.id')
       .select([
         'df.id as entryId', 'df.component', 'df.digitisation', 'd.code as dossierCode', 'd.finishedAt', 'd.receivedAt', 'p.code as procedureCode', 'v.name as procedureName',
-        'f.id as fileId', 'f.name as fileName', 'f.size', 'f.mediaType', 'sd.id as signedId',
+        'f.id as fileId', 'f.name as fileName', 'f.size', 'f.mediaType', 'sd.id as signedId', sql<string | null>`to_char(df.valid_until, 'YYYY-MM-DD')`.as('validUntil'),
         sql<string | null>`v.content ->> 'result'`.as('result'),
         sql<string | null>`case when df.component ~ '^c[0-9]+$' then v.content -> 'components' -> (substring(df.component from 2))::int ->> 'name' end`.as('componentName')
       ])
@@ -71,7 +76,9 @@ export function storeUseCases (ctx: DossierContext) {
     issuedAt: new Date((r.component === 'result' ? r.finishedAt : r.receivedAt) ?? 0),
     file: { id: r.fileId, name: r.fileName, size: Number(r.size), mediaType: r.mediaType },
     signedId: r.signedId,
-    digitisation: r.digitisation
+    digitisation: r.digitisation,
+    validUntil: r.validUntil,
+    expired: r.validUntil !== null && r.validUntil < toLocal(clock()).date
   })
 
   const shareKey = crypto.createHash('sha256').update(`document-share:${deps.shareSecret ?? ''}`).digest()
@@ -134,7 +141,9 @@ export function storeUseCases (ctx: DossierContext) {
         const fits = (doc: StoreDocument) => doc.kind === 'component'
           ? folded(doc.name) === name
           : equivalences.some(e => e.resultProcedureCode === doc.procedure.code && name.includes(folded(e.componentPhrase)))
-        offers.set(slot.key, { fitting: docs.filter(fits), others: docs.filter(d => !fits(d)) })
+        // A document past its validity is not offered at all: reusing it would only bring a supplement request.
+        const valid = docs.filter(d => !d.expired)
+        offers.set(slot.key, { fitting: valid.filter(fits), others: valid.filter(d => !fits(d)) })
       }
       return offers
     },

@@ -99,12 +99,19 @@ export function processingUseCases (ctx: WorkflowContext) {
      * The agency leader approves: the result (a PDF or a scan) is attached and the dossier is finished
      * (status 9); the return of the result becomes the one-stop desk's step.
      */
-    async approve (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string, 'comment-public'?: string, 'fees-reason'?: string }, uploads: FileInput[]): Promise<void> {
+    async approve (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string, 'comment-public'?: string, 'fees-reason'?: string, 'valid-until'?: string }, uploads: FileInput[]): Promise<void> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       if (t.kind !== 'approve') throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới ban hành kết quả.')
       const present = uploads.filter(chosen)
-      if (present.length === 0) throw new AppError('VALIDATION', 'result required', [{ field: 'result', message: 'Tải lên văn bản kết quả giải quyết (PDF hoặc bản quét)' }])
+      const errors: FieldError[] = []
+      if (present.length === 0) errors.push({ field: 'result', message: 'Tải lên văn bản kết quả giải quyết (PDF hoặc bản quét)' })
+      // How long the result is valid, when it says (a licence, a badge): a day after today; blank for none.
+      const validText = (form['valid-until'] ?? '').trim()
+      const validUntil = validText ? parseDay(validText) : null
+      if (validUntil === undefined) errors.push({ field: 'valid-until', message: 'Nhập ngày hết hiệu lực theo dạng ngày/tháng/năm, ví dụ 31/12/2031, hoặc để trống nếu kết quả không ghi thời hạn' })
+      else if (validUntil && validUntil <= toLocal(clock()).date) errors.push({ field: 'valid-until', message: 'Ngày hết hiệu lực phải sau hôm nay' })
+      if (errors.length > 0) throw new AppError('VALIDATION', 'approval', errors)
       const feesReason = await feesGoAhead(d, form['fees-reason'])
       // A PDF result is signed with the agency's seal certificate when it has one; a scanned image is kept as it came.
       const signatures = await signResults(d, present)
@@ -118,6 +125,7 @@ export function processingUseCases (ctx: WorkflowContext) {
         message: `Đã phê duyệt, ban hành kết quả${told ? `: ${told.replace(/[.\s]+$/, '')}` : ''}.${signed.length > 0 ? ' Văn bản kết quả đã được ký số; quét mã QR trên văn bản để kiểm tra.' : ''}`,
         note: [comment, feesReason ? `Phí, lệ phí chưa thu; lý do: ${feesReason}` : ''].filter(Boolean).join(' ') || null,
         ...(signed.length > 0 ? { details: { signed: signed.map(s => s.id) } } : {}),
+        validUntil,
         within: async trx => { for (const [i, s] of signatures.entries()) if (s) await s.record(trx, stored[i]!) }
       })
     },

@@ -52,7 +52,7 @@ export function UnsettledFees ({ amountVnd, error }: { amountVnd: number, error?
   )
 }
 
-export function ApproveForm ({ action, taskId, error, feesVnd = 0, feesError }: { action: string, taskId: number, error?: string | undefined, feesVnd?: number, feesError?: string | undefined }) {
+export function ApproveForm ({ action, taskId, error, feesVnd = 0, feesError, validUntil, validError }: { action: string, taskId: number, error?: string | undefined, feesVnd?: number, feesError?: string | undefined, validUntil?: string | undefined, validError?: string | undefined }) {
   return (
     <MultipartForm action={action}>
       <input type='hidden' name='taskId' value={String(taskId)} />
@@ -62,6 +62,7 @@ export function ApproveForm ({ action, taskId, error, feesVnd = 0, feesError }: 
         <ErrorMessage id='result' message={error} />
         <input class='file-upload' id='result' name='files' type='file' multiple accept={ACCEPT_ATTR} aria-describedby={error ? 'result-error' : undefined} />
       </div>
+      <TextInput name='valid-until' label='Kết quả có hiệu lực đến ngày (nếu có)' hint='Ví dụ 31/12/2031 với giấy phép, phù hiệu có thời hạn. Để trống nếu kết quả không ghi thời hạn. Người dân thấy ngày này trong kho dữ liệu của mình.' value={validUntil} error={validError} />
       <div class='form-group'>
         <label class='label' for='approve-comment'>Ý kiến phê duyệt (nếu có)</label>
         <textarea class='textarea' id='approve-comment' name='comment' rows={2} />
@@ -205,7 +206,7 @@ export function StaffDossierPage ({ o, errors = [], values = {} }: { o: Opened, 
       {o.act?.approve && (
         <section class='section' aria-labelledby='phe-duyet'>
           <h2 class='heading-m' id='phe-duyet'>Phê duyệt</h2>
-          <ApproveForm action={`${url}/phe-duyet`} taskId={o.act.taskId} error={errorOf(errors, 'result')} feesVnd={o.unsettledFeesVnd} feesError={errorOf(errors, 'fees-reason')} />
+          <ApproveForm action={`${url}/phe-duyet`} taskId={o.act.taskId} error={errorOf(errors, 'result')} feesVnd={o.unsettledFeesVnd} feesError={errorOf(errors, 'fees-reason')} validUntil={values['valid-until'] as string | undefined} validError={errorOf(errors, 'valid-until')} />
         </section>
       )}
       {o.act?.sendBack && (

@@ -64,7 +64,7 @@ export function PrevNext ({ page, more, href }: { page: number, more: boolean, h
   )
 }
 
-export function Tag ({ children, kind }: { children: ComponentChildren, kind?: 'green' | 'blue' | 'grey' }) {
+export function Tag ({ children, kind }: { children: ComponentChildren, kind?: 'green' | 'blue' | 'grey' | 'red' }) {
   return <strong class={`tag tag--${kind ?? 'blue'}`}>{children}</strong>
 }
 
