@@ -103,7 +103,7 @@ async function runSuite (engine: string, env: Record<string, string>, files: str
   log(`running ${files.length} test files on ${engine}`)
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${CONCURRENCY}`, '--test-timeout=300000', ...files], {
     cwd: ROOT,
-    env: { ...process.env, ...env, TEST_ENGINE: engine, FORCE_COLOR: '0' },
+    env: { ...process.env, ...env, TEST_ENGINE: engine, TEST_BUILT: '1', FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   let out = ''
@@ -123,6 +123,9 @@ async function main () {
   log(`Node ${process.version}`)
   const files = testFiles()
   if (files.length === 0) throw new Error(`no test files match ${filters.join(' ')}`)
+  // The processes the tests start (server, worker, CLI) run from the bundle, as in production; built once
+  // here so that no test rebuilds it under another's processes.
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' })
   const results: RunResult[] = []
   // Browser journeys drive the same services and SQL the other suites test on both engines: when both
   // run, they run once, on PostgreSQL (what a province runs); asked for one engine, they run on it.

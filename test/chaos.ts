@@ -23,6 +23,7 @@ import { migrate } from '../src/platform/db/migrate.js'
 import { ROOT } from '../src/platform/paths.js'
 import { buildServices } from '../src/services.js'
 import { startThrowawayPostgres } from '../scripts/postgres.js'
+import { testEnv } from './env.js'
 import { loadCatalog } from './catalog.js'
 import { newCitizen } from './citizens.js'
 import { serviceDraft } from './dossiers.js'
@@ -114,7 +115,8 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
       return { cookies: people.map(p => p.cookie), ids: people.map(p => p.citizenId), component: first, other: slots.find(s => s.key !== first)!.key, drafts, office }
     })
 
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' })
+    // (Under npm test the runner built dist/ once before the suites: building again here would rewrite it under other tests' processes.)
+    if (!testEnv.built) execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' })
     // As systemd would (Restart=always, RestartSec=1): a process that exits on its own is started again.
     let supervised = true
     let supervisorRestarts = 0

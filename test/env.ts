@@ -7,5 +7,7 @@ export const testEnv = {
   pgliteTemplate: process.env['TEST_PGLITE_TEMPLATE'],
   pgAdminUrl: process.env['TEST_PG_ADMIN_URL'],
   pgTemplateDb: process.env['TEST_PG_TEMPLATE_DB'] ?? 'mc_template',
-  chromium: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+  chromium: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+  /** dist/ was built from the sources by the runner: processes start from it, as `npm start` does (no tsx). */
+  built: process.env['TEST_BUILT'] === '1'
 }

@@ -19,8 +19,14 @@ export function childEnv (env: Record<string, string>): Record<string, string> {
   return { PATH: process.env['PATH'] ?? '', HOME: os.homedir(), SESSION_SECRET: TEST_SECRET, ...(env['DEMO'] === 'true' ? {} : { PUBLIC_URL: 'http://localhost:3000' }), LOG_LEVEL: 'warn', ...env }
 }
 
+/**
+ * Starts a process entry (`src/server.ts`, `src/worker.ts`, `src/cli.ts`): from the bundle the runner built
+ * of the same sources, as production starts (`npm start`: node dist/server.js), else through tsx.
+ */
 export function start (entry: string, args: string[], env: Record<string, string>, node = process.execPath): ChildProcess & { output: () => Run, exited: Promise<Run> } {
-  const child = spawn(node, ['--import', 'tsx', path.join(ROOT, entry), ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  const bundled = /^src\/(server|worker|cli)\.ts$/.exec(entry)
+  const command = testEnv.built && bundled ? [path.join(ROOT, 'dist', `${bundled[1]}.js`)] : ['--import', 'tsx', path.join(ROOT, entry)]
+  const child = spawn(node, [...command, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout!.on('data', (c: Buffer) => { stdout += c.toString() })
