@@ -45,6 +45,12 @@ const LICENCE_HELD = (on: string, [at, atWas]: Field, [number, numberWas]: Field
   [issued]: { was: 'cấp ngày', label: 'Ngày cấp giấy phép lái xe' }
 })
 
+/** The head of a transport company's application (its name and the letter's number, above the national motto). */
+const LETTER_HEAD: ReviewedForm['fields'] = {
+  f1: { was: 'TÊN ĐƠN VỊ KDVT', label: 'Tên đơn vị kinh doanh vận tải (đầu văn bản)' },
+  f2: { was: 'Số', label: 'Số văn bản của đơn vị' }
+}
+
 export const REVIEWED: Record<string, ReviewedForm> = {
   // Phụ lục 19 (đổi, cấp lại giấy phép lái xe), as printed under 1.002820 and 1.002796.
   fb01970a1b56a90e: {
@@ -92,8 +98,7 @@ export const REVIEWED: Record<string, ReviewedForm> = {
   '97afd306a01383e5': {
     procedures: ['2.002288.000.00.00.H34'],
     fields: {
-      f1: { was: 'TÊN ĐƠN VỊ KDVT', label: 'Tên đơn vị kinh doanh vận tải (đầu văn bản)' },
-      f2: { was: 'Số', label: 'Số văn bản của đơn vị' },
+      ...LETTER_HEAD,
       f5: { was: 'Kính gửi', label: 'Kính gửi Sở Giao thông vận tải (tỉnh, thành phố)' },
       f6: { was: 'Tên đơn vị KDVT', label: 'Tên đơn vị kinh doanh vận tải' },
       f10: { was: 'Số Giấy phép kinh doanh vận tải bằng xe ô tô: ngày', label: 'Ngày cấp giấy phép kinh doanh vận tải' },
@@ -105,8 +110,7 @@ export const REVIEWED: Record<string, ReviewedForm> = {
   f94b00ccef1a4703: {
     procedures: ['1.000703.000.00.00.H34'],
     fields: {
-      f1: { was: 'TÊN ĐƠN VỊ KDVT', label: 'Tên đơn vị kinh doanh vận tải (đầu văn bản)' },
-      f2: { was: 'Số', label: 'Số văn bản của đơn vị' },
+      ...LETTER_HEAD,
       f5: { was: 'Kính gửi: Sở GTVT', label: 'Kính gửi Sở Giao thông vận tải (tỉnh, thành phố)' },
       f10: { was: 'Giấy chứng nhận đăng ký kinh doanh (hoặc đăng ký doanh nghiệp) số', label: 'Số giấy chứng nhận đăng ký kinh doanh (đăng ký doanh nghiệp)' },
       f11: { was: 'Cơ quan cấp', label: 'Cơ quan cấp giấy chứng nhận đăng ký kinh doanh' },
