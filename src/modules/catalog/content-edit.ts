@@ -73,6 +73,13 @@ export const MAX_ADDED_FIELDS = 20
  */
 export function checkFormCorrection (t: FormTemplate, input: FormCorrectionInput): { errors: FieldError[], correction: FormCorrection } {
   const errors: FieldError[] = []
+  /** A field's label (spaces tidied) and type, checked; errors named `{prefix}label` and `{prefix}type`. */
+  const checked = (label: string, type: string, names: { label: string, type: string }) => {
+    const tidy = label.trim().replace(/\s+/g, ' ')
+    if (tidy.length < 2 || tidy.length > 120) errors.push({ field: names.label, message: 'Nhãn của ô từ 2 đến 120 ký tự' })
+    if (!(type in FIELD_TYPES)) errors.push({ field: names.type, message: 'Chọn kiểu dữ liệu trong danh sách' })
+    return tidy
+  }
   const d = formDefinition(t)
   const generated = new Map(allFields(d).map(f => [f.id, f]))
   const lineFields = new Set(d.fields.map(f => f.id))
@@ -80,9 +87,7 @@ export function checkFormCorrection (t: FormTemplate, input: FormCorrectionInput
   for (const [id, given] of Object.entries(input.fields)) {
     const f = generated.get(id)
     if (!f) continue
-    const label = given.label.trim().replace(/\s+/g, ' ')
-    if (label.length < 2 || label.length > 120) errors.push({ field: `label-${id}`, message: 'Nhãn của ô từ 2 đến 120 ký tự' })
-    if (!(given.type in FIELD_TYPES)) errors.push({ field: `type-${id}`, message: 'Chọn kiểu dữ liệu trong danh sách' })
+    const label = checked(given.label, given.type, { label: `label-${id}`, type: `type-${id}` })
     const fix: { label?: string, type?: FieldType, omit?: boolean } = {}
     if (label !== f.label) fix.label = label
     if (given.type !== f.type && given.type in FIELD_TYPES) fix.type = given.type as FieldType
@@ -92,10 +97,8 @@ export function checkFormCorrection (t: FormTemplate, input: FormCorrectionInput
   const lines = new Set(citizenLines(d).map(x => x.line))
   const added: AddedField[] = []
   for (const [i, a] of (input.added ?? []).entries()) {
-    const label = a.label.trim().replace(/\s+/g, ' ')
-    if (a.remove || (label === '' && a.line === '')) continue
-    if (label.length < 2 || label.length > 120) errors.push({ field: `added-${i}-label`, message: 'Nhãn của ô từ 2 đến 120 ký tự' })
-    if (!(a.type in FIELD_TYPES)) errors.push({ field: `added-${i}-type`, message: 'Chọn kiểu dữ liệu trong danh sách' })
+    if (a.remove || (a.label.trim() === '' && a.line === '')) continue
+    const label = checked(a.label, a.type, { label: `added-${i}-label`, type: `added-${i}-type` })
     if (!/^\d+$/.test(a.line) || !lines.has(Number(a.line))) errors.push({ field: `added-${i}-line`, message: 'Chọn dòng của mẫu mà ô mới đứng cuối' })
     if (added.length >= MAX_ADDED_FIELDS) { errors.push({ field: `added-${i}-label`, message: `Thêm tối đa ${MAX_ADDED_FIELDS} ô` }); continue }
     added.push({ id: `a${added.length + 1}`, line: Number(a.line), label, type: a.type as FieldType })

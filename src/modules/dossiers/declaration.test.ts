@@ -8,6 +8,8 @@ import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
 import { pdfText } from '../../../test/pdf.js'
 import { fillDraft } from './fill-draft.js'
+import { fromPerson } from './use-cases/declaration.js'
+import { words } from '../catalog/search/normalize.js'
 
 const t = useTestApp({ setup: ctx => loadCatalog(ctx.services) })
 /** Registration of a special-purpose vehicle: its declaration (Tờ khai đăng ký xe máy chuyên dùng) has a table of rows. */
@@ -27,8 +29,6 @@ test('a declaration filled online: prefilled from the applicant, rows added with
   const person = draft.submitter as { fullName: string, address: string }
   assert.ok(Object.values(f.answers).includes(person.fullName), 'the owner\'s name comes from the applicant')
   assert.ok(page.body.includes(`value="${person.fullName}"`))
-  // A co-owner's particulars are someone else's: never filled from the applicant.
-  for (const x of f.definition.fields) if (/đồng chủ sở hữu/.test(x.label)) assert.equal(f.answers[x.id] ?? '', '', x.label)
   const rows = f.definition.blocks.find(b => b.kind === 'rows')!
   assert.ok(rows && rows.kind === 'rows')
 
@@ -96,4 +96,17 @@ test('a declaration filled online: prefilled from the applicant, rows added with
   assert.ok(!sent.ToKhaiDienTu.DuLieu.some(x => x.GiaTri === 'Không lưu'))
   // Another citizen cannot open the form of this draft.
   assert.equal((await browserSession(t, (await newCitizen(t)).cookie).get(url)).statusCode, 404)
+})
+
+test('prefill reads the label: the applicant\'s own particulars fill theirs, never a co-owner\'s, a parent\'s or a spouse\'s', () => {
+  const person = { fullName: 'Nguyễn Văn An', dateOfBirth: '1990-08-15', idNumber: '062090551001', phone: '0912345678', email: 'an@example.vn', address: '12 Lê Lợi, Kon Tum' }
+  const fill = (label: string) => fromPerson(words(label).join(' '), person)
+  assert.equal(fill('Họ và tên'), person.fullName)
+  assert.equal(fill('Sinh ngày'), '15/08/1990')
+  assert.equal(fill('Nơi cư trú'), person.address)
+  assert.equal(fill('Địa chỉ thường trú/ Văn phòng'), person.address)
+  assert.equal(fill('Số CMND/CCCD hoặc giấy chứng nhận ĐKKD'), person.idNumber)
+  for (const other of ['Họ và tên đồng chủ sở hữu (nếu có)', 'Địa chỉ thường trú/văn phòng của đồng chủ sở hữu', 'Số CMND/CCCD hoặc giấy chứng nhận ĐKKD của đồng chủ sở hữu', 'Đại diện cho các đồng sở hữu (nếu có)', 'Họ tên cha', 'Địa chỉ của vợ hoặc chồng']) {
+    assert.equal(fill(other), undefined, other)
+  }
 })

@@ -41,10 +41,11 @@ function inputOf (n: number, t: FormTemplate, form: Values): FormCorrectionInput
 }
 
 function DesignerPage ({ p, n, t, preview, values, errors }: { p: ProcedureDetail, n: number, t: FormTemplate, preview: FormDefinition, values: Values, errors: FieldError[] }) {
-  const generated = new Map(allFields(formDefinition(t)).map(f => [f.id, f]))
-  const lineFields = new Set(formDefinition(t).fields.map(f => f.id))
+  const initial = formDefinition(t)
+  const generated = new Map(allFields(initial).map(f => [f.id, f]))
+  const lineFields = new Set(initial.fields.map(f => f.id))
   const action = `${BASE}/${encodeURIComponent(p.code)}/to-khai/${n}`
-  const lineOptions = [...citizenLines(formDefinition(t)).map(x => ({ value: String(x.line), label: x.text.length > 90 ? `${x.text.slice(0, 90)}…` : x.text }))]
+  const lineOptions = citizenLines(initial).map(x => ({ value: String(x.line), label: x.text.length > 90 ? `${x.text.slice(0, 90)}…` : x.text }))
   const rows = addedRows(values)
   return (
     <>
@@ -58,7 +59,7 @@ function DesignerPage ({ p, n, t, preview, values, errors }: { p: ProcedureDetai
         <pre class='message-body'>{t.markdown}</pre>
       </details>
       <Form action={action}>
-        {allFields(formDefinition(t)).map((f, i) => (
+        {[...generated.values()].map((f, i) => (
           <fieldset class='fieldset section' key={f.id}>
             <legend class='label'>Ô {i + 1}</legend>
             <TextInput name={`label-${f.id}`} label='Nhãn' hint={`Tạo từ mẫu: “${generated.get(f.id)!.label}”`} value={values[`label-${f.id}`]} error={errorOf(errors, `label-${f.id}`)} />

@@ -35,6 +35,8 @@ export interface FormDefinition {
 }
 
 const BLANK = /(?:…|\.{2,}|_{3,})(?:[\s/]*(?:…|\.{2,}|_{3,}))*/gu
+/** Whether a text holds a blank (BLANK without its global state). */
+const HAS_BLANK = new RegExp(BLANK.source, 'u')
 // "ngày … tháng … năm …", also "Sinh ngày: … tháng … năm …" and "năm 20…" (the century printed).
 const DATE_WORDS = /ngày\s*:?\s*(?:…|\.{2,})+\s*tháng\s*:?\s*(?:…|\.{2,})+\s*năm\s*:?\s*(?:20\s*(?=…|\.{2,}))?(?:…|\.{2,})*/giu
 const SLASH_DATE = /(?:…|\.{2,})+\s*\/\s*(?:…|\.{2,})+\s*\/\s*(?:…|\.{2,})+/gu
@@ -146,7 +148,7 @@ export function generatedDefinition (t: FormTemplate): FormDefinition {
     endedOnBlank = false
     // The words a line without blanks ends on with a colon label the blank lines under it ("- …", "- …").
     const onlyBlank = /^\s*(?:[-+•]\s*)?(?:…|\.{2,})+\s*$/u.test(text)
-    nextLead = onlyBlank ? lead : /:\s*$/u.test(text) && !new RegExp(BLANK.source, 'u').test(text) ? labelOf(text) : ''
+    nextLead = onlyBlank ? lead : /:\s*$/u.test(text) && !HAS_BLANK.test(text) ? labelOf(text) : ''
     if (officialsFrom !== null) { blocks.push({ kind: 'line', parts: [{ text }], bold }); continue }
     const parts: Part[] = []
     // "……, ngày … tháng … năm …": the place and the date the citizen signs.
@@ -185,13 +187,17 @@ export function generatedDefinition (t: FormTemplate): FormDefinition {
         let label = labelOf(before)
         // A blank before ", ngày …" is the place the form is signed at.
         if (!label && /^\s*,?\s*\u0001/.test(after)) label = SIGNED_AT
-        // A blank after a unit or a parenthesis alone ("(kW) ……") continues the answer before it.
-        if (/^\([^)]*\)$/u.test(label) && parts.some(x => 'field' in x)) { parts.push({ text: before + m[0] }); last = m.index! + m[0].length; continue }
+        const answered = parts.some(x => 'field' in x)
+        const opening = /^\s*(?:[-+•]\s*)?$/u.test(before) && !answered
         // A line that opens with its blank answers the line before it ("Số giấy chứng minh nhân dân:" / "…… cấp ngày …").
-        const opening = /^\s*(?:[-+•]\s*)?$/u.test(before) && !parts.some(x => 'field' in x)
         if (!label && opening && lead) label = lead
-        // "Số giấy chứng minh nhân dân: ……" / "……, cấp ngày …": the second line's first blank is the same answer's room.
-        if (!label && opening && continues && /^\s*,/u.test(after)) { parts.push({ text: before + m[0] }); last = m.index! + m[0].length; continue }
+        // Room for the answer before it, not a field: a blank after a unit or a parenthesis alone ("(kW) ……"),
+        // or the first blank of a line continuing the last one's answer ("Số giấy CMND: ……" / "……, cấp ngày …").
+        if ((/^\([^)]*\)$/u.test(label) && answered) || (!label && opening && continues && /^\s*,/u.test(after))) {
+          parts.push({ text: before + m[0] })
+          last = m.index! + m[0].length
+          continue
+        }
         if (!label) label = labelOf(after.replace(/[\u0001\u0002]/g, '').split(/(?:…|\.{2,})/u)[0] ?? '')
         parts.push({ text: before }, { field: field(label, typeOf(label, after)).id })
       }

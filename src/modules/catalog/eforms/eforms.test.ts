@@ -82,16 +82,14 @@ const READ_BY_HAND: Record<string, string[]> = {
 }
 
 test('the declarations of the most used procedures, read by hand: every field, its label and its type', () => {
-  const shapes = new Set<string>()
   for (const [code, expected] of Object.entries(READ_BY_HAND)) {
     const p = decision.procedures.find(x => x.code === code)!
-    const t = p.templates!.find(x => REVIEWED[shapeOf(generatedDefinition(x))])!
+    const t = p.templates!.find(x => REVIEWED[shapeOf(generatedDefinition(x))])
     assert.ok(t, `${code} has a reviewed declaration`)
-    shapes.add(shapeOf(generatedDefinition(t)))
     assert.deepEqual(formDefinition(t).fields.map(f => `${f.label}${f.type === 'text' ? '' : `|${f.type}`}`), expected, code)
   }
-  // Every reviewed form is one of them or shares its shape, every procedure it names has it, and every
-  // correction still meets the field it was written for (a changed generator shows here).
+  // Every procedure a reviewed form names has it, and every correction still meets the field it was
+  // written for (a changed generator shows here).
   let procedures = 0
   for (const [shape, r] of Object.entries(REVIEWED)) {
     for (const code of r.procedures) {
@@ -104,5 +102,4 @@ test('the declarations of the most used procedures, read by hand: every field, i
     }
   }
   assert.ok(procedures >= 10, `${procedures} procedures read by hand`)
-  assert.ok([...shapes].every(s => REVIEWED[s]))
 })

@@ -14,7 +14,7 @@ const MAX_ROWS = 50
 const label = (s: string) => words(s).join(' ')
 
 /** What the applicant's particulars fill, by the field's folded label. */
-function fromPerson (l: string, p: Partial<Person>): string | undefined {
+export function fromPerson (l: string, p: Partial<Person>): string | undefined {
   // Someone else's particulars (a co-owner's, a parent's, a spouse's) are not the applicant's.
   if (/\b(dong chu|dong so huu|cha|me|vo|chong)\b/.test(l)) return undefined
   if (/\b(ho va ten|ho ten|ten chu|ten nguoi|nguoi (khai|de nghi|lam don))\b/.test(l)) return p.fullName
