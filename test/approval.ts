@@ -25,7 +25,7 @@ export async function toApproval (t: Pick<TestApp, 'app' | 'services' | 'db'>, c
   assert.equal((await hd.post(`${url}/chuyen`, { taskId: taskIdOf((await hd.get(url)).body)!, assignee: leader.id })).statusCode, 200)
   const ld = browserSession(t, leader.cookie)
   const d = await t.services.dossiers.get(citizenId, code)
-  return { code, url, ld, taskId: taskIdOf((await ld.get(url)).body)!, agency: d.agency! }
+  return { code, url, ld, leaderCookie: leader.cookie, taskId: taskIdOf((await ld.get(url)).body)!, agency: d.agency! }
 }
 
 /** toApproval, then the leader approves with a result file: the dossier's code. */

@@ -14,6 +14,7 @@ import { DecisionFormatError, parseDecision, type ImportWarning } from './import
 import { workingDaysOf, type DurationUnit } from './import/fields.js'
 
 import { applyContentEdit, applyFormCorrection, applyNationalContent, type ContentEdit, type FormCorrectionInput } from './content-edit.js'
+import { applyResultTemplate, type ResultTemplateInput } from './result-template.js'
 import { createSearchService } from './search/search.service.js'
 import { spelled } from './search/query.js'
 import { words } from './search/normalize.js'
@@ -250,6 +251,11 @@ export function createCatalogService (deps: { db: Db, repo: CatalogRepository, a
     /** An administrator's correction of a declaration generated from the decision's template, versioned (content-edit.ts). Returns the version (0: nothing changed). */
     async correctForm (actor: Actor, code: string, input: FormCorrectionInput): Promise<number> {
       return write(trx => applyFormCorrection(trx, repo, audit, actor, code, input))
+    },
+
+    /** A catalog administrator's result template (or its removal), versioned (result-template.ts). Returns the version (0: nothing changed). */
+    async setResultTemplate (actor: Actor, code: string, input: ResultTemplateInput): Promise<number> {
+      return write(trx => applyResultTemplate(trx, repo, audit, actor, code, input))
     },
 
     /** A change from the national procedure database, taken into the procedure as a new version (content-edit.ts). Returns the version (0: nothing changed). */

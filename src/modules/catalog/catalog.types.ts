@@ -31,7 +31,12 @@ export interface ProcedureContent {
   templates?: FormTemplate[]
   /** A catalog administrator's corrections of the definitions generated from the templates, by template title (eforms/definition.ts). */
   formCorrections?: Record<string, FormCorrection>
+  /** The result document the leader may issue from the dossier's data instead of uploading one (result-template.ts). */
+  resultTemplate?: ResultTemplate
 }
+
+/** A result document's wording: a title and paragraphs (one per line) with `{placeholders}` filled from the dossier. */
+export interface ResultTemplate { title: string, body: string[], signerTitle: string }
 
 export type { Assurance }
 

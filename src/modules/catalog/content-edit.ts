@@ -15,7 +15,7 @@ export type EditedRow<T> = T & { key: string }
 export interface ContentEdit { components: Array<EditedRow<Component>>, fees: Array<EditedRow<Fee>>, reason: string }
 
 /** The publishing record under which administrators' edits are versioned (beside the decisions imported). */
-const ADMIN_RECORD = { number: 'QTDM', issuedOn: null, title: 'Cập nhật của quản trị danh mục: thành phần hồ sơ, phí, lệ phí', kind: 'manual' as const, sourceSha256: null }
+export const ADMIN_RECORD = { number: 'QTDM', issuedOn: null, title: 'Cập nhật của quản trị danh mục: thành phần hồ sơ, phí, lệ phí', kind: 'manual' as const, sourceSha256: null }
 const COPY_TYPES = new Set(['original', 'copy', 'certified_copy', 'original_or_copy'])
 
 /** Checks an edit: at least one component, each named, quantities 1–99, amounts whole đồng, a reason. */
@@ -153,7 +153,7 @@ export async function applyNationalContent (trx: Transaction<Database>, repo: Ca
  * it is that record's and no dossier uses it; otherwise a new version becomes current and dossiers keep
  * theirs. Re-importing the decision the procedure came from keeps it (`edited_from_hash`).
  */
-async function writeVersion (trx: Transaction<Database>, repo: CatalogRepository, existing: NonNullable<Awaited<ReturnType<CatalogRepository['findProcedureForImport']>>>, recordOf: Parameters<CatalogRepository['upsertDecision']>[1], content: ProcedureContent, audited: (version: number) => Promise<void>): Promise<number> {
+export async function writeVersion (trx: Transaction<Database>, repo: CatalogRepository, existing: NonNullable<Awaited<ReturnType<CatalogRepository['findProcedureForImport']>>>, recordOf: Parameters<CatalogRepository['upsertDecision']>[1], content: ProcedureContent, audited: (version: number) => Promise<void>): Promise<number> {
   const hash = hashOf(content)
   if (hash === existing.contentHash) return 0
   const record = await repo.upsertDecision(trx, recordOf)

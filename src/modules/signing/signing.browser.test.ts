@@ -9,6 +9,7 @@ import { useTestApp } from '../../../test/app.js'
 import { assertReadsOnPhone, follow, press, signedInContext, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
+import { FLOW_PROCEDURE, toApproval } from '../../../test/approval.js'
 import { serviceDraft } from '../../../test/dossiers.js'
 import { newOfficial } from '../../../test/officials.js'
 import { trustingConfig } from '../../../test/signing-server.js'
@@ -90,4 +91,47 @@ test('a system administrator gives the agency its seal certificate in the browse
     assert.match(await page.getByRole('status').innerText(), /Đã lưu chứng thư số/)
     assert.ok(await page.getByRole('cell', { name: /Con dấu của Sở/ }).isVisible())
   } finally { await context.close() }
+})
+
+test('a result issued from the procedure\'s template: the catalog administrator writes and previews it, the leader issues it signed without uploading a file; axe on each page', async () => {
+  const code = FLOW_PROCEDURE
+  const p = await t.services.catalog.getProcedure(code)
+  const agency = p.agencies.processing[0]?.code ?? p.agencies.receiving[0]!.code
+  const admin = await newOfficial(t, agency, ['catalog_admin'])
+  const adminContext = await signedInContext(b.browser, t.url, admin.cookie)
+  const page = await adminContext.newPage()
+  try {
+    await visit(page, `${t.url}/can-bo/thu-tuc/${code}/thanh-phan`)
+    await follow(page, 'Soạn mẫu văn bản kết quả')
+    await assertReadsOnPhone(page)
+    await page.getByLabel('Tên văn bản (in hoa ở giữa trang)').fill('Giấy chứng nhận lưu hành')
+    await page.getByLabel(/^Nội dung/).fill('Cấp cho: {applicant}, địa chỉ {address}.\nTheo hồ sơ số {code}; {bienSo}.')
+    await press(page, 'Xem trước')
+    // The unknown field is said beside the text; the preview waits for it.
+    assert.ok(await page.locator('#body-error').getByText(/Không có trường \{bienSo\}/).isVisible())
+    await page.getByLabel(/^Nội dung/).fill('Cấp cho: {applicant}, địa chỉ {address}.\nTheo hồ sơ số {code}.')
+    await press(page, 'Xem trước')
+    assert.ok(await page.getByText('Cấp cho: [Họ và tên người nộp (tổ chức)], địa chỉ [Địa chỉ người nộp].').isVisible())
+    await press(page, 'Lưu mẫu')
+    assert.match(await page.getByRole('status').innerText(), /Đã lưu mẫu văn bản kết quả/)
+  } finally { await adminContext.close() }
+
+  const c = await newCitizen(t)
+  const a = await toApproval(t, c.id)
+  await t.services.signing.configure({ type: 'official', id: null, name: 'Quản trị' }, a.agency.code, { p12: issueDemoP12(ca, { commonName: a.agency.name, organization: 'UBND tỉnh Kon Tum' }, 'p'), passphrase: 'p' })
+  const leader = await signedInContext(b.browser, t.url, a.leaderCookie)
+  const lp = await leader.newPage()
+  try {
+    await visit(lp, `${t.url}${a.url}`)
+    assert.ok(await lp.getByLabel(/Ban hành “Giấy chứng nhận lưu hành” theo mẫu/).isChecked())
+    await lp.getByLabel('Lý do tiếp tục khi chưa thu phí, lệ phí').fill('Thu khi trả kết quả')
+    await press(lp, 'Phê duyệt và ban hành kết quả')
+    assert.match(await lp.getByRole('status').innerText(), /Đã phê duyệt/)
+  } finally { await leader.close() }
+  const d = await t.services.dossiers.get(c.id, a.code)
+  assert.equal(d.status, 9)
+  const result = d.files.find(f => f.component === 'result')!
+  assert.equal(result.name, `ket-qua-${a.code}.pdf`)
+  const signed = await t.db.kysely.selectFrom('signedDocuments').select('fileId').where('dossierId', '=', d.id).executeTakeFirstOrThrow()
+  assert.equal(signed.fileId, result.id)
 })

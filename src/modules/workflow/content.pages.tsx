@@ -100,6 +100,11 @@ function ContentPage ({ p, versions, values, errors }: { p: ProcedureDetail, ver
           </ul>
         </section>
       )}
+      <section class='section' aria-labelledby='mau-ket-qua'>
+        <h2 class='heading-m' id='mau-ket-qua'>Văn bản kết quả</h2>
+        <p class='body'>{p.resultTemplate ? <>Lãnh đạo có thể ban hành “{p.resultTemplate.title}” theo mẫu, điền sẵn thông tin hồ sơ. </> : 'Chưa có mẫu: lãnh đạo tải lên văn bản kết quả soạn ở nơi khác. '}
+          <a href={`${BASE}/${encodeURIComponent(p.code)}/mau-ket-qua`}>{p.resultTemplate ? 'Sửa mẫu văn bản kết quả' : 'Soạn mẫu văn bản kết quả'}</a></p>
+      </section>
       <DataTable caption='Các phiên bản của thủ tục' captionHidden={false} rows={[...versions].reverse()} rowKey={v => String(v.id)} columns={[
         { label: 'Phiên bản', cell: v => `${v.version}${v.version === p.version ? ' (hiện hành)' : ''}` },
         { label: 'Nguồn', cell: v => v.decisionNumber === 'QTDM' ? 'Quản trị danh mục cập nhật' : `Quyết định ${v.decisionNumber}` },

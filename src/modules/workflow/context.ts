@@ -239,17 +239,19 @@ export function createWorkflowContext (deps: WorkflowDeps) {
     return { title: form === '02' && duringProcessing ? 'Người xử lý hồ sơ' : 'Người tiếp nhận hồ sơ', note: '(Ký và ghi rõ họ tên)', name: event.actorName ?? '' }
   }
 
-  async function renderForm (d: DossierView, form: FormKey, at: Date, signer: string, extra: Record<string, string>, layout: Partial<Pick<OfficialForm, 'table' | 'landscape' | 'signatures'>> = {}, issue: { document?: { year: number, number: number }, signature?: Signature, issuer?: string } = {}): Promise<Buffer> {
+  /** The dossier's particulars, as the forms' placeholders name them. */
+  async function particularsOf (d: DossierView): Promise<Record<string, string>> {
     const site = await deps.site.profile()
     const applicant = d.applicant as Person
     const delivery = d.delivery as Partial<Delivery>
-    const values: Record<string, string> = {
+    return {
       code: d.code!,
       agency: d.agency?.name ?? '',
       applicant: applicant.fullName,
       address: applicant.address,
       phone: applicant.phone,
       email: applicant.email ?? '—',
+      idNumber: applicant.idNumber ?? '',
       procedure: d.procedure.name,
       // Each document with its kind of copy and how many (form 01 lists what was handed in).
       components: d.slots.map((s, i) => `- ${i + 1}. ${s.name} (${[s.copyType ? COPY_TYPE[s.copyType] : '', `${String(s.quantity ?? 1).padStart(2, '0')} bản`].filter(Boolean).join(', ')})`).join('\n'),
@@ -261,19 +263,28 @@ export function createWorkflowContext (deps: WorkflowDeps) {
       submittedDay: d.submittedAt ? formatDay(d.submittedAt) : '',
       receivedDay: d.receivedAt ? formatDay(d.receivedAt) : '',
       delivery: delivery.result ? `${RESULT_LABELS[delivery.result]}${delivery.resultAddress ? ` (${formatAddress(delivery.resultAddress)})` : ''}` : '',
-      hotline: site.hotline,
-      ...extra
+      hotline: site.hotline
     }
+  }
+
+  /** The issuing body as every document's heading names it: the agency, and its parent (else the province). */
+  async function issuerOf (issuerCode: string, d: DossierView): Promise<OfficialForm['issuer']> {
+    const site = await deps.site.profile()
+    const agency = await db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select(['a.name', 'p.name as parentName']).where('a.code', '=', issuerCode).executeTakeFirst()
+    return { parent: agency?.parentName ?? site.provinceName, agency: agency?.name ?? d.agency?.name ?? '' }
+  }
+
+  async function renderForm (d: DossierView, form: FormKey, at: Date, signer: string, extra: Record<string, string>, layout: Partial<Pick<OfficialForm, 'table' | 'landscape' | 'signatures'>> = {}, issue: { document?: { year: number, number: number }, signature?: Signature, issuer?: string } = {}): Promise<Buffer> {
+    const site = await deps.site.profile()
+    const applicant = d.applicant as Person
+    const values = { ...await particularsOf(d), ...extra }
     const words = await wording.get(form)
     const body = words.body.flatMap(line => fill(line, values).split('\n')).filter(l => l.trim() !== '')
-    // The heading names the issuing agency and its parent the same way on every form.
-    const issuerCode = issue.issuer ?? d.agency?.code ?? ''
-    const agency = await db.kysely.selectFrom('agencies as a').leftJoin('agencies as p', 'p.id', 'a.parentId').select(['a.name', 'p.name as parentName']).where('a.code', '=', issuerCode).executeTakeFirst()
     const head = issue.signature ?? { title: 'Thủ trưởng cơ quan', note: '(Ký, ghi rõ họ tên và đóng dấu)', name: signer }
     return officialFormPdf({
       number: words.number,
       title: words.title,
-      issuer: { parent: agency?.parentName ?? site.provinceName, agency: agency?.name ?? d.agency?.name ?? '' },
+      issuer: await issuerOf(issue.issuer ?? d.agency?.code ?? '', d),
       ...(issue.document ? { reference: `Số: ${issue.document.number}/${issue.document.year}/${DOCUMENT_SYMBOLS[form] ?? 'VB'}` } : {}),
       province: site.provinceName,
       date: at,
@@ -289,7 +300,7 @@ export function createWorkflowContext (deps: WorkflowDeps) {
 
   return {
     deps, db, dossiers, officials, calendar, catalog, audit, payments,
-    clock, actorOf, tasks, settings, wording, processOf, scopeOf, receptionScope, processingAgencyOf, myTask, visible, officialScope, dueSoonBefore, feesDue, unsettledFees, feesGoAhead, feesReturnable, requireFeesHandler, returnMethods, downloaded, apologyLate, shared, reasonFrom, mayReceive, requireReception, receptionDue, stepAgency, issueDecision, signatureFor, renderForm, RETURNED_BY
+    clock, actorOf, tasks, settings, wording, processOf, scopeOf, receptionScope, processingAgencyOf, myTask, visible, officialScope, dueSoonBefore, feesDue, unsettledFees, feesGoAhead, feesReturnable, requireFeesHandler, returnMethods, downloaded, apologyLate, shared, reasonFrom, mayReceive, requireReception, receptionDue, stepAgency, issueDecision, signatureFor, renderForm, particularsOf, issuerOf, RETURNED_BY
   }
 }
 

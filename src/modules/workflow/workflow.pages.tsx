@@ -15,6 +15,7 @@ import { counterPages } from './counter.pages.js'
 import { settingsPages } from './settings.pages.js'
 import { contentPages } from './content.pages.js'
 import { formDesignerPages } from './form-designer.pages.js'
+import { resultTemplatePages } from './result-template.pages.js'
 import { wordingPages } from './wording.pages.js'
 import { parseDayRange } from '../../platform/http/day-range.js'
 import { isIssuedForm } from '../dossiers/issued-forms.js'
@@ -108,6 +109,7 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
   await app.register(settingsPages, { services, requireOfficial })
   await app.register(contentPages, { services, requireOfficial })
   await app.register(formDesignerPages, { services, requireOfficial })
+  await app.register(resultTemplatePages, { services, requireOfficial })
   await app.register(wordingPages, { services, requireOfficial })
   app.post('/can-bo/ho-so/:code/tiep-nhan', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => `Đã tiếp nhận hồ sơ; hẹn trả kết quả ${when(await workflow.receive(request.official!, code(request), form(request)))}. Công dân đã được thông báo.`))
@@ -193,5 +195,10 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
     if (!isIssuedForm(form) && form !== '06') throw new AppError('NOT_FOUND', 'no such form')
     const pdf = form === '06' ? await workflow.controlSheetPdf(request.official!, code(request)) : await workflow.formPdf({ official: request.official! }, code(request), form)
     return reply.type('application/pdf').header('content-disposition', `inline; filename="mau-${form}-${code(request)}.pdf"`).header('cache-control', 'private, no-store').send(pdf)
+  })
+  // The leader reads the result the procedure's template makes before approving (unsigned, not kept).
+  app.get('/can-bo/ho-so/:code/ket-qua-theo-mau', { preHandler: requireOfficial }, async (request, reply) => {
+    const { name, data } = await workflow.previewResult(request.official!, code(request), Number((request.query as { taskId?: string }).taskId))
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="${name}"`).header('cache-control', 'private, no-store').send(data)
   })
 }

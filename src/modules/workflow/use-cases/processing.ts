@@ -13,6 +13,7 @@ import type { DossierView } from '../../dossiers/dossiers.service.js'
 import { KeyError } from '../../signing/keys.js'
 import { NotAPdf } from '../../signing/pdf-sign.js'
 import type { PreparedSignature } from '../../signing/signing.service.js'
+import { resultDocuments } from './result-document.js'
 
 /** Whom a step sent back returns to: its assignee (a colleague standing in still sees it), else whoever did it. */
 const backTo = (previous: { assigneeId: string | null, assigneeName: string | null, finishedBy: string | null, finishedByName: string | null }) =>
@@ -21,6 +22,7 @@ const backTo = (previous: { assigneeId: string | null, assigneeName: string | nu
 /** The steps of processing: forward, send back, approve (the decision), postpone with an apology, stop, refuse after review. */
 export function processingUseCases (ctx: WorkflowContext) {
   const { db, dossiers, officials, calendar, catalog, deps, clock, actorOf, tasks, wording, processOf, processingAgencyOf, myTask, visible, feesGoAhead, apologyLate, shared, reasonFrom, stepAgency, issueDecision, signatureFor, renderForm } = ctx
+  const results = resultDocuments(ctx)
   /**
    * The signatures of the PDF results (undefined for a scan, or when the agency has no key): each file
    * is checked (type, size) before it is read; a PDF that cannot be signed, or a signing service that
@@ -99,13 +101,16 @@ export function processingUseCases (ctx: WorkflowContext) {
      * The agency leader approves: the result (a PDF or a scan) is attached and the dossier is finished
      * (status 9); the return of the result becomes the one-stop desk's step.
      */
-    async approve (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string, 'comment-public'?: string, 'fees-reason'?: string, 'valid-until'?: string }, uploads: FileInput[]): Promise<void> {
+    async approve (o: SignedInOfficial, code: string, form: { taskId?: string, comment?: string, 'comment-public'?: string, 'fees-reason'?: string, 'valid-until'?: string, 'from-template'?: string }, uploads: FileInput[]): Promise<void> {
       const d = await visible(o, code)
       const t = await myTask(o, d, Number(form.taskId))
       if (t.kind !== 'approve') throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới ban hành kết quả.')
       const present = uploads.filter(chosen)
       const errors: FieldError[] = []
-      if (present.length === 0) errors.push({ field: 'result', message: 'Tải lên văn bản kết quả giải quyết (PDF hoặc bản quét)' })
+      // The result made from the procedure's template, or uploaded (or both: a licence and its annex).
+      const template = form['from-template'] === 'yes' ? await results.templateOf(d) : undefined
+      if (form['from-template'] === 'yes' && !template) errors.push({ field: 'result', message: 'Thủ tục chưa có mẫu văn bản kết quả; hãy tải lên văn bản kết quả' })
+      else if (present.length === 0 && !template) errors.push({ field: 'result', message: 'Tải lên văn bản kết quả giải quyết (PDF hoặc bản quét)' })
       // How long the result is valid, when it says (a licence, a badge): a day after today; blank for none.
       const validText = (form['valid-until'] ?? '').trim()
       const validUntil = validText ? parseDay(validText) : null
@@ -113,6 +118,7 @@ export function processingUseCases (ctx: WorkflowContext) {
       else if (validUntil && validUntil <= toLocal(clock()).date) errors.push({ field: 'valid-until', message: 'Ngày hết hiệu lực phải sau hôm nay' })
       if (errors.length > 0) throw new AppError('VALIDATION', 'approval', errors)
       const feesReason = await feesGoAhead(d, form['fees-reason'])
+      if (template) present.unshift({ name: `ket-qua-${d.code}.pdf`, data: await results.render(d, template, clock(), o.fullName, validUntil ?? null) })
       // A PDF result is signed with the agency's seal certificate when it has one; a scanned image is kept as it came.
       const signatures = await signResults(d, present)
       const stored = await deps.files.storeMany(null, present.map((u, i) => signatures[i] ? { name: u.name, data: signatures[i].pdf } : u), 'result')
@@ -128,6 +134,16 @@ export function processingUseCases (ctx: WorkflowContext) {
         validUntil,
         within: async trx => { for (const [i, s] of signatures.entries()) if (s) await s.record(trx, stored[i]!) }
       })
+    },
+
+    /** The result the template would make now, unsigned, for the leader to read before approving. */
+    async previewResult (o: SignedInOfficial, code: string, taskId: number): Promise<{ name: string, data: Buffer }> {
+      const d = await visible(o, code)
+      const t = await myTask(o, d, taskId)
+      if (t.kind !== 'approve') throw new AppError('CONFLICT', 'Chỉ bước phê duyệt mới ban hành kết quả.')
+      const template = await results.templateOf(d)
+      if (!template) throw new AppError('NOT_FOUND', 'the procedure has no result template')
+      return { name: `ban-xem-truoc-ket-qua-${d.code}.pdf`, data: await results.render(d, template, clock(), o.fullName, null) }
     },
 
     /**

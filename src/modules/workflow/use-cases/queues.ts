@@ -81,6 +81,8 @@ export function queueUseCases (ctx: WorkflowContext) {
           forwardTo: nextStep ? { name: nextStep.name, candidates: await tasks.candidates(nextStep.role, nextAgency!) } : undefined,
           sendBack: task.step > 0 && task.kind !== 'return',
           approve: task.kind === 'approve',
+          /** The procedure's result template, which the leader may issue the result from (its title). */
+          resultTemplate: task.kind === 'approve' ? (await catalog.getProcedure(d.procedure.code)).resultTemplate?.title : undefined,
           supplement: (d.status === 2 || d.status === 4) && !d.supplements.some(x => x.duringProcessing),
           returnResult: task.kind === 'return',
           returnMethods: returnMethods(d),

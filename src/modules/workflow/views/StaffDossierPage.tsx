@@ -52,13 +52,21 @@ export function UnsettledFees ({ amountVnd, error }: { amountVnd: number, error?
   )
 }
 
-export function ApproveForm ({ action, taskId, error, feesVnd = 0, feesError, validUntil, validError }: { action: string, taskId: number, error?: string | undefined, feesVnd?: number, feesError?: string | undefined, validUntil?: string | undefined, validError?: string | undefined }) {
+export function ApproveForm ({ action, taskId, error, feesVnd = 0, feesError, validUntil, validError, template, fromTemplate }: { action: string, taskId: number, error?: string | undefined, feesVnd?: number, feesError?: string | undefined, validUntil?: string | undefined, validError?: string | undefined, template?: { title: string, preview: string } | undefined, fromTemplate?: boolean }) {
   return (
     <MultipartForm action={action}>
       <input type='hidden' name='taskId' value={String(taskId)} />
       <UnsettledFees amountVnd={feesVnd} error={feesError} />
+      {template && (
+        <div class='form-group'>
+          <Checkbox name='from-template' value='yes' id='from-template' checked={fromTemplate ?? true}>
+            Ban hành “{template.title}” theo mẫu của thủ tục, điền sẵn thông tin hồ sơ và tờ khai
+          </Checkbox>
+          <p class='hint'><a href={template.preview} target='_blank' rel='noopener'>Xem trước văn bản theo mẫu (PDF, mở trong thẻ mới)</a>. Bỏ chọn nếu tải lên văn bản khác; có thể tải thêm phụ lục bên dưới.</p>
+        </div>
+      )}
       <div class={`form-group${error ? ' form-group--error' : ''}`}>
-        <label class='label' for='result'>Văn bản kết quả giải quyết (PDF hoặc bản quét)</label>
+        <label class='label' for='result'>{template ? 'Văn bản kết quả tải lên (PDF hoặc bản quét), nếu không dùng mẫu hoặc kèm theo' : 'Văn bản kết quả giải quyết (PDF hoặc bản quét)'}</label>
         <ErrorMessage id='result' message={error} />
         <input class='file-upload' id='result' name='files' type='file' multiple accept={ACCEPT_ATTR} aria-describedby={error ? 'result-error' : undefined} />
       </div>
@@ -206,7 +214,9 @@ export function StaffDossierPage ({ o, errors = [], values = {} }: { o: Opened, 
       {o.act?.approve && (
         <section class='section' aria-labelledby='phe-duyet'>
           <h2 class='heading-m' id='phe-duyet'>Phê duyệt</h2>
-          <ApproveForm action={`${url}/phe-duyet`} taskId={o.act.taskId} error={errorOf(errors, 'result')} feesVnd={o.unsettledFeesVnd} feesError={errorOf(errors, 'fees-reason')} validUntil={values['valid-until'] as string | undefined} validError={errorOf(errors, 'valid-until')} />
+          <ApproveForm action={`${url}/phe-duyet`} taskId={o.act.taskId} error={errorOf(errors, 'result')} feesVnd={o.unsettledFeesVnd} feesError={errorOf(errors, 'fees-reason')} validUntil={values['valid-until'] as string | undefined} validError={errorOf(errors, 'valid-until')}
+            template={o.act.resultTemplate ? { title: o.act.resultTemplate, preview: `${url}/ket-qua-theo-mau?taskId=${o.act.taskId}` } : undefined}
+            fromTemplate={errors.length > 0 ? values['from-template'] === 'yes' : true} />
         </section>
       )}
       {o.act?.sendBack && (
