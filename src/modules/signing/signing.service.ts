@@ -109,7 +109,7 @@ export function createSigningService (deps: SigningDeps) {
      * Signs a result (or a form) the agency issues, with the QR code of its verification page. Undefined
      * when the agency has no key. The signature is recorded by `record`, in the caller's transaction.
      */
-    async sign (input: { agency: { code: string, name: string }, dossierId: string, kind: 'result' | 'form', title: string, pdf: Buffer, location: string, formKey?: string }): Promise<PreparedSignature | undefined> {
+    async sign (input: { agency: { code: string, name: string }, dossierId: string | null, kind: 'result' | 'form', title: string, pdf: Buffer, location: string, formKey?: string }): Promise<PreparedSignature | undefined> {
       const row = await keyFor(input.agency)
       if (!row) return undefined
       const id = crypto.randomUUID()

@@ -193,3 +193,52 @@ test('the administrators\' page: a system administrator gives an agency its PKCS
   assert.ok(actions.some(a => a.action === 'signing.key.configure' && a.actorId !== null))
   assert.ok(actions.some(a => a.action === 'signing.key.revoke'))
 })
+
+test('forms 06 and 07 are signed with the agency\'s seal once they are final: the control sheet when every step is done (signed once, kept), the register of a period that has ended (each copy registered); working copies stay unsigned', async () => {
+  const a = await atApproval()
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  for (const code of new Set([a.agency.code, '000.01.01.H34'])) {
+    await t.services.signing.configure(admin, code, { p12: issueDemoP12(ca, { commonName: `Con dấu ${code}`, organization: 'UBND tỉnh Kon Tum' }, 'p'), passphrase: 'p' })
+  }
+  const sheetUrl = `${a.url}/mau-06.pdf`
+  // While the dossier is being processed the control sheet is a working copy.
+  const working = await desk.get(sheetUrl)
+  assert.equal(working.statusCode, 200)
+  assert.doesNotMatch(pdfsig(working.rawPayload), /Signature Validation/)
+  assert.equal((await a.ld.upload(`${a.url}/phe-duyet`, [{ name: 'kq.pdf', data: await resultPdf() }], { taskId: a.taskId, 'fees-reason': 'Thu khi trả kết quả' })).statusCode, 200)
+  const returnTask = /name="taskId" value="(\d+)"/.exec((await desk.get(a.url)).body)![1]!
+  assert.equal((await desk.post(`${a.url}/tra-ket-qua`, { taskId: returnTask, method: 'post', tracking: 'EK123456789VN', 'fees-reason': 'Đã thu tại quầy' })).statusCode, 200)
+  assert.equal((await t.services.dossiers.get(a.c.id, a.code)).status, 10)
+  // Every step done: signed with the seal of the agency the dossier belongs to, and the same copy served again.
+  const final = await desk.get(sheetUrl)
+  const said = pdfsig(final.rawPayload)
+  assert.match(said, /Signature Validation: Signature is Valid/, said)
+  assert.match(said, new RegExp(`Signer Certificate Common Name: Con dấu ${a.agency.code.replace(/\./g, '\\.')}`))
+  assert.ok((await a.ld.get(sheetUrl)).rawPayload.equals(final.rawPayload), 'the kept copy')
+  const d = await t.services.dossiers.get(a.c.id, a.code)
+  const sheets = await t.db.kysely.selectFrom('signedDocuments').select(['id', 'title', 'formKey']).where('dossierId', '=', d.id).where('formKey', 'like', '06:%').execute()
+  assert.equal(sheets.length, 1)
+  assert.match((await t.app.inject({ url: `/xac-thuc/${sheets[0]!.id}` })).body, /Phiếu kiểm soát quá trình giải quyết hồ sơ/)
+
+  // The register: today's period is a working copy; one that has ended is signed, each copy registered.
+  const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
+  const current = await desk.get(`/can-bo/so-theo-doi.pdf?co-quan=000.01.01.H34&tu=${today}&den=${today}`)
+  assert.equal(current.statusCode, 200)
+  assert.doesNotMatch(pdfsig(current.rawPayload), /Signature Validation/)
+  const before = await t.db.kysely.selectFrom('signedDocuments').select('id').where('dossierId', 'is', null).execute()
+  const ended = await desk.get('/can-bo/so-theo-doi.pdf?co-quan=000.01.01.H34&tu=2026-01-01&den=2026-01-31')
+  assert.equal(ended.statusCode, 200)
+  assert.match(pdfsig(ended.rawPayload), /Signature Validation: Signature is Valid/)
+  const registers = await t.db.kysely.selectFrom('signedDocuments').select(['id', 'title']).where('dossierId', 'is', null).execute()
+  assert.equal(registers.length, before.length + 1)
+  const issued = registers.find(r => !before.some(b => b.id === r.id))!
+  assert.equal(issued.title, 'Sổ theo dõi hồ sơ từ 01/01/2026 đến 31/01/2026')
+  const page = await t.app.inject({ url: `/xac-thuc/${issued.id}` })
+  assert.match(page.body, /Văn bản hợp lệ/)
+  assert.match(page.body, /Sổ theo dõi hồ sơ từ 01\/01\/2026 đến 31\/01\/2026/)
+  // Anyone holding the copy checks it by upload; one changed byte is not valid.
+  const visitor = browserSession(t, '')
+  await visitor.get('/xac-thuc')
+  assert.match((await visitor.upload('/xac-thuc', [{ name: 'so.pdf', data: ended.rawPayload }], {})).body, /Văn bản hợp lệ/)
+  assert.match(pdfsig(tampered(ended.rawPayload)), /Digest Mismatch/)
+})

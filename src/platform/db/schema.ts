@@ -738,7 +738,7 @@ export interface Sessions {
 
 export interface SignedDocuments {
   agencyName: string
-  dossierId: string
+  dossierId: string | null
   fileId: string
   formKey: string | null
   id: Generated<string>

@@ -1,7 +1,7 @@
 import { OUTCOME_LABELS, TIMING_LABELS } from '../processing.js'
 import { AppError } from '../../../platform/http/errors.js'
 import { ROLES as ROLE_NAMES, type OfficialRole, type SignedInOfficial } from '../../accounts/officials.service.js'
-import { formatInstant } from '../../../platform/vn-time.js'
+import { formatInstant, toLocal } from '../../../platform/vn-time.js'
 import type { Person } from '../../dossiers/dossier-form.js'
 import { CHANNEL_LABELS } from '../../dossiers/model.js'
 import { STATUS_LABELS, type DossierStatus } from '../../dossiers/status.js'
@@ -39,13 +39,18 @@ export function registerUseCases (ctx: WorkflowContext) {
           [r.outcome ? OUTCOME_LABELS[r.outcome] ?? r.outcome : '', r.comment ?? ''].filter(Boolean).join(': ')
         ]
       })
-      return renderForm(d, '06', clock(), o.fullName, {}, {
+      const pdf = await renderForm(d, '06', clock(), o.fullName, {}, {
         signatures: [],
         table: {
           columns: [{ title: 'STT', share: 0.75 }, { title: 'Bước, đơn vị', share: 2.4 }, { title: 'Người giao, người nhận', share: 2.2 }, { title: 'Thời gian giao, nhận', share: 1.7 }, { title: 'Hoàn thành (trước hạn / đúng hạn / quá hạn)', share: 1.7 }, { title: 'Kết quả, ghi chú', share: 2 }],
           rows
         }
       })
+      // Once every step is done the sheet no longer changes: it is signed with the receiving agency's seal
+      // and kept; until then it is a working copy, printed unsigned.
+      const last = log[log.length - 1]!
+      if (log.some(r => r.finishedAt === null) || !d.agency) return pdf
+      return sealed({ dossierId: d.id, formKey: `06:${last.id}`, fileName: `mau-06-${d.code}.pdf`, title: (await wording.get('06')).title }, d.agency.code, pdf)
     },
 
     /** The agencies whose register (form 07) the official may print: those they receive for or work in. */
@@ -77,7 +82,7 @@ export function registerUseCases (ctx: WorkflowContext) {
       const day = (s: string) => s.split('-').reverse().join('/')
       const words = await wording.get('07')
       const body = words.body.map(l => fill(l, { agency: r.agency, agencyRole: by === 'processing' ? 'Cơ quan giải quyết' : 'Cơ quan tiếp nhận', from: day(from), to: day(to), count: String(r.rows.length) }))
-      return officialFormPdf({
+      const pdf = await officialFormPdf({
         number: words.number,
         title: words.title,
         // Headed like every other form: the agency under its parent (the province for a top-level one).
@@ -97,6 +102,10 @@ export function registerUseCases (ctx: WorkflowContext) {
           })
         }
       })
+      // A register of a period that has ended is issued as it stands today, signed with the agency's seal
+      // (each copy registered as issued then); the current period's is a working copy, printed unsigned.
+      if (to >= toLocal(clock()).date) return pdf
+      return sealed({ dossierId: null, formKey: null, fileName: `so-theo-doi-${agencyCode}-${from}-${to}.pdf`, title: `${words.title} từ ${day(from)} đến ${day(to)}` }, agencyCode, pdf)
     },
 
     /** Forms 01–05 of a dossier as PDFs, for the official (any case role) or the applicant's account. */
@@ -132,31 +141,30 @@ export function registerUseCases (ctx: WorkflowContext) {
       const issuer = document?.agencyCode ?? event.agencyCode ?? d.agency?.code ?? ''
       const signature = await signatureFor(form, issuer, event, event.fromStatus === 2 || event.fromStatus === 4)
       const pdf = await renderForm(d, form, event.at, event.actorName ?? '', extra, {}, { ...(document ? { document } : {}), signature, issuer })
-      return sealed(d, form, event.id, issuer, pdf)
+      return sealed({ dossierId: d.id, formKey: `${form}:${event.id}`, fileName: `mau-${form}-${d.code ?? d.id}.pdf`, title: capitalised(ISSUED_FORMS.find(f => f.form === form)!.label) }, issuer, pdf)
     }
   }
   /**
-   * A form signed with the issuing agency's seal, when it has one (issue 23): signed once, kept, and
-   * served again from then on (the register of signed documents knows it by form and event). If the
-   * signing service does not answer, the form is served unsigned, as it was printed before.
+   * A form signed with the issuing agency's seal, when it has one (issue 23). With a `formKey` it is signed
+   * once, kept, and served again from then on (the register of signed documents knows it by dossier and
+   * key); without one (a register printed for a closed period) each copy is signed and registered as issued
+   * then. If the signing service does not answer, the form is served unsigned, as it was printed before.
    */
-  async function sealed (d: { id: string, code: string | null }, form: IssuedForm, eventId: number, issuer: string, pdf: Buffer): Promise<Buffer> {
+  async function sealed (doc: { dossierId: string | null, formKey: string | null, fileName: string, title: string }, issuer: string, pdf: Buffer): Promise<Buffer> {
     if (!deps.signing) return pdf
-    const formKey = `${form}:${eventId}`
-    const kept = () => db.kysely.selectFrom('signedDocuments').select('fileId').where('dossierId', '=', d.id).where('formKey', '=', formKey).executeTakeFirst()
+    const kept = () => doc.dossierId && doc.formKey ? db.kysely.selectFrom('signedDocuments').select('fileId').where('dossierId', '=', doc.dossierId).where('formKey', '=', doc.formKey).executeTakeFirst() : Promise.resolve(undefined)
     const existing = await kept()
     if (existing) return (await deps.files.read(existing.fileId)).data
     const agency = await db.kysely.selectFrom('agencies').select(['code', 'name']).where('code', '=', issuer).executeTakeFirst()
     if (!agency) return pdf
-    const label = ISSUED_FORMS.find(f => f.form === form)!.label
     let signed
     try {
-      signed = await deps.signing.sign({ agency, dossierId: d.id, kind: 'form', title: label.charAt(0).toUpperCase() + label.slice(1), pdf, location: (await deps.site.profile()).provinceName, formKey })
+      signed = await deps.signing.sign({ agency, dossierId: doc.dossierId, kind: 'form', title: doc.title, pdf, location: (await deps.site.profile()).provinceName, ...(doc.formKey ? { formKey: doc.formKey } : {}) })
     } catch {
       return pdf
     }
     if (!signed) return pdf
-    const [stored] = await deps.files.storeMany(null, [{ name: `mau-${form}-${d.code ?? d.id}.pdf`, data: signed.pdf }], 'form', { generated: true })
+    const [stored] = await deps.files.storeMany(null, [{ name: doc.fileName, data: signed.pdf }], 'form', { generated: true })
     try {
       await signed.record(db.kysely, stored!)
       return signed.pdf
@@ -168,5 +176,6 @@ export function registerUseCases (ctx: WorkflowContext) {
       return (await deps.files.read(first.fileId)).data
     }
   }
+  const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
   return useCases
 }
