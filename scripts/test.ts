@@ -97,11 +97,14 @@ async function pgTemplate (adminUrl: string): Promise<void> {
 /** Test files run at once (TEST_CONCURRENCY): most wait on servers, browsers and child processes. */
 const CONCURRENCY = Number(process.env['TEST_CONCURRENCY'] ?? 2)
 
-interface RunResult { engine: string, pass: number, fail: number, code: number, failures: string }
+interface RunResult { engine: string, pass: number, fail: number, code: number, failures: string, slowest: string }
 
 async function runSuite (engine: string, env: Record<string, string>, files: string[]): Promise<RunResult> {
   log(`running ${files.length} test files on ${engine}`)
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${CONCURRENCY}`, '--test-timeout=300000', ...files], {
+  const timing = path.join(work, `timing-${engine}.tsv`)
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+    `--test-reporter=${path.join(ROOT, 'scripts', 'timing-reporter.mjs')}`, `--test-reporter-destination=${timing}`,
+    `--test-concurrency=${CONCURRENCY}`, '--test-timeout=300000', ...files], {
     cwd: ROOT,
     env: { ...process.env, ...env, TEST_ENGINE: engine, TEST_BUILT: '1', FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'inherit']
@@ -114,7 +117,20 @@ async function runSuite (engine: string, env: Record<string, string>, files: str
   // end of the whole run names them (CI shows only the tail of the output).
   const at = out.indexOf('✖ failing tests:')
   const failures = at < 0 ? '' : out.slice(at)
-  return { engine, pass: count('pass'), fail: count('fail') + count('cancelled'), code, failures }
+  return { engine, pass: count('pass'), fail: count('fail') + count('cancelled'), code, failures, slowest: slowestFiles(timing) }
+}
+
+/** The files the run's time went to (the sum of their tests' durations), slowest first. */
+function slowestFiles (timing: string, n = Number(process.env['TEST_SLOWEST'] ?? 15)): string {
+  if (!fs.existsSync(timing)) return ''
+  const byFile = new Map<string, number>()
+  for (const line of fs.readFileSync(timing, 'utf8').split('\n')) {
+    const [file, ms] = line.split('\t')
+    if (file && ms) byFile.set(file, (byFile.get(file) ?? 0) + Number(ms))
+  }
+  const total = [...byFile.values()].reduce((a, b) => a + b, 0)
+  return [...byFile].sort((a, b) => b[1] - a[1]).slice(0, n)
+    .map(([file, ms]) => `  ${(ms / 1000).toFixed(1).padStart(7)} s  ${path.relative(ROOT, file)}`).join('\n') + `\n  ${(total / 1000).toFixed(1).padStart(7)} s  in all ${byFile.size} files (tests' own time, run ${CONCURRENCY} at once)`
 }
 
 async function main () {
@@ -149,6 +165,7 @@ async function main () {
   const pass = results.reduce((n, r) => n + r.pass, 0)
   const fail = results.reduce((n, r) => n + r.fail, 0)
   const failed = results.some(r => r.code !== 0) || fail > 0 || pass === 0
+  for (const r of results) if (r.slowest) process.stdout.write(`\n[test] where the time went on ${r.engine}:\n${r.slowest}\n`)
   for (const r of results) {
     if (r.failures !== '') {
       const names = r.failures.split('\n').filter(l => l.startsWith('✖ ') && !l.startsWith('✖ failing tests'))
