@@ -67,12 +67,13 @@ export function createDossierContext (deps: DossiersDeps) {
     const rows = await ex.selectFrom('dossierFiles as df').innerJoin('files as f', 'f.id', 'df.fileId')
       .leftJoin('dossierFiles as src', 'src.id', 'df.reusedFrom').leftJoin('dossiers as sd', 'sd.id', 'src.dossierId')
       .select(['df.id as attachmentId', 'df.component', 'df.round', 'df.supersededAt', 'df.createdAt as attachedAt', 'df.digitisation', 'sd.code as reusedFromCode',
-        'f.id', 'f.name', 'f.mediaType', 'f.size', 'f.sha256', 'f.state', 'f.createdAt'])
+        'f.id', 'f.name', 'f.mediaType', 'f.size', 'f.sha256', 'f.state', 'f.createdAt', sql<string | null>`to_char(df.valid_until, 'YYYY-MM-DD')`.as('validUntil')])
       .where('df.dossierId', '=', dossierId).orderBy('df.id').execute()
     return rows.map(r => ({
       attachmentId: r.attachmentId, component: r.component, round: r.round, superseded: r.supersededAt !== null, attachedAt: r.attachedAt,
       id: r.id, name: r.name, mediaType: r.mediaType, size: Number(r.size), sha256: r.sha256, state: r.state, createdAt: r.createdAt,
-      ...(r.digitisation === 2 || r.digitisation === 3 ? { reused: { digitisation: r.digitisation, dossierCode: r.reusedFromCode } } : {})
+      ...(r.digitisation === 2 || r.digitisation === 3 ? { reused: { digitisation: r.digitisation, dossierCode: r.reusedFromCode } } : {}),
+      ...(r.validUntil ? { validUntil: r.validUntil } : {})
     }))
   }
 

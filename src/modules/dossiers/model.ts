@@ -30,6 +30,8 @@ export interface AttachedFile extends StoredFile {
   attachedAt: Date
   /** Reused from the citizen's store (2: a component, 3: a result of another dossier), with that dossier's code. */
   reused?: { digitisation: 2 | 3, dossierCode: string | null } | undefined
+  /** The last day the paper is valid (YYYY-MM-DD), when an official recorded one (a result: the leader at approval). */
+  validUntil?: string | undefined
 }
 
 export type FeeLine = Fee
@@ -85,7 +87,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'receipt-attached': 'Nhận biên lai điện tử của cổng thanh toán',
   'consult-answer': 'Cơ quan phối hợp trả lời',
   rate: 'Đánh giá mức độ hài lòng',
-  reassign: 'Giao lại người xử lý'
+  reassign: 'Giao lại người xử lý',
+  'record-validity': 'Ghi nhận thời hạn hiệu lực của giấy tờ'
 }
 
 /** Steps of the history only officials read: who holds a step inside the agency is not the applicant's concern. */

@@ -4,7 +4,7 @@ import { useTestApp } from '../../../test/app.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { finishedDossier, FLOW_PROCEDURE as PROCEDURE, toApproval } from '../../../test/approval.js'
-import { browserSession } from '../../../test/dossiers.js'
+import { browserSession, serviceDraft } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
 import { newOfficial } from '../../../test/officials.js'
 import { fillDraft } from './fill-draft.js'
@@ -154,4 +154,56 @@ test('a result\'s validity: the leader gives it (a real day after today, else to
     for (const [, o] of offers) assert.ok(![...o.fitting, ...o.others].some(x => x.entryId === doc.entryId), 'an expired document is not offered')
     await assert.rejects(t.services.dossiers.reuseFile(c.id, { id }, slots[0]!.key, String(doc.entryId), { draft: true }), (err: Error & { fields?: Array<{ message: string }> }) => /đã hết hiệu lực/.test(err.fields?.[0]?.message ?? ''))
   } finally { offsetMs = 0 }
+})
+
+test('the desk records how long a paper handed in is valid: told beside the field when it is not a day, on the history and in the audit log; the store shows it, and once past it the paper is not offered again', async () => {
+  const c = await newCitizen(t)
+  const me = browserSession(t, c.cookie)
+  const { code } = await t.services.dossiers.submit(c.id, await serviceDraft(t.services, c.id, PROCEDURE))
+  const url = `/can-bo/ho-so/${encodeURIComponent(code)}`
+  const desk = browserSession(t, (await newOfficial(t, '000.01.01.H34', ['receptionist'])).cookie)
+  assert.equal((await desk.post(`${url}/tiep-nhan`)).statusCode, 200)
+  let d = await t.services.dossiers.get(c.id, code)
+  const [paper, other] = d.files.filter(f => f.component !== 'result' && !f.superseded)
+  assert.ok(paper && other, 'two papers handed in')
+  const page = await desk.get(url)
+  assert.ok(page.body.includes(`name="valid-${paper.attachmentId}"`), 'the desk is offered the field')
+
+  // Not a day: beside the field, what was typed kept; nothing recorded.
+  const bad = await desk.post(`${url}/hieu-luc-giay-to`, { [`valid-${paper.attachmentId}`]: '31/02/2030', [`valid-${other.attachmentId}`]: '' })
+  assert.equal(bad.statusCode, 422)
+  assert.match(bad.body, new RegExp(`id="valid-${paper.attachmentId}-error"`))
+  assert.ok(bad.body.includes('value="31/02/2030"'))
+  assert.equal((await t.services.dossiers.get(c.id, code)).files.find(f => f.attachmentId === paper.attachmentId)!.validUntil, undefined)
+  // An official of another agency reaches nothing.
+  const stranger = browserSession(t, (await newOfficial(t, '000.00.15.H34', ['receptionist'])).cookie)
+  assert.notEqual((await stranger.post(`${url}/hieu-luc-giay-to`, { [`valid-${paper.attachmentId}`]: '31/12/2030' })).statusCode, 200)
+
+  const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10)
+  const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
+  const dmy = (iso: string) => iso.split('-').reverse().join('/')
+  const ok = await desk.post(`${url}/hieu-luc-giay-to`, { [`valid-${paper.attachmentId}`]: '31/12/2030', [`valid-${other.attachmentId}`]: dmy(yesterday) })
+  assert.equal(ok.statusCode, 200, ok.body.slice(0, 300))
+  assert.match(ok.body, /Đã ghi thời hạn hiệu lực của 2 giấy tờ/)
+  assert.match(ok.body, /có hiệu lực đến hết ngày 31\/12\/2030/)
+  d = await t.services.dossiers.get(c.id, code)
+  assert.equal(d.files.find(f => f.attachmentId === paper.attachmentId)!.validUntil, '2030-12-31')
+  const event = d.events.find(e => e.action === 'record-validity')!
+  assert.match(event.message ?? '', /có hiệu lực đến hết ngày 31\/12\/2030/)
+  assert.ok(await t.db.kysely.selectFrom('auditLog').select('id').where('action', '=', 'dossier.record-validity').where('targetId', '=', d.id).executeTakeFirst(), 'audited')
+  // The same again changes nothing.
+  assert.match((await desk.post(`${url}/hieu-luc-giay-to`, { [`valid-${paper.attachmentId}`]: '31/12/2030', [`valid-${other.attachmentId}`]: dmy(yesterday) })).body, /Không có thay đổi nào/)
+
+  // The citizen's store shows the validity; the expired paper is not offered for a new dossier.
+  const store = await t.services.dossiers.storeDocuments(c.id)
+  const valid = store.find(x => x.kind === 'component' && x.file.id === paper.id && x.dossierCode === code)
+  const expired = store.find(x => x.kind === 'component' && x.file.id === other.id && x.dossierCode === code)
+  assert.equal(valid?.validUntil, '2030-12-31')
+  assert.equal(expired?.expired, true)
+  assert.ok((await me.get('/ca-nhan/kho-du-lieu')).body.includes('Đến hết ngày 31/12/2030'))
+  const id = await t.services.dossiers.startDraft(c.id, PROCEDURE)
+  const offers = await t.services.dossiers.reuseOffers(c.id, (await t.services.dossiers.draft(c.id, id)).slots)
+  const offered = [...offers.values()].flatMap(o => [...o.fitting, ...o.others]).map(x => x.entryId)
+  assert.ok(offered.includes(valid!.entryId), 'the valid paper is offered')
+  assert.ok(!offered.includes(expired!.entryId), 'the expired one is not')
 })

@@ -142,11 +142,16 @@ export function createWorkflowContext (deps: WorkflowDeps) {
   /** Whether the fees of a dossier go back to the payer: it will not be decided (withdrawn, stopped) or was refused after review. */
   const feesReturnable = (d: DossierView) => d.status === 7 || d.status === 8 || d.events.some(e => e.action === 'finish' && (e.details as { refused?: boolean }).refused)
 
+  /** The dossier's one-stop desk, or the official holding its open step. */
+  async function deskOrStepHolder (o: SignedInOfficial, d: DossierView): Promise<boolean> {
+    if (await mayReceive(o, d)) return true
+    const t = await tasks.openTask(db.kysely, d.id)
+    return Boolean(t && await tasks.mayAct(o, t, scopeOf))
+  }
+
   /** Fees are handled (cash, transfer slips, refunds) by the dossier's one-stop desk or the official holding its step. */
   async function requireFeesHandler (o: SignedInOfficial, d: DossierView) {
-    if (await mayReceive(o, d)) return
-    const t = await tasks.openTask(db.kysely, d.id)
-    if (!(t && await tasks.mayAct(o, t, scopeOf))) throw new AppError('FORBIDDEN', 'not the desk nor the step holder')
+    if (!(await deskOrStepHolder(o, d))) throw new AppError('FORBIDDEN', 'not the desk nor the step holder')
   }
 
   /**
@@ -300,7 +305,7 @@ export function createWorkflowContext (deps: WorkflowDeps) {
 
   return {
     deps, db, dossiers, officials, calendar, catalog, audit, payments,
-    clock, actorOf, tasks, settings, wording, processOf, scopeOf, receptionScope, processingAgencyOf, myTask, visible, officialScope, dueSoonBefore, feesDue, unsettledFees, feesGoAhead, feesReturnable, requireFeesHandler, returnMethods, downloaded, apologyLate, shared, reasonFrom, mayReceive, requireReception, receptionDue, stepAgency, issueDecision, signatureFor, renderForm, particularsOf, issuerOf, RETURNED_BY
+    clock, actorOf, tasks, settings, wording, processOf, scopeOf, receptionScope, processingAgencyOf, myTask, visible, officialScope, dueSoonBefore, feesDue, unsettledFees, feesGoAhead, feesReturnable, requireFeesHandler, deskOrStepHolder, returnMethods, downloaded, apologyLate, shared, reasonFrom, mayReceive, requireReception, receptionDue, stepAgency, issueDecision, signatureFor, renderForm, particularsOf, issuerOf, RETURNED_BY
   }
 }
 

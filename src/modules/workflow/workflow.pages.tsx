@@ -135,6 +135,11 @@ export async function workflowPages (app: FastifyInstance, { services, requireOf
     act(request, reply, async () => `Đã giao bước cho ${await workflow.reassign(request.official!, code(request), { taskId: form(request)['taskId'], assignee: form(request)['reassign-to'], reason: form(request)['reassign-reason'] })}; người được giao đã được báo.`))
   app.post('/can-bo/ho-so/:code/tra-lai', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => { await workflow.sendBack(request.official!, code(request), { ...form(request), comment: form(request)['back-reason'] }); return 'Đã trả lại bước trước.' }))
+  app.post('/can-bo/ho-so/:code/hieu-luc-giay-to', { preHandler: requireOfficial }, async (request, reply) =>
+    act(request, reply, async () => {
+      const n = await workflow.recordValidity(request.official!, code(request), form(request))
+      return n === 0 ? 'Không có thay đổi nào.' : `Đã ghi thời hạn hiệu lực của ${n} giấy tờ.`
+    }))
   app.post('/can-bo/ho-so/:code/phe-duyet', { preHandler: requireOfficial }, async (request, reply) =>
     act(request, reply, async () => {
       const { files, fields } = await readUploads(request, 'result')

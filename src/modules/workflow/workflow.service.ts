@@ -2,6 +2,7 @@ import { createWorkflowContext, type WorkflowDeps } from './context.js'
 import { receptionUseCases } from './use-cases/reception.js'
 import { counterUseCases } from './use-cases/counter.js'
 import { processingUseCases } from './use-cases/processing.js'
+import { validityUseCases } from './use-cases/validity.js'
 import { consultationUseCases } from './use-cases/consultation.js'
 import { feeUseCases } from './use-cases/fees.js'
 import { resultUseCases } from './use-cases/results.js'
@@ -35,7 +36,8 @@ export function createWorkflowService (deps: WorkflowDeps) {
     ...registerUseCases(ctx),
     ...queueUseCases(ctx),
     ...escalationUseCases(ctx),
-    ...assignmentUseCases(ctx)
+    ...assignmentUseCases(ctx),
+    ...validityUseCases(ctx)
   }
 
   /**

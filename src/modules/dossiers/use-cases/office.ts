@@ -70,6 +70,25 @@ export function officeUseCases (ctx: DossierContext) {
       })
     },
 
+    /**
+     * An official records how long papers of the dossier are valid (a licence, a certificate with an end
+     * date): each attachment's last valid day, or none; one event on the history and its audit row.
+     */
+    async recordValidity (actor: OfficeActor, code: string, changes: Array<{ attachmentId: number, name: string, validUntil: string | null }>): Promise<void> {
+      const dmy = (iso: string) => iso.split('-').reverse().join('/')
+      await useCases.record(actor, code, {
+        action: 'record-validity',
+        message: `${changes.map(c => c.validUntil ? `“${c.name}” có hiệu lực đến hết ngày ${dmy(c.validUntil)}` : `“${c.name}” không ghi thời hạn`).join('; ')}.`,
+        details: { files: changes.map(c => ({ attachment: c.attachmentId, validUntil: c.validUntil })) }
+      }, async (trx, d) => {
+        for (const c of changes) {
+          const r = await trx.updateTable('dossierFiles').set({ validUntil: c.validUntil })
+            .where('id', '=', c.attachmentId).where('dossierId', '=', d.id).where('supersededAt', 'is', null).executeTakeFirst()
+          if (Number(r.numUpdatedRows) !== 1) throw new AppError('CONFLICT', 'Giấy tờ này vừa được thay bằng bản khác; hãy tải lại trang.')
+        }
+      })
+    },
+
     /** Attaches files kept by the back office (a result, valid through `validUntil` when it says) to a dossier, in the caller's transaction. */
     async attachInTransaction (trx: Executor, dossierId: string, component: string, fileIds: string[], validUntil?: string | null): Promise<void> {
       if (fileIds.length > 0) await trx.insertInto('dossierFiles').values(fileIds.map(fileId => ({ dossierId, component, fileId, validUntil: validUntil ?? null }))).execute()

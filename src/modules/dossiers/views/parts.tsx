@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact'
 import { ActionButton } from '../../../platform/html/components/form.js'
 import { DataTable, formatVnd, SummaryList } from '../../../platform/html/components/layout-parts.js'
-import { formatInstant } from '../../../platform/vn-time.js'
+import { dmy, formatInstant } from '../../../platform/vn-time.js'
 import { COPY_TYPE } from '../../catalog/views/labels.js'
 import { formatSize } from '../../files/sniff.js'
 import { formatAddress, RESULT_LABELS, submissionLabel, type Delivery, type Person } from '../dossier-form.js'
@@ -60,7 +60,7 @@ export function ComponentsTable ({ slots, files, caption = 'Thành phần hồ s
       <div>
         {current.length === 0 && <span>{paper.includes(s.key) ? 'Đã nhận bản giấy tại bộ phận một cửa' : 'Không có tệp'}</span>}
         <ul class='table-files'>
-          {current.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.round > 0 ? ` – bổ sung lần ${f.round}` : ''}{f.reused ? ` – dùng lại ${f.reused.digitisation === 3 ? 'kết quả' : 'giấy tờ'} của hồ sơ ${f.reused.dossierCode ?? ''} (kho dữ liệu)` : ''}{newRound !== undefined && f.round === newRound ? <> <strong class='tag tag--green'>Mới bổ sung</strong></> : null}</li>)}
+          {current.map(f => <li key={f.attachmentId}><a href={hrefFor(f.id)}>{f.name}</a> ({formatSize(f.size)}){f.round > 0 ? ` – bổ sung lần ${f.round}` : ''}{f.reused ? ` – dùng lại ${f.reused.digitisation === 3 ? 'kết quả' : 'giấy tờ'} của hồ sơ ${f.reused.dossierCode ?? ''} (kho dữ liệu)` : ''}{f.validUntil ? ` – có hiệu lực đến hết ngày ${dmy(f.validUntil)}` : ''}{newRound !== undefined && f.round === newRound ? <> <strong class='tag tag--green'>Mới bổ sung</strong></> : null}</li>)}
         </ul>
         {old.length > 0 && (
           <details>

@@ -71,6 +71,8 @@ export function queueUseCases (ctx: WorkflowContext) {
         declarations: await dossiers.declarationsOf(d.id, d.content, d.slots),
         payments: requests,
         mayRecordCash: d.status === 6 && (receptionist || mine),
+        /** The desk or the step's holder records how long the papers handed in are valid. */
+        mayRecordValidity: receptionist || mine,
         mayRefund: receptionist || mine,
         feesReturnable: feesReturnable(d),
         /** Fees neither paid nor exempted, which approving or returning needs a reason for. */

@@ -17,6 +17,8 @@ import { OUTCOME_LABELS, TIMING_LABELS } from '../processing.js'
 import { PaymentsSection } from '../../payments/PaymentsSection.js'
 import { IssuedFormLinks, ResultFiles, Timeline } from '../../dossiers/views/parts.js'
 import { staffDossierUrl, STEP_QUEUES } from './queues.js'
+import { validityPapers } from '../use-cases/validity.js'
+import { ValidityForm } from './ValidityForm.js'
 import type { WorkflowService } from '../workflow.service.js'
 
 type Opened = Awaited<ReturnType<WorkflowService['open']>>
@@ -127,6 +129,7 @@ export function StaffDossierPage ({ o, errors = [], values = {} }: { o: Opened, 
         </div>
       )}
       <ComponentsTable slots={d.slots} files={d.files} hrefFor={fileId => `${url}/tep/${fileId}`} newRound={lastAnswer?.round} paper={d.paper} />
+      {o.mayRecordValidity && validityPapers(d).length > 0 && <ValidityForm action={`${url}/hieu-luc-giay-to`} d={d} errors={errors} values={values} />}
       {o.declarations.map(x => (
         <details class='section' key={x.component}>
           <summary>Tờ khai điện tử: {x.title}</summary>
