@@ -94,6 +94,38 @@ async function pgTemplate (adminUrl: string): Promise<void> {
   await db.close()
 }
 
+/**
+ * The test files bundled with esbuild (as the server is), so that each file's process loads one compiled
+ * graph instead of compiling hundreds of modules through tsx: about 1.5 s less per file. Dependencies stay
+ * in node_modules; source maps point failures at the TypeScript lines. TEST_BUNDLE=0 runs them through tsx.
+ */
+const BUNDLE = process.env['TEST_BUNDLE'] !== '0'
+const BUNDLE_DIR = path.join(ROOT, 'dist', 'tests')
+const bundled = (file: string) => path.join(BUNDLE_DIR, file.replace(/\.tsx?$/, '.mjs'))
+
+async function bundleTests (files: string[]): Promise<void> {
+  const started = Date.now()
+  fs.rmSync(BUNDLE_DIR, { recursive: true, force: true })
+  const { build } = await import('esbuild')
+  await build({
+    entryPoints: files,
+    outdir: BUNDLE_DIR,
+    outbase: ROOT,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    sourcemap: true,
+    logLevel: 'warning'
+  })
+  log(`bundled ${files.length} test files in ${Date.now() - started} ms`)
+}
+
 /** Test files run at once (TEST_CONCURRENCY): most wait on servers, browsers and child processes. */
 const CONCURRENCY = Number(process.env['TEST_CONCURRENCY'] ?? 2)
 
@@ -102,9 +134,9 @@ interface RunResult { engine: string, pass: number, fail: number, code: number, 
 async function runSuite (engine: string, env: Record<string, string>, files: string[]): Promise<RunResult> {
   log(`running ${files.length} test files on ${engine}`)
   const timing = path.join(work, `timing-${engine}.tsv`)
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+  const child = spawn(process.execPath, [...(BUNDLE ? ['--enable-source-maps'] : ['--import', 'tsx']), '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
     `--test-reporter=${path.join(ROOT, 'scripts', 'timing-reporter.mjs')}`, `--test-reporter-destination=${timing}`,
-    `--test-concurrency=${CONCURRENCY}`, '--test-timeout=300000', ...files], {
+    `--test-concurrency=${CONCURRENCY}`, '--test-timeout=300000', ...(BUNDLE ? files.map(bundled) : files)], {
     cwd: ROOT,
     env: { ...process.env, ...env, TEST_ENGINE: engine, TEST_BUILT: '1', FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'inherit']
@@ -142,6 +174,7 @@ async function main () {
   // The processes the tests start (server, worker, CLI) run from the bundle, as in production; built once
   // here so that no test rebuilds it under another's processes.
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' })
+  if (BUNDLE) await bundleTests(files.map(f => path.join(ROOT, f)))
   const results: RunResult[] = []
   // Browser journeys drive the same services and SQL the other suites test on both engines: when both
   // run, they run once, on PostgreSQL (what a province runs); asked for one engine, they run on it.

@@ -86,3 +86,26 @@ test('a catalog administrator says which result stands in for which paper, in th
     assert.ok(await page.getByRole('cell', { name: 'giấy chứng nhận lưu hành', exact: true }).isVisible())
   } finally { await context.close() }
 })
+
+test('the desk records a paper\'s validity on the dossier\'s page in the browser: a wrong day beside its field, then saved and shown; axe on each page', async () => {
+  const c = await newCitizen(t)
+  const { code } = await t.services.dossiers.submit(c.id, await fillDraft(t.services.dossiers, c.id, FLOW_PROCEDURE, () => samplePdf('giay-to')))
+  const desk = await newOfficial(t, '000.01.01.H34', ['receptionist'])
+  const context = await signedInContext(b.browser, t.url, desk.cookie)
+  const page = await context.newPage()
+  try {
+    await visit(page, `${t.url}/can-bo/ho-so/${encodeURIComponent(code)}`)
+    await page.getByText('Ghi thời hạn hiệu lực của giấy tờ').click()
+    const first = page.locator('input[name^="valid-"]').first()
+    await first.fill('30/02/2030')
+    await press(page, 'Lưu thời hạn hiệu lực')
+    const id = await page.locator('input[name^="valid-"]').first().getAttribute('id')
+    assert.ok(await page.locator(`#${id}-error`).getByText(/theo dạng ngày\/tháng\/năm/).isVisible())
+    await assertAccessible(page)
+    await page.locator(`#${id}`).fill('31/12/2030')
+    await press(page, 'Lưu thời hạn hiệu lực')
+    assert.match(await page.getByRole('status').innerText(), /Đã ghi thời hạn hiệu lực của 1 giấy tờ/)
+    assert.ok(await page.getByText(/có hiệu lực đến hết ngày 31\/12\/2030/).first().isVisible())
+    await assertReadsOnPhone(page)
+  } finally { await context.close() }
+})

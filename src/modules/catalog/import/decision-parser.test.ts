@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
+import path from 'node:path'
 import { test } from 'node:test'
+import { ROOT } from '../../../platform/paths.js'
 import { DecisionFormatError, parseDecision } from './decision-parser.js'
 import { parseFees, parseProcessingTime } from './fields.js'
 import { fold, nameSimilarity } from './text.js'
@@ -182,7 +184,7 @@ test('search folding ignores case, diacritics, đ and Unicode form', () => {
 test('the real decision: all 72 procedures match the expected values read from the document', async () => {
   const fs = await import('node:fs')
   const { DECISION_FILE } = await import('../../../../test/catalog.js')
-  const expected = JSON.parse(fs.readFileSync(new URL('./expected-213.json', import.meta.url), 'utf8')) as {
+  const expected = JSON.parse(fs.readFileSync(path.join(ROOT, 'src', 'modules', 'catalog', 'import', 'expected-213.json'), 'utf8')) as {
     procedures: Array<{ sector: string, order: number, code: string, name: string, workingDays: number | null, feesVnd: number[], components: number }>
   }
   const { workingDaysOf } = await import('./fields.js')

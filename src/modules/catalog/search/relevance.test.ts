@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
+import path from 'node:path'
 import { test } from 'node:test'
 import { useTestApp } from '../../../../test/app.js'
 import { loadCatalog } from '../../../../test/catalog.js'
+import { ROOT } from '../../../platform/paths.js'
 
 /**
  * The relevance set: queries as citizens type them, each with the procedures they would accept. The
@@ -10,7 +12,7 @@ import { loadCatalog } from '../../../../test/catalog.js'
  * printed so the missing synonym or the ranking fault can be seen.
  */
 const t = useTestApp({ setup: ctx => loadCatalog(ctx.services) })
-const set = JSON.parse(fs.readFileSync(new URL('./relevance-set.json', import.meta.url), 'utf8')) as { queries: Array<{ q: string, codes: string[] }> }
+const set = JSON.parse(fs.readFileSync(path.join(ROOT, 'src', 'modules', 'catalog', 'search', 'relevance-set.json'), 'utf8')) as { queries: Array<{ q: string, codes: string[] }> }
 
 test('the relevance set: top-3 accuracy at least 90 % and the mean reciprocal rank, failures printed', async () => {
   assert.ok(set.queries.length >= 150, 'at least 150 queries')
