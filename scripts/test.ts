@@ -1,6 +1,7 @@
 /**
- * The whole test suite, on PGlite and again on PostgreSQL: `npm test`. The browser journeys run once, on
- * PostgreSQL, when both engines run (they test the pages; the SQL beneath is tested on both).
+ * The whole test suite, on PGlite and again on PostgreSQL: `npm test`. The browser journeys and the route
+ * fuzzing run once, on PostgreSQL, when both engines run (they test the pages and the HTTP layer; the SQL
+ * beneath is tested on both); a test file that never reaches a database runs once, on PGlite.
  *
  *   npm test                     every suite on both engines
  *   npm test -- --engine=pglite  one engine only (pglite | postgres)
@@ -103,11 +104,16 @@ const BUNDLE = process.env['TEST_BUNDLE'] !== '0'
 const BUNDLE_DIR = path.join(ROOT, 'dist', 'tests')
 const bundled = (file: string) => path.join(BUNDLE_DIR, file.replace(/\.tsx?$/, '.mjs'))
 
-async function bundleTests (files: string[]): Promise<void> {
+/**
+ * Bundles the test files; returns those that never reach a database: neither the engine choice
+ * (test/env.ts) nor the database layer (src/platform/db/db.ts) is in their import graph, so running
+ * them on the second engine would repeat the same test.
+ */
+async function bundleTests (files: string[]): Promise<Set<string>> {
   const started = Date.now()
   fs.rmSync(BUNDLE_DIR, { recursive: true, force: true })
   const { build } = await import('esbuild')
-  await build({
+  const result = await build({
     entryPoints: files,
     outdir: BUNDLE_DIR,
     outbase: ROOT,
@@ -121,9 +127,23 @@ async function bundleTests (files: string[]): Promise<void> {
     jsx: 'automatic',
     jsxImportSource: 'preact',
     sourcemap: true,
+    metafile: true,
     logLevel: 'warning'
   })
-  log(`bundled ${files.length} test files in ${Date.now() - started} ms`)
+  const graph = result.metafile.inputs
+  const engineBound = new Map<string, boolean>()
+  const reaches = (input: string, seen = new Set<string>()): boolean => {
+    const known = engineBound.get(input)
+    if (known !== undefined) return known
+    if (seen.has(input)) return false
+    seen.add(input)
+    const bound = input === 'test/env.ts' || input === 'src/platform/db/db.ts' || (graph[input]?.imports ?? []).some(i => !i.external && reaches(i.path, seen))
+    if (bound) engineBound.set(input, true)
+    return bound
+  }
+  const independent = new Set(files.map(f => path.relative(ROOT, f)).filter(f => !reaches(f)))
+  log(`bundled ${files.length} test files in ${Date.now() - started} ms (${independent.size} never reach a database)`)
+  return independent
 }
 
 /** Test files run at once (TEST_CONCURRENCY): most wait on servers, browsers and child processes. */
@@ -174,12 +194,15 @@ async function main () {
   // The processes the tests start (server, worker, CLI) run from the bundle, as in production; built once
   // here so that no test rebuilds it under another's processes.
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' })
-  if (BUNDLE) await bundleTests(files.map(f => path.join(ROOT, f)))
+  const independent = BUNDLE ? await bundleTests(files.map(f => path.join(ROOT, f))) : new Set<string>()
   const results: RunResult[] = []
   // Browser journeys drive the same services and SQL the other suites test on both engines: when both
   // run, they run once, on PostgreSQL (what a province runs); asked for one engine, they run on it.
-  const browser = (f: string) => f.includes('.browser.test.')
+  // The fuzzing of every route tests how the HTTP layer takes hostile input, the same way on either engine:
+  // it too runs once, on PostgreSQL. A file that never reaches a database runs once, on PGlite.
+  const browser = (f: string) => f.includes('.browser.test.') || f === path.join('test', 'fuzz.test.ts')
   const pgliteFiles = engines.length > 1 ? files.filter(f => !browser(f)) : files
+  const postgresFiles = engines.length > 1 && engines[0] === 'pglite' ? files.filter(f => !independent.has(f)) : files
   for (const engine of engines) {
     if (engine === 'pglite') {
       if (pgliteFiles.length > 0) results.push(await runSuite('pglite', { TEST_PGLITE_TEMPLATE: await pgliteTemplate() }, pgliteFiles))
@@ -187,7 +210,7 @@ async function main () {
       const cluster = await startPostgres()
       try {
         await pgTemplate(cluster.adminUrl)
-        results.push(await runSuite('postgres', { TEST_PG_ADMIN_URL: cluster.adminUrl, TEST_PG_TEMPLATE_DB: 'mc_template' }, files))
+        results.push(await runSuite('postgres', { TEST_PG_ADMIN_URL: cluster.adminUrl, TEST_PG_TEMPLATE_DB: 'mc_template' }, postgresFiles))
       } finally {
         cluster.stop()
       }
