@@ -1,21 +1,13 @@
 // Bundles the three process entries (server, worker, CLI) into dist/ with esbuild.
 // Dependencies stay in node_modules (packages: 'external'); only our TypeScript/TSX is compiled.
 import { build } from 'esbuild'
+import { NODE_BUNDLE } from './bundle-options.mjs'
 
 const started = Date.now()
 await build({
+  ...NODE_BUNDLE,
   entryPoints: ['src/server.ts', 'src/worker.ts', 'src/cli.ts'],
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  jsx: 'automatic',
-  jsxImportSource: 'preact',
-  sourcemap: true,
-  splitting: true,
-  logLevel: 'warning'
+  outdir: 'dist'
 })
 // The progressive-enhancement scripts for the browser (served at /assets/js/).
 await build({

@@ -19,6 +19,7 @@ import { openDb } from '../src/platform/db/db.js'
 import { migrate } from '../src/platform/db/migrate.js'
 import { ROOT } from '../src/platform/paths.js'
 import { pgBinDir, startThrowawayPostgres } from './postgres.js'
+import { NODE_BUNDLE } from './bundle-options.mjs'
 
 const args = process.argv.slice(2)
 const engineArg = args.find(a => a.startsWith('--engine='))?.split('=')[1]
@@ -113,23 +114,7 @@ async function bundleTests (files: string[]): Promise<Set<string>> {
   const started = Date.now()
   fs.rmSync(BUNDLE_DIR, { recursive: true, force: true })
   const { build } = await import('esbuild')
-  const result = await build({
-    entryPoints: files,
-    outdir: BUNDLE_DIR,
-    outbase: ROOT,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    sourcemap: true,
-    metafile: true,
-    logLevel: 'warning'
-  })
+  const result = await build({ ...NODE_BUNDLE, entryPoints: files, outdir: BUNDLE_DIR, outbase: ROOT, outExtension: { '.js': '.mjs' }, metafile: true })
   const graph = result.metafile.inputs
   const engineBound = new Map<string, boolean>()
   const reaches = (input: string, seen = new Set<string>()): boolean => {
