@@ -275,8 +275,10 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     let gatewayFaults = 0
     const loadStarted = Date.now()
     const injector = async () => {
-      for (const kind of plan) {
-        await sleep(300 + Math.random() * 1200)
+      for (const [i, kind] of plan.entries()) {
+        // One after another while the load runs; in a run of a set length (the soak), spread over it.
+        if (options.durationMs) await sleep(loadStarted + (i + 0.25 + Math.random() * 0.5) * options.durationMs / plan.length - Date.now())
+        else await sleep(300 + Math.random() * 1200)
         if (kind === 'stop') {
           // SIGTERM while requests are in the server's hands (sent 10 ms or more before): each must be
           // answered before it exits.
