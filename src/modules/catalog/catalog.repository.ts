@@ -30,9 +30,11 @@ export interface AgencyRow { id: number, code: string, name: string, shortName: 
 export interface VersionRow { id: number, procedureId: number, version: number, decisionId: number, decisionNumber: string, contentHash: string, inUse: boolean, createdAt: Date, updatedAt: Date }
 
 /** How many matches of a search the full score orders (at least; more when the page asked for is further). */
-const PRESELECT = 300
+export const PRESELECT = 300
 
-export function createCatalogRepository () {
+/** `preselect`: how many matches the cheap rank keeps for the full score (a test keeps few to see what it drops). */
+export function createCatalogRepository (options: { preselect?: number } = {}) {
+  const preselect = options.preselect ?? PRESELECT
   async function agencyRefs (db: Executor, procedureIds: number[]): Promise<Map<number, { receiving: AgencyRef[], processing: AgencyRef[] }>> {
     const map = new Map<number, { receiving: AgencyRef[], processing: AgencyRef[] }>()
     if (procedureIds.length === 0) return map
@@ -200,12 +202,12 @@ export function createCatalogRepository () {
       let page: Array<{ id: number, total: number }>
       if (search) {
         const q = search.query
-        // Two steps: the matches' cheap rank (how much of the query each holds) keeps the best few
+        // Two steps: the matches' cheap score (the rarity of the parts each holds, more in the name) keeps the best few
         // hundred, which the full score then orders.
-        const kept = Math.max(PRESELECT, f.page * f.pageSize)
+        const kept = Math.max(preselect, f.page * f.pageSize)
         // Only the matches' ids and ranks go through the count, not their documents (`offset 0` keeps
         // the rank computed below it): the kept few read theirs again for the score.
-        const matches = query.select(['p.id', sql<number>`ts_rank(p.search_vector, ${column(q.any)})`.as('rank')]).offset(0)
+        const matches = query.select(['p.id', rankScore(q, tsquery => sql`p.search_vector @@ ${column(tsquery)}`, true).as('rank')]).offset(0)
         const candidates = db.selectFrom(matches.as('m')).select(['m.id', sql<number>`(count(*) over ())::int`.as('total')])
           .orderBy('m.rank', 'desc').orderBy('m.id').limit(kept)
         const score = rankScore(q, tsquery => sql`k.search_vector @@ ${column(tsquery)}`)

@@ -90,14 +90,18 @@ export function tableLexicon (db: Executor, table: 'search_lexicon' | 'feedback_
  * The score of a document for an analysed query: for each part found, the part's weight (rare words weigh
  * more) three times in the A-weighted text (a procedure's name, a feedback's title), twice in the B text,
  * once elsewhere; for neighbouring parts side by side in the A text, their weight again. `has` tells
- * whether the document matches one of the query's tsqueries.
+ * whether the document matches one of the query's tsqueries. `cheap`: the preselection's score (the part's
+ * weight three times in the name, once elsewhere; no result level, no pairs), which keeps the few hundred of
+ * thousands of matches the full score then orders: by rarity, as the full score, not by how often a
+ * document repeats a common word.
  */
-export function rankScore (q: RankedQuery, has: (tsquery: string) => RawBuilder<unknown>): RawBuilder<number> {
-  const found = (w: { name: string, result: string, anywhere: string, weight: number }) =>
-    sql`(case when ${has(w.name)} then 3 when ${has(w.result)} then 2 when ${has(w.anywhere)} then 1 else 0 end) * ${w.weight}::float8`
+export function rankScore (q: RankedQuery, has: (tsquery: string) => RawBuilder<unknown>, cheap = false): RawBuilder<number> {
+  const found = (w: { name: string, result: string, anywhere: string, weight: number }) => cheap
+    ? sql`(case when ${has(w.name)} then 3 when ${has(w.anywhere)} then 1 else 0 end) * ${w.weight}::float8`
+    : sql`(case when ${has(w.name)} then 3 when ${has(w.result)} then 2 when ${has(w.anywhere)} then 1 else 0 end) * ${w.weight}::float8`
   return sql<number>`${sql.join([
     ...q.parts.map(ways => ways.length === 1 ? found(ways[0]!) : sql`greatest(${sql.join(ways.map(found))})`),
-    ...q.pairs.map(pair => sql`(case when ${has(pair.name)} then ${pair.weight}::float8 else 0 end)`)
+    ...(cheap ? [] : q.pairs.map(pair => sql`(case when ${has(pair.name)} then ${pair.weight}::float8 else 0 end)`))
   ], sql` + `)}`
 }
 
