@@ -14,3 +14,9 @@ export async function newOfficial (t: Pick<TestApp, 'services' | 'db'>, agencyCo
   const token = await t.services.officials.finishSignIn(ref, /(\d{6})/.exec(message.body)![1]!, '127.0.0.1')
   return { id, username, fullName, cookie: `mc_staff=${token}` }
 }
+
+/** A catalog administrator of the agency that processes a procedure (else of one that receives it), as the catalog pages require. */
+export async function catalogAdminFor (t: Pick<TestApp, 'services' | 'db'>, p: { agencies: { processing: Array<{ code: string }>, receiving: Array<{ code: string }> } }) {
+  const agency = p.agencies.processing[0]?.code ?? p.agencies.receiving[0]!.code
+  return { agency, official: await newOfficial(t, agency, ['catalog_admin']) }
+}

@@ -11,7 +11,7 @@ import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { FLOW_PROCEDURE, toApproval } from '../../../test/approval.js'
 import { serviceDraft } from '../../../test/dossiers.js'
-import { newOfficial } from '../../../test/officials.js'
+import { catalogAdminFor, newOfficial } from '../../../test/officials.js'
 import { trustingConfig } from '../../../test/signing-server.js'
 import { tampered } from '../../../test/pdf.js'
 import { createDemoCa, issueDemoP12 } from './keys.js'
@@ -96,8 +96,7 @@ test('a system administrator gives the agency its seal certificate in the browse
 test('a result issued from the procedure\'s template: the catalog administrator writes and previews it, the leader issues it signed without uploading a file; axe on each page', async () => {
   const code = FLOW_PROCEDURE
   const p = await t.services.catalog.getProcedure(code)
-  const agency = p.agencies.processing[0]?.code ?? p.agencies.receiving[0]!.code
-  const admin = await newOfficial(t, agency, ['catalog_admin'])
+  const { official: admin } = await catalogAdminFor(t, p)
   const adminContext = await signedInContext(b.browser, t.url, admin.cookie)
   const page = await adminContext.newPage()
   try {

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { useTestApp } from '../../../test/app.js'
 import { assertReadsOnPhone, follow, press, signedInContext, useBrowser, visit } from '../../../test/browser.js'
 import { loadCatalog } from '../../../test/catalog.js'
-import { newOfficial } from '../../../test/officials.js'
+import { catalogAdminFor } from '../../../test/officials.js'
 import { allFields, formDefinition } from '../catalog/eforms/definition.js'
 
 const t = useTestApp({ listen: true, setup: ctx => loadCatalog(ctx.services) })
@@ -13,8 +13,7 @@ const DECLARED = '1.001994.000.00.00.H34'
 test('the form designer in the browser: from the content page, a label corrected and a field added, previewed, saved with its reason as a new version (axe on each page)', async () => {
   const p = await t.services.catalog.getProcedure(DECLARED)
   const field = allFields(formDefinition(p.templates![0]!)).find(f => f.type === 'text')!
-  const agency = p.agencies.processing[0]?.code ?? p.agencies.receiving[0]!.code
-  const admin = await newOfficial(t, agency, ['catalog_admin'])
+  const { official: admin } = await catalogAdminFor(t, p)
   const context = await signedInContext(b.browser, t.url, admin.cookie)
   const page = await context.newPage()
   try {

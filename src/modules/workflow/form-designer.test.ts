@@ -5,7 +5,7 @@ import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { browserSession } from '../../../test/dossiers.js'
 import { samplePdf } from '../../../test/files.js'
-import { newOfficial } from '../../../test/officials.js'
+import { catalogAdminFor, newOfficial } from '../../../test/officials.js'
 import { allFields, citizenLines, filledText, formDefinition } from '../catalog/eforms/definition.js'
 import { fillDraft } from '../dossiers/fill-draft.js'
 
@@ -20,8 +20,8 @@ test('the form designer: a catalog administrator corrects a generated declaratio
   const generated = allFields(formDefinition(template))
   const [first, second, third] = formDefinition(template).fields.filter(f => f.type === 'text')
   assert.ok(first && second && third, 'the template has text fields')
-  const agency = p.agencies.processing[0]?.code ?? p.agencies.receiving[0]!.code
-  const admin = browserSession(t, (await newOfficial(t, agency, ['catalog_admin'])).cookie)
+  const { agency, official } = await catalogAdminFor(t, p)
+  const admin = browserSession(t, official.cookie)
   const url = `/can-bo/thu-tuc/${DECLARED}/to-khai/${n}`
 
   // Reached from the content page; shows every generated field with its label and type.
@@ -94,8 +94,8 @@ test('the form designer adds a field the generator missed at the end of a line o
   const lines = citizenLines(d)
   const target = lines.find(x => d.blocks[x.line]!.kind === 'line' && (d.blocks[x.line] as { parts: Array<{ field?: string }> }).parts.some(part => part.field))!
   const officials = d.officialsFrom ?? d.blocks.length
-  const agency = p.agencies.processing[0]?.code ?? p.agencies.receiving[0]!.code
-  const admin = browserSession(t, (await newOfficial(t, agency, ['catalog_admin'])).cookie)
+  const { official } = await catalogAdminFor(t, p)
+  const admin = browserSession(t, official.cookie)
   const url = `/can-bo/thu-tuc/${DECLARED}/to-khai/0`
   const form = Object.fromEntries(allFields(d).flatMap(f => [[`label-${f.id}`, f.label], [`type-${f.id}`, f.type]]))
   const adding = { ...form, 'added-count': '0', 'added-0-label': 'Số giấy phép lái xe (nếu có)', 'added-0-type': 'text', 'added-0-line': String(target.line) }

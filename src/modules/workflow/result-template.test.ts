@@ -5,7 +5,7 @@ import { FLOW_PROCEDURE, toApproval } from '../../../test/approval.js'
 import { loadCatalog } from '../../../test/catalog.js'
 import { newCitizen } from '../../../test/citizens.js'
 import { browserSession } from '../../../test/dossiers.js'
-import { newOfficial } from '../../../test/officials.js'
+import { catalogAdminFor, newOfficial } from '../../../test/officials.js'
 import { pdfsig, pdfText, tampered } from '../../../test/pdf.js'
 import { trustingConfig } from '../../../test/signing-server.js'
 import { createDemoCa, issueDemoP12 } from '../signing/keys.js'
@@ -26,8 +26,8 @@ const TEMPLATE = {
 
 test('a result template: the catalog administrator writes it (unknown fields refused beside it, a preview that saves nothing, each save a version, audited); the leader previews it and issues the result from it; the PDF carries the dossier\'s data and its signature verifies with pdfsig, and fails after one byte changes', async () => {
   const p = await t.services.catalog.getProcedure(FLOW_PROCEDURE)
-  const agency = p.agencies.processing[0]?.code ?? p.agencies.receiving[0]!.code
-  const admin = browserSession(t, (await newOfficial(t, agency, ['catalog_admin'])).cookie)
+  const { agency, official } = await catalogAdminFor(t, p)
+  const admin = browserSession(t, official.cookie)
   const url = `/can-bo/thu-tuc/${FLOW_PROCEDURE}/mau-ket-qua`
 
   // Reached from the procedure's content page; lists the fields a template may use.
@@ -116,8 +116,8 @@ test('a result template may repeat the declaration\'s answers: the fields of the
   const p = await t.services.catalog.getProcedure(DECLARED)
   const fields = declaredFields(p)
   assert.ok(fields.length > 3, 'the declaration has fields')
-  const agency = p.agencies.processing[0]?.code ?? p.agencies.receiving[0]!.code
-  const admin = browserSession(t, (await newOfficial(t, agency, ['catalog_admin'])).cookie)
+  const { official } = await catalogAdminFor(t, p)
+  const admin = browserSession(t, official.cookie)
   const url = `/can-bo/thu-tuc/${DECLARED}/mau-ket-qua`
   assert.ok((await admin.get(url)).body.includes(`Tờ khai: ${fields[0]!.label}`))
   const ok = await admin.post(url, { title: 'Giấy chứng nhận đăng ký xe máy chuyên dùng', body: `Chủ sở hữu: {${fields[0]!.id}}` })
