@@ -41,7 +41,6 @@ import type { BatteryOptions, BatteryReport } from './chaos-report.js'
 export { reportTable, type BatteryOptions, type BatteryReport } from './chaos-report.js'
 
 export const CHAOS_PROCEDURE = '1.004325.000.00.00.H34'
-
 const SECRET = 'chaos-session-secret-0123456789abcdef'
 const METRICS_TOKEN = 'chaos-metrics-token-0123456789'
 
@@ -277,8 +276,7 @@ export async function runBattery (options: BatteryOptions): Promise<BatteryRepor
     const injector = async () => {
       for (const [i, kind] of plan.entries()) {
         // One after another while the load runs; in a run of a set length (the soak), spread over it.
-        if (options.durationMs) await sleep(loadStarted + (i + 0.25 + Math.random() * 0.5) * options.durationMs / plan.length - Date.now())
-        else await sleep(300 + Math.random() * 1200)
+        await sleep(options.durationMs ? loadStarted + (i + 0.25 + Math.random() * 0.5) * options.durationMs / plan.length - Date.now() : 300 + Math.random() * 1200)
         if (kind === 'stop') {
           // SIGTERM while requests are in the server's hands (sent 10 ms or more before): each must be
           // answered before it exits.
