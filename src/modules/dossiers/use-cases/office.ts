@@ -1,5 +1,6 @@
 import type { Executor } from '../../../platform/db/db.js'
 import { AppError } from '../../../platform/http/errors.js'
+import { dmy } from '../../../platform/vn-time.js'
 import { STATUS_LABELS, type DossierAction, type DossierStatus } from '../status.js'
 import type { DossierRow, OfficeActor, IssuedDocument } from '../model.js'
 import type { DossierContext } from '../context.js'
@@ -75,7 +76,6 @@ export function officeUseCases (ctx: DossierContext) {
      * date): each attachment's last valid day, or none; one event on the history and its audit row.
      */
     async recordValidity (actor: OfficeActor, code: string, changes: Array<{ attachmentId: number, name: string, validUntil: string | null }>): Promise<void> {
-      const dmy = (iso: string) => iso.split('-').reverse().join('/')
       await useCases.record(actor, code, {
         action: 'record-validity',
         message: `${changes.map(c => c.validUntil ? `“${c.name}” có hiệu lực đến hết ngày ${dmy(c.validUntil)}` : `“${c.name}” không ghi thời hạn`).join('; ')}.`,

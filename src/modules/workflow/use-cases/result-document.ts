@@ -1,4 +1,4 @@
-import { formatDay } from '../../../platform/vn-time.js'
+import { dmy, formatDay } from '../../../platform/vn-time.js'
 import { officialFormPdf } from '../../../platform/pdf/forms-pdf.js'
 import { declaredFields, fillResult } from '../../catalog/result-template.js'
 import type { ResultTemplate } from '../../catalog/catalog.types.js'
@@ -23,7 +23,7 @@ export function resultDocuments (ctx: Pick<WorkflowContext, 'catalog' | 'dossier
       const values: Record<string, string> = {
         ...await particularsOf(d),
         issuedDay: formatDay(at),
-        validUntil: validUntil ? validUntil.split('-').reverse().join('/') : ''
+        validUntil: validUntil ? dmy(validUntil) : ''
       }
       // The declarations the applicant filled online, by field id, as the template names their answers (the first one's, when ids repeat).
       const wanted = new Set(declaredFields(await catalog.getProcedure(d.procedure.code)).map(f => f.id))
